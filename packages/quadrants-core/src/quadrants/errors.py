@@ -1,0 +1,98 @@
+"""Exception and warning classes of SEMANTICS.md §2, and how user-facing errors point at the user's code."""
+
+from __future__ import annotations
+
+from quadrants.ir.nodes import SrcLoc
+
+__all__ = [
+    "QuadrantsCompilationError",
+    "QuadrantsSyntaxError",
+    "QuadrantsNameError",
+    "QuadrantsIndexError",
+    "QuadrantsTypeError",
+    "QuadrantsRuntimeError",
+    "QuadrantsAssertionError",
+    "QuadrantsRuntimeTypeError",
+    "QuadrantsWarning",
+    "located",
+]
+
+
+class _Located:
+    """Mixin: an error that knows the user's source location and renders it with a caret."""
+
+    loc: SrcLoc | None = None
+    plain: str = ""
+
+    def __init__(self, message: str = "", loc: SrcLoc | None = None):
+        self.plain = message
+        self.loc = loc
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        if self.loc is None:
+            return self.plain
+        caret = self.loc.caret()
+        where = f"{self.loc}"
+        return f"{where}:\n{caret}\n{self.plain}" if caret else f"{where}: {self.plain}"
+
+    def __str__(self) -> str:
+        return self._render()
+
+
+class QuadrantsCompilationError(_Located, Exception):
+    """A kernel could not be compiled; the message names the user's file and line."""
+
+
+class QuadrantsSyntaxError(QuadrantsCompilationError, SyntaxError):
+    """An unsupported or invalid construct in kernel code."""
+
+    def __init__(self, message: str = "", loc: SrcLoc | None = None):
+        QuadrantsCompilationError.__init__(self, message, loc)
+        if loc is not None:
+            self.filename, self.lineno, self.offset, self.text = loc.file, loc.line, loc.col + 1, loc.text
+        self.msg = self._render()
+
+    def __str__(self) -> str:
+        return self._render()
+
+
+class QuadrantsNameError(QuadrantsCompilationError, NameError):
+    """A name used in kernel code is not defined."""
+
+
+class QuadrantsIndexError(QuadrantsCompilationError, IndexError):
+    """A compile-time index is invalid (wrong number of indices, …)."""
+
+
+class QuadrantsTypeError(QuadrantsCompilationError, TypeError):
+    """An operation got operands of types it does not accept."""
+
+
+class QuadrantsRuntimeError(_Located, RuntimeError):
+    """An error detected while a kernel ran (bounds, division by zero under debug)."""
+
+
+class QuadrantsAssertionError(QuadrantsRuntimeError, AssertionError):
+    """A kernel ``assert`` failed under ``qd.init(debug=True)``."""
+
+
+class QuadrantsRuntimeTypeError(QuadrantsRuntimeError, TypeError):
+    """A kernel argument has a type the parameter cannot accept."""
+
+    def __init__(self, message: str = "", loc: SrcLoc | None = None):
+        QuadrantsRuntimeError.__init__(self, message, loc)
+
+
+class QuadrantsWarning(UserWarning):
+    """Diagnostics that are not errors, such as a lossy implicit conversion."""
+
+
+def located(exc_type: type, message: str, loc: SrcLoc | None):
+    """Build ``exc_type(message)`` pointing at ``loc`` (works for built-in exception types too)."""
+    if issubclass(exc_type, _Located):
+        return exc_type(message, loc)
+    if loc is None:
+        return exc_type(message)
+    caret = loc.caret()
+    return exc_type(f"{loc}:\n{caret}\n{message}" if caret else f"{loc}: {message}")

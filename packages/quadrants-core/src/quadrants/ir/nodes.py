@@ -1,0 +1,340 @@
+"""Typed, structured IR: frozen dataclasses with explicit fields.
+
+Layers, from the inside out:
+
+* **Expressions** are pure trees (no memory access, no side effects): :class:`Const`, :class:`LocalRef`,
+  :class:`ArgRef`, :class:`Shape` and :class:`OpExpr`. Every expression carries its result ``dtype``.
+* **Statements** do the work: locals (:class:`Decl`, :class:`Assign`), memory (:class:`Load`, :class:`Store`,
+  :class:`AtomicRMW`), structured control flow (:class:`If`, :class:`RangeFor`, :class:`Loop`, :class:`Break`,
+  :class:`Continue`) and host-visible effects (:class:`Print`, :class:`Check`, :class:`SetReturn`). A load defines a
+  fresh local, so reads are ordered with respect to writes by statement order alone.
+* **Items** are what a :class:`Program` runs in order: :class:`ParallelFor` and :class:`SerialBlock` tasks, and the
+  graph nodes :class:`DoWhile` and :class:`Checkpoint` that group items (SEMANTICS.md §16–§17).
+
+Locals are :class:`Var` objects with a kernel-unique ``id``. A var declared directly in a :class:`SerialBlock` body
+and used by a later task is a *kernel var*: it is listed in :attr:`Program.kernel_vars` and lives for the whole
+launch (backends keep it in launch-scoped storage).
+
+Source locations (:class:`SrcLoc`) are excluded from equality and hashing so that moving code does not change IR
+identity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from quadrants.ir.dtypes import DataType
+from quadrants.ir.ops import Op
+
+__all__ = [
+    "SrcLoc",
+    "Var",
+    "Const",
+    "LocalRef",
+    "ArgRef",
+    "Shape",
+    "OpExpr",
+    "Expr",
+    "Decl",
+    "Assign",
+    "Load",
+    "Store",
+    "AtomicRMW",
+    "If",
+    "RangeFor",
+    "Loop",
+    "Break",
+    "Continue",
+    "Print",
+    "Check",
+    "SetReturn",
+    "Stmt",
+    "ParallelFor",
+    "SerialBlock",
+    "DoWhile",
+    "Checkpoint",
+    "Item",
+    "NdarrayArg",
+    "ScalarArg",
+    "ArgSpec",
+    "Program",
+]
+
+
+@dataclass(frozen=True)
+class SrcLoc:
+    """Where a node came from: file, 1-based line, 0-based columns, and the source line's text."""
+
+    file: str
+    line: int
+    col: int = 0
+    end_col: int = 0
+    text: str = ""
+
+    def caret(self) -> str:
+        """The source line with a caret under the span, for error messages."""
+        if not self.text:
+            return ""
+        width = max(1, (self.end_col or self.col + 1) - self.col)
+        return f"{self.text}\n{' ' * self.col}{'^' * width}"
+
+    def __str__(self) -> str:
+        return f'File "{self.file}", line {self.line}'
+
+
+_LOC = field(default=None, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Var:
+    """A local variable. ``id`` is unique within a program; ``name`` is the user's name (for printing only)."""
+
+    id: int
+    name: str
+    dtype: DataType
+
+
+# ---------------------------------------------------------------------------------------------------------- exprs
+
+
+@dataclass(frozen=True)
+class Const:
+    value: int | float | bool
+    dtype: DataType
+
+
+@dataclass(frozen=True)
+class LocalRef:
+    var: Var
+
+    @property
+    def dtype(self) -> DataType:
+        return self.var.dtype
+
+
+@dataclass(frozen=True)
+class ArgRef:
+    """The value of scalar argument ``index`` of the program."""
+
+    index: int
+    dtype: DataType
+
+
+@dataclass(frozen=True)
+class Shape:
+    """``shape[axis]`` of ndarray argument ``arg`` as an i32."""
+
+    arg: int
+    axis: int
+    dtype: DataType
+
+
+@dataclass(frozen=True)
+class OpExpr:
+    """A pure operation from the op table; operands already have the types the op expects."""
+
+    op: Op
+    args: tuple["Expr", ...]
+    dtype: DataType
+
+
+Expr = Union[Const, LocalRef, ArgRef, Shape, OpExpr]
+
+# ------------------------------------------------------------------------------------------------------ statements
+
+
+@dataclass(frozen=True)
+class Decl:
+    """Declare ``var`` in the enclosing block and initialise it."""
+
+    var: Var
+    value: Expr
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class Assign:
+    var: Var
+    value: Expr
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class Load:
+    """Declare ``var`` holding ``arg[indices]`` (an ndarray element; one index per axis)."""
+
+    var: Var
+    arg: int
+    indices: tuple[Expr, ...]
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class Store:
+    arg: int
+    indices: tuple[Expr, ...]
+    value: Expr
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class AtomicRMW:
+    """Atomically apply ``op`` to ``arg[indices]`` with ``operands``; declare ``var`` (if any) with the old value."""
+
+    var: Var | None
+    op: Op
+    arg: int
+    indices: tuple[Expr, ...]
+    operands: tuple[Expr, ...]
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class If:
+    cond: Expr
+    then: tuple["Stmt", ...]
+    orelse: tuple["Stmt", ...] = ()
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class RangeFor:
+    """Serial ``for var in range(begin, end)``; bounds evaluated once; ``var`` is declared by the loop."""
+
+    var: Var
+    begin: Expr
+    end: Expr
+    body: tuple["Stmt", ...]
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class Loop:
+    """Repeat ``body`` until a :class:`Break` (a ``while`` loop evaluates its condition at the top of the body)."""
+
+    body: tuple["Stmt", ...]
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class Break:
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class Continue:
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class Print:
+    """Write ``parts`` (strings and expressions) separated by spaces, ended by a newline."""
+
+    parts: tuple[Union[str, Expr], ...]
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class Check:
+    """Raise when ``cond`` is false: ``kind`` is ``"assert"`` (QuadrantsAssertionError) or ``"runtime"``."""
+
+    cond: Expr
+    kind: str
+    message: str
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class SetReturn:
+    """Set return slot ``index`` (already converted to the declared return type)."""
+
+    index: int
+    value: Expr
+    loc: SrcLoc | None = _LOC
+
+
+Stmt = Union[Decl, Assign, Load, Store, AtomicRMW, If, RangeFor, Loop, Break, Continue, Print, Check, SetReturn]
+
+# ----------------------------------------------------------------------------------------------------------- items
+
+
+@dataclass(frozen=True)
+class ParallelFor:
+    """A parallel task over the product of half-open ranges; the last axis varies fastest in serial order.
+
+    ``vars[k]`` is declared by the task and holds the index of axis ``k``. The bounds are evaluated once per launch
+    before any lane runs; they may use arguments and kernel vars only.
+    """
+
+    vars: tuple[Var, ...]
+    begins: tuple[Expr, ...]
+    ends: tuple[Expr, ...]
+    body: tuple[Stmt, ...]
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class SerialBlock:
+    """A task that runs ``body`` once, on one thread."""
+
+    body: tuple[Stmt, ...]
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class DoWhile:
+    """``while qd.graph.do_while(cond)``: run ``body`` then repeat while the 0-d i32 ndarray ``cond_arg`` != 0."""
+
+    level: int
+    cond_arg: int
+    body: tuple["Item", ...]
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A checkpoint with dense internal ``id``; ``yield_on_arg`` is -1 for an implicit checkpoint."""
+
+    id: int
+    yield_on_arg: int
+    body: tuple["Item", ...]
+    loc: SrcLoc | None = _LOC
+
+
+Item = Union[ParallelFor, SerialBlock, DoWhile, Checkpoint]
+
+# ------------------------------------------------------------------------------------------------------- arguments
+
+
+@dataclass(frozen=True)
+class NdarrayArg:
+    """A run-time ndarray argument of element type ``dtype`` and ``ndim`` axes."""
+
+    name: str
+    dtype: DataType
+    ndim: int
+
+
+@dataclass(frozen=True)
+class ScalarArg:
+    """A run-time scalar argument."""
+
+    name: str
+    dtype: DataType
+
+
+ArgSpec = Union[NdarrayArg, ScalarArg]
+
+
+@dataclass(frozen=True)
+class Program:
+    """A compiled kernel specialization: flat arguments, return types, kernel vars and the item tree."""
+
+    name: str
+    args: tuple[ArgSpec, ...]
+    returns: tuple[DataType, ...]
+    kernel_vars: tuple[Var, ...]
+    items: tuple[Item, ...]
+    debug: bool = False
+    fast_math: bool = False
