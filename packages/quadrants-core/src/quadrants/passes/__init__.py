@@ -1,0 +1,16 @@
+"""Passes: pure ``Program -> Program`` functions, one per module, run by :func:`run_pipeline` in the order of
+:data:`DEFAULT_PASSES`."""
+
+from __future__ import annotations
+
+from quadrants.passes.fold_constants import fold_constants
+from quadrants.passes.pipeline import Pass, PassFn, run_pipeline
+from quadrants.passes.remove_dead_code import remove_dead_code
+
+__all__ = ["DEFAULT_PASSES", "Pass", "PassFn", "fold_constants", "remove_dead_code", "run_pipeline"]
+
+#: The optimization pipeline, in order. Folding first exposes constant ``If`` conditions to dead-code removal.
+DEFAULT_PASSES: tuple[Pass, ...] = (
+    ("fold_constants", fold_constants),
+    ("remove_dead_code", remove_dead_code),
+)

@@ -1,0 +1,135 @@
+"""Immutable, generic rebuilding of a Program, so that each pass only says what it changes.
+
+The tables below list, per node type, which fields hold expressions, statement blocks and item blocks. The mappers
+walk them bottom-up (children before parents) and rebuild a node with :func:`dataclasses.replace` only when a child
+changed, so an untouched subtree keeps its identity (and its source location).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from quadrants.ir.nodes import (
+    AtomicRMW,
+    Assign,
+    Check,
+    Checkpoint,
+    Decl,
+    DoWhile,
+    Expr,
+    If,
+    Item,
+    Load,
+    Loop,
+    OpExpr,
+    ParallelFor,
+    Print,
+    Program,
+    RangeFor,
+    SerialBlock,
+    SetReturn,
+    Stmt,
+    Store,
+)
+
+__all__ = ["map_exprs", "map_blocks", "map_item_blocks", "ExprFn", "BlockFn", "ItemsFn"]
+
+ExprFn = Callable[[Expr], Expr]
+BlockFn = Callable[[tuple[Stmt, ...]], tuple[Stmt, ...]]
+ItemsFn = Callable[[tuple[Item, ...]], tuple[Item, ...]]
+
+# fields holding one expression / a tuple of expressions (Print parts mix strings and expressions)
+_EXPR_FIELDS: dict[type, tuple[str, ...]] = {
+    Decl: ("value",),
+    Assign: ("value",),
+    Store: ("value",),
+    If: ("cond",),
+    RangeFor: ("begin", "end"),
+    Check: ("cond",),
+    SetReturn: ("value",),
+}
+_EXPR_TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
+    OpExpr: ("args",),
+    Load: ("indices",),
+    Store: ("indices",),
+    AtomicRMW: ("indices", "operands"),
+    Print: ("parts",),
+    ParallelFor: ("begins", "ends"),
+}
+_STMT_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {
+    If: ("then", "orelse"),
+    RangeFor: ("body",),
+    Loop: ("body",),
+    ParallelFor: ("body",),
+    SerialBlock: ("body",),
+}
+_ITEM_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {
+    DoWhile: ("body",),
+    Checkpoint: ("body",),
+}
+
+
+class _Mapper:
+    """One bottom-up rebuild with optional callbacks for expressions, statement blocks and item blocks."""
+
+    def __init__(self, expr_fn: ExprFn | None, block_fn: BlockFn | None, items_fn: ItemsFn | None):
+        self.expr_fn, self.block_fn, self.items_fn = expr_fn, block_fn, items_fn
+
+    def expr(self, e):
+        if isinstance(e, str):  # a literal part of a Print
+            return e
+        e = self.node(e)
+        return self.expr_fn(e) if self.expr_fn is not None else e
+
+    def block(self, stmts: tuple[Stmt, ...]) -> tuple[Stmt, ...]:
+        new = tuple(self.node(s) for s in stmts)
+        new = self.block_fn(new) if self.block_fn is not None else new
+        return stmts if _same(new, stmts) else new
+
+    def items(self, items: tuple[Item, ...]) -> tuple[Item, ...]:
+        new = tuple(self.node(it) for it in items)
+        new = self.items_fn(new) if self.items_fn is not None else new
+        return items if _same(new, items) else new
+
+    def node(self, n):
+        t = type(n)
+        changes = {}
+        if self.expr_fn is not None:
+            for f in _EXPR_FIELDS.get(t, ()):
+                changes[f] = self.expr(getattr(n, f))
+            for f in _EXPR_TUPLE_FIELDS.get(t, ()):
+                changes[f] = tuple(self.expr(e) for e in getattr(n, f))
+        for f in _STMT_BLOCK_FIELDS.get(t, ()):
+            changes[f] = self.block(getattr(n, f))
+        for f in _ITEM_BLOCK_FIELDS.get(t, ()):
+            changes[f] = self.items(getattr(n, f))
+        changes = {f: v for f, v in changes.items() if not _same(v, getattr(n, f))}
+        return replace(n, **changes) if changes else n
+
+
+def _same(a, b) -> bool:
+    """Identity, element-wise for tuples: cheap, and it never confuses equal-but-distinct NaN constants."""
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+    return a is b
+
+
+def _map(program: Program, mapper: _Mapper) -> Program:
+    items = mapper.items(program.items)
+    return program if items is program.items else replace(program, items=items)
+
+
+def map_exprs(program: Program, fn: ExprFn) -> Program:
+    """Apply ``fn`` to every expression, children first; ``fn`` returns the expression itself to keep it."""
+    return _map(program, _Mapper(fn, None, None))
+
+
+def map_blocks(program: Program, fn: BlockFn) -> Program:
+    """Apply ``fn`` to every statement block (inner blocks already rebuilt); it returns the new statement tuple."""
+    return _map(program, _Mapper(None, fn, None))
+
+
+def map_item_blocks(program: Program, fn: ItemsFn) -> Program:
+    """Apply ``fn`` to every item block (``Program.items`` and graph-node bodies), inner blocks first."""
+    return _map(program, _Mapper(None, None, fn))
