@@ -1,0 +1,124 @@
+"""One nox session per job and per backend (DESIGN.md §1). ``nox -l`` lists them.
+
+Every session builds its own virtualenv from PyPI plus the local packages installed editable, so a fresh machine with
+only Python and pip can run any of them: ``python3 -m pip install nox && python3 -m nox -s tests``.
+
+* ``tests``            unit tests of every package and of the conformance harness
+* ``conformance``      the main job: the conformance suite against every available backend
+* ``conformance-<id>`` the suite against one backend (one session per id in ``BACKENDS``)
+* ``lint``             ruff check + ruff format --check
+* ``docs``             mkdocs build --strict
+* ``bench``            benchmarks/run.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "tests", "conformance"]
+
+ROOT = Path(__file__).resolve().parent
+
+# Backend ids registered through the `quadrants.backends` entry points. Adding an id here adds `conformance-<id>`.
+BACKENDS = ["ref"]
+
+# Local distributions, in dependency order (core first), installed editable into every session that runs code.
+LOCAL_PACKAGES = [
+    "packages/quadrants-core",
+    "packages/quadrants-ref",
+    "packages/quadrants-llvm",
+    "packages/quadrants-wgpu",
+    "conformance",
+]
+TEST_DEPS = ["numpy>=1.26", "pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100"]
+LINT_DEPS = ["ruff>=0.6"]
+DOCS_DEPS = ["mkdocs>=1.6,<2"]
+LINT_PATHS = ["packages", "conformance", "benchmarks", "noxfile.py"]
+
+# The conformance suite runs as an installed pytest plugin over the installed cases package.
+CONFORMANCE_ARGS = ["python", "-m", "pytest", "--pyargs", "quadrants_conformance.cases"]
+REPORTS = "reports"
+
+
+def install_local(session: nox.Session) -> None:
+    """Install the test tools and every local package editable (one pip call, so local deps resolve locally)."""
+    missing = [p for p in LOCAL_PACKAGES if not (ROOT / p / "pyproject.toml").is_file()]
+    if missing:
+        session.error(f"local packages without a pyproject.toml: {', '.join(missing)}")
+    editable = [arg for path in LOCAL_PACKAGES for arg in ("-e", path)]
+    session.install(*TEST_DEPS, *editable)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Unit tests of every package (packages/*/tests) and of the conformance harness (conformance/tests)."""
+    install_local(session)
+    # No paths: pytest uses `testpaths` from pyproject.toml; posargs narrow it (`nox -s tests -- packages/x`).
+    session.run("python", "-m", "pytest", "-n", "auto", *session.posargs, env={"QD_VERIFY_IR": "1"})
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """The main job: the conformance suite against every available backend; JUnit + JSON reports in reports/."""
+    install_local(session)
+    session.run(
+        *CONFORMANCE_ARGS,
+        "--backend",
+        "all",
+        "-n",
+        "auto",
+        "--junitxml",
+        f"{REPORTS}/junit-conformance.xml",
+        *session.posargs,
+        env={"QD_VERIFY_IR": "1"},
+    )
+
+
+def _register_conformance_session(backend_id: str) -> None:
+    def run_backend(session: nox.Session) -> None:
+        install_local(session)
+        session.run(
+            *CONFORMANCE_ARGS,
+            "--backend",
+            backend_id,
+            "-n",
+            "auto",
+            "--junitxml",
+            f"{REPORTS}/junit-conformance-{backend_id}.xml",
+            *session.posargs,
+            env={"QD_VERIFY_IR": "1"},
+        )
+
+    run_backend.__doc__ = f"The conformance suite against the {backend_id!r} backend only."
+    nox.session(run_backend, name=f"conformance-{backend_id}")
+
+
+for _backend_id in BACKENDS:
+    _register_conformance_session(_backend_id)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff lint and format check over all Python code."""
+    session.install(*LINT_DEPS)
+    session.run("ruff", "check", *LINT_PATHS)
+    session.run("ruff", "format", "--check", *LINT_PATHS)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site with warnings as errors (mkdocs --strict)."""
+    session.install(*DOCS_DEPS)
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run benchmarks/bench_*.py and write reports/bench.json."""
+    install_local(session)
+    session.run("python", "benchmarks/run.py", *session.posargs)

@@ -1,0 +1,147 @@
+"""Environment configuration: the one module that reads ``QD_*`` environment variables.
+
+Callers read the environment once, at ``qd.init``, with :func:`read_env` and pass the resulting :class:`Env` (or the
+values they need) down explicitly; nothing else in Quadrants looks at ``os.environ`` for ``QD_*`` names.
+
+============================  ===================================  ====================================================
+variable                      default                              meaning
+============================  ===================================  ====================================================
+``QD_DUMP_IR``                (empty: dump nothing)                comma-separated pass names after which the IR is
+                                                                   printed, or ``all`` for every pass
+``QD_LOG``                    (empty: no log channels)             comma-separated log channels: ``cache`` (every
+                                                                   fastcache hit/miss/recompile with its reason),
+                                                                   ``compile`` (passes and their timings),
+                                                                   ``launch`` (each kernel launch)
+``QD_FULL_TRACEBACK``         ``0``                                ``1`` keeps compiler-internal frames in tracebacks
+                                                                   of compile errors (normally trimmed to user code)
+``QD_CACHE_DIR``              ``~/.cache/quadrants``               fastcache directory (the default of
+                                                                   ``qd.init(offline_cache_file_path=...)``)
+``QD_VERIFY_IR``              ``0``                                ``1`` runs the IR verifier after every pass (the
+                                                                   test suites set it; ``debug=True`` implies it)
+``QD_ARCH``                   (unset: best available backend)      default arch for ``qd.init()`` without ``arch=``,
+                                                                   an arch name such as ``ref``, ``cpu``, ``cuda``,
+                                                                   ``vulkan``
+``QD_LANE_ORDER``             ``ascending``                        the reference backend's default lane order for
+                                                                   parallel loops: ``ascending``, ``reversed`` or
+                                                                   ``shuffled`` (exposes order-dependent programs)
+============================  ===================================  ====================================================
+
+Boolean variables accept ``1``/``true``/``yes``/``on`` and ``0``/``false``/``no``/``off`` (any case; empty means the
+default). A malformed value raises :class:`ValueError` naming the variable, so a typo is never silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "Env",
+    "VARIABLES",
+    "LOG_CHANNELS",
+    "LANE_ORDERS",
+    "read_env",
+    "set_variables",
+]
+
+VARIABLES: tuple[str, ...] = (
+    "QD_DUMP_IR",
+    "QD_LOG",
+    "QD_FULL_TRACEBACK",
+    "QD_CACHE_DIR",
+    "QD_VERIFY_IR",
+    "QD_ARCH",
+    "QD_LANE_ORDER",
+)
+LOG_CHANNELS: frozenset[str] = frozenset({"cache", "compile", "launch"})
+LANE_ORDERS: tuple[str, ...] = ("ascending", "reversed", "shuffled")
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+def _default_cache_dir() -> Path:
+    return Path("~/.cache/quadrants").expanduser()
+
+
+@dataclass(frozen=True)
+class Env:
+    """The ``QD_*`` settings, parsed. The defaults are what an empty environment gives."""
+
+    dump_ir: frozenset[str] = frozenset()
+    log: frozenset[str] = frozenset()
+    full_traceback: bool = False
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    verify_ir: bool = False
+    arch: str | None = None
+    lane_order: str = "ascending"
+
+    def dumps_ir_after(self, pass_name: str) -> bool:
+        """True when ``QD_DUMP_IR`` asks for the IR after pass ``pass_name``."""
+        return "all" in self.dump_ir or pass_name in self.dump_ir
+
+    def logs(self, channel: str) -> bool:
+        """True when ``QD_LOG`` enables ``channel`` (one of :data:`LOG_CHANNELS`)."""
+        return channel in self.log
+
+
+def read_env(environ: Mapping[str, str] = os.environ) -> Env:
+    """Parse the ``QD_*`` variables of ``environ`` into an :class:`Env`.
+
+    Pure apart from reading ``environ``: no caching, no side effects. Raises :class:`ValueError` naming the variable
+    when a value is malformed.
+    """
+    return Env(
+        dump_ir=_parse_list(environ.get("QD_DUMP_IR", "")),
+        log=_parse_channels(environ.get("QD_LOG", "")),
+        full_traceback=_parse_bool("QD_FULL_TRACEBACK", environ.get("QD_FULL_TRACEBACK", "")),
+        cache_dir=_parse_cache_dir(environ.get("QD_CACHE_DIR", ""), environ),
+        verify_ir=_parse_bool("QD_VERIFY_IR", environ.get("QD_VERIFY_IR", "")),
+        arch=environ.get("QD_ARCH", "").strip().lower() or None,
+        lane_order=_parse_lane_order(environ.get("QD_LANE_ORDER", "")),
+    )
+
+
+def set_variables(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The known ``QD_*`` variables that are set in ``environ``, in table order (for ``quadrants doctor``)."""
+    return {name: environ[name] for name in VARIABLES if name in environ}
+
+
+def _parse_list(value: str) -> frozenset[str]:
+    return frozenset(item.strip() for item in value.split(",") if item.strip())
+
+
+def _parse_channels(value: str) -> frozenset[str]:
+    channels = _parse_list(value.lower())
+    unknown = sorted(channels - LOG_CHANNELS)
+    if unknown:
+        raise ValueError(f"QD_LOG: unknown channel(s) {', '.join(unknown)}; known: {', '.join(sorted(LOG_CHANNELS))}")
+    return channels
+
+
+def _parse_bool(name: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{name}={value!r}: expected 1 or 0 (or true/false, yes/no, on/off)")
+
+
+def _parse_cache_dir(value: str, environ: Mapping[str, str]) -> Path:
+    text = value.strip() or "~/.cache/quadrants"
+    if text == "~" or text.startswith("~/"):
+        # Expand against the given mapping's HOME so that read_env stays a function of its argument.
+        home = environ.get("HOME")
+        base = Path(home) if home else Path.home()
+        return base / text[2:] if len(text) > 1 else base
+    return Path(text)
+
+
+def _parse_lane_order(value: str) -> str:
+    text = value.strip().lower() or "ascending"
+    if text not in LANE_ORDERS:
+        raise ValueError(f"QD_LANE_ORDER={value!r}: expected one of {', '.join(LANE_ORDERS)}")
+    return text

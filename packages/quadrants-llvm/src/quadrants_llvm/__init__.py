@@ -1,0 +1,13 @@
+"""Quadrants LLVM backends: one llvmlite code generator shared by three targets.
+
+What will live here (DESIGN.md §3):
+
+* ``llvm-cpu`` — IR → LLVM IR → native code for the host CPU (x64/arm64, host target features), parallel tasks split
+  across worker threads, a launcher prepared once per specialization.
+* ``llvm-cuda`` — the same IR builder targeting ``nvptx64``; PTX loaded through ``cuda.bindings.driver``; graph kernels
+  through CUDA graphs.
+* ``llvm-amdgpu`` — ``amdgcn-amd-amdhsa`` code objects (compile-only tests: no AMD GPU is available).
+
+Per-target differences (triple, intrinsic names, limits) are data, not copied control flow. This package registers no
+backend yet: the ``quadrants.backends`` entry points are added together with the implementations.
+"""
