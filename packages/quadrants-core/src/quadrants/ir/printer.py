@@ -14,8 +14,8 @@ by node type; :data:`_OP_SPELLINGS` is keyed by :class:`~quadrants.ir.ops.Op` fo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType
@@ -53,7 +53,7 @@ from quadrants.ir.nodes import (
 )
 from quadrants.ir.ops import OP_INFO, Op
 
-__all__ = ["format_program", "format_item", "format_stmt", "format_expr", "format_var", "format_const"]
+__all__ = ["format_const", "format_expr", "format_item", "format_program", "format_stmt", "format_var"]
 
 _INDENT = "  "
 
@@ -278,7 +278,7 @@ def _stmt(s: Stmt, ctx: _Ctx, depth: int) -> None:
 
 def _it_parallel_for(it: ParallelFor, ctx: _Ctx, depth: int) -> None:
     names = ", ".join(format_var(v) for v in it.vars)
-    ranges = " x ".join(f"[{_expr(b, ctx)}, {_expr(e, ctx)})" for b, e in zip(it.begins, it.ends))
+    ranges = " x ".join(f"[{_expr(b, ctx)}, {_expr(e, ctx)})" for b, e in zip(it.begins, it.ends, strict=False))
     if len(it.begins) != len(it.ends):  # invalid IR: show what is there rather than hide the mismatch
         ranges += f" (begins: {len(it.begins)}, ends: {len(it.ends)})"
     ctx.emit(depth, f"parallel_for ({names}) in {ranges}:", it.loc)

@@ -19,8 +19,8 @@ type rules, by ``Op`` and op category.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from quadrants.ir import dtypes
 from quadrants.ir.nodes import (
@@ -414,7 +414,7 @@ def _it_parallel_for(it: ParallelFor, ctx: _Ctx) -> None:
     if not it.vars or not len(it.vars) == len(it.begins) == len(it.ends):
         ctx.fail(f"ParallelFor needs one var, begin and end per axis: {len(it.vars)}, {len(it.begins)}, {len(it.ends)}")
     ctx.in_bounds = True
-    for var, begin, end in zip(it.vars, it.begins, it.ends):
+    for var, begin, end in zip(it.vars, it.begins, it.ends, strict=True):
         for bound in (begin, end):
             _value_matches(bound, var.dtype, ctx, f"ParallelFor {_v(var)} bound")
         if not var.dtype.is_integral:

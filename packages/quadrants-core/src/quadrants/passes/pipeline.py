@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Callable, Iterable, Literal, TextIO
+from collections.abc import Callable, Iterable
+from typing import Literal, TextIO
 
 from quadrants.ir.nodes import Program
 from quadrants.ir.printer import format_program
-from quadrants.ir.verifier import IRVerificationError, verify as verify_program
+from quadrants.ir.verifier import IRVerificationError
+from quadrants.ir.verifier import verify as verify_program
 
 __all__ = ["Pass", "PassFn", "run_pipeline"]
 
@@ -24,9 +26,8 @@ Pass = tuple[str, PassFn]
 def _wants_dump(dump: Iterable[str] | Literal["all"] | None, name: str) -> bool:
     if dump is None:
         return False
-    if dump == "all":
-        return True
-    return name in dump
+    names = {dump} if isinstance(dump, str) else set(dump)
+    return "all" in names or name in names
 
 
 def run_pipeline(

@@ -7,12 +7,12 @@ changed, so an untouched subtree keeps its identity (and its source location).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from quadrants.ir.nodes import (
-    AtomicRMW,
     Assign,
+    AtomicRMW,
     Check,
     Checkpoint,
     Decl,
@@ -33,7 +33,7 @@ from quadrants.ir.nodes import (
     Store,
 )
 
-__all__ = ["map_exprs", "map_blocks", "map_item_blocks", "ExprFn", "BlockFn", "ItemsFn"]
+__all__ = ["BlockFn", "ExprFn", "ItemsFn", "map_blocks", "map_exprs", "map_item_blocks"]
 
 ExprFn = Callable[[Expr], Expr]
 BlockFn = Callable[[tuple[Stmt, ...]], tuple[Stmt, ...]]
@@ -111,7 +111,7 @@ class _Mapper:
 def _same(a, b) -> bool:
     """Identity, element-wise for tuples: cheap, and it never confuses equal-but-distinct NaN constants."""
     if isinstance(a, tuple) and isinstance(b, tuple):
-        return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+        return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
     return a is b
 
 
