@@ -36,7 +36,7 @@ LOCAL_PACKAGES = [
     "conformance",
 ]
 TEST_DEPS = ["numpy>=1.26", "pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100"]
-LINT_DEPS = ["ruff>=0.6"]
+LINT_DEPS = ["ruff==0.17.6"]  # pinned: formatter output changes between releases
 DOCS_DEPS = ["mkdocs>=1.6,<2"]
 LINT_PATHS = ["packages", "conformance", "benchmarks", "noxfile.py"]
 
