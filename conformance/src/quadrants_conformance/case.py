@@ -10,8 +10,9 @@ observable with the rules of :mod:`quadrants_conformance.compare` and the row ``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["Case", "case", "REGISTRY"]
 
