@@ -26,8 +26,8 @@ ROW_KEYS = ("name", "value", "unit", "baseline", "ratio")
 
 
 def discover(directory: Path, pattern: str = "") -> list[Path]:
-    """The ``bench_*.py`` files in ``directory`` whose stem contains ``pattern``, sorted by name."""
-    return [p for p in sorted(directory.glob("bench_*.py")) if pattern in p.stem]
+    """The ``bench_*.py`` files in ``directory`` whose name after ``bench_`` contains ``pattern``, sorted."""
+    return [p for p in sorted(directory.glob("bench_*.py")) if pattern in p.stem.removeprefix("bench_")]
 
 
 def load_module(path: Path) -> ModuleType:
