@@ -3,7 +3,7 @@
 Every session builds its own virtualenv from PyPI plus the local packages installed editable, so a fresh machine with
 only Python and pip can run any of them: ``python3 -m pip install nox && python3 -m nox -s tests``.
 
-* ``tests``            unit tests of every package and of the conformance harness
+* ``tests``            unit tests of every package, of the conformance harness and of the benchmark driver
 * ``conformance``      the main job: the conformance suite against every available backend
 * ``conformance-<id>`` the suite against one backend (one session per id in ``BACKENDS``)
 * ``lint``             ruff check + ruff format --check
@@ -56,7 +56,7 @@ def install_local(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit tests of every package (packages/*/tests) and of the conformance harness (conformance/tests)."""
+    """Unit tests: every package (packages/*/tests), the conformance harness, the benchmark driver."""
     install_local(session)
     # No paths: pytest uses `testpaths` from pyproject.toml; posargs narrow it (`nox -s tests -- packages/x`).
     session.run("python", "-m", "pytest", "-n", "auto", *session.posargs, env={"QD_VERIFY_IR": "1"})
