@@ -1,0 +1,155 @@
+"""Quadrants: a Python kernel DSL. ``import quadrants as qd``.
+
+This module is the public facade: everything users reach as ``qd.<name>`` is listed here. Implementation modules
+are private; see DESIGN.md for the layout.
+"""
+
+from __future__ import annotations
+
+from quadrants import math, types
+from quadrants.errors import (
+    QuadrantsAssertionError,
+    QuadrantsCompilationError,
+    QuadrantsIndexError,
+    QuadrantsNameError,
+    QuadrantsRuntimeError,
+    QuadrantsRuntimeTypeError,
+    QuadrantsSyntaxError,
+    QuadrantsTypeError,
+    QuadrantsWarning,
+)
+from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
+from quadrants.lang.intrinsics import (
+    ATOMIC_FUNCTIONS as _ATOMICS,
+    MATH_FUNCTIONS as _MATH,
+    bit_cast,
+    cast,
+    grouped,
+    loop_config,
+    ndrange,
+    raw_div,
+    raw_mod,
+    select,
+    static,
+)
+from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
+from quadrants.runtime.ndarray import Ndarray, ndarray
+from quadrants.runtime.state import ARCHS as _ARCHS
+from quadrants.runtime.state import init, reset
+from quadrants.types.annotations import Template, template
+
+__version__ = "0.1.0"
+
+# archs: qd.ref, qd.python, qd.cpu, qd.x64, qd.arm64, qd.cuda, qd.amdgpu, qd.vulkan, qd.metal, qd.gpu
+ref = _ARCHS["ref"]
+python = _ARCHS["python"]
+cpu = _ARCHS["cpu"]
+x64 = _ARCHS["x64"]
+arm64 = _ARCHS["arm64"]
+cuda = _ARCHS["cuda"]
+amdgpu = _ARCHS["amdgpu"]
+vulkan = _ARCHS["vulkan"]
+metal = _ARCHS["metal"]
+gpu = _ARCHS["gpu"]
+
+# math: qd.sqrt, qd.sin, …
+sqrt, rsqrt, exp, log = _MATH["sqrt"], _MATH["rsqrt"], _MATH["exp"], _MATH["log"]
+sin, cos, tan, asin, acos, atan = _MATH["sin"], _MATH["cos"], _MATH["tan"], _MATH["asin"], _MATH["acos"], _MATH["atan"]
+sinh, cosh, tanh, atan2 = _MATH["sinh"], _MATH["cosh"], _MATH["tanh"], _MATH["atan2"]
+floor, ceil, round, trunc = _MATH["floor"], _MATH["ceil"], _MATH["round"], _MATH["trunc"]
+abs, max, min, pow = _MATH["abs"], _MATH["max"], _MATH["min"], _MATH["pow"]
+
+# atomics: qd.atomic_add, …; each returns the old value
+atomic_add, atomic_sub, atomic_mul = _ATOMICS["add"], _ATOMICS["sub"], _ATOMICS["mul"]
+atomic_min, atomic_max = _ATOMICS["min"], _ATOMICS["max"]
+atomic_and, atomic_or, atomic_xor = _ATOMICS["and"], _ATOMICS["or"], _ATOMICS["xor"]
+atomic_exchange, atomic_cas = _ATOMICS["exchange"], _ATOMICS["cas"]
+
+__all__ = [
+    "init",
+    "reset",
+    "kernel",
+    "func",
+    "pure",
+    "Kernel",
+    "Func",
+    "ndarray",
+    "Ndarray",
+    "types",
+    "math",
+    "template",
+    "Template",
+    "static",
+    "ndrange",
+    "grouped",
+    "loop_config",
+    "select",
+    "cast",
+    "bit_cast",
+    "raw_div",
+    "raw_mod",
+    "DataType",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "u1",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "f16",
+    "f32",
+    "f64",
+    "ref",
+    "python",
+    "cpu",
+    "x64",
+    "arm64",
+    "cuda",
+    "amdgpu",
+    "vulkan",
+    "metal",
+    "gpu",
+    "sqrt",
+    "rsqrt",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "atan2",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "abs",
+    "max",
+    "min",
+    "pow",
+    "atomic_add",
+    "atomic_sub",
+    "atomic_mul",
+    "atomic_min",
+    "atomic_max",
+    "atomic_and",
+    "atomic_or",
+    "atomic_xor",
+    "atomic_exchange",
+    "atomic_cas",
+    "QuadrantsCompilationError",
+    "QuadrantsSyntaxError",
+    "QuadrantsNameError",
+    "QuadrantsIndexError",
+    "QuadrantsTypeError",
+    "QuadrantsRuntimeError",
+    "QuadrantsAssertionError",
+    "QuadrantsRuntimeTypeError",
+    "QuadrantsWarning",
+]

@@ -1,0 +1,103 @@
+"""Atomic read-modify-writes (SEMANTICS.md §12): ``qd.atomic_*`` calls and atomic augmented assignments.
+
+On an ndarray element an atomic becomes one :class:`~quadrants.ir.nodes.AtomicRMW`; on a local (private to its lane)
+it is a plain update. Every form returns the old value.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.ir import dtypes
+from quadrants.ir import nodes as ir
+from quadrants.ir.ops import Op
+from quadrants.frontend import typing_rules as tr
+from quadrants.frontend.exprs import element_indices, evaluate
+from quadrants.frontend.values import LocalBinding, NdarrayValue
+
+__all__ = ["ATOMIC_LOWERING", "atomic_update", "ATOMIC_SPECS"]
+
+# name -> (IR op for elements, local op, name used in messages, integer only)
+ATOMIC_SPECS: dict[str, tuple[Op, Op | None, str, bool]] = {
+    "add": (Op.ATOMIC_ADD, Op.ADD, "atomic_add", False),
+    "sub": (Op.ATOMIC_ADD, Op.SUB, "atomic_sub", False),
+    "mul": (Op.ATOMIC_MUL, Op.MUL, "atomic_mul", False),
+    "min": (Op.ATOMIC_MIN, Op.MIN, "atomic_min", False),
+    "max": (Op.ATOMIC_MAX, Op.MAX, "atomic_max", False),
+    "and": (Op.ATOMIC_AND, Op.BIT_AND, "atomic_bit_and", True),
+    "or": (Op.ATOMIC_OR, Op.BIT_OR, "atomic_bit_or", True),
+    "xor": (Op.ATOMIC_XOR, Op.BIT_XOR, "atomic_bit_xor", True),
+    "exchange": (Op.ATOMIC_EXCHANGE, None, "atomic_exchange", False),
+    "cas": (Op.ATOMIC_CAS, None, "atomic_cas", True),
+}
+
+
+def _target(ctx, target_node: ast.AST, node: ast.AST):
+    """(element target (NdarrayValue, indices) | None, local var | None) for the first operand of an atomic."""
+    if isinstance(target_node, ast.Subscript):
+        base = evaluate(ctx, target_node.value)
+        if isinstance(base, NdarrayValue):
+            return (base, element_indices(ctx, base, target_node.slice, target_node)), None
+    if isinstance(target_node, ast.Name):
+        binding = ctx.lookup_local(target_node.id)
+        if isinstance(binding, LocalBinding):
+            return None, binding.var
+        if binding is not None:
+            raise QuadrantsSyntaxError(f'Kernel argument "{target_node.id}" is immutable', ctx.loc(node))
+    raise QuadrantsSyntaxError(
+        "the first operand of an atomic must be an ndarray element (x[i]) or a local variable", ctx.loc(node)
+    )
+
+
+def atomic_update(ctx, name: str, target_node: ast.AST, operands: list, node: ast.AST):
+    """Apply atomic ``name`` to the element or local named by ``target_node``; return the old value."""
+    op, local_op, message_name, int_only = ATOMIC_SPECS[name]
+    element, local = _target(ctx, target_node, node)
+    dtype = element[0].dtype if element else local.dtype
+    if int_only and dtype.is_float:
+        raise QuadrantsTypeError(f"'{message_name}' requires integer operands", ctx.loc(node))
+    what = f"Atomic {name}"
+    values = [tr.implicit(ctx, v, dtype, node, what) for v in operands]
+    if name == "sub":
+        values = [ir.OpExpr(Op.NEG, (values[0],), dtype)]
+    if local is not None:
+        return _local_update(ctx, name, local_op, local, values, node)
+    target, indices = element
+    old = ctx.new_var(f"{message_name}_old", dtype)
+    ctx.define(ir.AtomicRMW(old, op, target.arg, indices, tuple(values), ctx.loc(node)))
+    return ir.LocalRef(old)
+
+
+def _local_update(ctx, name, local_op, var, values, node):
+    current = ir.LocalRef(var)
+    old = ctx.temp(current, node, "old")
+    if name == "exchange":
+        new = values[0]
+    elif name == "cas":
+        expected, desired = values
+        matches = ir.OpExpr(Op.EQ, (old, expected), dtypes.u1)
+        new = ir.OpExpr(Op.SELECT, (matches, desired, old), var.dtype)
+    elif name == "sub":  # values[0] is already negated
+        new = ir.OpExpr(Op.ADD, (old, values[0]), var.dtype)
+    else:
+        new = ir.OpExpr(local_op, (old, values[0]), var.dtype)
+    ctx.emit(ir.Assign(var, new, ctx.loc(node)))
+    return old
+
+
+def _lowering(name: str):
+    arity = 3 if name == "cas" else 2
+
+    def lower(ctx, node: ast.Call, fn):
+        if len(node.args) != arity or node.keywords:
+            raise QuadrantsTypeError(
+                f"qd.atomic_{name}() takes {arity} positional arguments", ctx.loc(node)
+            )
+        operands = [evaluate(ctx, a) for a in node.args[1:]]
+        return atomic_update(ctx, name, node.args[0], operands, node)
+
+    return lower
+
+
+ATOMIC_LOWERING = {name: _lowering(name) for name in ATOMIC_SPECS}

@@ -1,0 +1,390 @@
+"""Calls in kernel code: a table from the called object (by identity) to a small lowering function.
+
+``qd.*`` intrinsics, Python builtins (``int``, ``abs``, ``max``, ``print``, …) and dtypes (``qd.i64(x)``) are rows in
+:func:`call_table`; ``@qd.func`` objects are inlined; any other Python callable runs at compile time when all its
+arguments are compile-time values.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+
+from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.ir import dtypes
+from quadrants.ir import nodes as ir
+from quadrants.ir.dtypes import DataType, promote
+from quadrants.ir.ops import Op
+from quadrants.lang import intrinsics as qi
+from quadrants.frontend import typing_rules as tr
+from quadrants.frontend.exprs import element_indices, evaluate
+from quadrants.frontend.values import NdarrayValue, is_runtime
+
+__all__ = ["call", "call_table"]
+
+
+def _args(ctx, node: ast.Call):
+    for a in node.args:
+        if isinstance(a, ast.Starred):
+            value = evaluate(ctx, a.value)
+            if is_runtime(value) or not hasattr(value, "__iter__"):
+                raise QuadrantsSyntaxError("*args in kernel calls must be a compile-time sequence", ctx.loc(a))
+    args = []
+    for a in node.args:
+        if isinstance(a, ast.Starred):
+            args.extend(evaluate(ctx, a.value))
+        else:
+            args.append(evaluate(ctx, a))
+    kwargs = {k.arg: evaluate(ctx, k.value) for k in node.keywords if k.arg is not None}
+    return args, kwargs
+
+
+def _all_static(values) -> bool:
+    return not any(is_runtime(v) for v in values)
+
+
+def _python_call(ctx, node, fn, args, kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except QuadrantsCompilationError:
+        raise
+    except Exception as exc:
+        raise QuadrantsCompilationError(
+            f"compile-time call of {getattr(fn, '__name__', fn)!r} failed: {type(exc).__name__}: {exc}",
+            ctx.loc(node),
+        ) from exc
+
+
+def _arity(ctx, node, name: str, args, lo: int, hi: int | None = None):
+    hi = lo if hi is None else hi
+    if not lo <= len(args) <= hi:
+        want = str(lo) if lo == hi else f"{lo} to {hi}"
+        raise QuadrantsTypeError(f"{name}() takes {want} argument(s) but {len(args)} were given", ctx.loc(node))
+
+
+# ------------------------------------------------------------------------------------------------------- math
+
+
+def _float_math(op: Op, name: str, int_to_fp: bool):
+    """sin/cos/…: float only (§6); sqrt/exp/log/rsqrt: ints become default_fp."""
+
+    def lower(ctx, node, fn):
+        args, _ = _args(ctx, node)
+        _arity(ctx, node, f"qd.{name}", args, 1)
+        x = tr.to_expr(ctx, args[0], node)
+        if not x.dtype.is_float:
+            if not int_to_fp:
+                raise QuadrantsTypeError(f"'{name}' takes real inputs only", ctx.loc(node))
+            x = tr.cast(ctx, x, ctx.default_fp)
+        return ir.OpExpr(op, (x,), x.dtype)
+
+    return lower
+
+
+def _rounding(op: Op, name: str):
+    def lower(ctx, node, fn):
+        args, kwargs = _args(ctx, node)
+        _arity(ctx, node, f"qd.{name}", args, 1, 2)
+        dtype = kwargs.get("dtype", args[1] if len(args) > 1 else None)
+        x = tr.to_expr(ctx, args[0], node)
+        if not x.dtype.is_float:
+            raise QuadrantsTypeError(f"'{name}' takes real inputs only", ctx.loc(node))
+        result = ir.OpExpr(op, (x,), x.dtype)
+        return tr.cast(ctx, result, tr_dtype(ctx, dtype, node)) if dtype is not None else result
+
+    return lower
+
+
+def tr_dtype(ctx, obj, node) -> DataType:
+    from quadrants.types.annotations import to_dtype
+
+    try:
+        return to_dtype(obj, ctx.default_ip, ctx.default_fp)
+    except TypeError as exc:
+        raise QuadrantsTypeError(str(exc), ctx.loc(node)) from None
+
+
+def _atan2(ctx, node, fn):
+    args, _ = _args(ctx, node)
+    _arity(ctx, node, "qd.atan2", args, 2)
+    y, x = (tr.to_expr(ctx, a, node) for a in args)
+    common = promote(y.dtype, x.dtype)
+    if not common.is_float:
+        common = ctx.default_fp
+    return ir.OpExpr(Op.ATAN2, (tr.cast(ctx, y, common), tr.cast(ctx, x, common)), common)
+
+
+def _abs(ctx, node, fn):
+    args, _ = _args(ctx, node)
+    _arity(ctx, node, "abs", args, 1)
+    if _all_static(args):
+        return _python_call(ctx, node, builtins.abs, args, {})
+    x = tr.to_expr(ctx, args[0], node)
+    return x if x.dtype.kind in ("uint", "bool") else ir.OpExpr(Op.ABS, (x,), x.dtype)
+
+
+def _minmax(op: Op, host):
+    def lower(ctx, node, fn):
+        args, _ = _args(ctx, node)
+        if len(args) == 1 and isinstance(args[0], (tuple, list)):
+            args = list(args[0])
+        if len(args) < 2:
+            raise QuadrantsTypeError(f"{op.value}() needs at least two arguments", ctx.loc(node))
+        if _all_static(args):
+            return _python_call(ctx, node, host, args, {})
+        result = tr.to_expr(ctx, args[0], node)
+        for other in args[1:]:
+            other = tr.to_expr(ctx, other, node)
+            common = promote(result.dtype, other.dtype)
+            result = ir.OpExpr(op, (tr.cast(ctx, result, common), tr.cast(ctx, other, common)), common)
+        return result
+
+    return lower
+
+
+def _pow(ctx, node, fn):
+    args, _ = _args(ctx, node)
+    _arity(ctx, node, "pow", args, 2)
+    if _all_static(args):
+        return _python_call(ctx, node, builtins.pow, args, {})
+    return tr.power(ctx, args[0], args[1], node)
+
+
+def _bit_count(op: Op, name: str):
+    allowed = {dtypes.i32, dtypes.u32, dtypes.i64, dtypes.u64}
+
+    def lower(ctx, node, fn):
+        args, _ = _args(ctx, node)
+        _arity(ctx, node, f"qd.math.{name}", args, 1)
+        x = tr.to_expr(ctx, args[0], node)
+        if x.dtype not in allowed:
+            raise QuadrantsTypeError(f"'{name}' takes i32, u32, i64 or u64 operands, got {x.dtype}", ctx.loc(node))
+        return ir.OpExpr(op, (x,), dtypes.i32)
+
+    return lower
+
+
+def _raw_division(op: Op, name: str):
+    def lower(ctx, node, fn):
+        args, _ = _args(ctx, node)
+        _arity(ctx, node, f"qd.{name}", args, 2)
+        if _all_static(args) and all(isinstance(a, int) for a in args):
+            return fn(*args)
+        return tr.binary(ctx, op, name, args[0], args[1], node)
+
+    return lower
+
+
+# ---------------------------------------------------------------------------------------------- conversions
+
+
+def _dtype_call(ctx, node, dtype: DataType):
+    args, _ = _args(ctx, node)
+    _arity(ctx, node, str(dtype), args, 1)
+    return tr.cast(ctx, args[0], dtype, node)
+
+
+def _int(ctx, node, fn):
+    args, _ = _args(ctx, node)
+    if _all_static(args):
+        return _python_call(ctx, node, int, args, {})
+    _arity(ctx, node, "int", args, 1)
+    return tr.cast(ctx, args[0], dtypes.i32, node)  # int(x) is i32 for every source type (§5)
+
+
+def _float(ctx, node, fn):
+    args, _ = _args(ctx, node)
+    if _all_static(args):
+        return _python_call(ctx, node, float, args, {})
+    _arity(ctx, node, "float", args, 1)
+    return tr.cast(ctx, args[0], dtypes.f32, node)  # float(x) is f32 for every source type (§5)
+
+
+def _bool(ctx, node, fn):
+    args, _ = _args(ctx, node)
+    if _all_static(args):
+        return _python_call(ctx, node, bool, args, {})
+    _arity(ctx, node, "bool", args, 1)
+    x = tr.to_expr(ctx, args[0], node)
+    return ir.OpExpr(Op.NE, (x, ir.Const(0, x.dtype)), dtypes.u1)
+
+
+def _cast(ctx, node, fn):
+    args, kwargs = _args(ctx, node)
+    if "dtype" in kwargs:
+        args.append(kwargs["dtype"])
+    _arity(ctx, node, "qd.cast", args, 2)
+    return tr.cast(ctx, args[0], tr_dtype(ctx, args[1], node), node)
+
+
+def _bit_cast(ctx, node, fn):
+    args, kwargs = _args(ctx, node)
+    if "dtype" in kwargs:
+        args.append(kwargs["dtype"])
+    _arity(ctx, node, "qd.bit_cast", args, 2)
+    x = tr.to_expr(ctx, args[0], node)
+    target = tr_dtype(ctx, args[1], node)
+    if x.dtype.bits != target.bits:
+        raise QuadrantsTypeError(
+            f"qd.bit_cast needs types of the same width: {x.dtype} ({x.dtype.bits} bits) to {target} "
+            f"({target.bits} bits)",
+            ctx.loc(node),
+        )
+    return ir.OpExpr(Op.BITCAST, (x,), target)
+
+
+def _select(ctx, node, fn):
+    args, _ = _args(ctx, node)
+    _arity(ctx, node, "qd.select", args, 3)
+    if _all_static(args):
+        return args[1] if args[0] else args[2]
+    cond = tr.check_condition(ctx, args[0], node, "qd.select condition")
+    a, b = tr.to_expr(ctx, args[1], node), tr.to_expr(ctx, args[2], node)
+    common = promote(a.dtype, b.dtype)
+    return ir.OpExpr(Op.SELECT, (cond, tr.cast(ctx, a, common), tr.cast(ctx, b, common)), common)
+
+
+# ------------------------------------------------------------------------------------------- compile-time
+
+
+def _static(ctx, node, fn):
+    ctx.static_depth += 1
+    try:
+        args, _ = _args(ctx, node)
+    finally:
+        ctx.static_depth -= 1
+    for value in args:
+        if is_runtime(value) or isinstance(value, NdarrayValue):
+            raise QuadrantsCompilationError("Input to qd.static must be compile-time constants", ctx.loc(node))
+    return args[0] if len(args) == 1 else tuple(args)
+
+
+def _loop_config(ctx, node, fn):
+    args, kwargs = _args(ctx, node)
+    if args:
+        raise QuadrantsSyntaxError("qd.loop_config() takes keyword arguments only", ctx.loc(node))
+    ctx.pending_loop_config = kwargs
+    return None
+
+
+def _print(ctx, node, fn):
+    if any(k.arg in ("sep", "end", "file", "flush") for k in node.keywords):
+        raise NotImplementedError(f"{ctx.loc(node)}: print() keyword arguments are not supported in kernels")
+    args, _ = _args(ctx, node)
+    parts = []
+    for value in args:
+        if is_runtime(value):
+            parts.append(value)
+        elif isinstance(value, (tuple, list)):
+            parts.append(str(tuple(v if not is_runtime(v) else "?" for v in value)))
+        else:
+            parts.append(str(value))
+    ctx.emit(ir.Print(tuple(parts), ctx.loc(node)))
+    return None
+
+
+def _range_outside_for(ctx, node, fn):
+    args, kwargs = _args(ctx, node)
+    if not _all_static(args):
+        raise QuadrantsSyntaxError("range() with run-time bounds is only allowed as a for-loop iterator", ctx.loc(node))
+    return _python_call(ctx, node, range, args, kwargs)
+
+
+def _ndrange(ctx, node, fn):
+    args, kwargs = _args(ctx, node)
+    return _python_call(ctx, node, qi.ndrange, args, kwargs)
+
+
+def _grouped(ctx, node, fn):
+    args, _ = _args(ctx, node)
+    _arity(ctx, node, "qd.grouped", args, 1)
+    return qi.GroupedSpec(args[0])
+
+
+# ------------------------------------------------------------------------------------------------- table
+
+
+@functools.cache
+def call_table() -> dict[int, tuple[object, object]]:
+    """``id(callable) -> (callable, lower)``; the callable is kept alive and compared by identity."""
+    from quadrants.frontend.atomics import ATOMIC_LOWERING
+
+    rows: dict[object, object] = {
+        qi.static: _static,
+        qi.loop_config: _loop_config,
+        qi.ndrange: _ndrange,
+        qi.grouped: _grouped,
+        qi.select: _select,
+        qi.cast: _cast,
+        qi.bit_cast: _bit_cast,
+        qi.raw_div: _raw_division(Op.RAW_DIV, "raw_div"),
+        qi.raw_mod: _raw_division(Op.RAW_MOD, "raw_mod"),
+        builtins.print: _print,
+        builtins.int: _int,
+        builtins.float: _float,
+        builtins.bool: _bool,
+        builtins.abs: _abs,
+        builtins.max: _minmax(Op.MAX, builtins.max),
+        builtins.min: _minmax(Op.MIN, builtins.min),
+        builtins.pow: _pow,
+        builtins.range: _range_outside_for,
+    }
+    m = qi.MATH_FUNCTIONS
+    for name, op in (("sqrt", Op.SQRT), ("rsqrt", Op.RSQRT), ("exp", Op.EXP), ("log", Op.LOG)):
+        rows[m[name]] = _float_math(op, name, int_to_fp=True)
+    trig = {
+        "sin": Op.SIN,
+        "cos": Op.COS,
+        "tan": Op.TAN,
+        "asin": Op.ASIN,
+        "acos": Op.ACOS,
+        "atan": Op.ATAN,
+        "sinh": Op.SINH,
+        "cosh": Op.COSH,
+        "tanh": Op.TANH,
+    }
+    for name, op in trig.items():
+        rows[m[name]] = _float_math(op, name, int_to_fp=False)
+    for name, op in (("floor", Op.FLOOR), ("ceil", Op.CEIL), ("round", Op.ROUND), ("trunc", Op.TRUNC)):
+        rows[m[name]] = _rounding(op, name)
+    rows[m["atan2"]] = _atan2
+    rows[m["abs"]] = _abs
+    rows[m["max"]] = rows[builtins.max]
+    rows[m["min"]] = rows[builtins.min]
+    rows[m["pow"]] = _pow
+    for name, op in (("popcnt", Op.POPCNT), ("clz", Op.CLZ), ("ffs", Op.FFS)):
+        rows[m[name]] = _bit_count(op, name)
+    for name, lower in ATOMIC_LOWERING.items():
+        rows[qi.ATOMIC_FUNCTIONS[name]] = lower
+    return {id(k): (k, v) for k, v in rows.items()}
+
+
+def call(ctx, node: ast.Call):
+    """Lower one call expression."""
+    fn = evaluate(ctx, node.func)
+    row = call_table().get(id(fn))
+    if row is not None and row[0] is fn:
+        return row[1](ctx, node, fn)
+    if isinstance(fn, DataType):
+        return _dtype_call(ctx, node, fn)
+    from quadrants.runtime.kernel import Func, Kernel
+
+    if isinstance(fn, Func):
+        from quadrants.frontend.funcs import inline
+
+        args, kwargs = _args(ctx, node)
+        return inline(ctx, fn, node, args, kwargs)
+    if isinstance(fn, Kernel) or getattr(fn, "_is_quadrants_kernel", False):
+        raise QuadrantsSyntaxError("Kernels cannot call other kernels; make the callee a @qd.func", ctx.loc(node))
+    if is_runtime(fn) or not callable(fn):
+        raise QuadrantsTypeError(f"{fn!r} is not callable", ctx.loc(node))
+    args, kwargs = _args(ctx, node)
+    if not _all_static(list(args) + list(kwargs.values())) or any(isinstance(a, NdarrayValue) for a in args):
+        name = getattr(fn, "__name__", repr(fn))
+        raise QuadrantsSyntaxError(
+            f"cannot call the Python function '{name}' with run-time arguments in kernel code; "
+            "decorate it with @qd.func",
+            ctx.loc(node),
+        )
+    return _python_call(ctx, node, fn, args, kwargs)

@@ -1,0 +1,209 @@
+"""The explicit compile context threaded through every frontend handler.
+
+:class:`Frame` describes the Python function being lowered (a kernel or an inlined ``@qd.func``): its source, where
+that source sits in the file, and its globals. :class:`CompileCtx` holds the per-kernel state: the scope stack, the
+statement blocks being built, the top-level item list, loop nesting, and the options of the session.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from quadrants.errors import QuadrantsNameError, QuadrantsWarning
+from quadrants.ir import nodes as ir
+from quadrants.ir.dtypes import DataType
+from quadrants.ir.nodes import SrcLoc
+from quadrants.frontend.values import ArgBinding, LocalBinding
+
+__all__ = ["Frame", "CompileCtx", "Scope"]
+
+
+@dataclass
+class Frame:
+    """One Python function being lowered: source text, file offsets, globals and closure values."""
+
+    fn: Any
+    file: str
+    first_line: int  # file line number of the first line of ``lines``
+    indent: int  # columns removed by dedenting
+    lines: list[str]  # original (un-dedented) source lines of the function block
+    globals: dict
+    closure: dict
+    is_kernel: bool
+    return_value: Any = None
+    returned: bool = False
+
+
+@dataclass
+class Scope:
+    names: dict[str, Any] = field(default_factory=dict)
+    function_boundary: bool = False
+
+
+@dataclass
+class Loop:
+    """A loop being lowered: ``parallel`` top-level loop or a serial one."""
+
+    parallel: bool
+    has_continue: bool = False
+    static: bool = False
+
+
+class CompileCtx:
+    """Per-kernel compile state (see module docstring)."""
+
+    def __init__(self, *, session, kernel_name: str):
+        self.session = session
+        self.debug: bool = session.options.debug
+        self.default_ip: DataType = session.default_ip
+        self.default_fp: DataType = session.default_fp
+        self.kernel_name = kernel_name
+        self.frames: list[Frame] = []
+        self.scopes: list[Scope] = []
+        self.blocks: list[list] = []
+        self.items: list = []
+        self.kernel_vars: list[ir.Var] = []
+        self.args: list[ir.ArgSpec] = []
+        self.returns: tuple[DataType, ...] = ()
+        self.loops: list[Loop] = []
+        self.top_level = True
+        self.static_depth = 0
+        self.runtime_depth = 0  # > 0 inside a runtime if or a loop of the current function (no return there)
+        self.loop_var_ids: set[int] = set()
+        self.pending_loop_config: dict | None = None
+        self.func_stack: list[Any] = []
+        self._next_var = 0
+        self.serial_loc: SrcLoc | None = None
+
+    # ------------------------------------------------------------------------------------------------ locations
+    @property
+    def frame(self) -> Frame:
+        return self.frames[-1]
+
+    def loc(self, node: ast.AST | None) -> SrcLoc | None:
+        """The user's source location of ``node`` (file, absolute line, columns, line text)."""
+        if node is None or not hasattr(node, "lineno") or not self.frames:
+            return None
+        f = self.frame
+        line = f.first_line + node.lineno - 1
+        idx = node.lineno - 1
+        text = f.lines[idx].rstrip("\n") if 0 <= idx < len(f.lines) else ""
+        col = node.col_offset + f.indent
+        end = (node.end_col_offset + f.indent) if getattr(node, "end_lineno", None) == node.lineno else len(text)
+        return SrcLoc(f.file, line, col, max(end, col + 1), text)
+
+    def warn(self, message: str, node: ast.AST | None, category=QuadrantsWarning) -> None:
+        """Warn once per source site (SEMANTICS.md §2), attributed to the user's file and line."""
+        loc = self.loc(node)
+        key = (loc.file, loc.line, loc.col, message) if loc else (message,)
+        if key in self.session.warned_sites:
+            return
+        self.session.warned_sites.add(key)
+        if loc is None:
+            warnings.warn(message, category, stacklevel=2)
+        else:
+            warnings.warn_explicit(message, category, loc.file, loc.line)
+
+    # ------------------------------------------------------------------------------------------------ variables
+    def new_var(self, name: str, dtype: DataType) -> ir.Var:
+        self._next_var += 1
+        return ir.Var(self._next_var, name, dtype)
+
+    def emit(self, stmt) -> None:
+        self.blocks[-1].append(stmt)
+
+    def define(self, stmt) -> None:
+        """Emit a statement that declares ``stmt.var``; a declaration at kernel level makes it a kernel var."""
+        self.emit(stmt)
+        if self.top_level and len(self.blocks) == 1:
+            self.kernel_vars.append(stmt.var)
+
+    def declare(self, name: str, value, node: ast.AST | None = None) -> ir.Var:
+        """Declare a new local initialised with the run-time ``value``."""
+        var = self.new_var(name, value.dtype)
+        self.define(ir.Decl(var, value, self.loc(node)))
+        return var
+
+    def temp(self, value, node: ast.AST | None = None, name: str = "tmp") -> ir.LocalRef:
+        """Materialise ``value`` into a fresh local so later side effects cannot change it."""
+        if isinstance(value, (ir.Const, ir.ArgRef, ir.Shape)):
+            return value  # immutable during a launch: no copy needed
+        return ir.LocalRef(self.declare(name, value, node))
+
+    # --------------------------------------------------------------------------------------------------- scopes
+    @contextlib.contextmanager
+    def scope(self, function_boundary: bool = False):
+        self.scopes.append(Scope(function_boundary=function_boundary))
+        try:
+            yield self.scopes[-1]
+        finally:
+            self.scopes.pop()
+
+    @contextlib.contextmanager
+    def block(self):
+        """Collect the statements emitted inside into a fresh list (yielded)."""
+        stmts: list = []
+        self.blocks.append(stmts)
+        try:
+            yield stmts
+        finally:
+            self.blocks.pop()
+
+    @contextlib.contextmanager
+    def nested(self):
+        """A non-top-level region (runtime ``if`` bodies, loop bodies): loops inside are serial."""
+        saved = self.top_level
+        self.top_level = False
+        try:
+            yield
+        finally:
+            self.top_level = saved
+
+    def lookup_local(self, name: str):
+        """The innermost binding of ``name`` in the current function's scopes, or ``None``."""
+        for scope in reversed(self.scopes):
+            if name in scope.names:
+                return scope.names[name]
+            if scope.function_boundary:
+                break
+        return None
+
+    def bind(self, name: str, binding) -> None:
+        self.scopes[-1].names[name] = binding
+
+    def lookup(self, name: str, node: ast.AST):
+        """Resolve ``name``: locals, then the function's closure and globals, then builtins."""
+        binding = self.lookup_local(name)
+        if binding is not None:
+            if isinstance(binding, LocalBinding):
+                return ir.LocalRef(binding.var)
+            if isinstance(binding, ArgBinding):
+                return binding.value
+            return binding
+        frame = self.frame
+        if name in frame.closure:
+            return frame.closure[name]
+        if name in frame.globals:
+            return frame.globals[name]
+        builtins = frame.globals.get("__builtins__", __builtins__)
+        builtins = builtins if isinstance(builtins, dict) else vars(builtins)
+        if name in builtins:
+            return builtins[name]
+        raise QuadrantsNameError(f'Name "{name}" is not defined', self.loc(node))
+
+    def name_defined_outside_scopes(self, name: str) -> bool:
+        frame = self.frame
+        return name in frame.closure or name in frame.globals
+
+    # ---------------------------------------------------------------------------------------------------- items
+    def flush_serial(self) -> None:
+        """Close the current run of top-level statements into a SerialBlock item."""
+        stmts = self.blocks[0]
+        if stmts:
+            self.items.append(ir.SerialBlock(tuple(stmts), self.serial_loc))
+            stmts.clear()
+        self.serial_loc = None

@@ -1,0 +1,312 @@
+"""Expression handlers: a dispatch table from ``ast`` node type to ``handler(ctx, node) -> value``.
+
+Values are compile-time Python objects or run-time IR expressions (see :mod:`quadrants.frontend.values`).
+Operations whose operands are all compile-time are evaluated by Python (SEMANTICS.md §3).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+
+from quadrants.errors import (
+    QuadrantsCompilationError,
+    QuadrantsIndexError,
+    QuadrantsSyntaxError,
+    QuadrantsTypeError,
+)
+from quadrants.ir import dtypes
+from quadrants.ir import nodes as ir
+from quadrants.ir.dtypes import promote
+from quadrants.ir.ops import Op
+from quadrants.frontend import typing_rules as tr
+from quadrants.frontend.values import IndexVector, NdarrayValue, is_runtime
+
+__all__ = ["evaluate", "EXPR_HANDLERS", "load_element", "element_indices"]
+
+_PY_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.BitAnd: operator.and_,
+    ast.BitOr: operator.or_,
+    ast.BitXor: operator.xor,
+    ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift,
+    ast.MatMult: operator.matmul,
+}
+_PY_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert, ast.Not: operator.not_}
+_PY_COMPARE = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+
+def evaluate(ctx, node: ast.AST):
+    """Evaluate an expression node to a compile-time or run-time value."""
+    handler = EXPR_HANDLERS.get(type(node))
+    if handler is None:
+        from quadrants.frontend.unsupported import unsupported
+
+        raise unsupported(ctx, node)
+    return handler(ctx, node)
+
+
+def _python(ctx, node, fn, *args):
+    """Run a compile-time Python operation; its exceptions become compile errors at the user's line."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # user-level Python error during compile-time evaluation
+        raise QuadrantsCompilationError(
+            f"compile-time evaluation failed: {type(exc).__name__}: {exc}", ctx.loc(node)
+        ) from exc
+
+
+def _constant(ctx, node: ast.Constant):
+    return node.value
+
+
+def _name(ctx, node: ast.Name):
+    return ctx.lookup(node.id, node)
+
+
+def _attribute(ctx, node: ast.Attribute):
+    base = evaluate(ctx, node.value)
+    if isinstance(base, NdarrayValue):
+        if node.attr == "shape":
+            return base.shape
+        if node.attr == "dtype":
+            return base.dtype
+        if node.attr == "ndim":
+            return base.ndim
+        raise QuadrantsSyntaxError(f"ndarray has no attribute '{node.attr}' in kernel code", ctx.loc(node))
+    if is_runtime(base):
+        if node.attr == "dtype":
+            return base.dtype
+        raise QuadrantsSyntaxError(f"a run-time value has no attribute '{node.attr}'", ctx.loc(node))
+    try:
+        return getattr(base, node.attr)
+    except AttributeError as exc:
+        raise QuadrantsCompilationError(str(exc), ctx.loc(node)) from None
+
+
+def _binop(ctx, node: ast.BinOp):
+    a = evaluate(ctx, node.left)
+    b = evaluate(ctx, node.right)
+    return _binop_values(ctx, node, a, b)
+
+
+def _binop_values(ctx, node: ast.BinOp, a, b):
+    """Apply ``node.op`` to already evaluated operands."""
+    for v in (a, b):
+        if isinstance(v, (NdarrayValue, IndexVector)):
+            raise QuadrantsTypeError("arithmetic on a whole ndarray or index vector is not supported", ctx.loc(node))
+    if not is_runtime(a) and not is_runtime(b):
+        return _python(ctx, node, _PY_BINARY[type(node.op)], a, b)
+    if isinstance(node.op, ast.Pow):
+        return tr.power(ctx, a, b, node)
+    if type(node.op) not in tr.BINARY_OPS:
+        raise QuadrantsSyntaxError(f"operator {type(node.op).__name__} is not supported", ctx.loc(node))
+    op, symbol = tr.BINARY_OPS[type(node.op)]
+    return tr.binary(ctx, op, symbol, a, b, node)
+
+
+def _unaryop(ctx, node: ast.UnaryOp):
+    value = evaluate(ctx, node.operand)
+    if not is_runtime(value):
+        return _python(ctx, node, _PY_UNARY[type(node.op)], value)
+    return tr.unary(ctx, node, value)
+
+
+def _boolop(ctx, node: ast.BoolOp):
+    """``and``/``or`` with Python value semantics and short-circuit evaluation (§4.3)."""
+    symbol = "&&" if isinstance(node.op, ast.And) else "||"
+    result = evaluate(ctx, node.values[0])
+    for rhs_node in node.values[1:]:
+        if not is_runtime(result):
+            # a compile-time left operand decides statically
+            if bool(result) == isinstance(node.op, ast.Or):
+                return result
+            result = evaluate(ctx, rhs_node)
+            continue
+        result = _short_circuit(ctx, node, symbol, result, rhs_node)
+    return result
+
+
+def _short_circuit(ctx, node, symbol, left, rhs_node):
+    if left.dtype.is_float:
+        raise QuadrantsTypeError(f"unsupported operand type(s) for '{symbol}'", ctx.loc(node))
+    with ctx.block() as rhs_block, ctx.nested():
+        right = tr.to_expr(ctx, evaluate(ctx, rhs_node), rhs_node)
+    if right.dtype.is_float:
+        raise QuadrantsTypeError(f"unsupported operand type(s) for '{symbol}'", ctx.loc(node))
+    common = promote(left.dtype, right.dtype)
+    result = ctx.new_var("bool_op", common)
+    ctx.define(ir.Decl(result, tr.cast(ctx, left, common), ctx.loc(node)))
+    rhs_block.append(ir.Assign(result, tr.cast(ctx, right, common), ctx.loc(rhs_node)))
+    decides = ir.OpExpr(Op.NE, (left, ir.Const(0, left.dtype)), dtypes.u1)
+    if symbol == "||":
+        decides = ir.OpExpr(Op.LOGICAL_NOT, (decides,), dtypes.u1)
+    ctx.emit(ir.If(decides, tuple(rhs_block), (), ctx.loc(node)))
+    return ir.LocalRef(result)
+
+
+def _ifexp(ctx, node: ast.IfExp):
+    """``a if c else b``: only the selected branch is evaluated (§4.3)."""
+    cond = evaluate(ctx, node.test)
+    if not is_runtime(cond):
+        return evaluate(ctx, node.body if cond else node.orelse)
+    cond = tr.check_condition(ctx, cond, node.test, "ternary condition")
+    with ctx.nested():
+        with ctx.block() as then_block:
+            a = tr.to_expr(ctx, evaluate(ctx, node.body), node.body)
+        with ctx.block() as else_block:
+            b = tr.to_expr(ctx, evaluate(ctx, node.orelse), node.orelse)
+    common = promote(a.dtype, b.dtype)
+    result = ctx.new_var("ternary", common)
+    ctx.define(ir.Decl(result, ir.Const(0, common), ctx.loc(node)))
+    then_block.append(ir.Assign(result, tr.cast(ctx, a, common), ctx.loc(node.body)))
+    else_block.append(ir.Assign(result, tr.cast(ctx, b, common), ctx.loc(node.orelse)))
+    ctx.emit(ir.If(cond, tuple(then_block), tuple(else_block), ctx.loc(node)))
+    return ir.LocalRef(result)
+
+
+def _compare(ctx, node: ast.Compare):
+    """Chains ``a < b < c`` mean ``(a < b) and (b < c)`` with ``b`` evaluated once."""
+    left = evaluate(ctx, node.left)
+    result = None
+    for op_node, right_node in zip(node.ops, node.comparators):
+        right = evaluate(ctx, right_node)
+        if isinstance(op_node, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) and ctx.static_depth == 0:
+            if isinstance(op_node, (ast.Is, ast.IsNot)):
+                raise QuadrantsSyntaxError('Operator "is" in Quadrants scope is not supported', ctx.loc(node))
+            raise QuadrantsSyntaxError('"In" is only supported inside `qd.static`', ctx.loc(node))
+        if not is_runtime(left) and not is_runtime(right):
+            part = _python(ctx, node, _PY_COMPARE[type(op_node)], left, right)
+        else:
+            if type(op_node) not in tr.COMPARE_OPS:
+                raise QuadrantsSyntaxError(f"comparison {type(op_node).__name__} is not supported", ctx.loc(node))
+            part = tr.compare(ctx, tr.COMPARE_OPS[type(op_node)], left, right, node)
+        result = part if result is None else _and(ctx, result, part, node)
+        if len(node.ops) > 1 and is_runtime(right):
+            right = ctx.temp(right, node)
+        left = right
+    return result
+
+
+def _and(ctx, a, b, node):
+    """Conjunction of two comparison results (u1 or Python bools)."""
+    if not is_runtime(a) and not is_runtime(b):
+        return a and b
+    a, b = tr.to_expr(ctx, a, node), tr.to_expr(ctx, b, node)
+    return ir.OpExpr(Op.BIT_AND, (a, b), dtypes.u1)
+
+
+def element_indices(ctx, target: NdarrayValue, index_node: ast.AST, node: ast.AST) -> tuple:
+    """The i32 index expressions of ``x[...]`` for ndarray ``target``."""
+    key = evaluate(ctx, index_node)
+    items = _flatten_index(key)
+    if len(items) != target.ndim:
+        raise QuadrantsIndexError(
+            f"ndarray '{target.name}' has {target.ndim} dimension(s) but is indexed with {len(items)} index(es)",
+            ctx.loc(node),
+        )
+    out = []
+    for item in items:
+        value = tr.to_expr(ctx, item, node)
+        if value.dtype.is_float:
+            raise QuadrantsTypeError(f"ndarray indices must be integers, got {value.dtype}", ctx.loc(node))
+        out.append(value if value.dtype == dtypes.i32 else tr.cast(ctx, value, dtypes.i32))
+    return tuple(out)
+
+
+def _flatten_index(key) -> list:
+    if isinstance(key, IndexVector):
+        return list(key.items)
+    if isinstance(key, (tuple, list)):
+        out = []
+        for k in key:
+            out.extend(_flatten_index(k))
+        return out
+    if key is None:
+        return []
+    return [key]
+
+
+def load_element(ctx, target: NdarrayValue, indices: tuple, node: ast.AST):
+    var = ctx.new_var(f"{target.name}_elem", target.dtype)
+    ctx.define(ir.Load(var, target.arg, indices, ctx.loc(node)))
+    return ir.LocalRef(var)
+
+
+def _subscript(ctx, node: ast.Subscript):
+    base = evaluate(ctx, node.value)
+    if isinstance(base, NdarrayValue):
+        return load_element(ctx, base, element_indices(ctx, base, node.slice, node), node)
+    index = evaluate(ctx, node.slice)
+    if isinstance(base, IndexVector):
+        if is_runtime(index):
+            raise QuadrantsTypeError("an index vector must be indexed with a compile-time int", ctx.loc(node))
+        return base.items[index]
+    if is_runtime(base):
+        raise QuadrantsTypeError(f"a scalar of type {base.dtype} cannot be indexed", ctx.loc(node))
+    if is_runtime(index):
+        raise QuadrantsTypeError(
+            f"a Python {type(base).__name__} cannot be indexed with a run-time value", ctx.loc(node)
+        )
+    return _python(ctx, node, operator.getitem, base, index)
+
+
+def _tuple(ctx, node: ast.Tuple):
+    return tuple(evaluate(ctx, e) for e in node.elts)
+
+
+def _list(ctx, node: ast.List):
+    return [evaluate(ctx, e) for e in node.elts]
+
+
+def _call(ctx, node: ast.Call):
+    from quadrants.frontend.calls import call
+
+    return call(ctx, node)
+
+
+def _joined_str(ctx, node: ast.JoinedStr):
+    raise NotImplementedError(
+        f"{ctx.loc(node)}: f-strings are not supported in kernels (print formatting is out of scope); "
+        "use print(a, b, ...)"
+    )
+
+
+def _slice(ctx, node: ast.Slice):
+    raise QuadrantsSyntaxError("slices are not supported in kernel code; index one element at a time", ctx.loc(node))
+
+
+EXPR_HANDLERS = {
+    ast.Constant: _constant,
+    ast.Name: _name,
+    ast.Attribute: _attribute,
+    ast.BinOp: _binop,
+    ast.UnaryOp: _unaryop,
+    ast.BoolOp: _boolop,
+    ast.IfExp: _ifexp,
+    ast.Compare: _compare,
+    ast.Subscript: _subscript,
+    ast.Tuple: _tuple,
+    ast.List: _list,
+    ast.Call: _call,
+    ast.JoinedStr: _joined_str,
+    ast.Slice: _slice,
+}

@@ -1,0 +1,100 @@
+"""Inlining ``@qd.func`` calls (SEMANTICS.md §7).
+
+Arguments are bound with :func:`inspect.Signature.bind` (defaults and keywords work as in Python). Parameters
+annotated with a primitive type are converted and copied; ``qd.template()`` and ndarray parameters are passed by
+reference; unannotated run-time scalars are copied, so assigning to a parameter never changes the caller.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+
+from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.frontend import typing_rules as tr
+from quadrants.frontend.context import Frame
+from quadrants.frontend.values import LocalBinding, NdarrayValue, is_runtime
+from quadrants.types.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
+
+__all__ = ["inline"]
+
+
+def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
+    """Lower the body of ``func`` at the call site and return its return value (``None`` without one)."""
+    if any(f is func for f in ctx.func_stack):
+        raise QuadrantsSyntaxError(
+            f"Recursive @qd.func call of '{func.__name__}' is not supported; rewrite it as a loop", ctx.loc(node)
+        )
+    if func.requires_top_level and not ctx.top_level:
+        raise QuadrantsSyntaxError(
+            f"@qd.func '{func.__name__}' has requires_top_level=True and must be called at the kernel top level "
+            "(or in a qd.static loop or directly in a qd.graph.do_while body)",
+            ctx.loc(node),
+        )
+    try:
+        bound = func.signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        raise QuadrantsSyntaxError(f"in call to @qd.func '{func.__name__}': {exc}", ctx.loc(node)) from None
+    bound.apply_defaults()
+    parsed = func.parsed()
+    frame = Frame(
+        fn=func.fn,
+        file=parsed.file,
+        first_line=parsed.first_line,
+        indent=parsed.indent,
+        lines=list(parsed.lines),
+        globals=func.fn.__globals__,
+        closure=func.closure(),
+        is_kernel=False,
+    )
+    from quadrants.frontend.stmts import visit_block
+
+    call_loc_frame = ctx.frame
+    ctx.func_stack.append(func)
+    ctx.frames.append(frame)
+    # a func body has its own return rules and no enclosing loop (Python scoping)
+    saved = ctx.runtime_depth, ctx.loops
+    ctx.runtime_depth, ctx.loops = 0, []
+    try:
+        with ctx.scope(function_boundary=True):
+            for name, value in bound.arguments.items():
+                _bind_param(ctx, func, name, value, node, call_loc_frame)
+            visit_block(ctx, parsed.tree.body)
+    finally:
+        ctx.runtime_depth, ctx.loops = saved
+        ctx.frames.pop()
+        ctx.func_stack.pop()
+    return frame.return_value
+
+
+def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None:
+    param = func.signature.parameters[name]
+    if param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+        ctx.bind(name, value)
+        return
+    anno = param.annotation
+    spec = None if anno is inspect.Parameter.empty else parse_annotation(anno, ctx.default_ip, ctx.default_fp)
+    if isinstance(spec, ScalarType):
+        saved = ctx.frames.pop()  # conversion warnings point at the call site
+        ctx.frames.append(call_frame)
+        try:
+            converted = tr.implicit(ctx, value, spec.dtype, node, "Assign")
+        finally:
+            ctx.frames.pop()
+            ctx.frames.append(saved)
+        ctx.bind(name, LocalBinding(ctx.declare(name, converted)))
+        return
+    if isinstance(spec, NdarrayType) and not isinstance(value, NdarrayValue):
+        raise QuadrantsTypeError(
+            f"@qd.func '{func.__name__}' parameter '{name}' expects an ndarray, got {type(value).__name__}",
+            ctx.loc(node),
+        )
+    if isinstance(spec, (NdarrayType, TemplateType)) or not (is_runtime(value) or _is_number(value)):
+        ctx.bind(name, value)  # by reference / compile-time object
+        return
+    # unannotated scalar (numbers included, like upstream): a private run-time copy
+    ctx.bind(name, LocalBinding(ctx.declare(name, tr.to_expr(ctx, value, node))))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (bool, int, float))

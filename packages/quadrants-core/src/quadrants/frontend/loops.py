@@ -1,0 +1,289 @@
+"""Loops (SEMANTICS.md §10): parallel top-level for-loops become :class:`ParallelFor` tasks, every other loop is
+serial; ``qd.static`` loops are unrolled at compile time.
+
+A for-loop's iterator is first normalised into a list of axes ``(begin, end)`` of i32 run-time values (``range``,
+``qd.ndrange``, an ndarray struct-for, each optionally wrapped in ``qd.grouped``), then lowered one way for parallel
+and one way for serial loops.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass
+
+from quadrants.errors import QuadrantsSyntaxError
+from quadrants.ir import dtypes
+from quadrants.ir import nodes as ir
+from quadrants.ir.ops import Op
+from quadrants.lang import intrinsics as qi
+from quadrants.frontend import typing_rules as tr
+from quadrants.frontend.context import Loop
+from quadrants.frontend.exprs import evaluate
+from quadrants.frontend.values import IndexVector, LocalBinding, NdarrayValue, is_runtime
+
+__all__ = ["LOOP_HANDLERS"]
+
+_WARN_BOUNDS = {dtypes.i64, dtypes.u32, dtypes.u64, dtypes.f16, dtypes.f32, dtypes.f64}
+
+
+@dataclass
+class Axes:
+    """A normalised iteration space: per-axis bounds, whether the target is one index vector, visit order."""
+
+    begins: list
+    ends: list
+    grouped: bool
+    order: tuple | None = None
+
+
+def _bound(ctx, value, node):
+    """A range bound as an i32 run-time value (§10: other types are converted, with a warning for lossy ones)."""
+    if not is_runtime(value) and isinstance(value, float):
+        ctx.warn("Casting range_for boundary values to i32", node)
+        return ir.Const(int(value), dtypes.i32)
+    value = tr.to_expr(ctx, value, node)
+    if value.dtype == dtypes.i32:
+        return value
+    if value.dtype in _WARN_BOUNDS:
+        ctx.warn(f"Casting range_for boundary values from {value.dtype} to i32", node)
+    return tr.cast(ctx, value, dtypes.i32)
+
+
+def _called(ctx, node: ast.AST, fn) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    from quadrants.frontend.stmts import evaluate_quiet
+
+    try:
+        return evaluate_quiet(ctx, node.func) is fn
+    except Exception:
+        return False
+
+
+def _range_axes(ctx, node: ast.Call) -> Axes:
+    if node.keywords:
+        raise QuadrantsSyntaxError("range() takes no keyword arguments", ctx.loc(node))
+    args = [evaluate(ctx, a) for a in node.args]
+    if len(args) not in (1, 2):
+        raise QuadrantsSyntaxError(f"Range should have 1 or 2 arguments, found {len(args)}", ctx.loc(node))
+    begin, end = (0, args[0]) if len(args) == 1 else args
+    return Axes([_bound(ctx, begin, node)], [_bound(ctx, end, node)], grouped=False)
+
+
+def _spec_axes(ctx, spec, node, grouped: bool) -> Axes:
+    if isinstance(spec, qi.GroupedSpec):
+        return _spec_axes(ctx, spec.inner, node, grouped=True)
+    if isinstance(spec, NdarrayValue):
+        zero = ir.Const(0, dtypes.i32)
+        return Axes([zero] * spec.ndim, list(spec.shape), grouped)
+    if isinstance(spec, qi.NdrangeSpec):
+        begins, ends = [], []
+        for axis in spec.axes:
+            if isinstance(axis, (tuple, list)):
+                if len(axis) != 2:
+                    raise QuadrantsSyntaxError("an ndrange axis must be n or (begin, end)", ctx.loc(node))
+                b, e = axis
+            else:
+                b, e = 0, axis
+            begins.append(_bound(ctx, b, node))
+            ends.append(_bound(ctx, e, node))
+        return Axes(begins, ends, grouped, spec.order)
+    if isinstance(spec, range) and spec.step == 1:
+        return Axes([_bound(ctx, spec.start, node)], [_bound(ctx, spec.stop, node)], grouped)
+    raise QuadrantsSyntaxError(
+        "for-loops iterate over range(), qd.ndrange(), qd.grouped() or an ndarray; unroll a Python sequence with "
+        "qd.static(...)",
+        ctx.loc(node),
+    )
+
+
+def _target_names(ctx, target: ast.AST) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+        return [e.id for e in target.elts]
+    raise QuadrantsSyntaxError("a for-loop target must be a name or a tuple of names", ctx.loc(target))
+
+
+def _bind_targets(ctx, names: list[str], index_values: list, axes: Axes, node) -> None:
+    if axes.grouped:
+        if len(names) != 1:
+            raise QuadrantsSyntaxError("qd.grouped(...) binds a single index vector target", ctx.loc(node))
+        ctx.bind(names[0], IndexVector(tuple(index_values)))
+        return
+    if len(names) != len(index_values):
+        raise QuadrantsSyntaxError(
+            f"the loop has {len(index_values)} axes but {len(names)} target(s); use qd.grouped(...) for one "
+            "index vector",
+            ctx.loc(node),
+        )
+    for name, value in zip(names, index_values):
+        ctx.bind(name, LocalBinding(value.var))
+        ctx.loop_var_ids.add(value.var.id)
+
+
+def _for(ctx, node: ast.For) -> None:
+    if node.orelse:
+        raise QuadrantsSyntaxError("'else' clause for 'for' not supported", ctx.loc(node))
+    config = ctx.pending_loop_config or {}
+    ctx.pending_loop_config = None
+    if _called(ctx, node.iter, qi.static):
+        _static_for(ctx, node)
+        return
+    if _called(ctx, node.iter, builtins.range):
+        axes = _range_axes(ctx, node.iter)
+    else:
+        axes = _spec_axes(ctx, evaluate(ctx, node.iter), node.iter, grouped=False)
+    names = _target_names(ctx, node.target)
+    if ctx.top_level and not config.get("serialize", False):
+        _parallel_for(ctx, node, axes, names)
+    else:
+        _serial_for(ctx, node, axes, names)
+
+
+def _body(ctx, node: ast.For, loop: Loop, bind) -> list:
+    from quadrants.frontend.stmts import visit_block
+
+    ctx.loops.append(loop)
+    ctx.runtime_depth += 1
+    try:
+        with ctx.nested(), ctx.block() as body, ctx.scope():
+            bind()
+            visit_block(ctx, node.body)
+    finally:
+        ctx.runtime_depth -= 1
+        ctx.loops.pop()
+    return body
+
+
+def _parallel_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
+    index_vars = [ctx.new_var(names[k] if k < len(names) and not axes.grouped else f"I{k}", dtypes.i32)
+                  for k in range(len(axes.begins))]
+    refs = [ir.LocalRef(v) for v in index_vars]
+    loop = Loop(parallel=True)
+    body = _body(ctx, node, loop, lambda: _bind_targets(ctx, names, refs, axes, node))
+    if loop.has_continue:
+        # `continue` ends the lane's iteration: a one-trip serial loop gives it a target
+        once = ctx.new_var("continue_scope", dtypes.i32)
+        body = [ir.RangeFor(once, ir.Const(0, dtypes.i32), ir.Const(1, dtypes.i32), tuple(body), ctx.loc(node))]
+    ctx.flush_serial()
+    ctx.items.append(ir.ParallelFor(tuple(index_vars), tuple(axes.begins), tuple(axes.ends), tuple(body),
+                                    ctx.loc(node)))
+
+
+def _serial_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
+    """One serial loop over the flattened iteration space (so ``break`` leaves the whole ndrange)."""
+    i32 = dtypes.i32
+    zero = ir.Const(0, i32)
+    begins = [ctx.temp(b, node, "begin") for b in axes.begins]
+    extents = []
+    for b, e in zip(begins, axes.ends):
+        e = ctx.temp(e, node, "end")
+        extent = ir.OpExpr(Op.SUB, (e, b), i32)
+        extents.append(ir.OpExpr(Op.MAX, (extent, zero), i32))
+    if len(extents) == 1:
+        flat_var = ctx.new_var(names[0] if not axes.grouped else "I0", i32)
+        flat_begin, flat_end = begins[0], ctx.temp(ir.OpExpr(Op.ADD, (begins[0], extents[0]), i32), node, "end")
+    else:
+        flat_var = ctx.new_var("flat_index", i32)
+        total = extents[0]
+        for e in extents[1:]:
+            total = ir.OpExpr(Op.MUL, (total, e), i32)
+        flat_begin, flat_end = zero, ctx.temp(total, node, "trip_count")
+        extents = [ctx.temp(e, node, "extent") for e in extents]
+    order = list(axes.order) if axes.order else list(range(len(extents)))
+    index_refs: list = [None] * len(extents)
+
+    def bind():
+        if len(extents) == 1:
+            index_refs[0] = ir.LocalRef(flat_var)
+        else:
+            # decompose the flat index: the last axis of `order` varies fastest
+            rest = ir.LocalRef(flat_var)
+            for axis in reversed(order):
+                local = ir.OpExpr(Op.MOD, (rest, extents[axis]), i32)
+                value = ir.OpExpr(Op.ADD, (begins[axis], local), i32)
+                index_refs[axis] = ir.LocalRef(ctx.declare(f"i{axis}", value, node))
+                rest = ir.OpExpr(Op.FLOORDIV, (rest, extents[axis]), i32)
+        _bind_targets(ctx, names, index_refs, axes, node)
+
+    body = _body(ctx, node, Loop(parallel=False), bind)
+    ctx.emit(ir.RangeFor(flat_var, flat_begin, flat_end, tuple(body), ctx.loc(node)))
+
+
+def _static_for(ctx, node: ast.For) -> None:
+    """``for v in qd.static(iterable)``: unrolled; ``v`` is a Python value; each copy of the body is a block."""
+    from quadrants.frontend.stmts import assign_name, visit_block
+
+    iterable = evaluate(ctx, node.iter)
+    if is_runtime(iterable):
+        raise QuadrantsSyntaxError("qd.static(...) loops need a compile-time iterable", ctx.loc(node))
+    try:
+        items = list(iterable)
+    except TypeError:
+        raise QuadrantsSyntaxError(f"cannot unroll over {type(iterable).__name__}", ctx.loc(node)) from None
+    names = _target_names(ctx, node.target)
+    ctx.loops.append(Loop(parallel=False, static=True))
+    try:
+        for item in items:
+            with ctx.scope():
+                values = [item] if len(names) == 1 else list(item)
+                if len(values) != len(names):
+                    raise QuadrantsSyntaxError("cannot unpack the qd.static item into the loop target", ctx.loc(node))
+                for name, value in zip(names, values):
+                    assign_name(ctx, name, value, node, static=True)
+                visit_block(ctx, node.body)
+    finally:
+        ctx.loops.pop()
+
+
+def _while(ctx, node: ast.While) -> None:
+    from quadrants.frontend.stmts import visit_block
+
+    if node.orelse:
+        raise QuadrantsSyntaxError("'else' clause for 'while' not supported", ctx.loc(node))
+    ctx.loops.append(Loop(parallel=False))
+    ctx.runtime_depth += 1
+    try:
+        with ctx.nested(), ctx.block() as body, ctx.scope():
+            cond = evaluate(ctx, node.test)
+            if is_runtime(cond):
+                cond = tr.check_condition(ctx, cond, node.test, "while condition")
+                stop = ir.OpExpr(Op.LOGICAL_NOT, (cond,), dtypes.u1)
+                ctx.emit(ir.If(stop, (ir.Break(ctx.loc(node)),), (), ctx.loc(node)))
+            elif not cond:
+                ctx.emit(ir.Break(ctx.loc(node)))
+            visit_block(ctx, node.body)
+    finally:
+        ctx.runtime_depth -= 1
+        ctx.loops.pop()
+    ctx.emit(ir.Loop(tuple(body), ctx.loc(node)))
+
+
+def _innermost_loop(ctx, node, word: str) -> Loop:
+    if not ctx.loops:
+        raise QuadrantsSyntaxError(f"'{word}' outside loop", ctx.loc(node))
+    loop = ctx.loops[-1]
+    if loop.static:
+        raise QuadrantsSyntaxError(f"'{word}' is not supported directly in a qd.static loop", ctx.loc(node))
+    return loop
+
+
+def _break(ctx, node: ast.Break) -> None:
+    if _innermost_loop(ctx, node, "break").parallel:
+        raise QuadrantsSyntaxError(
+            "Cannot break in the outermost loop: it is parallel; serialize it with "
+            "qd.loop_config(serialize=True) or move the loop into a serial one",
+            ctx.loc(node),
+        )
+    ctx.emit(ir.Break(ctx.loc(node)))
+
+
+def _continue(ctx, node: ast.Continue) -> None:
+    loop = _innermost_loop(ctx, node, "continue")
+    loop.has_continue = True
+    ctx.emit(ir.Continue(ctx.loc(node)))
+
+
+LOOP_HANDLERS = {ast.For: _for, ast.While: _while, ast.Break: _break, ast.Continue: _continue}

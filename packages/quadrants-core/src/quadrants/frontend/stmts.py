@@ -1,0 +1,289 @@
+"""Statement handlers: a dispatch table from ``ast`` statement type to ``handler(ctx, node)``.
+
+Loops live in :mod:`quadrants.frontend.loops`; constructs we reject are rows in
+:mod:`quadrants.frontend.unsupported`.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from quadrants.errors import QuadrantsNameError, QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.ir import nodes as ir
+from quadrants.frontend import typing_rules as tr
+from quadrants.frontend.atomics import atomic_update
+from quadrants.frontend.exprs import element_indices, evaluate, load_element
+from quadrants.frontend.values import ArgBinding, IndexVector, LocalBinding, NdarrayValue, is_runtime
+
+__all__ = ["visit_block", "visit", "STMT_HANDLERS", "assign_name"]
+
+
+def visit_block(ctx, body: list[ast.stmt]) -> None:
+    """Lower statements in order; stop after a ``return`` of the current function."""
+    for stmt in body:
+        if ctx.frame.returned:
+            break
+        visit(ctx, stmt)
+
+
+def visit(ctx, node: ast.stmt) -> None:
+    handler = STMT_HANDLERS.get(type(node))
+    if handler is None:
+        from quadrants.frontend.unsupported import unsupported
+
+        raise unsupported(ctx, node)
+    if ctx.top_level and len(ctx.blocks) == 1 and ctx.serial_loc is None:
+        ctx.serial_loc = ctx.loc(node)
+    handler(ctx, node)
+
+
+# ---------------------------------------------------------------------------------------------- assignment
+
+
+def _is_static_call(ctx, node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    try:
+        from quadrants.lang.intrinsics import static
+
+        return evaluate_quiet(ctx, node.func) is static
+    except Exception:
+        return False
+
+
+def evaluate_quiet(ctx, node: ast.AST):
+    """Evaluate a name/attribute chain without emitting IR (used to recognise intrinsics)."""
+    if isinstance(node, ast.Name):
+        return ctx.lookup(node.id, node)
+    if isinstance(node, ast.Attribute):
+        return getattr(evaluate_quiet(ctx, node.value), node.attr)
+    raise LookupError
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (bool, int, float)) or is_runtime(value)
+
+
+def assign_name(ctx, name: str, value, node: ast.AST, *, static: bool = False) -> None:
+    """``name = value``: update an existing local (with §5 conversion) or declare a new one in this scope."""
+    binding = ctx.lookup_local(name)
+    if isinstance(binding, ArgBinding):
+        raise QuadrantsSyntaxError(f'Kernel argument "{name}" is immutable', ctx.loc(node))
+    if isinstance(binding, LocalBinding):
+        if binding.var.id in ctx.loop_var_ids:
+            raise QuadrantsSyntaxError(
+                f"cannot assign to the loop variable '{name}'; copy it into another local first", ctx.loc(node)
+            )
+        if static or not _is_number(value):
+            raise QuadrantsTypeError(
+                f"'{name}' holds a {binding.var.dtype} value and cannot be rebound to {type(value).__name__}",
+                ctx.loc(node),
+            )
+        ctx.emit(ir.Assign(binding.var, tr.implicit(ctx, value, binding.var.dtype, node), ctx.loc(node)))
+        return
+    if static or not _is_number(value):
+        ctx.bind(name, value)  # compile-time value or reference: an alias
+        return
+    ctx.bind(name, LocalBinding(ctx.declare(name, tr.to_expr(ctx, value, node), node)))
+
+
+def _store(ctx, target: ast.Subscript, value, node: ast.AST) -> None:
+    base = evaluate(ctx, target.value)
+    if not isinstance(base, NdarrayValue):
+        raise QuadrantsSyntaxError("only ndarray elements can be assigned with x[...] = value", ctx.loc(target))
+    indices = element_indices(ctx, base, target.slice, target)
+    ctx.emit(ir.Store(base.arg, indices, tr.implicit(ctx, value, base.dtype, node), ctx.loc(node)))
+
+
+def _assign_target(ctx, target: ast.AST, value, node: ast.AST, static: bool) -> None:
+    if isinstance(target, ast.Name):
+        assign_name(ctx, target.id, value, node, static=static)
+    elif isinstance(target, ast.Subscript):
+        _store(ctx, target, value, node)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        items = value.items if isinstance(value, IndexVector) else value
+        if not isinstance(items, (tuple, list)) or len(items) != len(target.elts):
+            n = len(items) if isinstance(items, (tuple, list)) else 1
+            raise QuadrantsSyntaxError(
+                f"cannot unpack {n} value(s) into {len(target.elts)} target(s)", ctx.loc(node)
+            )
+        # evaluate every right-hand value before any assignment: ``a, b = b, a`` swaps
+        items = [ctx.temp(v, node) if is_runtime(v) else v for v in items]
+        for t, v in zip(target.elts, items):
+            _assign_target(ctx, t, v, node, static)
+    elif isinstance(target, ast.Attribute):
+        raise QuadrantsSyntaxError(
+            f"Variable '{ast.unparse(target)}' cannot be assigned in kernel code", ctx.loc(node)
+        )
+    else:
+        raise QuadrantsSyntaxError(f"cannot assign to {type(target).__name__}", ctx.loc(node))
+
+
+def _assign(ctx, node: ast.Assign) -> None:
+    static = _is_static_call(ctx, node.value)
+    value = evaluate(ctx, node.value)
+    if len(node.targets) > 1 and is_runtime(value):
+        value = ctx.temp(value, node)
+    for target in node.targets:
+        _assign_target(ctx, target, value, node, static)
+
+
+def _ann_assign(ctx, node: ast.AnnAssign) -> None:
+    if not isinstance(node.target, ast.Name):
+        raise QuadrantsSyntaxError("annotated assignment needs a simple name", ctx.loc(node))
+    from quadrants.frontend.calls import tr_dtype
+
+    dtype = tr_dtype(ctx, evaluate(ctx, node.annotation), node.annotation)
+    name = node.target.id
+    existing = ctx.lookup_local(name)
+    if isinstance(existing, LocalBinding) and existing.var.dtype != dtype:
+        raise QuadrantsSyntaxError(
+            f"'{name}' is already a {existing.var.dtype} local and cannot be re-annotated as {dtype}",
+            ctx.loc(node),
+        )
+    if node.value is None:
+        if existing is None:
+            ctx.bind(name, LocalBinding(ctx.declare(name, ir.Const(0, dtype), node)))
+        return
+    value = tr.implicit(ctx, evaluate(ctx, node.value), dtype, node)
+    if isinstance(existing, LocalBinding):
+        assign_name(ctx, name, value, node)
+    else:
+        ctx.bind(name, LocalBinding(ctx.declare(name, value, node)))
+
+
+_ATOMIC_AUG = {ast.Add: "add", ast.Sub: "sub", ast.BitAnd: "and", ast.BitOr: "or", ast.BitXor: "xor"}
+
+
+def _aug_assign(ctx, node: ast.AugAssign) -> None:
+    """Global ``+= -= &= |= ^=`` are atomic; the other operators and every local update are plain (§12)."""
+    target = node.target
+    if isinstance(target, ast.Subscript) and type(node.op) in _ATOMIC_AUG:
+        base = evaluate(ctx, target.value)
+        if isinstance(base, NdarrayValue):
+            atomic_update(ctx, _ATOMIC_AUG[type(node.op)], target, [evaluate(ctx, node.value)], node)
+            return
+    if isinstance(target, ast.Name):
+        binding = ctx.lookup_local(target.id)
+        if isinstance(binding, ArgBinding):
+            raise QuadrantsSyntaxError(f'Kernel argument "{target.id}" is immutable', ctx.loc(node))
+        if binding is None and not ctx.name_defined_outside_scopes(target.id):
+            raise QuadrantsNameError(f'Name "{target.id}" is not defined', ctx.loc(node))
+    from quadrants.frontend.exprs import EXPR_HANDLERS
+
+    load = ast.copy_location(ast.Name(id=target.id, ctx=ast.Load()), target) if isinstance(target, ast.Name) else None
+    if isinstance(target, ast.Subscript):
+        load = ast.copy_location(ast.Subscript(value=target.value, slice=target.slice, ctx=ast.Load()), target)
+    if load is None:
+        raise QuadrantsSyntaxError(f"cannot update {type(target).__name__} in place", ctx.loc(node))
+    current = EXPR_HANDLERS[type(load)](ctx, load)
+    binop = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value), node)
+    from quadrants.frontend.exprs import _binop_values
+
+    new = _binop_values(ctx, binop, current, evaluate(ctx, node.value))
+    _assign_target(ctx, target, new, node, static=False)
+
+
+# ------------------------------------------------------------------------------------------- control flow
+
+
+def _if(ctx, node: ast.If) -> None:
+    cond = evaluate(ctx, node.test)
+    if not is_runtime(cond):
+        with ctx.scope():  # a compile-time branch is still a block scope (§9)
+            visit_block(ctx, node.body if cond else node.orelse)
+        return
+    cond = tr.check_condition(ctx, cond, node.test, "if condition")
+    with ctx.nested():
+        ctx.runtime_depth += 1
+        try:
+            with ctx.block() as then_block, ctx.scope():
+                visit_block(ctx, node.body)
+            with ctx.block() as else_block, ctx.scope():
+                visit_block(ctx, node.orelse)
+        finally:
+            ctx.runtime_depth -= 1
+    ctx.emit(ir.If(cond, tuple(then_block), tuple(else_block), ctx.loc(node)))
+
+
+def _expr(ctx, node: ast.Expr) -> None:
+    evaluate(ctx, node.value)
+
+
+def _pass(ctx, node: ast.Pass) -> None:
+    return None
+
+
+def _assert(ctx, node: ast.Assert) -> None:
+    """Compiled only under ``debug=True``; in release the condition is not evaluated (§13)."""
+    if not ctx.debug:
+        return
+    cond = tr.check_condition(ctx, evaluate(ctx, node.test), node.test, "assert condition")
+    message = ""
+    if node.msg is not None:
+        msg = evaluate(ctx, node.msg)
+        if is_runtime(msg):
+            raise QuadrantsSyntaxError("the assert message must be a compile-time string", ctx.loc(node.msg))
+        message = str(msg)
+    ctx.emit(ir.Check(cond, "assert", message or f"assertion failed: {ast.unparse(node.test)}", ctx.loc(node)))
+
+
+def _return(ctx, node: ast.Return) -> None:
+    if ctx.runtime_depth > 0:
+        raise QuadrantsSyntaxError("Return inside non-static if/for is not supported", ctx.loc(node))
+    frame = ctx.frame
+    value = None if node.value is None else evaluate(ctx, node.value)
+    if frame.is_kernel:
+        from quadrants.frontend.kernel import emit_kernel_return
+
+        emit_kernel_return(ctx, value, node)
+    else:
+        frame.return_value = _freeze(ctx, value, node)
+    frame.returned = True
+
+
+def _freeze(ctx, value, node):
+    """Copy run-time return values into fresh locals so the caller sees the values at the return."""
+    if isinstance(value, tuple):
+        return tuple(_freeze(ctx, v, node) for v in value)
+    return ctx.temp(value, node, "ret") if is_runtime(value) else value
+
+
+def _with(ctx, node: ast.With) -> None:
+    if any(item.optional_vars is not None for item in node.items):
+        raise QuadrantsSyntaxError("'with ... as ...' is not supported in kernel code", ctx.loc(node))
+    raise QuadrantsSyntaxError(
+        "'with' statements are not supported in kernel code (qd.checkpoint needs graph=True kernels)", ctx.loc(node)
+    )
+
+
+def _function_def(ctx, node) -> None:
+    raise QuadrantsSyntaxError(
+        "Function definition is not allowed in kernel code; define a @qd.func at module level", ctx.loc(node)
+    )
+
+
+def _loop_stmt(ctx, node) -> None:
+    from quadrants.frontend import loops
+
+    loops.LOOP_HANDLERS[type(node)](ctx, node)
+
+
+STMT_HANDLERS = {
+    ast.Assign: _assign,
+    ast.AnnAssign: _ann_assign,
+    ast.AugAssign: _aug_assign,
+    ast.If: _if,
+    ast.Expr: _expr,
+    ast.Pass: _pass,
+    ast.Assert: _assert,
+    ast.Return: _return,
+    ast.With: _with,
+    ast.FunctionDef: _function_def,
+    ast.AsyncFunctionDef: _function_def,
+    ast.ClassDef: _function_def,
+    ast.For: _loop_stmt,
+    ast.While: _loop_stmt,
+    ast.Break: _loop_stmt,
+    ast.Continue: _loop_stmt,
+}

@@ -1,0 +1,64 @@
+"""What a Python expression in kernel code evaluates to at compile time.
+
+* Plain Python objects (ints, floats, tuples, modules, functions, dtypes, …) are **compile-time values** (§3).
+* IR expressions (:data:`quadrants.ir.nodes.Expr`) are **run-time values** with a dtype.
+* :class:`NdarrayValue` stands for an ndarray argument (by reference), :class:`IndexVector` for the index of a
+  grouped loop, and the binding records say how a name was bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quadrants.ir.dtypes import DataType
+from quadrants.ir.nodes import ArgRef, Const, LocalRef, OpExpr, Shape, Var
+
+__all__ = ["NdarrayValue", "IndexVector", "LocalBinding", "ArgBinding", "is_runtime", "RUNTIME_EXPRS"]
+
+RUNTIME_EXPRS = (Const, LocalRef, ArgRef, Shape, OpExpr)
+
+
+def is_runtime(value) -> bool:
+    """True for IR expressions (run-time values), False for compile-time Python values."""
+    return isinstance(value, RUNTIME_EXPRS)
+
+
+@dataclass(frozen=True)
+class NdarrayValue:
+    """An ndarray kernel argument, passed by reference to funcs."""
+
+    arg: int
+    dtype: DataType
+    ndim: int
+    name: str
+
+    @property
+    def shape(self) -> tuple[Shape, ...]:
+        from quadrants.ir import dtypes
+
+        return tuple(Shape(self.arg, k, dtypes.i32) for k in range(self.ndim))
+
+
+@dataclass(frozen=True)
+class IndexVector:
+    """The i32 index vector ``I`` of ``for I in qd.grouped(...)``: usable as ``x[I]`` and ``I[k]``."""
+
+    items: tuple
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class LocalBinding:
+    """A name bound to a mutable local variable."""
+
+    var: Var
+
+
+@dataclass(frozen=True)
+class ArgBinding:
+    """A name bound to an immutable kernel argument (a scalar ArgRef or an NdarrayValue)."""
+
+    value: object
+    name: str

@@ -1,0 +1,190 @@
+"""Kernel parameters at call time: checking each argument, its specialization-key component, its launch value.
+
+Each parameter kind (SEMANTICS.md §8) has one converter class; the launcher builds the converter list once per
+kernel and session and then only calls :meth:`convert` per argument.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from quadrants.errors import QuadrantsRuntimeTypeError, QuadrantsSyntaxError
+from quadrants.ir import nodes as ir
+from quadrants.ir.dtypes import DataType, from_numpy_dtype
+from quadrants.runtime.ndarray import Ndarray
+from quadrants.types.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
+
+__all__ = ["Bound", "Param", "make_params", "bind_arguments"]
+
+
+@dataclass
+class Bound:
+    """One argument after conversion: key component, flat arg spec (None for templates) and launch value."""
+
+    key: Any
+    spec: ir.ArgSpec | None
+    value: Any
+    numpy_array: np.ndarray | None = None  # a NumPy array passed directly: written back after the launch
+
+
+class Param:
+    """Base class: ``name`` and a ``convert(value, session)`` that returns a :class:`Bound`."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+class NdarrayParam(Param):
+    def __init__(self, name: str, anno: NdarrayType):
+        super().__init__(name)
+        self.dtype, self.ndim = anno.dtype, anno.ndim
+
+    def _check(self, dtype: DataType, ndim: int, numpy: bool, np_dtype=None) -> None:
+        if self.dtype is not None and dtype != self.dtype:
+            if numpy:
+                got = dtype if dtype is not None else np_dtype
+                raise ValueError(
+                    f"Invalid argument into qd.types.ndarray() for argument {self.name}: required array has "
+                    f"dtype={self.dtype}, array with dtype={got}"
+                )
+            raise TypeError(f"Expect element type {self.dtype} for argument {self.name}, but get {dtype}")
+        if self.ndim is not None and ndim != self.ndim:
+            raise ValueError(
+                f"Invalid argument into qd.types.ndarray() for argument {self.name}: required ndim={self.ndim}, "
+                f"but {ndim}d ndarray"
+            )
+
+    def convert(self, value, session) -> Bound:
+        if isinstance(value, Ndarray):
+            self._check(value.dtype, value.ndim, numpy=False)
+            spec = ir.NdarrayArg(self.name, value.dtype, value.ndim)
+            return Bound(("nd", value.dtype.name, value.ndim), spec, value.storage())
+        if isinstance(value, np.ndarray):
+            dtype = from_numpy_dtype(value.dtype)
+            if dtype is None:
+                raise ValueError(
+                    f"Invalid argument into qd.types.ndarray() for argument {self.name}: required array has "
+                    f"dtype={self.dtype or 'a Quadrants dtype'}, array with dtype={value.dtype}"
+                )
+            self._check(dtype, value.ndim, numpy=True)
+            spec = ir.NdarrayArg(self.name, dtype, value.ndim)
+            return Bound(("nd", dtype.name, value.ndim), spec, session.backend.wrap_numpy(value), value)
+        if getattr(value, "_is_quadrants_field", False):
+            raise QuadrantsRuntimeTypeError(
+                f"Argument {self.name}: a qd.field cannot be converted into required type ndarray; pass it through "
+                "a qd.template() parameter"
+            )
+        raise QuadrantsRuntimeTypeError(
+            f"Invalid type for argument {self.name}: expected a qd.ndarray or NumPy array, got "
+            f"{type(value).__name__}"
+        )
+
+
+class ScalarParam(Param):
+    def __init__(self, name: str, anno: ScalarType):
+        super().__init__(name)
+        self.dtype = anno.dtype
+        self.key = ("s", anno.dtype.name)
+        self.spec = ir.ScalarArg(name, anno.dtype)
+
+    def convert(self, value, session) -> Bound:
+        dtype = self.dtype
+        if isinstance(value, (bool, np.bool_)):
+            value = int(value)
+        if isinstance(value, (int, np.integer)):
+            value = int(value)
+            if dtype.is_float:
+                return Bound(self.key, self.spec, float(value))
+            if value < 0 and dtype.kind in ("uint", "bool"):
+                raise TypeError(f"Argument {self.name}: negative value {value} for unsigned parameter type {dtype}")
+            return Bound(self.key, self.spec, _wrap(value, dtype))
+        if isinstance(value, (float, np.floating)):
+            if not dtype.is_float:
+                raise QuadrantsRuntimeTypeError(
+                    f"Argument {self.name} (float {value}) cannot be converted into required type {dtype}"
+                )
+            return Bound(self.key, self.spec, float(value))
+        raise QuadrantsRuntimeTypeError(
+            f"Invalid type for argument {self.name}: {type(value).__name__} cannot be converted into required type "
+            f"{dtype}"
+        )
+
+
+def _wrap(value: int, dtype: DataType) -> int:
+    mask = (1 << dtype.bits) - 1
+    value &= mask
+    if dtype.kind == "int" and value > dtype.max:
+        value -= 1 << dtype.bits
+    return value
+
+
+class TemplateParam(Param):
+    def convert(self, value, session) -> Bound:
+        if isinstance(value, Ndarray):
+            raise QuadrantsRuntimeTypeError(
+                f"Argument {self.name}: a qd.ndarray cannot be passed to a qd.template() parameter; annotate the "
+                "parameter with qd.types.NDArray[...]"
+            )
+        return Bound(("t", template_key(value)), None, value)
+
+
+def template_key(value):
+    """Key of a template value: primitives by (type, value), enums by name and value, others by identity."""
+    if isinstance(value, enum.Enum):
+        return ("enum", type(value).__qualname__, value.name, repr(value.value))
+    if isinstance(value, (bool, int, float, str, type(None), np.generic)):
+        return (type(value).__name__, value)
+    if isinstance(value, tuple):
+        return ("tuple", tuple(template_key(v) for v in value))
+    if isinstance(value, DataType):
+        return ("dtype", value.name)
+    return ("id", id(value))
+
+
+_PARAM_KINDS = {NdarrayType: NdarrayParam, ScalarType: ScalarParam, TemplateType: TemplateParam}
+
+
+def make_params(kernel_name: str, signature: inspect.Signature, session) -> list[Param]:
+    """One converter per parameter; annotation errors are compile errors of the kernel."""
+    params = []
+    for p in signature.parameters.values():
+        if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            raise QuadrantsSyntaxError(f"kernel '{kernel_name}': *args and **kwargs parameters are not supported")
+        if p.annotation is inspect.Parameter.empty:
+            raise QuadrantsSyntaxError(
+                f"kernel '{kernel_name}': parameter '{p.name}' must be annotated (qd.types.NDArray[...], a dtype, "
+                "or qd.template())"
+            )
+        anno = parse_annotation(p.annotation, session.default_ip, session.default_fp)
+        if anno is None:
+            raise QuadrantsSyntaxError(
+                f"kernel '{kernel_name}': unsupported annotation {p.annotation!r} for parameter '{p.name}'"
+            )
+        params.append(_PARAM_KINDS[type(anno)](p.name, anno))
+    return params
+
+
+def bind_arguments(params: list[Param], args: tuple, kwargs: dict) -> list:
+    """Map positional and keyword arguments onto ``params`` in declaration order (§7 call errors)."""
+    if len(args) > len(params):
+        raise QuadrantsSyntaxError(f"Too many arguments: expected {len(params)}, got {len(args)}")
+    values = list(args)
+    if not kwargs and len(values) == len(params):
+        return values
+    names = [p.name for p in params]
+    for name in kwargs:
+        if name not in names:
+            raise QuadrantsSyntaxError(f"Unexpected argument '{name}'")
+    for p in params[len(values):]:
+        if p.name not in kwargs:
+            raise QuadrantsSyntaxError(f"Missing argument '{p.name}'")
+        values.append(kwargs[p.name])
+    for name in kwargs:
+        if names.index(name) < len(args):
+            raise QuadrantsSyntaxError(f"Argument '{name}' given both positionally and as a keyword")
+    return values

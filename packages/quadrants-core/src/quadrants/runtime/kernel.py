@@ -1,0 +1,185 @@
+"""``@qd.kernel`` and ``@qd.func``: decorator objects, specialization table and the launch path.
+
+A :class:`Kernel` compiles nothing at decoration. A call binds the arguments (:mod:`quadrants.runtime.args`),
+builds the specialization key, compiles on a miss (frontend → passes → ``backend.compile`` → ``backend.load``) and
+then drives the compiled item tree with the graph runner.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError
+from quadrants.frontend.source import ParsedFunction, closure_values, parse_function
+from quadrants.ir import nodes as ir
+from quadrants.runtime.args import Bound, bind_arguments, make_params
+from quadrants.runtime.graph import RunState, run_items
+from quadrants.runtime.state import Session, current_session
+
+__all__ = ["Kernel", "Func", "kernel", "func", "Compiled"]
+
+
+@dataclass
+class Compiled:
+    """One specialization: the program and the backend executable (plus template values kept alive)."""
+
+    program: ir.Program
+    exe: Any
+    keepalive: tuple = ()
+    numpy_params: tuple[int, ...] = field(default_factory=tuple)
+
+
+class _SourceBacked:
+    """Shared by kernels and funcs: lazily parsed source and closure values."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self._parsed: ParsedFunction | None = None
+        functools.update_wrapper(self, fn)
+
+    def parsed(self) -> ParsedFunction:
+        if self._parsed is None:
+            self._parsed = parse_function(self.fn)
+        return self._parsed
+
+    def closure(self) -> dict:
+        return closure_values(self.fn)
+
+
+class Func(_SourceBacked):
+    """A ``@qd.func``: inlined at every call site in kernel code; not callable from Python scope."""
+
+    def __init__(self, fn, *, requires_top_level: bool = False):
+        super().__init__(fn)
+        self.requires_top_level = requires_top_level
+        self.signature = inspect.signature(fn)
+
+    def __call__(self, *args, **kwargs):
+        raise QuadrantsSyntaxError(
+            f"@qd.func '{self.fn.__name__}' can only be called from a @qd.kernel or @qd.func, not from Python scope"
+        )
+
+
+class Kernel(_SourceBacked):
+    """A ``@qd.kernel``: a Python-callable entry point compiled lazily per specialization."""
+
+    _is_quadrants_kernel = True
+
+    def __init__(self, fn, *, fastcache: bool = False, graph: bool = False, checkpoints: bool = False):
+        super().__init__(fn)
+        if checkpoints and not graph:
+            raise QuadrantsSyntaxError("@qd.kernel(checkpoints=True) requires graph=True")
+        self.fastcache, self.graph, self.checkpoints = fastcache, graph, checkpoints
+        self.signature = inspect.signature(fn)
+        self.param_names = tuple(self.signature.parameters)
+        ann = self.signature.return_annotation
+        self.return_annotation = None if ann is inspect.Signature.empty else ann
+        self._primal = self
+        self._session_generation = -1
+        self._params: list | None = None
+        self._specs: dict[tuple, Compiled] = {}
+        self.compile_count = 0
+
+    # ------------------------------------------------------------------------------------------ descriptors
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        if not getattr(type(instance), "_qd_data_oriented", False):
+            raise QuadrantsSyntaxError(
+                f"Please decorate class {type(instance).__name__} with @qd.data_oriented to use its @qd.kernel "
+                f"method '{self.fn.__name__}'"
+            )
+        return functools.partial(self.__call__, instance)
+
+    # -------------------------------------------------------------------------------------------------- call
+    def __call__(self, *args, **kwargs):
+        session = current_session()
+        try:
+            return self._launch(session, args, kwargs)
+        except QuadrantsCompilationError as exc:
+            if session.env.full_traceback:
+                raise
+            raise exc.with_traceback(None) from None
+
+    def _session_params(self, session: Session) -> list:
+        if self._session_generation != session.generation:
+            self._specs.clear()
+            self._params = make_params(self.fn.__name__, self.signature, session)
+            self._session_generation = session.generation
+        return self._params
+
+    def _launch(self, session: Session, args: tuple, kwargs: dict):
+        params = self._session_params(session)
+        values = bind_arguments(params, args, kwargs)
+        bound: list[Bound] = [p.convert(v, session) for p, v in zip(params, values)]
+        key = tuple(b.key for b in bound)
+        compiled = self._specs.get(key)
+        if compiled is None:
+            compiled = self._compile(session, bound)
+            self._specs[key] = compiled
+        runtime_values = [b.value for b in bound if b.spec is not None]
+        exe = compiled.exe
+        ctx = exe.begin(runtime_values)
+        run_items(exe, ctx, compiled.program.items, RunState())
+        results = exe.end(ctx)
+        for b in bound:
+            if b.numpy_array is not None:
+                session.backend.sync_back(b.value, b.numpy_array)
+        if not compiled.program.returns:
+            return None
+        return results[0] if len(results) == 1 else tuple(results)
+
+    def _compile(self, session: Session, bound: list[Bound]) -> Compiled:
+        from quadrants.frontend.kernel import build_program
+        from quadrants.ir.printer import format_program
+        from quadrants.passes import DEFAULT_PASSES, run_pipeline
+
+        program = build_program(self, session, bound, self.fn.__name__)
+        verify = session.env.verify_ir or session.options.debug
+        timings: dict[str, float] = {}
+        program = run_pipeline(program, DEFAULT_PASSES, verify=verify, dump=session.env.dump_ir or None,
+                               timings=timings)
+        if "compile" in session.env.log:
+            total = sum(timings.values()) * 1e3
+            detail = ", ".join(f"{k} {v * 1e3:.2f} ms" for k, v in timings.items())
+            warnings.warn(f"[compile] {self.fn.__name__}: passes {total:.2f} ms ({detail})", stacklevel=4)
+        backend = session.backend
+        exe = backend.load(backend.compile(program, session.options))
+        session.compiled.append((program.name, format_program(program)))
+        self.compile_count += 1
+        keep = tuple(b.value for b in bound if b.spec is None)
+        return Compiled(program, exe, keep)
+
+
+def kernel(fn=None, *, fastcache: bool = False, graph: bool = False, checkpoints: bool = False, pure=None):
+    """Decorate a kernel: ``@qd.kernel`` or ``@qd.kernel(fastcache=..., graph=..., checkpoints=...)``."""
+    if pure is not None:
+        warnings.warn("@qd.kernel(pure=...) is deprecated; use fastcache=...", DeprecationWarning, stacklevel=2)
+        fastcache = fastcache or bool(pure)
+
+    def wrap(f):
+        return Kernel(f, fastcache=fastcache, graph=graph, checkpoints=checkpoints)
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def func(fn=None, *, requires_top_level: bool = False):
+    """Decorate a function inlined into kernels: ``@qd.func`` or ``@qd.func(requires_top_level=True)``."""
+
+    def wrap(f):
+        return Func(f, requires_top_level=requires_top_level)
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def pure(fn):
+    """Deprecated synonym of ``@qd.kernel(fastcache=True)`` applied to a kernel."""
+    warnings.warn("@qd.pure is deprecated; use @qd.kernel(fastcache=True)", DeprecationWarning, stacklevel=2)
+    if isinstance(fn, Kernel):
+        fn.fastcache = True
+        return fn
+    return kernel(fn, fastcache=True)

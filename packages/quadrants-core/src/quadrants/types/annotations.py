@@ -1,0 +1,100 @@
+"""Parameter annotations: ``qd.types.ndarray(...)``, ``qd.types.NDArray[...]``, ``qd.template()`` / ``qd.Template``.
+
+Each annotation a user can write is normalised by :func:`parse_annotation` into one of three small records
+(:class:`NdarrayType`, :class:`ScalarType`, :class:`TemplateType`); the launcher keys its per-parameter converters off
+the record type, never off the raw annotation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quadrants.ir import dtypes
+from quadrants.ir.dtypes import DataType
+
+__all__ = [
+    "NdarrayType",
+    "ScalarType",
+    "TemplateType",
+    "NDArray",
+    "ndarray",
+    "template",
+    "Template",
+    "parse_annotation",
+    "to_dtype",
+]
+
+
+@dataclass(frozen=True)
+class NdarrayType:
+    """An ndarray parameter; ``dtype``/``ndim`` of ``None`` accept any value (and specialize on the actual one)."""
+
+    dtype: DataType | None = None
+    ndim: int | None = None
+
+    def __getitem__(self, params):  # NDArray[dtype] / NDArray[dtype, ndim]
+        if not isinstance(params, tuple):
+            params = (params,)
+        if len(params) not in (1, 2):
+            raise TypeError("NDArray[...] takes a dtype and an optional ndim: NDArray[qd.f32, 2]")
+        dtype = to_dtype(params[0])
+        ndim = params[1] if len(params) == 2 else None
+        if ndim is not None and (not isinstance(ndim, int) or ndim < 0):
+            raise TypeError(f"NDArray ndim must be a non-negative int, got {ndim!r}")
+        return NdarrayType(dtype, ndim)
+
+    def __call__(self, dtype=None, ndim: int | None = None, **_ignored):
+        return NdarrayType(to_dtype(dtype) if dtype is not None else None, ndim)
+
+    def __repr__(self) -> str:
+        return f"NDArray[{self.dtype}, {self.ndim}]"
+
+
+@dataclass(frozen=True)
+class ScalarType:
+    dtype: DataType
+
+
+@dataclass(frozen=True)
+class TemplateType:
+    """``qd.template()``: the value is a compile-time constant and part of the specialization key."""
+
+    def __call__(self) -> TemplateType:
+        return self
+
+
+NDArray = NdarrayType()
+ndarray = NdarrayType()
+Template = TemplateType()
+
+
+def template() -> TemplateType:
+    """Annotation of a compile-time (template) parameter."""
+    return Template
+
+
+def to_dtype(obj, default_ip: DataType = dtypes.i32, default_fp: DataType = dtypes.f32) -> DataType:
+    """Normalise ``qd.f32``, ``int``, ``float``, ``bool`` or a NumPy dtype into a :class:`DataType`."""
+    if isinstance(obj, DataType):
+        return obj
+    if obj is int:
+        return default_ip
+    if obj is float:
+        return default_fp
+    if obj is bool:
+        return dtypes.u1
+    found = dtypes.from_numpy_dtype(obj) if obj is not None else None
+    if found is None:
+        raise TypeError(f"{obj!r} is not a Quadrants dtype (use qd.i32, qd.f32, ...)")
+    return found
+
+
+def parse_annotation(anno, default_ip: DataType = dtypes.i32, default_fp: DataType = dtypes.f32):
+    """The normalised record for a kernel parameter annotation, or ``None`` when it is not one we know."""
+    if isinstance(anno, (NdarrayType, TemplateType)):
+        return anno
+    if anno is NdarrayType or anno is TemplateType:
+        return anno()
+    if isinstance(anno, DataType) or anno in (int, float):
+        return ScalarType(to_dtype(anno, default_ip, default_fp))
+    return None
