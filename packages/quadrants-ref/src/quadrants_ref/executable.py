@@ -1,0 +1,206 @@
+"""The reference executable: compiled tasks and the launch primitives the core graph runner drives.
+
+``ParallelFor``: the bounds are evaluated once (they only use arguments, constants, shapes and kernel vars); the
+lanes are the product of the axis extents (none if any extent is <= 0) with the last axis varying fastest, laid out
+in the launch's lane order (``ascending``, ``reversed`` or ``shuffled`` with ``CompileOptions.seed``). Scatters with
+duplicate targets and atomics apply in that order, which is how the suite exposes order-dependent (racy) programs.
+
+``SerialBlock``: one lane. Kernel vars live in the launch: a task starts with their current values, a serial block
+writes them back, and a parallel task keeps the value of the last lane (in lane order) that assigned each one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from typing import Any
+
+import numpy as np
+
+from quadrants.backend import CompileOptions
+from quadrants.ir import nodes as N
+from quadrants.ir.numerics import convert_scalar, to_python
+from quadrants_ref.array import RefArray
+from quadrants_ref.compiler import Scope, compile_block, compile_expr
+from quadrants_ref.state import Launch, TaskState, is_uniform, last_active
+
+__all__ = ["RefExecutable", "iter_tasks"]
+
+_ORDERS = ("ascending", "reversed", "shuffled")
+
+
+def iter_tasks(items):
+    """Every ParallelFor/SerialBlock in an item tree, in program order."""
+    for item in items:
+        if isinstance(item, (N.ParallelFor, N.SerialBlock)):
+            yield item
+        else:
+            yield from iter_tasks(item.body)
+
+
+def _written_args(stmts) -> frozenset[int]:
+    found: set[int] = set()
+
+    def walk(body):
+        for s in body:
+            if isinstance(s, (N.Store, N.AtomicRMW)):
+                found.add(s.arg)
+            for attr in ("then", "orelse", "body"):
+                walk(getattr(s, attr, ()))
+
+    walk(stmts)
+    return frozenset(found)
+
+
+class _SerialTask:
+    def __init__(self, item: N.SerialBlock, scope: Scope):
+        self.body = compile_block(scope, item.body)
+        self.kernel_var_ids = scope.kernel_var_ids
+
+    def __call__(self, launch: Launch) -> None:
+        st = TaskState(launch, 1)
+        self.body(st)
+        for vid in self.kernel_var_ids:
+            if vid in st.locals:
+                v = st.locals[vid]
+                launch.kvars[vid] = v if is_uniform(v) else v.reshape(-1)[0]
+
+
+class _ParallelTask:
+    def __init__(self, item: N.ParallelFor, scope: Scope):
+        bounds_scope = Scope(kernel_var_ids=scope.kernel_var_ids, arg_dtypes=scope.arg_dtypes)
+        self.begins = [compile_expr(bounds_scope, e) for e in item.begins]
+        self.ends = [compile_expr(bounds_scope, e) for e in item.ends]
+        self.var_type = item.vars[0].dtype.np if item.vars else np.dtype(np.int32)
+        scope.parallel = True
+        scope.task_vars = {v.id: k for k, v in enumerate(item.vars)}
+        scope.task_var_order = tuple(v.id for v in item.vars)
+        scope.written_args = _written_args(item.body)
+        self.body = compile_block(scope, item.body)
+
+    def __call__(self, launch: Launch) -> None:
+        st0 = TaskState(launch, 1)
+        begins = [int(f(st0)) for f in self.begins]
+        ends = [int(f(st0)) for f in self.ends]
+        extents = [max(0, e - b) for b, e in zip(begins, ends, strict=True)]
+        n = math.prod(extents)
+        if n == 0:
+            return
+        order = launch.order
+        perm = launch.rng.permutation(n) if order == "shuffled" else None
+        st = TaskState(launch, n)
+        st.lane_maker = lambda: self._lanes(begins, extents, n, order, perm)
+        if order != "shuffled":
+            slices = tuple(slice(b, e) for b, e in zip(begins, ends, strict=True))
+            st.block = (slices, begins, ends, order == "reversed")
+        self.body(st)
+        for vid, written in st.kv_written.items():
+            v = st.locals[vid]
+            launch.kvars[vid] = v if is_uniform(v) else v[last_active(written, n)]
+
+    def _lanes(self, begins, extents, n, order, perm) -> list[np.ndarray]:
+        t = self.var_type
+        if len(extents) == 1:
+            b = begins[0]
+            if order == "ascending":
+                return [np.arange(b, b + n, dtype=t)]
+            if order == "reversed":
+                return [np.arange(b + n - 1, b - 1, -1, dtype=t)]
+            return [(perm + b).astype(t)]
+        if order == "ascending":
+            flat = np.arange(n)
+        elif order == "reversed":
+            flat = np.arange(n - 1, -1, -1)
+        else:
+            flat = perm
+        coords = np.unravel_index(flat, extents)
+        return [(c + b).astype(t) for c, b in zip(coords, begins, strict=True)]
+
+
+class RefExecutable:
+    """Implements :class:`quadrants.backend.Executable` for one program."""
+
+    def __init__(self, program: N.Program, options: CompileOptions | None = None):
+        self.program = program
+        self.options = options or CompileOptions()
+        if self.options.lane_order not in _ORDERS:
+            raise ValueError(f"lane_order must be one of {_ORDERS}, got {self.options.lane_order!r}")
+        self._kernel_var_ids = frozenset(v.id for v in program.kernel_vars)
+        self._arg_dtypes = tuple(spec.dtype for spec in program.args)
+        self._by_item: dict[Any, Any] = {}
+        self._by_id: dict[int, tuple[Any, Any]] = {}
+        for item in iter_tasks(program.items):
+            self._task(item)
+
+    def _compile_task(self, item):
+        scope = Scope(kernel_var_ids=self._kernel_var_ids, arg_dtypes=self._arg_dtypes)
+        if isinstance(item, N.ParallelFor):
+            return _ParallelTask(item, scope)
+        if isinstance(item, N.SerialBlock):
+            return _SerialTask(item, scope)
+        raise TypeError(f"run_task expects a ParallelFor or SerialBlock, got {type(item).__name__}")
+
+    def _task(self, item):
+        hit = self._by_id.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        try:
+            task = self._by_item.get(item)  # an equal item from another copy of the program (e.g. unpickled)
+        except TypeError:
+            task = None
+        if task is None:
+            task = self._compile_task(item)
+            with contextlib.suppress(TypeError):
+                self._by_item[item] = task
+        self._by_id[id(item)] = (item, task)  # keeps ``item`` alive so its id is not reused
+        return task
+
+    # ------------------------------------------------------------------------------------------ launch primitives
+
+    def begin(self, args: list) -> Launch:
+        """Bind one value per program argument: a RefArray (or NumPy array) per ndarray, a Python scalar per scalar."""
+        program = self.program
+        if len(args) != len(program.args):
+            raise TypeError(f"{program.name} takes {len(program.args)} arguments, got {len(args)}")
+        launch = Launch(program, args, self.options)
+        for k, (spec, value) in enumerate(zip(program.args, args, strict=True)):
+            if isinstance(spec, N.NdarrayArg):
+                self._bind_array(launch, k, spec, value)
+            else:
+                launch.scalars[k] = np.asarray(convert_scalar(value, spec.dtype), dtype=spec.dtype.np)[()]
+        bound = [a for a in launch.arrays if a is not None and a.size]
+        for i, a in enumerate(bound):
+            if any(np.may_share_memory(a, b) for b in bound[i + 1 :]):
+                launch.views_ok = False  # aliased arguments: loads must snapshot
+        return launch
+
+    @staticmethod
+    def _bind_array(launch: Launch, k: int, spec: N.NdarrayArg, value) -> None:
+        arr = value.array if isinstance(value, RefArray) else value
+        if not isinstance(arr, np.ndarray):
+            raise TypeError(f"argument {spec.name} must be a RefArray, got {type(value).__name__}")
+        if arr.dtype != spec.dtype.np or arr.ndim != spec.ndim:
+            raise TypeError(
+                f"argument {spec.name} expects {spec.dtype} with ndim={spec.ndim}, got {arr.dtype} with ndim={arr.ndim}"
+            )
+        if not arr.flags.c_contiguous:
+            raise ValueError(f"argument {spec.name}: the reference backend needs C-contiguous storage")
+        launch.arrays[k] = arr
+        launch.flats[k] = arr.reshape(-1)
+        launch.shapes[k] = arr.shape
+
+    def run_task(self, ctx: Launch, item) -> None:
+        """Run one ParallelFor/SerialBlock; run-time errors raise here (bounds, Check)."""
+        task = self._task(item)
+        with np.errstate(all="ignore"):
+            task(ctx)
+
+    def read_i32(self, ctx: Launch, arg: int) -> int:
+        return int(ctx.arrays[arg].reshape(-1)[0])
+
+    def end(self, ctx: Launch) -> tuple:
+        """The return values as Python scalars of the declared types (0 for a slot never set)."""
+        out = []
+        for value, dtype in zip(ctx.returns, self.program.returns, strict=True):
+            out.append(convert_scalar(0, dtype) if value is None else to_python(value, dtype))
+        return tuple(out)
