@@ -184,34 +184,40 @@ def _ifexp(ctx, node: ast.IfExp):
 
 
 def _compare(ctx, node: ast.Compare):
-    """Chains ``a < b < c`` mean ``(a < b) and (b < c)`` with ``b`` evaluated once."""
+    """Chains ``a < b < c`` mean ``(a < b) and (b < c)``: ``b`` is evaluated once, ``c`` only when ``a < b``."""
     left = evaluate(ctx, node.left)
-    result = None
-    for op_node, right_node in zip(node.ops, node.comparators):
-        right = evaluate(ctx, right_node)
-        if isinstance(op_node, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) and ctx.static_depth == 0:
-            if isinstance(op_node, (ast.Is, ast.IsNot)):
-                raise QuadrantsSyntaxError('Operator "is" in Quadrants scope is not supported', ctx.loc(node))
-            raise QuadrantsSyntaxError('"In" is only supported inside `qd.static`', ctx.loc(node))
-        if not is_runtime(left) and not is_runtime(right):
-            part = _python(ctx, node, _PY_COMPARE[type(op_node)], left, right)
-        else:
-            if type(op_node) not in tr.COMPARE_OPS:
-                raise QuadrantsSyntaxError(f"comparison {type(op_node).__name__} is not supported", ctx.loc(node))
-            part = tr.compare(ctx, tr.COMPARE_OPS[type(op_node)], left, right, node)
-        result = part if result is None else _and(ctx, result, part, node)
-        if len(node.ops) > 1 and is_runtime(right):
-            right = ctx.temp(right, node)
-        left = right
-    return result
+    return _chain(ctx, node, left, list(zip(node.ops, node.comparators)))
 
 
-def _and(ctx, a, b, node):
-    """Conjunction of two comparison results (u1 or Python bools)."""
-    if not is_runtime(a) and not is_runtime(b):
-        return a and b
-    a, b = tr.to_expr(ctx, a, node), tr.to_expr(ctx, b, node)
-    return ir.OpExpr(Op.BIT_AND, (a, b), dtypes.u1)
+def _chain(ctx, node, left, pairs):
+    op_node, right_node = pairs[0]
+    right = evaluate(ctx, right_node)
+    if len(pairs) > 1 and is_runtime(right):
+        right = ctx.temp(right, node)
+    result = _compare_pair(ctx, node, op_node, left, right)
+    if len(pairs) == 1:
+        return result
+    if not is_runtime(result):
+        return _chain(ctx, node, right, pairs[1:]) if result else result
+    var = ctx.new_var("chain", dtypes.u1)
+    ctx.define(ir.Decl(var, result, ctx.loc(node)))
+    with ctx.nested(), ctx.block() as guarded:
+        rest = tr.to_expr(ctx, _chain(ctx, node, right, pairs[1:]), node)
+        ctx.emit(ir.Assign(var, rest, ctx.loc(node)))
+    ctx.emit(ir.If(ir.LocalRef(var), tuple(guarded), (), ctx.loc(node)))
+    return ir.LocalRef(var)
+
+
+def _compare_pair(ctx, node, op_node, left, right):
+    if isinstance(op_node, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) and ctx.static_depth == 0:
+        if isinstance(op_node, (ast.Is, ast.IsNot)):
+            raise QuadrantsSyntaxError('Operator "is" in Quadrants scope is not supported', ctx.loc(node))
+        raise QuadrantsSyntaxError('"In" is only supported inside `qd.static`', ctx.loc(node))
+    if not is_runtime(left) and not is_runtime(right):
+        return _python(ctx, node, _PY_COMPARE[type(op_node)], left, right)
+    if type(op_node) not in tr.COMPARE_OPS:
+        raise QuadrantsSyntaxError(f"comparison {type(op_node).__name__} is not supported", ctx.loc(node))
+    return tr.compare(ctx, tr.COMPARE_OPS[type(op_node)], left, right, node)
 
 
 def element_indices(ctx, target: NdarrayValue, index_node: ast.AST, node: ast.AST) -> tuple:

@@ -32,7 +32,7 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
             ctx.loc(node),
         )
     try:
-        bound = func.signature.bind(*args, **kwargs)
+        bound = func.resolved_signature().bind(*args, **kwargs)
     except TypeError as exc:
         raise QuadrantsSyntaxError(f"in call to @qd.func '{func.__name__}': {exc}", ctx.loc(node)) from None
     bound.apply_defaults()
@@ -68,7 +68,7 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
 
 
 def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None:
-    param = func.signature.parameters[name]
+    param = func.resolved_signature().parameters[name]
     if param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
         ctx.bind(name, value)
         return

@@ -39,6 +39,7 @@ class _SourceBacked:
     def __init__(self, fn):
         self.fn = fn
         self._parsed: ParsedFunction | None = None
+        self._resolved: inspect.Signature | None = None
         functools.update_wrapper(self, fn)
 
     def parsed(self) -> ParsedFunction:
@@ -48,6 +49,23 @@ class _SourceBacked:
 
     def closure(self) -> dict:
         return closure_values(self.fn)
+
+    def resolved_signature(self) -> inspect.Signature:
+        """The signature with string annotations (``from __future__ import annotations``) evaluated."""
+        if self._resolved is None:
+            try:
+                self._resolved = inspect.signature(self.fn, globals=self.fn.__globals__, locals=self.closure(),
+                                                   eval_str=True)
+            except Exception as exc:
+                raise QuadrantsSyntaxError(
+                    f"cannot evaluate the annotations of '{self.fn.__qualname__}': {type(exc).__name__}: {exc}"
+                ) from None
+        return self._resolved
+
+    @property
+    def return_annotation(self):
+        ann = self.resolved_signature().return_annotation
+        return None if ann is inspect.Signature.empty else ann
 
 
 class Func(_SourceBacked):
@@ -76,8 +94,6 @@ class Kernel(_SourceBacked):
         self.fastcache, self.graph, self.checkpoints = fastcache, graph, checkpoints
         self.signature = inspect.signature(fn)
         self.param_names = tuple(self.signature.parameters)
-        ann = self.signature.return_annotation
-        self.return_annotation = None if ann is inspect.Signature.empty else ann
         self._primal = self
         self._session_generation = -1
         self._params: list | None = None
@@ -108,7 +124,7 @@ class Kernel(_SourceBacked):
     def _session_params(self, session: Session) -> list:
         if self._session_generation != session.generation:
             self._specs.clear()
-            self._params = make_params(self.fn.__name__, self.signature, session)
+            self._params = make_params(self.fn.__name__, self.resolved_signature(), session)
             self._session_generation = session.generation
         return self._params
 

@@ -1,0 +1,105 @@
+"""Compile errors point at the user's file and line with a caret, and never leak internal exceptions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import quadrants as qd
+
+I1 = qd.types.NDArray[qd.i32, 1]
+
+
+def test_syntax_error_names_file_line_and_caret(lower):
+    @qd.kernel
+    def k(x: I1):
+        for i in range(4):
+            break  # the caret goes here
+
+    with pytest.raises(qd.QuadrantsSyntaxError) as info:
+        lower(k, np.zeros(4, np.int32))
+    text = str(info.value)
+    assert __file__ in text
+    assert "break  # the caret goes here" in text
+    caret_line = text.splitlines()[2]
+    assert caret_line.strip() == "^^^^^"
+    assert info.value.lineno == info.value.loc.line
+
+
+@pytest.mark.parametrize(
+    ("body", "cls", "fragment"),
+    [
+        ("x[0] = 2**31", qd.QuadrantsTypeError, "exceeded the range of default_ip: i32"),
+        ("x[0] = a << 1.5", qd.QuadrantsTypeError, "unsupported operand type(s) for '<<'"),
+        ("x[0] = not 1.5 + a", qd.QuadrantsTypeError, "'logic_not' takes integral inputs only"),
+        ("x[0] = y", qd.QuadrantsNameError, 'Name "y" is not defined'),
+        ("a = 1", qd.QuadrantsSyntaxError, 'Kernel argument "a" is immutable'),
+        ("x[0, 1] = 1", qd.QuadrantsIndexError, "indexed with 2 index(es)"),
+        ("x[0] = qd.static(a)", qd.QuadrantsCompilationError, "Input to qd.static must be compile-time constants"),
+        ("x[0] = qd.sin(a)", qd.QuadrantsTypeError, "'sin' takes real inputs only"),
+        ("x[0] = a is a", qd.QuadrantsSyntaxError, 'Operator "is" in Quadrants scope is not supported'),
+        ("x[0] = a ** -2", qd.QuadrantsTypeError, "negative exponent"),
+        ("x[0] = qd.bit_cast(a, qd.i64)", qd.QuadrantsTypeError, "same width"),
+    ],
+)
+def test_user_errors_raise_documented_classes_at_the_line(lower, tmp_path, body, cls, fragment):
+    source = f"import quadrants as qd\n\n@qd.kernel\ndef k(x: qd.types.NDArray[qd.i32, 1], a: qd.i32):\n    {body}\n"
+    path = tmp_path / "user_kernel.py"
+    path.write_text(source)
+    namespace: dict = {"__name__": "user_kernel", "__file__": str(path)}
+    exec(compile(source, str(path), "exec"), namespace)
+    with pytest.raises(cls) as info:
+        lower(namespace["k"], np.zeros(4, np.int32), 3)
+    assert fragment in str(info.value)
+    assert f'File "{path}", line 5' in str(info.value)
+
+
+def test_compile_time_python_failure_is_a_compilation_error(lower):
+    def explode():
+        raise RuntimeError("boom")
+
+    @qd.kernel
+    def k(x: I1):
+        x[0] = explode()
+
+    with pytest.raises(qd.QuadrantsCompilationError, match="boom"):
+        lower(k, np.zeros(1, np.int32))
+
+
+def test_f_strings_are_out_of_scope(lower):
+    @qd.kernel
+    def k(x: I1):
+        print(f"{x[0]}")
+
+    with pytest.raises(NotImplementedError, match="f-strings"):
+        lower(k, np.zeros(1, np.int32))
+
+
+def test_func_called_from_python_scope_is_an_error():
+    @qd.func
+    def f():
+        return 1
+
+    with pytest.raises(qd.QuadrantsSyntaxError, match="can only be called from a @qd.kernel or @qd.func"):
+        f()
+
+
+def test_recursive_func_is_an_error(lower):
+    @qd.func
+    def f(n):
+        return f(n - 1)
+
+    @qd.kernel
+    def k(x: I1):
+        x[0] = f(3)
+
+    with pytest.raises(qd.QuadrantsSyntaxError, match="Recursive @qd.func call"):
+        lower(k, np.zeros(1, np.int32))
+
+
+def test_checkpoints_without_graph_fails_at_decoration():
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"checkpoints=True\) requires graph=True"):
+
+        @qd.kernel(checkpoints=True)
+        def k():
+            pass
