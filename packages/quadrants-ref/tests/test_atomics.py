@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quadrants.ir import dtypes as T
-from quadrants.ir import nodes as N
+from quadrants.ir import dtypes as T, nodes as N
 from quadrants.ir.numerics import convert_scalar
 from quadrants.ir.ops import Op
 

@@ -310,6 +310,11 @@ def _compile_if(cx: Scope, s: N.If) -> Fn:
             return
         c = _as_bool(c)
         entry = st.mask
+        if entry is None:  # every lane active: a condition that is all-true or all-false needs no mask at all
+            taken = np.count_nonzero(c)
+            if taken == st.n or taken == 0:
+                (then_fn if taken else else_fn)(st)
+                return
         then_mask = normalize(c if entry is None else entry & c)
         else_mask = normalize(~c if entry is None else entry & ~c)
         after = False
