@@ -153,3 +153,10 @@ __all__ = [
     "QuadrantsRuntimeTypeError",
     "QuadrantsWarning",
 ]
+
+
+def __getattr__(name: str):
+    """Out-of-scope upstream names (``qd.root``, ``qd.ad``, …) raise NotImplementedError naming the construct."""
+    from quadrants.lang.out_of_scope import out_of_scope
+
+    return out_of_scope(name)

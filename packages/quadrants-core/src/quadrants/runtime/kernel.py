@@ -100,6 +100,10 @@ class Kernel(_SourceBacked):
         self._specs: dict[tuple, Compiled] = {}
         self.compile_count = 0
 
+    @property
+    def grad(self):
+        raise NotImplementedError(f"kernel.grad of '{self.fn.__name__}': autodiff is out of scope")
+
     # ------------------------------------------------------------------------------------------ descriptors
     def __get__(self, instance, owner):
         if instance is None:
