@@ -101,6 +101,9 @@ class Executable(Protocol):
     def end(self, ctx: Any) -> tuple:
         """Finish the launch: raise pending run-time errors, make writes visible, return the return values."""
 
+    # Optional fast path: ``launch(args) -> tuple`` runs every item of a program that has no graph nodes
+    # (no DoWhile / Checkpoint) and returns the return values; core calls it instead of begin/run_task/end.
+
 
 class Backend(Protocol):
     """The object a backend package registers under the ``quadrants.backends`` entry-point group."""

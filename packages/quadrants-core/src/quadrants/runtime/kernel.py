@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError
@@ -30,7 +30,7 @@ class Compiled:
     program: ir.Program
     exe: Any
     keepalive: tuple = ()
-    numpy_params: tuple[int, ...] = field(default_factory=tuple)
+    flat: bool = False  # no graph nodes and the executable offers launch(): one call per kernel launch
 
 
 class _SourceBacked:
@@ -143,9 +143,12 @@ class Kernel(_SourceBacked):
             self._specs[key] = compiled
         runtime_values = [b.value for b in bound if b.spec is not None]
         exe = compiled.exe
-        ctx = exe.begin(runtime_values)
-        run_items(exe, ctx, compiled.program.items, RunState())
-        results = exe.end(ctx)
+        if compiled.flat:
+            results = exe.launch(runtime_values)  # the backend runs the whole task list itself
+        else:
+            ctx = exe.begin(runtime_values)
+            run_items(exe, ctx, compiled.program.items, RunState())
+            results = exe.end(ctx)
         for b in bound:
             if b.numpy_array is not None:
                 session.backend.sync_back(b.value, b.numpy_array)
@@ -172,7 +175,8 @@ class Kernel(_SourceBacked):
         session.compiled.append((program.name, format_program(program)))
         self.compile_count += 1
         keep = tuple(b.value for b in bound if b.spec is None)
-        return Compiled(program, exe, keep)
+        flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
+        return Compiled(program, exe, keep, flat)
 
 
 def kernel(fn=None, *, fastcache: bool = False, graph: bool = False, checkpoints: bool = False, pure=None):
