@@ -2,6 +2,8 @@
 
 import warnings
 
+import numpy as np
+
 import quadrants as qd
 from quadrants_conformance import case
 
@@ -88,7 +90,7 @@ def int_to_int_64_bit():
     return {"x": x.to_numpy()}
 
 
-@case(section="5", requires=("u64",), golden={"u": [18446744073709551615, 4294967295]})
+@case(section="5", requires=("u64",), golden={"u": np.array([18446744073709551615, 4294967295], dtype=np.uint64)})
 def int_to_u64_extension():
     @qd.kernel
     def k(u: U64_1, m: qd.i32, b: qd.u32):

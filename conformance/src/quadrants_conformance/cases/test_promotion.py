@@ -1,5 +1,7 @@
 """SEMANTICS.md §4.1 (promotion) and §4.2 (result types), observed through wrap-around and rounding."""
 
+import numpy as np
+
 import quadrants as qd
 from quadrants_conformance import case
 
@@ -158,7 +160,7 @@ def i64_plus_u32_is_i64():
     return {"x": x.to_numpy()}
 
 
-@case(section="4.1", requires=("u64", "i64"), golden={"x": [1], "u": [18446744073709551615, 9223372036854775807]})
+@case(section="4.1", requires=("u64", "i64"), golden={"x": [1], "u": np.array([18446744073709551615, 9223372036854775807], dtype=np.uint64)})
 def u64_plus_i64_is_u64():
     @qd.kernel
     def k(x: I32_1, u: U64_1, a: qd.u64, b: qd.i64):
