@@ -25,8 +25,7 @@ from typing import Any
 
 import pytest
 
-from quadrants_conformance import expectations as expectations_mod
-from quadrants_conformance import hooks
+from quadrants_conformance import expectations as expectations_mod, hooks
 from quadrants_conformance.case import REGISTRY, Case
 from quadrants_conformance.driver import BackendInfo, Driver, QuadrantsDriver
 from quadrants_conformance.expectations import Entry
@@ -301,8 +300,15 @@ class Reporter:
         state.collected = True
         record = results.add(report)
         if record is not None and results.group_complete(record) and self.terminal is not None:
-            self.terminal.ensure_newline()
-            self.terminal.write_line(results.progress_line(record))
+            self.write_progress(results.progress_line(record))
+
+    def write_progress(self, line: str) -> None:
+        """A line of its own among pytest's progress dots (xdist's dots do not end their line)."""
+        terminal = self.terminal
+        writer = getattr(terminal, "_tw", None)
+        if getattr(writer, "width_of_current_line", 0):
+            terminal.write("\n")
+        terminal.write_line(line)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         state, tr = self.state, terminalreporter

@@ -31,7 +31,10 @@ def format_repro(
 ) -> str:
     """The multi-line repro block of a failed (or broken) case."""
     path = case_file(case)
+    headline = verdict.problems[0].splitlines()[0] if verdict.problems else verdict.category
     lines = [
+        # The first line is what pytest's short summary (-ra) shows: make it the problem, not a title.
+        headline,
         f"conformance {verdict.category}: {qualified_id} on {backend}",
         f"case:        {qualified_id}" + (f"  (SEMANTICS.md §{case.section})" if case.section else ""),
         f"backend:     {backend}" + (f"  device: {device}" if device else ""),
@@ -49,12 +52,6 @@ def format_repro(
     if verdict.backend is not None:
         lines.append(f"backend ({verdict.backend.backend}):")
         lines.append(f"    {observed_text(verdict.backend)}")
-    if verdict.mismatch is not None:
-        m = verdict.mismatch
-        where = f" at index {m.index}" if m.index is not None else ""
-        lines.append(f"first difference: {m.path or '<value>'}{where}: {m.reason}")
-        if m.index is not None:
-            lines.append(f"    expected {m.expected!r}, got {m.actual!r}" + (f"  ({m.detail})" if m.detail else ""))
     lines.append(f"rerun:       {rerun_command(case, backend, lane_order)}")
     lines.extend(_source_lines(case, path))
     lines.extend(_ir_lines(verdict.backend if verdict.backend is not None else verdict.reference))

@@ -141,7 +141,9 @@ def observed_text(obs: Observation | None, limit: int = 1500) -> str:
         return "(not run)"
     parts: list[Any] = []
     if obs.error is not None:
-        parts.append(f"raised {type(obs.error).__name__}: {summarize(str(obs.error), limit)}")
+        message = str(obs.error)
+        cut = message if len(message) <= limit else message[:limit] + f" ... ({len(message) - limit} more chars)"
+        parts.append(f"raised {type(obs.error).__name__}: {cut}")
     else:
         parts.append(summarize(obs.value, limit))
     if obs.stdout:
