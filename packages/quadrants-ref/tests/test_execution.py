@@ -529,3 +529,64 @@ def test_do_while_and_read_i32(ir):
     x = np.zeros(1, np.int32)
     ir.run(prog, c, x)
     assert int(c) == 0 and x[0] == 3
+
+
+# ---------------------------------------------------------------------------------------------- fast paths
+
+
+def test_in_place_temporaries_give_the_same_values(ir):
+    i, v = ir.var("i"), ir.var("v", T.f32)
+    x = ir.ref(v)
+    two, one, three = ir.const(2.0, T.f32), ir.const(1.0, T.f32), ir.const(3.0, T.f32)
+    expr = ir.op(Op.TRUEDIV, ir.op(Op.SUB, ir.op(Op.ADD, ir.op(Op.MUL, x, two), one), ir.op(Op.MUL, x, x)), three)
+    prog = ir.program(
+        [arr1("x"), arr1("out")],
+        [ir.pfor([i], [0], [N.Shape(0, 0, T.i32)], [N.Load(v, 0, (ir.ref(i),)), N.Store(1, (ir.ref(i),), expr)])],
+    )
+    xs = np.linspace(-3, 3, 101, dtype=np.float32)
+    out = np.zeros_like(xs)
+    ir.run(prog, xs, out)
+    f = np.float32
+    want = ((xs * f(2) + f(1)) - xs * xs) / f(3)
+    np.testing.assert_array_equal(out, want)
+    assert xs[0] == np.float32(-3)  # the loaded (view) operand was not overwritten
+
+
+def test_in_place_atomic_update_with_mask_and_order(ir):
+    i, v = ir.var("i"), ir.var("v", T.i32)
+    upd = N.AtomicRMW(None, Op.ATOMIC_ADD, 1, (ir.ref(i),), (ir.op(Op.MUL, ir.ref(v), ir.const(3)),))
+    even = ir.op(Op.EQ, ir.op(Op.MOD, ir.ref(i), ir.const(2)), ir.const(0))
+    prog = ir.program(
+        [arr1("x", T.i32), arr1("y", T.i32)],
+        [ir.pfor([i], [0], [N.Shape(0, 0, T.i32)], [N.Load(v, 0, (ir.ref(i),)), N.If(even, (upd,))])],
+    )
+    for order in ("ascending", "reversed", "shuffled"):
+        xs = np.arange(10, dtype=np.int32)
+        ys = np.full(10, 2**31 - 1, np.int32)
+        ir.run(prog, xs, ys, lane_order=order)
+        want = [(2**31 - 1 + 3 * k + 2**31) % 2**32 - 2**31 if k % 2 == 0 else 2**31 - 1 for k in range(10)]
+        assert ys.tolist() == want
+
+
+def test_view_load_analysis_keeps_snapshots(ir):
+    """v = x[i]; x[i] = 0; w = v + 1 (after the write): the load must still be a copy."""
+    i, v, w = ir.var("i"), ir.var("v"), ir.var("w")
+    prog = ir.program(
+        [arr1("x", T.i32), arr1("y", T.i32)],
+        [
+            ir.pfor(
+                [i],
+                [0],
+                [4],
+                [
+                    N.Load(v, 0, (ir.ref(i),)),
+                    N.Store(0, (ir.ref(i),), ir.const(0)),
+                    N.Decl(w, ir.op(Op.ADD, ir.ref(v), ir.const(1))),
+                    N.Store(1, (ir.ref(i),), ir.ref(w)),
+                ],
+            )
+        ],
+    )
+    xs, ys = np.arange(4, dtype=np.int32), np.zeros(4, np.int32)
+    ir.run(prog, xs, ys)
+    assert ys.tolist() == [1, 2, 3, 4] and xs.tolist() == [0, 0, 0, 0]

@@ -21,7 +21,7 @@ from quadrants.ir.dtypes import DataType
 from quadrants.ir.numerics import OP_HANDLERS
 from quadrants.ir.ops import Op
 
-__all__ = ["combine", "apply_atomic"]
+__all__ = ["combine", "apply_atomic", "elementwise_ufunc"]
 
 _ELEMENTWISE = {
     Op.ATOMIC_ADD: Op.ADD,
@@ -55,6 +55,13 @@ def _accumulate_ufunc(op: Op, dtype: DataType):
         table[Op.ATOMIC_MAX] = np.fmax if dtype.is_float else np.maximum
     table.update({Op.ATOMIC_AND: np.bitwise_and, Op.ATOMIC_OR: np.bitwise_or, Op.ATOMIC_XOR: np.bitwise_xor})
     return table[op]
+
+
+def elementwise_ufunc(op: Op, dtype: DataType):
+    """The ufunc computing ``op``'s new value for non-bool types (None for exchange, CAS and u1)."""
+    if dtype.is_bool or op in (Op.ATOMIC_EXCHANGE, Op.ATOMIC_CAS):
+        return None
+    return _accumulate_ufunc(op, dtype)
 
 
 def _apply_group(flat: np.ndarray, target: int, operands: list, op: Op, dtype: DataType) -> np.ndarray:

@@ -28,7 +28,8 @@ from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.numerics import OP_HANDLERS, convert, convert_scalar
-from quadrants_ref.atomics import apply_atomic, combine
+from quadrants.ir.ops import Op
+from quadrants_ref.atomics import apply_atomic, combine, elementwise_ufunc
 from quadrants_ref.memory import block_view, check_bounds, gather, linear_index, scatter
 from quadrants_ref.state import TaskState, and_not, is_uniform, last_active, normalize, or_mask
 
@@ -46,6 +47,7 @@ class Scope:
     task_vars: dict[int, int] = field(default_factory=dict)  # var id -> axis of a ParallelFor
     task_var_order: tuple[int, ...] = ()
     written_args: frozenset[int] = frozenset()
+    view_loads: frozenset[int] = frozenset()  # id() of loads that may return views (quadrants_ref.views)
     arg_dtypes: tuple = ()  # element/scalar type of every program argument
 
 
@@ -105,8 +107,44 @@ def _compile_op(cx: Scope, e: N.OpExpr) -> Fn:
         return lambda st: handler([a(st)], dtype)
     if len(fns) == 2:
         a, b = fns
+        ufunc = _in_place_ufunc(e.op, dtype)
+        if ufunc is not None and any(_yields_temporary(x) for x in e.args):
+            return _compile_in_place(ufunc, handler, dtype, a, b, *(_yields_temporary(x) for x in e.args))
         return lambda st: handler([a(st), b(st)], dtype)
     return lambda st: handler([f(st) for f in fns], dtype)
+
+
+# Binary ops whose handler is exactly one elementwise ufunc for these types, so writing the result into an operand
+# that is a temporary gives the same values while saving an allocation (large temporaries cost page faults).
+_IN_PLACE_ANY = {Op.ADD: np.add, Op.SUB: np.subtract, Op.MUL: np.multiply}
+_IN_PLACE_FLOAT = {Op.TRUEDIV: np.divide}
+_IN_PLACE_INT = {Op.BIT_AND: np.bitwise_and, Op.BIT_OR: np.bitwise_or, Op.BIT_XOR: np.bitwise_xor}
+
+
+def _in_place_ufunc(op: Op, dtype: DataType):
+    if dtype.is_bool:
+        return None
+    extra = _IN_PLACE_FLOAT if dtype.is_float else _IN_PLACE_INT
+    return _IN_PLACE_ANY.get(op) or extra.get(op)
+
+
+def _yields_temporary(e) -> bool:
+    """True when ``e``'s lane array (if it is one) is a fresh array that nothing else references."""
+    return isinstance(e, N.OpExpr) and len(e.args) == 2 and _in_place_ufunc(e.op, e.dtype) is not None
+
+
+def _compile_in_place(ufunc, handler, dtype: DataType, a: Fn, b: Fn, a_temp: bool, b_temp: bool) -> Fn:
+    npdt = dtype.np
+
+    def in_place(st):
+        x, y = a(st), b(st)
+        if a_temp and type(x) is np.ndarray and x.ndim and x.dtype == npdt:
+            return ufunc(x, y, out=x)
+        if b_temp and type(y) is np.ndarray and y.ndim and y.dtype == npdt:
+            return ufunc(x, y, out=y)
+        return handler([x, y], dtype)
+
+    return in_place
 
 
 EXPR_COMPILERS: dict[type, Callable[[Scope, object], Fn]] = {
@@ -200,7 +238,7 @@ def _compile_load(cx: Scope, s: N.Load) -> Fn:
     vid, arg, loc = s.var.id, s.arg, s.loc
     idx_fns = [compile_expr(cx, i) for i in s.indices]
     plan = _lanes_plan(cx, s.indices)
-    view_safe = arg not in cx.written_args  # a view is a snapshot only if nothing in this task writes the array
+    view_safe = arg not in cx.written_args or id(s) in cx.view_loads  # is a view still a valid snapshot?
 
     def load(st):
         if plan:
@@ -256,12 +294,20 @@ def _compile_atomic(cx: Scope, s: N.AtomicRMW) -> Fn:
     operand_fns = [compile_expr(cx, o) for o in s.operands]
     plan = _lanes_plan(cx, s.indices)
     dtype = cx.arg_dtypes[arg]
+    ufunc = elementwise_ufunc(op, dtype) if vid is None else None  # no old value wanted: update in place
 
     def atomic(st):
         operands = [f(st) for f in operand_fns]
         launch, mask, n = st.launch, st.mask, st.n
         if plan:
             view = block_view(st, arg)
+            if view is not None and ufunc is not None:  # distinct elements, old values unused
+                operand = operands[0] if is_uniform(operands[0]) else operands[0].reshape(view.shape)
+                if mask is None:
+                    ufunc(view, operand, out=view)
+                else:
+                    ufunc(view, operand, out=view, where=mask.reshape(view.shape))
+                return
             if view is not None:  # the lanes hit distinct elements: one combine, no ordering question
                 old = view.reshape(-1).copy()
                 _store_block(view, combine(op, dtype, old, operands), mask)

@@ -23,6 +23,7 @@ from quadrants.ir.numerics import convert_scalar, to_python
 from quadrants_ref.array import RefArray
 from quadrants_ref.compiler import Scope, compile_block, compile_expr
 from quadrants_ref.state import Launch, TaskState, is_uniform, last_active
+from quadrants_ref.views import view_safe_loads, written_args
 
 __all__ = ["RefExecutable", "iter_tasks"]
 
@@ -36,20 +37,6 @@ def iter_tasks(items):
             yield item
         else:
             yield from iter_tasks(item.body)
-
-
-def _written_args(stmts) -> frozenset[int]:
-    found: set[int] = set()
-
-    def walk(body):
-        for s in body:
-            if isinstance(s, (N.Store, N.AtomicRMW)):
-                found.add(s.arg)
-            for attr in ("then", "orelse", "body"):
-                walk(getattr(s, attr, ()))
-
-    walk(stmts)
-    return frozenset(found)
 
 
 class _SerialTask:
@@ -75,7 +62,8 @@ class _ParallelTask:
         scope.parallel = True
         scope.task_vars = {v.id: k for k, v in enumerate(item.vars)}
         scope.task_var_order = tuple(v.id for v in item.vars)
-        scope.written_args = _written_args(item.body)
+        scope.written_args = written_args(item.body)
+        scope.view_loads = view_safe_loads(item.body)
         self.body = compile_block(scope, item.body)
 
     def __call__(self, launch: Launch) -> None:

@@ -1,0 +1,114 @@
+"""Which loads of a parallel task may return a view of the array instead of a copy (a compile-time analysis).
+
+A ``Load`` defines a snapshot: later writes to the array must not change the loaded value. On the block fast path
+(:mod:`quadrants_ref.memory`) a load can be a slice *view*, which is free, but is only a valid snapshot if the value
+is dead, or never observed, once the array is written. A top-level load of the task body is view-safe when
+
+* nothing in the task writes that argument, or
+* after the first top-level statement that writes it, no statement reads the loaded var or any var computed from it
+  (a plain ``Store``/``AtomicRMW`` writer may itself read it: its operands are evaluated before the write).
+
+Aliased arguments are handled at run time (``Launch.views_ok``).
+"""
+
+from __future__ import annotations
+
+from quadrants.ir import nodes as N
+
+__all__ = ["view_safe_loads", "written_args"]
+
+_NESTED = ("then", "orelse", "body")
+
+
+def _walk(stmts):
+    for s in stmts:
+        yield s
+        for attr in _NESTED:
+            yield from _walk(getattr(s, attr, ()))
+
+
+def written_args(stmts) -> frozenset[int]:
+    """Arguments stored to or updated atomically anywhere in ``stmts``."""
+    return frozenset(s.arg for s in _walk(stmts) if isinstance(s, (N.Store, N.AtomicRMW)))
+
+
+def _expr_vars(e, out: set[int]) -> set[int]:
+    if isinstance(e, N.LocalRef):
+        out.add(e.var.id)
+    elif isinstance(e, N.OpExpr):
+        for a in e.args:
+            _expr_vars(a, out)
+    return out
+
+
+def _own_exprs(s):
+    """The expressions a statement evaluates itself (not those of nested statements)."""
+    if isinstance(s, (N.Decl, N.Assign)):
+        return (s.value,)
+    if isinstance(s, N.Load):
+        return s.indices
+    if isinstance(s, N.Store):
+        return (*s.indices, s.value)
+    if isinstance(s, N.AtomicRMW):
+        return (*s.indices, *s.operands)
+    if isinstance(s, (N.If, N.Check)):
+        return (s.cond,)
+    if isinstance(s, N.RangeFor):
+        return (s.begin, s.end)
+    if isinstance(s, N.Print):
+        return tuple(p for p in s.parts if not isinstance(p, str))
+    if isinstance(s, N.SetReturn):
+        return (s.value,)
+    return ()
+
+
+def _reads(s) -> set[int]:
+    out: set[int] = set()
+    for t in _walk((s,)):
+        for e in _own_exprs(t):
+            _expr_vars(e, out)
+    return out
+
+
+def _tainted(start: int, stmts) -> set[int]:
+    """``start`` plus every var assigned (anywhere in ``stmts``) from an expression reading a tainted var."""
+    tainted = {start}
+    defs = [(s.var.id, _expr_vars(s.value, set())) for s in _walk(stmts) if isinstance(s, (N.Decl, N.Assign))]
+    changed = True
+    while changed:
+        changed = False
+        for target, used in defs:
+            if target not in tainted and used & tainted:
+                tainted.add(target)
+                changed = True
+    return tainted
+
+
+def view_safe_loads(body) -> frozenset[int]:
+    """``id()`` of the top-level ``Load`` statements of ``body`` that may return a view."""
+    written = written_args(body)
+    seen: set[int] = set()
+    safe: set[int] = set()
+    for p, s in enumerate(body):
+        if not isinstance(s, N.Load):
+            continue
+        if id(s) in seen:  # the same node object twice: decide conservatively
+            safe.discard(id(s))
+            continue
+        seen.add(id(s))
+        if s.arg not in written:
+            safe.add(id(s))
+            continue
+        rest = body[p + 1 :]
+        q = next((k for k, t in enumerate(rest) if s.arg in written_args((t,))), None)
+        if q is None:  # only written before this load
+            safe.add(id(s))
+            continue
+        tainted = _tainted(s.var.id, rest)
+        writer = rest[q]
+        if not isinstance(writer, (N.Store, N.AtomicRMW)) and _reads(writer) & tainted:
+            continue
+        if any(_reads(t) & tainted for t in rest[q + 1 :]):
+            continue
+        safe.add(id(s))
+    return frozenset(safe)
