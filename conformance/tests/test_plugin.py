@@ -437,7 +437,11 @@ def test_xdist_aggregates_on_controller_and_isolates_caches(fake):
 
             @case
             def cache_dir():
-                return {"name": os.path.basename(os.environ.get("QD_CACHE_DIR", "")).startswith("qd-cache-gw")}
+                path = os.environ.get("QD_CACHE_DIR", "")
+                print("cache dir:", path)
+                assert os.path.basename(path).startswith("qd-cache-gw"), path
+                assert "runpytest-" in path, path  # under the run's --basetemp, not ./.cache
+                return {}
             """
         )
     )

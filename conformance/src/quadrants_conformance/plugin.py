@@ -179,6 +179,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(trylast=True)  # after the tmpdir plugin has set up the base temp directory
 def pytest_configure(config: pytest.Config) -> None:
     state = State(config)
     config.stash[STATE_KEY] = state

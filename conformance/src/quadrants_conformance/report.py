@@ -194,7 +194,7 @@ class Results:
 
     def table(self, backend: str, by: str = "module") -> list[str]:
         """The summary table of one backend, one row per module (``by="module"``) or section."""
-        keys = sorted({getattr(r, by) for r in self.records.values() if r.backend == backend})
+        keys = sorted({getattr(r, by) for r in self.records.values() if r.backend == backend}, key=_natural)
         rows = []
         for key in keys:
             c = self.counts(backend, **{by: key})
@@ -230,6 +230,11 @@ class Results:
             "cases": [asdict(r) for r in sorted(self.records.values(), key=lambda r: (r.backend, r.nodeid))],
         }
         path.write_text(json.dumps(doc, indent=1, default=str) + "\n", encoding="utf-8")
+
+
+def _natural(key: str) -> list[tuple[int, int | str]]:
+    """Sort key that puts section "4.10" after "4.9" and "13" after "2"."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"[.]", key)]
 
 
 def _column(counts: Counter, column: str) -> int:
