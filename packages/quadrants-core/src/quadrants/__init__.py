@@ -32,6 +32,7 @@ from quadrants.lang.intrinsics import (
     select,
     static,
 )
+from quadrants.lang.matrix import Matrix, Vector
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import Ndarray, ndarray
 from quadrants.runtime.state import ARCHS as _ARCHS
@@ -75,6 +76,8 @@ __all__ = [
     "Func",
     "ndarray",
     "Ndarray",
+    "Vector",
+    "Matrix",
     "types",
     "math",
     "template",

@@ -36,6 +36,17 @@ ATOMIC_SPECS: dict[str, tuple[Op, Op | None, str, bool]] = {
 def _target(ctx, target_node: ast.AST, node: ast.AST):
     """(element target (NdarrayValue, indices) | None, local var | None) for the first operand of an atomic."""
     if isinstance(target_node, ast.Subscript):
+        inner = target_node.value
+        if isinstance(inner, ast.Subscript):  # x[i][k]: one component of a vector/matrix element
+            owner = evaluate(ctx, inner.value)
+            if isinstance(owner, NdarrayValue) and owner.element_shape:
+                from quadrants.frontend.exprs import component_targets
+
+                key = evaluate(ctx, target_node.slice)
+                keys = key if isinstance(key, tuple) else (key,)
+                flat = keys[0] if len(keys) == 1 else keys[0] * owner.element_shape[1] + keys[1]
+                indices = element_indices(ctx, owner, inner.slice, inner)
+                return component_targets(owner, indices)[flat], None
         base = evaluate(ctx, target_node.value)
         if isinstance(base, NdarrayValue):
             return (base, element_indices(ctx, base, target_node.slice, target_node)), None
@@ -57,6 +68,8 @@ def atomic_update(ctx, name: str, target_node: ast.AST, operands: list, node: as
     dtype = element[0].dtype if element else local.dtype
     if int_only and dtype.is_float:
         raise QuadrantsTypeError(f"'{message_name}' requires integer operands", ctx.loc(node))
+    if element and element[0].element_shape:
+        return _component_atomics(ctx, name, element[0], element[1], operands, node)
     what = f"Atomic {name}"
     values = [tr.implicit(ctx, v, dtype, node, what) for v in operands]
     if name == "sub":
@@ -67,6 +80,32 @@ def atomic_update(ctx, name: str, target_node: ast.AST, operands: list, node: as
     old = ctx.new_var(f"{message_name}_old", dtype)
     ctx.define(ir.AtomicRMW(old, op, target.arg, indices, tuple(values), ctx.loc(node)))
     return ir.LocalRef(old)
+
+
+def _component_atomics(ctx, name, target, indices, operands, node):
+    """Vector/matrix atomics act per component, with no atomicity across components (§12)."""
+    from quadrants.frontend.exprs import component_targets
+    from quadrants.frontend.matrix import MatrixValue
+
+    op, _, message_name, _ = ATOMIC_SPECS[name]
+    targets = component_targets(target, indices)
+    per_operand = []
+    for v in operands:
+        if isinstance(v, MatrixValue):
+            if len(v.items) != len(targets):
+                raise QuadrantsTypeError("vector atomic operands must have the element's shape", ctx.loc(node))
+            per_operand.append(list(v.items))
+        else:
+            per_operand.append([v] * len(targets))
+    olds = []
+    for k, (view, idx) in enumerate(targets):
+        values = [tr.implicit(ctx, column[k], view.dtype, node, f"Atomic {name}") for column in per_operand]
+        if name == "sub":
+            values = [ir.OpExpr(Op.NEG, (values[0],), view.dtype)]
+        old = ctx.new_var(f"{message_name}_old", view.dtype)
+        ctx.define(ir.AtomicRMW(old, op, view.arg, idx, tuple(values), ctx.loc(node)))
+        olds.append(ir.LocalRef(old))
+    return MatrixValue(tuple(olds), target.element_shape)
 
 
 def _local_update(ctx, name, local_op, var, values, node):
@@ -89,7 +128,7 @@ def _local_update(ctx, name, local_op, var, values, node):
 def _lowering(name: str):
     arity = 3 if name == "cas" else 2
 
-    def lower(ctx, node: ast.Call, fn):
+    def lower(ctx, node: ast.Call):
         if len(node.args) != arity or node.keywords:
             raise QuadrantsTypeError(
                 f"qd.atomic_{name}() takes {arity} positional arguments", ctx.loc(node)

@@ -19,7 +19,8 @@ from quadrants.ir.ops import Op
 from quadrants.lang import intrinsics as qi
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.exprs import element_indices, evaluate
-from quadrants.frontend.values import NdarrayValue, is_runtime
+from quadrants.frontend.matrix import MatrixValue, elementwise
+from quadrants.frontend.values import BoundMethod, NdarrayValue, is_runtime
 
 __all__ = ["call", "call_table"]
 
@@ -69,8 +70,7 @@ def _arity(ctx, node, name: str, args, lo: int, hi: int | None = None):
 def _float_math(op: Op, name: str, int_to_fp: bool):
     """sin/cos/…: float only (§6); sqrt/exp/log/rsqrt: ints become default_fp."""
 
-    def lower(ctx, node, fn):
-        args, _ = _args(ctx, node)
+    def lower(ctx, node, args, kwargs):
         _arity(ctx, node, f"qd.{name}", args, 1)
         x = tr.to_expr(ctx, args[0], node)
         if not x.dtype.is_float:
@@ -83,8 +83,7 @@ def _float_math(op: Op, name: str, int_to_fp: bool):
 
 
 def _rounding(op: Op, name: str):
-    def lower(ctx, node, fn):
-        args, kwargs = _args(ctx, node)
+    def lower(ctx, node, args, kwargs):
         _arity(ctx, node, f"qd.{name}", args, 1, 2)
         dtype = kwargs.get("dtype", args[1] if len(args) > 1 else None)
         x = tr.to_expr(ctx, args[0], node)
@@ -105,8 +104,7 @@ def tr_dtype(ctx, obj, node) -> DataType:
         raise QuadrantsTypeError(str(exc), ctx.loc(node)) from None
 
 
-def _atan2(ctx, node, fn):
-    args, _ = _args(ctx, node)
+def _atan2(ctx, node, args, kwargs):
     _arity(ctx, node, "qd.atan2", args, 2)
     y, x = (tr.to_expr(ctx, a, node) for a in args)
     common = promote(y.dtype, x.dtype)
@@ -115,8 +113,7 @@ def _atan2(ctx, node, fn):
     return ir.OpExpr(Op.ATAN2, (tr.cast(ctx, y, common), tr.cast(ctx, x, common)), common)
 
 
-def _abs(ctx, node, fn):
-    args, _ = _args(ctx, node)
+def _abs(ctx, node, args, kwargs):
     _arity(ctx, node, "abs", args, 1)
     if _all_static(args):
         return _python_call(ctx, node, builtins.abs, args, {})
@@ -124,27 +121,30 @@ def _abs(ctx, node, fn):
     return x if x.dtype.kind in ("uint", "bool") else ir.OpExpr(Op.ABS, (x,), x.dtype)
 
 
+def scalar_minmax(ctx, node, op: Op, args: list):
+    """``max``/``min`` over scalars with promotion (IEEE maximumNumber/minimumNumber for floats)."""
+    if _all_static(args):
+        return _python_call(ctx, node, builtins.max if op == Op.MAX else builtins.min, args, {})
+    result = tr.to_expr(ctx, args[0], node)
+    for other in args[1:]:
+        other = tr.to_expr(ctx, other, node)
+        common = promote(result.dtype, other.dtype)
+        result = ir.OpExpr(op, (tr.cast(ctx, result, common), tr.cast(ctx, other, common)), common)
+    return result
+
+
 def _minmax(op: Op, host):
-    def lower(ctx, node, fn):
-        args, _ = _args(ctx, node)
+    def lower(ctx, node, args, kwargs):
         if len(args) == 1 and isinstance(args[0], (tuple, list)):
             args = list(args[0])
         if len(args) < 2:
             raise QuadrantsTypeError(f"{op.value}() needs at least two arguments", ctx.loc(node))
-        if _all_static(args):
-            return _python_call(ctx, node, host, args, {})
-        result = tr.to_expr(ctx, args[0], node)
-        for other in args[1:]:
-            other = tr.to_expr(ctx, other, node)
-            common = promote(result.dtype, other.dtype)
-            result = ir.OpExpr(op, (tr.cast(ctx, result, common), tr.cast(ctx, other, common)), common)
-        return result
+        return scalar_minmax(ctx, node, op, args)
 
     return lower
 
 
-def _pow(ctx, node, fn):
-    args, _ = _args(ctx, node)
+def _pow(ctx, node, args, kwargs):
     _arity(ctx, node, "pow", args, 2)
     if _all_static(args):
         return _python_call(ctx, node, builtins.pow, args, {})
@@ -154,8 +154,7 @@ def _pow(ctx, node, fn):
 def _bit_count(op: Op, name: str):
     allowed = {dtypes.i32, dtypes.u32, dtypes.i64, dtypes.u64}
 
-    def lower(ctx, node, fn):
-        args, _ = _args(ctx, node)
+    def lower(ctx, node, args, kwargs):
         _arity(ctx, node, f"qd.math.{name}", args, 1)
         x = tr.to_expr(ctx, args[0], node)
         if x.dtype not in allowed:
@@ -166,11 +165,12 @@ def _bit_count(op: Op, name: str):
 
 
 def _raw_division(op: Op, name: str):
-    def lower(ctx, node, fn):
-        args, _ = _args(ctx, node)
+    host = getattr(qi, name)
+
+    def lower(ctx, node, args, kwargs):
         _arity(ctx, node, f"qd.{name}", args, 2)
         if _all_static(args) and all(isinstance(a, int) for a in args):
-            return fn(*args)
+            return host(*args)
         return tr.binary(ctx, op, name, args[0], args[1], node)
 
     return lower
@@ -179,30 +179,26 @@ def _raw_division(op: Op, name: str):
 # ---------------------------------------------------------------------------------------------- conversions
 
 
-def _dtype_call(ctx, node, dtype: DataType):
-    args, _ = _args(ctx, node)
+def _dtype_call(ctx, node, dtype: DataType, args):
     _arity(ctx, node, str(dtype), args, 1)
     return tr.cast(ctx, args[0], dtype, node)
 
 
-def _int(ctx, node, fn):
-    args, _ = _args(ctx, node)
+def _int(ctx, node, args, kwargs):
     if _all_static(args):
         return _python_call(ctx, node, int, args, {})
     _arity(ctx, node, "int", args, 1)
     return tr.cast(ctx, args[0], dtypes.i32, node)  # int(x) is i32 for every source type (§5)
 
 
-def _float(ctx, node, fn):
-    args, _ = _args(ctx, node)
+def _float(ctx, node, args, kwargs):
     if _all_static(args):
         return _python_call(ctx, node, float, args, {})
     _arity(ctx, node, "float", args, 1)
     return tr.cast(ctx, args[0], dtypes.f32, node)  # float(x) is f32 for every source type (§5)
 
 
-def _bool(ctx, node, fn):
-    args, _ = _args(ctx, node)
+def _bool(ctx, node, args, kwargs):
     if _all_static(args):
         return _python_call(ctx, node, bool, args, {})
     _arity(ctx, node, "bool", args, 1)
@@ -210,16 +206,14 @@ def _bool(ctx, node, fn):
     return ir.OpExpr(Op.NE, (x, ir.Const(0, x.dtype)), dtypes.u1)
 
 
-def _cast(ctx, node, fn):
-    args, kwargs = _args(ctx, node)
+def _cast(ctx, node, args, kwargs):
     if "dtype" in kwargs:
         args.append(kwargs["dtype"])
     _arity(ctx, node, "qd.cast", args, 2)
     return tr.cast(ctx, args[0], tr_dtype(ctx, args[1], node), node)
 
 
-def _bit_cast(ctx, node, fn):
-    args, kwargs = _args(ctx, node)
+def _bit_cast(ctx, node, args, kwargs):
     if "dtype" in kwargs:
         args.append(kwargs["dtype"])
     _arity(ctx, node, "qd.bit_cast", args, 2)
@@ -234,8 +228,7 @@ def _bit_cast(ctx, node, fn):
     return ir.OpExpr(Op.BITCAST, (x,), target)
 
 
-def _select(ctx, node, fn):
-    args, _ = _args(ctx, node)
+def _select(ctx, node, args, kwargs):
     _arity(ctx, node, "qd.select", args, 3)
     if _all_static(args):
         return args[1] if args[0] else args[2]
@@ -248,7 +241,7 @@ def _select(ctx, node, fn):
 # ------------------------------------------------------------------------------------------- compile-time
 
 
-def _static(ctx, node, fn):
+def _static(ctx, node):
     ctx.static_depth += 1
     try:
         args, _ = _args(ctx, node)
@@ -260,22 +253,24 @@ def _static(ctx, node, fn):
     return args[0] if len(args) == 1 else tuple(args)
 
 
-def _loop_config(ctx, node, fn):
-    args, kwargs = _args(ctx, node)
+def _loop_config(ctx, node, args, kwargs):
     if args:
         raise QuadrantsSyntaxError("qd.loop_config() takes keyword arguments only", ctx.loc(node))
     ctx.pending_loop_config = kwargs
     return None
 
 
-def _print(ctx, node, fn):
-    if any(k.arg in ("sep", "end", "file", "flush") for k in node.keywords):
+def _print(ctx, node, args, kwargs):
+    if kwargs:
         raise NotImplementedError(f"{ctx.loc(node)}: print() keyword arguments are not supported in kernels")
-    args, _ = _args(ctx, node)
     parts = []
     for value in args:
         if is_runtime(value):
             parts.append(value)
+        elif isinstance(value, MatrixValue):
+            parts.append("[")
+            parts.extend(v if is_runtime(v) else str(v) for v in value.items)
+            parts.append("]")
         elif isinstance(value, (tuple, list)):
             parts.append(str(tuple(v if not is_runtime(v) else "?" for v in value)))
         else:
@@ -284,20 +279,17 @@ def _print(ctx, node, fn):
     return None
 
 
-def _range_outside_for(ctx, node, fn):
-    args, kwargs = _args(ctx, node)
+def _range_outside_for(ctx, node, args, kwargs):
     if not _all_static(args):
         raise QuadrantsSyntaxError("range() with run-time bounds is only allowed as a for-loop iterator", ctx.loc(node))
     return _python_call(ctx, node, range, args, kwargs)
 
 
-def _ndrange(ctx, node, fn):
-    args, kwargs = _args(ctx, node)
+def _ndrange(ctx, node, args, kwargs):
     return _python_call(ctx, node, qi.ndrange, args, kwargs)
 
 
-def _grouped(ctx, node, fn):
-    args, _ = _args(ctx, node)
+def _grouped(ctx, node, args, kwargs):
     _arity(ctx, node, "qd.grouped", args, 1)
     return qi.GroupedSpec(args[0])
 
@@ -305,34 +297,39 @@ def _grouped(ctx, node, fn):
 # ------------------------------------------------------------------------------------------------- table
 
 
+# how a row receives its arguments: RAW rows get the AST (they control evaluation), VALUES rows get evaluated
+# arguments, ELEMENTWISE rows get evaluated arguments and are applied per component to vectors/matrices.
+RAW, VALUES, ELEMENTWISE = "raw", "values", "elementwise"
+
+
 @functools.cache
-def call_table() -> dict[int, tuple[object, object]]:
-    """``id(callable) -> (callable, lower)``; the callable is kept alive and compared by identity."""
+def call_table() -> dict[int, tuple[object, object, str]]:
+    """``id(callable) -> (callable, lower, kind)``; the callable is kept alive and compared by identity."""
     from quadrants.frontend.atomics import ATOMIC_LOWERING
 
-    rows: dict[object, object] = {
-        qi.static: _static,
-        qi.loop_config: _loop_config,
-        qi.ndrange: _ndrange,
-        qi.grouped: _grouped,
-        qi.select: _select,
-        qi.cast: _cast,
-        qi.bit_cast: _bit_cast,
-        qi.raw_div: _raw_division(Op.RAW_DIV, "raw_div"),
-        qi.raw_mod: _raw_division(Op.RAW_MOD, "raw_mod"),
-        builtins.print: _print,
-        builtins.int: _int,
-        builtins.float: _float,
-        builtins.bool: _bool,
-        builtins.abs: _abs,
-        builtins.max: _minmax(Op.MAX, builtins.max),
-        builtins.min: _minmax(Op.MIN, builtins.min),
-        builtins.pow: _pow,
-        builtins.range: _range_outside_for,
+    rows: dict[object, tuple[object, str]] = {
+        qi.static: (_static, RAW),
+        qi.loop_config: (_loop_config, VALUES),
+        qi.ndrange: (_ndrange, VALUES),
+        qi.grouped: (_grouped, VALUES),
+        qi.select: (_select, ELEMENTWISE),
+        qi.cast: (_cast, ELEMENTWISE),
+        qi.bit_cast: (_bit_cast, ELEMENTWISE),
+        qi.raw_div: (_raw_division(Op.RAW_DIV, "raw_div"), ELEMENTWISE),
+        qi.raw_mod: (_raw_division(Op.RAW_MOD, "raw_mod"), ELEMENTWISE),
+        builtins.print: (_print, VALUES),
+        builtins.int: (_int, ELEMENTWISE),
+        builtins.float: (_float, ELEMENTWISE),
+        builtins.bool: (_bool, ELEMENTWISE),
+        builtins.abs: (_abs, ELEMENTWISE),
+        builtins.max: (_minmax(Op.MAX, builtins.max), ELEMENTWISE),
+        builtins.min: (_minmax(Op.MIN, builtins.min), ELEMENTWISE),
+        builtins.pow: (_pow, ELEMENTWISE),
+        builtins.range: (_range_outside_for, VALUES),
     }
     m = qi.MATH_FUNCTIONS
     for name, op in (("sqrt", Op.SQRT), ("rsqrt", Op.RSQRT), ("exp", Op.EXP), ("log", Op.LOG)):
-        rows[m[name]] = _float_math(op, name, int_to_fp=True)
+        rows[m[name]] = (_float_math(op, name, int_to_fp=True), ELEMENTWISE)
     trig = {
         "sin": Op.SIN,
         "cos": Op.COS,
@@ -345,19 +342,28 @@ def call_table() -> dict[int, tuple[object, object]]:
         "tanh": Op.TANH,
     }
     for name, op in trig.items():
-        rows[m[name]] = _float_math(op, name, int_to_fp=False)
+        rows[m[name]] = (_float_math(op, name, int_to_fp=False), ELEMENTWISE)
     for name, op in (("floor", Op.FLOOR), ("ceil", Op.CEIL), ("round", Op.ROUND), ("trunc", Op.TRUNC)):
-        rows[m[name]] = _rounding(op, name)
-    rows[m["atan2"]] = _atan2
-    rows[m["abs"]] = _abs
+        rows[m[name]] = (_rounding(op, name), ELEMENTWISE)
+    rows[m["atan2"]] = (_atan2, ELEMENTWISE)
+    rows[m["abs"]] = rows[builtins.abs]
     rows[m["max"]] = rows[builtins.max]
     rows[m["min"]] = rows[builtins.min]
-    rows[m["pow"]] = _pow
+    rows[m["pow"]] = (_pow, ELEMENTWISE)
     for name, op in (("popcnt", Op.POPCNT), ("clz", Op.CLZ), ("ffs", Op.FFS)):
-        rows[m[name]] = _bit_count(op, name)
+        rows[m[name]] = (_bit_count(op, name), ELEMENTWISE)
     for name, lower in ATOMIC_LOWERING.items():
-        rows[qi.ATOMIC_FUNCTIONS[name]] = lower
-    return {id(k): (k, v) for k, v in rows.items()}
+        rows[qi.ATOMIC_FUNCTIONS[name]] = (lower, RAW)
+    from quadrants.frontend.compound_calls import compound_rows
+
+    rows.update(compound_rows())
+    return {id(k): (k, lower, kind) for k, (lower, kind) in rows.items()}
+
+
+def _apply(ctx, node, lower, kind, args, kwargs):
+    if kind == ELEMENTWISE and any(isinstance(a, MatrixValue) for a in args):
+        return elementwise(lambda *parts: lower(ctx, node, list(parts), kwargs), *args)
+    return lower(ctx, node, args, kwargs)
 
 
 def call(ctx, node: ast.Call):
@@ -365,9 +371,20 @@ def call(ctx, node: ast.Call):
     fn = evaluate(ctx, node.func)
     row = call_table().get(id(fn))
     if row is not None and row[0] is fn:
-        return row[1](ctx, node, fn)
+        _, lower, kind = row
+        if kind == RAW:
+            return lower(ctx, node)
+        args, kwargs = _args(ctx, node)
+        return _apply(ctx, node, lower, kind, args, kwargs)
+    if isinstance(fn, BoundMethod):
+        args, kwargs = _args(ctx, node)
+        return fn.lower(ctx, node, fn.target, args)
     if isinstance(fn, DataType):
-        return _dtype_call(ctx, node, fn)
+        args, kwargs = _args(ctx, node)
+        return _apply(ctx, node, lambda c, n, a, k: _dtype_call(c, n, fn, a), ELEMENTWISE, args, kwargs)
+    if getattr(fn, "_qd_constructor", None) is not None:
+        args, kwargs = _args(ctx, node)
+        return fn._qd_constructor(ctx, node, args, kwargs)
     from quadrants.runtime.kernel import Func, Kernel
 
     if isinstance(fn, Func):

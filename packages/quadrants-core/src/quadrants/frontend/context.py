@@ -17,7 +17,7 @@ from quadrants.errors import QuadrantsNameError, QuadrantsWarning
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.nodes import SrcLoc
-from quadrants.frontend.values import ArgBinding, LocalBinding
+from quadrants.frontend.values import ArgBinding, LocalBinding, MatrixBinding
 
 __all__ = ["Frame", "CompileCtx", "Scope"]
 
@@ -68,7 +68,8 @@ class CompileCtx:
         self.items: list = []
         self.kernel_vars: list[ir.Var] = []
         self.args: list[ir.ArgSpec] = []
-        self.returns: tuple[DataType, ...] = ()
+        self.returns: tuple[DataType, ...] = ()  # flat scalar return slots
+        self.return_layout: tuple = ()  # what the annotation says: dtypes and vector/matrix types
         self.loops: list[Loop] = []
         self.top_level = True
         self.static_depth = 0
@@ -183,6 +184,10 @@ class CompileCtx:
                 return ir.LocalRef(binding.var)
             if isinstance(binding, ArgBinding):
                 return binding.value
+            if isinstance(binding, MatrixBinding):
+                from quadrants.frontend.matrix import MatrixValue
+
+                return MatrixValue(tuple(ir.LocalRef(v) for v in binding.vars), binding.shape)
             return binding
         frame = self.frame
         if name in frame.closure:

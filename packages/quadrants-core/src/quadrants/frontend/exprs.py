@@ -20,7 +20,9 @@ from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import promote
 from quadrants.ir.ops import Op
 from quadrants.frontend import typing_rules as tr
-from quadrants.frontend.values import IndexVector, NdarrayValue, is_runtime
+from quadrants.frontend import matrix
+from quadrants.frontend.matrix import MatrixValue
+from quadrants.frontend.values import BoundMethod, IndexVector, NdarrayValue, is_runtime
 
 __all__ = ["evaluate", "EXPR_HANDLERS", "load_element", "element_indices"]
 
@@ -92,6 +94,8 @@ def _attribute(ctx, node: ast.Attribute):
         if node.attr == "ndim":
             return base.ndim
         raise QuadrantsSyntaxError(f"ndarray has no attribute '{node.attr}' in kernel code", ctx.loc(node))
+    if isinstance(base, MatrixValue):
+        return _matrix_attribute(ctx, node, base)
     if is_runtime(base):
         if node.attr == "dtype":
             return base.dtype
@@ -102,6 +106,21 @@ def _attribute(ctx, node: ast.Attribute):
         raise QuadrantsCompilationError(str(exc), ctx.loc(node)) from None
 
 
+def _matrix_attribute(ctx, node: ast.Attribute, m: MatrixValue):
+    if node.attr in matrix.METHODS:
+        return BoundMethod(m, matrix.METHODS[node.attr])
+    if node.attr == "T":
+        return matrix.METHODS["transpose"](ctx, node, m, [])
+    if node.attr == "n":
+        return m.shape[-1] if m.is_vector else m.shape[0]
+    if node.attr == "m":
+        return m.shape[1] if not m.is_vector else 1
+    found = matrix.swizzle(ctx, node, m, node.attr)
+    if found is None:
+        raise QuadrantsSyntaxError(f"vectors/matrices have no attribute '{node.attr}'", ctx.loc(node))
+    return found
+
+
 def _binop(ctx, node: ast.BinOp):
     a = evaluate(ctx, node.left)
     b = evaluate(ctx, node.right)
@@ -110,6 +129,8 @@ def _binop(ctx, node: ast.BinOp):
 
 def _binop_values(ctx, node: ast.BinOp, a, b):
     """Apply ``node.op`` to already evaluated operands."""
+    if isinstance(a, MatrixValue) or isinstance(b, MatrixValue):
+        return matrix.binary(ctx, node, lambda x, y: _binop_values(ctx, node, x, y), a, b)
     for v in (a, b):
         if isinstance(v, (NdarrayValue, IndexVector)):
             raise QuadrantsTypeError("arithmetic on a whole ndarray or index vector is not supported", ctx.loc(node))
@@ -125,6 +146,13 @@ def _binop_values(ctx, node: ast.BinOp, a, b):
 
 def _unaryop(ctx, node: ast.UnaryOp):
     value = evaluate(ctx, node.operand)
+    if isinstance(value, MatrixValue):
+        if isinstance(node.op, ast.Not):
+            raise ValueError("The truth value of vectors/matrices is ambiguous")
+        return matrix.elementwise(
+            lambda x: _python(ctx, node, _PY_UNARY[type(node.op)], x) if not is_runtime(x) else tr.unary(ctx, node, x),
+            value,
+        )
     if not is_runtime(value):
         return _python(ctx, node, _PY_UNARY[type(node.op)], value)
     return tr.unary(ctx, node, value)
@@ -166,6 +194,8 @@ def _short_circuit(ctx, node, symbol, left, rhs_node):
 def _ifexp(ctx, node: ast.IfExp):
     """``a if c else b``: only the selected branch is evaluated (§4.3)."""
     cond = evaluate(ctx, node.test)
+    if isinstance(cond, MatrixValue):
+        raise QuadrantsSyntaxError('Please use "qd.select" instead of a ternary with a vector condition', ctx.loc(node))
     if not is_runtime(cond):
         return evaluate(ctx, node.body if cond else node.orelse)
     cond = tr.check_condition(ctx, cond, node.test, "ternary condition")
@@ -209,6 +239,8 @@ def _chain(ctx, node, left, pairs):
 
 
 def _compare_pair(ctx, node, op_node, left, right):
+    if isinstance(left, MatrixValue) or isinstance(right, MatrixValue):
+        return matrix.binary(ctx, node, lambda x, y: _compare_pair(ctx, node, op_node, x, y), left, right)
     if isinstance(op_node, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) and ctx.static_depth == 0:
         if isinstance(op_node, (ast.Is, ast.IsNot)):
             raise QuadrantsSyntaxError('Operator "is" in Quadrants scope is not supported', ctx.loc(node))
@@ -252,9 +284,35 @@ def _flatten_index(key) -> list:
 
 
 def load_element(ctx, target: NdarrayValue, indices: tuple, node: ast.AST):
+    """``x[i, j]``: a scalar, or for vector/matrix elements a MatrixValue of per-component loads."""
+    if target.element_shape:
+        items = []
+        for component in _component_indices(target.element_shape):
+            items.append(load_element(ctx, _scalar_view(target), indices + component, node))
+        return MatrixValue(tuple(items), target.element_shape)
     var = ctx.new_var(f"{target.name}_elem", target.dtype)
     ctx.define(ir.Load(var, target.arg, indices, ctx.loc(node)))
     return ir.LocalRef(var)
+
+
+def _component_indices(element_shape: tuple[int, ...]) -> list[tuple]:
+    import itertools
+
+    return [tuple(ir.Const(k, dtypes.i32) for k in ks) for ks in itertools.product(*(range(s) for s in element_shape))]
+
+
+def _scalar_view(target: NdarrayValue) -> NdarrayValue:
+    """The same argument seen as a scalar ndarray with the element axes as trailing axes."""
+    import dataclasses
+
+    return dataclasses.replace(target, ndim=target.ndim + len(target.element_shape), element_shape=(),
+                               static_shape=None)
+
+
+def component_targets(target: NdarrayValue, indices: tuple) -> list[tuple]:
+    """(scalar view, physical indices) for every component of element ``indices`` (row-major)."""
+    view = _scalar_view(target)
+    return [(view, indices + c) for c in _component_indices(target.element_shape)]
 
 
 def _subscript(ctx, node: ast.Subscript):
@@ -262,6 +320,8 @@ def _subscript(ctx, node: ast.Subscript):
     if isinstance(base, NdarrayValue):
         return load_element(ctx, base, element_indices(ctx, base, node.slice, node), node)
     index = evaluate(ctx, node.slice)
+    if isinstance(base, MatrixValue):
+        return _matrix_subscript(ctx, node, base, index)
     if isinstance(base, IndexVector):
         if is_runtime(index):
             raise QuadrantsTypeError("an index vector must be indexed with a compile-time int", ctx.loc(node))
@@ -273,6 +333,22 @@ def _subscript(ctx, node: ast.Subscript):
             f"a Python {type(base).__name__} cannot be indexed with a run-time value", ctx.loc(node)
         )
     return _python(ctx, node, operator.getitem, base, index)
+
+
+def _matrix_subscript(ctx, node, m: MatrixValue, index):
+    keys = index if isinstance(index, tuple) else (index,)
+    if any(is_runtime(k) for k in keys):
+        if len(keys) != 1:
+            raise QuadrantsTypeError("run-time indices are supported on vectors only", ctx.loc(node))
+        return matrix.dynamic_index(ctx, node, m, keys[0])
+    if m.is_vector:
+        if len(keys) != 1:
+            raise QuadrantsIndexError(f"a vector takes one index, got {len(keys)}", ctx.loc(node))
+        return _python(ctx, node, lambda: m.items[keys[0]])
+    if len(keys) == 1:
+        row = keys[0]
+        return MatrixValue(tuple(m.at(row, c) for c in range(m.shape[1])), (m.shape[1],))
+    return _python(ctx, node, lambda: m.at(keys[0], keys[1]))
 
 
 def _tuple(ctx, node: ast.Tuple):

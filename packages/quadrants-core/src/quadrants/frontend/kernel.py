@@ -10,43 +10,90 @@ from quadrants.ir import nodes as ir
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.context import CompileCtx, Frame
 from quadrants.frontend.stmts import visit_block
+from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import ArgBinding, NdarrayValue, is_runtime
+from quadrants.types.compound import MatrixType
 
-__all__ = ["build_program", "emit_kernel_return", "parse_returns"]
+__all__ = ["build_program", "emit_kernel_return", "parse_returns", "flat_returns", "shape_returns"]
+
+
+def shape_returns(layout: tuple, values: tuple):
+    """Host return value: scalars as Python numbers, vectors/matrices as NumPy arrays, tuples as tuples."""
+    import numpy as np
+
+    out, slot = [], 0
+    for t in layout:
+        if isinstance(t, MatrixType):
+            size = int(np.prod(t.shape))
+            out.append(np.array(values[slot:slot + size], dtype=t.dtype.np).reshape(t.shape))
+            slot += size
+        else:
+            out.append(values[slot])
+            slot += 1
+    if not out:
+        return None
+    return out[0] if len(out) == 1 else tuple(out)
 
 
 def parse_returns(annotation, ctx_or_session) -> tuple:
-    """Return dtypes from a kernel's return annotation (``None``, a dtype, ``tuple[...]``)."""
+    """Return types from a kernel's return annotation (``None``, a dtype, a vector/matrix type, ``tuple[...]``)."""
     from quadrants.types.annotations import to_dtype
 
     ip, fp = ctx_or_session.default_ip, ctx_or_session.default_fp
+
+    def one(t):
+        return t.resolved(fp) if isinstance(t, MatrixType) else to_dtype(t, ip, fp)
+
     if annotation is None or annotation is type(None):
         return ()
     origin = typing.get_origin(annotation)
     if origin is tuple or isinstance(annotation, tuple):
         items = typing.get_args(annotation) if origin is tuple else annotation
-        return tuple(to_dtype(t, ip, fp) for t in items)
-    return (to_dtype(annotation, ip, fp),)
+        return tuple(one(t) for t in items)
+    return (one(annotation),)
+
+
+def flat_returns(layout: tuple) -> tuple:
+    """Scalar return slots of a return layout (vector/matrix returns take one slot per component)."""
+    out = []
+    for t in layout:
+        if isinstance(t, MatrixType):
+            size = 1
+            for s in t.shape:
+                size *= s
+            out.extend([t.dtype] * size)
+        else:
+            out.append(t)
+    return tuple(out)
 
 
 def emit_kernel_return(ctx: CompileCtx, value, node: ast.Return) -> None:
-    if not ctx.returns:
+    if not ctx.return_layout:
         if value is None:
             return
         raise QuadrantsSyntaxError(
             "A kernel with a return value must be annotated, e.g. `def k(...) -> qd.i32:`", ctx.loc(node)
         )
     values = value if isinstance(value, tuple) else (value,)
-    if value is None or len(values) != len(ctx.returns):
+    if value is None or len(values) != len(ctx.return_layout):
         raise QuadrantsTypeError(
-            f"the kernel returns {len(ctx.returns)} value(s) by its annotation but this return gives "
+            f"the kernel returns {len(ctx.return_layout)} value(s) by its annotation but this return gives "
             f"{0 if value is None else len(values)}",
             ctx.loc(node),
         )
-    for index, (v, dtype) in enumerate(zip(values, ctx.returns)):
-        if not (is_runtime(v) or isinstance(v, (bool, int, float))):
+    slot = 0
+    for v, rtype in zip(values, ctx.return_layout):
+        if isinstance(rtype, MatrixType):
+            if not isinstance(v, MatrixValue) or v.shape != rtype.shape:
+                raise QuadrantsTypeError(f"the kernel must return a {rtype} here", ctx.loc(node))
+            parts, dtype = v.items, rtype.dtype
+        elif is_runtime(v) or isinstance(v, (bool, int, float)):
+            parts, dtype = (v,), rtype
+        else:
             raise QuadrantsTypeError(f"cannot return a {type(v).__name__} from a kernel", ctx.loc(node))
-        ctx.emit(ir.SetReturn(index, tr.implicit(ctx, v, dtype, node), ctx.loc(node)))
+        for part in parts:
+            ctx.emit(ir.SetReturn(slot, tr.implicit(ctx, part, dtype, node), ctx.loc(node)))
+            slot += 1
 
 
 def build_program(kernel, session, bound: list, name: str) -> ir.Program:
@@ -66,7 +113,8 @@ def build_program(kernel, session, bound: list, name: str) -> ir.Program:
     ctx.frames.append(frame)
     tree = parsed.tree
     try:
-        ctx.returns = parse_returns(kernel.return_annotation, session)
+        ctx.return_layout = parse_returns(kernel.return_annotation, session)
+        ctx.returns = flat_returns(ctx.return_layout)
     except TypeError as exc:
         raise QuadrantsSyntaxError(f"invalid return annotation: {exc}", ctx.loc(tree)) from None
     ctx.blocks.append([])
@@ -74,7 +122,7 @@ def build_program(kernel, session, bound: list, name: str) -> ir.Program:
         for param_name, b in zip(kernel.param_names, bound):
             ctx.bind(param_name, ArgBinding(_param_value(ctx, param_name, b), param_name))
         _lower_body(ctx, tree)
-    if ctx.returns and not frame.returned:
+    if ctx.return_layout and not frame.returned:
         raise QuadrantsSyntaxError(
             "Kernel has a return type but does not have a return statement", ctx.loc(tree)
         )
@@ -96,7 +144,8 @@ def _param_value(ctx: CompileCtx, name: str, b):
     index = len(ctx.args)
     ctx.args.append(b.spec)
     if isinstance(b.spec, ir.NdarrayArg):
-        return NdarrayValue(index, b.spec.dtype, b.spec.ndim, name)
+        elem = b.element_shape
+        return NdarrayValue(index, b.spec.dtype, b.spec.ndim - len(elem), name, elem)
     return ir.ArgRef(index, b.spec.dtype)
 
 

@@ -13,7 +13,15 @@ from quadrants.ir import nodes as ir
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.atomics import atomic_update
 from quadrants.frontend.exprs import element_indices, evaluate, load_element
-from quadrants.frontend.values import ArgBinding, IndexVector, LocalBinding, NdarrayValue, is_runtime
+from quadrants.frontend.matrix import MatrixValue
+from quadrants.frontend.values import (
+    ArgBinding,
+    IndexVector,
+    LocalBinding,
+    MatrixBinding,
+    NdarrayValue,
+    is_runtime,
+)
 
 __all__ = ["visit_block", "visit", "STMT_HANDLERS", "assign_name"]
 
@@ -69,6 +77,11 @@ def assign_name(ctx, name: str, value, node: ast.AST, *, static: bool = False) -
     binding = ctx.lookup_local(name)
     if isinstance(binding, ArgBinding):
         raise QuadrantsSyntaxError(f'Kernel argument "{name}" is immutable', ctx.loc(node))
+    if isinstance(value, MatrixValue) and not static:
+        _assign_matrix(ctx, name, binding, value, node)
+        return
+    if isinstance(binding, MatrixBinding):
+        raise QuadrantsTypeError(f"'{name}' is a vector/matrix and cannot be rebound to a scalar", ctx.loc(node))
     if isinstance(binding, LocalBinding):
         if binding.var.id in ctx.loop_var_ids:
             raise QuadrantsSyntaxError(
@@ -87,12 +100,91 @@ def assign_name(ctx, name: str, value, node: ast.AST, *, static: bool = False) -
     ctx.bind(name, LocalBinding(ctx.declare(name, tr.to_expr(ctx, value, node), node)))
 
 
+def _assign_matrix(ctx, name, binding, value: MatrixValue, node) -> None:
+    """Vectors/matrices live in one scalar local per component."""
+    if isinstance(binding, MatrixBinding):
+        if binding.shape != value.shape:
+            raise QuadrantsTypeError(
+                f"'{name}' has shape {binding.shape} and cannot be assigned shape {value.shape}", ctx.loc(node)
+            )
+        items = [ctx.temp(v, node) if is_runtime(v) else v for v in value.items]
+        for var, v in zip(binding.vars, items):
+            ctx.emit(ir.Assign(var, tr.implicit(ctx, v, var.dtype, node), ctx.loc(node)))
+        return
+    if binding is not None and not isinstance(binding, (LocalBinding,)):
+        pass  # an alias is simply rebound
+    elif isinstance(binding, LocalBinding):
+        raise QuadrantsTypeError(f"'{name}' is a scalar and cannot be rebound to a vector/matrix", ctx.loc(node))
+    dtype = value.dtype(ctx)
+    variables = tuple(
+        ctx.declare(f"{name}_{k}", tr.cast(ctx, tr.to_expr(ctx, v, node), dtype), node) for k, v in enumerate(value.items)
+    )
+    ctx.bind(name, MatrixBinding(variables, value.shape))
+
+
 def _store(ctx, target: ast.Subscript, value, node: ast.AST) -> None:
     base = evaluate(ctx, target.value)
+    if isinstance(base, MatrixValue):
+        _store_component(ctx, target, base, value, node)
+        return
     if not isinstance(base, NdarrayValue):
         raise QuadrantsSyntaxError("only ndarray elements can be assigned with x[...] = value", ctx.loc(target))
     indices = element_indices(ctx, base, target.slice, target)
+    if base.element_shape:
+        from quadrants.frontend.exprs import component_targets
+
+        parts = value.items if isinstance(value, MatrixValue) else None
+        targets = component_targets(base, indices)
+        if parts is None or len(parts) != len(targets):
+            raise QuadrantsTypeError(
+                f"'{base.name}' holds {base.element_shape} elements; assign a matching vector/matrix",
+                ctx.loc(node),
+            )
+        parts = [ctx.temp(v, node) if is_runtime(v) else v for v in parts]
+        for (view, idx), v in zip(targets, parts):
+            ctx.emit(ir.Store(view.arg, idx, tr.implicit(ctx, v, view.dtype, node), ctx.loc(node)))
+        return
+    if isinstance(value, MatrixValue):
+        raise QuadrantsTypeError(f"cannot store a vector/matrix into scalar ndarray '{base.name}'", ctx.loc(node))
     ctx.emit(ir.Store(base.arg, indices, tr.implicit(ctx, value, base.dtype, node), ctx.loc(node)))
+
+
+def _store_component(ctx, target: ast.Subscript, base: MatrixValue, value, node) -> None:
+    """``v[k] = s`` on a local vector, or ``x[i][k] = s`` on a vector ndarray element."""
+    key = evaluate(ctx, target.slice)
+    keys = key if isinstance(key, tuple) else (key,)
+    inner = target.value
+    if isinstance(inner, ast.Subscript):
+        owner = evaluate(ctx, inner.value)
+        if isinstance(owner, NdarrayValue) and owner.element_shape:
+            from quadrants.frontend.exprs import component_targets
+
+            if any(is_runtime(k) for k in keys):
+                raise QuadrantsTypeError("component indices of ndarray elements must be compile-time", ctx.loc(node))
+            indices = element_indices(ctx, owner, inner.slice, inner)
+            flat = keys[0] if len(keys) == 1 else keys[0] * owner.element_shape[1] + keys[1]
+            view, idx = component_targets(owner, indices)[flat]
+            ctx.emit(ir.Store(view.arg, idx, tr.implicit(ctx, value, view.dtype, node), ctx.loc(node)))
+            return
+    if not all(isinstance(v, ir.LocalRef) for v in base.items):
+        raise QuadrantsSyntaxError("only local vectors/matrices can be assigned by component", ctx.loc(node))
+    variables = [v.var for v in base.items]
+    if not any(is_runtime(k) for k in keys):
+        flat = keys[0] if base.is_vector else keys[0] * base.shape[1] + keys[1]
+        var = variables[flat]
+        ctx.emit(ir.Assign(var, tr.implicit(ctx, value, var.dtype, node), ctx.loc(node)))
+        return
+    if not base.is_vector:
+        raise QuadrantsTypeError("run-time component indices are supported on vectors only", ctx.loc(node))
+    index = tr.to_expr(ctx, keys[0], node)
+    value = ctx.temp(tr.to_expr(ctx, value, node), node)
+    from quadrants.ir import dtypes
+    from quadrants.ir.ops import Op
+
+    for k, var in enumerate(variables):
+        hit = ir.OpExpr(Op.EQ, (index, tr.cast(ctx, ir.Const(k, dtypes.i32), index.dtype)), dtypes.u1)
+        assign = ir.Assign(var, tr.implicit(ctx, value, var.dtype, node), ctx.loc(node))
+        ctx.emit(ir.If(hit, (assign,), (), ctx.loc(node)))
 
 
 def _assign_target(ctx, target: ast.AST, value, node: ast.AST, static: bool) -> None:

@@ -127,6 +127,10 @@ def _type_error(ctx, node, symbol: str) -> QuadrantsTypeError:
 
 def check_condition(ctx, value, node: ast.AST | None, what: str = "condition"):
     """Conditions must be integral (§4.2); floats are a QuadrantsTypeError."""
+    from quadrants.frontend.matrix import MatrixValue
+
+    if isinstance(value, MatrixValue):
+        raise ValueError("The truth value of vectors/matrices is ambiguous; use .all() / .any() or qd.select")
     value = to_expr(ctx, value, node)
     if value.dtype.is_float:
         raise QuadrantsTypeError(

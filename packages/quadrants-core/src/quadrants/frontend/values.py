@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.nodes import ArgRef, Const, LocalRef, OpExpr, Shape, Var
 
-__all__ = ["NdarrayValue", "IndexVector", "LocalBinding", "ArgBinding", "is_runtime", "RUNTIME_EXPRS"]
+__all__ = [
+    "NdarrayValue",
+    "IndexVector",
+    "LocalBinding",
+    "MatrixBinding",
+    "ArgBinding",
+    "BoundMethod",
+    "is_runtime",
+    "RUNTIME_EXPRS",
+]
 
 RUNTIME_EXPRS = (Const, LocalRef, ArgRef, Shape, OpExpr)
 
@@ -25,15 +34,23 @@ def is_runtime(value) -> bool:
 
 @dataclass(frozen=True)
 class NdarrayValue:
-    """An ndarray kernel argument, passed by reference to funcs."""
+    """An ndarray (or dense field) kernel argument, passed by reference to funcs.
+
+    ``ndim`` counts the user-visible axes; vector/matrix elements add ``element_shape`` as trailing physical axes.
+    A field has a compile-time ``static_shape``.
+    """
 
     arg: int
     dtype: DataType
     ndim: int
     name: str
+    element_shape: tuple[int, ...] = ()
+    static_shape: tuple[int, ...] | None = None
 
     @property
-    def shape(self) -> tuple[Shape, ...]:
+    def shape(self) -> tuple:
+        if self.static_shape is not None:
+            return self.static_shape
         from quadrants.ir import dtypes
 
         return tuple(Shape(self.arg, k, dtypes.i32) for k in range(self.ndim))
@@ -54,6 +71,22 @@ class LocalBinding:
     """A name bound to a mutable local variable."""
 
     var: Var
+
+
+@dataclass(frozen=True)
+class MatrixBinding:
+    """A name bound to a local vector/matrix: one scalar local per component (row-major)."""
+
+    vars: tuple[Var, ...]
+    shape: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class BoundMethod:
+    """``v.dot`` and friends before the call: ``lower(ctx, node, target, args)``."""
+
+    target: object
+    lower: object
 
 
 @dataclass(frozen=True)

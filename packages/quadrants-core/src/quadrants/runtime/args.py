@@ -18,6 +18,7 @@ from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.runtime.ndarray import Ndarray
 from quadrants.types.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
+from quadrants.types.compound import MatrixType
 
 __all__ = ["Bound", "Param", "make_params", "bind_arguments"]
 
@@ -30,6 +31,7 @@ class Bound:
     spec: ir.ArgSpec | None
     value: Any
     numpy_array: np.ndarray | None = None  # a NumPy array passed directly: written back after the launch
+    element_shape: tuple[int, ...] = ()
 
 
 class Param:
@@ -40,11 +42,14 @@ class Param:
 
 
 class NdarrayParam(Param):
-    def __init__(self, name: str, anno: NdarrayType):
+    def __init__(self, name: str, anno: NdarrayType, session=None):
         super().__init__(name)
-        self.dtype, self.ndim = anno.dtype, anno.ndim
+        dtype = anno.dtype
+        if isinstance(dtype, MatrixType) and session is not None:
+            dtype = dtype.resolved(session.default_fp)
+        self.dtype, self.ndim = dtype, anno.ndim
 
-    def _check(self, dtype: DataType, ndim: int, numpy: bool, np_dtype=None) -> None:
+    def _check(self, dtype, ndim: int, numpy: bool, np_dtype=None) -> None:
         if self.dtype is not None and dtype != self.dtype:
             if numpy:
                 got = dtype if dtype is not None else np_dtype
@@ -62,8 +67,11 @@ class NdarrayParam(Param):
     def convert(self, value, session) -> Bound:
         if isinstance(value, Ndarray):
             self._check(value.dtype, value.ndim, numpy=False)
-            spec = ir.NdarrayArg(self.name, value.dtype, value.ndim)
-            return Bound(("nd", value.dtype.name, value.ndim), spec, value.storage())
+            elem = value.element_shape
+            spec = ir.NdarrayArg(self.name, value.scalar_dtype, value.ndim + len(elem))
+            return Bound(("nd", repr(value.dtype), value.ndim), spec, value.storage(), None, elem)
+        if isinstance(value, np.ndarray) and isinstance(self.dtype, MatrixType):
+            return self._convert_numpy_matrix(value, session)
         if isinstance(value, np.ndarray):
             dtype = from_numpy_dtype(value.dtype)
             if dtype is None:
@@ -83,6 +91,23 @@ class NdarrayParam(Param):
             f"Invalid type for argument {self.name}: expected a qd.ndarray or NumPy array, got "
             f"{type(value).__name__}"
         )
+
+
+    def _convert_numpy_matrix(self, value: np.ndarray, session) -> Bound:
+        mtype: MatrixType = self.dtype
+        elem = mtype.shape
+        dtype = from_numpy_dtype(value.dtype)
+        if dtype != mtype.dtype:
+            raise ValueError(
+                f"Invalid argument into qd.types.ndarray() for argument {self.name}: required array has "
+                f"dtype={mtype.dtype}, array with dtype={dtype or value.dtype}"
+            )
+        if value.ndim < len(elem) or tuple(value.shape[value.ndim - len(elem):]) != elem:
+            raise ValueError(f"argument {self.name}: the trailing axes {value.shape} do not hold {mtype} elements")
+        ndim = value.ndim - len(elem)
+        self._check(mtype, ndim, numpy=True)
+        spec = ir.NdarrayArg(self.name, dtype, value.ndim)
+        return Bound(("nd", repr(mtype), ndim), spec, session.backend.wrap_numpy(value), value, elem)
 
 
 class ScalarParam(Param):
@@ -165,7 +190,8 @@ def make_params(kernel_name: str, signature: inspect.Signature, session) -> list
             raise QuadrantsSyntaxError(
                 f"kernel '{kernel_name}': unsupported annotation {p.annotation!r} for parameter '{p.name}'"
             )
-        params.append(_PARAM_KINDS[type(anno)](p.name, anno))
+        kind = _PARAM_KINDS[type(anno)]
+        params.append(kind(p.name, anno, session) if kind is NdarrayParam else kind(p.name, anno))
     return params
 
 

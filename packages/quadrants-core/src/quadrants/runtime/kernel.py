@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError
+from quadrants.frontend.kernel import shape_returns
 from quadrants.frontend.source import ParsedFunction, closure_values, parse_function
 from quadrants.ir import nodes as ir
 from quadrants.runtime.args import Bound, bind_arguments, make_params
@@ -31,6 +32,8 @@ class Compiled:
     exe: Any
     keepalive: tuple = ()
     flat: bool = False  # no graph nodes and the executable offers launch(): one call per kernel launch
+    return_layout: tuple = ()
+    simple_returns: bool = True  # scalar returns only: no reshaping on the way out
 
 
 class _SourceBacked:
@@ -152,9 +155,11 @@ class Kernel(_SourceBacked):
         for b in bound:
             if b.numpy_array is not None:
                 session.backend.sync_back(b.value, b.numpy_array)
-        if not compiled.program.returns:
-            return None
-        return results[0] if len(results) == 1 else tuple(results)
+        if compiled.simple_returns:
+            if not results:
+                return None
+            return results[0] if len(results) == 1 else tuple(results)
+        return shape_returns(compiled.return_layout, results)
 
     def _compile(self, session: Session, bound: list[Bound]) -> Compiled:
         from quadrants.frontend.kernel import build_program
@@ -176,7 +181,12 @@ class Kernel(_SourceBacked):
         self.compile_count += 1
         keep = tuple(b.value for b in bound if b.spec is None)
         flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
-        return Compiled(program, exe, keep, flat)
+        from quadrants.frontend.kernel import parse_returns
+        from quadrants.types.compound import MatrixType
+
+        layout = parse_returns(self.return_annotation, session)
+        simple = not any(isinstance(t, MatrixType) for t in layout)
+        return Compiled(program, exe, keep, flat, layout, simple)
 
 
 def kernel(fn=None, *, fastcache: bool = False, graph: bool = False, checkpoints: bool = False, pure=None):

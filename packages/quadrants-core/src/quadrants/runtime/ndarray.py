@@ -11,6 +11,7 @@ from quadrants.ir import numerics
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.runtime.state import Session, current_session
 from quadrants.types.annotations import to_dtype
+from quadrants.types.compound import MatrixType
 
 __all__ = ["Ndarray", "ndarray", "normalize_shape", "is_lossy"]
 
@@ -36,14 +37,25 @@ def is_lossy(src: DataType, dst: DataType) -> bool:
 
 
 class Ndarray:
-    """A dense array owned by the backend of the session that created it."""
+    """A dense array owned by the backend of the session that created it.
+
+    ``dtype`` is a scalar type or a ``qd.types.vector/matrix`` type; vector/matrix elements are stored as trailing
+    axes (``to_numpy()`` has shape ``shape + element_shape``).
+    """
 
     def __init__(self, dtype, shape, *, session: Session | None = None):
         self._session = session or current_session()
-        self._dtype = to_dtype(dtype, self._session.default_ip, self._session.default_fp)
+        if isinstance(dtype, MatrixType):
+            self.element_type: MatrixType | None = dtype.resolved(self._session.default_fp)
+            self._dtype = self.element_type.dtype
+            self.element_shape: tuple[int, ...] = self.element_type.shape
+        else:
+            self.element_type = None
+            self._dtype = to_dtype(dtype, self._session.default_ip, self._session.default_fp)
+            self.element_shape = ()
         self._shape = normalize_shape(shape)
         self._generation = self._session.generation
-        self._storage = self._session.backend.allocate(self._dtype, self._shape)
+        self._storage = self._session.backend.allocate(self._dtype, self._shape + self.element_shape)
 
     # ------------------------------------------------------------------------------------------------- properties
     @property
@@ -51,7 +63,12 @@ class Ndarray:
         return self._shape
 
     @property
-    def dtype(self) -> DataType:
+    def dtype(self):
+        """The element type: a scalar dtype, or the vector/matrix type of the elements."""
+        return self.element_type if self.element_type is not None else self._dtype
+
+    @property
+    def scalar_dtype(self) -> DataType:
         return self._dtype
 
     @property
@@ -76,19 +93,25 @@ class Ndarray:
     def from_numpy(self, array) -> None:
         """Copy ``array`` in; its shape must match exactly; values are converted by SEMANTICS.md §5."""
         arr = np.asarray(array)
-        if tuple(arr.shape) != self._shape:
-            raise ValueError(f"Mismatch shape: {self._shape} expected, but {tuple(arr.shape)} provided")
+        full = self._shape + self.element_shape
+        if tuple(arr.shape) != full:
+            raise ValueError(f"Mismatch shape: {full} expected, but {tuple(arr.shape)} provided")
         src = from_numpy_dtype(arr.dtype)
         if src is None:
             raise TypeError(f"cannot copy a NumPy array of dtype {arr.dtype} into a {self._dtype} ndarray")
         if is_lossy(src, self._dtype):
             warnings.warn(f"Assign may lose precision: {self._dtype} <- {src}", QuadrantsWarning, stacklevel=2)
-        self.storage().from_numpy(numerics.convert(arr, self._dtype).reshape(self._shape))
+        self.storage().from_numpy(numerics.convert(arr, self._dtype).reshape(full))
 
     def fill(self, value) -> None:
         """Set every element to ``value`` (converted to the dtype)."""
         storage = self.storage()
-        storage.from_numpy(np.full(self._shape, numerics.convert_scalar(value, self._dtype), dtype=self._dtype.np))
+        full = self._shape + self.element_shape
+        if self.element_shape and not np.isscalar(value):
+            filled = np.broadcast_to(numerics.convert(np.asarray(value), self._dtype), full)
+            storage.from_numpy(np.ascontiguousarray(filled))
+            return
+        storage.from_numpy(np.full(full, numerics.convert_scalar(value, self._dtype), dtype=self._dtype.np))
 
     # ---------------------------------------------------------------------------------------------- element access
     def _index(self, key) -> tuple[int, ...]:
@@ -110,6 +133,8 @@ class Ndarray:
     def __getitem__(self, key):
         index = self._index(key)
         storage = self.storage()
+        if self.element_shape:
+            return storage.to_numpy()[index].copy()
         getter = getattr(storage, "get_item", None)
         value = getter(index) if getter else storage.to_numpy()[index]
         return _python_scalar(value, self._dtype)
@@ -117,6 +142,11 @@ class Ndarray:
     def __setitem__(self, key, value) -> None:
         index = self._index(key)
         storage = self.storage()
+        if self.element_shape:
+            host = storage.to_numpy()
+            host[index] = numerics.convert(np.asarray(value), self._dtype)
+            storage.from_numpy(host)
+            return
         converted = numerics.convert_scalar(value, self._dtype)
         setter = getattr(storage, "set_item", None)
         if setter:
@@ -127,7 +157,7 @@ class Ndarray:
             storage.from_numpy(host)
 
     def __repr__(self) -> str:
-        return f"qd.ndarray({self._dtype}, shape={self._shape})"
+        return f"qd.ndarray({self.dtype}, shape={self._shape})"
 
 
 def _python_scalar(value, dtype: DataType):

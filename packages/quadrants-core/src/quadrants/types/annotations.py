@@ -29,7 +29,7 @@ __all__ = [
 class NdarrayType:
     """An ndarray parameter; ``dtype``/``ndim`` of ``None`` accept any value (and specialize on the actual one)."""
 
-    dtype: DataType | None = None
+    dtype: object = None  # DataType, a qd.types.vector/matrix MatrixType, or None (any)
     ndim: int | None = None
 
     def __getitem__(self, params):  # NDArray[dtype] / NDArray[dtype, ndim]
@@ -37,14 +37,14 @@ class NdarrayType:
             params = (params,)
         if len(params) not in (1, 2):
             raise TypeError("NDArray[...] takes a dtype and an optional ndim: NDArray[qd.f32, 2]")
-        dtype = to_dtype(params[0])
+        dtype = _element_type(params[0])
         ndim = params[1] if len(params) == 2 else None
         if ndim is not None and (not isinstance(ndim, int) or ndim < 0):
             raise TypeError(f"NDArray ndim must be a non-negative int, got {ndim!r}")
         return NdarrayType(dtype, ndim)
 
     def __call__(self, dtype=None, ndim: int | None = None, **_ignored):
-        return NdarrayType(to_dtype(dtype) if dtype is not None else None, ndim)
+        return NdarrayType(_element_type(dtype) if dtype is not None else None, ndim)
 
     def __repr__(self) -> str:
         return f"NDArray[{self.dtype}, {self.ndim}]"
@@ -71,6 +71,12 @@ Template = TemplateType()
 def template() -> TemplateType:
     """Annotation of a compile-time (template) parameter."""
     return Template
+
+
+def _element_type(obj):
+    from quadrants.types.compound import MatrixType
+
+    return obj if isinstance(obj, MatrixType) else to_dtype(obj)
 
 
 def to_dtype(obj, default_ip: DataType = dtypes.i32, default_fp: DataType = dtypes.f32) -> DataType:
