@@ -288,7 +288,7 @@ def test_warns_and_stdout(fake):
             """
         )
     )
-    result = fake.runpytest("--backend", "fake", "-rA", "-W", "error")
+    result = fake.runpytest("--backend", "fake", "-rA", "-W", "error:lossy conversion:UserWarning")
     has_lines(
         result,
         "PASSED*prints_and_warns*",
@@ -374,7 +374,15 @@ def test_all_selects_available_backends(fake):
         ]
     )
     result.assert_outcomes(passed=5, failed=1)
-    assert (fake.path / "reports" / "conformance-ref+fake+fakegpu.json").is_file()
+    assert read_json(fake, "conformance-all.json")["backends"] == ["ref", "fake", "fakegpu"]
+
+
+def test_gpu_backend_header_recommends_one_worker_per_device(fake):
+    fake.makepyfile(test_cases=SIMPLE)
+    result = fake.runpytest("--backend", "fakegpu", "-n", "2")
+    result.stdout.fnmatch_lines(["conformance: GPU backend(s) fakegpu: run one xdist worker per device (-n <devices>)"])
+    result = fake.runpytest("--backend", "fake", "-n", "2")
+    assert "worker per device" not in result.stdout.str()
 
 
 def test_init_failure_is_an_error(fake):

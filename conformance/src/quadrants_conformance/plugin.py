@@ -346,7 +346,10 @@ def json_path(config: pytest.Config, backends: list[str]) -> Path:
     explicit = config.getoption("conformance_json")
     if explicit:
         return Path(explicit)
-    return Path(config.invocation_params.dir) / "reports" / f"conformance-{'+'.join(backends) or 'none'}.json"
+    # Named after what was asked for (`all` stays `all`), so CI artifact names do not depend on the machine.
+    requested = config.stash[STATE_KEY].requested or REFERENCE
+    name = "all" if requested.strip() == "all" else "+".join(backends) or "none"
+    return Path(config.invocation_params.dir) / "reports" / f"conformance-{name}.json"
 
 
 def _json_header(state: State) -> dict[str, Any]:
