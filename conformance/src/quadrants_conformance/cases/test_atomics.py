@@ -221,7 +221,7 @@ def augmented_bitwise_and_sub_are_atomic():
 def augmented_nonatomic_ops_on_own_elements():
     @qd.kernel
     def k(x: I32_1, f: F32_1):
-        for i in range(1):
+        for _ in range(1):
             x[0] *= 3  # 3 -> 9
         for i in range(6):
             if i == 0:
@@ -353,3 +353,17 @@ def augmented_assignment_on_local_is_plain():
     x = qd.ndarray(qd.i32, shape=(3,))
     k(x)
     return {"x": x.to_numpy()}
+
+
+@case(section="12", golden={"u": [4294967295, 4294967286], "old": [0]})
+def atomic_sub_on_unsigned_wraps():
+    @qd.kernel
+    def k(u: U32_1, old: I32_1):
+        old[0] = qd.atomic_sub(u[0], 1)
+        for _ in range(10):
+            qd.atomic_sub(u[1], 1)
+
+    u = qd.ndarray(qd.u32, shape=(2,))
+    old = qd.ndarray(qd.i32, shape=(1,))
+    k(u, old)
+    return {"u": u.to_numpy(), "old": old.to_numpy()}

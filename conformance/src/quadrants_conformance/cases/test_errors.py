@@ -263,3 +263,21 @@ def float_select_condition_error():
         x[0] = qd.select(a, 1, 2)
 
     k(qd.ndarray(qd.i32, shape=(1,)), 1.0)
+
+
+@case(section="4.2", raises=(qd.QuadrantsTypeError, "unsupported operand type(s) for '>>'"))
+def right_shift_on_float_error():
+    @qd.kernel
+    def k(x: I32_1, a: qd.f32, n: qd.i32):
+        x[0] = n >> a
+
+    k(qd.ndarray(qd.i32, shape=(1,)), 1.0, 4)
+
+
+@case(section="4.2", raises=(qd.QuadrantsTypeError, "unsupported operand type(s) for '^'"))
+def bitxor_on_float_error():
+    @qd.kernel
+    def k(x: F32_1, a: qd.f32):
+        x[0] = a ^ a
+
+    k(qd.ndarray(qd.f32, shape=(1,)), 1.0)

@@ -40,7 +40,7 @@ def nan_comparisons_false_except_ne():
         x[3] = n != n
         x[4] = n <= n
         x[5] = n >= 1.0
-        x[6] = 1.0 != n
+        x[6] = n != 1.0
         x[7] = n == 0
 
     x = qd.ndarray(qd.i32, shape=(8,))
@@ -226,4 +226,18 @@ def f64_ops_exact():
 
     x = qd.ndarray(qd.f64, shape=(3,))
     k(x, 0.1, 0.2, 1.0)
+    return {"x": x.to_numpy()}
+
+
+@case(section="4.3", tol="pow", golden={"x": [0.25, 0.25, 0.5]})
+def negative_exponent_with_float_operand_is_allowed():
+    # The compile-time negative-exponent error is only for an integer run-time base with an integer exponent.
+    @qd.kernel
+    def k(x: F32_1, f: qd.f32, a: qd.i32):
+        x[0] = f**-2
+        x[1] = a**-2.0
+        x[2] = qd.pow(f, -1)
+
+    x = qd.ndarray(qd.f32, shape=(3,))
+    k(x, 2.0, 2)
     return {"x": x.to_numpy()}

@@ -1,5 +1,7 @@
 """SEMANTICS.md §4.3: integer value semantics (run-time operands unless a case says otherwise)."""
 
+import numpy as np
+
 import quadrants as qd
 from quadrants_conformance import case
 
@@ -421,7 +423,7 @@ def logical_not_values():
         x[1] = not z
         x[2] = not (a - 8)
         x[3] = not u
-        x[4] = not not a
+        x[4] = bool(a)
 
     x = qd.ndarray(qd.i32, shape=(5,))
     k(x, 7, 0, 4294967295)
@@ -480,3 +482,45 @@ def select_evaluates_all_operands():
     c = qd.ndarray(qd.i32, shape=(2,))
     k(x, c)
     return {"x": x.to_numpy(), "c": c.to_numpy()}
+
+
+@case(section="4.2", golden={"x": [1, 1, 0, 3, 1, 0, 20]})
+def integer_conditions_nonzero_is_true():
+    @qd.kernel
+    def k(x: I32_1, a: qd.i32, u: qd.u32, z: qd.i32):
+        if a:  # -3
+            x[0] = 1
+        if u:  # 2**31
+            x[1] = 1
+        if z:
+            x[2] = 1
+        n = 3
+        c = 0
+        while n:
+            n -= 1
+            c += 1
+        x[3] = c
+        x[4] = 1 if a else 2
+        x[5] = qd.select(z, 1, 0)
+        x[6] = 10 if not ((a > 0) or ((u > 0) and (z == 0))) else 20  # `and` binds tighter than `or`
+
+    x = qd.ndarray(qd.i32, shape=(7,))
+    k(x, -3, 2**31, 0)
+    return {"x": x.to_numpy()}
+
+
+@case(section="4.2", golden={"x": [1, 0, 1, 0, 2, 1, 3, 3]})
+def select_and_logic_on_comparisons_in_parallel():
+    @qd.kernel
+    def k(x: I32_1, v: I32_1):
+        for i in range(8):
+            if i < 4:
+                x[i] = (v[i] > 0) and (v[i] < 10)
+            else:
+                x[i] = qd.select(v[i] > 0, v[i] // 2, -v[i]) + 0 * i
+
+    v = qd.ndarray(qd.i32, shape=(8,))
+    v.from_numpy(np.array([5, -5, 9, 10, 4, -1, 6, -3], dtype=np.int32))
+    x = qd.ndarray(qd.i32, shape=(8,))
+    k(x, v)
+    return {"x": x.to_numpy()}

@@ -422,3 +422,36 @@ def func_locals_private_per_iteration():
     x = qd.ndarray(qd.i32, shape=(8,))
     k(x)
     return {"x": x.to_numpy()}
+
+
+@case(section="7", golden={"x": [3, 1]})
+def kernel_decorator_with_default_options():
+    @qd.kernel(fastcache=False, graph=False, checkpoints=False)
+    def k(x: I32_1, a: qd.i32):
+        x[0] = a
+
+    @qd.kernel()
+    def k2(x: I32_1):
+        x[1] = 1
+
+    x = qd.ndarray(qd.i32, shape=(2,))
+    k(x, 3)
+    k2(x)
+    return {"x": x.to_numpy()}
+
+
+@case(section="7", golden={"x": [2, 2, 2, 2]})
+def requires_top_level_func_in_static_loop():
+    @qd.func(requires_top_level=True)
+    def add_one(x: I32_1):
+        for i in range(x.shape[0]):
+            x[i] += 1
+
+    @qd.kernel
+    def k(x: I32_1):
+        for _ in qd.static(range(2)):
+            add_one(x)
+
+    x = qd.ndarray(qd.i32, shape=(4,))
+    k(x)
+    return {"x": x.to_numpy()}

@@ -72,7 +72,7 @@ def name_bound_in_if_not_visible_after():
     def k(x: I32_1, a: qd.i32):
         if a > 0:
             u = 5
-        x[0] = u  # noqa: F821
+        x[0] = u
 
     k(qd.ndarray(qd.i32, shape=(1,)), 1)
 
@@ -85,7 +85,7 @@ def name_bound_in_else_not_visible_after():
             pass
         else:
             u = 5
-        x[0] = u  # noqa: F821
+        x[0] = u
 
     k(qd.ndarray(qd.i32, shape=(1,)), 1)
 
@@ -97,7 +97,7 @@ def name_bound_in_loop_not_visible_after():
         for _ in range(1):
             for j in range(3):
                 u = j
-            x[0] = u  # noqa: F821
+            x[0] = u
 
     k(qd.ndarray(qd.i32, shape=(1,)))
 
@@ -108,7 +108,7 @@ def name_bound_in_static_if_not_visible_after():
     def k(x: I32_1):
         if qd.static(True):
             u = 5
-        x[0] = u  # noqa: F821
+        x[0] = u
 
     k(qd.ndarray(qd.i32, shape=(1,)))
 
@@ -119,7 +119,7 @@ def name_bound_in_static_for_not_visible_after():
     def k(x: I32_1):
         for v in qd.static(range(2)):
             u = v
-        x[0] = u  # noqa: F821
+        x[0] = u
 
     k(qd.ndarray(qd.i32, shape=(1,)))
 

@@ -128,7 +128,7 @@ def serial_range_order_ascending():
             c = 0
             for i in range(5):
                 x[c] = i
-                c += 1
+                c += 1  # noqa: SIM113 (kernel code: no enumerate)
 
     x = qd.ndarray(qd.i32, shape=(5,))
     k(x)
@@ -201,7 +201,7 @@ def ndrange_serial_order_last_axis_fastest():
             c = 0
             for i, j, m in qd.ndrange(2, 2, 3):
                 x[c] = i * 100 + j * 10 + m
-                c += 1
+                c += 1  # noqa: SIM113 (kernel code: no enumerate)
 
     x = qd.ndarray(qd.i32, shape=(12,))
     k(x)
@@ -212,7 +212,7 @@ def ndrange_serial_order_last_axis_fastest():
 def grouped_ndrange_index_vector():
     @qd.kernel
     def k(x: I32_2, y: I32_2):
-        for I in qd.grouped(qd.ndrange(3, 4)):
+        for I in qd.grouped(qd.ndrange(3, 4)):  # noqa: E741
             x[I] = I[0] * 10 + I[1]
         for J in qd.grouped(qd.ndrange((1, 3), (0, 2))):
             y[J] = J[0] * 10 + J[1] + 1
@@ -245,7 +245,7 @@ def struct_for_over_ndarray():
 def struct_for_grouped_ndarray():
     @qd.kernel
     def k(m: I32_2, c: I32_1):
-        for I in qd.grouped(m):
+        for I in qd.grouped(m):  # noqa: E741
             m[I] = I[0] + I[1] * 100
             c[0] += 1
 
@@ -574,3 +574,34 @@ def large_parallel_loop():
     x = qd.ndarray(qd.i32, shape=(1000,))
     k(x)
     return {"x": x.to_numpy()}
+
+
+@case(section="10", raises=(qd.QuadrantsSyntaxError, "Cannot break in the outermost loop"))
+def break_in_loop_under_static_for_error():
+    @qd.kernel
+    def k(x: I32_1):
+        for _ in qd.static(range(2)):
+            for i in range(4):
+                x[i] = 1
+                break
+
+    k(qd.ndarray(qd.i32, shape=(4,)))
+
+
+@case(section="10", golden={"x": [0, 1, 2, 0, 0], "n": [3]})
+def for_loop_inside_while_is_serial():
+    @qd.kernel
+    def k(x: I32_1, n: I32_1):
+        j = 0
+        while j < 1:
+            for i in range(5):
+                if i == 3:
+                    break
+                x[i] = i
+                n[0] += 1
+            j += 1
+
+    x = qd.ndarray(qd.i32, shape=(5,))
+    n = qd.ndarray(qd.i32, shape=(1,))
+    k(x, n)
+    return {"x": x.to_numpy(), "n": n.to_numpy()}

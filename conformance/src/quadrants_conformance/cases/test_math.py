@@ -378,3 +378,19 @@ def bit_counts_i64():
     x = qd.ndarray(qd.i32, shape=(6,))
     k(x, -1, 0, 1, 2**40)
     return {"x": x.to_numpy()}
+
+
+@case(section="6", requires=("u64",), golden={"x": [64, 63, 64, 1, 0, 1]})
+def bit_counts_u64():
+    @qd.kernel
+    def k(x: I32_1, m: qd.u64, one: qd.u64, z: qd.u64):
+        x[0] = qd.math.popcnt(m)
+        x[1] = qd.math.clz(one)
+        x[2] = qd.math.clz(z)
+        x[3] = qd.math.ffs(one)
+        x[4] = qd.math.ffs(z)
+        x[5] = qd.math.popcnt(one)
+
+    x = qd.ndarray(qd.i32, shape=(6,))
+    k(x, 2**64 - 1, 1, 0)
+    return {"x": x.to_numpy()}

@@ -55,7 +55,7 @@ def ndarray_annotation_forms():
 def ndarray_dtype_only_accepts_any_ndim():
     @qd.kernel
     def k(x: qd.types.NDArray[qd.i32]):
-        for I in qd.grouped(x):
+        for I in qd.grouped(x):  # noqa: E741
             x[I] = 7
 
     a = qd.ndarray(qd.i32, shape=(3,))
@@ -69,12 +69,12 @@ def ndarray_dtype_only_accepts_any_ndim():
 def ndarray_untyped_accepts_any_dtype():
     @qd.kernel
     def k(x: qd.types.NDArray):
-        for I in qd.grouped(x):
+        for I in qd.grouped(x):  # noqa: E741
             x[I] = x[I] * 2 + 1
 
     @qd.kernel
     def k2(x: qd.types.ndarray()):
-        for I in qd.grouped(x):
+        for I in qd.grouped(x):  # noqa: E741
             x[I] = 9
 
     a = qd.ndarray(qd.i32, shape=(3,))
@@ -119,7 +119,7 @@ def ndarray_wrong_dtype_error():
 def ndarray_dtype_only_wrong_dtype_error():
     @qd.kernel
     def k(x: qd.types.NDArray[qd.i32]):
-        for I in qd.grouped(x):
+        for I in qd.grouped(x):  # noqa: E741
             x[I] = 1
 
     k(qd.ndarray(qd.f32, shape=(2, 2)))
@@ -349,3 +349,12 @@ def template_given_ndarray_error():
         x[0] = 1
 
     k(qd.ndarray(qd.i32, shape=(1,)))
+
+
+@case(section="8", raises=(qd.QuadrantsTypeError, "Integer literal 2147483648 exceeded the range of default_ip: i32"))
+def template_int_out_of_i32_range_meets_runtime_value():
+    @qd.kernel
+    def k(x: I32_1, n: qd.template(), a: qd.i32):
+        x[0] = a + n
+
+    k(qd.ndarray(qd.i32, shape=(1,)), 2**31, 1)

@@ -160,7 +160,11 @@ def i64_plus_u32_is_i64():
     return {"x": x.to_numpy()}
 
 
-@case(section="4.1", requires=("u64", "i64"), golden={"x": [1], "u": np.array([18446744073709551615, 9223372036854775807], dtype=np.uint64)})
+@case(
+    section="4.1",
+    requires=("u64", "i64"),
+    golden={"x": [1], "u": np.array([18446744073709551615, 9223372036854775807], dtype=np.uint64)},
+)
 def u64_plus_i64_is_u64():
     @qd.kernel
     def k(x: I32_1, u: U64_1, a: qd.u64, b: qd.i64):
@@ -511,3 +515,17 @@ def chained_comparison_short_circuits():
     c = qd.ndarray(qd.i32, shape=(1,))
     k(x, c, 1, 3)
     return {"x": x.to_numpy(), "c": c.to_numpy()}
+
+
+@case(section="4.2", golden={"u": [4294967295], "x": [-5, 1]})
+def unary_plus_keeps_type():
+    @qd.kernel
+    def k(u: U32_1, x: I32_1, a: qd.u32, b: qd.i32):
+        u[0] = +a
+        x[0] = +b
+        x[1] = (+a) > 0
+
+    u = qd.ndarray(qd.u32, shape=(1,))
+    x = qd.ndarray(qd.i32, shape=(2,))
+    k(u, x, 4294967295, -5)
+    return {"u": u.to_numpy(), "x": x.to_numpy()}

@@ -1,5 +1,7 @@
 """SEMANTICS.md §3: types, literals, compile-time values and T(v) of compile-time values."""
 
+import enum
+
 import quadrants as qd
 from quadrants_conformance import case
 
@@ -32,7 +34,9 @@ def literal_2pow31_out_of_range():
     k(qd.ndarray(qd.i32, shape=(1,)))
 
 
-@case(section="3", raises=(qd.QuadrantsTypeError, "Integer literal 1099511627776 exceeded the range of default_ip: i32"))
+@case(
+    section="3", raises=(qd.QuadrantsTypeError, "Integer literal 1099511627776 exceeded the range of default_ip: i32")
+)
 def literal_2pow40_meets_runtime_value():
     @qd.kernel
     def k(x: I32_1, a: qd.i32):
@@ -253,4 +257,56 @@ def int_literal_converted_to_f32_store():
 
     x = qd.ndarray(qd.f32, shape=(2,))
     k(x, 0.0)
+    return {"x": x.to_numpy()}
+
+
+class Color(enum.Enum):
+    RED = 1
+    BLUE = 4
+
+
+COLOR = Color.BLUE
+
+
+@case(section="3", golden={"x": [8, 1, 0]})
+def enum_members_are_compile_time_values():
+    @qd.kernel
+    def k(x: I32_1):
+        x[0] = Color.BLUE.value * 2
+        if qd.static(COLOR == Color.BLUE):
+            x[1] = 1
+        if qd.static(COLOR is Color.RED):
+            x[2] = 1
+
+    x = qd.ndarray(qd.i32, shape=(3,))
+    k(x)
+    return {"x": x.to_numpy()}
+
+
+@case(section="3", golden={"x": [-2147483648, 2147483647], "f": [0.0, 0.0]})
+def typed_constant_operations_match_run_time():
+    # T(v) of a compile-time value is a typed constant: operations on it are typed operations, and folding them
+    # must give the run-time result (i32 wrap-around, f32 rounding), not Python's.
+    @qd.kernel
+    def k(x: I32_1, f: F32_1, a: qd.f32):
+        x[0] = qd.i32(2147483647) + 1
+        x[1] = qd.i32(-2147483648) - 1
+        f[0] = (qd.f32(16777216.0) + qd.f32(1.0)) - qd.f32(16777216.0)
+        f[1] = (a + 1.0) - a  # the same operation at run time (a = 16777216)
+
+    x = qd.ndarray(qd.i32, shape=(2,))
+    f = qd.ndarray(qd.f32, shape=(2,))
+    k(x, f, 16777216.0)
+    return {"x": x.to_numpy(), "f": f.to_numpy()}
+
+
+@case(section="3", requires=("u8",), golden={"x": [44, 44]})
+def typed_u8_constants_wrap():
+    @qd.kernel
+    def k(x: I32_1, a: qd.u8, b: qd.u8):
+        x[0] = qd.u8(200) + qd.u8(100)
+        x[1] = a + b
+
+    x = qd.ndarray(qd.i32, shape=(2,))
+    k(x, 200, 100)
     return {"x": x.to_numpy()}
