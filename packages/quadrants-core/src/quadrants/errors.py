@@ -15,6 +15,8 @@ __all__ = [
     "QuadrantsRuntimeTypeError",
     "QuadrantsWarning",
     "located",
+    "caller_loc",
+    "with_loc",
 ]
 
 
@@ -86,6 +88,32 @@ class QuadrantsRuntimeTypeError(QuadrantsRuntimeError, TypeError):
 
 class QuadrantsWarning(UserWarning):
     """Diagnostics that are not errors, such as a lossy implicit conversion."""
+
+
+def caller_loc(depth: int = 2) -> SrcLoc | None:
+    """The user's call site, ``depth`` frames above this function (for errors raised by host-side calls)."""
+    import linecache
+    import sys
+
+    try:
+        frame = sys._getframe(depth)
+    except ValueError:
+        return None
+    file, line = frame.f_code.co_filename, frame.f_lineno
+    text = linecache.getline(file, line).rstrip("\n")
+    col = len(text) - len(text.lstrip())
+    return SrcLoc(file, line, col, max(len(text), col + 1), text)
+
+
+def with_loc(exc: BaseException, loc: SrcLoc | None) -> BaseException:
+    """Attach ``loc`` to a located Quadrants error that has none yet (so it points at the user's call)."""
+    if isinstance(exc, _Located) and exc.loc is None and loc is not None:
+        exc.loc = loc
+        if isinstance(exc, SyntaxError):
+            exc.filename, exc.lineno, exc.offset, exc.text = loc.file, loc.line, loc.col + 1, loc.text
+            exc.msg = exc._render()
+        exc.args = (exc._render(),)
+    return exc
 
 
 def located(exc_type: type, message: str, loc: SrcLoc | None):

@@ -148,7 +148,10 @@ INVALID = {
         "directly in a SerialBlock",
     ),
     "kernel_var_in_task": (prog(pf(Decl(N, c(1))), kernel_vars=(N,)), "directly in a SerialBlock"),
-    "kernel_var_by_load": (prog(SerialBlock((Load(N, 1, (c(0),)),)), kernel_vars=(N,)), "directly in a SerialBlock"),
+    "kernel_var_in_nested_block": (
+        prog(SerialBlock((If(c(1), (Load(N, 1, (c(0),)),)),)), kernel_vars=(N,)),
+        "directly in a SerialBlock",
+    ),
     "kernel_var_undeclared": (prog(pf(store_y(ref(N))), kernel_vars=(N,)), "never declared"),
     "kernel_var_listed_twice": (prog(kernel_vars=(N, N)), "listed twice"),
     "kernel_var_dtype": (

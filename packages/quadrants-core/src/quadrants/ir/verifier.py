@@ -96,7 +96,7 @@ def _declare(var: Var, ctx: _Ctx, *, by_decl: bool = False) -> None:
         ctx.fail(f"var id %{var.id} is declared twice ({_v(ctx.declared[var.id])} and {_v(var)})")
     if var.id in ctx.kernel_vars:
         if not (by_decl and ctx.serial_top):
-            ctx.fail(f"kernel var {_v(var)} must be declared by a Decl directly in a SerialBlock body")
+            ctx.fail(f"kernel var {_v(var)} must be declared (Decl, Load or AtomicRMW) directly in a SerialBlock body")
         if var != ctx.kernel_vars[var.id]:
             ctx.fail(f"kernel var {_v(var)} declared as {var.dtype}, listed as {ctx.kernel_vars[var.id].dtype}")
         ctx.kernel_decls.add(var.id)
@@ -299,7 +299,7 @@ def _st_load(s: Load, ctx: _Ctx) -> None:
     spec = _element(s.arg, s.indices, ctx, "Load")
     if s.var.dtype != spec.dtype:
         ctx.fail(f"Load into {_v(s.var)}: {s.var.dtype} from {spec.name!r} of {spec.dtype}")
-    _declare(s.var, ctx)
+    _declare(s.var, ctx, by_decl=True)
 
 
 def _st_store(s: Store, ctx: _Ctx) -> None:
@@ -321,7 +321,7 @@ def _st_atomic(s: AtomicRMW, ctx: _Ctx) -> None:
     if s.var is not None:
         if s.var.dtype != spec.dtype:
             ctx.fail(f"AtomicRMW result {_v(s.var)}: {s.var.dtype}, the element type is {spec.dtype}")
-        _declare(s.var, ctx)
+        _declare(s.var, ctx, by_decl=True)
 
 
 def _st_if(s: If, ctx: _Ctx) -> None:

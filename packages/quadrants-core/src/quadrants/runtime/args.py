@@ -111,7 +111,7 @@ class NdarrayParam(Param):
 
 
 class ScalarParam(Param):
-    def __init__(self, name: str, anno: ScalarType):
+    def __init__(self, name: str, anno: ScalarType, session=None):
         super().__init__(name)
         self.dtype = anno.dtype
         self.key = ("s", anno.dtype.name)
@@ -149,6 +149,9 @@ def _wrap(value: int, dtype: DataType) -> int:
 
 
 class TemplateParam(Param):
+    def __init__(self, name: str, anno: TemplateType, session=None):
+        super().__init__(name)
+
     def convert(self, value, session) -> Bound:
         if isinstance(value, Ndarray):
             raise QuadrantsRuntimeTypeError(
@@ -190,8 +193,7 @@ def make_params(kernel_name: str, signature: inspect.Signature, session) -> list
             raise QuadrantsSyntaxError(
                 f"kernel '{kernel_name}': unsupported annotation {p.annotation!r} for parameter '{p.name}'"
             )
-        kind = _PARAM_KINDS[type(anno)]
-        params.append(kind(p.name, anno, session) if kind is NdarrayParam else kind(p.name, anno))
+        params.append(_PARAM_KINDS[type(anno)](p.name, anno, session))
     return params
 
 

@@ -13,7 +13,13 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError
+from quadrants.errors import (
+    QuadrantsCompilationError,
+    QuadrantsRuntimeError,
+    QuadrantsSyntaxError,
+    caller_loc,
+    with_loc,
+)
 from quadrants.frontend.kernel import shape_returns
 from quadrants.frontend.source import ParsedFunction, closure_values, parse_function
 from quadrants.ir import nodes as ir
@@ -81,7 +87,8 @@ class Func(_SourceBacked):
 
     def __call__(self, *args, **kwargs):
         raise QuadrantsSyntaxError(
-            f"@qd.func '{self.fn.__name__}' can only be called from a @qd.kernel or @qd.func, not from Python scope"
+            f"@qd.func '{self.fn.__name__}' can only be called from a @qd.kernel or @qd.func, not from Python scope",
+            caller_loc(),
         )
 
 
@@ -114,7 +121,8 @@ class Kernel(_SourceBacked):
         if not getattr(type(instance), "_qd_data_oriented", False):
             raise QuadrantsSyntaxError(
                 f"Please decorate class {type(instance).__name__} with @qd.data_oriented to use its @qd.kernel "
-                f"method '{self.fn.__name__}'"
+                f"method '{self.fn.__name__}'",
+                caller_loc(),
             )
         return functools.partial(self.__call__, instance)
 
@@ -123,7 +131,8 @@ class Kernel(_SourceBacked):
         session = current_session()
         try:
             return self._launch(session, args, kwargs)
-        except QuadrantsCompilationError as exc:
+        except (QuadrantsCompilationError, QuadrantsRuntimeError) as exc:
+            with_loc(exc, caller_loc())  # errors without a kernel line point at the user's call
             if session.env.full_traceback:
                 raise
             raise exc.with_traceback(None) from None
