@@ -460,6 +460,7 @@ def test_xdist_aggregates_on_controller_and_isolates_caches(fake):
     result.stdout.re_match_lines([r"TOTAL\s+2\s+1\s+0\s+0\s+0\s+0"])
     data = read_json(fake, "conformance-ref+fake.json")
     assert len(data["cases"]) == 6
+    assert {c["message"] for c in data["cases"] if c["outcome"] == "passed"} == {""}
     assert data["totals"] == {"passed": 5, "failed": 1, "skipped": 0}
 
 

@@ -108,6 +108,8 @@ def _message(report: Any, outcome: str) -> str:
         return str(getattr(report, "wasxfail", ""))
     if outcome in ("unsupported", "skipped"):
         return _skip_reason(report)
+    if outcome == "passed":
+        return ""
     if outcome in ("failed", "error") and props.get(PROP_MESSAGE):
         return str(props[PROP_MESSAGE])
     text = getattr(report, "longreprtext", "") or ""
