@@ -32,7 +32,9 @@ from quadrants.lang.intrinsics import (
     select,
     static,
 )
+from quadrants.lang.data_oriented import data_oriented
 from quadrants.lang.matrix import Matrix, Vector
+from quadrants.runtime.field import Field, field
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import Ndarray, ndarray
 from quadrants.runtime.state import ARCHS as _ARCHS
@@ -78,6 +80,9 @@ __all__ = [
     "Ndarray",
     "Vector",
     "Matrix",
+    "field",
+    "Field",
+    "data_oriented",
     "types",
     "math",
     "template",

@@ -44,7 +44,7 @@ def lower(session):
         params = make_params(kernel.fn.__name__, kernel.resolved_signature(), session)
         values = bind_arguments(params, args, kwargs)
         bound = [p.convert(v, session) for p, v in zip(params, values)]
-        program = build_program(kernel, session, bound, kernel.fn.__name__)
+        _, program = build_program(kernel, session, bound, kernel.fn.__name__)
         verify(program)
         if optimize:
             program = run_pipeline(program, DEFAULT_PASSES, verify=True)

@@ -376,6 +376,13 @@ def call(ctx, node: ast.Call):
             return lower(ctx, node)
         args, kwargs = _args(ctx, node)
         return _apply(ctx, node, lower, kind, args, kwargs)
+    from quadrants.frontend.structs import BoundFunc
+
+    if isinstance(fn, BoundFunc):
+        from quadrants.frontend.funcs import inline
+
+        args, kwargs = _args(ctx, node)
+        return inline(ctx, fn.func, node, [fn.target, *args], kwargs)
     if isinstance(fn, BoundMethod):
         args, kwargs = _args(ctx, node)
         return fn.lower(ctx, node, fn.target, args)

@@ -68,6 +68,10 @@ class CompileCtx:
         self.items: list = []
         self.kernel_vars: list[ir.Var] = []
         self.args: list[ir.ArgSpec] = []
+        self.arg_sources: list[tuple] = []  # per arg: ("param", i) | ("field", f) | ("member", i, path)
+        self.member_args: dict[tuple, object] = {}  # (param, path) -> NdarrayValue / ArgRef
+        self.member_reads: dict[int, dict[tuple, tuple]] = {}  # param -> {path: what was read}
+        self.bound_fields: dict[int, object] = {}
         self.returns: tuple[DataType, ...] = ()  # flat scalar return slots
         self.return_layout: tuple = ()  # what the annotation says: dtypes and vector/matrix types
         self.loops: list[Loop] = []
@@ -108,6 +112,24 @@ class CompileCtx:
             warnings.warn(message, category, stacklevel=2)
         else:
             warnings.warn_explicit(message, category, loc.file, loc.line)
+
+    # ------------------------------------------------------------------------------------------------ arguments
+    def add_arg(self, spec: ir.ArgSpec, source: tuple) -> int:
+        """Append a flat launch argument and where the launcher finds its value."""
+        self.args.append(spec)
+        self.arg_sources.append(source)
+        return len(self.args) - 1
+
+    def record_member(self, param: int, path: tuple, what: tuple) -> None:
+        self.member_reads.setdefault(param, {})[path] = what
+
+    def host_value(self, value):
+        """Python objects that have a kernel-side meaning: fields become bound ndarray arguments."""
+        if getattr(value, "_is_quadrants_field", False):
+            from quadrants.frontend.structs import bind_field
+
+            return bind_field(self, value)
+        return value
 
     # ------------------------------------------------------------------------------------------------ variables
     def new_var(self, name: str, dtype: DataType) -> ir.Var:
@@ -191,9 +213,9 @@ class CompileCtx:
             return binding
         frame = self.frame
         if name in frame.closure:
-            return frame.closure[name]
+            return self.host_value(frame.closure[name])
         if name in frame.globals:
-            return frame.globals[name]
+            return self.host_value(frame.globals[name])
         builtins = frame.globals.get("__builtins__", __builtins__)
         builtins = builtins if isinstance(builtins, dict) else vars(builtins)
         if name in builtins:

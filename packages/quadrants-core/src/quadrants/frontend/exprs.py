@@ -22,6 +22,7 @@ from quadrants.ir.ops import Op
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend import matrix
 from quadrants.frontend.matrix import MatrixValue
+from quadrants.frontend.structs import StructRef, member
 from quadrants.frontend.values import BoundMethod, IndexVector, NdarrayValue, is_runtime
 
 __all__ = ["evaluate", "EXPR_HANDLERS", "load_element", "element_indices"]
@@ -86,6 +87,8 @@ def _name(ctx, node: ast.Name):
 
 def _attribute(ctx, node: ast.Attribute):
     base = evaluate(ctx, node.value)
+    if isinstance(base, StructRef):
+        return member(ctx, base, node.attr, node)
     if isinstance(base, NdarrayValue):
         if node.attr == "shape":
             return base.shape
@@ -101,7 +104,7 @@ def _attribute(ctx, node: ast.Attribute):
             return base.dtype
         raise QuadrantsSyntaxError(f"a run-time value has no attribute '{node.attr}'", ctx.loc(node))
     try:
-        return getattr(base, node.attr)
+        return ctx.host_value(getattr(base, node.attr))
     except AttributeError as exc:
         raise QuadrantsCompilationError(str(exc), ctx.loc(node)) from None
 

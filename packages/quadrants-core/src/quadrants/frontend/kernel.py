@@ -96,8 +96,12 @@ def emit_kernel_return(ctx: CompileCtx, value, node: ast.Return) -> None:
             slot += 1
 
 
-def build_program(kernel, session, bound: list, name: str) -> ir.Program:
-    """Lower ``kernel`` for the given bound arguments (one :class:`~quadrants.runtime.args.Bound` per parameter)."""
+def build_program(kernel, session, bound: list, name: str):
+    """Lower ``kernel`` for the given bound arguments (one :class:`~quadrants.runtime.args.Bound` per parameter).
+
+    Returns ``(ctx, program)``: the context carries what the launcher needs besides the program (``arg_sources``,
+    ``member_reads``).
+    """
     parsed = kernel.parsed()
     ctx = CompileCtx(session=session, kernel_name=name)
     frame = Frame(
@@ -119,15 +123,15 @@ def build_program(kernel, session, bound: list, name: str) -> ir.Program:
         raise QuadrantsSyntaxError(f"invalid return annotation: {exc}", ctx.loc(tree)) from None
     ctx.blocks.append([])
     with ctx.scope(function_boundary=True):
-        for param_name, b in zip(kernel.param_names, bound):
-            ctx.bind(param_name, ArgBinding(_param_value(ctx, param_name, b), param_name))
+        for position, (param_name, b) in enumerate(zip(kernel.param_names, bound)):
+            ctx.bind(param_name, ArgBinding(_param_value(ctx, param_name, b, position), param_name))
         _lower_body(ctx, tree)
     if ctx.return_layout and not frame.returned:
         raise QuadrantsSyntaxError(
             "Kernel has a return type but does not have a return statement", ctx.loc(tree)
         )
     ctx.flush_serial()
-    return ir.Program(
+    return ctx, ir.Program(
         name=name,
         args=tuple(ctx.args),
         returns=ctx.returns,
@@ -138,11 +142,15 @@ def build_program(kernel, session, bound: list, name: str) -> ir.Program:
     )
 
 
-def _param_value(ctx: CompileCtx, name: str, b):
+def _param_value(ctx: CompileCtx, name: str, b, position: int):
+    from quadrants.frontend.structs import StructRef, is_data_oriented, is_dataclass_instance
+
     if b.spec is None:
-        return b.value  # template: a compile-time value
-    index = len(ctx.args)
-    ctx.args.append(b.spec)
+        value = b.value  # template or struct: a compile-time value
+        if is_data_oriented(value) or is_dataclass_instance(value):
+            return StructRef(position, name, (), value)
+        return ctx.host_value(value)
+    index = ctx.add_arg(b.spec, ("param", position))
     if isinstance(b.spec, ir.NdarrayArg):
         elem = b.element_shape
         return NdarrayValue(index, b.spec.dtype, b.spec.ndim - len(elem), name, elem)

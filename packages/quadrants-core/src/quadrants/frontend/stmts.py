@@ -95,6 +95,14 @@ def assign_name(ctx, name: str, value, node: ast.AST, *, static: bool = False) -
         ctx.emit(ir.Assign(binding.var, tr.implicit(ctx, value, binding.var.dtype, node), ctx.loc(node)))
         return
     if static or not _is_number(value):
+        from quadrants.frontend.structs import StructRef
+
+        if isinstance(value, StructRef) and value.kind == "dataclass" and value.path:
+            raise QuadrantsTypeError(
+                f"cannot bind the struct member '{ast.unparse(node.value) if hasattr(node, 'value') else name}' to a "
+                "local; pass it to the @qd.func directly, as in f(s.inner)",
+                ctx.loc(node),
+            )
         ctx.bind(name, value)  # compile-time value or reference: an alias
         return
     ctx.bind(name, LocalBinding(ctx.declare(name, tr.to_expr(ctx, value, node), node)))
@@ -204,6 +212,11 @@ def _assign_target(ctx, target: ast.AST, value, node: ast.AST, static: bool) -> 
         for t, v in zip(target.elts, items):
             _assign_target(ctx, t, v, node, static)
     elif isinstance(target, ast.Attribute):
+        from quadrants.frontend.structs import StructRef, assign_member_error
+
+        base = evaluate(ctx, target.value)
+        if isinstance(base, StructRef):
+            raise assign_member_error(ctx, base, target.attr, node)
         raise QuadrantsSyntaxError(
             f"Variable '{ast.unparse(target)}' cannot be assigned in kernel code", ctx.loc(node)
         )
@@ -255,6 +268,12 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
         if isinstance(base, NdarrayValue):
             atomic_update(ctx, _ATOMIC_AUG[type(node.op)], target, [evaluate(ctx, node.value)], node)
             return
+    if isinstance(target, ast.Attribute):
+        from quadrants.frontend.structs import StructRef, assign_member_error
+
+        base = evaluate(ctx, target.value)
+        if isinstance(base, StructRef):
+            raise assign_member_error(ctx, base, target.attr, node)
     if isinstance(target, ast.Name):
         binding = ctx.lookup_local(target.id)
         if isinstance(binding, ArgBinding):

@@ -6,6 +6,7 @@ kernel and session and then only calls :meth:`convert` per argument.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import inspect
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from quadrants.errors import QuadrantsRuntimeTypeError, QuadrantsSyntaxError
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.runtime.ndarray import Ndarray
-from quadrants.types.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
+from quadrants.types.annotations import NdarrayType, ScalarType, Template, TemplateType, parse_annotation
 from quadrants.types.compound import MatrixType
 
 __all__ = ["Bound", "Param", "make_params", "bind_arguments"]
@@ -32,6 +33,7 @@ class Bound:
     value: Any
     numpy_array: np.ndarray | None = None  # a NumPy array passed directly: written back after the launch
     element_shape: tuple[int, ...] = ()
+    struct: bool = False  # a data_oriented object or dataclass instance: members extend the key
 
 
 class Param:
@@ -158,7 +160,49 @@ class TemplateParam(Param):
                 f"Argument {self.name}: a qd.ndarray cannot be passed to a qd.template() parameter; annotate the "
                 "parameter with qd.types.NDArray[...]"
             )
+        if _is_struct(value):
+            return Bound(("t", type(value), id(value)), None, value, struct=True)
         return Bound(("t", template_key(value)), None, value)
+
+
+def _is_struct(value) -> bool:
+    import dataclasses
+
+    return getattr(type(value), "_qd_data_oriented", False) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    )
+
+
+class DataclassParam(Param):
+    """A parameter annotated with a ``dataclasses.dataclass`` type: its read members are flattened."""
+
+    def __init__(self, name: str, cls: type, session=None):
+        super().__init__(name)
+        self.cls = cls
+
+    def convert(self, value, session) -> Bound:
+        if not isinstance(value, self.cls):
+            raise QuadrantsRuntimeTypeError(
+                f"Invalid type for argument {self.name}: expected {self.cls.__name__}, got {type(value).__name__}"
+            )
+        return Bound(("dc", self.cls), None, value, struct=True)
+
+
+def describe_array(value) -> tuple:
+    """``(scalar dtype, user ndim, element shape)`` of a qd.ndarray or NumPy array member."""
+    if isinstance(value, Ndarray):
+        return value.scalar_dtype, value.ndim, value.element_shape
+    if isinstance(value, np.ndarray):
+        dtype = from_numpy_dtype(value.dtype)
+        if dtype is None:
+            raise TypeError(f"unsupported NumPy dtype {value.dtype}")
+        return dtype, value.ndim, ()
+    raise TypeError(f"{type(value).__name__} is not an array")
+
+
+def primitive_key(value):
+    """Key of a baked primitive: type and value (enums by name and value)."""
+    return template_key(value)
 
 
 def template_key(value):
@@ -180,9 +224,15 @@ _PARAM_KINDS = {NdarrayType: NdarrayParam, ScalarType: ScalarParam, TemplateType
 def make_params(kernel_name: str, signature: inspect.Signature, session) -> list[Param]:
     """One converter per parameter; annotation errors are compile errors of the kernel."""
     params = []
-    for p in signature.parameters.values():
+    for position, p in enumerate(signature.parameters.values()):
         if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
             raise QuadrantsSyntaxError(f"kernel '{kernel_name}': *args and **kwargs parameters are not supported")
+        if position == 0 and p.name == "self" and p.annotation is inspect.Parameter.empty:
+            params.append(TemplateParam(p.name, Template))  # data_oriented methods: self is an implicit template
+            continue
+        if isinstance(p.annotation, type) and dataclasses.is_dataclass(p.annotation):
+            params.append(DataclassParam(p.name, p.annotation))
+            continue
         if p.annotation is inspect.Parameter.empty:
             raise QuadrantsSyntaxError(
                 f"kernel '{kernel_name}': parameter '{p.name}' must be annotated (qd.types.NDArray[...], a dtype, "

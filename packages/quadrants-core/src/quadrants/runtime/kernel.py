@@ -25,6 +25,7 @@ from quadrants.frontend.source import ParsedFunction, closure_values, parse_func
 from quadrants.ir import nodes as ir
 from quadrants.runtime.args import Bound, bind_arguments, make_params
 from quadrants.runtime.graph import RunState, run_items
+from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.state import Session, current_session
 
 __all__ = ["Kernel", "Func", "kernel", "func", "Compiled"]
@@ -40,6 +41,8 @@ class Compiled:
     flat: bool = False  # no graph nodes and the executable offers launch(): one call per kernel launch
     return_layout: tuple = ()
     simple_returns: bool = True  # scalar returns only: no reshaping on the way out
+    arg_sources: tuple = ()  # where each flat argument comes from (see CompileCtx.arg_sources)
+    params_only: bool = True  # every flat argument is a parameter: the fast path
 
 
 class _SourceBacked:
@@ -108,6 +111,7 @@ class Kernel(_SourceBacked):
         self._session_generation = -1
         self._params: list | None = None
         self._specs: dict[tuple, Compiled] = {}
+        self._member_reads: dict[tuple, dict] = {}  # (param index, class) -> {path: what}
         self.compile_count = 0
 
     @property
@@ -140,6 +144,7 @@ class Kernel(_SourceBacked):
     def _session_params(self, session: Session) -> list:
         if self._session_generation != session.generation:
             self._specs.clear()
+            self._member_reads.clear()
             self._params = make_params(self.fn.__name__, self.resolved_signature(), session)
             self._session_generation = session.generation
         return self._params
@@ -148,12 +153,18 @@ class Kernel(_SourceBacked):
         params = self._session_params(session)
         values = bind_arguments(params, args, kwargs)
         bound: list[Bound] = [p.convert(v, session) for p, v in zip(params, values)]
-        key = tuple(b.key for b in bound)
+        key = self._key(bound)
         compiled = self._specs.get(key)
         if compiled is None:
             compiled = self._compile(session, bound)
-            self._specs[key] = compiled
-        runtime_values = [b.value for b in bound if b.spec is not None]
+            self._specs[self._key(bound)] = compiled  # with the member paths this compile discovered
+        syncs: list = []
+        if compiled.params_only:
+            runtime_values = [b.value for b in bound if b.spec is not None]
+        else:
+            specs = compiled.program.args
+            runtime_values = [source_value(src, bound, session, specs[k], syncs)
+                              for k, src in enumerate(compiled.arg_sources)]
         exe = compiled.exe
         if compiled.flat:
             results = exe.launch(runtime_values)  # the backend runs the whole task list itself
@@ -164,18 +175,39 @@ class Kernel(_SourceBacked):
         for b in bound:
             if b.numpy_array is not None:
                 session.backend.sync_back(b.value, b.numpy_array)
+        for wrapped, array in syncs:
+            session.backend.sync_back(wrapped, array)
         if compiled.simple_returns:
             if not results:
                 return None
             return results[0] if len(results) == 1 else tuple(results)
         return shape_returns(compiled.return_layout, results)
 
+    def _key(self, bound: list[Bound]) -> tuple:
+        """Specialization key: per-parameter components, plus the read members of compound arguments."""
+        key = tuple(b.key for b in bound)
+        if not any(b.struct for b in bound):
+            return key
+        extra = tuple(
+            member_key(b.value, self._member_reads.get((i, type(b.value)), {}))
+            for i, b in enumerate(bound)
+            if b.struct
+        )
+        return key + extra
+
+    @property
+    def used_member_paths(self) -> dict:
+        """``{(parameter name, class): {path: what was read}}`` over every compile so far (pruning, for tests)."""
+        return {(self.param_names[i], cls): dict(reads) for (i, cls), reads in self._member_reads.items()}
+
     def _compile(self, session: Session, bound: list[Bound]) -> Compiled:
         from quadrants.frontend.kernel import build_program
         from quadrants.ir.printer import format_program
         from quadrants.passes import DEFAULT_PASSES, run_pipeline
 
-        program = build_program(self, session, bound, self.fn.__name__)
+        ctx, program = build_program(self, session, bound, self.fn.__name__)
+        for param, reads in ctx.member_reads.items():
+            self._member_reads.setdefault((param, type(bound[param].value)), {}).update(reads)
         verify = session.env.verify_ir or session.options.debug
         timings: dict[str, float] = {}
         program = run_pipeline(program, DEFAULT_PASSES, verify=verify, dump=session.env.dump_ir or None,
@@ -195,7 +227,9 @@ class Kernel(_SourceBacked):
 
         layout = parse_returns(self.return_annotation, session)
         simple = not any(isinstance(t, MatrixType) for t in layout)
-        return Compiled(program, exe, keep, flat, layout, simple)
+        sources = tuple(ctx.arg_sources)
+        params_only = all(src[0] == "param" for src in sources)
+        return Compiled(program, exe, keep, flat, layout, simple, sources, params_only)
 
 
 def kernel(fn=None, *, fastcache: bool = False, graph: bool = False, checkpoints: bool = False, pure=None):

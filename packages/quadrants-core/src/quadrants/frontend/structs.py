@@ -1,0 +1,206 @@
+"""Compound parameters in kernel code (SEMANTICS.md §19): data_oriented objects, dataclass instances and fields.
+
+A :class:`StructRef` stands for a container reached from kernel parameter ``param`` through attribute ``path``.
+Reading a member records the path and what was found (pruning: only read members become launch arguments and
+specialization-key components):
+
+* an ndarray member becomes a run-time ndarray argument (rebinding it does not recompile);
+* a field member is bound by identity;
+* a data_oriented primitive member or read ``@property`` is baked as a compile-time value (its value is in the key),
+  or becomes a run-time scalar under ``template_primitives=False``;
+* a dataclass primitive member is a run-time scalar (type only in the key) unless it is ``typing.Final``;
+* nested containers give nested StructRefs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import typing
+from dataclasses import dataclass
+
+import numpy as np
+
+from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.frontend.values import NdarrayValue
+from quadrants.ir import nodes as ir
+from quadrants.ir.dtypes import DataType
+
+__all__ = ["StructRef", "member", "flat_name", "bind_field", "is_data_oriented", "is_dataclass_instance"]
+
+
+def is_data_oriented(obj) -> bool:
+    return getattr(type(obj), "_qd_data_oriented", False)
+
+
+def is_dataclass_instance(obj) -> bool:
+    return dataclasses.is_dataclass(obj) and not isinstance(obj, type)
+
+
+@dataclass(frozen=True)
+class StructRef:
+    """A data_oriented object or dataclass instance reached from kernel parameter ``param`` via ``path``."""
+
+    param: int
+    param_name: str
+    path: tuple[str, ...]
+    obj: object
+
+    @property
+    def kind(self) -> str:
+        return "data_oriented" if is_data_oriented(self.obj) else "dataclass"
+
+
+def flat_name(param_name: str, path: tuple[str, ...]) -> str:
+    """``__qd_self__qd_x``: the flat argument name of a member."""
+    return "".join(f"__qd_{p}" for p in (param_name, *path))
+
+
+def bind_field(ctx, field) -> NdarrayValue:
+    """A field used by the kernel: an implicit ndarray argument bound by identity."""
+    key = id(field)
+    found = ctx.bound_fields.get(key)
+    if found is None:
+        elem = field.element_shape
+        spec = ir.NdarrayArg(getattr(field, "name", "") or f"field{len(ctx.bound_fields)}", field.scalar_dtype,
+                             len(field.shape) + len(elem))
+        index = ctx.add_arg(spec, ("field", field))
+        found = NdarrayValue(index, field.scalar_dtype, len(field.shape), spec.name, elem, tuple(field.shape))
+        ctx.bound_fields[key] = found
+    return found
+
+
+def _final_names(cls) -> set[str]:
+    try:
+        hints = typing.get_type_hints(cls, include_extras=True)
+    except Exception:
+        hints = getattr(cls, "__annotations__", {})
+    return {name for name, t in hints.items() if typing.get_origin(t) is typing.Final or t is typing.Final}
+
+
+def member(ctx, ref: StructRef, attr: str, node):
+    """The value of ``ref.attr`` in kernel code (recording the read)."""
+    obj = ref.obj
+    path = (*ref.path, attr)
+    cls_attr = getattr(type(obj), attr, None)
+    is_property = isinstance(cls_attr, property)
+    try:
+        value = getattr(obj, attr)
+    except AttributeError:
+        raise QuadrantsSyntaxError(
+            f"'{type(obj).__name__}' object has no attribute '{attr}'", ctx.loc(node)
+        ) from None
+    except Exception as exc:  # a property that raises
+        raise QuadrantsSyntaxError(
+            f"reading property '{attr}' of {type(obj).__name__} failed: {type(exc).__name__}: {exc}", ctx.loc(node)
+        ) from exc
+    from quadrants.runtime.kernel import Func
+    from quadrants.runtime.ndarray import Ndarray
+
+    if isinstance(cls_attr, Func):
+        return BoundFunc(cls_attr, ref)
+    if getattr(value, "_is_quadrants_field", False):
+        ctx.record_member(ref.param, path, ("field", id(value)))
+        return bind_field(ctx, value)
+    if isinstance(value, (Ndarray, np.ndarray)):
+        return _ndarray_member(ctx, ref, path, value, node)
+    if is_data_oriented(value) or is_dataclass_instance(value):
+        if ref.kind == "dataclass" and is_data_oriented(value):
+            raise QuadrantsSyntaxError(
+                f"Kernel arg '{ref.param_name}': field '{attr}' has @qd.data_oriented type '{type(value).__name__}', "
+                f"which cannot be flattened; annotate the parameter {ref.param_name}: qd.template()",
+                ctx.loc(node),
+            )
+        return StructRef(ref.param, ref.param_name, path, value)
+    if isinstance(value, (bool, int, float, np.generic, enum.Enum)):
+        return _primitive_member(ctx, ref, path, value, is_property, node)
+    return value  # methods, functions, other Python objects: compile-time values
+
+
+@dataclass(frozen=True)
+class BoundFunc:
+    """``self.helper`` for a ``@qd.func`` method: inlined with the object as its first argument."""
+
+    func: object
+    target: StructRef
+
+
+def _ndarray_member(ctx, ref: StructRef, path, value, node) -> NdarrayValue:
+    from quadrants.runtime.args import describe_array
+
+    dtype, ndim, elem = describe_array(value)
+    expected = _declared_member_type(ref, path[-1])
+    if expected is not None and isinstance(expected.dtype, DataType) and expected.dtype != dtype:
+        raise TypeError(
+            f"Expect element type {expected.dtype} for argument {flat_name(ref.param_name, path)}, but get {dtype}"
+        )
+    ctx.record_member(ref.param, path, ("nd", repr(dtype), ndim, elem))
+    existing = ctx.member_args.get((ref.param, path))
+    if existing is not None:
+        return existing
+    spec = ir.NdarrayArg(flat_name(ref.param_name, path), dtype, ndim + len(elem))
+    index = ctx.add_arg(spec, ("member", ref.param, path))
+    found = NdarrayValue(index, dtype, ndim, flat_name(ref.param_name, path), elem)
+    ctx.member_args[(ref.param, path)] = found
+    return found
+
+
+def _declared_member_type(ref: StructRef, attr: str):
+    """The ``qd.types.NDArray[...]`` annotation of a dataclass field, if any."""
+    if ref.kind != "dataclass":
+        return None
+    from quadrants.types.annotations import NdarrayType
+
+    try:
+        hints = typing.get_type_hints(type(ref.obj))
+    except Exception:
+        return None
+    anno = hints.get(attr)
+    return anno if isinstance(anno, NdarrayType) else None
+
+
+def _primitive_member(ctx, ref: StructRef, path, value, is_property: bool, node):
+    from quadrants.runtime.args import primitive_key
+
+    baked = True
+    if ref.kind == "dataclass":
+        baked = path[-1] in _final_names(type(ref.obj))
+    elif not is_property and not getattr(type(ref.obj), "_qd_template_primitives", True):
+        baked = False
+    if baked or isinstance(value, enum.Enum):
+        ctx.record_member(ref.param, path, ("value", primitive_key(value)))
+        return value
+    dtype = _runtime_scalar_type(ctx, ref, path, value)
+    ctx.record_member(ref.param, path, ("scalar", dtype.name))
+    existing = ctx.member_args.get((ref.param, path))
+    if existing is not None:
+        return existing
+    index = ctx.add_arg(ir.ScalarArg(flat_name(ref.param_name, path), dtype), ("member", ref.param, path))
+    found = ir.ArgRef(index, dtype)
+    ctx.member_args[(ref.param, path)] = found
+    return found
+
+
+def _runtime_scalar_type(ctx, ref, path, value) -> DataType:
+    if isinstance(value, (bool, np.bool_)):
+        return ctx.default_ip
+    if isinstance(value, (int, np.integer)):
+        return ctx.default_ip
+    return ctx.default_fp
+
+
+def assign_member_error(ctx, ref: StructRef, attr: str, node) -> Exception:
+    """Kernel code may not assign members (SEMANTICS.md §19)."""
+    path = (*ref.path, attr)
+    if ref.kind == "dataclass":
+        return QuadrantsSyntaxError(f'Kernel argument "{flat_name(ref.param_name, path)}" is immutable', ctx.loc(node))
+    value = getattr(ref.obj, attr, None)
+    from quadrants.runtime.ndarray import Ndarray
+
+    if isinstance(value, Ndarray):
+        return QuadrantsTypeError(
+            f"ndarray member '{ref.param_name}.{'.'.join(path)}' cannot be rebound in kernel code; write its "
+            "elements instead",
+            ctx.loc(node),
+        )
+    return QuadrantsSyntaxError(f"Variable '{ref.param_name}.{'.'.join(path)}' cannot be assigned", ctx.loc(node))

@@ -1,0 +1,87 @@
+"""Members of compound arguments at launch time: specialization-key components and flat launch values.
+
+The compiler records, per kernel parameter and class, which member paths a kernel reads and what it found there
+(``ctx.member_reads``). Each call walks only those paths (pruning: unread members cost nothing), so the key and the
+launch values follow rebinds without recompiling and change exactly when SEMANTICS.md §19 says they must.
+"""
+
+from __future__ import annotations
+
+from quadrants.errors import QuadrantsRuntimeTypeError
+
+__all__ = ["resolve_path", "member_key", "source_value"]
+
+
+def resolve_path(obj, path: tuple[str, ...]):
+    """``obj.a.b`` for ``path == ("a", "b")``; a deleted member raises ``AttributeError``."""
+    for attr in path:
+        obj = getattr(obj, attr)
+    return obj
+
+
+def member_key(obj, reads: dict) -> tuple:
+    """The key component of the read members of ``obj`` (sorted by path, so it is deterministic)."""
+    from quadrants.runtime.args import describe_array, primitive_key
+
+    out = []
+    for path in sorted(reads):
+        what = reads[path]
+        value = resolve_path(obj, path)
+        kind = what[0]
+        if kind == "nd":
+            out.append((path, "nd", *_array_key(value, describe_array)))
+        elif kind == "field":
+            out.append((path, "field", id(value)))
+        elif kind == "value":
+            out.append((path, "value", primitive_key(value)))
+        else:  # a run-time scalar member: its type was fixed at the first compile
+            out.append((path, "scalar", what[1]))
+    return tuple(out)
+
+
+def _array_key(value, describe_array):
+    try:
+        dtype, ndim, elem = describe_array(value)
+    except TypeError:
+        return ("not-an-array", type(value).__name__)
+    return (repr(dtype), ndim, elem)
+
+
+def source_value(source: tuple, bound: list, session, spec, numpy_syncs: list):
+    """The launch value of one flat argument (see ``CompileCtx.arg_sources``)."""
+    kind = source[0]
+    if kind == "param":
+        return bound[source[1]].value
+    if kind == "field":
+        return source[1].storage()
+    obj = resolve_path(bound[source[1]].value, source[2])
+    from quadrants.ir import nodes as ir
+    from quadrants.runtime.ndarray import Ndarray
+
+    if isinstance(spec, ir.NdarrayArg):
+        if isinstance(obj, Ndarray):
+            return obj.storage()
+        wrapped = session.backend.wrap_numpy(obj)
+        numpy_syncs.append((wrapped, obj))
+        return wrapped
+    return _scalar_member(obj, spec, source[2])
+
+
+def _scalar_member(value, spec, path):
+    dtype = spec.dtype
+    if isinstance(value, bool):
+        value = int(value)
+    if dtype.is_float:
+        if not isinstance(value, (int, float)):
+            raise QuadrantsRuntimeTypeError(f"member '{'.'.join(path)}' must be a number, got {type(value).__name__}")
+        return float(value)
+    if isinstance(value, float):
+        raise TypeError(
+            f"Primitive member '{path[-1]}' ({value!r}) was lifted as an integer kernel argument ({dtype}); keep it "
+            "an int or recompile with a fresh object"
+        )
+    if not isinstance(value, int):
+        raise QuadrantsRuntimeTypeError(f"member '{'.'.join(path)}' must be an int, got {type(value).__name__}")
+    from quadrants.runtime.args import _wrap
+
+    return _wrap(value, dtype)
