@@ -1,0 +1,317 @@
+"""The loaded program: compute pipelines per task and the launch primitives (DESIGN.md §2).
+
+A launch records every task into one command encoder (one compute pass, one dispatch per task; wgpu inserts the
+barriers that make each dispatch see the previous one's writes) and submits once. It only waits for the device when
+something must come back: a debug/``Check`` status, ``print`` records, return values, a kernel var needed to size
+a later dispatch, or ``read_i32`` for the graph runner. Writes then reach the host through the queue's ordering
+(``to_numpy`` copies after every earlier submission).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+import numpy as np
+
+from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError
+from quadrants.ir import nodes as N
+from quadrants.ir.numerics import convert_scalar, to_python
+from quadrants_wgpu.runtime.bounds import evaluate, is_static, uses_kernel_vars
+from quadrants_wgpu.runtime.device import Device, read_ranges
+from quadrants_wgpu.runtime.memory import WgpuArray, create_buffer
+from quadrants_wgpu.wgsl.emit import EmittedProgram, iter_tasks
+from quadrants_wgpu.wgsl.names import from_words, to_words
+from quadrants_wgpu.wgsl.stmts import STATUS_FAIL, STATUS_INDEX, STATUS_PRINT_CURSOR, STATUS_PRINT_DATA
+
+__all__ = ["WgpuExecutable", "Launch"]
+
+_BIND_CACHE = 64
+
+
+class _Task:
+    """One task's pipeline, its bindings and how to size its dispatch."""
+
+    def __init__(self, dev: Device, item, shader):
+        self.item = item
+        self.shader = shader
+        self.pipeline, self.layout = dev.pipeline(shader.wgsl, shader.bindings)
+        self.arrays = tuple(arg for arg, _ in shader.bindings)
+        self.bind_groups: dict[tuple, tuple[Any, tuple]] = {}
+        self.parallel = isinstance(item, N.ParallelFor)
+        self.static_n: int | None = None
+        self.needs_kv = False
+        if self.parallel:
+            exprs = (*item.begins, *item.ends)
+            self.needs_kv = any(uses_kernel_vars(e) for e in exprs)
+            if all(is_static(e) for e in exprs):
+                self.static_n = _count(item, {}, {}, None)
+
+
+def _count(item: N.ParallelFor, scalars, shapes, kernel_var) -> int:
+    n = 1
+    for b, e in zip(item.begins, item.ends, strict=True):
+        lo = int(evaluate(b, scalars, shapes, kernel_var))
+        hi = int(evaluate(e, scalars, shapes, kernel_var))
+        n *= max(0, hi - lo)
+    return n
+
+
+class Launch:
+    """One launch in flight: bound arguments, the open encoder/pass and kernel-var values read back so far."""
+
+    __slots__ = ("arrays", "scalars", "shapes", "encoder", "cpass", "kv_cache", "keep")
+
+    def __init__(self):
+        self.arrays: dict[int, WgpuArray] = {}
+        self.scalars: dict[int, Any] = {}
+        self.shapes: dict[int, tuple] = {}
+        self.encoder = None
+        self.cpass = None
+        self.kv_cache: np.ndarray | None = None
+        self.keep: list = []
+
+
+class WgpuExecutable:
+    """Implements :class:`quadrants.backend.Executable` (and the ``launch`` fast path) for one program."""
+
+    def __init__(self, program: N.Program, emitted: EmittedProgram, dev: Device):
+        self.program = program
+        self.emitted = emitted
+        self.dev = dev
+        layout = emitted.layout
+        self.layout = layout
+        self._tasks_by_id: dict[int, tuple[Any, _Task]] = {}
+        self._tasks: list[_Task] = []
+        for item, shader in zip(iter_tasks(program.items), emitted.shaders, strict=True):
+            task = _Task(dev, item, shader)
+            self._tasks.append(task)
+            self._tasks_by_id[id(item)] = (item, task)
+        self._args_buf = create_buffer(dev, layout.args_words * 4)
+        self._kv_buf = create_buffer(dev, layout.kv_words * 4)
+        self._status_buf = create_buffer(dev, layout.status_words * 4)
+        self._needs_status = program.debug or layout.print_capacity > 0 or bool(emitted.tables.checks)
+        self._max_groups = dev.device.limits["max-compute-workgroups-per-dimension"]
+        self._arg_words = np.zeros(layout.args_words, np.uint32)
+
+    # ----------------------------------------------------------------------------------------------- binding
+
+    def begin(self, args: list) -> Launch:
+        """Bind arguments: write scalars and shapes into the args buffer; clear return slots and status."""
+        program, layout = self.program, self.layout
+        if len(args) != len(program.args):
+            raise TypeError(f"{program.name} takes {len(program.args)} arguments, got {len(args)}")
+        ctx = Launch()
+        words = self._arg_words
+        for k, (spec, value) in enumerate(zip(program.args, args, strict=True)):
+            if isinstance(spec, N.NdarrayArg):
+                arr = self._bind_array(spec, value)
+                ctx.arrays[k] = arr
+                ctx.shapes[k] = arr.shape
+                off = layout.shape_offsets[k]
+                for axis, n in enumerate(arr.shape):
+                    words[off + axis] = n
+            else:
+                v = convert_scalar(value, spec.dtype)
+                ctx.scalars[k] = v
+                off = layout.scalar_offsets[k]
+                for j, w in enumerate(to_words(v, spec.dtype)):
+                    words[off + j] = w
+        self.dev.queue.write_buffer(self._args_buf, 0, words)
+        ctx.encoder = self.dev.device.create_command_encoder()
+        if program.returns:
+            ctx.encoder.clear_buffer(self._kv_buf)
+        if self._needs_status:
+            ctx.encoder.clear_buffer(self._status_buf)
+        return ctx
+
+    @staticmethod
+    def _bind_array(spec: N.NdarrayArg, value) -> WgpuArray:
+        if not isinstance(value, WgpuArray):
+            raise TypeError(f"argument {spec.name} must be a WgpuArray, got {type(value).__name__}")
+        if value.dtype != spec.dtype or len(value.shape) != spec.ndim:
+            raise TypeError(
+                f"argument {spec.name} expects {spec.dtype} with ndim={spec.ndim}, "
+                f"got {value.dtype} with ndim={len(value.shape)}"
+            )
+        return value
+
+    def _bind_group(self, task: _Task, ctx: Launch):
+        buffers = tuple(ctx.arrays[a].buffer for a in task.arrays)
+        key = tuple(id(b) for b in buffers)
+        hit = task.bind_groups.get(key)
+        if hit is not None:
+            return hit[0]
+        entries = [
+            {"binding": 0, "resource": {"buffer": self._args_buf}},
+            {"binding": 1, "resource": {"buffer": self._kv_buf}},
+            {"binding": 2, "resource": {"buffer": self._status_buf}},
+        ]
+        entries += [{"binding": 3 + k, "resource": {"buffer": b}} for k, b in enumerate(buffers)]
+        group = self.dev.device.create_bind_group(layout=task.layout, entries=entries)
+        if len(task.bind_groups) >= _BIND_CACHE:
+            task.bind_groups.pop(next(iter(task.bind_groups)))
+        task.bind_groups[key] = (group, buffers)  # holding the buffers keeps their ids from being reused
+        return group
+
+    # ------------------------------------------------------------------------------------------------- tasks
+
+    def _task(self, item) -> _Task:
+        hit = self._tasks_by_id.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        for task in self._tasks:  # an equal item from another copy of the program
+            if task.item == item:
+                self._tasks_by_id[id(item)] = (item, task)
+                return task
+        raise KeyError("run_task: the item is not a task of this program")
+
+    def _kernel_var(self, ctx: Launch, var: N.Var):
+        if ctx.kv_cache is None:
+            self._flush(ctx)
+            (view,) = read_ranges(self.dev, [(self._kv_buf, 0, self.layout.kv_words * 4)])
+            ctx.kv_cache = np.frombuffer(view, np.uint32).copy()
+        off = self.layout.kv_offsets[var.id]
+        return from_words(ctx.kv_cache[off : off + 2], var.dtype)
+
+    def _groups(self, task: _Task, ctx: Launch) -> int:
+        if not task.parallel:
+            return 1
+        n = task.static_n
+        if n is None:
+            n = _count(task.item, ctx.scalars, ctx.shapes, lambda v: self._kernel_var(ctx, v))
+        if n >= 1 << 31:
+            raise QuadrantsRuntimeError(f"a parallel loop of {n} iterations exceeds the wgpu backend's 2^31 limit")
+        wg = task.shader.workgroup_size
+        return min(math.ceil(n / wg), self._max_groups)
+
+    def run_task(self, ctx: Launch, item) -> None:
+        """Record one task's dispatch into the launch's compute pass."""
+        self._dispatch(ctx, self._task(item))
+
+    def _dispatch(self, ctx: Launch, task: _Task) -> None:
+        groups = self._groups(task, ctx)
+        if groups == 0:
+            return
+        if ctx.encoder is None:
+            ctx.encoder = self.dev.device.create_command_encoder()
+        if ctx.cpass is None:
+            ctx.cpass = ctx.encoder.begin_compute_pass()
+        ctx.cpass.set_pipeline(task.pipeline)
+        ctx.cpass.set_bind_group(0, self._bind_group(task, ctx))
+        ctx.cpass.dispatch_workgroups(groups, 1, 1)
+        ctx.kv_cache = None  # any task may assign kernel vars
+
+    def _close_pass(self, ctx: Launch):
+        if ctx.cpass is not None:
+            ctx.cpass.end()
+            ctx.cpass = None
+        enc, ctx.encoder = ctx.encoder, None
+        return enc
+
+    def _flush(self, ctx: Launch) -> None:
+        enc = self._close_pass(ctx)
+        if enc is not None:
+            self.dev.queue.submit([enc.finish()])
+
+    def read_i32(self, ctx: Launch, arg: int) -> int:
+        """Element 0 of a 0-d i32 ndarray argument, after all work recorded so far."""
+        enc = self._close_pass(ctx)
+        (view,) = read_ranges(self.dev, [(ctx.arrays[arg].buffer, 0, 4)], enc)
+        return int(np.frombuffer(view, np.int32)[0])
+
+    # --------------------------------------------------------------------------------------------------- end
+
+    def end(self, ctx: Launch) -> tuple:
+        """Submit; read back status, prints and returns when the program has any; raise run-time failures."""
+        enc = self._close_pass(ctx)
+        layout = self.layout
+        ranges = []
+        if self._needs_status:
+            ranges.append((self._status_buf, 0, layout.status_words * 4))
+        if self.program.returns:
+            ranges.append((self._kv_buf, 0, layout.kv_words * 4))
+        if not ranges:
+            if enc is not None:
+                self.dev.queue.submit([enc.finish()])
+            return ()
+        views = read_ranges(self.dev, ranges, enc)
+        if self._needs_status:
+            status = np.frombuffer(views[0], np.uint32)
+            self._write_prints(status)
+            self._raise_failure(ctx, status)
+        if not self.program.returns:
+            return ()
+        kv = np.frombuffer(views[-1], np.uint32)
+        out = []
+        for k, dtype in enumerate(self.program.returns):
+            off = layout.return_offsets[k]
+            out.append(to_python(from_words(kv[off : off + 2], dtype), dtype))
+        return tuple(out)
+
+    def launch(self, args: list) -> tuple:
+        """Fast path for programs without graph nodes: every task in one submission."""
+        ctx = self.begin(args)
+        for task in self._tasks:
+            self._dispatch(ctx, task)
+        return self.end(ctx)
+
+    # -------------------------------------------------------------------------------------------- reporting
+
+    def _raise_failure(self, ctx: Launch, status: np.ndarray) -> None:
+        check_id = int(status[STATUS_FAIL])
+        if check_id == 0:
+            return
+        info = self.emitted.tables.checks[check_id - 1]
+        if info.kind == "assert":
+            raise QuadrantsAssertionError(info.message, info.loc)
+        if info.kind != "bounds":
+            raise QuadrantsRuntimeError(info.message, info.loc)
+        values = [int(x) for x in status[STATUS_INDEX : STATUS_INDEX + info.ndim].view(np.int32)]
+        shape = tuple(ctx.shapes[info.arg])
+        axis = next((k for k, v in enumerate(values) if not 0 <= v < shape[k]), 0)
+        name = self.program.args[info.arg].name
+        where = ", ".join(str(v) for v in values)
+        raise QuadrantsRuntimeError(
+            f"index {values[axis]} is out of bounds for axis {axis} with size {shape[axis]}: "
+            f"{name}[{where}] with shape {shape}",
+            info.loc,
+        )
+
+    def _write_prints(self, status: np.ndarray) -> None:
+        prints = self.emitted.tables.prints
+        if not prints:
+            return
+        cursor = int(status[STATUS_PRINT_CURSOR])
+        capacity = self.layout.print_capacity
+        data = status[STATUS_PRINT_DATA:]
+        pos, lines = 0, []
+        while pos < min(cursor, capacity):
+            info = prints[int(data[pos]) - 1]
+            if pos + info.words > capacity:
+                break
+            lines.append(_format_record(info, data[pos + 1 : pos + info.words]))
+            pos += info.words
+        if cursor > capacity:
+            lines.append(f"[quadrants wgpu: print buffer full, {cursor - pos} words of output dropped]")
+        if lines:
+            sys.stdout.write("".join(line + "\n" for line in lines))  # looked up now so that capture works
+
+
+def _format_record(info, words: np.ndarray) -> str:
+    out, k = [], 0
+    for part in info.parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        n = 2 if part.bits == 64 else 1
+        v = from_words(words[k : k + n], part)
+        k += n
+        if part.is_bool:
+            out.append("1" if v else "0")
+        elif part.is_float:
+            out.append(str(part.np.type(v)))
+        else:
+            out.append(str(int(v)))
+    return " ".join(out)

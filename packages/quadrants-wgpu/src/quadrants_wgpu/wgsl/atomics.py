@@ -1,0 +1,168 @@
+"""Atomic read-modify-writes in WGSL (SEMANTICS.md §12): every atomic returns the old value.
+
+WGSL only has atomics on 32-bit integer words. Per element type:
+
+* ``i32``/``u32``: native ``atomicAdd/Min/Max/And/Or/Xor/Exchange``; ``mul`` and ``cas`` are compare-exchange loops.
+* ``f32``: the words hold the float's bits (``atomic<u32>``); add/mul/min/max are compare-exchange loops on the bits
+  (``atomicCompareExchangeWeak``), the new value computed with the same emitters as plain arithmetic (so NaN rules
+  and rounding match); exchange is ``atomicExchange`` of the bits.
+* packed ``u1 i8 u8 i16 u16``: a compare-exchange loop on the containing word that replaces only the element's bits,
+  so the update is linearizable and leaves neighbours intact.
+* ``i64``/``u64``: ``add`` is an ``atomicAdd`` on the low word and one on the high word with the carry; ``and/or/xor``
+  act on each word. The final value is exact, but the returned old value is assembled from two separate atomics and
+  can be torn under contention. Other 64-bit atomics are a declared gap (compile error naming it).
+* ``f16``: a declared gap.
+
+Compare-exchange loops retry on a spurious failure of the *weak* exchange and on contention; the loop exits when the
+exchange succeeded (or, for ``cas``, when the element differs from ``expected``).
+"""
+
+from __future__ import annotations
+
+from quadrants.ir import nodes as N
+from quadrants.ir.dtypes import DataType
+from quadrants.ir.ops import Op
+from quadrants_wgpu.wgsl.exprs import OP_EMITTERS, ExprCtx
+from quadrants_wgpu.wgsl.names import UnsupportedError, arg_buffer, is_packed, is_wide, normalize, value_type
+from quadrants_wgpu.wgsl.packing import field_info
+
+__all__ = ["atomic_function", "atomic_function_name", "ELEMENTWISE"]
+
+ELEMENTWISE = {
+    Op.ATOMIC_ADD: Op.ADD,
+    Op.ATOMIC_MUL: Op.MUL,
+    Op.ATOMIC_MIN: Op.MIN,
+    Op.ATOMIC_MAX: Op.MAX,
+    Op.ATOMIC_AND: Op.BIT_AND,
+    Op.ATOMIC_OR: Op.BIT_OR,
+    Op.ATOMIC_XOR: Op.BIT_XOR,
+}
+
+_NATIVE = {
+    Op.ATOMIC_ADD: "atomicAdd",
+    Op.ATOMIC_MIN: "atomicMin",
+    Op.ATOMIC_MAX: "atomicMax",
+    Op.ATOMIC_AND: "atomicAnd",
+    Op.ATOMIC_OR: "atomicOr",
+    Op.ATOMIC_XOR: "atomicXor",
+    Op.ATOMIC_EXCHANGE: "atomicExchange",
+}
+
+
+def atomic_function_name(op: Op, arg: int) -> str:
+    """The WGSL name of the atomic ``op`` on ndarray argument ``arg``."""
+    return f"qd_{op.value}_a{arg}"
+
+
+def _combine(cx: ExprCtx, op: Op, dtype: DataType, old: str, operand: str) -> str:
+    """WGSL for the element's new value after ``op`` with ``operand`` (exchange: the operand)."""
+    if op is Op.ATOMIC_EXCHANGE:
+        return operand
+    var = N.LocalRef(N.Var(-1, "old", dtype))
+    expr = N.OpExpr(ELEMENTWISE[op], (var, var), dtype)
+    return OP_EMITTERS[ELEMENTWISE[op]](cx, expr, [old, operand])
+
+
+def _params(op: Op, t: str) -> str:
+    return f"i: u32, e: {t}, d: {t}" if op is Op.ATOMIC_CAS else f"i: u32, v: {t}"
+
+
+def _native(cx: ExprCtx, op: Op, arg: int, dtype: DataType) -> str:
+    name, t = arg_buffer(arg), value_type(dtype)
+    if op in _NATIVE:
+        return f"  return {_NATIVE[op]}(&{name}[i], v);"
+    if op is Op.ATOMIC_CAS:
+        return (
+            "  loop {\n"
+            f"    let r = atomicCompareExchangeWeak(&{name}[i], e, d);\n"
+            "    if (r.exchanged || r.old_value != e) { return r.old_value; }\n"
+            "  }"
+        )
+    new = _combine(cx, op, dtype, "old", "v")
+    return (
+        f"  var old: {t} = atomicLoad(&{name}[i]);\n"
+        "  loop {\n"
+        f"    let r = atomicCompareExchangeWeak(&{name}[i], old, {new});\n"
+        "    if (r.exchanged) { return old; }\n"
+        "    old = r.old_value;\n"
+        "  }"
+    )
+
+
+def _float(cx: ExprCtx, op: Op, arg: int, dtype: DataType) -> str:
+    name = arg_buffer(arg)
+    if op is Op.ATOMIC_EXCHANGE:
+        return f"  return bitcast<f32>(atomicExchange(&{name}[i], bitcast<u32>(v)));"
+    new = _combine(cx, op, dtype, "bitcast<f32>(bits)", "v")
+    return (
+        f"  var bits = atomicLoad(&{name}[i]);\n"
+        "  loop {\n"
+        f"    let r = atomicCompareExchangeWeak(&{name}[i], bits, bitcast<u32>({new}));\n"
+        "    if (r.exchanged) { return bitcast<f32>(bits); }\n"
+        "    bits = r.old_value;\n"
+        "  }"
+    )
+
+
+def _packed(cx: ExprCtx, op: Op, arg: int, dtype: DataType) -> str:
+    name, t = arg_buffer(arg), value_type(dtype)
+    per, bits = field_info(dtype)
+    if dtype.is_bool:
+        extract = "select(0u, 1u, extractBits(w, s, 8u) != 0u)"
+    elif t == "i32":
+        extract = f"extractBits(bitcast<i32>(w), s, {bits}u)"
+    else:
+        extract = f"extractBits(w, s, {bits}u)"
+    if op is Op.ATOMIC_CAS:
+        new, skip = "d", "    if (old != e) { return old; }\n"
+    else:
+        new, skip = normalize(dtype, _combine(cx, op, dtype, "old", "v")), ""
+    raw = f"bitcast<u32>({new})" if t == "i32" else new
+    return (
+        f"  let wi = i >> {per.bit_length() - 1}u;\n"
+        f"  let s = (i & {per - 1}u) * {bits}u;\n"
+        f"  var w = atomicLoad(&{name}[wi]);\n"
+        "  loop {\n"
+        f"    let old = {extract};\n"
+        f"{skip}"
+        f"    let r = atomicCompareExchangeWeak(&{name}[wi], w, insertBits(w, {raw}, s, {bits}u));\n"
+        "    if (r.exchanged) { return old; }\n"
+        "    w = r.old_value;\n"
+        "  }"
+    )
+
+
+def _wide(cx: ExprCtx, op: Op, arg: int, dtype: DataType) -> str:
+    name = arg_buffer(arg)
+    if op is Op.ATOMIC_ADD:
+        return (
+            f"  let lo = atomicAdd(&{name}[2u * i], v.x);\n"
+            "  let carry = select(0u, 1u, lo + v.x < lo);\n"
+            f"  let hi = atomicAdd(&{name}[2u * i + 1u], v.y + carry);\n"
+            "  return vec2<u32>(lo, hi);"
+        )
+    if op in (Op.ATOMIC_AND, Op.ATOMIC_OR, Op.ATOMIC_XOR):
+        fn = _NATIVE[op]
+        return f"  return vec2<u32>({fn}(&{name}[2u * i], v.x), {fn}(&{name}[2u * i + 1u], v.y));"
+    raise UnsupportedError(
+        f"atomic {op.value.removeprefix('atomic_')} on {dtype} is not supported by the wgpu backend "
+        "(WGSL has no 64-bit atomics; only add, and, or, xor are emulated)"
+    )
+
+
+def atomic_function(cx: ExprCtx, op: Op, arg: int, dtype: DataType) -> str:
+    """The WGSL function applying atomic ``op`` to element ``i`` of ndarray ``arg``; it returns the old value."""
+    t = value_type(dtype)
+    if dtype.name == "f16":
+        raise UnsupportedError("atomics on f16 are not supported by the wgpu backend")
+    if is_wide(dtype):
+        body = _wide(cx, op, arg, dtype)
+    elif is_packed(dtype):
+        body = _packed(cx, op, arg, dtype)
+    elif dtype.is_float:
+        if op in (Op.ATOMIC_CAS, Op.ATOMIC_AND, Op.ATOMIC_OR, Op.ATOMIC_XOR):
+            raise UnsupportedError(f"atomic {op.value} on {dtype} needs integer operands")
+        body = _float(cx, op, arg, dtype)
+    else:
+        body = _native(cx, op, arg, dtype)
+    return f"fn {atomic_function_name(op, arg)}({_params(op, t)}) -> {t} {{\n{body}\n}}"

@@ -1,0 +1,218 @@
+"""Program → WGSL: one compute shader per task, plus the buffer layouts the runtime needs to launch them.
+
+Bindings of every shader (group 0):
+
+| binding | WGSL name | contents |
+|---|---|---|
+| 0 | ``qd_args`` (read) | word 0: a zero (see :mod:`.library`), then every scalar argument, then every ndarray's shape |
+| 1 | ``qd_kv`` | kernel vars (live for the whole launch), then the return slots |
+| 2 | ``qd_status`` | first failed check (debug / ``Check``), print cursor and print records |
+| 3… | ``qd_a<k>`` | the ndarray arguments the task uses, in argument order |
+
+A ``ParallelFor`` becomes a 1-D dispatch whose invocations walk the flattened iteration space in a grid-stride loop
+(so any size fits under the dispatch limit) and decompose the linear id into per-axis indices, last axis fastest.
+The bounds are recomputed by each invocation from arguments and kernel vars (cheap, and no host round trip);
+the host evaluates the same expressions only to size the dispatch. A ``SerialBlock`` runs on one invocation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from quadrants.ir import nodes as N
+from quadrants.ir.dtypes import i32
+from quadrants_wgpu.wgsl import library
+from quadrants_wgpu.wgsl.atomics import atomic_function
+from quadrants_wgpu.wgsl.exprs import cast, emit_expr
+from quadrants_wgpu.wgsl.names import value_type, var_name, words_of
+from quadrants_wgpu.wgsl.packing import accessors, declaration
+from quadrants_wgpu.wgsl.stmts import FAIL_FN, STATUS_WORDS, ProgramTables, TaskCtx, emit_block
+
+__all__ = ["TaskShader", "ProgramLayout", "EmittedProgram", "emit_program", "iter_tasks", "WORKGROUP_SIZE"]
+
+WORKGROUP_SIZE = 256
+DEFAULT_PRINT_CAPACITY = 1 << 16  # words of print records per launch
+
+
+@dataclass(frozen=True)
+class TaskShader:
+    """One task's compute shader: WGSL text and the ndarray bindings (arg index, read-only?) from binding 3 on."""
+
+    kind: str  # "parallel" or "serial"
+    wgsl: str
+    bindings: tuple[tuple[int, bool], ...]
+    workgroup_size: int
+
+
+@dataclass(frozen=True)
+class ProgramLayout:
+    """Word offsets in the args and kernel-var buffers, shared by every task of the program."""
+
+    scalar_offsets: dict[int, int]
+    shape_offsets: dict[int, int]
+    args_words: int
+    kv_offsets: dict[int, int]
+    return_offsets: dict[int, int]
+    kv_words: int
+    status_words: int
+    print_capacity: int
+
+
+@dataclass(frozen=True)
+class EmittedProgram:
+    """Everything ``compile`` produces: shaders in task order, layouts and the check/print tables."""
+
+    shaders: tuple[TaskShader, ...]
+    layout: ProgramLayout
+    tables: ProgramTables = field(default_factory=ProgramTables)
+
+
+def iter_tasks(items):
+    """Every ParallelFor/SerialBlock in an item tree, in program order."""
+    for item in items:
+        if isinstance(item, (N.ParallelFor, N.SerialBlock)):
+            yield item
+        else:
+            yield from iter_tasks(item.body)
+
+
+def _has_print(items) -> bool:
+    def walk(stmts) -> bool:
+        for s in stmts:
+            if isinstance(s, N.Print):
+                return True
+            for attr in ("then", "orelse", "body"):
+                if walk(getattr(s, attr, ())):
+                    return True
+        return False
+
+    return any(walk(t.body) for t in iter_tasks(items))
+
+
+def plan_layout(program: N.Program, print_capacity: int = DEFAULT_PRINT_CAPACITY) -> ProgramLayout:
+    """Word offsets of scalars, shapes, kernel vars and returns."""
+    scalar_offsets, shape_offsets = {}, {}
+    w = 1  # word 0 is the zero
+    for k, spec in enumerate(program.args):
+        if isinstance(spec, N.ScalarArg):
+            scalar_offsets[k] = w
+            w += 2 if spec.dtype.bits == 64 else 1
+    for k, spec in enumerate(program.args):
+        if isinstance(spec, N.NdarrayArg):
+            shape_offsets[k] = w
+            w += max(1, spec.ndim)
+    kv_offsets, return_offsets = {}, {}
+    v = 0
+    for var in program.kernel_vars:
+        kv_offsets[var.id] = v
+        v += words_of(var.dtype)
+    for k, dtype in enumerate(program.returns):
+        return_offsets[k] = v
+        v += words_of(dtype)
+    capacity = print_capacity if _has_print(program.items) else 0
+    return ProgramLayout(
+        scalar_offsets, shape_offsets, w, kv_offsets, return_offsets, max(v, 1), STATUS_WORDS + capacity, capacity
+    )
+
+
+_HEADER = """@group(0) @binding(0) var<storage, read> qd_args: array<u32>;
+@group(0) @binding(1) var<storage, read_write> qd_kv: array<u32>;
+@group(0) @binding(2) var<storage, read_write> qd_status: array<atomic<u32>>;"""
+
+
+def _parallel_main(cx: TaskCtx, item: N.ParallelFor, wg: int) -> list[str]:
+    lines = []
+    axes = len(item.vars)
+    for k, (b, e) in enumerate(zip(item.begins, item.ends, strict=True)):
+        lines.append(f"let qd_b{k}: i32 = {cast(cx, emit_expr(cx, b), b.dtype, i32)};")
+        lines.append(f"let qd_e{k}: i32 = {cast(cx, emit_expr(cx, e), e.dtype, i32)};")
+        # the extent in u32: e - b may overflow i32 while the range itself is small enough
+        lines.append(f"let qd_x{k}: u32 = select(0u, bitcast<u32>(qd_e{k}) - bitcast<u32>(qd_b{k}), qd_e{k} > qd_b{k});")
+    n = " * ".join(f"qd_x{k}" for k in range(axes)) or "1u"
+    lines += [
+        f"let qd_n: u32 = {n};",
+        f"let qd_stride: u32 = qd_nwg.x * {wg}u;",
+        "for (var qd_g: u32 = qd_gid.x; qd_g < qd_n; qd_g = qd_g + qd_stride) {",
+    ]
+    inner = ["var qd_r: u32 = qd_g;"] if axes > 1 else []
+    for k in reversed(range(axes)):
+        var = item.vars[k]
+        rem = "qd_r" if axes > 1 else "qd_g"
+        idx = f"qd_b{k} + bitcast<i32>({rem} % qd_x{k})"
+        inner.append(f"let {var_name(var)}: {value_type(var.dtype)} = {cast(cx, f'({idx})', i32, var.dtype)};")
+        if axes > 1 and k > 0:
+            inner.append(f"qd_r = qd_r / qd_x{k};")
+    inner += emit_block(cx, item.body)
+    return lines + ["  " + x for x in inner] + ["}"]
+
+
+def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tuple]:
+    decls, fns = [], []
+    bindings = []
+    for binding, arg in enumerate(sorted(cx.uses), start=3):
+        use = cx.uses[arg]
+        decls.append(declaration(use, binding))
+        fns += accessors(use)
+        bindings.append((arg, not (use.stores or use.atomics)))
+    for op, arg in sorted(cx.atomics, key=lambda t: (t[1], t[0].value)):
+        fns.append(atomic_function(cx, op, arg, cx.arg_specs[arg].dtype))
+    if cx.needs_fail:
+        fns.append(FAIL_FN)
+    body = list(main_lines)
+    if "qd_zero_decl" in cx.helpers:
+        body.insert(0, "qd_zero = qd_args[0];")
+    parts = []
+    if cx.f16_ok:
+        parts.append("enable f16;")
+    parts += [_HEADER, *decls]
+    helpers = library.render(cx.helpers)
+    if helpers:
+        parts.append(helpers)
+    parts += fns
+    parts.append(entry + "\n" + "\n".join("  " + x for x in body) + "\n}")
+    return "\n\n".join(parts) + "\n", tuple(bindings)
+
+
+def _task_ctx(program: N.Program, layout: ProgramLayout, tables: ProgramTables, f16_ok: bool) -> TaskCtx:
+    return TaskCtx(
+        scalar_offsets=layout.scalar_offsets,
+        shape_offsets=layout.shape_offsets,
+        kv_offsets=layout.kv_offsets,
+        fast_math=program.fast_math,
+        f16_ok=f16_ok,
+        arg_specs=program.args,
+        return_offsets=layout.return_offsets,
+        return_dtypes=program.returns,
+        tables=tables,
+        debug=program.debug,
+        print_capacity=layout.print_capacity,
+    )
+
+
+def emit_task(program: N.Program, item, layout: ProgramLayout, tables: ProgramTables, f16_ok: bool) -> TaskShader:
+    """The shader of one task."""
+    cx = _task_ctx(program, layout, tables, f16_ok)
+    if isinstance(item, N.ParallelFor):
+        wg = WORKGROUP_SIZE
+        main = _parallel_main(cx, item, wg)
+        entry = (
+            f"@compute @workgroup_size({wg})\n"
+            "fn main(@builtin(global_invocation_id) qd_gid: vec3<u32>, "
+            "@builtin(num_workgroups) qd_nwg: vec3<u32>) {"
+        )
+        kind = "parallel"
+    else:
+        wg = 1
+        main = emit_block(cx, item.body)
+        entry = "@compute @workgroup_size(1)\nfn main() {"
+        kind = "serial"
+    wgsl, bindings = _assemble(cx, main, entry)
+    return TaskShader(kind, wgsl, bindings, wg)
+
+
+def emit_program(program: N.Program, f16_ok: bool = True, print_capacity: int = DEFAULT_PRINT_CAPACITY):
+    """Every task's shader (in :func:`iter_tasks` order), the layouts and the check/print tables."""
+    layout = plan_layout(program, print_capacity)
+    tables = ProgramTables()
+    shaders = tuple(emit_task(program, t, layout, tables, f16_ok) for t in iter_tasks(program.items))
+    return EmittedProgram(shaders, layout, tables)
