@@ -32,7 +32,9 @@ from quadrants.lang.intrinsics import (
     select,
     static,
 )
+from quadrants.lang import graph
 from quadrants.lang.data_oriented import data_oriented
+from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.runtime.field import Field, field
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
@@ -83,6 +85,10 @@ __all__ = [
     "field",
     "Field",
     "data_oriented",
+    "graph",
+    "graph_do_while",
+    "checkpoint",
+    "GraphStatus",
     "types",
     "math",
     "template",

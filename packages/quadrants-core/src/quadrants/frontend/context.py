@@ -65,7 +65,7 @@ class CompileCtx:
         self.frames: list[Frame] = []
         self.scopes: list[Scope] = []
         self.blocks: list[list] = []
-        self.items: list = []
+        self.item_stack: list[list] = [[]]  # the kernel's items, then one list per open do_while / checkpoint
         self.kernel_vars: list[ir.Var] = []
         self.args: list[ir.ArgSpec] = []
         self.arg_sources: list[tuple] = []  # per arg: ("param", i) | ("field", f) | ("member", i, path)
@@ -83,6 +83,25 @@ class CompileCtx:
         self.func_stack: list[Any] = []
         self._next_var = 0
         self.serial_loc: SrcLoc | None = None
+        # graph constructs (SEMANTICS.md §16-17)
+        self.graph_enabled = False
+        self.checkpoints = False
+        self.uses_do_while = False
+        self.graph = None  # GraphInfo
+        self.level_stack: list[int] = []
+        self.checkpoint_stack: list[int] = []
+        self.for_depth = 0  # enclosing for-loops, across inlined funcs
+        self.if_depth = 0  # enclosing runtime ifs, across inlined funcs
+        self.while_depth = 0  # enclosing plain while loops
+
+    @property
+    def items(self) -> list:
+        """The item list being built (the kernel's, or the body of the innermost do_while / checkpoint)."""
+        return self.item_stack[-1]
+
+    @property
+    def checkpoint_depth(self) -> int:
+        return len(self.checkpoint_stack)
 
     # ------------------------------------------------------------------------------------------------ locations
     @property

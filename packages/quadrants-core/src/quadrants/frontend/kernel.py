@@ -116,11 +116,20 @@ def build_program(kernel, session, bound: list, name: str):
     )
     ctx.frames.append(frame)
     tree = parsed.tree
+    from quadrants.frontend.graph import GraphInfo, uses_do_while
+
+    ctx.graph_enabled, ctx.checkpoints = kernel.graph, kernel.checkpoints
+    ctx.uses_do_while = kernel.graph and uses_do_while(tree)
+    ctx.graph = GraphInfo([], [])
     try:
         ctx.return_layout = parse_returns(kernel.return_annotation, session)
         ctx.returns = flat_returns(ctx.return_layout)
     except TypeError as exc:
         raise QuadrantsSyntaxError(f"invalid return annotation: {exc}", ctx.loc(tree)) from None
+    if kernel.checkpoints and ctx.return_layout:
+        raise QuadrantsSyntaxError(
+            "checkpoints=True kernels return qd.GraphStatus; remove the return annotation", ctx.loc(tree)
+        )
     ctx.blocks.append([])
     with ctx.scope(function_boundary=True):
         for position, (param_name, b) in enumerate(zip(kernel.param_names, bound)):
@@ -159,11 +168,13 @@ def _param_value(ctx: CompileCtx, name: str, b, position: int):
 
 def _lower_body(ctx: CompileCtx, tree: ast.FunctionDef) -> None:
     """Lower the body; unexpected internal failures become compile errors at the statement being lowered."""
+    from quadrants.frontend.graph import visit_graph_body
+
     for stmt in tree.body:
         if ctx.frame.returned:
             break
         try:
-            visit_block(ctx, [stmt])
+            visit_graph_body(ctx, [stmt])
         except (QuadrantsCompilationError, NotImplementedError, TypeError, ValueError):
             raise
         except Exception as exc:  # an internal error must still point at the user's code

@@ -147,11 +147,13 @@ def _body(ctx, node: ast.For, loop: Loop, bind) -> list:
 
     ctx.loops.append(loop)
     ctx.runtime_depth += 1
+    ctx.for_depth += 1
     try:
         with ctx.nested(), ctx.block() as body, ctx.scope():
             bind()
             visit_block(ctx, node.body)
     finally:
+        ctx.for_depth -= 1
         ctx.runtime_depth -= 1
         ctx.loops.pop()
     return body
@@ -225,6 +227,7 @@ def _static_for(ctx, node: ast.For) -> None:
         raise QuadrantsSyntaxError(f"cannot unroll over {type(iterable).__name__}", ctx.loc(node)) from None
     names = _target_names(ctx, node.target)
     ctx.loops.append(Loop(parallel=False, static=True))
+    ctx.for_depth += 1
     try:
         for item in items:
             with ctx.scope():
@@ -235,16 +238,22 @@ def _static_for(ctx, node: ast.For) -> None:
                     assign_name(ctx, name, value, node, static=True)
                 visit_block(ctx, node.body)
     finally:
+        ctx.for_depth -= 1
         ctx.loops.pop()
 
 
 def _while(ctx, node: ast.While) -> None:
+    from quadrants.frontend.graph import is_do_while, lower_do_while
     from quadrants.frontend.stmts import visit_block
 
+    if is_do_while(ctx, node):
+        lower_do_while(ctx, node)
+        return
     if node.orelse:
         raise QuadrantsSyntaxError("'else' clause for 'while' not supported", ctx.loc(node))
     ctx.loops.append(Loop(parallel=False))
     ctx.runtime_depth += 1
+    ctx.while_depth += 1
     try:
         with ctx.nested(), ctx.block() as body, ctx.scope():
             cond = evaluate(ctx, node.test)
@@ -256,6 +265,7 @@ def _while(ctx, node: ast.While) -> None:
                 ctx.emit(ir.Break(ctx.loc(node)))
             visit_block(ctx, node.body)
     finally:
+        ctx.while_depth -= 1
         ctx.runtime_depth -= 1
         ctx.loops.pop()
     ctx.emit(ir.Loop(tuple(body), ctx.loc(node)))

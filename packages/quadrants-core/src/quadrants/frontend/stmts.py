@@ -307,12 +307,14 @@ def _if(ctx, node: ast.If) -> None:
     cond = tr.check_condition(ctx, cond, node.test, "if condition")
     with ctx.nested():
         ctx.runtime_depth += 1
+        ctx.if_depth += 1
         try:
             with ctx.block() as then_block, ctx.scope():
                 visit_block(ctx, node.body)
             with ctx.block() as else_block, ctx.scope():
                 visit_block(ctx, node.orelse)
         finally:
+            ctx.if_depth -= 1
             ctx.runtime_depth -= 1
     ctx.emit(ir.If(cond, tuple(then_block), tuple(else_block), ctx.loc(node)))
 
@@ -361,6 +363,11 @@ def _freeze(ctx, value, node):
 
 
 def _with(ctx, node: ast.With) -> None:
+    from quadrants.frontend.graph import is_checkpoint, lower_checkpoint
+
+    if is_checkpoint(ctx, node):
+        lower_checkpoint(ctx, node)
+        return
     if any(item.optional_vars is not None for item in node.items):
         raise QuadrantsSyntaxError("'with ... as ...' is not supported in kernel code", ctx.loc(node))
     raise QuadrantsSyntaxError(

@@ -24,6 +24,7 @@ from quadrants.frontend.kernel import shape_returns
 from quadrants.frontend.source import ParsedFunction, closure_values, parse_function
 from quadrants.ir import nodes as ir
 from quadrants.runtime.args import Bound, bind_arguments, make_params
+from quadrants.lang.graph import GraphStatus
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.state import Session, current_session
@@ -43,6 +44,7 @@ class Compiled:
     simple_returns: bool = True  # scalar returns only: no reshaping on the way out
     arg_sources: tuple = ()  # where each flat argument comes from (see CompileCtx.arg_sources)
     params_only: bool = True  # every flat argument is a parameter: the fast path
+    graph: Any = None  # frontend.graph.GraphInfo: do_while levels and checkpoint tables
 
 
 class _SourceBacked:
@@ -128,13 +130,24 @@ class Kernel(_SourceBacked):
                 f"method '{self.fn.__name__}'",
                 caller_loc(),
             )
-        return functools.partial(self.__call__, instance)
+        return BoundKernel(self, instance)
 
     # -------------------------------------------------------------------------------------------------- call
     def __call__(self, *args, **kwargs):
+        return self._call(args, kwargs, None)
+
+    def resume(self, *args, from_checkpoint=None, **kwargs):
+        """Run again from the explicit checkpoint labelled ``from_checkpoint`` (SEMANTICS.md §17.4)."""
+        if not self.checkpoints:
+            raise QuadrantsSyntaxError("Unexpected argument '_qd_from_checkpoint'", caller_loc())
+        if not isinstance(from_checkpoint, int):
+            raise RuntimeError("from_checkpoint= must be an int or IntEnum value")
+        return self._call(args, kwargs, from_checkpoint)
+
+    def _call(self, args, kwargs, resume_label):
         session = current_session()
         try:
-            return self._launch(session, args, kwargs)
+            return self._launch(session, args, kwargs, resume_label)
         except (QuadrantsCompilationError, QuadrantsRuntimeError) as exc:
             with_loc(exc, caller_loc())  # errors without a kernel line point at the user's call
             if session.env.full_traceback:
@@ -149,7 +162,7 @@ class Kernel(_SourceBacked):
             self._session_generation = session.generation
         return self._params
 
-    def _launch(self, session: Session, args: tuple, kwargs: dict):
+    def _launch(self, session: Session, args: tuple, kwargs: dict, resume_label=None):
         params = self._session_params(session)
         values = bind_arguments(params, args, kwargs)
         bound: list[Bound] = [p.convert(v, session) for p, v in zip(params, values)]
@@ -166,17 +179,26 @@ class Kernel(_SourceBacked):
             runtime_values = [source_value(src, bound, session, specs[k], syncs)
                               for k, src in enumerate(compiled.arg_sources)]
         exe = compiled.exe
-        if compiled.flat:
+        self._last = compiled
+        state = None
+        if resume_label is not None:
+            state = RunState(resume_point=compiled.graph.resume_point(resume_label, self.fn.__name__))
+        if compiled.flat and state is None:
             results = exe.launch(runtime_values)  # the backend runs the whole task list itself
         else:
+            state = state or RunState()
             ctx = exe.begin(runtime_values)
-            run_items(exe, ctx, compiled.program.items, RunState())
+            run_items(exe, ctx, compiled.program.items, state)
             results = exe.end(ctx)
         for b in bound:
             if b.numpy_array is not None:
                 session.backend.sync_back(b.value, b.numpy_array)
         for wrapped, array in syncs:
             session.backend.sync_back(wrapped, array)
+        if self.checkpoints:
+            if state is None or state.yield_signal == -1:
+                return GraphStatus(False, None)
+            return GraphStatus(True, compiled.graph.checkpoints[state.yield_signal].label)
         if compiled.simple_returns:
             if not results:
                 return None
@@ -194,6 +216,31 @@ class Kernel(_SourceBacked):
             if b.struct
         )
         return key + extra
+
+    # ------------------------------------------------------------------------------------- graph introspection
+    def _graph_tables(self):
+        last = getattr(self, "_last", None)
+        return last.graph if last is not None else None
+
+    @property
+    def checkpoint_user_labels_by_cp_id(self) -> list:
+        g = self._graph_tables()
+        return [c.label for c in g.checkpoints] if g else []
+
+    @property
+    def checkpoint_yield_on_args(self) -> list:
+        g = self._graph_tables()
+        return [c.yield_on_name for c in g.checkpoints] if g else []
+
+    @property
+    def checkpoint_yield_on_cpp_arg_ids(self) -> list:
+        g = self._graph_tables()
+        return [c.yield_on_arg for c in g.checkpoints] if g else []
+
+    @property
+    def graph_do_while_levels(self) -> list:
+        g = self._graph_tables()
+        return list(g.levels) if g else []
 
     @property
     def used_member_paths(self) -> dict:
@@ -229,7 +276,27 @@ class Kernel(_SourceBacked):
         simple = not any(isinstance(t, MatrixType) for t in layout)
         sources = tuple(ctx.arg_sources)
         params_only = all(src[0] == "param" for src in sources)
-        return Compiled(program, exe, keep, flat, layout, simple, sources, params_only)
+        return Compiled(program, exe, keep, flat, layout, simple, sources, params_only, ctx.graph)
+
+
+class BoundKernel:
+    """``obj.kernel`` for a data_oriented instance: calls and resumes with ``obj`` as ``self``."""
+
+    __slots__ = ("kernel", "instance")
+
+    def __init__(self, kernel: Kernel, instance):
+        self.kernel, self.instance = kernel, instance
+
+    def __call__(self, *args, **kwargs):
+        return self.kernel._call((self.instance, *args), kwargs, None)
+
+    def resume(self, *args, from_checkpoint=None, **kwargs):
+        """See :meth:`Kernel.resume`."""
+        return self.kernel.resume(self.instance, *args, from_checkpoint=from_checkpoint, **kwargs)
+
+    @property
+    def _primal(self) -> Kernel:
+        return self.kernel
 
 
 def kernel(fn=None, *, fastcache: bool = False, graph: bool = False, checkpoints: bool = False, pure=None):

@@ -1,0 +1,326 @@
+"""Graph constructs (SEMANTICS.md §16–§17): ``qd.graph.do_while`` levels, explicit and implicit checkpoints.
+
+Graph bodies (the kernel body and every do_while body) are visited by :func:`visit_graph_body`, which auto-wraps
+top-level for-loops into implicit checkpoints in ``checkpoints=True`` kernels and rejects plain ``while`` loops in
+kernels that use do_while. Each construct closes the current run of bare statements into a serial block, so every
+statement runs at the level where it is written.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+from dataclasses import dataclass
+
+from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.frontend.exprs import evaluate
+from quadrants.frontend.values import NdarrayValue
+from quadrants.ir import dtypes
+from quadrants.ir import nodes as ir
+from quadrants.lang import graph as qg
+
+__all__ = ["GraphInfo", "visit_graph_body", "lower_do_while", "lower_checkpoint", "is_do_while", "is_checkpoint"]
+
+
+@dataclass
+class CheckpointRecord:
+    label: object  # the user's label object, or None for an implicit checkpoint
+    yield_on_name: str | None
+    yield_on_arg: int
+
+
+@dataclass
+class GraphInfo:
+    """Per-specialization graph tables (introspection, resume)."""
+
+    levels: list
+    checkpoints: list
+
+    @property
+    def labels(self) -> list:
+        return [c.label for c in self.checkpoints]
+
+    def resume_point(self, label, kernel_name: str) -> int:
+        """The internal id of the explicit checkpoint whose label ``== label`` (SEMANTICS.md §17.8 errors)."""
+        if not self.checkpoints:
+            raise RuntimeError(
+                "`from_checkpoint=` is only valid for kernels that contain at least one "
+                "qd.checkpoint(yield_on=...) block"
+            )
+        explicit = [c.label for c in self.checkpoints if c.label is not None]
+        for cp_id, c in enumerate(self.checkpoints):
+            if c.label is not None and c.label == label:
+                return cp_id
+        raise RuntimeError(
+            f"from_checkpoint={label!r} does not match any qd.checkpoint(cp_id=...) in kernel '{kernel_name}'. "
+            f"Available cp_id labels (source-declaration order): {explicit!r}"
+        )
+
+
+def _call_target(ctx, node: ast.AST):
+    if not isinstance(node, ast.Call):
+        return None
+    from quadrants.frontend.stmts import evaluate_quiet
+
+    try:
+        return evaluate_quiet(ctx, node.func)
+    except Exception:
+        return None
+
+
+def is_do_while(ctx, node: ast.AST) -> bool:
+    return isinstance(node, ast.While) and _call_target(ctx, node.test) in (qg.do_while, qg.graph_do_while)
+
+
+def is_checkpoint(ctx, node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.With)
+        and len(node.items) == 1
+        and _call_target(ctx, node.items[0].context_expr) is qg.checkpoint
+    )
+
+
+def uses_do_while(tree: ast.AST) -> bool:
+    """Whether the kernel source mentions ``graph.do_while`` / ``graph_do_while`` anywhere (a syntactic check)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("do_while", "graph_do_while"):
+            return True
+        if isinstance(node, ast.Name) and node.id == "graph_do_while":
+            return True
+    return False
+
+
+def visit_graph_body(ctx, body: list[ast.stmt]) -> None:
+    """Lower the statements of the kernel body or of a do_while body."""
+    from quadrants.frontend.stmts import visit
+
+    for stmt in body:
+        if ctx.frame.returned:
+            break
+        if isinstance(stmt, ast.While) and ctx.uses_do_while and not is_do_while(ctx, stmt):
+            raise QuadrantsSyntaxError(
+                "in a kernel that uses qd.graph.do_while(), the kernel body may not contain a While statement at the "
+                "top level or directly in a do_while body; move the loop into a for-loop",
+                ctx.loc(stmt),
+            )
+        if isinstance(stmt, ast.For) and ctx.checkpoints and ctx.checkpoint_depth == 0:
+            _implicit_checkpoint(ctx, stmt)
+            continue
+        visit(ctx, stmt)
+
+
+def _open_items(ctx) -> None:
+    ctx.flush_serial()
+    ctx.item_stack.append([])
+
+
+def _close_items(ctx) -> tuple:
+    ctx.flush_serial()
+    return tuple(ctx.item_stack.pop())
+
+
+def _implicit_checkpoint(ctx, stmt: ast.For) -> None:
+    from quadrants.frontend.stmts import visit
+
+    cp_id = len(ctx.graph.checkpoints)
+    ctx.graph.checkpoints.append(CheckpointRecord(None, None, -1))
+    _open_items(ctx)
+    ctx.checkpoint_stack.append(cp_id)
+    try:
+        visit(ctx, stmt)
+    finally:
+        ctx.checkpoint_stack.pop()
+    body = _close_items(ctx)  # pops the stack: must happen before ctx.items is read
+    ctx.items.append(ir.Checkpoint(cp_id, -1, body, ctx.loc(stmt)))
+
+
+# ------------------------------------------------------------------------------------------------- conditions
+
+
+def _chain_text(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _chain_text(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
+
+
+def _flag(ctx, node: ast.AST, what: str, errors: dict) -> tuple[int, str]:
+    """Resolve a do_while condition / yield_on flag: (flat arg index, introspection name)."""
+    text = _chain_text(node)
+    if text is None:
+        raise QuadrantsSyntaxError(errors["form"], ctx.loc(node))
+    try:
+        value = evaluate(ctx, node)
+    except QuadrantsSyntaxError:
+        raise
+    except Exception:
+        value = None
+    if not isinstance(value, NdarrayValue):
+        raise QuadrantsSyntaxError(f"{what} got '{text}' which does not resolve to an ndarray kernel parameter",
+                                   ctx.loc(node))
+    if value.ndim != 0 or value.dtype != dtypes.i32 or value.element_shape or value.static_shape is not None:
+        raise QuadrantsSyntaxError(f"{what}: '{text}' must be a 0-d i32 ndarray", ctx.loc(node))
+    name = text
+    if value.name.startswith("__qd_") and value.name.count("__qd_") > 1 and _is_dataclass_chain(ctx, node):
+        name = value.name
+    return value.arg, name
+
+
+def _is_dataclass_chain(ctx, node) -> bool:
+    from quadrants.frontend.structs import StructRef
+
+    base = node
+    while isinstance(base, ast.Attribute):
+        base = base.value
+    root = evaluate(ctx, base) if isinstance(base, ast.Name) else None
+    return isinstance(root, StructRef) and root.kind == "dataclass"
+
+
+# -------------------------------------------------------------------------------------------------- do_while
+
+_DO_WHILE_ERRORS = {
+    "form": "qd.graph.do_while() argument must be an ndarray parameter name or attribute chain (e.g. c or "
+    "self.counter), not an expression",
+}
+
+
+def lower_do_while(ctx, node: ast.While) -> None:
+    call = node.test
+    if not ctx.graph_enabled:
+        raise QuadrantsSyntaxError("qd.graph.do_while() requires @qd.kernel(graph=True)", ctx.loc(node))
+    if node.orelse:
+        raise QuadrantsSyntaxError("'else' clause for 'while' not supported", ctx.loc(node))
+    if ctx.for_depth > 0:
+        raise QuadrantsSyntaxError(
+            "qd.graph.do_while() must be at the kernel top level or directly nested inside another "
+            "qd.graph.do_while()",
+            ctx.loc(node),
+        )
+    if ctx.if_depth > 0 or ctx.while_depth > 0:
+        raise QuadrantsSyntaxError("qd.graph.do_while() cannot appear under a runtime if", ctx.loc(node))
+    if len(call.args) + len(call.keywords) != 1 or call.keywords:
+        raise QuadrantsTypeError(
+            f"qd.graph.do_while() takes 1 positional argument but {len(call.args) + len(call.keywords)} were given",
+            ctx.loc(node),
+        )
+    if _call_target(ctx, call) is qg.graph_do_while:
+        ctx.warn("qd.graph_do_while() is deprecated; use qd.graph.do_while()", node, DeprecationWarning)
+    arg, name = _flag(ctx, call.args[0], "qd.graph.do_while()", _DO_WHILE_ERRORS)
+    level = len(ctx.graph.levels)
+    parent = ctx.level_stack[-1] if ctx.level_stack else -1
+    checkpoint_id = ctx.checkpoint_stack[-1] if ctx.checkpoint_stack else -1
+    ctx.graph.levels.append(qg.GraphDoWhileLevel(name, parent, arg, checkpoint_id))
+    _open_items(ctx)
+    ctx.level_stack.append(level)
+    try:
+        with ctx.scope():
+            visit_graph_body(ctx, node.body)
+    finally:
+        ctx.level_stack.pop()
+    body = _close_items(ctx)
+    ctx.items.append(ir.DoWhile(level, arg, body, ctx.loc(node)))
+
+
+# ------------------------------------------------------------------------------------------------ checkpoints
+
+_CHECKPOINT_ERRORS = {
+    "form": "qd.checkpoint(yield_on=...) must reference a kernel ndarray argument (a parameter name or an attribute "
+    "chain such as self.flag)",
+}
+_BARE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)
+
+
+def _checkpoint_args(ctx, node: ast.With):
+    call = node.items[0].context_expr
+    if not call.args and not call.keywords:
+        raise QuadrantsSyntaxError("qd.checkpoint() takes two arguments: cp_id and yield_on=flag", ctx.loc(node))
+    if len(call.args) > 2:
+        raise QuadrantsSyntaxError("qd.checkpoint() takes at most 2 positional arguments", ctx.loc(node))
+    given = {}
+    for name, value in zip(("cp_id", "yield_on"), call.args):
+        given[name] = value
+    for kw in call.keywords:
+        if kw.arg not in ("cp_id", "yield_on"):
+            raise QuadrantsSyntaxError(f"qd.checkpoint() got an unexpected keyword argument '{kw.arg}'", ctx.loc(node))
+        if kw.arg in given:
+            raise QuadrantsSyntaxError(
+                f"qd.checkpoint() got `{kw.arg}` both positionally and as a keyword", ctx.loc(node)
+            )
+        given[kw.arg] = kw.value
+    for name in ("cp_id", "yield_on"):
+        if name not in given:
+            raise QuadrantsSyntaxError(f"qd.checkpoint() is missing required argument `{name}`", ctx.loc(node))
+    return given["cp_id"], given["yield_on"]
+
+
+def _label(ctx, node: ast.AST):
+    """A label must resolve statically: an int literal, a module-global int, or ``Name.attr`` of a module global."""
+    value = None
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        value = node.value
+    elif isinstance(node, ast.Name) and node.id in ctx.frame.globals and ctx.lookup_local(node.id) is None:
+        candidate = ctx.frame.globals[node.id]
+        value = candidate if isinstance(candidate, int) and not isinstance(candidate, bool) else None
+    elif (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ctx.frame.globals
+        and ctx.lookup_local(node.value.id) is None
+    ):
+        candidate = getattr(ctx.frame.globals[node.value.id], node.attr, None)
+        ok = isinstance(candidate, int) and not isinstance(candidate, bool)
+        value = candidate if ok or (isinstance(candidate, enum.Enum) and isinstance(candidate, int)) else None
+    if value is None:
+        raise QuadrantsSyntaxError(
+            "qd.checkpoint() first argument must be an int literal or an IntEnum value (or a module-level int "
+            "constant)",
+            ctx.loc(node),
+        )
+    return value
+
+
+def lower_checkpoint(ctx, node: ast.With) -> None:
+    if any(item.optional_vars is not None for item in node.items):
+        raise QuadrantsSyntaxError("'with ... as ...' is not supported in kernel code", ctx.loc(node))
+    if not ctx.graph_enabled:
+        raise QuadrantsSyntaxError("qd.checkpoint() requires @qd.kernel(graph=True)", ctx.loc(node))
+    if not ctx.checkpoints:
+        raise QuadrantsSyntaxError(
+            f"kernel '{ctx.kernel_name}' uses qd.checkpoint() but was not decorated with `checkpoints=True`",
+            ctx.loc(node),
+        )
+    if not ctx.frame.is_kernel:
+        raise QuadrantsSyntaxError("qd.checkpoint() can only be used inside @qd.kernel, not @qd.func", ctx.loc(node))
+    if ctx.checkpoint_depth > 0 or ctx.for_depth > 0:
+        raise QuadrantsSyntaxError("qd.checkpoint() cannot be nested inside another qd.checkpoint()", ctx.loc(node))
+    if ctx.if_depth > 0 or ctx.while_depth > 0:
+        raise QuadrantsSyntaxError(
+            "qd.checkpoint() must be at the kernel top level or directly inside a qd.graph.do_while() body",
+            ctx.loc(node),
+        )
+    label_node, flag_node = _checkpoint_args(ctx, node)
+    label = _label(ctx, label_node)
+    if any(c.label is not None and c.label == label for c in ctx.graph.checkpoints):
+        raise QuadrantsSyntaxError(f"qd.checkpoint({label!r}) declares a cp_id that is already used", ctx.loc(node))
+    for stmt in node.body:
+        if isinstance(stmt, _BARE) and not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            kind = type(stmt).__name__
+            raise QuadrantsSyntaxError(
+                f"qd.checkpoint() body cannot contain a bare top-level {kind} statement (line "
+                f"{ctx.loc(stmt).line}); wrap it in `for _ in range(1):`",
+                ctx.loc(stmt),
+            )
+    arg, name = _flag(ctx, flag_node, "qd.checkpoint(yield_on=...)", _CHECKPOINT_ERRORS)
+    cp_id = len(ctx.graph.checkpoints)
+    ctx.graph.checkpoints.append(CheckpointRecord(label, name, arg))
+    _open_items(ctx)
+    ctx.checkpoint_stack.append(cp_id)
+    try:
+        with ctx.scope():
+            visit_graph_body(ctx, node.body)
+    finally:
+        ctx.checkpoint_stack.pop()
+    body = _close_items(ctx)
+    ctx.items.append(ir.Checkpoint(cp_id, arg, body, ctx.loc(node)))
