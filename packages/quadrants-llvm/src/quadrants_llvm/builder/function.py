@@ -1,0 +1,248 @@
+"""Per-function emission state: the builders, locals, ndarray views, kernel vars, loops and run-time check tables.
+
+A :class:`FunctionEmitter` owns one LLVM function. Values that every use needs (scalar arguments, ndarray base
+pointers, shapes and strides, read-only kernel vars, allocas) are materialised lazily in the *entry* block, which
+dominates every other block, so they are computed once per call and LLVM can hoist them out of loops trivially.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import llvmlite.ir as ll
+
+from quadrants.ir import nodes as N
+from quadrants.ir.dtypes import DataType
+from quadrants_llvm.builder.layout import MAX_ERR_INDICES, Layout
+from quadrants_llvm.builder.types import I8, I32, I64, PTR, VOID, mem_type, reg_type
+from quadrants_llvm.target import TargetInfo
+
+__all__ = ["Tables", "FunctionEmitter", "from_mem", "to_mem"]
+
+
+@dataclass
+class Tables:
+    """Program-wide tables the host needs after a launch: run-time checks and print formats (indexed by id)."""
+
+    checks: list[dict] = field(default_factory=list)
+    prints: list[tuple] = field(default_factory=list)
+
+    def add_check(self, **info) -> int:
+        self.checks.append(info)
+        return len(self.checks) - 1
+
+
+class FunctionEmitter:
+    """Emission state of one function whose first parameter is the launch context pointer."""
+
+    def __init__(
+        self,
+        module: ll.Module,
+        fn: ll.Function,
+        *,
+        target: TargetInfo,
+        program: N.Program,
+        layout: Layout,
+        tables: Tables,
+        debug: bool,
+        fast_math: bool,
+        array_params: dict[int, ll.Value] | None = None,
+        written_kvars: frozenset[int] | None = None,
+    ):
+        self.module, self.fn, self.target = module, fn, target
+        self.program, self.layout, self.tables = program, layout, tables
+        self.debug = debug
+        self.fm = ("fast",) if fast_math else ()
+        self.ctx = fn.args[0]
+        self.entry = fn.append_basic_block("entry")
+        self.eb = ll.IRBuilder(self.entry)
+        self.first = fn.append_basic_block("body")
+        self.b = ll.IRBuilder(self.first)
+        self.locals: dict[int, ll.Value] = {}
+        self.loops: list[tuple[ll.Block, ll.Block | None]] = []  # (continue target, break target)
+        self.array_params = array_params or {}
+        # None: a serial function (kernel vars are plain slot accesses); else the kernel vars the parallel task writes
+        self.written_kvars = written_kvars
+        self.reductions: dict = {}  # (arg, indices) -> (accumulator alloca, op, dtype); see quadrants_llvm.reductions
+        self._cache: dict = {}
+
+    # -------------------------------------------------------------------------------------------------- plumbing
+    def finish(self) -> None:
+        """Close the entry block (jump to the first body block)."""
+        self.eb.branch(self.first)
+
+    def slot_ptr(self, slot: int, builder: ll.IRBuilder | None = None):
+        return (builder or self.eb).gep(self.ctx, [ll.Constant(I64, slot)], inbounds=True, source_etype=I64)
+
+    def entry_value(self, key, make):
+        """A value computed once in the entry block (cached under ``key``)."""
+        v = self._cache.get(key)
+        if v is None:
+            v = self._cache[key] = make(self.eb)
+        return v
+
+    def alloca(self, t: ll.Type, name: str = "", count: int | None = None):
+        size = None if count is None else ll.Constant(I32, count)
+        return self.eb.alloca(t, size=size, name=name)
+
+    def new_block(self, name: str) -> ll.Block:
+        return self.fn.append_basic_block(name)
+
+    def terminated(self) -> bool:
+        return self.b.block.is_terminated
+
+    def branch_if_open(self, target: ll.Block) -> None:
+        if not self.b.block.is_terminated:
+            self.b.branch(target)
+
+    # -------------------------------------------------------------------------------------------- scalar args, arrays
+    def scalar_arg(self, index: int):
+        spec = self.program.args[index]
+
+        def load(eb):
+            return from_mem(eb, spec.dtype, eb.load(self.slot_ptr(self.layout.args[index], eb), typ=mem_type(spec.dtype)))
+
+        return self.entry_value(("arg", index), load)
+
+    def shape(self, arg: int, axis: int):
+        """``shape[axis]`` of ndarray argument ``arg`` as i64."""
+        slot = self.layout.args[arg] + 1 + axis
+        return self.entry_value(("shape", arg, axis), lambda eb: eb.load(self.slot_ptr(slot, eb), typ=I64))
+
+    def base(self, arg: int):
+        if arg in self.array_params:
+            return self.array_params[arg]
+        slot = self.layout.args[arg]
+        return self.entry_value(("base", arg), lambda eb: eb.load(self.slot_ptr(slot, eb), typ=PTR))
+
+    def stride(self, arg: int, axis: int):
+        ndim = self.program.args[arg].ndim
+        if axis == ndim - 1:
+            return ll.Constant(I64, 1)
+        return self.entry_value(
+            ("stride", arg, axis),
+            lambda eb: eb.mul(self.stride(arg, axis + 1), self.shape(arg, axis + 1), flags=["nsw", "nuw"]),
+        )
+
+    def index64(self, e, dtype: DataType, value):
+        if dtype.bits == 64:
+            return value
+        return self.b.sext(value, I64) if dtype.kind == "int" else self.b.zext(value, I64)
+
+    def element_ptr(self, arg: int, idx64: list):
+        spec = self.program.args[arg]
+        lin = None
+        for axis, i in enumerate(idx64):
+            term = i if axis == spec.ndim - 1 else self.b.mul(i, self.stride(arg, axis), flags=["nsw"])
+            lin = term if lin is None else self.b.add(lin, term, flags=["nsw"])
+        if lin is None:
+            return self.base(arg)
+        return self.b.gep(self.base(arg), [lin], inbounds=True, source_etype=mem_type(spec.dtype))
+
+    def access(self, arg: int, indices, loc, do, result_type: ll.Type | None = None):
+        """Run ``do(element pointer)``; under debug, a bad index records a bounds error and skips the access.
+
+        Returns ``do``'s value (zero of ``result_type`` on the skipped path).
+        """
+        from quadrants_llvm.builder.exprs import emit_expr
+
+        idx64 = [self.index64(i, i.dtype, emit_expr(self, i)) for i in indices]
+        if not self.debug:
+            return do(self.element_ptr(arg, idx64))
+        b = self.b
+        bad = None
+        for axis, i in enumerate(idx64):
+            out = b.icmp_unsigned(">=", i, self.shape(arg, axis))  # negatives are huge unsigned values
+            bad = out if bad is None else b.or_(bad, out)
+        if bad is None:
+            return do(self.element_ptr(arg, idx64))
+        ok_bb, bad_bb, merge = self.new_block("in_bounds"), self.new_block("out_of_bounds"), self.new_block("access")
+        b.cbranch(bad, bad_bb, ok_bb)
+        b.position_at_end(bad_bb)
+        spec = self.program.args[arg]
+        cid = self.tables.add_check(kind="bounds", message="", loc=loc, arg=arg, name=spec.name, ndim=spec.ndim)
+        self.record_failure(cid, idx64)
+        b.branch(merge)
+        b.position_at_end(ok_bb)
+        value = do(self.element_ptr(arg, idx64))
+        ok_end = b.block
+        b.branch(merge)
+        b.position_at_end(merge)
+        if result_type is None:
+            return None
+        phi = b.phi(result_type)
+        phi.add_incoming(value, ok_end)
+        phi.add_incoming(ll.Constant(result_type, None), bad_bb)
+        return phi
+
+    def record_failure(self, check_id: int, idx64: list | None = None) -> None:
+        """Set the status word to ``check_id + 1`` unless another failure got there first; the winner saves indices."""
+        b = self.b
+        status = self.slot_ptr(self.layout.status, b)
+        pair = b.cmpxchg(status, ll.Constant(I64, 0), ll.Constant(I64, check_id + 1), "monotonic", "monotonic")
+        if not idx64:
+            return
+        won = b.extract_value(pair, 1)
+        save, after = self.new_block("save_indices"), self.new_block("saved")
+        b.cbranch(won, save, after)
+        b.position_at_end(save)
+        for k, i in enumerate(idx64[:MAX_ERR_INDICES]):
+            b.store(i, self.slot_ptr(self.layout.errors + k, b))
+        b.branch(after)
+        b.position_at_end(after)
+
+    # ----------------------------------------------------------------------------------------------------- locals
+    def _local_ptr(self, var: N.Var):
+        p = self.locals.get(var.id)
+        if p is None:
+            p = self.locals[var.id] = self.alloca(reg_type(var.dtype), name=var.name)
+        return p
+
+    def _kvar_ptr(self, var: N.Var, builder=None):
+        return self.slot_ptr(self.layout.kernel_vars[var.id], builder)
+
+    def read_var(self, var: N.Var):
+        if var.id not in self.layout.kernel_vars:
+            return self.b.load(self._local_ptr(var), typ=reg_type(var.dtype))
+        t = mem_type(var.dtype)  # kernel vars live in the context in their storage type (u1 as a byte)
+        if self.written_kvars is None:
+            raw = self.b.load(self._kvar_ptr(var, self.b), typ=t)
+        elif var.id in self.written_kvars:  # other threads may write it: an atomic (unordered) read
+            raw = self.b.load_atomic(self._kvar_ptr(var, self.b), "monotonic", _align(t), typ=t)
+        else:
+            return self.entry_value(("kvar", var.id), lambda eb: from_mem(eb, var.dtype, eb.load(self._kvar_ptr(var, eb), typ=t)))
+        return from_mem(self.b, var.dtype, raw)
+
+    def write_var(self, var: N.Var, value) -> None:
+        if var.id not in self.layout.kernel_vars:
+            self.b.store(value, self._local_ptr(var))
+            return
+        value = to_mem(self.b, var.dtype, value)
+        ptr = self._kvar_ptr(var, self.b)
+        if self.written_kvars is None:
+            self.b.store(value, ptr)
+        else:
+            self.b.store_atomic(value, ptr, "monotonic", _align(value.type))
+
+    # ---------------------------------------------------------------------------------------------- host callbacks
+    def print_fn(self):
+        fn = self.module.globals.get("qd_print")
+        if fn is None:
+            fn = ll.Function(self.module, ll.FunctionType(VOID, [PTR, I32, PTR]), name="qd_print")
+        return fn
+
+
+def from_mem(b: ll.IRBuilder, dtype: DataType, raw):
+    """A loaded storage value as a register value (``u1``: byte != 0)."""
+    return b.icmp_unsigned("!=", raw, ll.Constant(I8, 0)) if dtype.is_bool else raw
+
+
+def to_mem(b: ll.IRBuilder, dtype: DataType, value):
+    """A register value in its storage type (``u1``: zero-extended to a byte)."""
+    return b.zext(value, I8) if dtype.is_bool else value
+
+
+def _align(t: ll.Type) -> int:
+    if isinstance(t, ll.IntType):
+        return max(1, t.width // 8)
+    return {ll.HalfType: 2, ll.FloatType: 4, ll.DoubleType: 8}[type(t)]

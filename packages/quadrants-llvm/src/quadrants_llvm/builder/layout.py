@@ -1,0 +1,83 @@
+"""The launch context: one flat buffer of 8-byte slots shared by the host launcher and the generated code.
+
+Order (the host packs the first part with one ``struct.pack_into`` call per launch)::
+
+    [status] [return slots...] [args...] | [error indices x 8] [kernel vars...] [task slots...] [nthreads]
+
+* ``status``: 0, or 1 + the id of the first failing run-time check (debug mode);
+* an ndarray argument takes ``1 + ndim`` slots: the data pointer, then the shape (i64 each); a scalar takes one slot
+  holding its value in the low bytes;
+* the error slots hold the indices of the first failing bounds check;
+* every task gets ``2 * ndim + 3`` slots: begins, extents, total lane count, chunk size and the chunk counter that
+  worker threads advance atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from quadrants.ir import nodes as N
+
+__all__ = ["Layout", "TaskSlots", "MAX_ERR_INDICES", "iter_tasks"]
+
+MAX_ERR_INDICES = 8
+
+
+def iter_tasks(items):
+    """Every ParallelFor/SerialBlock in an item tree, in program order."""
+    for item in items:
+        if isinstance(item, (N.ParallelFor, N.SerialBlock)):
+            yield item
+        else:
+            yield from iter_tasks(item.body)
+
+
+@dataclass(frozen=True)
+class TaskSlots:
+    begins: int
+    extents: int
+    total: int
+    chunk: int
+    counter: int
+
+
+@dataclass
+class Layout:
+    """Slot indices of every field of the launch context of one program."""
+
+    status: int = 0
+    returns: list[int] = field(default_factory=list)
+    args: list[int] = field(default_factory=list)
+    packed_end: int = 0  # slots [0, packed_end) are written by the host before every launch
+    errors: int = 0
+    kernel_vars: dict[int, int] = field(default_factory=dict)
+    tasks: list[TaskSlots | None] = field(default_factory=list)
+    nthreads: int = 0
+    size: int = 0
+
+    @classmethod
+    def of(cls, program: N.Program, tasks: list) -> Layout:
+        lay = cls()
+        n = 1
+        for _ in program.returns:
+            lay.returns.append(n)
+            n += 1
+        for spec in program.args:
+            lay.args.append(n)
+            n += 1 + spec.ndim if isinstance(spec, N.NdarrayArg) else 1
+        lay.packed_end = n
+        lay.errors = n
+        n += MAX_ERR_INDICES
+        for v in program.kernel_vars:
+            lay.kernel_vars[v.id] = n
+            n += 1
+        for t in tasks:
+            if isinstance(t, N.ParallelFor):
+                d = len(t.vars)
+                lay.tasks.append(TaskSlots(n, n + d, n + 2 * d, n + 2 * d + 1, n + 2 * d + 2))
+                n += 2 * d + 3
+            else:
+                lay.tasks.append(None)
+        lay.nthreads = n
+        lay.size = n + 1
+        return lay

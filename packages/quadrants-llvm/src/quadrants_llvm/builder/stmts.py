@@ -1,0 +1,182 @@
+"""Statement emitters: :data:`STMT_EMITTERS` maps each statement node type to ``fn(em, stmt)``.
+
+Structured control flow maps directly onto basic blocks: ``If`` → then/else/merge, ``RangeFor`` → head/body/latch
+(the counter increment is ``nsw``: it never exceeds the i32 end bound), ``Loop`` → head/body. ``Break``/``Continue``
+jump to the innermost loop's exit/latch and leave the builder in a fresh block with no predecessors, so statements
+after them (if any survived ``remove_dead_code``) are harmless dead code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import llvmlite.ir as ll
+
+from quadrants.ir import nodes as N
+from quadrants_llvm.builder import numerics as nm
+from quadrants_llvm.builder.atomics import combine, emit_atomic_rmw
+from quadrants_llvm.builder.exprs import emit_expr
+from quadrants_llvm.builder.function import from_mem, to_mem
+from quadrants_llvm.builder.types import F64, I32, I64, mem_type, reg_type
+
+__all__ = ["STMT_EMITTERS", "emit_block"]
+
+
+def emit_block(em, stmts) -> None:
+    """Emit ``stmts`` in order at the builder's position."""
+    for s in stmts:
+        STMT_EMITTERS[type(s)](em, s)
+
+
+def _decl(em, s) -> None:
+    em.write_var(s.var, emit_expr(em, s.value))
+
+
+def _load(em, s: N.Load) -> None:
+    dtype = em.program.args[s.arg].dtype
+
+    def do(ptr):
+        return from_mem(em.b, dtype, em.b.load(ptr, typ=mem_type(dtype)))
+
+    em.write_var(s.var, em.access(s.arg, s.indices, s.loc, do, reg_type(dtype)))
+
+
+def _store(em, s: N.Store) -> None:
+    dtype = em.program.args[s.arg].dtype
+    value = to_mem(em.b, dtype, emit_expr(em, s.value))
+    em.access(s.arg, s.indices, s.loc, lambda ptr: em.b.store(value, ptr) and None)
+
+
+def _atomic(em, s: N.AtomicRMW) -> None:
+    dtype = em.program.args[s.arg].dtype
+    operands = [emit_expr(em, o) for o in s.operands]
+    acc = em.reductions.get((s.arg, s.indices))
+    if acc is not None:  # a per-thread reduction: update the private accumulator (quadrants_llvm.reductions)
+        ptr = acc
+        cur = em.b.load(ptr, typ=reg_type(dtype))
+        if dtype.is_float and s.op.value == "atomic_add":
+            new = em.b.fadd(cur, operands[0], flags=("reassoc", *em.fm))
+        else:
+            new = combine(em, s.op, dtype, cur, operands)
+        em.b.store(new, ptr)
+        return
+    old = em.access(
+        s.arg, s.indices, s.loc, lambda ptr: emit_atomic_rmw(em, s.op, dtype, ptr, operands), reg_type(dtype)
+    )
+    if s.var is not None:
+        em.write_var(s.var, old)
+
+
+def _if(em, s: N.If) -> None:
+    b = em.b
+    cond = nm.to_bool(em, s.cond.dtype, emit_expr(em, s.cond))
+    then_bb = em.new_block("then")
+    else_bb = em.new_block("else") if s.orelse else None
+    merge = em.new_block("endif")
+    b.cbranch(cond, then_bb, else_bb or merge)
+    b.position_at_end(then_bb)
+    emit_block(em, s.then)
+    em.branch_if_open(merge)
+    if else_bb is not None:
+        b.position_at_end(else_bb)
+        emit_block(em, s.orelse)
+        em.branch_if_open(merge)
+    b.position_at_end(merge)
+
+
+def emit_counted_loop(em, var: N.Var, begin, end, body: Callable[[], None]) -> None:
+    """``for var in range(begin, end)`` (i32 values) around ``body()``; ``continue`` goes to the latch."""
+    b = em.b
+    head, body_bb, latch, done = (em.new_block(n) for n in ("for.head", "for.body", "for.latch", "for.end"))
+    em.write_var(var, begin)
+    b.branch(head)
+    b.position_at_end(head)
+    b.cbranch(b.icmp_signed("<", em.read_var(var), end), body_bb, done)
+    b.position_at_end(body_bb)
+    em.loops.append((latch, done))
+    body()
+    em.loops.pop()
+    em.branch_if_open(latch)
+    b.position_at_end(latch)
+    em.write_var(var, b.add(em.read_var(var), ll.Constant(reg_type(var.dtype), 1), flags=["nsw"]))
+    b.branch(head)
+    b.position_at_end(done)
+
+
+def _range_for(em, s: N.RangeFor) -> None:
+    t = s.var.dtype
+    begin = nm.convert(em, s.begin.dtype, t, emit_expr(em, s.begin))
+    end = nm.convert(em, s.end.dtype, t, emit_expr(em, s.end))
+    emit_counted_loop(em, s.var, begin, end, lambda: emit_block(em, s.body))
+
+
+def _loop(em, s: N.Loop) -> None:
+    b = em.b
+    head, done = em.new_block("loop.head"), em.new_block("loop.end")
+    b.branch(head)
+    b.position_at_end(head)
+    em.loops.append((head, done))
+    emit_block(em, s.body)
+    em.loops.pop()
+    em.branch_if_open(head)
+    b.position_at_end(done)
+
+
+def _jump(which: int) -> Callable:
+    def emit(em, s) -> None:
+        target = em.loops[-1][which]
+        em.b.branch(target)
+        em.b.position_at_end(em.new_block("dead"))
+
+    return emit
+
+
+def _print(em, s: N.Print) -> None:
+    b = em.b
+    exprs = [p for p in s.parts if not isinstance(p, str)]
+    fmt = tuple(p if isinstance(p, str) else p.dtype for p in s.parts)
+    em.tables.prints.append(fmt)
+    pid = len(em.tables.prints) - 1
+    buf = em.alloca(I64, name="print_args", count=max(1, len(exprs)))
+    for k, e in enumerate(exprs):
+        v = emit_expr(em, e)
+        if e.dtype.is_float:
+            v = b.bitcast(v if e.dtype.bits == 64 else b.fpext(v, F64), I64)
+        elif e.dtype.bits < 64:
+            v = b.sext(v, I64) if e.dtype.kind == "int" else b.zext(v, I64)
+        b.store(v, b.gep(buf, [ll.Constant(I64, k)], inbounds=True, source_etype=I64))
+    b.call(em.print_fn(), [em.ctx, ll.Constant(I32, pid), buf])
+
+
+def _check(em, s: N.Check) -> None:
+    b = em.b
+    ok = nm.to_bool(em, s.cond.dtype, emit_expr(em, s.cond))
+    fail, after = em.new_block("check.fail"), em.new_block("check.ok")
+    b.cbranch(ok, after, fail)
+    b.position_at_end(fail)
+    em.record_failure(em.tables.add_check(kind=s.kind, message=s.message, loc=s.loc))
+    b.branch(after)
+    b.position_at_end(after)
+
+
+def _set_return(em, s: N.SetReturn) -> None:
+    dtype = em.program.returns[s.index]
+    value = to_mem(em.b, dtype, emit_expr(em, s.value))
+    em.b.store(value, em.slot_ptr(em.layout.returns[s.index], em.b))
+
+
+STMT_EMITTERS: dict[type, Callable] = {
+    N.Decl: _decl,
+    N.Assign: _decl,
+    N.Load: _load,
+    N.Store: _store,
+    N.AtomicRMW: _atomic,
+    N.If: _if,
+    N.RangeFor: _range_for,
+    N.Loop: _loop,
+    N.Break: _jump(1),
+    N.Continue: _jump(0),
+    N.Print: _print,
+    N.Check: _check,
+    N.SetReturn: _set_return,
+}

@@ -1,0 +1,281 @@
+"""Task functions and the launch entry: a whole :class:`~quadrants.ir.nodes.Program` → one ``llvmlite.ir`` module.
+
+For task ``k`` of a program the module defines (``P`` is a per-module name prefix):
+
+* serial block: ``P_task_k(ctx)`` runs the body once;
+* parallel loop: ``P_range_k(ctx, start, end, arrays...)`` runs flat lanes ``[start, end)`` (the last axis innermost,
+  as one counted loop per row segment so that it vectorises; ndarray bases are ``noalias`` parameters when the
+  caller promises distinct arguments), ``P_worker_k(ctx)`` claims chunks from an atomic counter until none is left,
+  and ``P_task_k(ctx)`` evaluates the bounds once, then runs small loops inline and hands large ones to
+  ``qd_parallel(worker, ctx, nthreads, 0)`` (the host binds it to its thread pool; the signature is libgomp's
+  ``GOMP_parallel``);
+* ``P_launch(ctx) -> i64`` runs every task in program order and stops at the first failed run-time check, returning
+  the status word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import llvmlite.ir as ll
+
+from quadrants.ir import nodes as N
+from quadrants.ir.dtypes import i64 as _I64
+from quadrants_llvm.builder import numerics as nm
+from quadrants_llvm.builder.exprs import emit_expr
+from quadrants_llvm.builder.function import FunctionEmitter, Tables
+from quadrants_llvm.builder.layout import Layout, iter_tasks
+from quadrants_llvm.builder.reductions import find_reductions, identity, walk_stmts, written_kernel_vars
+from quadrants_llvm.builder.stmts import emit_block, emit_counted_loop
+from quadrants_llvm.builder.types import I32, I64, PTR, VOID, const, reg_type
+from quadrants_llvm.target import TargetInfo
+
+__all__ = ["ModuleInfo", "build_module"]
+
+# a parallel loop whose body has no inner loop runs inline below this many lanes (dispatch costs microseconds)
+LIGHT_SERIAL_LANES = 4096
+CHUNKS_PER_THREAD = 4
+LIGHT_MIN_CHUNK = 1024
+
+
+@dataclass
+class ModuleInfo:
+    """What the host needs besides the machine code: names, the context layout and the check/print tables."""
+
+    module: ll.Module
+    prefix: str
+    layout: Layout
+    tables: Tables
+    tasks: list
+    written_args: frozenset[int]
+
+
+class _Builder:
+    def __init__(self, program: N.Program, target: TargetInfo, prefix: str, debug: bool, fast_math: bool, noalias):
+        self.program, self.target, self.prefix = program, target, prefix
+        self.debug, self.fast_math, self.noalias = debug, fast_math, noalias
+        self.module = ll.Module(name=prefix)
+        self.module.triple = target.triple
+        if target.data_layout:
+            self.module.data_layout = target.data_layout
+        self.tasks = list(iter_tasks(program.items))
+        self.layout = Layout.of(program, self.tasks)
+        self.tables = Tables()
+        self.kernel_var_ids = frozenset(v.id for v in program.kernel_vars)
+
+    def emitter(self, fn, **kw) -> FunctionEmitter:
+        return FunctionEmitter(
+            self.module,
+            fn,
+            target=self.target,
+            program=self.program,
+            layout=self.layout,
+            tables=self.tables,
+            debug=self.debug,
+            fast_math=self.fast_math,
+            **kw,
+        )
+
+    def function(self, name: str, ret, params) -> ll.Function:
+        fn = ll.Function(self.module, ll.FunctionType(ret, params), name=f"{self.prefix}_{name}")
+        fn.attributes.add("nounwind")
+        return fn
+
+    # ------------------------------------------------------------------------------------------------ serial
+    def serial_task(self, k: int, item: N.SerialBlock) -> ll.Function:
+        fn = self.function(f"task_{k}", VOID, [PTR])
+        em = self.emitter(fn)
+        emit_block(em, item.body)
+        if not em.terminated():
+            em.b.ret_void()
+        em.finish()
+        return fn
+
+    # ---------------------------------------------------------------------------------------------- parallel
+    def used_arrays(self, item: N.ParallelFor) -> list[int]:
+        used = {s.arg for s in walk_stmts(item.body) if isinstance(s, (N.Load, N.Store, N.AtomicRMW))}
+        return sorted(used)
+
+    def range_fn(self, k: int, item: N.ParallelFor, arrays: list[int]) -> ll.Function:
+        fn = self.function(f"range_{k}", VOID, [PTR, I64, I64] + [PTR] * len(arrays))
+        fn.args[0].add_attribute("noalias")
+        if self.noalias:
+            for a in fn.args[3:]:
+                a.add_attribute("noalias")
+        written = written_kernel_vars(item.body, self.kernel_var_ids)
+        em = self.emitter(fn, array_params=dict(zip(arrays, fn.args[3:], strict=True)), written_kvars=written)
+        reductions = {} if self.debug else {t: None for t in find_reductions(item, self.program)}
+        for arg, indices in reductions:
+            # find_reductions keys by (arg, indices); the op is the same for every atomic on that arg
+            op = next(s.op for s in walk_stmts(item.body) if isinstance(s, N.AtomicRMW) and s.arg == arg)
+            dtype = self.program.args[arg].dtype
+            acc = em.alloca(reg_type(dtype), name=f"acc{arg}")
+            em.eb.store(const(identity(op, dtype), dtype), acc)
+            em.reductions[(arg, indices)] = acc
+            reductions[(arg, indices)] = (acc, op, dtype)
+        slots = self.layout.tasks[k]
+        d = len(item.vars)
+        begins = [em.entry_value(("begin", a), _slot_loader(em, slots.begins + a)) for a in range(d)]
+        extents = [em.entry_value(("extent", a), _slot_loader(em, slots.extents + a)) for a in range(d)]
+        start, end = fn.args[1], fn.args[2]
+        if d == 0:
+            emit_block(em, item.body)
+        elif d == 1:
+            lo = em.b.trunc(em.b.add(begins[0], start), I32)
+            hi = em.b.trunc(em.b.add(begins[0], end), I32)
+            emit_counted_loop(em, item.vars[0], lo, hi, lambda: emit_block(em, item.body))
+        else:
+            self._segments(em, item, begins, extents, start, end)
+        self._flush_reductions(em, reductions)
+        em.b.ret_void()
+        em.finish()
+        return fn
+
+    def _segments(self, em, item, begins, extents, start, end) -> None:
+        """Walk ``[start, end)`` row segment by row segment: decode the outer indices once per segment."""
+        b = em.b
+        pos = em.alloca(I64, name="pos")
+        b.store(start, pos)
+        head, seg, done = em.new_block("seg.head"), em.new_block("seg.body"), em.new_block("seg.end")
+        b.branch(head)
+        b.position_at_end(head)
+        p = b.load(pos, typ=I64)
+        b.cbranch(b.icmp_signed("<", p, end), seg, done)
+        b.position_at_end(seg)
+        last = len(extents) - 1
+        j = b.urem(p, extents[last])
+        outer = b.udiv(p, extents[last])
+        for axis in range(last - 1, -1, -1):
+            i = outer if axis == 0 else b.urem(outer, extents[axis])
+            if axis:
+                outer = b.udiv(outer, extents[axis])
+            em.write_var(item.vars[axis], b.trunc(b.add(begins[axis], i), I32))
+        remaining = b.sub(end, p)
+        j_end = b.add(j, remaining)
+        j_end = b.select(b.icmp_signed("<", j_end, extents[last]), j_end, extents[last])
+        b.store(b.add(p, b.sub(j_end, j)), pos)
+        lo = b.trunc(b.add(begins[last], j), I32)
+        hi = b.trunc(b.add(begins[last], j_end), I32)
+        emit_counted_loop(em, item.vars[last], lo, hi, lambda: emit_block(em, item.body))
+        b.branch(head)
+        b.position_at_end(done)
+
+    def _flush_reductions(self, em, reductions) -> None:
+        from quadrants_llvm.builder.atomics import emit_atomic_rmw
+
+        em.reductions = {}
+        for (arg, indices), (acc, op, dtype) in reductions.items():
+            value = em.b.load(acc, typ=reg_type(dtype))
+            em.access(arg, indices, None, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
+
+    def worker_fn(self, k: int, range_fn, arrays: list[int]) -> ll.Function:
+        fn = self.function(f"worker_{k}", VOID, [PTR])
+        em = self.emitter(fn)
+        slots = self.layout.tasks[k]
+        b = em.b
+        total = b.load(em.slot_ptr(slots.total, b), typ=I64)
+        chunk = b.load(em.slot_ptr(slots.chunk, b), typ=I64)
+        counter = em.slot_ptr(slots.counter, b)
+        bases = [em.base(a) for a in arrays]
+        head, work, done = em.new_block("claim"), em.new_block("work"), em.new_block("done")
+        b.branch(head)
+        b.position_at_end(head)
+        s = b.atomic_rmw("add", counter, chunk, "monotonic")
+        b.cbranch(b.icmp_signed("<", s, total), work, done)
+        b.position_at_end(work)
+        e = b.add(s, chunk)
+        e = b.select(b.icmp_signed("<", e, total), e, total)
+        b.call(range_fn, [em.ctx, s, e, *bases])
+        b.branch(head)
+        b.position_at_end(done)
+        b.ret_void()
+        em.finish()
+        return fn
+
+    def parallel_task(self, k: int, item: N.ParallelFor) -> ll.Function:
+        arrays = self.used_arrays(item)
+        range_fn = self.range_fn(k, item, arrays)
+        worker = self.worker_fn(k, range_fn, arrays)
+        fn = self.function(f"task_{k}", VOID, [PTR])
+        em = self.emitter(fn)
+        b = em.b
+        slots = self.layout.tasks[k]
+        total = ll.Constant(I64, 1)
+        for axis, (lo_e, hi_e) in enumerate(zip(item.begins, item.ends, strict=True)):
+            lo = nm.convert(em, lo_e.dtype, _I64, emit_expr(em, lo_e))
+            hi = nm.convert(em, hi_e.dtype, _I64, emit_expr(em, hi_e))
+            ext = b.sub(hi, lo)
+            ext = b.select(b.icmp_signed("<", ext, ll.Constant(I64, 0)), ll.Constant(I64, 0), ext)
+            b.store(lo, em.slot_ptr(slots.begins + axis, b))
+            b.store(ext, em.slot_ptr(slots.extents + axis, b))
+            total = b.mul(total, ext)
+        b.store(total, em.slot_ptr(slots.total, b))
+        heavy = any(isinstance(s, (N.RangeFor, N.Loop)) for s in walk_stmts(item.body))
+        threshold = 2 if heavy else LIGHT_SERIAL_LANES
+        inline, parallel, done = em.new_block("inline"), em.new_block("parallel"), em.new_block("done")
+        b.cbranch(b.icmp_signed("<", total, ll.Constant(I64, threshold)), inline, parallel)
+        b.position_at_end(inline)
+        b.call(range_fn, [em.ctx, ll.Constant(I64, 0), total, *[em.base(a) for a in arrays]])
+        b.branch(done)
+        b.position_at_end(parallel)
+        nthreads = b.load(em.slot_ptr(self.layout.nthreads, b), typ=I64)
+        pieces = b.mul(nthreads, ll.Constant(I64, CHUNKS_PER_THREAD))
+        chunk = b.sdiv(b.add(total, b.sub(pieces, ll.Constant(I64, 1))), pieces)
+        min_chunk = ll.Constant(I64, 1 if heavy else LIGHT_MIN_CHUNK)
+        chunk = b.select(b.icmp_signed("<", chunk, min_chunk), min_chunk, chunk)
+        b.store(chunk, em.slot_ptr(slots.chunk, b))
+        b.store(ll.Constant(I64, 0), em.slot_ptr(slots.counter, b))
+        needed = b.sdiv(b.add(total, b.sub(chunk, ll.Constant(I64, 1))), chunk)
+        threads = b.select(b.icmp_signed("<", needed, nthreads), needed, nthreads)
+        dispatch = self.module.globals.get("qd_parallel") or ll.Function(
+            self.module, ll.FunctionType(VOID, [PTR, PTR, I32, I32]), name="qd_parallel"
+        )
+        b.call(dispatch, [worker, em.ctx, b.trunc(threads, I32), ll.Constant(I32, 0)])
+        b.branch(done)
+        b.position_at_end(done)
+        b.ret_void()
+        em.finish()
+        return fn
+
+    # ------------------------------------------------------------------------------------------------ launch
+    def build(self) -> ModuleInfo:
+        task_fns = []
+        for k, item in enumerate(self.tasks):
+            if isinstance(item, N.ParallelFor):
+                task_fns.append(self.parallel_task(k, item))
+            else:
+                task_fns.append(self.serial_task(k, item))
+        self.launch_fn(task_fns)
+        written = frozenset(
+            s.arg for t in self.tasks for s in walk_stmts(t.body) if isinstance(s, (N.Store, N.AtomicRMW))
+        )
+        return ModuleInfo(self.module, self.prefix, self.layout, self.tables, self.tasks, written)
+
+    def launch_fn(self, task_fns) -> None:
+        fn = self.function("launch", I64, [PTR])
+        em = self.emitter(fn)
+        b = em.b
+        status_ptr = em.slot_ptr(self.layout.status, b)
+        for k, task in enumerate(task_fns):
+            b.call(task, [em.ctx])
+            if self.debug and k + 1 < len(task_fns):
+                status = b.load(status_ptr, typ=I64)
+                stop, go = em.new_block("stop"), em.new_block("next")
+                b.cbranch(b.icmp_unsigned("!=", status, ll.Constant(I64, 0)), stop, go)
+                b.position_at_end(stop)
+                b.ret(status)
+                b.position_at_end(go)
+        b.ret(b.load(status_ptr, typ=I64))
+        em.finish()
+
+
+def _slot_loader(em, slot: int):
+    return lambda eb: eb.load(em.slot_ptr(slot, eb), typ=I64)
+
+
+
+def build_module(
+    program: N.Program, target: TargetInfo, prefix: str, *, debug: bool, fast_math: bool, noalias: bool = True
+) -> ModuleInfo:
+    """Build the LLVM module of ``program`` (see the module docstring for what it defines)."""
+    return _Builder(program, target, prefix, debug, fast_math, noalias).build()

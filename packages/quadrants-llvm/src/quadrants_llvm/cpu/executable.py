@@ -1,0 +1,145 @@
+"""``CpuExecutable``: one loaded program — machine code, its launch context and the launch primitives.
+
+Two ways to run it (``quadrants/backend.py``): ``launch(args)``, generated per specialization
+(:mod:`.launcher`), for programs without graph nodes; and ``begin``/``run_task``/``read_i32``/``end`` for the core
+graph runner, where each ``run_task`` is one native call of ``P_task_k`` on the launch's own context buffer.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+import sys
+
+import numpy as np
+
+from quadrants.ir import nodes as N
+from quadrants_llvm.builder.layout import MAX_ERR_INDICES
+from quadrants_llvm.cpu import host
+from quadrants_llvm.cpu.launcher import arg_format, make_launch, return_format, slow_pack
+
+__all__ = ["CpuExecutable", "LaunchContext"]
+
+_ENTRY = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p)
+_TASK = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+
+
+class LaunchContext:
+    """State of one launch on the begin/run_task/end path: its own context buffer and arguments."""
+
+    __slots__ = ("buf", "addr", "args")
+
+    def __init__(self, buf, addr: int, args: list):
+        self.buf, self.addr, self.args = buf, addr, args
+
+
+class CpuExecutable:
+    """Implements :class:`quadrants.backend.Executable` (with the ``launch`` fast path)."""
+
+    def __init__(self, artifact, addresses: dict[str, int], nthreads: int, timings: dict[str, float], reload=None):
+        self.program: N.Program = artifact.program
+        self.layout = artifact.layout
+        self.checks = artifact.checks
+        self.prints = artifact.prints
+        self.written_args = artifact.written_args
+        self.timings = timings
+        self.nthreads = nthreads
+        self.has_prints = bool(self.prints)
+        self._reload = reload  # builds the alias-safe variant (no noalias) on first need
+        self._aliased = None
+        prefix = artifact.prefix
+        self.launch_c = _ENTRY(addresses[f"{prefix}_launch"])
+        self._tasks = [_TASK(addresses[f"{prefix}_task_{k}"]) for k in range(len(artifact.task_items))]
+        self._task_index: dict = {}
+        self._task_by_id: dict = {}
+        for k, item in enumerate(artifact.task_items):
+            self._task_by_id[id(item)] = (item, k)
+            self._task_index.setdefault(item, k)
+        self.lines: list[str] = []
+        self.buf, self.buf_addr = self._new_buffer()
+        self._pack = struct.Struct(arg_format(self.program)).pack_into
+        self._unpack = struct.Struct(return_format(self.program)).unpack_from
+        self.launch = make_launch(self)
+
+    def _new_buffer(self):
+        buf = (ctypes.c_int64 * self.layout.size)()
+        buf[self.layout.nthreads] = self.nthreads
+        addr = ctypes.addressof(buf)
+        if self.has_prints:
+            host.register_sink(addr, self.prints, self.lines)
+        return buf, addr
+
+    def __del__(self):
+        try:
+            host.unregister_sink(self.buf_addr)
+        except Exception:
+            pass
+
+    # --------------------------------------------------------------------------------------------- shared helpers
+    def flush_prints(self) -> None:
+        text = "".join(self.lines)
+        self.lines.clear()
+        sys.stdout.write(text)
+
+    def error(self, status: int, args, buf=None) -> Exception:
+        words = np.frombuffer(buf if buf is not None else self.buf, dtype=np.int64)
+        err = self.layout.errors
+        indices = words[err : err + MAX_ERR_INDICES].tolist()
+        shapes = {k: getattr(a, "shape", ()) for k, a in enumerate(args)}
+        return host.runtime_error(self.checks[status - 1], indices, shapes)
+
+    def launch_aliased(self, args) -> tuple:
+        """Run with the variant compiled without ``noalias`` (two overlapping ndarray arguments, one written)."""
+        if self._aliased is None:
+            self._aliased = self._reload()
+        return self._aliased.launch(args)
+
+    def _pack_into(self, buf, args) -> None:
+        values = []
+        for spec, value in zip(self.program.args, args, strict=True):
+            if isinstance(spec, N.NdarrayArg):
+                values.extend(value.packed)
+            else:
+                values.append(value)
+        try:
+            self._pack(buf, 0, *values)
+        except (OverflowError, struct.error):
+            slow_pack(buf, self.layout, self.program, args)
+
+    # ------------------------------------------------------------------------------------------ launch primitives
+    def begin(self, args: list) -> LaunchContext:
+        """Bind one value per program argument into a fresh context buffer."""
+        if len(args) != len(self.program.args):
+            raise TypeError(f"{self.program.name} takes {len(self.program.args)} arguments, got {len(args)}")
+        buf = (ctypes.c_int64 * self.layout.size)()
+        buf[self.layout.nthreads] = self.nthreads
+        addr = ctypes.addressof(buf)
+        self._pack_into(buf, args)
+        if self.has_prints:
+            host.register_sink(addr, self.prints, self.lines)
+        return LaunchContext(buf, addr, list(args))
+
+    def _task(self, item) -> int:
+        hit = self._task_by_id.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        return self._task_index[item]
+
+    def run_task(self, ctx: LaunchContext, item) -> None:
+        """Run one ParallelFor/SerialBlock; a failed run-time check raises here."""
+        self._tasks[self._task(item)](ctx.addr)
+        if self.has_prints and self.lines:
+            self.flush_prints()
+        status = ctx.buf[0]
+        if status:
+            host.unregister_sink(ctx.addr)
+            raise self.error(status, ctx.args, ctx.buf)
+
+    def read_i32(self, ctx: LaunchContext, arg: int) -> int:
+        return int(ctx.args[arg].array.reshape(-1)[0])
+
+    def end(self, ctx: LaunchContext) -> tuple:
+        """The return values as Python scalars of the declared types (0 for a slot never set)."""
+        if self.has_prints:
+            host.unregister_sink(ctx.addr)
+        return self._unpack(ctx.buf, 8) if self.program.returns else ()

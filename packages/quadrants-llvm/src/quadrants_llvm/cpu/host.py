@@ -1,0 +1,97 @@
+"""Host services the generated code calls back into: ``qd_print`` and the formatting of run-time errors.
+
+``qd_print(ctx, print_id, values)`` receives the launch context's address, the id of the ``Print`` statement and one
+i64 slot per expression (ints extended, floats widened to f64 bits). The callback formats one line and appends it to
+the sink registered for that context; the launcher writes the sink to ``sys.stdout`` after the native call returns,
+so output goes through whatever ``sys.stdout`` is at that moment (pytest capture included).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+
+import llvmlite.binding as llvm
+import numpy as np
+
+from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError
+
+__all__ = ["bind_symbols", "register_sink", "unregister_sink", "format_value", "runtime_error"]
+
+_SINKS: dict[int, tuple] = {}  # ctx address -> (print formats, list of output lines)
+_KEEP: list = []
+_BOUND = False
+
+
+def register_sink(ctx_addr: int, formats: list, lines: list) -> None:
+    _SINKS[ctx_addr] = (formats, lines)
+
+
+def unregister_sink(ctx_addr: int) -> None:
+    _SINKS.pop(ctx_addr, None)
+
+
+def format_value(bits: int, dtype) -> str:
+    """One printed value (ints exactly; floats as NumPy prints the value of their type, like the reference)."""
+    if dtype.is_float:
+        v = struct.unpack("<d", struct.pack("<q", bits))[0]
+        return str(dtype.np.type(v))
+    if dtype.is_bool:
+        return "1" if bits else "0"
+    if dtype.kind == "uint":
+        return str(bits & ((1 << dtype.bits) - 1))
+    return str(bits)
+
+
+def _on_print(ctx: int, pid: int, values: int) -> None:
+    sink = _SINKS.get(ctx)
+    if sink is None:
+        return
+    formats, lines = sink
+    fmt = formats[pid]
+    n = sum(1 for p in fmt if not isinstance(p, str))
+    slots = (ctypes.c_int64 * max(1, n)).from_address(values)
+    out, k = [], 0
+    for part in fmt:
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            out.append(format_value(slots[k], part))
+            k += 1
+    lines.append(" ".join(out) + "\n")
+
+
+def bind_symbols() -> None:
+    """Bind ``qd_print`` for the JIT (idempotent)."""
+    global _BOUND
+    if _BOUND:
+        return
+    proto = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_void_p)
+    cb = proto(_on_print)
+    _KEEP.append(cb)
+    llvm.add_symbol("qd_print", ctypes.cast(cb, ctypes.c_void_p).value)
+    _BOUND = True
+
+
+def runtime_error(check: dict, indices: list[int], shapes: dict[int, tuple]) -> Exception:
+    """The exception for the first failed check of a launch (SEMANTICS.md §15), pointing at the check's source."""
+    kind = check["kind"]
+    if kind == "assert":
+        return QuadrantsAssertionError(check["message"], check["loc"])
+    if kind != "bounds":
+        return QuadrantsRuntimeError(check["message"], check["loc"])
+    ndim = check["ndim"]
+    values = [int(v) for v in indices[:ndim]]
+    shape = tuple(shapes.get(check["arg"], ()))
+    axis = next((a for a, (v, s) in enumerate(zip(values, shape, strict=False)) if not 0 <= v < s), 0)
+    size = shape[axis] if axis < len(shape) else "?"
+    where = ", ".join(str(v) for v in values)
+    msg = (
+        f"index {values[axis] if values else '?'} is out of bounds for axis {axis} with size {size}: "
+        f"{check['name']}[{where}] with shape {shape}"
+    )
+    return QuadrantsRuntimeError(msg, check["loc"])
+
+
+def as_numpy_scalar(value, dtype):
+    return np.asarray(value, dtype=dtype.np)[()]

@@ -1,0 +1,120 @@
+"""The per-specialization Python launch function, generated once in ``load`` (DESIGN.md §5).
+
+A cached call does: one ``struct.pack_into`` of every argument word into the launch context (which also zeroes the
+status and return slots), one ``ctypes`` call of ``P_launch`` (which releases the GIL and runs every task, parallel
+ones on the pool), and one ``unpack_from`` of the return slots. Generated source keeps the path free of loops and
+dictionary look-ups. Arguments that would overflow ``struct``'s float formats (an f32 parameter given 1e300) take a
+slow path that converts through NumPy by SEMANTICS.md §5.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+
+from quadrants.ir import nodes as N
+from quadrants.ir.dtypes import DataType
+from quadrants.ir.numerics import convert_scalar
+
+__all__ = ["arg_format", "return_format", "make_launch", "slow_pack"]
+
+_SCALAR = {
+    "i8": "b7x",
+    "i16": "h6x",
+    "i32": "i4x",
+    "i64": "q",
+    "u1": "?7x",
+    "u8": "B7x",
+    "u16": "H6x",
+    "u32": "I4x",
+    "u64": "Q",
+    "f16": "e6x",
+    "f32": "f4x",
+    "f64": "d",
+}
+
+
+def arg_format(program: N.Program) -> str:
+    """``struct`` format of slots ``[0, packed_end)``: zeroed status and returns, then every argument's words."""
+    parts = ["<", "8x" * (1 + len(program.returns))]
+    for spec in program.args:
+        parts.append("Q" + "q" * spec.ndim if isinstance(spec, N.NdarrayArg) else _SCALAR[spec.dtype.name])
+    return "".join(parts)
+
+
+def return_format(program: N.Program) -> str:
+    return "<" + "".join(_SCALAR[t.name] for t in program.returns)
+
+
+def slow_pack(buf, layout, program: N.Program, args) -> None:
+    """Write every argument word through NumPy conversions (values ``struct`` refuses, such as f32 overflow)."""
+    words = np.frombuffer(buf, dtype=np.int64)
+    words[: layout.packed_end] = 0
+    for k, (spec, value) in enumerate(zip(program.args, args, strict=True)):
+        slot = layout.args[k]
+        if isinstance(spec, N.NdarrayArg):
+            words[slot : slot + 1 + spec.ndim] = np.array(value.packed, dtype=np.uint64).view(np.int64)
+            continue
+        dtype: DataType = spec.dtype
+        view = np.ndarray((), dtype=dtype.np, buffer=buf, offset=slot * 8)
+        with np.errstate(all="ignore"):
+            view[()] = convert_scalar(value, dtype)
+
+
+def make_launch(exe) -> object:
+    """Generate ``launch(args) -> tuple`` for ``exe`` (a :class:`~quadrants_llvm.cpu.executable.CpuExecutable`)."""
+    program = exe.program
+    names = [f"a{k}" for k in range(len(program.args))]
+    values = []
+    arrays = []
+    for name, spec in zip(names, program.args, strict=True):
+        if isinstance(spec, N.NdarrayArg):
+            values.append(f"*{name}.packed")
+            arrays.append((name, spec))
+        else:
+            values.append(name)
+    lines = ["def launch(args):"]
+    if names:
+        lines.append(f"    {', '.join(names)}{',' if len(names) == 1 else ''} = args")
+    overlap = _overlap_test(arrays, exe.written_args, program)
+    if overlap:
+        lines.append(f"    if {overlap}:")
+        lines.append("        return exe.launch_aliased(args)")
+    lines.append("    try:")
+    lines.append(f"        pack(buf, 0{''.join(', ' + v for v in values)})")
+    lines.append("    except (OverflowError, struct_error):")
+    lines.append("        slow_pack(buf, layout, program, args)")
+    lines.append("    status = call(addr)")
+    if exe.has_prints:
+        lines.append("    if lines:")
+        lines.append("        exe.flush_prints()")
+    lines.append("    if status:")
+    lines.append("        raise exe.error(status, args)")
+    lines.append("    return unpack(buf, 8)" if program.returns else "    return ()")
+    env = {
+        "exe": exe,
+        "buf": exe.buf,
+        "pack": struct.Struct(arg_format(program)).pack_into,
+        "unpack": struct.Struct(return_format(program)).unpack_from,
+        "struct_error": struct.error,
+        "slow_pack": slow_pack,
+        "layout": exe.layout,
+        "program": program,
+        "call": exe.launch_c,
+        "addr": exe.buf_addr,
+        "lines": exe.lines,
+    }
+    exec(compile("\n".join(lines), f"<llvm-cpu launch {program.name}>", "exec"), env)  # noqa: S102
+    return env["launch"]
+
+
+def _overlap_test(arrays, written, program) -> str:
+    """A Python expression that is true when two ndarray arguments overlap and one of them is written."""
+    index = {name: k for k, name in enumerate(f"a{i}" for i in range(len(program.args)))}
+    tests = []
+    for i, (a, _) in enumerate(arrays):
+        for b, _ in arrays[i + 1 :]:
+            if index[a] in written or index[b] in written:
+                tests.append(f"({a}.ptr < {b}.end and {b}.ptr < {a}.end)")
+    return " or ".join(tests)

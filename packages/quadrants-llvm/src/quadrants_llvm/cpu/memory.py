@@ -1,0 +1,55 @@
+"""``LlvmArray``: the llvm-cpu ndarray storage, one C-contiguous NumPy array whose buffer kernels address directly.
+
+The data pointer, the end of the buffer and the packed launch words ``(pointer, *shape)`` are computed once, when
+the array is made, so a launch only reads attributes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quadrants.ir.dtypes import DataType, from_numpy_dtype
+from quadrants.ir.numerics import convert
+
+__all__ = ["LlvmArray", "usable_directly"]
+
+
+def usable_directly(array: np.ndarray, dtype: DataType | None) -> bool:
+    """True when kernels can use ``array``'s own buffer (so their writes land in it without a copy)."""
+    f = array.flags
+    return dtype is not None and f.c_contiguous and f.writeable and f.aligned and array.dtype.isnative
+
+
+class LlvmArray:
+    """A :class:`quadrants.backend.DeviceArray` over ``array`` (C-contiguous, aligned, native byte order)."""
+
+    __slots__ = ("array", "dtype", "ptr", "end", "packed", "shape")
+
+    def __init__(self, array: np.ndarray, dtype: DataType | None = None):
+        self.array = array
+        self.dtype = dtype if dtype is not None else from_numpy_dtype(array.dtype)
+        self.shape = tuple(array.shape)
+        self.ptr = array.__array_interface__["data"][0]
+        self.end = self.ptr + array.nbytes
+        self.packed = (self.ptr, *self.shape)
+
+    def to_numpy(self) -> np.ndarray:
+        """A copy of the contents."""
+        return self.array.copy()
+
+    def from_numpy(self, array) -> None:
+        """Overwrite the contents; the shape must match, values are converted by SEMANTICS.md §5."""
+        src = np.asarray(array)
+        if src.shape != self.array.shape:
+            raise ValueError(f"Mismatch shape: {self.array.shape} expected, but {src.shape} provided")
+        with np.errstate(all="ignore"):
+            self.array[...] = convert(src, self.dtype)
+
+    def get_item(self, index: tuple):
+        return self.array[index]
+
+    def set_item(self, index: tuple, value) -> None:
+        self.array[index] = value
+
+    def __repr__(self) -> str:
+        return f"LlvmArray({self.dtype}, shape={self.shape})"
