@@ -90,14 +90,18 @@ class QuadrantsWarning(UserWarning):
     """Diagnostics that are not errors, such as a lossy implicit conversion."""
 
 
-def caller_loc(depth: int = 2) -> SrcLoc | None:
-    """The user's call site, ``depth`` frames above this function (for errors raised by host-side calls)."""
+_PACKAGE_DIR = __file__.rsplit("/", 1)[0].rsplit("\\", 1)[0]
+
+
+def caller_loc() -> SrcLoc | None:
+    """The user's call site: the innermost frame outside the quadrants package (for host-side call errors)."""
     import linecache
     import sys
 
-    try:
-        frame = sys._getframe(depth)
-    except ValueError:
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    if frame is None:
         return None
     file, line = frame.f_code.co_filename, frame.f_lineno
     text = linecache.getline(file, line).rstrip("\n")

@@ -76,7 +76,7 @@ def _spec_axes(ctx, spec, node, grouped: bool) -> Axes:
         return _spec_axes(ctx, spec.inner, node, grouped=True)
     if isinstance(spec, NdarrayValue):
         zero = ir.Const(0, dtypes.i32)
-        return Axes([zero] * spec.ndim, list(spec.shape), grouped)
+        return Axes([zero] * spec.ndim, [_bound(ctx, e, node) for e in spec.shape], grouped)
     if isinstance(spec, qi.NdrangeSpec):
         begins, ends = [], []
         for axis in spec.axes:

@@ -170,6 +170,18 @@ def _primitive_member(ctx, ref: StructRef, path, value, is_property: bool, node)
     if baked or isinstance(value, enum.Enum):
         ctx.record_member(ref.param, path, ("value", primitive_key(value)))
         return value
+    if ctx.static_depth > 0:
+        if ref.kind == "dataclass":
+            raise QuadrantsTypeError(
+                f"'Quadrants Expression' object cannot be interpreted as an integer: '{path[-1]}' is a run-time "
+                "member; annotate it typing.Final[...] to make it a compile-time value",
+                ctx.loc(node),
+            )
+        raise QuadrantsSyntaxError(
+            f"'{path[-1]}' is a primitive member of a @qd.data_oriented(template_primitives=False) object, so it is "
+            "a run-time value and cannot be used in qd.static",
+            ctx.loc(node),
+        )
     dtype = _runtime_scalar_type(ctx, ref, path, value)
     ctx.record_member(ref.param, path, ("scalar", dtype.name))
     existing = ctx.member_args.get((ref.param, path))
