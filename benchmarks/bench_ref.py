@@ -52,8 +52,13 @@ def _saxpy() -> dict:
 
     t_qd = _best_of(lambda: saxpy(x, y, 2.5), 7)
     t_np = _best_of(numpy_saxpy, 7)
-    return {"name": "ref saxpy 2^22 f32 (time vs NumPy)", "value": t_qd * 1e3, "unit": "ms",
-            "baseline": t_np * 1e3, "ratio": t_qd / t_np}
+    return {
+        "name": "ref saxpy 2^22 f32 (time vs NumPy)",
+        "value": t_qd * 1e3,
+        "unit": "ms",
+        "baseline": t_np * 1e3,
+        "ratio": t_qd / t_np,
+    }
 
 
 def _lcg() -> dict:
@@ -84,8 +89,13 @@ def _lcg() -> dict:
     t_qd = _best_of(run_qd, 3)
     t_np = _best_of(numpy_lcg, 3)
     assert np.array_equal(state.to_numpy(), numpy_lcg()), "LCG result differs from NumPy"
-    return {"name": "ref LCG 16000 x 1000 (time vs NumPy)", "value": t_qd * 1e3, "unit": "ms",
-            "baseline": t_np * 1e3, "ratio": t_qd / t_np}
+    return {
+        "name": "ref LCG 16000 x 1000 (time vs NumPy)",
+        "value": t_qd * 1e3,
+        "unit": "ms",
+        "baseline": t_np * 1e3,
+        "ratio": t_qd / t_np,
+    }
 
 
 def run() -> list[dict]:

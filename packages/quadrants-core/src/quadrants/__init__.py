@@ -19,6 +19,9 @@ from quadrants.errors import (
     QuadrantsWarning,
 )
 from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
+from quadrants.lang import graph
+from quadrants.lang.data_oriented import data_oriented
+from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.intrinsics import (
     ATOMIC_FUNCTIONS as _ATOMICS,
     MATH_FUNCTIONS as _MATH,
@@ -32,15 +35,11 @@ from quadrants.lang.intrinsics import (
     select,
     static,
 )
-from quadrants.lang import graph
-from quadrants.lang.data_oriented import data_oriented
-from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.runtime.field import Field, field
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import Ndarray, ndarray
-from quadrants.runtime.state import ARCHS as _ARCHS
-from quadrants.runtime.state import init, reset
+from quadrants.runtime.state import ARCHS as _ARCHS, init, reset
 from quadrants.types.annotations import Template, template
 
 __version__ = "0.1.0"

@@ -13,7 +13,7 @@ I1 = qd.types.NDArray[qd.i32, 1]
 def test_syntax_error_names_file_line_and_caret(lower):
     @qd.kernel
     def k(x: I1):
-        for i in range(4):
+        for _ in range(4):
             break  # the caret goes here
 
     with pytest.raises(qd.QuadrantsSyntaxError) as info:
@@ -80,7 +80,7 @@ def test_func_called_from_python_scope_is_an_error():
     def f():
         return 1
 
-    with pytest.raises(qd.QuadrantsSyntaxError, match="can only be called from a @qd.kernel or @qd.func"):
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"can only be called from a @qd\.kernel or @qd\.func"):
         f()
 
 
@@ -93,7 +93,7 @@ def test_recursive_func_is_an_error(lower):
     def k(x: I1):
         x[0] = f(3)
 
-    with pytest.raises(qd.QuadrantsSyntaxError, match="Recursive @qd.func call"):
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"Recursive @qd\.func call"):
         lower(k, np.zeros(1, np.int32))
 
 

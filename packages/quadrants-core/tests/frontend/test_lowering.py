@@ -116,8 +116,10 @@ def test_promotion_and_result_types(lower):
 
     program = lower(k, 1, 2, 3, 4)
     returns = [s for s in program.items[0].body if isinstance(s, ir.SetReturn)]
-    casts = [s.value.args[0].dtype if isinstance(s.value, ir.OpExpr) and s.value.op.value == "cast" else None
-             for s in returns]
+    casts = [
+        s.value.args[0].dtype if isinstance(s.value, ir.OpExpr) and s.value.op.value == "cast" else None
+        for s in returns
+    ]
     assert casts == [qd.i16, None, qd.i64, qd.u32]
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import ast
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.ir import dtypes
-from quadrants.ir import nodes as ir
-from quadrants.ir.ops import Op
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.exprs import element_indices, evaluate
 from quadrants.frontend.values import LocalBinding, NdarrayValue
+from quadrants.ir import dtypes, nodes as ir
+from quadrants.ir.ops import Op
 
 __all__ = ["ATOMIC_LOWERING", "atomic_update", "ATOMIC_SPECS"]
 
@@ -130,9 +129,7 @@ def _lowering(name: str):
 
     def lower(ctx, node: ast.Call):
         if len(node.args) != arity or node.keywords:
-            raise QuadrantsTypeError(
-                f"qd.atomic_{name}() takes {arity} positional arguments", ctx.loc(node)
-            )
+            raise QuadrantsTypeError(f"qd.atomic_{name}() takes {arity} positional arguments", ctx.loc(node))
         operands = [evaluate(ctx, a) for a in node.args[1:]]
         return atomic_update(ctx, name, node.args[0], operands, node)
 

@@ -12,15 +12,14 @@ import builtins
 import functools
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.ir import dtypes
-from quadrants.ir import nodes as ir
+from quadrants.frontend import typing_rules as tr
+from quadrants.frontend.exprs import evaluate
+from quadrants.frontend.matrix import MatrixValue, elementwise
+from quadrants.frontend.values import BoundMethod, NdarrayValue, is_runtime
+from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import DataType, promote
 from quadrants.ir.ops import Op
 from quadrants.lang import intrinsics as qi
-from quadrants.frontend import typing_rules as tr
-from quadrants.frontend.exprs import element_indices, evaluate
-from quadrants.frontend.matrix import MatrixValue, elementwise
-from quadrants.frontend.values import BoundMethod, NdarrayValue, is_runtime
 
 __all__ = ["call", "call_table"]
 

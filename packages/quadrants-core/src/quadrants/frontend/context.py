@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quadrants.errors import QuadrantsNameError, QuadrantsWarning
+from quadrants.frontend.values import ArgBinding, LocalBinding, MatrixBinding
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.nodes import SrcLoc
-from quadrants.frontend.values import ArgBinding, LocalBinding, MatrixBinding
 
 __all__ = ["Frame", "CompileCtx", "Scope"]
 

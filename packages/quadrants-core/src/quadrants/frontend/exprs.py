@@ -15,15 +15,13 @@ from quadrants.errors import (
     QuadrantsSyntaxError,
     QuadrantsTypeError,
 )
-from quadrants.ir import dtypes
-from quadrants.ir import nodes as ir
-from quadrants.ir.dtypes import promote
-from quadrants.ir.ops import Op
-from quadrants.frontend import typing_rules as tr
-from quadrants.frontend import matrix
+from quadrants.frontend import matrix, typing_rules as tr
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.structs import StructRef, member
 from quadrants.frontend.values import BoundMethod, IndexVector, NdarrayValue, is_runtime
+from quadrants.ir import dtypes, nodes as ir
+from quadrants.ir.dtypes import promote
+from quadrants.ir.ops import Op
 
 __all__ = ["evaluate", "EXPR_HANDLERS", "load_element", "element_indices"]
 
@@ -308,8 +306,9 @@ def _scalar_view(target: NdarrayValue) -> NdarrayValue:
     """The same argument seen as a scalar ndarray with the element axes as trailing axes."""
     import dataclasses
 
-    return dataclasses.replace(target, ndim=target.ndim + len(target.element_shape), element_shape=(),
-                               static_shape=None)
+    return dataclasses.replace(
+        target, ndim=target.ndim + len(target.element_shape), element_shape=(), static_shape=None
+    )
 
 
 def component_targets(target: NdarrayValue, indices: tuple) -> list[tuple]:

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.values import NdarrayValue
-from quadrants.ir import dtypes
-from quadrants.ir import nodes as ir
+from quadrants.ir import dtypes, nodes as ir
 from quadrants.lang import graph as qg
 
 __all__ = ["GraphInfo", "visit_graph_body", "lower_do_while", "lower_checkpoint", "is_do_while", "is_checkpoint"]
@@ -158,8 +157,9 @@ def _flag(ctx, node: ast.AST, what: str, errors: dict) -> tuple[int, str]:
     except Exception:
         value = None
     if not isinstance(value, NdarrayValue):
-        raise QuadrantsSyntaxError(f"{what} got '{text}' which does not resolve to an ndarray kernel parameter",
-                                   ctx.loc(node))
+        raise QuadrantsSyntaxError(
+            f"{what} got '{text}' which does not resolve to an ndarray kernel parameter", ctx.loc(node)
+        )
     if value.ndim != 0 or value.dtype != dtypes.i32 or value.element_shape or value.static_shape is not None:
         raise QuadrantsSyntaxError(f"{what}: '{text}' must be a 0-d i32 ndarray", ctx.loc(node))
     name = text
@@ -194,8 +194,7 @@ def lower_do_while(ctx, node: ast.While) -> None:
         raise QuadrantsSyntaxError("'else' clause for 'while' not supported", ctx.loc(node))
     if ctx.for_depth > 0:
         raise QuadrantsSyntaxError(
-            "qd.graph.do_while() must be at the kernel top level or directly nested inside another "
-            "qd.graph.do_while()",
+            "qd.graph.do_while() must be at the kernel top level or directly nested inside another qd.graph.do_while()",
             ctx.loc(node),
         )
     if ctx.if_depth > 0 or ctx.while_depth > 0:

@@ -6,12 +6,11 @@ import ast
 import typing
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.ir import nodes as ir
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.context import CompileCtx, Frame
-from quadrants.frontend.stmts import visit_block
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import ArgBinding, NdarrayValue, is_runtime
+from quadrants.ir import nodes as ir
 from quadrants.types.compound import MatrixType
 
 __all__ = ["build_program", "emit_kernel_return", "parse_returns", "flat_returns", "shape_returns"]
@@ -25,7 +24,7 @@ def shape_returns(layout: tuple, values: tuple):
     for t in layout:
         if isinstance(t, MatrixType):
             size = int(np.prod(t.shape))
-            out.append(np.array(values[slot:slot + size], dtype=t.dtype.np).reshape(t.shape))
+            out.append(np.array(values[slot : slot + size], dtype=t.dtype.np).reshape(t.shape))
             slot += size
         else:
             out.append(values[slot])
@@ -136,9 +135,7 @@ def build_program(kernel, session, bound: list, name: str):
             ctx.bind(param_name, ArgBinding(_param_value(ctx, param_name, b, position), param_name))
         _lower_body(ctx, tree)
     if ctx.return_layout and not frame.returned:
-        raise QuadrantsSyntaxError(
-            "Kernel has a return type but does not have a return statement", ctx.loc(tree)
-        )
+        raise QuadrantsSyntaxError("Kernel has a return type but does not have a return statement", ctx.loc(tree))
     ctx.flush_serial()
     return ctx, ir.Program(
         name=name,

@@ -13,14 +13,13 @@ import builtins
 from dataclasses import dataclass
 
 from quadrants.errors import QuadrantsSyntaxError
-from quadrants.ir import dtypes
-from quadrants.ir import nodes as ir
-from quadrants.ir.ops import Op
-from quadrants.lang import intrinsics as qi
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.context import Loop
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.values import IndexVector, LocalBinding, NdarrayValue, is_runtime
+from quadrants.ir import dtypes, nodes as ir
+from quadrants.ir.ops import Op
+from quadrants.lang import intrinsics as qi
 
 __all__ = ["LOOP_HANDLERS"]
 
@@ -160,8 +159,10 @@ def _body(ctx, node: ast.For, loop: Loop, bind) -> list:
 
 
 def _parallel_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
-    index_vars = [ctx.new_var(names[k] if k < len(names) and not axes.grouped else f"I{k}", dtypes.i32)
-                  for k in range(len(axes.begins))]
+    index_vars = [
+        ctx.new_var(names[k] if k < len(names) and not axes.grouped else f"I{k}", dtypes.i32)
+        for k in range(len(axes.begins))
+    ]
     refs = [ir.LocalRef(v) for v in index_vars]
     loop = Loop(parallel=True)
     body = _body(ctx, node, loop, lambda: _bind_targets(ctx, names, refs, axes, node))
@@ -170,8 +171,9 @@ def _parallel_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
         once = ctx.new_var("continue_scope", dtypes.i32)
         body = [ir.RangeFor(once, ir.Const(0, dtypes.i32), ir.Const(1, dtypes.i32), tuple(body), ctx.loc(node))]
     ctx.flush_serial()
-    ctx.items.append(ir.ParallelFor(tuple(index_vars), tuple(axes.begins), tuple(axes.ends), tuple(body),
-                                    ctx.loc(node)))
+    ctx.items.append(
+        ir.ParallelFor(tuple(index_vars), tuple(axes.begins), tuple(axes.ends), tuple(body), ctx.loc(node))
+    )
 
 
 def _serial_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:

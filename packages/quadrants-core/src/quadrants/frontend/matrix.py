@@ -11,12 +11,11 @@ import ast
 from dataclasses import dataclass
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.ir import dtypes
-from quadrants.ir import nodes as ir
-from quadrants.ir.dtypes import DataType, promote
-from quadrants.ir.ops import Op
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.values import is_runtime
+from quadrants.ir import dtypes, nodes as ir
+from quadrants.ir.dtypes import DataType, promote
+from quadrants.ir.ops import Op
 
 __all__ = ["MatrixValue", "make_matrix", "elementwise", "binary", "METHODS", "dynamic_index"]
 
@@ -43,7 +42,7 @@ class MatrixValue:
         if self.is_vector:
             return [self.items]
         m, n = self.shape
-        return [self.items[r * n:(r + 1) * n] for r in range(m)]
+        return [self.items[r * n : (r + 1) * n] for r in range(m)]
 
     def at(self, *index: int):
         if self.is_vector:

@@ -9,10 +9,9 @@ from __future__ import annotations
 import ast
 
 from quadrants.errors import QuadrantsNameError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.ir import nodes as ir
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.atomics import atomic_update
-from quadrants.frontend.exprs import element_indices, evaluate, load_element
+from quadrants.frontend.exprs import element_indices, evaluate
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import (
     ArgBinding,
@@ -22,6 +21,7 @@ from quadrants.frontend.values import (
     NdarrayValue,
     is_runtime,
 )
+from quadrants.ir import nodes as ir
 
 __all__ = ["visit_block", "visit", "STMT_HANDLERS", "assign_name"]
 
@@ -125,7 +125,8 @@ def _assign_matrix(ctx, name, binding, value: MatrixValue, node) -> None:
         raise QuadrantsTypeError(f"'{name}' is a scalar and cannot be rebound to a vector/matrix", ctx.loc(node))
     dtype = value.dtype(ctx)
     variables = tuple(
-        ctx.declare(f"{name}_{k}", tr.cast(ctx, tr.to_expr(ctx, v, node), dtype), node) for k, v in enumerate(value.items)
+        ctx.declare(f"{name}_{k}", tr.cast(ctx, tr.to_expr(ctx, v, node), dtype), node)
+        for k, v in enumerate(value.items)
     )
     ctx.bind(name, MatrixBinding(variables, value.shape))
 
@@ -204,9 +205,7 @@ def _assign_target(ctx, target: ast.AST, value, node: ast.AST, static: bool) -> 
         items = value.items if isinstance(value, IndexVector) else value
         if not isinstance(items, (tuple, list)) or len(items) != len(target.elts):
             n = len(items) if isinstance(items, (tuple, list)) else 1
-            raise QuadrantsSyntaxError(
-                f"cannot unpack {n} value(s) into {len(target.elts)} target(s)", ctx.loc(node)
-            )
+            raise QuadrantsSyntaxError(f"cannot unpack {n} value(s) into {len(target.elts)} target(s)", ctx.loc(node))
         # evaluate every right-hand value before any assignment: ``a, b = b, a`` swaps
         items = [ctx.temp(v, node) if is_runtime(v) else v for v in items]
         for t, v in zip(target.elts, items):
@@ -217,9 +216,7 @@ def _assign_target(ctx, target: ast.AST, value, node: ast.AST, static: bool) -> 
         base = evaluate(ctx, target.value)
         if isinstance(base, StructRef):
             raise assign_member_error(ctx, base, target.attr, node)
-        raise QuadrantsSyntaxError(
-            f"Variable '{ast.unparse(target)}' cannot be assigned in kernel code", ctx.loc(node)
-        )
+        raise QuadrantsSyntaxError(f"Variable '{ast.unparse(target)}' cannot be assigned in kernel code", ctx.loc(node))
     else:
         raise QuadrantsSyntaxError(f"cannot assign to {type(target).__name__}", ctx.loc(node))
 

@@ -62,8 +62,11 @@ def bind_field(ctx, field) -> NdarrayValue:
     found = ctx.bound_fields.get(key)
     if found is None:
         elem = field.element_shape
-        spec = ir.NdarrayArg(getattr(field, "name", "") or f"field{len(ctx.bound_fields)}", field.scalar_dtype,
-                             len(field.shape) + len(elem))
+        spec = ir.NdarrayArg(
+            getattr(field, "name", "") or f"field{len(ctx.bound_fields)}",
+            field.scalar_dtype,
+            len(field.shape) + len(elem),
+        )
         index = ctx.add_arg(spec, ("field", field))
         found = NdarrayValue(index, field.scalar_dtype, len(field.shape), spec.name, elem, tuple(field.shape))
         ctx.bound_fields[key] = found
@@ -87,9 +90,7 @@ def member(ctx, ref: StructRef, attr: str, node):
     try:
         value = getattr(obj, attr)
     except AttributeError:
-        raise QuadrantsSyntaxError(
-            f"'{type(obj).__name__}' object has no attribute '{attr}'", ctx.loc(node)
-        ) from None
+        raise QuadrantsSyntaxError(f"'{type(obj).__name__}' object has no attribute '{attr}'", ctx.loc(node)) from None
     except Exception as exc:  # a property that raises
         raise QuadrantsSyntaxError(
             f"reading property '{attr}' of {type(obj).__name__} failed: {type(exc).__name__}: {exc}", ctx.loc(node)

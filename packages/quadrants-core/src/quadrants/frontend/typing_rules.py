@@ -9,11 +9,10 @@ from __future__ import annotations
 import ast
 
 from quadrants.errors import QuadrantsTypeError
-from quadrants.ir import dtypes
-from quadrants.ir import nodes as ir
+from quadrants.frontend.values import is_runtime
+from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import DataType, promote
 from quadrants.ir.ops import Op
-from quadrants.frontend.values import is_runtime
 
 __all__ = [
     "literal",

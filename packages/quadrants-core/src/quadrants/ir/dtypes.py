@@ -83,7 +83,7 @@ class DataType:
     def __str__(self) -> str:
         return self.name
 
-    def __call__(self, value):  # noqa: D401 - documented at module level
+    def __call__(self, value):
         """Convert a host value to this type by the rules of SEMANTICS.md §5 (Python scope only).
 
         Inside kernels the frontend handles ``qd.i32(x)`` as a cast; this method is what host code gets.

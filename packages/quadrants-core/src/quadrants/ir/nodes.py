@@ -22,7 +22,6 @@ identity.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.ops import Op
@@ -135,11 +134,11 @@ class OpExpr:
     """A pure operation from the op table; operands already have the types the op expects."""
 
     op: Op
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
     dtype: DataType
 
 
-Expr = Union[Const, LocalRef, ArgRef, Shape, OpExpr]
+Expr = Const | LocalRef | ArgRef | Shape | OpExpr
 
 # ------------------------------------------------------------------------------------------------------ statements
 
@@ -193,8 +192,8 @@ class AtomicRMW:
 @dataclass(frozen=True)
 class If:
     cond: Expr
-    then: tuple["Stmt", ...]
-    orelse: tuple["Stmt", ...] = ()
+    then: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
     loc: SrcLoc | None = _LOC
 
 
@@ -205,7 +204,7 @@ class RangeFor:
     var: Var
     begin: Expr
     end: Expr
-    body: tuple["Stmt", ...]
+    body: tuple[Stmt, ...]
     loc: SrcLoc | None = _LOC
 
 
@@ -213,7 +212,7 @@ class RangeFor:
 class Loop:
     """Repeat ``body`` until a :class:`Break` (a ``while`` loop evaluates its condition at the top of the body)."""
 
-    body: tuple["Stmt", ...]
+    body: tuple[Stmt, ...]
     loc: SrcLoc | None = _LOC
 
 
@@ -231,7 +230,7 @@ class Continue:
 class Print:
     """Write ``parts`` (strings and expressions) separated by spaces, ended by a newline."""
 
-    parts: tuple[Union[str, Expr], ...]
+    parts: tuple[str | Expr, ...]
     loc: SrcLoc | None = _LOC
 
 
@@ -254,7 +253,7 @@ class SetReturn:
     loc: SrcLoc | None = _LOC
 
 
-Stmt = Union[Decl, Assign, Load, Store, AtomicRMW, If, RangeFor, Loop, Break, Continue, Print, Check, SetReturn]
+Stmt = Decl | Assign | Load | Store | AtomicRMW | If | RangeFor | Loop | Break | Continue | Print | Check | SetReturn
 
 # ----------------------------------------------------------------------------------------------------------- items
 
@@ -288,7 +287,7 @@ class DoWhile:
 
     level: int
     cond_arg: int
-    body: tuple["Item", ...]
+    body: tuple[Item, ...]
     loc: SrcLoc | None = _LOC
 
 
@@ -298,11 +297,11 @@ class Checkpoint:
 
     id: int
     yield_on_arg: int
-    body: tuple["Item", ...]
+    body: tuple[Item, ...]
     loc: SrcLoc | None = _LOC
 
 
-Item = Union[ParallelFor, SerialBlock, DoWhile, Checkpoint]
+Item = ParallelFor | SerialBlock | DoWhile | Checkpoint
 
 # ------------------------------------------------------------------------------------------------------- arguments
 
@@ -324,7 +323,7 @@ class ScalarArg:
     dtype: DataType
 
 
-ArgSpec = Union[NdarrayArg, ScalarArg]
+ArgSpec = NdarrayArg | ScalarArg
 
 
 @dataclass(frozen=True)

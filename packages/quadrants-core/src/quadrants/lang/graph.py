@@ -19,7 +19,7 @@ class GraphStatus:
     ``status.yielded``.
     """
 
-    __slots__ = ("yielded", "checkpoint")
+    __slots__ = ("checkpoint", "yielded")
 
     def __init__(self, yielded: bool, checkpoint=None):
         self.yielded = yielded

@@ -14,8 +14,7 @@ from typing import Literal, TextIO
 
 from quadrants.ir.nodes import Program
 from quadrants.ir.printer import format_program
-from quadrants.ir.verifier import IRVerificationError
-from quadrants.ir.verifier import verify as verify_program
+from quadrants.ir.verifier import IRVerificationError, verify as verify_program
 
 __all__ = ["Pass", "PassFn", "run_pipeline"]
 

@@ -90,10 +90,8 @@ class NdarrayParam(Param):
                 "a qd.template() parameter"
             )
         raise QuadrantsRuntimeTypeError(
-            f"Invalid type for argument {self.name}: expected a qd.ndarray or NumPy array, got "
-            f"{type(value).__name__}"
+            f"Invalid type for argument {self.name}: expected a qd.ndarray or NumPy array, got {type(value).__name__}"
         )
-
 
     def _convert_numpy_matrix(self, value: np.ndarray, session) -> Bound:
         mtype: MatrixType = self.dtype
@@ -104,7 +102,7 @@ class NdarrayParam(Param):
                 f"Invalid argument into qd.types.ndarray() for argument {self.name}: required array has "
                 f"dtype={mtype.dtype}, array with dtype={dtype or value.dtype}"
             )
-        if value.ndim < len(elem) or tuple(value.shape[value.ndim - len(elem):]) != elem:
+        if value.ndim < len(elem) or tuple(value.shape[value.ndim - len(elem) :]) != elem:
             raise ValueError(f"argument {self.name}: the trailing axes {value.shape} do not hold {mtype} elements")
         ndim = value.ndim - len(elem)
         self._check(mtype, ndim, numpy=True)
@@ -258,7 +256,7 @@ def bind_arguments(params: list[Param], args: tuple, kwargs: dict) -> list:
     for name in kwargs:
         if name not in names:
             raise QuadrantsSyntaxError(f"Unexpected argument '{name}'")
-    for p in params[len(values):]:
+    for p in params[len(values) :]:
         if p.name not in kwargs:
             raise QuadrantsSyntaxError(f"Missing argument '{p.name}'")
         values.append(kwargs[p.name])

@@ -23,8 +23,8 @@ from quadrants.errors import (
 from quadrants.frontend.kernel import shape_returns
 from quadrants.frontend.source import ParsedFunction, closure_values, parse_function
 from quadrants.ir import nodes as ir
-from quadrants.runtime.args import Bound, bind_arguments, make_params
 from quadrants.lang.graph import GraphStatus
+from quadrants.runtime.args import Bound, bind_arguments, make_params
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.state import Session, current_session
@@ -68,8 +68,9 @@ class _SourceBacked:
         """The signature with string annotations (``from __future__ import annotations``) evaluated."""
         if self._resolved is None:
             try:
-                self._resolved = inspect.signature(self.fn, globals=self.fn.__globals__, locals=self.closure(),
-                                                   eval_str=True)
+                self._resolved = inspect.signature(
+                    self.fn, globals=self.fn.__globals__, locals=self.closure(), eval_str=True
+                )
             except Exception as exc:
                 raise QuadrantsSyntaxError(
                     f"cannot evaluate the annotations of '{self.fn.__qualname__}': {type(exc).__name__}: {exc}"
@@ -176,8 +177,9 @@ class Kernel(_SourceBacked):
             runtime_values = [b.value for b in bound if b.spec is not None]
         else:
             specs = compiled.program.args
-            runtime_values = [source_value(src, bound, session, specs[k], syncs)
-                              for k, src in enumerate(compiled.arg_sources)]
+            runtime_values = [
+                source_value(src, bound, session, specs[k], syncs) for k, src in enumerate(compiled.arg_sources)
+            ]
         exe = compiled.exe
         self._last = compiled
         state = None
@@ -211,9 +213,7 @@ class Kernel(_SourceBacked):
         if not any(b.struct for b in bound):
             return key
         extra = tuple(
-            member_key(b.value, self._member_reads.get((i, type(b.value)), {}))
-            for i, b in enumerate(bound)
-            if b.struct
+            member_key(b.value, self._member_reads.get((i, type(b.value)), {})) for i, b in enumerate(bound) if b.struct
         )
         return key + extra
 
@@ -257,8 +257,9 @@ class Kernel(_SourceBacked):
             self._member_reads.setdefault((param, type(bound[param].value)), {}).update(reads)
         verify = session.env.verify_ir or session.options.debug
         timings: dict[str, float] = {}
-        program = run_pipeline(program, DEFAULT_PASSES, verify=verify, dump=session.env.dump_ir or None,
-                               timings=timings)
+        program = run_pipeline(
+            program, DEFAULT_PASSES, verify=verify, dump=session.env.dump_ir or None, timings=timings
+        )
         if "compile" in session.env.log:
             total = sum(timings.values()) * 1e3
             detail = ", ".join(f"{k} {v * 1e3:.2f} ms" for k, v in timings.items())
@@ -282,7 +283,7 @@ class Kernel(_SourceBacked):
 class BoundKernel:
     """``obj.kernel`` for a data_oriented instance: calls and resumes with ``obj`` as ``self``."""
 
-    __slots__ = ("kernel", "instance")
+    __slots__ = ("instance", "kernel")
 
     def __init__(self, kernel: Kernel, instance):
         self.kernel, self.instance = kernel, instance

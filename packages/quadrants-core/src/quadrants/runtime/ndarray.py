@@ -29,7 +29,7 @@ def normalize_shape(shape) -> tuple[int, ...]:
 
 def is_lossy(src: DataType, dst: DataType) -> bool:
     """True when converting ``src`` to ``dst`` can lose values (float→int, or to a narrower type)."""
-    if src == dst or dst.is_float and not src.is_float:
+    if src == dst or (dst.is_float and not src.is_float):
         return False
     if src.is_float and not dst.is_float:
         return True
