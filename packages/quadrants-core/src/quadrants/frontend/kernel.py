@@ -154,6 +154,13 @@ def _param_value(ctx: CompileCtx, name: str, b, position: int):
     if b.spec is None:
         value = b.value  # template or struct: a compile-time value
         if is_data_oriented(value) or is_dataclass_instance(value):
+            if b.key[0] == "t" and is_dataclass_instance(value):
+                ctx.warn(
+                    f"passing a @dataclasses.dataclass instance into a qd.Template-annotated kernel parameter "
+                    f"('{name}') is deprecated; annotate the parameter with the dataclass type",
+                    None,
+                    DeprecationWarning,
+                )
             return StructRef(position, name, (), value)
         return ctx.host_value(value)
     index = ctx.add_arg(b.spec, ("param", position))
