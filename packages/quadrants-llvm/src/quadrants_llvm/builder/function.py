@@ -162,6 +162,7 @@ class FunctionEmitter:
         spec = self.program.args[arg]
         cid = self.tables.add_check(kind="bounds", message="", loc=loc, arg=arg, name=spec.name, ndim=spec.ndim)
         self.record_failure(cid, idx64)
+        bad_end = b.block
         b.branch(merge)
         b.position_at_end(ok_bb)
         value = do(self.element_ptr(arg, idx64))
@@ -172,7 +173,7 @@ class FunctionEmitter:
             return None
         phi = b.phi(result_type)
         phi.add_incoming(value, ok_end)
-        phi.add_incoming(ll.Constant(result_type, None), bad_bb)
+        phi.add_incoming(ll.Constant(result_type, None), bad_end)
         return phi
 
     def record_failure(self, check_id: int, idx64: list | None = None) -> None:

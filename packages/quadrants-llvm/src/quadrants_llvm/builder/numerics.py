@@ -211,7 +211,11 @@ def convert(em, src: DataType, dst: DataType, v):
     if src.is_float and dst.is_float:
         if src.bits == dst.bits:
             return v
-        return b.fpext(v, dt) if dst.bits > src.bits else b.fptrunc(v, dt)
+        if dst.bits > src.bits:
+            return b.fpext(v, dt)
+        if src.bits == 64 and dst.bits == 16:
+            return b.fptrunc(_f64_to_f32_odd(em, v), dt)
+        return b.fptrunc(v, dt)
     if src.is_float:
         if src.bits == 16:
             v = b.fpext(v, F32)  # exact; the saturating intrinsics then see the same value
@@ -221,8 +225,9 @@ def convert(em, src: DataType, dst: DataType, v):
     if dst.is_float:
         signed = src.kind == "int"
         if dst.bits == 16:
-            # through f64 (exact for every int below f16's overflow threshold), then one correctly rounded step
-            wide = b.sitofp(v, ll.DoubleType()) if signed else b.uitofp(v, ll.DoubleType())
+            # through f32: exact for every int below f16's overflow threshold (65520), and anything larger stays
+            # large enough to overflow to inf, so the double rounding can never show
+            wide = b.sitofp(v, F32) if signed else b.uitofp(v, F32)
             return b.fptrunc(wide, dt)
         return b.sitofp(v, dt) if signed else b.uitofp(v, dt)
     if dst.bits < src.bits:
@@ -230,6 +235,24 @@ def convert(em, src: DataType, dst: DataType, v):
     if dst.bits > src.bits:
         return b.sext(v, dt) if src.kind == "int" else b.zext(v, dt)
     return v
+
+
+def _f64_to_f32_odd(em, v):
+    """Round f64 to f32 *to odd*: then one more rounding to f16 equals direct rounding (24 ≥ 11 + 2 bits).
+
+    LLVM lowers ``fptrunc double to half`` to a ``__truncdfhf2`` libcall that a bare process may not provide; the
+    hardware f64→f32 and f32→f16 conversions with a sticky bit avoid it.
+    """
+    b = em.b
+    r = b.fptrunc(v, F32)
+    back = b.fpext(r, v.type)
+    inexact = b.fcmp_ordered("!=", back, v)  # false for NaN
+    fabs = intrinsic(em.module, em.target.intrinsic("fabs"), v.type, [v.type], [v.type])
+    too_big = b.fcmp_ordered(">", b.call(fabs, [back]), b.call(fabs, [v]))
+    bits = b.bitcast(r, I32)
+    toward_zero = b.select(too_big, b.sub(bits, ll.Constant(I32, 1)), bits)
+    odd = b.or_(toward_zero, ll.Constant(I32, 1))
+    return b.bitcast(b.select(inexact, odd, bits), F32)
 
 
 def bitcast(em, src: DataType, dst: DataType, v):
