@@ -72,6 +72,9 @@ class CompileCtx:
         self.member_args: dict[tuple, object] = {}  # (param, path) -> NdarrayValue / ArgRef
         self.member_reads: dict[int, dict[tuple, tuple]] = {}  # param -> {path: what was read}
         self.bound_fields: dict[int, object] = {}
+        # what the kernel depends on besides its source (fastcache keys and purity checks)
+        self.reached_funcs: list = []  # every @qd.func inlined, in first-use order
+        self.global_reads: list[tuple] = []  # (name, value, inside qd.static, SrcLoc) of captured names
         self.returns: tuple[DataType, ...] = ()  # flat scalar return slots
         self.return_layout: tuple = ()  # what the annotation says: dtypes and vector/matrix types
         self.loops: list[Loop] = []
@@ -232,8 +235,10 @@ class CompileCtx:
             return binding
         frame = self.frame
         if name in frame.closure:
+            self.global_reads.append((name, frame.closure[name], self.static_depth > 0, self.loc(node)))
             return self.host_value(frame.closure[name])
         if name in frame.globals:
+            self.global_reads.append((name, frame.globals[name], self.static_depth > 0, self.loc(node)))
             return self.host_value(frame.globals[name])
         builtins = frame.globals.get("__builtins__", __builtins__)
         builtins = builtins if isinstance(builtins, dict) else vars(builtins)

@@ -50,6 +50,8 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
     from quadrants.frontend.stmts import visit_block
 
     call_loc_frame = ctx.frame
+    if all(f is not func for f in ctx.reached_funcs):
+        ctx.reached_funcs.append(func)
     ctx.func_stack.append(func)
     ctx.frames.append(frame)
     # a func body has its own return rules and no enclosing loop (Python scoping)
