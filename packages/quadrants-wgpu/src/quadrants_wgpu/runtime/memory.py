@@ -93,7 +93,7 @@ class WgpuArray:
         size = self.dtype.np.itemsize
         start = self._flat(index) * size
         lo, hi = start & ~3, (start + size + 3) & ~3
-        item = np.array(value, dtype=self.dtype.np).view(np.uint8)
+        item = np.array([value], dtype=self.dtype.np).view(np.uint8)
         if size % 4 == 0:
             _write(self.dev, self.buffer, start, item)
             return

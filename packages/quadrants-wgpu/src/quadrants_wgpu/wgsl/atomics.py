@@ -23,7 +23,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.ops import Op
 from quadrants_wgpu.wgsl.exprs import OP_EMITTERS, ExprCtx
-from quadrants_wgpu.wgsl.names import UnsupportedError, arg_buffer, is_packed, is_wide, normalize, value_type
+from quadrants_wgpu.wgsl.names import UnsupportedError, arg_buffer, is_packed, is_wide, normalize, value_type, zero
 from quadrants_wgpu.wgsl.packing import field_info
 
 __all__ = ["atomic_function", "atomic_function_name", "ELEMENTWISE"]
@@ -165,4 +165,6 @@ def atomic_function(cx: ExprCtx, op: Op, arg: int, dtype: DataType) -> str:
         body = _float(cx, op, arg, dtype)
     else:
         body = _native(cx, op, arg, dtype)
+    if body.endswith("  }"):  # naga needs a return after a loop that only exits by returning
+        body += f"\n  return {zero(dtype)};"
     return f"fn {atomic_function_name(op, arg)}({_params(op, t)}) -> {t} {{\n{body}\n}}"

@@ -4,7 +4,7 @@ Bindings of every shader (group 0):
 
 | binding | WGSL name | contents |
 |---|---|---|
-| 0 | ``qd_args`` (read) | word 0: a zero (see :mod:`.library`), then every scalar argument, then every ndarray's shape |
+| 0 | ``qd_args`` (read) | words 0, 1: zeros (see :mod:`.library`), then every scalar argument, then every ndarray's shape |
 | 1 | ``qd_kv`` | kernel vars (live for the whole launch), then the return slots |
 | 2 | ``qd_status`` | first failed check (debug / ``Check``), print cursor and print records |
 | 3… | ``qd_a<k>`` | the ndarray arguments the task uses, in argument order |
@@ -92,7 +92,7 @@ def _has_print(items) -> bool:
 def plan_layout(program: N.Program, print_capacity: int = DEFAULT_PRINT_CAPACITY) -> ProgramLayout:
     """Word offsets of scalars, shapes, kernel vars and returns."""
     scalar_offsets, shape_offsets = {}, {}
-    w = 1  # word 0 is the zero
+    w = 2  # words 0 and 1 are zeros (qd_zero, qd_zero1)
     for k, spec in enumerate(program.args):
         if isinstance(spec, N.ScalarArg):
             scalar_offsets[k] = w
@@ -159,8 +159,8 @@ def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tupl
     if cx.needs_fail:
         fns.append(FAIL_FN)
     body = list(main_lines)
-    if "qd_zero_decl" in cx.helpers:
-        body.insert(0, "qd_zero = qd_args[0];")
+    if any(h == "qd_zero_decl" or h.startswith("qd_opaque") for h in cx.helpers):
+        body[:0] = ["qd_zero = qd_args[0];", "qd_zero1 = qd_args[1];"]
     parts = []
     if cx.f16_ok:
         parts.append("enable f16;")

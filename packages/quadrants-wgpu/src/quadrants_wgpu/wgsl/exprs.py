@@ -78,10 +78,7 @@ def _nofma(cx: ExprCtx, expr: str, dtype: DataType) -> str:
     """A float product the driver cannot contract into an FMA with a following add (see :mod:`.library`)."""
     if cx.fast_math:
         return expr
-    cx.use("qd_zero_decl")
-    if dtype.name == "f32":
-        return f"bitcast<f32>(bitcast<u32>({expr}) | qd_zero)"
-    return f"f16(bitcast<f32>(bitcast<u32>(f32({expr})) | qd_zero))"
+    return f"{cx.use('qd_opaque0_' + _ft(dtype))}({expr})"
 
 
 def _arith(symbol: str, wide: str):
@@ -90,9 +87,7 @@ def _arith(symbol: str, wide: str):
         if c == "w":
             return f"{cx.use(wide)}({a[0]}, {a[1]})"
         r = f"({a[0]} {symbol} {a[1]})"
-        if c == "f":
-            return _nofma(cx, r, e.dtype) if symbol == "*" else r
-        return normalize(e.dtype, r)
+        return r if c == "f" else normalize(e.dtype, r)
 
     return emit
 
@@ -475,9 +470,19 @@ def _emit_shape(cx: ExprCtx, e: N.Shape) -> str:
     return cast(cx, f"bitcast<i32>(qd_args[{cx.shape_offsets[e.arg] + e.axis}])", _I32, e.dtype)
 
 
+# Float ops whose operands pass through qd_opaque0/1 unless fast_math: Mesa (NIR) and other Vulkan compilers apply
+# value-changing algebra (x - x -> 0, (a + b) - a -> b, contraction) since naga emits no NoContraction/float controls.
+_OPAQUE_OPERANDS = frozenset(
+    {Op.ADD, Op.SUB, Op.MUL, Op.TRUEDIV, Op.FLOORDIV, Op.MOD, Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE}
+)
+
+
 def _emit_op(cx: ExprCtx, e: N.OpExpr) -> str:
     _check_dtype(cx, e.dtype)
     args = [emit_expr(cx, x) for x in e.args]
+    if not cx.fast_math and e.op in _OPAQUE_OPERANDS and e.args[0].dtype.is_float:
+        ft = _ft(e.args[0].dtype)
+        args = [f"{cx.use(f'qd_opaque{k}_{ft}')}({a})" for k, a in enumerate(args)]
     return OP_EMITTERS[e.op](cx, e, args)
 
 

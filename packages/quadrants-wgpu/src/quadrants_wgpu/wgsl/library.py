@@ -55,9 +55,28 @@ def float_helper(base: str, ftype: str) -> str:
 register(
     "qd_zero_decl",
     """
-// loaded from the args buffer at entry: a zero that the shader compiler cannot constant-fold
-var<private> qd_zero: u32;""",
+// loaded from the args buffer at entry: zeros that the shader compiler cannot constant-fold (two, so that it
+// cannot prove qd_opaque0(x) == qd_opaque1(x) either)
+var<private> qd_zero: u32;
+var<private> qd_zero1: u32;""",
 )
+
+for _t in ("f32", "f16"):
+    for _k, _z in ((0, "qd_zero"), (1, "qd_zero1")):
+        _body = (
+            f"bitcast<f32>(bitcast<u32>(x) | {_z})"
+            if _t == "f32"
+            else f"f16(bitcast<f32>(bitcast<u32>(f32(x)) | {_z}))"
+        )
+        register(
+            f"qd_opaque{_k}_{_t}",
+            f"""
+fn qd_opaque{_k}_{_t}(x: {_t}) -> {_t} {{
+  // x itself, but opaque to the optimizer: no x - x -> 0, (a + 1) - a -> 1, a * b + c -> fma, ...
+  return {_body};
+}}""",
+            ("qd_zero_decl",),
+        )
 
 for _t in ("f32", "f16"):
     _bits = "bitcast<u32>(x)" if _t == "f32" else "bitcast<u32>(f32(x))"

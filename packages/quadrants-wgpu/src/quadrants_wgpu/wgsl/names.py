@@ -97,7 +97,8 @@ def _float_literal(value: float, dtype: DataType) -> str:
     if dtype.name == "f16":
         v = float(np.float16(value))
         if math.isfinite(v):
-            return f"{v.hex()}h" if v != 0 else ("-0.0h" if math.copysign(1, v) < 0 else "0.0h")
+            # decimal: naga rejects long hex mantissas for f16; repr round-trips, and every f16 is exact in f64
+            return f"{v!r}h" if v != 0 else ("-0.0h" if math.copysign(1, v) < 0 else "0.0h")
         bits = int(np.array(v, np.float16).view(np.uint16))
         return f"bitcast<vec2<f16>>({bits}u).x"
     v = float(np.float32(value))
