@@ -46,6 +46,7 @@ class CpuExecutable:
         self.nthreads = nthreads
         self.has_prints = bool(self.prints)
         self._reload = reload  # builds the alias-safe variant (no noalias) on first need
+        self.noalias = reload is not None
         self._aliased = None
         prefix = artifact.prefix
         self.launch_c = _ENTRY(addresses[f"{prefix}_launch"])

@@ -77,7 +77,7 @@ def make_launch(exe) -> object:
     lines = ["def launch(args):"]
     if names:
         lines.append(f"    {', '.join(names)}{',' if len(names) == 1 else ''} = args")
-    overlap = _overlap_test(arrays, exe.written_args, program)
+    overlap = _overlap_test(arrays, exe.written_args, program) if exe.noalias else ""
     if overlap:
         lines.append(f"    if {overlap}:")
         lines.append("        return exe.launch_aliased(args)")
