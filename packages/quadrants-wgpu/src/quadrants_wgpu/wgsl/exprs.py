@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType, i32 as _I32
 from quadrants.ir.ops import Op
-from quadrants_wgpu.wgsl import i64 as _i64  # noqa: F401  (registers the 64-bit helpers)
+from quadrants_wgpu.wgsl import i64 as _i64, mathlib as _mathlib  # noqa: F401  (register their helpers)
 from quadrants_wgpu.wgsl.names import (
     UnsupportedError,
     is_wide,
@@ -351,6 +351,17 @@ def _helper(base: str):
     return emit
 
 
+def _math(name: str):
+    """A transcendental: our WGSL implementation (:mod:`.mathlib`), or the driver's builtin under fast_math."""
+
+    def emit(cx, e, a):
+        if cx.fast_math:
+            return f"{name}({', '.join(a)})"
+        return f"{cx.use(f'qd_{name}_{_ft(e.dtype)}')}({', '.join(a)})"
+
+    return emit
+
+
 def _rsqrt(cx, e, a):
     one = literal(1.0, e.dtype)
     return f"({one} / sqrt({a[0]}))"  # inverseSqrt is an approximation; the reference is 1 / sqrt(x)
@@ -420,18 +431,18 @@ OP_EMITTERS: dict[Op, OpEmitter] = {
     Op.BITCAST: _bitcast,
     Op.SQRT: _builtin("sqrt"),
     Op.RSQRT: _rsqrt,
-    Op.EXP: _builtin("exp"),
-    Op.LOG: _builtin("log"),
-    Op.SIN: _builtin("sin"),
-    Op.COS: _builtin("cos"),
-    Op.TAN: _builtin("tan"),
-    Op.ASIN: _builtin("asin"),
-    Op.ACOS: _builtin("acos"),
-    Op.ATAN: _builtin("atan"),
-    Op.SINH: _builtin("sinh"),
-    Op.COSH: _builtin("cosh"),
-    Op.TANH: _helper("qd_tanh"),
-    Op.ATAN2: _builtin("atan2"),
+    Op.EXP: _math("exp"),
+    Op.LOG: _math("log"),
+    Op.SIN: _math("sin"),
+    Op.COS: _math("cos"),
+    Op.TAN: _math("tan"),
+    Op.ASIN: _math("asin"),
+    Op.ACOS: _math("acos"),
+    Op.ATAN: _math("atan"),
+    Op.SINH: _math("sinh"),
+    Op.COSH: _math("cosh"),
+    Op.TANH: _math("tanh"),
+    Op.ATAN2: _math("atan2"),
     Op.FLOOR: _builtin("floor"),
     Op.CEIL: _builtin("ceil"),
     Op.ROUND: _helper("qd_round"),

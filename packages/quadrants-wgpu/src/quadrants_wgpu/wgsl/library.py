@@ -119,15 +119,6 @@ fn qd_round_{_t}(x: {_t}) -> {_t} {{
 }}""",
     )
     register(
-        f"qd_tanh_{_t}",
-        f"""
-fn qd_tanh_{_t}(x: {_t}) -> {_t} {{
-  // tanh as (e^x - e^-x) / (e^x + e^-x) overflows to inf / inf = NaN for large |x|; tanh(10) rounds to 1
-  if (abs(x) >= {_t}(10.0)) {{ return select({_t}(-1.0), {_t}(1.0), x > {_t}(0.0)); }}
-  return tanh(x);
-}}""",
-    )
-    register(
         f"qd_pow_{_t}",
         f"""
 fn qd_pow_{_t}(a: {_t}, b: {_t}) -> {_t} {{
