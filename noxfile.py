@@ -25,7 +25,7 @@ nox.options.sessions = ["lint", "tests", "conformance"]
 ROOT = Path(__file__).resolve().parent
 
 # Backend ids registered through the `quadrants.backends` entry points. Adding an id here adds `conformance-<id>`.
-BACKENDS = ["ref", "llvm-cpu"]
+BACKENDS = ["ref", "llvm-cpu", "wgpu"]
 
 # Local distributions, in dependency order (core first), installed editable into every session that runs code.
 LOCAL_PACKAGES = [
