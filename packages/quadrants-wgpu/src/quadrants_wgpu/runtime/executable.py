@@ -119,11 +119,12 @@ class WgpuExecutable:
                 for j, w in enumerate(to_words(v, spec.dtype)):
                     words[off + j] = w
         self.dev.queue.write_buffer(self._args_buf, 0, words)
-        ctx.encoder = self.dev.device.create_command_encoder()
-        if program.returns:
-            ctx.encoder.clear_buffer(self._kv_buf)
-        if self._needs_status:
-            ctx.encoder.clear_buffer(self._status_buf)
+        if program.returns or self._needs_status:  # otherwise the encoder is created by the first dispatch
+            ctx.encoder = self.dev.device.create_command_encoder()
+            if program.returns:
+                ctx.encoder.clear_buffer(self._kv_buf)
+            if self._needs_status:
+                ctx.encoder.clear_buffer(self._status_buf)
         return ctx
 
     @staticmethod
