@@ -63,6 +63,7 @@ class FunctionEmitter:
         self.array_params = array_params or {}
         # None: a serial function (kernel vars are plain slot accesses); else the kernel vars the parallel task writes
         self.written_kvars = written_kvars
+        self.private: frozenset[int] = frozenset()  # ndarrays privatised per chunk (plain adds, no atomics)
         self.reductions: dict = {}  # (arg, indices) -> (accumulator alloca, op, dtype); see quadrants_llvm.reductions
         self._cache: dict = {}
 

@@ -16,7 +16,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.ops import Op
 
-__all__ = ["find_reductions", "identity", "walk_stmts", "written_kernel_vars"]
+__all__ = ["find_reductions", "find_privatizable", "identity", "walk_stmts", "written_kernel_vars", "PRIVATE_LIMIT"]
 
 _INT_OPS = {Op.ATOMIC_ADD, Op.ATOMIC_MIN, Op.ATOMIC_MAX, Op.ATOMIC_AND, Op.ATOMIC_OR, Op.ATOMIC_XOR}
 _FLOAT_OPS = {Op.ATOMIC_ADD, Op.ATOMIC_MIN, Op.ATOMIC_MAX}
@@ -40,6 +40,29 @@ def written_kernel_vars(stmts, kernel_var_ids) -> frozenset[int]:
     )
 
 
+def _expr_vars(e, out: set) -> None:
+    if isinstance(e, N.LocalRef):
+        out.add(e.var.id)
+    elif isinstance(e, N.OpExpr):
+        for a in e.args:
+            _expr_vars(a, out)
+
+
+def read_var_ids(stmts) -> set[int]:
+    """Ids of every var some expression in ``stmts`` reads."""
+    out: set[int] = set()
+    for s in walk_stmts(stmts):
+        for name in ("value", "cond", "begin", "end"):
+            e = getattr(s, name, None)
+            if e is not None and not isinstance(e, str):
+                _expr_vars(e, out)
+        for name in ("indices", "operands", "parts"):
+            for e in getattr(s, name, ()) or ():
+                if not isinstance(e, str):
+                    _expr_vars(e, out)
+    return out
+
+
 def _invariant(e, kernel_var_ids, written) -> bool:
     if isinstance(e, (N.Const, N.ArgRef, N.Shape)):
         return True
@@ -50,8 +73,8 @@ def _invariant(e, kernel_var_ids, written) -> bool:
     return False
 
 
-def _eligible(s: N.AtomicRMW, dtype: DataType) -> bool:
-    if s.var is not None or dtype.is_bool:
+def _eligible(s: N.AtomicRMW, dtype: DataType, used: set[int]) -> bool:
+    if (s.var is not None and s.var.id in used) or dtype.is_bool:
         return False
     if dtype.is_float:
         return dtype.bits != 16 and s.op in _FLOAT_OPS
@@ -65,12 +88,13 @@ def find_reductions(task: N.ParallelFor, program: N.Program) -> frozenset[tuple]
     ops: dict[int, set] = {}
     bad: set[int] = set()
     targets: set[tuple] = set()
+    used = read_var_ids(task.body)
     for s in walk_stmts(task.body):
         if isinstance(s, (N.Load, N.Store)):
             bad.add(s.arg)
         elif isinstance(s, N.AtomicRMW):
             dtype = program.args[s.arg].dtype
-            if _eligible(s, dtype) and all(_invariant(i, kv, written) for i in s.indices):
+            if _eligible(s, dtype, used) and all(_invariant(i, kv, written) for i in s.indices):
                 ops.setdefault(s.arg, set()).add(s.op)
                 targets.add((s.arg, s.indices))
             else:
@@ -89,3 +113,33 @@ def identity(op: Op, dtype: DataType):
     if op is Op.ATOMIC_AND:
         return -1 if dtype.kind == "int" else dtype.max
     return 0
+
+
+PRIVATE_LIMIT = 2048  # elements: a privatised copy lives on the worker's stack
+
+
+def find_privatizable(task: N.ParallelFor, program: N.Program, reductions: frozenset) -> tuple[int, ...]:
+    """Ndarrays that a task only updates with ``add`` atomics at lane-dependent indices (histograms).
+
+    Each worker chunk then adds into a private zeroed copy (when the array has at most :data:`PRIVATE_LIMIT`
+    elements, checked at run time) and adds the non-zero entries to the real array once, instead of contending on
+    a few hot cache lines with an atomic per lane. Integer adds are exact in any order; float add order is
+    unspecified (SEMANTICS.md §12), and entries that stay +0.0 are skipped so untouched -0.0 elements keep their sign.
+    """
+    reduced = {arg for arg, _ in reductions}
+    used = read_var_ids(task.body)
+    candidates: dict[int, bool] = {}
+    for s in walk_stmts(task.body):
+        if isinstance(s, (N.Load, N.Store)):
+            candidates[s.arg] = False
+        elif isinstance(s, N.AtomicRMW):
+            dtype = program.args[s.arg].dtype
+            ok = (
+                s.op is Op.ATOMIC_ADD
+                and (s.var is None or s.var.id not in used)
+                and not dtype.is_bool
+                and dtype.bits != 16
+                and s.arg not in reduced
+            )
+            candidates[s.arg] = candidates.get(s.arg, True) and ok
+    return tuple(sorted(a for a, ok in candidates.items() if ok))

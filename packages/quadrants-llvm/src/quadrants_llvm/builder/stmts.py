@@ -60,6 +60,14 @@ def _atomic(em, s: N.AtomicRMW) -> None:
             new = combine(em, s.op, dtype, cur, operands)
         em.b.store(new, ptr)
         return
+    if s.arg in em.private:  # a chunk-private copy of a small array (quadrants_llvm.reductions.find_privatizable)
+
+        def update(ptr):
+            t = mem_type(dtype)
+            em.b.store(combine(em, s.op, dtype, em.b.load(ptr, typ=t), operands), ptr)
+
+        em.access(s.arg, s.indices, s.loc, update)
+        return
     old = em.access(
         s.arg, s.indices, s.loc, lambda ptr: emit_atomic_rmw(em, s.op, dtype, ptr, operands), reg_type(dtype)
     )

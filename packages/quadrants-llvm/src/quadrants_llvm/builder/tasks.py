@@ -21,13 +21,21 @@ import llvmlite.ir as ll
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
+from quadrants.ir.ops import Op
 from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import FunctionEmitter, Tables
 from quadrants_llvm.builder.layout import Layout, iter_tasks
-from quadrants_llvm.builder.reductions import find_reductions, identity, walk_stmts, written_kernel_vars
+from quadrants_llvm.builder.reductions import (
+    PRIVATE_LIMIT,
+    find_privatizable,
+    find_reductions,
+    identity,
+    walk_stmts,
+    written_kernel_vars,
+)
 from quadrants_llvm.builder.stmts import emit_block, emit_counted_loop
-from quadrants_llvm.builder.types import I32, I64, PTR, VOID, const, reg_type
+from quadrants_llvm.builder.types import I1, I8, I32, I64, PTR, VOID, const, intrinsic, mem_type, reg_type
 from quadrants_llvm.target import TargetInfo
 
 __all__ = ["ModuleInfo", "build_module"]
@@ -96,8 +104,8 @@ class _Builder:
         used = {s.arg for s in walk_stmts(item.body) if isinstance(s, (N.Load, N.Store, N.AtomicRMW))}
         return sorted(used)
 
-    def range_fn(self, k: int, item: N.ParallelFor, arrays: list[int]) -> ll.Function:
-        fn = self.function(f"range_{k}", VOID, [PTR, I64, I64] + [PTR] * len(arrays))
+    def range_fn(self, k: int, item: N.ParallelFor, arrays: list[int], private: tuple = ()) -> ll.Function:
+        fn = self.function(f"range_{k}{'_priv' if private else ''}", VOID, [PTR, I64, I64] + [PTR] * len(arrays))
         fn.args[0].add_attribute("noalias")
         if self.noalias:
             for a in fn.args[3:]:
@@ -113,6 +121,10 @@ class _Builder:
             em.eb.store(const(identity(op, dtype), dtype), acc)
             em.reductions[(arg, indices)] = acc
             reductions[(arg, indices)] = (acc, op, dtype)
+        real = {a: em.base(a) for a in private}
+        for a in private:
+            em.array_params[a] = self._private_copy(em, a)
+        em.private = frozenset(private)
         slots = self.layout.tasks[k]
         d = len(item.vars)
         begins = [em.entry_value(("begin", a), _slot_loader(em, slots.begins + a)) for a in range(d)]
@@ -127,6 +139,8 @@ class _Builder:
         else:
             self._segments(em, item, begins, extents, start, end)
         self._flush_reductions(em, reductions)
+        for a in private:
+            self._flush_private(em, a, real[a])
         em.b.ret_void()
         em.finish()
         return fn
@@ -168,6 +182,66 @@ class _Builder:
             value = em.b.load(acc, typ=reg_type(dtype))
             em.access(arg, indices, None, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
 
+    def _size(self, em, arg: int, builder):
+        size = ll.Constant(I64, 1)
+        for axis in range(self.program.args[arg].ndim):
+            size = builder.mul(size, em.shape(arg, axis))
+        return size
+
+    def _private_copy(self, em, arg: int):
+        dtype = self.program.args[arg].dtype
+        t = mem_type(dtype)
+        buf = em.alloca(t, name=f"private{arg}", count=PRIVATE_LIMIT)
+        nbytes = em.eb.mul(self._size(em, arg, em.eb), ll.Constant(I64, dtype.np.itemsize))
+        memset = intrinsic(self.module, "llvm.memset", VOID, [PTR, I8, I64, I1], [PTR, I64])
+        em.eb.call(memset, [buf, ll.Constant(I8, 0), nbytes, ll.Constant(I1, 0)])
+        return buf
+
+    def _flush_private(self, em, arg: int, real) -> None:
+        """Add every non-zero entry of the private copy to the real array (one atomic per touched element)."""
+        from quadrants_llvm.builder.atomics import emit_atomic_rmw
+
+        dtype = self.program.args[arg].dtype
+        t = mem_type(dtype)
+        bits = ll.IntType(dtype.bits)
+        b = em.b
+        size = self._size(em, arg, b)
+        idx = em.alloca(I64, name="flush")
+        b.store(ll.Constant(I64, 0), idx)
+        head, body, add, latch, done = (em.new_block(n) for n in ("fl.head", "fl.body", "fl.add", "fl.latch", "fl.end"))
+        b.branch(head)
+        b.position_at_end(head)
+        i = b.load(idx, typ=I64)
+        b.cbranch(b.icmp_signed("<", i, size), body, done)
+        b.position_at_end(body)
+        v = b.load(b.gep(em.array_params[arg], [i], inbounds=True, source_etype=t), typ=t)
+        raw = b.bitcast(v, bits) if dtype.is_float else v
+        b.cbranch(b.icmp_unsigned("!=", raw, ll.Constant(bits, 0)), add, latch)
+        b.position_at_end(add)
+        emit_atomic_rmw(em, Op.ATOMIC_ADD, dtype, b.gep(real, [i], inbounds=True, source_etype=t), [v])
+        b.branch(latch)
+        b.position_at_end(latch)
+        b.store(b.add(i, ll.Constant(I64, 1)), idx)
+        b.branch(head)
+        b.position_at_end(done)
+
+    def _call_range(self, em, fns, args) -> None:
+        """Call the private-copy variant when every privatised array is small enough, else the plain one."""
+        plain, priv, private = fns
+        b = em.b
+        if priv is None:
+            b.call(plain, args)
+            return
+        small = None
+        for a in private:
+            ok = b.icmp_signed("<=", self._size(em, a, b), ll.Constant(I64, PRIVATE_LIMIT))
+            small = ok if small is None else b.and_(small, ok)
+        with b.if_else(small) as (then, otherwise):
+            with then:
+                b.call(priv, args)
+            with otherwise:
+                b.call(plain, args)
+
     def worker_fn(self, k: int, range_fn, arrays: list[int]) -> ll.Function:
         fn = self.function(f"worker_{k}", VOID, [PTR])
         em = self.emitter(fn)
@@ -185,7 +259,7 @@ class _Builder:
         b.position_at_end(work)
         e = b.add(s, chunk)
         e = b.select(b.icmp_signed("<", e, total), e, total)
-        b.call(range_fn, [em.ctx, s, e, *bases])
+        self._call_range(em, range_fn, [em.ctx, s, e, *bases])
         b.branch(head)
         b.position_at_end(done)
         b.ret_void()
@@ -194,7 +268,9 @@ class _Builder:
 
     def parallel_task(self, k: int, item: N.ParallelFor) -> ll.Function:
         arrays = self.used_arrays(item)
-        range_fn = self.range_fn(k, item, arrays)
+        private = () if self.debug else find_privatizable(item, self.program, find_reductions(item, self.program))
+        plain = self.range_fn(k, item, arrays)
+        range_fn = (plain, self.range_fn(k, item, arrays, private) if private else None, private)
         worker = self.worker_fn(k, range_fn, arrays)
         fn = self.function(f"task_{k}", VOID, [PTR])
         em = self.emitter(fn)
@@ -215,7 +291,7 @@ class _Builder:
         inline, parallel, done = em.new_block("inline"), em.new_block("parallel"), em.new_block("done")
         b.cbranch(b.icmp_signed("<", total, ll.Constant(I64, threshold)), inline, parallel)
         b.position_at_end(inline)
-        b.call(range_fn, [em.ctx, ll.Constant(I64, 0), total, *[em.base(a) for a in arrays]])
+        self._call_range(em, range_fn, [em.ctx, ll.Constant(I64, 0), total, *[em.base(a) for a in arrays]])
         b.branch(done)
         b.position_at_end(parallel)
         nthreads = b.load(em.slot_ptr(self.layout.nthreads, b), typ=I64)

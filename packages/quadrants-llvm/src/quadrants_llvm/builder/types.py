@@ -60,6 +60,8 @@ def _suffix(t: ll.Type) -> str:
         return "f32"
     if isinstance(t, ll.DoubleType):
         return "f64"
+    if isinstance(t, ll.PointerType):
+        return "p0"
     if isinstance(t, ll.VectorType):
         return f"v{t.count}{_suffix(t.element)}"
     raise TypeError(f"no intrinsic suffix for {t}")
