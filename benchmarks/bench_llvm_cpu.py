@@ -39,8 +39,13 @@ def _best(fn, repeat: int = 7) -> float:
 def _row(name: str, unit: str, work: float, t_qd: float, t_nb: float | None) -> dict:
     value = work / t_qd
     baseline = work / t_nb if t_nb else None
-    return {"name": name, "value": value, "unit": unit, "baseline": baseline,
-            "ratio": value / baseline if baseline else None}
+    return {
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "baseline": baseline,
+        "ratio": value / baseline if baseline else None,
+    }
 
 
 # ------------------------------------------------------------------------------------------------------ kernels
@@ -126,7 +131,7 @@ three_tasks = make_three_tasks()
 # ------------------------------------------------------------------------------------------------ Numba baselines
 
 
-def _numba_kernels() -> dict:
+def _numba_kernels() -> dict:  # noqa: C901 - a flat list of nested baseline definitions
     if numba is None:
         return {}
 
@@ -187,7 +192,14 @@ def _numba_kernels() -> dict:
             ay[i] = sy
             az[i] = sz
 
-    return dict(saxpy=nb_saxpy, lcg=nb_lcg, jacobi=nb_jacobi, hist=nb_hist, total=nb_total, nbody=nb_nbody)
+    return {
+        "saxpy": nb_saxpy,
+        "lcg": nb_lcg,
+        "jacobi": nb_jacobi,
+        "hist": nb_hist,
+        "total": nb_total,
+        "nbody": nb_nbody,
+    }
 
 
 # ----------------------------------------------------------------------------------------------------- the rows
@@ -258,8 +270,10 @@ def _throughput_rows(nb: dict) -> list[dict]:
 
 def _latency_rows() -> list[dict]:
     rows = []
-    for name, call in (("empty kernel launch (median)", lambda: empty()),
-                       ("3-task kernel launch, 16 elements (median)", None)):
+    for name, call in (
+        ("empty kernel launch (median)", lambda: empty()),
+        ("3-task kernel launch, 16 elements (median)", None),
+    ):
         if call is None:
             x, y = qd.ndarray(qd.i32, 16), qd.ndarray(qd.i32, 16)
             call = lambda x=x, y=y: three_tasks(x, y)  # noqa: E731
@@ -270,8 +284,9 @@ def _latency_rows() -> list[dict]:
             for _ in range(500):
                 call()
             samples.append((time.perf_counter() - t0) / 500)
-        rows.append({"name": name, "value": statistics.median(samples) * 1e6, "unit": "us", "baseline": None,
-                     "ratio": None})
+        rows.append(
+            {"name": name, "value": statistics.median(samples) * 1e6, "unit": "us", "baseline": None, "ratio": None}
+        )
     cold = []
     for _ in range(3):
         fresh = make_three_tasks()
@@ -279,8 +294,15 @@ def _latency_rows() -> list[dict]:
         t0 = time.perf_counter()
         fresh(x, y)
         cold.append(time.perf_counter() - t0)
-    rows.append({"name": "cold compile + first call, 3-task kernel", "value": statistics.median(cold), "unit": "s",
-                 "baseline": None, "ratio": None})
+    rows.append(
+        {
+            "name": "cold compile + first call, 3-task kernel",
+            "value": statistics.median(cold),
+            "unit": "s",
+            "baseline": None,
+            "ratio": None,
+        }
+    )
     return rows
 
 

@@ -67,6 +67,16 @@ def run_tasks(prog: N.Program, *args, **options):
 @pytest.fixture
 def ir():
     return types.SimpleNamespace(
-        var=var, const=const, ref=ref, op=op, pfor=pfor, program=program, run=run, run_tasks=run_tasks, load=load,
-        T=T, N=N, Op=Op,
+        var=var,
+        const=const,
+        ref=ref,
+        op=op,
+        pfor=pfor,
+        program=program,
+        run=run,
+        run_tasks=run_tasks,
+        load=load,
+        T=T,
+        N=N,
+        Op=Op,
     )

@@ -60,15 +60,22 @@ def test_serial_loops_break_and_kernel_vars_and_returns():
     serial = N.SerialBlock(
         (
             N.Decl(s, const(0)),
-            N.RangeFor(k, const(0), const(100), (
-                N.If(op(Op.GT, ref(k), const(9)), (N.Break(),)),
-                N.Assign(s, op(Op.ADD, ref(s), ref(k))),
-            )),
+            N.RangeFor(
+                k,
+                const(0),
+                const(100),
+                (
+                    N.If(op(Op.GT, ref(k), const(9)), (N.Break(),)),
+                    N.Assign(s, op(Op.ADD, ref(s), ref(k))),
+                ),
+            ),
             N.Decl(w, const(0)),
-            N.Loop((
-                N.If(op(Op.GE, ref(w), const(5)), (N.Break(),)),
-                N.Assign(w, op(Op.ADD, ref(w), const(1))),
-            )),
+            N.Loop(
+                (
+                    N.If(op(Op.GE, ref(w), const(5)), (N.Break(),)),
+                    N.Assign(w, op(Op.ADD, ref(w), const(1))),
+                )
+            ),
         )
     )
     i = var("i")
@@ -116,7 +123,9 @@ def test_other_atomics_match_a_sequential_fold(o):
     n = 4096
     i = var("i")
     value = op(Op.ADD, op(Op.MOD, ref(i), const(5)), const(1))
-    prog = program([arr("t")], [pfor([i], [0], [n], [N.AtomicRMW(None, o, 0, (op(Op.MOD, ref(i), const(3)),), (value,))])])
+    prog = program(
+        [arr("t")], [pfor([i], [0], [n], [N.AtomicRMW(None, o, 0, (op(Op.MOD, ref(i), const(3)),), (value,))])]
+    )
     t = np.array([1, 3, -1], np.int32) if o is not Op.ATOMIC_MIN else np.full(3, 1 << 30, np.int32)
     want = t.copy()
     fold = {Op.ATOMIC_MUL: np.multiply, Op.ATOMIC_MIN: np.minimum, Op.ATOMIC_AND: np.bitwise_and}
@@ -171,7 +180,9 @@ def test_saxpy_inner_loop_is_vectorised():
         N.Load(yv, 1, (ref(i),)),
         N.Store(1, (ref(i),), op(Op.ADD, op(Op.MUL, N.ArgRef(2, T.f32), ref(xv)), ref(yv))),
     ]
-    prog = program([arr("x", T.f32), arr("y", T.f32), N.ScalarArg("a", T.f32)], [pfor([i], [0], [N.Shape(0, 0, T.i32)], body)])
+    prog = program(
+        [arr("x", T.f32), arr("y", T.f32), N.ScalarArg("a", T.f32)], [pfor([i], [0], [N.Shape(0, 0, T.i32)], body)]
+    )
     text = get_jit().optimized_ir(exe_ir(prog).replace("QDPFX_", "qdtest_"))
     assert "<8 x float>" in text or "<4 x float>" in text or "<16 x float>" in text
     assert "fmuladd" not in text and " fma" not in text  # no contraction without fast_math

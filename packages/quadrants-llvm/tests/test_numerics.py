@@ -77,7 +77,9 @@ def assert_bits_equal(got, want, label):
     else:
         same = got == want
     bad = np.flatnonzero(~same)
-    assert not bad.size, f"{label}: {bad.size} lanes differ, first at {bad[0]}: got {got[bad[0]]!r}, want {want[bad[0]]!r}"
+    assert not bad.size, (
+        f"{label}: {bad.size} lanes differ, first at {bad[0]}: got {got[bad[0]]!r}, want {want[bad[0]]!r}"
+    )
 
 
 @pytest.mark.parametrize("dtype", INTS, ids=str)

@@ -266,4 +266,3 @@ EXPR_EMITTERS: dict[type, Callable] = {
 def emit_expr(em, e):
     """The LLVM value of expression ``e`` (emitted at the builder's position)."""
     return EXPR_EMITTERS[type(e)](em, e)
-

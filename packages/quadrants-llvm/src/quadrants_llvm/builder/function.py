@@ -101,7 +101,9 @@ class FunctionEmitter:
         spec = self.program.args[index]
 
         def load(eb):
-            return from_mem(eb, spec.dtype, eb.load(self.slot_ptr(self.layout.args[index], eb), typ=mem_type(spec.dtype)))
+            return from_mem(
+                eb, spec.dtype, eb.load(self.slot_ptr(self.layout.args[index], eb), typ=mem_type(spec.dtype))
+            )
 
         return self.entry_value(("arg", index), load)
 
@@ -212,7 +214,9 @@ class FunctionEmitter:
         elif var.id in self.written_kvars:  # other threads may write it: an atomic (unordered) read
             raw = self.b.load_atomic(self._kvar_ptr(var, self.b), "monotonic", _align(t), typ=t)
         else:
-            return self.entry_value(("kvar", var.id), lambda eb: from_mem(eb, var.dtype, eb.load(self._kvar_ptr(var, eb), typ=t)))
+            return self.entry_value(
+                ("kvar", var.id), lambda eb: from_mem(eb, var.dtype, eb.load(self._kvar_ptr(var, eb), typ=t))
+            )
         return from_mem(self.b, var.dtype, raw)
 
     def write_var(self, var: N.Var, value) -> None:

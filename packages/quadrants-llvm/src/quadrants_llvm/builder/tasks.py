@@ -112,7 +112,7 @@ class _Builder:
                 a.add_attribute("noalias")
         written = written_kernel_vars(item.body, self.kernel_var_ids)
         em = self.emitter(fn, array_params=dict(zip(arrays, fn.args[3:], strict=True)), written_kvars=written)
-        reductions = {} if self.debug else {t: None for t in find_reductions(item, self.program)}
+        reductions = {} if self.debug else dict.fromkeys(find_reductions(item, self.program))
         for arg, indices in reductions:
             # find_reductions keys by (arg, indices); the op is the same for every atomic on that arg
             op = next(s.op for s in walk_stmts(item.body) if isinstance(s, N.AtomicRMW) and s.arg == arg)
@@ -347,7 +347,6 @@ class _Builder:
 
 def _slot_loader(em, slot: int):
     return lambda eb: eb.load(em.slot_ptr(slot, eb), typ=I64)
-
 
 
 def build_module(

@@ -7,6 +7,7 @@ graph runner, where each ``run_task`` is one native call of ``P_task_k`` on the 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import struct
 import sys
@@ -27,7 +28,7 @@ _TASK = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 class LaunchContext:
     """State of one launch on the begin/run_task/end path: its own context buffer and arguments."""
 
-    __slots__ = ("buf", "addr", "args")
+    __slots__ = ("addr", "args", "buf")
 
     def __init__(self, buf, addr: int, args: list):
         self.buf, self.addr, self.args = buf, addr, args
@@ -71,10 +72,8 @@ class CpuExecutable:
         return buf, addr
 
     def __del__(self):
-        try:
+        with contextlib.suppress(Exception):
             host.unregister_sink(self.buf_addr)
-        except Exception:
-            pass
 
     # --------------------------------------------------------------------------------------------- shared helpers
     def flush_prints(self) -> None:

@@ -26,7 +26,7 @@ class Jit:
     def __init__(self) -> None:
         info = host_target()
         target = llvm.Target.from_triple(info.triple)
-        self._tm_args = dict(cpu=info.cpu, features=info.features, opt=3, jit=True)
+        self._tm_args = {"cpu": info.cpu, "features": info.features, "opt": 3, "jit": True}
         self.tm = target.create_target_machine(**self._tm_args)
         self.target = TargetInfo(
             name=info.name,

@@ -105,7 +105,7 @@ def make_launch(exe) -> object:
         "addr": exe.buf_addr,
         "lines": exe.lines,
     }
-    exec(compile("\n".join(lines), f"<llvm-cpu launch {program.name}>", "exec"), env)  # noqa: S102
+    exec(compile("\n".join(lines), f"<llvm-cpu launch {program.name}>", "exec"), env)
     return env["launch"]
 
 

@@ -23,7 +23,7 @@ def usable_directly(array: np.ndarray, dtype: DataType | None) -> bool:
 class LlvmArray:
     """A :class:`quadrants.backend.DeviceArray` over ``array`` (C-contiguous, aligned, native byte order)."""
 
-    __slots__ = ("array", "dtype", "ptr", "end", "packed", "shape")
+    __slots__ = ("array", "dtype", "end", "packed", "ptr", "shape")
 
     def __init__(self, array: np.ndarray, dtype: DataType | None = None):
         self.array = array
