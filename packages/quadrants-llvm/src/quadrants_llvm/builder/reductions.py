@@ -128,7 +128,9 @@ def find_privatizable(task: N.ParallelFor, program: N.Program, reductions: froze
     """
     reduced = {arg for arg, _ in reductions}
     used = read_var_ids(task.body)
+    lane_vars = {v.id for v in task.vars}
     candidates: dict[int, bool] = {}
+    scattered: set[int] = set()  # args some atomic indexes with something other than the lane's own index
     for s in walk_stmts(task.body):
         if isinstance(s, (N.Load, N.Store)):
             candidates[s.arg] = False
@@ -142,4 +144,7 @@ def find_privatizable(task: N.ParallelFor, program: N.Program, reductions: froze
                 and s.arg not in reduced
             )
             candidates[s.arg] = candidates.get(s.arg, True) and ok
-    return tuple(sorted(a for a, ok in candidates.items() if ok))
+            if not all(isinstance(i, N.LocalRef) and i.var.id in lane_vars for i in s.indices):
+                scattered.add(s.arg)
+    # `x[i] += 1` hits a distinct element per lane: no contention, a private copy would only add code
+    return tuple(sorted(a for a, ok in candidates.items() if ok and a in scattered))

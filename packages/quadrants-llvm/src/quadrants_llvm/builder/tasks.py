@@ -106,6 +106,9 @@ class _Builder:
 
     def range_fn(self, k: int, item: N.ParallelFor, arrays: list[int], private: tuple = ()) -> ll.Function:
         fn = self.function(f"range_{k}{'_priv' if private else ''}", VOID, [PTR, I64, I64] + [PTR] * len(arrays))
+        # one copy of the (vectorised) loop: called from the worker and the inline path, never inlined into them
+        fn.linkage = "internal"
+        fn.attributes.add("noinline")
         fn.args[0].add_attribute("noalias")
         if self.noalias:
             for a in fn.args[3:]:
@@ -244,6 +247,7 @@ class _Builder:
 
     def worker_fn(self, k: int, range_fn, arrays: list[int]) -> ll.Function:
         fn = self.function(f"worker_{k}", VOID, [PTR])
+        fn.linkage = "internal"
         em = self.emitter(fn)
         slots = self.layout.tasks[k]
         b = em.b
