@@ -26,7 +26,10 @@ def _batch(lo: int, hi: int):
     return case(run, section="16.4")
 
 
-for _lo in range(0, COUNT, BATCH):
-    _c = _batch(_lo, min(COUNT, _lo + BATCH))
-    globals()[_c.id] = _c
-del _lo, _c
+def _register() -> None:
+    for lo in range(0, COUNT, BATCH):
+        c = _batch(lo, min(COUNT, lo + BATCH))
+        globals()[c.id] = c
+
+
+_register()
