@@ -24,7 +24,7 @@ from quadrants.frontend.kernel import shape_returns
 from quadrants.frontend.source import ParsedFunction, closure_values, parse_function
 from quadrants.ir import nodes as ir
 from quadrants.lang.graph import GraphStatus
-from quadrants.runtime.args import Bound, bind_arguments, make_params
+from quadrants.runtime.args import Bound, NdarrayParam, ScalarParam, bind_arguments, make_params
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.state import Session, current_session
@@ -160,21 +160,26 @@ class Kernel(_SourceBacked):
             self._specs.clear()
             self._member_reads.clear()
             self._params = make_params(self.fn.__name__, self.resolved_signature(), session)
+            # compound arguments (templates, dataclasses) extend the key by their read members
+            self._has_structs = any(not isinstance(p, (ScalarParam, NdarrayParam)) for p in self._params)
+            # NumPy arrays (directly or as members) are copied back after a launch
+            self._may_sync = any(not isinstance(p, ScalarParam) for p in self._params)
             self._session_generation = session.generation
         return self._params
 
     def _launch(self, session: Session, args: tuple, kwargs: dict, resume_label=None):
-        params = self._session_params(session)
-        values = bind_arguments(params, args, kwargs)
+        # the per-call path: keep it short (DESIGN.md §5); everything else is prepared per specialization
+        params = self._params if self._session_generation == session.generation else self._session_params(session)
+        values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
         bound: list[Bound] = [p.convert(v, session) for p, v in zip(params, values)]
-        key = self._key(bound)
+        key = self._key(bound) if self._has_structs else tuple([b.key for b in bound])
         compiled = self._specs.get(key)
         if compiled is None:
             compiled = self._compile(session, bound)
             self._specs[self._key(bound)] = compiled  # with the member paths this compile discovered
         syncs: list = []
         if compiled.params_only:
-            runtime_values = [b.value for b in bound if b.spec is not None]
+            runtime_values = [b.value for b in bound if b.spec is not None] if bound else []
         else:
             specs = compiled.program.args
             runtime_values = [
@@ -192,11 +197,12 @@ class Kernel(_SourceBacked):
             ctx = exe.begin(runtime_values)
             run_items(exe, ctx, compiled.program.items, state)
             results = exe.end(ctx)
-        for b in bound:
-            if b.numpy_array is not None:
-                session.backend.sync_back(b.value, b.numpy_array)
-        for wrapped, array in syncs:
-            session.backend.sync_back(wrapped, array)
+        if self._may_sync:
+            for b in bound:
+                if b.numpy_array is not None:
+                    session.backend.sync_back(b.value, b.numpy_array)
+            for wrapped, array in syncs:
+                session.backend.sync_back(wrapped, array)
         if self.checkpoints:
             if state is None or state.yield_signal == -1:
                 return GraphStatus(False, None)
