@@ -866,3 +866,52 @@ def do_while_condition_member_chain():
     s.k()
     label = Sim.k._primal.graph_do_while_levels[0].cond_arg_name
     return {"x": s.x.to_numpy(), "cnt": s.inner.cnt[()], "label": label}
+
+
+@case(
+    section="19.2",
+    golden={
+        "yielded": True,
+        "label": 1,
+        "x": [1, 1],
+        "resumed": False,
+        "x2": [11, 11],
+        "flags": ["self.inner.flag", "self.inner.flag"],
+    },
+)
+def checkpoint_flag_member_chain():
+    @qd.data_oriented
+    class Inner:
+        def __init__(self):
+            self.flag = qd.ndarray(qd.i32, shape=())
+
+    @qd.data_oriented
+    class Sim:
+        def __init__(self):
+            self.inner = Inner()
+            self.x = qd.ndarray(qd.i32, shape=(2,))
+
+        @qd.kernel(graph=True, checkpoints=True)
+        def k(self):
+            with qd.checkpoint(1, yield_on=self.inner.flag):
+                for i in range(2):
+                    self.x[i] += 1
+                for _ in range(1):
+                    self.inner.flag[()] = 1
+            with qd.checkpoint(2, yield_on=self.inner.flag):
+                for i in range(2):
+                    self.x[i] += 10
+
+    s = Sim()
+    status = s.k()
+    x = s.x.to_numpy()
+    s.inner.flag[()] = 0  # the host clears the flag before it resumes
+    resumed = s.k.resume(from_checkpoint=2)
+    return {
+        "yielded": status.yielded,
+        "label": status.checkpoint,
+        "x": x,
+        "resumed": resumed.yielded,
+        "x2": s.x.to_numpy(),
+        "flags": list(Sim.k._primal.checkpoint_yield_on_args),
+    }

@@ -86,6 +86,13 @@ class Vecs:
 
 
 @dataclasses.dataclass
+class GraphParams:
+    counter: qd.types.NDArray[qd.i32, 0]
+    flag: qd.types.NDArray[qd.i32, 0]
+    x: qd.types.NDArray[qd.i32, 1]
+
+
+@dataclasses.dataclass
 class WithField:
     f: object
     n: int
@@ -447,3 +454,48 @@ def dataclass_to_template_parameter_deprecated():
     s = State(x=qd.ndarray(qd.i32, shape=(4,)), n=3)
     k(s)
     return {"x": s.x.to_numpy()}
+
+
+# ------------------------------------------------------------------------------------------ graph members
+
+
+@case(section="19.3", golden={"x": [4, 4, 4], "counter": 0, "label": "__qd_params__qd_counter"})
+def do_while_condition_dataclass_member():
+    @qd.kernel(graph=True)
+    def k(params: GraphParams):
+        while qd.graph.do_while(params.counter):
+            for i in range(3):
+                params.x[i] += 1
+            params.counter[()] -= 1
+
+    p = GraphParams(
+        counter=qd.ndarray(qd.i32, shape=()), flag=qd.ndarray(qd.i32, shape=()), x=qd.ndarray(qd.i32, shape=(3,))
+    )
+    p.counter[()] = 4
+    k(p)
+    return {"x": p.x.to_numpy(), "counter": p.counter[()], "label": k._primal.graph_do_while_levels[0].cond_arg_name}
+
+
+@case(
+    section="19.3",
+    golden={"yielded": True, "label": 7, "x": [100, 100, 100], "flags": ["__qd_params__qd_flag"]},
+)
+def checkpoint_flag_dataclass_member():
+    @qd.kernel(graph=True, checkpoints=True)
+    def k(params: GraphParams):
+        with qd.checkpoint(7, yield_on=params.flag):
+            for i in range(3):
+                params.x[i] += 100
+            for _ in range(1):
+                params.flag[()] = 1
+
+    p = GraphParams(
+        counter=qd.ndarray(qd.i32, shape=()), flag=qd.ndarray(qd.i32, shape=()), x=qd.ndarray(qd.i32, shape=(3,))
+    )
+    status = k(p)
+    return {
+        "yielded": status.yielded,
+        "label": status.checkpoint,
+        "x": p.x.to_numpy(),
+        "flags": list(k._primal.checkpoint_yield_on_args),
+    }
