@@ -12,7 +12,8 @@ if ! python3 -c "import wgpu; assert any(a.info['adapter_type'] != 'CPU' for a i
 fi
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 python3 -m quadrants doctor 2>&1 | tee "$OUT/doctor.txt"
-python3 -m pytest --pyargs quadrants_conformance.cases --backend wgpu -q -p no:cacheprovider -rfE 2>&1 \
-  | tee "$OUT/conformance.log" | grep -E "^(FAILED|ERROR)|conformance:|first difference" | head -60
-python3 packages/quadrants-wgpu/scripts/probe_numerics.py 2>&1 | tee "$OUT/probe.txt"
-python3 benchmarks/run.py -k wgpu --out "$OUT/bench.json" 2>&1 | tail -8
+timeout 300 python3 -m pytest --pyargs quadrants_conformance.cases --backend wgpu -q -p no:cacheprovider -rfE \
+  --timeout 30 --conformance-json "$OUT/conformance.json" > "$OUT/conformance.log" 2>&1
+grep -E "^(FAILED|ERROR)|conformance:" "$OUT/conformance.log" | grep -v "reference (ref)" | head -40
+timeout 120 python3 packages/quadrants-wgpu/scripts/probe_numerics.py 2>&1 | tee "$OUT/probe.txt"
+timeout 120 python3 benchmarks/run.py -k wgpu --out "$OUT/bench.json" 2>&1 | tail -8

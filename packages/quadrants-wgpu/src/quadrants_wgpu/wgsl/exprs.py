@@ -293,10 +293,12 @@ def cast(cx: ExprCtx, x: str, src: DataType, dst: DataType) -> str:
             name = "qd_i64_to_f32" if src.kind == "int" else "qd_u64_to_f32"
             f = f"{cx.use(name)}({x})"
         elif cs == "f":
+            if dst.name == "f16":
+                return f"f16({cx.use('qd_f32_round_f16')}({x}))"
             return f"{value_type(dst)}({x})"
         else:
             f = f"f32({x})"  # exact below 2^24; larger values round once (f16 overflows to inf either way)
-        return f if dst.name == "f32" else f"f16({f})"
+        return f if dst.name == "f32" else f"f16({cx.use('qd_f32_round_f16')}({f}))"
     # integer destination of 32-bit representation
     if cs == "f":
         f32 = x if src.name == "f32" else f"f32({x})"

@@ -179,26 +179,44 @@ fn qd_pow_pos_f16(a: f16, b: f16) -> f16 {
 
 # ------------------------------------------------------------------------------------------ integer division
 
+# Signed / and % are computed on unsigned magnitudes: NVIDIA's Vulkan driver was observed to give unsigned results
+# for signed % (raw_mod(-7, 2) == 1), so the helpers never rely on WGSL's signed division at all.
+register(
+    "qd_divmod_i32",
+    """
+fn qd_divmod_i32(a: i32, b: i32) -> vec2<i32> {
+  // truncating (C) quotient and remainder; b not in (0, -1)
+  let ua = select(bitcast<u32>(a), 0u - bitcast<u32>(a), a < 0i);
+  let ub = select(bitcast<u32>(b), 0u - bitcast<u32>(b), b < 0i);
+  let q = ua / ub;
+  let r = ua - q * ub;
+  let sq = select(q, 0u - q, (a < 0i) != (b < 0i));
+  let sr = select(r, 0u - r, a < 0i);
+  return vec2<i32>(bitcast<i32>(sq), bitcast<i32>(sr));
+}""",
+)
 register(
     "qd_floordiv_i32",
     """
 fn qd_floordiv_i32(a: i32, b: i32) -> i32 {
   if (b == 0i) { return 0i; }
-  if (b == -1i) { return 0i - a; }  // INT_MIN // -1 wraps to INT_MIN (WGSL would trap-free return a)
-  let q = a / b;
-  if ((a % b) != 0i && ((a < 0i) != (b < 0i))) { return q - 1i; }
-  return q;
+  if (b == -1i) { return 0i - a; }  // INT_MIN // -1 wraps to INT_MIN
+  let d = qd_divmod_i32(a, b);
+  if (d.y != 0i && ((a < 0i) != (b < 0i))) { return d.x - 1i; }
+  return d.x;
 }""",
+    ("qd_divmod_i32",),
 )
 register(
     "qd_mod_i32",
     """
 fn qd_mod_i32(a: i32, b: i32) -> i32 {
   if (b == 0i || b == -1i) { return 0i; }
-  let r = a % b;
+  let r = qd_divmod_i32(a, b).y;
   if (r != 0i && ((r < 0i) != (b < 0i))) { return r + b; }
   return r;
 }""",
+    ("qd_divmod_i32",),
 )
 register(
     "qd_rawdiv_i32",
@@ -206,16 +224,18 @@ register(
 fn qd_rawdiv_i32(a: i32, b: i32) -> i32 {
   if (b == 0i) { return 0i; }
   if (b == -1i) { return 0i - a; }
-  return a / b;
+  return qd_divmod_i32(a, b).x;
 }""",
+    ("qd_divmod_i32",),
 )
 register(
     "qd_rawmod_i32",
     """
 fn qd_rawmod_i32(a: i32, b: i32) -> i32 {
   if (b == 0i || b == -1i) { return 0i; }
-  return a % b;
+  return qd_divmod_i32(a, b).y;
 }""",
+    ("qd_divmod_i32",),
 )
 register(
     "qd_div_u32",
@@ -303,4 +323,22 @@ fn qd_f32_to_narrow(x: f32, lo: f32, hi: f32) -> i32 {
   return i32(clamp(trunc(x), lo, hi));
 }""",
     ("qd_isnan_f32",),
+)
+
+register(
+    "qd_f32_round_f16",
+    """
+fn qd_f32_round_f16(x: f32) -> f32 {
+  // x rounded to the nearest f16 value (ties to even), computed on the bits: NVIDIA's driver was observed to elide
+  // f32(f16(x)) and keep f32 precision, so f16 results are made f16-representable before the conversion
+  let b = bitcast<u32>(x);
+  let e = (b >> 23u) & 0xffu;
+  if (e == 0xffu || e < 103u || e > 142u) { return f32(f16(x)); }  // NaN/inf, below 2^-24, or overflowing
+  let drop = select(13u, 126u - e, e < 113u);  // f16 subnormals keep fewer bits
+  let half = 1u << (drop - 1u);
+  let rem = b & ((1u << drop) - 1u);
+  var r = b - rem;
+  if (rem > half || (rem == half && ((b >> drop) & 1u) == 1u)) { r = r + (1u << drop); }
+  return bitcast<f32>(r);
+}""",
 )

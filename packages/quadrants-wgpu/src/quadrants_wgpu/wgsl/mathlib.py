@@ -273,8 +273,8 @@ for _fn, _arity in (
     _args = "f32(x)" if _arity == 1 else "f32(y), f32(x)"
     register(
         f"qd_{_fn}_f16",
-        f"fn qd_{_fn}_f16({_params}) -> f16 {{\n  return f16(qd_{_fn}_f32({_args}));\n}}",
-        (f"qd_{_fn}_f32",),
+        f"fn qd_{_fn}_f16({_params}) -> f16 {{\n  return f16(qd_f32_round_f16(qd_{_fn}_f32({_args})));\n}}",
+        (f"qd_{_fn}_f32", "qd_f32_round_f16"),
     )
 
 MATH_HELPERS: tuple[str, ...] = tuple(name for name, _, _ in _SOURCES)
