@@ -55,7 +55,11 @@ class Device:
         ]
         for k, (_, ro) in enumerate(bindings):
             entries.append(
-                {"binding": 3 + k, "visibility": wgpu.ShaderStage.COMPUTE, "buffer": {"type": read_only if ro else storage}}
+                {
+                    "binding": 3 + k,
+                    "visibility": wgpu.ShaderStage.COMPUTE,
+                    "buffer": {"type": read_only if ro else storage},
+                }
             )
         bgl = self.device.create_bind_group_layout(entries=entries)
         layout = self.device.create_pipeline_layout(bind_group_layouts=[bgl])
@@ -74,7 +78,7 @@ def _pick_adapter():
         from wgpu.backends.wgpu_native.extras import set_instance_extras
 
         set_instance_extras(backends=["Vulkan", "Metal", "DX12"])
-    except Exception:  # noqa: BLE001 - an instance already exists, or an older wgpu: enumerate everything
+    except Exception:
         pass
     adapters = [a for a in wgpu.gpu.enumerate_adapters_sync() if a.info.get("backend_type") in _BACKENDS]
     if not adapters:
@@ -119,7 +123,7 @@ def get_device() -> Device:
         raise RuntimeError(_STATE["error"]) from None
     try:
         dev = _create()
-    except Exception as exc:  # noqa: BLE001 - any driver failure means "unavailable, and why"
+    except Exception as exc:
         _STATE["error"] = str(exc) if isinstance(exc, RuntimeError) else f"creating a wgpu device failed: {exc!r}"
         raise RuntimeError(_STATE["error"]) from None
     _STATE["device"] = dev

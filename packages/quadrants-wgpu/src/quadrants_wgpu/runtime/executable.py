@@ -61,7 +61,7 @@ def _count(item: N.ParallelFor, scalars, shapes, kernel_var) -> int:
 class Launch:
     """One launch in flight: bound arguments, the open encoder/pass and kernel-var values read back so far."""
 
-    __slots__ = ("arrays", "scalars", "shapes", "encoder", "cpass", "kv_cache", "keep")
+    __slots__ = ("arrays", "cpass", "encoder", "keep", "kv_cache", "scalars", "shapes")
 
     def __init__(self):
         self.arrays: dict[int, WgpuArray] = {}

@@ -49,7 +49,7 @@ def _write(dev: Device, buf, offset: int, data) -> None:
 class WgpuArray:
     """A :class:`quadrants.backend.DeviceArray` in one wgpu storage buffer."""
 
-    __slots__ = ("dev", "buffer", "dtype", "shape", "nbytes", "__weakref__")
+    __slots__ = ("__weakref__", "buffer", "dev", "dtype", "nbytes", "shape")
 
     def __init__(self, dev: Device, dtype: DataType, shape: tuple[int, ...], data: np.ndarray | None = None):
         self.dev = dev

@@ -4,7 +4,7 @@ Bindings of every shader (group 0):
 
 | binding | WGSL name | contents |
 |---|---|---|
-| 0 | ``qd_args`` (read) | words 0, 1: zeros (see :mod:`.library`), then every scalar argument, then every ndarray's shape |
+| 0 | ``qd_args`` (read) | words 0, 1: zeros (:mod:`.library`), then every scalar argument, then every shape |
 | 1 | ``qd_kv`` | kernel vars (live for the whole launch), then the return slots |
 | 2 | ``qd_status`` | first failed check (debug / ``Check``), print cursor and print records |
 | 3… | ``qd_a<k>`` | the ndarray arguments the task uses, in argument order |
@@ -127,7 +127,9 @@ def _parallel_main(cx: TaskCtx, item: N.ParallelFor, wg: int) -> list[str]:
         lines.append(f"let qd_b{k}: i32 = {cast(cx, emit_expr(cx, b), b.dtype, i32)};")
         lines.append(f"let qd_e{k}: i32 = {cast(cx, emit_expr(cx, e), e.dtype, i32)};")
         # the extent in u32: e - b may overflow i32 while the range itself is small enough
-        lines.append(f"let qd_x{k}: u32 = select(0u, bitcast<u32>(qd_e{k}) - bitcast<u32>(qd_b{k}), qd_e{k} > qd_b{k});")
+        lines.append(
+            f"let qd_x{k}: u32 = select(0u, bitcast<u32>(qd_e{k}) - bitcast<u32>(qd_b{k}), qd_e{k} > qd_b{k});"
+        )
     n = " * ".join(f"qd_x{k}" for k in range(axes)) or "1u"
     lines += [
         f"let qd_n: u32 = {n};",

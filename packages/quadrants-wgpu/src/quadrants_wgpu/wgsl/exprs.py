@@ -517,4 +517,3 @@ EXPR_EMITTERS: dict[type, Callable] = {
 def emit_expr(cx: ExprCtx, e) -> str:
     """The WGSL expression computing ``e``."""
     return EXPR_EMITTERS[type(e)](cx, e)
-

@@ -174,7 +174,7 @@ def _store(cx: TaskCtx, s: N.Store) -> Lines:
     cx.use_arg(s.arg).stores = True
     value = emit_expr(cx, s.value)
     lines, li = _address(cx, s.arg, s.indices, s.loc)
-    return lines + [f"qd_store_a{s.arg}({li}, {value});"]
+    return [*lines, f"qd_store_a{s.arg}({li}, {value});"]
 
 
 def _atomic(cx: TaskCtx, s: N.AtomicRMW) -> Lines:

@@ -1,0 +1,33 @@
+"""Shared fixtures: IR builders and a ``device`` fixture that skips (with the reason) when no wgpu adapter exists."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from quadrants.ir import dtypes as T, nodes as N
+from quadrants.ir.ops import OP_INFO, Op
+
+_ids = itertools.count(1)
+
+
+def var(name: str, dtype=T.i32) -> N.Var:
+    return N.Var(next(_ids), name, dtype)
+
+
+def op(o: Op, *args, dtype=None) -> N.OpExpr:
+    if dtype is None:
+        dtype = T.u1 if OP_INFO[o].category == "compare" else args[0].dtype
+    return N.OpExpr(o, tuple(args), dtype)
+
+
+@pytest.fixture(scope="session")
+def device():
+    """The wgpu device, or a skip naming why there is none."""
+    from quadrants_wgpu.runtime.device import get_device, probe_device
+
+    ok, reason, _ = probe_device()
+    if not ok:
+        pytest.skip(f"no wgpu adapter: {reason}")
+    return get_device()
