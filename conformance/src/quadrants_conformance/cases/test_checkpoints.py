@@ -945,7 +945,7 @@ def string_constant_allowed_in_checkpoint_body():
     return {"x": x.to_numpy(), "labels": list(k._primal.checkpoint_user_labels_by_cp_id)}
 
 
-@case(section="17.2", golden={"x": [2, 10], "labels": [3], "yielded": True, "checkpoint": 3, "label_type": "int"})
+@case(section="17.2", golden={"x": [2, 10], "labels": [3, None], "yielded": True, "checkpoint": 3, "label_type": "int"})
 def module_global_int_constant_label():
     @qd.kernel(graph=True, checkpoints=True)
     def k(x: I1, flag: I0):
