@@ -36,6 +36,25 @@ def _best(fn, repeat: int = 7) -> float:
     return best
 
 
+def _time(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def _pair(f_qd, f_nb, repeat: int = 15) -> tuple[float, float | None]:
+    """Best times of both, measured alternately so that machine noise hits both alike."""
+    if f_nb is None:
+        return _best(f_qd, repeat), None
+    f_qd()
+    f_nb()
+    t_qd = t_nb = float("inf")
+    for _ in range(repeat):
+        t_qd = min(t_qd, _time(f_qd))
+        t_nb = min(t_nb, _time(f_nb))
+    return t_qd, t_nb
+
+
 def _row(name: str, unit: str, work: float, t_qd: float, t_nb: float | None) -> dict:
     value = work / t_qd
     baseline = work / t_nb if t_nb else None
@@ -213,16 +232,14 @@ def _throughput_rows(nb: dict) -> list[dict]:
     qx, qy = qd.ndarray(qd.f32, n), qd.ndarray(qd.f32, n)
     qx.from_numpy(x)
     qy.from_numpy(y)
-    t_qd = _best(lambda: saxpy(qx, qy, 2.5))
-    t_nb = _best(lambda: nb["saxpy"](x, y, np.float32(2.5))) if nb else None
+    t_qd, t_nb = _pair(lambda: saxpy(qx, qy, 2.5), nb and (lambda: nb["saxpy"](x, y, np.float32(2.5))))
     rows.append(_row("saxpy f32 2^24", "Melem/s", n / 1e6, t_qd, t_nb))
 
     lanes, iters = 16000, 1000
     seeds = np.arange(1, lanes + 1, dtype=np.int32)
     qs = qd.ndarray(qd.i32, lanes)
     qs.from_numpy(seeds)
-    t_qd = _best(lambda: lcg(qs, iters), 5)
-    t_nb = _best(lambda: nb["lcg"](seeds.copy(), iters), 5) if nb else None
+    t_qd, t_nb = _pair(lambda: lcg(qs, iters), nb and (lambda: nb["lcg"](seeds.copy(), iters)), 7)
     rows.append(_row("LCG 16000 lanes x 1000 iters", "Mstep/s", lanes * iters / 1e6, t_qd, t_nb))
 
     m = 2048
@@ -237,17 +254,15 @@ def _throughput_rows(nb: dict) -> list[dict]:
             fn(p, q)
             fn(q, p)
 
-    t_qd = _best(lambda: sweeps(jacobi, qa, qb), 5)
-    t_nb = _best(lambda: sweeps(nb["jacobi"], a, b), 5) if nb else None
+    t_qd, t_nb = _pair(lambda: sweeps(jacobi, qa, qb), nb and (lambda: sweeps(nb["jacobi"], a, b)), 7)
     rows.append(_row("Jacobi 5-point 2048^2 x 10 sweeps", "Mpoint/s", 10 * (m - 2) ** 2 / 1e6, t_qd, t_nb))
 
     hn = 1 << 22
     hx = rng.integers(0, 256, hn, dtype=np.int32)
     qhx, qh = qd.ndarray(qd.i32, hn), qd.ndarray(qd.i32, 256)
     qhx.from_numpy(hx)
-    t_qd = _best(lambda: histogram(qhx, qh))
     nh = np.zeros(256, np.int32)
-    t_nb = _best(lambda: nb["hist"](hx, nh, 64)) if nb else None
+    t_qd, t_nb = _pair(lambda: histogram(qhx, qh), nb and (lambda: nb["hist"](hx, nh, 64)))
     rows.append(_row("atomic histogram 2^22 values, 256 bins", "Melem/s", hn / 1e6, t_qd, t_nb))
     check = np.zeros(256, np.int32)
     histogram(qhx, (qc := qd.ndarray(qd.i32, 256)))
@@ -255,15 +270,14 @@ def _throughput_rows(nb: dict) -> list[dict]:
     assert np.array_equal(qc.to_numpy(), check), "histogram differs"
 
     qt = qd.ndarray(qd.f32, ())
-    t_qd = _best(lambda: total(qx, qt))
-    t_nb = _best(lambda: nb["total"](x)) if nb else None
+    t_qd, t_nb = _pair(lambda: total(qx, qt), nb and (lambda: nb["total"](x)))
     rows.append(_row("sum reduction atomic_add 2^24 f32", "Melem/s", n / 1e6, t_qd, t_nb))
 
     nn = 4096
     p = [rng.random(nn, dtype=np.float32) for _ in range(3)]
     acc = [np.zeros(nn, np.float32) for _ in range(3)]
-    t_qd = _best(lambda: nbody(*p, *acc), 5)
-    t_nb = _best(lambda: nb["nbody"](*p, *[np.zeros(nn, np.float32) for _ in range(3)]), 5) if nb else None
+    nacc = [np.zeros(nn, np.float32) for _ in range(3)]
+    t_qd, t_nb = _pair(lambda: nbody(*p, *acc), nb and (lambda: nb["nbody"](*p, *nacc)), 7)
     rows.append(_row("n-body N=4096 f32", "Minteraction/s", nn * nn / 1e6, t_qd, t_nb))
     return rows
 

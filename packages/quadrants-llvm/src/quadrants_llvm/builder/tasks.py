@@ -42,7 +42,7 @@ __all__ = ["ModuleInfo", "build_module"]
 
 # a parallel loop whose body has no inner loop runs inline below this many lanes (dispatch costs microseconds)
 LIGHT_SERIAL_LANES = 4096
-CHUNKS_PER_THREAD = 4
+CHUNKS_PER_THREAD = 8  # dynamic chunks: balances threads that start late or share a core
 LIGHT_MIN_CHUNK = 1024
 
 
