@@ -13,6 +13,7 @@ import inspect
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.context import Frame
+from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import LocalBinding, NdarrayValue, is_runtime
 from quadrants.types.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
 
@@ -91,6 +92,11 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
             f"@qd.func '{func.__name__}' parameter '{name}' expects an ndarray, got {type(value).__name__}",
             ctx.loc(node),
         )
+    if isinstance(value, MatrixValue) and not isinstance(spec, TemplateType):
+        from quadrants.frontend.stmts import assign_name
+
+        assign_name(ctx, name, value, node)  # unannotated vectors/matrices are copied too (§7)
+        return
     if isinstance(spec, (NdarrayType, TemplateType)) or not (is_runtime(value) or _is_number(value)):
         ctx.bind(name, value)  # by reference / compile-time object
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import warnings
 from dataclasses import dataclass
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
@@ -34,6 +35,7 @@ class GraphInfo:
 
     levels: list
     checkpoints: list
+    alias_warned: bool = False
 
     @property
     def labels(self) -> list:
@@ -204,8 +206,13 @@ def lower_do_while(ctx, node: ast.While) -> None:
             f"qd.graph.do_while() takes 1 positional argument but {len(call.args) + len(call.keywords)} were given",
             ctx.loc(node),
         )
-    if _call_target(ctx, call) is qg.graph_do_while:
-        ctx.warn("qd.graph_do_while() is deprecated; use qd.graph.do_while()", node, DeprecationWarning)
+    if _call_target(ctx, call) is qg.graph_do_while and not ctx.graph.alias_warned:
+        # once per compiled specialization (SEMANTICS.md §16.2), not once per source site
+        ctx.graph.alias_warned = True
+        loc = ctx.loc(node)
+        warnings.warn_explicit(
+            "qd.graph_do_while() is deprecated; use qd.graph.do_while()", DeprecationWarning, loc.file, loc.line
+        )
     arg, name = _flag(ctx, call.args[0], "qd.graph.do_while()", _DO_WHILE_ERRORS)
     level = len(ctx.graph.levels)
     parent = ctx.level_stack[-1] if ctx.level_stack else -1

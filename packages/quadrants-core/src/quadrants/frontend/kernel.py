@@ -7,6 +7,7 @@ import typing
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
+from quadrants.frontend.arg_order import canonical_arg_order, remap
 from quadrants.frontend.context import CompileCtx, Frame
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import ArgBinding, NdarrayValue, is_runtime
@@ -137,15 +138,29 @@ def build_program(kernel, session, bound: list, name: str):
     if ctx.return_layout and not frame.returned:
         raise QuadrantsSyntaxError("Kernel has a return type but does not have a return statement", ctx.loc(tree))
     ctx.flush_serial()
+    items = tuple(ctx.items)
+    mapping = canonical_arg_order(ctx, bound)
+    if mapping is not None:
+        items = remap(items, mapping)
+        _remap_graph_tables(ctx.graph, mapping)
     return ctx, ir.Program(
         name=name,
         args=tuple(ctx.args),
         returns=ctx.returns,
         kernel_vars=tuple(ctx.kernel_vars),
-        items=tuple(ctx.items),
+        items=items,
         debug=session.options.debug,
         fast_math=session.options.fast_math,
     )
+
+
+def _remap_graph_tables(graph, mapping: dict[int, int]) -> None:
+    import dataclasses
+
+    graph.levels = [dataclasses.replace(lv, cond_cpp_arg_id=mapping[lv.cond_cpp_arg_id]) for lv in graph.levels]
+    for cp in graph.checkpoints:
+        if cp.yield_on_arg >= 0:
+            cp.yield_on_arg = mapping[cp.yield_on_arg]
 
 
 def _param_value(ctx: CompileCtx, name: str, b, position: int):

@@ -16,6 +16,7 @@ from quadrants.errors import QuadrantsSyntaxError
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.context import Loop
 from quadrants.frontend.exprs import evaluate
+from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import IndexVector, LocalBinding, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
@@ -259,7 +260,7 @@ def _while(ctx, node: ast.While) -> None:
     try:
         with ctx.nested(), ctx.block() as body, ctx.scope():
             cond = evaluate(ctx, node.test)
-            if is_runtime(cond):
+            if is_runtime(cond) or isinstance(cond, MatrixValue):
                 cond = tr.check_condition(ctx, cond, node.test, "while condition")
                 stop = ir.OpExpr(Op.LOGICAL_NOT, (cond,), dtypes.u1)
                 ctx.emit(ir.If(stop, (ir.Break(ctx.loc(node)),), (), ctx.loc(node)))

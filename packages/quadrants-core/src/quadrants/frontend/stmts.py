@@ -297,6 +297,8 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
 
 def _if(ctx, node: ast.If) -> None:
     cond = evaluate(ctx, node.test)
+    if isinstance(cond, MatrixValue):
+        tr.check_condition(ctx, cond, node.test, "if condition")  # raises: vectors have no truth value
     if not is_runtime(cond):
         with ctx.scope():  # a compile-time branch is still a block scope (§9)
             visit_block(ctx, node.body if cond else node.orelse)

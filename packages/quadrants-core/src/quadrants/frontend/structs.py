@@ -115,7 +115,13 @@ def member(ctx, ref: StructRef, attr: str, node):
         return StructRef(ref.param, ref.param_name, path, value)
     if isinstance(value, (bool, int, float, np.generic, enum.Enum)):
         return _primitive_member(ctx, ref, path, value, is_property, node)
-    return value  # methods, functions, other Python objects: compile-time values
+    # methods, functions, other Python objects: compile-time values. Recorded so that fastcache sees the read
+    # (SEMANTICS.md §18.4: a str member disables it); data by value in the specialization key, callables by type.
+    from quadrants.runtime.args import primitive_key
+
+    what = ("object", type(value).__qualname__) if callable(value) else ("value", primitive_key(value))
+    ctx.record_member(ref.param, path, what)
+    return value
 
 
 @dataclass(frozen=True)

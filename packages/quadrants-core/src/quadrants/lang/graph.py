@@ -19,7 +19,7 @@ class GraphStatus:
     ``status.yielded``.
     """
 
-    __slots__ = ("checkpoint", "yielded")
+    __slots__ = ("yielded", "checkpoint")  # noqa: RUF023 - the order is part of SEMANTICS.md §17.1
 
     def __init__(self, yielded: bool, checkpoint=None):
         self.yielded = yielded

@@ -67,7 +67,7 @@ class NdarrayParam(Param):
             )
 
     def convert(self, value, session) -> Bound:
-        if isinstance(value, Ndarray):
+        if isinstance(value, Ndarray) and not getattr(value, "_is_quadrants_field", False):
             self._check(value.dtype, value.ndim, numpy=False)
             elem = value.element_shape
             spec = ir.NdarrayArg(self.name, value.scalar_dtype, value.ndim + len(elem))
@@ -153,7 +153,7 @@ class TemplateParam(Param):
         super().__init__(name)
 
     def convert(self, value, session) -> Bound:
-        if isinstance(value, Ndarray):
+        if isinstance(value, Ndarray) and not getattr(value, "_is_quadrants_field", False):
             raise QuadrantsRuntimeTypeError(
                 f"Argument {self.name}: a qd.ndarray cannot be passed to a qd.template() parameter; annotate the "
                 "parameter with qd.types.NDArray[...]"

@@ -29,7 +29,7 @@ from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.state import Session, current_session
 
-__all__ = ["Kernel", "Func", "kernel", "func", "Compiled"]
+__all__ = ["Kernel", "Func", "kernel", "func", "Compiled", "assemble_compiled"]
 
 
 @dataclass
@@ -106,7 +106,7 @@ class Kernel(_SourceBacked):
     def __init__(self, fn, *, fastcache: bool = False, graph: bool = False, checkpoints: bool = False):
         super().__init__(fn)
         if checkpoints and not graph:
-            raise QuadrantsSyntaxError("@qd.kernel(checkpoints=True) requires graph=True")
+            raise QuadrantsSyntaxError("@qd.kernel(checkpoints=True) requires graph=True", caller_loc())
         self.fastcache, self.graph, self.checkpoints = fastcache, graph, checkpoints
         self.signature = inspect.signature(fn)
         self.param_names = tuple(self.signature.parameters)
@@ -175,7 +175,7 @@ class Kernel(_SourceBacked):
         key = self._key(bound) if self._has_structs else tuple([b.key for b in bound])
         compiled = self._specs.get(key)
         if compiled is None:
-            compiled = self._compile(session, bound)
+            compiled = self._compile_or_load(session, bound)
             self._specs[self._key(bound)] = compiled  # with the member paths this compile discovered
         syncs: list = []
         if compiled.params_only:
@@ -253,12 +253,33 @@ class Kernel(_SourceBacked):
         """``{(parameter name, class): {path: what was read}}`` over every compile so far (pruning, for tests)."""
         return {(self.param_names[i], cls): dict(reads) for (i, cls), reads in self._member_reads.items()}
 
-    def _compile(self, session: Session, bound: list[Bound]) -> Compiled:
+    # ---------------------------------------------------------------------- fastcache (issue 7): begin
+    def _compile_or_load(self, session: Session, bound: list[Bound]) -> Compiled:
+        """A new specialization: from fastcache when it applies and hits, else compiled (SEMANTICS.md §18)."""
+        from quadrants.fastcache.lookup import compile_or_load
+
+        return compile_or_load(self, session, bound)
+
+    @property
+    def src_ll_cache_observations(self):
+        """The four fastcache flags of this kernel in the current session (SEMANTICS.md §18.5)."""
+        from quadrants.fastcache.observations import observations_of
+
+        return observations_of(self)
+
+    # ------------------------------------------------------------------------ fastcache (issue 7): end
+
+    def _compile(self, session: Session, bound: list[Bound], built: dict | None = None) -> Compiled:
+        """Frontend, passes, backend compile and load; ``built`` receives what fastcache stores."""
         from quadrants.frontend.kernel import build_program
         from quadrants.ir.printer import format_program
         from quadrants.passes import DEFAULT_PASSES, run_pipeline
 
         ctx, program = build_program(self, session, bound, self.fn.__name__)
+        if self.fastcache:  # SEMANTICS.md §18.2: the kernel and every func it reached
+            from quadrants.fastcache.purity import check_purity
+
+            check_purity(self.fn.__qualname__, ctx.global_reads, session.warned_sites)
         for param, reads in ctx.member_reads.items():
             self._member_reads.setdefault((param, type(bound[param].value)), {}).update(reads)
         verify = session.env.verify_ir or session.options.debug
@@ -271,19 +292,28 @@ class Kernel(_SourceBacked):
             detail = ", ".join(f"{k} {v * 1e3:.2f} ms" for k, v in timings.items())
             warnings.warn(f"[compile] {self.fn.__name__}: passes {total:.2f} ms ({detail})", stacklevel=4)
         backend = session.backend
-        exe = backend.load(backend.compile(program, session.options))
-        session.compiled.append((program.name, format_program(program)))
+        artifact = backend.compile(program, session.options)
+        exe = backend.load(artifact)
+        ir_text = format_program(program)
         self.compile_count += 1
-        keep = tuple(b.value for b in bound if b.spec is None)
-        flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
         from quadrants.frontend.kernel import parse_returns
-        from quadrants.types.compound import MatrixType
 
         layout = parse_returns(self.return_annotation, session)
-        simple = not any(isinstance(t, MatrixType) for t in layout)
-        sources = tuple(ctx.arg_sources)
-        params_only = all(src[0] == "param" for src in sources)
-        return Compiled(program, exe, keep, flat, layout, simple, sources, params_only, ctx.graph)
+        if built is not None:
+            built.update(ctx=ctx, program=program, artifact=artifact, layout=layout, ir_text=ir_text)
+        return assemble_compiled(session, bound, program, exe, layout, tuple(ctx.arg_sources), ctx.graph, ir_text)
+
+
+def assemble_compiled(session: Session, bound: list, program, exe, layout, sources, graph, ir_text) -> Compiled:
+    """The launcher's view of a specialization (shared by a compile and a fastcache hit)."""
+    from quadrants.types.compound import MatrixType
+
+    session.compiled.append((program.name, ir_text))
+    keep = tuple(b.value for b in bound if b.spec is None)
+    flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
+    simple = not any(isinstance(t, MatrixType) for t in layout)
+    params_only = all(src[0] == "param" for src in sources)
+    return Compiled(program, exe, keep, flat, layout, simple, sources, params_only, graph)
 
 
 class BoundKernel:

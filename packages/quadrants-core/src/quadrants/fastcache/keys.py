@@ -1,0 +1,91 @@
+"""Fastcache keys (SEMANTICS.md §18.3): content hashes, never line numbers.
+
+* **L1 key** = hash(``"l1"``, schema, Quadrants version, backend identity, compile config, kernel module, qualname,
+  absolute source path, hash of the kernel's full decorated block). It names the entry holding the kernel's
+  read-path set, the records of every function it reached and its do_while level table.
+* **L2 key** = hash(``"l2"``, L1 key, narrow-args hash, schema). It names the entry of one compiled
+  specialization; the narrow-args hash (:mod:`quadrants.fastcache.narrow`) covers only paths in the L1 set.
+
+The backend identity is ``backend.cache_identity()`` when the backend offers it (toolchain versions and a hash of
+the device capabilities), else its id plus its declared capabilities.
+
+Compile config: every ``qd.init`` option that can change what a compiled specialization does. That is
+``CompileOptions`` in full — ``debug``, ``fast_math`` **and** ``lane_order`` / ``seed``: lane order only changes the
+reference interpreter's execution, but its artifact bakes the options in, so a cached ``ref`` artifact compiled for
+``ascending`` must not serve a ``shuffled`` session (on other backends the extra key bits only cost a recompile) —
+plus ``default_ip`` / ``default_fp`` and the upstream-compatibility options such as ``opt_level``. Excluded:
+cache location and switches (``offline_cache*``, ``src_ll_cache``), printing and logging options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+
+__all__ = ["SCHEMA_VERSION", "digest", "backend_identity", "compile_config", "l1_key", "l2_key"]
+
+# Bump on any change of the entry/artifact format or of the key derivation: old entries are then never read.
+SCHEMA_VERSION = "qd-fastcache-1"
+
+# qd.init options that never change generated code (SEMANTICS.md §18.3)
+_NOT_CONFIG = frozenset(
+    {
+        "offline_cache",
+        "offline_cache_file_path",
+        "src_ll_cache",
+        "print_non_pure",
+        "print_ir",
+        "log_level",
+        "verbose",
+        "kernel_profiler",
+        "device_memory_GB",
+        "device_memory_fraction",
+    }
+)
+
+
+def digest(parts) -> str:
+    """sha256 of the canonical JSON of ``parts`` (lists, strings, numbers, bools, None)."""
+    text = json.dumps(parts, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def backend_identity(backend) -> str:
+    """``backend.cache_identity()`` if the backend offers it, else its id and declared capabilities."""
+    ident = getattr(backend, "cache_identity", None)
+    if callable(ident):
+        return f"{backend.id}:{ident()}"
+    caps = getattr(backend, "capabilities", None)
+    if caps is None:
+        return backend.id
+    described = [
+        sorted(t.name for t in caps.dtypes),
+        sorted(t.name for t in caps.atomic_dtypes),
+        sorted(caps.features),
+        caps.max_ndim,
+    ]
+    return f"{backend.id}:{digest(described)[:16]}"
+
+
+def compile_config(session) -> dict:
+    """The compile-relevant options of ``session`` as a JSON-able dict (see module docstring)."""
+    config = {k: v for k, v in dataclasses.asdict(session.options).items()}
+    config["default_ip"] = session.default_ip.name
+    config["default_fp"] = session.default_fp.name
+    for name, value in sorted(session.extra.items()):
+        if name not in _NOT_CONFIG:
+            config[f"init.{name}"] = repr(value)
+    return config
+
+
+def l1_key(session, module: str, qualname: str, path: str, source_hash: str, version: str, identity: str) -> str:
+    """The L1 key of a kernel in ``session`` (see module docstring)."""
+    return digest(
+        ["l1", SCHEMA_VERSION, version, identity, compile_config(session), module, qualname, path, source_hash]
+    )
+
+
+def l2_key(l1: str, narrow: str) -> str:
+    """The L2 key of one specialization."""
+    return digest(["l2", l1, narrow, SCHEMA_VERSION])

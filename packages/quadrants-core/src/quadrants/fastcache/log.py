@@ -1,0 +1,63 @@
+"""Fastcache records on the ``quadrants`` logger (STYLE.md habit 8: caches explain themselves).
+
+* :func:`explain` — one INFO record per lookup, miss, hit, store or skip, with the reason, when ``QD_LOG=cache``.
+  If nothing in the process configured logging, a stderr handler is attached so the records are seen.
+* :func:`diagnostic` — the WARNING records of SEMANTICS.md §18 (``[FASTCACHE][INVALID_FUNC]`` …), always emitted.
+* :func:`unknown_type` — ``[FASTCACHE][UNKNOWN_TYPE]``, once per type per process.
+"""
+
+from __future__ import annotations
+
+import logging
+
+__all__ = ["LOGGER", "explain", "diagnostic", "unknown_type", "invalid_func"]
+
+LOGGER = logging.getLogger("quadrants")
+
+_unknown_types_seen: set[str] = set()
+_handler_installed = False
+
+
+def _ensure_visible() -> None:
+    """``QD_LOG=cache`` must print something even when the program never configured :mod:`logging`."""
+    global _handler_installed
+    if _handler_installed:
+        return
+    _handler_installed = True
+    if LOGGER.handlers or logging.getLogger().handlers:
+        return  # the application (or pytest) decides where records go
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[quadrants] %(message)s"))
+    LOGGER.addHandler(handler)
+    if LOGGER.level == logging.NOTSET:
+        LOGGER.setLevel(logging.INFO)
+
+
+def explain(session, message: str) -> None:
+    """An INFO record ``[fastcache] <message>`` when ``QD_LOG`` contains ``cache``."""
+    if "cache" not in session.env.log:
+        return
+    _ensure_visible()
+    LOGGER.info("[fastcache] %s", message)
+
+
+def diagnostic(message: str) -> None:
+    """A WARNING record (fastcache diagnostics are log records, not Python warnings: SEMANTICS.md §2)."""
+    LOGGER.warning(message)
+
+
+def invalid_func(kernel_name: str, reason: str) -> None:
+    """``[FASTCACHE][INVALID_FUNC]``: this call of a fastcache kernel cannot be cached."""
+    diagnostic(f"[FASTCACHE][INVALID_FUNC] The pure function {kernel_name} could not be fast cached: {reason}")
+
+
+def unknown_type(value) -> None:
+    """``[FASTCACHE][UNKNOWN_TYPE] Unrecognised type builtins.str``, at most once per type per process."""
+    cls = type(value)
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    if name in _unknown_types_seen:
+        return
+    _unknown_types_seen.add(name)
+    diagnostic(
+        f"[FASTCACHE][UNKNOWN_TYPE] Unrecognised type {name}: a kernel-read value of this type disables fastcache"
+    )

@@ -1,0 +1,39 @@
+"""``kernel._primal.src_ll_cache_observations`` (SEMANTICS.md §18.5): what fastcache did for a kernel.
+
+Each flag becomes True the first time its event happens for any call of the kernel and stays True until the next
+``qd.init()`` (the flags are kept per kernel and per session generation, like the specialization table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CacheObservations", "observations_of"]
+
+_ATTR = "_qd_fastcache_observations"
+
+
+@dataclass
+class CacheObservations:
+    """The four observation flags; see SEMANTICS.md §18.5 for when each becomes True."""
+
+    cache_key_generated: bool = False
+    cache_validated: bool = False
+    cache_loaded: bool = False
+    cache_stored: bool = False
+
+    def as_tuple(self) -> tuple[bool, bool, bool, bool]:
+        """``(generated, validated, loaded, stored)``: the order of the table in SEMANTICS.md §18.6."""
+        return (self.cache_key_generated, self.cache_validated, self.cache_loaded, self.cache_stored)
+
+
+def observations_of(kernel) -> CacheObservations:
+    """The flags of ``kernel`` for the current session; a new ``qd.init()`` starts a fresh, all-False set."""
+    from quadrants.runtime.state import RUNTIME
+
+    session = RUNTIME.session
+    held = kernel.__dict__.get(_ATTR)
+    if held is None or (session is not None and held[0] != session.generation):
+        held = (session.generation if session is not None else None, CacheObservations())
+        kernel.__dict__[_ATTR] = held
+    return held[1]

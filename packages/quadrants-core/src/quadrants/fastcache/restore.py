@@ -1,0 +1,137 @@
+"""Artifacts: everything a cache hit needs to launch a specialization without the frontend (SEMANTICS.md §18.3).
+
+An artifact file is a header (magic + schema version) followed by one pickle of a :class:`Payload`: the program,
+the backend artifact (``backend.serialize(artifact) -> bytes`` when the backend offers it, else the object itself),
+the launcher tables (argument sources, return layout, member reads) and the printed IR.
+
+Two kinds of objects are pickled by reference instead of by value (``persistent_id``):
+
+* :class:`~quadrants.ir.nodes.SrcLoc` — stored relative to the start of the function block that contains it and
+  rebased onto where that block is *now*, so a kernel moved down a file still reports the right line;
+* :class:`~quadrants.ir.dtypes.DataType` — restored as the very ``qd.i32`` … objects of this process.
+
+Checkpoint labels never enter the pickle (a user's IntEnum may live in a ``<locals>`` scope): the L2 entry keeps
+them as ints plus ``module.Class.MEMBER`` names, and :func:`restore_label` brings the enum member back.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import io
+import os
+import pickle
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from quadrants.fastcache.functions import SourceBlock
+from quadrants.fastcache.keys import SCHEMA_VERSION
+from quadrants.ir.dtypes import DTYPES_BY_NAME, DataType
+from quadrants.ir.nodes import SrcLoc
+
+__all__ = ["Payload", "pack", "unpack", "label_qualname", "restore_label"]
+
+_MAGIC = b"QDFC\n" + SCHEMA_VERSION.encode() + b"\n"
+
+
+@dataclass
+class Payload:
+    """What an artifact file holds."""
+
+    program: Any
+    artifact: Any  # the backend artifact object (default serialisation) or None
+    artifact_bytes: bytes | None  # backend.serialize(artifact) when the backend offers it
+    arg_sources: tuple
+    return_layout: tuple
+    member_reads: dict  # {param index: {path: what}}
+    ir_text: str
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, blocks: list[SourceBlock]):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._blocks: dict[str, list[tuple[int, int, int]]] = {}
+        for k, b in enumerate(blocks):
+            self._blocks.setdefault(b.path, []).append((b.first_line, b.n_lines, k))
+        self._abspath: dict[str, str] = {}
+
+    def persistent_id(self, obj):
+        if type(obj) is SrcLoc:
+            path = self._abspath.get(obj.file)
+            if path is None:
+                path = self._abspath[obj.file] = os.path.abspath(obj.file)
+            for first, n, k in self._blocks.get(path, ()):
+                if first <= obj.line < first + n:
+                    return ("L", k, obj.line - first, obj.col, obj.end_col, obj.text)
+            return None  # outside every recorded block: stored as it is
+        if type(obj) is DataType:
+            return ("D", obj.name)
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, blocks: dict[int, SourceBlock]):
+        super().__init__(file)
+        self._blocks = blocks
+
+    def persistent_load(self, pid):
+        if pid[0] == "L":
+            _, k, rel, col, end_col, text = pid
+            block = self._blocks[k]
+            return SrcLoc(block.path, block.first_line + rel, col, end_col, text)
+        if pid[0] == "D":
+            return DTYPES_BY_NAME[pid[1]]
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+
+
+def pack(payload: Payload, blocks: list[SourceBlock]) -> bytes:
+    """The artifact file bytes; ``blocks[k]`` is the block of function record ``k`` of the L2 entry."""
+    buf = io.BytesIO()
+    buf.write(_MAGIC)
+    _Pickler(buf, blocks).dump(payload)
+    return buf.getvalue()
+
+
+def unpack(data: bytes, blocks: dict[int, SourceBlock]) -> Payload:
+    """Inverse of :func:`pack`, rebasing locations onto ``blocks`` (the validated current blocks by record index)."""
+    if not data.startswith(_MAGIC):
+        raise ValueError("not a fastcache artifact of this schema")
+    payload = _Unpickler(io.BytesIO(data[len(_MAGIC) :]), blocks).load()
+    if not isinstance(payload, Payload):
+        raise ValueError("artifact does not hold a payload")
+    return payload
+
+
+def label_qualname(label) -> str | None:
+    """``"module.Class.MEMBER"`` for an enum member label, ``None`` for a plain int or an implicit checkpoint."""
+    if not isinstance(label, enum.Enum):
+        return None
+    cls = type(label)
+    return f"{cls.__module__}.{cls.__qualname__}.{label.name}"
+
+
+def restore_label(qualname: str | None, value: int | None):
+    """The enum member ``qualname`` names if it still exists with the same value, else the plain int (§18.7)."""
+    if qualname is None or value is None:
+        return value
+    cls_path, _, member = qualname.rpartition(".")
+    segments = cls_path.split(".")
+    for cut in range(len(segments), 0, -1):
+        module_name = ".".join(segments[:cut])
+        module = sys.modules.get(module_name)
+        if module is None:
+            try:
+                module = importlib.import_module(module_name)
+            except Exception:
+                continue
+        obj = module
+        try:
+            for attr in (*segments[cut:], member):
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return value
+        if isinstance(obj, enum.Enum) and isinstance(obj, int) and int(obj) == value:
+            return obj
+        return value
+    return value
