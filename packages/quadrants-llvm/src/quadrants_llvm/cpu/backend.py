@@ -78,7 +78,7 @@ class LlvmCpuBackend:
     capabilities = Capabilities(
         dtypes=frozenset(ALL_DTYPES),
         atomic_dtypes=frozenset(ALL_DTYPES),
-        features=frozenset({"print", "assert", "f64", "i64", "f16"}),
+        features=frozenset({"print", "assert", "f64", "i64", "f16", "subnormals"}),
     )
 
     def probe(self) -> Availability:

@@ -61,6 +61,10 @@ class WgpuBackend:
         if ok and get_device().f16:
             dtypes.add(T.f16)
             features.add("f16")
+        if ok and get_device().is_software:
+            # Vulkan lets drivers flush f32 subnormals (NVIDIA's does: measured on an H100, driver 580); only the
+            # software rasterizer is known to keep them, so only it claims the capability.
+            features.add("subnormals")
         return Capabilities(dtypes=frozenset(dtypes), atomic_dtypes=ATOMIC_DTYPES, features=frozenset(features))
 
     def probe(self) -> Availability:
