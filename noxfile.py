@@ -121,4 +121,5 @@ def docs(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run benchmarks/bench_*.py and write reports/bench.json."""
     install_local(session)
+    session.install("numba>=0.68")  # baselines of benchmarks/bench_llvm_cpu.py
     session.run("python", "benchmarks/run.py", *session.posargs)
