@@ -70,7 +70,7 @@ def backend_identity(backend) -> str:
 
 def compile_config(session) -> dict:
     """The compile-relevant options of ``session`` as a JSON-able dict (see module docstring)."""
-    config = {k: v for k, v in dataclasses.asdict(session.options).items()}
+    config = dataclasses.asdict(session.options)
     config["default_ip"] = session.default_ip.name
     config["default_fp"] = session.default_fp.name
     for name, value in sorted(session.extra.items()):

@@ -114,6 +114,7 @@ class Kernel(_SourceBacked):
         self._session_generation = -1
         self._params: list | None = None
         self._specs: dict[tuple, Compiled] = {}
+        self._stable_cache: dict[tuple, tuple] = {}  # stable_members=True: base key -> bindings
         self._member_reads: dict[tuple, dict] = {}  # (param index, class) -> {path: what}
         self.compile_count = 0
 
@@ -158,6 +159,7 @@ class Kernel(_SourceBacked):
     def _session_params(self, session: Session) -> list:
         if self._session_generation != session.generation:
             self._specs.clear()
+            self._stable_cache.clear()
             self._member_reads.clear()
             self._params = make_params(self.fn.__name__, self.resolved_signature(), session)
             # compound arguments (templates, dataclasses) extend the key by their read members
@@ -172,12 +174,16 @@ class Kernel(_SourceBacked):
         params = self._params if self._session_generation == session.generation else self._session_params(session)
         values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
         bound: list[Bound] = [p.convert(v, session) for p, v in zip(params, values)]
+        syncs: list = []
+        stable = self._stable_members(bound) if self._has_structs else None
+        if stable is not None:
+            compiled, runtime_values = self._stable_launch(session, bound, stable)
+            return self._run(session, compiled, runtime_values, bound, syncs, resume_label)
         key = self._key(bound) if self._has_structs else tuple([b.key for b in bound])
         compiled = self._specs.get(key)
         if compiled is None:
             compiled = self._compile_or_load(session, bound)
             self._specs[self._key(bound)] = compiled  # with the member paths this compile discovered
-        syncs: list = []
         if compiled.params_only:
             runtime_values = [b.value for b in bound if b.spec is not None] if bound else []
         else:
@@ -185,6 +191,39 @@ class Kernel(_SourceBacked):
             runtime_values = [
                 source_value(src, bound, session, specs[k], syncs) for k, src in enumerate(compiled.arg_sources)
             ]
+        return self._run(session, compiled, runtime_values, bound, syncs, resume_label)
+
+    # ---------------------------------------------------------------------------------- stable_members=True
+    def _stable_members(self, bound: list[Bound]):
+        """The base key when every compound argument promises stable members (``stable_members=True``)."""
+        structs = [b.value for b in bound if b.struct]
+        if not structs or not all(getattr(type(v), "_qd_stable_members", False) for v in structs):
+            return None
+        return tuple(b.key for b in bound)
+
+    def _stable_launch(self, session: Session, bound: list[Bound], base_key: tuple):
+        """Reuse the key and member bindings computed at an instance's first launch (the user promised them)."""
+        entry = self._stable_cache.get(base_key)
+        if entry is None:
+            key = self._key(bound)
+            compiled = self._specs.get(key)
+            if compiled is None:
+                compiled = self._compile_or_load(session, bound)
+                self._specs[self._key(bound)] = compiled
+            specs = compiled.program.args
+            fixed = [
+                None if src[0] == "param" else source_value(src, bound, session, specs[k], [])
+                for k, src in enumerate(compiled.arg_sources)
+            ]
+            params = [src[1] if src[0] == "param" else -1 for src in compiled.arg_sources]
+            entry = (compiled, fixed, params, tuple(b.value for b in bound if b.struct))  # keeps objects alive
+            self._stable_cache[base_key] = entry
+        compiled, fixed, params, _ = entry
+        values = [fixed[k] if p < 0 else bound[p].value for k, p in enumerate(params)]
+        return compiled, values
+
+    def _run(self, session: Session, compiled: Compiled, runtime_values: list, bound, syncs, resume_label):
+        """Launch a compiled specialization and shape its result."""
         exe = compiled.exe
         self._last = compiled
         state = None
