@@ -288,6 +288,16 @@ def _ndrange(ctx, node, args, kwargs):
     return _python_call(ctx, node, qi.ndrange, args, kwargs)
 
 
+def _getattr(ctx, node, args, kwargs):
+    from quadrants.frontend.structs import StructRef, member
+
+    if len(args) in (2, 3) and isinstance(args[0], StructRef) and isinstance(args[1], str):
+        return member(ctx, args[0], args[1], node)
+    if _all_static(args):
+        return _python_call(ctx, node, builtins.getattr, args, kwargs)
+    raise QuadrantsTypeError("getattr() needs a compile-time object and attribute name", ctx.loc(node))
+
+
 def _grouped(ctx, node, args, kwargs):
     _arity(ctx, node, "qd.grouped", args, 1)
     return qi.GroupedSpec(args[0])
@@ -325,6 +335,7 @@ def call_table() -> dict[int, tuple[object, object, str]]:
         builtins.min: (_minmax(Op.MIN, builtins.min), ELEMENTWISE),
         builtins.pow: (_pow, ELEMENTWISE),
         builtins.range: (_range_outside_for, VALUES),
+        builtins.getattr: (_getattr, VALUES),
     }
     m = qi.MATH_FUNCTIONS
     for name, op in (("sqrt", Op.SQRT), ("rsqrt", Op.RSQRT), ("exp", Op.EXP), ("log", Op.LOG)):

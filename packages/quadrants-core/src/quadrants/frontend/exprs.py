@@ -368,10 +368,23 @@ def _call(ctx, node: ast.Call):
 
 
 def _joined_str(ctx, node: ast.JoinedStr):
-    raise NotImplementedError(
-        f"{ctx.loc(node)}: f-strings are not supported in kernels (print formatting is out of scope); "
-        "use print(a, b, ...)"
-    )
+    """An f-string of compile-time values is a compile-time string; with run-time values it is print formatting,
+    which is out of scope (SEMANTICS.md §1)."""
+    parts = []
+    for value in node.values:
+        if isinstance(value, ast.Constant):
+            parts.append(str(value.value))
+            continue
+        inner = evaluate(ctx, value.value)
+        if is_runtime(inner) or isinstance(inner, (MatrixValue, NdarrayValue)):
+            raise NotImplementedError(
+                f"{ctx.loc(node)}: f-strings with run-time values are not supported in kernels (print formatting is "
+                "out of scope); use print(a, b, ...)"
+            )
+        spec = "" if value.format_spec is None else _joined_str(ctx, value.format_spec)
+        conv = {115: str, 114: repr, 97: ascii}.get(value.conversion, lambda v: v)
+        parts.append(format(conv(inner), spec))
+    return "".join(parts)
 
 
 def _slice(ctx, node: ast.Slice):
