@@ -8,6 +8,9 @@ launch values follow rebinds without recompiling and change exactly when SEMANTI
 from __future__ import annotations
 
 from quadrants.errors import QuadrantsRuntimeTypeError
+from quadrants.ir import nodes as ir
+from quadrants.runtime.args import _wrap, describe_array, primitive_key
+from quadrants.runtime.ndarray import Ndarray
 
 __all__ = ["resolve_path", "member_key", "source_value"]
 
@@ -21,11 +24,8 @@ def resolve_path(obj, path: tuple[str, ...]):
 
 def member_key(obj, reads: dict) -> tuple:
     """The key component of the read members of ``obj`` (sorted by path, so it is deterministic)."""
-    from quadrants.runtime.args import describe_array, primitive_key
-
     out = []
-    for path in sorted(reads):
-        what = reads[path]
+    for path, what in sorted(reads.items()):
         value = resolve_path(obj, path)
         kind = what[0]
         if kind == "nd":
@@ -55,9 +55,6 @@ def source_value(source: tuple, bound: list, session, spec, numpy_syncs: list):
     if kind == "field":
         return source[1].storage()
     obj = resolve_path(bound[source[1]].value, source[2])
-    from quadrants.ir import nodes as ir
-    from quadrants.runtime.ndarray import Ndarray
-
     if isinstance(spec, ir.NdarrayArg):
         if isinstance(obj, Ndarray):
             return obj.storage()
@@ -82,6 +79,4 @@ def _scalar_member(value, spec, path):
         )
     if not isinstance(value, int):
         raise QuadrantsRuntimeTypeError(f"member '{'.'.join(path)}' must be an int, got {type(value).__name__}")
-    from quadrants.runtime.args import _wrap
-
     return _wrap(value, dtype)

@@ -9,7 +9,7 @@ import numpy as np
 from quadrants.errors import QuadrantsRuntimeError, QuadrantsWarning
 from quadrants.ir import numerics
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
-from quadrants.runtime.state import Session, current_session
+from quadrants.runtime.state import RUNTIME, Session, current_session
 from quadrants.types.annotations import to_dtype
 from quadrants.types.compound import MatrixType
 
@@ -77,8 +77,6 @@ class Ndarray:
 
     def storage(self):
         """The backend storage, after checking that the array belongs to the current session."""
-        from quadrants.runtime.state import RUNTIME
-
         if RUNTIME.session is None or RUNTIME.session.generation != self._generation:
             raise QuadrantsRuntimeError(
                 "this ndarray was created before the latest qd.init() / qd.reset(); create it again after qd.init()"
