@@ -37,6 +37,21 @@ class Frame:
     return_value: Any = None
     returned: bool = False
 
+    @classmethod
+    def of(cls, source_backed, *, is_kernel: bool) -> Frame:
+        """The frame of a kernel or func object (anything with ``fn``, ``parsed()`` and ``closure()``)."""
+        parsed = source_backed.parsed()
+        return cls(
+            fn=source_backed.fn,
+            file=parsed.file,
+            first_line=parsed.first_line,
+            indent=parsed.indent,
+            lines=list(parsed.lines),
+            globals=source_backed.fn.__globals__,
+            closure=source_backed.closure(),
+            is_kernel=is_kernel,
+        )
+
 
 @dataclass
 class Scope:

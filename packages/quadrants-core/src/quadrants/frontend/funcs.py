@@ -38,16 +38,7 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
         raise QuadrantsSyntaxError(f"in call to @qd.func '{func.__name__}': {exc}", ctx.loc(node)) from None
     bound.apply_defaults()
     parsed = func.parsed()
-    frame = Frame(
-        fn=func.fn,
-        file=parsed.file,
-        first_line=parsed.first_line,
-        indent=parsed.indent,
-        lines=list(parsed.lines),
-        globals=func.fn.__globals__,
-        closure=func.closure(),
-        is_kernel=False,
-    )
+    frame = Frame.of(func, is_kernel=False)
     from quadrants.frontend.stmts import visit_block
 
     call_loc_frame = ctx.frame

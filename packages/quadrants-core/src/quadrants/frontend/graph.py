@@ -120,18 +120,31 @@ def _close_items(ctx) -> tuple:
     return tuple(ctx.item_stack.pop())
 
 
+def _nested_items(ctx, stack: list[int], ident: int, lower_body) -> tuple:
+    """Lower a graph node's body into its own item list while ``ident`` is on ``stack``; return the items."""
+    _open_items(ctx)
+    stack.append(ident)
+    try:
+        lower_body()
+    finally:
+        stack.pop()
+    return _close_items(ctx)  # pops the item stack: read ctx.items only after this
+
+
+def _scoped_graph_body(ctx, body: list[ast.stmt]):
+    def lower():
+        with ctx.scope():
+            visit_graph_body(ctx, body)
+
+    return lower
+
+
 def _implicit_checkpoint(ctx, stmt: ast.For) -> None:
     from quadrants.frontend.stmts import visit
 
     cp_id = len(ctx.graph.checkpoints)
     ctx.graph.checkpoints.append(CheckpointRecord(None, None, -1))
-    _open_items(ctx)
-    ctx.checkpoint_stack.append(cp_id)
-    try:
-        visit(ctx, stmt)
-    finally:
-        ctx.checkpoint_stack.pop()
-    body = _close_items(ctx)  # pops the stack: must happen before ctx.items is read
+    body = _nested_items(ctx, ctx.checkpoint_stack, cp_id, lambda: visit(ctx, stmt))
     ctx.items.append(ir.Checkpoint(cp_id, -1, body, ctx.loc(stmt)))
 
 
@@ -218,14 +231,7 @@ def lower_do_while(ctx, node: ast.While) -> None:
     parent = ctx.level_stack[-1] if ctx.level_stack else -1
     checkpoint_id = ctx.checkpoint_stack[-1] if ctx.checkpoint_stack else -1
     ctx.graph.levels.append(qg.GraphDoWhileLevel(name, parent, arg, checkpoint_id))
-    _open_items(ctx)
-    ctx.level_stack.append(level)
-    try:
-        with ctx.scope():
-            visit_graph_body(ctx, node.body)
-    finally:
-        ctx.level_stack.pop()
-    body = _close_items(ctx)
+    body = _nested_items(ctx, ctx.level_stack, level, _scoped_graph_body(ctx, node.body))
     ctx.items.append(ir.DoWhile(level, arg, body, ctx.loc(node)))
 
 
@@ -321,12 +327,5 @@ def lower_checkpoint(ctx, node: ast.With) -> None:
     arg, name = _flag(ctx, flag_node, "qd.checkpoint(yield_on=...)", _CHECKPOINT_ERRORS)
     cp_id = len(ctx.graph.checkpoints)
     ctx.graph.checkpoints.append(CheckpointRecord(label, name, arg))
-    _open_items(ctx)
-    ctx.checkpoint_stack.append(cp_id)
-    try:
-        with ctx.scope():
-            visit_graph_body(ctx, node.body)
-    finally:
-        ctx.checkpoint_stack.pop()
-    body = _close_items(ctx)
+    body = _nested_items(ctx, ctx.checkpoint_stack, cp_id, _scoped_graph_body(ctx, node.body))
     ctx.items.append(ir.Checkpoint(cp_id, arg, body, ctx.loc(node)))

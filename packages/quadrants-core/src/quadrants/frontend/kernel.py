@@ -104,16 +104,7 @@ def build_program(kernel, session, bound: list, name: str):
     """
     parsed = kernel.parsed()
     ctx = CompileCtx(session=session, kernel_name=name)
-    frame = Frame(
-        fn=kernel.fn,
-        file=parsed.file,
-        first_line=parsed.first_line,
-        indent=parsed.indent,
-        lines=list(parsed.lines),
-        globals=kernel.fn.__globals__,
-        closure=kernel.closure(),
-        is_kernel=True,
-    )
+    frame = Frame.of(kernel, is_kernel=True)
     ctx.frames.append(frame)
     tree = parsed.tree
     from quadrants.frontend.graph import GraphInfo, uses_do_while
