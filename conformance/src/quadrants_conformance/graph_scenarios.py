@@ -172,7 +172,7 @@ class _Gen:
             r = self.rng.random()
             if r < 0.3 and self.level_budget > 0 and depth < 3 and not (in_cp and depth > 1):
                 items.extend(self.do_while(depth, in_cp, cp_direct, top))
-            elif r < 0.6 and not in_cp and self.explicit_budget > 0:
+            elif r < (0.7 if depth else 0.55) and not in_cp and self.explicit_budget > 0:
                 items.append(self.explicit(depth))
             elif cp_direct:
                 items.append(self.task(CP_DIRECT_KINDS, cp_direct=True))
@@ -206,7 +206,7 @@ class _Gen:
         self.explicit_budget -= 1
         k = len(self.explicits)
         flag = self.rng.randrange(self.n_flags)
-        at = tuple(sorted(self.rng.sample(range(1, 5), self.rng.choice((0, 1, 2, 2)))))
+        at = tuple(sorted(self.rng.sample(range(1, 5), self.rng.choice((0, 1, 2, 2, 3)))))
         sets = flag if self.rng.random() < 0.8 else self.rng.randrange(self.n_flags)
         kind = self.rng.choice(("int", "const", "enum"))
         cp = Explicit(k, kind, self.label(), flag, body=[])
