@@ -8,42 +8,48 @@
 
 from __future__ import annotations
 
-import logging
-
-__all__ = ["LOGGER", "explain", "diagnostic", "unknown_type", "invalid_func"]
-
-LOGGER = logging.getLogger("quadrants")
+__all__ = ["logger", "explain", "diagnostic", "unknown_type", "invalid_func"]
 
 _unknown_types_seen: set[str] = set()
 _handler_installed = False
 
 
-def _ensure_visible() -> None:
+def logger():
+    """``logging.getLogger("quadrants")`` (imported on first use: a cache hit that logs nothing skips it)."""
+    import logging
+
+    return logging.getLogger("quadrants")
+
+
+def _ensure_visible(log) -> None:
     """``QD_LOG=cache`` must print something even when the program never configured :mod:`logging`."""
+    import logging
+
     global _handler_installed
     if _handler_installed:
         return
     _handler_installed = True
-    if LOGGER.handlers or logging.getLogger().handlers:
+    if log.handlers or logging.getLogger().handlers:
         return  # the application (or pytest) decides where records go
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("[quadrants] %(message)s"))
-    LOGGER.addHandler(handler)
-    if LOGGER.level == logging.NOTSET:
-        LOGGER.setLevel(logging.INFO)
+    log.addHandler(handler)
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)
 
 
 def explain(session, message: str) -> None:
     """An INFO record ``[fastcache] <message>`` when ``QD_LOG`` contains ``cache``."""
     if "cache" not in session.env.log:
         return
-    _ensure_visible()
-    LOGGER.info("[fastcache] %s", message)
+    log = logger()
+    _ensure_visible(log)
+    log.info("[fastcache] %s", message)
 
 
 def diagnostic(message: str) -> None:
     """A WARNING record (fastcache diagnostics are log records, not Python warnings: SEMANTICS.md §2)."""
-    LOGGER.warning(message)
+    logger().warning(message)
 
 
 def invalid_func(kernel_name: str, reason: str) -> None:

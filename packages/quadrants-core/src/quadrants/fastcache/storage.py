@@ -27,6 +27,8 @@ ENTRIES_DIR = "python_side_cache"
 ARTIFACTS_DIR = "kernel_compilation_manager"
 
 _stores: dict[str, CacheStore | None] = {}
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once: cache files get the permissions of ordinary files (mkstemp makes them 0600)
 
 
 class CacheStore:
@@ -89,6 +91,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to a temp file next to ``path``, then rename it over ``path``."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:24]}.", suffix=".tmp")
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)

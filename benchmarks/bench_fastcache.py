@@ -1,0 +1,239 @@
+"""Fastcache (issue 7): process start to first result of a medium kernel, warm cache vs cold cache.
+
+Two fresh subprocesses run the same program (a particle step: 3 funcs, vector math, a ``qd.static`` sub-step loop,
+4 parallel loops, an atomic reduction) against one cache directory: the first one compiles and stores (cold), the
+second one loads (warm). Each reports its wall time from process start to the first kernel result; the row's
+``baseline`` is the cold time and ``ratio`` = warm / cold (target ≤ 0.3).
+
+Further rows: the first call, warm vs cold (load vs compile); the cost of a cache hit for a second kernel of the
+process (lookup, validation, artifact read and restore; the backend's own ``load`` of the artifact is excluded and
+given as the baseline; target ≤ 5 ms); and the first hit of the process with its one-time imports. Rows are
+produced for every available backend among ``ref`` and ``llvm-cpu``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BACKENDS = ("ref", "llvm-cpu")
+_MARK = "QD-BENCH "
+
+PROGRAM = """\
+import json, os, sys, time
+
+T_START = float(os.environ["QD_BENCH_T0"])
+import numpy as np
+import quadrants as qd
+
+vec3 = qd.types.vector(3, qd.f32)
+V1 = qd.types.NDArray[vec3, 1]
+F1 = qd.types.NDArray[qd.f32, 1]
+
+
+@qd.func
+def spring_force(p, q, rest: qd.f32, k: qd.f32):
+    d = q - p
+    length = qd.sqrt(d.dot(d)) + 1e-6
+    return d * (k * (length - rest) / length)
+
+
+@qd.func
+def clamp_box(p, v, lo: qd.f32, hi: qd.f32):
+    out_p, out_v = p, v
+    for c in qd.static(range(3)):
+        if out_p[c] < lo:
+            out_p[c] = lo
+            out_v[c] = -out_v[c] * 0.5
+        if out_p[c] > hi:
+            out_p[c] = hi
+            out_v[c] = -out_v[c] * 0.5
+    return out_p, out_v
+
+
+@qd.func
+def kinetic(v, m: qd.f32):
+    return 0.5 * m * v.dot(v)
+
+
+@qd.kernel(fastcache=True)
+def step(pos: V1, vel: V1, force: V1, mass: F1, energy: F1, dt: qd.f32, n_sub: qd.template()):
+    n = pos.shape[0]
+    for i in range(n):
+        force[i] = vec3(0.0, -9.8 * mass[i], 0.0)
+    for i in range(n):
+        left = (i + n - 1) % n
+        right = (i + 1) % n
+        force[i] += spring_force(pos[i], pos[left], 0.1, 50.0)
+        force[i] += spring_force(pos[i], pos[right], 0.1, 50.0)
+    for i in range(n):
+        h = dt / n_sub
+        p, v = pos[i], vel[i]
+        for _ in qd.static(range(n_sub)):
+            v += h * force[i] / mass[i]
+            v *= 0.999
+            p += h * v
+            p, v = clamp_box(p, v, -1.0, 1.0)
+        pos[i], vel[i] = p, v
+    for i in range(n):
+        e = kinetic(vel[i], mass[i]) + mass[i] * 9.8 * pos[i][1]
+        qd.atomic_add(energy[0], e)
+
+
+@qd.kernel(fastcache=True)
+def damp(vel: V1, mass: F1, energy: F1, factor: qd.f32):
+    for i in range(vel.shape[0]):
+        vel[i] = vel[i] * factor
+        qd.atomic_add(energy[1], kinetic(vel[i], mass[i]))
+
+
+qd.init(offline_cache_file_path=os.environ["QD_BENCH_CACHE"])
+
+# instrumentation: the fastcache part of a hit = compile_or_load minus the backend's load of the artifact
+import quadrants.fastcache.lookup as _lookup
+from quadrants.runtime.state import RUNTIME
+
+_spent = {"compile_or_load": 0.0, "backend_load": 0.0}
+
+
+def _timed(name, fn):
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _spent[name] += time.perf_counter() - t
+    return wrapper
+
+
+_lookup.compile_or_load = _timed("compile_or_load", _lookup.compile_or_load)
+RUNTIME.session.backend.load = _timed("backend_load", RUNTIME.session.backend.load)
+n = 256
+pos = qd.ndarray(vec3, shape=(n,))
+vel = qd.ndarray(vec3, shape=(n,))
+force = qd.ndarray(vec3, shape=(n,))
+mass = qd.ndarray(qd.f32, shape=(n,))
+energy = qd.ndarray(qd.f32, shape=(2,))
+x = np.linspace(-0.5, 0.5, n, dtype=np.float32)
+pos.from_numpy(np.stack([x, np.zeros_like(x), np.zeros_like(x)], axis=1))
+mass.from_numpy(np.full(n, 1.0, dtype=np.float32))
+t0 = time.perf_counter()
+step(pos, vel, force, mass, energy, 0.01, 4)
+t_first = time.perf_counter() - t0
+result = float(energy.to_numpy()[0])
+t_result = time.time() - T_START
+t0 = time.perf_counter()
+step(pos, vel, force, mass, energy, 0.01, 4)
+t_second = time.perf_counter() - t0
+before = dict(_spent)
+t0 = time.perf_counter()
+damp(vel, mass, energy, 0.5)  # a second kernel: its hit no longer pays one-time imports
+t_damp_first = time.perf_counter() - t0
+damp_spent = {k: v - before[k] for k, v in _spent.items()}
+t0 = time.perf_counter()
+damp(vel, mass, energy, 0.5)
+t_damp_second = time.perf_counter() - t0
+o = step._primal.src_ll_cache_observations
+print("QD-BENCH " + json.dumps({
+    "start_to_result": t_result, "first_call": t_first, "steady_call": t_second, "energy": result,
+    "flags": [o.cache_key_generated, o.cache_validated, o.cache_loaded, o.cache_stored], **_spent,
+    "second_kernel": {"first_call": t_damp_first, "steady_call": t_damp_second, **damp_spent},
+    "energy_after": energy.to_numpy().tolist(),
+}))
+"""
+
+
+def _run(path: Path, cache: Path, backend: str) -> dict:
+    # bytecode is cached (in a temp prefix, never in the source tree) as in a normal installation, so the rows
+    # compare kernel work rather than module compilation; PYTHONDONTWRITEBYTECODE would hide that difference
+    env = dict(os.environ, QD_ARCH=backend, QD_BENCH_CACHE=str(cache), PYTHONPYCACHEPREFIX=str(path.parent / "pyc"))
+    env.pop("QD_LOG", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["QD_BENCH_T0"] = repr(time.time())
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, env=env, timeout=600)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(_MARK)]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"benchmark program failed on {backend}:\n{proc.stdout[-2000:]}{proc.stderr[-4000:]}")
+    return json.loads(lines[-1][len(_MARK) :])
+
+
+def _available() -> list[str]:
+    from quadrants.backend import discover_backends
+
+    found = discover_backends()
+    return [b for b in BACKENDS if b in found and found[b].probe().available]
+
+
+def measure(backend: str) -> tuple[dict, dict]:
+    """``(cold, warm)`` observations of the program on ``backend`` (fresh temp cache directory)."""
+    tmp = Path(tempfile.mkdtemp(prefix="qd-bench-fastcache-"))
+    try:
+        path = tmp / "medium_kernel.py"
+        path.write_text(PROGRAM)
+        _run(path, tmp / "prime", backend)  # fills the bytecode cache; its own fastcache directory is dropped
+        cold = _run(path, tmp / "cache", backend)
+        warm = _run(path, tmp / "cache", backend)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if cold["flags"] != [True, False, False, True] or warm["flags"] != [True, True, True, False]:
+        raise RuntimeError(f"{backend}: unexpected fastcache flags cold={cold['flags']} warm={warm['flags']}")
+    if cold["energy_after"] != warm["energy_after"]:
+        raise RuntimeError(f"{backend}: warm results {warm['energy_after']} differ from cold {cold['energy_after']}")
+    return cold, warm
+
+
+def run() -> list[dict]:
+    rows = []
+    for backend in _available():
+        cold, warm = measure(backend)
+        rows.append(
+            {
+                "name": f"fastcache {backend}: start to first result, warm vs cold (target ratio <= 0.3)",
+                "value": warm["start_to_result"] * 1e3,
+                "unit": "ms",
+                "baseline": cold["start_to_result"] * 1e3,
+                "ratio": warm["start_to_result"] / cold["start_to_result"],
+            }
+        )
+        rows.append(
+            {
+                "name": f"fastcache {backend}: first call, warm vs cold (load vs compile)",
+                "value": warm["first_call"] * 1e3,
+                "unit": "ms",
+                "baseline": cold["first_call"] * 1e3,
+                "ratio": warm["first_call"] / cold["first_call"],
+            }
+        )
+        second = warm["second_kernel"]
+        hit = second["compile_or_load"] - second["backend_load"]
+        rows.append(
+            {
+                "name": f"fastcache {backend}: cache hit cost of a kernel, backend load excluded (target <= 5 ms)",
+                "value": hit * 1e3,
+                "unit": "ms",
+                "baseline": second["backend_load"] * 1e3,
+                "ratio": hit / second["backend_load"],
+            }
+        )
+        first_hit = warm["compile_or_load"] - warm["backend_load"]
+        rows.append(
+            {
+                "name": f"fastcache {backend}: first hit of the process (one-time imports included)",
+                "value": first_hit * 1e3,
+                "unit": "ms",
+                "baseline": None,
+                "ratio": None,
+            }
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
