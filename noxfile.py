@@ -9,6 +9,7 @@ only Python and pip can run any of them: ``python3 -m pip install nox && python3
 * ``lint``             ruff check + ruff format --check
 * ``docs``             mkdocs build --strict
 * ``bench``            benchmarks/run.py
+* ``fuzz``             differential fuzzing against the reference: ``nox -s fuzz -- --backend B --minutes M --seed S``
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ nox.options.sessions = ["lint", "tests", "conformance"]
 ROOT = Path(__file__).resolve().parent
 
 # Backend ids registered through the `quadrants.backends` entry points. Adding an id here adds `conformance-<id>`.
-BACKENDS = ["ref", "llvm-cpu", "wgpu"]
+BACKENDS = ["ref", "llvm-cpu", "llvm-cuda", "wgpu"]
 
 # Local distributions, in dependency order (core first), installed editable into every session that runs code.
 LOCAL_PACKAGES = [
@@ -123,3 +124,10 @@ def bench(session: nox.Session) -> None:
     install_local(session)
     session.install("numba>=0.68")  # baselines of benchmarks/bench_llvm_cpu.py
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Differential fuzzing: random race-free kernels on ref and on ``--backend``; repros in reports/fuzz/."""
+    install_local(session)
+    session.run("python", "-m", "quadrants_conformance.fuzz.run", *session.posargs, env={"QD_VERIFY_IR": "1"})

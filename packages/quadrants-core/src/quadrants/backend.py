@@ -74,6 +74,7 @@ class CompileOptions:
     debug: bool = False
     fast_math: bool = False
     lane_order: str = "ascending"  # reference only: "ascending", "reversed" or "shuffled"
+    check_races: bool = False  # reference only: report conflicting accesses of parallel iterations
     seed: int = 0
 
 

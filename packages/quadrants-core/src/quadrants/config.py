@@ -24,6 +24,9 @@ variable                      default                              meaning
 ``QD_LANE_ORDER``             ``ascending``                        the reference backend's default lane order for
                                                                    parallel loops: ``ascending``, ``reversed`` or
                                                                    ``shuffled`` (exposes order-dependent programs)
+``QD_CHECK_RACES``            ``0``                                ``1``: the default of ``qd.init(check_races=...)``;
+                                                                   the reference backend reports conflicting
+                                                                   accesses of parallel iterations (data races)
 ============================  ===================================  ====================================================
 
 Boolean variables accept ``1``/``true``/``yes``/``on`` and ``0``/``false``/``no``/``off`` (any case; empty means the
@@ -54,6 +57,7 @@ VARIABLES: tuple[str, ...] = (
     "QD_VERIFY_IR",
     "QD_ARCH",
     "QD_LANE_ORDER",
+    "QD_CHECK_RACES",
 )
 LOG_CHANNELS: frozenset[str] = frozenset({"cache", "compile", "launch"})
 LANE_ORDERS: tuple[str, ...] = ("ascending", "reversed", "shuffled")
@@ -77,6 +81,7 @@ class Env:
     verify_ir: bool = False
     arch: str | None = None
     lane_order: str = "ascending"
+    check_races: bool = False
 
     def dumps_ir_after(self, pass_name: str) -> bool:
         """True when ``QD_DUMP_IR`` asks for the IR after pass ``pass_name``."""
@@ -101,6 +106,7 @@ def read_env(environ: Mapping[str, str] = os.environ) -> Env:
         verify_ir=_parse_bool("QD_VERIFY_IR", environ.get("QD_VERIFY_IR", "")),
         arch=environ.get("QD_ARCH", "").strip().lower() or None,
         lane_order=_parse_lane_order(environ.get("QD_LANE_ORDER", "")),
+        check_races=_parse_bool("QD_CHECK_RACES", environ.get("QD_CHECK_RACES", "")),
     )
 
 

@@ -31,6 +31,7 @@ from quadrants.ir.numerics import OP_HANDLERS, convert, convert_scalar
 from quadrants.ir.ops import Op
 from quadrants_ref.atomics import apply_atomic, combine, elementwise_ufunc
 from quadrants_ref.memory import block_view, check_bounds, gather, linear_index, scatter
+from quadrants_ref.races import ATOMIC
 from quadrants_ref.state import TaskState, and_not, is_uniform, last_active, normalize, or_mask
 
 __all__ = ["Scope", "compile_expr", "compile_block", "EXPR_COMPILERS", "STMT_COMPILERS"]
@@ -317,6 +318,8 @@ def _compile_atomic(cx: Scope, s: N.AtomicRMW) -> Fn:
         idx = [f(st) for f in idx_fns]
         check_bounds(launch, arg, idx, mask, loc)
         lin = linear_index(idx, launch.shapes[arg])
+        if launch.races is not None:
+            launch.races.record(arg, lin, mask, n, ATOMIC, loc)
         active = None if mask is None else np.flatnonzero(mask)
         m = n if active is None else len(active)
         if isinstance(lin, np.ndarray):

@@ -22,6 +22,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.numerics import convert_scalar, to_python
 from quadrants_ref.array import RefArray
 from quadrants_ref.compiler import Scope, compile_block, compile_expr
+from quadrants_ref.races import RaceRecorder
 from quadrants_ref.state import Launch, TaskState, is_uniform, last_active
 from quadrants_ref.views import view_safe_loads, written_args
 
@@ -59,6 +60,7 @@ class _ParallelTask:
         self.begins = [compile_expr(bounds_scope, e) for e in item.begins]
         self.ends = [compile_expr(bounds_scope, e) for e in item.ends]
         self.var_type = item.vars[0].dtype.np if item.vars else np.dtype(np.int32)
+        self.var_names = tuple(getattr(v, "name", f"i{k}") for k, v in enumerate(item.vars))
         scope.parallel = True
         scope.task_vars = {v.id: k for k, v in enumerate(item.vars)}
         scope.task_var_order = tuple(v.id for v in item.vars)
@@ -78,10 +80,19 @@ class _ParallelTask:
         perm = launch.rng.permutation(n) if order == "shuffled" else None
         st = TaskState(launch, n)
         st.lane_maker = lambda: self._lanes(begins, extents, n, order, perm)
-        if order != "shuffled":
+        if launch.check_races:  # every access through gather/scatter/atomic, recorded (quadrants_ref.races)
+            launch.races = RaceRecorder(
+                launch.names, launch.shapes, lambda pos: _describe_lane(st, self.var_names, pos)
+            )
+        elif order != "shuffled":
             slices = tuple(slice(b, e) for b, e in zip(begins, ends, strict=True))
             st.block = (slices, begins, ends, order == "reversed")
-        self.body(st)
+        try:
+            self.body(st)
+            if launch.races is not None:
+                launch.races.check()
+        finally:
+            launch.races = None
         for vid, written in st.kv_written.items():
             v = st.locals[vid]
             launch.kvars[vid] = v if is_uniform(v) else v[last_active(written, n)]
@@ -103,6 +114,12 @@ class _ParallelTask:
             flat = perm
         coords = np.unravel_index(flat, extents)
         return [(c + b).astype(t) for c, b in zip(coords, begins, strict=True)]
+
+
+def _describe_lane(st: TaskState, names: tuple[str, ...], pos: int) -> str:
+    """``(i=3, j=0)``: the loop variable values of lane ``pos`` of a parallel task."""
+    values = [int(st.lane(axis)[pos]) for axis in range(len(names))]
+    return "(" + ", ".join(f"{name}={v}" for name, v in zip(names, values, strict=True)) + ")"
 
 
 class RefExecutable:

@@ -15,6 +15,7 @@ import numpy as np
 
 from quadrants.errors import QuadrantsRuntimeError
 from quadrants.ir.nodes import SrcLoc
+from quadrants_ref.races import READ, WRITE
 from quadrants_ref.state import Launch, TaskState, is_uniform, last_active
 
 __all__ = ["check_bounds", "linear_index", "gather", "scatter", "block_view"]
@@ -82,6 +83,8 @@ def linear_index(idx: list, shape) -> int | np.ndarray:
 def gather(launch: Launch, arg: int, idx: list, mask, n: int, loc: SrcLoc | None):
     """``arr[idx]`` for every lane: a NumPy scalar when every index is uniform, else an array of ``n`` values."""
     check_bounds(launch, arg, idx, mask, loc)
+    if launch.races is not None:
+        launch.races.record(arg, linear_index(idx, launch.shapes[arg]), mask, n, READ, loc)
     arr = launch.arrays[arg]
     if all(is_uniform(i) for i in idx):
         return arr[tuple(int(i) for i in idx)]
@@ -95,6 +98,8 @@ def gather(launch: Launch, arg: int, idx: list, mask, n: int, loc: SrcLoc | None
 def scatter(launch: Launch, arg: int, idx: list, value, mask, n: int, loc: SrcLoc | None) -> None:
     """``arr[idx] = value`` for every active lane; with duplicate targets the last lane in lane order wins."""
     check_bounds(launch, arg, idx, mask, loc)
+    if launch.races is not None:
+        launch.races.record(arg, linear_index(idx, launch.shapes[arg]), mask, n, WRITE, loc)
     if all(is_uniform(i) for i in idx):
         if not is_uniform(value):
             value = value[last_active(mask, n)]

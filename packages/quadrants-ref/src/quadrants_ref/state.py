@@ -63,7 +63,20 @@ def last_active(mask: Mask, n: int) -> int:
 class Launch:
     """One kernel launch: argument storage, scalar values, kernel vars, return slots and the lane-order source."""
 
-    __slots__ = ("arrays", "flats", "kvars", "names", "order", "returns", "rng", "scalars", "shapes", "views_ok")
+    __slots__ = (
+        "arrays",
+        "check_races",
+        "flats",
+        "kvars",
+        "names",
+        "order",
+        "races",
+        "returns",
+        "rng",
+        "scalars",
+        "shapes",
+        "views_ok",
+    )
 
     def __init__(self, program, args: list, options):
         self.arrays: list = [None] * len(args)
@@ -76,6 +89,8 @@ class Launch:
         self.order: str = options.lane_order
         self.rng = np.random.default_rng(options.seed)
         self.views_ok = True
+        self.check_races: bool = bool(getattr(options, "check_races", False))
+        self.races = None  # a quadrants_ref.races.RaceRecorder while a parallel task runs under check_races
 
 
 class TaskState:

@@ -167,12 +167,15 @@ def init(
     default_fp: DataType | None = None,
     lane_order: str | None = None,
     seed: int = 0,
+    check_races: bool | None = None,
     **options,
 ) -> Session:
     """Start a new session on ``arch`` (``qd.ref``, ``qd.cpu``, ``qd.gpu``, …, or a backend id such as ``"ref"``).
 
     Arrays and compiled kernels of the previous session become invalid. ``debug=True`` enables ``assert`` and
     run-time checks (SEMANTICS.md §15); ``fast_math=True`` allows value-changing float rewrites (§4.4).
+    ``check_races=True`` (reference backend; default ``QD_CHECK_RACES``) raises ``QuadrantsRuntimeError`` for two
+    iterations of a parallel loop that conflict on an ndarray element without atomics; other backends ignore it.
     """
     unknown = set(options) - _KNOWN_INIT_OPTIONS
     if unknown:
@@ -194,7 +197,13 @@ def init(
     session = Session(
         backend=backend,
         arch=_resolve_arch(arch)[0],
-        options=CompileOptions(debug=bool(debug), fast_math=bool(fast_math), lane_order=order, seed=int(seed)),
+        options=CompileOptions(
+            debug=bool(debug),
+            fast_math=bool(fast_math),
+            lane_order=order,
+            seed=int(seed),
+            check_races=bool(env.check_races if check_races is None else check_races),
+        ),
         default_ip=ip,
         default_fp=fp,
         env=env,

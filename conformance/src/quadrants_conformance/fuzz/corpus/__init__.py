@@ -1,0 +1,1 @@
+"""Fuzz findings kept as regression programs (each defines ``run()`` and ``TOL``; see docs/fuzzing.md)."""
