@@ -331,8 +331,10 @@ class Gen:
 
     def call(self, env: Env, d: int, want: str | None) -> Expr:
         fits = [f for f in self.funcs if want is None or (want == "float") == is_float(f.result.dtype)]
-        if env.kernel_level and "kernel-level-loop" in self.opts.avoid:
-            fits = []  # funcs may hold loops
+        if env.kernel_level:
+            # a func called at kernel level is inlined there: its loops become parallel loops (§10), and its locals
+            # kernel vars written by every lane (order dependent), or a `break` in a parallel loop
+            fits = []
         if not fits:
             return self.leaf(env, None, d, nc=True) if want is None else self.expr(env, d, want, nc=True)
         f = self.ch.choice(fits)

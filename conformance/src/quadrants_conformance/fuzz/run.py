@@ -33,11 +33,6 @@ __all__ = ["main", "KNOWN_GAPS", "Finding", "differ"]
 # Features the generator leaves out on a backend because of a known, reported bug: backend id -> {feature: reason}.
 # Every row has a corpus program and an expectation-file entry; delete the row when the bug is fixed.
 KNOWN_GAPS: dict[str, dict[str, str]] = {
-    "llvm-cpu": {
-        "kernel-level-loop": "a local assigned in a serial loop at kernel level (also through an inlined func) fails "
-        "to compile: store_atomic on an opaque pointer, 'PointerType' has no 'pointee' "
-        "(corpus/llvm_cpu_kernel_level_loop_local.py)",
-    },
     "wgpu": {
         "f16": "non-finite f16 constants are emitted as `bitcast<vec2<f16>>(u32).x`, which naga rejects "
         "(corpus/wgpu_f16_nonfinite_constant.py)",
