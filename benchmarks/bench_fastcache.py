@@ -123,6 +123,7 @@ energy = qd.ndarray(qd.f32, shape=(2,))
 x = np.linspace(-0.5, 0.5, n, dtype=np.float32)
 pos.from_numpy(np.stack([x, np.zeros_like(x), np.zeros_like(x)], axis=1))
 mass.from_numpy(np.full(n, 1.0, dtype=np.float32))
+t_before_call = time.time() - T_START
 t0 = time.perf_counter()
 step(pos, vel, force, mass, energy, 0.01, 4)
 t_first = time.perf_counter() - t0
@@ -140,11 +141,29 @@ t0 = time.perf_counter()
 damp(vel, mass, energy, 0.5)
 t_damp_second = time.perf_counter() - t0
 o = step._primal.src_ll_cache_observations
+flags = [o.cache_key_generated, o.cache_validated, o.cache_loaded, o.cache_stored]
+energy_after = energy.to_numpy().tolist()
+
+# steady hit cost: a new session each time (the in-process table is empty, the disk entries are hits) and the
+# per-process source memo cleared, so every lookup reads and hashes the kernel's source again
+import statistics
+import quadrants.fastcache.functions as _functions
+
+hits = []
+for _ in range(15):
+    _functions._blocks.clear()
+    qd.init(offline_cache_file_path=os.environ["QD_BENCH_CACHE"])
+    RUNTIME.session.backend.load = _timed("backend_load", type(RUNTIME.session.backend).load.__get__(RUNTIME.session.backend))
+    v2, m2, e2 = qd.ndarray(vec3, shape=(n,)), qd.ndarray(qd.f32, shape=(n,)), qd.ndarray(qd.f32, shape=(2,))
+    before = dict(_spent)
+    damp(v2, m2, e2, 0.5)
+    spent = {k: v - before[k] for k, v in _spent.items()}
+    hits.append(spent["compile_or_load"] - spent["backend_load"])
 print("QD-BENCH " + json.dumps({
     "start_to_result": t_result, "first_call": t_first, "steady_call": t_second, "energy": result,
-    "flags": [o.cache_key_generated, o.cache_validated, o.cache_loaded, o.cache_stored], **_spent,
+    "flags": flags, **_spent, "before_call": t_before_call,
     "second_kernel": {"first_call": t_damp_first, "steady_call": t_damp_second, **damp_spent},
-    "energy_after": energy.to_numpy().tolist(),
+    "energy_after": energy_after, "steady_hit": statistics.median(hits),
 }))
 """
 
@@ -201,6 +220,26 @@ def run() -> list[dict]:
                 "ratio": warm["start_to_result"] / cold["start_to_result"],
             }
         )
+        cold_kernel = cold["start_to_result"] - cold["before_call"]
+        warm_kernel = warm["start_to_result"] - warm["before_call"]
+        rows.append(
+            {
+                "name": f"fastcache {backend}: process start to first kernel call (imports, qd.init; same work)",
+                "value": warm["before_call"] * 1e3,
+                "unit": "ms",
+                "baseline": cold["before_call"] * 1e3,
+                "ratio": warm["before_call"] / cold["before_call"],
+            }
+        )
+        rows.append(
+            {
+                "name": f"fastcache {backend}: first kernel call to first result, warm vs cold",
+                "value": warm_kernel * 1e3,
+                "unit": "ms",
+                "baseline": cold_kernel * 1e3,
+                "ratio": warm_kernel / cold_kernel,
+            }
+        )
         rows.append(
             {
                 "name": f"fastcache {backend}: first call, warm vs cold (load vs compile)",
@@ -214,7 +253,16 @@ def run() -> list[dict]:
         hit = second["compile_or_load"] - second["backend_load"]
         rows.append(
             {
-                "name": f"fastcache {backend}: cache hit cost of a kernel, backend load excluded (target <= 5 ms)",
+                "name": f"fastcache {backend}: cache hit cost per kernel, median of 15 (target <= 5 ms)",
+                "value": warm["steady_hit"] * 1e3,
+                "unit": "ms",
+                "baseline": None,
+                "ratio": None,
+            }
+        )
+        rows.append(
+            {
+                "name": f"fastcache {backend}: hit of the process's second kernel, backend load as baseline",
                 "value": hit * 1e3,
                 "unit": "ms",
                 "baseline": second["backend_load"] * 1e3,
