@@ -1262,3 +1262,61 @@ def checkpoint_outside_kernels_is_noop_context_manager():
     except ValueError:
         propagated = True
     return {"ran": ran, "propagated": propagated, "value_error": propagated}
+
+
+@case(section="17.7", golden={"x": [0, 10, 100], "yielded": False})
+def resume_with_keyword_arguments():
+    # resume takes the same arguments as a call, keywords included
+    @qd.kernel(graph=True, checkpoints=True)
+    def k(x: I1, flag: I0, step: qd.i32):
+        for _ in range(1):
+            x[0] += step
+        with qd.checkpoint(7, yield_on=flag):
+            for _ in range(1):
+                x[1] += 10 * step
+        for _ in range(1):
+            x[2] += 100 * step
+
+    x = _i1(3)
+    s = k.resume(x=x, step=1, flag=_i0(0), from_checkpoint=7)
+    return {"x": x.to_numpy(), "yielded": s.yielded}
+
+
+@case(
+    section="17.6",
+    golden={
+        "launches": [
+            {"status": (True, 1), "log": [1, 1, 0, 1], "outer": 1, "inner": 2},
+            {"status": (False, None), "log": [4, 2, 1, 2], "outer": 0, "inner": 0},
+        ]
+    },
+)
+def host_loop_after_yield_in_inner_loop():
+    # the V8 kernel under the host loop: CP 1 has internal id 0, so resume(1) gates nothing
+    @qd.kernel(graph=True, checkpoints=True)
+    def k(log: I1, outer: I0, inner: I0, flag: I0):
+        while qd.graph.do_while(outer):
+            inner[()] = 3
+            while qd.graph.do_while(inner):
+                with qd.checkpoint(1, yield_on=flag):
+                    for _ in range(1):
+                        log[0] += 1
+                inner[()] -= 1
+            log[1] += 1
+            for _ in range(1):
+                log[2] += 1
+            outer[()] -= 1
+        log[3] += 1
+
+    log, outer, inner, flag = _i1(4), _i0(2), _i0(0), _i0(1)
+    launches = []
+    s = k(log, outer, inner, flag)
+    while True:
+        launches.append(
+            {"status": (s.yielded, s.checkpoint), "log": log.to_numpy(), "outer": outer[()], "inner": inner[()]}
+        )
+        if not s.yielded or len(launches) > 5:
+            break
+        flag[()] = 0
+        s = k.resume(log, outer, inner, flag, from_checkpoint=s.checkpoint)
+    return {"launches": launches}
