@@ -39,7 +39,7 @@ from quadrants.lang.matrix import Matrix, Vector
 from quadrants.runtime.field import Field, field
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import Ndarray, ndarray
-from quadrants.runtime.state import ARCHS as _ARCHS, init, reset
+from quadrants.runtime.state import ARCHS as _ARCHS, init, reset, sync
 from quadrants.types.annotations import Template, template
 
 __version__ = "0.1.0"
@@ -72,6 +72,7 @@ atomic_exchange, atomic_cas = _ATOMICS["exchange"], _ATOMICS["cas"]
 __all__ = [
     "init",
     "reset",
+    "sync",
     "kernel",
     "func",
     "pure",

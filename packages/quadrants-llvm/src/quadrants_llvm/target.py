@@ -24,6 +24,16 @@ class TargetInfo:
       ``llvm.<name>`` with the usual type-suffix mangling.
     * ``thread_index``: intrinsic names for ``(thread id, block id, block dim)`` on ``grid`` targets.
     * ``address_space``: where ndarray data lives (0 on CPU, 1 = global on GPUs).
+    * ``grid_index``: on ``grid`` targets, how a thread finds its lane: intrinsic names of ``(thread id, block id,
+      block size, grid size in blocks)``; an empty name means "read it from the HSA dispatch packet" (AMDGPU).
+    * ``kernel_cc`` / ``kernel_annotation``: how a task function is marked as a kernel entry (calling convention;
+      ``!nvvm.annotations`` ``"kernel"`` for NVPTX).
+    * ``warp_shuffle``: a butterfly shuffle intrinsic (``i32 (mask, value, lane mask, clamp)``) used to combine
+      per-thread reductions inside a warp before one atomic per warp; empty: one atomic per thread.
+    * ``software_math``: math functions the target has no instruction or library call for (no libm, no libdevice
+      through llvmlite); :mod:`quadrants_llvm.builder.mathlib` emits them in IR.
+    * ``private_arrays``: whether small histogram arrays get a per-chunk private copy (on the stack: CPU only).
+    * ``alloca_address_space``: where ``alloca`` lives (5 = private on AMDGPU); results are cast to generic.
     """
 
     name: str
@@ -35,6 +45,13 @@ class TargetInfo:
     intrinsics: dict[str, str] = field(default_factory=dict)
     thread_index: tuple[str, str, str] = ("", "", "")
     address_space: int = 0
+    grid_index: tuple[str, str, str, str] = ("", "", "", "")
+    kernel_cc: str = ""
+    kernel_annotation: bool = False
+    warp_shuffle: str = ""
+    software_math: frozenset[str] = frozenset()
+    private_arrays: bool = True
+    alloca_address_space: int = 0
 
     def intrinsic(self, name: str) -> str:
         """The base name of intrinsic ``name`` (``"sin"`` → ``"llvm.sin"`` unless overridden)."""
@@ -57,13 +74,29 @@ def host_target() -> TargetInfo:
     )
 
 
-# Records for the GPU targets that will share the builder (compile-only until their backends exist).
+# Transcendental functions without a PTX/GCN instruction: implemented in IR (quadrants_llvm.builder.mathlib).
+GPU_SOFTWARE_MATH = frozenset(
+    {"exp", "log", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "pow", "frem"}
+)
+
+# Records for the GPU targets that share the builder; the CPU/GPU name is filled per device (cuda.target_for).
 NVPTX = TargetInfo(
     name="llvm-cuda",
     triple="nvptx64-nvidia-cuda",
     cpu="sm_80",
     threads="grid",
     thread_index=("llvm.nvvm.read.ptx.sreg.tid.x", "llvm.nvvm.read.ptx.sreg.ctaid.x", "llvm.nvvm.read.ptx.sreg.ntid.x"),
+    grid_index=(
+        "llvm.nvvm.read.ptx.sreg.tid.x",
+        "llvm.nvvm.read.ptx.sreg.ctaid.x",
+        "llvm.nvvm.read.ptx.sreg.ntid.x",
+        "llvm.nvvm.read.ptx.sreg.nctaid.x",
+    ),
+    kernel_cc="ptx_kernel",
+    kernel_annotation=True,
+    warp_shuffle="llvm.nvvm.shfl.sync.bfly.i32",
+    software_math=GPU_SOFTWARE_MATH,
+    private_arrays=False,
     address_space=1,
 )
 AMDGPU = TargetInfo(
@@ -72,5 +105,10 @@ AMDGPU = TargetInfo(
     cpu="gfx90a",
     threads="grid",
     thread_index=("llvm.amdgcn.workitem.id.x", "llvm.amdgcn.workgroup.id.x", ""),
+    grid_index=("llvm.amdgcn.workitem.id.x", "llvm.amdgcn.workgroup.id.x", "", ""),
+    kernel_cc="amdgpu_kernel",
+    software_math=GPU_SOFTWARE_MATH,
+    private_arrays=False,
     address_space=1,
+    alloca_address_space=5,
 )

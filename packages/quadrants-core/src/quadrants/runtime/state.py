@@ -17,7 +17,7 @@ from quadrants.backend import CompileOptions, discover_backends
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType
 
-__all__ = ["Arch", "ARCHS", "Session", "RUNTIME", "init", "reset", "current_session"]
+__all__ = ["Arch", "ARCHS", "Session", "RUNTIME", "init", "reset", "sync", "current_session"]
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,14 @@ def init(
 def reset() -> None:
     """End the current session: arrays and compiled kernels become invalid until the next ``qd.init``."""
     RUNTIME.session = None
+
+
+def sync() -> None:
+    """Wait until every launch and copy queued by the current session has finished (GPU backends queue work)."""
+    session = RUNTIME.session
+    backend_sync = getattr(session.backend, "sync", None) if session is not None else None
+    if callable(backend_sync):
+        backend_sync()
 
 
 def current_session() -> Session:

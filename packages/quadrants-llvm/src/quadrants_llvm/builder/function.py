@@ -84,7 +84,13 @@ class FunctionEmitter:
 
     def alloca(self, t: ll.Type, name: str = "", count: int | None = None):
         size = None if count is None else ll.Constant(I32, count)
-        return self.eb.alloca(t, size=size, name=name)
+        space = self.target.alloca_address_space
+        if not space:
+            return self.eb.alloca(t, size=size, name=name)
+        # AMDGPU: stack memory is address space 5; the rest of the builder works on generic pointers
+        inst = _SpaceAlloca(self.eb.block, t, size, name, space)
+        self.eb._insert(inst)
+        return self.eb.addrspacecast(inst, PTR)
 
     def new_block(self, name: str) -> ll.Block:
         return self.fn.append_basic_block(name)
@@ -228,7 +234,8 @@ class FunctionEmitter:
         if self.written_kvars is None:
             self.b.store(value, ptr)
         else:
-            self.b.store_atomic(value, ptr, "monotonic", _align(value.type))
+            # IRBuilder.store_atomic reads ``ptr.type.pointee``, which opaque pointers lack: insert it directly
+            self.b._insert(ll.instructions.StoreAtomicInstr(self.b.block, value, ptr, "monotonic", _align(value.type)))
 
     # ---------------------------------------------------------------------------------------------- host callbacks
     def print_fn(self):
@@ -236,6 +243,22 @@ class FunctionEmitter:
         if fn is None:
             fn = ll.Function(self.module, ll.FunctionType(VOID, [PTR, I32, PTR]), name="qd_print")
         return fn
+
+
+class _SpaceAlloca(ll.instructions.AllocaInstr):
+    """``alloca`` in a non-zero address space (llvmlite's ``IRBuilder.alloca`` has no such argument)."""
+
+    def __init__(self, parent, typ, count, name, space: int):
+        super().__init__(parent, typ, count, name)
+        self.type = ll.PointerType(addrspace=space)
+        self.space = space
+
+    def descr(self, buf):
+        buf.append(f"alloca {self.allocated_type}")
+        if self.operands:
+            (op,) = self.operands
+            buf.append(f", {op.type} {op.get_reference()}")
+        buf.append(f", addrspace({self.space})")
 
 
 def from_mem(b: ll.IRBuilder, dtype: DataType, raw):

@@ -53,6 +53,11 @@ def float_op(em, dtype: DataType, fn: Callable, *args):
 def call_math(em, name: str, dtype: DataType, *args):
     """``llvm.<name>`` on float operands of ``dtype`` (f16 computes in f32 and rounds once)."""
 
+    if name in em.target.software_math:  # no instruction and no libm on this target: IR implementation
+        from quadrants_llvm.builder.mathlib import emit_math
+
+        return float_op(em, dtype, lambda *xs: emit_math(em, name, *xs), *args)
+
     def call(*xs):
         t = xs[0].type
         fn = intrinsic(em.module, em.target.intrinsic(name), t, [t] * len(xs), [t])
@@ -63,6 +68,8 @@ def call_math(em, name: str, dtype: DataType, *args):
 
 def float_binop(em, dtype: DataType, kind: str, a, b_):
     """``fadd``/``fsub``/``fmul``/``fdiv``/``frem`` with per-op rounding and no fast-math flags unless requested."""
+    if kind == "frem" and "frem" in em.target.software_math:
+        return call_math(em, "frem", dtype, a, b_)
     method = getattr(em.b, kind)
     return float_op(em, dtype, lambda x, y: method(x, y, flags=em.fm), a, b_)
 

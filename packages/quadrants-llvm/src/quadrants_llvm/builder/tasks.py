@@ -115,15 +115,7 @@ class _Builder:
                 a.add_attribute("noalias")
         written = written_kernel_vars(item.body, self.kernel_var_ids)
         em = self.emitter(fn, array_params=dict(zip(arrays, fn.args[3:], strict=True)), written_kvars=written)
-        reductions = {} if self.debug else dict.fromkeys(find_reductions(item, self.program))
-        for arg, indices in reductions:
-            # find_reductions keys by (arg, indices); the op is the same for every atomic on that arg
-            op = next(s.op for s in walk_stmts(item.body) if isinstance(s, N.AtomicRMW) and s.arg == arg)
-            dtype = self.program.args[arg].dtype
-            acc = em.alloca(reg_type(dtype), name=f"acc{arg}")
-            em.eb.store(const(identity(op, dtype), dtype), acc)
-            em.reductions[(arg, indices)] = acc
-            reductions[(arg, indices)] = (acc, op, dtype)
+        reductions = self._accumulators(em, item)
         real = {a: em.base(a) for a in private}
         for a in private:
             em.array_params[a] = self._private_copy(em, a)
@@ -147,6 +139,19 @@ class _Builder:
         em.b.ret_void()
         em.finish()
         return fn
+
+    def _accumulators(self, em, item: N.ParallelFor) -> dict:
+        """One private accumulator per reduction target of ``item`` (``{(arg, indices): (alloca, op, dtype)}``)."""
+        reductions = {} if self.debug else dict.fromkeys(find_reductions(item, self.program))
+        for arg, indices in reductions:
+            # find_reductions keys by (arg, indices); the op is the same for every atomic on that arg
+            op = next(s.op for s in walk_stmts(item.body) if isinstance(s, N.AtomicRMW) and s.arg == arg)
+            dtype = self.program.args[arg].dtype
+            acc = em.alloca(reg_type(dtype), name=f"acc{arg}")
+            em.eb.store(const(identity(op, dtype), dtype), acc)
+            em.reductions[(arg, indices)] = acc
+            reductions[(arg, indices)] = (acc, op, dtype)
+        return reductions
 
     def _segments(self, em, item, begins, extents, start, end) -> None:
         """Walk ``[start, end)`` row segment by row segment: decode the outer indices once per segment."""
@@ -272,7 +277,11 @@ class _Builder:
 
     def parallel_task(self, k: int, item: N.ParallelFor) -> ll.Function:
         arrays = self.used_arrays(item)
-        private = () if self.debug else find_privatizable(item, self.program, find_reductions(item, self.program))
+        private = (
+            ()
+            if self.debug or not self.target.private_arrays
+            else find_privatizable(item, self.program, find_reductions(item, self.program))
+        )
         plain = self.range_fn(k, item, arrays)
         range_fn = (plain, self.range_fn(k, item, arrays, private) if private else None, private)
         worker = self.worker_fn(k, range_fn, arrays)
@@ -319,13 +328,18 @@ class _Builder:
 
     # ------------------------------------------------------------------------------------------------ launch
     def build(self) -> ModuleInfo:
-        task_fns = []
-        for k, item in enumerate(self.tasks):
-            if isinstance(item, N.ParallelFor):
-                task_fns.append(self.parallel_task(k, item))
-            else:
-                task_fns.append(self.serial_task(k, item))
-        self.launch_fn(task_fns)
+        if self.target.threads == "grid":
+            from quadrants_llvm.builder.grid import build_grid_tasks
+
+            build_grid_tasks(self)
+        else:
+            task_fns = []
+            for k, item in enumerate(self.tasks):
+                if isinstance(item, N.ParallelFor):
+                    task_fns.append(self.parallel_task(k, item))
+                else:
+                    task_fns.append(self.serial_task(k, item))
+            self.launch_fn(task_fns)
         written = frozenset(
             s.arg for t in self.tasks for s in walk_stmts(t.body) if isinstance(s, (N.Store, N.AtomicRMW))
         )

@@ -1,0 +1,183 @@
+"""llvm-cuda throughput and latency on the local NVIDIA GPU (no rows when the backend is unavailable).
+
+Bandwidth-bound kernels are reported against a device-to-device copy (``cuMemcpyDtoD``) measured in the same run
+(DESIGN.md §5: target ≥ 0.85 of the copy's GB/s); the others report Gelem/s or µs with no baseline. Every timing is
+the best of several repeats, each ending with ``qd.sync()``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import quadrants as qd
+
+F32_1 = qd.types.NDArray[qd.f32, 1]
+F32_2 = qd.types.NDArray[qd.f32, 2]
+I32_1 = qd.types.NDArray[qd.i32, 1]
+
+SAXPY_N = 1 << 28
+REDUCE_N = 1 << 28
+HIST_N = 1 << 26
+JACOBI_N = 8192
+NBODY_N = 32768
+
+
+@qd.kernel
+def saxpy(x: F32_1, y: F32_1, a: qd.f32):
+    for i in range(x.shape[0]):
+        y[i] = a * x[i] + y[i]
+
+
+@qd.kernel
+def total(x: F32_1, t: qd.types.NDArray[qd.f32, 0]):
+    for i in range(x.shape[0]):
+        t[()] += x[i]
+
+
+@qd.kernel
+def histogram(x: I32_1, hist: I32_1):
+    for i in range(x.shape[0]):
+        qd.atomic_add(hist[x[i]], 1)
+
+
+@qd.kernel
+def jacobi(a: F32_2, b: F32_2):
+    for i, j in qd.ndrange((1, a.shape[0] - 1), (1, a.shape[1] - 1)):
+        b[i, j] = 0.25 * (a[i - 1, j] + a[i + 1, j] + a[i, j - 1] + a[i, j + 1])
+
+
+@qd.kernel
+def nbody(px: F32_1, py: F32_1, pz: F32_1, ax: F32_1, ay: F32_1, az: F32_1):
+    for i in range(px.shape[0]):
+        xi, yi, zi = px[i], py[i], pz[i]
+        sx = 0.0
+        sy = 0.0
+        sz = 0.0
+        for j in range(px.shape[0]):
+            dx = px[j] - xi
+            dy = py[j] - yi
+            dz = pz[j] - zi
+            r2 = dx * dx + dy * dy + dz * dz + 0.01
+            inv = 1.0 / (r2 * qd.sqrt(r2))
+            sx += dx * inv
+            sy += dy * inv
+            sz += dz * inv
+        ax[i] = sx
+        ay[i] = sy
+        az[i] = sz
+
+
+@qd.kernel
+def empty():
+    pass
+
+
+@qd.kernel
+def one_lane(x: I32_1):
+    for i in range(1):
+        x[i] = 1
+
+
+@qd.kernel(graph=True)
+def three_tasks(x: I32_1, y: I32_1):
+    for i in range(x.shape[0]):
+        x[i] += 1
+    for i in range(y.shape[0]):
+        y[i] = x[i] * 2
+    for i in range(x.shape[0]):
+        x[i] = y[i] - 1
+
+
+def _best(fn, repeat: int = 5) -> float:
+    fn()
+    qd.sync()
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        qd.sync()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _per_call(fn, calls: int = 2000) -> float:
+    fn()
+    qd.sync()
+    samples = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        qd.sync()
+        samples.append((time.perf_counter() - t0) / calls)
+    return float(np.median(samples))
+
+
+def _copy_gbs(nbytes: int) -> float:
+    """GB/s (read + write) of cuMemcpyDtoD over ``nbytes``: the bandwidth probe."""
+    from cuda.bindings import driver as cu
+
+    from quadrants_llvm.cuda.driver import check, device
+
+    dev = device()
+    src, dst = dev.alloc(nbytes), dev.alloc(nbytes)
+    try:
+        t = _best(lambda: check(cu.cuMemcpyDtoD(dst, src, nbytes), "cuMemcpyDtoD"))
+    finally:
+        dev.free(src)
+        dev.free(dst)
+    return 2 * nbytes / t / 1e9
+
+
+def _row(name, value, unit, baseline=None):
+    return {
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "baseline": baseline,
+        "ratio": value / baseline if baseline else None,
+    }
+
+
+def run() -> list[dict]:
+    """Rows for ``benchmarks/run.py`` (empty without a CUDA device)."""
+    from quadrants.backend import discover_backends
+
+    backend = discover_backends().get("llvm-cuda")
+    if backend is None or not backend.probe().available:
+        return []
+    qd.init(arch="llvm-cuda")
+    rows = []
+    copy = _copy_gbs(SAXPY_N * 4)
+    x, y = qd.ndarray(qd.f32, SAXPY_N), qd.ndarray(qd.f32, SAXPY_N)
+    x.fill(1.0)
+    t = _best(lambda: saxpy(x, y, 2.0))
+    rows.append(_row("saxpy f32 2^28 (GB/s vs cuMemcpyDtoD)", 3 * 4 * SAXPY_N / t / 1e9, "GB/s", copy))
+    s = qd.ndarray(qd.f32, ())
+    t = _best(lambda: total(x, s))
+    rows.append(_row("sum reduction f32 2^28 (GB/s read vs copy)", 4 * REDUCE_N / t / 1e9, "GB/s", copy))
+    del x, y
+    rng = np.random.default_rng(0)
+    hx = qd.ndarray(qd.i32, HIST_N)
+    hx.from_numpy(rng.integers(0, 256, HIST_N, dtype=np.int32))
+    hist = qd.ndarray(qd.i32, 256)
+    t = _best(lambda: histogram(hx, hist))
+    rows.append(_row("atomic histogram 2^26 values, 256 bins", HIST_N / t / 1e9, "Gelem/s"))
+    a, b = qd.ndarray(qd.f32, (JACOBI_N, JACOBI_N)), qd.ndarray(qd.f32, (JACOBI_N, JACOBI_N))
+    a.fill(1.0)
+    t = _best(lambda: jacobi(a, b))
+    rows.append(_row("Jacobi 5-point 8192^2 (GB/s, 1 read + 1 write)", 8 * JACOBI_N**2 / t / 1e9, "GB/s", copy))
+    del a, b
+    p = [qd.ndarray(qd.f32, NBODY_N) for _ in range(6)]
+    for q in p[:3]:
+        q.from_numpy(rng.random(NBODY_N, dtype=np.float32))
+    t = _best(lambda: nbody(*p), repeat=3)
+    rows.append(_row("n-body N=32768 f32", NBODY_N**2 / t / 1e9, "Ginteraction/s"))
+    rows.append(_row("empty kernel (no tasks), cached call", _per_call(empty) * 1e6, "us"))
+    z = qd.ndarray(qd.i32, 1)
+    rows.append(_row("1-lane kernel launch, cached call (async)", _per_call(lambda: one_lane(z)) * 1e6, "us"))
+    g1, g2 = qd.ndarray(qd.i32, 16), qd.ndarray(qd.i32, 16)
+    rows.append(_row("3-task graph=True kernel, 16 elements", _per_call(lambda: three_tasks(g1, g2), 500) * 1e6, "us"))
+    return rows

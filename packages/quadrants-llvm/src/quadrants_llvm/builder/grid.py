@@ -1,0 +1,165 @@
+"""Task kernels for ``grid`` targets (NVPTX, AMDGPU): one kernel entry per task, lanes spread over hardware threads.
+
+For task ``k`` the module defines the kernel ``P_task_k(ctx)``:
+
+* serial block: the body, run by a launch of one thread;
+* parallel loop: every thread evaluates the loop bounds, then walks the flat lanes with a **grid-stride loop**
+  (``lane = block·block_size + thread``; ``lane += block_size·grid_size``), so any grid size is correct and the host
+  picks it from the device's occupancy; consecutive threads take consecutive lanes (coalesced accesses along the
+  last axis). The multi-axis index is decoded per lane with unsigned ``/`` and ``%`` (NVPTX turns the 64-bit
+  divisions into 32-bit ones at run time when the values fit).
+
+Reductions (:mod:`.reductions`) accumulate per thread across the grid-stride loop; at the end each warp combines its
+32 accumulators with butterfly shuffles (``target.warp_shuffle``) and one lane applies the atomic, so an
+``n``-lane sum costs one atomic per warp instead of one per lane. Targets without a shuffle apply one atomic per
+thread. The thread-index intrinsics, the kernel marking and the shuffle are data of the :class:`TargetInfo`.
+"""
+
+from __future__ import annotations
+
+import llvmlite.ir as ll
+
+from quadrants.ir import nodes as N
+from quadrants.ir.dtypes import i64 as _I64
+from quadrants_llvm.builder import numerics as nm
+from quadrants_llvm.builder.exprs import emit_expr
+from quadrants_llvm.builder.reductions import written_kernel_vars
+from quadrants_llvm.builder.stmts import emit_block
+from quadrants_llvm.builder.types import I8, I16, I32, I64, PTR, VOID, reg_type
+
+__all__ = ["build_grid_tasks", "WARP_SIZE"]
+
+WARP_SIZE = 32
+_DISPATCH_PTR = "llvm.amdgcn.dispatch.ptr"
+
+
+def build_grid_tasks(bld) -> None:
+    """Add one kernel per task of ``bld`` (a :class:`quadrants_llvm.builder.tasks._Builder`) to its module."""
+    for k, item in enumerate(bld.tasks):
+        fn = _parallel(bld, k, item) if isinstance(item, N.ParallelFor) else bld.serial_task(k, item)
+        mark_kernel(bld.module, fn, bld.target)
+
+
+def mark_kernel(module: ll.Module, fn: ll.Function, target) -> None:
+    """Make ``fn`` a kernel entry: ``!nvvm.annotations`` ``"kernel"`` (NVPTX) or the target's calling convention."""
+    if target.kernel_annotation:
+        md = module.add_metadata([fn, ll.MetaDataString(module, "kernel"), ll.Constant(I32, 1)])
+        module.add_named_metadata("nvvm.annotations", md)
+    elif target.kernel_cc:
+        fn.calling_convention = target.kernel_cc
+
+
+def _read_index(em, which: int):
+    """Thread id, block id, block size or grid size (in blocks) as i64."""
+    b = em.b
+    name = em.target.grid_index[which]
+    if name:
+        fn = em.module.globals.get(name) or ll.Function(em.module, ll.FunctionType(I32, []), name=name)
+        return b.zext(b.call(fn, []), I64)
+    # HSA dispatch packet: workgroup_size_x (u16 at byte 4), grid_size_x (u32 at byte 12, in work-items)
+    disp = em.module.globals.get(_DISPATCH_PTR) or ll.Function(
+        em.module, ll.FunctionType(ll.PointerType(addrspace=4), []), name=_DISPATCH_PTR
+    )
+    p = b.call(disp, [])
+    wg = b.zext(b.load(b.gep(p, [ll.Constant(I64, 4)], source_etype=I8), typ=I16), I64)
+    if which == 2:
+        return wg
+    grid = b.zext(b.load(b.gep(p, [ll.Constant(I64, 12)], source_etype=I8), typ=I32), I64)
+    return b.udiv(grid, wg)
+
+
+def _parallel(bld, k: int, item: N.ParallelFor) -> ll.Function:
+    fn = bld.function(f"task_{k}", VOID, [PTR])
+    em = bld.emitter(fn, written_kvars=written_kernel_vars(item.body, bld.kernel_var_ids))
+    reductions = bld._accumulators(em, item)
+    b = em.b
+    zero = ll.Constant(I64, 0)
+    begins, extents = [], []
+    total = ll.Constant(I64, 1)
+    for lo_e, hi_e in zip(item.begins, item.ends, strict=True):
+        lo = nm.convert(em, lo_e.dtype, _I64, emit_expr(em, lo_e))
+        hi = nm.convert(em, hi_e.dtype, _I64, emit_expr(em, hi_e))
+        ext = b.sub(hi, lo)
+        ext = b.select(b.icmp_signed("<", ext, zero), zero, ext)
+        begins.append(lo)
+        extents.append(ext)
+        total = b.mul(total, ext)
+    tid = _read_index(em, 0)
+    block = _read_index(em, 1)
+    bdim = _read_index(em, 2)
+    first = b.add(b.mul(block, bdim), tid)
+    stride = b.mul(bdim, _read_index(em, 3))
+    pos = em.alloca(I64, name="lane")
+    b.store(first, pos)
+    head, body, latch, done = (em.new_block(n) for n in ("grid.head", "grid.body", "grid.latch", "grid.end"))
+    b.branch(head)
+    b.position_at_end(head)
+    lane = b.load(pos, typ=I64)
+    b.cbranch(b.icmp_signed("<", lane, total), body, done)
+    b.position_at_end(body)
+    rest = lane
+    for axis in range(len(extents) - 1, -1, -1):
+        if axis == 0:
+            idx = rest  # lane < total: the outermost index needs no remainder
+        else:
+            idx = b.urem(rest, extents[axis])
+            rest = b.udiv(rest, extents[axis])
+        v = item.vars[axis]
+        value = b.add(begins[axis], idx)
+        t = reg_type(v.dtype)
+        em.write_var(v, b.trunc(value, t) if t.width < 64 else value)
+    em.loops.append((latch, done))
+    emit_block(em, item.body)
+    em.loops.pop()
+    em.branch_if_open(latch)
+    b.position_at_end(latch)
+    b.store(b.add(b.load(pos, typ=I64), stride), pos)
+    b.branch(head)
+    b.position_at_end(done)
+    _flush(em, reductions, tid)
+    b.ret_void()
+    em.finish()
+    return fn
+
+
+def _flush(em, reductions: dict, tid) -> None:
+    """Combine each thread's accumulators (per warp when the target can shuffle) and apply the atomics."""
+    from quadrants_llvm.builder.atomics import combine, emit_atomic_rmw
+
+    em.reductions = {}
+    b = em.b
+    shuffle = em.target.warp_shuffle
+    for (arg, indices), (acc, op, dtype) in reductions.items():
+        value = b.load(acc, typ=reg_type(dtype))
+        if shuffle:
+            for offset in (16, 8, 4, 2, 1):
+                other = _shuffle(em, shuffle, value, offset)
+                value = combine(em, op, dtype, value, [other])
+            leader = b.icmp_unsigned("==", b.and_(tid, ll.Constant(I64, WARP_SIZE - 1)), ll.Constant(I64, 0))
+            with b.if_then(leader):
+                em.access(arg, indices, None, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
+        else:
+            em.access(arg, indices, None, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
+
+
+def _shuffle(em, name: str, value, offset: int):
+    """Butterfly-exchange ``value`` (any int/float register type up to 64 bits) with lane ``lane ^ offset``."""
+    b = em.b
+    fn = em.module.globals.get(name) or ll.Function(em.module, ll.FunctionType(I32, [I32] * 4), name=name)
+
+    def shfl(word):
+        args = [ll.Constant(I32, -1), word, ll.Constant(I32, offset), ll.Constant(I32, WARP_SIZE - 1)]
+        return b.call(fn, args)
+
+    t = value.type
+    width = t.width if isinstance(t, ll.IntType) else {ll.FloatType: 32, ll.DoubleType: 64}[type(t)]
+    bits = value if isinstance(t, ll.IntType) else b.bitcast(value, ll.IntType(width))
+    if width <= 32:
+        word = bits if width == 32 else b.zext(bits, I32)
+        out = shfl(word)
+        out = out if width == 32 else b.trunc(out, ll.IntType(width))
+    else:
+        lo = shfl(b.trunc(bits, I32))
+        hi = shfl(b.trunc(b.lshr(bits, ll.Constant(I64, 32)), I32))
+        out = b.or_(b.zext(lo, I64), b.shl(b.zext(hi, I64), ll.Constant(I64, 32)))
+    return out if isinstance(t, ll.IntType) else b.bitcast(out, t)

@@ -1,0 +1,93 @@
+"""The ``llvm-cuda`` backend object registered under the ``quadrants.backends`` entry point (DESIGN.md §3).
+
+``compile`` lowers a Program with the shared builder for ``nvptx64-nvidia-cuda`` and the device's SM (``sm_90`` on an
+H100) to PTX; ``load`` hands the PTX to the driver (``cuModuleLoadData``, which JIT-compiles it for the device) and
+prepares the launcher. ``probe`` reports the backend unavailable, with the reason, when ``cuda.bindings`` is missing
+or no device exists. :func:`compile_ptx` compiles without a device (the compile-only test tier).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from quadrants.backend import Availability, Capabilities, CompileOptions
+from quadrants.ir import nodes as N
+from quadrants.ir.dtypes import ALL_DTYPES, DataType, from_numpy_dtype
+from quadrants_llvm.cuda import driver
+from quadrants_llvm.cuda.compiler import GpuArtifact, compile_gpu, gpu_target
+from quadrants_llvm.target import NVPTX
+
+__all__ = ["BACKEND", "LlvmCudaBackend", "compile_ptx", "CAPABILITIES"]
+
+DEFAULT_SM = "sm_90"
+
+# print: no host callback from device code (vprintf output would not go through sys.stdout) — declared missing
+CAPABILITIES = Capabilities(
+    dtypes=frozenset(ALL_DTYPES),
+    atomic_dtypes=frozenset(ALL_DTYPES),
+    features=frozenset({"assert", "f64", "i64", "f16", "subnormals", "gpu"}),
+)
+
+
+def compile_ptx(program: N.Program, options: CompileOptions | None = None, sm: str = DEFAULT_SM) -> GpuArtifact:
+    """PTX for ``program`` on ``sm`` (no device or driver needed)."""
+    return compile_gpu(program, options or CompileOptions(), gpu_target(NVPTX, sm), emit="asm")
+
+
+class LlvmCudaBackend:
+    """llvmlite → PTX → the CUDA driver; one kernel per task, grid-stride parallel loops."""
+
+    id = "llvm-cuda"
+    archs = ("cuda", "gpu")
+    capabilities = CAPABILITIES
+
+    def probe(self) -> Availability:
+        try:
+            import llvmlite.binding  # noqa: F401
+        except ImportError as exc:
+            return Availability(False, reason=f"llvmlite is not installed ({exc})")
+        ok, text = driver.probe()
+        return Availability(True, device=text) if ok else Availability(False, reason=text)
+
+    def compile(self, program: N.Program, options: CompileOptions | None = None) -> GpuArtifact:
+        return compile_ptx(program, options, driver.device().sm)
+
+    def load(self, artifact: GpuArtifact):
+        from quadrants_llvm.cuda.executable import CudaExecutable
+
+        dev = driver.device()
+        dev.bind()
+        timings = dict(artifact.timings)
+        t0 = time.perf_counter()
+        exe = CudaExecutable(artifact, dev, timings)
+        timings["load"] = time.perf_counter() - t0
+        return exe
+
+    def allocate(self, dtype: DataType, shape: tuple[int, ...]):
+        """A zero-initialised device array."""
+        from quadrants_llvm.cuda.memory import CudaArray
+
+        return CudaArray(driver.device(), dtype, tuple(shape))
+
+    def wrap_numpy(self, array: np.ndarray):
+        """A device copy of a NumPy array passed to a kernel (copied back by :meth:`sync_back`)."""
+        dtype = from_numpy_dtype(array.dtype)
+        if dtype is None:
+            raise TypeError(f"unsupported NumPy dtype {array.dtype}")
+        wrapped = self.allocate(dtype, array.shape)
+        wrapped.from_numpy(array)
+        return wrapped
+
+    def sync_back(self, wrapped, array: np.ndarray) -> None:
+        """Copy the launch's writes back into the NumPy array (waits for the launch)."""
+        if array.flags.writeable:
+            array[...] = wrapped.to_numpy()
+
+    def sync(self) -> None:
+        """Wait for every queued launch and copy (``qd.sync()``)."""
+        driver.device().synchronize()
+
+
+BACKEND = LlvmCudaBackend()

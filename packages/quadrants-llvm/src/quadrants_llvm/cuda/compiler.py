@@ -1,0 +1,119 @@
+"""Program → LLVM IR (the shared builder) → O3 → PTX (NVPTX) or an AMDGPU code object, with llvmlite only.
+
+:func:`compile_gpu` is shared by ``llvm-cuda`` and ``llvm-amdgpu``: it builds the module with the target's
+:class:`~quadrants_llvm.target.TargetInfo`, verifies it, runs the O3 pipeline of the target machine and emits
+assembly (PTX text) or an object file (an HSA code object for ``amdgcn-amd-amdhsa``). Float semantics: no fast-math
+flags are emitted unless ``fast_math=True``, and the target machine keeps LLVM's default ``AllowFPOpFusion =
+Standard``, under which NVPTX fuses ``a*b+c`` into ``fma`` only for operations carrying ``contract`` flags (none), so
+the PTX holds no ``fma.rn`` that the program did not ask for (tested in ``test_gpu_compile.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from dataclasses import dataclass, replace
+
+from quadrants.backend import CompileOptions
+from quadrants.ir import nodes as N
+from quadrants_llvm.builder.layout import Layout, iter_tasks
+from quadrants_llvm.target import TargetInfo
+
+__all__ = ["GpuArtifact", "compile_gpu", "target_machine", "gpu_target"]
+
+_PREFIX = "qd"
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class GpuArtifact:
+    """What ``compile`` produces (picklable): device code plus what the host needs to launch it."""
+
+    program: N.Program
+    options: CompileOptions
+    target: str  # triple and cpu, for messages
+    code: bytes  # PTX text (NUL-terminated for cuModuleLoadData) or an AMDGPU code object
+    ir_text: str  # the optimised LLVM IR (repro blocks, tests)
+    layout: Layout
+    checks: list
+    prints: list
+    written_args: frozenset
+    kernels: tuple[str, ...]  # kernel name per task, in program order
+    serial: tuple[bool, ...]  # True for a serial block (launched with one thread)
+    debug: bool
+    timings: dict
+
+    @property
+    def task_items(self) -> list:
+        return list(iter_tasks(self.program.items))
+
+    @property
+    def ptx(self) -> str:
+        return self.code.rstrip(b"\0").decode()
+
+
+@functools.cache
+def _init_targets() -> None:
+    import llvmlite.binding as llvm
+
+    llvm.initialize_all_targets()
+    llvm.initialize_all_asmprinters()
+
+
+@functools.cache
+def target_machine(triple: str, cpu: str, features: str = ""):
+    """The (cached) llvmlite target machine for ``triple``/``cpu`` at O3."""
+    import llvmlite.binding as llvm
+
+    _init_targets()
+    target = llvm.Target.from_triple(triple)
+    return target.create_target_machine(cpu=cpu, features=features, opt=3, reloc="pic", codemodel="default")
+
+
+def gpu_target(base: TargetInfo, cpu: str) -> TargetInfo:
+    """``base`` for the device ``cpu`` (``sm_90``, ``gfx942``…), with the target machine's data layout."""
+    tm = target_machine(base.triple, cpu, base.features)
+    return replace(base, cpu=cpu, data_layout=str(tm.target_data))
+
+
+def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo, *, emit: str = "asm") -> GpuArtifact:
+    """Build, verify, optimise and emit ``program`` for a GPU ``target`` (``emit``: ``"asm"`` or ``"object"``)."""
+    import llvmlite.binding as llvm
+
+    from quadrants_llvm.builder.tasks import build_module
+
+    debug = bool(options.debug or program.debug)
+    t0 = time.perf_counter()
+    info = build_module(
+        program, target, _PREFIX, debug=debug, fast_math=bool(options.fast_math or program.fast_math), noalias=False
+    )
+    text = str(info.module)
+    t1 = time.perf_counter()
+    tm = target_machine(target.triple, target.cpu, target.features)
+    with _LOCK:  # llvmlite's pass managers and target machines are not meant for concurrent use
+        mod = llvm.parse_assembly(text)
+        mod.verify()
+        pto = llvm.create_pipeline_tuning_options(speed_level=3)
+        pb = llvm.create_pass_builder(tm, pto)
+        pb.getModulePassManager().run(mod, pb)
+        t2 = time.perf_counter()
+        code = tm.emit_assembly(mod).encode() + b"\0" if emit == "asm" else tm.emit_object(mod)
+        optimized = str(mod)
+    t3 = time.perf_counter()
+    tasks = list(iter_tasks(program.items))
+    return GpuArtifact(
+        program=program,
+        options=options,
+        target=f"{target.triple} {target.cpu}",
+        code=code,
+        ir_text=optimized,
+        layout=info.layout,
+        checks=info.tables.checks,
+        prints=info.tables.prints,
+        written_args=info.written_args,
+        kernels=tuple(f"{_PREFIX}_task_{k}" for k in range(len(tasks))),
+        serial=tuple(isinstance(t, N.SerialBlock) for t in tasks),
+        debug=debug,
+        timings={"build": t1 - t0, "optimize": t2 - t1, "codegen": t3 - t2},
+    )

@@ -1,0 +1,137 @@
+"""The CUDA driver through ``cuda.bindings.driver`` (optional extra ``quadrants-llvm[cuda]``): one context per process.
+
+:class:`Device` owns the primary context of device 0 and the few driver calls the backend makes; every call's
+``CUresult`` is checked and turned into a ``RuntimeError`` naming the call and the error. Import is lazy: this module
+is imported only after :func:`probe` found the bindings and a device.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+__all__ = ["probe", "device", "Device", "check"]
+
+_LOCK = threading.Lock()
+_DEVICE = None
+
+
+def _driver():
+    from cuda.bindings import driver
+
+    return driver
+
+
+def check(result, call: str = "CUDA call"):
+    """``result`` is a driver call's return tuple: raise on an error, else return the values after the status."""
+    err, *values = result if isinstance(result, tuple) else (result,)
+    if int(err) != 0:
+        cu = _driver()
+        _, name = cu.cuGetErrorName(err)
+        _, text = cu.cuGetErrorString(err)
+        raise RuntimeError(f"{call} failed: {name.decode() if name else err}: {text.decode() if text else ''}")
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+@functools.cache
+def probe() -> tuple[bool, str]:
+    """``(available, reason or device description)``: bindings importable, driver initialisable, a device present."""
+    try:
+        cu = _driver()
+    except ImportError as exc:
+        return False, f"cuda.bindings is not installed (pip install 'quadrants-llvm[cuda]'): {exc}"
+    except Exception as exc:  # a broken install: report it, never crash discovery
+        return False, f"cuda.bindings failed to import: {type(exc).__name__}: {exc}"
+    try:
+        check(cu.cuInit(0), "cuInit")
+        count = check(cu.cuDeviceGetCount(), "cuDeviceGetCount")
+    except Exception as exc:
+        return False, f"no usable CUDA driver or device: {exc}"
+    if not count:
+        return False, "no CUDA device found (cuDeviceGetCount() == 0)"
+    try:
+        return True, device().describe()
+    except Exception as exc:
+        return False, f"CUDA device 0 could not be initialised: {exc}"
+
+
+class Device:
+    """Device 0: its primary context, compute capability, SM count and the driver calls of the backend."""
+
+    def __init__(self) -> None:
+        cu = _driver()
+        self.cu = cu
+        check(cu.cuInit(0), "cuInit")
+        self.dev = check(cu.cuDeviceGet(0), "cuDeviceGet")
+        self.ctx = check(cu.cuDevicePrimaryCtxRetain(self.dev), "cuDevicePrimaryCtxRetain")
+        check(cu.cuCtxSetCurrent(self.ctx), "cuCtxSetCurrent")
+        attr = cu.CUdevice_attribute
+        self.cc = (
+            check(cu.cuDeviceGetAttribute(attr.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, self.dev)),
+            check(cu.cuDeviceGetAttribute(attr.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, self.dev)),
+        )
+        self.sms = check(cu.cuDeviceGetAttribute(attr.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, self.dev))
+        name = check(cu.cuDeviceGetName(256, self.dev))
+        self.name = name.split(b"\0", 1)[0].decode()
+        self.stream = cu.CUstream(0)  # the legacy default stream: every launch and copy is ordered on it
+
+    @property
+    def sm(self) -> str:
+        major, minor = self.cc
+        return f"sm_{major}{minor}"
+
+    def describe(self) -> str:
+        version = check(self.cu.cuDriverGetVersion())
+        return f"{self.name} ({self.sm}, {self.sms} SMs), CUDA driver {version // 1000}.{version % 1000 // 10}"
+
+    def bind(self) -> None:
+        """Make the context current on the calling thread (the driver keeps it per thread)."""
+        check(self.cu.cuCtxSetCurrent(self.ctx), "cuCtxSetCurrent")
+
+    # ------------------------------------------------------------------------------------------------- memory
+    def alloc(self, nbytes: int) -> int:
+        """``nbytes`` of device memory, zero-filled (address 0 for an empty allocation)."""
+        if nbytes <= 0:
+            return 0
+        ptr = check(self.cu.cuMemAlloc(nbytes), "cuMemAlloc")
+        check(self.cu.cuMemsetD8(ptr, 0, nbytes), "cuMemsetD8")
+        return int(ptr)
+
+    def free(self, ptr: int) -> None:
+        if ptr:
+            self.cu.cuMemFree(ptr)
+
+    def to_device(self, dst: int, src_addr: int, nbytes: int) -> None:
+        if nbytes:
+            check(self.cu.cuMemcpyHtoD(dst, src_addr, nbytes), "cuMemcpyHtoD")
+
+    def to_host(self, dst_addr: int, src: int, nbytes: int) -> None:
+        """Copy to host memory; waits for the work queued before it."""
+        if nbytes:
+            check(self.cu.cuMemcpyDtoH(dst_addr, src, nbytes), "cuMemcpyDtoH")
+
+    def synchronize(self) -> None:
+        check(self.cu.cuCtxSynchronize(), "cuCtxSynchronize")
+
+    # ------------------------------------------------------------------------------------------------ modules
+    def load_module(self, image: bytes):
+        return check(self.cu.cuModuleLoadData(image), "cuModuleLoadData")
+
+    def function(self, module, name: str):
+        return check(self.cu.cuModuleGetFunction(module, name.encode()), f"cuModuleGetFunction({name})")
+
+    def grid_size(self, fn, block: int) -> int:
+        """Blocks that fill the device at ``block`` threads each (occupancy × SMs)."""
+        per_sm = check(self.cu.cuOccupancyMaxActiveBlocksPerMultiprocessor(fn, block, 0), "cuOccupancy")
+        return max(1, int(per_sm)) * self.sms
+
+
+def device() -> Device:
+    """The process-wide :class:`Device` (created on first use)."""
+    global _DEVICE
+    with _LOCK:
+        if _DEVICE is None:
+            _DEVICE = Device()
+        return _DEVICE

@@ -1,0 +1,145 @@
+"""``CudaExecutable``: one program loaded on the device (``cuModuleLoadData``) and its launch primitives.
+
+Every task is a kernel ``qd_task_k(ctx)`` whose only parameter is the device address of the launch context (the
+layout of :mod:`quadrants_llvm.builder.layout`, in device memory). A launch packs the argument words on the host with
+one ``struct.pack_into`` (which also zeroes the status and return slots), copies them to the context with
+``cuMemcpyHtoDAsync`` and queues one ``cuLaunchKernel`` per task on the default stream: serial blocks on one thread,
+parallel loops on an occupancy-sized grid of 256-thread blocks (the kernels walk their lanes with grid-stride
+loops). Nothing waits for the device unless the program returns values (the return slots are copied back), runs
+in debug mode (the status word is read after every task, so a failed check stops the launch like on llvm-cpu), or a
+host copy is asked for. ``begin``/``run_task``/``read_i32``/``end`` serve the core graph runner (``graph=True``
+kernels): the same kernels, with ``read_i32`` reading the condition ndarray from the device.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+
+import numpy as np
+
+from quadrants.ir import nodes as N
+from quadrants_llvm.builder.layout import MAX_ERR_INDICES
+from quadrants_llvm.cpu import host
+from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
+from quadrants_llvm.cuda.driver import check
+
+__all__ = ["CudaExecutable", "BLOCK"]
+
+BLOCK = 256  # threads per block of a parallel task
+
+
+class CudaExecutable:
+    """Implements :class:`quadrants.backend.Executable` with the ``launch`` fast path."""
+
+    def __init__(self, artifact, dev, timings: dict[str, float]):
+        self.dev = dev
+        cu = dev.cu
+        self.program: N.Program = artifact.program
+        self.layout = artifact.layout
+        self.checks = artifact.checks
+        self.debug = artifact.debug
+        self.timings = timings
+        self.module = dev.load_module(artifact.code)
+        self.ctx_ptr = dev.alloc(self.layout.size * 8)
+        self.host = (ctypes.c_int64 * max(1, self.layout.packed_end))()
+        self.host_addr = ctypes.addressof(self.host)
+        self.packed_bytes = self.layout.packed_end * 8
+        self._param = ctypes.c_uint64(self.ctx_ptr)
+        self._params = (ctypes.c_void_p * 1)(ctypes.addressof(self._param))
+        self.params = ctypes.addressof(self._params)
+        self._pack = struct.Struct(arg_format(self.program)).pack_into
+        self._unpack = struct.Struct(return_format(self.program)).unpack_from
+        self.ret_bytes = len(self.program.returns) * 8
+        self.ret_buf = (ctypes.c_int64 * max(1, len(self.program.returns) + 1))()
+        self._launch_kernel = cu.cuLaunchKernel
+        self._copy_in = cu.cuMemcpyHtoDAsync
+        self._stream = dev.stream
+        self._ok = cu.CUresult.CUDA_SUCCESS
+        self.tasks = []
+        for name, serial in zip(artifact.kernels, artifact.serial, strict=True):
+            fn = dev.function(self.module, name)
+            grid, block = (1, 1) if serial else (dev.grid_size(fn, BLOCK), BLOCK)
+            self.tasks.append((fn, grid, block))
+        self._task_index: dict = {}
+        self._task_by_id: dict = {}
+        for k, item in enumerate(artifact.task_items):
+            self._task_by_id[id(item)] = (item, k)
+            self._task_index.setdefault(item, k)
+
+    def __del__(self):
+        try:
+            self.dev.free(self.ctx_ptr)
+            self.dev.cu.cuModuleUnload(self.module)
+        except Exception:  # interpreter shutdown: the driver may be gone already
+            pass
+
+    # ----------------------------------------------------------------------------------------------------- helpers
+    def _pack_args(self, args) -> None:
+        values = []
+        for spec, value in zip(self.program.args, args, strict=True):
+            if isinstance(spec, N.NdarrayArg):
+                values.extend(value.packed)
+            else:
+                values.append(value)
+        try:
+            self._pack(self.host, 0, *values)
+        except (OverflowError, struct.error):
+            slow_pack(self.host, self.layout, self.program, args)
+        err = self._copy_in(self.ctx_ptr, self.host_addr, self.packed_bytes, self._stream)[0]
+        if err != self._ok:
+            check((err,), "cuMemcpyHtoDAsync")
+
+    def _run(self, k: int, args) -> None:
+        fn, grid, block = self.tasks[k]
+        err = self._launch_kernel(fn, grid, 1, 1, block, 1, 1, 0, self._stream, self.params, 0)[0]
+        if err != self._ok:
+            check((err,), f"cuLaunchKernel(task {k})")
+        if self.debug:
+            self._check_status(args)
+
+    def _check_status(self, args) -> None:
+        words = np.zeros(1 + MAX_ERR_INDICES, dtype=np.int64)
+        self.dev.to_host(words.ctypes.data, self.ctx_ptr, 8)
+        status = int(words[0])
+        if status:
+            self.dev.to_host(words[1:].ctypes.data, self.ctx_ptr + self.layout.errors * 8, MAX_ERR_INDICES * 8)
+            shapes = {k: getattr(a, "shape", ()) for k, a in enumerate(args)}
+            raise host.runtime_error(self.checks[status - 1], words[1:].tolist(), shapes)
+
+    def _returns(self) -> tuple:
+        if not self.ret_bytes:
+            return ()
+        self.dev.to_host(ctypes.addressof(self.ret_buf), self.ctx_ptr + 8, self.ret_bytes)
+        return self._unpack(self.ret_buf, 0)
+
+    # ------------------------------------------------------------------------------------------ launch primitives
+    def launch(self, args) -> tuple:
+        """Run every task of a program without graph nodes; returns the return values."""
+        self._pack_args(args)
+        for k in range(len(self.tasks)):
+            self._run(k, args)
+        return self._returns()
+
+    def begin(self, args: list):
+        if len(args) != len(self.program.args):
+            raise TypeError(f"{self.program.name} takes {len(self.program.args)} arguments, got {len(args)}")
+        self._pack_args(args)
+        return list(args)
+
+    def _task(self, item) -> int:
+        hit = self._task_by_id.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        return self._task_index[item]
+
+    def run_task(self, ctx, item) -> None:
+        self._run(self._task(item), ctx)
+
+    def read_i32(self, ctx, arg: int) -> int:
+        out = np.zeros(1, dtype=np.int32)
+        self.dev.to_host(out.ctypes.data, ctx[arg].ptr, 4)
+        return int(out[0])
+
+    def end(self, ctx) -> tuple:
+        return self._returns()

@@ -1,0 +1,68 @@
+"""``CudaArray``: one ndarray in device memory (``cuMemAlloc``, zero-filled), with host copies.
+
+The packed launch words ``(device pointer, *shape)`` are computed once, like ``LlvmArray``'s, so a launch only reads
+attributes. Copies to the host use the synchronous ``cuMemcpyDtoH``, which first waits for the kernels queued before
+it, so ``to_numpy()`` always sees every earlier launch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+from quadrants.ir.dtypes import DataType
+from quadrants.ir.numerics import convert
+
+__all__ = ["CudaArray"]
+
+
+class CudaArray:
+    """A :class:`quadrants.backend.DeviceArray` in device memory."""
+
+    __slots__ = ("__weakref__", "dev", "dtype", "end", "itemsize", "nbytes", "packed", "ptr", "shape")
+
+    def __init__(self, dev, dtype: DataType, shape: tuple[int, ...]):
+        self.dev = dev
+        self.dtype = dtype
+        self.shape = tuple(int(s) for s in shape)
+        self.itemsize = dtype.np.itemsize
+        self.nbytes = int(np.prod(self.shape, dtype=np.int64)) * self.itemsize
+        self.ptr = dev.alloc(self.nbytes)
+        self.end = self.ptr + self.nbytes
+        self.packed = (self.ptr, *self.shape)
+
+    def __del__(self):
+        with contextlib.suppress(Exception):
+            self.dev.free(self.ptr)
+
+    def to_numpy(self) -> np.ndarray:
+        """A host copy of the contents (waits for earlier launches)."""
+        out = np.empty(self.shape, dtype=self.dtype.np)
+        self.dev.to_host(out.ctypes.data, self.ptr, self.nbytes)
+        return out
+
+    def from_numpy(self, array) -> None:
+        """Overwrite the contents; the shape must match, values are converted by SEMANTICS.md §5."""
+        src = np.asarray(array)
+        if src.shape != self.shape:
+            raise ValueError(f"Mismatch shape: {self.shape} expected, but {src.shape} provided")
+        with np.errstate(all="ignore"):
+            data = np.ascontiguousarray(convert(src, self.dtype), dtype=self.dtype.np)
+        self.dev.to_device(self.ptr, data.ctypes.data, self.nbytes)
+
+    def _offset(self, index: tuple) -> int:
+        flat = int(np.ravel_multi_index(index, self.shape)) if self.shape else 0
+        return self.ptr + flat * self.itemsize
+
+    def get_item(self, index: tuple):
+        out = np.empty((), dtype=self.dtype.np)
+        self.dev.to_host(out.ctypes.data, self._offset(index), self.itemsize)
+        return out[()]
+
+    def set_item(self, index: tuple, value) -> None:
+        data = np.asarray(value, dtype=self.dtype.np)
+        self.dev.to_device(self._offset(index), data.ctypes.data, self.itemsize)
+
+    def __repr__(self) -> str:
+        return f"CudaArray({self.dtype}, shape={self.shape})"
