@@ -32,13 +32,7 @@ __all__ = ["main", "KNOWN_GAPS", "Finding", "differ"]
 
 # Features the generator leaves out on a backend because of a known, reported bug: backend id -> {feature: reason}.
 # Every row has a corpus program and an expectation-file entry; delete the row when the bug is fixed.
-KNOWN_GAPS: dict[str, dict[str, str]] = {
-    "wgpu": {
-        "f16": "non-finite f16 constants are emitted as `bitcast<vec2<f16>>(u32).x`, which naga rejects "
-        "(corpus/wgpu_f16_nonfinite_constant.py)",
-        "sincos": "qd.sin/qd.cos of NaN return 0.0 instead of NaN (corpus/wgpu_sin_cos_nan.py)",
-    },
-}
+KNOWN_GAPS: dict[str, dict[str, str]] = {}  # none open: the three findings so far are fixed (see corpus/)
 
 MAX_SHRUNK = 5  # findings shrunk per run; later ones are written unshrunk
 

@@ -330,7 +330,8 @@ def _bitcast(cx, e, a):
         bits = f"(bitcast<u32>(vec2<f16>({a[0]}, 0.0h)) & 0xffffu)"
         return normalize(dst, bits if _cat(dst) == "u" else f"bitcast<i32>({bits})")
     if dst.name == "f16":
-        return f"bitcast<vec2<f16>>(bitcast<u32>({a[0]}) & 0xffffu).x"
+        # exact for every half, NaN and inf included (see names._float_literal)
+        return f"f16(unpack2x16float(bitcast<u32>({a[0]}) & 0xffffu).x)"
     if value_type(src) == value_type(dst):
         return normalize(dst, a[0])
     return normalize(dst, f"bitcast<{value_type(dst)}>({a[0]})")

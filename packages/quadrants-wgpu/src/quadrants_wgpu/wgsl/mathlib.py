@@ -50,7 +50,7 @@ fn qd_cos_poly(z: f32) -> f32 {
         "qd_sin_f32",
         """
 fn qd_sin_f32(x: f32) -> f32 {
-  if (qd_isnan_f32(x) || qd_isinf_f32(x)) { return x - x; }
+  if (qd_isnan_f32(x) || qd_isinf_f32(x)) { return bitcast<f32>(0x7fc00000u); }  // drivers fold x - x to 0
   let r = qd_sincos_reduce(abs(x));
   var j = r.j;
   var sign = select(1.0f, -1.0f, x < 0.0f);
@@ -64,7 +64,7 @@ fn qd_sin_f32(x: f32) -> f32 {
         "qd_cos_f32",
         """
 fn qd_cos_f32(x: f32) -> f32 {
-  if (qd_isnan_f32(x) || qd_isinf_f32(x)) { return x - x; }
+  if (qd_isnan_f32(x) || qd_isinf_f32(x)) { return bitcast<f32>(0x7fc00000u); }  // drivers fold x - x to 0
   let r = qd_sincos_reduce(abs(x));
   var j = r.j;
   var sign = 1.0f;
@@ -79,7 +79,7 @@ fn qd_cos_f32(x: f32) -> f32 {
         "qd_tan_f32",
         """
 fn qd_tan_f32(x: f32) -> f32 {
-  if (qd_isnan_f32(x) || qd_isinf_f32(x)) { return x - x; }
+  if (qd_isnan_f32(x) || qd_isinf_f32(x)) { return bitcast<f32>(0x7fc00000u); }  // drivers fold x - x to 0
   let r = qd_sincos_reduce(abs(x));
   let z = r.z;
   let zz = z * z;
@@ -115,7 +115,7 @@ fn qd_exp_f32(x: f32) -> f32 {
         "qd_log_f32",
         """
 fn qd_log_f32(x: f32) -> f32 {
-  if (qd_isnan_f32(x) || x < 0.0f) { return (x - x) / (x - x); }
+  if (qd_isnan_f32(x) || x < 0.0f) { return bitcast<f32>(0x7fc00000u); }
   if (x == 0.0f) { return bitcast<f32>(0xff800000u); }
   if (qd_isinf_f32(x)) { return x; }
   let fr = frexp(x);
@@ -192,7 +192,7 @@ fn qd_asin_core(a: f32) -> f32 {
         "qd_asin_f32",
         """
 fn qd_asin_f32(x: f32) -> f32 {
-  if (!(abs(x) <= 1.0f)) { return (x - x) / (x - x); }
+  if (!(abs(x) <= 1.0f)) { return bitcast<f32>(0x7fc00000u); }
   let r = qd_asin_core(abs(x));
   return select(r, -r, x < 0.0f);
 }""",
@@ -202,7 +202,7 @@ fn qd_asin_f32(x: f32) -> f32 {
         "qd_acos_f32",
         """
 fn qd_acos_f32(x: f32) -> f32 {
-  if (!(abs(x) <= 1.0f)) { return (x - x) / (x - x); }
+  if (!(abs(x) <= 1.0f)) { return bitcast<f32>(0x7fc00000u); }
   if (x < -0.5f) { return 3.14159265358979f - 2.0f * qd_asin_core(sqrt(0.5f * (1.0f + x))); }
   if (x > 0.5f) { return 2.0f * qd_asin_core(sqrt(0.5f * (1.0f - x))); }
   return 1.5707963267948966f - select(qd_asin_core(x), -qd_asin_core(-x), x < 0.0f);

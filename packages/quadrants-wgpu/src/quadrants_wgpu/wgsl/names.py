@@ -100,7 +100,8 @@ def _float_literal(value: float, dtype: DataType) -> str:
             # decimal: naga rejects long hex mantissas for f16; repr round-trips, and every f16 is exact in f64
             return f"{v!r}h" if v != 0 else ("-0.0h" if math.copysign(1, v) < 0 else "0.0h")
         bits = int(np.array(v, np.float16).view(np.uint16))
-        return f"bitcast<vec2<f16>>({bits}u).x"
+        # naga rejects non-finite literals and mistypes bitcast<vec2<f16>>(...).x; unpacking the half is exact
+        return f"f16(unpack2x16float({bits}u).x)"
     v = float(np.float32(value))
     if math.isfinite(v):
         if v == 0:
