@@ -158,7 +158,7 @@ def run() -> list[dict]:
     s = qd.ndarray(qd.f32, ())
     t = _best(lambda: total(x, s))
     rows.append(_row("sum reduction f32 2^28 (GB/s read vs copy)", 4 * REDUCE_N / t / 1e9, "GB/s", copy))
-    del x, y
+    x = y = None  # free device memory before the next benchmark
     rng = np.random.default_rng(0)
     hx = qd.ndarray(qd.i32, HIST_N)
     hx.from_numpy(rng.integers(0, 256, HIST_N, dtype=np.int32))
@@ -169,7 +169,7 @@ def run() -> list[dict]:
     a.fill(1.0)
     t = _best(lambda: jacobi(a, b))
     rows.append(_row("Jacobi 5-point 8192^2 (GB/s, 1 read + 1 write)", 8 * JACOBI_N**2 / t / 1e9, "GB/s", copy))
-    del a, b
+    a = b = None
     p = [qd.ndarray(qd.f32, NBODY_N) for _ in range(6)]
     for q in p[:3]:
         q.from_numpy(rng.random(NBODY_N, dtype=np.float32))
