@@ -8,6 +8,7 @@ What will live here (DESIGN.md §3):
   through CUDA graphs.
 * ``llvm-amdgpu`` — ``amdgcn-amd-amdhsa`` code objects (compile-only tests: no AMD GPU is available).
 
-Per-target differences (triple, intrinsic names, limits) are data, not copied control flow. This package registers no
-backend yet: the ``quadrants.backends`` entry points are added together with the implementations.
+Per-target differences (triple, intrinsic names, limits) are data, not copied control flow. Entry points:
+``llvm-cpu`` (:mod:`.cpu`), ``llvm-cuda`` (:mod:`.cuda`, needs ``cuda-bindings``) and ``llvm-amdgpu`` (:mod:`.amdgpu`,
+compile-only).
 """
