@@ -89,7 +89,10 @@ def test_backend_identity_uses_cache_identity():
 def module_kernel(a: qd.types.NDArray[qd.i32, 1]):
     # a comment inside the block counts
     for i in range(a.shape[0]):
-        a[i] = i + 1
+        a[i] = qd.max(
+            i,
+            0,
+        )
 
 
 # a trailing comment at column 0 is not part of the block
