@@ -146,3 +146,23 @@ def test_unknown_type_is_logged_once_per_type(cache_dir, caplog):
     assert sum("[FASTCACHE][UNKNOWN_TYPE] Unrecognised type builtins.str" in m for m in messages) <= 1
     assert sum("[FASTCACHE][INVALID_FUNC]" in m for m in messages) == 2
     assert _flags(k) == (False, False, False, False)
+
+
+def test_cached_graph_kernels_keep_their_tables_and_errors(cache_dir):
+    def make():
+        @qd.kernel(graph=True, checkpoints=True, fastcache=True)
+        def k(x: I1):
+            x[0] += 1
+
+        return k
+
+    x = qd.ndarray(qd.i32, shape=(1,))
+    make()(x)
+    qd.init(arch="ref", offline_cache_file_path=str(cache_dir))
+    k = make()
+    x = qd.ndarray(qd.i32, shape=(1,))
+    assert k(x).yielded is False
+    assert _flags(k) == (True, True, True, False)
+    assert k.checkpoint_user_labels_by_cp_id == [] and k.graph_do_while_levels == []
+    with pytest.raises(RuntimeError, match="only valid for kernels that contain at least one"):
+        k.resume(x, from_checkpoint=1)

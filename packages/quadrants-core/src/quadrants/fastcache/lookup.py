@@ -300,8 +300,6 @@ def _payload(session, ctx, built: dict) -> Payload:
 
 def _assemble(kernel, session, bound: list, entry: L2Entry, payload: Payload):
     """The :class:`Compiled` of a cache hit (the launcher tables come from the payload and the entry)."""
-    from quadrants.frontend.graph import CheckpointRecord, GraphInfo
-    from quadrants.lang.graph import GraphDoWhileLevel
     from quadrants.runtime.kernel import assemble_compiled
 
     backend = session.backend
@@ -309,15 +307,23 @@ def _assemble(kernel, session, bound: list, entry: L2Entry, payload: Payload):
     if payload.artifact_bytes is not None:
         artifact = backend.deserialize(payload.artifact_bytes)
     exe = backend.load(artifact)
-    labels = [restore_label(q, v) for q, v in zip(entry.label_enum_qualnames, entry.labels)]
-    checkpoints = [
-        CheckpointRecord(label, name, arg)
-        for label, name, arg in zip(labels, entry.yield_on_args, entry.yield_on_arg_ids)
-    ]
-    graph = GraphInfo([GraphDoWhileLevel(*lv) for lv in entry.levels], checkpoints)
+    graph = _graph_tables(entry) if kernel.graph else None  # not a graph kernel: no tables, no frontend import
     for param, reads in payload.member_reads.items():
         kernel._member_reads.setdefault((param, type(bound[param].value)), {}).update(reads)
     program = payload.program
     return assemble_compiled(
         session, bound, program, exe, payload.return_layout, payload.arg_sources, graph, payload.ir_text
     )
+
+
+def _graph_tables(entry: L2Entry):
+    """The do_while level and checkpoint tables of a graph kernel, labels restored to their enum members."""
+    from quadrants.frontend.graph import CheckpointRecord, GraphInfo
+    from quadrants.lang.graph import GraphDoWhileLevel
+
+    labels = [restore_label(q, v) for q, v in zip(entry.label_enum_qualnames, entry.labels)]
+    checkpoints = [
+        CheckpointRecord(label, name, arg)
+        for label, name, arg in zip(labels, entry.yield_on_args, entry.yield_on_arg_ids)
+    ]
+    return GraphInfo([GraphDoWhileLevel(*lv) for lv in entry.levels], checkpoints)
