@@ -88,7 +88,7 @@ def selfcheck_warning_is_observed():
     return {"x": x.to_numpy()}
 
 
-@case(section="13", stdout="a = 3 7\n")
+@case(section="13", requires=("print",), stdout="a = 3 7\n")
 def selfcheck_kernel_print_is_captured():
     @qd.kernel
     def k(a: qd.i32):
