@@ -84,6 +84,23 @@ def test_backend_identity_uses_cache_identity():
     assert keys.backend_identity(Plain()) == "plain"
     assert keys.backend_identity(WithIdentity()) == "fancy:toolchain-1.2;sm_90"
 
+    class Probed:
+        id = "probed"
+
+        def __init__(self, device):
+            self.device = device
+
+        def probe(self):
+            return _Avail(self.device)
+
+    assert keys.backend_identity(Probed("LLVM 22")) != keys.backend_identity(Probed("LLVM 23"))
+    assert keys.backend_identity(Probed("LLVM 22")) == keys.backend_identity(Probed("LLVM 22"))
+
+
+class _Avail:
+    def __init__(self, device):
+        self.device = device
+
 
 @qd.kernel(fastcache=True)
 def module_kernel(a: qd.types.NDArray[qd.i32, 1]):

@@ -7,7 +7,7 @@
   specialization; the narrow-args hash (:mod:`quadrants.fastcache.narrow`) covers only paths in the L1 set.
 
 The backend identity is ``backend.cache_identity()`` when the backend offers it (toolchain versions and a hash of
-the device capabilities), else its id plus its declared capabilities.
+the device capabilities), else its id plus a hash of its declared capabilities and its ``probe().device`` text.
 
 Compile config: every ``qd.init`` option that can change what a compiled specialization does. That is
 ``CompileOptions`` in full — ``debug``, ``fast_math`` **and** ``lane_order`` / ``seed``: lane order only changes the
@@ -52,20 +52,31 @@ def digest(parts) -> str:
 
 
 def backend_identity(backend) -> str:
-    """``backend.cache_identity()`` if the backend offers it, else its id and declared capabilities."""
+    """``backend.cache_identity()`` if the backend offers it, else its id plus a hash of what it declares about itself.
+
+    The default hashes the declared capabilities and the ``probe().device`` text, which names the toolchain and the
+    device (``NumPy 2.4.6 reference interpreter``; ``znver3 (x86_64-unknown-linux-gnu), … LLVM 22.1.0``), so a cache
+    directory shared between machines or toolchain versions does not serve one's artifacts to the other.
+    """
     ident = getattr(backend, "cache_identity", None)
     if callable(ident):
         return f"{backend.id}:{ident()}"
+    described = []
     caps = getattr(backend, "capabilities", None)
-    if caps is None:
-        return backend.id
-    described = [
-        sorted(t.name for t in caps.dtypes),
-        sorted(t.name for t in caps.atomic_dtypes),
-        sorted(caps.features),
-        caps.max_ndim,
-    ]
-    return f"{backend.id}:{digest(described)[:16]}"
+    if caps is not None:
+        described += [
+            sorted(t.name for t in caps.dtypes),
+            sorted(t.name for t in caps.atomic_dtypes),
+            sorted(caps.features),
+            caps.max_ndim,
+        ]
+    probe = getattr(backend, "probe", None)
+    if callable(probe):
+        try:
+            described.append(probe().device or "")
+        except Exception:  # a probe that fails now cannot have produced artifacts either
+            described.append("probe failed")
+    return f"{backend.id}:{digest(described)[:16]}" if described else backend.id
 
 
 def compile_config(session) -> dict:
