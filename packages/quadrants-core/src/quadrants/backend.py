@@ -34,6 +34,7 @@ __all__ = [
     "Backend",
     "ENTRY_POINT_GROUP",
     "discover_backends",
+    "load_backend",
 ]
 
 ENTRY_POINT_GROUP = "quadrants.backends"
@@ -46,6 +47,7 @@ class Availability:
     available: bool
     reason: str = ""
     device: str = ""
+    software: bool = False  # a software emulation of the device (e.g. Vulkan on lavapipe): never the default pick
 
 
 @dataclass(frozen=True)
@@ -129,15 +131,21 @@ class Backend(Protocol):
         """After a launch, copy the launch's writes back into the NumPy ``array`` that ``wrapped`` stands for."""
 
 
+def load_backend(ep) -> Any | None:
+    """Load one entry point's backend; a broken plugin warns and gives ``None`` instead of crashing."""
+    try:
+        obj = ep.load()
+        return obj() if callable(obj) and not hasattr(obj, "probe") else obj
+    except Exception as exc:  # a third-party plugin must not take the process down
+        warnings.warn(f"quadrants: backend entry point {ep.name!r} failed to load: {exc}", stacklevel=3)
+        return None
+
+
 def discover_backends() -> dict[str, Any]:
-    """Load every registered backend: ``{id: backend}``. A broken plugin warns instead of crashing."""
+    """Load every registered backend: ``{id: backend}``."""
     found: dict[str, Any] = {}
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            obj = ep.load()
-            backend = obj() if callable(obj) and not hasattr(obj, "probe") else obj
-        except Exception as exc:  # a third-party plugin must not take the process down
-            warnings.warn(f"quadrants: backend entry point {ep.name!r} failed to load: {exc}", stacklevel=2)
-            continue
-        found[backend.id] = backend
+        backend = load_backend(ep)
+        if backend is not None:
+            found[backend.id] = backend
     return found

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quadrants import config
-from quadrants.backend import CompileOptions, discover_backends
+import importlib.metadata
+
+from quadrants.backend import ENTRY_POINT_GROUP, CompileOptions, discover_backends, load_backend
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType
 
@@ -107,12 +109,23 @@ class _Runtime:
 
     def __init__(self) -> None:
         self.session: Session | None = None
-        self._backends: dict[str, Any] | None = None
+        self._backends: dict[str, Any] | None = None  # every backend, once something asked for all of them
+        self._loaded: dict[str, Any] = {}  # backends loaded one by one (importing a backend can be slow)
 
     def backends(self) -> dict[str, Any]:
         if self._backends is None:
             self._backends = discover_backends()
         return self._backends
+
+    def backend(self, backend_id: str) -> Any | None:
+        """One backend by id, importing only its package (entry points are named by backend id)."""
+        if self._backends is not None:
+            return self._backends.get(backend_id)
+        if backend_id not in self._loaded:
+            eps = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP, name=backend_id)
+            loaded = [b for b in (load_backend(ep) for ep in eps) if b is not None and b.id == backend_id]
+            self._loaded[backend_id] = loaded[0] if loaded else self.backends().get(backend_id)
+        return self._loaded[backend_id]
 
 
 RUNTIME = _Runtime()
@@ -131,24 +144,23 @@ def _resolve_arch(arch) -> tuple[Arch | None, list[str]]:
 
 
 def _pick_backend(arch, explicit_id: bool) -> Any:
-    backends = RUNTIME.backends()
     _, candidates = _resolve_arch(arch)
     reasons = []
     for backend_id in candidates:
-        backend = backends.get(backend_id)
+        backend = RUNTIME.backend(backend_id)
         if backend is None:
             reasons.append(f"{backend_id}: not installed")
             continue
         availability = backend.probe()
-        if availability.available:
-            return backend
-        reasons.append(f"{backend_id}: {availability.reason}")
+        if availability.available and not (arch is None and availability.software):
+            return backend  # qd.init() without an arch never picks a software emulation of a GPU
+        reasons.append(f"{backend_id}: {availability.reason or 'software emulation'}")
     if explicit_id:
         raise RuntimeError(
             f"backend {arch!r} is not available ({'; '.join(reasons)}); `python -m quadrants doctor` lists backends"
         )
     for backend_id in _DEFAULT_ORDER:  # upstream behaviour: fall back to what works, with a warning
-        backend = backends.get(backend_id)
+        backend = RUNTIME.backend(backend_id)
         if backend is not None and backend.probe().available:
             if arch is not None:
                 warnings.warn(

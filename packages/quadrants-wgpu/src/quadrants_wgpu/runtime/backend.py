@@ -69,7 +69,7 @@ class WgpuBackend:
 
     def probe(self) -> Availability:
         ok, reason, device = probe_device()
-        return Availability(ok, reason, device)
+        return Availability(ok, reason, device, software=ok and get_device().is_software)
 
     def compile(self, program: Program, options: CompileOptions | None = None) -> WgpuArtifact:
         options = options or CompileOptions()
