@@ -7,14 +7,13 @@ argument; nothing below reads module state behind the caller's back.
 
 from __future__ import annotations
 
+import importlib.metadata
 import itertools
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from quadrants import config
-import importlib.metadata
-
 from quadrants.backend import ENTRY_POINT_GROUP, CompileOptions, discover_backends, load_backend
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType
