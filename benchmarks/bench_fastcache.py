@@ -153,7 +153,8 @@ hits = []
 for _ in range(15):
     _functions._blocks.clear()
     qd.init(offline_cache_file_path=os.environ["QD_BENCH_CACHE"])
-    RUNTIME.session.backend.load = _timed("backend_load", type(RUNTIME.session.backend).load.__get__(RUNTIME.session.backend))
+    backend = RUNTIME.session.backend
+    backend.load = _timed("backend_load", type(backend).load.__get__(backend))
     v2, m2, e2 = qd.ndarray(vec3, shape=(n,)), qd.ndarray(qd.f32, shape=(n,)), qd.ndarray(qd.f32, shape=(2,))
     before = dict(_spent)
     damp(v2, m2, e2, 0.5)

@@ -154,9 +154,7 @@ def no_reassociation():
     return {"x": x.to_numpy()}
 
 
-@case(
-    section="4.4", requires=("subnormals",), golden={"x": [2.0**-127, 2.0**-127, 2.0**-139, 2.0**-139, 2.0**-140, 1]}
-)
+@case(section="4.4", requires=("subnormals",), golden={"x": [2.0**-127, 2.0**-127, 2.0**-139, 2.0**-139, 2.0**-140, 1]})
 def subnormals_not_flushed():
     @qd.kernel
     def k(x: F32_1, a: qd.f32, s: qd.f32, src: F32_1):
