@@ -7,71 +7,22 @@ the best of several repeats, each ending with ``qd.sync()``.
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 import quadrants as qd
 
-F32_1 = qd.types.NDArray[qd.f32, 1]
-F32_2 = qd.types.NDArray[qd.f32, 2]
-I32_1 = qd.types.NDArray[qd.i32, 1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared kernels module beside this file
+from kernels import I32_1, empty, histogram, jacobi, nbody, saxpy, total
 
 SAXPY_N = 1 << 28
 REDUCE_N = 1 << 28
 HIST_N = 1 << 26
 JACOBI_N = 8192
 NBODY_N = 32768
-
-
-@qd.kernel
-def saxpy(x: F32_1, y: F32_1, a: qd.f32):
-    for i in range(x.shape[0]):
-        y[i] = a * x[i] + y[i]
-
-
-@qd.kernel
-def total(x: F32_1, t: qd.types.NDArray[qd.f32, 0]):
-    for i in range(x.shape[0]):
-        t[()] += x[i]
-
-
-@qd.kernel
-def histogram(x: I32_1, hist: I32_1):
-    for i in range(x.shape[0]):
-        qd.atomic_add(hist[x[i]], 1)
-
-
-@qd.kernel
-def jacobi(a: F32_2, b: F32_2):
-    for i, j in qd.ndrange((1, a.shape[0] - 1), (1, a.shape[1] - 1)):
-        b[i, j] = 0.25 * (a[i - 1, j] + a[i + 1, j] + a[i, j - 1] + a[i, j + 1])
-
-
-@qd.kernel
-def nbody(px: F32_1, py: F32_1, pz: F32_1, ax: F32_1, ay: F32_1, az: F32_1):
-    for i in range(px.shape[0]):
-        xi, yi, zi = px[i], py[i], pz[i]
-        sx = 0.0
-        sy = 0.0
-        sz = 0.0
-        for j in range(px.shape[0]):
-            dx = px[j] - xi
-            dy = py[j] - yi
-            dz = pz[j] - zi
-            r2 = dx * dx + dy * dy + dz * dz + 0.01
-            inv = 1.0 / (r2 * qd.sqrt(r2))
-            sx += dx * inv
-            sy += dy * inv
-            sz += dz * inv
-        ax[i] = sx
-        ay[i] = sy
-        az[i] = sz
-
-
-@qd.kernel
-def empty():
-    pass
 
 
 @qd.kernel
