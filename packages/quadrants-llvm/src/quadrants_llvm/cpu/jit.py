@@ -47,18 +47,15 @@ class Jit:
     def new_prefix(self) -> str:
         return f"qd{next(self._ids)}"
 
-    def compile(self, ir_text: str, names: list[str], timings: dict[str, float]) -> dict[str, int]:
-        """Parse, optimise (O3) and generate code for ``ir_text``; return ``{name: address}`` for ``names``."""
+    def compile(self, ir_text: str, names: list[str], timings: dict[str, float], optimize: bool = True) -> dict:
+        """Parse, optimise (O3, unless ``ir_text`` already is) and generate code; return ``{name: address}``."""
         with self._lock:
             t0 = time.perf_counter()
             mod = llvm.parse_assembly(ir_text)
             mod.verify()
             t1 = time.perf_counter()
-            pto = llvm.create_pipeline_tuning_options(speed_level=3)
-            pto.loop_vectorization = True
-            pto.slp_vectorization = True
-            pb = llvm.create_pass_builder(self.tm, pto)
-            pb.getModulePassManager().run(mod, pb)
+            if optimize:
+                self._optimize(mod)
             t2 = time.perf_counter()
             self.engine.add_module(mod)
             self.engine.finalize_object()
@@ -69,12 +66,18 @@ class Jit:
         timings["codegen"] = t3 - t2
         return addresses
 
-    def optimized_ir(self, ir_text: str) -> str:
-        """The O3-optimised text of ``ir_text`` (debugging and tests; nothing is added to the engine)."""
-        mod = llvm.parse_assembly(ir_text)
+    def _optimize(self, mod) -> None:
         pto = llvm.create_pipeline_tuning_options(speed_level=3)
+        pto.loop_vectorization = True
+        pto.slp_vectorization = True
         pb = llvm.create_pass_builder(self.tm, pto)
         pb.getModulePassManager().run(mod, pb)
+
+    def optimized_ir(self, ir_text: str) -> str:
+        """The O3-optimised text of ``ir_text`` (nothing is added to the engine)."""
+        mod = llvm.parse_assembly(ir_text)
+        with self._lock:
+            self._optimize(mod)
         return str(mod)
 
     def assembly(self, ir_text: str) -> str:
