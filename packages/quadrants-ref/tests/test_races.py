@@ -25,10 +25,10 @@ def test_non_atomic_increment_is_flagged():
         for _i in range(8):
             x[0] = x[0] + 1
 
-    with pytest.raises(qd.QuadrantsRuntimeError, match=r"data race.*x\[0\] is read by iteration \(i=0\)") as info:
+    with pytest.raises(qd.QuadrantsRuntimeError, match=r"data race.*x\[0\] is read by iteration \(_i=0\)") as info:
         k(np.zeros(4, np.int32))
     text = str(info.value)
-    assert "written by iteration (i=7)" in text and "x[0] = x[0] + 1" in text and "test_races.py:" in text
+    assert "written by iteration (_i=7)" in text and "x[0] = x[0] + 1" in text and "test_races.py:" in text
 
 
 def test_store_store_race_names_both_lines():
