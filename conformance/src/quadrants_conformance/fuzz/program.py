@@ -176,7 +176,11 @@ def render(prog: Program, header: str = "") -> str:
         else:
             lines.append(f"    {a.name} = _array({hex_text!r}, {NP_NAMES[a.dtype]!r}, {a.shape!r})")
     call_args = [a.name for a in prog.arrays] + [repr(v) for _, _, v in prog.scalars]
-    lines.append(f"    ret = kern({', '.join(call_args)})")
+    if prog.ret is not None:
+        # compared in the declared return type: an f32 result is within its tolerance in f32 ulps, not f64 ulps
+        lines.append(f"    ret = np.{NP_NAMES[prog.ret.dtype]}(kern({', '.join(call_args)}))")
+    else:
+        lines.append(f"    ret = kern({', '.join(call_args)})")
     out = ", ".join(f"{a.name!r}: {a.name}" for a in prog.arrays)
     lines.append(f'    return {{{out}, "ret": ret}}')
     lines += ["", ""]
