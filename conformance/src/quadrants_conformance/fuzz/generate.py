@@ -196,7 +196,9 @@ class Gen(ExprGen):
         params = tuple((self.fresh("p"), self.pick_type()) for _ in range(self.ch.int(1, 3)))
         env = Env(scopes=[[Var(p, t) for p, t in params]], read_any=[], own=[], depth=1)
         body = self.stmts(env, self.ch.int(0, 3))
-        return Func(name, params, tuple(body), self.expr(env, 3))
+        # a literal result would make every call a compile-time value, which Python evaluates unbounded
+        # (`f() ** 3` of a returned i32 literal is an out-of-range literal): the result must be a run-time value
+        return Func(name, params, tuple(body), self.expr(env, 3, nc=True))
 
 
 def _shapes(g: Gen) -> list[tuple[int, ...]]:

@@ -1,8 +1,9 @@
 """The ``llvm-cpu`` backend object registered under the ``quadrants.backends`` entry point (DESIGN.md §3).
 
-``compile`` builds the LLVM IR of the whole program (picklable artifact: IR text with a placeholder symbol prefix,
-the context layout and the check/print tables); ``load`` gives it a unique prefix, runs O3 and generates machine code
-in the shared JIT, and prepares the launcher. Timings of every step are kept in ``exe.timings`` (seconds).
+``compile`` builds the LLVM IR of the whole program, optimises it and generates host object code (picklable
+artifact: the object code, the optimised IR text for dumps, the context layout and the check/print tables); ``load``
+links the object code into the shared JIT and prepares the launcher, so loading a cached artifact (a fastcache hit)
+costs relocation only. Timings of every step are kept in ``exe.timings`` (seconds).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from quadrants_llvm.builder.layout import Layout, iter_tasks
 __all__ = ["BACKEND", "LlvmCpuBackend", "CpuArtifact"]
 
 _PREFIX = "QDPFX"
+_ARTIFACT_FORMAT = "object-code-1"  # bump when CpuArtifact changes: old fastcache entries are then never read
 
 
 @dataclass(frozen=True)
@@ -28,15 +30,15 @@ class CpuArtifact:
 
     program: N.Program
     options: CompileOptions
-    ir_text: str
+    ir_text: str  # optimised IR with the placeholder symbol prefix (dumps, tests)
     layout: Layout
     checks: list
     prints: list
     written_args: frozenset
     noalias: bool
-    build_seconds: float
-    prefix: str = _PREFIX
-    optimized: bool = False  # ir_text is already O3-optimised: loading (a fastcache hit) skips the optimiser
+    timings: dict
+    prefix: str  # symbol prefix of object_code (derived from its content)
+    object_code: bytes
 
     @property
     def task_items(self) -> list:
@@ -57,19 +59,23 @@ def _build(program: N.Program, options: CompileOptions, noalias: bool = True) ->
         fast_math=bool(options.fast_math or program.fast_math),
         noalias=noalias,
     )
-    # optimise here rather than at load: a cold process pays the same, and a cached artifact loads without O3
-    text = jit.optimized_ir(str(info.module))
+    text = str(info.module)
+    timings = {"build": time.perf_counter() - t0}
+    # optimise and generate code here rather than at load: a cold process pays the same, a cached artifact loads
+    # without either
+    optimized, prefix, obj = jit.compile_object(text, _PREFIX, timings)
     return CpuArtifact(
-        program,
-        options,
-        text,
-        info.layout,
-        info.tables.checks,
-        info.tables.prints,
-        info.written_args,
-        noalias,
-        time.perf_counter() - t0,
-        optimized=True,
+        program=program,
+        options=options,
+        ir_text=optimized,
+        layout=info.layout,
+        checks=info.tables.checks,
+        prints=info.tables.prints,
+        written_args=info.written_args,
+        noalias=noalias,
+        timings=timings,
+        prefix=prefix,
+        object_code=obj,
     )
 
 
@@ -102,31 +108,35 @@ class LlvmCpuBackend:
         )
         return Availability(True, device=device)
 
+    def cache_identity(self) -> str:
+        """Fastcache identity: the artifact format, LLVM version, host CPU and features (object code is CPU-specific)."""
+        import hashlib
+
+        from quadrants_llvm.cpu.jit import get_jit
+
+        target = get_jit().target
+        described = f"{_ARTIFACT_FORMAT}|{self.probe().device}|{target.features}"
+        return hashlib.sha256(described.encode()).hexdigest()[:16]
+
     def compile(self, program: N.Program, options: CompileOptions | None = None) -> CpuArtifact:
         return _build(program, options or CompileOptions())
 
     def load(self, artifact: CpuArtifact):
-        from dataclasses import replace
-
         from quadrants_llvm.cpu import pool
         from quadrants_llvm.cpu.executable import CpuExecutable
         from quadrants_llvm.cpu.jit import get_jit
 
         jit = get_jit()
-        prefix = jit.new_prefix()
-        text = artifact.ir_text.replace(artifact.prefix + "_", prefix + "_")
-        ntasks = len(artifact.task_items)
-        names = [f"{prefix}_launch"] + [f"{prefix}_task_{k}" for k in range(ntasks)]
-        timings = {"build": artifact.build_seconds}
+        names = [f"{artifact.prefix}_launch"] + [f"{artifact.prefix}_task_{k}" for k in range(len(artifact.task_items))]
+        timings = dict(artifact.timings)
         t0 = time.perf_counter()
-        addresses = jit.compile(text, names, timings, optimize=not artifact.optimized)
+        addresses = jit.link(artifact.prefix, artifact.object_code, names)
         timings["jit"] = time.perf_counter() - t0
-        loaded = replace(artifact, prefix=prefix)
 
         def reload():
             return self.load(_build(artifact.program, artifact.options, noalias=False))
 
-        exe = CpuExecutable(loaded, addresses, pool.thread_count(), timings, reload if artifact.noalias else None)
+        exe = CpuExecutable(artifact, addresses, pool.thread_count(), timings, reload if artifact.noalias else None)
         timings["launcher"] = time.perf_counter() - t0 - timings["jit"]
         return exe
 

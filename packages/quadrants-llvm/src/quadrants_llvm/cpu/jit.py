@@ -1,7 +1,10 @@
 """The host JIT: one MCJIT engine for the process, O3 with the host CPU's name and features.
 
-Every loaded program adds one module to the shared engine under a unique symbol prefix, so loading costs parsing,
-the O3 pipeline and machine-code generation only (no engine set-up). Intrinsics that have no instruction
+``compile_object`` turns a program's IR into O3-optimised host object code once (at compile time); ``link`` adds such
+object code to the shared engine, which costs symbol relocation only, so a fastcache hit never runs the optimiser or
+the code generator. Symbols carry a prefix derived from the code's content: the same object code is linked once per
+process and shared by every executable that loads it (the code keeps no state of its own: all state is in the
+launch context). Intrinsics that have no instruction
 (``llvm.sin.f32`` …) become libm calls that the engine resolves from the process (libm is loaded permanently), and
 ``qd_parallel`` / ``qd_print`` are bound to the host thread pool and print sink (:mod:`.pool`, :mod:`.host`).
 """
@@ -9,6 +12,7 @@ the O3 pipeline and machine-code generation only (no engine set-up). Intrinsics 
 from __future__ import annotations
 
 import ctypes.util
+import hashlib
 import itertools
 import threading
 import time
@@ -40,31 +44,40 @@ class Jit:
         if libm:
             llvm.load_library_permanently(libm)
         self._lock = threading.Lock()
-        self._ids = itertools.count(1)
+        self._linked: set[str] = set()  # symbol prefixes whose object code is in the engine
         seed = llvm.parse_assembly(f'target triple = "{info.triple}"\n')
         self.engine = llvm.create_mcjit_compiler(seed, target.create_target_machine(**self._tm_args))
 
-    def new_prefix(self) -> str:
-        return f"qd{next(self._ids)}"
+    def compile_object(self, ir_text: str, placeholder: str, timings: dict[str, float]) -> tuple[str, str, bytes]:
+        """Optimise ``ir_text`` (O3) and generate object code: ``(optimised text, symbol prefix, object code)``.
 
-    def compile(self, ir_text: str, names: list[str], timings: dict[str, float], optimize: bool = True) -> dict:
-        """Parse, optimise (O3, unless ``ir_text`` already is) and generate code; return ``{name: address}``."""
+        ``placeholder`` is the symbol prefix used in ``ir_text``; the optimised text keeps it (dumps, tests), the
+        object code uses ``qd<content hash>`` so two different programs never define the same symbol.
+        """
+        t0 = time.perf_counter()
+        mod = llvm.parse_assembly(ir_text)
+        mod.verify()
+        t1 = time.perf_counter()
         with self._lock:
-            t0 = time.perf_counter()
-            mod = llvm.parse_assembly(ir_text)
-            mod.verify()
-            t1 = time.perf_counter()
-            if optimize:
-                self._optimize(mod)
-            t2 = time.perf_counter()
-            self.engine.add_module(mod)
-            self.engine.finalize_object()
-            addresses = {n: self.engine.get_function_address(n) for n in names}
-            t3 = time.perf_counter()
-        timings["parse"] = t1 - t0
-        timings["optimize"] = t2 - t1
-        timings["codegen"] = t3 - t2
-        return addresses
+            self._optimize(mod)
+        text = str(mod)
+        prefix = "qd" + hashlib.sha256(text.encode()).hexdigest()[:24]
+        for value in itertools.chain(mod.functions, mod.global_variables):
+            if value.name.startswith(placeholder + "_"):
+                value.name = prefix + value.name[len(placeholder) :]
+        t2 = time.perf_counter()
+        obj = self.tm.emit_object(mod)
+        timings.update(parse=t1 - t0, optimize=t2 - t1, codegen=time.perf_counter() - t2)
+        return text, prefix, obj
+
+    def link(self, prefix: str, object_code: bytes, names: list[str]) -> dict[str, int]:
+        """Add ``object_code`` (symbols ``prefix_*``) to the engine unless it already is; return ``{name: address}``."""
+        with self._lock:
+            if prefix not in self._linked:
+                self.engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
+                self.engine.finalize_object()
+                self._linked.add(prefix)
+            return {n: self.engine.get_function_address(n) for n in names}
 
     def _optimize(self, mod) -> None:
         pto = llvm.create_pipeline_tuning_options(speed_level=3)
