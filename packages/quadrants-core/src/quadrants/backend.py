@@ -1,8 +1,9 @@
 """The backend protocol and the registry of backends found through the ``quadrants.backends`` entry points.
 
 A backend package exposes one object (the entry point's target, or a zero-argument callable returning it) that
-implements :class:`Backend`. Core never imports a backend package by name: it only walks the entry-point group, so a
-third-party backend installs like ours.
+implements :class:`Backend`. A third-party backend installs like ours: through the entry-point group. The one
+shortcut is :data:`FIRST_PARTY`, the entry points our own packages declare, which ``qd.init`` uses for their ids
+so that a process does not pay for reading package metadata (see :func:`load_by_id`).
 
 Data flow of one launch (see DESIGN.md §2)::
 
@@ -17,7 +18,8 @@ Data flow of one launch (see DESIGN.md §2)::
 
 from __future__ import annotations
 
-import importlib.metadata
+import importlib
+import importlib.util
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -33,11 +35,24 @@ __all__ = [
     "Executable",
     "Backend",
     "ENTRY_POINT_GROUP",
+    "FIRST_PARTY",
     "discover_backends",
     "load_backend",
+    "load_by_id",
 ]
 
 ENTRY_POINT_GROUP = "quadrants.backends"
+
+# The entry points our packages declare in their pyproject.toml (a test compares this table with the installed
+# metadata). Reading entry points costs ~30-60 ms of every process start: importlib.metadata imports email, zipfile
+# and csv and then scans every installed distribution, which is as much as a fastcache hit saves on a small kernel.
+FIRST_PARTY = {
+    "ref": "quadrants_ref.backend:BACKEND",
+    "llvm-cpu": "quadrants_llvm.cpu:BACKEND",
+    "llvm-cuda": "quadrants_llvm.cuda:BACKEND",
+    "llvm-amdgpu": "quadrants_llvm.amdgpu:BACKEND",
+    "wgpu": "quadrants_wgpu.runtime.backend:BACKEND",
+}
 
 
 @dataclass(frozen=True)
@@ -143,9 +158,40 @@ def load_backend(ep) -> Any | None:
 
 def discover_backends() -> dict[str, Any]:
     """Load every registered backend: ``{id: backend}``."""
+    from importlib import metadata
+
     found: dict[str, Any] = {}
-    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
         backend = load_backend(ep)
         if backend is not None:
             found[backend.id] = backend
     return found
+
+
+class _Target:
+    """An entry-point target ``"module:attribute"`` that loads like ``importlib.metadata.EntryPoint``."""
+
+    def __init__(self, name: str, value: str):
+        self.name, self.value = name, value
+
+    def load(self) -> Any:
+        module, _, attribute = self.value.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+def load_by_id(backend_id: str) -> Any | None:
+    """The backend registered as ``backend_id``, importing only its package; ``None`` if none is installed.
+
+    First-party ids load straight from :data:`FIRST_PARTY` when their package is importable; any other id, or a
+    first-party package that is not installed, goes through the entry points.
+    """
+    target = FIRST_PARTY.get(backend_id)
+    if target is not None:
+        top = target.split(".", 1)[0]
+        if importlib.util.find_spec(top) is not None:
+            return load_backend(_Target(backend_id, target))
+    from importlib import metadata
+
+    eps = metadata.entry_points(group=ENTRY_POINT_GROUP, name=backend_id)
+    loaded = [b for b in (load_backend(ep) for ep in eps) if b is not None and b.id == backend_id]
+    return loaded[0] if loaded else None

@@ -318,8 +318,8 @@ def _assemble(kernel, session, bound: list, entry: L2Entry, payload: Payload):
 
 def _graph_tables(entry: L2Entry):
     """The do_while level and checkpoint tables of a graph kernel, labels restored to their enum members."""
-    from quadrants.frontend.graph import CheckpointRecord, GraphInfo
     from quadrants.lang.graph import GraphDoWhileLevel
+    from quadrants.runtime.graph_tables import CheckpointRecord, GraphInfo
 
     labels = [restore_label(q, v) for q, v in zip(entry.label_enum_qualnames, entry.labels)]
     checkpoints = [

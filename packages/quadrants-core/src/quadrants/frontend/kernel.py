@@ -14,25 +14,7 @@ from quadrants.frontend.values import ArgBinding, NdarrayValue, is_runtime
 from quadrants.ir import nodes as ir
 from quadrants.types.compound import MatrixType
 
-__all__ = ["build_program", "emit_kernel_return", "parse_returns", "flat_returns", "shape_returns"]
-
-
-def shape_returns(layout: tuple, values: tuple):
-    """Host return value: scalars as Python numbers, vectors/matrices as NumPy arrays, tuples as tuples."""
-    import numpy as np
-
-    out, slot = [], 0
-    for t in layout:
-        if isinstance(t, MatrixType):
-            size = int(np.prod(t.shape))
-            out.append(np.array(values[slot : slot + size], dtype=t.dtype.np).reshape(t.shape))
-            slot += size
-        else:
-            out.append(values[slot])
-            slot += 1
-    if not out:
-        return None
-    return out[0] if len(out) == 1 else tuple(out)
+__all__ = ["build_program", "emit_kernel_return", "parse_returns", "flat_returns"]
 
 
 def parse_returns(annotation, ctx_or_session) -> tuple:

@@ -21,7 +21,7 @@ from quadrants.runtime.ndarray import Ndarray
 from quadrants.types.annotations import NdarrayType, ScalarType, Template, TemplateType, parse_annotation
 from quadrants.types.compound import MatrixType
 
-__all__ = ["Bound", "Param", "make_params", "bind_arguments"]
+__all__ = ["Bound", "Param", "make_params", "bind_arguments", "shape_returns"]
 
 
 @dataclass
@@ -264,3 +264,19 @@ def bind_arguments(params: list[Param], args: tuple, kwargs: dict) -> list:
         if names.index(name) < len(args):
             raise QuadrantsSyntaxError(f"Argument '{name}' given both positionally and as a keyword")
     return values
+
+
+def shape_returns(layout: tuple, values: tuple):
+    """Host return value: scalars as Python numbers, vectors/matrices as NumPy arrays, tuples as tuples."""
+    out, slot = [], 0
+    for t in layout:
+        if isinstance(t, MatrixType):
+            size = int(np.prod(t.shape))
+            out.append(np.array(values[slot : slot + size], dtype=t.dtype.np).reshape(t.shape))
+            slot += size
+        else:
+            out.append(values[slot])
+            slot += 1
+    if not out:
+        return None
+    return out[0] if len(out) == 1 else tuple(out)

@@ -20,11 +20,10 @@ from quadrants.errors import (
     caller_loc,
     with_loc,
 )
-from quadrants.frontend.kernel import shape_returns
 from quadrants.frontend.source import ParsedFunction, closure_values, parse_function
 from quadrants.ir import nodes as ir
 from quadrants.lang.graph import GraphStatus
-from quadrants.runtime.args import Bound, NdarrayParam, ScalarParam, bind_arguments, make_params
+from quadrants.runtime.args import Bound, NdarrayParam, ScalarParam, bind_arguments, make_params, shape_returns
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.state import Session, current_session

@@ -7,14 +7,13 @@ argument; nothing below reads module state behind the caller's back.
 
 from __future__ import annotations
 
-import importlib.metadata
 import itertools
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from quadrants import config
-from quadrants.backend import ENTRY_POINT_GROUP, CompileOptions, discover_backends, load_backend
+from quadrants.backend import CompileOptions, discover_backends, load_by_id
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType
 
@@ -117,13 +116,11 @@ class _Runtime:
         return self._backends
 
     def backend(self, backend_id: str) -> Any | None:
-        """One backend by id, importing only its package (entry points are named by backend id)."""
+        """One backend by id, importing only its package (:func:`quadrants.backend.load_by_id`)."""
         if self._backends is not None:
             return self._backends.get(backend_id)
         if backend_id not in self._loaded:
-            eps = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP, name=backend_id)
-            loaded = [b for b in (load_backend(ep) for ep in eps) if b is not None and b.id == backend_id]
-            self._loaded[backend_id] = loaded[0] if loaded else self.backends().get(backend_id)
+            self._loaded[backend_id] = load_by_id(backend_id)
         return self._loaded[backend_id]
 
 

@@ -109,7 +109,7 @@ class LlvmCpuBackend:
         return Availability(True, device=device)
 
     def cache_identity(self) -> str:
-        """Fastcache identity: the artifact format, LLVM version, host CPU and features (object code is CPU-specific)."""
+        """Fastcache identity: artifact format, LLVM version, host CPU and features (object code is CPU-specific)."""
         import hashlib
 
         from quadrants_llvm.cpu.jit import get_jit
