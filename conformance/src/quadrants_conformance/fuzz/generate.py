@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from quadrants_conformance.fuzz.choices import Chooser, GenOptions, RandomChooser, options_for
-from quadrants_conformance.fuzz.expressions import ATOMICS, Env, ExprGen, Var
+from quadrants_conformance.fuzz.expressions import ATOMICS, Env, ExprGen, Var, int_of
 from quadrants_conformance.fuzz.program import Array, Block, Expr, Func, Line, Program
 from quadrants_conformance.fuzz.types import NP_NAMES, int_range, is_float
 
@@ -117,7 +117,7 @@ class Gen(ExprGen):
             op = {"atomic_add": "+=", "atomic_sub": "-=", "atomic_and": "&=", "atomic_or": "|=", "atomic_xor": "^="}
             return [Line(f"{acc.name}[int({{0}}) % {acc.shape[0]}] {op[fn]} {{1}}", (slot, value))]
         if is_float(value.dtype) and fn not in ("atomic_add", "atomic_sub", "atomic_min", "atomic_max"):
-            value = Expr("int({0})", "i32", (value,))
+            value = int_of(value)
         return [Line(f"qd.{fn}({acc.name}[int({{0}}) % {acc.shape[0]}], {{1}})", (slot, value))]
 
     def nested(self, env: Env, in_loop: bool | None, extra: list[Var] = ()) -> list:
