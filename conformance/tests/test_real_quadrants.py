@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+# The frontend is imported on first compile, not by `import quadrants`. In-process pytester runs restore sys.modules
+# afterwards, so a frontend first imported inside one run would be imported again by the next while core modules keep
+# references to the first copy; importing it here keeps one copy for the whole session.
+import quadrants.frontend.kernel  # noqa: F401
 from quadrants_conformance.driver import QuadrantsDriver
 
 
