@@ -70,10 +70,14 @@ def _reads(s) -> set[int]:
     return out
 
 
-def _tainted(start: int, stmts) -> set[int]:
-    """``start`` plus every var assigned (anywhere in ``stmts``) from an expression reading a tainted var."""
+def _defs(s) -> list[tuple[int, set[int]]]:
+    """``(var id, vars its value reads)`` of every ``Decl``/``Assign`` in ``s`` (nested ones included)."""
+    return [(t.var.id, _expr_vars(t.value, set())) for t in _walk((s,)) if isinstance(t, (N.Decl, N.Assign))]
+
+
+def _tainted(start: int, defs: list[tuple[int, set[int]]]) -> set[int]:
+    """``start`` plus every var assigned (by ``defs``) from an expression reading a tainted var."""
     tainted = {start}
-    defs = [(s.var.id, _expr_vars(s.value, set())) for s in _walk(stmts) if isinstance(s, (N.Decl, N.Assign))]
     changed = True
     while changed:
         changed = False
@@ -86,7 +90,11 @@ def _tainted(start: int, stmts) -> set[int]:
 
 def view_safe_loads(body) -> frozenset[int]:
     """``id()`` of the top-level ``Load`` statements of ``body`` that may return a view."""
-    written = written_args(body)
+    # per top-level statement, computed once: the analysis runs at every load of a program (a fastcache hit too)
+    writes = [written_args((s,)) for s in body]
+    written = frozenset().union(*writes)
+    reads: list[set[int]] = []
+    defs: list[list] = []
     seen: set[int] = set()
     safe: set[int] = set()
     for p, s in enumerate(body):
@@ -99,16 +107,17 @@ def view_safe_loads(body) -> frozenset[int]:
         if s.arg not in written:
             safe.add(id(s))
             continue
-        rest = body[p + 1 :]
-        q = next((k for k, t in enumerate(rest) if s.arg in written_args((t,))), None)
+        q = next((k for k in range(p + 1, len(body)) if s.arg in writes[k]), None)
         if q is None:  # only written before this load
             safe.add(id(s))
             continue
-        tainted = _tainted(s.var.id, rest)
-        writer = rest[q]
-        if not isinstance(writer, (N.Store, N.AtomicRMW)) and _reads(writer) & tainted:
+        if not reads:
+            reads = [_reads(t) for t in body]
+            defs = [_defs(t) for t in body]
+        tainted = _tainted(s.var.id, [d for k in range(p + 1, len(body)) for d in defs[k]])
+        if not isinstance(body[q], (N.Store, N.AtomicRMW)) and reads[q] & tainted:
             continue
-        if any(_reads(t) & tainted for t in rest[q + 1 :]):
+        if any(reads[k] & tainted for k in range(q + 1, len(body))):
             continue
         safe.add(id(s))
     return frozenset(safe)
