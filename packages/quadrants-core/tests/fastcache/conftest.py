@@ -34,7 +34,8 @@ warnings.showwarning = lambda message, category, *rest, **kw: _warnings.append(f
 
 
 def init(**options):
-    qd.init(arch="ref", offline_cache_file_path=os.environ["QD_FC_TEST_CACHE"], **options)
+    arch = os.environ.get("QD_FC_TEST_ARCH", "ref")
+    qd.init(arch=arch, offline_cache_file_path=os.environ["QD_FC_TEST_CACHE"], **options)
 
 
 def report(kernel, **results):

@@ -76,11 +76,29 @@ def test_corrupt_truncated_and_garbage_files_are_misses(programs):
     l1_names = {e.name for e in entries}
     for e in (programs.cache / "python_side_cache").glob("*.cache.txt"):
         if '"kind": "l2"' in e.read_text():
-            e.write_text('{"schema": "qd-fastcache-1", "kind": "l2"}')
+            e.write_text('{"schema": "qd-fastcache-2", "kind": "l2"}')
     out = programs.run()
     assert out["flags"] == [T, F, F, T] and any("Failed to parse L2 cache entry" in w for w in out["warnings"])
     assert l1_names
     assert programs.run()["flags"] == [T, T, T, F]
+
+
+@pytest.mark.parametrize("arch", ["ref", "llvm-cpu"])
+def test_a_flipped_byte_in_an_artifact_is_a_miss(programs, arch):
+    # the llvm-cpu artifact is machine code: a damaged one must never reach the loader (it could run or abort)
+    pytest.importorskip("quadrants_llvm" if arch == "llvm-cpu" else "quadrants_ref")
+    assert programs.run(KERNEL, QD_FC_TEST_ARCH=arch)["flags"] == [T, F, F, T]
+    (artifact,) = (programs.cache / "kernel_compilation_manager").glob("*")
+    data = bytearray(artifact.read_bytes())
+    for at in (len(data) // 3, len(data) // 2, len(data) - 40):
+        damaged = bytearray(data)
+        damaged[at] ^= 0x5A
+        artifact.write_bytes(bytes(damaged))
+        out = programs.run(QD_FC_TEST_ARCH=arch)
+        assert out["flags"] == [T, T, F, T] and out["results"]["a"] == [4, 7, 10]
+        assert any("checksum" in w for w in out["warnings"]), out["warnings"]
+        assert programs.run(QD_FC_TEST_ARCH=arch)["flags"] == [T, T, T, F]
+        data = bytearray(artifact.read_bytes())  # the recompile rewrote it
 
 
 def test_deleted_artifact_recompiles_with_a_warning(programs):
@@ -96,7 +114,7 @@ def test_deleted_artifact_recompiles_with_a_warning(programs):
 def test_schema_version_change_never_reads_old_entries(programs, monkeypatch):
     programs.run(KERNEL)
     for e in (programs.cache / "python_side_cache").glob("*.cache.txt"):
-        e.write_text(e.read_text().replace('"qd-fastcache-1"', '"qd-fastcache-0"'))
+        e.write_text(e.read_text().replace('"qd-fastcache-2"', '"qd-fastcache-0"'))
     out = programs.run()
     assert out["flags"] == [T, F, F, T]
 

@@ -26,7 +26,7 @@ import json
 __all__ = ["SCHEMA_VERSION", "digest", "backend_identity", "compile_config", "l1_key", "l2_key"]
 
 # Bump on any change of the entry/artifact format or of the key derivation: old entries are then never read.
-SCHEMA_VERSION = "qd-fastcache-1"
+SCHEMA_VERSION = "qd-fastcache-2"
 
 # qd.init options that never change generated code (SEMANTICS.md §18.3)
 _NOT_CONFIG = frozenset(

@@ -1,6 +1,8 @@
 """Artifacts: everything a cache hit needs to launch a specialization without the frontend (SEMANTICS.md §18.3).
 
-An artifact file is a header (magic + schema version) followed by one pickle of a :class:`Payload`: the program,
+An artifact file is a header (magic + schema version), the sha256 of the rest, and one pickle of a :class:`Payload`
+(the digest is checked before anything is unpickled: a flipped bit in a backend's machine code must be a warned miss,
+not code that runs or a loader that aborts the process): the program,
 the backend artifact (``backend.serialize(artifact) -> bytes`` when the backend offers it, else the object itself),
 the launcher tables (argument sources, return layout, member reads) and the printed IR.
 
@@ -17,6 +19,7 @@ them as ints plus ``module.Class.MEMBER`` names, and :func:`restore_label` bring
 from __future__ import annotations
 
 import enum
+import hashlib
 import importlib
 import io
 import os
@@ -88,16 +91,19 @@ class _Unpickler(pickle.Unpickler):
 def pack(payload: Payload, blocks: list[SourceBlock]) -> bytes:
     """The artifact file bytes; ``blocks[k]`` is the block of function record ``k`` of the L2 entry."""
     buf = io.BytesIO()
-    buf.write(_MAGIC)
     _Pickler(buf, blocks).dump(payload)
-    return buf.getvalue()
+    body = buf.getvalue()
+    return _MAGIC + hashlib.sha256(body).digest() + body
 
 
 def unpack(data: bytes, blocks: dict[int, SourceBlock]) -> Payload:
     """Inverse of :func:`pack`, rebasing locations onto ``blocks`` (the validated current blocks by record index)."""
     if not data.startswith(_MAGIC):
         raise ValueError("not a fastcache artifact of this schema")
-    payload = _Unpickler(io.BytesIO(data[len(_MAGIC) :]), blocks).load()
+    digest, body = data[len(_MAGIC) : len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
+    if hashlib.sha256(body).digest() != digest:
+        raise ValueError("artifact checksum mismatch (truncated or corrupted file)")
+    payload = _Unpickler(io.BytesIO(body), blocks).load()
     if not isinstance(payload, Payload):
         raise ValueError("artifact does not hold a payload")
     return payload
