@@ -34,6 +34,8 @@ class TargetInfo:
       through llvmlite); :mod:`quadrants_llvm.builder.mathlib` emits them in IR.
     * ``private_arrays``: whether small histogram arrays get a per-chunk private copy (on the stack: CPU only).
     * ``alloca_address_space``: where ``alloca`` lives (5 = private on AMDGPU); results are cast to generic.
+    * ``print_buffer``: ``print`` appends records to a buffer in the launch context that the host formats after the
+      launch (GPUs: the code cannot call back into the host); otherwise it calls the host's ``qd_print``.
     """
 
     name: str
@@ -52,6 +54,7 @@ class TargetInfo:
     software_math: frozenset[str] = frozenset()
     private_arrays: bool = True
     alloca_address_space: int = 0
+    print_buffer: bool = False
 
     def intrinsic(self, name: str) -> str:
         """The base name of intrinsic ``name`` (``"sin"`` → ``"llvm.sin"`` unless overridden)."""
@@ -98,6 +101,7 @@ NVPTX = TargetInfo(
     software_math=GPU_SOFTWARE_MATH,
     private_arrays=False,
     address_space=1,
+    print_buffer=True,
 )
 AMDGPU = TargetInfo(
     name="llvm-amdgpu",
@@ -111,4 +115,5 @@ AMDGPU = TargetInfo(
     private_arrays=False,
     address_space=1,
     alloca_address_space=5,
+    print_buffer=True,
 )

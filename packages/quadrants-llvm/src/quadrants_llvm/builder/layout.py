@@ -2,14 +2,18 @@
 
 Order (the host packs the first part with one ``struct.pack_into`` call per launch)::
 
-    [status] [return slots...] [args...] | [error indices x 8] [kernel vars...] [task slots...] [nthreads]
+    [status] [return slots...] [args...] ([print cursor]) | [error indices x 8] [kernel vars...] [task slots...]
+    [nthreads] ([print records...])
 
 * ``status``: 0, or 1 + the id of the first failing run-time check (debug mode);
 * an ndarray argument takes ``1 + ndim`` slots: the data pointer, then the shape (i64 each); a scalar takes one slot
   holding its value in the low bytes;
 * the error slots hold the indices of the first failing bounds check;
 * every task gets ``2 * ndim + 3`` slots: begins, extents, total lane count, chunk size and the chunk counter that
-  worker threads advance atomically.
+  worker threads advance atomically;
+* GPU targets (``TargetInfo.print_buffer``) of programs that print: a cursor (in the packed part, so every launch
+  starts it at 0) and ``print_capacity`` words of records ``[print id + 1, value slots...]`` that the lanes append
+  with an atomic add on the cursor and the host formats after the launch.
 """
 
 from __future__ import annotations
@@ -17,19 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from quadrants.ir import nodes as N
+from quadrants.ir.walk import iter_tasks
 
 __all__ = ["Layout", "TaskSlots", "MAX_ERR_INDICES", "iter_tasks"]
 
 MAX_ERR_INDICES = 8
-
-
-def iter_tasks(items):
-    """Every ParallelFor/SerialBlock in an item tree, in program order."""
-    for item in items:
-        if isinstance(item, (N.ParallelFor, N.SerialBlock)):
-            yield item
-        else:
-            yield from iter_tasks(item.body)
 
 
 @dataclass(frozen=True)
@@ -54,9 +50,12 @@ class Layout:
     tasks: list[TaskSlots | None] = field(default_factory=list)
     nthreads: int = 0
     size: int = 0
+    print_cursor: int = 0
+    print_data: int = 0
+    print_capacity: int = 0  # words of print records; 0: prints call the host (CPU) or there are none
 
     @classmethod
-    def of(cls, program: N.Program, tasks: list) -> Layout:
+    def of(cls, program: N.Program, tasks: list, print_capacity: int = 0) -> Layout:
         lay = cls()
         n = 1
         for _ in program.returns:
@@ -65,6 +64,9 @@ class Layout:
         for spec in program.args:
             lay.args.append(n)
             n += 1 + spec.ndim if isinstance(spec, N.NdarrayArg) else 1
+        if print_capacity:
+            lay.print_cursor, lay.print_capacity = n, print_capacity
+            n += 1  # never written by the argument packer: the host's zero is copied in with the packed part
         lay.packed_end = n
         lay.errors = n
         n += MAX_ERR_INDICES
@@ -79,5 +81,6 @@ class Layout:
             else:
                 lay.tasks.append(None)
         lay.nthreads = n
-        lay.size = n + 1
+        lay.print_data = n + 1
+        lay.size = n + 1 + print_capacity
         return lay

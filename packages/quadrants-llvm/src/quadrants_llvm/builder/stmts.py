@@ -139,21 +139,47 @@ def _jump(which: int) -> Callable:
     return emit
 
 
+def _print_slot(em, e):
+    """A printed value as one i64 slot: ints extended by signedness, floats widened to f64 bits."""
+    b, v = em.b, emit_expr(em, e)
+    if e.dtype.is_float:
+        return b.bitcast(v if e.dtype.bits == 64 else b.fpext(v, F64), I64)
+    if e.dtype.bits < 64:
+        return b.sext(v, I64) if e.dtype.kind == "int" else b.zext(v, I64)
+    return v
+
+
 def _print(em, s: N.Print) -> None:
     b = em.b
     exprs = [p for p in s.parts if not isinstance(p, str)]
     fmt = tuple(p if isinstance(p, str) else p.dtype for p in s.parts)
     em.tables.prints.append(fmt)
     pid = len(em.tables.prints) - 1
+    if em.layout.print_capacity:
+        _print_to_buffer(em, pid, [_print_slot(em, e) for e in exprs])
+        return
     buf = em.alloca(I64, name="print_args", count=max(1, len(exprs)))
     for k, e in enumerate(exprs):
-        v = emit_expr(em, e)
-        if e.dtype.is_float:
-            v = b.bitcast(v if e.dtype.bits == 64 else b.fpext(v, F64), I64)
-        elif e.dtype.bits < 64:
-            v = b.sext(v, I64) if e.dtype.kind == "int" else b.zext(v, I64)
-        b.store(v, b.gep(buf, [ll.Constant(I64, k)], inbounds=True, source_etype=I64))
+        b.store(_print_slot(em, e), b.gep(buf, [ll.Constant(I64, k)], inbounds=True, source_etype=I64))
     b.call(em.print_fn(), [em.ctx, ll.Constant(I32, pid), buf])
+
+
+def _print_to_buffer(em, pid: int, slots: list) -> None:
+    """Reserve ``1 + len(slots)`` words with an atomic add on the cursor and write the record if it fits. A record
+    that does not fit but starts inside the buffer writes a 0 id there instead: the host stops reading at it (the
+    words after it may be left over from an earlier launch) and says how much output was dropped."""
+    b, lay = em.b, em.layout
+    words = ll.Constant(I64, 1 + len(slots))
+    capacity = ll.Constant(I64, lay.print_capacity)
+    start = b.atomic_rmw("add", em.slot_ptr(lay.print_cursor, b), words, "monotonic")
+    base = b.add(start, ll.Constant(I64, lay.print_data))
+    with b.if_else(b.icmp_unsigned("<=", b.add(start, words), capacity)) as (fits, full):
+        with fits:
+            for k, v in enumerate([ll.Constant(I64, pid + 1), *slots]):
+                slot = b.add(base, ll.Constant(I64, k)) if k else base
+                b.store(v, b.gep(em.ctx, [slot], inbounds=True, source_etype=I64))
+        with full, b.if_then(b.icmp_unsigned("<", start, capacity)):
+            b.store(ll.Constant(I64, 0), b.gep(em.ctx, [base], inbounds=True, source_etype=I64))
 
 
 def _check(em, s: N.Check) -> None:

@@ -22,6 +22,7 @@ import llvmlite.ir as ll
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
 from quadrants.ir.ops import Op
+from quadrants.ir.walk import contains
 from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import FunctionEmitter, Tables
@@ -44,6 +45,7 @@ __all__ = ["ModuleInfo", "build_module"]
 LIGHT_SERIAL_LANES = 4096
 CHUNKS_PER_THREAD = 8  # dynamic chunks: balances threads that start late or share a core
 LIGHT_MIN_CHUNK = 1024
+PRINT_CAPACITY = 1 << 16  # words of print records per launch on print_buffer targets (512 KiB of the context)
 
 
 @dataclass
@@ -67,7 +69,8 @@ class _Builder:
         if target.data_layout:
             self.module.data_layout = target.data_layout
         self.tasks = list(iter_tasks(program.items))
-        self.layout = Layout.of(program, self.tasks)
+        printing = target.print_buffer and contains(program.items, N.Print)
+        self.layout = Layout.of(program, self.tasks, PRINT_CAPACITY if printing else 0)
         self.tables = Tables()
         self.kernel_var_ids = frozenset(v.id for v in program.kernel_vars)
 

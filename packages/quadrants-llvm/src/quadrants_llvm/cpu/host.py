@@ -16,7 +16,15 @@ import numpy as np
 
 from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError
 
-__all__ = ["bind_symbols", "register_sink", "unregister_sink", "format_value", "runtime_error"]
+__all__ = [
+    "bind_symbols",
+    "register_sink",
+    "unregister_sink",
+    "format_value",
+    "format_line",
+    "format_records",
+    "runtime_error",
+]
 
 _SINKS: dict[int, tuple] = {}  # ctx address -> (print formats, list of output lines)
 _KEEP: list = []
@@ -43,6 +51,34 @@ def format_value(bits: int, dtype) -> str:
     return str(bits)
 
 
+def format_line(fmt: tuple, slots) -> str:
+    """One printed line: ``fmt`` holds strings and the dtypes of the values, ``slots`` one i64 per value."""
+    out, k = [], 0
+    for part in fmt:
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            out.append(format_value(int(slots[k]), part))
+            k += 1
+    return " ".join(out) + "\n"
+
+
+def format_records(formats: list, words, cursor: int, capacity: int) -> list[str]:
+    """Lines of a GPU print buffer: the records ``[print id + 1, slots...]`` in ``words[:min(cursor, capacity)]``, up
+    to the first id 0 (a record that did not fit; see ``builder.stmts._print_to_buffer``)."""
+    lines, pos, end = [], 0, min(cursor, capacity)
+    while pos < end and 0 < int(words[pos]) <= len(formats):
+        fmt = formats[int(words[pos]) - 1]
+        n = sum(1 for p in fmt if not isinstance(p, str))
+        if pos + 1 + n > end:
+            break
+        lines.append(format_line(fmt, words[pos + 1 : pos + 1 + n]))
+        pos += 1 + n
+    if cursor > pos:
+        lines.append(f"[quadrants: print buffer full, {cursor - pos} words of output dropped]\n")
+    return lines
+
+
 def _on_print(ctx: int, pid: int, values: int) -> None:
     sink = _SINKS.get(ctx)
     if sink is None:
@@ -50,15 +86,7 @@ def _on_print(ctx: int, pid: int, values: int) -> None:
     formats, lines = sink
     fmt = formats[pid]
     n = sum(1 for p in fmt if not isinstance(p, str))
-    slots = (ctypes.c_int64 * max(1, n)).from_address(values)
-    out, k = [], 0
-    for part in fmt:
-        if isinstance(part, str):
-            out.append(part)
-        else:
-            out.append(format_value(slots[k], part))
-            k += 1
-    lines.append(" ".join(out) + "\n")
+    lines.append(format_line(fmt, (ctypes.c_int64 * max(1, n)).from_address(values)))
 
 
 def bind_symbols() -> None:

@@ -5,7 +5,8 @@ layout of :mod:`quadrants_llvm.builder.layout`, in device memory). A launch pack
 one ``struct.pack_into`` (which also zeroes the status and return slots), copies them to the context with
 ``cuMemcpyHtoDAsync`` and queues one ``cuLaunchKernel`` per task on the default stream: serial blocks on one thread,
 parallel loops on an occupancy-sized grid of 256-thread blocks (the kernels walk their lanes with grid-stride
-loops). Nothing waits for the device unless the program returns values (the return slots are copied back), runs
+loops). Nothing waits for the device unless the program returns values (the return slots are copied back), prints
+(the print records of the launch context are copied back and written to ``sys.stdout`` when the launch ends), runs
 in debug mode (the status word is read after every task, so a failed check stops the launch like on llvm-cpu), or a
 host copy is asked for. ``begin``/``run_task``/``read_i32``/``end`` serve the core graph runner (``graph=True``
 kernels): the same kernels, with ``read_i32`` reading the condition ndarray from the device.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
+import sys
 
 import numpy as np
 
@@ -38,6 +40,7 @@ class CudaExecutable:
         self.program: N.Program = artifact.program
         self.layout = artifact.layout
         self.checks = artifact.checks
+        self.prints = artifact.prints
         self.debug = artifact.debug
         self.timings = timings
         self.module = dev.load_module(artifact.code)
@@ -107,7 +110,22 @@ class CudaExecutable:
             shapes = {k: getattr(a, "shape", ()) for k, a in enumerate(args)}
             raise host.runtime_error(self.checks[status - 1], words[1:].tolist(), shapes)
 
+    def _flush_prints(self) -> None:
+        """Format the print records of the finished launch and write them to ``sys.stdout`` (pytest capture too)."""
+        lay = self.layout
+        cursor = np.zeros(1, dtype=np.int64)
+        self.dev.to_host(cursor.ctypes.data, self.ctx_ptr + lay.print_cursor * 8, 8)
+        used = min(int(cursor[0]), lay.print_capacity)
+        words = np.zeros(max(1, used), dtype=np.int64)
+        if used:
+            self.dev.to_host(words.ctypes.data, self.ctx_ptr + lay.print_data * 8, used * 8)
+        text = "".join(host.format_records(self.prints, words, int(cursor[0]), lay.print_capacity))
+        if text:
+            sys.stdout.write(text)
+
     def _returns(self) -> tuple:
+        if self.layout.print_capacity:
+            self._flush_prints()
         if not self.ret_bytes:
             return ()
         self.dev.to_host(ctypes.addressof(self.ret_buf), self.ctx_ptr + 8, self.ret_bytes)
