@@ -20,6 +20,7 @@ import numpy as np
 from quadrants.backend import CompileOptions
 from quadrants.ir import nodes as N
 from quadrants.ir.numerics import convert_scalar, to_python
+from quadrants.ir.walk import iter_tasks
 from quadrants_ref.array import RefArray
 from quadrants_ref.compiler import Scope, compile_block, compile_expr
 from quadrants_ref.races import RaceRecorder
@@ -29,15 +30,6 @@ from quadrants_ref.views import view_safe_loads, written_args
 __all__ = ["RefExecutable", "iter_tasks"]
 
 _ORDERS = ("ascending", "reversed", "shuffled")
-
-
-def iter_tasks(items):
-    """Every ParallelFor/SerialBlock in an item tree, in program order."""
-    for item in items:
-        if isinstance(item, (N.ParallelFor, N.SerialBlock)):
-            yield item
-        else:
-            yield from iter_tasks(item.body)
 
 
 class _SerialTask:

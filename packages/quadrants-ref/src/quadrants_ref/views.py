@@ -14,22 +14,14 @@ Aliased arguments are handled at run time (``Launch.views_ok``).
 from __future__ import annotations
 
 from quadrants.ir import nodes as N
+from quadrants.ir.walk import iter_stmts
 
 __all__ = ["view_safe_loads", "written_args"]
-
-_NESTED = ("then", "orelse", "body")
-
-
-def _walk(stmts):
-    for s in stmts:
-        yield s
-        for attr in _NESTED:
-            yield from _walk(getattr(s, attr, ()))
 
 
 def written_args(stmts) -> frozenset[int]:
     """Arguments stored to or updated atomically anywhere in ``stmts``."""
-    return frozenset(s.arg for s in _walk(stmts) if isinstance(s, (N.Store, N.AtomicRMW)))
+    return frozenset(s.arg for s in iter_stmts(stmts) if isinstance(s, (N.Store, N.AtomicRMW)))
 
 
 def _expr_vars(e, out: set[int]) -> set[int]:
@@ -64,7 +56,7 @@ def _own_exprs(s):
 
 def _reads(s) -> set[int]:
     out: set[int] = set()
-    for t in _walk((s,)):
+    for t in iter_stmts((s,)):
         for e in _own_exprs(t):
             _expr_vars(e, out)
     return out
@@ -72,7 +64,7 @@ def _reads(s) -> set[int]:
 
 def _defs(s) -> list[tuple[int, set[int]]]:
     """``(var id, vars its value reads)`` of every ``Decl``/``Assign`` in ``s`` (nested ones included)."""
-    return [(t.var.id, _expr_vars(t.value, set())) for t in _walk((s,)) if isinstance(t, (N.Decl, N.Assign))]
+    return [(t.var.id, _expr_vars(t.value, set())) for t in iter_stmts((s,)) if isinstance(t, (N.Decl, N.Assign))]
 
 
 def _tainted(start: int, defs: list[tuple[int, set[int]]]) -> set[int]:

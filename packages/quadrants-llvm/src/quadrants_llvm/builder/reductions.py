@@ -15,22 +15,12 @@ from __future__ import annotations
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.ops import Op
+from quadrants.ir.walk import iter_stmts as walk_stmts
 
 __all__ = ["find_reductions", "find_privatizable", "identity", "walk_stmts", "written_kernel_vars", "PRIVATE_LIMIT"]
 
 _INT_OPS = {Op.ATOMIC_ADD, Op.ATOMIC_MIN, Op.ATOMIC_MAX, Op.ATOMIC_AND, Op.ATOMIC_OR, Op.ATOMIC_XOR}
 _FLOAT_OPS = {Op.ATOMIC_ADD, Op.ATOMIC_MIN, Op.ATOMIC_MAX}
-
-
-def walk_stmts(stmts):
-    """Every statement in ``stmts``, nested blocks included (pre-order)."""
-    for s in stmts:
-        yield s
-        if isinstance(s, N.If):
-            yield from walk_stmts(s.then)
-            yield from walk_stmts(s.orelse)
-        elif isinstance(s, (N.RangeFor, N.Loop)):
-            yield from walk_stmts(s.body)
 
 
 def written_kernel_vars(stmts, kernel_var_ids) -> frozenset[int]:

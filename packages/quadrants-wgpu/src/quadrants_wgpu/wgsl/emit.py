@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i32
+from quadrants.ir.walk import contains, iter_tasks
 from quadrants_wgpu.wgsl import library
 from quadrants_wgpu.wgsl.atomics import atomic_function
 from quadrants_wgpu.wgsl.exprs import cast, emit_expr
@@ -67,28 +68,6 @@ class EmittedProgram:
     tables: ProgramTables = field(default_factory=ProgramTables)
 
 
-def iter_tasks(items):
-    """Every ParallelFor/SerialBlock in an item tree, in program order."""
-    for item in items:
-        if isinstance(item, (N.ParallelFor, N.SerialBlock)):
-            yield item
-        else:
-            yield from iter_tasks(item.body)
-
-
-def _has_print(items) -> bool:
-    def walk(stmts) -> bool:
-        for s in stmts:
-            if isinstance(s, N.Print):
-                return True
-            for attr in ("then", "orelse", "body"):
-                if walk(getattr(s, attr, ())):
-                    return True
-        return False
-
-    return any(walk(t.body) for t in iter_tasks(items))
-
-
 def plan_layout(program: N.Program, print_capacity: int = DEFAULT_PRINT_CAPACITY) -> ProgramLayout:
     """Word offsets of scalars, shapes, kernel vars and returns."""
     scalar_offsets, shape_offsets = {}, {}
@@ -109,7 +88,7 @@ def plan_layout(program: N.Program, print_capacity: int = DEFAULT_PRINT_CAPACITY
     for k, dtype in enumerate(program.returns):
         return_offsets[k] = v
         v += words_of(dtype)
-    capacity = print_capacity if _has_print(program.items) else 0
+    capacity = print_capacity if contains(program.items, N.Print) else 0
     return ProgramLayout(
         scalar_offsets, shape_offsets, w, kv_offsets, return_offsets, max(v, 1), STATUS_WORDS + capacity, capacity
     )
