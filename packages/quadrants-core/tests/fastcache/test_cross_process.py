@@ -32,14 +32,13 @@ report(k, a=a.to_numpy())
 """
 
 
-def test_eight_processes_compile_into_one_directory_at_once(programs):
+@pytest.mark.parametrize("arch", ["ref", "llvm-cpu"])
+def test_eight_processes_compile_into_one_directory_at_once(programs, arch):
+    pytest.importorskip("quadrants_llvm" if arch == "llvm-cpu" else "quadrants_ref")
     path = programs.write(KERNEL)
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=programs.env()
-        )
-        for _ in range(8)
-    ]
+    env = programs.env(QD_FC_TEST_ARCH=arch)
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    procs = [subprocess.Popen([sys.executable, str(path)], env=env, **pipes) for _ in range(8)]
     outs = []
     for p in procs:
         stdout, stderr = p.communicate(timeout=300)
@@ -48,7 +47,7 @@ def test_eight_processes_compile_into_one_directory_at_once(programs):
     assert not any(o["warnings"] for o in outs), [o["warnings"] for o in outs]
     leftovers = [f for f in programs.cache.rglob("*") if f.name.endswith(".tmp")]
     assert not leftovers
-    after = programs.run()
+    after = programs.run(QD_FC_TEST_ARCH=arch)
     assert after["flags"] == [T, T, T, F] and after["results"]["a"] == [4, 7, 10]
 
 
