@@ -58,15 +58,15 @@ class Jit:
         mod = llvm.parse_assembly(ir_text)
         mod.verify()
         t1 = time.perf_counter()
-        with self._lock:
+        with self._lock:  # the pass builder and the target machine are shared: one user at a time
             self._optimize(mod)
-        text = str(mod)
-        prefix = "qd" + hashlib.sha256(text.encode()).hexdigest()[:24]
-        for value in itertools.chain(mod.functions, mod.global_variables):
-            if value.name.startswith(placeholder + "_"):
-                value.name = prefix + value.name[len(placeholder) :]
-        t2 = time.perf_counter()
-        obj = self.tm.emit_object(mod)
+            text = str(mod)
+            prefix = "qd" + hashlib.sha256(text.encode()).hexdigest()[:24]
+            for value in itertools.chain(mod.functions, mod.global_variables):
+                if value.name.startswith(placeholder + "_"):
+                    value.name = prefix + value.name[len(placeholder) :]
+            t2 = time.perf_counter()
+            obj = self.tm.emit_object(mod)
         timings.update(parse=t1 - t0, optimize=t2 - t1, codegen=time.perf_counter() - t2)
         return text, prefix, obj
 
