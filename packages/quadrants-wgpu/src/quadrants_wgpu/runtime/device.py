@@ -9,12 +9,17 @@ buffers, beyond WebGPU's default 128 MiB) and ``shader-f16`` when the adapter ha
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Device", "get_device", "probe_device", "read_ranges"]
 
 _KIND_RANK = {"DiscreteGPU": 0, "IntegratedGPU": 1, "VirtualGPU": 2, "CPU": 3}
+# Pipelines kept for reuse by shader text. Bounded: a process that compiles many distinct kernels (a fuzzer, a
+# long-running service, repeated qd.init) must not keep every pipeline it ever made (a lavapipe pipeline holds its
+# JIT-compiled code, megabytes). Executables hold their own pipelines, so eviction only drops the cache's reference.
+PIPELINE_CACHE_SIZE = 128
 _BACKENDS = ("Vulkan", "Metal", "D3D12")
 
 
@@ -27,8 +32,7 @@ class Device:
     f16: bool
     description: str
     is_software: bool
-    modules: dict[str, Any] = field(default_factory=dict)
-    pipelines: dict[tuple, tuple[Any, Any]] = field(default_factory=dict)
+    pipelines: OrderedDict[tuple, tuple[Any, Any]] = field(default_factory=OrderedDict)  # LRU order
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -42,10 +46,9 @@ class Device:
         key = (wgsl, tuple(ro for _, ro in bindings))
         hit = self.pipelines.get(key)
         if hit is not None:
+            self.pipelines.move_to_end(key)
             return hit
-        module = self.modules.get(wgsl)
-        if module is None:
-            module = self.modules[wgsl] = self.device.create_shader_module(code=wgsl)
+        module = self.device.create_shader_module(code=wgsl)
         storage = wgpu.BufferBindingType.storage
         read_only = wgpu.BufferBindingType.read_only_storage
         entries = [
@@ -65,6 +68,8 @@ class Device:
         layout = self.device.create_pipeline_layout(bind_group_layouts=[bgl])
         pipeline = self.device.create_compute_pipeline(layout=layout, compute={"module": module, "entry_point": "main"})
         self.pipelines[key] = (pipeline, bgl)
+        while len(self.pipelines) > PIPELINE_CACHE_SIZE:
+            self.pipelines.popitem(last=False)
         return pipeline, bgl
 
 
