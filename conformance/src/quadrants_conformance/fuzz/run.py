@@ -35,6 +35,7 @@ __all__ = ["main", "KNOWN_GAPS", "Finding", "differ"]
 KNOWN_GAPS: dict[str, dict[str, str]] = {}  # none open: the three findings so far are fixed (see corpus/)
 
 MAX_SHRUNK = 5  # findings shrunk per run; later ones are written unshrunk
+PROGRESS_SECONDS = 300  # a progress line this often
 
 
 @dataclass
@@ -203,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     ran = invalid = 0
     findings: list[Path] = []
     seed = args.seed
+    started = last_note = time.monotonic()
     try:
         while time.monotonic() < deadline and not (args.max_programs and ran >= args.max_programs):
             prog = generate(RandomChooser(seed), opts, seed)
@@ -217,12 +219,16 @@ def main(argv: list[str] | None = None) -> int:
                 findings.append(where)
                 print(f"fuzz: seed {seed}: MISMATCH {problem.splitlines()[0]}\n      repro: {where / 'repro.py'}")
             seed += 1
-    finally:
+            if time.monotonic() - last_note > PROGRESS_SECONDS:  # a run that is killed still leaves its count
+                last_note = time.monotonic()
+                minutes = (last_note - started) / 60
+                print(f"fuzz: {ran} programs so far (seeds {args.seed}-{seed - 1}, {minutes:.0f} min)")
+    finally:  # the summary also on Ctrl-C
         shutil.rmtree(work, ignore_errors=True)
-    print(
-        f"fuzz: {ran} programs ran on {args.backend}, {len(findings)} mismatches, "
-        f"{invalid} rejected by the reference (generator bugs); repros in {args.out}/"
-    )
+        print(
+            f"fuzz: {ran} programs ran on {args.backend}, {len(findings)} mismatches, "
+            f"{invalid} rejected by the reference (generator bugs); repros in {args.out}/"
+        )
     return 1 if findings else 0
 
 
