@@ -21,9 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from quadrants.ir import nodes as N
-from quadrants.ir.walk import iter_tasks
 
-__all__ = ["Layout", "TaskSlots", "MAX_ERR_INDICES", "iter_tasks"]
+__all__ = ["Layout", "TaskSlots", "MAX_ERR_INDICES"]
 
 MAX_ERR_INDICES = 8
 

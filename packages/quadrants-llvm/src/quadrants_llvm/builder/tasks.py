@@ -22,11 +22,11 @@ import llvmlite.ir as ll
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
 from quadrants.ir.ops import Op
-from quadrants.ir.walk import contains
+from quadrants.ir.walk import contains, iter_tasks
 from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import FunctionEmitter, Tables
-from quadrants_llvm.builder.layout import Layout, iter_tasks
+from quadrants_llvm.builder.layout import Layout
 from quadrants_llvm.builder.reductions import (
     PRIVATE_LIMIT,
     find_privatizable,

@@ -16,7 +16,8 @@ import numpy as np
 from quadrants.backend import Availability, Capabilities, CompileOptions
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import ALL_DTYPES, DataType, from_numpy_dtype
-from quadrants_llvm.builder.layout import Layout, iter_tasks
+from quadrants.ir.walk import iter_tasks
+from quadrants_llvm.builder.layout import Layout
 
 __all__ = ["BACKEND", "LlvmCpuBackend", "CpuArtifact"]
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 
 from quadrants.backend import CompileOptions
 from quadrants.ir import nodes as N
-from quadrants_llvm.builder.layout import Layout, iter_tasks
+from quadrants.ir.walk import iter_tasks
+from quadrants_llvm.builder.layout import Layout
 from quadrants_llvm.target import TargetInfo
 
 __all__ = ["GpuArtifact", "compile_gpu", "target_machine", "gpu_target"]

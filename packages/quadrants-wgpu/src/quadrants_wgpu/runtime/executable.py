@@ -18,10 +18,11 @@ import numpy as np
 from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError
 from quadrants.ir import nodes as N
 from quadrants.ir.numerics import convert_scalar, to_python
+from quadrants.ir.walk import iter_tasks
 from quadrants_wgpu.runtime.bounds import evaluate, is_static, uses_kernel_vars
 from quadrants_wgpu.runtime.device import Device, read_ranges
 from quadrants_wgpu.runtime.memory import WgpuArray, create_buffer
-from quadrants_wgpu.wgsl.emit import EmittedProgram, iter_tasks
+from quadrants_wgpu.wgsl.emit import EmittedProgram
 from quadrants_wgpu.wgsl.names import from_words, to_words
 from quadrants_wgpu.wgsl.stmts import STATUS_FAIL, STATUS_INDEX, STATUS_PRINT_CURSOR, STATUS_PRINT_DATA
 

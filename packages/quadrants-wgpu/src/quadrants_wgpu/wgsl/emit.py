@@ -29,7 +29,7 @@ from quadrants_wgpu.wgsl.names import value_type, var_name, words_of
 from quadrants_wgpu.wgsl.packing import accessors, declaration
 from quadrants_wgpu.wgsl.stmts import FAIL_FN, STATUS_WORDS, ProgramTables, TaskCtx, emit_block
 
-__all__ = ["TaskShader", "ProgramLayout", "EmittedProgram", "emit_program", "iter_tasks", "WORKGROUP_SIZE"]
+__all__ = ["TaskShader", "ProgramLayout", "EmittedProgram", "emit_program", "WORKGROUP_SIZE"]
 
 WORKGROUP_SIZE = 256
 DEFAULT_PRINT_CAPACITY = 1 << 16  # words of print records per launch
