@@ -19,6 +19,11 @@ Budgets are per result dtype. Why these numbers:
 * ``pow``: ``**`` with a float operand; GPUs compute it as ``exp2(y * log2(x))``, which loses a few more ULPs.
 * ``reduction``: float sums whose order is unspecified (atomic adds in a parallel loop); relative tolerance.
 * ``fast_math``: value-changing rewrites allowed (contraction, reassociation, approximate functions).
+
+Only the rows above give budgets: ``+ - * /``, ``sqrt``, rounding functions and conversions are exact on every backend.
+The reference side of every comparison is host-independent (f16/f32 transcendentals and ``**`` are evaluated in f64
+and rounded once by ``quadrants.ir.numerics``; NumPy's f32 SIMD loops differ with and without AVX-512), so a budget
+never has to absorb the reference's own variation between machines.
 """
 
 from __future__ import annotations

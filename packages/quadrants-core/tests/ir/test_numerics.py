@@ -296,6 +296,56 @@ def test_math_functions():
     assert fold(Op.POW, [2.0, 0.5], [T.f32, T.f32], T.f32) == float(np.float32(np.sqrt(np.float32(2.0))))
 
 
+# the f16/f32 math that NumPy's SIMD loops compute differently on hosts with and without AVX-512 (AVX2, NEON)
+_HOST_INDEPENDENT_MATH = {
+    Op.EXP: (math.exp, (-80.0, 80.0)),
+    Op.LOG: (math.log, (1e-30, 1e30)),
+    Op.SIN: (math.sin, (-100.0, 100.0)),
+    Op.COS: (math.cos, (-100.0, 100.0)),
+    Op.TAN: (math.tan, (-10.0, 10.0)),
+    Op.ASIN: (math.asin, (-1.0, 1.0)),
+    Op.ACOS: (math.acos, (-1.0, 1.0)),
+    Op.ATAN: (math.atan, (-1e4, 1e4)),
+    Op.SINH: (math.sinh, (-80.0, 80.0)),
+    Op.COSH: (math.cosh, (-80.0, 80.0)),
+    Op.TANH: (math.tanh, (-10.0, 10.0)),
+    Op.ATAN2: (math.atan2, (-10.0, 10.0)),
+    Op.POW: (math.pow, (0.0, 10.0)),
+}
+
+
+@pytest.mark.parametrize("dtype", [T.f16, T.f32], ids=str)
+@pytest.mark.parametrize("op", list(_HOST_INDEPENDENT_MATH), ids=lambda o: o.value)
+def test_narrow_float_math_is_the_rounded_f64_result(op, dtype):
+    """f16/f32 transcendentals are the f64 result rounded once (docs/backends/ref.md), whatever SIMD NumPy uses.
+
+    The expected values come from Python's ``math`` (the platform libm, one scalar call per value) rounded to the type,
+    so a reference that used NumPy's vectorised f32 loops (1 ULP off in about one ``pow`` in five on AVX-512 hosts)
+    fails here.
+    """
+    fn, (lo, hi) = _HOST_INDEPENDENT_MATH[op]
+    rng = np.random.default_rng(19)
+    big = float(np.finfo(dtype.np).max)
+    args = [rng.uniform(max(lo, -big), min(hi, big), 2000).astype(dtype.np) for _ in range(OP_INFO[op].arity)]
+    if op is Op.POW:
+        args[1] = rng.uniform(-4.0, 4.0, 2000).astype(dtype.np)
+    with np.errstate(all="ignore"):
+        got = OP_HANDLERS[op](args, dtype)
+        want = np.array([_libm(fn, *(float(a[k]) for a in args)) for k in range(2000)]).astype(dtype.np)
+    assert got.dtype == dtype.np
+    same = (got == want) | (np.isnan(got) & np.isnan(want))
+    assert same.all(), f"{op.value} {dtype}: {np.count_nonzero(~same)} of 2000 values are not the rounded f64 result"
+
+
+def _libm(fn, *xs) -> float:
+    try:
+        return fn(*xs)
+    except OverflowError:
+        return math.inf
+    except ValueError:
+        return math.nan
+
+
 def test_result_dtypes_match_the_ir_type():
     """Every handler returns the NumPy dtype of the result type (spot check over ops and types)."""
     cases = [

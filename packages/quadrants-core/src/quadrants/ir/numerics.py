@@ -211,7 +211,7 @@ def _int_pow(a, b, dtype):
 def _pow(args, dtype):
     a, b = args
     if dtype.is_float:
-        return np.power(a, b)
+        return _in_f64(np.power, args, dtype)
     return _int_pow(a, b, dtype)
 
 
@@ -361,11 +361,36 @@ def _bitcast(args, dtype):
 
 
 # ---------------------------------------------------------------------------------------------- math on floats
+#
+# Transcendental functions and float ``**`` on f16/f32 operands are evaluated in f64 and rounded once to the result
+# type. NumPy's own f32 loops are not one algorithm: on a CPU with AVX-512 (or AVX2) they run vectorised kernels whose
+# results differ from the scalar libm fallback by an ULP or more (f32 ``pow``: in about one value in five), so the
+# reference's results would depend on the host's SIMD width. Rounding the f64 result gives the correctly rounded f32
+# value except when the exact result lies within a few f64 ULPs of a rounding boundary between two f32 values (about
+# one input in 2^28), which is the same on every host. f64 operands use NumPy's f64 functions as they are: those may
+# differ between hosts by an f64 ULP, which the conformance tolerance table allows (docs/conformance.md).
+_WIDENED_MATH = frozenset({"exp", "log", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh"})
+_WIDENED_MATH |= {"arctan2", "power"}
+
+
+def _in_f64(ufunc, args, dtype: DataType):
+    """``ufunc(*args)`` for a float result ``dtype``: narrower than f64 -> computed in f64, rounded once."""
+    if dtype.bits >= 64:
+        return ufunc(*args)
+    wide = [_as_array(a).astype(np.float64) for a in args]
+    return ufunc(*wide).astype(dtype.np)
 
 
 def _unary(ufunc) -> Handler:
-    def handler(args, dtype):
-        return ufunc(args[0])
+    if ufunc.__name__ in _WIDENED_MATH:
+
+        def handler(args, dtype):
+            return _in_f64(ufunc, args, dtype)
+
+    else:
+
+        def handler(args, dtype):
+            return ufunc(args[0])
 
     handler.__name__ = f"_{ufunc.__name__}"
     return handler
@@ -377,7 +402,7 @@ def _rsqrt(args, dtype):
 
 
 def _atan2(args, dtype):
-    return np.arctan2(args[0], args[1])
+    return _in_f64(np.arctan2, args, dtype)
 
 
 def _round(args, dtype):
