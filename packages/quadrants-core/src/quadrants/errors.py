@@ -90,16 +90,48 @@ class QuadrantsWarning(UserWarning):
     """Diagnostics that are not errors, such as a lossy implicit conversion."""
 
 
-_PACKAGE_DIR = __file__.rsplit("/", 1)[0].rsplit("\\", 1)[0]
+def _project_dirs() -> tuple[str, ...]:
+    """Real directories of the ``quadrants`` package and of the first-party backend packages imported so far.
+
+    Backends not yet imported have no frames on the stack, so only ``sys.modules`` is consulted (nothing is imported
+    here). ``quadrants_conformance`` is deliberately not one of them: its cases are user code.
+    """
+    import os
+    import sys
+
+    from quadrants.backend import FIRST_PARTY
+
+    names = {__name__.partition(".")[0], *(target.partition(".")[0] for target in FIRST_PARTY.values())}
+    dirs = []
+    for name in sorted(names):
+        for path in getattr(sys.modules.get(name), "__path__", None) or ():
+            dirs.append(os.path.realpath(path))
+    return tuple(dirs)
+
+
+def is_project_file(filename: str, dirs: tuple[str, ...] | None = None) -> bool:
+    """True when ``filename`` lies inside one of ``dirs`` (default: the project's package directories).
+
+    The comparison is by whole path components of the real (symlink-resolved) paths: ``site-packages/quadrants_userlib``
+    or ``site-packages/quadrants_conformance`` is not inside ``site-packages/quadrants``, although the strings share a
+    prefix.
+    """
+    import os
+
+    if dirs is None:
+        dirs = _project_dirs()
+    real = os.path.realpath(filename)
+    return any(real == d or real.startswith(d.rstrip(os.sep) + os.sep) for d in dirs)
 
 
 def caller_loc() -> SrcLoc | None:
-    """The user's call site: the innermost frame outside the quadrants package (for host-side call errors)."""
+    """The user's call site: the innermost frame outside quadrants and its backends (for host-side call errors)."""
     import linecache
     import sys
 
+    dirs = _project_dirs()
     frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame is not None and is_project_file(frame.f_code.co_filename, dirs):
         frame = frame.f_back
     if frame is None:
         return None
