@@ -18,11 +18,8 @@ from quadrants.errors import (
     QuadrantsTypeError,
     QuadrantsWarning,
 )
-from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
-from quadrants.lang import graph
-from quadrants.lang.data_oriented import data_oriented
-from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
-from quadrants.lang.intrinsics import (
+from quadrants.frontend.annotations import Template, template
+from quadrants.frontend.intrinsics import (
     ATOMIC_FUNCTIONS as _ATOMICS,
     MATH_FUNCTIONS as _MATH,
     bit_cast,
@@ -35,14 +32,16 @@ from quadrants.lang.intrinsics import (
     select,
     static,
 )
+from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
+from quadrants.lang import graph
+from quadrants.lang.data_oriented import data_oriented
+from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.runtime.field import Field, field
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import Ndarray, ndarray
 from quadrants.runtime.state import ARCHS as _ARCHS, init, reset, sync
-from quadrants.types.annotations import Template, template
-
-__version__ = "0.1.0"
+from quadrants.version import __version__ as __version__
 
 # archs: qd.ref, qd.python, qd.cpu, qd.x64, qd.arm64, qd.cuda, qd.amdgpu, qd.vulkan, qd.metal, qd.gpu
 ref = _ARCHS["ref"]

@@ -1,8 +1,8 @@
 """``qd.math``: bit counting (``popcnt``, ``clz``, ``ffs``) and the math functions also reachable as ``qd.<name>``."""
 
+from quadrants.frontend.compound_types import matrix as _matrix, vector as _vector
+from quadrants.frontend.intrinsics import MATH_FUNCTIONS as _MATH
 from quadrants.ir import dtypes as _dt
-from quadrants.lang.intrinsics import MATH_FUNCTIONS as _MATH
-from quadrants.types.compound import matrix as _matrix, vector as _vector
 
 popcnt, clz, ffs = _MATH["popcnt"], _MATH["clz"], _MATH["ffs"]
 sqrt, rsqrt, exp, log = _MATH["sqrt"], _MATH["rsqrt"], _MATH["exp"], _MATH["log"]

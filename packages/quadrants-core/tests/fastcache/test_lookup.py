@@ -60,7 +60,7 @@ def test_a_hit_does_not_parse_or_lower(cache_dir, monkeypatch):
     def no_parsing(*args, **kwargs):
         raise AssertionError("a cache hit parsed or lowered the kernel")
 
-    monkeypatch.setattr("quadrants.runtime.kernel.parse_function", no_parsing)
+    monkeypatch.setattr("quadrants.frontend.funcdef.parse_function", no_parsing)
     monkeypatch.setattr("quadrants.frontend.kernel.build_program", no_parsing)
     b = qd.ndarray(qd.i32, shape=(3,))
     fresh(b, 2)

@@ -58,9 +58,9 @@ _blocks: dict = {}
 
 def python_function(obj):
     """The plain Python function behind a kernel, func, staticmethod or bound method (``None`` if there is none)."""
-    from quadrants.runtime.kernel import _SourceBacked
+    from quadrants.frontend.funcdef import SourceBacked
 
-    if isinstance(obj, _SourceBacked):
+    if isinstance(obj, SourceBacked):
         obj = obj.fn
     elif isinstance(obj, (staticmethod, classmethod)) or inspect.ismethod(obj):
         obj = obj.__func__

@@ -4,6 +4,9 @@ Lookup: L1 key (source + config) → L1 entry (read-path union, function records
 paths → L2 key → L2 entry → every recorded function's source hash still matches (*validated*) → artifact →
 :class:`~quadrants.runtime.kernel.Compiled` without running the frontend (*loaded*).
 
+This layer sits below the runtime: it never imports it, and reaches the kernel and session only through the
+objects passed in (``kernel._compile``, ``kernel.assemble_compiled``, ``session.backend``).
+
 Store (after a compile): grow the L1 union with the paths this specialization read, recompute the L2 key over the
 union, write the artifact (``offline_cache=True``) and the L2 entry. Every failure on the way is a miss or a skipped
 store with a reason on the ``quadrants`` logger; a cache problem never fails a call.
@@ -22,6 +25,7 @@ from quadrants.fastcache.narrow import FastcacheSkip, flat_name, narrow_args_has
 from quadrants.fastcache.observations import observations_of
 from quadrants.fastcache.restore import Payload, label_qualname, pack, restore_label, unpack
 from quadrants.fastcache.storage import CacheStore, open_store
+from quadrants.version import __version__
 
 __all__ = ["compile_or_load"]
 
@@ -58,7 +62,7 @@ class _Plan:
         self.kernel, self.session, self.disk, self.l1_key = kernel, session, store, l1
         self.name = kernel.fn.__qualname__
         self.block = block
-        self.obs = observations_of(kernel)
+        self.obs = observations_of(kernel, session)
         self.offline = bool(session.extra.get("offline_cache", True))
         self.l1: L1Entry | None = None
         self.skipped = False
@@ -78,8 +82,6 @@ class _Plan:
         if block is None:
             log.explain(session, f"{kernel.fn.__qualname__}: off (its source cannot be read)")
             return None
-        import quadrants
-
         fn = kernel.fn
         key = l1_key(
             session,
@@ -87,7 +89,7 @@ class _Plan:
             fn.__qualname__,
             block.path,
             block.hash,
-            quadrants.__version__,
+            __version__,
             backend_identity(session.backend),
         )
         return cls(kernel, session, store, block, key)
@@ -300,8 +302,6 @@ def _payload(session, ctx, built: dict) -> Payload:
 
 def _assemble(kernel, session, bound: list, entry: L2Entry, payload: Payload):
     """The :class:`Compiled` of a cache hit (the launcher tables come from the payload and the entry)."""
-    from quadrants.runtime.kernel import assemble_compiled
-
     backend = session.backend
     artifact = payload.artifact
     if payload.artifact_bytes is not None:
@@ -311,15 +311,14 @@ def _assemble(kernel, session, bound: list, entry: L2Entry, payload: Payload):
     for param, reads in payload.member_reads.items():
         kernel._member_reads.setdefault((param, type(bound[param].value)), {}).update(reads)
     program = payload.program
-    return assemble_compiled(
+    return kernel.assemble_compiled(
         session, bound, program, exe, payload.return_layout, payload.arg_sources, graph, payload.ir_text
     )
 
 
 def _graph_tables(entry: L2Entry):
     """The do_while level and checkpoint tables of a graph kernel, labels restored to their enum members."""
-    from quadrants.lang.graph import GraphDoWhileLevel
-    from quadrants.runtime.graph_tables import CheckpointRecord, GraphInfo
+    from quadrants.ir.graph_tables import CheckpointRecord, GraphDoWhileLevel, GraphInfo
 
     labels = [restore_label(q, v) for q, v in zip(entry.label_enum_qualnames, entry.labels)]
     checkpoints = [

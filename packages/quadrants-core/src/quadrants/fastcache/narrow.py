@@ -22,7 +22,19 @@ import numpy as np
 from quadrants.fastcache.keys import digest
 from quadrants.ir.dtypes import DataType
 
-__all__ = ["FastcacheSkip", "narrow_args_hash", "flat_name", "split_flat_name", "paths_by_param"]
+# ``dataclasses.field(metadata={FIELD_METADATA_CACHE_VALUE: True})``: the member stays a run-time scalar, but its
+# value is added to the fastcache key (the specialization key is unaffected). User code imports it as
+# ``quadrants.lang._fast_caching.FIELD_METADATA_CACHE_VALUE`` (upstream's path).
+FIELD_METADATA_CACHE_VALUE = "add_value_to_cache_key"
+
+__all__ = [
+    "FIELD_METADATA_CACHE_VALUE",
+    "FastcacheSkip",
+    "narrow_args_hash",
+    "flat_name",
+    "split_flat_name",
+    "paths_by_param",
+]
 
 _SEP = "__qd_"
 
@@ -61,15 +73,14 @@ def paths_by_param(names, param_names: tuple[str, ...]) -> dict[int, set[tuple[s
 
 def narrow_args_hash(params: list, bound: list, paths: dict[int, set]) -> str:
     """The narrow-args hash of one call; raises :class:`FastcacheSkip` when the call cannot be cached."""
-    from quadrants.runtime.args import DataclassParam, NdarrayParam, ScalarParam
-
     parts = []
     for i, (param, b) in enumerate(zip(params, bound)):
-        if isinstance(param, NdarrayParam):
+        kind = param.kind  # the runtime's parameter classes (runtime/args.py), read without importing them
+        if kind == "ndarray":
             parts.append(f"nd-{b.key[1]}-{b.key[2]}")  # dtype (vector/matrix element type included) and ndim
-        elif isinstance(param, ScalarParam):
+        elif kind == "scalar":
             parts.append(["s", param.dtype.name])  # type only: the value is a run-time argument
-        elif isinstance(param, DataclassParam):
+        elif kind == "dataclass":
             parts.append(["dc", _class_name(type(b.value)), _members(b.value, paths.get(i, ()))])
         elif b.struct:
             parts.append(["struct", _class_name(type(b.value)), _members(b.value, paths.get(i, ()))])
@@ -130,12 +141,11 @@ def _member(obj, path: tuple[str, ...]) -> list:
 
 
 def _leaf(container, attr: str, value):
-    from quadrants.runtime.args import describe_array
-    from quadrants.runtime.ndarray import Ndarray
+    from quadrants.frontend.host_values import describe_array, is_array
 
     if getattr(value, "_is_quadrants_field", False):
         raise FastcacheSkip("INVALID_FUNC", f"the kernel reads the qd.field member '{attr}'")
-    if isinstance(value, (Ndarray, np.ndarray)):
+    if is_array(value):
         try:
             dtype, ndim, elem = describe_array(value)
         except TypeError as exc:
@@ -165,7 +175,6 @@ def _baked(container, attr: str) -> bool:
 @functools.lru_cache(maxsize=256)
 def _final_or_cache_value(cls: type) -> frozenset[str]:
     """Dataclass members whose value enters the key: ``typing.Final`` ones and ``FIELD_METADATA_CACHE_VALUE`` ones."""
-    from quadrants.lang._fast_caching import FIELD_METADATA_CACHE_VALUE
 
     names = set()
     try:

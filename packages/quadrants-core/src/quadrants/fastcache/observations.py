@@ -27,11 +27,9 @@ class CacheObservations:
         return (self.cache_key_generated, self.cache_validated, self.cache_loaded, self.cache_stored)
 
 
-def observations_of(kernel) -> CacheObservations:
-    """The flags of ``kernel`` for the current session; a new ``qd.init()`` starts a fresh, all-False set."""
-    from quadrants.runtime.state import RUNTIME
-
-    session = RUNTIME.session
+def observations_of(kernel, session) -> CacheObservations:
+    """The flags of ``kernel`` for ``session`` (the current one, or None); a new ``qd.init()`` starts a fresh,
+    all-False set."""
     held = kernel.__dict__.get(_ATTR)
     if held is None or (session is not None and held[0] != session.generation):
         held = (session.generation if session is not None else None, CacheObservations())

@@ -49,9 +49,9 @@ def is_variable(value) -> bool:
 
 
 def _is_ndarray(value) -> bool:
-    from quadrants.runtime.ndarray import Ndarray
+    from quadrants.frontend.host_values import is_ndarray
 
-    return isinstance(value, Ndarray)
+    return is_ndarray(value)
 
 
 def _is_upper(name: str) -> bool:

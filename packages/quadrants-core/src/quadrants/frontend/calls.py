@@ -12,14 +12,15 @@ import builtins
 import functools
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import typing_rules as tr
+from quadrants.frontend import intrinsics as qi, typing_rules as tr
+from quadrants.frontend.compound_calls import construct_typed
+from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.matrix import MatrixValue, elementwise
 from quadrants.frontend.values import BoundMethod, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import DataType, promote
 from quadrants.ir.ops import Op
-from quadrants.lang import intrinsics as qi
 
 __all__ = ["call", "call_table"]
 
@@ -95,7 +96,7 @@ def _rounding(op: Op, name: str):
 
 
 def tr_dtype(ctx, obj, node) -> DataType:
-    from quadrants.types.annotations import to_dtype
+    from quadrants.frontend.annotations import to_dtype
 
     try:
         return to_dtype(obj, ctx.default_ip, ctx.default_fp)
@@ -364,9 +365,6 @@ def call_table() -> dict[int, tuple[object, object, str]]:
         rows[m[name]] = (_bit_count(op, name), ELEMENTWISE)
     for name, lower in ATOMIC_LOWERING.items():
         rows[qi.ATOMIC_FUNCTIONS[name]] = (lower, RAW)
-    from quadrants.frontend.compound_calls import compound_rows
-
-    rows.update(compound_rows())
     return {id(k): (k, lower, kind) for k, (lower, kind) in rows.items()}
 
 
@@ -399,17 +397,20 @@ def call(ctx, node: ast.Call):
     if isinstance(fn, DataType):
         args, kwargs = _args(ctx, node)
         return _apply(ctx, node, lambda c, n, a, k: _dtype_call(c, n, fn, a), ELEMENTWISE, args, kwargs)
-    if getattr(fn, "_qd_constructor", None) is not None:
+    if isinstance(fn, MatrixType):
+        args, kwargs = _args(ctx, node)
+        return construct_typed(ctx, node, fn, args)
+    if getattr(fn, "_qd_constructor", None) is not None:  # the hook of objects defined above the frontend
         args, kwargs = _args(ctx, node)
         return fn._qd_constructor(ctx, node, args, kwargs)
-    from quadrants.runtime.kernel import Func, Kernel
+    from quadrants.frontend.funcdef import Func
 
     if isinstance(fn, Func):
         from quadrants.frontend.funcs import inline
 
         args, kwargs = _args(ctx, node)
         return inline(ctx, fn, node, args, kwargs)
-    if isinstance(fn, Kernel) or getattr(fn, "_is_quadrants_kernel", False):
+    if getattr(fn, "_is_quadrants_kernel", False):
         raise QuadrantsSyntaxError("Kernels cannot call other kernels; make the callee a @qd.func", ctx.loc(node))
     if is_runtime(fn) or not callable(fn):
         raise QuadrantsTypeError(f"{fn!r} is not callable", ctx.loc(node))

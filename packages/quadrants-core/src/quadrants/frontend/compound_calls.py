@@ -1,11 +1,16 @@
-"""Call-table rows for vector/matrix constructors (``qd.Vector``, ``qd.Matrix``, ``qd.types.vector(...)(...)``)."""
+"""Lowering of vector/matrix constructor calls (``qd.Vector``, ``qd.Matrix``, ``qd.types.vector(...)(...)``).
+
+``qd.Vector`` and ``qd.Matrix`` are defined in the public layer (``lang/matrix.py``) and reach these functions
+through their ``_qd_constructor`` hook; type objects (:class:`~quadrants.frontend.compound_types.MatrixType`) are
+recognised by ``frontend/calls.py``.
+"""
 
 from __future__ import annotations
 
 from quadrants.errors import QuadrantsSyntaxError
 from quadrants.frontend.matrix import MatrixValue, make_matrix
 
-__all__ = ["compound_rows", "construct_typed"]
+__all__ = ["construct_vector", "construct_matrix", "construct_typed"]
 
 
 def _flatten(values) -> list:
@@ -20,14 +25,16 @@ def _flatten(values) -> list:
     return out
 
 
-def _vector(ctx, node, args, kwargs):
+def construct_vector(ctx, node, args, kwargs):
+    """``qd.Vector([x, y, z], dt=...)`` in kernel code."""
     if len(args) != 1 or not isinstance(args[0], (list, tuple, MatrixValue)):
         raise QuadrantsSyntaxError("qd.Vector takes one list of components: qd.Vector([x, y, z])", ctx.loc(node))
     dtype = kwargs.get("dt", kwargs.get("dtype"))
     return make_matrix(ctx, _flatten(args[0]), node, dtype)
 
 
-def _matrix(ctx, node, args, kwargs):
+def construct_matrix(ctx, node, args, kwargs):
+    """``qd.Matrix([[a, b], [c, d]], dt=...)`` in kernel code."""
     if len(args) != 1 or not isinstance(args[0], (list, tuple)):
         raise QuadrantsSyntaxError("qd.Matrix takes a list of rows: qd.Matrix([[a, b], [c, d]])", ctx.loc(node))
     rows = [r if isinstance(r, (list, tuple, MatrixValue)) else [r] for r in args[0]]
@@ -47,10 +54,3 @@ def construct_typed(ctx, node, mtype, args):
         raise QuadrantsSyntaxError(f"{mtype} needs {size} components, got {len(flat)}", ctx.loc(node))
     value = make_matrix(ctx, flat, node, dtype)
     return MatrixValue(value.items, mtype.shape)
-
-
-def compound_rows() -> dict:
-    from quadrants.frontend.calls import VALUES
-    from quadrants.lang.matrix import Matrix, Vector
-
-    return {Vector: (_vector, VALUES), Matrix: (_matrix, VALUES)}

@@ -12,10 +12,10 @@ import inspect
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
+from quadrants.frontend.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
 from quadrants.frontend.context import Frame
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import LocalBinding, NdarrayValue, is_runtime
-from quadrants.types.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
 
 __all__ = ["inline"]
 

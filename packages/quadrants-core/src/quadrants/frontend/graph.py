@@ -13,11 +13,11 @@ import enum
 import warnings
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.frontend import graph_intrinsics as qg
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.values import NdarrayValue
 from quadrants.ir import dtypes, nodes as ir
-from quadrants.lang import graph as qg
-from quadrants.runtime.graph_tables import CheckpointRecord, GraphInfo
+from quadrants.ir.graph_tables import CheckpointRecord, GraphDoWhileLevel, GraphInfo
 
 __all__ = ["GraphInfo", "visit_graph_body", "lower_do_while", "lower_checkpoint", "is_do_while", "is_checkpoint"]
 
@@ -194,7 +194,7 @@ def lower_do_while(ctx, node: ast.While) -> None:
     level = len(ctx.graph.levels)
     parent = ctx.level_stack[-1] if ctx.level_stack else -1
     checkpoint_id = ctx.checkpoint_stack[-1] if ctx.checkpoint_stack else -1
-    ctx.graph.levels.append(qg.GraphDoWhileLevel(name, parent, arg, checkpoint_id))
+    ctx.graph.levels.append(GraphDoWhileLevel(name, parent, arg, checkpoint_id))
     body = _nested_items(ctx, ctx.level_stack, level, _scoped_graph_body(ctx, node.body))
     ctx.items.append(ir.DoWhile(level, arg, body, ctx.loc(node)))
 

@@ -8,18 +8,18 @@ import typing
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.arg_order import canonical_arg_order, remap
+from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.context import CompileCtx, Frame
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import ArgBinding, NdarrayValue, is_runtime
 from quadrants.ir import nodes as ir
-from quadrants.types.compound import MatrixType
 
 __all__ = ["build_program", "emit_kernel_return", "parse_returns", "flat_returns"]
 
 
 def parse_returns(annotation, ctx_or_session) -> tuple:
     """Return types from a kernel's return annotation (``None``, a dtype, a vector/matrix type, ``tuple[...]``)."""
-    from quadrants.types.annotations import to_dtype
+    from quadrants.frontend.annotations import to_dtype
 
     ip, fp = ctx_or_session.default_ip, ctx_or_session.default_fp
 

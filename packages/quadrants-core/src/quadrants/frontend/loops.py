@@ -13,14 +13,13 @@ import builtins
 from dataclasses import dataclass
 
 from quadrants.errors import QuadrantsSyntaxError
-from quadrants.frontend import typing_rules as tr
+from quadrants.frontend import intrinsics as qi, typing_rules as tr
 from quadrants.frontend.context import Loop
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import IndexVector, LocalBinding, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
-from quadrants.lang import intrinsics as qi
 
 __all__ = ["LOOP_HANDLERS"]
 

@@ -52,7 +52,7 @@ def _is_static_call(ctx, node: ast.AST) -> bool:
     if not isinstance(node, ast.Call):
         return False
     try:
-        from quadrants.lang.intrinsics import static
+        from quadrants.frontend.intrinsics import static
 
         return evaluate_quiet(ctx, node.func) is static
     except Exception:

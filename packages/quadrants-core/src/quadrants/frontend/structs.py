@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.frontend.host_values import is_array, is_ndarray
 from quadrants.frontend.values import NdarrayValue
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType
@@ -95,15 +96,14 @@ def member(ctx, ref: StructRef, attr: str, node):
         raise QuadrantsSyntaxError(
             f"reading property '{attr}' of {type(obj).__name__} failed: {type(exc).__name__}: {exc}", ctx.loc(node)
         ) from exc
-    from quadrants.runtime.kernel import Func
-    from quadrants.runtime.ndarray import Ndarray
+    from quadrants.frontend.funcdef import Func
 
     if isinstance(cls_attr, Func):
         return BoundFunc(cls_attr, ref)
     if getattr(value, "_is_quadrants_field", False):
         ctx.record_member(ref.param, path, ("field", id(value)))
         return bind_field(ctx, value)
-    if isinstance(value, (Ndarray, np.ndarray)):
+    if is_array(value):
         return _ndarray_member(ctx, ref, path, value, node)
     if is_data_oriented(value) or is_dataclass_instance(value):
         if ref.kind == "dataclass" and is_data_oriented(value):
@@ -117,7 +117,7 @@ def member(ctx, ref: StructRef, attr: str, node):
         return _primitive_member(ctx, ref, path, value, is_property, node)
     # methods, functions, other Python objects: compile-time values. Recorded so that fastcache sees the read
     # (SEMANTICS.md §18.4: a str member disables it); data by value in the specialization key, callables by type.
-    from quadrants.runtime.args import primitive_key
+    from quadrants.frontend.host_values import primitive_key
 
     what = ("object", type(value).__qualname__) if callable(value) else ("value", primitive_key(value))
     ctx.record_member(ref.param, path, what)
@@ -133,7 +133,7 @@ class BoundFunc:
 
 
 def _ndarray_member(ctx, ref: StructRef, path, value, node) -> NdarrayValue:
-    from quadrants.runtime.args import describe_array
+    from quadrants.frontend.host_values import describe_array
 
     dtype, ndim, elem = describe_array(value)
     expected = _declared_member_type(ref, path[-1])
@@ -156,7 +156,7 @@ def _declared_member_type(ref: StructRef, attr: str):
     """The ``qd.types.NDArray[...]`` annotation of a dataclass field, if any."""
     if ref.kind != "dataclass":
         return None
-    from quadrants.types.annotations import NdarrayType
+    from quadrants.frontend.annotations import NdarrayType
 
     try:
         hints = typing.get_type_hints(type(ref.obj))
@@ -167,7 +167,7 @@ def _declared_member_type(ref: StructRef, attr: str):
 
 
 def _primitive_member(ctx, ref: StructRef, path, value, is_property: bool, node):
-    from quadrants.runtime.args import primitive_key
+    from quadrants.frontend.host_values import primitive_key
 
     baked = True
     if ref.kind == "dataclass":
@@ -214,9 +214,7 @@ def assign_member_error(ctx, ref: StructRef, attr: str, node) -> Exception:
     if ref.kind == "dataclass":
         return QuadrantsSyntaxError(f'Kernel argument "{flat_name(ref.param_name, path)}" is immutable', ctx.loc(node))
     value = getattr(ref.obj, attr, None)
-    from quadrants.runtime.ndarray import Ndarray
-
-    if isinstance(value, Ndarray):
+    if is_ndarray(value):
         return QuadrantsTypeError(
             f"ndarray member '{ref.param_name}.{'.'.join(path)}' cannot be rebound in kernel code; write its "
             "elements instead",

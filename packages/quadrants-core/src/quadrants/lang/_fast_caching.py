@@ -1,9 +1,10 @@
-"""Public constants of fastcache (SEMANTICS.md §18.4) that user code imports by this path (upstream compatible)."""
+"""Compatibility module: fastcache names that user code imports by upstream's path (SEMANTICS.md §18.4).
+
+Each name forwards to its home in :mod:`quadrants.fastcache`.
+"""
 
 from __future__ import annotations
 
-__all__ = ["FIELD_METADATA_CACHE_VALUE"]
+from quadrants.fastcache.narrow import FIELD_METADATA_CACHE_VALUE
 
-# ``dataclasses.field(metadata={FIELD_METADATA_CACHE_VALUE: True})``: the member stays a run-time scalar, but its
-# value is added to the fastcache key (the specialization key is unaffected).
-FIELD_METADATA_CACHE_VALUE = "add_value_to_cache_key"
+__all__ = ["FIELD_METADATA_CACHE_VALUE"]

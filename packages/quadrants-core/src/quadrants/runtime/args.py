@@ -7,7 +7,6 @@ kernel and session and then only calls :meth:`convert` per argument.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import inspect
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +14,12 @@ from typing import Any
 import numpy as np
 
 from quadrants.errors import QuadrantsRuntimeTypeError, QuadrantsSyntaxError
+from quadrants.frontend.annotations import NdarrayType, ScalarType, Template, TemplateType, parse_annotation
+from quadrants.frontend.compound_types import MatrixType
+from quadrants.frontend.host_values import template_key
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.runtime.ndarray import Ndarray
-from quadrants.types.annotations import NdarrayType, ScalarType, Template, TemplateType, parse_annotation
-from quadrants.types.compound import MatrixType
 
 __all__ = ["Bound", "Param", "make_params", "bind_arguments", "shape_returns"]
 
@@ -37,13 +37,20 @@ class Bound:
 
 
 class Param:
-    """Base class: ``name`` and a ``convert(value, session)`` that returns a :class:`Bound`."""
+    """Base class: ``name`` and a ``convert(value, session)`` that returns a :class:`Bound`.
+
+    ``kind`` names the parameter class for the layers below the runtime (fastcache's narrow-args hash).
+    """
+
+    kind = "param"
 
     def __init__(self, name: str):
         self.name = name
 
 
 class NdarrayParam(Param):
+    kind = "ndarray"
+
     def __init__(self, name: str, anno: NdarrayType, session=None):
         super().__init__(name)
         dtype = anno.dtype
@@ -111,6 +118,8 @@ class NdarrayParam(Param):
 
 
 class ScalarParam(Param):
+    kind = "scalar"
+
     def __init__(self, name: str, anno: ScalarType, session=None):
         super().__init__(name)
         self.dtype = anno.dtype
@@ -149,6 +158,8 @@ def _wrap(value: int, dtype: DataType) -> int:
 
 
 class TemplateParam(Param):
+    kind = "template"
+
     def __init__(self, name: str, anno: TemplateType, session=None):
         super().__init__(name)
 
@@ -172,6 +183,8 @@ def _is_struct(value) -> bool:
 
 
 class DataclassParam(Param):
+    kind = "dataclass"
+
     """A parameter annotated with a ``dataclasses.dataclass`` type: its read members are flattened."""
 
     def __init__(self, name: str, cls: type, session=None):
@@ -184,36 +197,6 @@ class DataclassParam(Param):
                 f"Invalid type for argument {self.name}: expected {self.cls.__name__}, got {type(value).__name__}"
             )
         return Bound(("dc", self.cls), None, value, struct=True)
-
-
-def describe_array(value) -> tuple:
-    """``(scalar dtype, user ndim, element shape)`` of a qd.ndarray or NumPy array member."""
-    if isinstance(value, Ndarray):
-        return value.scalar_dtype, value.ndim, value.element_shape
-    if isinstance(value, np.ndarray):
-        dtype = from_numpy_dtype(value.dtype)
-        if dtype is None:
-            raise TypeError(f"unsupported NumPy dtype {value.dtype}")
-        return dtype, value.ndim, ()
-    raise TypeError(f"{type(value).__name__} is not an array")
-
-
-def primitive_key(value):
-    """Key of a baked primitive: type and value (enums by name and value)."""
-    return template_key(value)
-
-
-def template_key(value):
-    """Key of a template value: primitives by (type, value), enums by name and value, others by identity."""
-    if isinstance(value, enum.Enum):
-        return ("enum", type(value).__qualname__, value.name, repr(value.value))
-    if isinstance(value, (bool, int, float, str, type(None), np.generic)):
-        return (type(value).__name__, value)
-    if isinstance(value, tuple):
-        return ("tuple", tuple(template_key(v) for v in value))
-    if isinstance(value, DataType):
-        return ("dtype", value.name)
-    return ("id", id(value))
 
 
 _PARAM_KINDS = {NdarrayType: NdarrayParam, ScalarType: ScalarParam, TemplateType: TemplateParam}

@@ -7,7 +7,6 @@ then drives the compiled item tree with the graph runner.
 
 from __future__ import annotations
 
-import functools
 import inspect
 import warnings
 from dataclasses import dataclass
@@ -20,11 +19,11 @@ from quadrants.errors import (
     caller_loc,
     with_loc,
 )
-from quadrants.frontend.source import ParsedFunction, closure_values, parse_function
+from quadrants.frontend.funcdef import Func, SourceBacked
 from quadrants.ir import nodes as ir
-from quadrants.lang.graph import GraphStatus
 from quadrants.runtime.args import Bound, NdarrayParam, ScalarParam, bind_arguments, make_params, shape_returns
 from quadrants.runtime.graph import RunState, run_items
+from quadrants.runtime.graph_status import GraphStatus
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.state import Session, current_session
 
@@ -46,58 +45,7 @@ class Compiled:
     graph: Any = None  # frontend.graph.GraphInfo: do_while levels and checkpoint tables
 
 
-class _SourceBacked:
-    """Shared by kernels and funcs: lazily parsed source and closure values."""
-
-    def __init__(self, fn):
-        self.fn = fn
-        self._parsed: ParsedFunction | None = None
-        self._resolved: inspect.Signature | None = None
-        functools.update_wrapper(self, fn)
-
-    def parsed(self) -> ParsedFunction:
-        if self._parsed is None:
-            self._parsed = parse_function(self.fn)
-        return self._parsed
-
-    def closure(self) -> dict:
-        return closure_values(self.fn)
-
-    def resolved_signature(self) -> inspect.Signature:
-        """The signature with string annotations (``from __future__ import annotations``) evaluated."""
-        if self._resolved is None:
-            try:
-                self._resolved = inspect.signature(
-                    self.fn, globals=self.fn.__globals__, locals=self.closure(), eval_str=True
-                )
-            except Exception as exc:
-                raise QuadrantsSyntaxError(
-                    f"cannot evaluate the annotations of '{self.fn.__qualname__}': {type(exc).__name__}: {exc}"
-                ) from None
-        return self._resolved
-
-    @property
-    def return_annotation(self):
-        ann = self.resolved_signature().return_annotation
-        return None if ann is inspect.Signature.empty else ann
-
-
-class Func(_SourceBacked):
-    """A ``@qd.func``: inlined at every call site in kernel code; not callable from Python scope."""
-
-    def __init__(self, fn, *, requires_top_level: bool = False):
-        super().__init__(fn)
-        self.requires_top_level = requires_top_level
-        self.signature = inspect.signature(fn)
-
-    def __call__(self, *args, **kwargs):
-        raise QuadrantsSyntaxError(
-            f"@qd.func '{self.fn.__name__}' can only be called from a @qd.kernel or @qd.func, not from Python scope",
-            caller_loc(),
-        )
-
-
-class Kernel(_SourceBacked):
+class Kernel(SourceBacked):
     """A ``@qd.kernel``: a Python-callable entry point compiled lazily per specialization."""
 
     _is_quadrants_kernel = True
@@ -302,8 +250,9 @@ class Kernel(_SourceBacked):
     def src_ll_cache_observations(self):
         """The four fastcache flags of this kernel in the current session (SEMANTICS.md §18.5)."""
         from quadrants.fastcache.observations import observations_of
+        from quadrants.runtime.state import RUNTIME
 
-        return observations_of(self)
+        return observations_of(self, RUNTIME.session)
 
     # ------------------------------------------------------------------------ fastcache (issue 7): end
 
@@ -341,10 +290,15 @@ class Kernel(_SourceBacked):
             built.update(ctx=ctx, program=program, artifact=artifact, layout=layout, ir_text=ir_text)
         return assemble_compiled(session, bound, program, exe, layout, tuple(ctx.arg_sources), ctx.graph, ir_text)
 
+    @staticmethod
+    def assemble_compiled(session: Session, bound: list, program, exe, layout, sources, graph, ir_text) -> Compiled:
+        """The hook fastcache calls on a hit (it sits below the runtime and cannot import it)."""
+        return assemble_compiled(session, bound, program, exe, layout, sources, graph, ir_text)
+
 
 def assemble_compiled(session: Session, bound: list, program, exe, layout, sources, graph, ir_text) -> Compiled:
     """The launcher's view of a specialization (shared by a compile and a fastcache hit)."""
-    from quadrants.types.compound import MatrixType
+    from quadrants.frontend.compound_types import MatrixType
 
     session.compiled.append((program.name, ir_text))
     keep = tuple(b.value for b in bound if b.spec is None)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from quadrants.errors import QuadrantsRuntimeTypeError
 from quadrants.ir import nodes as ir
-from quadrants.runtime.args import _wrap, describe_array, primitive_key
+from quadrants.frontend.host_values import describe_array, primitive_key
+from quadrants.runtime.args import _wrap
 from quadrants.runtime.ndarray import Ndarray
 
 __all__ = ["resolve_path", "member_key", "source_value"]

@@ -7,11 +7,11 @@ import warnings
 import numpy as np
 
 from quadrants.errors import QuadrantsRuntimeError, QuadrantsWarning
+from quadrants.frontend.annotations import to_dtype
+from quadrants.frontend.compound_types import MatrixType
 from quadrants.ir import numerics
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.runtime.state import RUNTIME, Session, current_session
-from quadrants.types.annotations import to_dtype
-from quadrants.types.compound import MatrixType
 
 __all__ = ["Ndarray", "ndarray", "normalize_shape", "is_lossy"]
 
@@ -42,6 +42,8 @@ class Ndarray:
     ``dtype`` is a scalar type or a ``qd.types.vector/matrix`` type; vector/matrix elements are stored as trailing
     axes (``to_numpy()`` has shape ``shape + element_shape``).
     """
+
+    _is_quadrants_ndarray = True  # how layers below the runtime recognise it (frontend/host_values.py)
 
     def __init__(self, dtype, shape, *, session: Session | None = None):
         self._session = session or current_session()

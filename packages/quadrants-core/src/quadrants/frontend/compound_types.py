@@ -28,11 +28,6 @@ class MatrixType:
         kind = "vector" if self.is_vector else "matrix"
         return f"{kind}({', '.join(map(str, self.shape))}, {self.dtype})"
 
-    def _qd_constructor(self, ctx, node, args, kwargs):
-        from quadrants.frontend.compound_calls import construct_typed
-
-        return construct_typed(ctx, node, self, args)
-
     def __call__(self, *args):
         import numpy as np
 
@@ -43,13 +38,13 @@ class MatrixType:
 
 def vector(n: int, dtype=None) -> MatrixType:
     """The type of an ``n``-component vector of ``dtype``."""
-    from quadrants.types.annotations import to_dtype
+    from quadrants.frontend.annotations import to_dtype
 
     return MatrixType((int(n),), to_dtype(dtype) if dtype is not None else None)
 
 
 def matrix(m: int, n: int, dtype=None) -> MatrixType:
     """The type of an ``m``×``n`` matrix of ``dtype``."""
-    from quadrants.types.annotations import to_dtype
+    from quadrants.frontend.annotations import to_dtype
 
     return MatrixType((int(m), int(n)), to_dtype(dtype) if dtype is not None else None)

@@ -1,14 +1,24 @@
 """Per-specialization graph tables (SEMANTICS.md §16–§17): what the host runner, ``resume`` and introspection read.
 
 The frontend fills them while lowering; a fastcache hit rebuilds them from the cache entry without importing the
-frontend.
+frontend. They sit in the IR layer because the frontend, fastcache and runtime all read them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CheckpointRecord", "GraphInfo"]
+__all__ = ["GraphDoWhileLevel", "CheckpointRecord", "GraphInfo"]
+
+
+@dataclass(frozen=True)
+class GraphDoWhileLevel:
+    """One ``qd.graph.do_while`` level of a compiled specialization (SEMANTICS.md §16.3)."""
+
+    cond_arg_name: str
+    parent_id: int
+    cond_cpp_arg_id: int
+    checkpoint_id: int
 
 
 @dataclass

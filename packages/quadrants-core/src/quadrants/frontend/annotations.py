@@ -74,7 +74,7 @@ def template() -> TemplateType:
 
 
 def _element_type(obj):
-    from quadrants.types.compound import MatrixType
+    from quadrants.frontend.compound_types import MatrixType
 
     return obj if isinstance(obj, MatrixType) else to_dtype(obj)
 

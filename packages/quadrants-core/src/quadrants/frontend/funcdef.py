@@ -1,0 +1,66 @@
+"""The objects behind ``@qd.func`` and the source-backed base shared with kernels (SEMANTICS.md §7).
+
+They live in the frontend because the frontend inlines funcs; the runtime's ``Kernel`` derives from
+:class:`SourceBacked`, and the frontend recognises a kernel only by its ``_is_quadrants_kernel`` attribute.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+from quadrants.errors import QuadrantsSyntaxError, caller_loc
+from quadrants.frontend.source import ParsedFunction, closure_values, parse_function
+
+__all__ = ["SourceBacked", "Func"]
+
+
+class SourceBacked:
+    """Shared by kernels and funcs: lazily parsed source and closure values."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self._parsed: ParsedFunction | None = None
+        self._resolved: inspect.Signature | None = None
+        functools.update_wrapper(self, fn)
+
+    def parsed(self) -> ParsedFunction:
+        if self._parsed is None:
+            self._parsed = parse_function(self.fn)
+        return self._parsed
+
+    def closure(self) -> dict:
+        return closure_values(self.fn)
+
+    def resolved_signature(self) -> inspect.Signature:
+        """The signature with string annotations (``from __future__ import annotations``) evaluated."""
+        if self._resolved is None:
+            try:
+                self._resolved = inspect.signature(
+                    self.fn, globals=self.fn.__globals__, locals=self.closure(), eval_str=True
+                )
+            except Exception as exc:
+                raise QuadrantsSyntaxError(
+                    f"cannot evaluate the annotations of '{self.fn.__qualname__}': {type(exc).__name__}: {exc}"
+                ) from None
+        return self._resolved
+
+    @property
+    def return_annotation(self):
+        ann = self.resolved_signature().return_annotation
+        return None if ann is inspect.Signature.empty else ann
+
+
+class Func(SourceBacked):
+    """A ``@qd.func``: inlined at every call site in kernel code; not callable from Python scope."""
+
+    def __init__(self, fn, *, requires_top_level: bool = False):
+        super().__init__(fn)
+        self.requires_top_level = requires_top_level
+        self.signature = inspect.signature(fn)
+
+    def __call__(self, *args, **kwargs):
+        raise QuadrantsSyntaxError(
+            f"@qd.func '{self.fn.__name__}' can only be called from a @qd.kernel or @qd.func, not from Python scope",
+            caller_loc(),
+        )
