@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quadrants.frontend.compound_types import MatrixType
 from quadrants.ir import dtypes
-from quadrants.ir.dtypes import DataType
+from quadrants.ir.dtypes import DataType, to_dtype
 
 __all__ = [
     "NdarrayType",
@@ -74,25 +75,7 @@ def template() -> TemplateType:
 
 
 def _element_type(obj):
-    from quadrants.frontend.compound_types import MatrixType
-
     return obj if isinstance(obj, MatrixType) else to_dtype(obj)
-
-
-def to_dtype(obj, default_ip: DataType = dtypes.i32, default_fp: DataType = dtypes.f32) -> DataType:
-    """Normalise ``qd.f32``, ``int``, ``float``, ``bool`` or a NumPy dtype into a :class:`DataType`."""
-    if isinstance(obj, DataType):
-        return obj
-    if obj is int:
-        return default_ip
-    if obj is float:
-        return default_fp
-    if obj is bool:
-        return dtypes.u1
-    found = dtypes.from_numpy_dtype(obj) if obj is not None else None
-    if found is None:
-        raise TypeError(f"{obj!r} is not a Quadrants dtype (use qd.i32, qd.f32, ...)")
-    return found
 
 
 def parse_annotation(anno, default_ip: DataType = dtypes.i32, default_fp: DataType = dtypes.f32):

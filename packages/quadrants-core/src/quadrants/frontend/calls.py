@@ -17,6 +17,7 @@ from quadrants.frontend.compound_calls import construct_typed
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.matrix import MatrixValue, elementwise
+from quadrants.frontend.typing_rules import all_static as _all_static, python_call as _python_call, scalar_minmax
 from quadrants.frontend.values import BoundMethod, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import DataType, promote
@@ -39,22 +40,6 @@ def _args(ctx, node: ast.Call):
             args.append(evaluate(ctx, a))
     kwargs = {k.arg: evaluate(ctx, k.value) for k in node.keywords if k.arg is not None}
     return args, kwargs
-
-
-def _all_static(values) -> bool:
-    return not any(is_runtime(v) for v in values)
-
-
-def _python_call(ctx, node, fn, args, kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except QuadrantsCompilationError:
-        raise
-    except Exception as exc:
-        raise QuadrantsCompilationError(
-            f"compile-time call of {getattr(fn, '__name__', fn)!r} failed: {type(exc).__name__}: {exc}",
-            ctx.loc(node),
-        ) from exc
 
 
 def _arity(ctx, node, name: str, args, lo: int, hi: int | None = None):
@@ -119,18 +104,6 @@ def _abs(ctx, node, args, kwargs):
         return _python_call(ctx, node, builtins.abs, args, {})
     x = tr.to_expr(ctx, args[0], node)
     return x if x.dtype.kind in ("uint", "bool") else ir.OpExpr(Op.ABS, (x,), x.dtype)
-
-
-def scalar_minmax(ctx, node, op: Op, args: list):
-    """``max``/``min`` over scalars with promotion (IEEE maximumNumber/minimumNumber for floats)."""
-    if _all_static(args):
-        return _python_call(ctx, node, builtins.max if op == Op.MAX else builtins.min, args, {})
-    result = tr.to_expr(ctx, args[0], node)
-    for other in args[1:]:
-        other = tr.to_expr(ctx, other, node)
-        common = promote(result.dtype, other.dtype)
-        result = ir.OpExpr(op, (tr.cast(ctx, result, common), tr.cast(ctx, other, common)), common)
-    return result
 
 
 def _minmax(op: Op, host):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quadrants.ir.dtypes import DataType
+from quadrants.ir.dtypes import DataType, to_dtype
 
 __all__ = ["MatrixType", "vector", "matrix"]
 
@@ -38,13 +38,9 @@ class MatrixType:
 
 def vector(n: int, dtype=None) -> MatrixType:
     """The type of an ``n``-component vector of ``dtype``."""
-    from quadrants.frontend.annotations import to_dtype
-
     return MatrixType((int(n),), to_dtype(dtype) if dtype is not None else None)
 
 
 def matrix(m: int, n: int, dtype=None) -> MatrixType:
     """The type of an ``m``×``n`` matrix of ``dtype``."""
-    from quadrants.frontend.annotations import to_dtype
-
     return MatrixType((int(m), int(n)), to_dtype(dtype) if dtype is not None else None)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import ast
 import contextlib
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from quadrants.errors import QuadrantsNameError, QuadrantsWarning
-from quadrants.frontend.values import ArgBinding, LocalBinding, MatrixBinding
+from quadrants.frontend.structs import bind_field
+from quadrants.frontend.values import ArgBinding, LocalBinding, MatrixBinding, MatrixValue
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.nodes import SrcLoc
@@ -68,11 +70,28 @@ class Loop:
     static: bool = False
 
 
+@dataclass(frozen=True)
+class Lowering:
+    """The recursive entry points of lowering, passed in by ``frontend/kernel.py``.
+
+    Lowering is mutually recursive (an expression may call a func whose body holds statements with expressions), but
+    the frontend's modules import one way only: expressions below calls below statements. A lower module reaches an
+    upper one's entry point through ``ctx.lower`` instead of importing it.
+    """
+
+    call: Callable  # (ctx, ast.Call) -> value                         frontend/calls.py
+    visit: Callable  # (ctx, ast.stmt) -> None                          frontend/stmts.py
+    visit_block: Callable  # (ctx, list[ast.stmt]) -> None
+    evaluate_quiet: Callable  # (ctx, ast.expr) -> value, no warnings
+    assign_name: Callable  # (ctx, name, value, node, *, static=False) -> None
+
+
 class CompileCtx:
     """Per-kernel compile state (see module docstring)."""
 
-    def __init__(self, *, session, kernel_name: str):
+    def __init__(self, *, session, kernel_name: str, lower: Lowering):
         self.session = session
+        self.lower = lower
         self.debug: bool = session.options.debug
         self.default_ip: DataType = session.default_ip
         self.default_fp: DataType = session.default_fp
@@ -163,8 +182,6 @@ class CompileCtx:
     def host_value(self, value):
         """Python objects that have a kernel-side meaning: fields become bound ndarray arguments."""
         if getattr(value, "_is_quadrants_field", False):
-            from quadrants.frontend.structs import bind_field
-
             return bind_field(self, value)
         return value
 
@@ -244,8 +261,6 @@ class CompileCtx:
             if isinstance(binding, ArgBinding):
                 return binding.value
             if isinstance(binding, MatrixBinding):
-                from quadrants.frontend.matrix import MatrixValue
-
                 return MatrixValue(tuple(ir.LocalRef(v) for v in binding.vars), binding.shape)
             return binding
         frame = self.frame

@@ -362,7 +362,7 @@ def _list(ctx, node: ast.List):
 
 
 def _call(ctx, node: ast.Call):
-    from quadrants.frontend.calls import call
+    call = ctx.lower.call
 
     return call(ctx, node)
 

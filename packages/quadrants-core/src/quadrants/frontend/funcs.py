@@ -39,7 +39,7 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
     bound.apply_defaults()
     parsed = func.parsed()
     frame = Frame.of(func, is_kernel=False)
-    from quadrants.frontend.stmts import visit_block
+    visit_block = ctx.lower.visit_block
 
     call_loc_frame = ctx.frame
     if all(f is not func for f in ctx.reached_funcs):
@@ -84,7 +84,7 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
             ctx.loc(node),
         )
     if isinstance(value, MatrixValue) and not isinstance(spec, TemplateType):
-        from quadrants.frontend.stmts import assign_name
+        assign_name = ctx.lower.assign_name
 
         assign_name(ctx, name, value, node)  # unannotated vectors/matrices are copied too (§7)
         return

@@ -25,7 +25,7 @@ __all__ = ["GraphInfo", "visit_graph_body", "lower_do_while", "lower_checkpoint"
 def _call_target(ctx, node: ast.AST):
     if not isinstance(node, ast.Call):
         return None
-    from quadrants.frontend.stmts import evaluate_quiet
+    evaluate_quiet = ctx.lower.evaluate_quiet
 
     try:
         return evaluate_quiet(ctx, node.func)
@@ -57,7 +57,7 @@ def uses_do_while(tree: ast.AST) -> bool:
 
 def visit_graph_body(ctx, body: list[ast.stmt]) -> None:
     """Lower the statements of the kernel body or of a do_while body."""
-    from quadrants.frontend.stmts import visit
+    visit = ctx.lower.visit
 
     for stmt in body:
         if ctx.frame.returned:
@@ -104,7 +104,7 @@ def _scoped_graph_body(ctx, body: list[ast.stmt]):
 
 
 def _implicit_checkpoint(ctx, stmt: ast.For) -> None:
-    from quadrants.frontend.stmts import visit
+    visit = ctx.lower.visit
 
     cp_id = len(ctx.graph.checkpoints)
     ctx.graph.checkpoints.append(CheckpointRecord(None, None, -1))

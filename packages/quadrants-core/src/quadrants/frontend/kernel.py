@@ -3,79 +3,28 @@
 from __future__ import annotations
 
 import ast
-import typing
 
-from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import typing_rules as tr
+from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError
+from quadrants.frontend import calls, stmts
 from quadrants.frontend.arg_order import canonical_arg_order, remap
-from quadrants.frontend.compound_types import MatrixType
-from quadrants.frontend.context import CompileCtx, Frame
-from quadrants.frontend.matrix import MatrixValue
-from quadrants.frontend.values import ArgBinding, NdarrayValue, is_runtime
+from quadrants.frontend.context import CompileCtx, Frame, Lowering
+from quadrants.frontend.graph import GraphInfo, uses_do_while, visit_graph_body
+from quadrants.frontend.returns import flat_returns, parse_returns
+from quadrants.frontend.structs import StructRef, is_data_oriented, is_dataclass_instance
+from quadrants.frontend.values import ArgBinding, NdarrayValue
 from quadrants.ir import nodes as ir
 
-__all__ = ["build_program", "emit_kernel_return", "parse_returns", "flat_returns"]
+__all__ = ["build_program"]
 
-
-def parse_returns(annotation, ctx_or_session) -> tuple:
-    """Return types from a kernel's return annotation (``None``, a dtype, a vector/matrix type, ``tuple[...]``)."""
-    from quadrants.frontend.annotations import to_dtype
-
-    ip, fp = ctx_or_session.default_ip, ctx_or_session.default_fp
-
-    def one(t):
-        return t.resolved(fp) if isinstance(t, MatrixType) else to_dtype(t, ip, fp)
-
-    if annotation is None or annotation is type(None):
-        return ()
-    origin = typing.get_origin(annotation)
-    if origin is tuple or isinstance(annotation, tuple):
-        items = typing.get_args(annotation) if origin is tuple else annotation
-        return tuple(one(t) for t in items)
-    return (one(annotation),)
-
-
-def flat_returns(layout: tuple) -> tuple:
-    """Scalar return slots of a return layout (vector/matrix returns take one slot per component)."""
-    out = []
-    for t in layout:
-        if isinstance(t, MatrixType):
-            size = 1
-            for s in t.shape:
-                size *= s
-            out.extend([t.dtype] * size)
-        else:
-            out.append(t)
-    return tuple(out)
-
-
-def emit_kernel_return(ctx: CompileCtx, value, node: ast.Return) -> None:
-    if not ctx.return_layout:
-        if value is None:
-            return
-        raise QuadrantsSyntaxError(
-            "A kernel with a return value must be annotated, e.g. `def k(...) -> qd.i32:`", ctx.loc(node)
-        )
-    values = value if isinstance(value, tuple) else (value,)
-    if value is None or len(values) != len(ctx.return_layout):
-        raise QuadrantsTypeError(
-            f"the kernel returns {len(ctx.return_layout)} value(s) by its annotation but this return gives "
-            f"{0 if value is None else len(values)}",
-            ctx.loc(node),
-        )
-    slot = 0
-    for v, rtype in zip(values, ctx.return_layout):
-        if isinstance(rtype, MatrixType):
-            if not isinstance(v, MatrixValue) or v.shape != rtype.shape:
-                raise QuadrantsTypeError(f"the kernel must return a {rtype} here", ctx.loc(node))
-            parts, dtype = v.items, rtype.dtype
-        elif is_runtime(v) or isinstance(v, (bool, int, float)):
-            parts, dtype = (v,), rtype
-        else:
-            raise QuadrantsTypeError(f"cannot return a {type(v).__name__} from a kernel", ctx.loc(node))
-        for part in parts:
-            ctx.emit(ir.SetReturn(slot, tr.implicit(ctx, part, dtype, node), ctx.loc(node)))
-            slot += 1
+# The entry points that lower modules reach through ``ctx.lower`` (frontend/context.py :class:`Lowering`): this
+# module sits on top of the frontend and is the one place that ties the recursion together.
+LOWERING = Lowering(
+    call=calls.call,
+    visit=stmts.visit,
+    visit_block=stmts.visit_block,
+    evaluate_quiet=stmts.evaluate_quiet,
+    assign_name=stmts.assign_name,
+)
 
 
 def build_program(kernel, session, bound: list, name: str):
@@ -85,12 +34,10 @@ def build_program(kernel, session, bound: list, name: str):
     ``member_reads``).
     """
     parsed = kernel.parsed()
-    ctx = CompileCtx(session=session, kernel_name=name)
+    ctx = CompileCtx(session=session, kernel_name=name, lower=LOWERING)
     frame = Frame.of(kernel, is_kernel=True)
     ctx.frames.append(frame)
     tree = parsed.tree
-    from quadrants.frontend.graph import GraphInfo, uses_do_while
-
     ctx.graph_enabled, ctx.checkpoints = kernel.graph, kernel.checkpoints
     ctx.uses_do_while = kernel.graph and uses_do_while(tree)
     ctx.graph = GraphInfo([], [])
@@ -137,8 +84,6 @@ def _remap_graph_tables(graph, mapping: dict[int, int]) -> None:
 
 
 def _param_value(ctx: CompileCtx, name: str, b, position: int):
-    from quadrants.frontend.structs import StructRef, is_data_oriented, is_dataclass_instance
-
     if b.spec is None:
         value = b.value  # template or struct: a compile-time value
         if is_data_oriented(value) or is_dataclass_instance(value):
@@ -160,8 +105,6 @@ def _param_value(ctx: CompileCtx, name: str, b, position: int):
 
 def _lower_body(ctx: CompileCtx, tree: ast.FunctionDef) -> None:
     """Lower the body; unexpected internal failures become compile errors at the statement being lowered."""
-    from quadrants.frontend.graph import visit_graph_body
-
     for stmt in tree.body:
         if ctx.frame.returned:
             break

@@ -52,7 +52,7 @@ def _bound(ctx, value, node):
 def _called(ctx, node: ast.AST, fn) -> bool:
     if not isinstance(node, ast.Call):
         return False
-    from quadrants.frontend.stmts import evaluate_quiet
+    evaluate_quiet = ctx.lower.evaluate_quiet
 
     try:
         return evaluate_quiet(ctx, node.func) is fn
@@ -142,7 +142,7 @@ def _for(ctx, node: ast.For) -> None:
 
 
 def _body(ctx, node: ast.For, loop: Loop, bind) -> list:
-    from quadrants.frontend.stmts import visit_block
+    visit_block = ctx.lower.visit_block
 
     ctx.loops.append(loop)
     ctx.runtime_depth += 1
@@ -218,7 +218,7 @@ def _serial_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
 
 def _static_for(ctx, node: ast.For) -> None:
     """``for v in qd.static(iterable)``: unrolled; ``v`` is a Python value; each copy of the body is a block."""
-    from quadrants.frontend.stmts import assign_name, visit_block
+    assign_name, visit_block = ctx.lower.assign_name, ctx.lower.visit_block
 
     iterable = evaluate(ctx, node.iter)
     if is_runtime(iterable):
@@ -246,7 +246,7 @@ def _static_for(ctx, node: ast.For) -> None:
 
 def _while(ctx, node: ast.While) -> None:
     from quadrants.frontend.graph import is_do_while, lower_do_while
-    from quadrants.frontend.stmts import visit_block
+    visit_block = ctx.lower.visit_block
 
     if is_do_while(ctx, node):
         lower_do_while(ctx, node)

@@ -8,49 +8,15 @@ backends never see a vector.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
-from quadrants.frontend.values import is_runtime
+from quadrants.frontend.values import MatrixValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import DataType, promote
 from quadrants.ir.ops import Op
 
 __all__ = ["MatrixValue", "make_matrix", "elementwise", "binary", "METHODS", "dynamic_index"]
-
-
-@dataclass(frozen=True)
-class MatrixValue:
-    """A vector (``shape == (n,)``) or matrix (``shape == (m, n)``) of scalar values, row-major."""
-
-    items: tuple
-    shape: tuple[int, ...]
-
-    @property
-    def is_vector(self) -> bool:
-        return len(self.shape) == 1
-
-    def dtype(self, ctx) -> DataType:
-        result = None
-        for v in self.items:
-            t = tr.to_expr(ctx, v, None).dtype
-            result = t if result is None else promote(result, t)
-        return result or ctx.default_fp
-
-    def rows(self) -> list[tuple]:
-        if self.is_vector:
-            return [self.items]
-        m, n = self.shape
-        return [self.items[r * n : (r + 1) * n] for r in range(m)]
-
-    def at(self, *index: int):
-        if self.is_vector:
-            return self.items[index[0]]
-        return self.items[index[0] * self.shape[1] + index[1]]
-
-    def __len__(self) -> int:
-        return self.shape[0]
 
 
 def make_matrix(ctx, rows, node, dtype: DataType | None = None) -> MatrixValue:
@@ -240,15 +206,11 @@ def _m_trace(ctx, node, m, args):
 
 
 def _m_max(ctx, node, m, args):
-    from quadrants.frontend.calls import scalar_minmax
-
-    return scalar_minmax(ctx, node, Op.MAX, list(m.items))
+    return tr.scalar_minmax(ctx, node, Op.MAX, list(m.items))
 
 
 def _m_min(ctx, node, m, args):
-    from quadrants.frontend.calls import scalar_minmax
-
-    return scalar_minmax(ctx, node, Op.MIN, list(m.items))
+    return tr.scalar_minmax(ctx, node, Op.MIN, list(m.items))
 
 
 # method name -> lowering(ctx, node, matrix, args)
@@ -287,7 +249,7 @@ def dynamic_index(ctx, node, m: MatrixValue, index):
     if not m.is_vector:
         raise QuadrantsTypeError("run-time indices are supported on vectors only", ctx.loc(node))
     exprs = [tr.to_expr(ctx, v, node) for v in m.items]
-    dtype = m.dtype(ctx)
+    dtype = tr.matrix_dtype(ctx, m)
     result = tr.cast(ctx, exprs[-1], dtype)
     for k in range(len(exprs) - 2, -1, -1):
         hit = ir.OpExpr(Op.EQ, (index, tr.cast(ctx, ir.Const(k, dtypes.i32), index.dtype)), dtypes.u1)

@@ -123,7 +123,7 @@ def _assign_matrix(ctx, name, binding, value: MatrixValue, node) -> None:
         pass  # an alias is simply rebound
     elif isinstance(binding, LocalBinding):
         raise QuadrantsTypeError(f"'{name}' is a scalar and cannot be rebound to a vector/matrix", ctx.loc(node))
-    dtype = value.dtype(ctx)
+    dtype = tr.matrix_dtype(ctx, value)
     variables = tuple(
         ctx.declare(f"{name}_{k}", tr.cast(ctx, tr.to_expr(ctx, v, node), dtype), node)
         for k, v in enumerate(value.items)
@@ -346,7 +346,7 @@ def _return(ctx, node: ast.Return) -> None:
     frame = ctx.frame
     value = None if node.value is None else evaluate(ctx, node.value)
     if frame.is_kernel:
-        from quadrants.frontend.kernel import emit_kernel_return
+        from quadrants.frontend.returns import emit_kernel_return
 
         emit_kernel_return(ctx, value, node)
     else:

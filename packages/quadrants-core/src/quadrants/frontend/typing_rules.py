@@ -7,9 +7,10 @@ a typed IR expression. Operations on two compile-time values never reach this mo
 from __future__ import annotations
 
 import ast
+import builtins
 
-from quadrants.errors import QuadrantsTypeError
-from quadrants.frontend.values import is_runtime
+from quadrants.errors import QuadrantsCompilationError, QuadrantsTypeError
+from quadrants.frontend.values import MatrixValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import DataType, promote
 from quadrants.ir.ops import Op
@@ -25,6 +26,10 @@ __all__ = [
     "check_condition",
     "BINARY_OPS",
     "COMPARE_OPS",
+    "all_static",
+    "python_call",
+    "scalar_minmax",
+    "matrix_dtype",
 ]
 
 # Python operator -> (IR op, symbol used in messages)
@@ -126,8 +131,6 @@ def _type_error(ctx, node, symbol: str) -> QuadrantsTypeError:
 
 def check_condition(ctx, value, node: ast.AST | None, what: str = "condition"):
     """Conditions must be integral (§4.2); floats are a QuadrantsTypeError."""
-    from quadrants.frontend.matrix import MatrixValue
-
     if isinstance(value, MatrixValue):
         raise ValueError("The truth value of vectors/matrices is ambiguous; use .all() / .any() or qd.select")
     value = to_expr(ctx, value, node)
@@ -194,3 +197,42 @@ def compare(ctx, op: Op, a, b, node: ast.AST | None):
     a, b = to_expr(ctx, a, node), to_expr(ctx, b, node)
     common = promote(a.dtype, b.dtype)
     return ir.OpExpr(op, (cast(ctx, a, common), cast(ctx, b, common)), dtypes.u1)
+
+
+def all_static(values) -> bool:
+    """True when no value is a run-time value (a call can be evaluated at compile time)."""
+    return not any(is_runtime(v) for v in values)
+
+
+def python_call(ctx, node, fn, args, kwargs):
+    """Call a host function at compile time; its failure is a compilation error at the call site."""
+    try:
+        return fn(*args, **kwargs)
+    except QuadrantsCompilationError:
+        raise
+    except Exception as exc:
+        raise QuadrantsCompilationError(
+            f"compile-time call of {getattr(fn, '__name__', fn)!r} failed: {type(exc).__name__}: {exc}",
+            ctx.loc(node),
+        ) from exc
+
+
+def scalar_minmax(ctx, node, op: Op, args: list):
+    """``max``/``min`` over scalars with promotion (IEEE maximumNumber/minimumNumber for floats)."""
+    if all_static(args):
+        return python_call(ctx, node, builtins.max if op == Op.MAX else builtins.min, args, {})
+    result = to_expr(ctx, args[0], node)
+    for other in args[1:]:
+        other = to_expr(ctx, other, node)
+        common = promote(result.dtype, other.dtype)
+        result = ir.OpExpr(op, (cast(ctx, result, common), cast(ctx, other, common)), common)
+    return result
+
+
+def matrix_dtype(ctx, m: MatrixValue) -> DataType:
+    """The common type of a vector/matrix value's components (literals typed as in expressions)."""
+    result = None
+    for v in m.items:
+        t = to_expr(ctx, v, None).dtype
+        result = t if result is None else promote(result, t)
+    return result or ctx.default_fp

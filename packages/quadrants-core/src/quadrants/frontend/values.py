@@ -14,6 +14,7 @@ from quadrants.ir.dtypes import DataType
 from quadrants.ir.nodes import ArgRef, Const, LocalRef, OpExpr, Shape, Var
 
 __all__ = [
+    "MatrixValue",
     "NdarrayValue",
     "IndexVector",
     "LocalBinding",
@@ -95,3 +96,29 @@ class ArgBinding:
 
     value: object
     name: str
+
+
+@dataclass(frozen=True)
+class MatrixValue:
+    """A vector (``shape == (n,)``) or matrix (``shape == (m, n)``) of scalar values, row-major."""
+
+    items: tuple
+    shape: tuple[int, ...]
+
+    @property
+    def is_vector(self) -> bool:
+        return len(self.shape) == 1
+
+    def rows(self) -> list[tuple]:
+        if self.is_vector:
+            return [self.items]
+        m, n = self.shape
+        return [self.items[r * n : (r + 1) * n] for r in range(m)]
+
+    def at(self, *index: int):
+        if self.is_vector:
+            return self.items[index[0]]
+        return self.items[index[0] * self.shape[1] + index[1]]
+
+    def __len__(self) -> int:
+        return self.shape[0]

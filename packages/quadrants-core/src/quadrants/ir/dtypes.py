@@ -10,12 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quadrants.ir.conversions import convert_scalar
+
 __all__ = [
     "DataType",
     "ALL_DTYPES",
     "DTYPES_BY_NAME",
     "promote",
     "from_numpy_dtype",
+    "to_dtype",
     "i8",
     "i16",
     "i32",
@@ -88,8 +91,6 @@ class DataType:
 
         Inside kernels the frontend handles ``qd.i32(x)`` as a cast; this method is what host code gets.
         """
-        from quadrants.ir.numerics import convert_scalar
-
         return convert_scalar(value, self)
 
 
@@ -152,3 +153,19 @@ def promote(a: DataType, b: DataType) -> DataType:
         return a if a.bits > b.bits else b
     # same width, different signedness: the unsigned type wins
     return _unsigned(a.bits)
+
+
+def to_dtype(obj, default_ip: DataType = i32, default_fp: DataType = f32) -> DataType:
+    """Normalise ``qd.f32``, ``int``, ``float``, ``bool`` or a NumPy dtype into a :class:`DataType`."""
+    if isinstance(obj, DataType):
+        return obj
+    if obj is int:
+        return default_ip
+    if obj is float:
+        return default_fp
+    if obj is bool:
+        return u1
+    found = from_numpy_dtype(obj) if obj is not None else None
+    if found is None:
+        raise TypeError(f"{obj!r} is not a Quadrants dtype (use qd.i32, qd.f32, ...)")
+    return found

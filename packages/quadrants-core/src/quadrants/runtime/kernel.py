@@ -283,7 +283,7 @@ class Kernel(SourceBacked):
         exe = backend.load(artifact)
         ir_text = format_program(program)
         self.compile_count += 1
-        from quadrants.frontend.kernel import parse_returns
+        from quadrants.frontend.returns import parse_returns
 
         layout = parse_returns(self.return_annotation, session)
         if built is not None:

@@ -1,0 +1,75 @@
+"""Kernel return values: the return layout from the annotation, its flat slots, and ``return`` in a kernel body
+(SEMANTICS.md §11)."""
+
+from __future__ import annotations
+
+import ast
+import typing
+
+from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.frontend import typing_rules as tr
+from quadrants.frontend.compound_types import MatrixType
+from quadrants.frontend.values import MatrixValue, is_runtime
+from quadrants.ir import nodes as ir
+from quadrants.ir.dtypes import to_dtype
+
+__all__ = ["parse_returns", "flat_returns", "emit_kernel_return"]
+
+
+def parse_returns(annotation, ctx_or_session) -> tuple:
+    """Return types from a kernel's return annotation (``None``, a dtype, a vector/matrix type, ``tuple[...]``)."""
+    ip, fp = ctx_or_session.default_ip, ctx_or_session.default_fp
+
+    def one(t):
+        return t.resolved(fp) if isinstance(t, MatrixType) else to_dtype(t, ip, fp)
+
+    if annotation is None or annotation is type(None):
+        return ()
+    origin = typing.get_origin(annotation)
+    if origin is tuple or isinstance(annotation, tuple):
+        items = typing.get_args(annotation) if origin is tuple else annotation
+        return tuple(one(t) for t in items)
+    return (one(annotation),)
+
+
+def flat_returns(layout: tuple) -> tuple:
+    """Scalar return slots of a return layout (vector/matrix returns take one slot per component)."""
+    out = []
+    for t in layout:
+        if isinstance(t, MatrixType):
+            size = 1
+            for s in t.shape:
+                size *= s
+            out.extend([t.dtype] * size)
+        else:
+            out.append(t)
+    return tuple(out)
+
+
+def emit_kernel_return(ctx, value, node: ast.Return) -> None:
+    if not ctx.return_layout:
+        if value is None:
+            return
+        raise QuadrantsSyntaxError(
+            "A kernel with a return value must be annotated, e.g. `def k(...) -> qd.i32:`", ctx.loc(node)
+        )
+    values = value if isinstance(value, tuple) else (value,)
+    if value is None or len(values) != len(ctx.return_layout):
+        raise QuadrantsTypeError(
+            f"the kernel returns {len(ctx.return_layout)} value(s) by its annotation but this return gives "
+            f"{0 if value is None else len(values)}",
+            ctx.loc(node),
+        )
+    slot = 0
+    for v, rtype in zip(values, ctx.return_layout):
+        if isinstance(rtype, MatrixType):
+            if not isinstance(v, MatrixValue) or v.shape != rtype.shape:
+                raise QuadrantsTypeError(f"the kernel must return a {rtype} here", ctx.loc(node))
+            parts, dtype = v.items, rtype.dtype
+        elif is_runtime(v) or isinstance(v, (bool, int, float)):
+            parts, dtype = (v,), rtype
+        else:
+            raise QuadrantsTypeError(f"cannot return a {type(v).__name__} from a kernel", ctx.loc(node))
+        for part in parts:
+            ctx.emit(ir.SetReturn(slot, tr.implicit(ctx, part, dtype, node), ctx.loc(node)))
+            slot += 1
