@@ -36,10 +36,15 @@ LOCAL_PACKAGES = [
     "packages/quadrants-wgpu",
     "conformance",
 ]
-TEST_DEPS = ["numpy>=1.26", "pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100"]
+# Their distribution names, in the same order (nox -s build checks that each one is built).
+DIST_NAMES = ["quadrants-core", "quadrants-ref", "quadrants-llvm", "quadrants-wgpu", "quadrants-conformance"]
+IMPORT_LINTER = "import-linter>=2.1"  # layer contracts in pyproject.toml; its grimp also serves tests/test_layers.py
+TEST_DEPS = ["numpy>=1.26", "pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100", IMPORT_LINTER]
 LINT_DEPS = ["ruff==0.17.6"]  # pinned: formatter output changes between releases
 DOCS_DEPS = ["mkdocs>=1.6,<2"]
-LINT_PATHS = ["packages", "conformance", "benchmarks", "noxfile.py"]
+LINT_PATHS = ["packages", "conformance", "benchmarks", "noxfile.py", "noxfiles", "examples"]
+# Optional extras a backend session needs on top of the editable packages (the driver bindings of a GPU backend).
+BACKEND_EXTRAS = {"llvm-cuda": {"packages/quadrants-llvm": "cuda"}}
 
 # The conformance suite runs as an installed pytest plugin over the installed cases package.
 CONFORMANCE_ARGS = ["python", "-m", "pytest", "--pyargs", "quadrants_conformance.cases"]
@@ -105,10 +110,12 @@ for _backend_id in BACKENDS:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff lint and format check over all Python code."""
+    """ruff lint and format check over all Python code, then the import-layer contracts (``lint-imports``)."""
     session.install(*LINT_DEPS)
     session.run("ruff", "check", *LINT_PATHS)
     session.run("ruff", "format", "--check", *LINT_PATHS)
+    install_local(session)  # lint-imports reads the import graph of the installed packages
+    session.run("lint-imports")
 
 
 @nox.session
