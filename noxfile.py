@@ -10,13 +10,21 @@ only Python and pip can run any of them: ``python3 -m pip install nox && python3
 * ``docs``             mkdocs build --strict
 * ``bench``            benchmarks/run.py
 * ``fuzz``             differential fuzzing against the reference: ``nox -s fuzz -- --backend B --minutes M --seed S``
+* ``build``            wheels and sdists of every distribution into dist/, pins checked (docs/installing.md)
+* ``doctor``           ``python -m quadrants doctor`` in an installed environment
+* ``newcomer``         a new user's first hour, scripted: wheels, a fresh venv outside the repo, the template backend
+                       through conformance, doctor, one kernel with NumPy/DLPack/torch interop (noxfiles/newcomer.py)
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the noxfiles/ helpers next to this file
+from noxfiles import dists, newcomer as newcomer_run
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "yes"
@@ -51,12 +59,16 @@ CONFORMANCE_ARGS = ["python", "-m", "pytest", "--pyargs", "quadrants_conformance
 REPORTS = "reports"
 
 
-def install_local(session: nox.Session) -> None:
-    """Install the test tools and every local package editable (one pip call, so local deps resolve locally)."""
+def install_local(session: nox.Session, extras: dict[str, str] | None = None) -> None:
+    """Install the test tools and every local package editable (one pip call, so local deps resolve locally).
+
+    ``extras`` maps a package folder to the extra to install with it (``{"packages/quadrants-llvm": "cuda"}``).
+    """
     missing = [p for p in LOCAL_PACKAGES if not (ROOT / p / "pyproject.toml").is_file()]
     if missing:
         session.error(f"local packages without a pyproject.toml: {', '.join(missing)}")
-    editable = [arg for path in LOCAL_PACKAGES for arg in ("-e", path)]
+    extras = extras or {}
+    editable = [arg for path in LOCAL_PACKAGES for arg in ("-e", f"{path}[{extras[path]}]" if path in extras else path)]
     session.install(*TEST_DEPS, *editable)
 
 
@@ -87,7 +99,7 @@ def conformance(session: nox.Session) -> None:
 
 def _register_conformance_session(backend_id: str) -> None:
     def run_backend(session: nox.Session) -> None:
-        install_local(session)
+        install_local(session, BACKEND_EXTRAS.get(backend_id))
         session.run(
             *CONFORMANCE_ARGS,
             "--backend",
@@ -138,3 +150,82 @@ def fuzz(session: nox.Session) -> None:
     """Differential fuzzing: random race-free kernels on ref and on ``--backend``; repros in reports/fuzz/."""
     install_local(session)
     session.run("python", "-m", "quadrants_conformance.fuzz.run", *session.posargs, env={"QD_VERIFY_IR": "1"})
+
+
+# ------------------------------------------------------------------------- distributions, GPU tiers, newcomer
+
+
+@nox.session(name="conformance-llvm-amdgpu")
+def conformance_llvm_amdgpu(session: nox.Session) -> None:
+    """llvm-amdgpu: the suite on an AMD GPU when one is present; otherwise the compile-only tier, and it says so."""
+    install_local(session)
+    probe = "from quadrants.backend import load_by_id as f; p = f('llvm-amdgpu').probe(); print(p.available, p.reason)"
+    available, _, reason = session.run("python", "-c", probe, silent=True).strip().partition(" ")
+    if available == "True":
+        session.run(
+            *CONFORMANCE_ARGS,
+            "--backend",
+            "llvm-amdgpu",
+            "--junitxml",
+            f"{REPORTS}/junit-conformance-llvm-amdgpu.xml",
+            *session.posargs,
+            env={"QD_VERIFY_IR": "1"},
+        )
+        return
+    session.warn(f"no AMD GPU here ({reason}): compile-only tests (every conformance kernel to gfx code objects)")
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "packages/quadrants-llvm/tests/test_gpu_compile.py",
+        "-k",
+        "amdgpu",
+        *session.posargs,
+        env={"QD_VERIFY_IR": "1"},
+    )
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Wheels and sdists of every distribution into dist/, then a check that versions and pins match."""
+    session.install(*dists.BUILD_DEPS)
+    built = dists.build_distributions(session, LOCAL_PACKAGES, ROOT / "dist")
+    problems = dists.check_pins(ROOT / "dist", DIST_NAMES)
+    if problems:
+        session.error("\n".join(problems))
+    session.log("built: " + ", ".join(p.name for p in built))
+
+
+@nox.session
+def doctor(session: nox.Session) -> None:
+    """``python -m quadrants doctor`` in an environment with every package installed: which backends run here."""
+    install_local(session)
+    session.chdir(session.create_tmp())  # away from the sources: the installed packages answer
+    session.run("python", "-m", "quadrants", "doctor", *session.posargs)
+
+
+@nox.session
+def newcomer(session: nox.Session) -> None:
+    """A new user's first hour, outside the repo, from built wheels (``-- --keep`` keeps the temp dir, ``--torch``)."""
+    session.install(*dists.BUILD_DEPS)
+    newcomer_run.run(session, ROOT, LOCAL_PACKAGES, DIST_NAMES)
+
+
+@nox.session(name="conformance-wgpu-fallback")
+def conformance_wgpu_fallback(session: nox.Session) -> None:
+    """The suite on wgpu with every optional shader feature switched off (QD_WGPU_DISABLE_FEATURES=all): i64
+    pairs, compare-exchange float atomics; f64 and f16 report `unsupported` (docs/backends/wgpu.md)."""
+    install_local(session)
+    session.run(
+        *CONFORMANCE_ARGS,
+        "--backend",
+        "wgpu",
+        "-n",
+        "auto",
+        "--junitxml",
+        f"{REPORTS}/junit-conformance-wgpu-fallback.xml",
+        "--conformance-json",
+        f"{REPORTS}/conformance-wgpu-fallback.json",
+        *session.posargs,
+        env={"QD_VERIFY_IR": "1", "QD_WGPU_DISABLE_FEATURES": "all"},
+    )
