@@ -6,7 +6,7 @@ are private; see DESIGN.md for the layout.
 
 from __future__ import annotations
 
-from quadrants import math, types
+from quadrants import _logging as _logging, math, types
 from quadrants.errors import (
     QuadrantsAssertionError,
     QuadrantsCompilationError,
@@ -37,6 +37,8 @@ from quadrants.lang import graph
 from quadrants.lang.data_oriented import data_oriented
 from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.matrix import Matrix, Vector
+from quadrants.log_levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, is_logging_effective, set_logging_level
+from quadrants.runtime.extensions import Extension as extension
 from quadrants.runtime.field import Field, field
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import Ndarray, ndarray
@@ -165,11 +167,27 @@ __all__ = [
     "QuadrantsAssertionError",
     "QuadrantsRuntimeTypeError",
     "QuadrantsWarning",
+    "extension",
+    "cfg",
+    "set_logging_level",
+    "is_logging_effective",
+    "TRACE",
+    "DEBUG",
+    "INFO",
+    "WARN",
+    "ERROR",
+    "CRITICAL",
 ]
 
 
 def __getattr__(name: str):
-    """Out-of-scope upstream names (``qd.root``, ``qd.ad``, …) raise NotImplementedError naming the construct."""
+    """``qd.cfg`` (the current session's options, ``None`` before ``qd.init``); out-of-scope upstream names
+    (``qd.root``, ``qd.ad``, …) raise NotImplementedError naming the construct."""
+    if name == "cfg":
+        from quadrants.runtime.config_view import CompileConfig
+        from quadrants.runtime.state import RUNTIME
+
+        return CompileConfig(RUNTIME.session) if RUNTIME.session is not None else None
     from quadrants.lang.out_of_scope import out_of_scope
 
     return out_of_scope(name)

@@ -27,7 +27,15 @@ variable                      default                              meaning
 ``QD_CHECK_RACES``            ``0``                                ``1``: the default of ``qd.init(check_races=...)``;
                                                                    the reference backend reports conflicting
                                                                    accesses of parallel iterations (data races)
+``QD_WGPU_DISABLE_FEATURES``  (empty: use every feature offered)   comma-separated wgpu adapter features the wgpu
+                                                                   backend must not request (``shader-f64``,
+                                                                   ``shader-int64``, ...) or ``all``: keeps its
+                                                                   emulations tested on adapters that have them
 ============================  ===================================  ====================================================
+
+Besides these, every ``qd.init`` option can be given as ``QD_<OPTION>`` (``QD_DEBUG=1``, ``QD_OFFLINE_CACHE=0``,
+``QD_DEFAULT_FP=64``), as upstream allows: :func:`read_init_options` parses them by the option's default type
+(:mod:`quadrants.init_options`); an argument of ``qd.init`` wins over its variable.
 
 Boolean variables accept ``1``/``true``/``yes``/``on`` and ``0``/``false``/``no``/``off`` (any case; empty means the
 default). A malformed value raises :class:`ValueError` naming the variable, so a typo is never silently ignored.
@@ -46,6 +54,7 @@ __all__ = [
     "LOG_CHANNELS",
     "LANE_ORDERS",
     "read_env",
+    "read_init_options",
     "set_variables",
 ]
 
@@ -58,6 +67,7 @@ VARIABLES: tuple[str, ...] = (
     "QD_ARCH",
     "QD_LANE_ORDER",
     "QD_CHECK_RACES",
+    "QD_WGPU_DISABLE_FEATURES",
 )
 LOG_CHANNELS: frozenset[str] = frozenset({"cache", "compile", "launch"})
 LANE_ORDERS: tuple[str, ...] = ("ascending", "reversed", "shuffled")
@@ -82,6 +92,7 @@ class Env:
     arch: str | None = None
     lane_order: str = "ascending"
     check_races: bool = False
+    wgpu_disable_features: frozenset[str] = frozenset()  # names checked by the wgpu backend, which knows them
 
     def dumps_ir_after(self, pass_name: str) -> bool:
         """True when ``QD_DUMP_IR`` asks for the IR after pass ``pass_name``."""
@@ -107,7 +118,43 @@ def read_env(environ: Mapping[str, str] = os.environ) -> Env:
         arch=environ.get("QD_ARCH", "").strip().lower() or None,
         lane_order=_parse_lane_order(environ.get("QD_LANE_ORDER", "")),
         check_races=_parse_bool("QD_CHECK_RACES", environ.get("QD_CHECK_RACES", "")),
+        wgpu_disable_features=_parse_list(environ.get("QD_WGPU_DISABLE_FEATURES", "").lower()),
     )
+
+
+# options whose variable is already a row of the table above, or that only qd.init's argument can set
+_NOT_OPTION_VARIABLES = frozenset({"arch", "lane_order", "check_races"})
+_WIDTHS = {"default_ip": {"32": "i32", "64": "i64"}, "default_fp": {"32": "f32", "64": "f64"}}
+
+
+def read_init_options(environ: Mapping[str, str] = os.environ) -> dict:
+    """``{option: value}`` for every ``QD_<OPTION>`` variable set (non-empty) in ``environ``.
+
+    Values are parsed by the type of the option's default (bool, int, float, else str); ``QD_DEFAULT_IP`` and
+    ``QD_DEFAULT_FP`` take ``32`` or ``64`` and give a type name (``"i64"``). A malformed value raises ``ValueError``.
+    """
+    from quadrants.init_options import OPTIONS
+
+    out = {}
+    for name, option in OPTIONS.items():
+        variable = f"QD_{name.upper()}"
+        text = environ.get(variable, "").strip()
+        if not text or name in _NOT_OPTION_VARIABLES:
+            continue
+        if name in _WIDTHS:
+            if text not in _WIDTHS[name]:
+                raise ValueError(f"{variable}={text!r}: expected 32 or 64")
+            out[name] = _WIDTHS[name][text]
+        elif isinstance(option.default, bool):
+            out[name] = _parse_bool(variable, text)
+        elif isinstance(option.default, (int, float)):
+            try:
+                out[name] = type(option.default)(text)
+            except ValueError:
+                raise ValueError(f"{variable}={text!r}: expected a {type(option.default).__name__}") from None
+        else:
+            out[name] = text
+    return out
 
 
 def set_variables(environ: Mapping[str, str] = os.environ) -> dict[str, str]:

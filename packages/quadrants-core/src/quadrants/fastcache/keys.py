@@ -13,8 +13,9 @@ Compile config: every ``qd.init`` option that can change what a compiled special
 ``CompileOptions`` in full — ``debug``, ``fast_math`` **and** ``lane_order`` / ``seed``: lane order only changes the
 reference interpreter's execution, but its artifact bakes the options in, so a cached ``ref`` artifact compiled for
 ``ascending`` must not serve a ``shuffled`` session (on other backends the extra key bits only cost a recompile) —
-plus ``default_ip`` / ``default_fp`` and the upstream-compatibility options such as ``opt_level``. Excluded:
-cache location and switches (``offline_cache*``, ``src_ll_cache``), printing and logging options.
+plus ``default_ip`` / ``default_fp`` and the upstream-compatibility options such as ``opt_level`` when they differ
+from their default. Excluded: the options :data:`quadrants.init_options.UNKEYED` lists (cache location and switches,
+printing, logging, process-local runtime handles).
 """
 
 from __future__ import annotations
@@ -23,26 +24,12 @@ import dataclasses
 import hashlib
 import json
 
+from quadrants.init_options import OPTIONS, UNKEYED
+
 __all__ = ["SCHEMA_VERSION", "digest", "backend_identity", "compile_config", "l1_key", "l2_key"]
 
 # Bump on any change of the entry/artifact format or of the key derivation: old entries are then never read.
 SCHEMA_VERSION = "qd-fastcache-2"
-
-# qd.init options that never change generated code (SEMANTICS.md §18.3)
-_NOT_CONFIG = frozenset(
-    {
-        "offline_cache",
-        "offline_cache_file_path",
-        "src_ll_cache",
-        "print_non_pure",
-        "print_ir",
-        "log_level",
-        "verbose",
-        "kernel_profiler",
-        "device_memory_GB",
-        "device_memory_fraction",
-    }
-)
 
 
 def digest(parts) -> str:
@@ -85,8 +72,10 @@ def compile_config(session) -> dict:
     config["default_ip"] = session.default_ip.name
     config["default_fp"] = session.default_fp.name
     for name, value in sorted(session.extra.items()):
-        if name not in _NOT_CONFIG:
-            config[f"init.{name}"] = repr(value)
+        option = OPTIONS.get(name)
+        if name in UNKEYED or (option is not None and value == option.default):
+            continue  # a default given explicitly keys like an omitted one
+        config[f"init.{name}"] = repr(value)
     return config
 
 

@@ -34,6 +34,9 @@ __all__ = [
     "flat_name",
     "split_flat_name",
     "paths_by_param",
+    "class_name",
+    "template_component",
+    "describe_member",
 ]
 
 _SEP = "__qd_"
@@ -81,15 +84,16 @@ def narrow_args_hash(params: list, bound: list, paths: dict[int, set]) -> str:
         elif kind == "scalar":
             parts.append(["s", param.dtype.name])  # type only: the value is a run-time argument
         elif kind == "dataclass":
-            parts.append(["dc", _class_name(type(b.value)), _members(b.value, paths.get(i, ()))])
+            parts.append(["dc", class_name(type(b.value)), _members(b.value, paths.get(i, ()))])
         elif b.struct:
-            parts.append(["struct", _class_name(type(b.value)), _members(b.value, paths.get(i, ()))])
+            parts.append(["struct", class_name(type(b.value)), _members(b.value, paths.get(i, ()))])
         else:
             parts.append(["t", template_component(b.value)])
     return digest(parts)
 
 
-def _class_name(cls: type) -> str:
+def class_name(cls: type) -> str:
+    """``module.Qualname`` of a container class, flagged ``[do]`` for data_oriented classes."""
     flags = ""
     if getattr(cls, "_qd_data_oriented", False):
         flags = "[do]" if getattr(cls, "_qd_template_primitives", True) else "[do,runtime-primitives]"
@@ -101,7 +105,7 @@ def template_component(value):
     if getattr(value, "_is_quadrants_field", False):
         raise FastcacheSkip("INVALID_FUNC", "an argument or read member is a qd.field")
     if isinstance(value, enum.Enum):
-        return ["enum", _class_name(type(value)), value.name, repr(value.value)]
+        return ["enum", class_name(type(value)), value.name, repr(value.value)]
     if isinstance(value, (bool, int, float)):
         return [type(value).__name__, repr(value)]
     if isinstance(value, np.generic) and not isinstance(value, (np.str_, np.bytes_, np.void, np.object_)):
@@ -125,7 +129,7 @@ def _member(obj, path: tuple[str, ...]) -> list:
     container, value = None, obj
     for attr in path:
         container = value
-        classes.append(_class_name(type(container)))
+        classes.append(class_name(type(container)))
         cls_attr = getattr(type(container), attr, None)
         if isinstance(cls_attr, functools.cached_property):
             raise FastcacheSkip("CACHED_PROPERTY", f"'{'.'.join(path)}' is a functools.cached_property")
@@ -137,10 +141,12 @@ def _member(obj, path: tuple[str, ...]) -> list:
             raise FastcacheSkip(
                 "PROPERTY_RAISED", f"reading property '{'.'.join(path)}' raised {type(exc).__name__}: {exc}"
             ) from None
-    return [list(path), classes, _leaf(container, path[-1], value)]
+    return [list(path), classes, describe_member(container, path[-1], value)]
 
 
-def _leaf(container, attr: str, value):
+def describe_member(container, attr: str, value):
+    """The key component of member ``attr`` (holding ``value``) of ``container``: arrays by dtype, ndim and element
+    shape; primitives by value where baked (:func:`_baked`) else by type; nested objects by class."""
     from quadrants.frontend.host_values import describe_array, is_array
 
     if getattr(value, "_is_quadrants_field", False):
@@ -156,7 +162,7 @@ def _leaf(container, attr: str, value):
             return ["value", template_component(value)]
         return ["type", type(value).__name__]
     if dataclasses.is_dataclass(value) or getattr(type(value), "_qd_data_oriented", False):
-        return ["object", _class_name(type(value))]
+        return ["object", class_name(type(value))]
     return ["value", template_component(value)]
 
 

@@ -183,6 +183,7 @@ class Kernel(SourceBacked):
             ctx = exe.begin(runtime_values)
             run_items(exe, ctx, compiled.program.items, state)
             results = exe.end(ctx)
+        session.last_launch = (compiled, state)  # introspection of "the last call" (qd.lang.impl's program handle)
         if self._may_sync:
             for b in bound:
                 if b.numpy_array is not None:
@@ -255,6 +256,14 @@ class Kernel(SourceBacked):
         return observations_of(self, RUNTIME.session)
 
     # ------------------------------------------------------------------------ fastcache (issue 7): end
+
+    @property
+    def launch_stats(self):
+        """Flat arguments of this kernel's latest launch, by kind (:mod:`quadrants.runtime.launch_stats`)."""
+        from quadrants.runtime.launch_stats import launch_stats_of
+
+        last = getattr(self, "_last", None)
+        return launch_stats_of(last.program if last is not None else None)
 
     def _compile(self, session: Session, bound: list[Bound], built: dict | None = None) -> Compiled:
         """Frontend, passes, backend compile and load; ``built`` receives what fastcache stores."""

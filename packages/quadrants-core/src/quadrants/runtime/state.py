@@ -7,17 +7,20 @@ argument; nothing below reads module state behind the caller's back.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import platform
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from quadrants import config
+from quadrants import config, log_levels
 from quadrants.backend import CompileOptions, discover_backends, load_by_id
+from quadrants.init_options import OPTIONS, UPSTREAM_API_VERSION, unknown_option_error
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType
 
-__all__ = ["Arch", "ARCHS", "Session", "RUNTIME", "init", "reset", "sync", "current_session"]
+__all__ = ["Arch", "ARCHS", "host_arch_name", "Session", "RUNTIME", "init", "reset", "sync", "current_session"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class Arch:
         return self.name
 
 
+def host_arch_name() -> str:
+    """``x64`` or ``arm64``: the arch upstream calls the host CPU (``qd.cpu`` is that arch)."""
+    return "arm64" if platform.machine().lower() in ("arm64", "aarch64") else "x64"
+
+
 _GPU_BACKENDS = ("llvm-cuda", "llvm-amdgpu", "wgpu")
 
 ARCHS: dict[str, Arch] = {
@@ -42,7 +50,6 @@ ARCHS: dict[str, Arch] = {
     for a in (
         Arch("ref", ("ref",)),
         Arch("python", ("ref",)),
-        Arch("cpu", ("llvm-cpu",)),
         Arch("x64", ("llvm-cpu",)),
         Arch("arm64", ("llvm-cpu",)),
         Arch("cuda", ("llvm-cuda",), gpu=True),
@@ -52,32 +59,12 @@ ARCHS: dict[str, Arch] = {
         Arch("gpu", _GPU_BACKENDS, gpu=True),
     )
 }
+# As upstream: qd.cpu *is* the host's CPU arch (qd.cpu == qd.x64 on an x86-64 machine), so programs that compare
+# ``qd.cfg.arch`` with either spelling agree.
+ARCHS["cpu"] = ARCHS[host_arch_name()]
 
 # qd.init() without an arch: the best available backend
 _DEFAULT_ORDER = (*_GPU_BACKENDS, "llvm-cpu", "ref")
-
-_KNOWN_INIT_OPTIONS = frozenset(
-    {
-        # accepted for compatibility with upstream programs; they do not change our semantics
-        "offline_cache",
-        "offline_cache_file_path",
-        "src_ll_cache",
-        "print_non_pure",
-        "log_level",
-        "verbose",
-        "kernel_profiler",
-        "device_memory_GB",
-        "device_memory_fraction",
-        "advanced_optimization",
-        "cpu_max_num_threads",
-        "opt_level",
-        "print_ir",
-        "check_out_of_bound",
-        "random_seed",
-        "packed",
-        "dynamic_index",
-    }
-)
 
 _generation = itertools.count(1)
 
@@ -96,6 +83,7 @@ class Session:
     generation: int = field(default_factory=lambda: next(_generation))
     warned_sites: set = field(default_factory=set)
     compiled: list = field(default_factory=list)  # (kernel name, printed IR) for introspection / repro blocks
+    last_launch: tuple | None = None  # (Compiled, RunState or None) of the latest kernel launch, for introspection
 
     @property
     def backend_id(self) -> str:
@@ -139,7 +127,7 @@ def _resolve_arch(arch) -> tuple[Arch | None, list[str]]:
     raise TypeError(f"qd.init(arch=...) expects an arch such as qd.cpu or a backend id string, got {arch!r}")
 
 
-def _pick_backend(arch, explicit_id: bool) -> Any:
+def _pick_backend(arch, explicit_id: bool, fallback: bool = True) -> Any:
     _, candidates = _resolve_arch(arch)
     reasons = []
     for backend_id in candidates:
@@ -151,9 +139,11 @@ def _pick_backend(arch, explicit_id: bool) -> Any:
         if availability.available and not (arch is None and availability.software):
             return backend  # qd.init() without an arch never picks a software emulation of a GPU
         reasons.append(f"{backend_id}: {availability.reason or 'software emulation'}")
-    if explicit_id:
+    if explicit_id or (arch is not None and not fallback):
+        why = "" if explicit_id else " and qd.init(enable_fallback=False) forbids falling back"
         raise RuntimeError(
-            f"backend {arch!r} is not available ({'; '.join(reasons)}); `python -m quadrants doctor` lists backends"
+            f"backend {arch!r} is not available ({'; '.join(reasons)}){why}; `python -m quadrants doctor` lists "
+            "backends"
         )
     for backend_id in _DEFAULT_ORDER:  # upstream behaviour: fall back to what works, with a warning
         backend = RUNTIME.backend(backend_id)
@@ -166,15 +156,42 @@ def _pick_backend(arch, explicit_id: bool) -> Any:
     raise RuntimeError("no Quadrants backend is available; install quadrants-ref")
 
 
+def _default_type(value, kind: str, name: str) -> DataType:
+    """``default_ip`` / ``default_fp``: a DataType, or a type name read from ``QD_DEFAULT_IP`` / ``QD_DEFAULT_FP``."""
+    if isinstance(value, str):
+        value = getattr(dtypes, value)
+    ok = isinstance(value, DataType) and (value.kind == "int" if kind == "int" else value.is_float)
+    if not ok:
+        example = "qd.i64" if kind == "int" else "qd.f64"
+        what = "a signed integer" if kind == "int" else "a float"
+        raise TypeError(f"{name} must be {what} type such as {example}, got {value!r}")
+    return value
+
+
+def _check_version(required: str) -> None:
+    """``qd.init(require_version="1.2")``: this implementation follows upstream's API of UPSTREAM_API_VERSION."""
+    digits = required.split("+")[0].split("-")[0]
+    try:
+        wanted = tuple(int(p) for p in digits.split(".")[:3])
+    except ValueError:
+        raise ValueError(f"require_version={required!r}: expected major.minor[.patch]") from None
+    have = tuple(int(p) for p in UPSTREAM_API_VERSION.split("."))
+    if len(wanted) < 2 or wanted[0] != have[0] or wanted > have:
+        raise Exception(  # upstream raises a bare Exception with this wording
+            f"Quadrants version mismatch. Required version >= {required}, installed version = "
+            f"{UPSTREAM_API_VERSION} (the upstream API this implementation follows)."
+        )
+
+
 def init(
     arch=None,
-    *,
-    debug: bool = False,
-    fast_math: bool = False,
-    default_ip: DataType | None = None,
     default_fp: DataType | None = None,
+    default_ip: DataType | None = None,
+    *,
+    debug: bool | None = None,
+    fast_math: bool | None = None,
     lane_order: str | None = None,
-    seed: int = 0,
+    seed: int | None = None,
     check_races: bool | None = None,
     **options,
 ) -> Session:
@@ -184,38 +201,44 @@ def init(
     run-time checks (SEMANTICS.md §15); ``fast_math=True`` allows value-changing float rewrites (§4.4).
     ``check_races=True`` (reference backend; default ``QD_CHECK_RACES``) raises ``QuadrantsRuntimeError`` for two
     iterations of a parallel loop that conflict on an ndarray element without atomics; other backends ignore it.
+    Every other option upstream accepts is accepted too; ``docs/configuration.md`` lists them and says which ones
+    change something here. A misspelled option raises ``KeyError`` naming the nearest valid one.
     """
-    unknown = set(options) - _KNOWN_INIT_OPTIONS
+    unknown = set(options) - OPTIONS.keys()
     if unknown:
-        raise TypeError(f"qd.init() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+        raise unknown_option_error(unknown)
     env = config.read_env()
+    given = {"debug": debug, "fast_math": fast_math, "seed": seed, "default_ip": default_ip, "default_fp": default_fp}
+    given = {**{k: v for k, v in given.items() if v is not None}, **options}
+    values = {**config.read_init_options(), **given}  # an argument wins over its QD_<NAME> variable
+    if values.get("require_version") is not None:
+        _check_version(str(values["require_version"]))
     if arch is None and env.arch:
         arch = env.arch
     explicit = isinstance(arch, str) and arch not in ARCHS
-    backend = _pick_backend(arch, explicit)
+    backend = _pick_backend(arch, explicit, bool(values.get("enable_fallback", True)))
     order = lane_order or env.lane_order or "ascending"
     if order not in ("ascending", "reversed", "shuffled"):
         raise ValueError(f"lane_order must be 'ascending', 'reversed' or 'shuffled', got {order!r}")
-    ip = default_ip or dtypes.i32
-    fp = default_fp or dtypes.f32
-    if not (isinstance(ip, DataType) and ip.kind == "int"):
-        raise TypeError(f"default_ip must be a signed integer type such as qd.i64, got {ip!r}")
-    if not (isinstance(fp, DataType) and fp.is_float):
-        raise TypeError(f"default_fp must be a float type such as qd.f64, got {fp!r}")
+    if values.get("print_full_traceback"):
+        env = dataclasses.replace(env, full_traceback=True)
+    if "log_level" in values:
+        log_levels.set_logging_level(values["log_level"])
+    compile_fields = ("debug", "fast_math", "seed", "default_ip", "default_fp")
     session = Session(
         backend=backend,
         arch=_resolve_arch(arch)[0],
         options=CompileOptions(
-            debug=bool(debug),
-            fast_math=bool(fast_math),
+            debug=bool(values.get("debug", False)),
+            fast_math=bool(values.get("fast_math", False)),
             lane_order=order,
-            seed=int(seed),
+            seed=int(values.get("seed", 0)),
             check_races=bool(env.check_races if check_races is None else check_races),
         ),
-        default_ip=ip,
-        default_fp=fp,
+        default_ip=_default_type(values.get("default_ip", dtypes.i32), "int", "default_ip"),
+        default_fp=_default_type(values.get("default_fp", dtypes.f32), "float", "default_fp"),
         env=env,
-        extra=dict(options),
+        extra={k: v for k, v in values.items() if k not in compile_fields},
     )
     RUNTIME.session = session
     return session

@@ -2,5 +2,6 @@
 
 from quadrants.frontend.annotations import NDArray, Template, ndarray, template
 from quadrants.frontend.compound_types import matrix, vector
+from quadrants.types import primitive_types
 
-__all__ = ["NDArray", "ndarray", "template", "Template", "vector", "matrix"]
+__all__ = ["NDArray", "ndarray", "template", "Template", "vector", "matrix", "primitive_types"]

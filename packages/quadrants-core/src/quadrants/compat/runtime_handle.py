@@ -1,0 +1,181 @@
+"""Upstream's runtime handle, ``quadrants.lang.impl.get_runtime()``, over this implementation's session.
+
+Upstream keeps a process-wide ``PyQuadrants`` object holding the C++ program; programs and tests reach into it for the
+default types, a few counters and device queries. Here the state is the current :class:`~quadrants.runtime.state.
+Session`; :class:`RuntimeHandle` answers the same questions from it, and every answer is computed when asked (the
+handle holds nothing). What the handle offers, and what each answer means here, is listed in
+docs/upstream-compatibility.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quadrants.fastcache.keys import backend_identity, digest
+from quadrants.ir.walk import iter_tasks
+from quadrants.runtime.config_view import CompileConfig, session_arch
+from quadrants.runtime.state import RUNTIME, current_session, reset, sync
+
+__all__ = [
+    "RuntimeHandle",
+    "ProgramHandle",
+    "DeviceCaps",
+    "get_runtime",
+    "current_cfg",
+    "default_cfg",
+    "get_cuda_compute_capability",
+    "get_max_shared_memory_bytes",
+]
+
+
+class DeviceCaps:
+    """``prog.get_device_caps()``: the backend's declared capabilities and a fingerprint of them."""
+
+    def __init__(self, session) -> None:
+        self._backend = session.backend
+
+    def hashed_key(self) -> str:
+        """A stable fingerprint of the device (``T`` + hex): the backend identity fastcache keys use."""
+        return "T" + digest(["device-caps", backend_identity(self._backend)])[:32]
+
+    def supports(self, requirement: str) -> bool:
+        """Whether the backend declares ``requirement`` (``"f64"``, ``"atomic:f32"``, a feature name)."""
+        return self._backend.capabilities.supports(requirement)
+
+
+class ProgramHandle:
+    """``get_runtime().prog``: counters of the last launch and device queries of the current session."""
+
+    def __init__(self, session) -> None:
+        self._session = session
+
+    def config(self) -> CompileConfig:
+        return CompileConfig(self._session)
+
+    def get_device_caps(self) -> DeviceCaps:
+        return DeviceCaps(self._session)
+
+    def synchronize(self) -> None:
+        sync()
+
+    def _last(self):
+        """``(Compiled, RunState or None)`` of the session's latest launch (``Session.last_launch``)."""
+        return self._session.last_launch or (None, None)
+
+    def get_num_offloaded_tasks_on_last_call(self) -> int:
+        """Tasks (parallel loops and serial blocks) of the kernel launched last."""
+        compiled, _ = self._last()
+        return 0 if compiled is None else sum(1 for _ in iter_tasks(compiled.program.items))
+
+    def get_graph_last_yield_cp_id_on_last_call(self) -> int:
+        """Index of the checkpoint the latest launch yielded at, or -1."""
+        _, state = self._last()
+        return -1 if state is None else state.yield_signal
+
+    def get_graph_num_checkpoints_on_last_call(self) -> int:
+        """Checkpoints of the kernel launched last."""
+        compiled, _ = self._last()
+        graph = None if compiled is None else compiled.graph
+        return len(graph.checkpoints) if graph is not None else 0
+
+    # The host graph runner drives graph kernels here (DESIGN.md §2): no device graph is built or cached.
+    def get_graph_num_nodes_on_last_call(self) -> int:
+        return 0
+
+    def get_graph_cache_used_on_last_call(self) -> bool:
+        return False
+
+    def get_graph_cache_size(self) -> int:
+        return 0
+
+    def get_graph_total_builds(self) -> int:
+        return 0
+
+
+class RuntimeHandle:
+    """``impl.get_runtime()``: every attribute is read from, or written to, the current session."""
+
+    @property
+    def prog(self) -> ProgramHandle:
+        return ProgramHandle(current_session())
+
+    @property
+    def default_fp(self):
+        return current_session().default_fp
+
+    @property
+    def default_ip(self):
+        return current_session().default_ip
+
+    def set_default_fp(self, dtype) -> None:
+        current_session().default_fp = dtype
+
+    def set_default_ip(self, dtype) -> None:
+        current_session().default_ip = dtype
+
+    def materialize(self) -> None:
+        """Upstream finalizes its SNode tree here; fields are allocated when created, so only a session is ensured."""
+        current_session()
+
+    def clear(self) -> None:
+        """Upstream destroys its program: here, :func:`qd.reset`."""
+        reset()
+
+    def sync(self) -> None:
+        sync()
+
+    def get_num_compiled_functions(self) -> int:
+        """Kernel specializations compiled (or loaded from fastcache) since the latest ``qd.init``."""
+        return len(RUNTIME.session.compiled) if RUNTIME.session is not None else 0
+
+
+_HANDLE = RuntimeHandle()
+
+
+def get_runtime() -> RuntimeHandle:
+    """Upstream's process-wide runtime object."""
+    return _HANDLE
+
+
+def current_cfg() -> CompileConfig:
+    """The options of the current session (the object ``qd.cfg`` is)."""
+    return CompileConfig(current_session())
+
+
+def default_cfg() -> CompileConfig:
+    """Upstream returns a fresh default config; here, the current session's (started with defaults if none)."""
+    return current_cfg()
+
+
+def get_cuda_compute_capability() -> int:
+    """``major * 10 + minor`` of the CUDA device the session runs on (read from the backend's device description)."""
+    session = current_session()
+    match = re.search(r"sm_(\d+)", session.backend.probe().device or "")
+    if session.backend_id != "llvm-cuda" or match is None:
+        raise RuntimeError("get_cuda_compute_capability() needs a session on qd.cuda")
+    return int(match.group(1))
+
+
+# Shared memory per block that every device of an arch offers at least (upstream's lower bounds; CUDA: the static
+# limit of every generation; WebGPU: the guaranteed maxComputeWorkgroupStorageSize).
+_SHARED_MEMORY_LOWER_BOUND = {
+    "x64": 0,
+    "arm64": 0,
+    "ref": 0,
+    "cuda": 48 * 1024,
+    "amdgpu": 64 * 1024,
+    "metal": 32 * 1024,
+    "vulkan": 16 * 1024,
+}
+
+
+def get_max_shared_memory_bytes(*, is_lowerbound_ok: bool) -> int:
+    """Shared memory per block in bytes: the backend's exact figure, or the arch's guaranteed lower bound."""
+    session = current_session()
+    exact = getattr(session.backend, "max_shared_memory_bytes", None)
+    if exact is not None:
+        return int(exact() if callable(exact) else exact)
+    arch = session_arch(session)
+    if not is_lowerbound_ok or arch is None or arch.name not in _SHARED_MEMORY_LOWER_BOUND:
+        raise RuntimeError(f"the maximum shared memory of {arch} cannot be queried; pass is_lowerbound_ok=True")
+    return _SHARED_MEMORY_LOWER_BOUND[arch.name]

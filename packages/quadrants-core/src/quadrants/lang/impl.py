@@ -1,0 +1,29 @@
+"""Compatibility module: upstream's ``quadrants.lang.impl`` names that programs and tests import.
+
+Each name forwards to its home: the runtime handle and device queries to :mod:`quadrants.compat.runtime_handle`,
+``Kernel`` to :mod:`quadrants.runtime.kernel`, the error classes to :mod:`quadrants.errors`.
+"""
+
+from __future__ import annotations
+
+from quadrants.compat.runtime_handle import (
+    current_cfg,
+    default_cfg,
+    get_cuda_compute_capability,
+    get_max_shared_memory_bytes,
+    get_runtime,
+)
+from quadrants.errors import QuadrantsRuntimeError, QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.runtime.kernel import Kernel
+
+__all__ = [
+    "get_runtime",
+    "current_cfg",
+    "default_cfg",
+    "get_cuda_compute_capability",
+    "get_max_shared_memory_bytes",
+    "Kernel",
+    "QuadrantsSyntaxError",
+    "QuadrantsTypeError",
+    "QuadrantsRuntimeError",
+]

@@ -1,0 +1,17 @@
+"""Compatibility module: upstream's ``quadrants.lang.misc`` names that programs and tests import.
+
+``init`` / ``reset`` forward to :mod:`quadrants.runtime.state`, the extension query to
+:mod:`quadrants.runtime.extensions`.
+"""
+
+from __future__ import annotations
+
+from quadrants.runtime.extensions import is_extension_supported
+from quadrants.runtime.state import ARCHS, host_arch_name, init, reset
+
+__all__ = ["init", "reset", "is_extension_supported", "get_host_arch_list"]
+
+
+def get_host_arch_list() -> list:
+    """``[qd.x64]`` or ``[qd.arm64]``: the host CPU's arch (``qd.cpu`` is the same object)."""
+    return [ARCHS[host_arch_name()]]

@@ -1,0 +1,113 @@
+"""Compatibility module: upstream's ``quadrants.lang.ops`` (``qd.lang.ops.add``, ``qd.lang.ops.abs``, …).
+
+The operator functions forward to :mod:`quadrants.compat.elementwise_ops`; the math functions, atomics, ``select``,
+``cast``, ``bit_cast``, ``raw_div`` and ``raw_mod`` are the ``qd.*`` intrinsics of :mod:`quadrants.frontend.intrinsics`.
+"""
+
+from __future__ import annotations
+
+from quadrants.compat.elementwise_ops import (
+    add,
+    bit_and,
+    bit_not,
+    bit_or,
+    bit_sar,
+    bit_shl,
+    bit_xor,
+    cmp_eq,
+    cmp_ge,
+    cmp_gt,
+    cmp_le,
+    cmp_lt,
+    cmp_ne,
+    floordiv,
+    logical_and,
+    logical_not,
+    logical_or,
+    mod,
+    mul,
+    neg,
+    pow,
+    sub,
+    truediv,
+)
+from quadrants.frontend.intrinsics import (
+    ATOMIC_FUNCTIONS as _ATOMICS,
+    MATH_FUNCTIONS as _MATH,
+    bit_cast,
+    cast,
+    raw_div,
+    raw_mod,
+    select,
+)
+
+sqrt, rsqrt, exp, log = _MATH["sqrt"], _MATH["rsqrt"], _MATH["exp"], _MATH["log"]
+sin, cos, tan, asin, acos = _MATH["sin"], _MATH["cos"], _MATH["tan"], _MATH["asin"], _MATH["acos"]
+tanh, atan2, abs, max, min = _MATH["tanh"], _MATH["atan2"], _MATH["abs"], _MATH["max"], _MATH["min"]
+floor, ceil, round = _MATH["floor"], _MATH["ceil"], _MATH["round"]
+popcnt, clz, ffs = _MATH["popcnt"], _MATH["clz"], _MATH["ffs"]
+atomic_add, atomic_sub, atomic_mul = _ATOMICS["add"], _ATOMICS["sub"], _ATOMICS["mul"]
+atomic_min, atomic_max = _ATOMICS["min"], _ATOMICS["max"]
+atomic_and, atomic_or, atomic_xor = _ATOMICS["and"], _ATOMICS["or"], _ATOMICS["xor"]
+atomic_exchange, atomic_cas = _ATOMICS["exchange"], _ATOMICS["cas"]
+
+__all__ = [
+    "add",
+    "sub",
+    "mul",
+    "truediv",
+    "floordiv",
+    "mod",
+    "pow",
+    "neg",
+    "bit_not",
+    "logical_not",
+    "logical_and",
+    "logical_or",
+    "bit_and",
+    "bit_or",
+    "bit_xor",
+    "bit_shl",
+    "bit_sar",
+    "cmp_eq",
+    "cmp_ne",
+    "cmp_lt",
+    "cmp_le",
+    "cmp_gt",
+    "cmp_ge",
+    "cast",
+    "bit_cast",
+    "select",
+    "raw_div",
+    "raw_mod",
+    "sqrt",
+    "rsqrt",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "tanh",
+    "atan2",
+    "abs",
+    "max",
+    "min",
+    "floor",
+    "ceil",
+    "round",
+    "popcnt",
+    "clz",
+    "ffs",
+    "atomic_add",
+    "atomic_sub",
+    "atomic_mul",
+    "atomic_min",
+    "atomic_max",
+    "atomic_and",
+    "atomic_or",
+    "atomic_xor",
+    "atomic_exchange",
+    "atomic_cas",
+]

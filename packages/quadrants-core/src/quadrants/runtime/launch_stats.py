@@ -1,0 +1,50 @@
+"""``kernel.launch_stats``: what the latest launch of a kernel passed to the device, by kind of argument.
+
+After pruning (SEMANTICS.md §19), a compiled specialization takes one flat argument per ndarray or run-time scalar
+it actually reads, wherever it came from (a parameter, a dataclass member, a data_oriented member). Counting them
+by kind shows what pruning kept: tests and tools compare ``kernel_args_count_by_type[ArgKind.QD_ARRAY]`` with the
+number of arrays a kernel reads. Fields are globals bound at compile time and are not arguments.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from quadrants.ir import nodes as ir
+
+__all__ = ["ArgKind", "LaunchStats", "launch_stats_of"]
+
+
+class ArgKind(enum.IntEnum):
+    """Kinds of flat kernel arguments (upstream's ``KernelBatchedArgType``, same names and values)."""
+
+    FLOAT = 0
+    INT = 1
+    UINT = 2
+    QD_ARRAY = 3
+    QD_ARRAY_WITH_GRAD = 4  # autodiff is out of scope: never counted here
+
+
+@dataclass
+class LaunchStats:
+    """``kernel_args_count_by_type[kind]``: flat arguments of each kind in the latest launch (every kind present)."""
+
+    kernel_args_count_by_type: dict[ArgKind, int] = field(default_factory=lambda: dict.fromkeys(ArgKind, 0))
+
+
+def _kind(spec) -> ArgKind:
+    if isinstance(spec, ir.NdarrayArg):
+        return ArgKind.QD_ARRAY
+    dtype = spec.dtype
+    if dtype.is_float:
+        return ArgKind.FLOAT
+    return ArgKind.INT if dtype.kind == "int" else ArgKind.UINT
+
+
+def launch_stats_of(program: ir.Program | None) -> LaunchStats:
+    """The stats of a launch of ``program`` (all zero before the first launch)."""
+    stats = LaunchStats()
+    for spec in program.args if program is not None else ():
+        stats.kernel_args_count_by_type[_kind(spec)] += 1
+    return stats
