@@ -1,7 +1,7 @@
 """Compatibility module: upstream's ``quadrants.lang.misc`` names that programs and tests import.
 
 ``init`` / ``reset`` forward to :mod:`quadrants.runtime.state`, the extension query to
-:mod:`quadrants.runtime.extensions`.
+:mod:`quadrants.runtime.extensions`; ``get_host_arch_list`` is a one-line helper over ``ARCHS``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Compatibility module: upstream's ``quadrants.lang.util`` helpers that programs and tests import.
 
-``has_pytorch`` answers whether PyTorch is importable (without importing it); ``to_numpy_type`` forwards to the
-NumPy dtype every :class:`~quadrants.ir.dtypes.DataType` carries.
+Two one-line helpers with no other home here: ``has_pytorch`` answers whether PyTorch is importable (without
+importing it); ``to_numpy_type`` gives the NumPy dtype every :class:`~quadrants.ir.dtypes.DataType` carries.
 """
 
 from __future__ import annotations

@@ -1,0 +1,143 @@
+"""The compatibility modules: thin, documented, and each name behaves as upstream programs expect."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import numpy as np
+import pytest
+
+import quadrants as qd
+import quadrants.lang
+import quadrants.lang._fast_caching
+
+COMPAT_MODULES = [
+    "quadrants.lang.impl",
+    "quadrants.lang.misc",
+    "quadrants.lang.util",
+    "quadrants.lang.exception",
+    "quadrants.lang.ops",
+    "quadrants.lang._kernel_types",
+    "quadrants.lang.kernel_arguments",
+    "quadrants.lang._wrap_inspect",
+    "quadrants.lang._fast_caching",
+    "quadrants.lang._fast_caching.args_hasher",
+    "quadrants.lang._fast_caching.config_hasher",
+    "quadrants.lang._fast_caching.function_hasher",
+    "quadrants.lang._fast_caching.fast_caching_types",
+    "quadrants._logging",
+    "quadrants.types.primitive_types",
+]
+
+
+@pytest.fixture(autouse=True)
+def _session():
+    qd.init(arch=qd.ref)
+    yield
+    qd.reset()
+
+
+# the few one-line helpers that have no other home (their module docstring says so)
+OWN_HELPERS = {"quadrants.lang.misc": {"get_host_arch_list"}, "quadrants.lang.util": {"has_pytorch", "to_numpy_type"}}
+
+
+@pytest.mark.parametrize("name", COMPAT_MODULES)
+def test_compat_module_says_so_and_defines_nothing_of_its_own(name):
+    module = importlib.import_module(name)
+    assert "ompatibility module" in (module.__doc__ or ""), name
+    for attr in module.__all__:
+        value = getattr(module, attr)
+        home = getattr(value, "__module__", None)
+        if home is not None and callable(value) and attr not in OWN_HELPERS.get(name, ()):
+            assert home != name, f"{name}.{attr} is defined there instead of forwarding to its home"
+
+
+def test_lang_submodules_are_attributes():
+    assert qd.lang.impl.current_cfg().arch is qd.ref
+    assert qd.lang.exception.QuadrantsCompilationError is qd.QuadrantsCompilationError
+    with pytest.raises(AttributeError):
+        qd.lang.not_a_module  # noqa: B018
+    names = {m.name for m in pkgutil.iter_modules(quadrants.lang._fast_caching.__path__)}
+    assert {"args_hasher", "config_hasher", "function_hasher"} <= names
+
+
+def test_runtime_handle_reads_the_session():
+    from quadrants.lang import impl
+
+    rt = impl.get_runtime()
+    assert rt.default_fp is qd.f32 and rt.default_ip is qd.i32
+    rt.set_default_ip(qd.i64)
+    assert qd.cfg.default_ip is qd.i64
+    rt.materialize()
+
+    @qd.kernel
+    def k(a: qd.types.NDArray[qd.i32, 1], s: qd.f32):
+        for i in range(a.shape[0]):
+            a[i] = 1
+        for i in range(a.shape[0]):
+            a[i] += 1
+
+    assert rt.get_num_compiled_functions() == 0
+    k(qd.ndarray(qd.i32, (4,)), 1.0)
+    assert rt.get_num_compiled_functions() == 1
+    prog = rt.prog
+    assert prog.get_num_offloaded_tasks_on_last_call() == 2
+    assert prog.get_graph_last_yield_cp_id_on_last_call() == -1
+    assert prog.get_graph_cache_size() == 0 and not prog.get_graph_cache_used_on_last_call()
+    assert prog.config().arch is qd.ref
+    stats = k.launch_stats.kernel_args_count_by_type
+    from quadrants.lang._kernel_types import KernelBatchedArgType
+
+    assert stats[KernelBatchedArgType.QD_ARRAY] == 1 and stats[KernelBatchedArgType.FLOAT] == 1
+    assert impl.get_max_shared_memory_bytes(is_lowerbound_ok=True) == 0
+    with pytest.raises(RuntimeError, match="is_lowerbound_ok=True"):
+        impl.get_max_shared_memory_bytes(is_lowerbound_ok=False)
+    rt.clear()
+    assert qd.cfg is None
+
+
+def test_misc_and_util():
+    from quadrants.lang import misc, util
+
+    assert misc.get_host_arch_list() == [qd.cpu]
+    assert misc.is_extension_supported(qd.ref, qd.extension.data64)
+    assert isinstance(util.has_pytorch(), bool)
+    assert util.to_numpy_type(qd.f64) == np.float64
+
+
+def test_ops_in_python_scope_and_in_kernels():
+    from quadrants.lang import ops
+
+    assert ops.add(2, 3) == 5 and ops.cmp_lt(1, 2) and ops.abs(-2) == 2
+    assert list(ops.logical_not(np.array([0, 3]))) == [True, False]
+
+    @qd.kernel
+    def k(a: qd.types.NDArray[qd.i32, 1]):
+        for i in range(a.shape[0]):
+            a[i] = ops.add(ops.mul(i, 3), ops.bit_shl(1, i)) + ops.logical_not(i)
+
+    a = qd.ndarray(qd.i32, (4,))
+    k(a)
+    assert list(a.to_numpy()) == [i * 3 + (1 << i) + (i == 0) for i in range(4)]
+
+
+def test_primitive_types_sets():
+    from quadrants.types import primitive_types as pt
+
+    assert qd.f32 in pt.real_types and qd.u1 in pt.integer_types and float in pt.all_types
+    assert id(qd.init(arch=qd.ref).default_fp) in pt.type_ids
+    assert pt.float32 is qd.f32 and qd.types.primitive_types is pt
+
+
+def test_test_tools(tmp_path):
+    from quadrants._test_tools import qd_init_same_arch
+    from quadrants._test_tools.load_kernel_string import load_kernel_from_string
+
+    qd_init_same_arch(random_seed=5)
+    assert qd.cfg.arch is qd.ref and qd.cfg.random_seed == 5
+    src = "import quadrants as qd\n\n@qd.kernel\ndef my_k(a: qd.types.NDArray[qd.i32, 1]):\n    a[0] = 7\n"
+    a = qd.ndarray(qd.i32, (1,))
+    with load_kernel_from_string(src, "my_k") as my_k:
+        my_k(a)
+    assert a.to_numpy()[0] == 7
