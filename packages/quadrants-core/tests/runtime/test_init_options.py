@@ -75,7 +75,7 @@ def test_each_option_is_accepted_with_its_default(name):
 def test_misspelled_option_names_the_nearest_one():
     with pytest.raises(KeyError, match=r"Unrecognized keyword argument.*fastmath.*did you mean 'fast_math'"):
         qd.init(arch=qd.ref, fastmath=True)
-    with pytest.raises(KeyError, match="print_full_tracebak.*'print_full_traceback'"):
+    with pytest.raises(KeyError, match=r"print_full_tracebak.*'print_full_traceback'"):
         qd.init(arch=qd.ref, print_full_tracebak=True)
     assert nearest_option("zzzz_not_an_option") is None
 
