@@ -3,7 +3,9 @@
 Adapter selection prefers a discrete GPU, then an integrated one, then a software rasterizer (Mesa's lavapipe on
 Vulkan), among the Vulkan, Metal and DX12 backends (the GL backend has no storage-buffer compute worth using). One
 device is created per process, lazily, with the adapter's largest buffer limits (saxpy over 2^26 floats binds 256 MiB
-buffers, beyond WebGPU's default 128 MiB) and ``shader-f16`` when the adapter has it.
+buffers, beyond WebGPU's default 128 MiB) and every shader feature of
+:data:`~quadrants_wgpu.wgsl.target.SHADER_FEATURES` that the adapter offers (64-bit types, float atomics, f16),
+except those named by ``QD_WGPU_DISABLE_FEATURES`` (read through :mod:`quadrants.config`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Device", "get_device", "probe_device", "read_ranges"]
+from quadrants_wgpu.wgsl.target import SHADER_FEATURES, ShaderTarget, parse_disabled
+
+__all__ = ["Device", "get_device", "probe_device", "read_ranges", "requested_features"]
 
 _KIND_RANK = {"DiscreteGPU": 0, "IntegratedGPU": 1, "VirtualGPU": 2, "CPU": 3}
 # Pipelines kept for reuse by shader text. Bounded: a process that compiles many distinct kernels (a fuzzer, a
@@ -29,7 +33,7 @@ class Device:
 
     adapter: Any
     device: Any
-    f16: bool
+    features: frozenset[str]  # the shader features the device was created with (SHADER_FEATURES)
     description: str
     is_software: bool
     pipelines: OrderedDict[tuple, tuple[Any, Any]] = field(default_factory=OrderedDict)  # LRU order
@@ -38,6 +42,15 @@ class Device:
     @property
     def queue(self):
         return self.device.queue
+
+    @property
+    def target(self) -> ShaderTarget:
+        """What the emitter may use on this device."""
+        return ShaderTarget.from_features(self.features)
+
+    @property
+    def f16(self) -> bool:
+        return self.target.f16
 
     def pipeline(self, wgsl: str, bindings: tuple[tuple[int, bool], ...]):
         """``(compute pipeline, bind group layout)`` for a shader, cached by its text and binding access modes."""
@@ -107,11 +120,19 @@ def _create() -> Device:
         "max-compute-invocations-per-workgroup": limits["max-compute-invocations-per-workgroup"],
         "max-compute-workgroup-size-x": limits["max-compute-workgroup-size-x"],
     }
-    f16 = "shader-f16" in adapter.features
-    device = adapter.request_device_sync(required_features=["shader-f16"] if f16 else [], required_limits=wanted)
+    features = requested_features(adapter.features)
+    device = adapter.request_device_sync(required_features=sorted(features), required_limits=wanted)
     info = adapter.info
     description = f"{info.get('device', '?')} ({info.get('backend_type', '?')}, {info.get('adapter_type', '?')})"
-    return Device(adapter, device, f16, description, info.get("adapter_type") == "CPU")
+    return Device(adapter, device, features, description, info.get("adapter_type") == "CPU")
+
+
+def requested_features(offered) -> frozenset[str]:
+    """The shader features to request: those of ``SHADER_FEATURES`` the adapter offers, minus the disabled ones."""
+    from quadrants.config import read_env
+
+    disabled = parse_disabled(read_env().wgpu_disable_features)
+    return frozenset(f for f in SHADER_FEATURES if f in set(offered) and f not in disabled)
 
 
 def get_device() -> Device:
@@ -129,7 +150,9 @@ def get_device() -> Device:
     try:
         dev = _create()
     except Exception as exc:
-        _STATE["error"] = str(exc) if isinstance(exc, RuntimeError) else f"creating a wgpu device failed: {exc!r}"
+        # RuntimeError: no adapter; ValueError: a malformed QD_WGPU_DISABLE_FEATURES (its message names it)
+        known = isinstance(exc, (RuntimeError, ValueError))
+        _STATE["error"] = str(exc) if known else f"creating a wgpu device failed: {exc!r}"
         raise RuntimeError(_STATE["error"]) from None
     _STATE["device"] = dev
     return dev

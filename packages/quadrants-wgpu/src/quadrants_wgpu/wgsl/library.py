@@ -16,6 +16,8 @@ into the same table.
 
 from __future__ import annotations
 
+import string
+
 __all__ = ["HELPERS", "register", "render", "float_helper"]
 
 HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -180,116 +182,142 @@ fn qd_pow_pos_f16(a: f16, b: f16) -> f16 {
 # ------------------------------------------------------------------------------------------ integer division
 
 # Signed / and % are computed on unsigned magnitudes: NVIDIA's Vulkan driver was observed to give unsigned results
-# for signed % (raw_mod(-7, 2) == 1), so the helpers never rely on WGSL's signed division at all.
-register(
-    "qd_divmod_i32",
-    """
-fn qd_divmod_i32(a: i32, b: i32) -> vec2<i32> {
+# for signed % (raw_mod(-7, 2) == 1), so the helpers never rely on WGSL's signed division at all. One template serves
+# the 32-bit types and the native 64-bit ones (``shader-int64``): ``$S``/``$U`` are the types, ``$s``/``$u`` the
+# literal suffixes.
+_INT_TEMPLATES: list[tuple[str, str, tuple[str, ...]]] = [
+    (
+        "qd_divmod_$S",
+        """
+fn qd_divmod_$S(a: $S, b: $S) -> vec2<$S> {
   // truncating (C) quotient and remainder; b not in (0, -1)
-  let ua = select(bitcast<u32>(a), 0u - bitcast<u32>(a), a < 0i);
-  let ub = select(bitcast<u32>(b), 0u - bitcast<u32>(b), b < 0i);
+  let ua = select(bitcast<$U>(a), 0$u - bitcast<$U>(a), a < 0$s);
+  let ub = select(bitcast<$U>(b), 0$u - bitcast<$U>(b), b < 0$s);
   let q = ua / ub;
   let r = ua - q * ub;
-  let sq = select(q, 0u - q, (a < 0i) != (b < 0i));
-  let sr = select(r, 0u - r, a < 0i);
-  return vec2<i32>(bitcast<i32>(sq), bitcast<i32>(sr));
+  let sq = select(q, 0$u - q, (a < 0$s) != (b < 0$s));
+  let sr = select(r, 0$u - r, a < 0$s);
+  return vec2<$S>(bitcast<$S>(sq), bitcast<$S>(sr));
 }""",
-)
-register(
-    "qd_floordiv_i32",
-    """
-fn qd_floordiv_i32(a: i32, b: i32) -> i32 {
-  if (b == 0i) { return 0i; }
-  if (b == -1i) { return 0i - a; }  // INT_MIN // -1 wraps to INT_MIN
-  let d = qd_divmod_i32(a, b);
-  if (d.y != 0i && ((a < 0i) != (b < 0i))) { return d.x - 1i; }
+        (),
+    ),
+    (
+        "qd_floordiv_$S",
+        """
+fn qd_floordiv_$S(a: $S, b: $S) -> $S {
+  if (b == 0$s) { return 0$s; }
+  if (b == -1$s) { return 0$s - a; }  // INT_MIN // -1 wraps to INT_MIN
+  let d = qd_divmod_$S(a, b);
+  if (d.y != 0$s && ((a < 0$s) != (b < 0$s))) { return d.x - 1$s; }
   return d.x;
 }""",
-    ("qd_divmod_i32",),
-)
-register(
-    "qd_mod_i32",
-    """
-fn qd_mod_i32(a: i32, b: i32) -> i32 {
-  if (b == 0i || b == -1i) { return 0i; }
-  let r = qd_divmod_i32(a, b).y;
-  if (r != 0i && ((r < 0i) != (b < 0i))) { return r + b; }
+        ("qd_divmod_$S",),
+    ),
+    (
+        "qd_mod_$S",
+        """
+fn qd_mod_$S(a: $S, b: $S) -> $S {
+  if (b == 0$s || b == -1$s) { return 0$s; }
+  let r = qd_divmod_$S(a, b).y;
+  if (r != 0$s && ((r < 0$s) != (b < 0$s))) { return r + b; }
   return r;
 }""",
-    ("qd_divmod_i32",),
-)
-register(
-    "qd_rawdiv_i32",
-    """
-fn qd_rawdiv_i32(a: i32, b: i32) -> i32 {
-  if (b == 0i) { return 0i; }
-  if (b == -1i) { return 0i - a; }
-  return qd_divmod_i32(a, b).x;
+        ("qd_divmod_$S",),
+    ),
+    (
+        "qd_rawdiv_$S",
+        """
+fn qd_rawdiv_$S(a: $S, b: $S) -> $S {
+  if (b == 0$s) { return 0$s; }
+  if (b == -1$s) { return 0$s - a; }
+  return qd_divmod_$S(a, b).x;
 }""",
-    ("qd_divmod_i32",),
-)
-register(
-    "qd_rawmod_i32",
-    """
-fn qd_rawmod_i32(a: i32, b: i32) -> i32 {
-  if (b == 0i || b == -1i) { return 0i; }
-  return qd_divmod_i32(a, b).y;
+        ("qd_divmod_$S",),
+    ),
+    (
+        "qd_rawmod_$S",
+        """
+fn qd_rawmod_$S(a: $S, b: $S) -> $S {
+  if (b == 0$s || b == -1$s) { return 0$s; }
+  return qd_divmod_$S(a, b).y;
 }""",
-    ("qd_divmod_i32",),
-)
-register(
-    "qd_div_u32",
-    """
-fn qd_div_u32(a: u32, b: u32) -> u32 {
-  if (b == 0u) { return 0u; }
+        ("qd_divmod_$S",),
+    ),
+    (
+        "qd_div_$U",
+        """
+fn qd_div_$U(a: $U, b: $U) -> $U {
+  if (b == 0$u) { return 0$u; }
   return a / b;
 }""",
-)
-register(
-    "qd_mod_u32",
-    """
-fn qd_mod_u32(a: u32, b: u32) -> u32 {
-  if (b == 0u) { return 0u; }
+        (),
+    ),
+    (
+        "qd_mod_$U",
+        """
+fn qd_mod_$U(a: $U, b: $U) -> $U {
+  if (b == 0$u) { return 0$u; }
   return a % b;
 }""",
-)
-register(
-    "qd_pow_i32",
-    """
-fn qd_pow_i32(a: i32, b: i32) -> i32 {
-  if (b < 0i) {
-    if (a == 1i) { return 1i; }
-    if (a == -1i) { return select(1i, -1i, (b & 1i) == 1i); }
-    return 0i;
+        (),
+    ),
+    (
+        "qd_pow_$S",
+        """
+fn qd_pow_$S(a: $S, b: $S) -> $S {
+  if (b < 0$s) {
+    if (a == 1$s) { return 1$s; }
+    if (a == -1$s) { return select(1$s, -1$s, (b & 1$s) == 1$s); }
+    return 0$s;
   }
-  var r = 1i;
+  var r = 1$s;
   var base = a;
-  var e = u32(b);
+  var e = bitcast<$U>(b);
   loop {
-    if (e == 0u) { break; }
-    if ((e & 1u) == 1u) { r = r * base; }
+    if (e == 0$u) { break; }
+    if ((e & 1$u) == 1$u) { r = r * base; }
     base = base * base;
     e = e >> 1u;
   }
   return r;
 }""",
-)
-register(
-    "qd_pow_u32",
-    """
-fn qd_pow_u32(a: u32, b: u32) -> u32 {
-  var r = 1u;
+        (),
+    ),
+    (
+        "qd_pow_$U",
+        """
+fn qd_pow_$U(a: $U, b: $U) -> $U {
+  var r = 1$u;
   var base = a;
   var e = b;
   loop {
-    if (e == 0u) { break; }
-    if ((e & 1u) == 1u) { r = r * base; }
+    if (e == 0$u) { break; }
+    if ((e & 1$u) == 1$u) { r = r * base; }
     base = base * base;
     e = e >> 1u;
   }
   return r;
 }""",
-)
+        (),
+    ),
+]
+INT_TEMPLATE_NAMES: tuple[str, ...] = tuple(name for name, _, _ in _INT_TEMPLATES)
+
+
+def register_int_helpers(signed: str, unsigned: str, s: str, u: str) -> None:
+    """Register the integer helpers of :data:`_INT_TEMPLATES` (which say ``$S $U $s $u``) for the WGSL types
+    ``signed``/``unsigned`` whose literals take the suffixes ``s``/``u``: ``"i32", "u32", "i", "u"`` or
+    ``"i64", "u64", "li", "lu"``."""
+    names = {"S": signed, "U": unsigned, "s": s, "u": u}
+
+    def fill(text: str) -> str:
+        return string.Template(text).substitute(names)
+
+    for name, source, deps in _INT_TEMPLATES:
+        register(fill(name), fill(source), tuple(fill(d) for d in deps))
+
+
+register_int_helpers("i32", "u32", "i", "u")
 
 # ------------------------------------------------------------------------------------------ float -> int
 
