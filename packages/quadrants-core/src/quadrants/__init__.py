@@ -38,11 +38,26 @@ from quadrants.lang.data_oriented import data_oriented
 from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.log_levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, is_logging_effective, set_logging_level
+from quadrants.runtime.enums import DeviceCapability, Format
 from quadrants.runtime.extensions import Extension as extension
 from quadrants.runtime.field import Field, field
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import Ndarray, ndarray
 from quadrants.runtime.state import ARCHS as _ARCHS, init, reset, sync
+from quadrants.types.primitive_types import (
+    float16,
+    float32,
+    float64,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint1,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
 from quadrants.version import __version__ as __version__
 
 # archs: qd.ref, qd.python, qd.cpu, qd.x64, qd.arm64, qd.cuda, qd.amdgpu, qd.vulkan, qd.metal, qd.gpu
@@ -116,6 +131,20 @@ __all__ = [
     "f16",
     "f32",
     "f64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint1",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "Format",
+    "DeviceCapability",
     "ref",
     "python",
     "cpu",

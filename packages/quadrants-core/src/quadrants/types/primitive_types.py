@@ -20,6 +20,25 @@ integer_type_ids = {id(t) for t in integer_types}
 all_types = real_types | integer_types
 type_ids = {id(t) for t in all_types}
 
+
+class RefType:
+    """``qd.types.ref(dtype)``: upstream's annotation of a by-reference ``qd.real_func`` parameter.
+
+    An inlined ``@qd.func`` treats a ``ref`` parameter as upstream does, as an unannotated one (the value is copied).
+    """
+
+    def __init__(self, tp):
+        self.tp = tp
+
+    def __repr__(self) -> str:
+        return f"qd.types.ref({self.tp})"
+
+
+def ref(tp) -> RefType:
+    """The annotation of a by-reference parameter of type ``tp``."""
+    return RefType(tp)
+
+
 __all__ = [
     "f16",
     "f32",
@@ -51,4 +70,6 @@ __all__ = [
     "integer_type_ids",
     "all_types",
     "type_ids",
+    "RefType",
+    "ref",
 ]

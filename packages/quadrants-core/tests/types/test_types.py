@@ -1,0 +1,142 @@
+"""``qd.types``: primitive types and their upstream aliases, type queries, annotations, enums, submodule paths."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import quadrants as qd
+from quadrants.types import primitive_types as pt
+
+ALIASES = {
+    "int8": "i8",
+    "int16": "i16",
+    "int32": "i32",
+    "int64": "i64",
+    "uint1": "u1",
+    "uint8": "u8",
+    "uint16": "u16",
+    "uint32": "u32",
+    "uint64": "u64",
+    "float16": "f16",
+    "float32": "f32",
+    "float64": "f64",
+}
+
+
+@pytest.mark.parametrize("long, short", sorted(ALIASES.items()))
+def test_long_names_are_the_same_type_objects(long, short):
+    dtype = getattr(qd, short)
+    assert getattr(qd, long) is dtype
+    assert getattr(qd.types, long) is dtype
+    assert getattr(qd.types, short) is dtype
+    assert getattr(pt, long) is dtype
+
+
+def test_type_sets_are_upstreams():
+    assert pt.real_types == {qd.f16, qd.f32, qd.f64, float}
+    assert pt.integer_types == {qd.i8, qd.i16, qd.i32, qd.i64, qd.u1, qd.u8, qd.u16, qd.u32, qd.u64, int, bool}
+    assert pt.all_types == pt.real_types | pt.integer_types
+    assert id(qd.f32) in pt.real_type_ids and id(qd.u8) in pt.integer_type_ids and id(int) in pt.type_ids
+
+
+@pytest.mark.parametrize(
+    "dtype, integral, real, signed",
+    [
+        (qd.i8, True, False, True),
+        (qd.i64, True, False, True),
+        (qd.u1, True, False, False),
+        (qd.u32, True, False, False),
+        (qd.f16, False, True, None),
+        (qd.f64, False, True, None),
+    ],
+)
+def test_type_queries(dtype, integral, real, signed):
+    assert qd.types.is_integral(dtype) is integral
+    assert qd.types.is_real(dtype) is real
+    assert qd.types.is_tensor(dtype) is False
+    if signed is None:
+        with pytest.raises(RuntimeError, match="is_integral"):
+            qd.types.is_signed(dtype)
+    else:
+        assert qd.types.is_signed(dtype) is signed
+
+
+def test_is_tensor_of_vector_and_matrix_types():
+    assert qd.types.is_tensor(qd.types.vector(3, qd.f32))
+    assert qd.types.is_tensor(qd.math.mat2)
+
+
+@pytest.mark.parametrize("fn", ["is_integral", "is_real", "is_signed", "is_tensor"])
+@pytest.mark.parametrize("value", [int, float, "f32", None])
+def test_type_queries_reject_non_types(fn, value):
+    with pytest.raises(TypeError, match="primitive type"):
+        getattr(qd.types, fn)(value)
+
+
+def test_ref_annotation_records_its_type():
+    r = qd.types.ref(qd.f32)
+    assert isinstance(r, pt.RefType) and r.tp is qd.f32 and qd.types.ref is pt.ref
+
+
+def test_ref_parameter_of_an_inlined_func_is_a_copy():
+    qd.init(arch=qd.ref)
+
+    @qd.func
+    def bump(x: qd.types.ref(qd.f32)) -> qd.f32:
+        x += 1.0
+        return x
+
+    @qd.kernel
+    def k(out: qd.types.NDArray[qd.types.float32, 1]):
+        a = 2.0
+        out[0] = bump(a)
+        out[1] = a
+
+    out = np.zeros(2, np.float32)
+    k(out)
+    assert out.tolist() == [3.0, 2.0]
+
+
+def test_enums_have_upstreams_members_and_values():
+    e = qd.types.enums
+    assert {m.name: m.value for m in e.Layout} == {"AOS": 0, "SOA": 1, "NULL": 2}
+    assert {m.name: m.value for m in e.AutodiffMode} == {"FORWARD": 0, "REVERSE": 1, "NONE": 2, "VALIDATION": 3}
+    assert {m.name: m.value for m in e.BoundaryMode} == {"UNSAFE": 0, "CLAMP": 1}
+    assert [m.name for m in e.SNodeGradType] == ["PRIMAL", "ADJOINT", "DUAL", "ADJOINT_CHECKBIT"]
+    assert len(e.Format) == 44 and e.Format.unknown == 0 and e.Format.rgba32f.value == 40
+    assert str(e.Layout.SOA) == "Layout.SOA" and int(e.Layout.SOA) == 1
+    assert e.DeviceCapability.spirv_has_int64 == "spirv_has_int64"
+    assert e.to_boundary_enum("clamp") is e.BoundaryMode.CLAMP
+    with pytest.raises(ValueError, match="Valid options"):
+        e.to_boundary_enum("wrap")
+    assert qd.Format is e.Format and qd.DeviceCapability is e.DeviceCapability
+
+
+def test_upstream_submodule_paths():
+    from quadrants.types import annotations, compound_types, ndarray_type, utils
+
+    assert annotations.template is qd.template and annotations.Template is qd.Template
+    assert compound_types.vector is qd.types.vector and compound_types.matrix is qd.types.matrix
+    assert ndarray_type.ndarray is qd.types.ndarray and ndarray_type.NDArray is qd.types.NDArray
+    assert utils.is_real is qd.types.is_real
+
+
+def test_quantized_types_are_out_of_scope():
+    with pytest.raises(NotImplementedError, match="quantized types"):
+        qd.types.quant  # noqa: B018
+    with pytest.raises(AttributeError):
+        qd.types.no_such_name  # noqa: B018
+
+
+def test_long_names_annotate_kernels():
+    qd.init(arch=qd.ref)
+
+    @qd.kernel
+    def k(x: qd.types.NDArray[qd.types.float64, 1], a: qd.int16, b: qd.uint8) -> qd.int64:
+        x[0] = a + b
+        return qd.int64(a) * 3
+
+    x = np.zeros(1, np.float64)
+    assert k(x, -5, 200) == -15
+    assert x[0] == 195.0
