@@ -35,6 +35,7 @@ from quadrants.frontend.intrinsics import (
 from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
 from quadrants.lang import graph
 from quadrants.lang.data_oriented import data_oriented
+from quadrants.frontend.random import randn, random
 from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.log_levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, is_logging_effective, set_logging_level
@@ -220,3 +221,5 @@ def __getattr__(name: str):
     from quadrants.lang.out_of_scope import out_of_scope
 
     return out_of_scope(name)
+    "random",
+    "randn",

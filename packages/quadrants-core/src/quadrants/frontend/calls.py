@@ -338,6 +338,9 @@ def call_table() -> dict[int, tuple[object, object, str]]:
         rows[m[name]] = (_bit_count(op, name), ELEMENTWISE)
     for name, lower in ATOMIC_LOWERING.items():
         rows[qi.ATOMIC_FUNCTIONS[name]] = (lower, RAW)
+    from quadrants.frontend.library_calls import library_rows
+
+    rows.update(library_rows())  # qd.random, ... (frontend/library_calls.py)
     return {id(k): (k, lower, kind) for k, (lower, kind) in rows.items()}
 
 

@@ -69,6 +69,10 @@ class Loop:
     has_continue: bool = False
     static: bool = False
 
+    # a parallel loop: (index refs, begins, ends) of its task, and statements to run first in every lane; per-lane
+    # features (frontend/random.py) read the first and append to the second
+    lanes: tuple = ()
+    prologue: list = field(default_factory=list)
 
 @dataclass(frozen=True)
 class Lowering:
@@ -132,6 +136,9 @@ class CompileCtx:
         self.while_depth = 0  # enclosing plain while loops
 
     @property
+        # state of frontend features (frontend/random.py): per kernel, and per task (cleared by flush_serial)
+        self.features: dict[str, Any] = {}
+        self.task_state: dict[Any, Any] = {}
     def items(self) -> list:
         """The item list being built (the kernel's, or the body of the innermost do_while / checkpoint)."""
         return self.item_stack[-1]
@@ -288,3 +295,4 @@ class CompileCtx:
             self.items.append(ir.SerialBlock(tuple(stmts), self.serial_loc))
             stmts.clear()
         self.serial_loc = None
+        self.task_state.clear()

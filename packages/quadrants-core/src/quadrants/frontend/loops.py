@@ -164,7 +164,7 @@ def _parallel_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
         for k in range(len(axes.begins))
     ]
     refs = [ir.LocalRef(v) for v in index_vars]
-    loop = Loop(parallel=True)
+    loop = Loop(parallel=True, lanes=(tuple(refs), tuple(axes.begins), tuple(axes.ends)))
     body = _body(ctx, node, loop, lambda: _bind_targets(ctx, names, refs, axes, node))
     if loop.has_continue:
         # `continue` ends the lane's iteration: a one-trip serial loop gives it a target
@@ -174,6 +174,7 @@ def _parallel_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
     ctx.items.append(
         ir.ParallelFor(tuple(index_vars), tuple(axes.begins), tuple(axes.ends), tuple(body), ctx.loc(node))
     )
+    body = [*loop.prologue, *body]
 
 
 def _serial_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:

@@ -14,7 +14,16 @@ import importlib
 _LAZY = frozenset({"impl", "misc", "util", "exception", "ops", "kernel_arguments", "_kernel_types", "_wrap_inspect"})
 
 
+# names upstream re-exports from quadrants.lang: name -> (module, attribute), imported when first used
+_FORWARDED = {
+    "random": ("quadrants.frontend.random", "random"),
+}
+
+
 def __getattr__(name: str):
     if name in _LAZY:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _FORWARDED:
+        module, attr = _FORWARDED[name]
+        return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -40,6 +40,7 @@ from quadrants.frontend.intrinsics import (
     raw_mod,
     select,
 )
+from quadrants.frontend.random import random
 
 sqrt, rsqrt, exp, log = _MATH["sqrt"], _MATH["rsqrt"], _MATH["exp"], _MATH["log"]
 sin, cos, tan, asin, acos = _MATH["sin"], _MATH["cos"], _MATH["tan"], _MATH["asin"], _MATH["acos"]
@@ -110,4 +111,5 @@ __all__ = [
     "atomic_xor",
     "atomic_exchange",
     "atomic_cas",
+    "random",
 ]

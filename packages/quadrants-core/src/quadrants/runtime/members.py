@@ -14,6 +14,7 @@ from quadrants.runtime.args import _wrap
 from quadrants.runtime.ndarray import Ndarray
 
 __all__ = ["resolve_path", "member_key", "source_value"]
+from quadrants.runtime.random_state import random_state_storage
 
 
 def resolve_path(obj, path: tuple[str, ...]):
@@ -60,6 +61,8 @@ def source_value(source: tuple, bound: list, session, spec, numpy_syncs: list):
         if isinstance(obj, Ndarray):
             return obj.storage()
         wrapped = session.backend.wrap_numpy(obj)
+    if kind == "random_state":
+        return random_state_storage(session)
         numpy_syncs.append((wrapped, obj))
         return wrapped
     return _scalar_member(obj, spec, source[2])

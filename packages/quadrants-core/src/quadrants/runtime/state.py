@@ -84,6 +84,7 @@ class Session:
     warned_sites: set = field(default_factory=set)
     compiled: list = field(default_factory=list)  # (kernel name, printed IR) for introspection / repro blocks
     last_launch: tuple | None = None  # (Compiled, RunState or None) of the latest kernel launch, for introspection
+    random_state: Any = None  # device u32[4] of qd.random streams (runtime/random_state.py), made on first use
 
     @property
     def backend_id(self) -> str:
