@@ -35,12 +35,12 @@ from quadrants.frontend.intrinsics import (
 from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
 from quadrants.lang import graph
 from quadrants.lang.data_oriented import data_oriented
-from quadrants.frontend.random import randn, random
 from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.log_levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, is_logging_effective, set_logging_level
 from quadrants.runtime.enums import DeviceCapability, Format
 from quadrants.runtime.extensions import Extension as extension
+from quadrants.runtime.external import from_dlpack
 from quadrants.runtime.field import Field, field
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import Ndarray, ndarray
@@ -96,6 +96,7 @@ __all__ = [
     "Kernel",
     "Func",
     "ndarray",
+    "from_dlpack",
     "Ndarray",
     "Vector",
     "Matrix",
@@ -221,5 +222,3 @@ def __getattr__(name: str):
     from quadrants.lang.out_of_scope import out_of_scope
 
     return out_of_scope(name)
-    "random",
-    "randn",

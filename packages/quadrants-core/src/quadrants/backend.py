@@ -97,7 +97,14 @@ class CompileOptions:
 
 @runtime_checkable
 class DeviceArray(Protocol):
-    """Backend-owned storage of one ndarray."""
+    """Backend-owned storage of one ndarray.
+
+    Optional members that enable zero-copy interop (docs/interop.md; without them NumPy, DLPack and torch get
+    copies): ``host_view() -> numpy.ndarray`` — the storage itself when it is host memory; ``device_buffer() ->
+    (DLPack device type, device id, address)`` — device memory, after the work queued on it is finished. A backend
+    whose kernels can use another library's device memory in place also offers ``wrap_device_buffer(device_type,
+    device_id, address, dtype, shape, owner) -> DeviceArray | None``.
+    """
 
     def to_numpy(self) -> Any: ...
 

@@ -30,6 +30,10 @@ class RefArray:
         """A copy of the contents."""
         return self.array.copy()
 
+    def host_view(self) -> np.ndarray:
+        """The storage itself (optional DeviceArray member: zero-copy NumPy, DLPack and torch interop)."""
+        return self.array
+
     def from_numpy(self, array) -> None:
         """Overwrite the contents; the shape must match, values are converted by SEMANTICS §5."""
         src = np.asarray(array)

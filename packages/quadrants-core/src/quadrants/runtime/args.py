@@ -19,6 +19,7 @@ from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.host_values import template_key
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
+from quadrants.runtime.external import external_array
 from quadrants.runtime.ndarray import Ndarray
 
 __all__ = ["Bound", "Param", "make_params", "bind_arguments", "shape_returns"]
@@ -34,6 +35,7 @@ class Bound:
     numpy_array: np.ndarray | None = None  # a NumPy array passed directly: written back after the launch
     element_shape: tuple[int, ...] = ()
     struct: bool = False  # a data_oriented object or dataclass instance: members extend the key
+    after: Any = None  # called after the launch (copies a host copy of a torch tensor back into it)
 
 
 class Param:
@@ -96,9 +98,26 @@ class NdarrayParam(Param):
                 f"Argument {self.name}: a qd.field cannot be converted into required type ndarray; pass it through "
                 "a qd.template() parameter"
             )
+        ext = external_array(value, session.backend)  # torch tensors, DLPack and CUDA-array objects
+        if ext is not None:
+            return self._convert_external(ext, session)
         raise QuadrantsRuntimeTypeError(
             f"Invalid type for argument {self.name}: expected a qd.ndarray or NumPy array, got {type(value).__name__}"
         )
+
+    def _convert_external(self, ext, session) -> Bound:
+        if ext.storage is None:  # host memory: the NumPy path (the backend shares or copies back)
+            bound = self.convert(ext.host, session)
+            bound.after = ext.after
+            return bound
+        dtype, ndim = ext.dtype, len(ext.storage.shape)
+        if isinstance(self.dtype, MatrixType):
+            raise QuadrantsRuntimeTypeError(
+                f"Argument {self.name}: a device array cannot be passed to a vector/matrix ndarray parameter; "
+                "use a qd.ndarray (from_dlpack) or a scalar ndarray parameter"
+            )
+        self._check(dtype, ndim, numpy=True)
+        return Bound(("nd", dtype.name, ndim), ir.NdarrayArg(self.name, dtype, ndim), ext.storage)
 
     def _convert_numpy_matrix(self, value: np.ndarray, session) -> Bound:
         mtype: MatrixType = self.dtype

@@ -188,6 +188,8 @@ class Kernel(SourceBacked):
             for b in bound:
                 if b.numpy_array is not None:
                     session.backend.sync_back(b.value, b.numpy_array)
+                if b.after is not None:
+                    b.after()
             for wrapped, array in syncs:
                 session.backend.sync_back(wrapped, array)
         if self.checkpoints:

@@ -11,6 +11,7 @@ from quadrants.frontend.annotations import to_dtype
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.ir import numerics
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
+from quadrants.runtime.interop import ArrayInterop
 from quadrants.runtime.state import RUNTIME, Session, current_session
 
 __all__ = ["Ndarray", "ndarray", "normalize_shape", "is_lossy"]
@@ -36,11 +37,12 @@ def is_lossy(src: DataType, dst: DataType) -> bool:
     return dst.bits < src.bits
 
 
-class Ndarray:
+class Ndarray(ArrayInterop):
     """A dense array owned by the backend of the session that created it.
 
     ``dtype`` is a scalar type or a ``qd.types.vector/matrix`` type; vector/matrix elements are stored as trailing
-    axes (``to_numpy()`` has shape ``shape + element_shape``).
+    axes (``to_numpy()`` has shape ``shape + element_shape``). NumPy, DLPack and torch conversions come from
+    :class:`~quadrants.runtime.interop.ArrayInterop` (docs/interop.md).
     """
 
     _is_quadrants_ndarray = True  # how layers below the runtime recognise it (frontend/host_values.py)

@@ -37,6 +37,10 @@ class LlvmArray:
         """A copy of the contents."""
         return self.array.copy()
 
+    def host_view(self) -> np.ndarray:
+        """The buffer kernels address (optional DeviceArray member: zero-copy NumPy, DLPack and torch interop)."""
+        return self.array
+
     def from_numpy(self, array) -> None:
         """Overwrite the contents; the shape must match, values are converted by SEMANTICS.md §5."""
         src = np.asarray(array)

@@ -85,6 +85,27 @@ class LlvmCudaBackend:
         if array.flags.writeable:
             array[...] = wrapped.to_numpy()
 
+    def wrap_device_buffer(self, device_type: int, device_id, address: int, dtype: DataType, shape, owner):
+        """Storage over CUDA memory another library owns (a torch tensor, a CuPy array), or ``None`` if unusable.
+
+        Optional backend member used by core's interop (quadrants/runtime/external.py). The memory must be on the
+        device this backend runs on (device 0); ``device_id=None`` (``__cuda_array_interface__`` gives no device)
+        asks the driver which device the pointer belongs to. The context is synchronised first, so work the owner
+        queued on any stream of it is finished before a launch reads the memory.
+        """
+        from quadrants_llvm.cuda.memory import DLPACK_CUDA, ExternalCudaArray
+
+        if device_type != DLPACK_CUDA:
+            return None
+        dev = driver.device()
+        dev.bind()
+        if device_id is None:
+            device_id = driver.pointer_device(address)
+        if device_id not in (None, 0):
+            return None
+        dev.synchronize()
+        return ExternalCudaArray(dev, dtype, tuple(shape), address, owner)
+
     def sync(self) -> None:
         """Wait for every queued launch and copy (``qd.sync()``)."""
         driver.device().synchronize()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import threading
 
-__all__ = ["probe", "device", "Device", "check"]
+__all__ = ["probe", "device", "Device", "check", "pointer_device"]
 
 _LOCK = threading.Lock()
 _DEVICE = None
@@ -126,6 +126,16 @@ class Device:
         """Blocks that fill the device at ``block`` threads each (occupancy × SMs)."""
         per_sm = check(self.cu.cuOccupancyMaxActiveBlocksPerMultiprocessor(fn, block, 0), "cuOccupancy")
         return max(1, int(per_sm)) * self.sms
+
+
+def pointer_device(address: int) -> int | None:
+    """The ordinal of the device a unified-address pointer was allocated on; ``None`` when the driver cannot say."""
+    try:
+        cu = _driver()
+        attribute = cu.CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL
+        return int(check(cu.cuPointerGetAttribute(attribute, address), "cuPointerGetAttribute"))
+    except Exception:  # a pointer the driver does not know (not device memory), or an older binding
+        return None
 
 
 def device() -> Device:

@@ -14,7 +14,9 @@ import numpy as np
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.numerics import convert
 
-__all__ = ["CudaArray"]
+__all__ = ["CudaArray", "ExternalCudaArray", "DLPACK_CUDA"]
+
+DLPACK_CUDA = 2  # kDLCUDA: the DLPack device type of CUDA device memory
 
 
 class CudaArray:
@@ -51,6 +53,16 @@ class CudaArray:
             data = np.ascontiguousarray(convert(src, self.dtype), dtype=self.dtype.np)
         self.dev.to_device(self.ptr, data.ctypes.data, self.nbytes)
 
+    def device_buffer(self) -> tuple[int, int, int]:
+        """``(kDLCUDA, 0, device pointer)`` once the queued launches are done (optional DeviceArray member).
+
+        Core's DLPack export and ``__cuda_array_interface__`` hand this pointer to other libraries, whose kernels may
+        run on any stream: synchronising the context first makes every earlier launch visible to them.
+        """
+        self.dev.bind()
+        self.dev.synchronize()
+        return (DLPACK_CUDA, 0, self.ptr)
+
     def _offset(self, index: tuple) -> int:
         flat = int(np.ravel_multi_index(index, self.shape)) if self.shape else 0
         return self.ptr + flat * self.itemsize
@@ -66,3 +78,29 @@ class CudaArray:
 
     def __repr__(self) -> str:
         return f"CudaArray({self.dtype}, shape={self.shape})"
+
+
+class ExternalCudaArray(CudaArray):
+    """Device memory of another library (a CUDA torch tensor, a CuPy array) used in place: never freed here.
+
+    ``owner`` is the object that owns the memory; holding it keeps the memory alive while a launch may use it.
+    """
+
+    __slots__ = ("owner",)
+
+    def __init__(self, dev, dtype: DataType, shape: tuple[int, ...], ptr: int, owner):
+        self.dev = dev
+        self.dtype = dtype
+        self.shape = tuple(int(s) for s in shape)
+        self.itemsize = dtype.np.itemsize
+        self.nbytes = int(np.prod(self.shape, dtype=np.int64)) * self.itemsize
+        self.ptr = int(ptr)
+        self.end = self.ptr + self.nbytes
+        self.packed = (self.ptr, *self.shape)
+        self.owner = owner
+
+    def __del__(self):
+        pass  # the owner frees its memory
+
+    def __repr__(self) -> str:
+        return f"ExternalCudaArray({self.dtype}, shape={self.shape}, owner={type(self.owner).__name__})"
