@@ -23,6 +23,7 @@ from quadrants.frontend.intrinsics import (
     ATOMIC_FUNCTIONS as _ATOMICS,
     MATH_FUNCTIONS as _MATH,
     bit_cast,
+    bit_shr,
     cast,
     grouped,
     loop_config,
@@ -31,6 +32,8 @@ from quadrants.frontend.intrinsics import (
     raw_mod,
     select,
     static,
+    static_assert,
+    static_print,
 )
 from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
 from quadrants.lang import graph
@@ -120,6 +123,9 @@ __all__ = [
     "bit_cast",
     "raw_div",
     "raw_mod",
+    "bit_shr",
+    "static_print",
+    "static_assert",
     "DataType",
     "i8",
     "i16",

@@ -17,6 +17,7 @@ from quadrants.frontend.compound_calls import construct_typed
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.matrix import MatrixValue, elementwise
+from quadrants.frontend.static_calls import lower_static_assert, lower_static_print
 from quadrants.frontend.typing_rules import all_static as _all_static, python_call as _python_call, scalar_minmax
 from quadrants.frontend.values import BoundMethod, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
@@ -147,6 +148,24 @@ def _raw_division(op: Op, name: str):
         return tr.binary(ctx, op, name, args[0], args[1], node)
 
     return lower
+
+
+_UNSIGNED = {8: dtypes.u8, 16: dtypes.u16, 32: dtypes.u32, 64: dtypes.u64}
+
+
+def _bit_shr(ctx, node, args, kwargs):
+    """``qd.bit_shr(x, n)``: a logical right shift in the bits of ``x``'s type (compile-time ints use Python's >>)."""
+    _arity(ctx, node, "qd.bit_shr", args, 2)
+    if _all_static(args) and all(isinstance(a, int) for a in args):
+        return args[0] >> args[1]
+    x, n = (tr.to_expr(ctx, a, node) for a in args)
+    if x.dtype.is_float or n.dtype.is_float:
+        raise QuadrantsTypeError(f"unsupported operand type(s) for 'shr': '{x.dtype}' and '{n.dtype}'", ctx.loc(node))
+    if x.dtype.kind != "int":
+        return ir.OpExpr(Op.SHR, (x, n), x.dtype)
+    unsigned = _UNSIGNED[x.dtype.bits]
+    shifted = ir.OpExpr(Op.SHR, (ir.OpExpr(Op.BITCAST, (x,), unsigned), n), unsigned)
+    return ir.OpExpr(Op.BITCAST, (shifted,), x.dtype)
 
 
 # ---------------------------------------------------------------------------------------------- conversions
@@ -300,6 +319,9 @@ def call_table() -> dict[int, tuple[object, object, str]]:
         qi.bit_cast: (_bit_cast, ELEMENTWISE),
         qi.raw_div: (_raw_division(Op.RAW_DIV, "raw_div"), ELEMENTWISE),
         qi.raw_mod: (_raw_division(Op.RAW_MOD, "raw_mod"), ELEMENTWISE),
+        qi.bit_shr: (_bit_shr, ELEMENTWISE),
+        qi.static_print: (lower_static_print, VALUES),
+        qi.static_assert: (lower_static_assert, VALUES),
         builtins.print: (_print, VALUES),
         builtins.int: (_int, ELEMENTWISE),
         builtins.float: (_float, ELEMENTWISE),
@@ -350,6 +372,16 @@ def _apply(ctx, node, lower, kind, args, kwargs):
     return lower(ctx, node, args, kwargs)
 
 
+def _unbound_method(ctx, node, fn):
+    """``qd.Matrix.dot(a, b)`` in kernel code is ``a.dot(b)``; with a host first argument it runs in Python."""
+    args, kwargs = _args(ctx, node)
+    if args and isinstance(args[0], MatrixValue):
+        from quadrants.frontend.matrix_methods import METHODS
+
+        return METHODS[fn._qd_method](ctx, node, args[0], args[1:], kwargs)
+    return _python_call(ctx, node, fn, args, kwargs)
+
+
 def call(ctx, node: ast.Call):
     """Lower one call expression."""
     fn = evaluate(ctx, node.func)
@@ -369,13 +401,15 @@ def call(ctx, node: ast.Call):
         return inline(ctx, fn.func, node, [fn.target, *args], kwargs)
     if isinstance(fn, BoundMethod):
         args, kwargs = _args(ctx, node)
-        return fn.lower(ctx, node, fn.target, args)
+        return fn.lower(ctx, node, fn.target, args, kwargs)
     if isinstance(fn, DataType):
         args, kwargs = _args(ctx, node)
         return _apply(ctx, node, lambda c, n, a, k: _dtype_call(c, n, fn, a), ELEMENTWISE, args, kwargs)
     if isinstance(fn, MatrixType):
         args, kwargs = _args(ctx, node)
         return construct_typed(ctx, node, fn, args)
+    if getattr(fn, "_qd_method", None) is not None:  # qd.Vector.cross(a, b): a host class's method called unbound
+        return _unbound_method(ctx, node, fn)
     if getattr(fn, "_qd_constructor", None) is not None:  # the hook of objects defined above the frontend
         args, kwargs = _args(ctx, node)
         return fn._qd_constructor(ctx, node, args, kwargs)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quadrants.errors import QuadrantsNameError, QuadrantsWarning
+from quadrants.frontend.matrix import constant_matrix
 from quadrants.frontend.structs import bind_field
 from quadrants.frontend.values import ArgBinding, LocalBinding, MatrixBinding, MatrixValue
 from quadrants.ir import nodes as ir
@@ -187,9 +188,12 @@ class CompileCtx:
         self.member_reads.setdefault(param, {})[path] = what
 
     def host_value(self, value):
-        """Python objects that have a kernel-side meaning: fields become bound ndarray arguments."""
+        """Python objects that have a kernel-side meaning: fields become bound ndarray arguments, host vectors and
+        matrices constant vectors/matrices."""
         if getattr(value, "_is_quadrants_field", False):
             return bind_field(self, value)
+        if getattr(value, "_is_quadrants_matrix", False) and not isinstance(value, type):
+            return constant_matrix(self, value.entries)  # a captured qd.Vector/qd.Matrix is a constant
         return value
 
     # ------------------------------------------------------------------------------------------------ variables

@@ -15,8 +15,10 @@ from quadrants.errors import (
     QuadrantsSyntaxError,
     QuadrantsTypeError,
 )
-from quadrants.frontend import matrix, typing_rules as tr
+from quadrants.frontend import comprehensions, matrix, typing_rules as tr
 from quadrants.frontend.matrix import MatrixValue
+from quadrants.frontend.matrix_methods import attribute as matrix_attribute
+from quadrants.frontend.matrix_stores import fill_array
 from quadrants.frontend.structs import StructRef, member
 from quadrants.frontend.values import BoundMethod, IndexVector, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
@@ -85,6 +87,8 @@ def _name(ctx, node: ast.Name):
 
 def _attribute(ctx, node: ast.Attribute):
     base = evaluate(ctx, node.value)
+    if isinstance(base, NdarrayValue) and node.attr == "fill":
+        return BoundMethod(base, fill_array)  # f.fill(x): a loop over the elements
     if isinstance(base, StructRef):
         return member(ctx, base, node.attr, node)
     if isinstance(base, NdarrayValue):
@@ -96,7 +100,7 @@ def _attribute(ctx, node: ast.Attribute):
             return base.ndim
         raise QuadrantsSyntaxError(f"ndarray has no attribute '{node.attr}' in kernel code", ctx.loc(node))
     if isinstance(base, MatrixValue):
-        return _matrix_attribute(ctx, node, base)
+        return matrix_attribute(ctx, node, base)
     if is_runtime(base):
         if node.attr == "dtype":
             return base.dtype
@@ -105,21 +109,6 @@ def _attribute(ctx, node: ast.Attribute):
         return ctx.host_value(getattr(base, node.attr))
     except AttributeError as exc:
         raise QuadrantsCompilationError(str(exc), ctx.loc(node)) from None
-
-
-def _matrix_attribute(ctx, node: ast.Attribute, m: MatrixValue):
-    if node.attr in matrix.METHODS:
-        return BoundMethod(m, matrix.METHODS[node.attr])
-    if node.attr == "T":
-        return matrix.METHODS["transpose"](ctx, node, m, [])
-    if node.attr == "n":
-        return m.shape[-1] if m.is_vector else m.shape[0]
-    if node.attr == "m":
-        return m.shape[1] if not m.is_vector else 1
-    found = matrix.swizzle(ctx, node, m, node.attr)
-    if found is None:
-        raise QuadrantsSyntaxError(f"vectors/matrices have no attribute '{node.attr}'", ctx.loc(node))
-    return found
 
 
 def _binop(ctx, node: ast.BinOp):
@@ -340,9 +329,7 @@ def _subscript(ctx, node: ast.Subscript):
 def _matrix_subscript(ctx, node, m: MatrixValue, index):
     keys = index if isinstance(index, tuple) else (index,)
     if any(is_runtime(k) for k in keys):
-        if len(keys) != 1:
-            raise QuadrantsTypeError("run-time indices are supported on vectors only", ctx.loc(node))
-        return matrix.dynamic_index(ctx, node, m, keys[0])
+        return matrix.dynamic_index(ctx, node, m, keys)
     if m.is_vector:
         if len(keys) != 1:
             raise QuadrantsIndexError(f"a vector takes one index, got {len(keys)}", ctx.loc(node))
@@ -359,6 +346,14 @@ def _tuple(ctx, node: ast.Tuple):
 
 def _list(ctx, node: ast.List):
     return [evaluate(ctx, e) for e in node.elts]
+
+
+def _list_comp(ctx, node: ast.ListComp):
+    return comprehensions.list_comp(ctx, node, evaluate)
+
+
+def _dict_comp(ctx, node: ast.DictComp):
+    return comprehensions.dict_comp(ctx, node, evaluate)
 
 
 def _call(ctx, node: ast.Call):
@@ -403,6 +398,8 @@ EXPR_HANDLERS = {
     ast.Subscript: _subscript,
     ast.Tuple: _tuple,
     ast.List: _list,
+    ast.ListComp: _list_comp,
+    ast.DictComp: _dict_comp,
     ast.Call: _call,
     ast.JoinedStr: _joined_str,
     ast.Slice: _slice,

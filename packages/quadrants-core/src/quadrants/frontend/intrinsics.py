@@ -23,6 +23,9 @@ __all__ = [
     "bit_cast",
     "raw_div",
     "raw_mod",
+    "static_print",
+    "static_assert",
+    "bit_shr",
     "KERNEL_ONLY",
     "MATH_FUNCTIONS",
     "ATOMIC_FUNCTIONS",
@@ -125,6 +128,32 @@ def raw_mod(a, b):
     return 0 if b == 0 else a - raw_div(a, b) * b
 
 
+static_print = _kernel_only("static_print")
+static_print.__doc__ = (
+    "``qd.static_print(*args)``: prints its arguments when the kernel is compiled (once per compilation, nothing at "
+    "run time); run-time values print as ``<qd.Expr>``."
+)
+
+
+def static_assert(cond, msg=None):
+    """``qd.static_assert(cond, msg)``: a compile-time assertion; ``cond`` must be a compile-time value.
+
+    A false condition fails the compilation (``qd.QuadrantsCompilationError`` naming ``msg``); in Python scope it is
+    a plain ``assert``.
+    """
+    if msg is not None:
+        assert cond, msg
+    else:
+        assert cond
+
+
+bit_shr = _kernel_only("bit_shr")
+bit_shr.__doc__ = (
+    "``qd.bit_shr(x, n)``: logical right shift of the integer ``x`` by ``n`` bits (zeros shifted in, also for signed "
+    "types; the result has the type of ``x``). Vectors shift per component."
+)
+
+
 def _host_round(x):
     return float(math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5))
 
@@ -174,4 +203,4 @@ ATOMIC_FUNCTIONS: dict[str, Any] = {
     for name in ("add", "sub", "mul", "min", "max", "and", "or", "xor", "exchange", "cas")
 }
 
-KERNEL_ONLY = (bit_cast,)
+KERNEL_ONLY = (bit_cast, static_print, bit_shr)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import ast
 
-from quadrants.errors import QuadrantsNameError, QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.errors import QuadrantsCompilationError, QuadrantsNameError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.atomics import atomic_update
 from quadrants.frontend.exprs import element_indices, evaluate
-from quadrants.frontend.matrix import MatrixValue
+from quadrants.frontend.matrix import MatrixValue, coerce_operand
+from quadrants.frontend.matrix_stores import as_components, assign_swizzle, aug_assign_swizzle
 from quadrants.frontend.values import (
     ArgBinding,
     IndexVector,
@@ -77,6 +78,10 @@ def assign_name(ctx, name: str, value, node: ast.AST, *, static: bool = False) -
     binding = ctx.lookup_local(name)
     if isinstance(binding, ArgBinding):
         raise QuadrantsSyntaxError(f'Kernel argument "{name}" is immutable', ctx.loc(node))
+    if isinstance(binding, MatrixBinding) and not static and (isinstance(value, (list, tuple)) or _is_number(value)):
+        # v = [3.0, 4.0] or v = 0.0 on a local vector: assigns (a scalar is broadcast), as upstream
+        parts = as_components(ctx, value, binding.shape, binding.vars[0].dtype, node)
+        value = MatrixValue(tuple(parts), binding.shape)
     if isinstance(value, MatrixValue) and not static:
         _assign_matrix(ctx, name, binding, value, node)
         return
@@ -142,13 +147,9 @@ def _store(ctx, target: ast.Subscript, value, node: ast.AST) -> None:
     if base.element_shape:
         from quadrants.frontend.exprs import component_targets
 
-        parts = value.items if isinstance(value, MatrixValue) else None
+        # a vector/matrix of the element's shape, a (nested) list of it, or a scalar broadcast to every component
+        parts = as_components(ctx, value, base.element_shape, base.dtype, node)
         targets = component_targets(base, indices)
-        if parts is None or len(parts) != len(targets):
-            raise QuadrantsTypeError(
-                f"'{base.name}' holds {base.element_shape} elements; assign a matching vector/matrix",
-                ctx.loc(node),
-            )
         parts = [ctx.temp(v, node) if is_runtime(v) else v for v in parts]
         for (view, idx), v in zip(targets, parts):
             ctx.emit(ir.Store(view.arg, idx, tr.implicit(ctx, v, view.dtype, node), ctx.loc(node)))
@@ -202,10 +203,14 @@ def _assign_target(ctx, target: ast.AST, value, node: ast.AST, static: bool) -> 
     elif isinstance(target, ast.Subscript):
         _store(ctx, target, value, node)
     elif isinstance(target, (ast.Tuple, ast.List)):
-        items = value.items if isinstance(value, IndexVector) else value
+        items = _unpacked(ctx, value, node)
         if not isinstance(items, (tuple, list)) or len(items) != len(target.elts):
             n = len(items) if isinstance(items, (tuple, list)) else 1
-            raise QuadrantsSyntaxError(f"cannot unpack {n} value(s) into {len(target.elts)} target(s)", ctx.loc(node))
+            raise QuadrantsSyntaxError(
+                f"The number of targets is not equal to value length: cannot unpack {n} value(s) into "
+                f"{len(target.elts)} target(s)",
+                ctx.loc(node),
+            )
         # evaluate every right-hand value before any assignment: ``a, b = b, a`` swaps
         items = [ctx.temp(v, node) if is_runtime(v) else v for v in items]
         for t, v in zip(target.elts, items):
@@ -216,9 +221,22 @@ def _assign_target(ctx, target: ast.AST, value, node: ast.AST, static: bool) -> 
         base = evaluate(ctx, target.value)
         if isinstance(base, StructRef):
             raise assign_member_error(ctx, base, target.attr, node)
+        if assign_swizzle(ctx, target, base, value, node):  # v.xy = w
+            return
         raise QuadrantsSyntaxError(f"Variable '{ast.unparse(target)}' cannot be assigned in kernel code", ctx.loc(node))
     else:
         raise QuadrantsSyntaxError(f"cannot assign to {type(target).__name__}", ctx.loc(node))
+
+
+def _unpacked(ctx, value, node):
+    """The items of ``a, b = value``: a tuple/list, an index vector, or a vector's components."""
+    if isinstance(value, IndexVector):
+        return value.items
+    if isinstance(value, MatrixValue):
+        if not value.is_vector:
+            raise QuadrantsCompilationError("Matrices with more than one columns cannot be unpacked", ctx.loc(node))
+        return value.items
+    return value
 
 
 def _assign(ctx, node: ast.Assign) -> None:
@@ -263,7 +281,8 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
     if isinstance(target, ast.Subscript) and type(node.op) in _ATOMIC_AUG:
         base = evaluate(ctx, target.value)
         if isinstance(base, NdarrayValue):
-            atomic_update(ctx, _ATOMIC_AUG[type(node.op)], target, [evaluate(ctx, node.value)], node)
+            value = coerce_operand(ctx, evaluate(ctx, node.value), node)  # x[i] += [1, 2] on a vector element
+            atomic_update(ctx, _ATOMIC_AUG[type(node.op)], target, [value], node)
             return
     if isinstance(target, ast.Attribute):
         from quadrants.frontend.structs import StructRef, assign_member_error
@@ -271,6 +290,8 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
         base = evaluate(ctx, target.value)
         if isinstance(base, StructRef):
             raise assign_member_error(ctx, base, target.attr, node)
+        if aug_assign_swizzle(ctx, node, base, evaluate(ctx, node.value)):  # v.xy += w
+            return
     if isinstance(target, ast.Name):
         binding = ctx.lookup_local(target.id)
         if isinstance(binding, ArgBinding):
@@ -282,6 +303,8 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
     load = ast.copy_location(ast.Name(id=target.id, ctx=ast.Load()), target) if isinstance(target, ast.Name) else None
     if isinstance(target, ast.Subscript):
         load = ast.copy_location(ast.Subscript(value=target.value, slice=target.slice, ctx=ast.Load()), target)
+    if isinstance(target, ast.Attribute):  # a swizzle naming a component twice (v.xx += w)
+        load = ast.copy_location(ast.Attribute(value=target.value, attr=target.attr, ctx=ast.Load()), target)
     if load is None:
         raise QuadrantsSyntaxError(f"cannot update {type(target).__name__} in place", ctx.loc(node))
     current = EXPR_HANDLERS[type(load)](ctx, load)

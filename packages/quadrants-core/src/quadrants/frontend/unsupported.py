@@ -10,11 +10,8 @@ __all__ = ["UNSUPPORTED", "unsupported"]
 
 UNSUPPORTED: dict[type, tuple[type, str]] = {
     ast.Lambda: (QuadrantsSyntaxError, "lambda is not supported in kernel code; use a @qd.func"),
-    ast.ListComp: (QuadrantsSyntaxError, "list comprehensions are not supported; use qd.static(...) loops"),
     ast.SetComp: (QuadrantsSyntaxError, "set comprehensions are not supported in kernel code"),
-    ast.DictComp: (QuadrantsSyntaxError, "dict comprehensions are not supported in kernel code"),
     ast.GeneratorExp: (QuadrantsSyntaxError, "generator expressions are not supported in kernel code"),
-    ast.Dict: (QuadrantsSyntaxError, "dict literals are not supported in kernel code"),
     ast.Set: (QuadrantsSyntaxError, "set literals are not supported in kernel code"),
     ast.Starred: (QuadrantsSyntaxError, "starred expressions are only supported as call arguments"),
     ast.NamedExpr: (QuadrantsSyntaxError, "the walrus operator := is not supported in kernel code"),

@@ -1,55 +1,77 @@
-"""``qd.Vector`` and ``qd.Matrix``: constructors in kernel code, and the factories of vector/matrix ndarrays and
-fields in Python scope."""
+"""``qd.Vector`` and ``qd.Matrix``: host values and kernel-code constructors (``runtime/host_matrix.py``), plus the
+class-level factories of vector/matrix ndarrays and fields defined here (``qd.Vector.ndarray``, ``qd.Vector.field``,
+``qd.Matrix.ndarray``, ``qd.Matrix.field``, ``qd.Vector.tensor``, ``qd.Matrix.tensor``).
+
+The factories are attached here rather than in ``runtime/host_matrix.py`` because the ndarray and field classes read
+vector elements back as host vectors: the runtime's containers import the value classes, so the value classes cannot
+import the containers.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-
-from quadrants.frontend.compound_calls import construct_matrix, construct_vector
 from quadrants.frontend.compound_types import matrix, vector
 from quadrants.runtime.field import Field
+from quadrants.runtime.host_matrix import Matrix, Vector
 from quadrants.runtime.ndarray import Ndarray
 
 __all__ = ["Vector", "Matrix"]
 
 
-class Vector:
-    """``qd.Vector([x, y, z])`` in kernel code builds a vector (elements promoted to one type).
-
-    In Python scope it returns a NumPy array. ``qd.Vector.ndarray(n, dtype, shape)`` and
-    ``qd.Vector.field(n, dtype, shape=...)`` allocate containers of vectors.
-    """
-
-    _qd_constructor = staticmethod(construct_vector)  # how kernel code lowers a call (frontend/calls.py)
-
-    def __new__(cls, values, dtype=None):
-        return np.asarray(values, dtype=dtype.np if dtype is not None else None)
-
-    @staticmethod
-    def ndarray(n: int, dtype, shape):
-        """An ndarray of ``n``-vectors."""
-        return Ndarray(vector(n, dtype), shape)
-
-    @staticmethod
-    def field(n: int, dtype, shape=None, **options):
-        """A dense field of ``n``-vectors."""
-        return Field(vector(n, dtype), shape, **options)
+def _reject_grad(needs_grad: bool, needs_dual: bool = False) -> None:
+    if needs_grad or needs_dual:
+        raise NotImplementedError("needs_grad=True / needs_dual=True: autodiff is out of scope")
 
 
-class Matrix:
-    """``qd.Matrix([[a, b], [c, d]])`` in kernel code builds a matrix; see :class:`Vector` for the factories."""
+def _vector_ndarray(n: int, dtype, shape, needs_grad: bool = False):
+    """An ndarray of ``n``-vectors of ``dtype``: ``qd.Vector.ndarray(3, qd.f32, shape=(16, 8))``."""
+    _reject_grad(needs_grad)
+    return Ndarray(vector(n, dtype), shape)
 
-    _qd_constructor = staticmethod(construct_matrix)
 
-    def __new__(cls, values, dtype=None):
-        return np.asarray(values, dtype=dtype.np if dtype is not None else None)
+def _vector_field(n: int, dtype, shape=None, order=None, needs_grad=False, needs_dual=False, layout=None, **options):
+    """A field of ``n``-vectors of ``dtype``: ``qd.Vector.field(3, qd.f32, shape=(16, 8))``."""
+    _reject_grad(needs_grad, needs_dual)
+    options.pop("ndim", None)
+    return Field(vector(n, dtype), shape, **options)
 
-    @staticmethod
-    def ndarray(m: int, n: int, dtype, shape):
-        """An ndarray of ``m``×``n`` matrices."""
-        return Ndarray(matrix(m, n, dtype), shape)
 
-    @staticmethod
-    def field(m: int, n: int, dtype, shape=None, **options):
-        """A dense field of ``m``×``n`` matrices."""
-        return Field(matrix(m, n, dtype), shape, **options)
+def _matrix_ndarray(n: int, m: int, dtype, shape, needs_grad: bool = False):
+    """An ndarray of ``n``×``m`` matrices of ``dtype``."""
+    _reject_grad(needs_grad)
+    return Ndarray(matrix(n, m, dtype), shape)
+
+
+def _matrix_field(
+    n: int, m: int, dtype, shape=None, order=None, needs_grad=False, needs_dual=False, layout=None, **options
+):
+    """A field of ``n``×``m`` matrices of ``dtype`` (``ndim=1`` makes an ``n``-vector field)."""
+    _reject_grad(needs_grad, needs_dual)
+    ndim = options.pop("ndim", None)
+    element = vector(n, dtype) if ndim == 1 else matrix(n, m, dtype)
+    return Field(element, shape, **options)
+
+
+def _is_field_backend(backend) -> bool:
+    return getattr(backend, "name", None) == "FIELD" or backend == 0
+
+
+def _vector_tensor(n: int, dtype, shape, *, backend=None, **kwargs):
+    """``qd.Vector.field`` when ``backend`` is ``qd.Backend.FIELD``, else ``qd.Vector.ndarray``."""
+    if _is_field_backend(backend):
+        return _vector_field(n, dtype, shape, **kwargs)
+    return _vector_ndarray(n, dtype, shape, **kwargs)
+
+
+def _matrix_tensor(n: int, m: int, dtype, shape, *, backend=None, **kwargs):
+    """``qd.Matrix.field`` when ``backend`` is ``qd.Backend.FIELD``, else ``qd.Matrix.ndarray``."""
+    if _is_field_backend(backend):
+        return _matrix_field(n, m, dtype, shape, **kwargs)
+    return _matrix_ndarray(n, m, dtype, shape, **kwargs)
+
+
+Matrix.ndarray = staticmethod(_matrix_ndarray)
+Matrix.field = staticmethod(_matrix_field)
+Matrix.tensor = staticmethod(_matrix_tensor)
+Vector.ndarray = staticmethod(_vector_ndarray)
+Vector.field = staticmethod(_vector_field)
+Vector.tensor = staticmethod(_vector_tensor)
