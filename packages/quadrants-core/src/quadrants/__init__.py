@@ -35,6 +35,7 @@ from quadrants.frontend.intrinsics import (
     static_assert,
     static_print,
 )
+from quadrants.frontend.random import randn, random
 from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
 from quadrants.lang import graph
 from quadrants.lang.data_oriented import data_oriented
@@ -195,6 +196,8 @@ __all__ = [
     "atomic_xor",
     "atomic_exchange",
     "atomic_cas",
+    "random",
+    "randn",
     "QuadrantsCompilationError",
     "QuadrantsSyntaxError",
     "QuadrantsNameError",
