@@ -21,6 +21,8 @@ __all__ = [
     "ndarray",
     "template",
     "Template",
+    "RefType",
+    "ref",
     "parse_annotation",
     "to_dtype",
 ]
@@ -72,6 +74,25 @@ Template = TemplateType()
 def template() -> TemplateType:
     """Annotation of a compile-time (template) parameter."""
     return Template
+
+
+class RefType:
+    """``qd.types.ref(dtype)``: upstream's annotation of a by-reference ``qd.real_func`` parameter.
+
+    :func:`parse_annotation` does not know it, so an inlined ``@qd.func`` parameter annotated with it is copied like an
+    unannotated one, which is what upstream does for inlined funcs too.
+    """
+
+    def __init__(self, tp):
+        self.tp = tp
+
+    def __repr__(self) -> str:
+        return f"qd.types.ref({self.tp})"
+
+
+def ref(tp) -> RefType:
+    """The annotation of a by-reference parameter of type ``tp``."""
+    return RefType(tp)
 
 
 def _element_type(obj):

@@ -7,6 +7,7 @@ Compatibility module in part: the types themselves live in :mod:`quadrants.ir.dt
 
 from __future__ import annotations
 
+from quadrants.frontend.annotations import RefType, ref
 from quadrants.ir.dtypes import f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
 
 float16, float32, float64 = f16, f32, f64
@@ -19,24 +20,6 @@ integer_types = {i8, i16, i32, i64, u1, u8, u16, u32, u64, int, bool}
 integer_type_ids = {id(t) for t in integer_types}
 all_types = real_types | integer_types
 type_ids = {id(t) for t in all_types}
-
-
-class RefType:
-    """``qd.types.ref(dtype)``: upstream's annotation of a by-reference ``qd.real_func`` parameter.
-
-    An inlined ``@qd.func`` treats a ``ref`` parameter as upstream does, as an unannotated one (the value is copied).
-    """
-
-    def __init__(self, tp):
-        self.tp = tp
-
-    def __repr__(self) -> str:
-        return f"qd.types.ref({self.tp})"
-
-
-def ref(tp) -> RefType:
-    """The annotation of a by-reference parameter of type ``tp``."""
-    return RefType(tp)
 
 
 __all__ = [
