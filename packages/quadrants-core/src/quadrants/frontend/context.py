@@ -69,11 +69,11 @@ class Loop:
     parallel: bool
     has_continue: bool = False
     static: bool = False
-
     # a parallel loop: (index refs, begins, ends) of its task, and statements to run first in every lane; per-lane
     # features (frontend/random.py) read the first and append to the second
     lanes: tuple = ()
     prologue: list = field(default_factory=list)
+
 
 @dataclass(frozen=True)
 class Lowering:
@@ -135,11 +135,11 @@ class CompileCtx:
         self.for_depth = 0  # enclosing for-loops, across inlined funcs
         self.if_depth = 0  # enclosing runtime ifs, across inlined funcs
         self.while_depth = 0  # enclosing plain while loops
-
-    @property
         # state of frontend features (frontend/random.py): per kernel, and per task (cleared by flush_serial)
         self.features: dict[str, Any] = {}
         self.task_state: dict[Any, Any] = {}
+
+    @property
     def items(self) -> list:
         """The item list being built (the kernel's, or the body of the innermost do_while / checkpoint)."""
         return self.item_stack[-1]
