@@ -8,6 +8,7 @@ then drives the compiled item tree with the graph runner.
 from __future__ import annotations
 
 import inspect
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,7 @@ class Kernel(SourceBacked):
         self._stable_cache: dict[tuple, tuple] = {}  # stable_members=True: base key -> bindings
         self._member_reads: dict[tuple, dict] = {}  # (param index, class) -> {path: what}
         self.compile_count = 0
+        self._compile_lock = threading.RLock()  # one compile per new specialization key (see _specialize)
 
     @property
     def grad(self):
@@ -129,8 +131,7 @@ class Kernel(SourceBacked):
         key = self._key(bound) if self._has_structs else tuple([b.key for b in bound])
         compiled = self._specs.get(key)
         if compiled is None:
-            compiled = self._compile_or_load(session, bound)
-            self._specs[self._key(bound)] = compiled  # with the member paths this compile discovered
+            compiled = self._specialize(session, bound, key)
         if compiled.params_only:
             runtime_values = [b.value for b in bound if b.spec is not None] if bound else []
         else:
@@ -139,6 +140,15 @@ class Kernel(SourceBacked):
                 source_value(src, bound, session, specs[k], syncs) for k, src in enumerate(compiled.arg_sources)
             ]
         return self._run(session, compiled, runtime_values, bound, syncs, resume_label)
+
+    def _specialize(self, session: Session, bound: list[Bound], key: tuple) -> Compiled:
+        """A key missed the table: compile (or load) it once, however many threads ask for it at the same time."""
+        with self._compile_lock:
+            compiled = self._specs.get(key)  # another thread may have compiled it while this one waited
+            if compiled is None:
+                compiled = self._compile_or_load(session, bound)
+                self._specs[self._key(bound)] = compiled  # with the member paths this compile discovered
+        return compiled
 
     # ---------------------------------------------------------------------------------- stable_members=True
     def _stable_members(self, bound: list[Bound]):
@@ -153,10 +163,7 @@ class Kernel(SourceBacked):
         entry = self._stable_cache.get(base_key)
         if entry is None:
             key = self._key(bound)
-            compiled = self._specs.get(key)
-            if compiled is None:
-                compiled = self._compile_or_load(session, bound)
-                self._specs[self._key(bound)] = compiled
+            compiled = self._specs.get(key) or self._specialize(session, bound, key)
             specs = compiled.program.args
             fixed = [
                 None if src[0] == "param" else source_value(src, bound, session, specs[k], [])

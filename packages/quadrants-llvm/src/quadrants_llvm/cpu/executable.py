@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import struct
 import sys
+import threading
 
 import numpy as np
 
@@ -59,6 +60,7 @@ class CpuExecutable:
             self._task_index.setdefault(item, k)
         self.lines: list[str] = []
         self.buf, self.buf_addr = self._new_buffer()
+        self.buf_lock = threading.Lock()  # who may use ``buf`` (the fast launch path); see launcher.make_launch
         self._pack = struct.Struct(arg_format(self.program)).pack_into
         self._unpack = struct.Struct(return_format(self.program)).unpack_from
         self.launch = make_launch(self)
@@ -105,6 +107,21 @@ class CpuExecutable:
             self._pack(buf, 0, *values)
         except (OverflowError, struct.error):
             slow_pack(buf, self.layout, self.program, args)
+
+    def launch_private(self, args) -> tuple:
+        """One launch with a context buffer of its own: safe beside a concurrent launch of the same executable."""
+        ctx = self.begin(list(args))
+        try:
+            self.launch_c(ctx.addr)
+            if self.has_prints and self.lines:
+                self.flush_prints()
+            status = ctx.buf[0]
+            if status:
+                raise self.error(status, ctx.args, ctx.buf)
+            return self._unpack(ctx.buf, 8) if self.program.returns else ()
+        finally:
+            if self.has_prints:
+                host.unregister_sink(ctx.addr)
 
     # ------------------------------------------------------------------------------------------ launch primitives
     def begin(self, args: list) -> LaunchContext:

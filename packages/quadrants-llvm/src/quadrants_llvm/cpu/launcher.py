@@ -81,17 +81,24 @@ def make_launch(exe) -> object:
     if overlap:
         lines.append(f"    if {overlap}:")
         lines.append("        return exe.launch_aliased(args)")
+    # The executable's one context buffer serves the calling thread that holds its lock; a launch from another
+    # thread at the same time (the call below releases the GIL) takes the general path with a buffer of its own.
+    lines.append("    if not try_lock(False):")
+    lines.append("        return exe.launch_private(args)")
     lines.append("    try:")
-    lines.append(f"        pack(buf, 0{''.join(', ' + v for v in values)})")
-    lines.append("    except (OverflowError, struct_error):")
-    lines.append("        slow_pack(buf, layout, program, args)")
-    lines.append("    status = call(addr)")
+    lines.append("        try:")
+    lines.append(f"            pack(buf, 0{''.join(', ' + v for v in values)})")
+    lines.append("        except (OverflowError, struct_error):")
+    lines.append("            slow_pack(buf, layout, program, args)")
+    lines.append("        status = call(addr)")
     if exe.has_prints:
-        lines.append("    if lines:")
-        lines.append("        exe.flush_prints()")
-    lines.append("    if status:")
-    lines.append("        raise exe.error(status, args)")
-    lines.append("    return unpack(buf, 8)" if program.returns else "    return ()")
+        lines.append("        if lines:")
+        lines.append("            exe.flush_prints()")
+    lines.append("        if status:")
+    lines.append("            raise exe.error(status, args)")
+    lines.append("        return unpack(buf, 8)" if program.returns else "        return ()")
+    lines.append("    finally:")
+    lines.append("        unlock()")
     env = {
         "exe": exe,
         "buf": exe.buf,
@@ -104,6 +111,8 @@ def make_launch(exe) -> object:
         "call": exe.launch_c,
         "addr": exe.buf_addr,
         "lines": exe.lines,
+        "try_lock": exe.buf_lock.acquire,
+        "unlock": exe.buf_lock.release,
     }
     exec(compile("\n".join(lines), f"<llvm-cpu launch {program.name}>", "exec"), env)
     return env["launch"]

@@ -59,12 +59,29 @@ def _count(item: N.ParallelFor, scalars, shapes, kernel_var) -> int:
     return n
 
 
+class _Slots:
+    """The per-launch device buffers: arguments and shapes, kernel vars and returns, status and prints.
+
+    Each launch in flight holds a set of its own, so launches of one executable from several threads never share
+    argument or return storage (the sets are recycled through a free list when a launch ends).
+    """
+
+    __slots__ = ("args", "kv", "status", "words")
+
+    def __init__(self, dev: Device, layout):
+        self.args = create_buffer(dev, layout.args_words * 4)
+        self.kv = create_buffer(dev, layout.kv_words * 4)
+        self.status = create_buffer(dev, layout.status_words * 4)
+        self.words = np.zeros(layout.args_words, np.uint32)
+
+
 class Launch:
     """One launch in flight: bound arguments, the open encoder/pass and kernel-var values read back so far."""
 
-    __slots__ = ("arrays", "cpass", "encoder", "keep", "kv_cache", "scalars", "shapes")
+    __slots__ = ("arrays", "cpass", "encoder", "keep", "kv_cache", "scalars", "shapes", "slots")
 
-    def __init__(self):
+    def __init__(self, slots: _Slots):
+        self.slots = slots
         self.arrays: dict[int, WgpuArray] = {}
         self.scalars: dict[int, Any] = {}
         self.shapes: dict[int, tuple] = {}
@@ -89,12 +106,9 @@ class WgpuExecutable:
             task = _Task(dev, item, shader)
             self._tasks.append(task)
             self._tasks_by_id[id(item)] = (item, task)
-        self._args_buf = create_buffer(dev, layout.args_words * 4)
-        self._kv_buf = create_buffer(dev, layout.kv_words * 4)
-        self._status_buf = create_buffer(dev, layout.status_words * 4)
+        self._free_slots: list[_Slots] = [_Slots(dev, layout)]
         self._needs_status = program.debug or layout.print_capacity > 0 or bool(emitted.tables.checks)
         self._max_groups = dev.device.limits["max-compute-workgroups-per-dimension"]
-        self._arg_words = np.zeros(layout.args_words, np.uint32)
 
     # ----------------------------------------------------------------------------------------------- binding
 
@@ -103,8 +117,12 @@ class WgpuExecutable:
         program, layout = self.program, self.layout
         if len(args) != len(program.args):
             raise TypeError(f"{program.name} takes {len(program.args)} arguments, got {len(args)}")
-        ctx = Launch()
-        words = self._arg_words
+        try:
+            slots = self._free_slots.pop()  # atomic under the GIL: two threads never get the same set
+        except IndexError:
+            slots = _Slots(self.dev, layout)
+        ctx = Launch(slots)
+        words = slots.words
         for k, (spec, value) in enumerate(zip(program.args, args, strict=True)):
             if isinstance(spec, N.NdarrayArg):
                 arr = self._bind_array(spec, value)
@@ -119,13 +137,13 @@ class WgpuExecutable:
                 off = layout.scalar_offsets[k]
                 for j, w in enumerate(to_words(v, spec.dtype)):
                     words[off + j] = w
-        self.dev.queue.write_buffer(self._args_buf, 0, words)
+        self.dev.queue.write_buffer(slots.args, 0, words)
         if program.returns or self._needs_status:  # otherwise the encoder is created by the first dispatch
             ctx.encoder = self.dev.device.create_command_encoder()
             if program.returns:
-                ctx.encoder.clear_buffer(self._kv_buf)
+                ctx.encoder.clear_buffer(slots.kv)
             if self._needs_status:
-                ctx.encoder.clear_buffer(self._status_buf)
+                ctx.encoder.clear_buffer(slots.status)
         return ctx
 
     @staticmethod
@@ -140,17 +158,13 @@ class WgpuExecutable:
         return value
 
     def _bind_group(self, task: _Task, ctx: Launch):
-        buffers = tuple(ctx.arrays[a].buffer for a in task.arrays)
+        slots = ctx.slots
+        buffers = (slots.args, slots.kv, slots.status, *(ctx.arrays[a].buffer for a in task.arrays))
         key = tuple(id(b) for b in buffers)
         hit = task.bind_groups.get(key)
         if hit is not None:
             return hit[0]
-        entries = [
-            {"binding": 0, "resource": {"buffer": self._args_buf}},
-            {"binding": 1, "resource": {"buffer": self._kv_buf}},
-            {"binding": 2, "resource": {"buffer": self._status_buf}},
-        ]
-        entries += [{"binding": 3 + k, "resource": {"buffer": b}} for k, b in enumerate(buffers)]
+        entries = [{"binding": k, "resource": {"buffer": b}} for k, b in enumerate(buffers)]
         group = self.dev.device.create_bind_group(layout=task.layout, entries=entries)
         if len(task.bind_groups) >= _BIND_CACHE:
             task.bind_groups.pop(next(iter(task.bind_groups)))
@@ -172,7 +186,7 @@ class WgpuExecutable:
     def _kernel_var(self, ctx: Launch, var: N.Var):
         if ctx.kv_cache is None:
             self._flush(ctx)
-            (view,) = read_ranges(self.dev, [(self._kv_buf, 0, self.layout.kv_words * 4)])
+            (view,) = read_ranges(self.dev, [(ctx.slots.kv, 0, self.layout.kv_words * 4)])
             ctx.kv_cache = np.frombuffer(view, np.uint32).copy()
         off = self.layout.kv_offsets[var.id]
         return from_words(ctx.kv_cache[off : off + 2], var.dtype)
@@ -231,14 +245,16 @@ class WgpuExecutable:
         layout = self.layout
         ranges = []
         if self._needs_status:
-            ranges.append((self._status_buf, 0, layout.status_words * 4))
+            ranges.append((ctx.slots.status, 0, layout.status_words * 4))
         if self.program.returns:
-            ranges.append((self._kv_buf, 0, layout.kv_words * 4))
+            ranges.append((ctx.slots.kv, 0, layout.kv_words * 4))
         if not ranges:
             if enc is not None:
                 self.dev.queue.submit([enc.finish()])
+            self._free_slots.append(ctx.slots)  # later submissions on the queue run after this one
             return ()
         views = read_ranges(self.dev, ranges, enc)
+        self._free_slots.append(ctx.slots)
         if self._needs_status:
             status = np.frombuffer(views[0], np.uint32)
             self._write_prints(status)
