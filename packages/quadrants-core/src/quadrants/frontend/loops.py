@@ -170,11 +170,11 @@ def _parallel_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
         # `continue` ends the lane's iteration: a one-trip serial loop gives it a target
         once = ctx.new_var("continue_scope", dtypes.i32)
         body = [ir.RangeFor(once, ir.Const(0, dtypes.i32), ir.Const(1, dtypes.i32), tuple(body), ctx.loc(node))]
+    body = [*loop.prologue, *body]
     ctx.flush_serial()
     ctx.items.append(
         ir.ParallelFor(tuple(index_vars), tuple(axes.begins), tuple(axes.ends), tuple(body), ctx.loc(node))
     )
-    body = [*loop.prologue, *body]
 
 
 def _serial_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:

@@ -56,13 +56,13 @@ def source_value(source: tuple, bound: list, session, spec, numpy_syncs: list):
         return bound[source[1]].value
     if kind == "field":
         return source[1].storage()
+    if kind == "random_state":
+        return random_state_storage(session)
     obj = resolve_path(bound[source[1]].value, source[2])
     if isinstance(spec, ir.NdarrayArg):
         if isinstance(obj, Ndarray):
             return obj.storage()
         wrapped = session.backend.wrap_numpy(obj)
-    if kind == "random_state":
-        return random_state_storage(session)
         numpy_syncs.append((wrapped, obj))
         return wrapped
     return _scalar_member(obj, spec, source[2])
