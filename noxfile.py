@@ -10,6 +10,9 @@ only Python and pip can run any of them: ``python3 -m pip install nox && python3
 * ``docs``             mkdocs build --strict
 * ``bench``            benchmarks/run.py
 * ``fuzz``             differential fuzzing against the reference: ``nox -s fuzz -- --backend B --minutes M --seed S``
+                       (``-- --against upstream``: against upstream Quadrants 1.3.3 on qd.cpu)
+* ``parity``           every conformance case and fuzz-corpus program on upstream 1.3.3 (qd.cpu) and on ref; every
+                       difference is fixed or listed in docs/parity.md
 * ``build``            wheels and sdists of every distribution into dist/, pins checked (docs/installing.md)
 * ``doctor``           ``python -m quadrants doctor`` in an installed environment
 * ``newcomer``         a new user's first hour, scripted: wheels, a fresh venv outside the repo, the template backend
@@ -149,7 +152,33 @@ def bench(session: nox.Session) -> None:
 def fuzz(session: nox.Session) -> None:
     """Differential fuzzing: random race-free kernels on ref and on ``--backend``; repros in reports/fuzz/."""
     install_local(session)
-    session.run("python", "-m", "quadrants_conformance.fuzz.run", *session.posargs, env={"QD_VERIFY_IR": "1"})
+    args = list(session.posargs)
+    if "--against" in args and "--upstream-python" not in args:
+        args += ["--upstream-python", upstream_python(session)]
+    session.run("python", "-m", "quadrants_conformance.fuzz.run", *args, env={"QD_VERIFY_IR": "1"})
+
+
+# ------------------------------------------------------------------------------------- parity with upstream
+
+UPSTREAM_PIN = "quadrants==1.3.3"  # the release whose behaviour is the ground truth (docs/parity.md)
+
+
+def upstream_python(session: nox.Session) -> str:
+    """The interpreter of a virtualenv (next to the session's own) holding upstream Quadrants, created once."""
+    venv = Path(session.virtualenv.location).parent / "upstream-quadrants"
+    python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    if not python.exists():
+        session.run("python", "-m", "venv", str(venv))
+    session.run(str(python), "-m", "pip", "install", "-q", UPSTREAM_PIN, "numpy", external=True)
+    return str(python)
+
+
+@nox.session
+def parity(session: nox.Session) -> None:
+    """Every conformance case and fuzz-corpus program on upstream 1.3.3 (qd.cpu) and on ref (docs/parity.md)."""
+    install_local(session)
+    upstream = upstream_python(session)
+    session.run("python", "-m", "quadrants_conformance.parity.run", "--upstream-python", upstream, *session.posargs)
 
 
 # ------------------------------------------------------------------------- distributions, GPU tiers, newcomer

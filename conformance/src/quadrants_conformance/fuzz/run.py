@@ -8,6 +8,8 @@ itself on ``ref`` and on the backend named on its command line and prints both r
 IR of both runs and the backend's LLVM IR or WGSL) and ``finding.txt`` (what differs).
 
 ``--backend ref --lane-orders`` compares the reference with itself in reversed and shuffled lane order instead.
+``--against upstream --upstream-python PATH`` compares the reference with upstream Quadrants 1.3.3 on ``qd.cpu``, run
+in a worker under ``PATH`` (:mod:`quadrants_conformance.parity.upstream`); programs use what llvm-cpu supports.
 Exit status 1 when any mismatch was found (known backend bugs are avoided by the generator, see ``KNOWN_GAPS``).
 """
 
@@ -84,8 +86,9 @@ def _category(problem: str) -> str:
 class Fuzzer:
     """One fuzz session against one backend (or the reference in other lane orders)."""
 
-    def __init__(self, backend: str, out_dir: Path, work: Path, lane_orders: bool, race_check: bool):
+    def __init__(self, backend: str, out_dir: Path, work: Path, lane_orders: bool, race_check: bool, upstream=None):
         self.backend = backend
+        self.upstream = upstream  # a parity UpstreamWorker: the other side is upstream Quadrants on qd.cpu
         self.out_dir = out_dir
         self.work = work
         self.lane_orders = lane_orders
@@ -102,6 +105,10 @@ class Fuzzer:
         return run_source(source, self._path(), "ref", **options)
 
     def sides(self, source: str, keep_code: bool = False) -> list[Outcome]:
+        if self.upstream is not None:
+            path = self._path()
+            path.write_text(source)
+            return [upstream_outcome(self.upstream.run({"kind": "file", "path": str(path)}))]
         if self.lane_orders:
             return [run_source(source, self._path(), "ref", lane_order=o) for o in ("reversed", "shuffled")]
         return [run_source(source, self._path(), self.backend, keep_code=keep_code)]
@@ -117,6 +124,12 @@ class Fuzzer:
             if problem:
                 return problem, ref, other
         return "", ref, None
+
+    def _rerun(self, repro: Path) -> str:
+        if self.upstream is None:
+            return f"python {repro} {self.backend}"
+        run_upstream = f"import runpy, quadrants as qd; qd.init(arch=qd.cpu); print(runpy.run_path('{repro}')['run']())"
+        return f'python {repro} ref   and upstream: {self.upstream.python} -c "{run_upstream}"'
 
     def fails_like(self, category: str):
         def fails(prog: Program) -> bool:
@@ -144,12 +157,25 @@ class Fuzzer:
             f"seed:     {finding.seed}",
             f"problem:  {problem}",
             f"shrunk:   {attempts} candidates tried" if shrink_it else "shrunk:   no",
-            f"rerun:    python {where / 'repro.py'} {self.backend}",
+            f"rerun:    {self._rerun(where / 'repro.py')}",
             f"ref:      {ref.value if ref.ok else ref.error_text()}",
             f"{other.backend}: {other.value if other.ok else other.error_text()}",
         ]
         (where / "finding.txt").write_text("\n".join(summary) + "\n")
         return where
+
+
+class UpstreamError(RuntimeError):
+    """An exception upstream raised, carried as text (its class does not exist in this process)."""
+
+
+def upstream_outcome(result: dict) -> Outcome:
+    """The :class:`Outcome` of a parity worker's result (``value``, or the exception as :class:`UpstreamError`)."""
+    if result["status"] == "ok":
+        return Outcome("upstream", value=result["value"])
+    error = result.get("error")
+    text = error.text() if error is not None else f"{result['status']}: {result.get('why', '')}"
+    return Outcome("upstream", error=UpstreamError(text))
 
 
 def _ir_text(ref: Outcome, other: Outcome) -> str:
@@ -163,6 +189,8 @@ def _ir_text(ref: Outcome, other: Outcome) -> str:
 
 
 def _options(backend: str) -> GenOptions:
+    """What the generator may use: what the reference and ``backend`` both support (upstream: as llvm-cpu)."""
+    backend = "llvm-cpu" if backend == "upstream" else backend
     import quadrants  # noqa: F401  (the backend registry lives in core)
     from quadrants.backend import discover_backends
 
@@ -185,7 +213,9 @@ def _options(backend: str) -> GenOptions:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fuzz", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", required=True, help="backend id under test (llvm-cpu, wgpu, ref, ...)")
+    parser.add_argument("--backend", help="backend id under test (llvm-cpu, wgpu, ref, ...)")
+    parser.add_argument("--against", choices=["upstream"], help="compare the reference with upstream Quadrants")
+    parser.add_argument("--upstream-python", help="--against upstream: interpreter whose quadrants is upstream's")
     parser.add_argument("--minutes", type=float, default=1.0, help="time budget for generating programs")
     parser.add_argument("--seed", type=int, default=0, help="first seed (program k uses seed + k)")
     parser.add_argument("--max-programs", type=int, default=0, help="stop after this many programs (0: no limit)")
@@ -194,10 +224,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-race-check", action="store_true", help="do not run the reference with check_races")
     parser.add_argument("--no-shrink", action="store_true", help="write findings unshrunk")
     args = parser.parse_args(argv)
+    upstream = None
+    if args.against == "upstream":
+        if not args.upstream_python:
+            parser.error("--against upstream needs --upstream-python (nox -s fuzz provides it)")
+        from quadrants_conformance.parity.upstream import UpstreamWorker
+
+        args.backend, upstream = "upstream", UpstreamWorker(args.upstream_python)
+    elif not args.backend:
+        parser.error("give --backend or --against upstream")
     opts = _options(args.backend)
-    lane_orders = args.lane_orders or args.backend == "ref"
+    lane_orders = upstream is None and (args.lane_orders or args.backend == "ref")
     work = Path(tempfile.mkdtemp(prefix="qd-fuzz-"))
-    fuzzer = Fuzzer(args.backend, Path(args.out), work, lane_orders, not args.no_race_check)
+    fuzzer = Fuzzer(args.backend, Path(args.out), work, lane_orders, not args.no_race_check, upstream)
     print(f"fuzz: backend {args.backend}, {args.minutes:g} min, first seed {args.seed}, types {', '.join(opts.dtypes)}")
     deadline = time.monotonic() + args.minutes * 60
     fuzzer.deadline = deadline
@@ -225,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"fuzz: {ran} programs so far (seeds {args.seed}-{seed - 1}, {minutes:.0f} min)")
     finally:  # the summary also on Ctrl-C
         shutil.rmtree(work, ignore_errors=True)
+        if upstream is not None:
+            upstream.close()
         print(
             f"fuzz: {ran} programs ran on {args.backend}, {len(findings)} mismatches, "
             f"{invalid} rejected by the reference (generator bugs); repros in {args.out}/"

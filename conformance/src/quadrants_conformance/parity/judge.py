@@ -1,0 +1,97 @@
+"""Comparing upstream's run of a case with the reference's: the conformance rules, across two interpreters.
+
+The upstream result is plain data (:mod:`~quadrants_conformance.parity.plain`); the reference observation goes
+through the same conversion, then :func:`quadrants_conformance.compare.compare` judges the values with the case's
+tolerance row. Exceptions compare by class name (upstream's and this implementation's error classes have the same
+names) and, where the case declares ``raises``, by its message fragment too.
+
+Outcomes:
+
+* ``same`` — upstream agrees with the reference;
+* ``not-runnable`` — upstream lacks an API the case uses (its module does not import, or a ``qd`` name or module
+  does not exist there): the case is outside what upstream can run, and is listed, not judged;
+* ``differs`` — anything else, with a one-line ``what`` (``values``, ``raises``, ``error class``, ``message``,
+  ``stdout``, ``warning``, ``hang``, ``crash``) and a detail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quadrants_conformance.case import Case
+from quadrants_conformance.compare import compare, summarize
+from quadrants_conformance.observation import Observation
+from quadrants_conformance.parity.plain import PlainError, describe_error, to_plain
+from quadrants_conformance.tolerance import lookup
+
+__all__ = ["Outcome", "judge_parity"]
+
+# errors that mean "upstream has no such API" rather than "upstream behaves differently"
+_MISSING_API = ("ModuleNotFoundError", "ImportError")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The parity verdict of one case."""
+
+    category: str  # "same" | "not-runnable" | "differs"
+    what: str = ""
+    detail: str = ""
+
+
+def _missing_api(error: PlainError) -> bool:
+    if error.name in _MISSING_API:
+        return "quadrants" in error.message
+    return error.name == "AttributeError" and "module 'quadrants" in error.message
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+def _error_outcome(case: Case, ours: PlainError | None, theirs: PlainError) -> Outcome:
+    if case.raises is not None:
+        cls, fragment = case.raises
+        if not theirs.is_a(cls.__name__):
+            return Outcome("differs", "error class", f"case expects {cls.__name__}; upstream: {_short(theirs.text())}")
+        if fragment not in theirs.message:
+            return Outcome("differs", "message", f"{fragment!r} not in upstream's {_short(theirs.text())}")
+        return Outcome("same")
+    if ours is None:
+        return Outcome("differs", "raises", f"upstream raises {_short(theirs.text())}; the reference returns")
+    if ours.name != theirs.name:
+        detail = f"reference {_short(ours.text(), 150)}; upstream {_short(theirs.text())}"
+        return Outcome("differs", "error class", detail)
+    return Outcome("same")
+
+
+def judge_parity(case: Case, ref: Observation, upstream: dict) -> Outcome:
+    """The outcome of ``case`` given the reference's observation and upstream's result."""
+    status = upstream["status"]
+    if status in ("hang", "crash"):
+        return Outcome("differs", status, upstream.get("why", ""))
+    if status == "import-error":
+        return Outcome("not-runnable", "import", _short(upstream["error"].text()))
+    if status in ("init-error", "harness-error"):
+        return Outcome("differs", status, _short(upstream["error"].text()))
+    ours = describe_error(ref.error) if ref.error is not None else None
+    if status == "error":
+        theirs = upstream["error"]
+        if _missing_api(theirs) and not (ours is not None and ours.name == theirs.name):
+            return Outcome("not-runnable", "api", _short(theirs.text()))
+        return _error_outcome(case, ours, theirs)
+    if ours is not None:
+        return Outcome("differs", "raises", f"the reference raises {_short(ours.text())}; upstream returns")
+    if case.raises is not None:
+        return Outcome("differs", "raises", f"case expects {case.raises[0].__name__}; upstream returns")
+    mismatch = compare(to_plain(ref.value), upstream["value"], lookup(case.tol))
+    if mismatch is not None:
+        return Outcome("differs", "values", _short(mismatch.describe(), 500))
+    if case.stdout is not None and upstream["stdout"] != ref.stdout:
+        return Outcome("differs", "stdout", f"reference {ref.stdout!r}; upstream {summarize(upstream['stdout'], 200)}")
+    if case.warns is not None:
+        cls, fragment = case.warns
+        if not any(name == cls.__name__ and fragment in msg for name, msg in upstream["warnings"]):
+            return Outcome("differs", "warning", f"no {cls.__name__}({fragment!r}); upstream: {upstream['warnings']}")
+    return Outcome("same")

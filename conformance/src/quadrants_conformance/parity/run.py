@@ -1,0 +1,128 @@
+"""``nox -s parity``: every conformance case (the fuzz corpus included) on upstream 1.3.3 and on the reference.
+
+``python -m quadrants_conformance.parity.run --upstream-python PATH [-k TEXT] [--timeout S] [--json OUT]``
+
+Each case runs on the reference here and on upstream's ``qd.cpu`` in a worker under ``PATH`` (an interpreter where
+``import quadrants`` is upstream's), and the two are compared with the conformance rules
+(:mod:`~quadrants_conformance.parity.judge`). Cases that need a capability upstream's CPU backend lacks, or an API
+upstream does not have, are listed as not run. Every difference must be a row of docs/parity.md (deliberate
+differences, :mod:`~quadrants_conformance.parity.differences`); the run exits with status 1 on a difference that is
+not listed and on a listed case that no longer differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import pkgutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from quadrants_conformance.case import Case
+from quadrants_conformance.driver import QuadrantsDriver
+from quadrants_conformance.observation import observe
+from quadrants_conformance.parity.differences import DEFAULT_PATH, load_differences
+from quadrants_conformance.parity.judge import Outcome, judge_parity
+from quadrants_conformance.parity.upstream import UpstreamWorker
+
+__all__ = ["main", "collect_cases", "UPSTREAM_CPU_BACKEND"]
+
+# The capabilities of upstream's CPU backend are taken to be those of llvm-cpu here (f64, i64, f16, atomics on every
+# type, print, assert); a case that needs more (the reference's lane orders) is not run on upstream.
+UPSTREAM_CPU_BACKEND = "llvm-cpu"
+
+
+def collect_cases(pattern: str = "") -> list[tuple[str, str, Case]]:
+    """``(module name, case id as the reports write it, case)`` of every conformance case matching ``pattern``."""
+    import quadrants_conformance.cases as package
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if not info.name.startswith("test_"):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for attr, value in vars(module).items():
+            if isinstance(value, Case) and attr == value.id:
+                qualified = f"{info.name}.py::{value.id}"
+                if pattern in qualified:
+                    found.append((module.__name__, qualified, value))
+    return found
+
+
+def _upstream_supports(case: Case) -> str:
+    """'' when upstream's CPU backend can run ``case``, else the capability it lacks."""
+    from quadrants.backend import load_by_id
+
+    backend = load_by_id(UPSTREAM_CPU_BACKEND)
+    for requirement in case.requires:
+        if backend is None or not backend.capabilities.supports(requirement):
+            return requirement
+    return ""
+
+
+def _judge(case: Case, module: str, worker: UpstreamWorker, driver: QuadrantsDriver) -> Outcome:
+    lacking = _upstream_supports(case)
+    if lacking:
+        return Outcome("not-runnable", "capability", lacking)
+    reference = observe(case, driver, "ref")
+    upstream = worker.run({"kind": "case", "module": module, "case": case.id})
+    return judge_parity(case, reference, upstream)
+
+
+def _report(results: dict[str, Outcome], listed: dict, out: Path | None) -> tuple[list[str], list[str]]:
+    new = sorted(cid for cid, o in results.items() if o.category == "differs" and cid not in listed)
+    stale = sorted(cid for cid in listed if cid in results and results[cid].category != "differs")
+    counts = Counter(o.category for o in results.values())
+    for cid in sorted(results):
+        o = results[cid]
+        if o.category == "differs":
+            mark = "known" if cid in listed else "NEW"
+            print(f"parity: {mark:5} {cid}: {o.what}: {o.detail}")
+    for cid in stale:
+        print(f"parity: STALE {cid}: listed in docs/parity.md but {results[cid].category} now; delete the row")
+    not_run = Counter(o.what for o in results.values() if o.category == "not-runnable")
+    print(f"parity: not run on upstream: {dict(not_run)} (capability / api / import)")
+    print(
+        f"parity: {counts['same']} same, {counts['differs']} differ ({counts['differs'] - len(new)} listed, "
+        f"{len(new)} new), {counts['not-runnable']} not runnable on upstream, {len(stale)} stale rows"
+    )
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        data = {cid: {"category": o.category, "what": o.what, "detail": o.detail} for cid, o in results.items()}
+        out.write_text(json.dumps({"results": data, "new": new, "stale": stale}, indent=1, sort_keys=True))
+    return new, stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="parity", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--upstream-python", required=True, help="interpreter whose `import quadrants` is upstream's")
+    parser.add_argument("-k", default="", help="only cases whose id contains this text")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds before an upstream run counts as a hang")
+    parser.add_argument("--json", default="reports/parity.json", help="where the per-case results go ('' for none)")
+    parser.add_argument("--differences", default=str(DEFAULT_PATH), help="the table of deliberate differences")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QD_FASTCACHE_CASE_DIR", tempfile.mkdtemp(prefix="qd-parity-fastcache-"))
+    listed = load_differences(Path(args.differences))
+    cases = collect_cases(args.k)
+    print(f"parity: {len(cases)} cases, upstream: {args.upstream_python}, reference: ref")
+    worker, driver = UpstreamWorker(args.upstream_python, args.timeout), QuadrantsDriver()
+    results: dict[str, Outcome] = {}
+    start = time.monotonic()
+    try:
+        for k, (module, cid, case) in enumerate(cases, 1):
+            results[cid] = _judge(case, module, worker, driver)
+            if k % 100 == 0:
+                print(f"parity: {k}/{len(cases)} cases ({time.monotonic() - start:.0f} s)", flush=True)
+    finally:
+        worker.close()
+    new, stale = _report(results, listed, Path(args.json) if args.json else None)
+    return 1 if new or stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The parity harness: plain data, the differences table, the judge, and the worker (run under this interpreter,
+which stands in for upstream's: the worker only needs ``import quadrants`` to work)."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections import namedtuple
+
+import numpy as np
+import pytest
+
+from quadrants_conformance.case import Case
+from quadrants_conformance.observation import Observation
+from quadrants_conformance.parity.differences import DEFAULT_PATH, load_differences
+from quadrants_conformance.parity.judge import judge_parity
+from quadrants_conformance.parity.plain import PlainError, describe_error, to_plain
+from quadrants_conformance.parity.run import collect_cases, main
+from quadrants_conformance.parity.upstream import UpstreamWorker
+
+
+class Color(enum.Enum):
+    RED = 1
+
+
+class Slotted:
+    __slots__ = ("checkpoint", "yielded")
+
+    def __init__(self):
+        self.yielded, self.checkpoint = True, 3
+
+
+def test_to_plain_keeps_numbers_and_tags_objects():
+    arr = np.arange(3)
+    pair = namedtuple("Pair", "a b")(1, 2)
+    plain = to_plain({"a": arr, "t": (1, 2.5), "e": Color.RED, "s": Slotted(), "p": pair, "o": object})
+    assert plain["a"] is arr and plain["t"] == (1, 2.5)
+    assert plain["e"] == ("enum", "Color", "RED")
+    assert plain["s"] == ("object", "Slotted", {"yielded": True, "checkpoint": 3})
+    assert plain["p"] == ("object", "Pair", {"a": 1, "b": 2})
+    assert plain["o"][0] == "opaque"
+
+
+def test_describe_error_names_the_class_chain():
+    err = describe_error(KeyError("k"))
+    assert err.name == "KeyError" and err.is_a("LookupError") and not err.is_a("ValueError")
+
+
+def test_differences_table_parses_and_rejects_incomplete_rows(tmp_path):
+    listed = load_differences(DEFAULT_PATH)
+    assert all("::" in cid and row.reason for cid, row in listed.items())
+    bad = tmp_path / "p.md"
+    bad.write_text("| `test_a.py::x` | crashes |  | |\n")
+    with pytest.raises(ValueError, match="needs upstream, ours and a reason"):
+        load_differences(bad)
+
+
+def _case(**kw) -> Case:
+    return Case(fn=lambda: None, id="c", **kw)
+
+
+def _ref(value=None, error=None) -> Observation:
+    return Observation(backend="ref", value=value, error=error)
+
+
+def test_judge_values_errors_and_missing_api():
+    ok = {"status": "ok", "value": {"x": np.array([1, 2], np.int32)}, "stdout": "", "warnings": []}
+    assert judge_parity(_case(), _ref({"x": np.array([1, 2], np.int32)}), ok).category == "same"
+    differs = judge_parity(_case(), _ref({"x": np.array([1, 3], np.int32)}), ok)
+    assert (differs.category, differs.what) == ("differs", "values")
+    missing = {"status": "error", "error": PlainError("AttributeError", ("AttributeError",), "module 'quadrants' has")}
+    assert judge_parity(_case(), _ref(1), missing).category == "not-runnable"
+    raised = {"status": "error", "error": PlainError("QuadrantsSyntaxError", ("QuadrantsSyntaxError",), "bad thing")}
+    declared = _case(raises=(SyntaxError, "bad"))
+    assert judge_parity(declared, _ref(error=SyntaxError("bad")), raised).what == "error class"
+    assert judge_parity(_case(), _ref(1), raised).what == "raises"
+    assert judge_parity(_case(), _ref(1), {"status": "hang", "why": "slow"}).what == "hang"
+
+
+def test_worker_runs_cases_and_survives_a_crash(tmp_path):
+    worker = UpstreamWorker(sys.executable, timeout=120)
+    try:
+        result = worker.run(
+            {"kind": "case", "module": "quadrants_conformance.cases.test_int_ops", "case": "u8_wraparound"}
+        )
+        assert result["status"] == "ok" and isinstance(result["value"], dict)
+        missing = worker.run({"kind": "case", "module": "quadrants_conformance.cases.no_such_module", "case": "x"})
+        assert missing["status"] == "import-error"
+        prog = tmp_path / "crash.py"
+        prog.write_text("import os\n\ndef run():\n    os._exit(3)\n")
+        assert worker.run({"kind": "file", "path": str(prog)})["status"] == "crash"
+        prog.write_text("def run():\n    return {'v': 7}\n")
+        assert worker.run({"kind": "file", "path": str(prog)})["value"] == {"v": 7}  # a fresh worker after a crash
+    finally:
+        worker.close()
+
+
+def test_collect_cases_filters_by_id():
+    found = collect_cases("test_int_ops.py::u8_wraparound")
+    assert [cid for _, cid, _ in found] == ["test_int_ops.py::u8_wraparound"]
+
+
+def test_run_against_this_interpreter_finds_no_difference(tmp_path, capsys):
+    table = tmp_path / "parity.md"
+    table.write_text("| case | upstream | ours | why |\n|---|---|---|---|\n")
+    code = main(
+        ["--upstream-python", sys.executable, "-k", "test_int_ops.py::u", "--json", "", "--differences", str(table)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "0 differ" in out
