@@ -22,7 +22,9 @@ from quadrants.errors import (
 )
 from quadrants.frontend.funcdef import Func, SourceBacked
 from quadrants.ir import nodes as ir
+from quadrants.ir.dtypes import DataType
 from quadrants.runtime.args import Bound, NdarrayParam, ScalarParam, bind_arguments, make_params, shape_returns
+from quadrants.runtime.deep_compile import is_depth_failure, run_with_deep_stack
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.graph_status import GraphStatus
 from quadrants.runtime.members import member_key, source_value
@@ -146,7 +148,13 @@ class Kernel(SourceBacked):
         with self._compile_lock:
             compiled = self._specs.get(key)  # another thread may have compiled it while this one waited
             if compiled is None:
-                compiled = self._compile_or_load(session, bound)
+                try:
+                    compiled = self._compile_or_load(session, bound)
+                except Exception as exc:
+                    if not is_depth_failure(exc):
+                        raise
+                    # nested deeper than the default recursion limit allows: the same compile with room to recurse
+                    compiled = run_with_deep_stack(lambda: self._compile_or_load(session, bound))
                 self._specs[self._key(bound)] = compiled  # with the member paths this compile discovered
         return compiled
 
