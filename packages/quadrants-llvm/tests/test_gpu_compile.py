@@ -123,3 +123,28 @@ def _have_xdist() -> bool:
     except ImportError:
         return False
     return True
+
+
+def test_reduction_into_a_local_combines_per_warp():
+    """``s += x[i]`` into a kernel-scope local: per-thread partials, a warp shuffle, one atomic on the slot per warp."""
+    from quadrants.ir.nodes import VarAtomicRMW
+    from quadrants.ir.walk import contains
+    from quadrants_llvm.cuda import compile_ptx
+
+    qd.init(arch="llvm-cpu")
+
+    @qd.kernel
+    def total(x: qd.types.NDArray[qd.f32, 1]) -> qd.f32:
+        s = 0.0
+        for i in range(x.shape[0]):
+            s += x[i]
+        return s
+
+    import numpy as np
+
+    assert total(np.ones(8, np.float32)) == 8.0
+    program = total._last.program
+    assert contains(program.items, VarAtomicRMW)
+    ptx = compile_ptx(program).ptx
+    assert "shfl.sync.bfly" in ptx
+    assert ptx.count("atom.") == 1  # the warp leader's add into the kernel var's slot

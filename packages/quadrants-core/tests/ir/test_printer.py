@@ -36,6 +36,7 @@ from quadrants.ir.nodes import (
     SrcLoc,
     Store,
     Var,
+    VarAtomicRMW,
 )
 from quadrants.ir.ops import ATOMIC_OPS, OP_INFO, Op
 from quadrants.ir.printer import format_const, format_expr, format_item, format_program, format_stmt
@@ -244,6 +245,7 @@ SAMPLES = {
     Load: Load(XI, 0, (Const(0, i32),)),
     Store: Store(0, (Const(0, i32),), Const(0.5, f32)),
     AtomicRMW: AtomicRMW(None, Op.ATOMIC_MAX, 0, (Const(0, i32),), (Const(0.5, f32),)),
+    VarAtomicRMW: VarAtomicRMW(None, Op.ATOMIC_ADD, IV, (Const(1, i32),)),
     If: If(Const(True, u1), (Break(),)),
     RangeFor: RangeFor(J, Const(0, i32), Const(1, i32), ()),
     Loop: Loop((Break(),)),
@@ -295,3 +297,12 @@ def test_unknown_nodes_are_rejected():
         format_expr("x")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="not an IR statement"):
         format_stmt(SerialBlock(()))  # type: ignore[arg-type]
+
+
+def test_var_atomic_prints_the_kernel_var_and_the_old_value():
+    old = Var(40, "old", i32)
+    assert (
+        format_stmt(VarAtomicRMW(old, Op.ATOMIC_MAX, IV, (Const(3, i32),))).strip()
+        == "%40 old: i32 = atomic_max(&%0, i32 3)"
+    )
+    assert format_stmt(VarAtomicRMW(None, Op.ATOMIC_ADD, IV, (Const(3, i32),))).strip() == "atomic_add(&%0, i32 3)"

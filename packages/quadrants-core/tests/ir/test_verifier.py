@@ -32,6 +32,7 @@ from quadrants.ir.nodes import (
     Shape,
     Store,
     Var,
+    VarAtomicRMW,
 )
 from quadrants.ir.ops import Op
 from quadrants.ir.verifier import IRVerificationError, verify
@@ -112,6 +113,15 @@ VALID = {
         Checkpoint(1, 3, (Checkpoint(2, -1, ()),)),
     ),
     "break_in_loop_in_task": in_task(Loop((Break(),))),
+    "var_atomics": prog(
+        SerialBlock((Decl(N, c(0)),)),
+        pf(
+            VarAtomicRMW(None, Op.ATOMIC_ADD, N, (ref(IV),)),
+            VarAtomicRMW(V, Op.ATOMIC_MAX, N, (c(3),)),
+            store_y(ref(V)),
+        ),
+        kernel_vars=(N,),
+    ),
 }
 
 
@@ -209,6 +219,19 @@ INVALID = {
     "atomic_operand_dtype": (in_task(AtomicRMW(None, Op.ATOMIC_ADD, 0, (ref(IV),), (c(1),))), "operand: value has"),
     "atomic_int_op_on_float": (in_task(AtomicRMW(None, Op.ATOMIC_OR, 0, (ref(IV),), (c(1.0, f32),))), "integral"),
     "atomic_result_dtype": (in_task(AtomicRMW(F, Op.ATOMIC_ADD, 1, (ref(IV),), (c(1),))), "AtomicRMW result"),
+    "var_atomic_not_kernel_var": (in_task(Decl(V, c(0)), VarAtomicRMW(None, Op.ATOMIC_ADD, V, (c(1),))), "not a"),
+    "var_atomic_non_atomic_op": (
+        prog(SerialBlock((Decl(N, c(0)),)), pf(VarAtomicRMW(None, Op.ADD, N, (c(1),))), kernel_vars=(N,)),
+        "non-atomic op add",
+    ),
+    "var_atomic_operand_dtype": (
+        prog(SerialBlock((Decl(N, c(0)),)), pf(VarAtomicRMW(None, Op.ATOMIC_ADD, N, (c(1.0, f32),))), kernel_vars=(N,)),
+        "operand: value has",
+    ),
+    "var_atomic_result_dtype": (
+        prog(SerialBlock((Decl(N, c(0)),)), pf(VarAtomicRMW(F, Op.ATOMIC_ADD, N, (c(1),))), kernel_vars=(N,)),
+        "VarAtomicRMW result",
+    ),
     # ------------------------------------------------------------------------------------------ control flow
     "break_in_task_body": (in_task(Break()), "Break outside a serial loop"),
     "continue_in_if_in_task": (in_task(If(c(1, u1), (Continue(),))), "Continue outside a serial loop"),

@@ -339,6 +339,40 @@ def _compile_atomic(cx: Scope, s: N.AtomicRMW) -> Fn:
     return atomic
 
 
+def _compile_var_atomic(cx: Scope, s: N.VarAtomicRMW) -> Fn:
+    """An atomic on a kernel var: the active lanes update its one shared value one after another in lane order."""
+    tid, op, dtype = s.target.id, s.op, s.target.dtype
+    vid = s.var.id if s.var is not None else None
+    operand_fns = [compile_expr(cx, o) for o in s.operands]
+    track = cx.parallel
+
+    def var_atomic(st):
+        operands = [f(st) for f in operand_fns]
+        mask, n = st.mask, st.n
+        cur = st.locals[tid]
+        if not is_uniform(cur):  # a plain write in this task raced with the atomic: the last writer's value
+            cur = cur[last_active(st.kv_written.get(tid), n)]
+        cell = np.asarray([cur], dtype.np)
+        active = None if mask is None else np.flatnonzero(mask)
+        m = n if active is None else len(active)
+        old = apply_atomic(cell, 0, [_per_active_lane(o, m, active, dtype) for o in operands], op, dtype)
+        st.locals[tid] = cell[0]
+        if track:
+            st.kv_written[tid] = or_mask(st.kv_written.get(tid, False), mask)
+        if vid is None:
+            return
+        if n == 1:
+            st.locals[vid] = old[0]
+        elif active is None:
+            st.locals[vid] = old
+        else:
+            full = np.zeros(n, dtype.np)
+            full[active] = old
+            st.locals[vid] = full
+
+    return var_atomic
+
+
 # ---------------------------------------------------------------------------------------------------- control flow
 
 
@@ -542,6 +576,7 @@ STMT_COMPILERS: dict[type, Callable[[Scope, object], Fn]] = {
     N.Load: _compile_load,
     N.Store: _compile_store,
     N.AtomicRMW: _compile_atomic,
+    N.VarAtomicRMW: _compile_var_atomic,
     N.If: _compile_if,
     N.RangeFor: _compile_range_for,
     N.Loop: _compile_loop,

@@ -43,6 +43,8 @@ def _own_exprs(s):
         return (*s.indices, s.value)
     if isinstance(s, N.AtomicRMW):
         return (*s.indices, *s.operands)
+    if isinstance(s, N.VarAtomicRMW):
+        return s.operands
     if isinstance(s, (N.If, N.Check)):
         return (s.cond,)
     if isinstance(s, N.RangeFor):

@@ -1,7 +1,10 @@
 """Atomic read-modify-writes (SEMANTICS.md §12): ``qd.atomic_*`` calls and atomic augmented assignments.
 
-On an ndarray element an atomic becomes one :class:`~quadrants.ir.nodes.AtomicRMW`; on a local (private to its lane)
-it is a plain update. Every form returns the old value.
+On an ndarray element an atomic becomes one :class:`~quadrants.ir.nodes.AtomicRMW`. On a local declared at kernel
+scope and updated inside a parallel loop (one variable shared by every iteration) it becomes a
+:class:`~quadrants.ir.nodes.VarAtomicRMW`: that is how ``s += a[i]`` reduces into ``s`` (docs/language.md,
+"Reductions into a local"). On any other local (private to its lane) it is a plain update. Every form returns the
+old value.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import ast
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.exprs import element_indices, evaluate
-from quadrants.frontend.values import LocalBinding, NdarrayValue
+from quadrants.frontend.values import LocalBinding, MatrixBinding, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
 
@@ -33,7 +36,7 @@ ATOMIC_SPECS: dict[str, tuple[Op, Op | None, str, bool]] = {
 
 
 def _target(ctx, target_node: ast.AST, node: ast.AST):
-    """(element target (NdarrayValue, indices) | None, local var | None) for the first operand of an atomic."""
+    """(element target (NdarrayValue, indices) | None, local var or MatrixBinding | None) for an atomic's target."""
     if isinstance(target_node, ast.Subscript):
         inner = target_node.value
         if isinstance(inner, ast.Subscript):  # x[i][k]: one component of a vector/matrix element
@@ -49,10 +52,15 @@ def _target(ctx, target_node: ast.AST, node: ast.AST):
         base = evaluate(ctx, target_node.value)
         if isinstance(base, NdarrayValue):
             return (base, element_indices(ctx, base, target_node.slice, target_node)), None
+        component = _local_component(ctx, base, target_node)
+        if component is not None:
+            return None, component
     if isinstance(target_node, ast.Name):
         binding = ctx.lookup_local(target_node.id)
         if isinstance(binding, LocalBinding):
             return None, binding.var
+        if isinstance(binding, MatrixBinding):
+            return None, binding
         if binding is not None:
             raise QuadrantsSyntaxError(f'Kernel argument "{target_node.id}" is immutable', ctx.loc(node))
     raise QuadrantsSyntaxError(
@@ -60,25 +68,78 @@ def _target(ctx, target_node: ast.AST, node: ast.AST):
     )
 
 
+def _local_component(ctx, base, target_node: ast.Subscript):
+    """The scalar local behind ``v[k]`` / ``m[i, j]`` of a local vector/matrix with compile-time indices, else None."""
+    from quadrants.frontend.matrix import MatrixValue
+
+    if not isinstance(base, MatrixValue) or not all(isinstance(v, ir.LocalRef) for v in base.items):
+        return None
+    key = evaluate(ctx, target_node.slice)
+    keys = key if isinstance(key, tuple) else (key,)
+    if any(is_runtime(k) for k in keys):
+        return None
+    flat = keys[0] if base.is_vector else keys[0] * base.shape[1] + keys[1]
+    return base.items[flat].var
+
+
 def atomic_update(ctx, name: str, target_node: ast.AST, operands: list, node: ast.AST):
     """Apply atomic ``name`` to the element or local named by ``target_node``; return the old value."""
     op, local_op, message_name, int_only = ATOMIC_SPECS[name]
     element, local = _target(ctx, target_node, node)
+    if isinstance(local, MatrixBinding):
+        return _local_vector_update(ctx, name, local, operands, node)
     dtype = element[0].dtype if element else local.dtype
     if int_only and dtype.is_float:
         raise QuadrantsTypeError(f"'{message_name}' requires integer operands", ctx.loc(node))
     if element and element[0].element_shape:
         return _component_atomics(ctx, name, element[0], element[1], operands, node)
-    what = f"Atomic {name}"
-    values = [tr.implicit(ctx, v, dtype, node, what) for v in operands]
-    if name == "sub":
-        values = [ir.OpExpr(Op.NEG, (values[0],), dtype)]
+    values = _operands(ctx, name, dtype, operands, node)
     if local is not None:
-        return _local_update(ctx, name, local_op, local, values, node)
+        return _scalar_local_update(ctx, name, local, values, node)
     target, indices = element
     old = ctx.new_var(f"{message_name}_old", dtype)
     ctx.define(ir.AtomicRMW(old, op, target.arg, indices, tuple(values), ctx.loc(node)))
     return ir.LocalRef(old)
+
+
+def _operands(ctx, name: str, dtype, operands: list, node) -> list:
+    """The operands converted to the target's type (§12: with the precision warning); ``sub`` adds the negation."""
+    values = [tr.implicit(ctx, v, dtype, node, f"Atomic {name}") for v in operands]
+    if name == "sub":
+        values = [ir.OpExpr(Op.NEG, (values[0],), dtype)]
+    return values
+
+
+def _scalar_local_update(ctx, name: str, var, values: list, node):
+    """An atomic on a scalar local: shared by a parallel loop's iterations (a reduction) or private to its lane."""
+    if not ctx.shared_local(var):
+        return _local_update(ctx, name, ATOMIC_SPECS[name][1], var, values, node)
+    op, _, message_name, _ = ATOMIC_SPECS[name]
+    old = ctx.new_var(f"{message_name}_old", var.dtype)
+    ctx.define(ir.VarAtomicRMW(old, op, var, tuple(values), ctx.loc(node)))
+    return ir.LocalRef(old)
+
+
+def _local_vector_update(ctx, name: str, binding: MatrixBinding, operands: list, node):
+    """An atomic on a local vector/matrix: per component, with no atomicity across components (§12)."""
+    from quadrants.frontend.matrix import MatrixValue
+
+    message_name, int_only = ATOMIC_SPECS[name][2], ATOMIC_SPECS[name][3]
+    if int_only and any(v.dtype.is_float for v in binding.vars):
+        raise QuadrantsTypeError(f"'{message_name}' requires integer operands", ctx.loc(node))
+    per_operand = []
+    for v in operands:
+        if isinstance(v, MatrixValue):
+            if len(v.items) != len(binding.vars):
+                raise QuadrantsTypeError("vector atomic operands must have the target's shape", ctx.loc(node))
+            per_operand.append([ctx.temp(x, node) if is_runtime(x) else x for x in v.items])
+        else:
+            per_operand.append([ctx.temp(v, node) if is_runtime(v) else v] * len(binding.vars))
+    olds = []
+    for k, var in enumerate(binding.vars):
+        values = _operands(ctx, name, var.dtype, [column[k] for column in per_operand], node)
+        olds.append(_scalar_local_update(ctx, name, var, values, node))
+    return MatrixValue(tuple(olds), binding.shape)
 
 
 def _component_atomics(ctx, name, target, indices, operands, node):

@@ -106,6 +106,7 @@ class CompileCtx:
         self.blocks: list[list] = []
         self.item_stack: list[list] = [[]]  # the kernel's items, then one list per open do_while / checkpoint
         self.kernel_vars: list[ir.Var] = []
+        self.kernel_var_ids: set[int] = set()
         self.args: list[ir.ArgSpec] = []
         self.arg_sources: list[tuple] = []  # per arg: ("param", i) | ("field", f) | ("member", i, path)
         self.member_args: dict[tuple, object] = {}  # (param, path) -> NdarrayValue / ArgRef
@@ -209,6 +210,15 @@ class CompileCtx:
         self.emit(stmt)
         if self.top_level and len(self.blocks) == 1:
             self.kernel_vars.append(stmt.var)
+            self.kernel_var_ids.add(stmt.var.id)
+
+    def shared_local(self, var: ir.Var) -> bool:
+        """Whether ``var`` is one variable shared by every iteration of the enclosing parallel loop.
+
+        A local declared at kernel scope (a kernel var) and updated from inside a parallel loop: atomic updates of it
+        are reductions (docs/language.md, "Reductions into a local").
+        """
+        return var.id in self.kernel_var_ids and any(loop.parallel for loop in self.loops)
 
     def declare(self, name: str, value, node: ast.AST | None = None) -> ir.Var:
         """Declare a new local initialised with the run-time ``value``."""

@@ -275,8 +275,16 @@ def _ann_assign(ctx, node: ast.AnnAssign) -> None:
 _ATOMIC_AUG = {ast.Add: "add", ast.Sub: "sub", ast.BitAnd: "and", ast.BitOr: "or", ast.BitXor: "xor"}
 
 
+def _shared_binding(ctx, binding) -> bool:
+    """A local (scalar or vector) declared at kernel scope, updated from inside a parallel loop (a reduction)."""
+    if isinstance(binding, LocalBinding):
+        return ctx.shared_local(binding.var)
+    return isinstance(binding, MatrixBinding) and all(ctx.shared_local(v) for v in binding.vars)
+
+
 def _aug_assign(ctx, node: ast.AugAssign) -> None:
-    """Global ``+= -= &= |= ^=`` are atomic; the other operators and every local update are plain (§12)."""
+    """``+= -= &= |= ^=`` on a global element, or on a kernel-scope local inside a parallel loop, are atomic; the
+    other operators and every other local update are plain (§12, docs/language.md "Reductions into a local")."""
     target = node.target
     if isinstance(target, ast.Subscript) and type(node.op) in _ATOMIC_AUG:
         base = evaluate(ctx, target.value)
@@ -284,6 +292,13 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
             value = coerce_operand(ctx, evaluate(ctx, node.value), node)  # x[i] += [1, 2] on a vector element
             atomic_update(ctx, _ATOMIC_AUG[type(node.op)], target, [value], node)
             return
+    if (
+        isinstance(target, ast.Name)
+        and type(node.op) in _ATOMIC_AUG
+        and _shared_binding(ctx, ctx.lookup_local(target.id))
+    ):
+        atomic_update(ctx, _ATOMIC_AUG[type(node.op)], target, [evaluate(ctx, node.value)], node)
+        return
     if isinstance(target, ast.Attribute):
         from quadrants.frontend.structs import StructRef, assign_member_error
 

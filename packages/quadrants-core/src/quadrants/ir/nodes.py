@@ -5,9 +5,10 @@ Layers, from the inside out:
 * **Expressions** are pure trees (no memory access, no side effects): :class:`Const`, :class:`LocalRef`,
   :class:`ArgRef`, :class:`Shape` and :class:`OpExpr`. Every expression carries its result ``dtype``.
 * **Statements** do the work: locals (:class:`Decl`, :class:`Assign`), memory (:class:`Load`, :class:`Store`,
-  :class:`AtomicRMW`), structured control flow (:class:`If`, :class:`RangeFor`, :class:`Loop`, :class:`Break`,
-  :class:`Continue`) and host-visible effects (:class:`Print`, :class:`Check`, :class:`SetReturn`). A load defines a
-  fresh local, so reads are ordered with respect to writes by statement order alone.
+  :class:`AtomicRMW`, and :class:`VarAtomicRMW` on a kernel var), structured control flow (:class:`If`,
+  :class:`RangeFor`, :class:`Loop`, :class:`Break`, :class:`Continue`) and host-visible effects (:class:`Print`,
+  :class:`Check`, :class:`SetReturn`). A load defines a fresh local, so reads are ordered with respect to writes by
+  statement order alone.
 * **Items** are what a :class:`Program` runs in order: :class:`ParallelFor` and :class:`SerialBlock` tasks, and the
   graph nodes :class:`DoWhile` and :class:`Checkpoint` that group items (SEMANTICS.md §16–§17).
 
@@ -40,6 +41,7 @@ __all__ = [
     "Load",
     "Store",
     "AtomicRMW",
+    "VarAtomicRMW",
     "If",
     "RangeFor",
     "Loop",
@@ -190,6 +192,23 @@ class AtomicRMW:
 
 
 @dataclass(frozen=True)
+class VarAtomicRMW:
+    """Atomically apply ``op`` to kernel var ``target`` with ``operands``; declare ``var`` (if any) with the old value.
+
+    A reduction into an outer local (docs/language.md, "Reductions into a local"): every lane of a parallel task
+    updates the one launch-scoped copy of ``target``, exactly as :class:`AtomicRMW` updates an ndarray element, so
+    ``s += a[i]`` sums and ``qd.atomic_max(m, a[i])`` takes the maximum. Plain reads and writes of ``target`` in the
+    same task stay unordered with respect to it (a race).
+    """
+
+    var: Var | None
+    op: Op
+    target: Var
+    operands: tuple[Expr, ...]
+    loc: SrcLoc | None = _LOC
+
+
+@dataclass(frozen=True)
 class If:
     cond: Expr
     then: tuple[Stmt, ...]
@@ -253,7 +272,22 @@ class SetReturn:
     loc: SrcLoc | None = _LOC
 
 
-Stmt = Decl | Assign | Load | Store | AtomicRMW | If | RangeFor | Loop | Break | Continue | Print | Check | SetReturn
+Stmt = (
+    Decl
+    | Assign
+    | Load
+    | Store
+    | AtomicRMW
+    | VarAtomicRMW
+    | If
+    | RangeFor
+    | Loop
+    | Break
+    | Continue
+    | Print
+    | Check
+    | SetReturn
+)
 
 # ----------------------------------------------------------------------------------------------------------- items
 

@@ -50,6 +50,7 @@ from quadrants.ir.nodes import (
     Stmt,
     Store,
     Var,
+    VarAtomicRMW,
 )
 from quadrants.ir.ops import OP_INFO, Op
 
@@ -209,6 +210,12 @@ def _st_atomic(s: AtomicRMW, ctx: _Ctx, depth: int) -> None:
     ctx.emit(depth, f"{format_var(s.var)} = {call}" if s.var is not None else call, s.loc)
 
 
+def _st_var_atomic(s: VarAtomicRMW, ctx: _Ctx, depth: int) -> None:
+    operands = "".join(f", {_expr(o, ctx)}" for o in s.operands)
+    call = f"{s.op.value}(&%{s.target.id}{operands})"
+    ctx.emit(depth, f"{format_var(s.var)} = {call}" if s.var is not None else call, s.loc)
+
+
 def _st_if(s: If, ctx: _Ctx, depth: int) -> None:
     ctx.emit(depth, f"if {_expr(s.cond, ctx)}:", s.loc)
     _block(s.then, ctx, depth + 1)
@@ -254,6 +261,7 @@ _STMT_FORMATTERS: dict[type, Callable[[Stmt, _Ctx, int], None]] = {
     Load: _st_load,
     Store: _st_store,
     AtomicRMW: _st_atomic,
+    VarAtomicRMW: _st_var_atomic,
     If: _st_if,
     RangeFor: _st_range_for,
     Loop: _st_loop,

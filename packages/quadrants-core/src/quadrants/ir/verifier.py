@@ -3,10 +3,11 @@
 Executors and backends may assume verified IR, so the verifier runs after every pass in tests and with
 ``debug=True``. It checks, in one walk:
 
-* **scoping** — every local is declared (by ``Decl``, ``Load``, ``AtomicRMW.var``, ``RangeFor.var`` or
-  ``ParallelFor.vars``) in an enclosing block before it is used, or is a kernel var; a var declared in an ``If``
-  branch or a loop body is not visible after it; declaration ids are unique; kernel vars are declared by exactly one
-  ``Decl`` directly in a ``SerialBlock`` body; ``ParallelFor`` bounds use arguments and kernel vars only;
+* **scoping** — every local is declared (by ``Decl``, ``Load``, ``AtomicRMW.var``, ``VarAtomicRMW.var``,
+  ``RangeFor.var`` or ``ParallelFor.vars``) in an enclosing block before it is used, or is a kernel var; a var
+  declared in an ``If`` branch or a loop body is not visible after it; declaration ids are unique; kernel vars are
+  declared by exactly one ``Decl`` directly in a ``SerialBlock`` body; ``ParallelFor`` bounds use arguments and kernel
+  vars only; a ``VarAtomicRMW`` targets a kernel var;
 * **types** — declared and assigned values match their var, op arity and operand/result types follow ``OP_INFO``,
   argument references point at arguments of the right kind and type, indices are integral and one per axis;
 * **control flow and graph** — ``Break``/``Continue`` only in a serial loop of the same task, ``SetReturn`` slots,
@@ -53,6 +54,7 @@ from quadrants.ir.nodes import (
     Stmt,
     Store,
     Var,
+    VarAtomicRMW,
 )
 from quadrants.ir.ops import ATOMIC_OPS, OP_INFO, Op
 
@@ -96,7 +98,8 @@ def _declare(var: Var, ctx: _Ctx, *, by_decl: bool = False) -> None:
         ctx.fail(f"var id %{var.id} is declared twice ({_v(ctx.declared[var.id])} and {_v(var)})")
     if var.id in ctx.kernel_vars:
         if not (by_decl and ctx.serial_top):
-            ctx.fail(f"kernel var {_v(var)} must be declared (Decl, Load or AtomicRMW) directly in a SerialBlock body")
+            where = "(Decl, Load, AtomicRMW or VarAtomicRMW) directly in a SerialBlock body"
+            ctx.fail(f"kernel var {_v(var)} must be declared {where}")
         if var != ctx.kernel_vars[var.id]:
             ctx.fail(f"kernel var {_v(var)} declared as {var.dtype}, listed as {ctx.kernel_vars[var.id].dtype}")
         ctx.kernel_decls.add(var.id)
@@ -324,6 +327,26 @@ def _st_atomic(s: AtomicRMW, ctx: _Ctx) -> None:
         _declare(s.var, ctx, by_decl=True)
 
 
+def _st_var_atomic(s: VarAtomicRMW, ctx: _Ctx) -> None:
+    if s.op not in ATOMIC_OPS:
+        ctx.fail(f"VarAtomicRMW with non-atomic op {s.op.value}")
+    if s.target.id not in ctx.kernel_vars:
+        ctx.fail(f"VarAtomicRMW target {_v(s.target)} is not a kernel var")
+    _use(s.target, ctx)
+    dtype = s.target.dtype
+    info = OP_INFO[s.op]
+    if len(s.operands) != info.arity:
+        ctx.fail(f"{s.op.value} takes {info.arity} operand(s), got {len(s.operands)}")
+    for o in s.operands:
+        _value_matches(o, dtype, ctx, f"{s.op.value} operand")
+    if info.operands == "int" and not dtype.is_integral:
+        ctx.fail(f"{s.op.value} needs an integral kernel var, {_v(s.target)} is {dtype}")
+    if s.var is not None:
+        if s.var.dtype != dtype:
+            ctx.fail(f"VarAtomicRMW result {_v(s.var)}: {s.var.dtype}, the kernel var is {dtype}")
+        _declare(s.var, ctx, by_decl=True)
+
+
 def _st_if(s: If, ctx: _Ctx) -> None:
     _integral(s.cond, ctx, "If condition")
     _block(s.then, ctx, "then")
@@ -375,6 +398,7 @@ _STMT_CHECKS: dict[type, Callable[[Stmt, _Ctx], None]] = {
     Load: _st_load,
     Store: _st_store,
     AtomicRMW: _st_atomic,
+    VarAtomicRMW: _st_var_atomic,
     If: _st_if,
     RangeFor: _st_range_for,
     Loop: _st_loop,

@@ -31,6 +31,7 @@ from quadrants.ir.nodes import (
     SetReturn,
     Stmt,
     Store,
+    VarAtomicRMW,
 )
 
 __all__ = ["BlockFn", "ExprFn", "ItemsFn", "map_blocks", "map_exprs", "map_item_blocks"]
@@ -54,6 +55,7 @@ _EXPR_TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
     Load: ("indices",),
     Store: ("indices",),
     AtomicRMW: ("indices", "operands"),
+    VarAtomicRMW: ("operands",),
     Print: ("parts",),
     ParallelFor: ("begins", "ends"),
 }

@@ -64,7 +64,9 @@ class FunctionEmitter:
         # None: a serial function (kernel vars are plain slot accesses); else the kernel vars the parallel task writes
         self.written_kvars = written_kvars
         self.private: frozenset[int] = frozenset()  # ndarrays privatised per chunk (plain adds, no atomics)
-        self.reductions: dict = {}  # (arg, indices) -> (accumulator alloca, op, dtype); see quadrants_llvm.reductions
+        # reduction target -> accumulator alloca (see quadrants_llvm.builder.reductions); a target is an ndarray
+        # element ``(arg, indices)`` or a kernel var (the ``N.Var``)
+        self.reductions: dict = {}
         self._cache: dict = {}
 
     # -------------------------------------------------------------------------------------------------- plumbing
@@ -224,6 +226,17 @@ class FunctionEmitter:
                 ("kvar", var.id), lambda eb: from_mem(eb, var.dtype, eb.load(self._kvar_ptr(var, eb), typ=t))
             )
         return from_mem(self.b, var.dtype, raw)
+
+    def kernel_var_ptr(self, var: N.Var):
+        """The launch-context slot of kernel var ``var`` (its storage type; u1 as a byte), at the builder."""
+        return self._kvar_ptr(var, self.b)
+
+    def at_target(self, target, do):
+        """``do(pointer)`` for a reduction target: a kernel var's slot, or an ndarray element ``(arg, indices)``."""
+        if isinstance(target, N.Var):
+            return do(self.kernel_var_ptr(target))
+        arg, indices = target
+        return self.access(arg, indices, None, do)
 
     def write_var(self, var: N.Var, value) -> None:
         if var.id not in self.layout.kernel_vars:

@@ -10,11 +10,11 @@ For task ``k`` the module defines the kernel ``P_task_k(ctx)``:
   divisions into 32-bit ones at run time when the values fit).
 
 Reduction tasks and light bodies first run an unrolled loop of ``UNROLL`` lanes per iteration (several loads in flight
-per thread), then the plain loop finishes the rest. Reductions (:mod:`.reductions`) accumulate per thread across the
-grid-stride loop; at the end each warp combines its
-32 accumulators with butterfly shuffles (``target.warp_shuffle``) and one lane applies the atomic, so an
-``n``-lane sum costs one atomic per warp instead of one per lane. Targets without a shuffle apply one atomic per
-thread. The thread-index intrinsics, the kernel marking and the shuffle are data of the :class:`TargetInfo`.
+per thread), then the plain loop finishes the rest. Reductions (:mod:`quadrants.ir.reductions`: ndarray elements and
+kernel vars) accumulate per thread across the grid-stride loop; at the end each warp combines its 32 accumulators
+with butterfly shuffles (``target.warp_shuffle``) and one lane applies the atomic, so an ``n``-lane sum costs one
+atomic per warp instead of one per lane. Targets without a shuffle apply one atomic per thread. The thread-index
+intrinsics, the kernel marking and the shuffle are data of the :class:`TargetInfo`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ import llvmlite.ir as ll
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
+from quadrants.ir.reductions import written_kernel_vars
 from quadrants.ir.walk import iter_stmts
 from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.exprs import emit_expr
-from quadrants_llvm.builder.reductions import written_kernel_vars
 from quadrants_llvm.builder.stmts import emit_block
 from quadrants_llvm.builder.types import I8, I16, I32, I64, PTR, VOID, reg_type
 
@@ -177,7 +177,7 @@ def _flush(em, reductions: dict, tid) -> None:
     em.reductions = {}
     b = em.b
     shuffle = em.target.warp_shuffle
-    for (arg, indices), (acc, op, dtype) in reductions.items():
+    for target, (acc, op, dtype) in reductions.items():
         value = b.load(acc, typ=reg_type(dtype))
         if shuffle:
             for offset in (16, 8, 4, 2, 1):
@@ -185,9 +185,9 @@ def _flush(em, reductions: dict, tid) -> None:
                 value = combine(em, op, dtype, value, [other])
             leader = b.icmp_unsigned("==", b.and_(tid, ll.Constant(I64, WARP_SIZE - 1)), ll.Constant(I64, 0))
             with b.if_then(leader):
-                em.access(arg, indices, None, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
+                em.at_target(target, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
         else:
-            em.access(arg, indices, None, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
+            em.at_target(target, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
 
 
 def _shuffle(em, name: str, value, offset: int):

@@ -47,18 +47,22 @@ def _store(em, s: N.Store) -> None:
     em.access(s.arg, s.indices, s.loc, lambda ptr: em.b.store(value, ptr) and None)
 
 
+def _accumulate(em, acc, op, dtype, operands) -> None:
+    """A per-thread reduction: update the private accumulator (quadrants_llvm.builder.reductions)."""
+    cur = em.b.load(acc, typ=reg_type(dtype))
+    if dtype.is_float and op.value == "atomic_add":
+        new = em.b.fadd(cur, operands[0], flags=("reassoc", *em.fm))
+    else:
+        new = combine(em, op, dtype, cur, operands)
+    em.b.store(new, acc)
+
+
 def _atomic(em, s: N.AtomicRMW) -> None:
     dtype = em.program.args[s.arg].dtype
     operands = [emit_expr(em, o) for o in s.operands]
     acc = em.reductions.get((s.arg, s.indices))
-    if acc is not None:  # a per-thread reduction: update the private accumulator (quadrants_llvm.reductions)
-        ptr = acc
-        cur = em.b.load(ptr, typ=reg_type(dtype))
-        if dtype.is_float and s.op.value == "atomic_add":
-            new = em.b.fadd(cur, operands[0], flags=("reassoc", *em.fm))
-        else:
-            new = combine(em, s.op, dtype, cur, operands)
-        em.b.store(new, ptr)
+    if acc is not None:
+        _accumulate(em, acc, s.op, dtype, operands)
         return
     if s.arg in em.private:  # a chunk-private copy of a small array (quadrants_llvm.reductions.find_privatizable)
 
@@ -71,6 +75,19 @@ def _atomic(em, s: N.AtomicRMW) -> None:
     old = em.access(
         s.arg, s.indices, s.loc, lambda ptr: emit_atomic_rmw(em, s.op, dtype, ptr, operands), reg_type(dtype)
     )
+    if s.var is not None:
+        em.write_var(s.var, old)
+
+
+def _var_atomic(em, s: N.VarAtomicRMW) -> None:
+    """An atomic on a kernel var's launch-context slot (or on the thread's accumulator when it is a reduction)."""
+    dtype = s.target.dtype
+    operands = [emit_expr(em, o) for o in s.operands]
+    acc = em.reductions.get(s.target)
+    if acc is not None:
+        _accumulate(em, acc, s.op, dtype, operands)
+        return
+    old = emit_atomic_rmw(em, s.op, dtype, em.kernel_var_ptr(s.target), operands)
     if s.var is not None:
         em.write_var(s.var, old)
 
@@ -205,6 +222,7 @@ STMT_EMITTERS: dict[type, Callable] = {
     N.Load: _load,
     N.Store: _store,
     N.AtomicRMW: _atomic,
+    N.VarAtomicRMW: _var_atomic,
     N.If: _if,
     N.RangeFor: _range_for,
     N.Loop: _loop,

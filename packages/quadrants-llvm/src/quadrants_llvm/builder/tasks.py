@@ -22,19 +22,13 @@ import llvmlite.ir as ll
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
 from quadrants.ir.ops import Op
-from quadrants.ir.walk import contains, iter_tasks
+from quadrants.ir.reductions import find_reductions, find_var_reductions, identity, written_kernel_vars
+from quadrants.ir.walk import contains, iter_stmts as walk_stmts, iter_tasks
 from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import FunctionEmitter, Tables
 from quadrants_llvm.builder.layout import Layout
-from quadrants_llvm.builder.reductions import (
-    PRIVATE_LIMIT,
-    find_privatizable,
-    find_reductions,
-    identity,
-    walk_stmts,
-    written_kernel_vars,
-)
+from quadrants_llvm.builder.reductions import PRIVATE_LIMIT, find_privatizable
 from quadrants_llvm.builder.stmts import emit_block, emit_counted_loop
 from quadrants_llvm.builder.types import I1, I8, I32, I64, PTR, VOID, const, intrinsic, mem_type, reg_type
 from quadrants_llvm.target import TargetInfo
@@ -144,16 +138,25 @@ class _Builder:
         return fn
 
     def _accumulators(self, em, item: N.ParallelFor) -> dict:
-        """One private accumulator per reduction target of ``item`` (``{(arg, indices): (alloca, op, dtype)}``)."""
-        reductions = {} if self.debug else dict.fromkeys(find_reductions(item, self.program))
-        for arg, indices in reductions:
+        """One private accumulator per reduction target of ``item`` (``{target: (alloca, op, dtype)}``).
+
+        A target is an ndarray element ``(arg, indices)`` or a kernel var (``N.Var``); see :mod:`.reductions`.
+        """
+        if self.debug:
+            return {}
+        targets: dict = {}
+        for arg, indices in find_reductions(item, self.program):
             # find_reductions keys by (arg, indices); the op is the same for every atomic on that arg
             op = next(s.op for s in walk_stmts(item.body) if isinstance(s, N.AtomicRMW) and s.arg == arg)
-            dtype = self.program.args[arg].dtype
-            acc = em.alloca(reg_type(dtype), name=f"acc{arg}")
+            targets[(arg, indices)] = (op, self.program.args[arg].dtype, f"acc{arg}")
+        for var, op in find_var_reductions(item).items():
+            targets[var] = (op, var.dtype, f"acc_{var.name}")
+        reductions = {}
+        for target, (op, dtype, name) in targets.items():
+            acc = em.alloca(reg_type(dtype), name=name)
             em.eb.store(const(identity(op, dtype), dtype), acc)
-            em.reductions[(arg, indices)] = acc
-            reductions[(arg, indices)] = (acc, op, dtype)
+            em.reductions[target] = acc
+            reductions[target] = (acc, op, dtype)
         return reductions
 
     def _segments(self, em, item, begins, extents, start, end) -> None:
@@ -189,9 +192,9 @@ class _Builder:
         from quadrants_llvm.builder.atomics import emit_atomic_rmw
 
         em.reductions = {}
-        for (arg, indices), (acc, op, dtype) in reductions.items():
+        for target, (acc, op, dtype) in reductions.items():
             value = em.b.load(acc, typ=reg_type(dtype))
-            em.access(arg, indices, None, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
+            em.at_target(target, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
 
     def _size(self, em, arg: int, builder):
         size = ll.Constant(I64, 1)

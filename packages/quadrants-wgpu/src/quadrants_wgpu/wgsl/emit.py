@@ -11,6 +11,9 @@ Bindings of every shader (group 0):
 
 A ``ParallelFor`` becomes a 1-D dispatch whose invocations walk the flattened iteration space in a grid-stride loop
 (so any size fits under the dispatch limit) and decompose the linear id into per-axis indices, last axis fastest.
+A kernel var that the task reduces into (``s += a[i]``, :mod:`quadrants.ir.reductions`) gets an accumulator per
+invocation; after the loop each workgroup combines its accumulators in workgroup memory (a tree of ``WORKGROUP_SIZE``
+lanes) and one invocation applies a single atomic to ``qd_kv``.
 The bounds are recomputed by each invocation from arguments and kernel vars (cheap, and no host round trip);
 the host evaluates the same expressions only to size the dispatch. A ``SerialBlock`` runs on one invocation.
 """
@@ -21,11 +24,12 @@ from dataclasses import dataclass, field
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i32
-from quadrants.ir.walk import contains, iter_tasks
+from quadrants.ir.reductions import find_var_reductions, identity
+from quadrants.ir.walk import contains, iter_stmts, iter_tasks
 from quadrants_wgpu.wgsl import library
-from quadrants_wgpu.wgsl.atomics import atomic_function
+from quadrants_wgpu.wgsl.atomics import atomic_function, combine, kv_atomic_function, kv_atomic_function_name
 from quadrants_wgpu.wgsl.exprs import cast, emit_expr
-from quadrants_wgpu.wgsl.names import value_type, var_name, words_of
+from quadrants_wgpu.wgsl.names import literal, value_type, var_name, words_of
 from quadrants_wgpu.wgsl.packing import accessors, declaration
 from quadrants_wgpu.wgsl.stmts import FAIL_FN, STATUS_WORDS, ProgramTables, TaskCtx, emit_block
 
@@ -95,8 +99,40 @@ def plan_layout(program: N.Program, print_capacity: int = DEFAULT_PRINT_CAPACITY
 
 
 _HEADER = """@group(0) @binding(0) var<storage, read> qd_args: array<u32>;
-@group(0) @binding(1) var<storage, read_write> qd_kv: array<u32>;
+@group(0) @binding(1) var<storage, read_write> qd_kv: array<{kv}>;
 @group(0) @binding(2) var<storage, read_write> qd_status: array<atomic<u32>>;"""
+
+
+def _reductions(cx: TaskCtx, item: N.ParallelFor, wg: int) -> tuple[list[str], list[str], list[str]]:
+    """Accumulator declarations (before the grid loop), the per-workgroup combine and flush (after it), and the
+    workgroup arrays, for the kernel vars ``item`` reduces into."""
+    targets = sorted(find_var_reductions(item).items(), key=lambda t: t[0].id)
+    before, store, tree, flush, decls = [], [], [], [], []
+    for k, (var, op) in enumerate(targets):
+        t, acc, red = value_type(var.dtype), f"qd_acc{k}", f"qd_red{k}"
+        cx.reductions[var.id] = acc
+        cx.kv_atomics.add((op, var.dtype))
+        decls.append(f"var<workgroup> {red}: array<{t}, {wg}>;")
+        before.append(f"var {acc}: {t} = {literal(identity(op, var.dtype), var.dtype)};")
+        store.append(f"{red}[qd_lid] = {acc};")
+        pair = combine(cx, op, var.dtype, f"{red}[qd_lid]", f"{red}[qd_lid + qd_s]")
+        tree.append(f"  if (qd_lid < qd_s) {{ {red}[qd_lid] = {pair}; }}")
+        flush.append(f"  _ = {kv_atomic_function_name(op, var.dtype)}({cx.kv_offsets[var.id]}u, {red}[0]);")
+    if not targets:
+        return [], [], []
+    # every invocation reaches this point (a task body never returns), so the barriers are in uniform control flow
+    after = [
+        *store,
+        "workgroupBarrier();",
+        f"for (var qd_s: u32 = {wg // 2}u; qd_s > 0u; qd_s = qd_s >> 1u) {{",
+        *tree,
+        "  workgroupBarrier();",
+        "}",
+        "if (qd_lid == 0u) {",
+        *flush,
+        "}",
+    ]
+    return before, after, decls
 
 
 def _parallel_main(cx: TaskCtx, item: N.ParallelFor, wg: int) -> list[str]:
@@ -110,7 +146,9 @@ def _parallel_main(cx: TaskCtx, item: N.ParallelFor, wg: int) -> list[str]:
             f"let qd_x{k}: u32 = select(0u, bitcast<u32>(qd_e{k}) - bitcast<u32>(qd_b{k}), qd_e{k} > qd_b{k});"
         )
     n = " * ".join(f"qd_x{k}" for k in range(axes)) or "1u"
+    before, after, cx.workgroup_decls = _reductions(cx, item, wg)
     lines += [
+        *before,
         f"let qd_n: u32 = {n};",
         f"let qd_stride: u32 = qd_nwg.x * {wg}u;",
         "for (var qd_g: u32 = qd_gid.x; qd_g < qd_n; qd_g = qd_g + qd_stride) {",
@@ -124,7 +162,7 @@ def _parallel_main(cx: TaskCtx, item: N.ParallelFor, wg: int) -> list[str]:
         if axes > 1 and k > 0:
             inner.append(f"qd_r = qd_r / qd_x{k};")
     inner += emit_block(cx, item.body)
-    return lines + ["  " + x for x in inner] + ["}"]
+    return lines + ["  " + x for x in inner] + ["}", *after]
 
 
 def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tuple]:
@@ -137,6 +175,8 @@ def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tupl
         bindings.append((arg, not (use.stores or use.atomics)))
     for op, arg in sorted(cx.atomics, key=lambda t: (t[1], t[0].value)):
         fns.append(atomic_function(cx, op, arg, cx.arg_specs[arg].dtype))
+    for op, dtype in sorted(cx.kv_atomics, key=lambda t: (t[1].name, t[0].value)):
+        fns.append(kv_atomic_function(cx, op, dtype))
     if cx.needs_fail:
         fns.append(FAIL_FN)
     body = list(main_lines)
@@ -145,7 +185,7 @@ def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tupl
     parts = []
     if cx.f16_ok:
         parts.append("enable f16;")
-    parts += [_HEADER, *decls]
+    parts += [_HEADER.format(kv="atomic<u32>" if cx.kv_atomic else "u32"), *decls, *cx.workgroup_decls]
     helpers = library.render(cx.helpers)
     if helpers:
         parts.append(helpers)
@@ -173,12 +213,14 @@ def _task_ctx(program: N.Program, layout: ProgramLayout, tables: ProgramTables, 
 def emit_task(program: N.Program, item, layout: ProgramLayout, tables: ProgramTables, f16_ok: bool) -> TaskShader:
     """The shader of one task."""
     cx = _task_ctx(program, layout, tables, f16_ok)
+    cx.kv_atomic = any(isinstance(s, N.VarAtomicRMW) for s in iter_stmts(item.body))
     if isinstance(item, N.ParallelFor):
         wg = WORKGROUP_SIZE
         main = _parallel_main(cx, item, wg)
         entry = (
             f"@compute @workgroup_size({wg})\n"
             "fn main(@builtin(global_invocation_id) qd_gid: vec3<u32>, "
+            "@builtin(local_invocation_index) qd_lid: u32, "
             "@builtin(num_workgroups) qd_nwg: vec3<u32>) {"
         )
         kind = "parallel"

@@ -36,6 +36,7 @@ class ExprCtx:
     shape_offsets: dict[int, int]  # ndarray arg index -> word offset of its shape in qd_args
     kv_offsets: dict[int, int]  # kernel var id -> word offset in qd_kv
     fast_math: bool = False
+    kv_atomic: bool = False  # qd_kv is array<atomic<u32>> in this shader (it updates a kernel var atomically)
     f16_ok: bool = True
     helpers: set[str] = field(default_factory=set)
 
@@ -471,7 +472,7 @@ def _emit_local(cx: ExprCtx, e: N.LocalRef) -> str:
     _check_dtype(cx, e.dtype)
     off = cx.kv_offsets.get(e.var.id)
     if off is not None:
-        return load_word_expr("qd_kv", off, e.dtype)
+        return load_word_expr("qd_kv", off, e.dtype, cx.kv_atomic)
     return var_name(e.var)
 
 

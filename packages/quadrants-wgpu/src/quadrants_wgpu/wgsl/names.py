@@ -173,12 +173,17 @@ def from_words(words, dtype: DataType):
     return dtype.np.type(w)
 
 
-def load_word_expr(buffer: str, offset: int, dtype: DataType) -> str:
-    """WGSL reading a scalar of ``dtype`` stored by :func:`to_words` at word ``offset`` of a ``array<u32>`` buffer."""
-    w = f"{buffer}[{offset}]"
+def _word_ref(buffer: str, offset: int, atomic: bool) -> str:
+    return f"atomicLoad(&{buffer}[{offset}])" if atomic else f"{buffer}[{offset}]"
+
+
+def load_word_expr(buffer: str, offset: int, dtype: DataType, atomic: bool = False) -> str:
+    """WGSL reading a scalar of ``dtype`` stored by :func:`to_words` at word ``offset`` of a ``array<u32>`` buffer
+    (``atomic``: an ``array<atomic<u32>>`` buffer)."""
+    w = _word_ref(buffer, offset, atomic)
     name = dtype.name
     if is_wide(dtype):
-        return f"vec2<u32>({w}, {buffer}[{offset + 1}])"
+        return f"vec2<u32>({w}, {_word_ref(buffer, offset + 1, atomic)})"
     if name == "f32":
         return f"bitcast<f32>({w})"
     if name == "f16":
@@ -188,15 +193,22 @@ def load_word_expr(buffer: str, offset: int, dtype: DataType) -> str:
     return w
 
 
-def store_word_stmts(buffer: str, offset: int, dtype: DataType, value: str) -> str:
-    """WGSL statements storing ``value`` (representation type) as :func:`to_words` words at ``offset``."""
+def store_word_stmts(buffer: str, offset: int, dtype: DataType, value: str, atomic: bool = False) -> str:
+    """WGSL statements storing ``value`` (representation type) as :func:`to_words` words at ``offset``
+    (``atomic``: of an ``array<atomic<u32>>`` buffer)."""
+
+    def put(k: int, word: str) -> str:
+        if atomic:
+            return f"atomicStore(&{buffer}[{offset + k}], {word});"
+        return f"{buffer}[{offset + k}] = {word};"
+
     name = dtype.name
     if is_wide(dtype):
-        return f"{{ let w = {value}; {buffer}[{offset}] = w.x; {buffer}[{offset + 1}] = w.y; }}"
+        return f"{{ let w = {value}; {put(0, 'w.x')} {put(1, 'w.y')} }}"
     if name == "f32":
-        return f"{buffer}[{offset}] = bitcast<u32>({value});"
+        return put(0, f"bitcast<u32>({value})")
     if name == "f16":
-        return f"{buffer}[{offset}] = bitcast<u32>(f32({value}));"
+        return put(0, f"bitcast<u32>(f32({value}))")
     if value_type(dtype) == "i32":
-        return f"{buffer}[{offset}] = bitcast<u32>({value});"
-    return f"{buffer}[{offset}] = {value};"
+        return put(0, f"bitcast<u32>({value})")
+    return put(0, value)

@@ -5,7 +5,11 @@ loop), ``Loop`` → ``loop``, ``Break``/``Continue`` → ``break``/``continue``.
 task's body continues the task's grid-stride loop, which is exactly "skip to the next iteration".
 
 Kernel vars (:attr:`Program.kernel_vars`) live in the ``qd_kv`` buffer for the whole launch, so every read and write of
-one goes through it. Run-time failures (bounds under ``debug``, ``Check``) call ``qd_fail(id, indices)``, which
+one goes through it (atomically, in a shader with a ``VarAtomicRMW``: the buffer is then ``array<atomic<u32>>``). A
+``VarAtomicRMW`` whose target is one of the task's reductions (``TaskCtx.reductions``) updates the invocation's
+accumulator instead; :mod:`.emit` combines the accumulators per workgroup and applies one atomic each.
+
+Run-time failures (bounds under ``debug``, ``Check``) call ``qd_fail(id, indices)``, which
 records the first failure in the ``qd_status`` buffer; the host raises after the launch (:mod:`..runtime.executable`).
 ``Print`` appends a record ``(print id, values...)`` to ``qd_status`` that the host formats after the launch.
 """
@@ -18,7 +22,7 @@ from dataclasses import dataclass, field
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType, i32
-from quadrants_wgpu.wgsl.atomics import atomic_function_name
+from quadrants_wgpu.wgsl.atomics import atomic_function_name, combine, kv_atomic_function_name
 from quadrants_wgpu.wgsl.exprs import ExprCtx, as_bool, cast, emit_expr
 from quadrants_wgpu.wgsl.names import (
     UnsupportedError,
@@ -79,6 +83,9 @@ class TaskCtx(ExprCtx):
     print_capacity: int = 0
     uses: dict[int, ArgUse] = field(default_factory=dict)
     atomics: set = field(default_factory=set)  # (op, arg)
+    kv_atomics: set = field(default_factory=set)  # (op, dtype) of VarAtomicRMWs applied to qd_kv
+    reductions: dict[int, str] = field(default_factory=dict)  # kernel var id -> accumulator (a reduction target)
+    workgroup_decls: list[str] = field(default_factory=list)  # module-scope var<workgroup> declarations
     needs_fail: bool = False
     temps: itertools.count = field(default_factory=lambda: itertools.count())
 
@@ -114,7 +121,7 @@ def emit_block(cx: TaskCtx, stmts) -> Lines:
 def _store_local(cx: TaskCtx, var: N.Var, value: str, declare: bool) -> Lines:
     off = cx.kv_offsets.get(var.id)
     if off is not None:
-        return [store_word_stmts("qd_kv", off, var.dtype, value)]
+        return [store_word_stmts("qd_kv", off, var.dtype, value, cx.kv_atomic)]
     if declare:
         return [f"var {var_name(var)}: {value_type(var.dtype)} = {value};"]
     return [f"{var_name(var)} = {value};"]
@@ -186,6 +193,19 @@ def _atomic(cx: TaskCtx, s: N.AtomicRMW) -> Lines:
     if s.var is None:
         return [*lines, f"_ = {call};"]
     return lines + _store_local(cx, s.var, call, declare=True)
+
+
+def _var_atomic(cx: TaskCtx, s: N.VarAtomicRMW) -> Lines:
+    dtype = s.target.dtype
+    operands = [emit_expr(cx, o) for o in s.operands]
+    acc = cx.reductions.get(s.target.id)
+    if acc is not None:
+        return [f"{acc} = {combine(cx, s.op, dtype, acc, operands[0])};"]
+    cx.kv_atomics.add((s.op, dtype))
+    call = f"{kv_atomic_function_name(s.op, dtype)}({', '.join([f'{cx.kv_offsets[s.target.id]}u', *operands])})"
+    if s.var is None:
+        return [f"_ = {call};"]
+    return _store_local(cx, s.var, call, declare=True)
 
 
 # ------------------------------------------------------------------------------------------- control flow
@@ -275,7 +295,8 @@ def _check(cx: TaskCtx, s: N.Check) -> Lines:
 
 def _set_return(cx: TaskCtx, s: N.SetReturn) -> Lines:
     dtype = cx.return_dtypes[s.index]
-    return [store_word_stmts("qd_kv", cx.return_offsets[s.index], dtype, emit_expr(cx, s.value))]
+    value = emit_expr(cx, s.value)
+    return [store_word_stmts("qd_kv", cx.return_offsets[s.index], dtype, value, cx.kv_atomic)]
 
 
 STMT_EMITTERS: dict[type, Callable[[TaskCtx, object], Lines]] = {
@@ -284,6 +305,7 @@ STMT_EMITTERS: dict[type, Callable[[TaskCtx, object], Lines]] = {
     N.Load: _load,
     N.Store: _store,
     N.AtomicRMW: _atomic,
+    N.VarAtomicRMW: _var_atomic,
     N.If: _if,
     N.RangeFor: _range_for,
     N.Loop: _loop,
