@@ -308,6 +308,7 @@ RAW, VALUES, ELEMENTWISE = "raw", "values", "elementwise"
 def call_table() -> dict[int, tuple[object, object, str]]:
     """``id(callable) -> (callable, lower, kind)``; the callable is kept alive and compared by identity."""
     from quadrants.frontend.atomics import ATOMIC_LOWERING
+    from quadrants.frontend.math_api import KERNEL_FUNCTIONS
 
     rows: dict[object, tuple[object, str]] = {
         qi.static: (_static, RAW),
@@ -360,6 +361,8 @@ def call_table() -> dict[int, tuple[object, object, str]]:
         rows[m[name]] = (_bit_count(op, name), ELEMENTWISE)
     for name, lower in ATOMIC_LOWERING.items():
         rows[qi.ATOMIC_FUNCTIONS[name]] = (lower, RAW)
+    for fn in KERNEL_FUNCTIONS.values():  # qd.math.clamp, qd.math.dot, ... (frontend/math_api.py)
+        rows[fn] = (fn.lower_call, VALUES)
     from quadrants.frontend.library_calls import library_rows
 
     rows.update(library_rows())  # qd.random, ... (frontend/library_calls.py)
