@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes.util
 import hashlib
 import itertools
+import re
 import threading
 import time
 
@@ -21,7 +22,7 @@ import llvmlite.binding as llvm
 
 from quadrants_llvm.target import TargetInfo, host_target
 
-__all__ = ["Jit", "get_jit"]
+__all__ = ["Jit", "get_jit", "has_out_of_range_vector_shift"]
 
 
 class Jit:
@@ -55,12 +56,10 @@ class Jit:
         object code uses ``qd<content hash>`` so two different programs never define the same symbol.
         """
         t0 = time.perf_counter()
-        mod = llvm.parse_assembly(ir_text)
-        mod.verify()
+        llvm.parse_assembly(ir_text).verify()
         t1 = time.perf_counter()
         with self._lock:  # the pass builder and the target machine are shared: one user at a time
-            self._optimize(mod)
-            text = str(mod)
+            mod, text = self._optimized(ir_text)
             prefix = "qd" + hashlib.sha256(text.encode()).hexdigest()[:24]
             for value in itertools.chain(mod.functions, mod.global_variables):
                 if value.name.startswith(placeholder + "_"):
@@ -79,24 +78,57 @@ class Jit:
                 self._linked.add(prefix)
             return {n: self.engine.get_function_address(n) for n in names}
 
-    def _optimize(self, mod) -> None:
+    def _optimize(self, mod, slp: bool = True) -> None:
         pto = llvm.create_pipeline_tuning_options(speed_level=3)
         pto.loop_vectorization = True
-        pto.slp_vectorization = True
+        pto.slp_vectorization = slp
         pb = llvm.create_pass_builder(self.tm, pto)
         pb.getModulePassManager().run(mod, pb)
 
+    def _optimized(self, ir_text: str):
+        """``(module, text)`` of ``ir_text`` after O3; without SLP vectorisation when it made an unsafe shift.
+
+        LLVM 22's SLP vectoriser packs different ops of neighbouring statements into one vector op plus a blend
+        (``ashr`` for a sign extension next to ``and`` for a zero extension, as in ``o[i, 0] = i8(x)``,
+        ``o[i, 1] = u8(x)``). The lanes it does not keep get the other op's constants, which for a shift are
+        out-of-range amounts (``ashr <4 x i32> %v, <i32 24, i32 255, ...>``: poison lanes). The x86 backend then
+        turns the blend into an ``or`` that assumes those lanes are zero while ``vpsravd`` fills them with sign bits,
+        so a zero extension of a negative value came out as -1. Our own shifts mask their counts (a program never
+        shifts by a constant >= the width), so such a shift can only come from that packing: the module is then
+        optimised again without SLP (loop vectorisation stays).
+        """
+        mod = llvm.parse_assembly(ir_text)
+        self._optimize(mod)
+        text = str(mod)
+        if has_out_of_range_vector_shift(text):
+            mod = llvm.parse_assembly(ir_text)
+            self._optimize(mod, slp=False)
+            text = str(mod)
+        return mod, text
+
     def optimized_ir(self, ir_text: str) -> str:
         """The O3-optimised text of ``ir_text`` (nothing is added to the engine)."""
-        mod = llvm.parse_assembly(ir_text)
         with self._lock:
-            self._optimize(mod)
-        return str(mod)
+            return self._optimized(ir_text)[1]
 
     def assembly(self, ir_text: str) -> str:
         """Host assembly of the O3-optimised ``ir_text`` (to check vectorisation in tests)."""
         mod = llvm.parse_assembly(self.optimized_ir(ir_text))
         return self.tm.emit_assembly(mod)
+
+
+_VECTOR_SHIFT = re.compile(r"= (?:ashr|lshr|shl)(?: exact| nuw| nsw)* <\d+ x i(\d+)> [^,]+, <([^>]*)>")
+
+
+def has_out_of_range_vector_shift(ir_text: str) -> bool:
+    """Whether some vector shift in ``ir_text`` has a constant amount lane >= the element width (see ``_optimized``)."""
+    for m in _VECTOR_SHIFT.finditer(ir_text):
+        width = int(m.group(1))
+        for lane in m.group(2).split(","):
+            value = lane.split()[-1]
+            if value.lstrip("-").isdigit() and not 0 <= int(value) < width:
+                return True
+    return False
 
 
 _JIT: Jit | None = None
