@@ -17,6 +17,9 @@ __all__ = [
     "located",
     "caller_loc",
     "with_loc",
+    "at_call_site",
+    "user_api",
+    "API_ERRORS",
 ]
 
 
@@ -160,3 +163,49 @@ def located(exc_type: type, message: str, loc: SrcLoc | None):
         return exc_type(message)
     caret = loc.caret()
     return exc_type(f"{loc}:\n{caret}\n{message}" if caret else f"{loc}: {message}")
+
+
+# The built-in classes that the API's argument checks raise (upstream raises the same classes): TypeError for a
+# wrong dtype, ValueError for a wrong ndim or shape, IndexError on host indexing, KeyError for an unknown qd.init
+# option, MemoryError for an allocation past the machine, RuntimeError for a missing backend.
+API_ERRORS = (TypeError, ValueError, IndexError, KeyError, MemoryError, RuntimeError)
+
+
+def at_call_site(exc: BaseException) -> BaseException:
+    """``exc`` pointing at the user's call site (the innermost frame outside quadrants and its backends).
+
+    A located Quadrants error gets the location if it has none; a built-in error is rebuilt as the same class with
+    ``File "...", line N:`` and the caret line in front of its message. An error that already names a location is
+    returned as it is.
+    """
+    if isinstance(exc, _Located):
+        return with_loc(exc, caller_loc())
+    message = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
+    if message.startswith('File "'):
+        return exc
+    loc = caller_loc()
+    if loc is None:
+        return exc
+    try:
+        rebuilt = located(type(exc), message, loc)
+    except Exception:  # a class whose constructor takes other arguments: keep the original
+        return exc
+    rebuilt.__cause__ = exc.__cause__
+    return rebuilt
+
+
+def user_api(fn):
+    """Decorator for host API entry points: argument errors raised inside point at the user's call site."""
+    import functools
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except API_ERRORS as exc:
+            located_exc = at_call_site(exc)
+            if located_exc is exc:
+                raise
+            raise located_exc from None
+
+    return checked

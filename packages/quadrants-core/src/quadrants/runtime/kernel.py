@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quadrants.errors import (
+    API_ERRORS,
     QuadrantsCompilationError,
     QuadrantsRuntimeError,
     QuadrantsSyntaxError,
@@ -106,6 +107,11 @@ class Kernel(SourceBacked):
             if session.env.full_traceback:
                 raise
             raise exc.with_traceback(None) from None
+        except API_ERRORS as exc:  # argument checks (wrong dtype, ndim, ...): the same class, at the user's call
+            located_exc = at_call_site(exc)
+            if located_exc is exc or session.env.full_traceback:
+                raise
+            raise located_exc.with_traceback(None) from None
 
     def _session_params(self, session: Session) -> list:
         if self._session_generation != session.generation:
