@@ -1,4 +1,7 @@
-"""Shared fixtures: IR builders and a ``device`` fixture that skips (with the reason) when no wgpu adapter exists."""
+"""Shared fixtures: IR builders, a ``device`` fixture that skips (with the reason) when no wgpu adapter exists, and
+``vulkan_modes``, which runs a test twice: with the device's optional shader features (``native``) and with none of
+them (``emulated``: i64 as pairs of u32, compare-exchange float atomics, no f64), as ``QD_WGPU_DISABLE_FEATURES=all``
+does for a whole process."""
 
 from __future__ import annotations
 
@@ -31,3 +34,15 @@ def device():
     if not ok:
         pytest.skip(f"no wgpu adapter: {reason}")
     return get_device()
+
+
+@pytest.fixture(params=["native", "emulated"])
+def vulkan_modes(request, device, monkeypatch):
+    """``qd.init(arch=qd.vulkan)`` with the device's shader features, then with none (f16 kept: it has no fallback)."""
+    import quadrants as qd
+
+    if request.param == "emulated":
+        monkeypatch.setattr(device, "features", device.features & {"shader-f16"})
+    qd.init(arch=qd.vulkan)
+    yield request.param
+    qd.reset()

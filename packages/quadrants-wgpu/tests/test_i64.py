@@ -1,4 +1,5 @@
-"""64-bit integer emulation checked against ``quadrants.ir.numerics`` on random and edge values (u64 too)."""
+"""64-bit integers, native (``shader-int64``) and emulated as u32 pairs, checked against ``quadrants.ir.numerics`` on
+random and edge values (u64 too)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,9 @@ def _values(n: int, dtype) -> np.ndarray:
 
 
 @pytest.fixture
-def vulkan(device):
-    qd.init(arch=qd.vulkan)
-    yield
-    qd.reset()
+def vulkan(vulkan_modes):
+    """Both representations: native i64/u64 (shader-int64) and pairs of u32."""
+    return vulkan_modes
 
 
 @pytest.mark.parametrize("dtype", [T.i64, T.u64])

@@ -90,5 +90,8 @@ def test_probe_reports_the_adapter(device):
 
     av = BACKEND.probe()
     assert av.available and av.device
-    assert not BACKEND.capabilities.supports("f64")
-    assert BACKEND.capabilities.supports("i64") and BACKEND.capabilities.supports("atomic:f32")
+    caps = BACKEND.capabilities
+    assert caps.supports("f64") == device.target.f64
+    assert caps.supports("atomic:i64") == device.target.int64_atomics
+    assert caps.supports("i64") and caps.supports("atomic:f32")
+    assert device.features <= caps.features  # doctor lists the shader features in use

@@ -3,7 +3,9 @@
 ``compile`` emits WGSL for every task (:mod:`quadrants_wgpu.wgsl.emit`) and returns a picklable artifact; ``load``
 creates the compute pipelines (cached per shader text on the device) and returns a
 :class:`~quadrants_wgpu.runtime.executable.WgpuExecutable`. Capabilities are data: what WGSL lacks is declared, not
-silently approximated (see ``docs/backends/wgpu.md``).
+silently approximated (see ``docs/backends/wgpu.md``). What the device offers beyond core WGSL (64-bit types, float
+atomics, f16: :mod:`quadrants_wgpu.wgsl.target`) is part of the capabilities, so doctor shows it and fastcache keys
+(which hash the capabilities) never serve an artifact compiled for other features.
 """
 
 from __future__ import annotations
@@ -25,12 +27,26 @@ from quadrants_wgpu.wgsl.names import UnsupportedError
 
 __all__ = ["BACKEND", "WgpuBackend", "WgpuArtifact", "BASE_DTYPES", "FEATURES"]
 
-# f64 is absent on purpose (WGSL has no 64-bit floats): cases that need "f64" report `unsupported`.
+# Core WGSL: f64 and f16 come only with adapter features (cases that need them report `unsupported` without).
 BASE_DTYPES = frozenset({T.u1, T.i8, T.i16, T.i32, T.i64, T.u8, T.u16, T.u32, T.u64, T.f32})
-# Atomics with linearizable old values. i64/u64 add/and/or/xor also run (final values exact) but their returned
-# old value can be torn under contention, so "atomic:i64" is not claimed.
+# Atomics with linearizable old values. Without 64-bit atomics, i64/u64 add/and/or/xor also run (final values exact)
+# but their returned old value can be torn under contention, so "atomic:i64" is claimed only with them.
 ATOMIC_DTYPES = frozenset({T.u1, T.i8, T.i16, T.i32, T.u8, T.u16, T.u32, T.f32})
 FEATURES = frozenset({"print", "assert", "i64", "gpu"})
+# What each part of the device's ShaderTarget adds to the capabilities: (dtypes, atomic dtypes).
+_TARGET_CAPABILITIES = {
+    "f16": ({T.f16}, set()),
+    "f64": ({T.f64}, set()),
+    "int64_atomics": (set(), {T.i64, T.u64}),
+}
+
+
+def _has_dtype(dtype: DataType) -> bool:
+    """True when the device can hold ``dtype`` (a cheap form of ``dtype in capabilities.dtypes``)."""
+    if dtype in BASE_DTYPES:
+        return True
+    target = get_device().target
+    return (dtype == T.f16 and target.f16) or (dtype == T.f64 and target.f64)
 
 
 class UnsupportedProgramError(QuadrantsCompilationError, TypeError):
@@ -54,18 +70,31 @@ class WgpuBackend:
 
     @property
     def capabilities(self) -> Capabilities:
-        """The base table plus ``f16`` when the device has ``shader-f16`` (decided by the adapter)."""
+        """The base table plus what the device's shader features add (decided by the adapter, and by
+        ``QD_WGPU_DISABLE_FEATURES``); the features themselves are listed too (``shader-f64``, ...)."""
         ok, _, _ = probe_device()
         dtypes = set(BASE_DTYPES)
+        atomic_dtypes = set(ATOMIC_DTYPES)
         features = set(FEATURES)
-        if ok and get_device().f16:
-            dtypes.add(T.f16)
-            features.add("f16")
+        if ok:
+            dev = get_device()
+            target = dev.target
+            for part, (more_dtypes, more_atomics) in _TARGET_CAPABILITIES.items():
+                if getattr(target, part):
+                    dtypes |= more_dtypes
+                    atomic_dtypes |= more_atomics
+            if target.f64 and target.int64_atomics:
+                atomic_dtypes.add(T.f64)  # compare-exchange loops on atomic<u64> bits
+            if target.f16:
+                features.add("f16")
+            features |= dev.features
         if ok and get_device().is_software:
             # Vulkan lets drivers flush f32 subnormals (NVIDIA's does: measured on an H100, driver 580); only the
             # software rasterizer is known to keep them, so only it claims the capability.
             features.add("subnormals")
-        return Capabilities(dtypes=frozenset(dtypes), atomic_dtypes=ATOMIC_DTYPES, features=frozenset(features))
+        return Capabilities(
+            dtypes=frozenset(dtypes), atomic_dtypes=frozenset(atomic_dtypes), features=frozenset(features)
+        )
 
     def probe(self) -> Availability:
         ok, reason, device = probe_device()
@@ -75,7 +104,7 @@ class WgpuBackend:
         options = options or CompileOptions()
         dev = get_device()
         try:
-            emitted = emit_program(program, f16_ok=dev.f16)
+            emitted = emit_program(program, dev.target)
         except UnsupportedError as exc:
             raise UnsupportedProgramError(f"{program.name}: {exc}") from None
         return WgpuArtifact(program, emitted, options)
@@ -85,14 +114,15 @@ class WgpuBackend:
 
     def allocate(self, dtype: DataType, shape: tuple[int, ...]) -> WgpuArray:
         """A zero-initialised array (wgpu zero-fills new buffers)."""
-        if dtype == T.f64 or (dtype == T.f16 and not get_device().f16):
+        if not _has_dtype(dtype):
             raise TypeError(f"the wgpu backend has no {dtype} ndarrays on this device")
         return WgpuArray(get_device(), dtype, tuple(shape))
 
     def wrap_numpy(self, array: np.ndarray) -> WgpuArray:
         """A device copy of ``array``; :meth:`sync_back` copies the launch's writes back."""
-        if from_numpy_dtype(array.dtype) in (None, T.f64):
-            raise TypeError(f"the wgpu backend cannot take NumPy arrays of dtype {array.dtype}")
+        dtype = from_numpy_dtype(array.dtype)
+        if dtype is None or not _has_dtype(dtype):
+            raise TypeError(f"the wgpu backend cannot take NumPy arrays of dtype {array.dtype} on this device")
         return wrap(get_device(), array)
 
     def sync_back(self, wrapped: WgpuArray, array: np.ndarray) -> None:

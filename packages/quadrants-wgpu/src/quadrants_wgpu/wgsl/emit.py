@@ -28,10 +28,12 @@ from quadrants.ir.reductions import find_var_reductions, identity
 from quadrants.ir.walk import contains, iter_stmts, iter_tasks
 from quadrants_wgpu.wgsl import library
 from quadrants_wgpu.wgsl.atomics import atomic_function, combine, kv_atomic_function, kv_atomic_function_name
-from quadrants_wgpu.wgsl.exprs import cast, emit_expr
-from quadrants_wgpu.wgsl.names import literal, value_type, var_name, words_of
+from quadrants_wgpu.wgsl.convert import cast
+from quadrants_wgpu.wgsl.exprs import emit_expr
+from quadrants_wgpu.wgsl.names import WORDS_ATOMIC32, WORDS_ATOMIC64, WORDS_PLAIN, literal, var_name, words_of
 from quadrants_wgpu.wgsl.packing import accessors, declaration
 from quadrants_wgpu.wgsl.stmts import FAIL_FN, STATUS_WORDS, ProgramTables, TaskCtx, emit_block
+from quadrants_wgpu.wgsl.target import ShaderTarget
 
 __all__ = ["TaskShader", "ProgramLayout", "EmittedProgram", "emit_program", "WORKGROUP_SIZE"]
 
@@ -86,10 +88,13 @@ def plan_layout(program: N.Program, print_capacity: int = DEFAULT_PRINT_CAPACITY
             w += max(1, spec.ndim)
     kv_offsets, return_offsets = {}, {}
     v = 0
+    # 64-bit kernel vars and returns at even words: a shader that updates one atomically sees qd_kv as atomic<u64>
     for var in program.kernel_vars:
+        v += v & (words_of(var.dtype) - 1)
         kv_offsets[var.id] = v
         v += words_of(var.dtype)
     for k, dtype in enumerate(program.returns):
+        v += v & (words_of(dtype) - 1)
         return_offsets[k] = v
         v += words_of(dtype)
     capacity = print_capacity if contains(program.items, N.Print) else 0
@@ -109,11 +114,11 @@ def _reductions(cx: TaskCtx, item: N.ParallelFor, wg: int) -> tuple[list[str], l
     targets = sorted(find_var_reductions(item).items(), key=lambda t: t[0].id)
     before, store, tree, flush, decls = [], [], [], [], []
     for k, (var, op) in enumerate(targets):
-        t, acc, red = value_type(var.dtype), f"qd_acc{k}", f"qd_red{k}"
+        t, acc, red = cx.vt(var.dtype), f"qd_acc{k}", f"qd_red{k}"
         cx.reductions[var.id] = acc
         cx.kv_atomics.add((op, var.dtype))
         decls.append(f"var<workgroup> {red}: array<{t}, {wg}>;")
-        before.append(f"var {acc}: {t} = {literal(identity(op, var.dtype), var.dtype)};")
+        before.append(f"var {acc}: {t} = {literal(identity(op, var.dtype), var.dtype, cx.target)};")
         store.append(f"{red}[qd_lid] = {acc};")
         pair = combine(cx, op, var.dtype, f"{red}[qd_lid]", f"{red}[qd_lid + qd_s]")
         tree.append(f"  if (qd_lid < qd_s) {{ {red}[qd_lid] = {pair}; }}")
@@ -158,7 +163,7 @@ def _parallel_main(cx: TaskCtx, item: N.ParallelFor, wg: int) -> list[str]:
         var = item.vars[k]
         rem = "qd_r" if axes > 1 else "qd_g"
         idx = f"qd_b{k} + bitcast<i32>({rem} % qd_x{k})"
-        inner.append(f"let {var_name(var)}: {value_type(var.dtype)} = {cast(cx, f'({idx})', i32, var.dtype)};")
+        inner.append(f"let {var_name(var)}: {cx.vt(var.dtype)} = {cast(cx, f'({idx})', i32, var.dtype)};")
         if axes > 1 and k > 0:
             inner.append(f"qd_r = qd_r / qd_x{k};")
     inner += emit_block(cx, item.body)
@@ -174,18 +179,18 @@ def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tupl
         fns += accessors(use)
         bindings.append((arg, not (use.stores or use.atomics)))
     for op, arg in sorted(cx.atomics, key=lambda t: (t[1], t[0].value)):
-        fns.append(atomic_function(cx, op, arg, cx.arg_specs[arg].dtype))
+        fns.append(atomic_function(cx, op, cx.uses[arg]))
     for op, dtype in sorted(cx.kv_atomics, key=lambda t: (t[1].name, t[0].value)):
         fns.append(kv_atomic_function(cx, op, dtype))
     if cx.needs_fail:
         fns.append(FAIL_FN)
     body = list(main_lines)
-    if any(h == "qd_zero_decl" or h.startswith("qd_opaque") for h in cx.helpers):
+    if "qd_zero_decl" in library.closure(cx.helpers):  # also when only a math helper uses qd_opaque*
         body[:0] = ["qd_zero = qd_args[0];", "qd_zero1 = qd_args[1];"]
     parts = []
-    if cx.f16_ok:
+    if cx.target.f16:
         parts.append("enable f16;")
-    parts += [_HEADER.format(kv="atomic<u32>" if cx.kv_atomic else "u32"), *decls, *cx.workgroup_decls]
+    parts += [_HEADER.format(kv=cx.kv_words), *decls, *cx.workgroup_decls]
     helpers = library.render(cx.helpers)
     if helpers:
         parts.append(helpers)
@@ -194,13 +199,25 @@ def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tupl
     return "\n\n".join(parts) + "\n", tuple(bindings)
 
 
-def _task_ctx(program: N.Program, layout: ProgramLayout, tables: ProgramTables, f16_ok: bool) -> TaskCtx:
+def kv_words(item, target: ShaderTarget) -> str:
+    """The element type of ``qd_kv`` in the shader of task ``item``: atomic when it updates a kernel var atomically,
+    and atomic<u64> when one of those is 64-bit and the device has 64-bit atomics (otherwise 64-bit kernel vars are
+    updated on word pairs: :func:`~quadrants_wgpu.wgsl.atomics.kv_atomic_function`)."""
+    updated = [s.target.dtype for s in iter_stmts(item.body) if isinstance(s, N.VarAtomicRMW)]
+    if not updated:
+        return WORDS_PLAIN
+    if target.int64_atomics and any(t.bits == 64 for t in updated):
+        return WORDS_ATOMIC64
+    return WORDS_ATOMIC32
+
+
+def _task_ctx(program: N.Program, layout: ProgramLayout, tables: ProgramTables, target: ShaderTarget) -> TaskCtx:
     return TaskCtx(
         scalar_offsets=layout.scalar_offsets,
         shape_offsets=layout.shape_offsets,
         kv_offsets=layout.kv_offsets,
         fast_math=program.fast_math,
-        f16_ok=f16_ok,
+        target=target,
         arg_specs=program.args,
         return_offsets=layout.return_offsets,
         return_dtypes=program.returns,
@@ -210,10 +227,12 @@ def _task_ctx(program: N.Program, layout: ProgramLayout, tables: ProgramTables, 
     )
 
 
-def emit_task(program: N.Program, item, layout: ProgramLayout, tables: ProgramTables, f16_ok: bool) -> TaskShader:
+def emit_task(
+    program: N.Program, item, layout: ProgramLayout, tables: ProgramTables, target: ShaderTarget
+) -> TaskShader:
     """The shader of one task."""
-    cx = _task_ctx(program, layout, tables, f16_ok)
-    cx.kv_atomic = any(isinstance(s, N.VarAtomicRMW) for s in iter_stmts(item.body))
+    cx = _task_ctx(program, layout, tables, target)
+    cx.kv_words = kv_words(item, target)
     if isinstance(item, N.ParallelFor):
         wg = WORKGROUP_SIZE
         main = _parallel_main(cx, item, wg)
@@ -233,9 +252,13 @@ def emit_task(program: N.Program, item, layout: ProgramLayout, tables: ProgramTa
     return TaskShader(kind, wgsl, bindings, wg)
 
 
-def emit_program(program: N.Program, f16_ok: bool = True, print_capacity: int = DEFAULT_PRINT_CAPACITY):
-    """Every task's shader (in :func:`iter_tasks` order), the layouts and the check/print tables."""
+def emit_program(
+    program: N.Program, target: ShaderTarget | None = None, print_capacity: int = DEFAULT_PRINT_CAPACITY
+) -> EmittedProgram:
+    """Every task's shader (in :func:`iter_tasks` order), the layouts and the check/print tables, for a device with
+    the shader features of ``target`` (default: none, every emulation)."""
+    target = target or ShaderTarget()
     layout = plan_layout(program, print_capacity)
     tables = ProgramTables()
-    shaders = tuple(emit_task(program, t, layout, tables, f16_ok) for t in iter_tasks(program.items))
+    shaders = tuple(emit_task(program, t, layout, tables, target) for t in iter_tasks(program.items))
     return EmittedProgram(shaders, layout, tables)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import string
 
-__all__ = ["HELPERS", "register", "render", "float_helper"]
+__all__ = ["HELPERS", "register", "render", "closure", "float_helper"]
 
 HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {}
 
@@ -26,6 +26,18 @@ HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {}
 def register(name: str, source: str, deps: tuple[str, ...] = ()) -> None:
     """Add helper ``name`` (WGSL ``source`` defining it) that needs the helpers ``deps``."""
     HELPERS[name] = (source.strip("\n"), deps)
+
+
+def closure(names) -> set[str]:
+    """``names`` and every helper they need, transitively."""
+    out: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in out:
+            out.add(name)
+            todo.extend(HELPERS[name][1])
+    return out
 
 
 def render(names) -> str:
@@ -129,7 +141,7 @@ fn qd_pow_{_t}(a: {_t}, b: {_t}) -> {_t} {{
   if (qd_isnan_{_t}(a) || qd_isnan_{_t}(b)) {{ return a + b; }}
   let ab = abs(a);
   let is_int = trunc(b) == b;
-  let odd = is_int && abs(b) < {_t}(16777216.0) && (i32(abs(f32(b))) & 1i) == 1i;
+  let odd = is_int && abs(f32(b)) < 16777216.0f && (i32(abs(f32(b))) & 1i) == 1i;  // f16 has no 2^24
   if (ab == {_t}(1.0) && qd_isinf_{_t}(b)) {{ return {_t}(1.0); }}
   if (a < {_t}(0.0) && !is_int) {{ return (a - a) / (a - a); }}
   var r: {_t};

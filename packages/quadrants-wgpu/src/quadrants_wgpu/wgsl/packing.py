@@ -2,27 +2,38 @@
 
 Storage is NumPy's byte layout (so host transfers are plain copies). Per element type:
 
-* ``i32 u32 f32``: ``array<T>`` (``array<atomic<i32|u32>>`` when the task uses atomics on it; f32 atomics use
-  ``atomic<u32>`` words holding the float's bits);
+* ``i32 u32 f32``: ``array<T>``; with atomics ``array<atomic<i32|u32>>``, and for f32 ``array<atomic<f32>>`` when
+  the device has ``shader-float32-atomic`` and the task only adds/exchanges (WGSL has no float ``atomicMin``/``Max``
+  or compare-exchange), else ``atomic<u32>`` words holding the float's bits;
 * ``f16``: ``array<f16>`` (``shader-f16``);
-* ``i64 u64``: ``array<vec2<u32>>`` (``array<atomic<u32>>``, two words per element, with atomics);
+* ``i64 u64 f64`` with ``shader-int64``: native ``array<i64|u64|f64>``; with atomics ``array<atomic<i64|u64>>``
+  (f64 as ``atomic<u64>`` bits) when the device has ``shader-int64-atomic-all-ops``, else ``array<atomic<u32>>``
+  with two words per element;
+* ``i64 u64`` without ``shader-int64``: ``array<vec2<u32>>`` (``array<atomic<u32>>``, two words per element, with
+  atomics);
 * ``u1 i8 u8`` (1 byte) and ``i16 u16`` (2 bytes): packed into ``u32`` words. Loads extract the field and sign- or
   zero-extend it. A store must not clobber the neighbouring elements that other lanes may be storing to at the same
   time, so the words are ``atomic<u32>`` and a store is ``atomicAnd`` (clear the field) then ``atomicOr`` (set it):
   each touches only its own bits, so concurrent stores to different elements of one word all land.
 
 Accessors are WGSL functions over the global binding (``qd_load_a3(i)``, ``qd_store_a3(i, v)``), where ``i`` is the
-element's linear index as ``u32``. Atomics (:mod:`.atomics`) build on :func:`field_info`.
+element's linear index as ``u32``. Atomics (:mod:`.atomics`) build on :func:`field_info` and :func:`atomic_words`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from quadrants.ir.dtypes import DataType
-from quadrants_wgpu.wgsl.names import arg_buffer, is_packed, is_wide, value_type
+from quadrants.ir.ops import Op
+from quadrants_wgpu.wgsl.names import arg_buffer, is_packed, join_words, split_words, value_type
+from quadrants_wgpu.wgsl.target import ShaderTarget
 
-__all__ = ["ArgUse", "declaration", "accessors", "field_info", "element_bytes"]
+__all__ = ["ArgUse", "declaration", "accessors", "field_info", "element_bytes", "atomic_words", "NATIVE_F32_OPS"]
+
+# The f32 atomics WGSL has on atomic<f32> (shader-float32-atomic): add (atomic_sub is an add of the negation) and
+# exchange. A task that needs any other atomic on the same ndarray keeps the whole binding on u32 bits.
+NATIVE_F32_OPS = frozenset({Op.ATOMIC_ADD, Op.ATOMIC_EXCHANGE})
 
 
 @dataclass
@@ -31,14 +42,36 @@ class ArgUse:
 
     index: int
     dtype: DataType
+    target: ShaderTarget = field(default_factory=ShaderTarget)
     loads: bool = False
     stores: bool = False
-    atomics: bool = False
+    atomic_ops: set = field(default_factory=set)  # the atomic Ops the task applies to it
+
+    @property
+    def atomics(self) -> bool:
+        return bool(self.atomic_ops)
 
     @property
     def atomic_words(self) -> bool:
-        """True when the binding is declared as ``array<atomic<...>>``."""
-        return self.atomics or (is_packed(self.dtype) and self.stores)
+        """True when the binding is declared as an array of atomics."""
+        return atomic_words(self) is not None
+
+
+def atomic_words(use: ArgUse) -> str | None:
+    """The ``T`` of the binding's ``array<atomic<T>>``, or None when it is a plain array. 64-bit elements on ``u32``
+    words take two words each."""
+    dt, target = use.dtype, use.target
+    if is_packed(dt):
+        return "u32" if (use.atomics or use.stores) else None
+    if not use.atomics:
+        return None
+    if dt.name == "f32":
+        return "f32" if target.f32_atomic_add and use.atomic_ops <= NATIVE_F32_OPS else "u32"
+    if dt.bits == 64:
+        if not target.int64_atomics:
+            return "u32"
+        return "u64" if dt.is_float else dt.name
+    return value_type(dt, target)
 
 
 def element_bytes(dtype: DataType) -> int:
@@ -54,16 +87,15 @@ def field_info(dtype: DataType) -> tuple[int, int]:
 
 def declaration(use: ArgUse, binding: int) -> str:
     """The WGSL ``var<storage>`` line of ``use``'s argument."""
-    dt = use.dtype
-    name = arg_buffer(use.index)
-    if is_packed(dt) or is_wide(dt):
-        elem = "atomic<u32>" if use.atomic_words else ("u32" if is_packed(dt) else "vec2<u32>")
-    elif use.atomics:
-        elem = "atomic<u32>" if dt.is_float else f"atomic<{value_type(dt)}>"
+    words = atomic_words(use)
+    if words is not None:
+        elem = f"atomic<{words}>"
+    elif is_packed(use.dtype):
+        elem = "u32"
     else:
-        elem = value_type(dt)
+        elem = value_type(use.dtype, use.target)
     access = "read_write" if (use.stores or use.atomics) else "read"
-    return f"@group(0) @binding({binding}) var<storage, {access}> {name}: array<{elem}>;"
+    return f"@group(0) @binding({binding}) var<storage, {access}> {arg_buffer(use.index)}: array<{elem}>;"
 
 
 def _word(use: ArgUse, index: str) -> str:
@@ -71,31 +103,39 @@ def _word(use: ArgUse, index: str) -> str:
     return f"atomicLoad(&{name}[{index}])" if use.atomic_words else f"{name}[{index}]"
 
 
+def _packed_load(use: ArgUse) -> str:
+    dt = use.dtype
+    per, bits = field_info(dt)
+    shift = f"(i & {per - 1}u) * {bits}u"
+    w = _word(use, f"i >> {per.bit_length() - 1}u")
+    if dt.is_bool:
+        return f"select(0u, 1u, extractBits({w}, {shift}, 8u) != 0u)"
+    if value_type(dt, use.target) == "i32":
+        return f"extractBits(bitcast<i32>({w}), {shift}, {bits}u)"  # sign-extends
+    return f"extractBits({w}, {shift}, {bits}u)"
+
+
 def _load_fn(use: ArgUse) -> str:
     dt, name, k = use.dtype, arg_buffer(use.index), use.index
-    t = value_type(dt)
+    t = value_type(dt, use.target)
+    words = atomic_words(use)
     if is_packed(dt):
-        per, bits = field_info(dt)
-        shift = f"(i & {per - 1}u) * {bits}u"
-        w = _word(use, f"i >> {per.bit_length() - 1}u")
-        if dt.is_bool:
-            body = f"select(0u, 1u, extractBits({w}, {shift}, 8u) != 0u)"
-        elif t == "i32":
-            body = f"extractBits(bitcast<i32>({w}), {shift}, {bits}u)"  # sign-extends
-        else:
-            body = f"extractBits({w}, {shift}, {bits}u)"
-    elif is_wide(dt):
-        body = f"vec2<u32>({_word(use, '2u * i')}, {_word(use, '2u * i + 1u')})" if use.atomic_words else f"{name}[i]"
-    elif use.atomics:
-        body = f"bitcast<f32>(atomicLoad(&{name}[i]))" if dt.is_float else f"atomicLoad(&{name}[i])"
-    else:
+        body = _packed_load(use)
+    elif words is None:
         body = f"{name}[i]"
+    elif dt.bits == 64 and words == "u32":
+        body = join_words(_word(use, "2u * i"), _word(use, "2u * i + 1u"), dt, use.target)
+    elif words != t:  # a float on integer words
+        body = f"bitcast<{t}>(atomicLoad(&{name}[i]))"
+    else:
+        body = f"atomicLoad(&{name}[i])"
     return f"fn qd_load_a{k}(i: u32) -> {t} {{\n  return {body};\n}}"
 
 
 def _store_fn(use: ArgUse) -> str:
     dt, name, k = use.dtype, arg_buffer(use.index), use.index
-    t = value_type(dt)
+    t = value_type(dt, use.target)
+    words = atomic_words(use)
     if is_packed(dt):
         per, bits = field_info(dt)
         mask = hex((1 << bits) - 1)
@@ -107,15 +147,15 @@ def _store_fn(use: ArgUse) -> str:
             f"  atomicAnd(&{name}[w], ~({mask}u << s));\n"
             f"  atomicOr(&{name}[w], ({raw} & {mask}u) << s);"
         )
-    elif is_wide(dt):
-        if use.atomic_words:
-            body = f"  atomicStore(&{name}[2u * i], v.x);\n  atomicStore(&{name}[2u * i + 1u], v.y);"
-        else:
-            body = f"  {name}[i] = v;"
-    elif use.atomics:
-        body = f"  atomicStore(&{name}[i], {'bitcast<u32>(v)' if dt.is_float else 'v'});"
-    else:
+    elif words is None:
         body = f"  {name}[i] = v;"
+    elif dt.bits == 64 and words == "u32":
+        lo, hi = split_words("v", dt, use.target)
+        body = f"  atomicStore(&{name}[2u * i], {lo});\n  atomicStore(&{name}[2u * i + 1u], {hi});"
+    elif words != t:
+        body = f"  atomicStore(&{name}[i], bitcast<{words}>(v));"
+    else:
+        body = f"  atomicStore(&{name}[i], v);"
     return f"fn qd_store_a{k}(i: u32, v: {t}) {{\n{body}\n}}"
 
 

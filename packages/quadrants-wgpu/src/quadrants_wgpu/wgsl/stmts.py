@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType, i32
 from quadrants_wgpu.wgsl.atomics import atomic_function_name, combine, kv_atomic_function_name
-from quadrants_wgpu.wgsl.exprs import ExprCtx, as_bool, cast, emit_expr
+from quadrants_wgpu.wgsl.context import ExprCtx, as_bool
+from quadrants_wgpu.wgsl.convert import cast
+from quadrants_wgpu.wgsl.exprs import emit_expr
 from quadrants_wgpu.wgsl.names import (
     UnsupportedError,
-    is_wide,
+    is_pair,
+    literal,
+    split_words,
     store_word_stmts,
-    value_type,
     var_name,
 )
 from quadrants_wgpu.wgsl.packing import ArgUse
@@ -92,7 +95,7 @@ class TaskCtx(ExprCtx):
     def use_arg(self, arg: int) -> ArgUse:
         use = self.uses.get(arg)
         if use is None:
-            use = self.uses[arg] = ArgUse(arg, self.arg_specs[arg].dtype)
+            use = self.uses[arg] = ArgUse(arg, self.arg_specs[arg].dtype, self.target)
         return use
 
     def temp(self, stem: str) -> str:
@@ -121,9 +124,9 @@ def emit_block(cx: TaskCtx, stmts) -> Lines:
 def _store_local(cx: TaskCtx, var: N.Var, value: str, declare: bool) -> Lines:
     off = cx.kv_offsets.get(var.id)
     if off is not None:
-        return [store_word_stmts("qd_kv", off, var.dtype, value, cx.kv_atomic)]
+        return [store_word_stmts("qd_kv", off, var.dtype, value, cx.target, cx.kv_words)]
     if declare:
-        return [f"var {var_name(var)}: {value_type(var.dtype)} = {value};"]
+        return [f"var {var_name(var)}: {cx.vt(var.dtype)} = {value};"]
     return [f"{var_name(var)} = {value};"]
 
 
@@ -185,7 +188,7 @@ def _store(cx: TaskCtx, s: N.Store) -> Lines:
 
 
 def _atomic(cx: TaskCtx, s: N.AtomicRMW) -> Lines:
-    cx.use_arg(s.arg).atomics = True
+    cx.use_arg(s.arg).atomic_ops.add(s.op)
     cx.atomics.add((s.op, s.arg))
     operands = [emit_expr(cx, o) for o in s.operands]
     lines, li = _address(cx, s.arg, s.indices, s.loc)
@@ -212,19 +215,19 @@ def _var_atomic(cx: TaskCtx, s: N.VarAtomicRMW) -> Lines:
 
 
 def _if(cx: TaskCtx, s: N.If) -> Lines:
-    out = [f"if ({as_bool(emit_expr(cx, s.cond), s.cond.dtype)}) {{", *_ind(emit_block(cx, s.then))]
+    out = [f"if ({as_bool(cx, emit_expr(cx, s.cond), s.cond.dtype)}) {{", *_ind(emit_block(cx, s.then))]
     if s.orelse:
         out += ["} else {", *_ind(emit_block(cx, s.orelse))]
     return [*out, "}"]
 
 
 def _range_for(cx: TaskCtx, s: N.RangeFor) -> Lines:
-    t = value_type(s.var.dtype)
-    if is_wide(s.var.dtype) or t not in ("i32", "u32"):
+    t = cx.vt(s.var.dtype)
+    if is_pair(s.var.dtype, cx.target) or t not in ("i32", "u32", "i64", "u64"):
         raise UnsupportedError(f"range-for over {s.var.dtype} is not supported by the wgpu backend")
     b, e = cx.temp("b"), cx.temp("e")
     v = var_name(s.var)
-    one = "1i" if t == "i32" else "1u"
+    one = literal(1, s.var.dtype, cx.target)
     body = emit_block(cx, s.body)
     return [
         "{",
@@ -252,11 +255,11 @@ def _continue(cx: TaskCtx, s: N.Continue) -> Lines:
 # ---------------------------------------------------------------------------------------- host-visible effects
 
 
-def _word_values(value: str, dtype: DataType) -> list[str]:
+def _word_values(cx: TaskCtx, value: str, dtype: DataType) -> list[str]:
     """``value`` as the u32 words of a print record (the same encoding as the args buffer)."""
-    t = value_type(dtype)
-    if is_wide(dtype):
-        return [f"({value}).x", f"({value}).y"]
+    t = cx.vt(dtype)
+    if dtype.bits == 64:
+        return list(split_words(f"({value})", dtype, cx.target))
     if dtype.name == "f32":
         return [f"bitcast<u32>({value})"]
     if dtype.name == "f16":
@@ -272,7 +275,7 @@ def _print(cx: TaskCtx, s: N.Print) -> Lines:
             parts.append(p)
             continue
         parts.append(p.dtype)
-        words += _word_values(emit_expr(cx, p), p.dtype)
+        words += _word_values(cx, emit_expr(cx, p), p.dtype)
     info = PrintInfo(tuple(parts), 1 + len(words))
     cx.tables.prints.append(info)
     pid = len(cx.tables.prints)
@@ -290,13 +293,13 @@ def _print(cx: TaskCtx, s: N.Print) -> Lines:
 
 def _check(cx: TaskCtx, s: N.Check) -> Lines:
     info = CheckInfo(s.kind, s.message, s.loc)
-    return [f"if (!{as_bool(emit_expr(cx, s.cond), s.cond.dtype)}) {{ {_fail_call(cx, info, [])} }}"]
+    return [f"if (!{as_bool(cx, emit_expr(cx, s.cond), s.cond.dtype)}) {{ {_fail_call(cx, info, [])} }}"]
 
 
 def _set_return(cx: TaskCtx, s: N.SetReturn) -> Lines:
     dtype = cx.return_dtypes[s.index]
     value = emit_expr(cx, s.value)
-    return [store_word_stmts("qd_kv", cx.return_offsets[s.index], dtype, value, cx.kv_atomic)]
+    return [store_word_stmts("qd_kv", cx.return_offsets[s.index], dtype, value, cx.target, cx.kv_words)]
 
 
 STMT_EMITTERS: dict[type, Callable[[TaskCtx, object], Lines]] = {
