@@ -12,7 +12,7 @@ import ast
 import builtins
 from dataclasses import dataclass
 
-from quadrants.errors import QuadrantsSyntaxError
+from quadrants.errors import QuadrantsIndexError, QuadrantsSyntaxError
 from quadrants.frontend import intrinsics as qi, typing_rules as tr
 from quadrants.frontend.context import Loop
 from quadrants.frontend.exprs import evaluate
@@ -34,6 +34,7 @@ class Axes:
     ends: list
     grouped: bool
     order: tuple | None = None
+    struct_for: bool = False  # over the elements of an ndarray, a field or an SNode (upstream's struct-for)
 
 
 def _bound(ctx, value, node):
@@ -75,7 +76,7 @@ def _spec_axes(ctx, spec, node, grouped: bool) -> Axes:
         return _spec_axes(ctx, spec.inner, node, grouped=True)
     if isinstance(spec, NdarrayValue):
         zero = ir.Const(0, dtypes.i32)
-        return Axes([zero] * spec.ndim, [_bound(ctx, e, node) for e in spec.shape], grouped)
+        return Axes([zero] * spec.ndim, [_bound(ctx, e, node) for e in spec.shape], grouped, struct_for=True)
     if isinstance(spec, qi.NdrangeSpec):
         begins, ends = [], []
         for axis in spec.axes:
@@ -111,6 +112,13 @@ def _bind_targets(ctx, names: list[str], index_values: list, axes: Axes, node) -
             raise QuadrantsSyntaxError("qd.grouped(...) binds a single index vector target", ctx.loc(node))
         ctx.bind(names[0], IndexVector(tuple(index_values)))
         return
+    if len(names) != len(index_values) and axes.struct_for:
+        raise QuadrantsIndexError(
+            f"Number of struct-for indices does not match loop variable dimensionality ({len(names)} != "
+            f'{len(index_values)}). Maybe you wanted to use "for I in qd.grouped(x)" to group all indices into a '
+            "single vector I?",
+            ctx.loc(node),
+        )
     if len(names) != len(index_values):
         raise QuadrantsSyntaxError(
             f"the loop has {len(index_values)} axes but {len(names)} target(s); use qd.grouped(...) for one "

@@ -1,14 +1,15 @@
 """``m.determinant()`` and ``m.inverse()`` in kernel code.
 
-Both evaluate the same expression trees as upstream Quadrants 1.3.3 (cofactor expansions for sizes 1 to 4, Gauss
-elimination with partial pivoting for inverses of sizes 5 to 12), so results round identically: the order of every
-addition and multiplication matters for floats.
+Both evaluate the same expression trees as upstream Quadrants 1.3.3 (cofactor expansions for sizes 1 to 4, in
+``frontend/matrix_cofactors.py``; Gauss elimination with partial pivoting for inverses of sizes 5 to 12), so results
+round identically: the order of every addition and multiplication matters for floats.
 """
 
 from __future__ import annotations
 
 from quadrants.errors import QuadrantsCompilationError
 from quadrants.frontend import matrix_arith as a, typing_rules as tr
+from quadrants.frontend.matrix_cofactors import adjugate_rows, determinant_expr
 from quadrants.frontend.values import MatrixValue
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
@@ -28,81 +29,44 @@ def square_size(ctx, node, m: MatrixValue, limit: int | None = None) -> int:
     return m.shape[0]
 
 
-def _entry(m: MatrixValue, n: int):
-    """``E(x, y)``: the entry at ``(x mod n, y mod n)``, the indexing of the cofactor formulas."""
-    return lambda x, y: m.at(x % n, y % n)
+class _IrOps:
+    """The arithmetic of ``frontend/matrix_cofactors.py`` as IR builders (compile-time operands fold in Python)."""
 
+    def __init__(self, ctx, node):
+        self.ctx, self.node = ctx, node
 
-def _cofactor3(ctx, node, e, i: int, j: int):
-    """``e(i+1, j+1)·(e(i+2, j+2)·e(i+3, j+3) − e(i+3, j+2)·e(i+2, j+3)) − …``: the 3×3 minor of a 4×4 matrix."""
+    def add(self, x, y):
+        return a.add(self.ctx, self.node, x, y)
 
-    def pair(r1, r2, c1, c2):
-        return a.sub(ctx, node, a.mul(ctx, node, e(r1, c1), e(r2, c2)), a.mul(ctx, node, e(r2, c1), e(r1, c2)))
+    def sub(self, x, y):
+        return a.sub(self.ctx, self.node, x, y)
 
-    first = a.mul(ctx, node, e(i + 1, j + 1), pair(i + 2, i + 3, j + 2, j + 3))
-    second = a.mul(ctx, node, e(i + 2, j + 1), pair(i + 1, i + 3, j + 2, j + 3))
-    third = a.mul(ctx, node, e(i + 3, j + 1), pair(i + 1, i + 2, j + 2, j + 3))
-    return a.add(ctx, node, a.sub(ctx, node, first, second), third)
+    def mul(self, x, y):
+        return a.mul(self.ctx, self.node, x, y)
+
+    def neg(self, x):
+        return a.neg(self.ctx, self.node, x)
 
 
 def determinant(ctx, node, m: MatrixValue):
     """``m.determinant()`` for square matrices of size 1 to 4."""
     n = square_size(ctx, node, m, _MAX_DETERMINANT + 1)
-    mul, sub, add = (lambda x, y, f=f: f(ctx, node, x, y) for f in (a.mul, a.sub, a.add))
-    at = m.at
-    if n == 1:
-        return at(0, 0)
-    if n == 2:
-        return sub(mul(at(0, 0), at(1, 1)), mul(at(0, 1), at(1, 0)))
-    if n == 3:
-        t0 = mul(at(0, 0), sub(mul(at(1, 1), at(2, 2)), mul(at(2, 1), at(1, 2))))
-        t1 = mul(at(1, 0), sub(mul(at(0, 1), at(2, 2)), mul(at(2, 1), at(0, 2))))
-        t2 = mul(at(2, 0), sub(mul(at(0, 1), at(1, 2)), mul(at(1, 1), at(0, 2))))
-        return add(sub(t0, t1), t2)
-    e = _entry(m, 4)
-    det = mul(at(0, 0), 0)  # upstream starts from m[0, 0] * 0, which also fixes the result type
-    for i in range(4):
-        det = add(det, mul((-1) ** i, mul(at(i, 0), _cofactor3(ctx, node, e, i, 0))))
-    return det
-
-
-def _scaled(ctx, node, factor, entries: list, shape) -> MatrixValue:
-    from quadrants.frontend.matrix import make_matrix
-
-    adjugate = make_matrix(ctx, entries, node)
-    return MatrixValue(tuple(a.mul(ctx, node, factor, x) for x in adjugate.items), shape)
+    return determinant_expr(_IrOps(ctx, node), m.at, n)
 
 
 def inverse(ctx, node, m: MatrixValue) -> MatrixValue:
     """``m.inverse()`` for square matrices of size 1 to 12 (integer matrices give default_fp results)."""
+    from quadrants.frontend.matrix import make_matrix
+
     n = square_size(ctx, node, m, _MAX_INVERSE + 1)
     if n == 1:
-        from quadrants.frontend.matrix import make_matrix
-
         return make_matrix(ctx, [[a.div(ctx, node, 1.0, m.at(0, 0))]], node)
     if n > 4:
         return _inverse_lu(ctx, node, m, n)
-    inv_det = a.div(ctx, node, 1.0, determinant(ctx, node, m))
-    if n == 2:
-        entries = [[m.at(1, 1), a.neg(ctx, node, m.at(0, 1))], [a.neg(ctx, node, m.at(1, 0)), m.at(0, 0)]]
-        return _scaled(ctx, node, inv_det, entries, (2, 2))
-    e = _entry(m, n)
-    if n == 3:
-        entries = [
-            [
-                a.sub(
-                    ctx,
-                    node,
-                    a.mul(ctx, node, e(i + 1, j + 1), e(i + 2, j + 2)),
-                    a.mul(ctx, node, e(i + 2, j + 1), e(i + 1, j + 2)),
-                )
-                for i in range(3)
-            ]
-            for j in range(3)
-        ]
-        return _scaled(ctx, node, inv_det, entries, (3, 3))
-    entries = [[a.mul(ctx, node, (-1) ** (i + j), _cofactor3(ctx, node, e, i, j)) for i in range(4)] for j in range(4)]
-    return _scaled(ctx, node, inv_det, entries, (4, 4))
+    ops = _IrOps(ctx, node)
+    inv_det = a.div(ctx, node, 1.0, determinant_expr(ops, m.at, n))
+    adjugate = make_matrix(ctx, adjugate_rows(ops, m.at, n), node)
+    return MatrixValue(tuple(a.mul(ctx, node, inv_det, x) for x in adjugate.items), (n, n))
 
 
 class _Grid:

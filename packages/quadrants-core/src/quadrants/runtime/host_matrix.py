@@ -22,6 +22,7 @@ import numpy as np
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import matrix_ctors
 from quadrants.frontend.compound_calls import construct_matrix, construct_vector
+from quadrants.frontend.matrix_cofactors import adjugate_rows, determinant_expr
 from quadrants.ir.dtypes import to_dtype
 
 __all__ = ["Matrix", "Vector", "wrap_element"]
@@ -312,12 +313,21 @@ class Matrix:
         return np.trace(self._square())
 
     def determinant(self):
-        """The determinant of a square matrix."""
-        return np.linalg.det(self._square())
+        """The determinant of a square matrix (upstream's cofactor expansion up to 4×4)."""
+        e = self._square()
+        if self.n <= 4:
+            return determinant_expr(operator, lambda r, c: e[r, c], self.n)
+        return np.linalg.det(e)
 
     def inverse(self):
-        """The inverse of a square matrix."""
-        return _wrap(np.linalg.inv(self._square()))
+        """The inverse of a square matrix (adjugate over determinant up to 4×4, as upstream)."""
+        e = self._square()
+        if self.n == 1:
+            return _wrap(np.array([[1.0 / e[0, 0]]]))
+        if self.n <= 4:
+            inv_det = 1.0 / self.determinant()
+            return _wrap(inv_det * np.array(adjugate_rows(operator, lambda r, c: e[r, c], self.n)))
+        return _wrap(np.linalg.inv(e))
 
     def _square(self) -> np.ndarray:
         if self.ndim != 2 or self.n != self.m:
