@@ -50,7 +50,8 @@ LOCAL_PACKAGES = [
 # Their distribution names, in the same order (nox -s build checks that each one is built).
 DIST_NAMES = ["quadrants-core", "quadrants-ref", "quadrants-llvm", "quadrants-wgpu", "quadrants-conformance"]
 IMPORT_LINTER = "import-linter>=2.1"  # layer contracts in pyproject.toml; its grimp also serves tests/test_layers.py
-TEST_DEPS = ["numpy>=1.26", "pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100", IMPORT_LINTER]
+# scipy: the optional dependency of qd.linalg's sparse matrices (quadrants-core[sparse]), tested everywhere
+TEST_DEPS = ["numpy>=1.26", "pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100", "scipy>=1.11", IMPORT_LINTER]
 LINT_DEPS = ["ruff==0.17.6"]  # pinned: formatter output changes between releases
 DOCS_DEPS = ["mkdocs>=1.6,<2"]
 LINT_PATHS = ["packages", "conformance", "benchmarks", "noxfile.py", "noxfiles", "examples"]

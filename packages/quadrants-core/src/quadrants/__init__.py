@@ -6,7 +6,7 @@ are private; see DESIGN.md for the layout.
 
 from __future__ import annotations
 
-from quadrants import _logging as _logging, math, types
+from quadrants import _logging as _logging, linalg, math, types
 from quadrants.errors import (
     QuadrantsAssertionError,
     QuadrantsCompilationError,
@@ -18,7 +18,7 @@ from quadrants.errors import (
     QuadrantsTypeError,
     QuadrantsWarning,
 )
-from quadrants.frontend.annotations import Template, template
+from quadrants.frontend.annotations import Template, sparse_matrix_builder, template
 from quadrants.frontend.intrinsics import (
     ATOMIC_FUNCTIONS as _ATOMICS,
     MATH_FUNCTIONS as _MATH,
@@ -40,6 +40,7 @@ from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, 
 from quadrants.lang import graph
 from quadrants.lang.data_oriented import data_oriented
 from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
+from quadrants.lang.linalg_funcs import eig, make_spd, polar_decompose, solve, svd, sym_eig
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.log_levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, is_logging_effective, set_logging_level
 from quadrants.runtime.enums import DeviceCapability, Format
@@ -198,6 +199,14 @@ __all__ = [
     "atomic_cas",
     "random",
     "randn",
+    "linalg",
+    "svd",
+    "polar_decompose",
+    "eig",
+    "sym_eig",
+    "make_spd",
+    "solve",
+    "sparse_matrix_builder",
     "QuadrantsCompilationError",
     "QuadrantsSyntaxError",
     "QuadrantsNameError",

@@ -25,6 +25,7 @@ __all__ = [
     "ref",
     "parse_annotation",
     "to_dtype",
+    "sparse_matrix_builder",
 ]
 
 
@@ -93,6 +94,12 @@ class RefType:
 def ref(tp) -> RefType:
     """The annotation of a by-reference parameter of type ``tp``."""
     return RefType(tp)
+
+
+def sparse_matrix_builder() -> TemplateType:
+    """``qd.types.sparse_matrix_builder()``: the annotation of a kernel parameter that receives a
+    ``qd.linalg.SparseMatrixBuilder``; it is passed like a ``qd.template()`` data_oriented object (docs/linalg.md)."""
+    return template()
 
 
 def _element_type(obj):

@@ -12,6 +12,7 @@ from quadrants.errors import QuadrantsCompilationError, QuadrantsNameError, Quad
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.atomics import atomic_update
 from quadrants.frontend.exprs import element_indices, evaluate
+from quadrants.frontend.item_updates import lower_item_update
 from quadrants.frontend.matrix import MatrixValue, coerce_operand
 from quadrants.frontend.matrix_stores import as_components, assign_swizzle, aug_assign_swizzle
 from quadrants.frontend.values import (
@@ -286,6 +287,8 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
     """``+= -= &= |= ^=`` on a global element, or on a kernel-scope local inside a parallel loop, are atomic; the
     other operators and every other local update are plain (§12, docs/language.md "Reductions into a local")."""
     target = node.target
+    if lower_item_update(ctx, node):  # obj[i, j] += v on a library object (frontend/item_updates.py)
+        return
     if isinstance(target, ast.Subscript) and type(node.op) in _ATOMIC_AUG:
         base = evaluate(ctx, target.value)
         if isinstance(base, NdarrayValue):

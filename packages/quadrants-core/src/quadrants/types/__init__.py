@@ -10,7 +10,7 @@ Quantized types (``qd.types.quant``) are out of scope (SEMANTICS.md §1): reachi
 This module only assembles names; docs/types.md describes them.
 """
 
-from quadrants.frontend.annotations import NDArray, Template, ndarray, template
+from quadrants.frontend.annotations import NDArray, Template, ndarray, sparse_matrix_builder, template
 from quadrants.frontend.compound_types import matrix, vector
 from quadrants.types import annotations, compound_types, enums, ndarray_type, primitive_types, utils
 from quadrants.types.primitive_types import (
@@ -54,6 +54,7 @@ __all__ = [
     "is_signed",
     "is_real",
     "is_tensor",
+    "sparse_matrix_builder",
     "primitive_types",
     "annotations",
     "compound_types",
