@@ -224,7 +224,7 @@ def test_eye_needs_a_compile_time_size():
     def k(o: F32_1, n: qd.i32):
         o[0] = qd.math.eye(n)[0, 0]
 
-    with pytest.raises(qd.QuadrantsCompilationError, match="compile-time positive int"):
+    with pytest.raises(qd.QuadrantsTypeError, match="compile-time positive int"):
         k(np.zeros(1, np.float32), 3)
 
 

@@ -9,8 +9,8 @@ upstream's ``qd.math.mat2``/``mat4`` constructors convert every entry to that ty
 
 from __future__ import annotations
 
-from quadrants.errors import QuadrantsCompilationError
-from quadrants.frontend import math_values as mv, matrix_methods as mm, typing_rules as tr
+from quadrants.errors import QuadrantsCompilationError, QuadrantsTypeError
+from quadrants.frontend import math_values as mv, matrix_arith as a, matrix_methods as mm, typing_rules as tr
 from quadrants.frontend.values import MatrixValue, is_runtime
 from quadrants.ir import nodes as ir
 from quadrants.ir.ops import Op
@@ -96,7 +96,8 @@ def refract(ctx, node, x, n, eta):
     def component(c, nd, original, value):
         dtype = tr.to_expr(c, original, nd).dtype
         value = tr.implicit(c, value, dtype, nd, "Assign")  # upstream assigns into a variable of x's type
-        return ir.OpExpr(Op.SELECT, (ok, value, ir.Const(0, dtype)), dtype)
+        zero = tr.cast(c, a.mul(c, nd, original, 0), dtype)  # upstream's zero(x) is x * 0 (keeps the sign of zero)
+        return ir.OpExpr(Op.SELECT, (ok, value, zero), dtype)
 
     return mv.lift(ctx, node, component, x, bent)
 
@@ -114,8 +115,10 @@ def inverse(ctx, node, m):
 def eye(ctx, node, n):
     """The ``n``×``n`` identity matrix of default_fp (``qd.Matrix.identity(float, n)``); ``n`` is compile-time."""
     if is_runtime(n) or isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise QuadrantsCompilationError(
-            f"qd.math.eye(n) needs a compile-time positive int n (a qd.template() value), got {n!r}", ctx.loc(node)
+        raise QuadrantsTypeError(
+            f"qd.math.eye(n): {n!r} cannot be interpreted as an integer; n must be a compile-time positive int (a "
+            "qd.template() value)",
+            ctx.loc(node),
         )
     return mv.build(ctx, node, [[1.0 if r == c else 0.0 for c in range(n)] for r in range(n)])
 

@@ -49,7 +49,8 @@ def lift(ctx, node, fn, *values):
         return fn(ctx, node, *values)
     if len(shapes) > 1:
         raise QuadrantsTypeError(
-            f"operands of shapes {sorted(shapes)} cannot be combined component-wise; use one shape or a scalar",
+            f"unsupported operand type(s): shapes {sorted(shapes)} cannot be combined component-wise; use one shape "
+            "or a scalar",
             ctx.loc(node),
         )
     (shape,) = shapes
