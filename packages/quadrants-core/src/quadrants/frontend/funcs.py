@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
@@ -18,6 +19,24 @@ from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import LocalBinding, NdarrayValue, is_runtime
 
 __all__ = ["inline"]
+
+
+# inspect.Signature.bind's TypeError text -> upstream's wording of the same call error
+_CALL_ERRORS = (
+    (re.compile(r"too many positional arguments"), lambda m: "Too many arguments"),
+    (re.compile(r"missing a required argument: '(\w+)'"), lambda m: f"Missing argument '{m.group(1)}'"),
+    (re.compile(r"got an unexpected keyword argument '(\w+)'"), lambda m: f"Unexpected argument '{m.group(1)}'"),
+    (re.compile(r"multiple values for argument '(\w+)'"), lambda m: f"Multiple values for argument '{m.group(1)}'"),
+)
+
+
+def call_error_text(exc: TypeError) -> str:
+    """Upstream's message for a call whose arguments do not bind (``Missing argument 'b'``, …)."""
+    for pattern, text in _CALL_ERRORS:
+        match = pattern.search(str(exc))
+        if match:
+            return text(match)
+    return str(exc)
 
 
 def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
@@ -35,7 +54,9 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
     try:
         bound = func.resolved_signature().bind(*args, **kwargs)
     except TypeError as exc:
-        raise QuadrantsSyntaxError(f"in call to @qd.func '{func.__name__}': {exc}", ctx.loc(node)) from None
+        raise QuadrantsSyntaxError(
+            f"{call_error_text(exc)} in call to @qd.func '{func.__name__}'", ctx.loc(node)
+        ) from None
     bound.apply_defaults()
     parsed = func.parsed()
     frame = Frame.of(func, is_kernel=False)
@@ -58,6 +79,8 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
         ctx.runtime_depth, ctx.loops = saved
         ctx.frames.pop()
         ctx.func_stack.pop()
+    if func.return_annotation is not None and not frame.returned:
+        raise QuadrantsSyntaxError("Function has a return type but does not have a return statement", ctx.loc(node))
     return frame.return_value
 
 

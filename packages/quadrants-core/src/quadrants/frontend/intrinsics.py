@@ -8,10 +8,11 @@ them) and the kernel-only constructs raise a clear error.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
-from quadrants.errors import QuadrantsSyntaxError
+from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 
 __all__ = [
     "static",
@@ -64,10 +65,14 @@ class NdrangeSpec:
         yield from (t if len(t) != 1 else t[0] for t in itertools.product(*ranges))
 
 
+# upstream's wording of a malformed qd.ndrange axis
+NDRANGE_AXIS_ERROR = "Every argument of ndrange should be a scalar or a tuple/list like (begin, end)"
+
+
 def _bounds(axis) -> tuple[Any, Any]:
     if isinstance(axis, (tuple, list)):
         if len(axis) != 2:
-            raise QuadrantsSyntaxError(f"an ndrange axis must be n or (begin, end), got {axis!r}")
+            raise QuadrantsSyntaxError(f"{NDRANGE_AXIS_ERROR}, got {axis!r}")
         return axis[0], axis[1]
     return 0, axis
 
@@ -77,7 +82,19 @@ def ndrange(*axes, axes_order=None, **kwargs) -> NdrangeSpec:
     order = kwargs.pop("axes", axes_order)
     if kwargs:
         raise TypeError(f"qd.ndrange() got unexpected keyword argument(s) {sorted(kwargs)}")
+    for axis in axes:
+        _check_axis(axis)
     return NdrangeSpec(tuple(axes), tuple(order) if order is not None else None)
+
+
+def _check_axis(axis) -> None:
+    """Upstream's checks of one ``qd.ndrange`` axis known when it is built (bounds may still be run-time values)."""
+    if isinstance(axis, (tuple, list)) and len(axis) != 2:
+        raise QuadrantsSyntaxError(NDRANGE_AXIS_ERROR)
+    bounds = axis if isinstance(axis, (tuple, list)) else (axis,)
+    if any(isinstance(b, numbers.Real) and not isinstance(b, numbers.Integral) for b in bounds):
+        # Python and NumPy floats: ndrange bounds are never converted
+        raise QuadrantsTypeError("Every argument of ndrange should be an integer scalar or a tuple/list of (int, int)")
 
 
 @dataclass(frozen=True)

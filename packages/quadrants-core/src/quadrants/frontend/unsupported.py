@@ -6,7 +6,7 @@ import ast
 
 from quadrants.errors import QuadrantsSyntaxError
 
-__all__ = ["UNSUPPORTED", "unsupported"]
+__all__ = ["UNSUPPORTED", "unsupported", "immutable_argument"]
 
 UNSUPPORTED: dict[type, tuple[type, str]] = {
     ast.Lambda: (QuadrantsSyntaxError, "lambda is not supported in kernel code; use a @qd.func"),
@@ -34,8 +34,17 @@ if hasattr(ast, "TryStar"):
 
 
 def unsupported(ctx, node: ast.AST) -> Exception:
-    """The error to raise for ``node``: a table row, or a generic message naming the construct."""
+    """The error to raise for ``node``: upstream's ``Unsupported node "Raise"`` and what to do instead."""
     cls, message = UNSUPPORTED.get(
         type(node), (QuadrantsSyntaxError, f"{type(node).__name__} is not supported in kernel code")
     )
-    return cls(message, ctx.loc(node))
+    return cls(f'Unsupported node "{type(node).__name__}": {message}', ctx.loc(node))
+
+
+def immutable_argument(name: str, loc) -> QuadrantsSyntaxError:
+    """Assigning to a kernel argument (upstream's wording)."""
+    return QuadrantsSyntaxError(
+        f'Kernel argument "{name}" is immutable in the kernel. If you want to change its value, please create a new '
+        "variable.",
+        loc,
+    )

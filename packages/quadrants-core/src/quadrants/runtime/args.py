@@ -46,6 +46,8 @@ class Param:
 
     kind = "param"
 
+    position = 0  # index among the kernel's parameters (set by make_params), as upstream's messages name it
+
     def __init__(self, name: str):
         self.name = name
 
@@ -102,7 +104,7 @@ class NdarrayParam(Param):
         if ext is not None:
             return self._convert_external(ext, session)
         raise QuadrantsRuntimeTypeError(
-            f"Invalid type for argument {self.name}: expected a qd.ndarray or NumPy array, got {type(value).__name__}"
+            f"Invalid type for argument {self.name}, got {value!r}: expected a qd.ndarray or NumPy array"
         )
 
     def _convert_external(self, ext, session) -> Bound:
@@ -159,7 +161,8 @@ class ScalarParam(Param):
         if isinstance(value, (float, np.floating)):
             if not dtype.is_float:
                 raise QuadrantsRuntimeTypeError(
-                    f"Argument {self.name} (float {value}) cannot be converted into required type {dtype}"
+                    f"Argument ({self.position},) (type={type(value)}) cannot be converted into required type {dtype} "
+                    f"(parameter '{self.name}' got {value})"
                 )
             return Bound(self.key, self.spec, float(value))
         raise QuadrantsRuntimeTypeError(
@@ -244,6 +247,8 @@ def make_params(kernel_name: str, signature: inspect.Signature, session) -> list
                 f"kernel '{kernel_name}': unsupported annotation {p.annotation!r} for parameter '{p.name}'"
             )
         params.append(_PARAM_KINDS[type(anno)](p.name, anno, session))
+    for position, param in enumerate(params):
+        param.position = position
     return params
 
 
