@@ -52,6 +52,21 @@ def test_integer_widening_extends_by_the_source_signedness(vulkan_modes):
     np.testing.assert_array_equal(uw, np.stack([a.astype(np.int64).view(np.uint64), b.astype(np.uint64)], 1).ravel())
 
 
+def test_sign_extended_values_compare_correctly(vulkan_modes):
+    # lavapipe (Mesa 22.3) miscompiled i64(i32(x)) < 0 as false for a negative x (fuzz seeds 19 and 37)
+    @qd.kernel
+    def k(a: I32_1, o: I64_1):
+        for i in range(a.shape[0]):
+            c = qd.cast(a[i], qd.i64)
+            o[i] = c * 10 + (c < 0) + 2 * (c > qd.i64(-5)) + 4 * (c % qd.i64(-3) == 0)
+
+    a = np.array([-6, -1, 0, 7, -(2**31)], np.int32)
+    o = np.zeros(len(a), np.int64)
+    k(a, o)
+    c = a.astype(np.int64)
+    np.testing.assert_array_equal(o, c * 10 + (c < 0) + 2 * (c > -5) + 4 * (c % -3 == 0))
+
+
 def test_f64_conversions_match_reference(vulkan_modes):
     _needs_f64(vulkan_modes)
 

@@ -3,8 +3,8 @@
 * float → int truncates, saturates and maps NaN to 0 through helpers (WGSL leaves NaN undefined);
 * int → int sign- or zero-extends from the source type and wraps to the destination width. naga extends by the
   signedness of the *destination* (``u64(-1i)`` is ``0xffffffff``, ``i64(0xffffffffu)`` is ``-1``), so a widening
-  goes to the 64-bit type of the source's signedness first and bit-casts after; ``i32(x)``/``u32(x)`` of a 64-bit
-  value truncate;
+  zero-extends (``u64(u32)``) or sign-extends (:func:`sign_extend64`, which works around a lavapipe miscompile of
+  ``i64(i32)``) and bit-casts after; ``i32(x)``/``u32(x)`` of a 64-bit value truncate;
 * float → float rounds to nearest even (WGSL's conversion) except into f16, which is rounded explicitly, once, from the
   source (``qd_f32_round_f16``, ``qd_f64_round_f16``): see docs/backends/wgpu.md;
 * int → float: one rounding (native 64-bit sources included); paired i64/u64 use correctly rounded helpers.
@@ -17,7 +17,7 @@ from quadrants.ir.dtypes import DataType
 from quadrants_wgpu.wgsl.context import ExprCtx, as_bool, category, from_bool
 from quadrants_wgpu.wgsl.names import UnsupportedError, normalize
 
-__all__ = ["cast", "emit_cast", "emit_bitcast"]
+__all__ = ["cast", "emit_cast", "emit_bitcast", "sign_extend64"]
 
 
 def _as_f32(x: str, src: DataType) -> str:
@@ -64,6 +64,13 @@ def _float_to_int(cx: ExprCtx, x: str, src: DataType, dst: DataType) -> str:
     return r if category(cx, dst) == "s" else f"bitcast<u32>({r})"
 
 
+def sign_extend64(x: str) -> str:
+    """An i32 value as i64, without ``i64(x)``: lavapipe (Mesa 22.3) compiles the SPIR-V sign extension so that the
+    stored value is right but signed comparisons of it are wrong (``i64(i32(-6)) < 0`` was false), so the value is
+    zero-extended and shifted back arithmetically (docs/backends/wgpu.md, known driver issues)."""
+    return f"(bitcast<i64>(u64(bitcast<u32>({x})) << 32u) >> 32u)"
+
+
 def _int_to_int(cx: ExprCtx, x: str, src: DataType, dst: DataType) -> str:
     if category(cx, src) == "w":  # paired source, 32-bit destination: the low word
         x, src_t = f"({x}).x", "u32"
@@ -75,8 +82,8 @@ def _int_to_int(cx: ExprCtx, x: str, src: DataType, dst: DataType) -> str:
     if src.bits == 64 and dst.bits == 64:
         return f"bitcast<{dst_t}>({x})"
     if dst.bits == 64:  # extend by the source's signedness (see the module docstring), then reinterpret
-        wide = "i64" if src_t == "i32" else "u64"
-        return f"{wide}({x})" if wide == dst_t else f"bitcast<{dst_t}>({wide}({x}))"
+        wide = sign_extend64(x) if src_t == "i32" else f"u64({x})"
+        return wide if (src_t == "i32") == (dst_t == "i64") else f"bitcast<{dst_t}>({wide})"
     if src.bits == 64:
         return normalize(dst, f"{dst_t}({x})")  # truncates
     return normalize(dst, f"bitcast<{dst_t}>({x})")
