@@ -46,9 +46,9 @@ from quadrants.log_levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, is_l
 from quadrants.runtime.enums import DeviceCapability, Format
 from quadrants.runtime.extensions import Extension as extension
 from quadrants.runtime.external import from_dlpack
-from quadrants.runtime.field import Field, field
+from quadrants.runtime.field import Field, MatrixField, ScalarField, field
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
-from quadrants.runtime.ndarray import Ndarray, ndarray
+from quadrants.runtime.ndarray import MatrixNdarray, Ndarray, ScalarNdarray, VectorNdarray, ndarray
 from quadrants.runtime.state import ARCHS as _ARCHS, init, reset, sync
 from quadrants.types.primitive_types import (
     float16,
@@ -103,6 +103,9 @@ __all__ = [
     "ndarray",
     "from_dlpack",
     "Ndarray",
+    "ScalarNdarray",
+    "VectorNdarray",
+    "MatrixNdarray",
     "Vector",
     "Matrix",
     "field",

@@ -79,10 +79,10 @@ class NdarrayParam(Param):
 
     def convert(self, value, session) -> Bound:
         if isinstance(value, Ndarray) and not getattr(value, "_is_quadrants_field", False):
-            self._check(value.dtype, value.ndim, numpy=False)
+            self._check(value.element_type, value.ndim, numpy=False)
             elem = value.element_shape
             spec = ir.NdarrayArg(self.name, value.scalar_dtype, value.ndim + len(elem))
-            return Bound(("nd", repr(value.dtype), value.ndim), spec, value.storage(), None, elem)
+            return Bound(("nd", repr(value.element_type), value.ndim), spec, value.storage(), None, elem)
         if isinstance(value, np.ndarray) and isinstance(self.dtype, MatrixType):
             return self._convert_numpy_matrix(value, session)
         if isinstance(value, np.ndarray):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import ClassVar
 
 import numpy as np
 
@@ -11,10 +12,20 @@ from quadrants.frontend.annotations import to_dtype
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.ir import numerics
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
+from quadrants.runtime.host_matrix import wrap_element
 from quadrants.runtime.interop import ArrayInterop
 from quadrants.runtime.state import RUNTIME, Session, current_session
 
-__all__ = ["Ndarray", "ndarray", "normalize_shape", "is_lossy"]
+__all__ = [
+    "Array",
+    "Ndarray",
+    "ScalarNdarray",
+    "VectorNdarray",
+    "MatrixNdarray",
+    "ndarray",
+    "normalize_shape",
+    "is_lossy",
+]
 
 
 def normalize_shape(shape) -> tuple[int, ...]:
@@ -37,26 +48,37 @@ def is_lossy(src: DataType, dst: DataType) -> bool:
     return dst.bits < src.bits
 
 
-class Ndarray(ArrayInterop):
-    """A dense array owned by the backend of the session that created it.
+class Array(ArrayInterop):
+    """The storage and host API shared by ndarrays (:class:`Ndarray`) and fields (``runtime/field.py``).
 
-    ``dtype`` is a scalar type or a ``qd.types.vector/matrix`` type; vector/matrix elements are stored as trailing
-    axes (``to_numpy()`` has shape ``shape + element_shape``). NumPy, DLPack and torch conversions come from
-    :class:`~quadrants.runtime.interop.ArrayInterop` (docs/interop.md).
+    Created with a scalar type or a ``qd.types.vector/matrix`` type; vector/matrix elements are stored as trailing
+    axes (``to_numpy()`` has shape ``shape + element_shape``). ``dtype`` is the scalar type of the components and
+    ``element_type`` the vector/matrix type (or the scalar type). NumPy, DLPack and torch conversions come from
+    :class:`~quadrants.runtime.interop.ArrayInterop` (docs/interop.md). Created through a base class (``Ndarray``,
+    ``Field``), an object takes the class of its element kind listed in ``_KIND_CLASSES`` (``ScalarNdarray``,
+    ``VectorNdarray``, ``MatrixNdarray``, …), so ``isinstance`` checks work as in upstream.
     """
 
     _is_quadrants_ndarray = True  # how layers below the runtime recognise it (frontend/host_values.py)
+    _KIND_CLASSES: ClassVar[dict] = {}  # element kind ("scalar" / "vector" / "matrix") -> class, per base class
 
     def __init__(self, dtype, shape, *, session: Session | None = None):
         self._session = session or current_session()
         if isinstance(dtype, MatrixType):
-            self.element_type: MatrixType | None = dtype.resolved(self._session.default_fp)
+            self.element_type = dtype.resolved(self._session.default_fp)
             self._dtype = self.element_type.dtype
             self.element_shape: tuple[int, ...] = self.element_type.shape
+            # upstream's n (rows, a vector's length) and m (columns; 1 for a vector)
+            self.n = self.element_shape[0]
+            self.m = self.element_shape[1] if len(self.element_shape) == 2 else 1
         else:
-            self.element_type = None
             self._dtype = to_dtype(dtype, self._session.default_ip, self._session.default_fp)
+            self.element_type = self._dtype
             self.element_shape = ()
+        kind = "scalar" if not self.element_shape else ("vector" if len(self.element_shape) == 1 else "matrix")
+        special = type(self)._KIND_CLASSES.get(kind)
+        if special is not None and special is not type(self) and issubclass(special, type(self)):
+            self.__class__ = special
         self._shape = normalize_shape(shape)
         self._generation = self._session.generation
         self._storage = self._session.backend.allocate(self._dtype, self._shape + self.element_shape)
@@ -68,8 +90,23 @@ class Ndarray(ArrayInterop):
 
     @property
     def dtype(self):
-        """The element type: a scalar dtype, or the vector/matrix type of the elements."""
-        return self.element_type if self.element_type is not None else self._dtype
+        """The scalar type of the components (``qd.f32`` also for an ndarray of ``vec3``); ``element_type`` is the
+        vector/matrix type."""
+        return self._dtype
+
+    @property
+    def layout(self):
+        """The axis permutation of the storage: ``None`` (row-major, canonical order), as upstream reports for
+        arrays created without ``layout=``."""
+        return None
+
+    def has_grad(self) -> bool:
+        """Whether a gradient array is attached: never (autodiff is out of scope)."""
+        return False
+
+    def has_dual(self) -> bool:
+        """Whether a dual array is attached: never (autodiff is out of scope)."""
+        return False
 
     @property
     def scalar_dtype(self) -> DataType:
@@ -88,16 +125,48 @@ class Ndarray(ArrayInterop):
         return self._storage
 
     # ------------------------------------------------------------------------------------------------ host copies
-    def to_numpy(self) -> np.ndarray:
-        """A copy of the contents."""
-        return np.array(self.storage().to_numpy(), dtype=self._dtype.np, copy=True)
+    def to_numpy(self, dtype=None, *, keep_dims: bool = False, copy: bool = True) -> np.ndarray:
+        """A copy of the contents (shape ``shape + element_shape``), converted to NumPy ``dtype`` when given.
+
+        ``keep_dims=True`` gives a vector field's elements as ``n``×1 columns (upstream's matrix-field layout).
+        """
+        out = np.array(self.storage().to_numpy(), dtype=self._dtype.np, copy=True)
+        if keep_dims and len(self.element_shape) == 1:
+            out = out.reshape((*out.shape, 1))
+        if dtype is not None:
+            out = out.astype(dtype.np if isinstance(dtype, DataType) else dtype)
+        return out
+
+    def _shape_mismatch(self, expected: tuple, provided: tuple) -> str:
+        return f"Mismatch shape: {expected} expected, but {provided} provided"
+
+    def copy_from(self, other) -> None:
+        """Copy every element of ``other`` (same shape and element shape) into this array, converting values."""
+        self._check_copy_source(other)
+        values = np.asarray(other.storage().to_numpy())
+        self.storage().from_numpy(np.ascontiguousarray(numerics.convert(values, self._dtype)))
+
+    def _check_copy_source(self, other) -> None:
+        if not isinstance(other, Ndarray):
+            raise AssertionError(f"copy_from needs a qd.ndarray source, got {type(other).__name__}")
+        if tuple(self.shape) != tuple(other.shape) or self.element_shape != other.element_shape:
+            raise AssertionError(
+                f"copy_from shape mismatch: destination {tuple(self.shape)} vs source {tuple(other.shape)}"
+            )
+
+    def __deepcopy__(self, memo):
+        clone = type(self)(self.element_type, self.shape)
+        clone.copy_from(self)
+        return clone
 
     def from_numpy(self, array) -> None:
         """Copy ``array`` in; its shape must match exactly; values are converted by SEMANTICS.md §5."""
         arr = np.asarray(array)
         full = self._shape + self.element_shape
+        if len(self.element_shape) == 1 and tuple(arr.shape) == (*full, 1) and self._accepts_column_vectors:
+            arr = arr.reshape(full)  # a vector field also takes n x 1 columns (to_numpy(keep_dims=True))
         if tuple(arr.shape) != full:
-            raise ValueError(f"Mismatch shape: {full} expected, but {tuple(arr.shape)} provided")
+            raise ValueError(self._shape_mismatch(full, tuple(arr.shape)))
         src = from_numpy_dtype(arr.dtype)
         if src is None:
             raise TypeError(f"cannot copy a NumPy array of dtype {arr.dtype} into a {self._dtype} ndarray")
@@ -132,11 +201,14 @@ class Ndarray(ArrayInterop):
             out.append(int(k))
         return tuple(out)
 
+    _accepts_column_vectors = False  # from_numpy of shape + (n, 1) for vector elements (fields, as upstream)
+
     def __getitem__(self, key):
         index = self._index(key)
         storage = self.storage()
         if self.element_shape:
-            return storage.to_numpy()[index].copy()
+            # a host qd.Vector / qd.Matrix; modifying it (x[i][0] = 1, x[i].y = 2) writes the element back
+            return wrap_element(storage.to_numpy()[index], owner=(self, index))
         getter = getattr(storage, "get_item", None)
         value = getter(index) if getter else storage.to_numpy()[index]
         return _python_scalar(value, self._dtype)
@@ -159,7 +231,29 @@ class Ndarray(ArrayInterop):
             storage.from_numpy(host)
 
     def __repr__(self) -> str:
-        return f"qd.ndarray({self.dtype}, shape={self._shape})"
+        return f"qd.ndarray({self.element_type}, shape={self._shape})"
+
+
+class Ndarray(Array):
+    """``qd.ndarray(dtype, shape)``: a dense array passed to kernels by reference (``qd.types.NDArray[...]``).
+
+    Its class is :class:`ScalarNdarray`, :class:`VectorNdarray` or :class:`MatrixNdarray` by element type.
+    """
+
+
+class ScalarNdarray(Ndarray):
+    """An ndarray of scalars (``qd.ndarray(qd.f32, shape)``)."""
+
+
+class VectorNdarray(Ndarray):
+    """An ndarray of vectors (``qd.Vector.ndarray(n, dtype, shape)``); ``n`` is the vector length."""
+
+
+class MatrixNdarray(Ndarray):
+    """An ndarray of matrices (``qd.Matrix.ndarray(n, m, dtype, shape)``); ``n``×``m`` is the matrix shape."""
+
+
+Ndarray._KIND_CLASSES = {"scalar": ScalarNdarray, "vector": VectorNdarray, "matrix": MatrixNdarray}
 
 
 def _python_scalar(value, dtype: DataType):
