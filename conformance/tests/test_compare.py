@@ -191,3 +191,24 @@ def test_tolerance_table_covers_every_float_dtype():
 def test_summarize_is_bounded():
     text = summarize(np.arange(10_000), limit=200)
     assert len(text) <= 200 and "shape=(10000,)" in text
+
+
+class _ElementwiseVector:
+    """Like a host ``qd.Vector``: ``==`` is elementwise and its result is truthy whatever the values."""
+
+    def __init__(self, values):
+        self.values = list(values)
+
+    def __eq__(self, other):
+        return [a == b for a, b in zip(self.values, other)]
+
+    __hash__ = None
+
+    def __array__(self, dtype=None, copy=None):
+        return np.array(self.values, dtype=dtype)
+
+
+def test_array_like_observables_compare_by_value():
+    assert compare(_ElementwiseVector([1.0, 2.0]), _ElementwiseVector([1.0, 2.0])) is None
+    assert compare(_ElementwiseVector([1.0, 2.0]), _ElementwiseVector([1.0, 3.0])) is not None
+    assert compare([1.0, 3.0], _ElementwiseVector([1.0, 2.0])) is not None  # a golden list against a vector

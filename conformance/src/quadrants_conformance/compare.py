@@ -104,8 +104,19 @@ def float_mismatches(expected: np.ndarray, actual: np.ndarray, tol: Tolerance) -
     return bad | (numbers & ~within)
 
 
+def _as_array(value: Any) -> Any:
+    """Array-like observables that are no NumPy array (a ``qd.Vector`` read from an ndarray, a ``qd.ndarray``) are
+    compared by value: their ``==`` is elementwise, and the truth value of its result would say nothing."""
+    if not isinstance(value, (np.ndarray, np.generic, list, tuple, dict, str, bytes)) and hasattr(
+        type(value), "__array__"
+    ):
+        return np.asarray(value)
+    return value
+
+
 def compare(expected: Any, actual: Any, tol: Tolerance = _EXACT, path: str = "") -> Mismatch | None:
     """The first difference between ``expected`` (reference or golden) and ``actual``, or ``None``."""
+    expected, actual = _as_array(expected), _as_array(actual)
     if isinstance(expected, dict) or isinstance(actual, dict):
         return _compare_dicts(expected, actual, tol, path)
     e_arr, a_arr = isinstance(expected, np.ndarray), isinstance(actual, np.ndarray)
