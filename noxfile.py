@@ -9,6 +9,7 @@ only Python and pip can run any of them: ``python3 -m pip install nox && python3
 * ``lint``             ruff check + ruff format --check
 * ``docs``             mkdocs build --strict
 * ``bench``            benchmarks/run.py
+* ``robustness``       the misuse corpus on every available backend, classified (docs/robustness.md)
 * ``fuzz``             differential fuzzing against the reference: ``nox -s fuzz -- --backend B --minutes M --seed S``
                        (``-- --against upstream``: against upstream Quadrants 1.3.3 on qd.cpu)
 * ``parity``           every conformance case and fuzz-corpus program on upstream 1.3.3 (qd.cpu) and on ref; every
@@ -147,6 +148,14 @@ def bench(session: nox.Session) -> None:
     install_local(session)
     session.install("numba>=0.68")  # baselines of benchmarks/bench_llvm_cpu.py
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def robustness(session: nox.Session) -> None:
+    """The misuse corpus (200+ bad or hostile programs) on every available backend, each in its own process,
+    classified; fails on any internal error, crash, hang or wrong result (docs/robustness.md)."""
+    install_local(session)
+    session.run("python", "-m", "quadrants_conformance.robustness.run", *session.posargs)
 
 
 @nox.session
