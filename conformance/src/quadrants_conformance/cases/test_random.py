@@ -221,6 +221,22 @@ def random_do_while_passes_draw_fresh_numbers():
     return {"x": x.to_numpy(), "c": c[()]}
 
 
+@case(section="random", golden={"x": [float(np.float32(_f32(i, 0, 0)) + np.float32(_f32(i, 1, 0))) for i in range(4)]})
+def random_in_a_func_draws_from_the_lane_of_the_calling_loop():
+    @qd.func
+    def draw():
+        return qd.random()
+
+    @qd.kernel
+    def k(x: F32_1):
+        for i in x:
+            x[i] = draw() + draw()
+
+    x = qd.ndarray(qd.f32, (4,))
+    k(x)
+    return {"x": x.to_numpy()}
+
+
 @case(section="random", golden={"x": [_f32(i, 0, 0) if i % 2 == 0 else -1.0 for i in range(6)]})
 def random_values_do_not_depend_on_other_lanes():
     # odd lanes draw nothing; the even lanes still get the values of their own counters

@@ -73,6 +73,9 @@ class Loop:
     # features (frontend/random.py) read the first and append to the second
     lanes: tuple = ()
     prologue: list = field(default_factory=list)
+    config: dict = field(default_factory=dict)  # the qd.loop_config(...) options of this loop
+    # rewrites of the finished task, in order: ``finish(ctx, items) -> items`` (frontend/simt_lowering.py)
+    finishers: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ class CompileCtx:
         # state of frontend features (frontend/random.py): per kernel, and per task (cleared by flush_serial)
         self.features: dict[str, Any] = {}
         self.task_state: dict[Any, Any] = {}
+        self.parallel_loop: Loop | None = None  # the parallel loop being lowered, also inside inlined funcs
 
     @property
     def items(self) -> list:

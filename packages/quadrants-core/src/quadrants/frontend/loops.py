@@ -144,7 +144,7 @@ def _for(ctx, node: ast.For) -> None:
         axes = _spec_axes(ctx, evaluate(ctx, node.iter), node.iter, grouped=False)
     names = _target_names(ctx, node.target)
     if ctx.top_level and not config.get("serialize", False):
-        _parallel_for(ctx, node, axes, names)
+        _parallel_for(ctx, node, axes, names, config)
     else:
         _serial_for(ctx, node, axes, names)
 
@@ -166,23 +166,28 @@ def _body(ctx, node: ast.For, loop: Loop, bind) -> list:
     return body
 
 
-def _parallel_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
+def _parallel_for(ctx, node: ast.For, axes: Axes, names: list[str], config: dict) -> None:
     index_vars = [
         ctx.new_var(names[k] if k < len(names) and not axes.grouped else f"I{k}", dtypes.i32)
         for k in range(len(axes.begins))
     ]
     refs = [ir.LocalRef(v) for v in index_vars]
-    loop = Loop(parallel=True, lanes=(tuple(refs), tuple(axes.begins), tuple(axes.ends)))
-    body = _body(ctx, node, loop, lambda: _bind_targets(ctx, names, refs, axes, node))
+    loop = Loop(parallel=True, lanes=(tuple(refs), tuple(axes.begins), tuple(axes.ends)), config=dict(config))
+    saved_parallel, ctx.parallel_loop = ctx.parallel_loop, loop
+    try:
+        body = _body(ctx, node, loop, lambda: _bind_targets(ctx, names, refs, axes, node))
+    finally:
+        ctx.parallel_loop = saved_parallel
     if loop.has_continue:
         # `continue` ends the lane's iteration: a one-trip serial loop gives it a target
         once = ctx.new_var("continue_scope", dtypes.i32)
         body = [ir.RangeFor(once, ir.Const(0, dtypes.i32), ir.Const(1, dtypes.i32), tuple(body), ctx.loc(node))]
     body = [*loop.prologue, *body]
     ctx.flush_serial()
-    ctx.items.append(
-        ir.ParallelFor(tuple(index_vars), tuple(axes.begins), tuple(axes.ends), tuple(body), ctx.loc(node))
-    )
+    items = [ir.ParallelFor(tuple(index_vars), tuple(axes.begins), tuple(axes.ends), tuple(body), ctx.loc(node))]
+    for finish in loop.finishers:  # library features that rewrite the task (qd.simt: frontend/simt_lowering.py)
+        items = finish(ctx, items)
+    ctx.items.extend(items)
 
 
 def _serial_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:

@@ -147,7 +147,7 @@ def _lane_index(lanes) -> ir.Expr:
 
 def _stream(ctx, node) -> _Stream:
     """The stream of the task being lowered (its first draw emits the state reads and the counter)."""
-    loop = next((lp for lp in ctx.loops if lp.parallel), None)
+    loop = ctx.parallel_loop  # ctx.loops restarts in every inlined func; this one does not
     slot = id(loop) if loop is not None else "serial"
     stream = ctx.task_state.get(("random", slot))
     if stream is not None:
