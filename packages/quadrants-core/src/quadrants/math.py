@@ -7,7 +7,7 @@ the other math functions of the ``qd`` namespace. The functions are kernel-langu
 
 import math as _pymath
 
-from quadrants.frontend.compound_types import matrix as _matrix, vector as _vector
+from quadrants.frontend.compound_types import MatrixType as _MatrixType, matrix as _matrix, vector as _vector
 from quadrants.frontend.intrinsics import MATH_FUNCTIONS as _MATH
 from quadrants.frontend.math_api import KERNEL_FUNCTIONS as _FUNCS
 from quadrants.ir import dtypes as _dt
@@ -47,10 +47,11 @@ rot_by_axis, translate, scale = _FUNCS["rot_by_axis"], _FUNCS["translate"], _FUN
 cmul, cdiv, cconj, cinv = _FUNCS["cmul"], _FUNCS["cdiv"], _FUNCS["cconj"], _FUNCS["cinv"]
 csqrt, cpow, cexp, clog = _FUNCS["csqrt"], _FUNCS["cpow"], _FUNCS["cexp"], _FUNCS["clog"]
 
-# vector/matrix types (float components use default_fp; ivec* use i32, uvec* u32)
+# vector/matrix types; as upstream's, their component types follow the session: default_fp for vec*/mat*,
+# default_ip for ivec* and the unsigned type of default_ip's width for uvec* (i32 and u32 by default)
 vec2, vec3, vec4 = _vector(2), _vector(3), _vector(4)
-ivec2, ivec3, ivec4 = _vector(2, _dt.i32), _vector(3, _dt.i32), _vector(4, _dt.i32)
-uvec2, uvec3, uvec4 = _vector(2, _dt.u32), _vector(3, _dt.u32), _vector(4, _dt.u32)
+ivec2, ivec3, ivec4 = (_MatrixType((n,), _dt.i32, follows="ip") for n in (2, 3, 4))
+uvec2, uvec3, uvec4 = (_MatrixType((n,), _dt.u32, follows="up") for n in (2, 3, 4))
 mat2, mat3, mat4 = _matrix(2, 2), _matrix(3, 3), _matrix(4, 4)
 
 __all__ = [

@@ -140,3 +140,26 @@ def test_long_names_annotate_kernels():
     x = np.zeros(1, np.float64)
     assert k(x, -5, 200) == -15
     assert x[0] == 195.0
+
+
+def test_math_vector_types_follow_the_session_defaults():
+    assert qd.math.ivec3 == qd.types.vector(3, qd.i32) and qd.math.uvec2 == qd.types.vector(2, qd.u32)
+    assert qd.math.ivec2.resolved(qd.f32, qd.i64) == qd.types.vector(2, qd.i64)
+    assert qd.math.uvec4.resolved(qd.f32, qd.i16) == qd.types.vector(4, qd.u16)
+    assert qd.types.vector(2, qd.i32).resolved(qd.f32, qd.i64) == qd.types.vector(2, qd.i32)  # an explicit dtype stays
+    qd.init(arch=qd.ref, default_ip=qd.i64, default_fp=qd.f64)
+    try:
+
+        @qd.kernel
+        def k(o: qd.types.NDArray[qd.u64, 1], p: qd.types.NDArray[qd.f64, 1]):
+            v = qd.math.uvec2(qd.u64(2**63 - 1))  # u64 components: nothing truncated
+            o[0] = v[0]
+            o[1] = qd.math.ivec2(-1, 2)[0] + 2**40  # i64 components
+            p[0] = qd.math.vec3(3.14159265358)[0]  # f64 components
+
+        o, p = np.zeros(2, np.uint64), np.zeros(1, np.float64)
+        k(o, p)
+        assert o.tolist() == [2**63 - 1, 2**40 - 1]
+        assert p[0] == 3.14159265358
+    finally:
+        qd.init(arch=qd.ref)

@@ -62,7 +62,7 @@ def construct_matrix(ctx, node, args, kwargs):
 
 def construct_typed(ctx, node, mtype, args):
     """``vec3(1, 2, 3)``, ``vec3(0)`` (broadcast) or ``mat2([[1, 2], [3, 4]])``."""
-    dtype = mtype.dtype or ctx.default_fp
+    dtype = mtype.resolved(ctx.default_fp, ctx.default_ip).dtype
     size = 1
     for s in mtype.shape:
         size *= s

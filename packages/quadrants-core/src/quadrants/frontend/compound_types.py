@@ -3,8 +3,9 @@ fields, return annotations, and constructors callable in kernel code (``vec3(1, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType, to_dtype
 
 __all__ = ["MatrixType", "vector", "matrix"]
@@ -12,17 +13,29 @@ __all__ = ["MatrixType", "vector", "matrix"]
 
 @dataclass(frozen=True)
 class MatrixType:
-    """A vector (``shape == (n,)``) or matrix (``shape == (m, n)``) type; ``dtype=None`` means default_fp."""
+    """A vector (``shape == (n,)``) or matrix (``shape == (m, n)``) type; ``dtype=None`` means default_fp.
+
+    ``follows`` marks upstream's ``qd.math.ivec*`` (``"ip"``) and ``uvec*`` (``"up"``): their component type is the
+    session's default_ip (or the unsigned type of its width), ``i32``/``u32`` by default, which ``dtype`` holds. It
+    does not take part in equality: ``ivec3`` is ``vector(3, i32)`` under the default options.
+    """
 
     shape: tuple[int, ...]
     dtype: DataType | None
+    follows: str | None = field(default=None, compare=False)
 
     @property
     def is_vector(self) -> bool:
         return len(self.shape) == 1
 
-    def resolved(self, default_fp: DataType) -> MatrixType:
-        return self if self.dtype is not None else MatrixType(self.shape, default_fp)
+    def resolved(self, default_fp: DataType, default_ip: DataType | None = None) -> MatrixType:
+        """This type with its component type fixed by the session's defaults."""
+        if self.dtype is None:
+            return MatrixType(self.shape, default_fp)
+        if self.follows is not None and default_ip is not None:
+            target = default_ip if self.follows == "ip" else _UNSIGNED[default_ip.bits]
+            return self if target == self.dtype else MatrixType(self.shape, target)
+        return self
 
     def __repr__(self) -> str:
         kind = "vector" if self.is_vector else "matrix"
@@ -34,6 +47,9 @@ class MatrixType:
         values = args[0] if len(args) == 1 and not np.isscalar(args[0]) else args
         arr = np.asarray(values, dtype=(self.dtype.np if self.dtype else np.float32))
         return arr.reshape(self.shape) if arr.size == int(np.prod(self.shape)) else np.full(self.shape, arr)
+
+
+_UNSIGNED = {8: dtypes.u8, 16: dtypes.u16, 32: dtypes.u32, 64: dtypes.u64}
 
 
 def vector(n: int, dtype=None) -> MatrixType:
