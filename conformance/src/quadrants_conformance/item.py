@@ -8,7 +8,7 @@ import pytest
 
 from quadrants_conformance.case import Case
 from quadrants_conformance.observation import observe
-from quadrants_conformance.report import PROP_CASE, PROP_CATEGORY, PROP_MESSAGE, PROP_SECTION
+from quadrants_conformance.report import PROP_CASE, PROP_CATEGORY, PROP_MESSAGE, PROP_NODE, PROP_SECTION
 from quadrants_conformance.repro import format_repro
 from quadrants_conformance.verdict import REFERENCE, Verdict, case_line, judge
 
@@ -36,6 +36,7 @@ class CaseItem(pytest.Item):
         self.state = state
         self.qualified_id = f"{self.path.name}::{case.id}"
         self.user_properties.append((PROP_CASE, self.qualified_id))
+        self.user_properties.append((PROP_NODE, f"{self.qualified_id}[{backend}]"))
         if case.section:
             self.user_properties.append((PROP_SECTION, case.section))
         self.extra_keyword_matches.add(backend)
@@ -48,7 +49,8 @@ class CaseItem(pytest.Item):
         info = self.state.backends[self.backend]
         for requirement in self.case.requires:
             if not info.supports_requirement(requirement):
-                pytest.skip(f"unsupported: {requirement}")
+                # reported at the case's own line (reportinfo), not at this line of the harness
+                raise pytest.skip.Exception(f"unsupported: {requirement}", _use_item_location=True)
 
     def runtest(self) -> None:
         """Reference run, backend run (unless the backend is the reference with its default lane order), verdict."""

@@ -20,6 +20,7 @@ import contextlib
 import importlib
 import os
 import pkgutil
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,8 @@ from quadrants_conformance.case import REGISTRY, Case
 from quadrants_conformance.driver import BackendInfo, Driver, QuadrantsDriver
 from quadrants_conformance.expectations import Entry
 from quadrants_conformance.item import CaseItem
-from quadrants_conformance.report import Results, final_line, is_case_report, sections_present
+from quadrants_conformance.matrix import render_html, render_text
+from quadrants_conformance.report import Results, backend_line, final_line, is_case_report, sections_present
 from quadrants_conformance.verdict import REFERENCE
 
 __all__ = ["State", "STATE_KEY"]
@@ -170,6 +172,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="conformance_expectations",
         default=None,
         help="directory of <backend-id>.txt expectation files (default: the files shipped with the suite)",
+    )
+    group.addoption(
+        "--html",
+        dest="conformance_html",
+        default=None,
+        help="also write a self-contained HTML report (the backend x feature matrix and every non-passing case)",
     )
     group.addoption(
         "--conformance-json",
@@ -327,9 +335,20 @@ class Reporter:
         for entry in stale:
             text = f"conformance: stale expectation {entry.where}: {entry.case_id!r} matches no case"
             tr.write_line(text, yellow=True)
+        records = [asdict(r) for r in state.results.records.values()]
+        if len(state.selected) > 1:
+            tr.write_sep("=", "conformance matrix (passed/total; F failed, E errors, x xfail, u unsupported)")
+            for line in render_text(records, state.selected):
+                tr.write_line(line)
+        header = _json_header(state)
         path = json_path(self.config, state.selected)
-        state.results.write_json(path, header=_json_header(state), stale=[f"{e.where}: {e.case_id}" for e in stale])
+        state.results.write_json(path, header=header, stale=[f"{e.where}: {e.case_id}" for e in stale])
         tr.write_line(f"conformance: JSON report {path}")
+        html_path = self.config.getoption("conformance_html")
+        if html_path:
+            Path(html_path).parent.mkdir(parents=True, exist_ok=True)
+            Path(html_path).write_text(render_html(records, state.selected, header), encoding="utf-8")
+            tr.write_line(f"conformance: HTML report {html_path}")
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> Any:
@@ -337,6 +356,9 @@ class Reporter:
         result = yield
         state = self.state
         if state.active and state.results is not None and self.terminal is not None:
+            if len(state.selected) > 1:  # one line per backend, then the total as the very last line
+                for backend in state.selected:
+                    self.terminal.write_line(backend_line(state.results.buckets(backend), backend))
             self.terminal.write_line(final_line(state.results.buckets()))
         return result
 

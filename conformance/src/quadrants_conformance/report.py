@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Record", "Results", "classify", "parse_nodeid", "is_case_report", "OUTCOMES", "final_line"]
+__all__ = ["Record", "Results", "classify", "parse_nodeid", "is_case_report", "OUTCOMES", "final_line", "backend_line"]
 
 OUTCOMES = ("passed", "failed", "error", "xpass", "xfail", "unsupported", "skipped")
 BUCKETS = {
@@ -47,6 +47,9 @@ PROP_CASE = "conformance_case"
 PROP_SECTION = "conformance_section"
 PROP_CATEGORY = "conformance_category"
 PROP_MESSAGE = "conformance_message"
+# "module.py::case[backend]": the node id with the module's file name, for runs whose node ids carry no path (the
+# suite installed as a package outside pytest's rootdir gives "::case[backend]")
+PROP_NODE = "conformance_node"
 
 
 def parse_nodeid(nodeid: str) -> tuple[str, str, str] | None:
@@ -156,7 +159,8 @@ class Results:
 
     def _finish(self, report: Any, outcome: str, duration: float, message: str) -> Record:
         props = dict(getattr(report, "user_properties", ()) or ())
-        module, name, backend = parse_nodeid(report.nodeid) or ("?", report.nodeid, "?")
+        parsed = parse_nodeid(report.nodeid) or parse_nodeid(str(props.get(PROP_NODE, "")))
+        module, name, backend = parsed or ("?", report.nodeid, "?")
         record = Record(
             id=str(props.get(PROP_CASE, f"{module}::{name}")),
             backend=backend,
@@ -212,11 +216,12 @@ class Results:
         rule = "  ".join("-" * w for w in widths)
         return [render(header), rule, *[render(row) for row in rows[:-1]], rule, render(rows[-1])]
 
-    def buckets(self) -> Counter:
-        """Counts for the final line: passed / failed / skipped (see the module docstring)."""
+    def buckets(self, backend: str | None = None) -> Counter:
+        """Counts for the final line: passed / failed / skipped (see the module docstring), of one backend or all."""
         out: Counter[str] = Counter({"passed": 0, "failed": 0, "skipped": 0})
         for record in self.records.values():
-            out[BUCKETS[record.outcome]] += 1
+            if backend is None or record.backend == backend:
+                out[BUCKETS[record.outcome]] += 1
         return out
 
     def write_json(self, path: Path, header: dict[str, Any], stale: list[str]) -> None:
@@ -250,6 +255,11 @@ def _column(counts: Counter, column: str) -> int:
 def final_line(buckets: Counter) -> str:
     """The very last terminal line of a conformance run."""
     return f"conformance: {buckets['passed']} passed, {buckets['failed']} failed, {buckets['skipped']} skipped"
+
+
+def backend_line(buckets: Counter, backend: str) -> str:
+    """One backend's share of the final line (printed just before it when several backends ran)."""
+    return f"  {backend}: {buckets['passed']} passed, {buckets['failed']} failed, {buckets['skipped']} skipped"
 
 
 def sections_present(results: Results, backend: str) -> bool:
