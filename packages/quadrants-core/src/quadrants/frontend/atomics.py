@@ -14,6 +14,7 @@ import ast
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.exprs import element_indices, evaluate
+from quadrants.frontend.unsupported import immutable_argument
 from quadrants.frontend.values import LocalBinding, MatrixBinding, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
@@ -62,7 +63,7 @@ def _target(ctx, target_node: ast.AST, node: ast.AST):
         if isinstance(binding, MatrixBinding):
             return None, binding
         if binding is not None:
-            raise QuadrantsSyntaxError(f'Kernel argument "{target_node.id}" is immutable', ctx.loc(node))
+            raise immutable_argument(target_node.id, ctx.loc(node))
     raise QuadrantsSyntaxError(
         "the first operand of an atomic must be an ndarray element (x[i]) or a local variable", ctx.loc(node)
     )

@@ -82,7 +82,7 @@ def _spec_axes(ctx, spec, node, grouped: bool) -> Axes:
         for axis in spec.axes:
             if isinstance(axis, (tuple, list)):
                 if len(axis) != 2:
-                    raise QuadrantsSyntaxError("an ndrange axis must be n or (begin, end)", ctx.loc(node))
+                    raise QuadrantsSyntaxError(qi.NDRANGE_AXIS_ERROR, ctx.loc(node))
                 b, e = axis
             else:
                 b, e = 0, axis
@@ -121,8 +121,9 @@ def _bind_targets(ctx, names: list[str], index_values: list, axes: Axes, node) -
         )
     if len(names) != len(index_values):
         raise QuadrantsSyntaxError(
-            f"the loop has {len(index_values)} axes but {len(names)} target(s); use qd.grouped(...) for one "
-            "index vector",
+            "Ndrange for loop with number of the loop variables not equal to the dimension of the ndrange is not "
+            f"supported: the loop has {len(index_values)} axes but {len(names)} target(s); use qd.grouped(...) for "
+            "one index vector",
             ctx.loc(node),
         )
     for name, value in zip(names, index_values):
@@ -292,7 +293,10 @@ def _innermost_loop(ctx, node, word: str) -> Loop:
         raise QuadrantsSyntaxError(f"'{word}' outside loop", ctx.loc(node))
     loop = ctx.loops[-1]
     if loop.static:
-        raise QuadrantsSyntaxError(f"'{word}' is not supported directly in a qd.static loop", ctx.loc(node))
+        raise QuadrantsSyntaxError(
+            f"You are trying to `{word}` a static `for` loop: '{word}' is not supported directly in a qd.static loop",
+            ctx.loc(node),
+        )
     return loop
 
 

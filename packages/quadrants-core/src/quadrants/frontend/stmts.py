@@ -15,6 +15,7 @@ from quadrants.frontend.exprs import element_indices, evaluate
 from quadrants.frontend.item_updates import lower_item_update
 from quadrants.frontend.matrix import MatrixValue, coerce_operand
 from quadrants.frontend.matrix_stores import as_components, assign_swizzle, aug_assign_swizzle
+from quadrants.frontend.unsupported import immutable_argument
 from quadrants.frontend.values import (
     ArgBinding,
     IndexVector,
@@ -78,7 +79,7 @@ def assign_name(ctx, name: str, value, node: ast.AST, *, static: bool = False) -
     """``name = value``: update an existing local (with §5 conversion) or declare a new one in this scope."""
     binding = ctx.lookup_local(name)
     if isinstance(binding, ArgBinding):
-        raise QuadrantsSyntaxError(f'Kernel argument "{name}" is immutable', ctx.loc(node))
+        raise immutable_argument(name, ctx.loc(node))
     if isinstance(binding, MatrixBinding) and not static and (isinstance(value, (list, tuple)) or _is_number(value)):
         # v = [3.0, 4.0] or v = 0.0 on a local vector: assigns (a scalar is broadcast), as upstream
         parts = as_components(ctx, value, binding.shape, binding.vars[0].dtype, node)
@@ -257,6 +258,8 @@ def _ann_assign(ctx, node: ast.AnnAssign) -> None:
     dtype = tr_dtype(ctx, evaluate(ctx, node.annotation), node.annotation)
     name = node.target.id
     existing = ctx.lookup_local(name)
+    if isinstance(existing, ArgBinding):
+        raise immutable_argument(name, ctx.loc(node))
     if isinstance(existing, LocalBinding) and existing.var.dtype != dtype:
         raise QuadrantsSyntaxError(
             f"'{name}' is already a {existing.var.dtype} local and cannot be re-annotated as {dtype}",
@@ -313,7 +316,7 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
     if isinstance(target, ast.Name):
         binding = ctx.lookup_local(target.id)
         if isinstance(binding, ArgBinding):
-            raise QuadrantsSyntaxError(f'Kernel argument "{target.id}" is immutable', ctx.loc(node))
+            raise immutable_argument(target.id, ctx.loc(node))
         if binding is None and not ctx.name_defined_outside_scopes(target.id):
             raise QuadrantsNameError(f'Name "{target.id}" is not defined', ctx.loc(node))
     from quadrants.frontend.exprs import EXPR_HANDLERS
@@ -416,8 +419,9 @@ def _with(ctx, node: ast.With) -> None:
 
 
 def _function_def(ctx, node) -> None:
+    kind = "func" if ctx.func_stack else "kernel"
     raise QuadrantsSyntaxError(
-        "Function definition is not allowed in kernel code; define a @qd.func at module level", ctx.loc(node)
+        f"Function definition is not allowed in 'qd.{kind}'; define a @qd.func at module level", ctx.loc(node)
     )
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend.host_values import is_array, is_ndarray
+from quadrants.frontend.unsupported import immutable_argument
 from quadrants.frontend.values import NdarrayValue
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType
@@ -212,7 +213,7 @@ def assign_member_error(ctx, ref: StructRef, attr: str, node) -> Exception:
     """Kernel code may not assign members (SEMANTICS.md §19)."""
     path = (*ref.path, attr)
     if ref.kind == "dataclass":
-        return QuadrantsSyntaxError(f'Kernel argument "{flat_name(ref.param_name, path)}" is immutable', ctx.loc(node))
+        return immutable_argument(flat_name(ref.param_name, path), ctx.loc(node))
     value = getattr(ref.obj, attr, None)
     if is_ndarray(value):
         return QuadrantsTypeError(
