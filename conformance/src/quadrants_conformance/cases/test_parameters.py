@@ -358,3 +358,15 @@ def template_int_out_of_i32_range_meets_runtime_value():
         x[0] = a + n
 
     k(qd.ndarray(qd.i32, shape=(1,)), 2**31, 1)
+
+
+@case(section="8", golden={"as_i32": 2.0, "as_f32": 2.5, "compiles": 2})
+def dtype_as_template_argument():
+    # a dtype passed to a qd.template() parameter is a compile-time dtype (qd.cast(x, dt)), not a struct; the
+    # return converts back to the annotated f32
+    @qd.kernel
+    def k(x: qd.types.NDArray[qd.f32, 1], dt: qd.template()) -> qd.f32:
+        return qd.cast(x[0] * 2.5, dt)
+
+    x = np.ones(2, np.float32)
+    return {"as_i32": k(x, qd.i32), "as_f32": k(x, qd.f32), "compiles": k.compile_count}

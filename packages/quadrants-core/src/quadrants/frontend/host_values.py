@@ -13,7 +13,7 @@ import numpy as np
 
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 
-__all__ = ["is_ndarray", "is_array", "describe_array", "primitive_key", "template_key"]
+__all__ = ["is_ndarray", "is_array", "is_user_dataclass", "describe_array", "primitive_key", "template_key"]
 
 
 def is_ndarray(value) -> bool:
@@ -24,6 +24,19 @@ def is_ndarray(value) -> bool:
 def is_array(value) -> bool:
     """True for a ``qd.ndarray`` or a NumPy array."""
     return is_ndarray(value) or isinstance(value, np.ndarray)
+
+
+def is_user_dataclass(value) -> bool:
+    """True for an instance of a user's dataclass: a struct-like compound argument.
+
+    Quadrants' own values that happen to be frozen dataclasses (a dtype such as ``qd.i32``, a vector type) are
+    compile-time values, not structs: ``dt: qd.template()`` given ``qd.i32`` is a dtype inside the kernel.
+    """
+    import dataclasses
+
+    if isinstance(value, type) or not dataclasses.is_dataclass(value):
+        return False
+    return not (type(value).__module__ or "").startswith("quadrants.")
 
 
 def describe_array(value) -> tuple:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend.host_values import is_array, is_ndarray
+from quadrants.frontend.host_values import is_array, is_ndarray, is_user_dataclass
 from quadrants.frontend.unsupported import immutable_argument
 from quadrants.frontend.values import NdarrayValue
 from quadrants.ir import nodes as ir
@@ -36,7 +36,7 @@ def is_data_oriented(obj) -> bool:
 
 
 def is_dataclass_instance(obj) -> bool:
-    return dataclasses.is_dataclass(obj) and not isinstance(obj, type)
+    return is_user_dataclass(obj)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 from quadrants.errors import QuadrantsRuntimeTypeError, QuadrantsSyntaxError
 from quadrants.frontend.annotations import NdarrayType, ScalarType, Template, TemplateType, parse_annotation
 from quadrants.frontend.compound_types import MatrixType
-from quadrants.frontend.host_values import template_key
+from quadrants.frontend.host_values import is_user_dataclass, template_key
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.runtime.external import external_array
@@ -197,11 +197,7 @@ class TemplateParam(Param):
 
 
 def _is_struct(value) -> bool:
-    import dataclasses
-
-    return getattr(type(value), "_qd_data_oriented", False) or (
-        dataclasses.is_dataclass(value) and not isinstance(value, type)
-    )
+    return getattr(type(value), "_qd_data_oriented", False) or is_user_dataclass(value)
 
 
 class DataclassParam(Param):
