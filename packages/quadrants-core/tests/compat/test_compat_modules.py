@@ -26,6 +26,7 @@ COMPAT_MODULES = [
     "quadrants.lang._fast_caching.config_hasher",
     "quadrants.lang._fast_caching.function_hasher",
     "quadrants.lang._fast_caching.fast_caching_types",
+    "quadrants.lang._fast_caching.src_hasher",
     "quadrants._logging",
     "quadrants.types.primitive_types",
 ]
@@ -39,7 +40,11 @@ def _session():
 
 
 # the few one-line helpers that have no other home (their module docstring says so)
-OWN_HELPERS = {"quadrants.lang.misc": {"get_host_arch_list"}, "quadrants.lang.util": {"has_pytorch", "to_numpy_type"}}
+OWN_HELPERS = {
+    "quadrants.lang.misc": {"get_host_arch_list"},
+    "quadrants.lang.util": {"has_pytorch", "to_numpy_type"},
+    "quadrants.lang._fast_caching.src_hasher": {"create_cache_key"},  # combines the three hashers by module
+}
 
 
 @pytest.mark.parametrize("name", COMPAT_MODULES)
@@ -69,7 +74,18 @@ def test_runtime_handle_reads_the_session():
     assert rt.default_fp is qd.f32 and rt.default_ip is qd.i32
     rt.set_default_ip(qd.i64)
     assert qd.cfg.default_ip is qd.i64
+    rt.default_fp = qd.f64
+    assert qd.cfg.default_fp is qd.f64
+    rt.default_fp = qd.f32
     rt.materialize()
+
+    def count_inside():
+        nd = qd.ndarray(qd.i32, (8,))
+        return rt.prog._get_num_ndarrays(), nd
+
+    before = rt.prog._get_num_ndarrays()
+    assert count_inside()[0] == before + 1
+    assert rt.prog._get_num_ndarrays() == before
 
     @qd.kernel
     def k(a: qd.types.NDArray[qd.i32, 1], s: qd.f32):

@@ -129,3 +129,18 @@ def test_config_hasher_follows_the_options():
     assert config_hasher.hash_compile_config() != base
     caps = config_hasher.hash_device_caps()
     assert caps.startswith("T") and caps == qd.lang.impl.get_runtime().prog.get_device_caps().hashed_key()
+
+
+def test_src_hasher_key_follows_source_config_and_device(monkeypatch):
+    from quadrants.lang._fast_caching import src_hasher
+
+    @qd.kernel
+    def k():
+        pass
+
+    info, _ = get_source_info_and_src(k.fn)
+    base = src_hasher.create_cache_key(False, info, [], [])
+    assert base == src_hasher.create_cache_key(False, info, [], [])
+    monkeypatch.setattr(config_hasher, "hash_device_caps", lambda: "other-device")
+    assert src_hasher.create_cache_key(False, info, [], []) != base
+    assert src_hasher.create_cache_key(False, info, [qd.field(qd.i32, shape=(2,))], [None]) is None

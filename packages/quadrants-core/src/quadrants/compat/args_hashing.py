@@ -21,7 +21,7 @@ from typing import Any
 
 from quadrants.fastcache import narrow
 from quadrants.fastcache.keys import digest
-from quadrants.frontend.annotations import Template
+from quadrants.frontend.annotations import TemplateType
 from quadrants.frontend.host_values import describe_array, is_array
 
 __all__ = ["ArgMetadata", "FastcacheSkip", "hash_args", "create_flat_name"]
@@ -54,7 +54,7 @@ def create_flat_name(parent: str, child: str) -> str:
 
 
 def _is_template(annotation) -> bool:
-    return annotation is Template or isinstance(annotation, Template)
+    return isinstance(annotation, TemplateType) or annotation is TemplateType
 
 
 def _members(obj) -> list[tuple[str, Any]]:

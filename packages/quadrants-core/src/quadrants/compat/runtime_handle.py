@@ -78,6 +78,20 @@ class ProgramHandle:
         graph = None if compiled is None else compiled.graph
         return len(graph.checkpoints) if graph is not None else 0
 
+    def _get_num_ndarrays(self) -> int:
+        """Live ndarrays (fields excluded) of the session: a heap walk, for tests and leak hunting only."""
+        import gc
+
+        from quadrants.runtime.ndarray import Ndarray
+
+        return sum(
+            1
+            for obj in gc.get_objects()
+            if isinstance(obj, Ndarray)
+            and not getattr(obj, "_is_quadrants_field", False)
+            and getattr(obj, "_session", None) is self._session
+        )
+
     # The host graph runner drives graph kernels here (DESIGN.md §2): no device graph is built or cached.
     def get_graph_num_nodes_on_last_call(self) -> int:
         return 0
@@ -103,9 +117,17 @@ class RuntimeHandle:
     def default_fp(self):
         return current_session().default_fp
 
+    @default_fp.setter
+    def default_fp(self, dtype) -> None:
+        current_session().default_fp = dtype
+
     @property
     def default_ip(self):
         return current_session().default_ip
+
+    @default_ip.setter
+    def default_ip(self, dtype) -> None:
+        current_session().default_ip = dtype
 
     def set_default_fp(self, dtype) -> None:
         current_session().default_fp = dtype
