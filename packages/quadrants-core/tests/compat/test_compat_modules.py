@@ -102,6 +102,9 @@ def test_runtime_handle_reads_the_session():
     assert prog.get_graph_last_yield_cp_id_on_last_call() == -1
     assert prog.get_graph_cache_size() == 0 and not prog.get_graph_cache_used_on_last_call()
     assert prog.config().arch is qd.ref
+    assert not k.launch_observations.found_kernel_in_materialize_cache  # compiled by this call
+    k(qd.ndarray(qd.i32, (4,)), 2.0)
+    assert k.launch_observations.found_kernel_in_materialize_cache
     stats = k.launch_stats.kernel_args_count_by_type
     from quadrants.lang._kernel_types import KernelBatchedArgType
 

@@ -138,6 +138,7 @@ class Kernel(SourceBacked):
             return self._run(session, compiled, runtime_values, bound, syncs, resume_label)
         key = self._key(bound) if self._has_structs else tuple([b.key for b in bound])
         compiled = self._specs.get(key)
+        self._specialization_found = compiled is not None  # kernel.launch_observations
         if compiled is None:
             compiled = self._specialize(session, bound, key)
         if compiled.params_only:
@@ -175,6 +176,7 @@ class Kernel(SourceBacked):
     def _stable_launch(self, session: Session, bound: list[Bound], base_key: tuple):
         """Reuse the key and member bindings computed at an instance's first launch (the user promised them)."""
         entry = self._stable_cache.get(base_key)
+        self._specialization_found = entry is not None
         if entry is None:
             key = self._key(bound)
             compiled = self._specs.get(key) or self._specialize(session, bound, key)
@@ -279,6 +281,13 @@ class Kernel(SourceBacked):
         return observations_of(self, RUNTIME.session)
 
     # ------------------------------------------------------------------------ fastcache (issue 7): end
+
+    @property
+    def launch_observations(self):
+        """Whether the latest launch found its specialization already compiled (no frontend, no fastcache lookup)."""
+        from quadrants.runtime.launch_stats import LaunchObservations
+
+        return LaunchObservations(getattr(self, "_specialization_found", False))
 
     @property
     def launch_stats(self):

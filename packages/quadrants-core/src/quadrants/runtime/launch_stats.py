@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from quadrants.ir import nodes as ir
 
-__all__ = ["ArgKind", "LaunchStats", "launch_stats_of"]
+__all__ = ["ArgKind", "LaunchStats", "LaunchObservations", "launch_stats_of"]
 
 
 class ArgKind(enum.IntEnum):
@@ -31,6 +31,14 @@ class LaunchStats:
     """``kernel_args_count_by_type[kind]``: flat arguments of each kind in the latest launch (every kind present)."""
 
     kernel_args_count_by_type: dict[ArgKind, int] = field(default_factory=lambda: dict.fromkeys(ArgKind, 0))
+
+
+@dataclass(frozen=True)
+class LaunchObservations:
+    """``kernel.launch_observations``: whether the latest launch reused a specialization compiled earlier in the
+    session (upstream's name for it: found in the materialize cache)."""
+
+    found_kernel_in_materialize_cache: bool = False
 
 
 def _kind(spec) -> ArgKind:
