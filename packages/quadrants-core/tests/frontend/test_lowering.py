@@ -167,3 +167,35 @@ def test_ir_text_does_not_depend_on_source_position(lower_text):
             x[i] = i * 2
 
     assert first == lower_text(k, np.zeros(4, np.int32))
+
+
+def test_grouped_index_lowers_as_an_i32_vector(lower):
+    @qd.kernel
+    def k(x: I2):
+        for idx in qd.grouped(qd.ndrange(2, 3)):
+            x[idx] = (idx + 1).dot(qd.Vector([1, 10])) + idx.x
+
+    program = lower(k, np.zeros((2, 3), np.int32))
+    assert _items(program) == ["ParallelFor"]
+    (store,) = [s for s in _walk(program.items[0].body) if isinstance(s, ir.Store)]
+    assert len(store.indices) == 2
+
+
+def test_static_grouped_ndrange_unrolls_into_constant_index_vectors(lower):
+    @qd.kernel
+    def k(x: I2):
+        for _ in range(1):
+            for offset in qd.static(qd.grouped(qd.ndrange(2, 2))):
+                x[offset] = offset[0] * 10 + offset[1]
+
+    (task,) = lower(k, np.zeros((2, 2), np.int32)).items
+    stores = [s for s in _walk(task.body) if isinstance(s, ir.Store)]
+    assert len(stores) == 4, "one store per unrolled offset"
+    assert all(isinstance(i, ir.Const) for s in stores for i in s.indices), "offsets are compile-time constants"
+
+
+def _walk(stmts):
+    for s in stmts:
+        yield s
+        for attr in ("body", "then", "orelse"):
+            yield from _walk(getattr(s, attr, ()) or ())

@@ -110,7 +110,8 @@ def _bind_targets(ctx, names: list[str], index_values: list, axes: Axes, node) -
     if axes.grouped:
         if len(names) != 1:
             raise QuadrantsSyntaxError("qd.grouped(...) binds a single index vector target", ctx.loc(node))
-        ctx.bind(names[0], IndexVector(tuple(index_values)))
+        # upstream's I is a full i32 vector (I + 1, I.x, I < n, I.cast(float) ...), not only an index
+        ctx.bind(names[0], MatrixValue(tuple(index_values), (len(index_values),)))
         return
     if len(names) != len(index_values) and axes.struct_for:
         raise QuadrantsIndexError(
@@ -231,6 +232,15 @@ def _serial_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
     ctx.emit(ir.RangeFor(flat_var, flat_begin, flat_end, tuple(body), ctx.loc(node)))
 
 
+def _static_items(iterable) -> list:
+    """The items of a ``qd.static`` loop; ``qd.grouped(qd.ndrange(...))`` gives compile-time index vectors (upstream's
+    idiom for a dimension-generic stencil: ``for offset in qd.static(qd.grouped(qd.ndrange(3, 3)))``)."""
+    if isinstance(iterable, qi.GroupedSpec) and isinstance(iterable.inner, qi.NdrangeSpec):
+        tuples = [t if isinstance(t, tuple) else (t,) for t in iterable.inner]
+        return [MatrixValue(t, (len(t),)) for t in tuples]
+    return list(iterable)
+
+
 def _static_for(ctx, node: ast.For) -> None:
     """``for v in qd.static(iterable)``: unrolled; ``v`` is a Python value; each copy of the body is a block."""
     assign_name, visit_block = ctx.lower.assign_name, ctx.lower.visit_block
@@ -239,7 +249,7 @@ def _static_for(ctx, node: ast.For) -> None:
     if is_runtime(iterable):
         raise QuadrantsSyntaxError("qd.static(...) loops need a compile-time iterable", ctx.loc(node))
     try:
-        items = list(iterable)
+        items = _static_items(iterable)
     except TypeError:
         raise QuadrantsSyntaxError(f"cannot unroll over {type(iterable).__name__}", ctx.loc(node)) from None
     names = _target_names(ctx, node.target)
