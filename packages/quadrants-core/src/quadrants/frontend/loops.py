@@ -17,7 +17,7 @@ from quadrants.frontend import intrinsics as qi, typing_rules as tr
 from quadrants.frontend.context import Loop
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.matrix import MatrixValue
-from quadrants.frontend.values import IndexVector, LocalBinding, NdarrayValue, is_runtime
+from quadrants.frontend.values import LocalBinding, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
 
