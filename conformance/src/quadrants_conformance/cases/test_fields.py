@@ -345,6 +345,7 @@ def field_for_ndarray_parameter_error():
     k(qd.field(qd.i32, shape=(2,)))
 
 
-@case(section="1", raises=(NotImplementedError, "qd.field"))
-def field_without_shape_out_of_scope():
-    qd.field(qd.i32)
+@case(section="14", raises=(qd.QuadrantsRuntimeError, "Field has no allocation"))
+def field_without_shape_used_before_placement_error():
+    f = qd.field(qd.i32)  # placed later with qd.root.dense(...).place(f): docs/snodes.md
+    f.fill(1)

@@ -42,8 +42,10 @@ from quadrants.lang.data_oriented import data_oriented
 from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.linalg_funcs import eig, make_spd, polar_decompose, solve, svd, sym_eig
 from quadrants.lang.matrix import Matrix, Vector
+from quadrants.lang.snode import NAMED_AXES as _AXES, FieldsBuilder, SNode, axes, deactivate_all_snodes, root
+from quadrants.lang.struct import Struct, StructField, dataclass
 from quadrants.log_levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, is_logging_effective, set_logging_level
-from quadrants.runtime.enums import DeviceCapability, Format
+from quadrants.runtime.enums import DeviceCapability, Format, Layout
 from quadrants.runtime.extensions import Extension as extension
 from quadrants.runtime.external import from_dlpack
 from quadrants.runtime.field import Field, MatrixField, ScalarField, field
@@ -78,6 +80,11 @@ vulkan = _ARCHS["vulkan"]
 metal = _ARCHS["metal"]
 gpu = _ARCHS["gpu"]
 
+# SNode axes: qd.i, qd.j, qd.k, qd.l and their combinations qd.ij … qd.ijkl
+i, j, k, l = (_AXES[n] for n in ("i", "j", "k", "l"))
+ij, ik, il, jk, jl, kl = (_AXES[n] for n in ("ij", "ik", "il", "jk", "jl", "kl"))
+ijk, ijl, ikl, jkl, ijkl = (_AXES[n] for n in ("ijk", "ijl", "ikl", "jkl", "ijkl"))
+
 # math: qd.sqrt, qd.sin, …
 sqrt, rsqrt, exp, log = _MATH["sqrt"], _MATH["rsqrt"], _MATH["exp"], _MATH["log"]
 sin, cos, tan, asin, acos, atan = _MATH["sin"], _MATH["cos"], _MATH["tan"], _MATH["asin"], _MATH["acos"], _MATH["atan"]
@@ -110,6 +117,32 @@ __all__ = [
     "Matrix",
     "field",
     "Field",
+    "ScalarField",
+    "MatrixField",
+    "root",
+    "SNode",
+    "FieldsBuilder",
+    "deactivate_all_snodes",
+    "axes",
+    "i",
+    "j",
+    "k",
+    "l",
+    "ij",
+    "ik",
+    "il",
+    "jk",
+    "jl",
+    "kl",
+    "ijk",
+    "ijl",
+    "ikl",
+    "jkl",
+    "ijkl",
+    "Struct",
+    "StructField",
+    "dataclass",
+    "Layout",
     "data_oriented",
     "graph",
     "graph_do_while",

@@ -14,6 +14,7 @@ import ast
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.exprs import element_indices, evaluate
+from quadrants.frontend.struct_targets import member_target
 from quadrants.frontend.unsupported import immutable_argument
 from quadrants.frontend.values import LocalBinding, MatrixBinding, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
@@ -38,6 +39,9 @@ ATOMIC_SPECS: dict[str, tuple[Op, Op | None, str, bool]] = {
 
 def _target(ctx, target_node: ast.AST, node: ast.AST):
     """(element target (NdarrayValue, indices) | None, local var or MatrixBinding | None) for an atomic's target."""
+    member = member_target(ctx, target_node)  # x[i].a, x[i].v[k], s.a: a member of a struct
+    if member is not None:
+        return (member[1], None) if member[0] == "element" else (None, member[1])
     if isinstance(target_node, ast.Subscript):
         inner = target_node.value
         if isinstance(inner, ast.Subscript):  # x[i][k]: one component of a vector/matrix element

@@ -12,12 +12,13 @@ import builtins
 import functools
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import intrinsics as qi, typing_rules as tr
+from quadrants.frontend import intrinsics as qi, struct_values, typing_rules as tr
 from quadrants.frontend.compound_calls import construct_typed
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.matrix import MatrixValue, elementwise
 from quadrants.frontend.static_calls import lower_static_assert, lower_static_print
+from quadrants.frontend.struct_types import Struct, StructType
 from quadrants.frontend.typing_rules import all_static as _all_static, python_call as _python_call, scalar_minmax
 from quadrants.frontend.values import BoundMethod, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
@@ -259,6 +260,8 @@ def _print(ctx, node, args, kwargs):
     for value in args:
         if is_runtime(value):
             parts.append(value)
+        elif isinstance(value, struct_values.STRUCT_KINDS):
+            raise QuadrantsTypeError("print() cannot print a struct in kernel code; print its members", ctx.loc(node))
         elif isinstance(value, MatrixValue):
             parts.append("[")
             parts.extend(v if is_runtime(v) else str(v) for v in value.items)
@@ -411,6 +414,12 @@ def call(ctx, node: ast.Call):
     if isinstance(fn, MatrixType):
         args, kwargs = _args(ctx, node)
         return construct_typed(ctx, node, fn, args)
+    if isinstance(fn, StructType):  # MyStruct(a, b=...)
+        args, kwargs = _args(ctx, node)
+        return struct_values.construct_typed(ctx, node, fn, args, kwargs)
+    if fn is Struct:  # qd.Struct({...}) / qd.Struct(a=...)
+        args, kwargs = _args(ctx, node)
+        return struct_values.construct_untyped(ctx, node, args, kwargs)
     if getattr(fn, "_qd_method", None) is not None:  # qd.Vector.cross(a, b): a host class's method called unbound
         return _unbound_method(ctx, node, fn)
     if getattr(fn, "_qd_constructor", None) is not None:  # the hook of objects defined above the frontend

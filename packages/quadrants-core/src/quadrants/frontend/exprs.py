@@ -15,7 +15,7 @@ from quadrants.errors import (
     QuadrantsSyntaxError,
     QuadrantsTypeError,
 )
-from quadrants.frontend import comprehensions, matrix, typing_rules as tr
+from quadrants.frontend import comprehensions, matrix, struct_values, typing_rules as tr
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.matrix_methods import attribute as matrix_attribute
 from quadrants.frontend.matrix_stores import fill_array
@@ -91,6 +91,8 @@ def _attribute(ctx, node: ast.Attribute):
         return BoundMethod(base, fill_array)  # f.fill(x): a loop over the elements
     if isinstance(base, StructRef):
         return member(ctx, base, node.attr, node)
+    if isinstance(base, struct_values.STRUCT_KINDS):
+        return struct_values.attribute(ctx, base, node.attr, node)
     if isinstance(base, NdarrayValue):
         if node.attr == "shape":
             return base.shape
@@ -98,6 +100,9 @@ def _attribute(ctx, node: ast.Attribute):
             return base.dtype
         if node.attr == "ndim":
             return base.ndim
+        field = struct_values.bound_field_of(ctx, base)
+        if field is not None and hasattr(field, node.attr):  # x.snode, x.parent(): compile-time host values
+            return ctx.host_value(getattr(field, node.attr))
         raise QuadrantsSyntaxError(f"ndarray has no attribute '{node.attr}' in kernel code", ctx.loc(node))
     if isinstance(base, MatrixValue):
         return matrix_attribute(ctx, node, base)
@@ -263,6 +268,8 @@ def element_indices(ctx, target: NdarrayValue, index_node: ast.AST, node: ast.AS
 def _flatten_index(key) -> list:
     if isinstance(key, IndexVector):
         return list(key.items)
+    if isinstance(key, MatrixValue) and key.is_vector:  # x[I] with an integer vector I = qd.Vector([i, j])
+        return list(key.items)
     if isinstance(key, (tuple, list)):
         out = []
         for k in key:
@@ -310,6 +317,8 @@ def _subscript(ctx, node: ast.Subscript):
     base = evaluate(ctx, node.value)
     if isinstance(base, NdarrayValue):
         return load_element(ctx, base, element_indices(ctx, base, node.slice, node), node)
+    if isinstance(base, struct_values.StructFieldRef):  # x[i] of a field of structs: members load lazily
+        return struct_values.element(ctx, base, element_indices(ctx, base, node.slice, node))
     index = evaluate(ctx, node.slice)
     if isinstance(base, MatrixValue):
         return _matrix_subscript(ctx, node, base, index)
@@ -382,6 +391,19 @@ def _joined_str(ctx, node: ast.JoinedStr):
     return "".join(parts)
 
 
+def _dict(ctx, node: ast.Dict) -> dict:
+    """``{"a": x, ...}``: a compile-time dict (``qd.Struct({...})``); keys must be compile-time values."""
+    out = {}
+    for key_node, value_node in zip(node.keys, node.values):
+        if key_node is None:
+            raise QuadrantsSyntaxError("dict unpacking (**) is not supported in kernel code", ctx.loc(node))
+        key = evaluate(ctx, key_node)
+        if is_runtime(key) or isinstance(key, MatrixValue):
+            raise QuadrantsTypeError("dict keys must be compile-time values", ctx.loc(key_node))
+        out[key] = evaluate(ctx, value_node)
+    return out
+
+
 def _slice(ctx, node: ast.Slice):
     raise QuadrantsSyntaxError("slices are not supported in kernel code; index one element at a time", ctx.loc(node))
 
@@ -401,6 +423,7 @@ EXPR_HANDLERS = {
     ast.ListComp: _list_comp,
     ast.DictComp: _dict_comp,
     ast.Call: _call,
+    ast.Dict: _dict,
     ast.JoinedStr: _joined_str,
     ast.Slice: _slice,
 }

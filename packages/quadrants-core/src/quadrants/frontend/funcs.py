@@ -12,7 +12,7 @@ import inspect
 import re
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import typing_rules as tr
+from quadrants.frontend import struct_values, typing_rules as tr
 from quadrants.frontend.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
 from quadrants.frontend.context import Frame
 from quadrants.frontend.matrix import MatrixValue
@@ -106,6 +106,14 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
             f"@qd.func '{func.__name__}' parameter '{name}' expects an ndarray, got {type(value).__name__}",
             ctx.loc(node),
         )
+    if struct_values.is_struct(value):
+        # structs are copied unless the parameter is qd.template() or the struct is a method's ``self``
+        if isinstance(spec, TemplateType) or getattr(value, "by_ref", False):
+            ctx.bind(name, struct_values.by_value_binding(value))
+        else:
+            struct_values.check_struct_param(ctx, func.__name__, name, anno, value, node)
+            ctx.bind(name, struct_values.declare_copy(ctx, name, value, node))
+        return
     if isinstance(value, MatrixValue) and not isinstance(spec, TemplateType):
         assign_name = ctx.lower.assign_name
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError
-from quadrants.frontend import calls, stmts
+from quadrants.frontend import calls, stmts, struct_values
 from quadrants.frontend.arg_order import canonical_arg_order, remap
 from quadrants.frontend.context import CompileCtx, Frame, Lowering
 from quadrants.frontend.graph import GraphInfo, uses_do_while, visit_graph_body
@@ -85,6 +85,8 @@ def _remap_graph_tables(graph, mapping: dict[int, int]) -> None:
 
 def _param_value(ctx: CompileCtx, name: str, b, position: int):
     if b.spec is None:
+        if b.key[0] == "qs":  # a struct parameter (qd.types.struct / @qd.dataclass): one scalar per leaf
+            return struct_values.param_struct(ctx, name, position, b.key[1])
         value = b.value  # template or struct: a compile-time value
         if is_data_oriented(value) or is_dataclass_instance(value):
             if b.key[0] == "t" and is_dataclass_instance(value):

@@ -77,6 +77,11 @@ def _spec_axes(ctx, spec, node, grouped: bool) -> Axes:
     if isinstance(spec, NdarrayValue):
         zero = ir.Const(0, dtypes.i32)
         return Axes([zero] * spec.ndim, [_bound(ctx, e, node) for e in spec.shape], grouped, struct_for=True)
+    loop_shape = getattr(spec, "_qd_loop_shape", None)  # a field of structs or an SNode: its compile-time shape
+    if loop_shape is not None:
+        zero = ir.Const(0, dtypes.i32)
+        ends = [ir.Const(int(e), dtypes.i32) for e in loop_shape]
+        return Axes([zero] * len(loop_shape), ends, grouped, struct_for=True)
     if isinstance(spec, qi.NdrangeSpec):
         begins, ends = [], []
         for axis in spec.axes:

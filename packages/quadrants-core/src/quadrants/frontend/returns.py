@@ -7,8 +7,9 @@ import ast
 import typing
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import typing_rules as tr
+from quadrants.frontend import struct_values, typing_rules as tr
 from quadrants.frontend.compound_types import MatrixType
+from quadrants.frontend.struct_types import StructType, leaf_paths
 from quadrants.frontend.values import MatrixValue, is_runtime
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import to_dtype
@@ -21,6 +22,8 @@ def parse_returns(annotation, ctx_or_session) -> tuple:
     ip, fp = ctx_or_session.default_ip, ctx_or_session.default_fp
 
     def one(t):
+        if isinstance(t, StructType):
+            return t
         return t.resolved(fp) if isinstance(t, MatrixType) else to_dtype(t, ip, fp)
 
     if annotation is None or annotation is type(None):
@@ -36,7 +39,9 @@ def flat_returns(layout: tuple) -> tuple:
     """Scalar return slots of a return layout (vector/matrix returns take one slot per component)."""
     out = []
     for t in layout:
-        if isinstance(t, MatrixType):
+        if isinstance(t, StructType):
+            out.extend(dtype for _, dtype in leaf_paths(t))
+        elif isinstance(t, MatrixType):
             size = 1
             for s in t.shape:
                 size *= s
@@ -62,6 +67,14 @@ def emit_kernel_return(ctx, value, node: ast.Return) -> None:
         )
     slot = 0
     for v, rtype in zip(values, ctx.return_layout):
+        if isinstance(rtype, StructType):
+            if not struct_values.is_struct(v):
+                raise QuadrantsTypeError(f"the kernel must return a struct {rtype!r} here", ctx.loc(node))
+            parts = struct_values.flat_leaves(ctx, v, rtype, node)
+            for part, (_, dtype) in zip(parts, leaf_paths(rtype)):
+                ctx.emit(ir.SetReturn(slot, tr.implicit(ctx, part, dtype, node), ctx.loc(node)))
+                slot += 1
+            continue
         if isinstance(rtype, MatrixType):
             if not isinstance(v, MatrixValue) or v.shape != rtype.shape:
                 raise QuadrantsTypeError(f"the kernel must return a {rtype} here", ctx.loc(node))

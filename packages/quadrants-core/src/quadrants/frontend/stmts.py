@@ -9,12 +9,13 @@ from __future__ import annotations
 import ast
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsNameError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import typing_rules as tr
+from quadrants.frontend import struct_values, typing_rules as tr
 from quadrants.frontend.atomics import atomic_update
 from quadrants.frontend.exprs import element_indices, evaluate
 from quadrants.frontend.item_updates import lower_item_update
 from quadrants.frontend.matrix import MatrixValue, coerce_operand
 from quadrants.frontend.matrix_stores import as_components, assign_swizzle, aug_assign_swizzle
+from quadrants.frontend.struct_targets import member_target
 from quadrants.frontend.unsupported import immutable_argument
 from quadrants.frontend.values import (
     ArgBinding,
@@ -80,6 +81,9 @@ def assign_name(ctx, name: str, value, node: ast.AST, *, static: bool = False) -
     binding = ctx.lookup_local(name)
     if isinstance(binding, ArgBinding):
         raise immutable_argument(name, ctx.loc(node))
+    if not static and (struct_values.is_struct(value) or isinstance(binding, struct_values.StructValue)):
+        _assign_struct(ctx, name, binding, value, node)
+        return
     if isinstance(binding, MatrixBinding) and not static and (isinstance(value, (list, tuple)) or _is_number(value)):
         # v = [3.0, 4.0] or v = 0.0 on a local vector: assigns (a scalar is broadcast), as upstream
         parts = as_components(ctx, value, binding.shape, binding.vars[0].dtype, node)
@@ -115,6 +119,20 @@ def assign_name(ctx, name: str, value, node: ast.AST, *, static: bool = False) -
     ctx.bind(name, LocalBinding(ctx.declare(name, tr.to_expr(ctx, value, node), node)))
 
 
+def _assign_struct(ctx, name, binding, value, node) -> None:
+    """A struct assigned to a name is copied into one local per leaf; a local struct is assigned leaf by leaf."""
+    if isinstance(binding, struct_values.StructValue):
+        if not struct_values.is_struct(value):
+            raise QuadrantsTypeError(
+                f"'{name}' is a struct and cannot be rebound to a {type(value).__name__}", ctx.loc(node)
+            )
+        struct_values.assign_struct(ctx, binding, value, node)
+        return
+    if isinstance(binding, (LocalBinding, MatrixBinding)):
+        raise QuadrantsTypeError(f"'{name}' is a scalar or vector and cannot be rebound to a struct", ctx.loc(node))
+    ctx.bind(name, struct_values.declare_copy(ctx, name, value, node))
+
+
 def _assign_matrix(ctx, name, binding, value: MatrixValue, node) -> None:
     """Vectors/matrices live in one scalar local per component."""
     if isinstance(binding, MatrixBinding):
@@ -139,7 +157,16 @@ def _assign_matrix(ctx, name, binding, value: MatrixValue, node) -> None:
 
 
 def _store(ctx, target: ast.Subscript, value, node: ast.AST) -> None:
+    member = member_target(ctx, target)  # x[i].v[k] = s: one component of a struct member field
+    if member is not None and member[0] == "element":
+        view, idx = member[1]
+        ctx.emit(ir.Store(view.arg, idx, tr.implicit(ctx, value, view.dtype, node), ctx.loc(node)))
+        return
     base = evaluate(ctx, target.value)
+    if isinstance(base, struct_values.StructFieldRef):  # x[i] = struct
+        element = struct_values.element(ctx, base, element_indices(ctx, base, target.slice, target))
+        struct_values.store_element(ctx, element, value, node)
+        return
     if isinstance(base, MatrixValue):
         _store_component(ctx, target, base, value, node)
         return
@@ -223,6 +250,9 @@ def _assign_target(ctx, target: ast.AST, value, node: ast.AST, static: bool) -> 
         base = evaluate(ctx, target.value)
         if isinstance(base, StructRef):
             raise assign_member_error(ctx, base, target.attr, node)
+        if isinstance(base, struct_values.STRUCT_KINDS):  # s.a = v, x[i].a = v
+            struct_values.assign_member(ctx, base, target.attr, value, node)
+            return
         if assign_swizzle(ctx, target, base, value, node):  # v.xy = w
             return
         raise QuadrantsSyntaxError(f"Variable '{ast.unparse(target)}' cannot be assigned in kernel code", ctx.loc(node))
@@ -292,6 +322,11 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
     target = node.target
     if lower_item_update(ctx, node):  # obj[i, j] += v on a library object (frontend/item_updates.py)
         return
+    if type(node.op) in _ATOMIC_AUG and isinstance(target, (ast.Attribute, ast.Subscript)):
+        member = member_target(ctx, target)
+        if member is not None and member[0] == "element":  # x[i].a += v, x[i].v[k] += v: a global element
+            atomic_update(ctx, _ATOMIC_AUG[type(node.op)], target, [evaluate(ctx, node.value)], node)
+            return
     if isinstance(target, ast.Subscript) and type(node.op) in _ATOMIC_AUG:
         base = evaluate(ctx, target.value)
         if isinstance(base, NdarrayValue):
@@ -402,6 +437,8 @@ def _freeze(ctx, value, node):
     """Copy run-time return values into fresh locals so the caller sees the values at the return."""
     if isinstance(value, tuple):
         return tuple(_freeze(ctx, v, node) for v in value)
+    if struct_values.is_struct(value):  # a struct is returned by value
+        return struct_values.declare_copy(ctx, "ret", value, node)
     return ctx.temp(value, node, "ret") if is_runtime(value) else value
 
 

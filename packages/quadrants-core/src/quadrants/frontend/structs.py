@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.errors import QuadrantsRuntimeError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend.host_values import is_array, is_ndarray, is_user_dataclass
 from quadrants.frontend.unsupported import immutable_argument
-from quadrants.frontend.values import NdarrayValue
+from quadrants.frontend.values import BoundFunc, NdarrayValue
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType
 
@@ -58,8 +58,21 @@ def flat_name(param_name: str, path: tuple[str, ...]) -> str:
     return "".join(f"__qd_{p}" for p in (param_name, *path))
 
 
-def bind_field(ctx, field) -> NdarrayValue:
-    """A field used by the kernel: an implicit ndarray argument bound by identity."""
+def bind_field(ctx, field):
+    """A field used by the kernel: an implicit ndarray argument bound by identity.
+
+    A field of structs becomes a :class:`~quadrants.frontend.struct_values.StructFieldRef`, whose member fields are
+    bound one by one when the kernel reads them.
+    """
+    if not getattr(field, "_qd_placed", True):
+        raise QuadrantsRuntimeError(
+            f"These field(s) are not placed: {field!r}. Please consider specifying a shape for them, as in "
+            "qd.field(float, shape=(2, 3)), or place them with qd.root.dense(qd.ij, (2, 3)).place(x)"
+        )
+    if getattr(field, "_qd_struct_field", False):
+        from quadrants.frontend.struct_values import StructFieldRef
+
+        return StructFieldRef(field)
     key = id(field)
     found = ctx.bound_fields.get(key)
     if found is None:
@@ -123,14 +136,6 @@ def member(ctx, ref: StructRef, attr: str, node):
     what = ("object", type(value).__qualname__) if callable(value) else ("value", primitive_key(value))
     ctx.record_member(ref.param, path, what)
     return value
-
-
-@dataclass(frozen=True)
-class BoundFunc:
-    """``self.helper`` for a ``@qd.func`` method: inlined with the object as its first argument."""
-
-    func: object
-    target: StructRef
 
 
 def _ndarray_member(ctx, ref: StructRef, path, value, node) -> NdarrayValue:

@@ -21,6 +21,7 @@ __all__ = [
     "MatrixBinding",
     "ArgBinding",
     "BoundMethod",
+    "BoundFunc",
     "is_runtime",
     "RUNTIME_EXPRS",
 ]
@@ -88,6 +89,15 @@ class BoundMethod:
 
     target: object
     lower: object
+
+
+@dataclass(frozen=True)
+class BoundFunc:
+    """``obj.helper`` for a ``@qd.func`` method (of a data_oriented object or a struct): inlined with ``target`` as
+    its first argument."""
+
+    func: object
+    target: object
 
 
 @dataclass(frozen=True)

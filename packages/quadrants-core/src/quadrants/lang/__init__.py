@@ -11,12 +11,23 @@ from __future__ import annotations
 import importlib
 
 # submodules reachable as attributes of quadrants.lang, imported when first used
-_LAZY = frozenset({"impl", "misc", "util", "exception", "ops", "kernel_arguments", "_kernel_types", "_wrap_inspect"})
+_LAZY = frozenset(
+    {"impl", "misc", "util", "exception", "ops", "kernel_arguments", "_kernel_types", "_wrap_inspect", "snode", "struct"}
+)
 
 
 # names upstream re-exports from quadrants.lang: name -> (module, attribute), imported when first used
 _FORWARDED = {
     "random": ("quadrants.frontend.random", "random"),
+    "block_local": ("quadrants.frontend.simt_api", "block_local"),
+    "global_thread_idx": ("quadrants.frontend.simt_api", "global_thread_idx"),
+    "root": ("quadrants.runtime.snode", "root"),
+    "SNode": ("quadrants.runtime.snode", "SNode"),
+    "FieldsBuilder": ("quadrants.runtime.snode", "FieldsBuilder"),
+    "deactivate_all_snodes": ("quadrants.runtime.snode", "deactivate_all_snodes"),
+    "Struct": ("quadrants.frontend.struct_types", "Struct"),
+    "StructField": ("quadrants.runtime.struct_field", "StructField"),
+    "dataclass": ("quadrants.runtime.struct_field", "dataclass"),
 }
 
 

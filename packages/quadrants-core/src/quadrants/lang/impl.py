@@ -1,7 +1,8 @@
 """Compatibility module: upstream's ``quadrants.lang.impl`` names that programs and tests import.
 
 Each name forwards to its home: the runtime handle and device queries to :mod:`quadrants.compat.runtime_handle`,
-``Kernel`` to :mod:`quadrants.runtime.kernel`, the error classes to :mod:`quadrants.errors`.
+``Kernel`` to :mod:`quadrants.runtime.kernel`, ``root`` and ``axes`` to :mod:`quadrants.runtime.snode`, the error
+classes to :mod:`quadrants.errors`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from quadrants.compat.runtime_handle import (
 )
 from quadrants.errors import QuadrantsRuntimeError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.runtime.kernel import Kernel
+from quadrants.runtime.snode import deactivate_all_snodes, root
+from quadrants.runtime.snode_axes import axes
 
 __all__ = [
     "get_runtime",
@@ -23,6 +26,9 @@ __all__ = [
     "get_cuda_compute_capability",
     "get_max_shared_memory_bytes",
     "Kernel",
+    "root",
+    "axes",
+    "deactivate_all_snodes",
     "QuadrantsSyntaxError",
     "QuadrantsTypeError",
     "QuadrantsRuntimeError",

@@ -6,18 +6,14 @@ __all__ = ["OUT_OF_SCOPE", "out_of_scope"]
 
 # attribute of ``qd`` -> what it is, for the message
 OUT_OF_SCOPE: dict[str, str] = {
-    "root": "SNode trees (qd.root)",
     "ad": "autodiff (qd.ad)",
-    "dataclass": "@qd.dataclass structs (use dataclasses.dataclass parameters, SEMANTICS.md §19.3)",
     "stream_parallel": "streams (qd.stream_parallel)",
     "create_stream": "streams (qd.create_stream)",
     "sync_stream": "streams",
     "grad_replaced": "autodiff (qd.ad.grad_replaced)",
     "Tape": "autodiff (qd.ad.Tape)",
-    "dense": "SNode trees (dense)",
-    "pointer": "SNode trees (pointer)",
-    "bitmasked": "SNode trees (bitmasked)",
-    "FieldsBuilder": "SNode trees (FieldsBuilder)",
+    "pointer": "sparse SNodes (pointer)",
+    "bitmasked": "sparse SNodes (bitmasked)",
     "kernel_coverage": "kernel coverage",
 }
 

@@ -17,6 +17,7 @@ from quadrants.errors import QuadrantsRuntimeTypeError, QuadrantsSyntaxError
 from quadrants.frontend.annotations import NdarrayType, ScalarType, Template, TemplateType, parse_annotation
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.host_values import is_user_dataclass, template_key
+from quadrants.frontend.struct_types import Struct, StructType, leaf_paths
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.runtime.external import external_array
@@ -217,6 +218,35 @@ class DataclassParam(Param):
         return Bound(("dc", self.cls), None, value, struct=True)
 
 
+class StructParam(Param):
+    """A parameter annotated with a struct type (``qd.types.struct`` / ``@qd.dataclass``): passed by value, one
+    run-time scalar per leaf (the frontend reads them through ``("member", position, path)`` sources)."""
+
+    kind = "struct"
+
+    def __init__(self, name: str, stype: StructType, session=None):
+        super().__init__(name)
+        self.stype = stype
+        self.key = ("qs", stype)
+
+    def convert(self, value, session) -> Bound:
+        if not isinstance(value, Struct) or not _same_members(value, self.stype):
+            raise QuadrantsRuntimeTypeError(
+                f"Argument {type(value)} cannot be converted into required type {self.stype!r}: pass a struct with "
+                f"members {list(self.stype.members)}"
+            )
+        return Bound(self.key, None, value)
+
+
+def _same_members(value, stype: StructType) -> bool:
+    if set(value.keys) != set(stype.members):
+        return False
+    return all(
+        _same_members(value[k], t) if isinstance(t, StructType) else not isinstance(value[k], Struct)
+        for k, t in stype.members.items()
+    )
+
+
 _PARAM_KINDS = {NdarrayType: NdarrayParam, ScalarType: ScalarParam, TemplateType: TemplateParam}
 
 
@@ -228,6 +258,9 @@ def make_params(kernel_name: str, signature: inspect.Signature, session) -> list
             raise QuadrantsSyntaxError(f"kernel '{kernel_name}': *args and **kwargs parameters are not supported")
         if position == 0 and p.name == "self" and p.annotation is inspect.Parameter.empty:
             params.append(TemplateParam(p.name, Template))  # data_oriented methods: self is an implicit template
+            continue
+        if isinstance(p.annotation, StructType):
+            params.append(StructParam(p.name, p.annotation))
             continue
         if isinstance(p.annotation, type) and dataclasses.is_dataclass(p.annotation):
             params.append(DataclassParam(p.name, p.annotation))
@@ -270,10 +303,15 @@ def bind_arguments(params: list[Param], args: tuple, kwargs: dict) -> list:
 
 
 def shape_returns(layout: tuple, values: tuple):
-    """Host return value: scalars as Python numbers, vectors/matrices as NumPy arrays, tuples as tuples."""
+    """Host return value: scalars as Python numbers, vectors/matrices as NumPy arrays, structs as ``qd.Struct``,
+    tuples as tuples."""
     out, slot = [], 0
     for t in layout:
-        if isinstance(t, MatrixType):
+        if isinstance(t, StructType):
+            size = len(leaf_paths(t))
+            out.append(t.from_leaves(values[slot : slot + size]))
+            slot += size
+        elif isinstance(t, MatrixType):
             size = int(np.prod(t.shape))
             out.append(np.array(values[slot : slot + size], dtype=t.dtype.np).reshape(t.shape))
             slot += size

@@ -1,19 +1,36 @@
-"""Dense fields (SEMANTICS.md §13): global dense tensors bound into the kernels that use them.
+"""Fields (SEMANTICS.md §13): global dense tensors bound into the kernels that use them.
 
 A field has the host API of an ndarray; in kernels it is reached as a captured global, through a ``qd.template()``
-parameter or as a data_oriented member, and its shape is a compile-time tuple. There are no SNode trees: a field
-without ``shape=`` is out of scope.
+parameter or as a data_oriented member, and its shape is a compile-time tuple. Every field is placed in a dense SNode
+tree (runtime/snode.py): ``qd.field(dtype, shape=s)`` places it at once under ``qd.root.dense(axes, s)``, and
+``qd.field(dtype)`` leaves it unplaced until ``some_node.place(x)`` gives it that node's shape. Both paths allocate the
+same zero-initialised storage, so a placed field behaves exactly like one created with ``shape=``.
 """
 
 from __future__ import annotations
 
-from quadrants.runtime.ndarray import Array
+from quadrants.errors import QuadrantsRuntimeError
+from quadrants.runtime.ndarray import Array, normalize_shape
+from quadrants.runtime.snode_axes import axes
 
-__all__ = ["Field", "ScalarField", "MatrixField", "field"]
+__all__ = ["Field", "ScalarField", "MatrixField", "field", "place_with_shape"]
+
+_NOT_PLACED = (
+    "Field has no allocation: create it with a shape (qd.field(dtype, shape=(2, 3))) or place it with "
+    "qd.root.dense(qd.ij, (2, 3)).place(x) before reading, writing or filling it"
+)
+
+
+def place_with_shape(fields: list, shape) -> None:
+    """Place ``fields`` under ``qd.root.dense(axes(0..n-1), shape)``: what ``qd.field(shape=...)`` does."""
+    from quadrants.runtime.snode import session_root
+
+    dims = normalize_shape(shape)
+    session_root().dense(axes(*range(len(dims))), dims).place(*fields)
 
 
 class Field(Array):
-    """A dense field; ``f[None]`` indexes a 0-d field.
+    """A field of scalars, vectors or matrices; ``f[None]`` indexes a 0-d field.
 
     Its class is :class:`ScalarField` or :class:`MatrixField` (vectors too) by element type; a field is no
     ``qd.Ndarray``, as in upstream.
@@ -22,15 +39,69 @@ class Field(Array):
     _is_quadrants_field = True
     _accepts_column_vectors = True  # from_numpy of a vector field also takes shape + (n, 1), as upstream
 
-    def __init__(self, dtype, shape=None, *, name: str = "", needs_grad: bool = False, **options):
-        if shape is None:
+    def __init__(
+        self,
+        dtype,
+        shape=None,
+        *,
+        name: str = "",
+        needs_grad: bool = False,
+        needs_dual: bool = False,
+        offset=None,
+        **options,
+    ):
+        if needs_grad or needs_dual:
+            raise NotImplementedError("qd.field(needs_grad=True / needs_dual=True): autodiff is out of scope")
+        if offset is not None:
             raise NotImplementedError(
-                "qd.field without shape= needs SNode trees (qd.root...), which are out of scope; pass shape=..."
+                "qd.field(..., offset=...): field index offsets are not supported by this implementation; index from 0"
             )
-        if needs_grad:
-            raise NotImplementedError("qd.field(needs_grad=True): autodiff is out of scope")
-        super().__init__(dtype, () if shape == () else shape)
+        self._init_element_type(dtype, None)
         self.name = name
+        self._snode = None
+        self._shape = None
+        self._storage = None
+        if shape is not None:
+            place_with_shape([self], shape)
+
+    # --------------------------------------------------------------------------------------------- placement
+    @property
+    def _qd_placed(self) -> bool:
+        return self._snode is not None
+
+    def _qd_leaf_fields(self) -> list:
+        return [self]
+
+    def _qd_place(self, node) -> None:
+        """Called by ``SNode.place``: take the node's shape and allocate zero-initialised storage."""
+        if node._builder._session.generation != self._generation:
+            raise QuadrantsRuntimeError(
+                "this field was created before the latest qd.init() / qd.reset(); create it again after qd.init()"
+            )
+        self._snode = node
+        self._allocate(node.shape)
+
+    def _qd_release(self) -> None:
+        self._storage = None
+
+    def storage(self):
+        """The backend storage, after checking that the field is placed, finalized and of the current session."""
+        if self._snode is None:
+            raise QuadrantsRuntimeError(_NOT_PLACED)
+        error = self._snode._builder.access_error()
+        if error is not None:
+            raise error
+        return super().storage()
+
+    def _index(self, key) -> tuple[int, ...]:
+        if self._snode is None:
+            raise QuadrantsRuntimeError(_NOT_PLACED)
+        return super()._index(key)
+
+    def from_numpy(self, array) -> None:
+        """Copy ``array`` in (see :meth:`Ndarray.from_numpy`)."""
+        self.storage()  # placement and access checks first
+        super().from_numpy(array)
 
     def _shape_mismatch(self, expected: tuple, provided: tuple) -> str:
         # SEMANTICS.md §14's text, then upstream's wording for fields
@@ -47,8 +118,36 @@ class Field(Array):
                 f"qd.field shape {tuple(self.shape)} does not match the source field shape {tuple(other.shape)}"
             )
 
+    # --------------------------------------------------------------------------------------------- properties
+    @property
+    def shape(self) -> tuple[int, ...]:
+        if self._snode is None:
+            raise QuadrantsRuntimeError(_NOT_PLACED)
+        return self._shape
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def snode(self):
+        """The place SNode of this field (``None`` before it is placed)."""
+        return self._snode
+
+    def parent(self, n: int = 1):
+        """The ``n``-th ancestor of the field's place SNode: ``x.parent()`` is the node ``x`` was placed in."""
+        if self._snode is None:
+            raise QuadrantsRuntimeError(_NOT_PLACED)
+        return self._snode.parent(n)
+
+    @property
+    def _name(self) -> str:
+        return self._snode._name if self._snode is not None else self.name
+
     def __repr__(self) -> str:
-        return f"qd.field({self.element_type}, shape={self.shape})"
+        if self._snode is None:
+            return f"qd.field({self.element_type}, unplaced)"
+        return f"qd.field({self.element_type}, shape={self._shape})"
 
 
 class ScalarField(Field):
@@ -64,5 +163,5 @@ Field._KIND_CLASSES = {"scalar": ScalarField, "vector": MatrixField, "matrix": M
 
 
 def field(dtype, shape=None, **options) -> Field:
-    """Allocate a zero-initialised dense field of ``dtype`` and ``shape``."""
+    """A zero-initialised field of ``dtype``; without ``shape`` it must be placed in an SNode tree before use."""
     return Field(dtype, shape, **options)

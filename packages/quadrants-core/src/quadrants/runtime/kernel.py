@@ -339,12 +339,10 @@ class Kernel(SourceBacked):
 
 def assemble_compiled(session: Session, bound: list, program, exe, layout, sources, graph, ir_text) -> Compiled:
     """The launcher's view of a specialization (shared by a compile and a fastcache hit)."""
-    from quadrants.frontend.compound_types import MatrixType
-
     session.compiled.append((program.name, ir_text))
     keep = tuple(b.value for b in bound if b.spec is None)
     flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
-    simple = not any(isinstance(t, MatrixType) for t in layout)
+    simple = all(isinstance(t, DataType) for t in layout)  # no vector/matrix/struct to reshape
     params_only = all(src[0] == "param" for src in sources)
     return Compiled(program, exe, keep, flat, layout, simple, sources, params_only, graph)
 

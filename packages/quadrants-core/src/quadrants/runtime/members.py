@@ -7,6 +7,8 @@ launch values follow rebinds without recompiling and change exactly when SEMANTI
 
 from __future__ import annotations
 
+import numpy as np
+
 from quadrants.errors import QuadrantsRuntimeTypeError
 from quadrants.ir import nodes as ir
 from quadrants.frontend.host_values import describe_array, primitive_key
@@ -17,11 +19,14 @@ __all__ = ["resolve_path", "member_key", "source_value"]
 from quadrants.runtime.random_state import random_state_storage
 
 
-def resolve_path(obj, path: tuple[str, ...]):
-    """``obj.a.b`` for ``path == ("a", "b")``; a deleted member raises ``AttributeError``."""
+def resolve_path(obj, path: tuple):
+    """``obj.a.b`` for ``path == ("a", "b")``; a deleted member raises ``AttributeError``.
+
+    A tuple in the path indexes a vector/matrix component (a leaf of a struct argument: ``("v", (1,))``).
+    """
     for attr in path:
-        obj = getattr(obj, attr)
-    return obj
+        obj = obj[attr] if isinstance(attr, tuple) else getattr(obj, attr)
+    return obj.item() if isinstance(obj, np.generic) else obj
 
 
 def member_key(obj, reads: dict) -> tuple:

@@ -63,6 +63,10 @@ class Array(ArrayInterop):
     _KIND_CLASSES: ClassVar[dict] = {}  # element kind ("scalar" / "vector" / "matrix") -> class, per base class
 
     def __init__(self, dtype, shape, *, session: Session | None = None):
+        self._init_element_type(dtype, session)
+        self._allocate(normalize_shape(shape))
+
+    def _init_element_type(self, dtype, session: Session | None) -> None:
         self._session = session or current_session()
         if isinstance(dtype, MatrixType):
             self.element_type = dtype.resolved(self._session.default_fp)
@@ -79,8 +83,11 @@ class Array(ArrayInterop):
         special = type(self)._KIND_CLASSES.get(kind)
         if special is not None and special is not type(self) and issubclass(special, type(self)):
             self.__class__ = special
-        self._shape = normalize_shape(shape)
         self._generation = self._session.generation
+
+    def _allocate(self, shape: tuple[int, ...]) -> None:
+        """Zero-initialised backend storage for ``shape`` (fields placed later call this at placement)."""
+        self._shape = shape
         self._storage = self._session.backend.allocate(self._dtype, self._shape + self.element_shape)
 
     # ------------------------------------------------------------------------------------------------- properties

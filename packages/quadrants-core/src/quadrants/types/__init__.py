@@ -12,6 +12,7 @@ This module only assembles names; docs/types.md describes them.
 
 from quadrants.frontend.annotations import NDArray, Template, ndarray, sparse_matrix_builder, template
 from quadrants.frontend.compound_types import matrix, vector
+from quadrants.runtime.struct_field import struct
 from quadrants.types import annotations, compound_types, enums, ndarray_type, primitive_types, utils
 from quadrants.types.primitive_types import (
     f16,
@@ -49,6 +50,7 @@ __all__ = [
     "Template",
     "vector",
     "matrix",
+    "struct",
     "ref",
     "is_integral",
     "is_signed",
