@@ -210,6 +210,7 @@ def elements_are_host_vectors_that_write_back():
         "lists": [[1, 2, 3], [[1, 2], [3, 4]]],
         "ctors": [[0.0, 0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], [0, 1, 0], [[2, 0], [0, 2]], [[1, 3], [2, 4]]],
         "classes": [True, True, False, True],
+        "math": [[2.0, 3.0], [2, 3], [2, 5]],
     },
 )
 def host_vectors_and_matrices():
@@ -251,5 +252,10 @@ def host_vectors_and_matrices():
             isinstance(v, qd.Matrix),
             isinstance(m, qd.Vector),
             isinstance(m, qd.Matrix),
+        ],
+        "math": [  # host math functions apply per component, as upstream
+            qd.sqrt(qd.Vector([4.0, 9.0])).to_list(),
+            qd.max(2, qd.Vector([1, 3])).to_list(),
+            qd.select(qd.Vector([1, 0]), qd.Vector([2, 3]), qd.Vector([4, 5])).to_list(),
         ],
     }

@@ -95,6 +95,32 @@ def unpacking_a_matrix_error():
     k(qd.ndarray(qd.f32, shape=(1,)))
 
 
+@case(section="13", golden={"v": [11, 22], "b": [1, 0, 1, 1, 0, 0], "n": [1, 0]})
+def python_operators_and_builtins_on_vectors():
+    """``operator.add(a, b)`` is ``a + b`` and ``any(v)``/``all(v)`` are ``v.any()``/``v.all()``, as upstream's
+    values overload Python's operators; ``not v`` is a componentwise logical not."""
+    import operator
+
+    @qd.kernel
+    def k(v: I32_1, b: I32_1, n: I32_1, i: qd.i32):
+        w = operator.add(qd.Vector([1, 2]), [10, 20])
+        v[0] = w[0]
+        v[1] = w[1]
+        b[0] = any(qd.Vector([0, i]))
+        b[1] = all(qd.Vector([0, i]))
+        b[2] = operator.lt(qd.Vector([1, 5]), 3)[0]
+        b[3] = operator.neg(qd.Vector([i, 0]))[0] == -1
+        b[4] = any(qd.Vector([0, 0]))
+        b[5] = operator.eq(qd.Vector([1, 2]), qd.Vector([1, 3]))[1]
+        z = not qd.Vector([0, i])
+        n[0] = z[0]
+        n[1] = z[1]
+
+    v, b, n = (qd.ndarray(qd.i32, shape=(s,)) for s in (2, 6, 2))
+    k(v, b, n, 1)
+    return {"v": v.to_numpy(), "b": b.to_numpy(), "n": n.to_numpy()}
+
+
 # ------------------------------------------------------------------------------------------ comprehensions
 
 

@@ -14,6 +14,7 @@ F32_1 = qd.types.NDArray[qd.f32, 1]
 I32_1 = qd.types.NDArray[qd.i32, 1]
 V3F_1 = qd.types.NDArray[qd.types.vector(3, qd.f32), 1]
 M33F_1 = qd.types.NDArray[qd.types.matrix(3, 3, qd.f32), 1]
+M22F_1 = qd.types.NDArray[qd.types.matrix(2, 2, qd.f32), 1]
 
 
 def _out(n, dtype=qd.f32):
@@ -306,22 +307,49 @@ def matrix_products_of_every_shape():
     return {"x": x.to_numpy()}
 
 
-@case(section="13", golden={"x": [2.0, 3.0, 4.0, 1.0, 4.0, 3.0]})
+@case(
+    section="13",
+    golden={"x": [2.0, 3.0, 4.0, 1.0, 10.0, 7.0], "g": [[[0.0, 0.0], [0.0, 0.0]], [[0.0, 5.0], [0.0, 0.0]]]},
+)
 def run_time_indices_of_matrices():
     @qd.kernel
-    def k(x: F32_1, i: qd.i32, j: qd.i32):
+    def k(x: F32_1, g: M22F_1, i: qd.i32, j: qd.i32):
         m = qd.Matrix([[1.0, 2.0], [3.0, 4.0]])
         x[0] = m[0, j]
         x[1] = m[i, 0]
         x[2] = m[i, j]
         x[3] = m[j - 1, j - 1]
-        row = m[i]
-        x[4] = row[1]
-        x[5] = row[0]
+        m[i, j] = 10.0  # a store with run-time indices
+        x[4] = m[1, 1]
+        v = qd.Vector([5.0, 6.0, 0.0])
+        v[i + 1] = 7.0
+        x[5] = v[2]
+        g[1][j - 1, i] = 5.0  # a run-time component of an ndarray element
 
     x = _out(6)
-    k(x, 1, 1)
-    return {"x": x.to_numpy()}
+    g = qd.Matrix.ndarray(2, 2, qd.f32, shape=(2,))
+    k(x, g, 1, 1)
+    return {"x": x.to_numpy(), "g": g.to_numpy()}
+
+
+@case(section="13", raises=(qd.QuadrantsIndexError, "Expected 2 indices, got 1"))
+def matrix_indexed_with_one_index_error():
+    @qd.kernel
+    def k(x: F32_1):
+        m = qd.Matrix([[1.0, 2.0], [3.0, 4.0]])
+        x[0] = m[0][0]
+
+    k(_out(1))
+
+
+@case(section="13", raises=(qd.QuadrantsIndexError, "Expected 1 indices, got 2"))
+def vector_indexed_with_two_indices_error():
+    @qd.kernel
+    def k(x: F32_1):
+        v = qd.Vector([1.0, 2.0])
+        x[0] = v[0, 0]
+
+    k(_out(1))
 
 
 @case(section="13", golden={"i": [1, 2, 3, 1, 0, 1, 5], "f": [1.5, 0.5, 2.5]})

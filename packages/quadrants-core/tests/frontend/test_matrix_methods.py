@@ -308,3 +308,56 @@ def test_host_calls_of_kernel_only_intrinsics():
         qd.static_assert(False, "broken")
     with pytest.raises(qd.QuadrantsSyntaxError, match=re.escape("can only be called from a @qd.kernel")):
         qd.bit_shr(-8, 1)
+
+
+def test_run_time_component_stores_are_guarded_per_component(lower_text):
+    @qd.kernel
+    def k(x: M55, i: qd.i32, j: qd.i32):
+        m = qd.Matrix([[1.0, 2.0], [3.0, 4.0]])
+        m[i, j] = 9.0  # four candidates
+        x[0][i, 1] = m[1, 1]  # five candidates (one per row of the element)
+
+    text = lower_text(k, np.zeros((1, 5, 5), np.float32), 1, 1, optimize=False)
+    assert text.count("if bit_and(eq(arg i, i32 ") == 4
+    assert len(re.findall(r"if eq\(arg i, i32 \d\)", text)) == 5
+
+
+def test_one_index_on_a_matrix_and_two_on_a_vector_are_errors(lower):
+    @qd.kernel
+    def row(o: F1):
+        o[0] = qd.Matrix([[1.0, 2.0], [3.0, 4.0]])[0][0]
+
+    @qd.kernel
+    def pair(o: F1):
+        o[0] = qd.Vector([1.0, 2.0])[0, 0]
+
+    with pytest.raises(qd.QuadrantsIndexError, match="Expected 2 indices, got 1"):
+        lower(row, np.zeros(1, np.float32))
+    with pytest.raises(qd.QuadrantsIndexError, match="Expected 1 indices, got 2"):
+        lower(pair, np.zeros(1, np.float32))
+
+
+def test_operator_functions_and_any_all_lower_as_the_expressions(lower_text):
+    import operator
+
+    @qd.kernel
+    def k(o: I1, a: qd.i32):
+        v = operator.mul(qd.Vector([a, a]), [2, 3])
+        o[0] = v[1]
+        o[1] = any(qd.Vector([a, 0]))
+        o[2] = all(qd.Vector([a, a]))
+        o[3] = operator.invert(a)
+
+    text = lower_text(k, np.zeros(4, np.int32), 1)
+    assert re.search(r"v_1: i32 = mul\(arg a, i32 3\)", text)
+    assert "bit_or(ne(arg a, i32 0)" in text and "bit_and(ne(arg a, i32 0)" in text
+    assert "store o[i32 3] = bit_not(arg a)" in text
+
+
+def test_not_of_a_vector_is_componentwise(lower_text):
+    @qd.kernel
+    def k(o: I1, a: qd.i32):
+        z = not qd.Vector([a, 0])
+        o[0] = z[0]
+
+    assert "logical_not(arg a)" in lower_text(k, np.zeros(1, np.int32), 1)

@@ -153,3 +153,12 @@ def test_kernel_returns_stay_numpy_arrays():
         return qd.Vector([1.0, 2.0])
 
     assert isinstance(k(), np.ndarray)  # SEMANTICS.md §11
+
+
+def test_host_math_functions_apply_per_component():
+    assert qd.sqrt(qd.Vector([4.0, 9.0])).to_list() == [2.0, 3.0]
+    assert isinstance(qd.cos(qd.Vector([0.0])), qd.Vector)
+    assert qd.max(4, qd.Vector([3, 4, 5])).to_list() == [4, 4, 5]
+    assert qd.atan2(qd.Vector([0.0, 1.0]), qd.Vector([1.0, 0.0])).to_list()[0] == 0.0
+    assert qd.select(qd.Vector([1, 0]), qd.Vector([2, 3]), qd.Vector([4, 5])).to_list() == [2, 5]
+    assert qd.sqrt(4.0) == 2.0 and qd.select(0, 1, 2) == 2  # scalars as before

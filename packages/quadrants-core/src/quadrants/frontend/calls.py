@@ -17,6 +17,7 @@ from quadrants.frontend.compound_calls import construct_typed
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.matrix import MatrixValue, elementwise
+from quadrants.frontend.operator_calls import operator_rows
 from quadrants.frontend.static_calls import lower_static_assert, lower_static_print
 from quadrants.frontend.struct_types import Struct, StructType
 from quadrants.frontend.typing_rules import all_static as _all_static, python_call as _python_call, scalar_minmax
@@ -369,6 +370,7 @@ def call_table() -> dict[int, tuple[object, object, str]]:
     from quadrants.frontend.library_calls import library_rows
 
     rows.update(library_rows())  # qd.random, ... (frontend/library_calls.py)
+    rows.update(operator_rows())  # operator.add(a, b), any(v), all(v) (frontend/operator_calls.py)
     return {id(k): (k, lower, kind) for k, (lower, kind) in rows.items()}
 
 

@@ -25,7 +25,7 @@ from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import promote
 from quadrants.ir.ops import Op
 
-__all__ = ["evaluate", "EXPR_HANDLERS", "load_element", "element_indices"]
+__all__ = ["evaluate", "EXPR_HANDLERS", "load_element", "element_indices", "unary_values"]
 
 _PY_BINARY = {
     ast.Add: operator.add,
@@ -140,10 +140,12 @@ def _binop_values(ctx, node: ast.BinOp, a, b):
 
 
 def _unaryop(ctx, node: ast.UnaryOp):
-    value = evaluate(ctx, node.operand)
-    if isinstance(value, MatrixValue):
-        if isinstance(node.op, ast.Not):
-            raise ValueError("The truth value of vectors/matrices is ambiguous")
+    return unary_values(ctx, node, evaluate(ctx, node.operand))
+
+
+def unary_values(ctx, node, value):
+    """Apply ``node.op`` (an ``ast.unaryop``) to an evaluated operand."""
+    if isinstance(value, MatrixValue):  # per component; `not v` is a componentwise logical not, as upstream
         return matrix.elementwise(
             lambda x: _python(ctx, node, _PY_UNARY[type(node.op)], x) if not is_runtime(x) else tr.unary(ctx, node, x),
             value,
@@ -337,15 +339,13 @@ def _subscript(ctx, node: ast.Subscript):
 
 def _matrix_subscript(ctx, node, m: MatrixValue, index):
     keys = index if isinstance(index, tuple) else (index,)
+    wanted = 1 if m.is_vector else 2  # a matrix is indexed m[i, j] (upstream has no m[i] row)
+    if len(keys) != wanted:
+        raise QuadrantsIndexError(f"Expected {wanted} indices, got {len(keys)}", ctx.loc(node))
     if any(is_runtime(k) for k in keys):
         return matrix.dynamic_index(ctx, node, m, keys)
     if m.is_vector:
-        if len(keys) != 1:
-            raise QuadrantsIndexError(f"a vector takes one index, got {len(keys)}", ctx.loc(node))
         return _python(ctx, node, lambda: m.items[keys[0]])
-    if len(keys) == 1:
-        row = keys[0]
-        return MatrixValue(tuple(m.at(row, c) for c in range(m.shape[1])), (m.shape[1],))
     return _python(ctx, node, lambda: m.at(keys[0], keys[1]))
 
 

@@ -118,7 +118,11 @@ def loop_config(*, serialize: bool = False, **options) -> None:
 
 
 def select(cond, a, b):
-    """``a`` where ``cond`` is non-zero else ``b``; all three operands are evaluated."""
+    """``a`` where ``cond`` is non-zero else ``b``; all three operands are evaluated (per component for host
+    vectors/matrices)."""
+    like = _host_matrix_of((cond, a, b))
+    if like is not None:
+        return _componentwise(lambda c, x, y: x if c else y, (cond, a, b), like)
     return a if cond else b
 
 
@@ -175,8 +179,25 @@ def _host_round(x):
     return float(math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5))
 
 
+def _host_matrix_of(args):
+    """The first host ``qd.Vector``/``qd.Matrix`` among ``args`` (recognised by its protocol attribute), or None."""
+    return next((a for a in args if getattr(a, "_is_quadrants_matrix", False) and not isinstance(a, type)), None)
+
+
+def _componentwise(host, args, like):
+    """``host`` applied per component to host vectors/matrices (scalars broadcast); the result has ``like``'s class."""
+    import numpy as np
+
+    arrays = [np.asarray(a.entries if getattr(a, "_is_quadrants_matrix", False) else a) for a in args]
+    result = np.vectorize(host, otypes=[object])(*arrays)
+    return type(like)(np.array(result.tolist()))
+
+
 def _math(name: str, host):
     def fn(*args, **kwargs):
+        like = _host_matrix_of(args)
+        if like is not None:  # qd.cos(qd.Vector([2, 3])) in Python scope: per component, as upstream
+            return _componentwise(lambda *xs: host(*xs, **kwargs), args, like)
         return host(*args, **kwargs)
 
     fn.__name__ = fn.__qualname__ = name

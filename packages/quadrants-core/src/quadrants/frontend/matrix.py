@@ -86,7 +86,7 @@ def elementwise(fn, *values):
 
 def binary(ctx, node, scalar_op, a, b):
     """Elementwise binary operation; ``scalar_op(x, y)`` combines two scalars."""
-    if isinstance(node.op, ast.MatMult):
+    if isinstance(getattr(node, "op", None), ast.MatMult):  # comparisons (ast.Compare) have no .op
         return matmul(ctx, node, coerce_operand(ctx, a, node), coerce_operand(ctx, b, node))
     xs, ys, shape = _broadcast(ctx, a, b, node)
     return MatrixValue(tuple(scalar_op(x, y) for x, y in zip(xs, ys)), shape)
@@ -143,7 +143,7 @@ def _index_hit(ctx, index, k: int):
 
 
 def dynamic_index(ctx, node, m: MatrixValue, keys: tuple):
-    """``v[i]``, ``m[i, j]`` or ``m[i]`` (a row) with run-time indices: select chains over the components."""
+    """``v[i]`` or ``m[i, j]`` with run-time indices: a select chain over the components."""
     keys = tuple(tr.to_expr(ctx, k, node) if is_runtime(k) else k for k in keys)
     for k in keys:
         if is_runtime(k) and k.dtype.is_float:
@@ -154,15 +154,6 @@ def dynamic_index(ctx, node, m: MatrixValue, keys: tuple):
         index = keys[0]
         return _select_chain(ctx, node, [(_index_hit(ctx, index, k), v) for k, v in enumerate(m.items)])
     rows, cols = m.shape
-    if len(keys) == 1:
-        row = keys[0]
-        return MatrixValue(
-            tuple(
-                _select_chain(ctx, node, [(_index_hit(ctx, row, r), m.at(r, c)) for r in range(rows)])
-                for c in range(cols)
-            ),
-            (cols,),
-        )
     if len(keys) != 2:
         raise QuadrantsTypeError(f"a matrix takes two indices, got {len(keys)}", ctx.loc(node))
     candidates = []

@@ -11,6 +11,7 @@ import ast
 from quadrants.errors import QuadrantsCompilationError, QuadrantsNameError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import struct_values, typing_rules as tr
 from quadrants.frontend.atomics import atomic_update
+from quadrants.frontend.component_stores import store_component
 from quadrants.frontend.exprs import element_indices, evaluate
 from quadrants.frontend.item_updates import lower_item_update
 from quadrants.frontend.matrix import MatrixValue, coerce_operand
@@ -168,7 +169,7 @@ def _store(ctx, target: ast.Subscript, value, node: ast.AST) -> None:
         struct_values.store_element(ctx, element, value, node)
         return
     if isinstance(base, MatrixValue):
-        _store_component(ctx, target, base, value, node)
+        store_component(ctx, target, base, value, node)  # v[k] = s, x[i][j, k] = s
         return
     if not isinstance(base, NdarrayValue):
         raise QuadrantsSyntaxError("only ndarray elements can be assigned with x[...] = value", ctx.loc(target))
@@ -186,44 +187,6 @@ def _store(ctx, target: ast.Subscript, value, node: ast.AST) -> None:
     if isinstance(value, MatrixValue):
         raise QuadrantsTypeError(f"cannot store a vector/matrix into scalar ndarray '{base.name}'", ctx.loc(node))
     ctx.emit(ir.Store(base.arg, indices, tr.implicit(ctx, value, base.dtype, node), ctx.loc(node)))
-
-
-def _store_component(ctx, target: ast.Subscript, base: MatrixValue, value, node) -> None:
-    """``v[k] = s`` on a local vector, or ``x[i][k] = s`` on a vector ndarray element."""
-    key = evaluate(ctx, target.slice)
-    keys = key if isinstance(key, tuple) else (key,)
-    inner = target.value
-    if isinstance(inner, ast.Subscript):
-        owner = evaluate(ctx, inner.value)
-        if isinstance(owner, NdarrayValue) and owner.element_shape:
-            from quadrants.frontend.exprs import component_targets
-
-            if any(is_runtime(k) for k in keys):
-                raise QuadrantsTypeError("component indices of ndarray elements must be compile-time", ctx.loc(node))
-            indices = element_indices(ctx, owner, inner.slice, inner)
-            flat = keys[0] if len(keys) == 1 else keys[0] * owner.element_shape[1] + keys[1]
-            view, idx = component_targets(owner, indices)[flat]
-            ctx.emit(ir.Store(view.arg, idx, tr.implicit(ctx, value, view.dtype, node), ctx.loc(node)))
-            return
-    if not all(isinstance(v, ir.LocalRef) for v in base.items):
-        raise QuadrantsSyntaxError("only local vectors/matrices can be assigned by component", ctx.loc(node))
-    variables = [v.var for v in base.items]
-    if not any(is_runtime(k) for k in keys):
-        flat = keys[0] if base.is_vector else keys[0] * base.shape[1] + keys[1]
-        var = variables[flat]
-        ctx.emit(ir.Assign(var, tr.implicit(ctx, value, var.dtype, node), ctx.loc(node)))
-        return
-    if not base.is_vector:
-        raise QuadrantsTypeError("run-time component indices are supported on vectors only", ctx.loc(node))
-    index = tr.to_expr(ctx, keys[0], node)
-    value = ctx.temp(tr.to_expr(ctx, value, node), node)
-    from quadrants.ir import dtypes
-    from quadrants.ir.ops import Op
-
-    for k, var in enumerate(variables):
-        hit = ir.OpExpr(Op.EQ, (index, tr.cast(ctx, ir.Const(k, dtypes.i32), index.dtype)), dtypes.u1)
-        assign = ir.Assign(var, tr.implicit(ctx, value, var.dtype, node), ctx.loc(node))
-        ctx.emit(ir.If(hit, (assign,), (), ctx.loc(node)))
 
 
 def _assign_target(ctx, target: ast.AST, value, node: ast.AST, static: bool) -> None:
@@ -316,6 +279,17 @@ def _shared_binding(ctx, binding) -> bool:
     return isinstance(binding, MatrixBinding) and all(ctx.shared_local(v) for v in binding.vars)
 
 
+def _load_of(target: ast.AST):
+    """The load expression of an augmented assignment's target: a name, ``x[...]`` or a swizzle (``v.xx += w``)."""
+    if isinstance(target, ast.Name):
+        return ast.copy_location(ast.Name(id=target.id, ctx=ast.Load()), target)
+    if isinstance(target, ast.Subscript):
+        return ast.copy_location(ast.Subscript(value=target.value, slice=target.slice, ctx=ast.Load()), target)
+    if isinstance(target, ast.Attribute):
+        return ast.copy_location(ast.Attribute(value=target.value, attr=target.attr, ctx=ast.Load()), target)
+    return None
+
+
 def _aug_assign(ctx, node: ast.AugAssign) -> None:
     """``+= -= &= |= ^=`` on a global element, or on a kernel-scope local inside a parallel loop, are atomic; the
     other operators and every other local update are plain (§12, docs/language.md "Reductions into a local")."""
@@ -356,11 +330,7 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
             raise QuadrantsNameError(f'Name "{target.id}" is not defined', ctx.loc(node))
     from quadrants.frontend.exprs import EXPR_HANDLERS
 
-    load = ast.copy_location(ast.Name(id=target.id, ctx=ast.Load()), target) if isinstance(target, ast.Name) else None
-    if isinstance(target, ast.Subscript):
-        load = ast.copy_location(ast.Subscript(value=target.value, slice=target.slice, ctx=ast.Load()), target)
-    if isinstance(target, ast.Attribute):  # a swizzle naming a component twice (v.xx += w)
-        load = ast.copy_location(ast.Attribute(value=target.value, attr=target.attr, ctx=ast.Load()), target)
+    load = _load_of(target)
     if load is None:
         raise QuadrantsSyntaxError(f"cannot update {type(target).__name__} in place", ctx.loc(node))
     current = EXPR_HANDLERS[type(load)](ctx, load)

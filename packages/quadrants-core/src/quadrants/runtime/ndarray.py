@@ -170,8 +170,12 @@ class Array(ArrayInterop):
         """Copy ``array`` in; its shape must match exactly; values are converted by SEMANTICS.md §5."""
         arr = np.asarray(array)
         full = self._shape + self.element_shape
-        if len(self.element_shape) == 1 and tuple(arr.shape) == (*full, 1) and self._accepts_column_vectors:
-            arr = arr.reshape(full)  # a vector field also takes n x 1 columns (to_numpy(keep_dims=True))
+        if len(self.element_shape) == 1 and self._accepts_column_vectors:
+            n = self.element_shape[0]
+            if tuple(arr.shape) in ((*self._shape, n, 1), (*self._shape, 1, n)):
+                arr = arr.reshape(
+                    full
+                )  # a vector field also takes n x 1 columns (to_numpy(keep_dims=True)) and 1 x n rows
         if tuple(arr.shape) != full:
             raise ValueError(self._shape_mismatch(full, tuple(arr.shape)))
         src = from_numpy_dtype(arr.dtype)
