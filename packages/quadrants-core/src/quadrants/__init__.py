@@ -41,6 +41,8 @@ from quadrants.lang import graph
 from quadrants.lang.data_oriented import data_oriented
 from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.linalg_funcs import eig, make_spd, polar_decompose, solve, svd, sym_eig
+from quadrants.lang import simt
+from quadrants.frontend.simt_api import block_local, global_thread_idx
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.lang.snode import NAMED_AXES as _AXES, FieldsBuilder, SNode, axes, deactivate_all_snodes, root
 from quadrants.lang.struct import Struct, StructField, dataclass
@@ -243,6 +245,9 @@ __all__ = [
     "make_spd",
     "solve",
     "sparse_matrix_builder",
+    "simt",
+    "block_local",
+    "global_thread_idx",
     "QuadrantsCompilationError",
     "QuadrantsSyntaxError",
     "QuadrantsNameError",

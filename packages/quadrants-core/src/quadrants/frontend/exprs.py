@@ -264,7 +264,7 @@ def element_indices(ctx, target: NdarrayValue, index_node: ast.AST, node: ast.AS
         if value.dtype.is_float:
             raise QuadrantsTypeError(f"ndarray indices must be integers, got {value.dtype}", ctx.loc(node))
         out.append(value if value.dtype == dtypes.i32 else tr.cast(ctx, value, dtypes.i32))
-    return tuple(out)
+    return (*target.index_prefix, *out)
 
 
 def _flatten_index(key) -> list:

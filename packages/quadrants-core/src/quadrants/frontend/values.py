@@ -48,6 +48,7 @@ class NdarrayValue:
     name: str
     element_shape: tuple[int, ...] = ()
     static_shape: tuple[int, ...] | None = None
+    index_prefix: tuple = ()  # hidden leading indices (a qd.simt.block.SharedArray's slot, frontend/simt.py)
 
     @property
     def shape(self) -> tuple:

@@ -21,6 +21,8 @@ _FORWARDED = {
     "random": ("quadrants.frontend.random", "random"),
     "block_local": ("quadrants.frontend.simt_api", "block_local"),
     "global_thread_idx": ("quadrants.frontend.simt_api", "global_thread_idx"),
+    "block_local": ("quadrants.frontend.simt_api", "block_local"),
+    "global_thread_idx": ("quadrants.frontend.simt_api", "global_thread_idx"),
     "root": ("quadrants.runtime.snode", "root"),
     "SNode": ("quadrants.runtime.snode", "SNode"),
     "FieldsBuilder": ("quadrants.runtime.snode", "FieldsBuilder"),

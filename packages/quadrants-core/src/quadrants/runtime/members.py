@@ -17,6 +17,7 @@ from quadrants.runtime.ndarray import Ndarray
 
 __all__ = ["resolve_path", "member_key", "source_value"]
 from quadrants.runtime.random_state import random_state_storage
+from quadrants.runtime.simt_scratch import scratch_storage
 
 
 def resolve_path(obj, path: tuple):
@@ -63,6 +64,8 @@ def source_value(source: tuple, bound: list, session, spec, numpy_syncs: list):
         return source[1].storage()
     if kind == "random_state":
         return random_state_storage(session)
+    if kind == "simt_scratch":
+        return scratch_storage(session, source, spec.dtype)
     obj = resolve_path(bound[source[1]].value, source[2])
     if isinstance(spec, ir.NdarrayArg):
         if isinstance(obj, Ndarray):

@@ -85,6 +85,7 @@ class Session:
     compiled: list = field(default_factory=list)  # (kernel name, printed IR) for introspection / repro blocks
     last_launch: tuple | None = None  # (Compiled, RunState or None) of the latest kernel launch, for introspection
     random_state: Any = None  # device u32[4] of qd.random streams (runtime/random_state.py), made on first use
+    scratch: dict = field(default_factory=dict)  # qd.simt block arrays by token (runtime/simt_scratch.py)
 
     @property
     def backend_id(self) -> str:
