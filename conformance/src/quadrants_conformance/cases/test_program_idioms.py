@@ -61,3 +61,28 @@ def grouped_ndrange_over_ndarray_with_vector_arithmetic():
     a.from_numpy(np.zeros((2, 2), np.float32))
     k(a)
     return {"x": a.to_numpy()}
+
+
+@case(section="19.2", golden={"out": [[3.0, 7.0], [4.0, 9.0]]})
+def host_matrix_member_is_a_constant():
+    """A host ``qd.Matrix``/``qd.Vector`` member of a ``@qd.data_oriented`` object is a compile-time constant in
+    kernels, as a captured global one is (the lattice-Boltzmann weights and directions)."""
+    E = qd.Matrix([[1.0, 2.0], [3.0, 4.0]])
+
+    @qd.data_oriented
+    class Lattice:
+        def __init__(self):
+            self.e = qd.Matrix([[1.0, 2.0], [3.0, 4.0]])
+            self.w = qd.Vector([1.0, 2.0])
+            self.out = qd.Vector.field(2, qd.f32, shape=2)
+
+        @qd.kernel
+        def k(self):
+            for _ in range(1):
+                u = qd.Vector([1.0, 1.0])
+                self.out[0] = E @ u
+                self.out[1] = self.e @ u + self.w
+
+    lattice = Lattice()
+    lattice.k()
+    return {"out": lattice.out.to_numpy()}

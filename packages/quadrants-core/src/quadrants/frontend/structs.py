@@ -135,6 +135,8 @@ def member(ctx, ref: StructRef, attr: str, node):
 
     what = ("object", type(value).__qualname__) if callable(value) else ("value", primitive_key(value))
     ctx.record_member(ref.param, path, what)
+    if getattr(value, "_is_quadrants_matrix", False) and not isinstance(value, type):
+        return ctx.host_value(value)  # a host qd.Vector/qd.Matrix member is a constant, as a captured global is
     return value
 
 
