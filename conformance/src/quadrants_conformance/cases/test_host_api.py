@@ -58,6 +58,35 @@ def field_copy_from_an_ndarray_error():
     qd.field(qd.f32, shape=(3,)).copy_from(qd.ndarray(qd.f32, shape=(3,)))
 
 
+@case(section="14", golden={"value": 3.0})
+def copy_from_of_zero_dimensional_fields():
+    a, b = qd.field(qd.f32, shape=()), qd.field(qd.i32, shape=())
+    b[None] = 3
+    a.copy_from(b)
+    return {"value": a[None]}
+
+
+@case(section="14", raises=(qd.QuadrantsIndexError, "2d ndarray indexed with 1d indices"))
+def ndarray_indexed_with_too_few_indices_error():
+    qd.ndarray(qd.f32, shape=(4, 4))[0]
+
+
+@case(section="14", raises=(AssertionError, "Slicing is not supported on qd.field"))
+def field_indexed_with_too_few_indices_error():
+    qd.field(qd.i32, shape=(1, 2, 3))[0, 0] = 1
+
+
+@case(section="14", raises=(TypeError, "Detected illegal element of type"))
+def field_sliced_in_python_scope_error():
+    qd.field(qd.i32, shape=(2, 2))[0, :]
+
+
+@case(section="14", raises=(NotImplementedError, "Struct for is only available in Quadrants scope"))
+def field_iterated_in_python_scope_error():
+    for _ in qd.field(qd.i32, shape=(3,)):
+        pass
+
+
 # ------------------------------------------------------------------------------------------ NumPy layouts
 
 

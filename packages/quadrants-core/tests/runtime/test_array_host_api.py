@@ -117,3 +117,26 @@ def test_fill_with_host_vectors_and_deep_copies():
     w = copy.deepcopy(v)
     v.fill(0.0)
     assert type(w) is qd.VectorNdarray and w.to_numpy().tolist() == [[1.0, 2.0], [1.0, 2.0]]
+
+
+def test_python_scope_index_errors_carry_upstreams_classes():
+    x = qd.ndarray(qd.f32, shape=(4, 4))
+    with pytest.raises(qd.QuadrantsIndexError, match="2d ndarray indexed with 1d indices"):
+        x[0]
+    with pytest.raises(IndexError, match="out of bounds"):
+        x[4, 0]
+    f = qd.field(qd.i32, shape=(1, 2, 3))
+    with pytest.raises(AssertionError, match=re.escape("Slicing is not supported on qd.field")):
+        f[0, 0] = 1
+    with pytest.raises(TypeError, match="Detected illegal element of type"):
+        f[0, :, 0]
+    with pytest.raises(NotImplementedError, match="Struct for is only available in Quadrants scope"):
+        for _ in f:
+            pass
+
+
+def test_copy_from_of_zero_dimensional_fields():
+    a, b = qd.field(qd.f32, shape=()), qd.field(qd.i32, shape=())
+    b[None] = 3
+    a.copy_from(b)
+    assert a[None] == 3.0

@@ -9,7 +9,7 @@ same zero-initialised storage, so a placed field behaves exactly like one create
 
 from __future__ import annotations
 
-from quadrants.errors import QuadrantsRuntimeError
+from quadrants.errors import QuadrantsIndexError, QuadrantsRuntimeError
 from quadrants.runtime.ndarray import Array, normalize_shape
 from quadrants.runtime.snode_axes import axes
 
@@ -27,6 +27,10 @@ def place_with_shape(fields: list, shape) -> None:
 
     dims = normalize_shape(shape)
     session_root().dense(axes(*range(len(dims))), dims).place(*fields)
+
+
+class FieldIndexCountError(QuadrantsIndexError, AssertionError):
+    """``f[0, 0]`` on a 3-d field in Python scope (upstream raises ``AssertionError`` here)."""
 
 
 class Field(Array):
@@ -97,6 +101,18 @@ class Field(Array):
         if self._snode is None:
             raise QuadrantsRuntimeError(_NOT_PLACED)
         return super()._index(key)
+
+    def _index_count_error(self, key: tuple) -> Exception:
+        return FieldIndexCountError(
+            f"Slicing is not supported on qd.field: a field of shape {tuple(self.shape)} takes {len(self.shape)} "
+            f"indices, got {key!r}"
+        )
+
+    def __iter__(self):
+        raise NotImplementedError(
+            "Struct for is only available in Quadrants scope: iterate a field with `for i in f` inside a kernel, or "
+            "over f.to_numpy() in Python"
+        )
 
     def from_numpy(self, array) -> None:
         """Copy ``array`` in (see :meth:`Ndarray.from_numpy`)."""

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from quadrants.errors import QuadrantsRuntimeError, QuadrantsWarning
+from quadrants.errors import QuadrantsIndexError, QuadrantsRuntimeError, QuadrantsWarning, at_call_site
 from quadrants.frontend.annotations import to_dtype
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.ir import numerics
@@ -151,7 +151,8 @@ class Array(ArrayInterop):
         """Copy every element of ``other`` (same shape and element shape) into this array, converting values."""
         self._check_copy_source(other)
         values = np.asarray(other.storage().to_numpy())
-        self.storage().from_numpy(np.ascontiguousarray(numerics.convert(values, self._dtype)))
+        # np.array, not np.ascontiguousarray: the latter turns a 0-d array into shape (1,)
+        self.storage().from_numpy(np.array(numerics.convert(values, self._dtype), order="C"))
 
     def _check_copy_source(self, other) -> None:
         if not isinstance(other, Ndarray):
@@ -202,15 +203,27 @@ class Array(ArrayInterop):
         if not isinstance(key, tuple):
             key = (key,)
         if len(key) != len(self._shape):
-            raise IndexError(f"expected {len(self._shape)} indices for an ndarray of shape {self._shape}, got {key!r}")
+            raise at_call_site(self._index_count_error(key))  # the message points at the user's line
         out = []
         for axis, (k, n) in enumerate(zip(key, self._shape)):
             if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
-                raise IndexError(f"ndarray indices must be ints, got {k!r}")
+                raise at_call_site(
+                    HostIndexTypeError(
+                        f"Detected illegal element of type: {type(k)}. Please be aware that slicing a qd.field is "
+                        f"not supported so far (indices of ndarrays and fields are ints, got {k!r})"
+                    )
+                )
             if not 0 <= k < n:
                 raise IndexError(f"index {k} is out of bounds for axis {axis} with size {n} (shape {self._shape})")
             out.append(int(k))
         return tuple(out)
+
+    def _index_count_error(self, key: tuple) -> Exception:
+        ndim = len(self._shape)
+        return QuadrantsIndexError(
+            f"{ndim}d ndarray indexed with {len(key)}d indices: expected {ndim} indices for an ndarray of shape "
+            f"{self._shape}, got {key!r}"
+        )
 
     _accepts_column_vectors = False  # from_numpy of shape + (n, 1) for vector elements (fields, as upstream)
 
@@ -243,6 +256,10 @@ class Array(ArrayInterop):
 
     def __repr__(self) -> str:
         return f"qd.ndarray({self.element_type}, shape={self._shape})"
+
+
+class HostIndexTypeError(QuadrantsIndexError, TypeError):
+    """``x[0, :]`` in Python scope: a slice or another non-int index (upstream raises ``TypeError`` here)."""
 
 
 class Ndarray(Array):
