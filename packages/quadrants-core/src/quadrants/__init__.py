@@ -6,7 +6,7 @@ are private; see DESIGN.md for the layout.
 
 from __future__ import annotations
 
-from quadrants import _logging as _logging, linalg, math, types
+from quadrants import _logging as _logging, algorithms, linalg, math, types
 from quadrants.errors import (
     QuadrantsAssertionError,
     QuadrantsCompilationError,
@@ -238,6 +238,7 @@ __all__ = [
     "random",
     "randn",
     "linalg",
+    "algorithms",
     "svd",
     "polar_decompose",
     "eig",
