@@ -35,14 +35,14 @@ from quadrants.frontend.intrinsics import (
     static_assert,
     static_print,
 )
+from quadrants.frontend.parallel_blocks import graph_parallel, graph_parallel_context, stream_parallel
 from quadrants.frontend.random import randn, random
+from quadrants.frontend.simt_api import block_local, global_thread_idx
 from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
-from quadrants.lang import graph
+from quadrants.lang import graph, simt
 from quadrants.lang.data_oriented import data_oriented
 from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.linalg_funcs import eig, make_spd, polar_decompose, solve, svd, sym_eig
-from quadrants.lang import simt
-from quadrants.frontend.simt_api import block_local, global_thread_idx
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.lang.snode import NAMED_AXES as _AXES, FieldsBuilder, SNode, axes, deactivate_all_snodes, root
 from quadrants.lang.struct import Struct, StructField, dataclass
@@ -54,6 +54,7 @@ from quadrants.runtime.field import Field, MatrixField, ScalarField, field
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import MatrixNdarray, Ndarray, ScalarNdarray, VectorNdarray, ndarray
 from quadrants.runtime.state import ARCHS as _ARCHS, init, reset, sync
+from quadrants.runtime.streams import Event, Stream, create_event, create_stream
 from quadrants.types.primitive_types import (
     float16,
     float32,
@@ -249,6 +250,13 @@ __all__ = [
     "simt",
     "block_local",
     "global_thread_idx",
+    "stream_parallel",
+    "graph_parallel",
+    "graph_parallel_context",
+    "Stream",
+    "Event",
+    "create_stream",
+    "create_event",
     "QuadrantsCompilationError",
     "QuadrantsSyntaxError",
     "QuadrantsNameError",

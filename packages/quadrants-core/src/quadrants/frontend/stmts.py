@@ -414,9 +414,12 @@ def _freeze(ctx, value, node):
 
 def _with(ctx, node: ast.With) -> None:
     from quadrants.frontend.graph import is_checkpoint, lower_checkpoint
+    from quadrants.frontend.parallel_blocks import lower_with_block
 
     if is_checkpoint(ctx, node):
         lower_checkpoint(ctx, node)
+        return
+    if lower_with_block(ctx, node):  # qd.stream_parallel(), qd.graph.parallel_context() (frontend/parallel_blocks.py)
         return
     if any(item.optional_vars is not None for item in node.items):
         raise QuadrantsSyntaxError("'with ... as ...' is not supported in kernel code", ctx.loc(node))

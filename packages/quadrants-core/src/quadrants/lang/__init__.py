@@ -12,7 +12,19 @@ import importlib
 
 # submodules reachable as attributes of quadrants.lang, imported when first used
 _LAZY = frozenset(
-    {"impl", "misc", "util", "exception", "ops", "kernel_arguments", "_kernel_types", "_wrap_inspect", "snode", "struct"}
+    {
+        "impl",
+        "misc",
+        "util",
+        "exception",
+        "ops",
+        "kernel_arguments",
+        "_kernel_types",
+        "_wrap_inspect",
+        "snode",
+        "struct",
+        "stream",
+    }
 )
 
 
@@ -21,8 +33,13 @@ _FORWARDED = {
     "random": ("quadrants.frontend.random", "random"),
     "block_local": ("quadrants.frontend.simt_api", "block_local"),
     "global_thread_idx": ("quadrants.frontend.simt_api", "global_thread_idx"),
-    "block_local": ("quadrants.frontend.simt_api", "block_local"),
-    "global_thread_idx": ("quadrants.frontend.simt_api", "global_thread_idx"),
+    "stream_parallel": ("quadrants.frontend.parallel_blocks", "stream_parallel"),
+    "graph_parallel": ("quadrants.frontend.parallel_blocks", "graph_parallel"),
+    "graph_parallel_context": ("quadrants.frontend.parallel_blocks", "graph_parallel_context"),
+    "Stream": ("quadrants.runtime.streams", "Stream"),
+    "Event": ("quadrants.runtime.streams", "Event"),
+    "create_stream": ("quadrants.runtime.streams", "create_stream"),
+    "create_event": ("quadrants.runtime.streams", "create_event"),
     "root": ("quadrants.runtime.snode", "root"),
     "SNode": ("quadrants.runtime.snode", "SNode"),
     "FieldsBuilder": ("quadrants.runtime.snode", "FieldsBuilder"),

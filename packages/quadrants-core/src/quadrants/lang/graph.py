@@ -7,7 +7,16 @@
 from __future__ import annotations
 
 from quadrants.frontend.graph_intrinsics import checkpoint, do_while, graph_do_while
+from quadrants.frontend.parallel_blocks import graph_parallel as parallel, graph_parallel_context as parallel_context
 from quadrants.ir.graph_tables import GraphDoWhileLevel
 from quadrants.runtime.graph_status import GraphStatus
 
-__all__ = ["GraphStatus", "GraphDoWhileLevel", "do_while", "graph_do_while", "checkpoint"]
+__all__ = [
+    "GraphStatus",
+    "GraphDoWhileLevel",
+    "do_while",
+    "graph_do_while",
+    "checkpoint",
+    "parallel",
+    "parallel_context",
+]

@@ -18,6 +18,7 @@ from quadrants.errors import (
     QuadrantsCompilationError,
     QuadrantsRuntimeError,
     QuadrantsSyntaxError,
+    at_call_site,
     caller_loc,
     with_loc,
 )
@@ -99,6 +100,10 @@ class Kernel(SourceBacked):
         return self._call(args, kwargs, from_checkpoint)
 
     def _call(self, args, kwargs, resume_label):
+        if "qd_stream" in kwargs:  # launches keep program order on every stream (runtime/streams.py)
+            kwargs = dict(kwargs)
+            if kwargs.pop("qd_stream") is not None and self.graph:
+                raise at_call_site(RuntimeError("qd_stream is not compatible with graph=True kernels."))
         session = current_session()
         try:
             return self._launch(session, args, kwargs, resume_label)

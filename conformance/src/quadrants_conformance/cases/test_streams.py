@@ -1,0 +1,126 @@
+"""docs/streams.md: ``qd.stream_parallel``, ``qd.graph.parallel_context`` / ``qd.graph.parallel``, streams and events.
+
+Program order is the semantics on every backend: the results are those of running every statement in order."""
+
+import quadrants as qd
+from quadrants_conformance import case
+
+F1 = qd.types.NDArray[qd.f32, 1]
+N = 64
+
+
+def _f(value=0.0):
+    arr = qd.ndarray(qd.f32, (N,))
+    arr.fill(value)
+    return arr
+
+
+@case(section="streams", golden={"x": [1.0] * N, "y": [2.0] * N, "z": [3.0] * N})
+def stream_parallel_loops_run_in_program_order():
+    @qd.kernel
+    def k(x: F1, y: F1, z: F1):
+        with qd.stream_parallel():
+            for i in range(N):
+                x[i] = x[i] + 1.0
+            for i in range(N):
+                y[i] = y[i] + 2.0
+        for i in range(N):
+            z[i] = x[i] + y[i]
+
+    x, y, z = _f(), _f(), _f()
+    k(x, y, z)
+    return {"x": x.to_numpy(), "y": y.to_numpy(), "z": z.to_numpy()}
+
+
+@case(section="streams", golden={"off": [0.0, 1.0] * 2, "on": [1.0, 1.0] * 2, "z": [2.0] * 4})
+def graph_parallel_sections_and_a_static_optional_section():
+    def make(enabled):
+        @qd.kernel(graph=True)
+        def k(x: F1, y: F1, z: F1):
+            with qd.graph.parallel_context():
+                with qd.graph.parallel():
+                    for i in range(x.shape[0]):
+                        x[i] = x[i] + 1.0
+                if qd.static(enabled):
+                    with qd.graph.parallel():
+                        for i in range(y.shape[0]):
+                            y[i] = y[i] + 1.0
+            for i in range(z.shape[0]):
+                z[i] = x[i] + y[i]
+
+        return k
+
+    x, y, z = _f(), _f(), _f()
+    make(False)(x, y, z)
+    off = [float(y.to_numpy()[0]), float(x.to_numpy()[0])] * 2
+    make(True)(x, y, z)
+    return {"off": off, "on": [float(y.to_numpy()[0]), 1.0] * 2, "z": [float(z.to_numpy()[0]) - 1.0] * 4}
+
+
+@case(section="streams", golden={"a": [2.0] * N, "b": [3.0] * N})
+def kernels_on_streams_with_events_keep_program_order():
+    @qd.kernel
+    def add(x: F1, v: qd.f32):
+        for i in range(N):
+            x[i] = x[i] + v
+
+    a, b = _f(), _f()
+    s1, s2 = qd.create_stream(), qd.create_stream()
+    event = qd.create_event()
+    add(a, 1.0, qd_stream=s1)
+    event.record(s1)
+    event.wait(s2)
+    add(a, 1.0, qd_stream=s2)
+    with qd.create_stream() as s3:
+        add(b, 3.0, qd_stream=s3)
+        s3.synchronize()
+    event.synchronize()
+    s1.synchronize()
+    s1.destroy()
+    s2.destroy()
+    event.destroy()
+    return {"a": a.to_numpy(), "b": b.to_numpy()}
+
+
+@case(section="streams", raises=(qd.QuadrantsSyntaxError, "requires @qd.kernel(graph=True)"))
+def parallel_context_needs_a_graph_kernel():
+    @qd.kernel
+    def k(x: F1):
+        with qd.graph.parallel_context():  # noqa: SIM117 (the region and its section are separate constructs)
+            with qd.graph.parallel():
+                for i in range(N):
+                    x[i] = 1.0
+
+    k(_f())
+
+
+@case(section="streams", raises=(qd.QuadrantsSyntaxError, "not compatible with graph=True kernels"))
+def stream_parallel_is_not_for_graph_kernels():
+    @qd.kernel(graph=True)
+    def k(x: F1):
+        with qd.stream_parallel():
+            for i in range(N):
+                x[i] = 1.0
+
+    k(_f())
+
+
+@case(section="streams", raises=(qd.QuadrantsSyntaxError, "may contain only 'with qd.graph.parallel():' blocks"))
+def a_region_holds_only_sections():
+    @qd.kernel(graph=True)
+    def k(x: F1):
+        with qd.graph.parallel_context():
+            for i in range(N):
+                x[i] = 1.0
+
+    k(_f())
+
+
+@case(section="streams", raises=(RuntimeError, "qd_stream is not compatible with graph=True kernels"))
+def qd_stream_is_not_for_graph_kernels():
+    @qd.kernel(graph=True)
+    def k(x: F1):
+        for i in range(N):
+            x[i] = 1.0
+
+    k(_f(), qd_stream=qd.create_stream())
