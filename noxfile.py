@@ -8,7 +8,8 @@ only Python and pip can run any of them: ``python3 -m pip install nox && python3
 * ``conformance-<id>`` the suite against one backend (one session per id in ``BACKENDS``)
 * ``lint``             ruff check + ruff format --check
 * ``docs``             mkdocs build --strict
-* ``bench``            benchmarks/run.py
+* ``bench``            benchmarks/run.py (``-- --against upstream``: the example programs also timed on upstream 1.3.3;
+                       ``-- --load``: under a background load of 3x the core count)
 * ``robustness``       the misuse corpus on every available backend, classified (docs/robustness.md)
 * ``fuzz``             differential fuzzing against the reference: ``nox -s fuzz -- --backend B --minutes M --seed S``
                        (``-- --against upstream``: against upstream Quadrants 1.3.3 on qd.cpu)
@@ -147,7 +148,10 @@ def bench(session: nox.Session) -> None:
     """Run benchmarks/bench_*.py and write reports/bench.json."""
     install_local(session)
     session.install("numba>=0.68")  # baselines of benchmarks/bench_llvm_cpu.py
-    session.run("python", "benchmarks/run.py", *session.posargs)
+    args = list(session.posargs)
+    if "--against" in args and "--upstream-python" not in args:  # bench_programs.py times upstream 1.3.3 beside us
+        args += ["--upstream-python", upstream_python(session)]
+    session.run("python", "benchmarks/run.py", *args)
 
 
 @nox.session

@@ -5,13 +5,20 @@ A benchmark module exposes ``run() -> list[dict]``; each row is
 the same quantity measured in the same run for a reference (NumPy, Numba, a bandwidth probe: DESIGN.md §5) and
 ``ratio`` is ``value / baseline``. The driver prints one table and writes ``reports/bench.json``. Usage::
 
-    python benchmarks/run.py [-k SUBSTRING] [--out reports/bench.json]
+    python benchmarks/run.py [-k SUBSTRING] [--out reports/bench.json] [--against upstream --upstream-python PATH]
+                             [--load]
+
+A module whose ``run`` takes a parameter receives the options as a dict (``against``, ``upstream_python``):
+``--against upstream`` makes modules that can (``bench_programs.py``) time upstream Quadrants 1.3.3 under the given
+interpreter in the same run. ``--load`` runs everything under a background load of 3x the core count
+(``load.py``), so the same table can be produced quiet and loaded.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import json
 import platform
 import sys
@@ -22,6 +29,7 @@ from types import ModuleType
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+LOAD_PY = HERE / "load.py"  # the background-load generator (--load)
 ROW_KEYS = ("name", "value", "unit", "baseline", "ratio")
 
 
@@ -40,10 +48,11 @@ def load_module(path: Path) -> ModuleType:
     return module
 
 
-def run_module(path: Path) -> tuple[list[dict[str, Any]], str]:
+def run_module(path: Path, options: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], str]:
     """Run one benchmark module: its normalised rows, and an error text ('' when it succeeded)."""
     try:
-        rows = load_module(path).run()
+        run = load_module(path).run
+        rows = run(dict(options or {})) if inspect.signature(run).parameters else run()
         return [normalise_row(path.stem, row) for row in rows], ""
     except Exception:
         return [], traceback.format_exc()
@@ -83,19 +92,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-k", dest="pattern", default="", help="only modules whose name contains this")
     parser.add_argument("--out", type=Path, default=Path("reports/bench.json"), help="JSON report path")
+    parser.add_argument("--against", choices=["upstream"], default=None, help="also time upstream Quadrants 1.3.3")
+    parser.add_argument("--upstream-python", default=None, help="interpreter whose quadrants is upstream 1.3.3")
+    parser.add_argument("--load", action="store_true", help="run under a background load of 3x the core count")
     args = parser.parse_args(argv)
+    options = {"against": args.against, "upstream_python": args.upstream_python}
 
     paths = discover(HERE, args.pattern)
     rows: list[dict[str, Any]] = []
     errors: dict[str, str] = {}
     started = time.time()
-    for path in paths:
-        print(f"bench: {path.stem}", flush=True)
-        module_rows, error = run_module(path)
-        rows += module_rows
-        if error:
-            errors[path.stem] = error
-            print(error, file=sys.stderr)
+    background_load = load_module(LOAD_PY).BackgroundLoad
+    with background_load(3 if args.load else 0) as load:
+        if load.count:
+            print(f"bench: background load of {load.count} busy processes", flush=True)
+        for path in paths:
+            print(f"bench: {path.stem}", flush=True)
+            module_rows, error = run_module(path, options)
+            rows += module_rows
+            if error:
+                errors[path.stem] = error
+                print(error, file=sys.stderr)
     print(format_table(rows) if rows else "no benchmarks")
 
     report = {
@@ -103,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         "platform": platform.platform(),
         "started": started,
         "seconds": time.time() - started,
+        "against": args.against,
+        "load": args.load,
         "rows": rows,
         "errors": errors,
     }

@@ -52,3 +52,17 @@ def test_pattern_filters_modules(runner, tmp_path):
     for name in ("bench_a.py", "bench_b.py"):
         (tmp_path / name).write_text("")
     assert [p.name for p in runner.discover(tmp_path, "b")] == ["bench_b.py"]
+
+
+def test_options_reach_modules_whose_run_takes_them(runner, tmp_path, monkeypatch):
+    (tmp_path / "bench_opts.py").write_text(
+        "def run(options):\n"
+        "    return [{'name': str(options['against']) + ' ' + str(options['upstream_python']), 'value': 1.0,"
+        " 'unit': 'x'}]\n"
+    )
+    monkeypatch.setattr(runner, "HERE", tmp_path)
+    out = tmp_path / "bench.json"
+    assert runner.main(["--out", str(out), "--against", "upstream", "--upstream-python", "/up/python"]) == 0
+    report = json.loads(out.read_text())
+    assert [row["name"] for row in report["rows"]] == ["upstream /up/python"]
+    assert report["against"] == "upstream" and report["load"] is False

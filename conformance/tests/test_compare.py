@@ -104,6 +104,14 @@ def test_reduction_uses_relative_tolerance():
     assert compare(np.float32(1000.0), np.float32(1000.5), row) is not None
 
 
+def test_simulation_row_allows_amplified_rounding_but_not_a_wrong_result():
+    row = lookup("simulation")
+    assert compare(np.float32(0.7), np.float32(0.7 + 2.7e-5), row) is None  # atomics order, amplified
+    assert compare(np.float32(0.0), np.float32(5e-5), row) is None  # absolute floor near zero
+    assert compare(np.float32(0.7), np.float32(0.71), row) is not None
+    assert compare(np.array([1.0], np.float64), np.array([1.0 + 1e-6]), row) is not None
+
+
 def test_fast_math_ignores_nonfinite_reference_elements():
     row = lookup("fast_math")
     mask = float_mismatches(np.array([np.inf, 1.0]), np.array([3.0, 1.0 + 1e-12]), row)

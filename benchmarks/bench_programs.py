@@ -1,0 +1,250 @@
+"""Real-program benchmarks (issues 14 and 23): the example-program ports timed on every backend, against upstream.
+
+Every program of ``quadrants_conformance.programs`` (MPM, fluids, n-body, rendering, FEM, ...) runs in a worker
+process (``program_worker.py``) per backend: on ``ref`` at its small ``"test"`` size, on ``llvm-cpu``, ``wgpu`` and
+(when a GPU is present) ``llvm-cuda`` at its ``"bench"`` size. Two numbers per program and backend:
+
+* **step**: the median time of one step (one frame, possibly several kernels, then ``qd.sync()``) after warm-up;
+* **first call**: building the program and running its first step in a fresh process with disk caches off (the
+  compiles of every kernel the program uses, plus one step).
+
+With ``--against upstream`` (``nox -s bench -- --against upstream``, or ``QD_UPSTREAM_PYTHON=/path/to/python``
+naming an interpreter whose ``quadrants`` is upstream 1.3.3), the same program module also runs under upstream
+(``qd.cpu`` against ``llvm-cpu``, ``qd.cuda`` against ``llvm-cuda``), in its own worker, and the step batches of the
+two workers alternate (ours, upstream, ours, ...) so machine noise hits both alike. The row's ``baseline`` is
+upstream's time and ``ratio`` is ours / upstream (below 1 is faster); a ``geomean`` row per backend summarises the
+ratios. Run alone: ``python benchmarks/bench_programs.py [--against upstream] [--load] [--programs a,b]
+[--backends llvm-cpu]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import select
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SRC = ROOT / "conformance" / "src"
+WORKER = HERE / "program_worker.py"
+
+# backend id -> (arch name for qd.init, program size)
+BACKENDS = {
+    "ref": ("ref", "test"),
+    "llvm-cpu": ("cpu", "bench"),
+    "wgpu": ("vulkan", "bench"),
+    "llvm-cuda": ("cuda", "bench"),
+}
+# our backend -> upstream's arch timed beside it
+UPSTREAM_ARCH = {"llvm-cpu": "cpu", "llvm-cuda": "cuda"}
+# steps per batch, batches per worker (batches alternate between the workers), warm-up steps, seconds per program
+BATCH, ROUNDS, WARMUP, BUDGET_S = 3, 7, 2, 20.0
+START_TIMEOUT_S, STEP_TIMEOUT_S = 600.0, 300.0
+
+
+class WorkerError(RuntimeError):
+    """A worker failed, timed out or answered with an error."""
+
+
+class Worker:
+    """One ``program_worker.py`` process under ``python``."""
+
+    def __init__(self, python: str):
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(
+            [python, str(WORKER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+
+    def ask(self, command: dict, timeout: float) -> dict:
+        """Send one command and wait for its answer."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            raise WorkerError(f"no answer to {command['cmd']} within {timeout:.0f} s")
+        line = self.proc.stdout.readline()
+        if not line:
+            raise WorkerError(f"worker exited with status {self.proc.wait()}")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise WorkerError(answer["error"])
+        return answer
+
+    def close(self) -> None:
+        """Stop the worker (the process this object started)."""
+        if self.proc.poll() is None:
+            with contextlib.suppress(WorkerError, OSError, ValueError):
+                self.ask({"cmd": "quit"}, 5.0)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def available_backends() -> list[str]:
+    """The ids of :data:`BACKENDS` whose probe says they run here."""
+    from quadrants.backend import load_by_id
+
+    found = []
+    for backend_id in BACKENDS:
+        backend = load_by_id(backend_id)
+        try:
+            if backend is not None and backend.probe().available:
+                found.append(backend_id)
+        except Exception:  # a probe that crashes means "not here"
+            continue
+    return found
+
+
+def upstream_available(python: str, arch: str) -> bool:
+    """Whether upstream's ``qd.init(arch=arch)`` starts under ``python`` (CUDA may be missing)."""
+    code = f"import quadrants as qd\nqd.init(arch=qd.{arch})\nassert qd.lang.impl.current_cfg().arch == qd.{arch}\n"
+    try:
+        done = subprocess.run([python, "-c", code], capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def time_program(program: str, arch: str, size: str, pythons: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Time one program under each interpreter of ``pythons`` (``{"ours": path, "upstream": path}``), interleaved.
+
+    Returns ``{label: {"first_call": s, "times": [s, ...]}}`` with the warm-up steps dropped.
+    """
+    workers = {label: Worker(python) for label, python in pythons.items()}
+    results: dict[str, dict[str, Any]] = {label: {"times": []} for label in workers}
+    try:
+        for label, worker in workers.items():
+            start = {"cmd": "start", "src": str(SRC), "arch": arch, "program": program, "size": size}
+            results[label]["first_call"] = worker.ask(start, START_TIMEOUT_S)["first_call"]
+            worker.ask({"cmd": "steps", "n": WARMUP}, STEP_TIMEOUT_S)
+        started = time.perf_counter()
+        for round_index in range(ROUNDS):
+            for label, worker in workers.items():
+                results[label]["times"] += worker.ask({"cmd": "steps", "n": BATCH}, STEP_TIMEOUT_S)["times"]
+            if round_index >= 1 and time.perf_counter() - started > BUDGET_S:
+                break  # a slow backend (ref, a software GPU) stops early with at least two batches
+    finally:
+        for worker in workers.values():
+            worker.close()
+    return results
+
+
+def rows_for(program: str, backend_id: str, results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The step and first-call rows of one program on one backend."""
+    ours = results["ours"]
+    theirs = results.get("upstream")
+    step = statistics.median(ours["times"]) * 1e3
+    step_up = statistics.median(theirs["times"]) * 1e3 if theirs else None
+    first_up = theirs["first_call"] if theirs else None
+    return [
+        _row(f"{program} step [{backend_id}]", step, "ms", step_up),
+        _row(f"{program} first call [{backend_id}]", ours["first_call"], "s", first_up),
+    ]
+
+
+def _row(name: str, value: float, unit: str, baseline: float | None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "baseline": baseline,
+        "ratio": value / baseline if baseline else None,
+    }
+
+
+def geomean_rows(rows: list[dict[str, Any]], backend_id: str) -> list[dict[str, Any]]:
+    """Geometric means of the step and first-call ratios of one backend (rows with a baseline only)."""
+    out = []
+    for kind in ("step", "first call"):
+        ratios = [r["ratio"] for r in rows if r["ratio"] and f" {kind} [{backend_id}]" in r["name"]]
+        if ratios:
+            mean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+            out.append(
+                {"name": f"geomean {kind} ratio [{backend_id}]", "value": mean, "unit": "x", "baseline": None}
+                | {"ratio": mean}
+            )
+    return out
+
+
+def upstream_python(options: dict[str, Any]) -> str | None:
+    """The upstream interpreter to time against (the option, else ``QD_UPSTREAM_PYTHON``), or None;
+    ``--against upstream`` without one is an error."""
+    python = options.get("upstream_python") or os.environ.get("QD_UPSTREAM_PYTHON") or None
+    if options.get("against") == "upstream" and not python:
+        raise SystemExit("--against upstream needs --upstream-python PATH or QD_UPSTREAM_PYTHON")
+    return python
+
+
+def run(options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every program on every selected backend (see the module docstring); ``options`` come from ``run.py``."""
+    from quadrants_conformance.programs import NAMES
+
+    options = dict(options or {})
+    upstream = upstream_python(options)
+    wanted = options.get("backends") or list(BACKENDS)
+    backends = [b for b in available_backends() if b in wanted]
+    programs = options.get("programs") or list(NAMES)
+    rows: list[dict[str, Any]] = []
+    for backend_id in backends:
+        arch, size = BACKENDS[backend_id]
+        pythons = {"ours": sys.executable}
+        if upstream and backend_id in UPSTREAM_ARCH and upstream_available(upstream, UPSTREAM_ARCH[backend_id]):
+            pythons["upstream"] = upstream
+        backend_rows = []
+        for program in programs:
+            print(f"bench_programs: {program} on {backend_id} ({', '.join(pythons)})", file=sys.stderr, flush=True)
+            try:
+                results = time_program(program, arch, size, pythons)
+            except WorkerError as exc:
+                print(f"bench_programs: {program} on {backend_id} failed: {exc}", file=sys.stderr, flush=True)
+                backend_rows.append(_row(f"{program} step [{backend_id}] FAILED", float("nan"), "ms", None))
+                continue
+            backend_rows += rows_for(program, backend_id, results)
+        rows += backend_rows + geomean_rows(backend_rows, backend_id)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run this module alone and print its rows."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", choices=["upstream"], default=None)
+    parser.add_argument("--upstream-python", default=None)
+    parser.add_argument("--programs", default="", help="comma-separated program names (default: all)")
+    parser.add_argument("--backends", default="", help="comma-separated backend ids (default: all available)")
+    parser.add_argument("--load", action="store_true", help="run under a background load of 3x the core count")
+    args = parser.parse_args(argv)
+    options = {
+        "against": args.against,
+        "upstream_python": args.upstream_python,
+        "programs": [p for p in args.programs.split(",") if p],
+        "backends": [b for b in args.backends.split(",") if b],
+    }
+    sys.path.insert(0, str(HERE))
+    from load import BackgroundLoad
+    from run import format_table, normalise_row
+
+    with BackgroundLoad(3 if args.load else 0):
+        rows = [normalise_row("bench_programs", row) for row in run(options)]
+    print(format_table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""A timing worker for ``bench_programs.py``: runs one example program under whichever ``quadrants`` it imports.
+
+The same file runs under this project's interpreter and under one whose ``quadrants`` is upstream 1.3.3, so both time
+the very same program module (``quadrants_conformance.programs.<name>``, imported from the source tree given in the
+``start`` command). It reads one JSON command per line on stdin and answers one JSON line each on the *original*
+stdout; everything else the process prints (banners, native prints) goes to stderr. Commands:
+
+* ``{"cmd": "start", "src": PATH, "arch": "cpu", "program": NAME, "size": "bench"}``: ``qd.init`` (disk caches
+  off, so the first call is a cold compile on both implementations), build the program and run its first step;
+  answers ``{"first_call": s}`` (build + first step, synchronised);
+* ``{"cmd": "steps", "n": N}``: runs N more steps, each followed by ``qd.sync()``; answers ``{"times": [s, ...]}``;
+* ``{"cmd": "quit"}``.
+
+An exception answers ``{"error": text}``. Only the standard library, NumPy and ``quadrants`` are imported.
+"""
+
+import importlib
+import json
+import os
+import sys
+import time
+import traceback
+
+
+def _arch(qd, name: str):
+    return getattr(qd, name)
+
+
+class Worker:
+    """The state of one worker: the program's simulation object once started."""
+
+    def __init__(self):
+        self.qd = None
+        self.sim = None
+
+    def start(self, src: str, arch: str, program: str, size: str) -> dict:
+        if src not in sys.path:
+            sys.path.insert(0, src)
+        import quadrants as qd
+
+        self.qd = qd
+        qd.init(arch=_arch(qd, arch), offline_cache=False)
+        module = importlib.import_module(f"quadrants_conformance.programs.{program}")
+        t0 = time.perf_counter()
+        self.sim = module.make(size)
+        self.sim.step()
+        qd.sync()
+        return {"first_call": time.perf_counter() - t0}
+
+    def steps(self, n: int) -> dict:
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            self.sim.step()
+            self.qd.sync()
+            times.append(time.perf_counter() - t0)
+        return {"times": times}
+
+
+def main() -> int:
+    """The command loop; answers go to a duplicate of the original stdout, which then points at stderr."""
+    answers = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    worker = Worker()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        command = json.loads(line)
+        try:
+            if command["cmd"] == "quit":
+                break
+            if command["cmd"] == "start":
+                answer = worker.start(command["src"], command["arch"], command["program"], command["size"])
+            else:
+                answer = worker.steps(int(command["n"]))
+        except Exception as exc:
+            answer = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
+        answers.write(json.dumps(answer) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""benchmarks/bench_programs.py, program_worker.py and load.py: rows, ratios, the worker protocol, the load."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"quadrants_bench_test_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return _load("bench_programs")
+
+
+def test_rows_report_ours_over_upstream(bench):
+    results = {
+        "ours": {"first_call": 2.0, "times": [0.001, 0.003, 0.002]},
+        "upstream": {"first_call": 4.0, "times": [0.004, 0.004, 0.004]},
+    }
+    step, first = bench.rows_for("lcg", "llvm-cpu", results)
+    assert step["name"] == "lcg step [llvm-cpu]" and step["unit"] == "ms"
+    assert step["value"] == pytest.approx(2.0) and step["baseline"] == pytest.approx(4.0)
+    assert step["ratio"] == pytest.approx(0.5)
+    assert first["ratio"] == pytest.approx(0.5)
+
+
+def test_rows_without_upstream_have_no_baseline(bench):
+    (step, first) = bench.rows_for("lcg", "ref", {"ours": {"first_call": 1.0, "times": [0.5]}})
+    assert step["baseline"] is None and step["ratio"] is None and first["ratio"] is None
+
+
+def test_geomean_of_the_ratios_of_one_backend(bench):
+    rows = [
+        bench._row("a step [llvm-cpu]", 1.0, "ms", 2.0),
+        bench._row("b step [llvm-cpu]", 8.0, "ms", 1.0),
+        bench._row("a step [wgpu]", 1.0, "ms", None),
+        bench._row("a first call [llvm-cpu]", 1.0, "s", 1.0),
+    ]
+    means = {r["name"]: r["value"] for r in bench.geomean_rows(rows, "llvm-cpu")}
+    assert means["geomean step ratio [llvm-cpu]"] == pytest.approx(math.sqrt(0.5 * 8.0))
+    assert means["geomean first call ratio [llvm-cpu]"] == pytest.approx(1.0)
+    assert bench.geomean_rows(rows, "wgpu") == []
+
+
+def test_against_upstream_needs_an_interpreter(bench, monkeypatch):
+    monkeypatch.delenv("QD_UPSTREAM_PYTHON", raising=False)
+    with pytest.raises(SystemExit, match="upstream-python"):
+        bench.upstream_python({"against": "upstream"})
+    assert bench.upstream_python({}) is None
+    monkeypatch.setenv("QD_UPSTREAM_PYTHON", "/x/python")
+    assert bench.upstream_python({"against": "upstream"}) == "/x/python"
+
+
+def test_worker_times_a_program_on_the_reference(bench):
+    results = bench.time_program("lcg", "ref", "test", {"ours": sys.executable})
+    ours = results["ours"]
+    assert ours["first_call"] > 0
+    assert len(ours["times"]) >= 2 * bench.BATCH and all(t > 0 for t in ours["times"])
+
+
+def test_worker_reports_errors(bench):
+    worker = bench.Worker(sys.executable)
+    try:
+        with pytest.raises(bench.WorkerError, match="no_such_program"):
+            worker.ask(
+                {"cmd": "start", "src": str(bench.SRC), "arch": "ref", "program": "no_such_program", "size": "test"},
+                120,
+            )
+    finally:
+        worker.close()
+    assert worker.proc.poll() is not None
+
+
+def test_background_load_starts_and_stops_its_processes():
+    load = _load("load")
+    assert load.load_processes(3) == 3 * (os.cpu_count() or 1)
+    with load.BackgroundLoad(1) as background:
+        pids = background.pids
+        assert len(pids) == load.load_processes(1)
+    time.sleep(0.1)
+    assert background.pids == []
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_no_load_starts_nothing():
+    load = _load("load")
+    with load.BackgroundLoad(0) as background:
+        assert background.count == 0 and background.pids == []

@@ -1,0 +1,88 @@
+"""Whole example programs written for upstream Quadrants (``quadrants_conformance.programs``), run unchanged.
+
+Each case builds one program at its ``"test"`` size, runs its ``TEST_STEPS`` steps and returns its observables
+(final fields and aggregates of them). Integer programs (LCG, game of life, Mandelbrot's counts) and programs made of
+exactly rounded operations compare exactly; simulations whose float sums run in an unspecified order (atomic
+scatters, reductions) or that call transcendentals compare with the ``simulation`` row, and run few enough steps
+that rounding differences stay inside it. ``qd.random`` streams are the same on every backend (docs/random.md), so
+randomly seeded programs compare too. The programs also run unchanged on upstream Quadrants 1.3.3 and are timed
+against it by ``benchmarks/bench_programs.py`` (docs/benchmarks.md).
+"""
+
+from quadrants_conformance import case
+from quadrants_conformance.programs import run
+
+
+@case(section="programs", tol="simulation")
+def mpm88():
+    return run("mpm88")
+
+
+@case(section="programs", tol="simulation")
+def mpm99():
+    return run("mpm99")
+
+
+@case(section="programs", tol="simulation")
+def mpm3d():
+    return run("mpm3d")
+
+
+@case(section="programs", tol="simulation")
+def nbody():
+    return run("nbody")
+
+
+@case(section="programs", tol="simulation")
+def stable_fluid():
+    return run("stable_fluid")
+
+
+@case(section="programs", tol="simulation")
+def pbf2d():
+    return run("pbf2d")
+
+
+@case(section="programs", tol="simulation")
+def karman():
+    return run("karman")
+
+
+@case(section="programs", tol="simulation")
+def sdf_render():
+    return run("sdf_render")
+
+
+@case(section="programs", tol="transcendental")
+def mandelbrot():
+    return run("mandelbrot")
+
+
+@case(section="programs", tol="simulation")
+def marching_squares():
+    return run("marching_squares")
+
+
+@case(section="programs", tol="simulation")
+def mass_spring():
+    return run("mass_spring")
+
+
+@case(section="programs", tol="simulation")
+def cg_poisson():
+    return run("cg_poisson")
+
+
+@case(section="programs", tol="simulation")
+def implicit_fem():
+    return run("implicit_fem")
+
+
+@case(section="programs")
+def lcg():
+    return run("lcg")
+
+
+@case(section="programs")
+def game_of_life():
+    return run("game_of_life")
