@@ -485,6 +485,23 @@ def methods_called_through_the_class_and_host_constants():
     return {"x": x.to_numpy()}
 
 
+@case(section="8", golden={"x": [22.0, 7.0, 1.5, 3.0, 5.0]})
+def vector_and_matrix_parameters_are_passed_by_value():
+    @qd.kernel
+    def k(v: qd.types.vector(3, qd.f32), m: qd.math.mat2, c: qd.types.vector(2, qd.i32), x: F32_1):
+        v[0] += m[1, 1]  # the kernel works on a copy
+        x[0] = v.dot(v)
+        x[1] = (m @ v.xy).sum()
+        x[2] = c.x / 2
+        x[3] = v.z
+
+    x = _out(5)
+    v = qd.Vector([1.0, 2.0, 3.0])
+    k(v, [[1, 0], [0, 2]], np.array([3.7, 1.0]), x)  # a host vector, a list, a NumPy array (converted to i32)
+    x[4] = v.x * 5  # the argument itself is unchanged
+    return {"x": x.to_numpy()}
+
+
 # ------------------------------------------------------------------------------------------ errors
 
 

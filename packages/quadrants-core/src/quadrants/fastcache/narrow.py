@@ -83,6 +83,8 @@ def narrow_args_hash(params: list, bound: list, paths: dict[int, set]) -> str:
             parts.append(f"nd-{b.key[1]}-{b.key[2]}")  # dtype (vector/matrix element type included) and ndim
         elif kind == "scalar":
             parts.append(["s", param.dtype.name])  # type only: the value is a run-time argument
+        elif kind == "matrix":
+            parts.append(["m", repr(b.key[1])])  # a vector/matrix parameter: its type; the components are run-time
         elif kind == "dataclass":
             parts.append(["dc", class_name(type(b.value)), _members(b.value, paths.get(i, ()))])
         elif b.struct:

@@ -9,6 +9,7 @@ from quadrants.frontend import calls, stmts, struct_values
 from quadrants.frontend.arg_order import canonical_arg_order, remap
 from quadrants.frontend.context import CompileCtx, Frame, Lowering
 from quadrants.frontend.graph import GraphInfo, uses_do_while, visit_graph_body
+from quadrants.frontend.matrix import param_matrix
 from quadrants.frontend.returns import flat_returns, parse_returns
 from quadrants.frontend.structs import StructRef, is_data_oriented, is_dataclass_instance
 from quadrants.frontend.values import ArgBinding, NdarrayValue
@@ -87,6 +88,8 @@ def _param_value(ctx: CompileCtx, name: str, b, position: int):
     if b.spec is None:
         if b.key[0] == "qs":  # a struct parameter (qd.types.struct / @qd.dataclass): one scalar per leaf
             return struct_values.param_struct(ctx, name, position, b.key[1])
+        if b.key[0] == "qm":  # a vector/matrix parameter: one scalar per component
+            return param_matrix(ctx, name, position, b.key[1])
         value = b.value  # template or struct: a compile-time value
         if is_data_oriented(value) or is_dataclass_instance(value):
             if b.key[0] == "t" and is_dataclass_instance(value):

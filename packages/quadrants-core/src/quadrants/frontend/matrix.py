@@ -58,6 +58,19 @@ def constant_matrix(ctx, entries, node=None) -> MatrixValue:
     return make_matrix(ctx, entries.tolist(), node)
 
 
+def param_matrix(ctx, name: str, position: int, mtype) -> MatrixValue:
+    """A kernel parameter of vector/matrix type: one run-time scalar argument per component (runtime/matrix_param.py
+    passes the argument's components), copied into a local vector so the kernel may assign its components."""
+    import itertools
+
+    components = []
+    for index in itertools.product(*(range(n) for n in mtype.shape)):
+        flat = f"__qd_{name}__qd_{'_'.join(map(str, index))}"
+        arg = ctx.add_arg(ir.ScalarArg(flat, mtype.dtype), ("member", position, (index,)))
+        components.append(ctx.declare(f"{name}_{'_'.join(map(str, index))}", ir.ArgRef(arg, mtype.dtype)))
+    return MatrixValue(tuple(ir.LocalRef(v) for v in components), mtype.shape)
+
+
 def coerce_operand(ctx, value, node):
     """A Python list/tuple operand next to a vector/matrix (``v + [1, 2]``) becomes one, as in upstream."""
     if isinstance(value, (list, tuple)):

@@ -21,6 +21,7 @@ from quadrants.frontend.struct_types import Struct, StructType, leaf_paths
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.runtime.external import external_array
+from quadrants.runtime.matrix_param import MatrixParam
 from quadrants.runtime.ndarray import Ndarray
 
 __all__ = ["Bound", "Param", "make_params", "bind_arguments", "shape_returns"]
@@ -261,6 +262,9 @@ def make_params(kernel_name: str, signature: inspect.Signature, session) -> list
             continue
         if isinstance(p.annotation, StructType):
             params.append(StructParam(p.name, p.annotation))
+            continue
+        if isinstance(p.annotation, MatrixType):  # v: qd.types.vector(3, qd.f32): by value (runtime/matrix_param.py)
+            params.append(MatrixParam(p.name, p.annotation, session))
             continue
         if isinstance(p.annotation, type) and dataclasses.is_dataclass(p.annotation):
             params.append(DataclassParam(p.name, p.annotation))

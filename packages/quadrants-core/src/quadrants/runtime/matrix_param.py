@@ -1,0 +1,45 @@
+"""Kernel parameters annotated with a vector or matrix type (``v: qd.types.vector(3, qd.f32)``, ``m: qd.math.mat2``).
+
+The argument (a ``qd.Vector``/``qd.Matrix``, a NumPy array or a (nested) list of the annotated shape) is passed by
+value: one run-time scalar argument per component, converted to the annotated type by SEMANTICS.md §5. The frontend
+reads them through ``("member", position, (component,))`` sources (``frontend/matrix.py`` :func:`param_matrix`) and
+copies them into a local vector, so the kernel may assign its components.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quadrants.errors import QuadrantsRuntimeTypeError
+from quadrants.frontend.compound_types import MatrixType
+from quadrants.ir import numerics
+
+__all__ = ["MatrixParam"]
+
+
+class MatrixParam:
+    """The converter of one vector/matrix parameter (see ``runtime/args.py`` ``Param``)."""
+
+    kind = "matrix"
+
+    def __init__(self, name: str, mtype: MatrixType, session=None):
+        self.name = name
+        self.mtype = mtype.resolved(session.default_fp) if session is not None else mtype
+        self.key = ("qm", self.mtype)
+
+    def convert(self, value, session):
+        from quadrants.runtime.args import Bound
+
+        mtype = self.mtype if self.mtype.dtype is not None else self.mtype.resolved(session.default_fp)
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError):
+            array = None
+        if array is None or array.shape != mtype.shape or array.dtype.kind not in "biuf":
+            shape = getattr(array, "shape", None)
+            raise QuadrantsRuntimeTypeError(
+                f"Argument {self.name} ({type(value).__name__}{f' of shape {shape}' if shape else ''}) cannot be "
+                f"converted into required type {mtype}: pass a qd.Vector/qd.Matrix, a list or a NumPy array of shape "
+                f"{mtype.shape}"
+            )
+        return Bound(("qm", mtype), None, numerics.convert(array, mtype.dtype))
