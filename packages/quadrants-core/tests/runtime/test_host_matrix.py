@@ -162,3 +162,25 @@ def test_host_math_functions_apply_per_component():
     assert qd.atan2(qd.Vector([0.0, 1.0]), qd.Vector([1.0, 0.0])).to_list()[0] == 0.0
     assert qd.select(qd.Vector([1, 0]), qd.Vector([2, 3]), qd.Vector([4, 5])).to_list() == [2, 5]
     assert qd.sqrt(4.0) == 2.0 and qd.select(0, 1, 2) == 2  # scalars as before
+
+
+def test_type_objects_build_host_values_in_python_scope():
+    vec4 = qd.types.vector(4, qd.f32)
+    v = vec4(1, 2, 3, 4)
+    assert isinstance(v, qd.Vector) and v.entries.dtype == np.float32 and v.norm_sqr() == 30.0
+    assert isinstance(qd.types.matrix(2, 2, qd.i32)([[1, 2], [3, 4]]), qd.Matrix)
+    assert qd.types.vector(3, qd.f32)(0.5).to_list() == [0.5, 0.5, 0.5]  # one value is broadcast
+
+    @qd.kernel
+    def norm() -> qd.f32:
+        return v.norm()  # a captured host vector: a constant
+
+    assert norm() == pytest.approx(30.0**0.5)
+
+
+def test_swizzle_name_helper_lists_the_properties():
+    from quadrants.lang.matrix import _generate_swizzle_patterns
+
+    names = _generate_swizzle_patterns("xyzw")
+    assert len(names) == 340 and names[:4] == ["x", "y", "z", "w"]
+    assert all(hasattr(qd.Matrix, n) for n in names)

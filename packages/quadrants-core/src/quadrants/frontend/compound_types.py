@@ -42,11 +42,20 @@ class MatrixType:
         return f"{kind}({', '.join(map(str, self.shape))}, {self.dtype})"
 
     def __call__(self, *args):
+        """``vec3(1, 2, 3)`` in Python scope: a host ``qd.Vector``/``qd.Matrix`` (a NumPy array before the runtime
+        has registered the host classes, see :data:`HOST_VALUES`)."""
         import numpy as np
 
         values = args[0] if len(args) == 1 and not np.isscalar(args[0]) else args
         arr = np.asarray(values, dtype=(self.dtype.np if self.dtype else np.float32))
-        return arr.reshape(self.shape) if arr.size == int(np.prod(self.shape)) else np.full(self.shape, arr)
+        arr = arr.reshape(self.shape) if arr.size == int(np.prod(self.shape)) else np.full(self.shape, arr)
+        make = HOST_VALUES.get("make")
+        return make(arr) if make is not None else arr
+
+
+# The maker of host vector/matrix values, registered by runtime/host_matrix.py: that module sits above the frontend,
+# which therefore cannot import it (docs/architecture.md), and type objects are called in Python scope.
+HOST_VALUES: dict = {}
 
 
 _UNSIGNED = {8: dtypes.u8, 16: dtypes.u16, 32: dtypes.u32, 64: dtypes.u64}

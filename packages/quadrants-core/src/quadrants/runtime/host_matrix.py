@@ -20,7 +20,7 @@ import operator
 import numpy as np
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import matrix_ctors
+from quadrants.frontend import compound_types, matrix_ctors
 from quadrants.frontend.compound_calls import construct_matrix, construct_vector
 from quadrants.frontend.matrix_cofactors import adjugate_rows, determinant_expr
 from quadrants.ir.dtypes import to_dtype
@@ -392,6 +392,10 @@ class Vector(Matrix):
 
     def __init__(self, arr, dt=None, **kwargs):
         super().__init__(arr, dt=dt)
+
+
+# qd.types.vector(3, qd.f32)(1, 2, 3) in Python scope builds a host vector, as upstream (frontend/compound_types.py)
+compound_types.HOST_VALUES["make"] = lambda array: _wrap(array, Vector if array.ndim == 1 else Matrix)
 
 
 def wrap_element(values: np.ndarray, owner=None):
