@@ -9,12 +9,10 @@ import the containers.
 
 from __future__ import annotations
 
-from quadrants.errors import user_api
 from quadrants.frontend.compound_types import matrix, vector
 from quadrants.runtime.field import Field
 from quadrants.runtime.host_matrix import Matrix, Vector
 from quadrants.runtime.ndarray import Ndarray
-from quadrants.runtime.tensor import matrix_tensor, vector_tensor
 
 __all__ = ["Vector", "Matrix"]
 
@@ -32,14 +30,12 @@ def _reject_grad(needs_grad: bool, needs_dual: bool = False) -> None:
         raise NotImplementedError("needs_grad=True / needs_dual=True: autodiff is out of scope")
 
 
-@user_api
 def _vector_ndarray(n: int, dtype, shape, needs_grad: bool = False):
     """An ndarray of ``n``-vectors of ``dtype``: ``qd.Vector.ndarray(3, qd.f32, shape=(16, 8))``."""
     _reject_grad(needs_grad)
     return Ndarray(vector(n, dtype), shape)
 
 
-@user_api
 def _vector_field(n: int, dtype, shape=None, order=None, needs_grad=False, needs_dual=False, layout=None, **options):
     """A field of ``n``-vectors of ``dtype``: ``qd.Vector.field(3, qd.f32, shape=(16, 8))``."""
     _reject_grad(needs_grad, needs_dual)
@@ -47,14 +43,12 @@ def _vector_field(n: int, dtype, shape=None, order=None, needs_grad=False, needs
     return Field(vector(n, dtype), shape, **options)
 
 
-@user_api
 def _matrix_ndarray(n: int, m: int, dtype, shape, needs_grad: bool = False):
     """An ndarray of ``n``×``m`` matrices of ``dtype``."""
     _reject_grad(needs_grad)
     return Ndarray(matrix(n, m, dtype), shape)
 
 
-@user_api
 def _matrix_field(
     n: int, m: int, dtype, shape=None, order=None, needs_grad=False, needs_dual=False, layout=None, **options
 ):
@@ -65,9 +59,27 @@ def _matrix_field(
     return Field(element, shape, **options)
 
 
+def _is_field_backend(backend) -> bool:
+    return getattr(backend, "name", None) == "FIELD" or backend == 0
+
+
+def _vector_tensor(n: int, dtype, shape, *, backend=None, **kwargs):
+    """``qd.Vector.field`` when ``backend`` is ``qd.Backend.FIELD``, else ``qd.Vector.ndarray``."""
+    if _is_field_backend(backend):
+        return _vector_field(n, dtype, shape, **kwargs)
+    return _vector_ndarray(n, dtype, shape, **kwargs)
+
+
+def _matrix_tensor(n: int, m: int, dtype, shape, *, backend=None, **kwargs):
+    """``qd.Matrix.field`` when ``backend`` is ``qd.Backend.FIELD``, else ``qd.Matrix.ndarray``."""
+    if _is_field_backend(backend):
+        return _matrix_field(n, m, dtype, shape, **kwargs)
+    return _matrix_ndarray(n, m, dtype, shape, **kwargs)
+
+
 Matrix.ndarray = staticmethod(_matrix_ndarray)
 Matrix.field = staticmethod(_matrix_field)
-Matrix.tensor = staticmethod(matrix_tensor)  # upstream's unified tensor API (runtime/tensor.py)
+Matrix.tensor = staticmethod(_matrix_tensor)
 Vector.ndarray = staticmethod(_vector_ndarray)
 Vector.field = staticmethod(_vector_field)
-Vector.tensor = staticmethod(vector_tensor)
+Vector.tensor = staticmethod(_vector_tensor)
