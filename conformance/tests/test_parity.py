@@ -53,6 +53,11 @@ def test_differences_table_parses_and_rejects_incomplete_rows(tmp_path):
     bad.write_text("| `test_a.py::x` | crashes |  | |\n")
     with pytest.raises(ValueError, match="needs upstream, ours and a reason"):
         load_differences(bad)
+    two = tmp_path / "two.md"
+    row = "| `test_a.py::{}` | u | o | why |\n"
+    two.write_text("## Deliberate differences\n" + row.format("x") + "## Open differences\n" + row.format("y"))
+    kinds = {cid: d.kind for cid, d in load_differences(two).items()}
+    assert kinds == {"test_a.py::x": "deliberate", "test_a.py::y": "open"}
 
 
 def _case(**kw) -> Case:

@@ -1,9 +1,10 @@
-"""The checked-in list of deliberate differences from upstream: the table in docs/parity.md.
+"""The checked-in lists of differences from upstream: the two tables of docs/parity.md.
 
 Each row names one conformance case (``test_module.py::case_id``, as the conformance reports do), what upstream does,
-what this implementation does, and why the difference is deliberate (SEMANTICS.md §20: only where upstream crashes,
-hangs or is silently wrong). The parity run fails on a difference the table does not list, and on a listed case
-that no longer differs, so the table only ever says what is true.
+what this implementation does, and why. Rows under the heading "Deliberate differences" are permanent (only where
+upstream crashes, hangs or is silently wrong); rows under "Open differences" are known divergences still to be fixed
+here, each naming what is to change. The parity run fails on a difference neither table lists, and on a listed case
+that no longer differs, so the tables only ever say what is true.
 """
 
 from __future__ import annotations
@@ -29,16 +30,20 @@ class Difference:
     upstream: str
     ours: str
     reason: str
+    kind: str = "deliberate"  # or "open"
 
 
 def load_differences(path: Path = DEFAULT_PATH) -> dict[str, Difference]:
     """The rows of the table in ``path``, by case id; a row without a reason is an error."""
     rows: dict[str, Difference] = {}
+    kind = "deliberate"
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("## "):
+            kind = "open" if "open" in line.lower() else "deliberate"
         match = _ROW.match(line)
         if match is None:
             continue
-        row = Difference(*(match.group(k).strip() for k in ("case", "upstream", "ours", "reason")))
+        row = Difference(*(match.group(k).strip() for k in ("case", "upstream", "ours", "reason")), kind=kind)
         if not (row.upstream and row.ours and row.reason):
             raise ValueError(f"{path}:{number}: a deliberate difference needs upstream, ours and a reason")
         if row.case in rows:

@@ -10,6 +10,8 @@ Outcomes:
 * ``same`` — upstream agrees with the reference;
 * ``not-runnable`` — upstream lacks an API the case uses (its module does not import, or a ``qd`` name or module
   does not exist there): the case is outside what upstream can run, and is listed, not judged;
+* ``reference-fails`` — (set by the runner) the case fails on the reference itself; the conformance run reports it;
+* ``fast-math`` — (set by the runner) differs under upstream's default ``fast_math=True`` only;
 * ``differs`` — anything else, with a one-line ``what`` (``values``, ``raises``, ``error class``, ``message``,
   ``stdout``, ``warning``, ``hang``, ``crash``) and a detail.
 """
@@ -28,6 +30,12 @@ __all__ = ["Outcome", "judge_parity"]
 
 # errors that mean "upstream has no such API" rather than "upstream behaves differently"
 _MISSING_API = ("ModuleNotFoundError", "ImportError")
+# attributes of this implementation's objects that cases read for introspection and upstream's objects lack
+_INTROSPECTION_ONLY = (
+    "'compile_count'",  # Kernel: compiles so far
+    "'used_member_paths'",  # Kernel: pruning record
+    "'checkpoint_id'",  # GraphDoWhileLevel: the checkpoint a level belongs to
+)
 
 
 @dataclass(frozen=True)
@@ -42,12 +50,26 @@ class Outcome:
 def _missing_api(error: PlainError) -> bool:
     if error.name in _MISSING_API:
         return "quadrants" in error.message
-    return error.name == "AttributeError" and "module 'quadrants" in error.message
+    if error.name != "AttributeError":
+        return False
+    return "module 'quadrants" in error.message or any(a in error.message for a in _INTROSPECTION_ONLY)
 
 
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
+def _short(text: str, limit: int = 600) -> str:
+    text = " ".join(_essence(text).split())
     return text if len(text) <= limit else text[:limit] + " …"
+
+
+def _essence(text: str) -> str:
+    """Upstream's compile errors carry its own stack trace first; keep what follows ``Your code:`` (or the last
+    ``===`` block), where the user's line and the message are."""
+    for marker in ("Your code:", "\n===\n"):
+        if marker in text:
+            text = text.rsplit(marker, 1)[1]
+    if "Traceback (most recent call last)" in text:  # a nested traceback: its last line is the error
+        lines = [line for line in text.splitlines() if line.strip()]
+        text = lines[-1] if lines else text
+    return text
 
 
 def _error_outcome(case: Case, ours: PlainError | None, theirs: PlainError) -> Outcome:

@@ -4,10 +4,13 @@
 
 Each case runs on the reference here and on upstream's ``qd.cpu`` in a worker under ``PATH`` (an interpreter where
 ``import quadrants`` is upstream's), and the two are compared with the conformance rules
-(:mod:`~quadrants_conformance.parity.judge`). Cases that need a capability upstream's CPU backend lacks, or an API
-upstream does not have, are listed as not run. Every difference must be a row of docs/parity.md (deliberate
-differences, :mod:`~quadrants_conformance.parity.differences`); the run exits with status 1 on a difference that is
-not listed and on a listed case that no longer differs.
+(:mod:`~quadrants_conformance.parity.judge`). Upstream runs with its defaults; a case that differs is run again on
+upstream with ``fast_math=False`` (the reference's default), and one that then agrees differs only by upstream's
+``fast_math=True`` default, the one deliberate difference docs/parity.md states for every case at once. Cases that
+need a capability upstream's CPU backend lacks, or an API upstream does not have, are listed as not run. Every other
+difference must be a row of docs/parity.md (deliberate or open differences,
+:mod:`~quadrants_conformance.parity.differences`); the run exits with status 1 on a difference that is not listed and
+on a listed case that no longer differs.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from quadrants_conformance.observation import observe
 from quadrants_conformance.parity.differences import DEFAULT_PATH, load_differences
 from quadrants_conformance.parity.judge import Outcome, judge_parity
 from quadrants_conformance.parity.upstream import UpstreamWorker
+from quadrants_conformance.verdict import judge
 
 __all__ = ["main", "collect_cases", "UPSTREAM_CPU_BACKEND"]
 
@@ -70,26 +74,43 @@ def _judge(case: Case, module: str, worker: UpstreamWorker, driver: QuadrantsDri
     if lacking:
         return Outcome("not-runnable", "capability", lacking)
     reference = observe(case, driver, "ref")
-    upstream = worker.run({"kind": "case", "module": module, "case": case.id})
-    return judge_parity(case, reference, upstream)
+    own = judge(case, reference, None)
+    if not own.ok:  # the case fails on the reference itself: the conformance run reports it, parity cannot judge it
+        return Outcome("reference-fails", own.category, own.problems[0][:300] if own.problems else "")
+    job = {"kind": "case", "module": module, "case": case.id}
+    outcome = judge_parity(case, reference, worker.run(job))
+    if outcome.category != "differs" or outcome.what in ("hang", "crash"):
+        return outcome
+    # upstream's default is fast_math=True; a case that agrees with fast_math=False differs only by that default
+    if judge_parity(case, reference, worker.run({**job, "fast_math": False})).category == "same":
+        return Outcome("fast-math", outcome.what, outcome.detail)
+    return outcome
 
 
 def _report(results: dict[str, Outcome], listed: dict, out: Path | None) -> tuple[list[str], list[str]]:
     new = sorted(cid for cid, o in results.items() if o.category == "differs" and cid not in listed)
-    stale = sorted(cid for cid in listed if cid in results and results[cid].category != "differs")
+    judged = ("same", "fast-math", "not-runnable")  # a case failing on the reference is not judged at all
+    stale = sorted(cid for cid in listed if cid in results and results[cid].category in judged)
     counts = Counter(o.category for o in results.values())
     for cid in sorted(results):
         o = results[cid]
         if o.category == "differs":
-            mark = "known" if cid in listed else "NEW"
-            print(f"parity: {mark:5} {cid}: {o.what}: {o.detail}")
+            mark = listed[cid].kind if cid in listed else "NEW"
+            print(f"parity: {mark:10} {cid}: {o.what}: {o.detail}")
     for cid in stale:
         print(f"parity: STALE {cid}: listed in docs/parity.md but {results[cid].category} now; delete the row")
+    for cid in sorted(c for c, o in results.items() if o.category == "fast-math"):
+        print(f"parity: fastmath   {cid}: agrees with upstream under fast_math=False ({results[cid].what})")
+    for cid in sorted(c for c, o in results.items() if o.category == "reference-fails"):
+        print(f"parity: ref-fails  {cid}: the case fails on the reference itself (see the conformance run)")
     not_run = Counter(o.what for o in results.values() if o.category == "not-runnable")
     print(f"parity: not run on upstream: {dict(not_run)} (capability / api / import)")
+    kinds = Counter(listed[cid].kind for cid, o in results.items() if o.category == "differs" and cid in listed)
     print(
-        f"parity: {counts['same']} same, {counts['differs']} differ ({counts['differs'] - len(new)} listed, "
-        f"{len(new)} new), {counts['not-runnable']} not runnable on upstream, {len(stale)} stale rows"
+        f"parity: {counts['same']} same, {counts['differs']} differ ({kinds['deliberate']} deliberate, "
+        f"{kinds['open']} open, {len(new)} new), {counts['fast-math']} only by upstream's fast_math=True default, "
+        f"{counts['not-runnable']} not runnable on upstream, {counts['reference-fails']} failing on the reference, "
+        f"{len(stale)} stale rows"
     )
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
