@@ -6,7 +6,7 @@ are private; see DESIGN.md for the layout.
 
 from __future__ import annotations
 
-from quadrants import _logging as _logging, algorithms, linalg, math, types
+from quadrants import _logging as _logging, algorithms, experimental, linalg, math, profiler, tools, types
 from quadrants.errors import (
     QuadrantsAssertionError,
     QuadrantsCompilationError,
@@ -35,6 +35,14 @@ from quadrants.frontend.intrinsics import (
     static_assert,
     static_print,
 )
+from quadrants.frontend.misc_api import (
+    assume_in_range,
+    cache_read_only,
+    clock_counter,
+    clock_freq_hz,
+    frexp,
+    volatile_load,
+)
 from quadrants.frontend.parallel_blocks import graph_parallel, graph_parallel_context, stream_parallel
 from quadrants.frontend.random import randn, random
 from quadrants.frontend.simt_api import block_local, global_thread_idx
@@ -51,8 +59,10 @@ from quadrants.runtime.enums import DeviceCapability, Format, Layout
 from quadrants.runtime.extensions import Extension as extension
 from quadrants.runtime.external import from_dlpack
 from quadrants.runtime.field import Field, MatrixField, ScalarField, field
+from quadrants.runtime.function_kinds import pyfunc, real_func
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import MatrixNdarray, Ndarray, ScalarNdarray, VectorNdarray, ndarray
+from quadrants.runtime.perf_dispatch import perf_dispatch
 from quadrants.runtime.state import ARCHS as _ARCHS, init, reset, sync
 from quadrants.runtime.streams import Event, Stream, create_event, create_stream
 from quadrants.types.primitive_types import (
@@ -240,6 +250,18 @@ __all__ = [
     "randn",
     "linalg",
     "algorithms",
+    "profiler",
+    "experimental",
+    "tools",
+    "assume_in_range",
+    "cache_read_only",
+    "clock_counter",
+    "clock_freq_hz",
+    "frexp",
+    "volatile_load",
+    "pyfunc",
+    "real_func",
+    "perf_dispatch",
     "svd",
     "polar_decompose",
     "eig",

@@ -137,7 +137,7 @@ _TABLE: list[InitOption] = [
         ("device_memory_GB", 1.0, "GPU memory is allocated per ndarray here, not pre-allocated"),
         ("device_memory_fraction", 0.0, "GPU memory is allocated per ndarray here, not pre-allocated"),
         ("cuda_stack_limit", 0, "CUDA stack size limit; the driver default is used"),
-        ("kernel_profiler", False, "upstream's kernel profiler; no effect here"),
+        ("kernel_profiler", False, "record each kernel launch's time for qd.profiler (docs/profiler.md)"),
         ("timeline", False, "upstream's timeline profiler; no effect here"),
         ("gdb_trigger", False, "attach gdb on a crash of upstream's C++ core; no effect here"),
         ("offline_cache_max_size_of_files", 104857600, "fastcache entries are never evicted automatically here"),

@@ -40,6 +40,7 @@ from quadrants.frontend.intrinsics import (
     raw_mod,
     select,
 )
+from quadrants.frontend.misc_api import frexp, volatile_load
 from quadrants.frontend.random import random
 
 sqrt, rsqrt, exp, log = _MATH["sqrt"], _MATH["rsqrt"], _MATH["exp"], _MATH["log"]
@@ -112,4 +113,6 @@ __all__ = [
     "atomic_exchange",
     "atomic_cas",
     "random",
+    "frexp",
+    "volatile_load",
 ]

@@ -30,6 +30,7 @@ from quadrants.runtime.deep_compile import is_depth_failure, run_with_deep_stack
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.graph_status import GraphStatus
 from quadrants.runtime.members import member_key, source_value
+from quadrants.runtime.profiler import timed
 from quadrants.runtime.state import Session, current_session
 
 __all__ = ["Kernel", "Func", "kernel", "func", "Compiled", "assemble_compiled"]
@@ -198,6 +199,15 @@ class Kernel(SourceBacked):
         return compiled, values
 
     def _run(self, session: Session, compiled: Compiled, runtime_values: list, bound, syncs, resume_label):
+        """Launch a compiled specialization (timed under ``qd.init(kernel_profiler=True)``)."""
+        if session.extra.get("kernel_profiler"):
+            run = self._run_launch
+            return timed(
+                session, self.fn.__name__, lambda: run(session, compiled, runtime_values, bound, syncs, resume_label)
+            )
+        return self._run_launch(session, compiled, runtime_values, bound, syncs, resume_label)
+
+    def _run_launch(self, session: Session, compiled: Compiled, runtime_values: list, bound, syncs, resume_label):
         """Launch a compiled specialization and shape its result."""
         exe = compiled.exe
         self._last = compiled

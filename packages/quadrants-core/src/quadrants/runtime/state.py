@@ -86,6 +86,7 @@ class Session:
     last_launch: tuple | None = None  # (Compiled, RunState or None) of the latest kernel launch, for introspection
     random_state: Any = None  # device u32[4] of qd.random streams (runtime/random_state.py), made on first use
     scratch: dict = field(default_factory=dict)  # qd.simt block arrays by token (runtime/simt_scratch.py)
+    profiler: Any = None  # kernel launch times of qd.init(kernel_profiler=True) (runtime/profiler.py)
 
     @property
     def backend_id(self) -> str:

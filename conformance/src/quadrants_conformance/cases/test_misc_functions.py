@@ -1,0 +1,74 @@
+"""docs/misc-functions.md: hints, ``qd.frexp``, ``@qd.pyfunc``, ``@qd.real_func`` in kernels."""
+
+import numpy as np
+
+import quadrants as qd
+from quadrants_conformance import case
+
+F32_1 = qd.types.NDArray[qd.f32, 1]
+I32_1 = qd.types.NDArray[qd.i32, 1]
+_X = np.array([12.0, -0.375, 0.0, -0.0, 1e-40, -3e-39, np.inf, 1.0, 0.5, 3.4e38, 7.0], np.float32)
+_M, _E = np.frexp(_X)
+
+
+@case(section="misc", golden={"m": _M.tolist(), "e": _E.tolist()})
+def frexp_matches_numpy_including_subnormals():
+    @qd.kernel
+    def k(x: F32_1, m: F32_1, e: I32_1):
+        for i in x:
+            mm, ee = qd.frexp(x[i])
+            m[i], e[i] = mm, ee
+
+    x, m, e = qd.ndarray(qd.f32, (len(_X),)), qd.ndarray(qd.f32, (len(_X),)), qd.ndarray(qd.i32, (len(_X),))
+    x.from_numpy(_X)
+    k(x, m, e)
+    return {"m": m.to_numpy(), "e": e.to_numpy()}
+
+
+@case(section="misc", requires=("f64",), golden={"m": [0.625, -0.75], "e": [4, -1]})
+def frexp_f64():
+    @qd.kernel
+    def k(m: qd.types.NDArray[qd.f64, 1], e: I32_1):
+        m[0], e[0] = qd.frexp(qd.f64(10.0))
+        m[1], e[1] = qd.frexp(qd.f64(-0.375))
+
+    m, e = qd.ndarray(qd.f64, (2,)), qd.ndarray(qd.i32, (2,))
+    k(m, e)
+    return {"m": m.to_numpy(), "e": e.to_numpy()}
+
+
+@qd.pyfunc
+def _double(x):
+    return x * 2
+
+
+@qd.real_func
+def _plus_one(x: qd.i32) -> qd.i32:
+    return x + 1
+
+
+@case(section="misc", golden={"x": [2 * i + 1 for i in range(4)] + [5, 6], "host": 14})
+def hints_pyfunc_and_real_func():
+    f = qd.field(qd.i32, shape=4)
+
+    @qd.kernel
+    def k(x: I32_1):
+        qd.cache_read_only(f)
+        for i in range(4):
+            v = qd.assume_in_range(i, 0, 0, 4)
+            x[i] = _plus_one(_double(qd.volatile_load(v)))
+        x[4] = _plus_one(4)
+        x[5] = qd.experimental.real_func(_plus_one.fn)(5)
+
+    x = qd.ndarray(qd.i32, (6,))
+    k(x)
+    return {"x": x.to_numpy(), "host": _double(7)}
+
+
+@case(section="misc", raises=(NotImplementedError, "qd.clock_counter() is not implemented"))
+def clock_counter_is_not_implemented():
+    @qd.kernel
+    def k(x: qd.types.NDArray[qd.i64, 1]):
+        x[0] = qd.clock_counter()
+
+    k(qd.ndarray(qd.i64, (1,)))
