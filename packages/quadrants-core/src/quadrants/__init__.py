@@ -6,7 +6,7 @@ are private; see DESIGN.md for the layout.
 
 from __future__ import annotations
 
-from quadrants import _logging as _logging, algorithms, experimental, linalg, math, profiler, tools, types
+from quadrants import _logging as _logging, algorithms, experimental, interop, linalg, math, profiler, tools, types
 from quadrants.errors import (
     QuadrantsAssertionError,
     QuadrantsCompilationError,
@@ -252,6 +252,7 @@ __all__ = [
     "algorithms",
     "profiler",
     "experimental",
+    "interop",
     "tools",
     "assume_in_range",
     "cache_read_only",

@@ -121,3 +121,7 @@ def test_pyfunc_runs_in_python_and_frexp_on_host():
     assert qd.frexp(12.0) == (0.75, 4)
     with pytest.raises(NotImplementedError, match="no device clock"):
         qd.clock_freq_hz()
+
+
+def test_interop_has_no_mps_queue():
+    assert qd.interop.get_mps_command_queue() == 0
