@@ -20,6 +20,7 @@ import argparse
 import importlib.util
 import inspect
 import json
+import os
 import platform
 import sys
 import time
@@ -87,6 +88,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _loadavg() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages (None where the OS has none)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the selected benchmarks; exit status 1 when a module failed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -102,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     errors: dict[str, str] = {}
     started = time.time()
+    loadavg_start = _loadavg()
     background_load = load_module(LOAD_PY).BackgroundLoad
     with background_load(3 if args.load else 0) as load:
         if load.count:
@@ -114,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
                 errors[path.stem] = error
                 print(error, file=sys.stderr)
     print(format_table(rows) if rows else "no benchmarks")
+    print(f"bench: load average (1, 5, 15 min) at start {loadavg_start}, at end {_loadavg()}")
 
     report = {
         "python": platform.python_version(),
@@ -122,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": time.time() - started,
         "against": args.against,
         "load": args.load,
+        "loadavg": {"start": loadavg_start, "end": _loadavg()},  # the machine may be shared: say how busy it was
         "rows": rows,
         "errors": errors,
     }

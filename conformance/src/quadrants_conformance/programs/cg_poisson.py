@@ -11,7 +11,7 @@ import numpy as np
 
 import quadrants as qd
 
-SIZES = {"test": {"n": 32, "iters_per_step": 8}, "bench": {"n": 256, "iters_per_step": 20}}
+SIZES = {"test": {"n": 32, "iters_per_step": 8}, "bench": {"n": 128, "iters_per_step": 20}}
 TEST_STEPS = 2
 
 

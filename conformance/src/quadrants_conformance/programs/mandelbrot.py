@@ -11,7 +11,7 @@ import numpy as np
 import quadrants as qd
 from quadrants.math import vec2, vec3
 
-SIZES = {"test": {"width": 64, "height": 48, "max_iter": 96}, "bench": {"width": 640, "height": 480, "max_iter": 256}}
+SIZES = {"test": {"width": 64, "height": 48, "max_iter": 96}, "bench": {"width": 256, "height": 192, "max_iter": 128}}
 TEST_STEPS = 3
 
 CENTRE = (-0.743643887, 0.131825904)
