@@ -64,6 +64,7 @@ from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import MatrixNdarray, Ndarray, ScalarNdarray, VectorNdarray, ndarray
 from quadrants.runtime.perf_dispatch import perf_dispatch
 from quadrants.runtime.state import ARCHS as _ARCHS, init, reset, sync
+from quadrants.runtime.tensor import Backend, MatrixTensor, Tensor, VectorTensor, tensor, wrap
 from quadrants.runtime.streams import Event, Stream, create_event, create_stream
 from quadrants.types.primitive_types import (
     float16,
@@ -80,6 +81,9 @@ from quadrants.types.primitive_types import (
     uint64,
 )
 from quadrants.version import __version__ as __version__
+
+# upstream's earlier names of the unified tensor API (docs/tensor.md)
+_Tensor, _VectorTensor, _MatrixTensor, _wrap = Tensor, VectorTensor, MatrixTensor, wrap
 
 # archs: qd.ref, qd.python, qd.cpu, qd.x64, qd.arm64, qd.cuda, qd.amdgpu, qd.vulkan, qd.metal, qd.gpu
 ref = _ARCHS["ref"]
@@ -126,6 +130,12 @@ __all__ = [
     "ScalarNdarray",
     "VectorNdarray",
     "MatrixNdarray",
+    "tensor",
+    "Tensor",
+    "VectorTensor",
+    "MatrixTensor",
+    "Backend",
+    "wrap",
     "Vector",
     "Matrix",
     "field",

@@ -21,6 +21,13 @@ from quadrants.log_levels import (
     warn,
 )
 
+
+def _get_logging(level: str):
+    """Upstream's ``qd._logging._get_logging(level)``: the function logging at ``level`` (``qd._logging.warn`` for
+    ``qd.WARN``); programs use it to restore the functions after replacing them."""
+    return {TRACE: trace, DEBUG: debug, INFO: info, WARN: warn, ERROR: error, CRITICAL: critical}[level]
+
+
 __all__ = [
     "TRACE",
     "DEBUG",

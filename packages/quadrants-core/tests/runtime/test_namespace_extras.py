@@ -100,8 +100,10 @@ def test_perf_dispatch_runs_a_compatible_implementation(ref):
     meta(qd.ndarray(qd.f32, (1,)))
     assert calls == ["slow"]  # the only compatible one
     calls.clear()
-    meta(qd.ndarray(qd.f32, (4,)))
-    assert set(calls) == {"slow", "fast"}  # the first call of a geometry times both
+    for _ in range(4):
+        meta(qd.ndarray(qd.f32, (4,)))
+    # as upstream, each call runs one implementation: a warm-up and a timed run of each, spread over four calls
+    assert sorted(calls) == ["fast", "fast", "slow", "slow"]
     calls.clear()
     meta(qd.ndarray(qd.f32, (4,)))
     assert len(calls) == 1

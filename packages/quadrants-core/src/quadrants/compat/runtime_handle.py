@@ -14,10 +14,11 @@ import re
 from quadrants.fastcache.keys import backend_identity, digest
 from quadrants.ir.walk import iter_tasks
 from quadrants.runtime.config_view import CompileConfig, session_arch
-from quadrants.runtime.state import RUNTIME, current_session, reset, sync
+from quadrants.runtime.state import RUNTIME, current_session, end_session, sync
 
 __all__ = [
     "RuntimeHandle",
+    "PyQuadrants",
     "ProgramHandle",
     "DeviceCaps",
     "get_runtime",
@@ -136,12 +137,17 @@ class RuntimeHandle:
         current_session().default_ip = dtype
 
     def materialize(self) -> None:
-        """Upstream finalizes its SNode tree here; fields are allocated when created, so only a session is ensured."""
+        """Upstream finalizes its SNode tree here; fields are allocated when created, so only a session is ensured.
+
+        The runtime calls this method (looked up on the class at each call, so a program may replace it) where
+        upstream materializes: before compiling a kernel and at the first host access of a field.
+        """
         current_session()
 
     def clear(self) -> None:
-        """Upstream destroys its program: here, :func:`qd.reset`."""
-        reset()
+        """Upstream destroys its program: here, the session ends. ``qd.init`` and ``qd.reset`` call this method
+        (looked up on the class, so a program may replace it) as upstream's do."""
+        end_session()
 
     def sync(self) -> None:
         sync()
@@ -152,6 +158,24 @@ class RuntimeHandle:
 
 
 _HANDLE = RuntimeHandle()
+
+# upstream's class name: programs patch ``impl.PyQuadrants.materialize`` / ``.clear``
+PyQuadrants = RuntimeHandle
+
+
+def _materialize_hook() -> None:
+    _HANDLE.materialize()
+
+
+def _reset_hook() -> None:
+    _HANDLE.clear()
+
+
+# registered once, when a program first reaches the handle (``quadrants.lang.impl``): without it nothing can have
+# patched the methods, and the runtime's own materialize / reset need no hook
+if _materialize_hook not in RUNTIME.materialize_hooks:
+    RUNTIME.materialize_hooks.append(_materialize_hook)
+    RUNTIME.reset_hooks.append(_reset_hook)
 
 
 def get_runtime() -> RuntimeHandle:

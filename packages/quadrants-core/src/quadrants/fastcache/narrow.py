@@ -79,7 +79,7 @@ def narrow_args_hash(params: list, bound: list, paths: dict[int, set]) -> str:
     parts = []
     for i, (param, b) in enumerate(zip(params, bound)):
         kind = param.kind  # the runtime's parameter classes (runtime/args.py), read without importing them
-        if kind == "ndarray":
+        if kind == "ndarray" or (kind == "tensor" and b.key[0] == "nd"):  # a qd.Tensor parameter given an ndarray
             parts.append(f"nd-{b.key[1]}-{b.key[2]}")  # dtype (vector/matrix element type included) and ndim
         elif kind == "scalar":
             parts.append(["s", param.dtype.name])  # type only: the value is a run-time argument

@@ -21,6 +21,7 @@ _LAZY = frozenset(
         "kernel_arguments",
         "_kernel_types",
         "_wrap_inspect",
+        "_template_mapper",
         "snode",
         "struct",
         "stream",

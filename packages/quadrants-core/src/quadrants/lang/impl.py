@@ -1,6 +1,7 @@
 """Compatibility module: upstream's ``quadrants.lang.impl`` names that programs and tests import.
 
-Each name forwards to its home: the runtime handle and device queries to :mod:`quadrants.compat.runtime_handle`,
+Each name forwards to its home: the runtime handle (``PyQuadrants`` is its class) and device queries to
+:mod:`quadrants.compat.runtime_handle`,
 ``Kernel`` to :mod:`quadrants.runtime.kernel`, ``root`` and ``axes`` to :mod:`quadrants.runtime.snode`, the error
 classes to :mod:`quadrants.errors`.
 """
@@ -8,6 +9,7 @@ classes to :mod:`quadrants.errors`.
 from __future__ import annotations
 
 from quadrants.compat.runtime_handle import (
+    PyQuadrants,
     current_cfg,
     default_cfg,
     get_cuda_compute_capability,
@@ -21,6 +23,7 @@ from quadrants.runtime.snode_axes import axes
 
 __all__ = [
     "get_runtime",
+    "PyQuadrants",
     "current_cfg",
     "default_cfg",
     "get_cuda_compute_capability",

@@ -13,6 +13,7 @@ from quadrants.frontend.compound_types import matrix, vector
 from quadrants.runtime.field import Field
 from quadrants.runtime.host_matrix import Matrix, Vector
 from quadrants.runtime.ndarray import Ndarray
+from quadrants.runtime.tensor import matrix_tensor, vector_tensor
 
 __all__ = ["Vector", "Matrix"]
 
@@ -59,27 +60,9 @@ def _matrix_field(
     return Field(element, shape, **options)
 
 
-def _is_field_backend(backend) -> bool:
-    return getattr(backend, "name", None) == "FIELD" or backend == 0
-
-
-def _vector_tensor(n: int, dtype, shape, *, backend=None, **kwargs):
-    """``qd.Vector.field`` when ``backend`` is ``qd.Backend.FIELD``, else ``qd.Vector.ndarray``."""
-    if _is_field_backend(backend):
-        return _vector_field(n, dtype, shape, **kwargs)
-    return _vector_ndarray(n, dtype, shape, **kwargs)
-
-
-def _matrix_tensor(n: int, m: int, dtype, shape, *, backend=None, **kwargs):
-    """``qd.Matrix.field`` when ``backend`` is ``qd.Backend.FIELD``, else ``qd.Matrix.ndarray``."""
-    if _is_field_backend(backend):
-        return _matrix_field(n, m, dtype, shape, **kwargs)
-    return _matrix_ndarray(n, m, dtype, shape, **kwargs)
-
-
 Matrix.ndarray = staticmethod(_matrix_ndarray)
 Matrix.field = staticmethod(_matrix_field)
-Matrix.tensor = staticmethod(_matrix_tensor)
+Matrix.tensor = staticmethod(matrix_tensor)  # upstream's unified tensor API (runtime/tensor.py)
 Vector.ndarray = staticmethod(_vector_ndarray)
 Vector.field = staticmethod(_vector_field)
-Vector.tensor = staticmethod(_vector_tensor)
+Vector.tensor = staticmethod(vector_tensor)

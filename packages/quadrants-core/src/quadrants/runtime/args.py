@@ -198,6 +198,23 @@ class TemplateParam(Param):
         return Bound(("t", template_key(value)), None, value)
 
 
+class TensorParam(Param):
+    """``x: qd.Tensor`` (runtime/tensor.py): a field binds like a ``qd.template()`` argument, anything else like a
+    ``qd.types.ndarray()`` argument of any dtype and ndim, so the key tells the two apart."""
+
+    kind = "tensor"
+
+    def __init__(self, name: str, session=None):
+        super().__init__(name)
+        self._as_template = TemplateParam(name, Template)
+        self._as_ndarray = NdarrayParam(name, NdarrayType(), session)
+
+    def convert(self, value, session) -> Bound:
+        if getattr(value, "_is_quadrants_field", False):
+            return self._as_template.convert(value, session)
+        return self._as_ndarray.convert(value, session)
+
+
 def _is_struct(value) -> bool:
     return getattr(type(value), "_qd_data_oriented", False) or is_user_dataclass(value)
 
@@ -268,6 +285,9 @@ def make_params(kernel_name: str, signature: inspect.Signature, session) -> list
             continue
         if isinstance(p.annotation, type) and dataclasses.is_dataclass(p.annotation):
             params.append(DataclassParam(p.name, p.annotation))
+            continue
+        if getattr(p.annotation, "_qd_tensor_annotation", False):  # x: qd.Tensor (a field or an ndarray)
+            params.append(TensorParam(p.name, session))
             continue
         if p.annotation is inspect.Parameter.empty:
             raise QuadrantsSyntaxError(

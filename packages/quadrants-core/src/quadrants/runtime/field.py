@@ -12,6 +12,7 @@ from __future__ import annotations
 from quadrants.errors import QuadrantsIndexError, QuadrantsRuntimeError
 from quadrants.runtime.ndarray import Array, normalize_shape
 from quadrants.runtime.snode_axes import axes
+from quadrants.runtime.state import materialize
 
 __all__ = ["Field", "ScalarField", "MatrixField", "field", "place_with_shape"]
 
@@ -41,6 +42,7 @@ class Field(Array):
     """
 
     _is_quadrants_field = True
+    _qd_materialized = False  # set at the first host access, which runs the materialize hooks (state.materialize)
     _accepts_column_vectors = True  # from_numpy of a vector field also takes shape + (n, 1), as upstream
 
     def __init__(
@@ -95,6 +97,9 @@ class Field(Array):
         error = self._snode._builder.access_error()
         if error is not None:
             raise error
+        if not self._qd_materialized:  # upstream materializes at a field's first host access (state.materialize)
+            self._qd_materialized = True
+            materialize()
         return super().storage()
 
     def _index(self, key) -> tuple[int, ...]:

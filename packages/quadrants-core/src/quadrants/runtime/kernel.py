@@ -31,7 +31,7 @@ from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.graph_status import GraphStatus
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.profiler import timed
-from quadrants.runtime.state import Session, current_session
+from quadrants.runtime.state import Session, current_session, materialize
 
 __all__ = ["Kernel", "Func", "kernel", "func", "Compiled", "assemble_compiled"]
 
@@ -161,6 +161,7 @@ class Kernel(SourceBacked):
         with self._compile_lock:
             compiled = self._specs.get(key)  # another thread may have compiled it while this one waited
             if compiled is None:
+                materialize()  # upstream materializes before compiling a kernel (state.materialize)
                 try:
                     compiled = self._compile_or_load(session, bound)
                 except Exception as exc:

@@ -107,6 +107,11 @@ class Array(ArrayInterop):
         arrays created without ``layout=``."""
         return None
 
+    def _unwrap(self):
+        """Upstream's ``qd.Tensor._unwrap()``: the field or ndarray under a tensor, which is this object itself
+        (runtime/tensor.py)."""
+        return self
+
     def has_grad(self) -> bool:
         """Whether a gradient array is attached: never (autodiff is out of scope)."""
         return False

@@ -20,7 +20,19 @@ from quadrants.init_options import OPTIONS, UPSTREAM_API_VERSION, unknown_option
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType
 
-__all__ = ["Arch", "ARCHS", "host_arch_name", "Session", "RUNTIME", "init", "reset", "sync", "current_session"]
+__all__ = [
+    "Arch",
+    "ARCHS",
+    "host_arch_name",
+    "Session",
+    "RUNTIME",
+    "init",
+    "reset",
+    "end_session",
+    "materialize",
+    "sync",
+    "current_session",
+]
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,12 @@ class _Runtime:
         self.session: Session | None = None
         self._backends: dict[str, Any] | None = None  # every backend, once something asked for all of them
         self._loaded: dict[str, Any] = {}  # backends loaded one by one (importing a backend can be slow)
+        # Upstream's runtime object has ``materialize`` and ``clear`` methods that programs patch (Genesis defers
+        # field fills to the next materialization); the compatibility handle (compat/runtime_handle.py) registers
+        # itself here so that this runtime calls them where upstream's does: materialize before compiling a kernel
+        # and at the first host access of a field, clear on qd.init / qd.reset.
+        self.materialize_hooks: list = []
+        self.reset_hooks: list = []
 
     def backends(self) -> dict[str, Any]:
         if self._backends is None:
@@ -210,6 +228,9 @@ def init(
     unknown = set(options) - OPTIONS.keys()
     if unknown:
         raise unknown_option_error(unknown)
+    if RUNTIME.session is not None:
+        for hook in tuple(RUNTIME.reset_hooks):  # upstream's qd.init clears the previous program first
+            hook()
     env = config.read_env()
     given = {"debug": debug, "fast_math": fast_math, "seed": seed, "default_ip": default_ip, "default_fp": default_fp}
     given = {**{k: v for k, v in given.items() if v is not None}, **options}
@@ -249,7 +270,20 @@ def init(
 
 def reset() -> None:
     """End the current session: arrays and compiled kernels become invalid until the next ``qd.init``."""
+    for hook in tuple(RUNTIME.reset_hooks):
+        hook()
+    end_session()
+
+
+def end_session() -> None:
+    """What :func:`reset` does once its hooks ran: forget the current session."""
     RUNTIME.session = None
+
+
+def materialize() -> None:
+    """Run the materialize hooks (see ``_Runtime.materialize_hooks``); nothing to do when none is registered."""
+    for hook in tuple(RUNTIME.materialize_hooks):
+        hook()
 
 
 def sync() -> None:
