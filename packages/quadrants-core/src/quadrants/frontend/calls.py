@@ -262,7 +262,11 @@ def _print(ctx, node, args, kwargs):
         if is_runtime(value):
             parts.append(value)
         elif isinstance(value, struct_values.STRUCT_KINDS):
-            raise QuadrantsTypeError("print() cannot print a struct in kernel code; print its members", ctx.loc(node))
+            raise QuadrantsTypeError(
+                "Invalid constant scalar data type: a struct; print() cannot print a struct in kernel code, print its "
+                "members",
+                ctx.loc(node),
+            )
         elif isinstance(value, MatrixValue):
             parts.append("[")
             parts.extend(v if is_runtime(v) else str(v) for v in value.items)

@@ -264,6 +264,9 @@ def element_indices(ctx, target: NdarrayValue, index_node: ast.AST, node: ast.AS
         if value.dtype.is_float:
             raise QuadrantsTypeError(f"ndarray indices must be integers, got {value.dtype}", ctx.loc(node))
         out.append(value if value.dtype == dtypes.i32 else tr.cast(ctx, value, dtypes.i32))
+    for k, offset in enumerate(getattr(target, "index_offset", ())):  # a field with offset=: physical = i - offset
+        if offset:
+            out[k] = ir.OpExpr(Op.SUB, (out[k], ir.Const(offset, out[k].dtype)), out[k].dtype)
     return (*target.index_prefix, *out)
 
 
@@ -334,7 +337,7 @@ def _subscript(ctx, node: ast.Subscript):
         raise QuadrantsTypeError(
             f"a Python {type(base).__name__} cannot be indexed with a run-time value", ctx.loc(node)
         )
-    return _python(ctx, node, operator.getitem, base, index)
+    return ctx.host_value(_python(ctx, node, operator.getitem, base, index))  # fields[l] of a list of fields
 
 
 def _matrix_subscript(ctx, node, m: MatrixValue, index):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError
+from quadrants.errors import QuadrantsCompilationError, QuadrantsRuntimeError, QuadrantsSyntaxError
 from quadrants.frontend import calls, stmts, struct_values
 from quadrants.frontend.arg_order import canonical_arg_order, remap
 from quadrants.frontend.context import CompileCtx, Frame, Lowering
@@ -116,6 +116,10 @@ def _lower_body(ctx: CompileCtx, tree: ast.FunctionDef) -> None:
         try:
             visit_graph_body(ctx, [stmt])
         except (QuadrantsCompilationError, NotImplementedError, TypeError, ValueError):
+            raise
+        except QuadrantsRuntimeError as exc:  # a host object the kernel cannot use (an unplaced field)
+            if exc.loc is None:
+                exc.loc = ctx.loc(stmt)
             raise
         except Exception as exc:  # an internal error must still point at the user's code
             raise QuadrantsCompilationError(

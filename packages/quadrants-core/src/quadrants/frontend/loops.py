@@ -35,6 +35,14 @@ class Axes:
     grouped: bool
     order: tuple | None = None
     struct_for: bool = False  # over the elements of an ndarray, a field or an SNode (upstream's struct-for)
+    zero_d: bool = False  # a struct-for over a 0-d field: one iteration with an empty index
+
+
+def _struct_for_axes(begins: list, ends: list, grouped: bool) -> Axes:
+    """The axes of a struct-for; a 0-d container runs its body once, with an empty index (``x[I]`` is ``x[None]``)."""
+    if not begins:
+        return Axes([ir.Const(0, dtypes.i32)], [ir.Const(1, dtypes.i32)], grouped, struct_for=True, zero_d=True)
+    return Axes(begins, ends, grouped, struct_for=True)
 
 
 def _bound(ctx, value, node):
@@ -75,13 +83,18 @@ def _spec_axes(ctx, spec, node, grouped: bool) -> Axes:
     if isinstance(spec, qi.GroupedSpec):
         return _spec_axes(ctx, spec.inner, node, grouped=True)
     if isinstance(spec, NdarrayValue):
+        if spec.index_offset:  # a field with offset=: its indices run from offset to offset + shape
+            begins = [ir.Const(int(o), dtypes.i32) for o in spec.index_offset]
+            ends = [ir.Const(int(o) + int(e), dtypes.i32) for o, e in zip(spec.index_offset, spec.shape)]
+            return Axes(begins, ends, grouped, struct_for=True)
         zero = ir.Const(0, dtypes.i32)
-        return Axes([zero] * spec.ndim, [_bound(ctx, e, node) for e in spec.shape], grouped, struct_for=True)
+        return _struct_for_axes([zero] * spec.ndim, [_bound(ctx, e, node) for e in spec.shape], grouped)
     loop_shape = getattr(spec, "_qd_loop_shape", None)  # a field of structs or an SNode: its compile-time shape
     if loop_shape is not None:
-        zero = ir.Const(0, dtypes.i32)
-        ends = [ir.Const(int(e), dtypes.i32) for e in loop_shape]
-        return Axes([zero] * len(loop_shape), ends, grouped, struct_for=True)
+        begin = getattr(spec, "_qd_loop_begin", None) or (0,) * len(loop_shape)
+        begins = [ir.Const(int(b), dtypes.i32) for b in begin]
+        ends = [ir.Const(int(b) + int(e), dtypes.i32) for b, e in zip(begin, loop_shape)]
+        return _struct_for_axes(begins, ends, grouped)
     if isinstance(spec, qi.NdrangeSpec):
         begins, ends = [], []
         for axis in spec.axes:
@@ -112,6 +125,8 @@ def _target_names(ctx, target: ast.AST) -> list[str]:
 
 
 def _bind_targets(ctx, names: list[str], index_values: list, axes: Axes, node) -> None:
+    if axes.zero_d:
+        index_values = []
     if axes.grouped:
         if len(names) != 1:
             raise QuadrantsSyntaxError("qd.grouped(...) binds a single index vector target", ctx.loc(node))

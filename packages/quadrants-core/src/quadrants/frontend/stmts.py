@@ -125,7 +125,9 @@ def _assign_struct(ctx, name, binding, value, node) -> None:
     if isinstance(binding, struct_values.StructValue):
         if not struct_values.is_struct(value):
             raise QuadrantsTypeError(
-                f"'{name}' is a struct and cannot be rebound to a {type(value).__name__}", ctx.loc(node)
+                f"Only dict or Struct can be assigned to a Struct: '{name}' is a struct and cannot be rebound to a "
+                f"{type(value).__name__}",
+                ctx.loc(node),
             )
         struct_values.assign_struct(ctx, binding, value, node)
         return

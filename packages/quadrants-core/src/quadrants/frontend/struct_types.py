@@ -15,7 +15,7 @@ from types import MethodType
 
 import numpy as np
 
-from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError, caller_loc
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType, to_dtype
@@ -28,6 +28,7 @@ __all__ = [
     "register_host_matrix",
     "host_array",
     "leaf_paths",
+    "same_struct_type",
 ]
 
 _FIELD_FACTORY: list[Callable] = []
@@ -92,6 +93,21 @@ def leaf_paths(stype: StructType, prefix: tuple = ()) -> list[tuple]:
         else:
             out.append(((*prefix, name), t))
     return out
+
+
+def same_struct_type(a: StructType, b: StructType) -> bool:
+    """Whether two struct types have the same members of the same types, in the same order."""
+    if a is b:
+        return True
+    if list(a.members) != list(b.members):
+        return False
+    for k, ta in a.members.items():
+        tb = b.members[k]
+        if isinstance(ta, StructType) != isinstance(tb, StructType):
+            return False
+        if not (same_struct_type(ta, tb) if isinstance(ta, StructType) else ta == tb):
+            return False
+    return True
 
 
 class StructType:
@@ -235,7 +251,7 @@ class Struct:
             entries = dict(kwargs)
         else:
             raise QuadrantsSyntaxError(
-                "Custom structs need to be initialized using either dictionary or keyword arguments"
+                "Custom structs need to be initialized using either dictionary or keyword arguments", caller_loc()
             )
         methods = entries.pop("__struct_methods", {}) or {}
         for k, v in entries.items():
@@ -371,7 +387,11 @@ def dataclass(cls, default_ip: DataType = dtypes.i32, default_fp: DataType = dty
         annotations = dict(getattr(cls, "__annotations__", {}))
     for k in annotations:
         if k in cls.__dict__:
-            raise QuadrantsSyntaxError("Default value in @dataclass is not supported.")
+            raise QuadrantsSyntaxError(
+                f"Default value in @dataclass is not supported ('{cls.__name__}.{k}'); set the member when "
+                "constructing the struct",
+                caller_loc(),
+            )
     methods = {}
     for attr in dir(cls):
         if attr.startswith("__"):

@@ -19,11 +19,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.funcdef import Func
-from quadrants.frontend.struct_types import Struct, StructType, host_array
+from quadrants.frontend.struct_types import Struct, StructType, host_array, same_struct_type
 from quadrants.frontend.values import BoundFunc, MatrixValue, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 
@@ -93,6 +93,18 @@ class StructFieldRef:
     def _qd_loop_shape(self) -> tuple[int, ...]:
         return self.shape
 
+    @property
+    def _qd_loop_begin(self) -> tuple[int, ...]:
+        return self.index_offset or (0,) * len(self.shape)
+
+    @property
+    def index_offset(self) -> tuple[int, ...]:
+        """The index offsets of the members (``offset=``): ``x[i]`` is stored element ``i - offset``."""
+        offset = tuple(self.field._qd_leaf_fields()[0]._qd_offset)
+        return offset if any(offset) else ()
+
+    index_prefix = ()  # as NdarrayValue's: no hidden leading indices
+
     def member(self, ctx, key: str):
         """The member field: an NdarrayValue, or a StructFieldRef for a nested struct."""
         return ctx.host_value(self.field.field_dict[key])
@@ -129,8 +141,10 @@ def by_reference(value):
     return replace(value, by_ref=True) if isinstance(value, STRUCT_VALUES) else value
 
 
-def _no_member(ctx, keys, attr: str, node) -> QuadrantsSyntaxError:
-    return QuadrantsSyntaxError(f"struct has no member '{attr}' (members: {', '.join(keys)})", ctx.loc(node))
+def _no_member(ctx, keys, attr: str, node) -> QuadrantsCompilationError:
+    return QuadrantsCompilationError(
+        f"struct object has no attribute '{attr}' (its members: {', '.join(keys)})", ctx.loc(node)
+    )
 
 
 # ------------------------------------------------------------------------------------------------- reading
@@ -229,8 +243,9 @@ def _member_value(ctx, node, name: str, t, value):
         if is_struct(value) or isinstance(value, dict):
             src = load(ctx, construct_untyped(ctx, node, [value], {}) if isinstance(value, dict) else value, node)
             _check_keys(ctx, node, t.members, src.items)
-            return StructValue(t, {k: _member_value(ctx, node, k, mt, src.items[k]) for k, mt in t.members.items()},
-                               dict(t.methods))
+            return StructValue(
+                t, {k: _member_value(ctx, node, k, mt, src.items[k]) for k, mt in t.members.items()}, dict(t.methods)
+            )
         return construct_typed(ctx, node, t, [value], {})  # a scalar fills the first member, as upstream
     if isinstance(t, MatrixType):
         return _matrix_member(ctx, node, name, t, value)
@@ -310,9 +325,7 @@ def construct_untyped(ctx, node, args: list, kwargs: dict) -> StructValue:
 
 def _check_keys(ctx, node, expected, got) -> None:
     if list(expected) != list(got) and set(expected) != set(got):
-        raise QuadrantsTypeError(
-            f"Member mismatch between structs: {list(expected)} and {list(got)}", ctx.loc(node)
-        )
+        raise QuadrantsTypeError(f"Member mismatch between structs: {list(expected)} and {list(got)}", ctx.loc(node))
 
 
 # ------------------------------------------------------------------------------------------- locals and copies
@@ -414,10 +427,14 @@ def assign_member(ctx, base, attr: str, value, node) -> None:
         if attr not in base.items:
             raise _no_member(ctx, base.keys, attr, node)
         current = base.items[attr]
-        local = _is_local(current) if isinstance(current, StructValue) else (
-            all(isinstance(c, ir.LocalRef) for c in current.items)
-            if isinstance(current, MatrixValue)
-            else isinstance(current, ir.LocalRef)
+        local = (
+            _is_local(current)
+            if isinstance(current, StructValue)
+            else (
+                all(isinstance(c, ir.LocalRef) for c in current.items)
+                if isinstance(current, MatrixValue)
+                else isinstance(current, ir.LocalRef)
+            )
         )
         if not local:
             raise QuadrantsSyntaxError(
@@ -447,7 +464,9 @@ def store_element(ctx, target: StructElement, value, node) -> None:
     """``x[i] = value``: every member of element ``i`` is stored (the whole value is read first)."""
     if not is_struct(value):
         raise QuadrantsTypeError(
-            f"an element of a struct field is assigned a struct, got a {type(value).__name__}", ctx.loc(node)
+            f"Only dict or Struct can be assigned to a Struct: an element of a struct field is assigned a "
+            f"{type(value).__name__}",
+            ctx.loc(node),
         )
     src = _frozen_leaves(ctx, load(ctx, value, node), node)
     _check_keys(ctx, node, target.keys, src.items)
@@ -473,6 +492,10 @@ def _store_loaded(ctx, target: StructElement, src: StructValue, node) -> None:
 def flat_leaves(ctx, value, stype: StructType, node) -> list:
     """The leaf values of ``value`` in the order of ``leaf_paths(stype)`` (kernel returns)."""
     src = load(ctx, value, node)
+    if src.stype is not None and not same_struct_type(src.stype, stype):
+        raise QuadrantsTypeError(
+            f"Return (a struct {src.stype!r}) cannot be converted into required type {stype!r}", ctx.loc(node)
+        )
     _check_keys(ctx, node, stype.members, src.items)
     out = []
     for key, t in stype.members.items():
@@ -520,8 +543,9 @@ def param_struct(ctx, name: str, position: int, stype: StructType) -> StructValu
 
     leaves = {}
     for path, dtype in leaf_paths(stype):
-        flat = "".join(f"__qd_{p}" for p in (name, *(str(x) if not isinstance(x, tuple) else "_".join(map(str, x))
-                                                          for x in path)))
+        flat = "".join(
+            f"__qd_{p}" for p in (name, *(str(x) if not isinstance(x, tuple) else "_".join(map(str, x)) for x in path))
+        )
         index = ctx.add_arg(ir.ScalarArg(flat, dtype), ("member", position, path))
         leaves[path] = ir.ArgRef(index, dtype)
     return declare_copy(ctx, name, _assemble(stype, leaves, ()), None)

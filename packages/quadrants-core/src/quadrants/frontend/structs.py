@@ -83,7 +83,16 @@ def bind_field(ctx, field):
             len(field.shape) + len(elem),
         )
         index = ctx.add_arg(spec, ("field", field))
-        found = NdarrayValue(index, field.scalar_dtype, len(field.shape), spec.name, elem, tuple(field.shape))
+        offset = tuple(getattr(field, "_qd_offset", ()) or ())
+        found = NdarrayValue(
+            index,
+            field.scalar_dtype,
+            len(field.shape),
+            spec.name,
+            elem,
+            tuple(field.shape),
+            index_offset=offset if any(offset) else (),
+        )
         ctx.bound_fields[key] = found
     return found
 

@@ -49,6 +49,7 @@ class NdarrayValue:
     element_shape: tuple[int, ...] = ()
     static_shape: tuple[int, ...] | None = None
     index_prefix: tuple = ()  # hidden leading indices (a qd.simt.block.SharedArray's slot, frontend/simt.py)
+    index_offset: tuple = ()  # a field's index offsets (qd.field(..., offset=...)): x[i] reads element i - offset
 
     @property
     def shape(self) -> tuple:

@@ -9,7 +9,9 @@ same zero-initialised storage, so a placed field behaves exactly like one create
 
 from __future__ import annotations
 
-from quadrants.errors import QuadrantsIndexError, QuadrantsRuntimeError
+import numpy as np
+
+from quadrants.errors import QuadrantsIndexError, QuadrantsRuntimeError, QuadrantsSyntaxError
 from quadrants.runtime.ndarray import Array, normalize_shape
 from quadrants.runtime.snode_axes import axes
 from quadrants.runtime.state import materialize
@@ -22,12 +24,24 @@ _NOT_PLACED = (
 )
 
 
-def place_with_shape(fields: list, shape) -> None:
+def place_with_shape(fields: list, shape, offset=None) -> None:
     """Place ``fields`` under ``qd.root.dense(axes(0..n-1), shape)``: what ``qd.field(shape=...)`` does."""
     from quadrants.runtime.snode import session_root
 
     dims = normalize_shape(shape)
-    session_root().dense(axes(*range(len(dims))), dims).place(*fields)
+    session_root().dense(axes(*range(len(dims))), dims).place(*fields, offset=offset)
+
+
+def normalize_offset(offset, ndim: int) -> tuple[int, ...]:
+    """``offset=`` of a field or ``place``: an int or a tuple with one int per axis (``None``: all zero)."""
+    if offset is None:
+        return (0,) * ndim
+    if isinstance(offset, (int, np.integer)):
+        offset = (int(offset),)
+    offset = tuple(offset)
+    if len(offset) != ndim or not all(isinstance(o, (int, np.integer)) for o in offset):
+        raise QuadrantsSyntaxError(f"The dimensionality of shape and offset must be the same ({ndim} != {len(offset)})")
+    return tuple(int(o) for o in offset)
 
 
 class FieldIndexCountError(QuadrantsIndexError, AssertionError):
@@ -58,17 +72,16 @@ class Field(Array):
     ):
         if needs_grad or needs_dual:
             raise NotImplementedError("qd.field(needs_grad=True / needs_dual=True): autodiff is out of scope")
-        if offset is not None:
-            raise NotImplementedError(
-                "qd.field(..., offset=...): field index offsets are not supported by this implementation; index from 0"
-            )
+        if shape is None and offset is not None:
+            raise QuadrantsSyntaxError("shape cannot be None when offset is set")
         self._init_element_type(dtype, None)
         self.name = name
         self._snode = None
         self._shape = None
         self._storage = None
+        self._qd_offset: tuple[int, ...] = ()
         if shape is not None:
-            place_with_shape([self], shape)
+            place_with_shape([self], shape, offset)
 
     # --------------------------------------------------------------------------------------------- placement
     @property
@@ -78,12 +91,14 @@ class Field(Array):
     def _qd_leaf_fields(self) -> list:
         return [self]
 
-    def _qd_place(self, node) -> None:
-        """Called by ``SNode.place``: take the node's shape and allocate zero-initialised storage."""
+    def _qd_place(self, node, offset=None) -> None:
+        """Called by ``SNode.place``: take the node's shape (and index offsets) and allocate zero-initialised
+        storage."""
         if node._builder._session.generation != self._generation:
             raise QuadrantsRuntimeError(
                 "this field was created before the latest qd.init() / qd.reset(); create it again after qd.init()"
             )
+        self._qd_offset = normalize_offset(offset, len(node.shape))
         self._snode = node
         self._allocate(node.shape)
 
@@ -105,6 +120,10 @@ class Field(Array):
     def _index(self, key) -> tuple[int, ...]:
         if self._snode is None:
             raise QuadrantsRuntimeError(_NOT_PLACED)
+        if any(self._qd_offset) and key is not None:  # a field with offset=: x[i] is stored element i - offset
+            keys = key if isinstance(key, tuple) else (key,)
+            if len(keys) == len(self._qd_offset) and all(isinstance(k, (int, np.integer)) for k in keys):
+                key = tuple(int(k) - o for k, o in zip(keys, self._qd_offset))
         return super()._index(key)
 
     def _index_count_error(self, key: tuple) -> Exception:

@@ -81,10 +81,10 @@ class SNode:
             dims = [int(d) for d in dimensions]
         else:
             raise TypeError(f"dense() dimensions must be an int or a sequence of ints, got {dimensions!r}")
+        if len(dims) == 1 and len(ax) > 1:  # one size for every axis, as an int would be (upstream's behaviour)
+            dims = dims * len(ax)
         if len(ax) != len(dims):
-            raise QuadrantsRuntimeError(
-                f"axes and sizes must have the same size, but got {len(ax)} and {len(dims)}."
-            )
+            raise QuadrantsRuntimeError(f"axes and sizes must have the same size, but got {len(ax)} and {len(dims)}.")
         for position, d in enumerate(dims):
             if d <= 0:
                 raise QuadrantsRuntimeError(
@@ -109,15 +109,12 @@ class SNode:
     lazy_dual = _autodiff
 
     def place(self, *args, offset=None) -> SNode:
-        """Give each field (scalar, vector/matrix or struct field, or a list of them) the shape of this node."""
+        """Give each field (scalar, vector/matrix or struct field, or a list of them) the shape of this node;
+        ``offset`` (an int or one per axis) makes the indices run from ``offset`` to ``offset + shape``."""
         self._builder._check_not_finalized()
-        if offset is not None:
-            raise NotImplementedError(
-                "place(..., offset=...): field index offsets are not supported by this implementation; index from 0"
-            )
         for arg in args:
             if isinstance(arg, (list, tuple)):
-                self.place(*arg)
+                self.place(*arg, offset=offset)
                 continue
             leaves = getattr(arg, "_qd_leaf_fields", None)
             if leaves is None:
@@ -130,7 +127,7 @@ class SNode:
                     )
                 node = SNode("place", self, self._builder, field=leaf)
                 self._children.append(node)
-                leaf._qd_place(node)
+                leaf._qd_place(node, offset)
         self._builder.empty = False
         return self
 

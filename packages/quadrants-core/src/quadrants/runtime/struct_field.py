@@ -9,6 +9,7 @@ members read and write the fields. The layout (``qd.Layout.AOS`` places all memb
 
 from __future__ import annotations
 
+from quadrants.errors import QuadrantsSyntaxError
 from quadrants.frontend.struct_types import Struct, StructType, dataclass as _dataclass, register_field_factory
 from quadrants.ir import dtypes
 from quadrants.runtime.field import Field, place_with_shape
@@ -61,10 +62,8 @@ def make_struct_field(
         stype = StructType(stype, methods, default_ip=ip, default_fp=fp)
     if needs_grad or needs_dual:
         raise NotImplementedError("struct fields with needs_grad / needs_dual: autodiff is out of scope")
-    if offset is not None:
-        raise NotImplementedError(
-            "StructType.field(..., offset=...): field index offsets are not supported by this implementation"
-        )
+    if shape is None and offset is not None:
+        raise QuadrantsSyntaxError("shape cannot be None when offset is being set")
     layout = _layout_name(layout)
     members: dict[str, object] = {}
     for key, t in stype.members.items():
@@ -77,9 +76,9 @@ def make_struct_field(
         dims = normalize_shape(shape)
         if layout == "SOA":
             for member in members.values():
-                place_with_shape([member], dims)
+                place_with_shape([member], dims, offset)
         else:
-            place_with_shape(list(members.values()), dims)
+            place_with_shape(list(members.values()), dims, offset)
     return result
 
 
