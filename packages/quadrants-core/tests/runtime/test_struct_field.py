@@ -125,3 +125,22 @@ def test_struct_kernel_returns_are_host_structs():
     n, s = k()
     assert n == 3 and isinstance(s, pair) and s.a == 4 and list(np.asarray(s.v)) == [5.0, 6.0]
     assert s.to_dict() == {"a": 4, "v": [5.0, 6.0]}
+
+
+def test_struct_parameters_are_fastcache_keyed_by_their_leaf_types(tmp_path):
+    qd.init(arch="ref", offline_cache_file_path=str(tmp_path))
+
+    def make():
+        @qd.kernel(fastcache=True)
+        def k(s: PAIR) -> qd.f32:
+            return s.a + s.v[1]
+
+        return k
+
+    first = make()
+    assert first(PAIR(a=1, v=[0, 2])) == 3.0
+    assert first.src_ll_cache_observations.cache_stored
+    qd.init(arch="ref", offline_cache_file_path=str(tmp_path))
+    second = make()
+    assert second(PAIR(a=2, v=[0, 2])) == 4.0  # values are run-time arguments: the same entry serves them
+    assert second.src_ll_cache_observations.cache_loaded

@@ -20,6 +20,7 @@ import typing
 import numpy as np
 
 from quadrants.fastcache.keys import digest
+from quadrants.frontend.struct_types import leaf_paths
 from quadrants.ir.dtypes import DataType
 
 # ``dataclasses.field(metadata={FIELD_METADATA_CACHE_VALUE: True})``: the member stays a run-time scalar, but its
@@ -85,6 +86,8 @@ def narrow_args_hash(params: list, bound: list, paths: dict[int, set]) -> str:
             parts.append(["s", param.dtype.name])  # type only: the value is a run-time argument
         elif kind == "matrix":
             parts.append(["m", repr(b.key[1])])  # a vector/matrix parameter: its type; the components are run-time
+        elif kind == "struct":  # a qd.types.struct parameter: its leaves are run-time scalars, only their types count
+            parts.append(["qs", [[_leaf_name(path), dtype.name] for path, dtype in leaf_paths(param.stype)]])
         elif kind == "dataclass":
             parts.append(["dc", class_name(type(b.value)), _members(b.value, paths.get(i, ()))])
         elif b.struct:
@@ -92,6 +95,10 @@ def narrow_args_hash(params: list, bound: list, paths: dict[int, set]) -> str:
         else:
             parts.append(["t", template_component(b.value)])
     return digest(parts)
+
+
+def _leaf_name(path: tuple) -> str:
+    return ".".join(str(p) if not isinstance(p, tuple) else ",".join(map(str, p)) for p in path)
 
 
 def class_name(cls: type) -> str:
