@@ -14,7 +14,8 @@ naming an interpreter whose ``quadrants`` is upstream 1.3.3), the same program m
 two workers alternate (ours, upstream, ours, ...) so machine noise hits both alike. The row's ``baseline`` is
 upstream's time and ``ratio`` is ours / upstream (below 1 is faster); a ``geomean`` row per backend summarises the
 ratios. Run alone: ``python benchmarks/bench_programs.py [--against upstream] [--load] [--programs a,b]
-[--backends llvm-cpu]``.
+[--backends llvm-cpu] [--threads 1]`` (``--threads N`` pins both implementations to N CPUs with N threads: the
+generated code compared without the thread pool).
 """
 
 from __future__ import annotations
@@ -122,8 +123,11 @@ def upstream_available(python: str, arch: str) -> bool:
     return done.returncode == 0
 
 
-def time_program(program: str, arch: str, size: str, pythons: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Time one program under each interpreter of ``pythons`` (``{"ours": path, "upstream": path}``), interleaved.
+def time_program(
+    program: str, arch: str, size: str, pythons: dict[str, str], threads: int | None = None
+) -> dict[str, dict[str, Any]]:
+    """Time one program under each interpreter of ``pythons`` (``{"ours": path, "upstream": path}``), interleaved;
+    ``threads`` pins both to that many CPUs and threads.
 
     Returns ``{label: {"first_call": s, "times": [s, ...]}}`` with the warm-up steps dropped.
     """
@@ -132,6 +136,8 @@ def time_program(program: str, arch: str, size: str, pythons: dict[str, str]) ->
     try:
         for label, worker in workers.items():
             start = {"cmd": "start", "src": str(SRC), "arch": arch, "program": program, "size": size}
+            if threads:
+                start["threads"] = threads
             results[label]["first_call"] = worker.ask(start, START_TIMEOUT_S)["first_call"]
             worker.ask({"cmd": "steps", "n": WARMUP}, STEP_TIMEOUT_S)
         started = time.perf_counter()
@@ -211,7 +217,7 @@ def run(options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         for program in programs:
             print(f"bench_programs: {program} on {backend_id} ({', '.join(pythons)})", file=sys.stderr, flush=True)
             try:
-                results = time_program(program, arch, size, pythons)
+                results = time_program(program, arch, size, pythons, options.get("threads"))
             except WorkerError as exc:
                 print(f"bench_programs: {program} on {backend_id} failed: {exc}", file=sys.stderr, flush=True)
                 backend_rows.append(_row(f"{program} step [{backend_id}] FAILED", float("nan"), "ms", None))
@@ -229,8 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--programs", default="", help="comma-separated program names (default: all)")
     parser.add_argument("--backends", default="", help="comma-separated backend ids (default: all available)")
     parser.add_argument("--load", action="store_true", help="run under a background load of 3x the core count")
+    parser.add_argument("--threads", type=int, default=None, help="pin both implementations to N CPUs and threads")
     args = parser.parse_args(argv)
     options = {
+        "threads": args.threads,
         "against": args.against,
         "upstream_python": args.upstream_python,
         "programs": [p for p in args.programs.split(",") if p],

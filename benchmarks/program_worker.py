@@ -5,9 +5,11 @@ the very same program module (``quadrants_conformance.programs.<name>``, importe
 ``start`` command). It reads one JSON command per line on stdin and answers one JSON line each on the *original*
 stdout; everything else the process prints (banners, native prints) goes to stderr. Commands:
 
-* ``{"cmd": "start", "src": PATH, "arch": "cpu", "program": NAME, "size": "bench"}``: ``qd.init`` (disk caches
-  off, so the first call is a cold compile on both implementations), build the program and run its first step;
-  answers ``{"first_call": s}`` (build + first step, synchronised);
+* ``{"cmd": "start", "src": PATH, "arch": "cpu", "program": NAME, "size": "bench", "threads": N}``: ``qd.init``
+  (disk caches off, so the first call is a cold compile on both implementations), build the program and run its
+  first step; answers ``{"first_call": s}`` (build + first step, synchronised). ``threads`` (optional) pins the
+  process to the first N CPUs and passes ``cpu_max_num_threads=N``, so both implementations compute on the same
+  cores with the same number of threads;
 * ``{"cmd": "steps", "n": N}``: runs N more steps, each followed by ``qd.sync()``; answers ``{"times": [s, ...]}``;
 * ``{"cmd": "quit"}``.
 
@@ -33,13 +35,17 @@ class Worker:
         self.qd = None
         self.sim = None
 
-    def start(self, src: str, arch: str, program: str, size: str) -> dict:
+    def start(self, src: str, arch: str, program: str, size: str, threads: int | None = None) -> dict:
         if src not in sys.path:
             sys.path.insert(0, src)
+        options = {"offline_cache": False}
+        if threads:
+            os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:threads]))
+            options["cpu_max_num_threads"] = threads
         import quadrants as qd
 
         self.qd = qd
-        qd.init(arch=_arch(qd, arch), offline_cache=False)
+        qd.init(arch=_arch(qd, arch), **options)
         module = importlib.import_module(f"quadrants_conformance.programs.{program}")
         t0 = time.perf_counter()
         self.sim = module.make(size)
@@ -71,7 +77,9 @@ def main() -> int:
             if command["cmd"] == "quit":
                 break
             if command["cmd"] == "start":
-                answer = worker.start(command["src"], command["arch"], command["program"], command["size"])
+                answer = worker.start(
+                    command["src"], command["arch"], command["program"], command["size"], command.get("threads")
+                )
             else:
                 answer = worker.steps(int(command["n"]))
         except Exception as exc:

@@ -6,9 +6,10 @@ the same quantity measured in the same run for a reference (NumPy, Numba, a band
 ``ratio`` is ``value / baseline``. The driver prints one table and writes ``reports/bench.json``. Usage::
 
     python benchmarks/run.py [-k SUBSTRING] [--out reports/bench.json] [--against upstream --upstream-python PATH]
-                             [--load]
+                             [--load] [--threads N]
 
-A module whose ``run`` takes a parameter receives the options as a dict (``against``, ``upstream_python``):
+A module whose ``run`` takes a parameter receives the options as a dict (``against``, ``upstream_python``,
+``threads``):
 ``--against upstream`` makes modules that can (``bench_programs.py``) time upstream Quadrants 1.3.3 under the given
 interpreter in the same run. ``--load`` runs everything under a background load of 3x the core count
 (``load.py``), so the same table can be produced quiet and loaded.
@@ -104,8 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", choices=["upstream"], default=None, help="also time upstream Quadrants 1.3.3")
     parser.add_argument("--upstream-python", default=None, help="interpreter whose quadrants is upstream 1.3.3")
     parser.add_argument("--load", action="store_true", help="run under a background load of 3x the core count")
+    parser.add_argument("--threads", type=int, default=None, help="bench_programs: pin to N CPUs and N threads")
     args = parser.parse_args(argv)
-    options = {"against": args.against, "upstream_python": args.upstream_python}
+    options = {"against": args.against, "upstream_python": args.upstream_python, "threads": args.threads}
 
     paths = discover(HERE, args.pattern)
     rows: list[dict[str, Any]] = []
