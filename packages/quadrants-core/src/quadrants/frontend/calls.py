@@ -173,6 +173,14 @@ def _bit_shr(ctx, node, args, kwargs):
 # ---------------------------------------------------------------------------------------------- conversions
 
 
+def _call_dtype(ctx, node, dtype: DataType):
+    """``qd.f32(x)`` in kernel code: one operand, no keywords (upstream's wording otherwise)."""
+    args, kwargs = _args(ctx, node)
+    if len(args) != 1 or kwargs:
+        raise QuadrantsSyntaxError("A primitive type can only decorate a single expression.", ctx.loc(node))
+    return _apply(ctx, node, lambda c, n, a, k: _dtype_call(c, n, dtype, a), ELEMENTWISE, args, kwargs)
+
+
 def _dtype_call(ctx, node, dtype: DataType, args):
     _arity(ctx, node, str(dtype), args, 1)
     return tr.cast(ctx, args[0], dtype, node)
@@ -415,8 +423,7 @@ def call(ctx, node: ast.Call):
         args, kwargs = _args(ctx, node)
         return fn.lower(ctx, node, fn.target, args, kwargs)
     if isinstance(fn, DataType):
-        args, kwargs = _args(ctx, node)
-        return _apply(ctx, node, lambda c, n, a, k: _dtype_call(c, n, fn, a), ELEMENTWISE, args, kwargs)
+        return _call_dtype(ctx, node, fn)
     if isinstance(fn, MatrixType):
         args, kwargs = _args(ctx, node)
         return construct_typed(ctx, node, fn, args)
