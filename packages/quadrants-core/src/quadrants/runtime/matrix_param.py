@@ -13,6 +13,7 @@ import numpy as np
 from quadrants.errors import QuadrantsRuntimeTypeError
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.ir import numerics
+from quadrants.runtime.bound import Bound
 
 __all__ = ["MatrixParam"]
 
@@ -28,8 +29,6 @@ class MatrixParam:
         self.key = ("qm", self.mtype)
 
     def convert(self, value, session):
-        from quadrants.runtime.args import Bound
-
         mtype = self.mtype if self.mtype.dtype is not None else self.mtype.resolved(session.default_fp)
         try:
             array = np.asarray(value)
