@@ -85,6 +85,36 @@ def struct_field_members_as_fields_in_kernels():
 @case(
     section="13",
     golden={
+        "m": [[[0.0, 0.0], [5.0, 0.0]], [[0.0, 0.0], [0.0, 0.0]], [[1.0, 2.0], [3.0, 4.0]]],
+        "v": [[3, 3], [3, 4], [0, 0]],
+        "r": 17.0,
+    },
+)
+def struct_matrix_members_and_scalar_broadcast():
+    mat = qd.types.matrix(2, 2, qd.f32)
+    WithMat = qd.types.struct(m=mat, v=qd.types.vector(2, qd.i32), a=qd.f32)
+    x = WithMat.field(shape=(3,))
+
+    @qd.kernel
+    def k() -> qd.f32:
+        x[0].m[1, 0] = 5
+        x[0].v = 3  # a scalar fills every component
+        x[1].v = [3, 4]
+        x[2].m = mat([[1, 2], [3, 4]])
+        s = WithMat(a=2)
+        s.m[0, 1] = 7
+        s.m += 1
+        s.v = [5, 6]
+        return s.m[0, 1] + s.m[1, 1] + s.v[1] + s.a
+
+    r = k()
+    arrays = x.to_numpy()
+    return {"m": arrays["m"], "v": arrays["v"], "r": r}
+
+
+@case(
+    section="13",
+    golden={
         "idx": [0, 1, 2, 3],
         "dir": [[1.0] * 3] * 4,
         "length": [0.5, 1.5, 2.5, 3.5],

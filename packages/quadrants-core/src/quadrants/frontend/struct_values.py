@@ -402,6 +402,10 @@ def _assign_leaf(ctx, current, value, node) -> None:
 
 
 def _matrix_parts(ctx, value, shape, node) -> tuple:
+    """The components stored into a vector/matrix member: a value of that shape, a (nested) list, or a scalar
+    (broadcast to every component, as upstream)."""
+    if is_runtime(value) or isinstance(value, (bool, int, float)):
+        return (ctx.temp(value, node) if is_runtime(value) else value,) * int(np.prod(shape))
     if isinstance(value, (list, tuple)):
         from quadrants.frontend.matrix import make_matrix
 
