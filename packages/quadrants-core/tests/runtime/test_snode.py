@@ -237,3 +237,15 @@ def test_deactivate_all_does_nothing_on_dense_trees():
 def test_sparse_and_autodiff_constructs_are_out_of_scope(use, construct):
     with pytest.raises(NotImplementedError, match=construct):
         use()
+
+
+def test_the_tree_does_not_keep_fields_alive():
+    import gc
+    import weakref
+
+    x = qd.field(qd.f32, shape=(1000,))
+    ref = weakref.ref(x)
+    node = x.snode
+    del x
+    gc.collect()
+    assert ref() is None and node._field is None and node._name.startswith("S")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import numbers
 import warnings
+import weakref
 
 from quadrants.errors import QuadrantsRuntimeError
 from quadrants.runtime.snode_axes import normalize_axes
@@ -63,12 +64,18 @@ class SNode:
         self._axes: tuple[int, ...] = tuple(axes)
         self._sizes: tuple[int, ...] = tuple(sizes)
         self._children: list[SNode] = []
-        self._field = field
+        # a place node does not keep its field alive: a field nobody uses any more frees its storage, as before
+        self._field_ref = weakref.ref(field) if field is not None else None
         self._id = next(_ids)
         extents = dict(parent._extents) if parent is not None else {}
         for a, s in zip(self._axes, self._sizes):
             extents[a] = extents.get(a, 1) * s
         self._extents: dict[int, int] = extents
+
+    @property
+    def _field(self):
+        """The field of a place node (``None`` for other nodes, or once the field was garbage-collected)."""
+        return self._field_ref() if self._field_ref is not None else None
 
     # ------------------------------------------------------------------------------------------- building
     def dense(self, axes, dimensions) -> SNode:
@@ -269,8 +276,9 @@ class SNodeTree:
             raise QuadrantsRuntimeError("SNode tree has been destroyed")
         self._builder.destroyed = True
         for node in _walk(self._builder.root):
-            if node._field is not None:
-                node._field._qd_release()
+            field = node._field
+            if field is not None:
+                field._qd_release()
 
 
 def _walk(node: SNode):
