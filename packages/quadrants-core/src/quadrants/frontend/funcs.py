@@ -1,4 +1,4 @@
-"""Inlining ``@qd.func`` calls (SEMANTICS.md §7).
+"""Inlining ``@qd.func`` calls (SEMANTICS.md §7), recursive ones included while they end at compile time.
 
 Arguments are bound with :func:`inspect.Signature.bind` (defaults and keywords work as in Python). Parameters
 annotated with a primitive type are converted and copied; ``qd.template()`` and ndarray parameters are passed by
@@ -39,12 +39,50 @@ def call_error_text(exc: TypeError) -> str:
     return str(exc)
 
 
+MAX_INLINE_DEPTH = 512  # nested @qd.func calls being inlined at once (SEMANTICS.md §7)
+
+
+def _static_key(value):
+    """What a call argument contributes to the compile-time identity of a call: run-time values only their type
+    (the body cannot branch on them at compile time), compile-time values themselves."""
+    if is_runtime(value):
+        return ("run-time", value.dtype)
+    if isinstance(value, MatrixValue):
+        return ("matrix", value.shape, tuple(_static_key(v) for v in value.items))
+    if isinstance(value, NdarrayValue):
+        return ("ndarray", value.arg)
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, tuple(_static_key(v) for v in value))
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return (type(value).__name__, value)
+    try:
+        hash(value)
+    except TypeError:
+        return ("object", id(value))
+    return ("value", type(value), value)
+
+
+def _check_recursion(ctx, func, key, node: ast.Call) -> None:
+    """Compile-time recursion is inlined while each call changes a compile-time argument (``fib(n - 1)`` under
+    ``if qd.static(n > 1)``); a call that repeats one already being inlined, or nesting past
+    :data:`MAX_INLINE_DEPTH`, could never end."""
+    if any(f is func and k == key for f, k in ctx.func_stack):
+        raise QuadrantsSyntaxError(
+            f"Recursive @qd.func call of '{func.__name__}' with the same compile-time arguments as a call that is "
+            "already being inlined: it would never end. A recursive func must change a qd.template() argument "
+            "that a qd.static() condition tests (fib(n - 1) under `if qd.static(n > 1):`), or be rewritten as a loop",
+            ctx.loc(node),
+        )
+    if len(ctx.func_stack) >= MAX_INLINE_DEPTH:
+        raise QuadrantsSyntaxError(
+            f"Recursive @qd.func call of '{func.__name__}' nests more than {MAX_INLINE_DEPTH} inlined calls; make "
+            "the recursion end at compile time (a qd.static() condition on a qd.template() argument) or use a loop",
+            ctx.loc(node),
+        )
+
+
 def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
     """Lower the body of ``func`` at the call site and return its return value (``None`` without one)."""
-    if any(f is func for f in ctx.func_stack):
-        raise QuadrantsSyntaxError(
-            f"Recursive @qd.func call of '{func.__name__}' is not supported; rewrite it as a loop", ctx.loc(node)
-        )
     if func.requires_top_level and not ctx.top_level:
         raise QuadrantsSyntaxError(
             f"@qd.func '{func.__name__}' has requires_top_level=True and must be called at the kernel top level "
@@ -58,6 +96,8 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
             f"{call_error_text(exc)} in call to @qd.func '{func.__name__}'", ctx.loc(node)
         ) from None
     bound.apply_defaults()
+    key = tuple((name, _static_key(value)) for name, value in bound.arguments.items())
+    _check_recursion(ctx, func, key, node)
     parsed = func.parsed()
     frame = Frame.of(func, is_kernel=False)
     visit_block = ctx.lower.visit_block
@@ -65,7 +105,7 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
     call_loc_frame = ctx.frame
     if all(f is not func for f in ctx.reached_funcs):
         ctx.reached_funcs.append(func)
-    ctx.func_stack.append(func)
+    ctx.func_stack.append((func, key))
     ctx.frames.append(frame)
     # a func body has its own return rules and no enclosing loop (Python scoping)
     saved = ctx.runtime_depth, ctx.loops
