@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +20,6 @@ from quadrants.frontend.host_values import is_user_dataclass, template_key
 from quadrants.frontend.struct_types import Struct, StructType, leaf_paths
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
-from quadrants.runtime.bound import Bound
 from quadrants.runtime.external import external_array
 from quadrants.runtime.matrix_param import MatrixParam
 from quadrants.runtime.ndarray import Ndarray
@@ -26,7 +27,17 @@ from quadrants.runtime.ndarray import Ndarray
 __all__ = ["Bound", "Param", "make_params", "bind_arguments", "shape_returns"]
 
 
+@dataclass
+class Bound:
+    """One argument after conversion: key component, flat arg spec (None for templates) and launch value."""
 
+    key: Any
+    spec: ir.ArgSpec | None
+    value: Any
+    numpy_array: np.ndarray | None = None  # a NumPy array passed directly: written back after the launch
+    element_shape: tuple[int, ...] = ()
+    struct: bool = False  # a data_oriented object or dataclass instance: members extend the key
+    after: Any = None  # called after the launch (copies a host copy of a torch tensor back into it)
 
 
 class Param:
@@ -53,24 +64,30 @@ class NdarrayParam(Param):
             dtype = dtype.resolved(session.default_fp)
         self.dtype, self.ndim = dtype, anno.ndim
 
-    def _check(self, dtype, ndim: int, numpy: bool, np_dtype=None) -> None:
+    def _check(self, dtype, ndim: int, numpy: bool, np_dtype=None, shape=None) -> None:
         if self.dtype is not None and dtype != self.dtype:
             if numpy:
                 got = dtype if dtype is not None else np_dtype
                 raise ValueError(
-                    f"Invalid argument into qd.types.ndarray() for argument {self.name}: required array has "
-                    f"dtype={self.dtype}, array with dtype={got}"
+                    f"Invalid value for argument {self.name} - required array has dtype={self.dtype}, array with "
+                    f"dtype={got} is provided"
                 )
             raise TypeError(f"Expect element type {self.dtype} for argument {self.name}, but get {dtype}")
         if self.ndim is not None and ndim != self.ndim:
+            if numpy:  # upstream words the two cases differently
+                raise ValueError(
+                    f"Invalid value for argument {self.name} - required array has ndim={self.ndim}, array with "
+                    f"{ndim} dimensions is provided"
+                )
+            shape_text = f" with shape {tuple(shape)}" if shape is not None else ""
             raise ValueError(
-                f"Invalid argument into qd.types.ndarray() for argument {self.name}: required ndim={self.ndim}, "
-                f"but {ndim}d ndarray"
+                f"Invalid value for argument {self.name} - required ndim={self.ndim}, but {ndim}d ndarray"
+                f"{shape_text} is provided"
             )
 
     def convert(self, value, session) -> Bound:
         if isinstance(value, Ndarray) and not getattr(value, "_is_quadrants_field", False):
-            self._check(value.element_type, value.ndim, numpy=False)
+            self._check(value.element_type, value.ndim, numpy=False, shape=value.shape)
             elem = value.element_shape
             spec = ir.NdarrayArg(self.name, value.scalar_dtype, value.ndim + len(elem))
             return Bound(("nd", repr(value.element_type), value.ndim), spec, value.storage(), None, elem)
@@ -80,10 +97,10 @@ class NdarrayParam(Param):
             dtype = from_numpy_dtype(value.dtype)
             if dtype is None:
                 raise ValueError(
-                    f"Invalid argument into qd.types.ndarray() for argument {self.name}: required array has "
-                    f"dtype={self.dtype or 'a Quadrants dtype'}, array with dtype={value.dtype}"
+                    f"Invalid value for argument {self.name} - required array has "
+                    f"dtype={self.dtype or 'a Quadrants dtype'}, array with dtype={value.dtype} is provided"
                 )
-            self._check(dtype, value.ndim, numpy=True)
+            self._check(dtype, value.ndim, numpy=True, shape=value.shape)
             spec = ir.NdarrayArg(self.name, dtype, value.ndim)
             return Bound(("nd", dtype.name, value.ndim), spec, session.backend.wrap_numpy(value), value)
         if getattr(value, "_is_quadrants_field", False):
@@ -118,11 +135,19 @@ class NdarrayParam(Param):
         dtype = from_numpy_dtype(value.dtype)
         if dtype != mtype.dtype:
             raise ValueError(
-                f"Invalid argument into qd.types.ndarray() for argument {self.name}: required array has "
-                f"dtype={mtype.dtype}, array with dtype={dtype or value.dtype}"
+                f"Invalid value for argument {self.name} - required array has dtype={mtype.dtype}, array with "
+                f"dtype={dtype or value.dtype} is provided"
+            )
+        if self.ndim is not None and value.ndim != self.ndim + len(elem):
+            raise ValueError(
+                f"Invalid value for argument {self.name} - required array has ndim={self.ndim} "
+                f"element_dim={len(elem)}, array with {value.ndim} dimensions is provided"
             )
         if value.ndim < len(elem) or tuple(value.shape[value.ndim - len(elem) :]) != elem:
-            raise ValueError(f"argument {self.name}: the trailing axes {value.shape} do not hold {mtype} elements")
+            raise ValueError(
+                f"Invalid value for argument {self.name} - required element_shape={elem}, array with element shape "
+                f"of {tuple(value.shape[max(value.ndim - len(elem), 0) :])} is provided"
+            )
         ndim = value.ndim - len(elem)
         self._check(mtype, ndim, numpy=True)
         spec = ir.NdarrayArg(self.name, dtype, value.ndim)
@@ -179,8 +204,8 @@ class TemplateParam(Param):
     def convert(self, value, session) -> Bound:
         if isinstance(value, Ndarray) and not getattr(value, "_is_quadrants_field", False):
             raise QuadrantsRuntimeTypeError(
-                f"Argument {self.name}: a qd.ndarray cannot be passed to a qd.template() parameter; annotate the "
-                "parameter with qd.types.NDArray[...]"
+                f"Argument {self.name}: Ndarray shouldn't be passed in via `qd.template()`, please annotate your "
+                "kernel using `qd.types.ndarray(...)` (or qd.types.NDArray[...]) instead"
             )
         if _is_struct(value):
             return Bound(("t", type(value), id(value)), None, value, struct=True)
