@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -20,6 +18,7 @@ from quadrants.frontend.host_values import is_user_dataclass, template_key
 from quadrants.frontend.struct_types import Struct, StructType, leaf_paths
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
+from quadrants.runtime.bound import Bound
 from quadrants.runtime.external import external_array
 from quadrants.runtime.matrix_param import MatrixParam
 from quadrants.runtime.ndarray import Ndarray
@@ -27,17 +26,7 @@ from quadrants.runtime.ndarray import Ndarray
 __all__ = ["Bound", "Param", "make_params", "bind_arguments", "shape_returns"]
 
 
-@dataclass
-class Bound:
-    """One argument after conversion: key component, flat arg spec (None for templates) and launch value."""
 
-    key: Any
-    spec: ir.ArgSpec | None
-    value: Any
-    numpy_array: np.ndarray | None = None  # a NumPy array passed directly: written back after the launch
-    element_shape: tuple[int, ...] = ()
-    struct: bool = False  # a data_oriented object or dataclass instance: members extend the key
-    after: Any = None  # called after the launch (copies a host copy of a torch tensor back into it)
 
 
 class Param:
