@@ -249,3 +249,14 @@ def test_the_tree_does_not_keep_fields_alive():
     del x
     gc.collect()
     assert ref() is None and node._field is None and node._name.startswith("S")
+
+
+def test_vector_and_matrix_types_make_fields_placed_later():
+    vec3i = qd.types.vector(3, qd.i32)
+    x = vec3i.field()
+    qd.root.dense(qd.i, 4).place(x)
+    assert x.shape == (4,) and x.to_numpy().shape == (4, 3) and isinstance(x, qd.MatrixField)
+    m = qd.types.matrix(2, 2, qd.f32).field(shape=(3,))
+    assert m.to_numpy().shape == (3, 2, 2)
+    nd = vec3i.ndarray(shape=(5,))
+    assert isinstance(nd, qd.Ndarray) and nd.to_numpy().shape == (5, 3)

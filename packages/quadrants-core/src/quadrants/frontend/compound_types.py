@@ -52,9 +52,25 @@ class MatrixType:
         make = HOST_VALUES.get("make")
         return make(arr) if make is not None else arr
 
+    def field(self, **options):
+        """``vec3.field(shape=...)``: a field of these vectors/matrices (without ``shape``, placed later)."""
+        return _allocator("field")(self, **options)
 
-# The maker of host vector/matrix values, registered by runtime/host_matrix.py: that module sits above the frontend,
-# which therefore cannot import it (docs/architecture.md), and type objects are called in Python scope.
+    def ndarray(self, **options):
+        """``vec3.ndarray(shape=...)``: an ndarray of these vectors/matrices."""
+        return _allocator("ndarray")(self, **options)
+
+
+def _allocator(kind: str):
+    found = HOST_VALUES.get(kind)
+    if found is None:
+        raise RuntimeError(f"{kind}s need the quadrants runtime (import quadrants)")
+    return found
+
+
+# The maker of host vector/matrix values ("make", registered by runtime/host_matrix.py) and the allocators behind
+# vec3.field() / vec3.ndarray() ("field", "ndarray", registered by runtime/field.py): those modules sit above the
+# frontend, which therefore cannot import them (docs/architecture.md), and type objects are used in Python scope.
 HOST_VALUES: dict = {}
 
 

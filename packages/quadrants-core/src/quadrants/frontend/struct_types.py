@@ -16,7 +16,7 @@ from types import MethodType
 import numpy as np
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError, caller_loc
-from quadrants.frontend.compound_types import MatrixType
+from quadrants.frontend.compound_types import HOST_VALUES, MatrixType
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType, to_dtype
 
@@ -25,14 +25,12 @@ __all__ = [
     "Struct",
     "dataclass",
     "register_field_factory",
-    "register_host_matrix",
     "host_array",
     "leaf_paths",
     "same_struct_type",
 ]
 
 _FIELD_FACTORY: list[Callable] = []
-_HOST_MATRIX: list[Callable] = []
 
 
 def register_field_factory(factory: Callable) -> None:
@@ -40,14 +38,10 @@ def register_field_factory(factory: Callable) -> None:
     _FIELD_FACTORY[:] = [factory]
 
 
-def register_host_matrix(wrap: Callable) -> None:
-    """The runtime's ``wrap(numpy_array)`` giving the host ``qd.Vector``/``qd.Matrix`` of a vector/matrix member
-    (without one, members are NumPy arrays)."""
-    _HOST_MATRIX[:] = [wrap]
-
-
 def _as_host_matrix(arr: np.ndarray):
-    return _HOST_MATRIX[0](arr) if _HOST_MATRIX else arr
+    """A host ``qd.Vector``/``qd.Matrix`` holding ``arr`` (the maker the runtime registers; NumPy before that)."""
+    make = HOST_VALUES.get("make")
+    return make(arr) if make is not None else arr
 
 
 def host_array(value) -> np.ndarray | None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from quadrants.errors import QuadrantsIndexError, QuadrantsRuntimeError, QuadrantsSyntaxError
-from quadrants.runtime.ndarray import Array, normalize_shape
+from quadrants.frontend.compound_types import HOST_VALUES
+from quadrants.runtime.ndarray import Array, Ndarray, normalize_shape
 from quadrants.runtime.snode_axes import axes
 from quadrants.runtime.state import materialize
 
@@ -205,3 +206,15 @@ Field._KIND_CLASSES = {"scalar": ScalarField, "vector": MatrixField, "matrix": M
 def field(dtype, shape=None, **options) -> Field:
     """A zero-initialised field of ``dtype``; without ``shape`` it must be placed in an SNode tree before use."""
     return Field(dtype, shape, **options)
+
+
+def _field_of(element_type, shape=None, **options) -> Field:
+    return Field(element_type, shape, **options)
+
+
+def _ndarray_of(element_type, shape, **options):
+    return Ndarray(element_type, shape)
+
+
+# vec3.field(shape=...) and vec3.ndarray(shape=...) on the frontend's type objects (frontend/compound_types.py)
+HOST_VALUES.update(field=_field_of, ndarray=_ndarray_of)
