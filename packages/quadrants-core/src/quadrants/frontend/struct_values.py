@@ -23,7 +23,7 @@ from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, Qu
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.funcdef import Func
-from quadrants.frontend.struct_types import Struct, StructType, host_array, same_struct_type
+from quadrants.frontend.struct_types import Struct, StructType, host_array, leaf_paths, same_struct_type
 from quadrants.frontend.values import BoundFunc, MatrixValue, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 
@@ -42,7 +42,6 @@ __all__ = [
     "store_element",
     "element",
     "flat_leaves",
-    "as_struct_value",
     "by_reference",
     "bound_field_of",
     "STRUCT_KINDS",
@@ -227,11 +226,6 @@ def _host_struct(value: Struct) -> StructValue:
         else:
             items[key] = v.item() if isinstance(v, np.generic) else v
     return StructValue(value._type, items, dict(value.methods))
-
-
-def as_struct_value(value):
-    """``value`` as a struct value if it is one (a dict is not: upstream rejects dicts in kernel code)."""
-    return value if isinstance(value, (StructValue, StructElement, Struct)) else None
 
 
 # --------------------------------------------------------------------------------------------- constructing
@@ -543,14 +537,11 @@ def check_struct_param(ctx, func_name: str, param: str, annotation, value, node)
 def param_struct(ctx, name: str, position: int, stype: StructType) -> StructValue:
     """A kernel parameter of struct type: one run-time scalar argument per leaf, copied into locals (as upstream,
     the kernel may assign its members)."""
-    from quadrants.frontend.struct_types import leaf_paths
-
     leaves = {}
     for path, dtype in leaf_paths(stype):
-        flat = "".join(
-            f"__qd_{p}" for p in (name, *(str(x) if not isinstance(x, tuple) else "_".join(map(str, x)) for x in path))
-        )
-        index = ctx.add_arg(ir.ScalarArg(flat, dtype), ("member", position, path))
+        # flat names as for dataclass members: __qd_s__qd_inner__qd_v__qd_1 (a component index joins with "_")
+        parts = (name, *("_".join(map(str, p)) if isinstance(p, tuple) else p for p in path))
+        index = ctx.add_arg(ir.ScalarArg("".join(f"__qd_{p}" for p in parts), dtype), ("member", position, path))
         leaves[path] = ir.ArgRef(index, dtype)
     return declare_copy(ctx, name, _assemble(stype, leaves, ()), None)
 
