@@ -260,3 +260,13 @@ def test_vector_and_matrix_types_make_fields_placed_later():
     assert m.to_numpy().shape == (3, 2, 2)
     nd = vec3i.ndarray(shape=(5,))
     assert isinstance(nd, qd.Ndarray) and nd.to_numpy().shape == (5, 3)
+
+
+def test_placing_fields_leaves_the_fastcache_config_as_it_is():
+    from quadrants.fastcache.keys import compile_config
+    from quadrants.runtime.state import current_session
+
+    before = compile_config(current_session())
+    qd.root.dense(qd.i, 2).place(qd.field(qd.i32))
+    qd.field(qd.f32, shape=3)
+    assert compile_config(current_session()) == before

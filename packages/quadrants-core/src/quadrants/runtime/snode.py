@@ -287,12 +287,18 @@ def _walk(node: SNode):
         yield from _walk(child)
 
 
+# session generation -> the implicit builder of ``qd.root`` (the current session's only: older trees die with their
+# session). Kept here, not on the session, whose option dicts feed fastcache keys.
+_SESSION_ROOTS: dict[int, FieldsBuilder] = {}
+
+
 def session_root() -> SNode:
     """The root node of the current session's implicit builder (``qd.root``)."""
     session = current_session()
-    builder = session.extra.get("snode_root")
+    builder = _SESSION_ROOTS.get(session.generation)
     if builder is None:
-        builder = session.extra["snode_root"] = FieldsBuilder(implicit=True)
+        _SESSION_ROOTS.clear()
+        builder = _SESSION_ROOTS[session.generation] = FieldsBuilder(implicit=True)
     return builder.root
 
 
