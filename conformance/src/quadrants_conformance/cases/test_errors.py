@@ -189,7 +189,7 @@ def is_operator_error():
     k(qd.ndarray(qd.i32, shape=(1,)), 3)
 
 
-@case(section="4.2", raises=(qd.QuadrantsSyntaxError, 'Operator "is" in Quadrants scope is not supported'))
+@case(section="4.2", raises=(qd.QuadrantsSyntaxError, 'Operator "is not" in Quadrants scope is not supported'))
 def is_not_operator_error():
     @qd.kernel
     def k(x: I32_1, a: qd.i32):

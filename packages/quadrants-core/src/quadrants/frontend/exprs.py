@@ -240,8 +240,9 @@ def _compare_pair(ctx, node, op_node, left, right):
         return matrix.binary(ctx, node, lambda x, y: _compare_pair(ctx, node, op_node, x, y), left, right)
     if isinstance(op_node, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) and ctx.static_depth == 0:
         if isinstance(op_node, (ast.Is, ast.IsNot)):
-            raise QuadrantsSyntaxError('Operator "is" in Quadrants scope is not supported', ctx.loc(node))
-        raise QuadrantsSyntaxError('"In" is only supported inside `qd.static`', ctx.loc(node))
+            word = "is" if isinstance(op_node, ast.Is) else "is not"
+            raise QuadrantsSyntaxError(f'Operator "{word}" in Quadrants scope is not supported.', ctx.loc(node))
+        raise QuadrantsSyntaxError(f'"{type(op_node).__name__}" is only supported inside `qd.static`.', ctx.loc(node))
     if not is_runtime(left) and not is_runtime(right):
         return _python(ctx, node, _PY_COMPARE[type(op_node)], left, right)
     if type(op_node) not in tr.COMPARE_OPS:
