@@ -73,7 +73,10 @@ def test_judge_values_errors_and_missing_api():
     assert judge_parity(_case(), _ref({"x": np.array([1, 2], np.int32)}), ok).category == "same"
     differs = judge_parity(_case(), _ref({"x": np.array([1, 3], np.int32)}), ok)
     assert (differs.category, differs.what) == ("differs", "values")
-    missing = {"status": "error", "error": PlainError("AttributeError", ("AttributeError",), "module 'quadrants' has")}
+    missing = {
+        "status": "error",
+        "error": PlainError("AttributeError", ("AttributeError",), "module 'quadrants' has no attribute 'x'"),
+    }
     assert judge_parity(_case(), _ref(1), missing).category == "not-runnable"
     raised = {"status": "error", "error": PlainError("QuadrantsSyntaxError", ("QuadrantsSyntaxError",), "bad thing")}
     declared = _case(raises=(SyntaxError, "bad"))

@@ -19,7 +19,10 @@ __all__ = ["Difference", "load_differences", "DEFAULT_PATH"]
 _CHECKOUT = Path(__file__).resolve().parents[4]
 DEFAULT_PATH = _CHECKOUT / "docs" / "parity.md"
 
-_ROW = re.compile(r"^\|\s*`(?P<case>[^`]+::[^`]+)`\s*\|(?P<upstream>[^|]*)\|(?P<ours>[^|]*)\|(?P<reason>[^|]*)\|\s*$")
+_CELL = r"(?:[^|\\]|\\.)*"  # a table cell: any text, with ``\|`` for a literal pipe
+_ROW = re.compile(
+    rf"^\|\s*`(?P<case>[^`]+::[^`]+)`\s*\|(?P<upstream>{_CELL})\|(?P<ours>{_CELL})\|(?P<reason>{_CELL})\|\s*$"
+)
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,9 @@ class Outcome:
 def _missing_api(error: PlainError) -> bool:
     if error.name in _MISSING_API:
         return "quadrants" in error.message
-    if error.name != "AttributeError":
-        return False
-    return "module 'quadrants" in error.message or any(a in error.message for a in _INTROSPECTION_ONLY)
+    if "module 'quadrants' has no attribute" in error.message:  # also inside upstream's compile errors
+        return True
+    return error.name == "AttributeError" and any(a in error.message for a in _INTROSPECTION_ONLY)
 
 
 def _short(text: str, limit: int = 600) -> str:
