@@ -50,19 +50,30 @@ def test_calling_a_tensor_class_on_a_wrong_element_kind_raises():
         qd.Tensor(np.zeros(2))
 
 
-def test_identity_layout_is_accepted_and_a_permutation_is_not_implemented():
-    assert tensor(qd.f32, (2, 3), layout=(0, 1)).shape == (2, 3)
-    with pytest.raises(NotImplementedError, match="permuted storage layouts"):
-        tensor(qd.f32, (2, 3), layout=(1, 0))
+def test_layout_is_reported_and_the_storage_stays_canonical():
+    t = tensor(qd.f32, (2, 3), layout=(1, 0))
+    assert t.layout == (1, 0) and t.shape == (2, 3)
+    t.from_numpy(np.arange(6, dtype=np.float32).reshape(2, 3))
+    assert t[1, 0] == 3.0 and t.to_numpy().tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert tensor(qd.f32, (2, 3), layout=(0, 1)).layout is None
     with pytest.raises(ValueError, match="has 1 entries"):
         tensor(qd.f32, (2, 3), layout=(0,))
     with pytest.raises(TypeError, match="compound dtypes"):
         tensor(qd.types.vector(3, qd.f32), (2,), layout=(0,))
 
 
-def test_needs_grad_is_out_of_scope_and_wrapping_an_array_is_an_error():
-    with pytest.raises(NotImplementedError, match="autodiff"):
-        tensor(qd.f32, (2,), needs_grad=True)
+def test_needs_grad_attaches_a_zero_companion_of_the_same_kind():
+    for backend, cls in ((Backend.FIELD, qd.Field), (Backend.NDARRAY, qd.Ndarray)):
+        t = tensor(qd.f32, (2,), backend=backend, needs_grad=True)
+        assert t.has_grad() and isinstance(t.grad, cls) and t.grad.shape == (2,)
+        assert t.grad.to_numpy().tolist() == [0.0, 0.0]
+        v = qd.Vector.tensor(3, qd.f32, (2,), backend=backend, needs_grad=True)
+        assert v.grad.element_shape == (3,)
+    plain = tensor(qd.f32, (2,))
+    assert not plain.has_grad() and plain.grad is None
+
+
+def test_wrapping_an_array_is_an_error():
     with pytest.raises(TypeError, match=r"qd\.wrap"):
         tensor(qd.tensor(qd.f32, (2,)), (2,))
 

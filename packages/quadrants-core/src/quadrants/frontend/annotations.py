@@ -114,4 +114,6 @@ def parse_annotation(anno, default_ip: DataType = dtypes.i32, default_fp: DataTy
         return anno()
     if isinstance(anno, DataType) or anno in (int, float):
         return ScalarType(to_dtype(anno, default_ip, default_fp))
+    if anno is bool:  # as upstream: a u1 scalar
+        return ScalarType(dtypes.u1)
     return None

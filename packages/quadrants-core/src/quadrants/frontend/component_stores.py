@@ -16,7 +16,7 @@ from quadrants.frontend.values import MatrixValue, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
 
-__all__ = ["store_component"]
+__all__ = ["store_component", "store_at"]
 
 
 def _destinations(ctx, target: ast.Subscript, base: MatrixValue, node) -> list:
@@ -47,7 +47,12 @@ def _hit(ctx, key, position: int):
 def store_component(ctx, target: ast.Subscript, base: MatrixValue, value, node) -> None:
     """Store ``value`` into the component of ``base`` (the evaluated ``target.value``) that ``target`` names."""
     key = evaluate(ctx, target.slice)
-    keys = key if isinstance(key, tuple) else (key,)
+    store_at(ctx, target, base, key if isinstance(key, tuple) else (key,), value, node)
+
+
+def store_at(ctx, target: ast.Subscript, base: MatrixValue, keys: tuple, value, node) -> None:
+    """Store ``value`` into component ``keys`` (evaluated; compile-time or run-time) of ``base``, which ``target``
+    (a subscript of it) reaches."""
     wanted = 1 if base.is_vector else 2
     if len(keys) != wanted:
         raise QuadrantsIndexError(f"Expected {wanted} indices, got {len(keys)}", ctx.loc(node))

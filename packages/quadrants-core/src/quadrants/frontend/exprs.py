@@ -18,8 +18,10 @@ from quadrants.errors import (
 from quadrants.frontend import comprehensions, matrix, struct_values, typing_rules as tr
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.matrix_methods import attribute as matrix_attribute
+from quadrants.frontend.matrix_slices import has_slice, slice_matrix
 from quadrants.frontend.matrix_stores import fill_array
 from quadrants.frontend.structs import StructRef, member
+from quadrants.frontend.ternary import lower_ternary
 from quadrants.frontend.values import BoundMethod, IndexVector, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import promote
@@ -196,18 +198,7 @@ def _ifexp(ctx, node: ast.IfExp):
     if not is_runtime(cond):
         return evaluate(ctx, node.body if cond else node.orelse)
     cond = tr.check_condition(ctx, cond, node.test, "ternary condition")
-    with ctx.nested():
-        with ctx.block() as then_block:
-            a = tr.to_expr(ctx, evaluate(ctx, node.body), node.body)
-        with ctx.block() as else_block:
-            b = tr.to_expr(ctx, evaluate(ctx, node.orelse), node.orelse)
-    common = promote(a.dtype, b.dtype)
-    result = ctx.new_var("ternary", common)
-    ctx.define(ir.Decl(result, ir.Const(0, common), ctx.loc(node)))
-    then_block.append(ir.Assign(result, tr.cast(ctx, a, common), ctx.loc(node.body)))
-    else_block.append(ir.Assign(result, tr.cast(ctx, b, common), ctx.loc(node.orelse)))
-    ctx.emit(ir.If(cond, tuple(then_block), tuple(else_block), ctx.loc(node)))
-    return ir.LocalRef(result)
+    return lower_ternary(ctx, node, cond, evaluate)
 
 
 def _compare(ctx, node: ast.Compare):
@@ -325,6 +316,8 @@ def _subscript(ctx, node: ast.Subscript):
         return load_element(ctx, base, element_indices(ctx, base, node.slice, node), node)
     if isinstance(base, struct_values.StructFieldRef):  # x[i] of a field of structs: members load lazily
         return struct_values.element(ctx, base, element_indices(ctx, base, node.slice, node))
+    if isinstance(base, MatrixValue) and has_slice(node.slice):  # v[1:], m[i, :]
+        return slice_matrix(ctx, evaluate, node, base)
     index = evaluate(ctx, node.slice)
     if isinstance(base, MatrixValue):
         return _matrix_subscript(ctx, node, base, index)

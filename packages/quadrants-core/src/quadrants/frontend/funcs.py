@@ -16,7 +16,8 @@ from quadrants.frontend import struct_values, typing_rules as tr
 from quadrants.frontend.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
 from quadrants.frontend.context import Frame
 from quadrants.frontend.matrix import MatrixValue
-from quadrants.frontend.values import LocalBinding, NdarrayValue, is_runtime
+from quadrants.frontend.values import LocalBinding, MatrixBinding, NdarrayValue, is_runtime
+from quadrants.ir import nodes as ir
 
 __all__ = ["inline"]
 
@@ -154,6 +155,8 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
             struct_values.check_struct_param(ctx, func.__name__, name, anno, value, node)
             ctx.bind(name, struct_values.declare_copy(ctx, name, value, node))
         return
+    if isinstance(spec, TemplateType) and _by_reference(ctx, name, value):
+        return
     if isinstance(value, MatrixValue) and not isinstance(spec, TemplateType):
         assign_name = ctx.lower.assign_name
 
@@ -164,6 +167,21 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
         return
     # unannotated scalar (numbers included, like upstream): a private run-time copy
     ctx.bind(name, LocalBinding(ctx.declare(name, tr.to_expr(ctx, value, node))))
+
+
+def _by_reference(ctx, name: str, value) -> bool:
+    """A local scalar or vector/matrix passed to a ``qd.template()`` parameter is the caller's variable itself, as
+    upstream: ``ret += x`` in the func updates it (Genesis accumulates neighbour sums this way). Returns whether
+    ``name`` was bound so."""
+    if isinstance(value, ir.LocalRef):
+        ctx.bind(name, LocalBinding(value.var))
+        return True
+    if isinstance(value, MatrixValue) and value.items and all(isinstance(v, ir.LocalRef) for v in value.items):
+        variables = tuple(v.var for v in value.items)
+        if len(set(variables)) == len(variables):
+            ctx.bind(name, MatrixBinding(variables, value.shape))
+            return True
+    return False
 
 
 def _is_number(value) -> bool:

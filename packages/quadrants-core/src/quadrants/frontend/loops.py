@@ -12,6 +12,8 @@ import ast
 import builtins
 from dataclasses import dataclass
 
+import numpy as np
+
 from quadrants.errors import QuadrantsIndexError, QuadrantsSyntaxError
 from quadrants.frontend import intrinsics as qi, typing_rules as tr
 from quadrants.frontend.context import Loop
@@ -50,6 +52,8 @@ def _bound(ctx, value, node):
     if not is_runtime(value) and isinstance(value, float):
         ctx.warn("Casting range_for boundary values to i32", node)
         return ir.Const(int(value), dtypes.i32)
+    if not is_runtime(value) and isinstance(value, np.integer):  # a host numpy int is a plain int, as upstream
+        value = int(value)
     value = tr.to_expr(ctx, value, node)
     if value.dtype == dtypes.i32:
         return value
@@ -291,6 +295,7 @@ def _static_for(ctx, node: ast.For) -> None:
 
 def _while(ctx, node: ast.While) -> None:
     from quadrants.frontend.graph import is_do_while, lower_do_while
+
     visit_block = ctx.lower.visit_block
 
     if is_do_while(ctx, node):

@@ -11,10 +11,11 @@ import ast
 from quadrants.errors import QuadrantsCompilationError, QuadrantsNameError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import struct_values, typing_rules as tr
 from quadrants.frontend.atomics import atomic_update
-from quadrants.frontend.component_stores import store_component
+from quadrants.frontend.component_stores import store_at, store_component
 from quadrants.frontend.exprs import element_indices, evaluate
 from quadrants.frontend.item_updates import lower_item_update
 from quadrants.frontend.matrix import MatrixValue, coerce_operand
+from quadrants.frontend.matrix_slices import has_slice, store_slice
 from quadrants.frontend.matrix_stores import as_components, assign_swizzle, aug_assign_swizzle
 from quadrants.frontend.struct_targets import member_target
 from quadrants.frontend.unsupported import immutable_argument
@@ -169,6 +170,9 @@ def _store(ctx, target: ast.Subscript, value, node: ast.AST) -> None:
     if isinstance(base, struct_values.StructFieldRef):  # x[i] = struct
         element = struct_values.element(ctx, base, element_indices(ctx, base, target.slice, target))
         struct_values.store_element(ctx, element, value, node)
+        return
+    if isinstance(base, MatrixValue) and has_slice(target.slice):  # m[i, :] = v
+        store_slice(ctx, evaluate, target, base, value, node, store_at)
         return
     if isinstance(base, MatrixValue):
         store_component(ctx, target, base, value, node)  # v[k] = s, x[i][j, k] = s

@@ -101,20 +101,31 @@ class Array(ArrayInterop):
         vector/matrix type."""
         return self._dtype
 
+    _qd_layout = None  # qd.tensor(..., layout=...) records a non-identity permutation here (runtime/tensor.py)
+
     @property
     def layout(self):
-        """The axis permutation of the storage: ``None`` (row-major, canonical order), as upstream reports for
-        arrays created without ``layout=``."""
-        return None
+        """The axis permutation given to ``qd.tensor(..., layout=...)``, ``None`` for row-major (canonical) order.
+        The storage itself is always in canonical order here (docs/tensor.md)."""
+        return self._qd_layout
 
     def _unwrap(self):
         """Upstream's ``qd.Tensor._unwrap()``: the field or ndarray under a tensor, which is this object itself
         (runtime/tensor.py)."""
         return self
 
+    # the zero-filled companion of a tensor allocated with needs_grad=True (runtime/tensor.py); no kernel writes it
+    _qd_grad = None
+
+    @property
+    def grad(self):
+        """The gradient companion of ``qd.tensor(..., needs_grad=True)``, ``None`` otherwise (autodiff is out of
+        scope: it stays as allocated unless the program writes it)."""
+        return self._qd_grad
+
     def has_grad(self) -> bool:
-        """Whether a gradient array is attached: never (autodiff is out of scope)."""
-        return False
+        """Whether a gradient companion is attached (``qd.tensor(..., needs_grad=True)``)."""
+        return self._qd_grad is not None
 
     def has_dual(self) -> bool:
         """Whether a dual array is attached: never (autodiff is out of scope)."""

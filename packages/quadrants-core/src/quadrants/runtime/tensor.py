@@ -116,28 +116,33 @@ def _check_kwargs(kwargs: dict, factory: str, accepted: frozenset) -> None:
         )
 
 
-def _check_layout(layout, ndim: int) -> None:
-    """Only the identity permutation is supported: a permuted storage order is not implemented."""
+def _check_layout(layout, ndim: int) -> tuple[int, ...] | None:
+    """``layout`` as a tuple, ``None`` for the identity; raises for anything that is not a permutation of the axes."""
     layout = tuple(layout)
     if len(layout) != ndim:
         raise ValueError(f"layout has {len(layout)} entries but shape has {ndim} dimensions; they must match")
     if sorted(layout) != list(range(ndim)):
         raise ValueError(f"layout={layout!r} is not a permutation of range({ndim})")
-    if layout != tuple(range(ndim)):
-        raise NotImplementedError(
-            f"qd.tensor(..., layout={layout!r}): permuted storage layouts are not implemented by this "
-            "implementation; allocate the tensor in the order you index it (docs/tensor.md)"
-        )
+    return None if layout == tuple(range(ndim)) else layout
 
 
-def _reject_grad(needs_grad) -> None:
+def _allocate(backend: Backend, element, dims: tuple, needs_grad: bool):
+    """The field or ndarray; ``needs_grad=True`` attaches a zero-filled companion of the same kind as ``.grad``.
+
+    Autodiff is out of scope, so no kernel ever writes the companion: it exists because programs (Genesis) allocate
+    tensors with ``needs_grad=True`` for their differentiable mode and read ``has_grad()`` / ``.grad`` on the host.
+    """
+    make = Field if backend is Backend.FIELD else Ndarray
+    array = make(element, dims)
     if needs_grad:
-        raise NotImplementedError("qd.tensor(..., needs_grad=True): autodiff is out of scope")
+        array._qd_grad = make(element, dims)
+    return array
 
 
 def tensor(dtype, shape, *, backend=Backend.NDARRAY, layout=None, **kwargs):
     """A zero-initialised tensor of ``dtype`` and ``shape``: a field for ``backend=qd.Backend.FIELD``, an ndarray
-    for ``qd.Backend.NDARRAY`` (the default). ``layout=`` takes only the identity permutation here."""
+    for ``qd.Backend.NDARRAY`` (the default). ``layout=`` (a permutation of the axes, outermost first) is reported by
+    ``.layout``; the storage stays in canonical order (see ``docs/tensor.md``)."""
     if _is_array(dtype):
         raise TypeError(
             f"qd.tensor() allocates a new tensor; to wrap an existing {type(dtype).__name__}, use qd.wrap(impl) instead"
@@ -149,19 +154,21 @@ def tensor(dtype, shape, *, backend=Backend.NDARRAY, layout=None, **kwargs):
         )
     _check_kwargs(kwargs, "qd.tensor", _SCALAR_KWARGS)
     backend = _coerce_backend(backend)
-    _reject_grad(kwargs.get("needs_grad", False))
     dims = (shape,) if isinstance(shape, int) else tuple(shape)
-    if layout is not None:
-        _check_layout(layout, len(dims))
-    return Field(dtype, dims) if backend is Backend.FIELD else Ndarray(dtype, dims)
+    order = _check_layout(layout, len(dims)) if layout is not None else None
+    array = _allocate(backend, dtype, dims, bool(kwargs.get("needs_grad", False)))
+    if order is not None:
+        # Upstream stores the axes in this nesting order and permutes every index; each observable (indexing in and
+        # outside kernels, shape, to_numpy, DLPack views) is in canonical order either way, so here the storage stays
+        # canonical and the layout is only reported (docs/tensor.md).
+        array._qd_layout = order
+    return array
 
 
 def _compound(factory: str, element, shape, backend, kwargs):
     _check_kwargs(kwargs, factory, _COMPOUND_KWARGS)
-    backend = _coerce_backend(backend)
-    _reject_grad(kwargs.get("needs_grad", False))
     dims = (shape,) if isinstance(shape, int) else tuple(shape)
-    return Field(element, dims) if backend is Backend.FIELD else Ndarray(element, dims)
+    return _allocate(_coerce_backend(backend), element, dims, bool(kwargs.get("needs_grad", False)))
 
 
 def vector_tensor(n: int, dtype, shape, *, backend=Backend.NDARRAY, **kwargs):
