@@ -8,6 +8,7 @@ so the same table can be produced quiet and loaded; it is off by default.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -22,14 +23,22 @@ def load_processes(factor: int = 3) -> int:
     return max(1, factor * (os.cpu_count() or 1))
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 class BackgroundLoad:
     """Context manager: ``factor`` busy processes per core while the block runs."""
 
     def __init__(self, factor: int = 3):
         self.count = load_processes(factor) if factor > 0 else 0
         self._procs: list[subprocess.Popen] = []
+        self._saved_handler = None
 
     def __enter__(self) -> BackgroundLoad:
+        if self.count and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            # a terminated benchmark must still stop its load: SIGTERM unwinds through __exit__
+            self._saved_handler = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         for _ in range(self.count):
             self._procs.append(
                 subprocess.Popen(
@@ -43,6 +52,9 @@ class BackgroundLoad:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+        if self._saved_handler is not None:
+            signal.signal(signal.SIGTERM, self._saved_handler)
+            self._saved_handler = None
 
     def stop(self) -> None:
         """Terminate the processes this object started (and only those)."""

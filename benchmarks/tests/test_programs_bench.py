@@ -102,3 +102,28 @@ def test_no_load_starts_nothing():
     load = _load("load")
     with load.BackgroundLoad(0) as background:
         assert background.count == 0 and background.pids == []
+
+
+def test_a_terminated_run_stops_its_load(tmp_path):
+    """SIGTERM to a process inside ``BackgroundLoad`` unwinds through ``__exit__``: no busy process is left behind."""
+    import subprocess
+
+    pid_file = tmp_path / "pids"
+    script = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(BENCH)!r})\n"
+        "from load import BackgroundLoad\n"
+        "with BackgroundLoad(1) as load:\n"
+        f"    open({str(pid_file)!r}, 'w').write(' '.join(map(str, load.pids)))\n"
+        "    time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.time() + 30
+    while not (pid_file.exists() and pid_file.read_text()) and time.time() < deadline:
+        time.sleep(0.05)
+    pids = [int(p) for p in pid_file.read_text().split()]
+    proc.terminate()
+    assert proc.wait(timeout=30) == 128 + 15
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
