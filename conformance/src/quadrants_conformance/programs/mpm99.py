@@ -2,7 +2,8 @@
 
 Each particle keeps a deformation gradient ``F``; ``qd.svd`` splits it into rotations and singular values, which snow
 clamps (plasticity, with ``Jp`` tracking the plastic volume change and hardening the material through ``exp``) and
-water replaces by a pure volume change. Three blocks of particles, one per material, fall under gravity into a box.
+water replaces by a pure volume change; the corotated stress takes the rotation of ``F`` from
+``qd.polar_decompose``. Three blocks of particles, one per material, fall under gravity into a box.
 """
 
 import numpy as np
@@ -79,7 +80,7 @@ class MPM99:
             self.F[p] = qd.Matrix.identity(qd.f32, 2) * qd.sqrt(J)
         elif self.material[p] == SNOW:
             self.F[p] = U @ sig @ V.transpose()
-        rotation = U @ V.transpose()
+        rotation, _ = qd.polar_decompose(self.F[p])  # the rotation of F (U @ V^T of its SVD)
         s = 2.0 * mu * (self.F[p] - rotation) @ self.F[p].transpose() + qd.Matrix.identity(qd.f32, 2) * la * J * (
             J - 1.0
         )
