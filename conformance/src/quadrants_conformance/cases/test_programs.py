@@ -74,6 +74,11 @@ def cg_poisson():
 
 
 @case(section="programs", tol="simulation")
+def mgpcg():
+    return run("mgpcg")
+
+
+@case(section="programs", tol="simulation")
 def implicit_fem():
     return run("implicit_fem")
 

@@ -35,6 +35,7 @@ NAMES = (
     "marching_squares",
     "mass_spring",
     "cg_poisson",
+    "mgpcg",
     "implicit_fem",
     "lcg",
     "game_of_life",
