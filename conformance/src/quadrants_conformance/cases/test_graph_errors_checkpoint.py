@@ -90,7 +90,10 @@ def checkpoints_kernel_with_return_annotation_only_implicit_none():
 # ------------------------------------------------------------------------------------------ §17.8 argument shapes
 
 
-@case(section="17.8", raises=(qd.QuadrantsSyntaxError, "qd.checkpoint() takes two arguments"))
+@case(
+    section="17.8",
+    raises=(qd.QuadrantsSyntaxError, "qd.checkpoint() takes two arguments: `qd.checkpoint(cp_id, yield_on=flag)`"),
+)
 def checkpoint_no_arguments():
     @qd.kernel(graph=True, checkpoints=True)
     def k(x: I1):
@@ -363,7 +366,7 @@ def checkpoint_yield_on_f32():
 
 # ------------------------------------------------------------------------------------------ §17.8 duplicates
 
-_DUP = "declares a cp_id that is already used"
+_DUP = "declares a cp_id that is already used by another checkpoint"
 
 
 @case(section="17.8", raises=(qd.QuadrantsSyntaxError, _DUP))
@@ -421,3 +424,61 @@ def checkpoint_duplicate_across_do_while_levels():
                     x[0] += 1
 
     _at("DUP-IN-LOOP", k, _i1(), _i0(), _i0())
+
+
+# ------------------------------------------------------------------------------------------ §17.8 qd.static and members
+
+
+@case(section="17.8", raises=(qd.QuadrantsSyntaxError, "'with' in Quadrants kernels only supports"))
+def checkpoint_wrapped_in_qd_static():
+    @qd.kernel(graph=True, checkpoints=True)
+    def k(x: I1, flag: I0):
+        with qd.static(qd.checkpoint(1, yield_on=flag)):  # CP-IN-STATIC
+            for _ in range(1):
+                x[0] += 1
+
+    _at("CP-IN-STATIC", k, _i1(), _i0())
+
+
+@case(section="17.8", raises=(qd.QuadrantsSyntaxError, "first argument must be an int literal or an IntEnum value"))
+def checkpoint_labelled_by_a_qd_static_loop_variable():
+    # the label is checked before the placement (upstream's order): a static loop variable is not a label
+    @qd.kernel(graph=True, checkpoints=True)
+    def k(x: I1, flag: I0):
+        for j in qd.static(range(2)):
+            with qd.checkpoint(j, yield_on=flag):  # CP-STATIC-LABEL
+                for _ in range(1):
+                    x[0] += 1
+
+    _at("CP-STATIC-LABEL", k, _i1(), _i0())
+
+
+@case(section="17.8", raises=(qd.QuadrantsSyntaxError, "cannot be nested inside another qd.checkpoint()"))
+def checkpoint_in_qd_static_loop():
+    @qd.kernel(graph=True, checkpoints=True)
+    def k(x: I1, flag: I0):
+        for _ in qd.static(range(1)):
+            with qd.checkpoint(1, yield_on=flag):  # CP-STATIC-FOR
+                for _ in range(1):
+                    x[0] += 1
+
+    _at("CP-STATIC-FOR", k, _i1(), _i0())
+
+
+@case(
+    section="17.8", raises=(qd.QuadrantsSyntaxError, "got 'self.missing' which does not resolve to an ndarray kernel")
+)
+def checkpoint_yield_on_missing_member():
+    @qd.data_oriented
+    class Sim:
+        def __init__(self):
+            self.flag = _i0()
+            self.x = _i1()
+
+        @qd.kernel(graph=True, checkpoints=True)
+        def step(self):
+            with qd.checkpoint(1, yield_on=self.missing):  # YO-MISSING-MEMBER
+                for _ in range(1):
+                    self.x[0] += 1
+
+    _at("YO-MISSING-MEMBER", Sim().step)

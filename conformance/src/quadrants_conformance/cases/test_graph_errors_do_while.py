@@ -254,7 +254,9 @@ def do_while_with_else():
 
 # ------------------------------------------------------------------------------------------ §16.2 other statements
 
+# upstream's wording (§16.2): "When a kernel uses qd.graph.do_while(), <where> may not contain a <Kind> statement"
 _WHILE = "the kernel body may not contain a While statement"
+_WHILE_IN_BODY = "a qd.graph.do_while() body may not contain a While statement"
 
 
 @case(section="16.2", raises=(qd.QuadrantsSyntaxError, _WHILE))
@@ -281,7 +283,7 @@ def plain_while_before_do_while():
     _at("PLAIN-WHILE-BEFORE", k, _i1(), _i0())
 
 
-@case(section="16.2", raises=(qd.QuadrantsSyntaxError, _WHILE))
+@case(section="16.2", raises=(qd.QuadrantsSyntaxError, _WHILE_IN_BODY))
 def plain_while_directly_in_do_while_body():
     @qd.kernel(graph=True)
     def k(x: I1, c: I0):
@@ -292,7 +294,7 @@ def plain_while_directly_in_do_while_body():
     _at("PLAIN-WHILE-BODY", k, _i1(), _i0())
 
 
-@case(section="16.2", raises=(qd.QuadrantsSyntaxError, ""))
+@case(section="16.2", raises=(qd.QuadrantsSyntaxError, "the kernel body may not contain a With statement"))
 def other_top_level_statement_kind_in_do_while_kernel():
     @qd.kernel(graph=True)
     def k(x: I1, c: I0):
@@ -302,3 +304,80 @@ def other_top_level_statement_kind_in_do_while_kernel():
             x[1] += 1
 
     _at("OTHER-WITH", k, _i1(), _i0())
+
+
+# ------------------------------------------------------------------------------------------ §16.2 returns
+
+
+@case(section="16.2", raises=(qd.QuadrantsSyntaxError, "the kernel body may not contain a Return statement"))
+def return_at_top_level_of_do_while_kernel():
+    @qd.kernel(graph=True)
+    def k(x: I1, c: I0) -> qd.i32:
+        while qd.graph.do_while(c):
+            x[0] += 1
+        return x[0]  # RET-TOP
+
+    _at("RET-TOP", k, _i1(), _i0())
+
+
+@case(section="16.2", raises=(qd.QuadrantsSyntaxError, "a qd.graph.do_while() body may not contain a Return statement"))
+def return_in_do_while_body():
+    @qd.kernel(graph=True)
+    def k(x: I1, c: I0):
+        while qd.graph.do_while(c):
+            x[0] += 1
+            return  # RET-BODY
+
+    _at("RET-BODY", k, _i1(), _i0())
+
+
+@case(section="16.2", raises=(qd.QuadrantsSyntaxError, "a qd.graph.do_while() body may not contain a Return statement"))
+def return_under_static_if_in_nested_do_while_body():
+    @qd.kernel(graph=True)
+    def k(x: I1, c: I0, d: I0):
+        while qd.graph.do_while(c):
+            while qd.graph.do_while(d):
+                x[0] += 1
+                if qd.static(True):
+                    return  # RET-NESTED
+
+    _at("RET-NESTED", k, _i1(), _i0(), _i0())
+
+
+@case(section="16.2", golden={"x": [3, 0]})
+def return_inside_a_func_called_in_a_do_while_body_is_allowed():
+    @qd.func
+    def bump(x: I1, c: I0):
+        x[0] += 1
+        c[()] = 1 if x[0] < 3 else 0
+        return x[0]
+
+    @qd.kernel(graph=True)
+    def k(x: I1, c: I0):
+        while qd.graph.do_while(c):
+            bump(x, c)
+
+    x = _i1()
+    k(x, _i0())
+    return {"x": x.to_numpy()}
+
+
+# ------------------------------------------------------------------------------------------ §16.2 member conditions
+
+
+@case(
+    section="16.2", raises=(qd.QuadrantsSyntaxError, "got 'self.missing' which does not resolve to an ndarray kernel")
+)
+def do_while_condition_missing_member():
+    @qd.data_oriented
+    class Sim:
+        def __init__(self):
+            self.counter = _i0()
+            self.x = _i1()
+
+        @qd.kernel(graph=True)
+        def run(self):
+            while qd.graph.do_while(self.missing):  # DW-MISSING-MEMBER
+                self.x[0] += 1
+
+    _at("DW-MISSING-MEMBER", Sim().run)

@@ -1,9 +1,10 @@
 """Graph constructs (SEMANTICS.md §16–§17): ``qd.graph.do_while`` levels, explicit and implicit checkpoints.
 
 Graph bodies (the kernel body and every do_while body) are visited by :func:`visit_graph_body`, which auto-wraps
-top-level for-loops into implicit checkpoints in ``checkpoints=True`` kernels and rejects plain ``while`` loops in
-kernels that use do_while. Each construct closes the current run of bare statements into a serial block, so every
-statement runs at the level where it is written.
+top-level for-loops into implicit checkpoints in ``checkpoints=True`` kernels and, in kernels that use do_while,
+first checks the statement kinds of those bodies (§16.2: no plain ``while``, no ``return``, ...). Each construct
+closes the current run of bare statements into a serial block, so every statement runs at the level where it is
+written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import enum
 import warnings
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import graph_intrinsics as qg
+from quadrants.frontend import graph_intrinsics as qg, parallel_blocks
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.values import NdarrayValue
 from quadrants.ir import dtypes, nodes as ir
@@ -59,19 +60,51 @@ def visit_graph_body(ctx, body: list[ast.stmt]) -> None:
     """Lower the statements of the kernel body or of a do_while body."""
     visit = ctx.lower.visit
 
+    if ctx.uses_do_while and ctx.frame.is_kernel and not ctx.level_stack and not ctx.checkpoint_stack:
+        check_graph_statements(ctx, body, "the kernel body")  # do_while bodies are checked from here, recursively
     for stmt in body:
         if ctx.frame.returned:
             break
-        if isinstance(stmt, ast.While) and ctx.uses_do_while and not is_do_while(ctx, stmt):
-            raise QuadrantsSyntaxError(
-                "in a kernel that uses qd.graph.do_while(), the kernel body may not contain a While statement at the "
-                "top level or directly in a do_while body; move the loop into a for-loop",
-                ctx.loc(stmt),
-            )
         if isinstance(stmt, ast.For) and ctx.checkpoints and ctx.checkpoint_depth == 0:
             _implicit_checkpoint(ctx, stmt)
             continue
         visit(ctx, stmt)
+
+
+# what to do instead, per statement kind that a do_while kernel's bodies may not contain
+_GRAPH_STATEMENT_HINTS = {
+    ast.While: "move the loop into a for-loop (a plain while is serial code) or use while qd.graph.do_while(flag)",
+    ast.Return: "write results into an ndarray parameter instead",
+}
+
+
+def check_graph_statements(ctx, stmts: list[ast.stmt], where: str) -> None:
+    """In a kernel that uses ``qd.graph.do_while`` (§16.2), the kernel body and every do_while body hold only
+    for-loops, do_while loops, assignments, ``if`` blocks, expression statements (``@qd.func`` calls,
+    ``qd.loop_config``) and ``qd.checkpoint`` / ``qd.graph.parallel_context`` blocks; the others are refused at the
+    statement, with upstream's message."""
+    for stmt in stmts:
+        if isinstance(stmt, (ast.For, ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            continue
+        if is_do_while(ctx, stmt):
+            check_graph_statements(ctx, stmt.body, "a qd.graph.do_while() body")
+            continue
+        if isinstance(stmt, ast.If):
+            check_graph_statements(ctx, stmt.body, where)
+            check_graph_statements(ctx, stmt.orelse, where)
+            continue
+        if isinstance(stmt, ast.With) and (
+            is_checkpoint(ctx, stmt)
+            or _call_target(ctx, stmt.items[0].context_expr) is parallel_blocks.graph_parallel_context
+        ):
+            check_graph_statements(ctx, stmt.body, where)
+            continue
+        kind = type(stmt).__name__
+        hint = _GRAPH_STATEMENT_HINTS.get(type(stmt), "move it into a for-loop or a @qd.func")
+        raise QuadrantsSyntaxError(
+            f"When a kernel uses qd.graph.do_while(), {where} may not contain a {kind} statement; {hint}",
+            ctx.loc(stmt),
+        )
 
 
 def _open_items(ctx) -> None:
@@ -131,13 +164,13 @@ def _flag(ctx, node: ast.AST, what: str, errors: dict) -> tuple[int, str]:
         raise QuadrantsSyntaxError(errors["form"], ctx.loc(node))
     try:
         value = evaluate(ctx, node)
-    except QuadrantsSyntaxError:
-        raise
-    except Exception:
+    except Exception:  # a missing name or member: the same user error as a non-ndarray one (as upstream)
         value = None
     if not isinstance(value, NdarrayValue):
         raise QuadrantsSyntaxError(
-            f"{what} got '{text}' which does not resolve to an ndarray kernel parameter", ctx.loc(node)
+            f"{what} got '{text}' which does not resolve to an ndarray kernel parameter of '{ctx.kernel_name}'; "
+            "pass a 0-d i32 ndarray parameter (`flag`) or an ndarray member (`self.flag`, `params.flag`)",
+            ctx.loc(node),
         )
     if value.ndim != 0 or value.dtype != dtypes.i32 or value.element_shape or value.static_shape is not None:
         raise QuadrantsSyntaxError(f"{what}: '{text}' must be a 0-d i32 ndarray", ctx.loc(node))
@@ -190,7 +223,7 @@ def lower_do_while(ctx, node: ast.While) -> None:
         warnings.warn_explicit(
             "qd.graph_do_while() is deprecated; use qd.graph.do_while()", DeprecationWarning, loc.file, loc.line
         )
-    arg, name = _flag(ctx, call.args[0], "qd.graph.do_while()", _DO_WHILE_ERRORS)
+    arg, name = _flag(ctx, call.args[0], "qd.graph.do_while(...)", _DO_WHILE_ERRORS)
     level = len(ctx.graph.levels)
     parent = ctx.level_stack[-1] if ctx.level_stack else -1
     checkpoint_id = ctx.checkpoint_stack[-1] if ctx.checkpoint_stack else -1
@@ -211,7 +244,11 @@ _BARE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)
 def _checkpoint_args(ctx, node: ast.With):
     call = node.items[0].context_expr
     if not call.args and not call.keywords:
-        raise QuadrantsSyntaxError("qd.checkpoint() takes two arguments: cp_id and yield_on=flag", ctx.loc(node))
+        raise QuadrantsSyntaxError(
+            "qd.checkpoint() takes two arguments: `qd.checkpoint(cp_id, yield_on=flag)`, a label and a 0-d i32 "
+            "ndarray flag",
+            ctx.loc(node),
+        )
     if len(call.args) > 2:
         raise QuadrantsSyntaxError("qd.checkpoint() takes at most 2 positional arguments", ctx.loc(node))
     given = {}
@@ -260,6 +297,9 @@ def _label(ctx, node: ast.AST):
 def lower_checkpoint(ctx, node: ast.With) -> None:
     if any(item.optional_vars is not None for item in node.items):
         raise QuadrantsSyntaxError("'with ... as ...' is not supported in kernel code", ctx.loc(node))
+    # the call's own shape and label first, then where it stands (upstream checks in this order too)
+    label_node, flag_node = _checkpoint_args(ctx, node)
+    label = _label(ctx, label_node)
     if not ctx.graph_enabled:
         raise QuadrantsSyntaxError("qd.checkpoint() requires @qd.kernel(graph=True)", ctx.loc(node))
     if not ctx.checkpoints:
@@ -276,10 +316,12 @@ def lower_checkpoint(ctx, node: ast.With) -> None:
             "qd.checkpoint() must be at the kernel top level or directly inside a qd.graph.do_while() body",
             ctx.loc(node),
         )
-    label_node, flag_node = _checkpoint_args(ctx, node)
-    label = _label(ctx, label_node)
     if any(c.label is not None and c.label == label for c in ctx.graph.checkpoints):
-        raise QuadrantsSyntaxError(f"qd.checkpoint({label!r}) declares a cp_id that is already used", ctx.loc(node))
+        raise QuadrantsSyntaxError(
+            f"qd.checkpoint(cp_id={label!r}, ...) declares a cp_id that is already used by another checkpoint in "
+            f"kernel '{ctx.kernel_name}'; give every checkpoint its own label",
+            ctx.loc(node),
+        )
     for stmt in node.body:
         if isinstance(stmt, _BARE) and not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
             kind = type(stmt).__name__

@@ -430,7 +430,10 @@ def _with(ctx, node: ast.With) -> None:
     if any(item.optional_vars is not None for item in node.items):
         raise QuadrantsSyntaxError("'with ... as ...' is not supported in kernel code", ctx.loc(node))
     raise QuadrantsSyntaxError(
-        "'with' statements are not supported in kernel code (qd.checkpoint needs graph=True kernels)", ctx.loc(node)
+        "'with' in Quadrants kernels only supports qd.stream_parallel(), qd.checkpoint(), "
+        "qd.graph.parallel_context(), or qd.graph.parallel() (qd.checkpoint needs @qd.kernel(graph=True, "
+        "checkpoints=True))",
+        ctx.loc(node),
     )
 
 
