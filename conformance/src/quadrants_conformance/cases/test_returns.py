@@ -73,7 +73,7 @@ def tuple_return_converts_each_element():
     return {"r": k(2.7, -1.5)}
 
 
-@case(section="11", raises=(qd.QuadrantsSyntaxError, "A kernel with a return value must be annotated"))
+@case(section="11", raises=(qd.QuadrantsSyntaxError, "A kernel with a return value must be annotated with a return type"))
 def return_without_annotation_error():
     @qd.kernel
     def k(a: qd.i32):

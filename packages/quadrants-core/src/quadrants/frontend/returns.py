@@ -56,7 +56,8 @@ def emit_kernel_return(ctx, value, node: ast.Return) -> None:
         if value is None:
             return
         raise QuadrantsSyntaxError(
-            "A kernel with a return value must be annotated, e.g. `def k(...) -> qd.i32:`", ctx.loc(node)
+            "A kernel with a return value must be annotated with a return type, e.g. `def k(...) -> qd.i32:`",
+            ctx.loc(node),
         )
     values = value if isinstance(value, tuple) else (value,)
     if value is None or len(values) != len(ctx.return_layout):
