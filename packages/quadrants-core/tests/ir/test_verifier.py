@@ -205,7 +205,7 @@ INVALID = {
     "argref_dtype": (in_task(store_y(ArgRef(2, i32))), "ArgRef 'a' has dtype i32, the argument is f32"),
     "shape_scalar": (in_task(store_y(Shape(2, 0, i32))), "Shape: argument 2 is not an ndarray"),
     "shape_axis": (in_task(store_y(Shape(0, 1, i32))), "axis 1 out of range"),
-    "shape_dtype": (in_task(Decl(Var(5, "s", i64), Shape(0, 0, i64))), "Shape has dtype i64"),
+    "shape_dtype": (in_task(Decl(Var(5, "s", u32), Shape(0, 0, u32))), "Shape has dtype u32, expected i32 or i64"),
     "load_scalar": (in_task(Load(F, 2, ())), "Load: argument 2 is not an ndarray"),
     "load_index_count": (in_task(Load(F, 4, (ref(IV),))), "1 indices for an ndarray with ndim 2"),
     "load_float_index": (in_task(Load(F, 0, (c(1.0, f32),))), "Load index must be integral"),

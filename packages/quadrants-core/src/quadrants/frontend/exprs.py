@@ -14,6 +14,7 @@ from quadrants.errors import (
     QuadrantsIndexError,
     QuadrantsSyntaxError,
     QuadrantsTypeError,
+    compile_error_class,
 )
 from quadrants.frontend import comprehensions, matrix, struct_values, typing_rules as tr
 from quadrants.frontend.matrix import MatrixValue
@@ -74,7 +75,7 @@ def _python(ctx, node, fn, *args):
     try:
         return fn(*args)
     except Exception as exc:  # user-level Python error during compile-time evaluation
-        raise QuadrantsCompilationError(
+        raise compile_error_class(exc)(
             f"compile-time evaluation failed: {type(exc).__name__}: {exc}", ctx.loc(node)
         ) from exc
 
@@ -242,7 +243,12 @@ def _compare_pair(ctx, node, op_node, left, right):
 
 
 def element_indices(ctx, target: NdarrayValue, index_node: ast.AST, node: ast.AST) -> tuple:
-    """The i32 index expressions of ``x[...]`` for ndarray ``target``."""
+    """The index expressions of ``x[...]`` for ndarray ``target``: i32, except 32- and 64-bit integer indices, kept.
+
+    A narrow index (i8, u16, bool, ...) is widened to i32 as upstream does; an i64/u64 index is kept so that arrays
+    of more than 2^31 elements can be addressed (backends widen to 64 bits before scaling by strides), and a u32 one
+    so that values past 2^31 are not read as negative.
+    """
     key = evaluate(ctx, index_node)
     items = _flatten_index(key)
     if len(items) != target.ndim:
@@ -255,7 +261,7 @@ def element_indices(ctx, target: NdarrayValue, index_node: ast.AST, node: ast.AS
         value = tr.to_expr(ctx, item, node)
         if value.dtype.is_float:
             raise QuadrantsTypeError(f"ndarray indices must be integers, got {value.dtype}", ctx.loc(node))
-        out.append(value if value.dtype == dtypes.i32 else tr.cast(ctx, value, dtypes.i32))
+        out.append(value if value.dtype.bits >= 32 else tr.cast(ctx, value, dtypes.i32))
     for k, offset in enumerate(getattr(target, "index_offset", ())):  # a field with offset=: physical = i - offset
         if offset:
             out[k] = ir.OpExpr(Op.SUB, (out[k], ir.Const(offset, out[k].dtype)), out[k].dtype)
@@ -341,6 +347,12 @@ def _matrix_subscript(ctx, node, m: MatrixValue, index):
         raise QuadrantsIndexError(f"Expected {wanted} indices, got {len(keys)}", ctx.loc(node))
     if any(is_runtime(k) for k in keys):
         return matrix.dynamic_index(ctx, node, m, keys)
+    for axis, (k, n) in enumerate(zip(keys, m.shape)):
+        if isinstance(k, int) and not -n <= k < n:
+            what = f"{n}-component vector" if m.is_vector else f"{m.shape[0]}x{m.shape[1]} matrix (axis {axis})"
+            raise QuadrantsIndexError(
+                f"index {k} is out of range for a {what}: valid indices are 0..{n - 1}", ctx.loc(node)
+            )
     if m.is_vector:
         return _python(ctx, node, lambda: m.items[keys[0]])
     return _python(ctx, node, lambda: m.at(keys[0], keys[1]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import builtins
 
-from quadrants.errors import QuadrantsCompilationError, QuadrantsTypeError
+from quadrants.errors import QuadrantsCompilationError, QuadrantsTypeError, compile_error_class
 from quadrants.frontend.values import MatrixValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import DataType, promote
@@ -104,6 +104,10 @@ def cast(ctx, value, dtype: DataType, node: ast.AST | None = None):
         value = to_expr(ctx, value, node)
     if value.dtype == dtype:
         return value
+    if isinstance(value, ir.Shape) and dtype in (dtypes.i64, dtypes.u64):
+        # the size itself, not its i32 wrap: equal below 2^31, and right for the axes of arrays past 2^31 elements
+        wide = ir.Shape(value.arg, value.axis, dtypes.i64)
+        return wide if dtype == dtypes.i64 else ir.OpExpr(Op.CAST, (wide,), dtype)
     return ir.OpExpr(Op.CAST, (value,), dtype)
 
 
@@ -131,8 +135,13 @@ def _type_error(ctx, node, symbol: str) -> QuadrantsTypeError:
 
 def check_condition(ctx, value, node: ast.AST | None, what: str = "condition"):
     """Conditions must be integral (§4.2); floats are a QuadrantsTypeError."""
-    if isinstance(value, MatrixValue):
-        raise ValueError("The truth value of vectors/matrices is ambiguous; use .all() / .any() or qd.select")
+    if isinstance(value, MatrixValue):  # upstream: QuadrantsTypeError "`if` conditions must be an integer; found ..."
+        kind = f"{value.shape[0]}-component vector" if value.is_vector else "x".join(map(str, value.shape)) + " matrix"
+        raise QuadrantsTypeError(
+            f"{what}s must be an integer; found a {kind}: the truth value of vectors/matrices is ambiguous, use "
+            "v.any(), v.all() or a comparison of one component",
+            ctx.loc(node),
+        )
     value = to_expr(ctx, value, node)
     if value.dtype.is_float:
         raise QuadrantsTypeError(
@@ -211,7 +220,7 @@ def python_call(ctx, node, fn, args, kwargs):
     except QuadrantsCompilationError:
         raise
     except Exception as exc:
-        raise QuadrantsCompilationError(
+        raise compile_error_class(exc)(
             f"compile-time call of {getattr(fn, '__name__', fn)!r} failed: {type(exc).__name__}: {exc}",
             ctx.loc(node),
         ) from exc

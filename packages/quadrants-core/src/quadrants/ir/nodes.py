@@ -124,7 +124,8 @@ class ArgRef:
 
 @dataclass(frozen=True)
 class Shape:
-    """``shape[axis]`` of ndarray argument ``arg`` as an i32."""
+    """``shape[axis]`` of ndarray argument ``arg`` as an i32 (``x.shape[k]``), or as an i64 when the program casts it
+    to i64 (``qd.i64(x.shape[k])``: the full size of an axis longer than 2^31)."""
 
     arg: int
     axis: int

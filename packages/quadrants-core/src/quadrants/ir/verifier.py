@@ -169,8 +169,8 @@ def _ex_shape(e: Shape, ctx: _Ctx) -> None:
     spec = _ndarray_arg(e.arg, ctx, "Shape")
     if not 0 <= e.axis < spec.ndim:
         ctx.fail(f"Shape axis {e.axis} out of range for {spec.name!r} with ndim {spec.ndim}")
-    if e.dtype != dtypes.i32:
-        ctx.fail(f"Shape has dtype {e.dtype}, expected i32")
+    if e.dtype not in (dtypes.i32, dtypes.i64):  # i64: `qd.i64(x.shape[k])` of an axis that may pass 2^31
+        ctx.fail(f"Shape has dtype {e.dtype}, expected i32 or i64")
 
 
 def _ex_op(e: OpExpr, ctx: _Ctx) -> None:
