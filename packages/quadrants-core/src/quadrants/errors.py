@@ -13,12 +13,16 @@ __all__ = [
     "QuadrantsRuntimeError",
     "QuadrantsAssertionError",
     "QuadrantsRuntimeTypeError",
+    "QuadrantsKeyError",
+    "QuadrantsElementTypeError",
     "QuadrantsWarning",
     "located",
     "caller_loc",
     "with_loc",
     "at_call_site",
     "user_api",
+    "warn_user",
+    "compile_error_class",
     "API_ERRORS",
 ]
 
@@ -89,8 +93,34 @@ class QuadrantsRuntimeTypeError(QuadrantsRuntimeError, TypeError):
         QuadrantsRuntimeError.__init__(self, message, loc)
 
 
+class QuadrantsKeyError(KeyError):
+    """A ``KeyError`` located at the user's line (an unknown ``qd.init`` option): ``str()`` gives the message as text,
+    where a plain ``KeyError`` shows the repr of its argument (newlines as ``\\n``)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if len(self.args) == 1 else super().__str__()
+
+
+class QuadrantsElementTypeError(QuadrantsRuntimeTypeError, ValueError):
+    """A vector/matrix ndarray parameter given an array of another element type (upstream raises ``ValueError``
+    there, and ``TypeError`` for a scalar element type: this class is both)."""
+
+
 class QuadrantsWarning(UserWarning):
     """Diagnostics that are not errors, such as a lossy implicit conversion."""
+
+
+# The compile error for a Python exception raised while the frontend evaluates user code at compile time (upstream
+# turns these into the matching Quadrants class: `1.5 & 2` is a QuadrantsTypeError).
+_COMPILE_ERROR_OF = {TypeError: QuadrantsTypeError, IndexError: QuadrantsIndexError, NameError: QuadrantsNameError}
+
+
+def compile_error_class(exc: BaseException) -> type:
+    """The located compile error class for ``exc`` (see ``_COMPILE_ERROR_OF``; others: QuadrantsCompilationError)."""
+    for builtin, cls in _COMPILE_ERROR_OF.items():
+        if isinstance(exc, builtin):
+            return cls
+    return QuadrantsCompilationError
 
 
 def _project_dirs() -> tuple[str, ...]:
@@ -144,6 +174,22 @@ def caller_loc() -> SrcLoc | None:
     return SrcLoc(file, line, col, max(len(text), col + 1), text)
 
 
+def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
+    """``warnings.warn`` attributed to the user's line: the innermost frame outside quadrants and its backends.
+
+    A fixed ``stacklevel`` breaks as soon as an API call goes through one more layer (a :func:`user_api` wrapper, a
+    subclass method calling ``super()``); this counts the project frames instead.
+    """
+    import sys
+    import warnings
+
+    dirs = _project_dirs()
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and is_project_file(frame.f_code.co_filename, dirs):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level + 1)
+
+
 def with_loc(exc: BaseException, loc: SrcLoc | None) -> BaseException:
     """Attach ``loc`` to a located Quadrants error that has none yet (so it points at the user's call)."""
     if isinstance(exc, _Located) and exc.loc is None and loc is not None:
@@ -161,6 +207,8 @@ def located(exc_type: type, message: str, loc: SrcLoc | None):
         return exc_type(message, loc)
     if loc is None:
         return exc_type(message)
+    if exc_type is KeyError:
+        exc_type = QuadrantsKeyError  # a multi-line message must print as text, not as a repr
     caret = loc.caret()
     return exc_type(f"{loc}:\n{caret}\n{message}" if caret else f"{loc}: {message}")
 

@@ -40,6 +40,14 @@ def test_syntax_error_names_file_line_and_caret(lower):
         ("x[0] = a is a", qd.QuadrantsSyntaxError, 'Operator "is" in Quadrants scope is not supported'),
         ("x[0] = a ** -2", qd.QuadrantsTypeError, "negative exponent"),
         ("x[0] = qd.bit_cast(a, qd.i64)", qd.QuadrantsTypeError, "same width"),
+        # compile-time Python failures take the matching class, as upstream (issue 17)
+        ("x[0] = 1.5 & 2", qd.QuadrantsTypeError, "unsupported operand type(s) for &: 'float' and 'int'"),
+        ("x[0] = qd.Vector([1, 2, 3])[5]", qd.QuadrantsIndexError, "index 5 is out of range for a 3-component vector"),
+        ("x[0] = qd.Matrix([[1, 2], [3, 4]])[0, 2]", qd.QuadrantsIndexError, "out of range for a 2x2 matrix"),
+        ("x[0] = sorted([x[1], x[2]])[0]", qd.QuadrantsTypeError, "compile-time call of 'sorted' failed"),
+        ("x[0] = [1][3]", qd.QuadrantsIndexError, "compile-time evaluation failed: IndexError"),
+        ("if qd.Vector([1, 2]):\n        x[0] = 1", qd.QuadrantsTypeError, "if conditions must be an integer"),
+        ("while qd.Vector([a, a]):\n        x[0] = 1", qd.QuadrantsTypeError, "while conditions must be an integer"),
     ],
 )
 def test_user_errors_raise_documented_classes_at_the_line(lower, tmp_path, body, cls, fragment):
@@ -52,6 +60,16 @@ def test_user_errors_raise_documented_classes_at_the_line(lower, tmp_path, body,
         lower(namespace["k"], np.zeros(4, np.int32), 3)
     assert fragment in str(info.value)
     assert f'File "{path}", line 5' in str(info.value)
+
+
+def test_return_annotation_that_is_no_return_type(lower, session):
+    @qd.kernel
+    def k(x: I1) -> qd.types.NDArray[qd.i32, 1]:
+        return x
+
+    with pytest.raises(qd.QuadrantsSyntaxError, match="invalid return annotation of kernel 'k'") as info:
+        lower(k, np.zeros(1, np.int32))
+    assert __file__ in str(info.value) and "is not a return type" in str(info.value)
 
 
 def test_compile_time_python_failure_is_a_compilation_error(lower):

@@ -46,7 +46,11 @@ def build_program(kernel, session, bound: list, name: str):
         ctx.return_layout = parse_returns(kernel.return_annotation, session)
         ctx.returns = flat_returns(ctx.return_layout)
     except TypeError as exc:
-        raise QuadrantsSyntaxError(f"invalid return annotation: {exc}", ctx.loc(tree)) from None
+        raise QuadrantsSyntaxError(
+            f"invalid return annotation of kernel '{name}': {exc}; a kernel returns scalars, vectors, matrices, "
+            "structs or a tuple of them (an ndarray is written in place through a parameter)",
+            ctx.loc(tree),
+        ) from None
     if kernel.checkpoints and ctx.return_layout:
         raise QuadrantsSyntaxError(
             "checkpoints=True kernels return qd.GraphStatus; remove the return annotation", ctx.loc(tree)

@@ -24,7 +24,12 @@ def parse_returns(annotation, ctx_or_session) -> tuple:
     def one(t):
         if isinstance(t, StructType):
             return t
-        return t.resolved(fp) if isinstance(t, MatrixType) else to_dtype(t, ip, fp)
+        if isinstance(t, MatrixType):
+            return t.resolved(fp)
+        try:
+            return to_dtype(t, ip, fp)
+        except (TypeError, ValueError):  # NumPy's ValueError for objects such as an NDArray annotation
+            raise TypeError(f"{t!r} is not a return type") from None
 
     if annotation is None or annotation is type(None):
         return ()
