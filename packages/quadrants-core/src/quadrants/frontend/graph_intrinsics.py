@@ -9,14 +9,16 @@ from __future__ import annotations
 import contextlib
 import warnings
 
-from quadrants.errors import QuadrantsSyntaxError
+from quadrants.errors import QuadrantsSyntaxError, caller_loc
 
 __all__ = ["do_while", "graph_do_while", "checkpoint"]
 
 
 def do_while(cond) -> bool:
     """``while qd.graph.do_while(c):`` in a ``graph=True`` kernel; not callable from Python scope."""
-    raise QuadrantsSyntaxError("qd.graph.do_while() can only be used as `while qd.graph.do_while(c):` in a kernel")
+    raise QuadrantsSyntaxError(
+        "qd.graph.do_while() can only be used as `while qd.graph.do_while(c):` in a kernel", caller_loc()
+    )
 
 
 def graph_do_while(cond) -> bool:

@@ -9,6 +9,7 @@ import the containers.
 
 from __future__ import annotations
 
+from quadrants.errors import user_api
 from quadrants.frontend.compound_types import matrix, vector
 from quadrants.runtime.field import Field
 from quadrants.runtime.host_matrix import Matrix, Vector
@@ -31,12 +32,14 @@ def _reject_grad(needs_grad: bool, needs_dual: bool = False) -> None:
         raise NotImplementedError("needs_grad=True / needs_dual=True: autodiff is out of scope")
 
 
+@user_api
 def _vector_ndarray(n: int, dtype, shape, needs_grad: bool = False):
     """An ndarray of ``n``-vectors of ``dtype``: ``qd.Vector.ndarray(3, qd.f32, shape=(16, 8))``."""
     _reject_grad(needs_grad)
     return Ndarray(vector(n, dtype), shape)
 
 
+@user_api
 def _vector_field(n: int, dtype, shape=None, order=None, needs_grad=False, needs_dual=False, layout=None, **options):
     """A field of ``n``-vectors of ``dtype``: ``qd.Vector.field(3, qd.f32, shape=(16, 8))``."""
     _reject_grad(needs_grad, needs_dual)
@@ -44,12 +47,14 @@ def _vector_field(n: int, dtype, shape=None, order=None, needs_grad=False, needs
     return Field(vector(n, dtype), shape, **options)
 
 
+@user_api
 def _matrix_ndarray(n: int, m: int, dtype, shape, needs_grad: bool = False):
     """An ndarray of ``n``×``m`` matrices of ``dtype``."""
     _reject_grad(needs_grad)
     return Ndarray(matrix(n, m, dtype), shape)
 
 
+@user_api
 def _matrix_field(
     n: int, m: int, dtype, shape=None, order=None, needs_grad=False, needs_dual=False, layout=None, **options
 ):

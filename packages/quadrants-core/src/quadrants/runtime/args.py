@@ -11,7 +11,7 @@ import inspect
 
 import numpy as np
 
-from quadrants.errors import QuadrantsRuntimeTypeError, QuadrantsSyntaxError
+from quadrants.errors import QuadrantsElementTypeError, QuadrantsRuntimeTypeError, QuadrantsSyntaxError
 from quadrants.frontend.annotations import NdarrayType, ScalarType, Template, TemplateType, parse_annotation
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.host_values import is_user_dataclass, template_key
@@ -23,10 +23,7 @@ from quadrants.runtime.external import external_array
 from quadrants.runtime.matrix_param import MatrixParam
 from quadrants.runtime.ndarray import Ndarray
 
-__all__ = ["Bound", "Param", "make_params", "bind_arguments", "shape_returns"]
-
-
-
+__all__ = ["Bound", "Param", "make_params", "bind_arguments", "shape_returns", "check_read_only"]
 
 
 class Param:
@@ -61,6 +58,11 @@ class NdarrayParam(Param):
                     f"Invalid value for argument {self.name} - required array has dtype={self.dtype}, array with "
                     f"dtype={got} is provided"
                 )
+            if isinstance(self.dtype, MatrixType):
+                raise QuadrantsElementTypeError(
+                    f"Expect element type {self.dtype} for argument {self.name}, but get {dtype} (Invalid value for "
+                    f"argument {self.name} - required element type: {self.dtype}, but {dtype} is provided)"
+                )
             raise TypeError(f"Expect element type {self.dtype} for argument {self.name}, but get {dtype}")
         if self.ndim is not None and ndim != self.ndim:
             if numpy:  # upstream words the two cases differently
@@ -91,6 +93,9 @@ class NdarrayParam(Param):
                 )
             self._check(dtype, value.ndim, numpy=True, shape=value.shape)
             spec = ir.NdarrayArg(self.name, dtype, value.ndim)
+            if not value.flags.writeable:  # a key of its own: its compile checks that the kernel only reads it
+                key = ("nd", dtype.name, value.ndim, "read-only")
+                return Bound(key, spec, session.backend.wrap_numpy(value), value, read_only=True)
             return Bound(("nd", dtype.name, value.ndim), spec, session.backend.wrap_numpy(value), value)
         if getattr(value, "_is_quadrants_field", False):
             raise QuadrantsRuntimeTypeError(
@@ -140,7 +145,9 @@ class NdarrayParam(Param):
         ndim = value.ndim - len(elem)
         self._check(mtype, ndim, numpy=True)
         spec = ir.NdarrayArg(self.name, dtype, value.ndim)
-        return Bound(("nd", repr(mtype), ndim), spec, session.backend.wrap_numpy(value), value, elem)
+        ro = not value.flags.writeable
+        key = ("nd", repr(mtype), ndim, "read-only") if ro else ("nd", repr(mtype), ndim)
+        return Bound(key, spec, session.backend.wrap_numpy(value), value, elem, read_only=ro)
 
 
 class ScalarParam(Param):
@@ -348,3 +355,18 @@ def shape_returns(layout: tuple, values: tuple):
     if not out:
         return None
     return out[0] if len(out) == 1 else tuple(out)
+
+
+def check_read_only(kernel_name: str, program: ir.Program, arg_sources, bound: list[Bound], params: list) -> None:
+    """Refuse a specialization whose kernel writes a read-only NumPy argument (the write would be lost, or land in
+    memory that NumPy promised not to change): ``ValueError`` naming the argument."""
+    from quadrants.ir.walk import iter_stmts, iter_tasks
+
+    writes = (ir.Store, ir.AtomicRMW)
+    written = {s.arg for t in iter_tasks(program.items) for s in iter_stmts(t.body) if isinstance(s, writes)}
+    for k, src in enumerate(arg_sources):
+        if src[0] == "param" and k in written and bound[src[1]].read_only:
+            raise ValueError(
+                f"argument '{params[src[1]].name}' of kernel '{kernel_name}' is a read-only NumPy array "
+                "(flags.writeable is False) and the kernel writes it: pass a writeable array, e.g. np.array(a)"
+            )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quadrants.errors import QuadrantsIndexError, QuadrantsRuntimeError, QuadrantsSyntaxError
+from quadrants.errors import QuadrantsIndexError, QuadrantsRuntimeError, QuadrantsSyntaxError, user_api
 from quadrants.frontend.compound_types import HOST_VALUES
 from quadrants.runtime.ndarray import Array, Ndarray, normalize_shape
 from quadrants.runtime.snode_axes import axes
@@ -139,6 +139,7 @@ class Field(Array):
             "over f.to_numpy() in Python"
         )
 
+    @user_api
     def from_numpy(self, array) -> None:
         """Copy ``array`` in (see :meth:`Ndarray.from_numpy`)."""
         self.storage()  # placement and access checks first
@@ -203,6 +204,7 @@ class MatrixField(Field):
 Field._KIND_CLASSES = {"scalar": ScalarField, "vector": MatrixField, "matrix": MatrixField}
 
 
+@user_api
 def field(dtype, shape=None, **options) -> Field:
     """A zero-initialised field of ``dtype``; without ``shape`` it must be placed in an SNode tree before use."""
     return Field(dtype, shape, **options)

@@ -25,7 +25,15 @@ from quadrants.errors import (
 from quadrants.frontend.funcdef import Func, SourceBacked
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType
-from quadrants.runtime.args import Bound, NdarrayParam, ScalarParam, bind_arguments, make_params, shape_returns
+from quadrants.runtime.args import (
+    Bound,
+    NdarrayParam,
+    ScalarParam,
+    bind_arguments,
+    check_read_only,
+    make_params,
+    shape_returns,
+)
 from quadrants.runtime.deep_compile import is_depth_failure, run_with_deep_stack
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.graph_status import GraphStatus
@@ -97,7 +105,13 @@ class Kernel(SourceBacked):
         if not self.checkpoints:
             raise QuadrantsSyntaxError("Unexpected argument '_qd_from_checkpoint'", caller_loc())
         if not isinstance(from_checkpoint, int):
-            raise RuntimeError("from_checkpoint= must be an int or IntEnum value")
+            raise at_call_site(
+                RuntimeError(
+                    "from_checkpoint= must be an int or IntEnum value: the label of a qd.checkpoint(...) of kernel "
+                    f"'{self.fn.__name__}', usually `status.checkpoint` of the GraphStatus the last launch returned; "
+                    f"got {from_checkpoint!r}"
+                )
+            )
         return self._call(args, kwargs, from_checkpoint)
 
     def _call(self, args, kwargs, resume_label):
@@ -169,6 +183,8 @@ class Kernel(SourceBacked):
                         raise
                     # nested deeper than the default recursion limit allows: the same compile with room to recurse
                     compiled = run_with_deep_stack(lambda: self._compile_or_load(session, bound))
+                if any(b.read_only for b in bound):
+                    check_read_only(self.fn.__name__, compiled.program, compiled.arg_sources, bound, self._params)
                 self._specs[self._key(bound)] = compiled  # with the member paths this compile discovered
         return compiled
 

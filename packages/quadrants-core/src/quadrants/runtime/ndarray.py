@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import ClassVar
 
 import numpy as np
 
-from quadrants.errors import QuadrantsIndexError, QuadrantsRuntimeError, QuadrantsWarning, at_call_site
-from quadrants.frontend.annotations import to_dtype
+from quadrants.errors import (
+    QuadrantsAssertionError,
+    QuadrantsIndexError,
+    QuadrantsRuntimeError,
+    QuadrantsWarning,
+    at_call_site,
+    user_api,
+    warn_user,
+)
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.ir import numerics
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
+from quadrants.runtime.allocation import check_allocation, element_dtype, normalize_shape
 from quadrants.runtime.host_matrix import wrap_element
 from quadrants.runtime.interop import ArrayInterop
 from quadrants.runtime.state import RUNTIME, Session, current_session
@@ -26,17 +33,6 @@ __all__ = [
     "normalize_shape",
     "is_lossy",
 ]
-
-
-def normalize_shape(shape) -> tuple[int, ...]:
-    """``4`` → ``(4,)``; tuples/lists of non-negative ints are kept; anything else is a ``TypeError``."""
-    if isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
-    if not isinstance(shape, (tuple, list)) or not all(isinstance(s, (int, np.integer)) for s in shape):
-        raise TypeError(f"shape must be an int or a tuple of ints, got {shape!r}")
-    if any(s < 0 for s in shape):
-        raise ValueError(f"shape must not contain negative sizes, got {tuple(shape)}")
-    return tuple(int(s) for s in shape)
 
 
 def is_lossy(src: DataType, dst: DataType) -> bool:
@@ -76,7 +72,7 @@ class Array(ArrayInterop):
             self.n = self.element_shape[0]
             self.m = self.element_shape[1] if len(self.element_shape) == 2 else 1
         else:
-            self._dtype = to_dtype(dtype, self._session.default_ip, self._session.default_fp)
+            self._dtype = element_dtype(dtype, self._session.default_ip, self._session.default_fp)
             self.element_type = self._dtype
             self.element_shape = ()
         kind = "scalar" if not self.element_shape else ("vector" if len(self.element_shape) == 1 else "matrix")
@@ -87,6 +83,7 @@ class Array(ArrayInterop):
 
     def _allocate(self, shape: tuple[int, ...]) -> None:
         """Zero-initialised backend storage for ``shape`` (fields placed later call this at placement)."""
+        check_allocation(self._session.backend, self._dtype, shape, self.element_shape)
         self._shape = shape
         self._storage = self._session.backend.allocate(self._dtype, self._shape + self.element_shape)
 
@@ -148,6 +145,7 @@ class Array(ArrayInterop):
         return self._storage
 
     # ------------------------------------------------------------------------------------------------ host copies
+    @user_api
     def to_numpy(self, dtype=None, *, keep_dims: bool = False, copy: bool = True) -> np.ndarray:
         """A copy of the contents (shape ``shape + element_shape``), converted to NumPy ``dtype`` when given.
 
@@ -163,6 +161,7 @@ class Array(ArrayInterop):
     def _shape_mismatch(self, expected: tuple, provided: tuple) -> str:
         return f"Mismatch shape: {expected} expected, but {provided} provided"
 
+    @user_api
     def copy_from(self, other) -> None:
         """Copy every element of ``other`` (same shape and element shape) into this array, converting values."""
         self._check_copy_source(other)
@@ -171,10 +170,11 @@ class Array(ArrayInterop):
         self.storage().from_numpy(np.array(numerics.convert(values, self._dtype), order="C"))
 
     def _check_copy_source(self, other) -> None:
+        # upstream checks these with `assert`: an AssertionError (a located QuadrantsAssertionError here)
         if not isinstance(other, Ndarray):
-            raise AssertionError(f"copy_from needs a qd.ndarray source, got {type(other).__name__}")
+            raise QuadrantsAssertionError(f"copy_from needs a qd.ndarray source, got {type(other).__name__}")
         if tuple(self.shape) != tuple(other.shape) or self.element_shape != other.element_shape:
-            raise AssertionError(
+            raise QuadrantsAssertionError(
                 f"copy_from shape mismatch: destination {tuple(self.shape)} vs source {tuple(other.shape)}"
             )
 
@@ -183,8 +183,11 @@ class Array(ArrayInterop):
         clone.copy_from(self)
         return clone
 
+    @user_api
     def from_numpy(self, array) -> None:
         """Copy ``array`` in; its shape must match exactly; values are converted by SEMANTICS.md §5."""
+        if array is None or isinstance(array, (str, bytes)):
+            raise TypeError(f"{np.ndarray} expected, but {type(array)} provided")
         arr = np.asarray(array)
         full = self._shape + self.element_shape
         if len(self.element_shape) == 1 and self._accepts_column_vectors:
@@ -199,9 +202,10 @@ class Array(ArrayInterop):
         if src is None:
             raise TypeError(f"cannot copy a NumPy array of dtype {arr.dtype} into a {self._dtype} ndarray")
         if is_lossy(src, self._dtype):
-            warnings.warn(f"Assign may lose precision: {self._dtype} <- {src}", QuadrantsWarning, stacklevel=2)
+            warn_user(f"Assign may lose precision: {self._dtype} <- {src}", QuadrantsWarning)
         self.storage().from_numpy(numerics.convert(arr, self._dtype).reshape(full))
 
+    @user_api
     def fill(self, value) -> None:
         """Set every element to ``value`` (converted to the dtype)."""
         storage = self.storage()
@@ -243,6 +247,7 @@ class Array(ArrayInterop):
 
     _accepts_column_vectors = False  # from_numpy of shape + (n, 1) for vector elements (fields, as upstream)
 
+    @user_api
     def __getitem__(self, key):
         index = self._index(key)
         storage = self.storage()
@@ -253,6 +258,7 @@ class Array(ArrayInterop):
         value = getter(index) if getter else storage.to_numpy()[index]
         return _python_scalar(value, self._dtype)
 
+    @user_api
     def __setitem__(self, key, value) -> None:
         index = self._index(key)
         storage = self.storage()
@@ -308,6 +314,7 @@ def _python_scalar(value, dtype: DataType):
     return int(value)
 
 
+@user_api
 def ndarray(dtype, shape) -> Ndarray:
     """Allocate a zero-initialised ndarray of ``dtype`` and ``shape`` (``shape=()`` gives a 0-d array)."""
     return Ndarray(dtype, shape)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import platform
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from quadrants import config, log_levels
 from quadrants.backend import CompileOptions, discover_backends, load_by_id
+from quadrants.errors import user_api, warn_user
 from quadrants.init_options import OPTIONS, UPSTREAM_API_VERSION, unknown_option_error
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import DataType
@@ -170,9 +170,7 @@ def _pick_backend(arch, explicit_id: bool, fallback: bool = True) -> Any:
         backend = RUNTIME.backend(backend_id)
         if backend is not None and backend.probe().available:
             if arch is not None:
-                warnings.warn(
-                    f"arch={arch} is not available ({'; '.join(reasons)}); falling back to {backend_id}", stacklevel=3
-                )
+                warn_user(f"arch={arch} is not available ({'; '.join(reasons)}); falling back to {backend_id}")
             return backend
     raise RuntimeError("no Quadrants backend is available; install quadrants-ref")
 
@@ -204,6 +202,7 @@ def _check_version(required: str) -> None:
         )
 
 
+@user_api
 def init(
     arch=None,
     default_fp: DataType | None = None,

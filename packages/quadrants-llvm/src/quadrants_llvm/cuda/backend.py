@@ -65,6 +65,11 @@ class LlvmCudaBackend:
         timings["load"] = time.perf_counter() - t0
         return exe
 
+    def allocation_limit(self) -> tuple[int, str]:
+        """The largest allocation core lets through (``quadrants.runtime.allocation``): the device memory."""
+        dev = driver.device()
+        return dev.total_memory, f"the device memory of {dev.name}"
+
     def allocate(self, dtype: DataType, shape: tuple[int, ...]):
         """A zero-initialised device array."""
         from quadrants_llvm.cuda.memory import CudaArray

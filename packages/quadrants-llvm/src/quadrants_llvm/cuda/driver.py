@@ -91,6 +91,11 @@ class Device:
         check(self.cu.cuCtxSetCurrent(self.ctx), "cuCtxSetCurrent")
 
     # ------------------------------------------------------------------------------------------------- memory
+    @functools.cached_property
+    def total_memory(self) -> int:
+        """Bytes of device memory (``cuDeviceTotalMem``): no single allocation can be larger."""
+        return int(check(self.cu.cuDeviceTotalMem(self.dev), "cuDeviceTotalMem"))
+
     def alloc(self, nbytes: int) -> int:
         """``nbytes`` of device memory, zero-filled (address 0 for an empty allocation)."""
         if nbytes <= 0:

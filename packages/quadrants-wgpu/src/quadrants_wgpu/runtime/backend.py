@@ -112,6 +112,13 @@ class WgpuBackend:
     def load(self, artifact: WgpuArtifact) -> WgpuExecutable:
         return WgpuExecutable(artifact.program, artifact.emitted, get_device())
 
+    def allocation_limit(self) -> tuple[int, str]:
+        """The largest allocation core lets through (``quadrants.runtime.allocation``): one storage buffer that a
+        kernel can bind whole (buffers are padded to 16 bytes, see ``runtime/memory.py``)."""
+        limits = get_device().device.limits
+        size = min(limits["max-buffer-size"], limits["max-storage-buffer-binding-size"])
+        return size & ~15, "the device's largest storage buffer binding, max-storage-buffer-binding-size"
+
     def allocate(self, dtype: DataType, shape: tuple[int, ...]) -> WgpuArray:
         """A zero-initialised array (wgpu zero-fills new buffers)."""
         if not _has_dtype(dtype):
