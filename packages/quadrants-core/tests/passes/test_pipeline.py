@@ -10,7 +10,7 @@ import pytest
 from quadrants.ir.dtypes import i32
 from quadrants.ir.nodes import Const, NdarrayArg, ParallelFor, Program, SerialBlock, Store, Var
 from quadrants.ir.verifier import IRVerificationError
-from quadrants.passes import DEFAULT_PASSES, fold_constants, remove_dead_code, run_pipeline
+from quadrants.passes import DEFAULT_PASSES, fold_constants, remove_dead_code, run_pipeline, split_deep_exprs
 
 IV = Var(0, "i", i32)
 
@@ -34,9 +34,13 @@ def test_passes_run_in_order():
     assert out.name == "kern_r_r"
 
 
-def test_default_pipeline_is_fold_then_dce():
-    assert [name for name, _ in DEFAULT_PASSES] == ["fold_constants", "remove_dead_code"]
-    assert dict(DEFAULT_PASSES) == {"fold_constants": fold_constants, "remove_dead_code": remove_dead_code}
+def test_default_pipeline_is_fold_then_dce_then_the_depth_bound():
+    assert [name for name, _ in DEFAULT_PASSES] == ["fold_constants", "remove_dead_code", "split_deep_exprs"]
+    assert dict(DEFAULT_PASSES) == {
+        "fold_constants": fold_constants,
+        "remove_dead_code": remove_dead_code,
+        "split_deep_exprs": split_deep_exprs,
+    }
     out = run_pipeline(program(), DEFAULT_PASSES, verify=True)
     assert len(out.items) == 1  # the empty serial block is gone
 

@@ -6,11 +6,22 @@ from __future__ import annotations
 from quadrants.passes.fold_constants import fold_constants
 from quadrants.passes.pipeline import Pass, PassFn, run_pipeline
 from quadrants.passes.remove_dead_code import remove_dead_code
+from quadrants.passes.split_deep_exprs import split_deep_exprs
 
-__all__ = ["DEFAULT_PASSES", "Pass", "PassFn", "fold_constants", "remove_dead_code", "run_pipeline"]
+__all__ = [
+    "DEFAULT_PASSES",
+    "Pass",
+    "PassFn",
+    "fold_constants",
+    "remove_dead_code",
+    "run_pipeline",
+    "split_deep_exprs",
+]
 
-#: The optimization pipeline, in order. Folding first exposes constant ``If`` conditions to dead-code removal.
+#: The optimization pipeline, in order. Folding first exposes constant ``If`` conditions to dead-code removal; the
+#: depth bound comes last, so that backends never walk an expression deeper than ``split_deep_exprs.MAX_DEPTH``.
 DEFAULT_PASSES: tuple[Pass, ...] = (
     ("fold_constants", fold_constants),
     ("remove_dead_code", remove_dead_code),
+    ("split_deep_exprs", split_deep_exprs),
 )

@@ -34,7 +34,16 @@ from quadrants.ir.nodes import (
     VarAtomicRMW,
 )
 
-__all__ = ["BlockFn", "ExprFn", "ItemsFn", "map_blocks", "map_exprs", "map_item_blocks"]
+__all__ = [
+    "BlockFn",
+    "ExprFn",
+    "ItemsFn",
+    "map_blocks",
+    "map_exprs",
+    "map_item_blocks",
+    "EXPR_FIELDS",
+    "EXPR_TUPLE_FIELDS",
+]
 
 ExprFn = Callable[[Expr], Expr]
 BlockFn = Callable[[tuple[Stmt, ...]], tuple[Stmt, ...]]
@@ -59,6 +68,10 @@ _EXPR_TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
     Print: ("parts",),
     ParallelFor: ("begins", "ends"),
 }
+# public names of the two tables above, for passes that visit expression fields themselves (split_deep_exprs)
+EXPR_FIELDS = _EXPR_FIELDS
+EXPR_TUPLE_FIELDS = _EXPR_TUPLE_FIELDS
+
 _STMT_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {
     If: ("then", "orelse"),
     RangeFor: ("body",),
