@@ -36,6 +36,8 @@ class TargetInfo:
     * ``alloca_address_space``: where ``alloca`` lives (5 = private on AMDGPU); results are cast to generic.
     * ``print_buffer``: ``print`` appends records to a buffer in the launch context that the host formats after the
       launch (GPUs: the code cannot call back into the host); otherwise it calls the host's ``qd_print``.
+    * ``interrupts``: loops poll the host's interrupt counter ``qd_interrupts`` so that Ctrl-C stops a long launch
+      (CPU only: a GPU cannot read host memory that changes during a launch); see ``cpu/interrupt.py``.
     """
 
     name: str
@@ -55,6 +57,7 @@ class TargetInfo:
     private_arrays: bool = True
     alloca_address_space: int = 0
     print_buffer: bool = False
+    interrupts: bool = False
 
     def intrinsic(self, name: str) -> str:
         """The base name of intrinsic ``name`` (``"sin"`` → ``"llvm.sin"`` unless overridden)."""
@@ -74,6 +77,7 @@ def host_target() -> TargetInfo:
         cpu=llvm.get_host_cpu_name(),
         features=llvm.get_host_cpu_features().flatten(),
         threads="pool",
+        interrupts=True,
     )
 
 

@@ -13,11 +13,13 @@ import llvmlite.ir as ll
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType
-from quadrants_llvm.builder.layout import MAX_ERR_INDICES, Layout
+from quadrants_llvm.builder.layout import INTERRUPTED, MAX_ERR_INDICES, Layout
 from quadrants_llvm.builder.types import I8, I32, I64, PTR, VOID, mem_type, reg_type
 from quadrants_llvm.target import TargetInfo
 
-__all__ = ["Tables", "FunctionEmitter", "from_mem", "to_mem"]
+__all__ = ["Tables", "FunctionEmitter", "from_mem", "to_mem", "INTERRUPT_SYMBOL"]
+
+INTERRUPT_SYMBOL = "qd_interrupts"
 
 
 @dataclass
@@ -96,6 +98,43 @@ class FunctionEmitter:
 
     def new_block(self, name: str) -> ll.Block:
         return self.fn.append_basic_block(name)
+
+    # ------------------------------------------------------------------------------------------- Ctrl-C polling
+    def _interrupts(self):
+        """``@qd_interrupts``: the host's SIGINT counter (``cpu/interrupt.py`` binds the symbol)."""
+        g = self.module.globals.get(INTERRUPT_SYMBOL)
+        if g is None:
+            g = ll.GlobalVariable(self.module, I32, INTERRUPT_SYMBOL)
+            g.linkage = "external"
+        return g
+
+    def capture_interrupt_epoch(self) -> None:
+        """At a task's entry: remember the counter, so that a later SIGINT (and only that) stops the task."""
+        if self.target.interrupts:
+            now = self.eb.load_atomic(self._interrupts(), "monotonic", 4, typ=I32)
+            self.eb.store(self.eb.zext(now, I64), self.slot_ptr(self.layout.interrupt_epoch, self.eb))
+
+    def poll_interrupt(self) -> None:
+        """Return from this (void) function with status ``INTERRUPTED`` when a SIGINT arrived since the task began.
+
+        One relaxed load and a compare: emitted where the code is not an innermost loop body (chunk claims, outer
+        loop latches, blocks of innermost loops), so vectorised loops stay as they are.
+        """
+        if not self.target.interrupts:
+            return
+        b = self.b
+        epoch = self.entry_value(
+            ("interrupt_epoch",),
+            lambda eb: eb.trunc(eb.load(self.slot_ptr(self.layout.interrupt_epoch, eb), typ=I64), I32),
+        )
+        now = b.load_atomic(self._interrupts(), "monotonic", 4, typ=I32)
+        stop, go = self.new_block("interrupted"), self.new_block("not_interrupted")
+        b.cbranch(b.icmp_unsigned("!=", now, epoch), stop, go).set_weights([1, 1 << 20])  # hardly ever taken
+        b.position_at_end(stop)
+        status = self.slot_ptr(self.layout.status, b)
+        b.cmpxchg(status, ll.Constant(I64, 0), ll.Constant(I64, INTERRUPTED), "monotonic", "monotonic")
+        b.ret_void()
+        b.position_at_end(go)
 
     def terminated(self) -> bool:
         return self.b.block.is_terminated

@@ -2,10 +2,12 @@
 
 Order (the host packs the first part with one ``struct.pack_into`` call per launch)::
 
-    [status] [return slots...] [args...] ([print cursor]) | [error indices x 8] [kernel vars...] [task slots...]
-    [nthreads] ([print records...])
+    [status] [return slots...] [args...] ([print cursor]) | [error indices x 8] [interrupt epoch] [kernel vars...]
+    [task slots...] [nthreads] ([print records...])
 
-* ``status``: 0, or 1 + the id of the first failing run-time check (debug mode);
+* ``status``: 0, or 1 + the id of the first failing run-time check (debug mode), or ``INTERRUPTED`` (-1) when a
+  Ctrl-C stopped the launch;
+* ``interrupt epoch``: the host's interrupt counter when the running task started (CPU; see ``cpu/interrupt.py``);
 * an ndarray argument takes ``1 + ndim`` slots: the data pointer, then the shape (i64 each); a scalar takes one slot
   holding its value in the low bytes;
 * the error slots hold the indices of the first failing bounds check;
@@ -22,9 +24,10 @@ from dataclasses import dataclass, field
 
 from quadrants.ir import nodes as N
 
-__all__ = ["Layout", "TaskSlots", "MAX_ERR_INDICES"]
+__all__ = ["Layout", "TaskSlots", "MAX_ERR_INDICES", "INTERRUPTED"]
 
 MAX_ERR_INDICES = 8
+INTERRUPTED = -1  # the status word of a launch stopped by Ctrl-C
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Layout:
     args: list[int] = field(default_factory=list)
     packed_end: int = 0  # slots [0, packed_end) are written by the host before every launch
     errors: int = 0
+    interrupt_epoch: int = 0
     kernel_vars: dict[int, int] = field(default_factory=dict)
     tasks: list[TaskSlots | None] = field(default_factory=list)
     nthreads: int = 0
@@ -69,6 +73,8 @@ class Layout:
         lay.packed_end = n
         lay.errors = n
         n += MAX_ERR_INDICES
+        lay.interrupt_epoch = n
+        n += 1
         for v in program.kernel_vars:
             lay.kernel_vars[v.id] = n
             n += 1

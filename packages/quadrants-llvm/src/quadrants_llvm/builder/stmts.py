@@ -13,13 +13,16 @@ from collections.abc import Callable
 import llvmlite.ir as ll
 
 from quadrants.ir import nodes as N
+from quadrants.ir.walk import iter_stmts
 from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.atomics import combine, emit_atomic_rmw
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import from_mem, to_mem
 from quadrants_llvm.builder.types import F64, I32, I64, mem_type, reg_type
 
-__all__ = ["STMT_EMITTERS", "emit_block"]
+__all__ = ["STMT_EMITTERS", "emit_block", "emit_counted_loop", "POLL_BLOCK"]
+
+POLL_BLOCK = 1 << 14  # iterations of an innermost loop between two Ctrl-C checks (cpu/interrupt.py)
 
 
 def emit_block(em, stmts) -> None:
@@ -109,8 +112,14 @@ def _if(em, s: N.If) -> None:
     b.position_at_end(merge)
 
 
-def emit_counted_loop(em, var: N.Var, begin, end, body: Callable[[], None]) -> None:
-    """``for var in range(begin, end)`` (i32 values) around ``body()``; ``continue`` goes to the latch."""
+def emit_counted_loop(
+    em, var: N.Var, begin, end, body: Callable[[], None], *, poll: bool = False, break_to: ll.Block | None = None
+) -> None:
+    """``for var in range(begin, end)`` (i32 values) around ``body()``; ``continue`` goes to the latch.
+
+    ``poll``: check for Ctrl-C in the latch (an outer loop); ``break_to``: where ``break`` goes instead of this
+    loop's exit (the inner loop of :func:`_blocked_loop`).
+    """
     b = em.b
     head, body_bb, latch, done = (em.new_block(n) for n in ("for.head", "for.body", "for.latch", "for.end"))
     em.write_var(var, begin)
@@ -118,12 +127,40 @@ def emit_counted_loop(em, var: N.Var, begin, end, body: Callable[[], None]) -> N
     b.position_at_end(head)
     b.cbranch(b.icmp_signed("<", em.read_var(var), end), body_bb, done)
     b.position_at_end(body_bb)
-    em.loops.append((latch, done))
+    em.loops.append((latch, break_to or done))
     body()
     em.loops.pop()
     em.branch_if_open(latch)
     b.position_at_end(latch)
+    if poll:
+        em.poll_interrupt()
     em.write_var(var, b.add(em.read_var(var), ll.Constant(reg_type(var.dtype), 1), flags=["nsw"]))
+    b.branch(head)
+    b.position_at_end(done)
+
+
+def _blocked_loop(em, var: N.Var, begin, end, body: Callable[[], None]) -> None:
+    """An innermost loop in blocks of ``POLL_BLOCK`` iterations with a Ctrl-C check before each block.
+
+    The block's own loop is an ordinary counted loop without the check, so it vectorises as before; the check costs
+    one relaxed load per block.
+    """
+    b = em.b
+    t = reg_type(var.dtype)
+    start = em.alloca(t, name=f"{var.name}.block")
+    b.store(begin, start)
+    head, block, done = em.new_block("blk.head"), em.new_block("blk.body"), em.new_block("blk.end")
+    b.branch(head)
+    b.position_at_end(head)
+    lo = b.load(start, typ=t)
+    b.cbranch(b.icmp_signed("<", lo, end), block, done)
+    b.position_at_end(block)
+    em.poll_interrupt()
+    rest = b.sub(end, lo)  # positive; read unsigned, it is exact even when the signed difference overflows
+    step = b.select(b.icmp_unsigned("<", rest, ll.Constant(t, POLL_BLOCK)), rest, ll.Constant(t, POLL_BLOCK))
+    hi = b.add(lo, step)
+    b.store(hi, start)
+    emit_counted_loop(em, var, lo, hi, body, break_to=done)
     b.branch(head)
     b.position_at_end(done)
 
@@ -132,7 +169,24 @@ def _range_for(em, s: N.RangeFor) -> None:
     t = s.var.dtype
     begin = nm.convert(em, s.begin.dtype, t, emit_expr(em, s.begin))
     end = nm.convert(em, s.end.dtype, t, emit_expr(em, s.end))
-    emit_counted_loop(em, s.var, begin, end, lambda: emit_block(em, s.body))
+    body = lambda: emit_block(em, s.body)  # noqa: E731
+    if not em.target.interrupts or _short(s):
+        emit_counted_loop(em, s.var, begin, end, body)
+    elif _has_loop(s.body):
+        emit_counted_loop(em, s.var, begin, end, body, poll=True)  # the inner loops keep the check frequent
+    else:
+        _blocked_loop(em, s.var, begin, end, body)
+
+
+def _short(s: N.RangeFor) -> bool:
+    """Constant bounds at most ``POLL_BLOCK`` apart and no inner loop: bounded work, like straight-line code."""
+    if not (isinstance(s.begin, N.Const) and isinstance(s.end, N.Const)):
+        return False
+    return s.end.value - s.begin.value <= POLL_BLOCK and not _has_loop(s.body)
+
+
+def _has_loop(stmts) -> bool:
+    return any(isinstance(x, (N.RangeFor, N.Loop)) for x in iter_stmts(stmts))
 
 
 def _loop(em, s: N.Loop) -> None:
@@ -140,6 +194,7 @@ def _loop(em, s: N.Loop) -> None:
     head, done = em.new_block("loop.head"), em.new_block("loop.end")
     b.branch(head)
     b.position_at_end(head)
+    em.poll_interrupt()  # every iteration (continue jumps here too): a `while` loop never vectorises anyway
     em.loops.append((head, done))
     emit_block(em, s.body)
     em.loops.pop()

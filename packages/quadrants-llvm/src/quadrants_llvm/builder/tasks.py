@@ -90,6 +90,7 @@ class _Builder:
     def serial_task(self, k: int, item: N.SerialBlock) -> ll.Function:
         fn = self.function(f"task_{k}", VOID, [PTR])
         em = self.emitter(fn)
+        em.capture_interrupt_epoch()
         emit_block(em, item.body)
         if not em.terminated():
             em.b.ret_void()
@@ -269,6 +270,7 @@ class _Builder:
         head, work, done = em.new_block("claim"), em.new_block("work"), em.new_block("done")
         b.branch(head)
         b.position_at_end(head)
+        em.poll_interrupt()  # between chunks: a Ctrl-C stops the claims (cpu/interrupt.py)
         s = b.atomic_rmw("add", counter, chunk, "monotonic")
         b.cbranch(b.icmp_signed("<", s, total), work, done)
         b.position_at_end(work)
@@ -293,6 +295,7 @@ class _Builder:
         worker = self.worker_fn(k, range_fn, arrays)
         fn = self.function(f"task_{k}", VOID, [PTR])
         em = self.emitter(fn)
+        em.capture_interrupt_epoch()  # before the workers start: they compare against it
         b = em.b
         slots = self.layout.tasks[k]
         total = ll.Constant(I64, 1)
@@ -358,7 +361,8 @@ class _Builder:
         status_ptr = em.slot_ptr(self.layout.status, b)
         for k, task in enumerate(task_fns):
             b.call(task, [em.ctx])
-            if self.debug and k + 1 < len(task_fns):
+            # a failed check (debug) or a Ctrl-C (any mode, cpu/interrupt.py) ends the launch after this task
+            if (self.debug or self.target.interrupts) and k + 1 < len(task_fns):
                 status = b.load(status_ptr, typ=I64)
                 stop, go = em.new_block("stop"), em.new_block("next")
                 b.cbranch(b.icmp_unsigned("!=", status, ll.Constant(I64, 0)), stop, go)

@@ -22,7 +22,8 @@ from quadrants_llvm.builder.layout import Layout
 __all__ = ["BACKEND", "LlvmCpuBackend", "CpuArtifact"]
 
 _PREFIX = "QDPFX"
-_ARTIFACT_FORMAT = "object-code-1"  # bump when CpuArtifact changes: old fastcache entries are then never read
+# bump when CpuArtifact or the generated code changes: old fastcache entries are then never read (2: Ctrl-C polls)
+_ARTIFACT_FORMAT = "object-code-2"
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class LlvmCpuBackend:
         return _build(program, options or CompileOptions())
 
     def load(self, artifact: CpuArtifact):
-        from quadrants_llvm.cpu import pool
+        from quadrants_llvm.cpu import interrupt, pool
         from quadrants_llvm.cpu.executable import CpuExecutable
         from quadrants_llvm.cpu.jit import get_jit
 
@@ -137,6 +138,7 @@ class LlvmCpuBackend:
         def reload():
             return self.load(_build(artifact.program, artifact.options, noalias=False))
 
+        interrupt.arm()  # Ctrl-C stops long launches (re-checked per load: a program may change its SIGINT handler)
         exe = CpuExecutable(artifact, addresses, pool.thread_count(), timings, reload if artifact.noalias else None)
         timings["launcher"] = time.perf_counter() - t0 - timings["jit"]
         return exe

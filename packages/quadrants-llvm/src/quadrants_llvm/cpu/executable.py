@@ -16,8 +16,8 @@ import threading
 import numpy as np
 
 from quadrants.ir import nodes as N
-from quadrants_llvm.builder.layout import MAX_ERR_INDICES
-from quadrants_llvm.cpu import host
+from quadrants_llvm.builder.layout import INTERRUPTED, MAX_ERR_INDICES
+from quadrants_llvm.cpu import host, interrupt
 from quadrants_llvm.cpu.launcher import arg_format, make_launch, return_format, slow_pack
 
 __all__ = ["CpuExecutable", "LaunchContext"]
@@ -83,7 +83,9 @@ class CpuExecutable:
         self.lines.clear()
         sys.stdout.write(text)
 
-    def error(self, status: int, args, buf=None) -> Exception:
+    def error(self, status: int, args, buf=None) -> BaseException:
+        if status == INTERRUPTED:  # a Ctrl-C stopped the launch (cpu/interrupt.py)
+            return interrupt.raise_interrupt()
         words = np.frombuffer(buf if buf is not None else self.buf, dtype=np.int64)
         err = self.layout.errors
         indices = words[err : err + MAX_ERR_INDICES].tolist()

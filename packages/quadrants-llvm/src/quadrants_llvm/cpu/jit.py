@@ -6,7 +6,8 @@ the code generator. Symbols carry a prefix derived from the code's content: the 
 process and shared by every executable that loads it (the code keeps no state of its own: all state is in the
 launch context). Intrinsics that have no instruction
 (``llvm.sin.f32`` …) become libm calls that the engine resolves from the process (libm is loaded permanently), and
-``qd_parallel`` / ``qd_print`` are bound to the host thread pool and print sink (:mod:`.pool`, :mod:`.host`).
+``qd_parallel`` / ``qd_print`` / ``qd_interrupts`` are bound to the host thread pool, print sink and Ctrl-C counter
+(:mod:`.pool`, :mod:`.host`, :mod:`.interrupt`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Jit:
             cpu=info.cpu,
             features=info.features,
             threads=info.threads,
+            interrupts=info.interrupts,
         )
         libm = ctypes.util.find_library("m")
         if libm:
@@ -68,6 +70,12 @@ class Jit:
             obj = self.tm.emit_object(mod)
         timings.update(parse=t1 - t0, optimize=t2 - t1, codegen=time.perf_counter() - t2)
         return text, prefix, obj
+
+    def add_module(self, module) -> None:
+        """Compile a parsed module straight into the engine (host glue such as the SIGINT handler)."""
+        with self._lock:
+            self.engine.add_module(module)
+            self.engine.finalize_object()
 
     def link(self, prefix: str, object_code: bytes, names: list[str]) -> dict[str, int]:
         """Add ``object_code`` (symbols ``prefix_*``) to the engine unless it already is; return ``{name: address}``."""
@@ -140,10 +148,11 @@ def get_jit() -> Jit:
     global _JIT
     with _JIT_LOCK:
         if _JIT is None:
-            from quadrants_llvm.cpu import host, pool
+            from quadrants_llvm.cpu import host, interrupt, pool
 
             jit = Jit()
             pool.bind_symbols()
             host.bind_symbols()
+            interrupt.bind_symbols(jit)
             _JIT = jit
         return _JIT

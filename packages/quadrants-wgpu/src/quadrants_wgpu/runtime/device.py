@@ -15,6 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from quadrants_wgpu.runtime.waits import submit_interruptibly, wait_interruptibly
 from quadrants_wgpu.wgsl.target import SHADER_FEATURES, ShaderTarget, parse_disabled
 
 __all__ = ["Device", "get_device", "probe_device", "read_ranges", "requested_features"]
@@ -186,8 +187,8 @@ def read_ranges(dev: Device, ranges: list[tuple[Any, int, int]], encoder=None) -
             enc.copy_buffer_to_buffer(buf, offset, staging, pos, size4)
         spans.append((pos, size))
         pos += size4
-    dev.queue.submit([enc.finish()])
-    staging.map_sync(wgpu.MapMode.READ)
+    submit_interruptibly(dev, [enc.finish()])
+    wait_interruptibly(staging.map_async(wgpu.MapMode.READ))
     data = staging.read_mapped(copy=True)
     staging.unmap()
     staging.destroy()
