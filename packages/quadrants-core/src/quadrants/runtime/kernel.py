@@ -35,6 +35,7 @@ from quadrants.runtime.args import (
     shape_returns,
 )
 from quadrants.runtime.deep_compile import is_depth_failure, run_with_deep_stack
+from quadrants.runtime.frozen_structs import FrozenMemo, is_deeply_frozen
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.graph_status import GraphStatus
 from quadrants.runtime.members import member_key, source_value
@@ -76,6 +77,7 @@ class Kernel(SourceBacked):
         self._params: list | None = None
         self._specs: dict[tuple, Compiled] = {}
         self._stable_cache: dict[tuple, tuple] = {}  # stable_members=True: base key -> bindings
+        self._frozen = FrozenMemo()  # key components and member values of deeply frozen arguments
         self._member_reads: dict[tuple, dict] = {}  # (param index, class) -> {path: what}
         self.compile_count = 0
         self._compile_lock = threading.RLock()  # one compile per new specialization key (see _specialize)
@@ -137,6 +139,7 @@ class Kernel(SourceBacked):
         if self._session_generation != session.generation:
             self._specs.clear()
             self._stable_cache.clear()
+            self._frozen.clear()
             self._member_reads.clear()
             self._params = make_params(self.fn.__name__, self.resolved_signature(), session)
             # compound arguments (templates, dataclasses) extend the key by their read members
@@ -164,11 +167,32 @@ class Kernel(SourceBacked):
         if compiled.params_only:
             runtime_values = [b.value for b in bound if b.spec is not None] if bound else []
         else:
-            specs = compiled.program.args
-            runtime_values = [
-                source_value(src, bound, session, specs[k], syncs) for k, src in enumerate(compiled.arg_sources)
-            ]
+            runtime_values = self._source_values(session, compiled, bound, syncs)
         return self._run(session, compiled, runtime_values, bound, syncs, resume_label)
+
+    def _source_values(self, session: Session, compiled: Compiled, bound: list[Bound], syncs: list) -> list:
+        """The flat launch values. Those read from deeply frozen arguments are computed at the first launch of a
+        specialization with those objects and reused (only the other sources are read again)."""
+        specs = compiled.program.args
+        frozen = tuple(i for i, b in enumerate(bound) if b.struct and is_deeply_frozen(b.value))
+        if not frozen:
+            return [source_value(src, bound, session, specs[k], syncs) for k, src in enumerate(compiled.arg_sources)]
+        objects = tuple(bound[i].value for i in frozen)
+        entry = self._frozen.get(objects[0], ("values", id(compiled)))
+        if entry is not None and all(a is b for a, b in zip(entry[0], objects)):
+            values = list(entry[1])
+            for k in entry[2]:
+                values[k] = source_value(compiled.arg_sources[k], bound, session, specs[k], syncs)
+            return values
+        values, reread = [], []
+        for k, src in enumerate(compiled.arg_sources):
+            pending = len(syncs)
+            values.append(source_value(src, bound, session, specs[k], syncs))
+            # a NumPy member is copied back after each launch, so it is read again like any other source
+            if src[0] != "member" or src[1] not in frozen or len(syncs) != pending:
+                reread.append(k)
+        self._frozen.put(objects[0], ("values", id(compiled)), (objects, tuple(values), tuple(reread)))
+        return values
 
     def _specialize(self, session: Session, bound: list[Bound], key: tuple) -> Compiled:
         """A key missed the table: compile (or load) it once, however many threads ask for it at the same time."""
@@ -190,11 +214,20 @@ class Kernel(SourceBacked):
 
     # ---------------------------------------------------------------------------------- stable_members=True
     def _stable_members(self, bound: list[Bound]):
-        """The base key when every compound argument promises stable members (``stable_members=True``)."""
-        structs = [b.value for b in bound if b.struct]
-        if not structs or not all(getattr(type(v), "_qd_stable_members", False) for v in structs):
+        """The base key when every compound argument promises stable members (``stable_members=True``) or is a
+        frozen dataclass whose members cannot change (runtime/frozen_structs.py; keyed by identity, since its key
+        names only its class)."""
+        if not any(b.struct for b in bound):
             return None
-        return tuple(b.key for b in bound)
+        key = []
+        for b in bound:
+            if not b.struct or getattr(type(b.value), "_qd_stable_members", False):
+                key.append(b.key)
+            elif is_deeply_frozen(b.value):
+                key.append((b.key, id(b.value)))  # the cache entry keeps the object alive: the id stays its own
+            else:
+                return None
+        return tuple(key)
 
     def _stable_launch(self, session: Session, bound: list[Bound], base_key: tuple):
         """Reuse the key and member bindings computed at an instance's first launch (the user promised them)."""
@@ -262,10 +295,21 @@ class Kernel(SourceBacked):
         key = tuple(b.key for b in bound)
         if not any(b.struct for b in bound):
             return key
-        extra = tuple(
-            member_key(b.value, self._member_reads.get((i, type(b.value)), {})) for i, b in enumerate(bound) if b.struct
-        )
+        extra = tuple(self._member_key(i, b.value) for i, b in enumerate(bound) if b.struct)
         return key + extra
+
+    def _member_key(self, position: int, obj) -> tuple:
+        """``member_key`` of one compound argument; for a deeply frozen one, computed once per object and set of
+        read paths (compiles only add paths)."""
+        reads = self._member_reads.get((position, type(obj)), {})
+        if not is_deeply_frozen(obj):
+            return member_key(obj, reads)
+        memo_key = ("key", position, len(reads))
+        component = self._frozen.get(obj, memo_key)
+        if component is None:
+            component = member_key(obj, reads)
+            self._frozen.put(obj, memo_key, component)
+        return component
 
     # ------------------------------------------------------------------------------------- graph introspection
     def _graph_tables(self):
