@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -74,8 +75,8 @@ def strongly_connected_components(graph) -> list[list[str]]:
 
 def test_strongly_connected_components_finds_a_planted_cycle():
     class Planted:
-        modules = {"a", "b", "c", "d"}
-        edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+        modules = frozenset("abcd")
+        edges: typing.ClassVar = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
 
         def find_modules_directly_imported_by(self, m):
             return self.edges.get(m, set())

@@ -63,7 +63,7 @@ def test_innermost_serial_loop_in_a_parallel_loop(tmp_path):
         x = qd.ndarray(qd.f32, 64)
         interrupted_within_a_second(lambda: spin(x, 2_000_000_000))
         spin(x, 10)  # the same kernel again, to completion
-        """
+        """,
     )
 
 
@@ -81,7 +81,7 @@ def test_while_loop_in_a_serial_task_and_later_tasks_skipped(tmp_path):
         x = qd.ndarray(qd.i32, 4)
         interrupted_within_a_second(lambda: forever(x))
         print(x[2])
-        """
+        """,
     )
     assert out.split() == ["0"]  # the parallel task after the interrupted one did not run
 
@@ -99,7 +99,7 @@ def test_graph_kernel_do_while_that_never_ends(tmp_path):
         c = qd.ndarray(qd.i32, ())
         c[()] = 1
         interrupted_within_a_second(lambda: loop(c, qd.ndarray(qd.i32, 1 << 16)))
-        """
+        """,
     )
 
 
@@ -129,6 +129,6 @@ def test_a_program_with_its_own_sigint_handler_keeps_it(tmp_path):
         time.sleep(0.3)
         assert seen == [1] and interrupt.counter() == before
         print(x[0] != 0)
-        """
+        """,
     )
     assert out.split() == ["True"]

@@ -73,7 +73,10 @@ def tuple_return_converts_each_element():
     return {"r": k(2.7, -1.5)}
 
 
-@case(section="11", raises=(qd.QuadrantsSyntaxError, "A kernel with a return value must be annotated with a return type"))
+_UNANNOTATED = "A kernel with a return value must be annotated with a return type"
+
+
+@case(section="11", raises=(qd.QuadrantsSyntaxError, _UNANNOTATED))
 def return_without_annotation_error():
     @qd.kernel
     def k(a: qd.i32):

@@ -64,8 +64,8 @@ from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import MatrixNdarray, Ndarray, ScalarNdarray, VectorNdarray, ndarray
 from quadrants.runtime.perf_dispatch import perf_dispatch
 from quadrants.runtime.state import ARCHS as _ARCHS, init, reset, sync
-from quadrants.runtime.tensor import Backend, MatrixTensor, Tensor, VectorTensor, tensor, wrap
 from quadrants.runtime.streams import Event, Stream, create_event, create_stream
+from quadrants.runtime.tensor import Backend, MatrixTensor, Tensor, VectorTensor, tensor, wrap
 from quadrants.types.primitive_types import (
     float16,
     float32,
@@ -98,7 +98,7 @@ metal = _ARCHS["metal"]
 gpu = _ARCHS["gpu"]
 
 # SNode axes: qd.i, qd.j, qd.k, qd.l and their combinations qd.ij … qd.ijkl
-i, j, k, l = (_AXES[n] for n in ("i", "j", "k", "l"))
+i, j, k, l = (_AXES[n] for n in ("i", "j", "k", "l"))  # noqa: E741 (upstream's name)
 ij, ik, il, jk, jl, kl = (_AXES[n] for n in ("ij", "ik", "il", "jk", "jl", "kl"))
 ijk, ijl, ikl, jkl, ijkl = (_AXES[n] for n in ("ijk", "ijl", "ikl", "jkl", "ijkl"))
 

@@ -66,3 +66,15 @@ def test_extension_on_an_unavailable_backend_is_unsupported():
     if cuda is not None and cuda.probe().available:
         pytest.skip("a CUDA device is available")
     assert not is_extension_supported(qd.cuda, qd.extension.data64)
+
+
+def test_an_out_of_tree_backend_reports_its_declared_arch_or_the_hosts():
+    from types import SimpleNamespace
+
+    from quadrants.runtime.config_view import session_arch
+
+    def session(archs):
+        return SimpleNamespace(arch=None, backend_id="my-backend", backend=SimpleNamespace(archs=archs))
+
+    assert session_arch(session(("vulkan",))) is qd.vulkan
+    assert session_arch(session(())) is qd.cpu  # a backend that declares no arch runs on this host

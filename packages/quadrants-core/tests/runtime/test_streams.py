@@ -61,7 +61,7 @@ def test_stream_parallel_is_kernel_only_in_funcs():
         def k(x: qd.types.NDArray[qd.f32, 1]):
             f(x)
 
-        with pytest.raises(qd.QuadrantsSyntaxError, match="not @qd.func"):
+        with pytest.raises(qd.QuadrantsSyntaxError, match=r"not @qd\.func"):
             k(np.zeros(1, np.float32))
     finally:
         qd.reset()

@@ -89,7 +89,7 @@ def _local_component(ctx, base, target_node: ast.Subscript):
 
 def atomic_update(ctx, name: str, target_node: ast.AST, operands: list, node: ast.AST):
     """Apply atomic ``name`` to the element or local named by ``target_node``; return the old value."""
-    op, local_op, message_name, int_only = ATOMIC_SPECS[name]
+    op, _local_op, message_name, int_only = ATOMIC_SPECS[name]
     element, local = _target(ctx, target_node, node)
     if isinstance(local, MatrixBinding):
         return _local_vector_update(ctx, name, local, operands, node)

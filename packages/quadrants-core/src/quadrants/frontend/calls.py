@@ -377,12 +377,12 @@ def call_table() -> dict[int, tuple[object, object, str]]:
         rows[m[name]] = (_bit_count(op, name), ELEMENTWISE)
     for name, lower in ATOMIC_LOWERING.items():
         rows[qi.ATOMIC_FUNCTIONS[name]] = (lower, RAW)
-    for fn in KERNEL_FUNCTIONS.values():  # qd.math.clamp, qd.math.dot, ... (frontend/math_api.py)
-        rows[fn] = (fn.lower_call, VALUES)
     from quadrants.frontend.library_calls import library_rows
 
     rows.update(library_rows())  # qd.random, ... (frontend/library_calls.py)
     rows.update(operator_rows())  # operator.add(a, b), any(v), all(v) (frontend/operator_calls.py)
+    for fn in KERNEL_FUNCTIONS.values():  # qd.math.clamp, qd.math.dot, ... (frontend/math_api.py)
+        rows[fn] = (fn.lower_call, VALUES)
     return {id(k): (k, lower, kind) for k, (lower, kind) in rows.items()}
 
 

@@ -16,34 +16,12 @@ import warnings
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import graph_intrinsics as qg, parallel_blocks
 from quadrants.frontend.exprs import evaluate
+from quadrants.frontend.graph_markers import call_target as _call_target, is_checkpoint, is_do_while
 from quadrants.frontend.values import NdarrayValue
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.graph_tables import CheckpointRecord, GraphDoWhileLevel, GraphInfo
 
 __all__ = ["GraphInfo", "visit_graph_body", "lower_do_while", "lower_checkpoint", "is_do_while", "is_checkpoint"]
-
-
-def _call_target(ctx, node: ast.AST):
-    if not isinstance(node, ast.Call):
-        return None
-    evaluate_quiet = ctx.lower.evaluate_quiet
-
-    try:
-        return evaluate_quiet(ctx, node.func)
-    except Exception:
-        return None
-
-
-def is_do_while(ctx, node: ast.AST) -> bool:
-    return isinstance(node, ast.While) and _call_target(ctx, node.test) in (qg.do_while, qg.graph_do_while)
-
-
-def is_checkpoint(ctx, node: ast.AST) -> bool:
-    return (
-        isinstance(node, ast.With)
-        and len(node.items) == 1
-        and _call_target(ctx, node.items[0].context_expr) is qg.checkpoint
-    )
 
 
 def uses_do_while(tree: ast.AST) -> bool:

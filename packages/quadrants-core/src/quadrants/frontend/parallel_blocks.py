@@ -12,6 +12,7 @@ import ast
 import contextlib
 
 from quadrants.errors import QuadrantsSyntaxError
+from quadrants.frontend.graph_markers import is_checkpoint, is_do_while
 
 __all__ = ["stream_parallel", "graph_parallel_context", "graph_parallel", "lower_with_block"]
 
@@ -122,8 +123,6 @@ def _check_region(ctx, body) -> None:
 
 def _check_section(ctx, body) -> None:
     """A section holds task work: no graph constructs (upstream's restriction)."""
-    from quadrants.frontend.graph import is_checkpoint, is_do_while
-
     for node in (n for stmt in body for n in ast.walk(stmt)):
         if is_do_while(ctx, node):
             raise QuadrantsSyntaxError(

@@ -14,7 +14,6 @@ specialization-key components):
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import typing
 from dataclasses import dataclass

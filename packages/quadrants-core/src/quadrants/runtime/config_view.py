@@ -35,7 +35,11 @@ def session_arch(session):
     arch = session.arch
     if arch is not None and arch.name != "gpu":
         return arch
-    return ARCHS.get(_ARCH_OF_BACKEND.get(session.backend_id, ""), arch)
+    name = _ARCH_OF_BACKEND.get(session.backend_id)
+    if name is None:  # an out-of-tree backend: the first arch it declares, else the host's (it runs here)
+        declared = tuple(getattr(session.backend, "archs", ()) or ())
+        name = declared[0] if declared else host_arch_name()
+    return ARCHS.get(getattr(name, "name", name), arch)
 
 
 def _read_special(session, name: str):

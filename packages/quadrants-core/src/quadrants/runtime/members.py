@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 from quadrants.errors import QuadrantsRuntimeTypeError
-from quadrants.ir import nodes as ir
 from quadrants.frontend.host_values import describe_array, primitive_key
+from quadrants.ir import nodes as ir
 from quadrants.runtime.args import _wrap
 from quadrants.runtime.ndarray import Ndarray
-
-__all__ = ["resolve_path", "member_key", "source_value"]
 from quadrants.runtime.random_state import random_state_storage
 from quadrants.runtime.simt_scratch import scratch_storage
+
+__all__ = ["resolve_path", "member_key", "source_value"]
 
 
 def resolve_path(obj, path: tuple):
