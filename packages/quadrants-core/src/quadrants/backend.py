@@ -131,7 +131,11 @@ class Executable(Protocol):
 
 
 class Backend(Protocol):
-    """The object a backend package registers under the ``quadrants.backends`` entry-point group."""
+    """The object a backend package registers under the ``quadrants.backends`` entry-point group.
+
+    Optional: ``configure(options: dict)``, called by ``qd.init`` with the session's options that are not compile
+    options (``cpu_max_num_threads`` …): run-time settings that never change generated code.
+    """
 
     id: str
     archs: tuple[str, ...]

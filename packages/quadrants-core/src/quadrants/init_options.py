@@ -84,6 +84,7 @@ _TABLE: list[InitOption] = [
         ("offline_cache_file_path", None, "fastcache directory (default: QD_CACHE_DIR, ~/.cache/quadrants)"),
         ("src_ll_cache", True, "False turns fastcache off"),
         ("print_non_pure", False, "print the name of each kernel compiled without fastcache=True"),
+        ("cpu_max_num_threads", 0, "llvm-cpu: at most this many threads per parallel loop (0: every CPU it may use)"),
     ),
     # ---- accepted: kept in qd.cfg, no effect here
     *_rows(
@@ -132,7 +133,6 @@ _TABLE: list[InitOption] = [
     *_rows(
         ACCEPTED,
         False,
-        ("cpu_max_num_threads", 0, "llvm-cpu uses one worker per CPU core (0: upstream's 'all cores')"),
         ("num_compile_threads", 4, "compilation runs on the calling thread here"),
         ("device_memory_GB", 1.0, "GPU memory is allocated per ndarray here, not pre-allocated"),
         ("device_memory_fraction", 0.0, "GPU memory is allocated per ndarray here, not pre-allocated"),

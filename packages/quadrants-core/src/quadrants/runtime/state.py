@@ -263,6 +263,9 @@ def init(
         env=env,
         extra={k: v for k, v in values.items() if k not in compile_fields},
     )
+    configure = getattr(backend, "configure", None)
+    if callable(configure):  # run-time options of the backend (llvm-cpu: cpu_max_num_threads), never cache-keyed
+        configure(dict(session.extra))
     RUNTIME.session = session
     return session
 

@@ -7,8 +7,8 @@ For task ``k`` of a program the module defines (``P`` is a per-module name prefi
   as one counted loop per row segment so that it vectorises; ndarray bases are ``noalias`` parameters when the
   caller promises distinct arguments), ``P_worker_k(ctx)`` claims chunks from an atomic counter until none is left,
   and ``P_task_k(ctx)`` evaluates the bounds once, then runs small loops inline and hands large ones to
-  ``qd_parallel(worker, ctx, nthreads, 0)`` (the host binds it to its thread pool; the signature is libgomp's
-  ``GOMP_parallel``);
+  ``qd_parallel(worker, ctx, nthreads, 0)`` (the host binds it to its thread pool, ``cpu/pool.py``: the caller
+  claims chunks too and waits only for the workers that joined);
 * ``P_launch(ctx) -> i64`` runs every task in program order and stops at the first failed run-time check, returning
   the status word.
 """

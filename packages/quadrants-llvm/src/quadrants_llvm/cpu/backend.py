@@ -105,7 +105,7 @@ class LlvmCpuBackend:
         except Exception as exc:  # a broken LLVM install must not take the process down
             return Availability(False, reason=f"LLVM JIT unavailable: {type(exc).__name__}: {exc}")
         device = (
-            f"{jit.target.cpu} ({jit.target.triple}), {pool.thread_count()} threads via {pool.pool_kind()}, "
+            f"{jit.target.cpu} ({jit.target.triple}), {pool.cpu_count()} CPUs, {pool.pool_kind()} pool, "
             f"LLVM {'.'.join(map(str, llvm.llvm_version_info))}"
         )
         return Availability(True, device=device)
@@ -119,6 +119,12 @@ class LlvmCpuBackend:
         target = get_jit().target
         described = f"{_ARTIFACT_FORMAT}|{self.probe().device}|{target.features}"
         return hashlib.sha256(described.encode()).hexdigest()[:16]
+
+    def configure(self, options: dict) -> None:
+        """``qd.init``'s run-time options: ``cpu_max_num_threads`` caps the threads of each parallel loop (0: all)."""
+        from quadrants_llvm.cpu import pool
+
+        pool.configure(options.get("cpu_max_num_threads"))
 
     def compile(self, program: N.Program, options: CompileOptions | None = None) -> CpuArtifact:
         return _build(program, options or CompileOptions())

@@ -151,7 +151,7 @@ def get_jit() -> Jit:
             from quadrants_llvm.cpu import host, interrupt, pool
 
             jit = Jit()
-            pool.bind_symbols()
+            pool.bind_symbols(jit)
             host.bind_symbols()
             interrupt.bind_symbols(jit)
             _JIT = jit

@@ -1,52 +1,178 @@
-"""The worker-thread pool behind ``qd_parallel(worker, ctx, nthreads, flags)``.
+"""The worker-thread pool behind ``qd_parallel(worker, ctx, nthreads, flags)`` (issue 23).
 
-Generated code hands a parallel task to ``qd_parallel`` from native code (no Python on the launch path). The symbol
-is bound to libgomp's ``GOMP_parallel``: a persistent pool whose idle threads spin briefly before sleeping, so the
-next dispatch is cheap; every thread (the caller included) runs ``worker(ctx)``, which claims chunks of the flat
-range from an atomic counter. Without libgomp a Python pool of persistent threads stands in: each thread calls the
-worker through ``ctypes``, which releases the GIL, so the work still runs in parallel.
+Generated code hands a parallel task to ``qd_parallel`` from native code (no Python on the launch path). Every
+thread that runs ``worker(ctx)`` claims chunks of the task's flat range from an atomic counter until none is left.
+``qd_parallel`` and the workers' main loop are a few functions of LLVM IR (:mod:`.pool_ir`) compiled into the JIT:
+
+* the calling thread publishes the job, wakes sleeping workers (only when some sleep) and claims chunks itself;
+  when the range is exhausted it closes the job and waits only for the workers that joined it, so a worker that is
+  descheduled or wakes late never holds up a launch (libgomp's ``GOMP_parallel``, used before, waits for every
+  thread of the team at its barrier: on a busy machine one preempted thread stalled each loop for a time slice);
+* idle workers spin for :data:`SPIN_US` microseconds (with ``sched_yield`` between short bursts of pauses, so that
+  other processes get the core), then sleep on a condition variable;
+* a second launch from another thread while the pool is busy runs on its own thread;
+* ``qd.init(cpu_max_num_threads=N)`` caps the threads per task (:func:`configure`); worker threads are created once,
+  one per CPU this process may run on, minus the caller.
+
+Worker threads block every signal (Ctrl-C reaches the main thread, :mod:`.interrupt`), are stopped and joined at
+exit (before the JIT's code goes away) and are created afresh in a child after ``fork``. Where ``pthread`` is not
+available a pool of Python threads calling the worker through ``ctypes`` (which releases the GIL) stands in.
 """
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import os
+import signal
 import threading
+import time
 
 import llvmlite.binding as llvm
 
-__all__ = ["bind_symbols", "thread_count", "pool_kind"]
+from quadrants_llvm.cpu.pool_ir import pool_ir
+
+__all__ = ["bind_symbols", "thread_count", "cpu_count", "pool_kind", "configure", "worker_count", "SPIN_US"]
+
+SPIN_US = 100  # how long an idle worker (or a caller waiting for workers) spins before it sleeps
 
 _KIND = ""
 _KEEP: list = []
+_MAX_THREADS = [0]  # qd.init(cpu_max_num_threads=...); 0: every CPU
+_LOCK = threading.Lock()
+
+_SYNC_BYTES = 256  # room for a pthread_mutex_t / pthread_cond_t on every supported platform
 
 
-def thread_count() -> int:
-    """Worker threads per parallel task: the CPUs this process may run on."""
+class _State(ctypes.Structure):
+    """The pool's shared words (field meanings in :mod:`.pool_ir`); hot words on their own cache lines."""
+
+    _fields_ = [
+        ("state", ctypes.c_uint64),
+        ("fn", ctypes.c_void_p),
+        ("ctx", ctypes.c_void_p),
+        ("jobs", ctypes.c_uint32),
+        ("busy", ctypes.c_uint32),
+        ("workers", ctypes.c_uint32),
+        ("quit", ctypes.c_uint32),
+        ("spin_ns", ctypes.c_int64),
+        ("_pad0", ctypes.c_char * 16),
+        ("seq", ctypes.c_uint32),
+        ("sleepers", ctypes.c_uint32),
+        ("_pad1", ctypes.c_char * 56),
+        ("finished", ctypes.c_uint32),
+        ("waiting", ctypes.c_uint32),
+        ("_pad2", ctypes.c_char * 56),
+    ]
+
+
+class _Native:
+    """The native pool: state, mutex and condition variables, and the worker threads' ids."""
+
+    def __init__(self, jit):
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.state = _State()
+        self.sync = {name: ctypes.create_string_buffer(_SYNC_BYTES) for name in ("mutex", "wake", "done")}
+        self.threads: list[ctypes.c_uint64] = []
+        self._init_sync()
+        self.state.spin_ns = SPIN_US * 1000
+        llvm.add_symbol("qd_pool", ctypes.addressof(self.state))
+        for name, buf in self.sync.items():
+            llvm.add_symbol(f"qd_pool_{name}", ctypes.addressof(buf))
+        for fn in ("pthread_mutex_lock", "pthread_mutex_unlock", "pthread_cond_wait", "pthread_cond_signal"):
+            llvm.add_symbol(fn, ctypes.cast(getattr(self.libc, fn), ctypes.c_void_p).value)
+        for fn in ("pthread_cond_broadcast", "clock_gettime", "sched_yield"):
+            llvm.add_symbol(fn, ctypes.cast(getattr(self.libc, fn), ctypes.c_void_p).value)
+        offsets = {name: getattr(_State, name).offset for name, _ in _State._fields_ if not name.startswith("_")}
+        module = llvm.parse_assembly(pool_ir(jit.target.triple, offsets, time.CLOCK_MONOTONIC))
+        module.verify()
+        jit.add_module(module)
+        self.parallel = jit.engine.get_function_address("qd_parallel")
+        self.worker_main = jit.engine.get_function_address("qd_pool_worker")
+
+    def _init_sync(self) -> None:
+        libc = self.libc
+        for name, buf in self.sync.items():
+            ctypes.memset(buf, 0, _SYNC_BYTES)
+            init = libc.pthread_mutex_init if name == "mutex" else libc.pthread_cond_init
+            if init(buf, None) != 0:
+                raise OSError(f"pthread init of the pool's {name} failed")
+
+    def start(self, count: int) -> None:
+        """Create ``count`` worker threads with every signal blocked (they inherit the mask)."""
+        create = self.libc.pthread_create
+        create.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+        try:
+            for _ in range(count):
+                tid = ctypes.c_uint64(0)
+                if create(ctypes.byref(tid), None, self.worker_main, None) != 0:
+                    break
+                self.threads.append(tid)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        self.state.workers = len(self.threads)
+
+    def stop(self) -> None:
+        """Ask every worker to return and join them (at exit: no thread may run JIT code after it is freed)."""
+        if not self.threads:
+            return
+        libc = self.libc
+        libc.pthread_mutex_lock(self.sync["mutex"])
+        self.state.workers = 0
+        self.state.quit = 1
+        self.state.seq += 1
+        libc.pthread_cond_broadcast(self.sync["wake"])
+        libc.pthread_mutex_unlock(self.sync["mutex"])
+        join = libc.pthread_join
+        join.argtypes = [ctypes.c_uint64, ctypes.c_void_p]
+        for tid in self.threads:
+            join(tid.value, None)
+        self.threads.clear()
+
+    def after_fork_in_child(self) -> None:
+        """The child of a ``fork`` has no workers: reset the words and the sync objects, start new ones."""
+        spin = self.state.spin_ns
+        ctypes.memset(ctypes.addressof(self.state), 0, ctypes.sizeof(self.state))
+        self.state.spin_ns = spin
+        self._init_sync()
+        self.threads = []
+        self.start(cpu_count() - 1)
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
 
 
+def thread_count() -> int:
+    """Threads per parallel task (the caller included): the CPUs, capped by ``cpu_max_num_threads`` when set."""
+    n = cpu_count()
+    cap = _MAX_THREADS[0]
+    return min(n, cap) if cap > 0 else n
+
+
+def configure(max_threads: int | None = None, spin_us: int | None = None) -> None:
+    """Cap the threads per task (``qd.init(cpu_max_num_threads=...)``; 0 or None: every CPU); set the spin time."""
+    _MAX_THREADS[0] = max(0, int(max_threads or 0))
+    if spin_us is not None and _KEEP and isinstance(_KEEP[0], _Native):
+        _KEEP[0].state.spin_ns = max(0, int(spin_us)) * 1000
+
+
+def worker_count() -> int:
+    """Worker threads running (the caller not counted; tests)."""
+    if _KEEP and isinstance(_KEEP[0], _Native):
+        return int(_KEEP[0].state.workers)
+    return max(0, cpu_count() - 1) if _KEEP else 0
+
+
 def pool_kind() -> str:
-    """``"libgomp"`` or ``"python-threads"`` (after :func:`bind_symbols`)."""
+    """``"native"`` or ``"python-threads"`` (after :func:`bind_symbols`)."""
     return _KIND
-
-
-def _load_gomp() -> int:
-    for name in (ctypes.util.find_library("gomp"), "libgomp.so.1", "libgomp.dylib"):
-        if not name:
-            continue
-        try:
-            llvm.load_library_permanently(name)
-        except RuntimeError:
-            continue
-        addr = llvm.address_of_symbol("GOMP_parallel")
-        if addr:
-            return addr
-    return 0
 
 
 class _PythonPool:
@@ -87,19 +213,33 @@ class _PythonPool:
                 self.cv.wait()
 
 
-def bind_symbols() -> None:
-    """Bind ``qd_parallel`` for the JIT (idempotent)."""
+def _native(jit) -> _Native | None:
+    libc = ctypes.CDLL(None)
+    if not all(hasattr(libc, fn) for fn in ("pthread_create", "pthread_cond_init", "clock_gettime")):
+        return None
+    pool = _Native(jit)
+    pool.start(cpu_count() - 1)
+    atexit.register(pool.stop)
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=pool.after_fork_in_child)
+    return pool
+
+
+def bind_symbols(jit) -> None:
+    """Compile the pool into ``jit`` and bind ``qd_parallel`` (idempotent; once per process)."""
     global _KIND
-    if _KIND:
-        return
-    addr = _load_gomp()
-    if addr:
-        _KIND = "libgomp"
-    else:
-        pool = _PythonPool(thread_count())
+    with _LOCK:
+        if _KIND:
+            return
+        pool = _native(jit)
+        if pool is not None:
+            _KEEP.append(pool)
+            llvm.add_symbol("qd_parallel", pool.parallel)
+            _KIND = "native"
+            return
+        python_pool = _PythonPool(cpu_count())
         proto = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint)
-        cb = proto(pool.dispatch)
-        _KEEP.extend((pool, cb))
-        addr = ctypes.cast(cb, ctypes.c_void_p).value
+        cb = proto(python_pool.dispatch)
+        _KEEP.extend((python_pool, cb))
+        llvm.add_symbol("qd_parallel", ctypes.cast(cb, ctypes.c_void_p).value)
         _KIND = "python-threads"
-    llvm.add_symbol("qd_parallel", addr)
