@@ -27,7 +27,7 @@ GRAPH = [
         "do_while_on_f32_counter",
         "@qd.kernel(graph=True)\ndef k(c: qd.types.NDArray[qd.f32, 0]):\n    while qd.graph.do_while(c):\n"
         "        for i in range(1):\n            c[()] = 0.0\nk(qd.ndarray(qd.f32, ()))",
-        "QuadrantsTypeError",
+        "QuadrantsSyntaxError",
     ),
     (
         "do_while_in_runtime_if",

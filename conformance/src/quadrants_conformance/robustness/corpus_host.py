@@ -11,12 +11,12 @@ ALLOCATION = [
     ("string_shape", "qd.ndarray(qd.i32, 'abc')", "QuadrantsRuntimeError"),
     ("string_dtype", "qd.ndarray('float32', 3)", "QuadrantsRuntimeError"),
     ("none_dtype", "qd.ndarray(None, 3)", "QuadrantsRuntimeError"),
-    ("list_dtype", "qd.ndarray([1, 2], 3)", "QuadrantsRuntimeError"),
+    ("list_dtype", "qd.ndarray([1, 2], 3)", "TypeError"),
     ("ndarray_4_tib", "qd.ndarray(qd.f32, (1 << 40,))", "QuadrantsRuntimeError"),
     ("ndarray_16_tib_2d", "qd.ndarray(qd.f32, (1 << 21, 1 << 21))", "QuadrantsRuntimeError"),
     ("field_16_tib", "qd.field(qd.f32, shape=(1 << 42,))", "QuadrantsRuntimeError"),
     ("field_negative_shape", "qd.field(qd.f32, shape=(-2,))", "QuadrantsRuntimeError"),
-    ("field_string_dtype", "qd.field('f32', shape=4)", "QuadrantsRuntimeError"),
+    ("field_string_dtype", "qd.field('f32', shape=4)", "ValueError"),
     ("nine_dimensions", "qd.ndarray(qd.f32, (1,) * 9)", "QuadrantsRuntimeError"),
     ("vector_ndarray_zero_components", "qd.Vector.ndarray(0, qd.f32, 4)", "QuadrantsRuntimeError"),
 ]
@@ -28,10 +28,10 @@ HOST_API = [
     ("to_numpy_bad_dtype", "a = qd.ndarray(qd.i32, 2)\na.to_numpy(dtype='no-such-dtype')", "TypeError"),
     ("get_index_out_of_range", "a = qd.ndarray(qd.i32, 4)\na[7]", "IndexError"),
     ("set_index_out_of_range", "a = qd.ndarray(qd.i32, 4)\na[4] = 1", "IndexError"),
-    ("index_wrong_arity", "a = qd.ndarray(qd.i32, (2, 2))\na[1]", "IndexError"),
+    ("index_wrong_arity", "a = qd.ndarray(qd.i32, (2, 2))\na[1]", "QuadrantsIndexError"),
     ("set_string_value", "a = qd.ndarray(qd.i32, 4)\na[0] = 'x'", "TypeError"),
     ("fill_string_value", "a = qd.ndarray(qd.i32, 4)\na.fill('x')", "TypeError"),
-    ("copy_from_other_shape", "a = qd.ndarray(qd.i32, 4)\na.copy_from(qd.ndarray(qd.i32, 5))", "ValueError"),
+    ("copy_from_other_shape", "a = qd.ndarray(qd.i32, 4)\na.copy_from(qd.ndarray(qd.i32, 5))", "AssertionError"),
     ("field_get_out_of_range", "f = qd.field(qd.i32, shape=4)\nf[9]", "IndexError"),
     (
         "field_from_numpy_wrong_shape",
@@ -67,8 +67,8 @@ INIT = [
     ("misspelled_option", "qd.init(arch=ARCH, debgu=True)", "KeyError"),
     ("unknown_arch_string", "qd.init(arch='cuda_typo')", "RuntimeError"),
     ("arch_not_an_arch", "qd.init(arch=5)", "TypeError"),
-    ("default_fp_not_float", "qd.init(arch=ARCH, default_fp=qd.i32)", "ValueError"),
-    ("default_ip_not_int", "qd.init(arch=ARCH, default_ip=qd.f32)", "ValueError"),
+    ("default_fp_not_float", "qd.init(arch=ARCH, default_fp=qd.i32)", "TypeError"),
+    ("default_ip_not_int", "qd.init(arch=ARCH, default_ip=qd.f32)", "TypeError"),
     ("misspelled_qd_log", "import os\nos.environ['QD_LOG'] = 'cahce'\nqd.init(arch=ARCH)", "ValueError"),
 ]
 

@@ -84,10 +84,10 @@ SIGINT = """
 import os, signal, threading, time
 
 @qd.kernel
-def spin(x: qd.types.NDArray[qd.f32, 1], n: qd.i32):
+def spin(x: qd.types.NDArray[qd.f32, 1], m: qd.i32):
     for i in range(x.shape[0]):
-        s = 0.0
-        for j in range(n):
+        s = i * 1e-6  # differs per row: no backend may compute the rows once
+        for j in range(m):
             s += qd.sin(s + j)
         x[i] = s
 
@@ -96,18 +96,35 @@ def inc(x: qd.types.NDArray[qd.i32, 1]):
     for i in range(x.shape[0]):
         x[i] += 1
 
-x = qd.ndarray(qd.f32, {rows})
-spin(x, 1)
+# a launch of about {seconds} s on this backend and machine, made long by its number of rows: one lane's loops may
+# not be (llvmpipe, the Vulkan driver of wgpu on lavapipe, stops a shader after 65535 loop iterations)
+def timed(rows):
+    probe = qd.ndarray(qd.f32, rows)
+    t0 = time.perf_counter()
+    spin(probe, 1000)
+    probe.to_numpy()
+    return time.perf_counter() - t0
+
+rows, took = 1024, timed(1024)  # compiles too
+took = timed(rows)
+while True:  # the cost of more rows (a launch has a fixed cost too)
+    more = timed(rows * 8)
+    if more - took > 0.2 or rows >= 1 << 21:
+        break
+    rows, took = rows * 8, more
+per_row = max((more - took) / (7 * rows), 1e-9)
+x = qd.ndarray(qd.f32, min(1 << 24, int({seconds} / per_row)))
 threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
 t0 = time.perf_counter()
 try:
-    spin(x, {inner})
+    spin(x, 1000)
+    x.to_numpy()  # waits for the device where a launch returns before the work is done (wgpu)
     raise AssertionError("the kernel finished before the interrupt arrived; make it longer")
 except KeyboardInterrupt:
     late = time.perf_counter() - t0 - 0.5
     assert late < 1.0, f"KeyboardInterrupt came {{late:.2f}} s after SIGINT"
 y = qd.ndarray(qd.i32, 16)
-inc(y)
+inc(y)  # works; on a GPU it runs once the interrupted launch (which a device cannot abandon) has finished
 inc(y)
 assert (y.to_numpy() == 2).all()
 """
@@ -141,7 +158,7 @@ def programs() -> list:
         program(
             "signals/sigint_during_long_kernel",
             "signals",
-            SIGINT.format(rows=64, inner=200_000_000),
+            SIGINT.format(seconds=4.0),
             expect="ok",
             timeout=120,
         )
