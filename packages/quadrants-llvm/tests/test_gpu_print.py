@@ -6,6 +6,7 @@ import numpy as np
 
 from quadrants.backend import CompileOptions
 from quadrants.ir import dtypes as T, nodes as N
+from quadrants.ir.print_format import PrintLayout
 from quadrants_llvm.cpu import BACKEND as CPU, host
 from quadrants_llvm.cuda import compile_ptx
 
@@ -37,14 +38,20 @@ def test_programs_without_print_have_no_print_buffer():
     assert compile_ptx(prog).layout.print_capacity == 0
 
 
+def _layout(*parts, specs=(), sep=" ", end="\n") -> PrintLayout:
+    values = tuple(N.Const(0, p) if isinstance(p, T.DataType) else p for p in parts)
+    return PrintLayout.of(N.Print(values, specs=specs, sep=sep, end=end))
+
+
 def test_records_are_formatted_like_the_cpu_sink():
-    formats = [("a =", T.i32, T.u8), ("x", T.f32)]
+    formats = [_layout("a =", T.i32, T.u8), _layout("x", T.f32, specs=("%.2f",), sep="", end="|")]
     half = int(np.float64(0.5).view(np.int64))
-    words = [1, -3, 255, 2, half, 1, 7, 1]
-    assert host.format_records(formats, words, cursor=8, capacity=16) == ["a = -3 255\n", "x 0.5\n", "a = 7 1\n"]
+    words = [1, -3, 255, 2, half, 1, 7, -1]
+    lines = host.format_records(formats, words, cursor=8, capacity=16)
+    assert lines == ["a = -3 255\n", "x0.50|", "a = 7 255\n"]  # u8 slots are read unsigned
 
 
 def test_a_full_buffer_says_how_much_was_dropped():
-    formats = [("v", T.i32)]
+    formats = [_layout("v", T.i32)]
     lines = host.format_records(formats, [1, 4, 1, 5, 0], cursor=10, capacity=5)  # the 0: a record that did not fit
     assert lines == ["v 4\n", "v 5\n", "[quadrants: print buffer full, 6 words of output dropped]\n"]

@@ -501,14 +501,14 @@ def test_print_one_line_per_active_lane_in_lane_order(ir, capsys):
     pr = N.Print(("i =", ir.ref(i), half, ir.op(Op.GT, ir.ref(i), ir.const(2)), ir.const(0.1, T.f64)))
     prog = ir.program([], [ir.pfor([i], [0], [5], [N.If(ir.op(Op.NE, ir.ref(i), ir.const(1)), (pr,))])])
     ir.run(prog)
-    assert capsys.readouterr().out.splitlines() == [
-        "i = 0 0.0 0 0.1",
-        "i = 2 1.0 0 0.1",
-        "i = 3 1.5 1 0.1",
-        "i = 4 2.0 1 0.1",
+    assert capsys.readouterr().out.splitlines() == [  # printf defaults: %f for f32, %.12f for f64 (as upstream)
+        "i = 0 0.000000 0 0.100000000000",
+        "i = 2 1.000000 0 0.100000000000",
+        "i = 3 1.500000 1 0.100000000000",
+        "i = 4 2.000000 1 0.100000000000",
     ]
     ir.run(prog, lane_order="reversed")
-    assert capsys.readouterr().out.splitlines()[0] == "i = 4 2.0 1 0.1"
+    assert capsys.readouterr().out.splitlines()[0] == "i = 4 2.000000 1 0.100000000000"
     ir.run(ir.program([], [N.SerialBlock((N.Print(("a =", ir.const(3), "x0", ir.const(0))),))]))
     assert capsys.readouterr().out == "a = 3 x0 0\n"
 

@@ -84,15 +84,6 @@ def test_compile_time_python_failure_is_a_compilation_error(lower):
         lower(k, np.zeros(1, np.int32))
 
 
-def test_f_strings_are_out_of_scope(lower):
-    @qd.kernel
-    def k(x: I1):
-        print(f"{x[0]}")
-
-    with pytest.raises(NotImplementedError, match="f-strings"):
-        lower(k, np.zeros(1, np.int32))
-
-
 def test_func_called_from_python_scope_is_an_error():
     @qd.func
     def f():

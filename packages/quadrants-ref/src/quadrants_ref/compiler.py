@@ -29,6 +29,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.numerics import OP_HANDLERS, convert, convert_scalar
 from quadrants.ir.ops import Op
+from quadrants.ir.print_format import PrintLayout
 from quadrants_ref.atomics import apply_atomic, combine, elementwise_ufunc
 from quadrants_ref.memory import block_view, check_bounds, gather, linear_index, scatter
 from quadrants_ref.races import ATOMIC
@@ -504,38 +505,20 @@ def _compile_continue(cx: Scope, s: N.Continue) -> Fn:
 # --------------------------------------------------------------------------------------------- host-visible effects
 
 
-def _formatter(dtype: DataType) -> Callable[[object], str]:
-    if dtype.is_bool:
-        return lambda v: "1" if v else "0"
-    if dtype.is_float:
-        make = dtype.np.type
-        return lambda v: str(make(v))
-    return lambda v: str(int(v))
-
-
 def _compile_print(cx: Scope, s: N.Print) -> Fn:
-    parts = []
-    for p in s.parts:
-        if isinstance(p, str):
-            parts.append((None, p))
-        else:
-            parts.append((compile_expr(cx, p), _formatter(p.dtype)))
+    layout = PrintLayout.of(s)
+    values = [compile_expr(cx, p) for p in s.parts if not isinstance(p, str)]
 
     def run_print(st):
         mask, n = st.mask, st.n
         lanes = range(n) if mask is None else np.flatnonzero(mask).tolist()
+        take = np.asarray(lanes, dtype=np.intp)
         columns = []
-        for fn, fmt in parts:
-            if fn is None:
-                columns.append([fmt] * len(lanes))
-                continue
+        for fn in values:
             v = fn(st)
-            if is_uniform(v):
-                columns.append([fmt(v)] * len(lanes))
-            else:
-                columns.append([fmt(x) for x in v[np.asarray(lanes, dtype=np.intp)].tolist()])
-        lines = [" ".join(row) for row in zip(*columns, strict=True)] if columns else [""] * len(lanes)
-        sys.stdout.write("".join(line + "\n" for line in lines))  # looked up now so that capture works
+            columns.append([v] * len(lanes) if is_uniform(v) else v[take].tolist())
+        rows = zip(*columns, strict=True) if columns else [()] * len(lanes)
+        sys.stdout.write("".join(layout.render(row) for row in rows))  # looked up now so that capture works
 
     return run_print
 

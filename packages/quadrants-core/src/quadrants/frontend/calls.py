@@ -12,7 +12,7 @@ import builtins
 import functools
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import intrinsics as qi, struct_values, typing_rules as tr
+from quadrants.frontend import intrinsics as qi, printing, struct_values, typing_rules as tr
 from quadrants.frontend.compound_calls import construct_typed
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.exprs import evaluate
@@ -262,31 +262,6 @@ def _loop_config(ctx, node, args, kwargs):
     return None
 
 
-def _print(ctx, node, args, kwargs):
-    if kwargs:
-        raise NotImplementedError(f"{ctx.loc(node)}: print() keyword arguments are not supported in kernels")
-    parts = []
-    for value in args:
-        if is_runtime(value):
-            parts.append(value)
-        elif isinstance(value, struct_values.STRUCT_KINDS):
-            raise QuadrantsTypeError(
-                "Invalid constant scalar data type: a struct; print() cannot print a struct in kernel code, print its "
-                "members",
-                ctx.loc(node),
-            )
-        elif isinstance(value, MatrixValue):
-            parts.append("[")
-            parts.extend(v if is_runtime(v) else str(v) for v in value.items)
-            parts.append("]")
-        elif isinstance(value, (tuple, list)):
-            parts.append(str(tuple(v if not is_runtime(v) else "?" for v in value)))
-        else:
-            parts.append(str(value))
-    ctx.emit(ir.Print(tuple(parts), ctx.loc(node)))
-    return None
-
-
 def _range_outside_for(ctx, node, args, kwargs):
     if not _all_static(args):
         raise QuadrantsSyntaxError("range() with run-time bounds is only allowed as a for-loop iterator", ctx.loc(node))
@@ -339,7 +314,7 @@ def call_table() -> dict[int, tuple[object, object, str]]:
         qi.bit_shr: (_bit_shr, ELEMENTWISE),
         qi.static_print: (lower_static_print, VALUES),
         qi.static_assert: (lower_static_assert, VALUES),
-        builtins.print: (_print, VALUES),
+        builtins.print: (printing.lower_print, VALUES),
         builtins.int: (_int, ELEMENTWISE),
         builtins.float: (_float, ELEMENTWISE),
         builtins.bool: (_bool, ELEMENTWISE),
@@ -445,6 +420,15 @@ def call(ctx, node: ast.Call):
 
         args, kwargs = _args(ctx, node)
         return inline(ctx, fn, node, args, kwargs)
+    return _host_call(ctx, node, fn)
+
+
+def _host_call(ctx, node, fn):
+    """A call of a Python callable that is no kernel-language construct: ``"{}".format(x)`` builds printable text;
+    anything else runs at compile time on compile-time arguments."""
+    if printing.is_str_format(fn):  # "{} {:.2f}".format(a, b): text with run-time fields for print
+        args, kwargs = _args(ctx, node)
+        return printing.str_format(ctx, node, fn, args, kwargs)
     if getattr(fn, "_is_quadrants_kernel", False):
         raise QuadrantsSyntaxError("Kernels cannot call other kernels; make the callee a @qd.func", ctx.loc(node))
     if is_runtime(fn) or not callable(fn):

@@ -16,7 +16,7 @@ from quadrants.errors import (
     QuadrantsTypeError,
     compile_error_class,
 )
-from quadrants.frontend import comprehensions, matrix, struct_values, typing_rules as tr
+from quadrants.frontend import comprehensions, matrix, printing, struct_values, typing_rules as tr
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.matrix_methods import attribute as matrix_attribute
 from quadrants.frontend.matrix_slices import has_slice, slice_matrix
@@ -381,23 +381,8 @@ def _call(ctx, node: ast.Call):
 
 
 def _joined_str(ctx, node: ast.JoinedStr):
-    """An f-string of compile-time values is a compile-time string; with run-time values it is print formatting,
-    which is out of scope (SEMANTICS.md §1)."""
-    parts = []
-    for value in node.values:
-        if isinstance(value, ast.Constant):
-            parts.append(str(value.value))
-            continue
-        inner = evaluate(ctx, value.value)
-        if is_runtime(inner) or isinstance(inner, (MatrixValue, NdarrayValue)):
-            raise NotImplementedError(
-                f"{ctx.loc(node)}: f-strings with run-time values are not supported in kernels (print formatting is "
-                "out of scope); use print(a, b, ...)"
-            )
-        spec = "" if value.format_spec is None else _joined_str(ctx, value.format_spec)
-        conv = {115: str, 114: repr, 97: ascii}.get(value.conversion, lambda v: v)
-        parts.append(format(conv(inner), spec))
-    return "".join(parts)
+    """An f-string: a compile-time string, or text with run-time fields that ``print`` writes (frontend/printing.py)."""
+    return printing.joined_str(ctx, node, evaluate)
 
 
 def _dict(ctx, node: ast.Dict) -> dict:

@@ -248,10 +248,14 @@ class Continue:
 
 @dataclass(frozen=True)
 class Print:
-    """Write ``parts`` (strings and expressions) separated by spaces, ended by a newline."""
+    """Write ``parts`` (strings and expressions) joined by ``sep``, then ``end``. ``specs`` holds one printf spec
+    per expression part (``"%.2f"``, see :mod:`quadrants.ir.print_format`); empty means each dtype's default."""
 
     parts: tuple[str | Expr, ...]
     loc: SrcLoc | None = _LOC
+    specs: tuple[str, ...] = ()
+    sep: str = " "
+    end: str = "\n"
 
 
 @dataclass(frozen=True)

@@ -244,6 +244,12 @@ def _st_continue(s: Continue, ctx: _Ctx, depth: int) -> None:
 
 def _st_print(s: Print, ctx: _Ctx, depth: int) -> None:
     parts = ", ".join(repr(p) if isinstance(p, str) else _expr(p, ctx) for p in s.parts)
+    if s.specs:
+        parts += f", specs={s.specs!r}"
+    if s.sep != " ":
+        parts += f", sep={s.sep!r}"
+    if s.end != "\n":
+        parts += f", end={s.end!r}"
     ctx.emit(depth, f"print({parts})", s.loc)
 
 

@@ -57,6 +57,7 @@ from quadrants.ir.nodes import (
     VarAtomicRMW,
 )
 from quadrants.ir.ops import ATOMIC_OPS, OP_INFO, Op
+from quadrants.ir.print_format import PrintSpecError, default_spec, merge_spec
 
 __all__ = ["IRVerificationError", "verify"]
 
@@ -375,9 +376,19 @@ def _st_jump(s: Break | Continue, ctx: _Ctx) -> None:
 
 
 def _st_print(s: Print, ctx: _Ctx) -> None:
-    for p in s.parts:
-        if not isinstance(p, str):
-            _expr(p, ctx)
+    values = [p for p in s.parts if not isinstance(p, str)]
+    for p in values:
+        _expr(p, ctx)
+    if s.specs and len(s.specs) != len(values):
+        ctx.fail(f"Print has {len(s.specs)} specs for {len(values)} values")
+    for spec, p in zip(s.specs, values):
+        if spec == default_spec(p.dtype):
+            continue
+        try:
+            if merge_spec(spec, p.dtype) != spec:
+                ctx.fail(f"Print spec {spec!r} is not a merged spec for {p.dtype.name}")
+        except PrintSpecError as exc:
+            ctx.fail(f"Print spec {spec!r}: {exc}")
 
 
 def _st_check(s: Check, ctx: _Ctx) -> None:

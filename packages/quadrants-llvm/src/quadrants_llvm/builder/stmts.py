@@ -13,6 +13,7 @@ from collections.abc import Callable
 import llvmlite.ir as ll
 
 from quadrants.ir import nodes as N
+from quadrants.ir.print_format import PrintLayout
 from quadrants.ir.walk import iter_stmts
 from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.atomics import combine, emit_atomic_rmw
@@ -224,8 +225,7 @@ def _print_slot(em, e):
 def _print(em, s: N.Print) -> None:
     b = em.b
     exprs = [p for p in s.parts if not isinstance(p, str)]
-    fmt = tuple(p if isinstance(p, str) else p.dtype for p in s.parts)
-    em.tables.prints.append(fmt)
+    em.tables.prints.append(PrintLayout.of(s))
     pid = len(em.tables.prints) - 1
     if em.layout.print_capacity:
         _print_to_buffer(em, pid, [_print_slot(em, e) for e in exprs])

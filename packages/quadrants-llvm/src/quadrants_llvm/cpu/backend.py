@@ -22,8 +22,9 @@ from quadrants_llvm.builder.layout import Layout
 __all__ = ["BACKEND", "LlvmCpuBackend", "CpuArtifact"]
 
 _PREFIX = "QDPFX"
-# bump when CpuArtifact or the generated code changes: old fastcache entries are then never read (2: Ctrl-C polls)
-_ARTIFACT_FORMAT = "object-code-2"
+# bump when CpuArtifact or the generated code changes: old fastcache entries are then never read (2: Ctrl-C polls;
+# 3: print tables hold PrintLayouts)
+_ARTIFACT_FORMAT = "object-code-3"
 
 
 @dataclass(frozen=True)

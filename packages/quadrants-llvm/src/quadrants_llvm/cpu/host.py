@@ -1,9 +1,10 @@
 """Host services the generated code calls back into: ``qd_print`` and the formatting of run-time errors.
 
 ``qd_print(ctx, print_id, values)`` receives the launch context's address, the id of the ``Print`` statement and one
-i64 slot per expression (ints extended, floats widened to f64 bits). The callback formats one line and appends it to
-the sink registered for that context; the launcher writes the sink to ``sys.stdout`` after the native call returns,
-so output goes through whatever ``sys.stdout`` is at that moment (pytest capture included).
+i64 slot per expression (ints extended, floats widened to f64 bits). The callback formats the text with the
+statement's ``PrintLayout`` (printf specs, separator and end) and appends it to the sink registered for that
+context; the launcher writes the sink to ``sys.stdout`` after the native call returns, so output goes through
+whatever ``sys.stdout`` is at that moment (pytest capture included).
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import llvmlite.binding as llvm
 import numpy as np
 
 from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError
+from quadrants.ir.print_format import PrintLayout
 
 __all__ = [
     "bind_symbols",
     "register_sink",
     "unregister_sink",
-    "format_value",
+    "slot_value",
     "format_line",
     "format_records",
     "runtime_error",
@@ -39,40 +41,31 @@ def unregister_sink(ctx_addr: int) -> None:
     _SINKS.pop(ctx_addr, None)
 
 
-def format_value(bits: int, dtype) -> str:
-    """One printed value (ints exactly; floats as NumPy prints the value of their type, like the reference)."""
+def slot_value(bits: int, dtype):
+    """The Python number in one i64 print slot (ints extended by signedness, floats widened to f64 bits)."""
     if dtype.is_float:
-        v = struct.unpack("<d", struct.pack("<q", bits))[0]
-        return str(dtype.np.type(v))
-    if dtype.is_bool:
-        return "1" if bits else "0"
+        return struct.unpack("<d", struct.pack("<q", bits))[0]
     if dtype.kind == "uint":
-        return str(bits & ((1 << dtype.bits) - 1))
-    return str(bits)
+        return bits & ((1 << dtype.bits) - 1)
+    return bits
 
 
-def format_line(fmt: tuple, slots) -> str:
-    """One printed line: ``fmt`` holds strings and the dtypes of the values, ``slots`` one i64 per value."""
-    out, k = [], 0
-    for part in fmt:
-        if isinstance(part, str):
-            out.append(part)
-        else:
-            out.append(format_value(int(slots[k]), part))
-            k += 1
-    return " ".join(out) + "\n"
+def format_line(layout: PrintLayout, slots) -> str:
+    """The text of one ``Print``: ``layout`` holds its strings, value dtypes and printf specs, ``slots`` one i64 per
+    value."""
+    return layout.render([slot_value(int(bits), dt) for bits, dt in zip(slots, layout.dtypes)])
 
 
 def format_records(formats: list, words, cursor: int, capacity: int) -> list[str]:
-    """Lines of a GPU print buffer: the records ``[print id + 1, slots...]`` in ``words[:min(cursor, capacity)]``, up
+    """Text of a GPU print buffer: the records ``[print id + 1, slots...]`` in ``words[:min(cursor, capacity)]``, up
     to the first id 0 (a record that did not fit; see ``builder.stmts._print_to_buffer``)."""
     lines, pos, end = [], 0, min(cursor, capacity)
     while pos < end and 0 < int(words[pos]) <= len(formats):
-        fmt = formats[int(words[pos]) - 1]
-        n = sum(1 for p in fmt if not isinstance(p, str))
+        layout = formats[int(words[pos]) - 1]
+        n = len(layout.dtypes)
         if pos + 1 + n > end:
             break
-        lines.append(format_line(fmt, words[pos + 1 : pos + 1 + n]))
+        lines.append(format_line(layout, words[pos + 1 : pos + 1 + n]))
         pos += 1 + n
     if cursor > pos:
         lines.append(f"[quadrants: print buffer full, {cursor - pos} words of output dropped]\n")
@@ -84,9 +77,8 @@ def _on_print(ctx: int, pid: int, values: int) -> None:
     if sink is None:
         return
     formats, lines = sink
-    fmt = formats[pid]
-    n = sum(1 for p in fmt if not isinstance(p, str))
-    lines.append(format_line(fmt, (ctypes.c_int64 * max(1, n)).from_address(values)))
+    layout = formats[pid]
+    lines.append(format_line(layout, (ctypes.c_int64 * max(1, len(layout.dtypes))).from_address(values)))
 
 
 def bind_symbols() -> None:

@@ -312,24 +312,15 @@ class WgpuExecutable:
             lines.append(_format_record(info, data[pos + 1 : pos + info.words]))
             pos += info.words
         if cursor > capacity:
-            lines.append(f"[quadrants wgpu: print buffer full, {cursor - pos} words of output dropped]")
+            lines.append(f"[quadrants wgpu: print buffer full, {cursor - pos} words of output dropped]\n")
         if lines:
-            sys.stdout.write("".join(line + "\n" for line in lines))  # looked up now so that capture works
+            sys.stdout.write("".join(lines))  # looked up now so that capture works
 
 
 def _format_record(info, words: np.ndarray) -> str:
-    out, k = [], 0
-    for part in info.parts:
-        if isinstance(part, str):
-            out.append(part)
-            continue
-        n = 2 if part.bits == 64 else 1
-        v = from_words(words[k : k + n], part)
+    values, k = [], 0
+    for dtype in info.layout.dtypes:
+        n = 2 if dtype.bits == 64 else 1
+        values.append(from_words(words[k : k + n], dtype))
         k += n
-        if part.is_bool:
-            out.append("1" if v else "0")
-        elif part.is_float:
-            out.append(str(part.np.type(v)))
-        else:
-            out.append(str(int(v)))
-    return " ".join(out)
+    return info.layout.render(values)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType, i32
+from quadrants.ir.print_format import PrintLayout
 from quadrants_wgpu.wgsl.atomics import atomic_function_name, combine, kv_atomic_function_name
 from quadrants_wgpu.wgsl.context import ExprCtx, as_bool
 from quadrants_wgpu.wgsl.convert import cast
@@ -60,9 +61,9 @@ class CheckInfo:
 
 @dataclass(frozen=True)
 class PrintInfo:
-    """One ``Print`` statement: its parts (strings, or dtypes of values in the record) and the record size."""
+    """One ``Print`` statement: its layout (strings, value dtypes and printf specs) and the record size in words."""
 
-    parts: tuple  # str | DataType
+    layout: PrintLayout
     words: int
 
 
@@ -268,15 +269,11 @@ def _word_values(cx: TaskCtx, value: str, dtype: DataType) -> list[str]:
 
 
 def _print(cx: TaskCtx, s: N.Print) -> Lines:
-    parts: list = []
     words: list[str] = []
     for p in s.parts:
-        if isinstance(p, str):
-            parts.append(p)
-            continue
-        parts.append(p.dtype)
-        words += _word_values(cx, emit_expr(cx, p), p.dtype)
-    info = PrintInfo(tuple(parts), 1 + len(words))
+        if not isinstance(p, str):
+            words += _word_values(cx, emit_expr(cx, p), p.dtype)
+    info = PrintInfo(PrintLayout.of(s), 1 + len(words))
     cx.tables.prints.append(info)
     pid = len(cx.tables.prints)
     base = cx.temp("p")
