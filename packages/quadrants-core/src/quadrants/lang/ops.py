@@ -6,31 +6,8 @@ The operator functions forward to :mod:`quadrants.compat.elementwise_ops`; the m
 
 from __future__ import annotations
 
-from quadrants.compat.elementwise_ops import (
-    add,
-    bit_and,
-    bit_not,
-    bit_or,
-    bit_sar,
-    bit_shl,
-    bit_xor,
-    cmp_eq,
-    cmp_ge,
-    cmp_gt,
-    cmp_le,
-    cmp_lt,
-    cmp_ne,
-    floordiv,
-    logical_and,
-    logical_not,
-    logical_or,
-    mod,
-    mul,
-    neg,
-    pow,
-    sub,
-    truediv,
-)
+from quadrants.compat import elementwise_ops as _elementwise
+from quadrants.compat.elementwise_ops import *  # noqa: F403 (add, sub, ..., cmp_ge: the names of its __all__)
 from quadrants.frontend.intrinsics import (
     ATOMIC_FUNCTIONS as _ATOMICS,
     MATH_FUNCTIONS as _MATH,
@@ -54,29 +31,7 @@ atomic_and, atomic_or, atomic_xor = _ATOMICS["and"], _ATOMICS["or"], _ATOMICS["x
 atomic_exchange, atomic_cas = _ATOMICS["exchange"], _ATOMICS["cas"]
 
 __all__ = [
-    "add",
-    "sub",
-    "mul",
-    "truediv",
-    "floordiv",
-    "mod",
-    "pow",
-    "neg",
-    "bit_not",
-    "logical_not",
-    "logical_and",
-    "logical_or",
-    "bit_and",
-    "bit_or",
-    "bit_xor",
-    "bit_shl",
-    "bit_sar",
-    "cmp_eq",
-    "cmp_ne",
-    "cmp_lt",
-    "cmp_le",
-    "cmp_gt",
-    "cmp_ge",
+    *_elementwise.__all__,
     "cast",
     "bit_cast",
     "select",
