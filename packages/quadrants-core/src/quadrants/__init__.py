@@ -47,7 +47,7 @@ from quadrants.frontend.parallel_blocks import graph_parallel, graph_parallel_co
 from quadrants.frontend.random import randn, random
 from quadrants.frontend.simt_api import block_local, global_thread_idx
 from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
-from quadrants.lang import graph, simt
+from quadrants.lang import ad, graph, simt
 from quadrants.lang.data_oriented import data_oriented
 from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.linalg_funcs import eig, make_spd, polar_decompose, solve, svd, sym_eig
@@ -167,6 +167,7 @@ __all__ = [
     "dataclass",
     "Layout",
     "data_oriented",
+    "ad",
     "graph",
     "graph_do_while",
     "checkpoint",

@@ -27,31 +27,35 @@ def _generate_swizzle_patterns(key_group: str, required_length: int = 4) -> list
     return ["".join(p) for k in range(1, required_length + 1) for p in itertools.product(key_group, repeat=k)]
 
 
-def _reject_grad(needs_grad: bool, needs_dual: bool = False) -> None:
-    if needs_grad or needs_dual:
-        raise NotImplementedError("needs_grad=True / needs_dual=True: autodiff is out of scope")
+def _reject_dual(needs_dual: bool) -> None:
+    if needs_dual:
+        raise NotImplementedError("needs_dual=True: forward-mode autodiff (qd.ad.FwdMode) is not supported")
+
+
+def _with_grad(array: Ndarray, needs_grad: bool) -> Ndarray:
+    if needs_grad:
+        array._qd_attach_grad()  # the .grad companion that kernel.grad / qd.ad.Tape accumulate into
+    return array
 
 
 @user_api
 def _vector_ndarray(n: int, dtype, shape, needs_grad: bool = False):
     """An ndarray of ``n``-vectors of ``dtype``: ``qd.Vector.ndarray(3, qd.f32, shape=(16, 8))``."""
-    _reject_grad(needs_grad)
-    return Ndarray(vector(n, dtype), shape)
+    return _with_grad(Ndarray(vector(n, dtype), shape), needs_grad)
 
 
 @user_api
 def _vector_field(n: int, dtype, shape=None, order=None, needs_grad=False, needs_dual=False, layout=None, **options):
     """A field of ``n``-vectors of ``dtype``: ``qd.Vector.field(3, qd.f32, shape=(16, 8))``."""
-    _reject_grad(needs_grad, needs_dual)
+    _reject_dual(needs_dual)
     options.pop("ndim", None)
-    return Field(vector(n, dtype), shape, **options)
+    return Field(vector(n, dtype), shape, needs_grad=needs_grad, **options)
 
 
 @user_api
 def _matrix_ndarray(n: int, m: int, dtype, shape, needs_grad: bool = False):
     """An ndarray of ``n``×``m`` matrices of ``dtype``."""
-    _reject_grad(needs_grad)
-    return Ndarray(matrix(n, m, dtype), shape)
+    return _with_grad(Ndarray(matrix(n, m, dtype), shape), needs_grad)
 
 
 @user_api
@@ -59,10 +63,10 @@ def _matrix_field(
     n: int, m: int, dtype, shape=None, order=None, needs_grad=False, needs_dual=False, layout=None, **options
 ):
     """A field of ``n``×``m`` matrices of ``dtype`` (``ndim=1`` makes an ``n``-vector field)."""
-    _reject_grad(needs_grad, needs_dual)
+    _reject_dual(needs_dual)
     ndim = options.pop("ndim", None)
     element = vector(n, dtype) if ndim == 1 else matrix(n, m, dtype)
-    return Field(element, shape, **options)
+    return Field(element, shape, needs_grad=needs_grad, **options)
 
 
 Matrix.ndarray = staticmethod(_matrix_ndarray)

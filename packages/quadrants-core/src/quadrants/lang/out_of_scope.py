@@ -6,7 +6,6 @@ __all__ = ["OUT_OF_SCOPE", "out_of_scope"]
 
 # attribute of ``qd`` -> what it is, for the message
 OUT_OF_SCOPE: dict[str, str] = {
-    "ad": "autodiff (qd.ad)",
     "stream_parallel": "streams (qd.stream_parallel)",
     "create_stream": "streams (qd.create_stream)",
     "sync_stream": "streams",

@@ -9,6 +9,8 @@ same zero-initialised storage, so a placed field behaves exactly like one create
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from quadrants.errors import QuadrantsIndexError, QuadrantsRuntimeError, QuadrantsSyntaxError, user_api
@@ -17,7 +19,10 @@ from quadrants.runtime.ndarray import Array, Ndarray, normalize_shape
 from quadrants.runtime.snode_axes import axes
 from quadrants.runtime.state import materialize
 
-__all__ = ["Field", "ScalarField", "MatrixField", "field", "place_with_shape"]
+__all__ = ["Field", "ScalarField", "MatrixField", "field", "place_with_shape", "GRAD_FIELDS"]
+
+# every gradient field created (qd.ad.clear_all_gradients zeroes the placed ones of the current session)
+GRAD_FIELDS: weakref.WeakSet = weakref.WeakSet()
 
 _NOT_PLACED = (
     "Field has no allocation: create it with a shape (qd.field(dtype, shape=(2, 3))) or place it with "
@@ -71,8 +76,10 @@ class Field(Array):
         offset=None,
         **options,
     ):
-        if needs_grad or needs_dual:
-            raise NotImplementedError("qd.field(needs_grad=True / needs_dual=True): autodiff is out of scope")
+        if needs_dual:
+            raise NotImplementedError(
+                "qd.field(needs_dual=True): forward-mode autodiff (qd.ad.FwdMode) is not supported"
+            )
         if shape is None and offset is not None:
             raise QuadrantsSyntaxError("shape cannot be None when offset is set")
         self._init_element_type(dtype, None)
@@ -81,6 +88,9 @@ class Field(Array):
         self._shape = None
         self._storage = None
         self._qd_offset: tuple[int, ...] = ()
+        self._qd_needs_grad = bool(needs_grad) and self._dtype.is_float
+        self._qd_grad_field: Field | None = None
+        self._qd_primal: Field | None = None  # set on a gradient field: the field it belongs to
         if shape is not None:
             place_with_shape([self], shape, offset)
 
@@ -102,6 +112,26 @@ class Field(Array):
         self._qd_offset = normalize_offset(offset, len(node.shape))
         self._snode = node
         self._allocate(node.shape)
+        if self._qd_needs_grad and not self.grad._qd_placed:  # needs_grad=True: the gradient sits beside it
+            node._parent.place(self.grad, offset=offset)
+
+    # ------------------------------------------------------------------------------------------------ autodiff
+    @property
+    def grad(self):
+        """The gradient field (same element type; placed beside this field by ``needs_grad=True``,
+        ``place(x, x.grad)`` or ``qd.root.lazy_grad()``); ``None`` for integer fields (docs/autodiff.md)."""
+        if self._qd_primal is not None or not self._dtype.is_float:
+            return None
+        if self._qd_grad_field is None:
+            grad = Field(self.element_type, name=f"{self.name}.grad" if self.name else "")
+            grad._qd_primal = self
+            self._qd_grad_field = grad
+            GRAD_FIELDS.add(grad)
+        return self._qd_grad_field
+
+    def has_grad(self) -> bool:
+        """Whether the gradient field is placed."""
+        return self._qd_grad_field is not None and self._qd_grad_field._qd_placed
 
     def _qd_release(self) -> None:
         self._storage = None

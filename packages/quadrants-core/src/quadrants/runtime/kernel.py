@@ -34,6 +34,7 @@ from quadrants.runtime.args import (
     make_params,
     shape_returns,
 )
+from quadrants.runtime.autodiff import RECORDER, AdjointKernel
 from quadrants.runtime.deep_compile import is_depth_failure, run_with_deep_stack
 from quadrants.runtime.frozen_structs import FrozenMemo, is_deeply_frozen
 from quadrants.runtime.graph import RunState, run_items
@@ -83,8 +84,10 @@ class Kernel(SourceBacked):
         self._compile_lock = threading.RLock()  # one compile per new specialization key (see _specialize)
 
     @property
-    def grad(self):
-        raise NotImplementedError(f"kernel.grad of '{self.fn.__name__}': autodiff is out of scope")
+    def grad(self) -> AdjointKernel:
+        """The adjoint kernel: ``f.grad(*args)`` takes ``f``'s arguments and accumulates into the ``.grad``
+        companions of its ndarrays and fields (docs/autodiff.md)."""
+        return AdjointKernel(self)
 
     # ------------------------------------------------------------------------------------------ descriptors
     def __get__(self, instance, owner):
@@ -117,6 +120,8 @@ class Kernel(SourceBacked):
         return self._call(args, kwargs, from_checkpoint)
 
     def _call(self, args, kwargs, resume_label):
+        if RECORDER.tape is not None:  # inside qd.ad.Tape: the launch is replayed backwards on exit
+            RECORDER.record(self, args, kwargs)
         if "qd_stream" in kwargs:  # launches keep program order on every stream (runtime/streams.py)
             kwargs = dict(kwargs)
             if kwargs.pop("qd_stream") is not None and self.graph:
@@ -441,6 +446,11 @@ class BoundKernel:
     @property
     def _primal(self) -> Kernel:
         return self.kernel
+
+    @property
+    def grad(self) -> AdjointKernel:
+        """See :attr:`Kernel.grad`."""
+        return AdjointKernel(self.kernel, self.instance)
 
 
 def kernel(fn=None, *, fastcache: bool = False, graph: bool = False, checkpoints: bool = False, pure=None):

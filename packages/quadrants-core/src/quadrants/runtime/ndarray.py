@@ -111,18 +111,23 @@ class Array(ArrayInterop):
         (runtime/tensor.py)."""
         return self
 
-    # the zero-filled companion of a tensor allocated with needs_grad=True (runtime/tensor.py); no kernel writes it
+    # the zero-filled gradient companion of an array allocated with needs_grad=True (docs/autodiff.md): kernel.grad
+    # and qd.ad.Tape accumulate into it
     _qd_grad = None
 
     @property
     def grad(self):
-        """The gradient companion of ``qd.tensor(..., needs_grad=True)``, ``None`` otherwise (autodiff is out of
-        scope: it stays as allocated unless the program writes it)."""
+        """The gradient companion (same shape and element type) of an array allocated with ``needs_grad=True``,
+        ``None`` otherwise."""
         return self._qd_grad
 
     def has_grad(self) -> bool:
-        """Whether a gradient companion is attached (``qd.tensor(..., needs_grad=True)``)."""
+        """Whether a gradient companion is attached (``needs_grad=True``)."""
         return self._qd_grad is not None
+
+    def _qd_attach_grad(self) -> None:
+        """Allocate the gradient companion (``needs_grad=True``)."""
+        self._qd_grad = type(self)(self.element_type, self._shape)
 
     def has_dual(self) -> bool:
         """Whether a dual array is attached: never (autodiff is out of scope)."""
@@ -315,6 +320,10 @@ def _python_scalar(value, dtype: DataType):
 
 
 @user_api
-def ndarray(dtype, shape) -> Ndarray:
-    """Allocate a zero-initialised ndarray of ``dtype`` and ``shape`` (``shape=()`` gives a 0-d array)."""
-    return Ndarray(dtype, shape)
+def ndarray(dtype, shape, needs_grad: bool = False) -> Ndarray:
+    """Allocate a zero-initialised ndarray of ``dtype`` and ``shape`` (``shape=()`` gives a 0-d array);
+    ``needs_grad=True`` also allocates its gradient companion ``.grad`` (docs/autodiff.md)."""
+    array = Ndarray(dtype, shape)
+    if needs_grad:
+        array._qd_attach_grad()
+    return array

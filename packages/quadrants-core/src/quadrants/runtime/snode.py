@@ -51,7 +51,21 @@ def _out_of_scope(construct: str):
 
 
 def _autodiff(self, *args, **kwargs):
-    raise NotImplementedError("SNode.lazy_grad / lazy_dual: autodiff is out of scope for this implementation")
+    raise NotImplementedError("SNode.lazy_dual: forward-mode autodiff (qd.ad.FwdMode) is not supported")
+
+
+def _lazy_grad(self) -> None:
+    """Place the gradient field of every float field under this node that has none yet, beside the field (upstream's
+    ``lazy_grad``; docs/autodiff.md)."""
+    if isinstance(self, Root):
+        node = session_root()
+    else:
+        node = self.root if isinstance(self, FieldsBuilder) else self
+    for place in [n for n in _walk(node) if n.kind == "place"]:
+        field = place._field
+        grad = field.grad if field is not None else None
+        if grad is not None and not grad._qd_placed:
+            place._parent.place(grad, offset=field._qd_offset or None)
 
 
 class SNode:
@@ -112,7 +126,7 @@ class SNode:
     quant_array = _out_of_scope(_SPARSE["quant_array"])
     bit_struct = _out_of_scope(_SPARSE["bit_struct"])
     bit_array = _out_of_scope(_SPARSE["bit_array"])
-    lazy_grad = _autodiff
+    lazy_grad = _lazy_grad
     lazy_dual = _autodiff
 
     def place(self, *args, offset=None) -> SNode:
@@ -127,6 +141,8 @@ class SNode:
             if leaves is None:
                 raise ValueError(f"{arg} cannot be placed")
             for leaf in leaves():
+                if leaf._qd_placed and getattr(leaf, "_qd_primal", None) is not None and leaf._snode._parent is self:
+                    continue  # place(x, x.grad) of a needs_grad=True field: x's placement already placed x.grad
                 if leaf._qd_placed:
                     raise QuadrantsRuntimeError(
                         "This variable has been placed. A field is placed once: either qd.field(dtype, shape=...) "
@@ -236,7 +252,7 @@ class FieldsBuilder:
     dynamic = _out_of_scope(_SPARSE["dynamic"])
     _hash = _out_of_scope(_SPARSE["_hash"])
     quant_array = _out_of_scope(_SPARSE["quant_array"])
-    lazy_grad = _autodiff
+    lazy_grad = _lazy_grad
     lazy_dual = _autodiff
 
     def deactivate_all(self) -> None:
@@ -341,7 +357,7 @@ class Root:
     hash = _out_of_scope(_SPARSE["hash"])
     quant_array = _out_of_scope(_SPARSE["quant_array"])
     bit_struct = _out_of_scope(_SPARSE["bit_struct"])
-    lazy_grad = _autodiff
+    lazy_grad = _lazy_grad
     lazy_dual = _autodiff
 
     def __eq__(self, other) -> bool:

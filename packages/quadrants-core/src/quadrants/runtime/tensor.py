@@ -127,15 +127,13 @@ def _check_layout(layout, ndim: int) -> tuple[int, ...] | None:
 
 
 def _allocate(backend: Backend, element, dims: tuple, needs_grad: bool):
-    """The field or ndarray; ``needs_grad=True`` attaches a zero-filled companion of the same kind as ``.grad``.
-
-    Autodiff is out of scope, so no kernel ever writes the companion: it exists because programs (Genesis) allocate
-    tensors with ``needs_grad=True`` for their differentiable mode and read ``has_grad()`` / ``.grad`` on the host.
-    """
-    make = Field if backend is Backend.FIELD else Ndarray
-    array = make(element, dims)
+    """The field or ndarray; ``needs_grad=True`` attaches a zero-filled companion of the same kind as ``.grad``
+    (docs/autodiff.md)."""
+    if backend is Backend.FIELD:
+        return Field(element, dims, needs_grad=needs_grad)
+    array = Ndarray(element, dims)
     if needs_grad:
-        array._qd_grad = make(element, dims)
+        array._qd_attach_grad()
     return array
 
 
