@@ -57,12 +57,12 @@ class WorkerError(RuntimeError):
 
 
 class Worker:
-    """One ``program_worker.py`` process under ``python``."""
+    """One worker process (``script``, by default ``program_worker.py``) under ``python``."""
 
-    def __init__(self, python: str):
+    def __init__(self, python: str, script: Path = WORKER):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [python, str(WORKER)],
+            [python, str(script)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
