@@ -76,13 +76,17 @@ class Field(Array):
         offset=None,
         **options,
     ):
+        if shape is None and offset is not None:
+            raise QuadrantsSyntaxError("shape cannot be None when offset is set")
+        self._init_element_type(dtype, None)
+        if (needs_grad or needs_dual) and not self._dtype.is_float:
+            raise QuadrantsRuntimeError(
+                f"{self._dtype} is not supported for field with `needs_grad=True` or `needs_dual=True`."
+            )
         if needs_dual:
             raise NotImplementedError(
                 "qd.field(needs_dual=True): forward-mode autodiff (qd.ad.FwdMode) is not supported"
             )
-        if shape is None and offset is not None:
-            raise QuadrantsSyntaxError("shape cannot be None when offset is set")
-        self._init_element_type(dtype, None)
         self.name = name
         self._snode = None
         self._shape = None

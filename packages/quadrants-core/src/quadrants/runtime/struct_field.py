@@ -60,8 +60,6 @@ def make_struct_field(
     if not isinstance(stype, StructType):
         ip, fp = _defaults()
         stype = StructType(stype, methods, default_ip=ip, default_fp=fp)
-    if needs_grad or needs_dual:
-        raise NotImplementedError("struct fields with needs_grad / needs_dual: autodiff is out of scope")
     if shape is None and offset is not None:
         raise QuadrantsSyntaxError("shape cannot be None when offset is being set")
     layout = _layout_name(layout)
@@ -69,7 +67,9 @@ def make_struct_field(
     for key, t in stype.members.items():
         member_name = f"{name}.{key}"
         members[key] = (
-            make_struct_field(t, name=member_name) if isinstance(t, StructType) else Field(t, name=member_name)
+            make_struct_field(t, name=member_name, needs_grad=needs_grad, needs_dual=needs_dual)
+            if isinstance(t, StructType)
+            else Field(t, name=member_name, needs_grad=needs_grad, needs_dual=needs_dual)
         )
     result = StructField(stype, members, name)
     if shape is not None:
