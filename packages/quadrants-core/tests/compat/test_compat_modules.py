@@ -160,3 +160,20 @@ def test_test_tools(tmp_path):
     with load_kernel_from_string(src, "my_k") as my_k:
         my_k(a)
     assert a.to_numpy()[0] == 7
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [
+        ("quadrants.lang", ["sin", "Matrix", "QuadrantsTypeError", "ij", "init", "kernel", "func", "cpu", "field"]),
+        ("quadrants.lang.misc", ["cpu", "x64", "ijk", "GraphStatus", "checkpoint", "loop_config", "extension"]),
+        ("quadrants.lang.impl", ["field", "ndarray", "grouped", "static", "static_assert", "static_print"]),
+        ("quadrants.lang.ops", ["bit_shr"]),
+    ],
+)
+def test_names_shared_with_the_top_level_are_the_same_objects(module, names):
+    mod = importlib.import_module(module)
+    for name in names:
+        assert getattr(mod, name) is getattr(qd, name), f"{module}.{name}"
+    with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
+        mod.not_a_name  # noqa: B018

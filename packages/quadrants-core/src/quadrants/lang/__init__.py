@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 
+from quadrants.lang._top_level import from_top_level, name_set
+
 # submodules reachable as attributes of quadrants.lang, imported when first used
 _LAZY = frozenset(
     {
@@ -58,10 +60,24 @@ _FORWARDED = {
 }
 
 
+# names upstream's quadrants.lang shares with the top-level package (qd.lang.sin is qd.sin), taken from it on first use
+_FROM_TOP_LEVEL = name_set(
+    "BufferView DeviceCapability Field Format GraphStatus Layout Matrix MatrixField MatrixNdarray Ndarray "
+    "QuadrantsAssertionError QuadrantsCompilationError QuadrantsNameError QuadrantsRuntimeError "
+    "QuadrantsRuntimeTypeError QuadrantsSyntaxError QuadrantsTypeError ScalarField ScalarNdarray Vector "
+    "VectorNdarray abs acos amdgpu arm64 asin atan2 atomic_add atomic_and atomic_cas atomic_exchange "
+    "atomic_max atomic_min atomic_mul atomic_or atomic_sub atomic_xor axes bit_cast bit_shr cast ceil "
+    "checkpoint cos cpu cuda dump_compile_config exp extension field floor func get_addr gpu graph_do_while "
+    "grouped i ij ijk ijkl ijl ik ikl il init is_extension_enabled j jk jkl jl k kernel kl l log loop_config "
+    "max metal min ndarray ndrange one pow pure python raw_div raw_mod rescale_index reset round rsqrt select "
+    "sin sqrt static static_assert static_print sync tan tanh vulkan x64 x86_64 zero"
+)
+
+
 def __getattr__(name: str):
     if name in _LAZY:
         return importlib.import_module(f"{__name__}.{name}")
     if name in _FORWARDED:
         module, attr = _FORWARDED[name]
         return getattr(importlib.import_module(module), attr)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return from_top_level(__name__, _FROM_TOP_LEVEL, name)

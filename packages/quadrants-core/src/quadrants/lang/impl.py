@@ -3,7 +3,8 @@
 Each name forwards to its home: the runtime handle (``PyQuadrants`` is its class) and device queries to
 :mod:`quadrants.compat.runtime_handle`,
 ``Kernel`` to :mod:`quadrants.runtime.kernel`, ``root`` and ``axes`` to :mod:`quadrants.runtime.snode`, the error
-classes to :mod:`quadrants.errors`.
+classes to :mod:`quadrants.errors`; ``field``, ``ndarray``, ``static``, ``zero``, … are the top-level objects, taken
+from ``quadrants`` on first use.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from quadrants.compat.runtime_handle import (
     get_runtime,
 )
 from quadrants.errors import QuadrantsRuntimeError, QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.lang._top_level import from_top_level, name_set
 from quadrants.runtime.kernel import Kernel
 from quadrants.runtime.snode import deactivate_all_snodes, root
 from quadrants.runtime.snode_axes import axes
@@ -36,3 +38,11 @@ __all__ = [
     "QuadrantsTypeError",
     "QuadrantsRuntimeError",
 ]
+
+
+# names upstream's lang.impl shares with the top-level package (qd.lang.impl.field is qd.field), taken on first use
+_FROM_TOP_LEVEL = name_set("field ndarray grouped static static_assert static_print zero one")
+
+
+def __getattr__(name: str):
+    return from_top_level(__name__, _FROM_TOP_LEVEL, name)
