@@ -7,8 +7,9 @@ autodiff pass evaluates them in a state where the operands hold their forward va
 
 The rules follow upstream Quadrants 1.3.3 (``make_adjoint.cpp``), including its conventions at kinks: ``abs`` takes
 the sign (0 at 0), ``min``/``max`` give the seed to the strictly smaller/larger operand (neither at a tie), and
-``floor``, ``ceil``, ``round``, ``trunc``, ``floordiv`` and ``mod`` have a zero gradient. The table is checked against
-the op table by a unit test: every op that can produce a float has a row.
+``floor``, ``ceil``, ``round``, ``trunc`` and ``floordiv`` have a zero gradient (``a % b`` is differentiated as
+``a - floor(a / b) * b``). A unit test checks the table against the op table: every op that can produce a float has
+a row.
 """
 
 from __future__ import annotations
@@ -127,9 +128,11 @@ DERIVATIVE_RULES: dict[Op, Rule] = {
     Op.COSH: _unary(lambda s, x: _mul(s, _op(Op.SINH, x))),
     Op.TANH: _unary(lambda s, x: _mul(s, _one_minus_sq(_op(Op.TANH, x)))),
     Op.ATAN2: _atan2,
+    # a % b = a - floor(a / b) * b: floor contributes nothing (upstream lowers float % this way)
+    Op.MOD: lambda s, a, o: (s, _op(Op.NEG, _mul(s, _op(Op.FLOOR, _div(a[0], a[1]))))),
 }
 
 # piecewise-constant ops (and a reinterpretation): their gradient is zero, as upstream
-ZERO_GRADIENT_OPS: frozenset[Op] = frozenset({Op.FLOOR, Op.CEIL, Op.ROUND, Op.TRUNC, Op.FLOORDIV, Op.MOD, Op.BITCAST})
+ZERO_GRADIENT_OPS: frozenset[Op] = frozenset({Op.FLOOR, Op.CEIL, Op.ROUND, Op.TRUNC, Op.FLOORDIV, Op.BITCAST})
 for _op_zero in ZERO_GRADIENT_OPS:
     DERIVATIVE_RULES[_op_zero] = _none
