@@ -6,10 +6,10 @@ to that operand's adjoint, or ``None`` where the operand gets nothing. The contr
 autodiff pass evaluates them in a state where the operands hold their forward values), never the forward result.
 
 The rules follow upstream Quadrants 1.3.3 (``make_adjoint.cpp``), including its conventions at kinks: ``abs`` takes
-the sign (0 at 0), ``min``/``max`` give the seed to the strictly smaller/larger operand (neither at a tie), and
-``floor``, ``ceil``, ``round``, ``trunc`` and ``floordiv`` have a zero gradient (``a % b`` is differentiated as
-``a - floor(a / b) * b``). A unit test checks the table against the op table: every op that can produce a float has
-a row.
+the sign (0 at 0), ``min``/``max`` give the seed to the first operand when it is strictly smaller/larger and to the
+second otherwise (so to the second at a tie), and ``floor``, ``ceil``, ``round``, ``trunc`` and ``floordiv`` have a
+zero gradient (``a % b`` is differentiated as ``a - floor(a / b) * b``). A unit test checks the table against the
+op table: every op that can produce a float has a row.
 """
 
 from __future__ import annotations
