@@ -56,7 +56,7 @@ def _rows(effect: str, keyed: bool, *rows: tuple) -> list[InitOption]:
 
 
 _NO_SNODES = "tunes SNode/mesh passes of upstream's C++ compiler; no effect here"
-_NO_AD = "autodiff is out of scope; no effect"
+_NO_AD = "reverse-mode loops need no stack here (docs/autodiff.md); no effect"
 _NO_PRINT = "prints IR of upstream's C++ compiler; use QD_DUMP_IR"
 
 _TABLE: list[InitOption] = [
