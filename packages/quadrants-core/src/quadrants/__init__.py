@@ -54,9 +54,11 @@ from quadrants.lang.linalg_funcs import eig, make_spd, polar_decompose, solve, s
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.lang.snode import NAMED_AXES as _AXES, FieldsBuilder, SNode, axes, deactivate_all_snodes, root
 from quadrants.lang.struct import Struct, StructField, dataclass
+from quadrants.lang.value_helpers import one, rescale_index, zero
 from quadrants.log_levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, is_logging_effective, set_logging_level
+from quadrants.runtime.config_view import dump_compile_config
 from quadrants.runtime.enums import DeviceCapability, Format, Layout
-from quadrants.runtime.extensions import Extension as extension
+from quadrants.runtime.extensions import Extension as extension, is_extension_enabled
 from quadrants.runtime.external import from_dlpack
 from quadrants.runtime.field import Field, MatrixField, ScalarField, field
 from quadrants.runtime.function_kinds import pyfunc, real_func
@@ -90,6 +92,7 @@ ref = _ARCHS["ref"]
 python = _ARCHS["python"]
 cpu = _ARCHS["cpu"]
 x64 = _ARCHS["x64"]
+x86_64 = x64  # upstream's other name of the x64 arch
 arm64 = _ARCHS["arm64"]
 cuda = _ARCHS["cuda"]
 amdgpu = _ARCHS["amdgpu"]
@@ -219,6 +222,7 @@ __all__ = [
     "python",
     "cpu",
     "x64",
+    "x86_64",
     "arm64",
     "cuda",
     "amdgpu",
@@ -301,6 +305,11 @@ __all__ = [
     "QuadrantsRuntimeTypeError",
     "QuadrantsWarning",
     "extension",
+    "is_extension_enabled",
+    "dump_compile_config",
+    "zero",
+    "one",
+    "rescale_index",
     "cfg",
     "set_logging_level",
     "is_logging_effective",

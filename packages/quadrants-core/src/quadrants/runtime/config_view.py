@@ -14,7 +14,7 @@ import sys
 from quadrants.init_options import OPTIONS
 from quadrants.runtime.state import ARCHS, host_arch_name
 
-__all__ = ["CompileConfig", "session_arch"]
+__all__ = ["CompileConfig", "session_arch", "dump_compile_config"]
 
 # CompileOptions fields (quadrants.backend) that qd.cfg reads and writes by the same name
 _OPTION_FIELDS = ("debug", "fast_math", "lane_order", "seed", "check_races")
@@ -89,8 +89,18 @@ class CompileConfig:
             raise AttributeError(f"qd.cfg has no option {name!r}; docs/configuration.md lists the options")
 
     def __dir__(self):
-        return sorted(OPTIONS)
+        return sorted({*OPTIONS, "arch", "default_ip", "default_fp", *_OPTION_FIELDS})
 
     def __repr__(self) -> str:
         session = object.__getattribute__(self, "_session")
         return f"<qd.cfg of a {session.backend_id} session>"
+
+
+def dump_compile_config() -> None:
+    """``qd.dump_compile_config()``: print the current session's options, one ``name=value`` line each, sorted by name
+    (upstream's diagnostic for fastcache misses: the cache keys depend on these options). Starts a default session
+    when ``qd.init`` was never called, as ``qd.lang.impl.current_cfg()`` does."""
+    from quadrants.runtime.state import current_session
+
+    cfg = CompileConfig(current_session())
+    print("\n".join(f"{name}={getattr(cfg, name)}" for name in sorted(dir(cfg))))

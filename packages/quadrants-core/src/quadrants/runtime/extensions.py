@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["Extension", "REQUIRES", "is_extension_supported"]
+__all__ = ["Extension", "REQUIRES", "is_extension_supported", "is_extension_enabled"]
 
 
 class Extension(enum.Enum):
@@ -69,3 +69,14 @@ def is_extension_supported(arch, ext) -> bool:
     if backend is None:
         return False
     return all(backend.capabilities.supports(n) for n in needs)
+
+
+def is_extension_enabled(ext) -> bool:
+    """``qd.is_extension_enabled(ext)``: whether ``ext`` is supported by the backend the current session runs on (a
+    default session starts when ``qd.init`` was never called). Upstream asks the same of the session's arch."""
+    from quadrants.runtime.state import current_session
+
+    ext = Extension(ext.value if isinstance(ext, Extension) else ext)
+    needs = REQUIRES[ext]
+    backend = current_session().backend
+    return needs is not None and all(backend.capabilities.supports(n) for n in needs)
