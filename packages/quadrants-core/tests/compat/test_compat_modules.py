@@ -21,6 +21,9 @@ COMPAT_MODULES = [
     "quadrants.lang._kernel_types",
     "quadrants.lang.kernel_arguments",
     "quadrants.lang._wrap_inspect",
+    "quadrants.lang.kernel_impl",
+    "quadrants.lang.intrinsics",
+    "quadrants.lang.runtime_ops",
     "quadrants.lang._fast_caching",
     "quadrants.lang._fast_caching.args_hasher",
     "quadrants.lang._fast_caching.config_hasher",
@@ -177,3 +180,12 @@ def test_names_shared_with_the_top_level_are_the_same_objects(module, names):
         assert getattr(mod, name) is getattr(qd, name), f"{module}.{name}"
     with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
         mod.not_a_name  # noqa: B018
+
+
+def test_upstream_homes_of_decorators_and_intrinsics():
+    from quadrants.lang import intrinsics, kernel_impl, runtime_ops
+
+    assert kernel_impl.kernel is qd.kernel and kernel_impl.func is qd.func and kernel_impl.pyfunc is qd.pyfunc
+    assert kernel_impl.data_oriented is qd.data_oriented and kernel_impl.real_func is qd.real_func
+    assert intrinsics.clock_counter is qd.clock_counter and runtime_ops.sync is qd.sync
+    runtime_ops.sync()

@@ -25,6 +25,8 @@ __all__ = [
     "FunctionSourceInfo",
     "HashedFunctionSourceInfo",
     "get_source_info_and_src",
+    "getsourcefile",
+    "getsourcelines",
     "read_lines",
     "hash_source",
     "hash_functions",
@@ -60,6 +62,30 @@ def get_source_info_and_src(func) -> tuple[FunctionSourceInfo, list[str]]:
         raise OSError(f"the source of {getattr(fn, '__qualname__', fn)!r} cannot be read")
     path, first, lines = located
     return FunctionSourceInfo(fn.__name__, path, first, first + len(lines) - 1), lines
+
+
+def getsourcelines(obj) -> tuple[list[str], int]:
+    """``inspect.getsourcelines`` that also reads kernels and funcs (their Python function's decorated block, with
+    fastcache's block reader, which finds sources ``inspect`` misses: code loaded from a string registered in
+    ``linecache``); other objects go to ``inspect``."""
+    import inspect
+
+    fn = python_function(obj)
+    located = block_lines(fn) if fn is not None else None
+    if located is not None:
+        _, first, lines = located
+        return lines, first
+    return inspect.getsourcelines(obj)
+
+
+def getsourcefile(obj) -> str | None:
+    """The file ``obj`` (a function, kernel, func, class or module) was defined in, as ``inspect.getsourcefile`` gives
+    it, falling back to ``inspect.getfile`` when that finds no source file (upstream's behaviour)."""
+    import inspect
+
+    fn = python_function(obj)
+    target = fn if fn is not None else obj
+    return inspect.getsourcefile(target) or inspect.getfile(target)
 
 
 def read_lines(info: FunctionSourceInfo) -> list[str]:

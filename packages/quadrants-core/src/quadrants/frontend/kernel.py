@@ -11,6 +11,7 @@ from quadrants.frontend.context import CompileCtx, Frame, Lowering
 from quadrants.frontend.graph import GraphInfo, uses_do_while, visit_graph_body
 from quadrants.frontend.matrix import param_matrix
 from quadrants.frontend.returns import flat_returns, parse_returns
+from quadrants.frontend.scope import lowering_kernel
 from quadrants.frontend.structs import StructRef, is_data_oriented, is_dataclass_instance
 from quadrants.frontend.values import ArgBinding, NdarrayValue
 from quadrants.ir import nodes as ir
@@ -28,6 +29,7 @@ LOWERING = Lowering(
 )
 
 
+@lowering_kernel  # qd.lang.util.in_quadrants_scope() is True meanwhile
 def build_program(kernel, session, bound: list, name: str):
     """Lower ``kernel`` for the given bound arguments (one :class:`~quadrants.runtime.args.Bound` per parameter).
 

@@ -27,6 +27,9 @@ _LAZY = frozenset(
         "snode",
         "struct",
         "stream",
+        "kernel_impl",
+        "intrinsics",
+        "runtime_ops",
     }
 )
 
@@ -74,9 +77,15 @@ _FROM_TOP_LEVEL = name_set(
 )
 
 
+# upstream modules of quadrants.lang whose content is one module of this implementation: name -> that module
+_MODULE_ALIASES = {"graph_status": "quadrants.runtime.graph_status"}
+
+
 def __getattr__(name: str):
     if name in _LAZY:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _MODULE_ALIASES:
+        return importlib.import_module(_MODULE_ALIASES[name])
     if name in _FORWARDED:
         module, attr = _FORWARDED[name]
         return getattr(importlib.import_module(module), attr)

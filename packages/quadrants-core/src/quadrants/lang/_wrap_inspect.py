@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
-from quadrants.compat.source_hashing import FunctionSourceInfo, get_source_info_and_src
+from quadrants.compat.source_hashing import (
+    FunctionSourceInfo,
+    get_source_info_and_src,
+    getsourcefile,
+    getsourcelines,
+)
 
-__all__ = ["FunctionSourceInfo", "get_source_info_and_src"]
+__all__ = ["FunctionSourceInfo", "get_source_info_and_src", "getsourcefile", "getsourcelines"]

@@ -1,0 +1,8 @@
+"""Compatibility module: upstream's ``quadrants.lang.intrinsics`` (``clock_counter``, ``clock_freq_hz``); forwards to
+:mod:`quadrants.frontend.misc_api`."""
+
+from __future__ import annotations
+
+from quadrants.frontend.misc_api import clock_counter, clock_freq_hz
+
+__all__ = ["clock_counter", "clock_freq_hz"]
