@@ -91,3 +91,9 @@ def lcg():
 @case(section="programs")
 def game_of_life():
     return run("game_of_life")
+
+
+@case(section="programs", tol="simulation", golden={"decreases": True})
+def diff_chain():
+    """Gradient descent through qd.ad.Tape over a 24-step trajectory: the loss goes down (docs/autodiff.md)."""
+    return run("diff_chain")

@@ -39,6 +39,7 @@ NAMES = (
     "implicit_fem",
     "lcg",
     "game_of_life",
+    "diff_chain",
 )
 
 
