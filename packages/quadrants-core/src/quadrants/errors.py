@@ -32,6 +32,7 @@ class _Located:
 
     loc: SrcLoc | None = None
     plain: str = ""
+    calls: tuple = ()  # call sites of the @qd.func calls that led to ``loc``, outermost first
 
     def __init__(self, message: str = "", loc: SrcLoc | None = None):
         self.plain = message
@@ -39,11 +40,24 @@ class _Located:
         super().__init__(self._render())
 
     def _render(self) -> str:
+        """``File "...", line N, in f:``, the line and a caret, for each call site and then the error's line, on a
+        new line after the class name (as upstream)."""
         if self.loc is None:
             return self.plain
         caret = self.loc.caret()
-        where = f"{self.loc}"
-        return f"{where}:\n{caret}\n{self.plain}" if caret else f"{where}: {self.plain}"
+        if not caret:
+            return f"{self.loc}: {self.plain}"
+        sites = "".join(f"{c}:\n{c.caret()}\n" for c in self.calls)
+        return f"\n{sites}{self.loc}:\n{caret}\n{self.plain}"
+
+    def add_call_site(self, loc: SrcLoc | None) -> None:
+        """Record that the error happened inside a @qd.func called at ``loc`` (the frontend adds one per level)."""
+        if loc is None or self.loc is None or loc == self.loc or loc in self.calls:
+            return
+        self.calls = (loc, *self.calls)
+        self.args = (self._render(),)
+        if isinstance(self, SyntaxError):
+            self.msg = self._render()
 
     def __str__(self) -> str:
         return self._render()
@@ -171,7 +185,7 @@ def caller_loc() -> SrcLoc | None:
     file, line = frame.f_code.co_filename, frame.f_lineno
     text = linecache.getline(file, line).rstrip("\n")
     col = len(text) - len(text.lstrip())
-    return SrcLoc(file, line, col, max(len(text), col + 1), text)
+    return SrcLoc(file, line, col, max(len(text), col + 1), text, frame.f_code.co_name)
 
 
 def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
@@ -210,7 +224,7 @@ def located(exc_type: type, message: str, loc: SrcLoc | None):
     if exc_type is KeyError:
         exc_type = QuadrantsKeyError  # a multi-line message must print as text, not as a repr
     caret = loc.caret()
-    return exc_type(f"{loc}:\n{caret}\n{message}" if caret else f"{loc}: {message}")
+    return exc_type(f"\n{loc}:\n{caret}\n{message}" if caret else f"{loc}: {message}")
 
 
 # The built-in classes that the API's argument checks raise (upstream raises the same classes): TypeError for a
@@ -229,7 +243,7 @@ def at_call_site(exc: BaseException) -> BaseException:
     if isinstance(exc, _Located):
         return with_loc(exc, caller_loc())
     message = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
-    if message.startswith('File "'):
+    if message.lstrip("\n").startswith('File "'):
         return exc
     loc = caller_loc()
     if loc is None:

@@ -19,9 +19,9 @@ def test_syntax_error_names_file_line_and_caret(lower):
     with pytest.raises(qd.QuadrantsSyntaxError) as info:
         lower(k, np.zeros(4, np.int32))
     text = str(info.value)
-    assert __file__ in text
+    assert text.startswith(f'\nFile "{__file__}", line {info.value.lineno}, in k:\n')  # upstream's header line
     assert "break  # the caret goes here" in text
-    caret_line = text.splitlines()[2]
+    caret_line = text.splitlines()[3]
     assert caret_line.strip() == "^^^^^"
     assert info.value.lineno == info.value.loc.line
 
@@ -112,3 +112,25 @@ def test_checkpoints_without_graph_fails_at_decoration():
         @qd.kernel(checkpoints=True)
         def k():
             pass
+
+
+def test_error_in_a_func_shows_each_call_site(lower):
+    @qd.func
+    def inner():
+        return undefined_name  # noqa: F821 - the error under test
+
+    @qd.func
+    def outer():
+        return inner()
+
+    @qd.kernel
+    def k(x: I1):
+        x[0] = outer()
+
+    with pytest.raises(qd.QuadrantsNameError) as info:
+        lower(k, np.zeros(1, np.int32))
+    text = str(info.value)
+    headers = [line for line in text.splitlines() if line.startswith('File "')]
+    assert [h.rpartition(", in ")[2] for h in headers] == ["k:", "outer:", "inner:"]  # outermost first
+    assert text.endswith('Name "undefined_name" is not defined')
+    assert info.value.loc.func == "inner" and [c.func for c in info.value.calls] == ["k", "outer"]

@@ -66,7 +66,7 @@ class _Pickler(pickle.Pickler):
                 path = self._abspath[obj.file] = os.path.abspath(obj.file)
             for first, n, k in self._blocks.get(path, ()):
                 if first <= obj.line < first + n:
-                    return ("L", k, obj.line - first, obj.col, obj.end_col, obj.text)
+                    return ("L", k, obj.line - first, obj.col, obj.end_col, obj.text, obj.func)
             return None  # outside every recorded block: stored as it is
         if type(obj) is DataType:
             return ("D", obj.name)
@@ -80,9 +80,9 @@ class _Unpickler(pickle.Unpickler):
 
     def persistent_load(self, pid):
         if pid[0] == "L":
-            _, k, rel, col, end_col, text = pid
+            _, k, rel, col, end_col, text, *func = pid  # entries written before SrcLoc.func have no name
             block = self._blocks[k]
-            return SrcLoc(block.path, block.first_line + rel, col, end_col, text)
+            return SrcLoc(block.path, block.first_line + rel, col, end_col, text, *func)
         if pid[0] == "D":
             return DTYPES_BY_NAME[pid[1]]
         raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")

@@ -167,8 +167,10 @@ class CompileCtx:
         idx = node.lineno - 1
         text = f.lines[idx].rstrip("\n") if 0 <= idx < len(f.lines) else ""
         col = node.col_offset + f.indent
-        end = (node.end_col_offset + f.indent) if getattr(node, "end_lineno", None) == node.lineno else len(text)
-        return SrcLoc(f.file, line, col, max(end, col + 1), text)
+        # a node over several lines (a for statement) is marked to the end of its first line
+        one_line = getattr(node, "end_lineno", None) == node.lineno
+        end = node.end_col_offset + f.indent if one_line else len(text.rstrip())
+        return SrcLoc(f.file, line, col, max(end, col + 1), text, getattr(f.fn, "__name__", ""))
 
     def warn(self, message: str, node: ast.AST | None, category=QuadrantsWarning) -> None:
         """Warn once per source site (SEMANTICS.md §2), attributed to the user's file and line."""

@@ -11,7 +11,7 @@ import ast
 import inspect
 import re
 
-from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import struct_values, typing_rules as tr
 from quadrants.frontend.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
 from quadrants.frontend.context import Frame
@@ -104,6 +104,7 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
     visit_block = ctx.lower.visit_block
 
     call_loc_frame = ctx.frame
+    call_site = ctx.loc(node)
     if all(f is not func for f in ctx.reached_funcs):
         ctx.reached_funcs.append(func)
     ctx.func_stack.append((func, key))
@@ -116,6 +117,9 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
             for name, value in bound.arguments.items():
                 _bind_param(ctx, func, name, value, node, call_loc_frame)
             visit_block(ctx, parsed.tree.body)
+    except QuadrantsCompilationError as exc:  # the message shows the chain of calls, as a traceback does
+        exc.add_call_site(call_site)
+        raise
     finally:
         ctx.runtime_depth, ctx.loops = saved
         ctx.frames.pop()

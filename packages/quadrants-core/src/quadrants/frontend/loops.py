@@ -73,12 +73,12 @@ def _called(ctx, node: ast.AST, fn) -> bool:
         return False
 
 
-def _range_axes(ctx, node: ast.Call) -> Axes:
+def _range_axes(ctx, node: ast.Call, stmt: ast.For) -> Axes:
     if node.keywords:
         raise QuadrantsSyntaxError("range() takes no keyword arguments", ctx.loc(node))
     args = [evaluate(ctx, a) for a in node.args]
-    if len(args) not in (1, 2):
-        raise QuadrantsSyntaxError(f"Range should have 1 or 2 arguments, found {len(args)}", ctx.loc(node))
+    if len(args) not in (1, 2):  # located at the for statement, as upstream
+        raise QuadrantsSyntaxError(f"Range should have 1 or 2 arguments, found {len(args)}", ctx.loc(stmt))
     begin, end = (0, args[0]) if len(args) == 1 else args
     return Axes([_bound(ctx, begin, node)], [_bound(ctx, end, node)], grouped=False)
 
@@ -165,7 +165,7 @@ def _for(ctx, node: ast.For) -> None:
         _static_for(ctx, node)
         return
     if _called(ctx, node.iter, builtins.range):
-        axes = _range_axes(ctx, node.iter)
+        axes = _range_axes(ctx, node.iter, node)
     else:
         axes = _spec_axes(ctx, evaluate(ctx, node.iter), node.iter, grouped=False)
     names = _target_names(ctx, node.target)

@@ -65,23 +65,39 @@ __all__ = [
 
 @dataclass(frozen=True)
 class SrcLoc:
-    """Where a node came from: file, 1-based line, 0-based columns, and the source line's text."""
+    """Where a node came from: file, 1-based line, 0-based columns, the source line's text and the name of the
+    kernel or func it belongs to (``""`` when unknown)."""
 
     file: str
     line: int
     col: int = 0
     end_col: int = 0
     text: str = ""
+    func: str = ""
 
     def caret(self) -> str:
-        """The source line with a caret under the span, for error messages."""
+        """The source line with a caret under the span, for error messages: tabs expanded to 4 columns and a line
+        longer than 80 columns cut into 80-column pieces, each followed by its part of the caret (as upstream)."""
         if not self.text:
             return ""
-        width = max(1, (self.end_col or self.col + 1) - self.col)
-        return f"{self.text}\n{' ' * self.col}{'^' * width}"
+        text = self.text.expandtabs(_TAB)
+        col = len(self.text[: self.col].expandtabs(_TAB))
+        end = max(col + 1, len(self.text[: self.end_col or self.col + 1].expandtabs(_TAB)))
+        marks = " " * col + "^" * (end - col)
+        rows = []
+        for start in range(0, max(len(text), len(marks)), _WRAP):
+            rows.append(text[start : start + _WRAP])
+            mark = marks[start : start + _WRAP].rstrip()
+            if mark:
+                rows.append(mark)
+        return "\n".join(rows)
 
     def __str__(self) -> str:
-        return f'File "{self.file}", line {self.line}'
+        where = f'File "{self.file}", line {self.line}'
+        return f"{where}, in {self.func}" if self.func else where
+
+
+_TAB, _WRAP = 4, 80  # error messages: tab width and the column at which a long source line is cut
 
 
 _LOC = field(default=None, compare=False, hash=False, repr=False)
