@@ -127,3 +127,26 @@ def test_atan2_pow_fmod():
         np.testing.assert_array_equal(_compile("frem", 2)(a, b), np.fmod(a, b))
         got = _compile("frem", 2)(xx.ravel(), yy.ravel())
         np.testing.assert_array_equal(got, np.fmod(xx.ravel(), yy.ravel()))
+
+
+def test_pow_stays_accurate_where_y_log_x_is_large():
+    rng = np.random.default_rng(3)
+    base = np.exp(rng.uniform(np.log(1e-300), np.log(1e300), 20000))
+    # exponents that keep |y·log x| up to ~700, where a plain f64 log would cost hundreds of ULP
+    e = rng.uniform(-700, 700, 20000) / np.abs(np.log(base))
+    with np.errstate(all="ignore"):
+        want = np.power(base, e)
+    finite = np.isfinite(want) & (np.abs(want) > 2.3e-308)
+    got = _compile("pow", 2)(base[finite], e[finite])
+    ulps = _ulps(got, want[finite])
+    assert ulps.max() <= 8, (base[finite][np.argmax(ulps)], e[finite][np.argmax(ulps)], ulps.max())
+    exact = _compile("pow", 2)(np.array([10.0, 2.0, 10.0, 7.0]), np.array([300.0, -1074.0, -300.0, 3.0]))
+    assert (_ulps(exact, np.array([1e300, 5e-324, 1e-300, 343.0])) <= 2).all(), exact
+
+
+def test_trigonometry_next_to_multiples_of_half_pi():
+    k = np.arange(1, 2000, dtype=np.float64)
+    x = np.concatenate([k * (np.pi / 2), np.nextafter(k * (np.pi / 2), np.inf), np.nextafter(k * (np.pi / 2), 0)])
+    for name, ref in (("sin", np.sin), ("cos", np.cos), ("tan", np.tan)):
+        ulps = _ulps(_compile(name, 1)(x), ref(x))
+        assert ulps.max() <= 4, (name, x[np.argmax(ulps)], ulps.max())

@@ -126,6 +126,9 @@ class Executable(Protocol):
     def end(self, ctx: Any) -> tuple:
         """Finish the launch: raise pending run-time errors, make writes visible, return the return values."""
 
+    # Optional: ``abort(ctx)`` is called instead of ``end`` when a launch begun with ``begin`` fails (a task raised,
+    # Ctrl-C), so an executable can release what ``begin`` took (a lock, a context buffer).
+
     # Optional fast path: ``launch(args) -> tuple`` runs every item of a program that has no graph nodes
     # (no DoWhile / Checkpoint) and returns the return values; core calls it instead of begin/run_task/end.
 

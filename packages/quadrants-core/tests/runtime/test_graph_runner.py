@@ -88,3 +88,34 @@ def test_resume_point_applies_only_until_the_first_body_boundary():
     exe = FakeExe({1: 2, 2: 0}, {"late": {1: -1}})
     run_items(exe, None, (loop,), RunState(resume_point=1))
     assert exe.ran == ["late", "early", "late"]
+
+
+def test_a_failed_launch_is_aborted_and_a_finished_one_ended():
+    import pytest
+
+    from quadrants.runtime.graph import run_program
+
+    class Recording(FakeExe):
+        def begin(self, values):
+            self.ran.append("begin")
+            return list(values)
+
+        def end(self, ctx):
+            self.ran.append("end")
+            return (7,)
+
+        def abort(self, ctx):
+            self.ran.append("abort")
+
+        def run_task(self, ctx, item):
+            super().run_task(ctx, item)
+            if self.ran[-1] == "boom":
+                raise RuntimeError("a task failed")
+
+    ok = Recording({})
+    assert run_program(ok, [1], (task("a"),), RunState()) == (7,)
+    assert ok.ran == ["begin", "a", "end"]
+    failed = Recording({})
+    with pytest.raises(RuntimeError, match="a task failed"):
+        run_program(failed, [1], (task("a"), task("boom"), task("c")), RunState())
+    assert failed.ran == ["begin", "a", "boom", "abort"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from quadrants.ir import nodes as ir
 
-__all__ = ["RunState", "run_items"]
+__all__ = ["RunState", "run_items", "run_program"]
 
 
 @dataclass
@@ -20,6 +20,23 @@ class RunState:
 
     resume_point: int = 0
     yield_signal: int = -1
+
+
+def run_program(exe, values: list, items: tuple, state: RunState) -> tuple:
+    """One launch through ``begin`` / ``run_task`` / ``end``; the return values.
+
+    A launch that fails before ``end`` (a run-time error raised by a task, Ctrl-C) is handed to the executable's
+    optional ``abort(ctx)``, so that one holding a per-launch resource (a lock, a context buffer) can release it.
+    """
+    ctx = exe.begin(values)
+    try:
+        run_items(exe, ctx, items, state)
+    except BaseException:
+        abort = getattr(exe, "abort", None)
+        if abort is not None:
+            abort(ctx)
+        raise
+    return exe.end(ctx)
 
 
 def run_items(exe, ctx, items: tuple, state: RunState) -> None:

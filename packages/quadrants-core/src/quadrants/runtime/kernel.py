@@ -37,7 +37,7 @@ from quadrants.runtime.args import (
 from quadrants.runtime.autodiff import RECORDER, AdjointKernel
 from quadrants.runtime.deep_compile import is_depth_failure, run_with_deep_stack
 from quadrants.runtime.frozen_structs import FrozenMemo, is_deeply_frozen
-from quadrants.runtime.graph import RunState, run_items
+from quadrants.runtime.graph import RunState, run_program
 from quadrants.runtime.graph_status import GraphStatus
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.profiler import timed
@@ -273,9 +273,7 @@ class Kernel(SourceBacked):
             results = exe.launch(runtime_values)  # the backend runs the whole task list itself
         else:
             state = state or RunState()
-            ctx = exe.begin(runtime_values)
-            run_items(exe, ctx, compiled.program.items, state)
-            results = exe.end(ctx)
+            results = run_program(exe, runtime_values, compiled.program.items, state)
         session.last_launch = (compiled, state)  # introspection of "the last call" (qd.lang.impl's program handle)
         if self._may_sync:
             for b in bound:

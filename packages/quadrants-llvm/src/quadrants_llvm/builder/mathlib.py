@@ -9,13 +9,14 @@ Algorithms (f64 accuracy, measured against NumPy/mpmath on the conformance input
 
 * ``exp``: ``x = k·ln2 + r`` (Cody–Waite, |r| ≤ ln2/2), degree-13 Taylor polynomial, scaling by ``2^k`` in two steps;
 * ``log``: fdlibm's ``log(1+f) = f − f²/2 + s·(f²/2 + R(s))`` with ``s = f/(2+f)`` on ``m ∈ [√½, √2)``;
-* ``sin``/``cos``/``tan``: reduction by π/2 with a three-part Cody–Waite constant (accurate for |x| < 2^20·π/2;
+* ``sin``/``cos``/``tan``: reduction by π/2 with a four-part Cody–Waite constant (accurate for |x| < 2^20·π/2;
   larger arguments lose accuracy), Taylor polynomials on [−π/4, π/4];
 * ``atan`` (argument halving by ``1/x`` and the π/6 identity), ``atan2`` with the C99 special cases,
   ``asin``/``acos`` through ``atan2`` and ``(1−x)(1+x)``; ``sinh``/``cosh``/``tanh`` through ``exp`` and a Taylor
   ``expm1`` for small arguments;
-* ``pow``: ``exp(y·log|x|)`` with the C99 special cases (signs of odd integer powers, ``pow(x, 0) = 1``, …); f64
-  results lose accuracy when ``|y·log x|`` is large (documented in docs/backends/gpu.md);
+* ``pow``: ``exp(y·log|x|)`` with ``log`` in double-double (``hi + lo``) and the product's rounding error fed back
+  into ``exp``, so f64 results stay within a few ULP also where ``|y·log x|`` is large (``10^300``); the C99 special
+  cases (signs of odd integer powers, ``pow(x, 0) = 1``, …);
 * ``frem``: exact ``fmod`` by repeated exact subtraction of ``|y|·2^k``.
 """
 
@@ -31,6 +32,7 @@ __all__ = ["emit_math", "MATH_FUNCTIONS"]
 
 LN2_HI, LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10
 PIO2_1, PIO2_2, PIO2_3 = 1.57079632673412561417e00, 6.07710050630396597660e-11, 2.02226624871116645580e-21
+PIO2_3T = 8.47842766036889956997e-32  # π/2 − (PIO2_1 + PIO2_2 + PIO2_3)
 PI_2 = (1.5707963267948966, 6.123233995736766e-17)
 PI_6 = (0.5235987755982989, -5.360408832255455e-17)
 PI = (3.141592653589793, 1.2246467991473532e-16)
@@ -150,7 +152,8 @@ def _expm1(f: _F, x):
     return f.sel(small, f.poly(x, _EXPM1_TAYLOR), f.sub(_exp(f, x), f.c(1.0)))
 
 
-def _log(f: _F, x):
+def _log_parts(f: _F, x):
+    """``(e, u)`` with ``x = 2^e·(1+u)``, ``e`` an f64 integer and ``1+u`` in [√½, √2) (subnormals scaled first)."""
     b = f.b
     sub = f.lt(x, f.c(2.2250738585072014e-308))
     xs = f.sel(sub, f.mul(x, f.c(2.0**54)), x)
@@ -161,16 +164,50 @@ def _log(f: _F, x):
     big = f.gt(m, f.c(1.4142135623730951))
     m = f.sel(big, f.mul(m, f.c(0.5)), m)
     e = b.select(big, b.add(e, f.i(1)), e)
-    u = f.sub(m, f.c(1.0))  # exact (Sterbenz)
+    return b.sitofp(e, F64), f.sub(m, f.c(1.0))  # u exact (Sterbenz)
+
+
+def _log_special(f: _F, x, y):
+    """``log``'s values at ``+inf``, ``0``, negative numbers and NaN over the finite result ``y``."""
+    y = f.sel(f.eq(x, f.c(math.inf)), x, y)
+    y = f.sel(f.eq(x, f.c(0.0)), f.c(-math.inf), y)
+    return f.sel(f.b.or_(f.lt(x, f.c(0.0)), f.isnan(x)), f.c(math.nan), y)
+
+
+def _log(f: _F, x):
+    dk, u = _log_parts(f, x)
     s = f.div(u, f.add(f.c(2.0), u))
     z = f.mul(s, s)
     r = f.mul(z, f.poly(z, _LOG_R))
     hfsq = f.mul(f.c(0.5), f.mul(u, u))
-    dk = b.sitofp(e, F64)
     y = f.sub(f.mul(dk, f.c(LN2_HI)), f.sub(f.sub(hfsq, f.fma(s, f.add(hfsq, r), f.mul(dk, f.c(LN2_LO)))), u))
-    y = f.sel(f.eq(x, f.c(math.inf)), x, y)
-    y = f.sel(f.eq(x, f.c(0.0)), f.c(-math.inf), y)
-    return f.sel(b.or_(f.lt(x, f.c(0.0)), f.isnan(x)), f.c(math.nan), y)
+    return _log_special(f, x, y)
+
+
+def _two_sum(f: _F, a, b):
+    """``(s, err)`` with ``s = fl(a + b)`` and ``a + b = s + err`` exactly (Knuth)."""
+    s = f.add(a, b)
+    v = f.sub(s, a)
+    return s, f.add(f.sub(a, f.sub(s, v)), f.sub(b, v))
+
+
+def _log_dd(f: _F, x):
+    """``log(x)`` for finite ``x > 0`` as an unevaluated sum ``hi + lo`` good to about 2^-65 relative: ``pow`` needs
+    the bits a plain f64 ``log`` rounds away, since ``y·log x`` multiplies its absolute error by ``|y|``.
+
+    ``log(1+u) = 2·atanh(s)`` with ``s = u/(2+u)`` carried as ``s + s_lo`` (the quotient's remainder by fma), so the
+    leading term ``2s`` is exact and only the small tail ``s·R(s²)`` is rounded."""
+    dk, u = _log_parts(f, x)
+    d_hi = f.add(f.c(2.0), u)
+    d_lo = f.sub(u, f.sub(d_hi, f.c(2.0)))  # 2 + u = d_hi + d_lo exactly (|u| < 2)
+    s = f.div(u, d_hi)
+    rem = f.fma(f.b.fneg(s), d_lo, f.fma(f.b.fneg(s), d_hi, u))
+    s_lo = f.div(rem, d_hi)
+    z = f.mul(s, s)
+    tail = f.mul(s, f.mul(z, f.poly(z, _LOG_R)))
+    hi, lo = _two_sum(f, f.mul(dk, f.c(LN2_HI)), f.mul(s, f.c(2.0)))  # dk·LN2_HI is exact (|dk| < 2^11)
+    lo = f.add(lo, f.add(f.mul(dk, f.c(LN2_LO)), f.fma(s_lo, f.c(2.0), tail)))
+    return _two_sum(f, hi, lo)
 
 
 def _reduce_pio2(f: _F, x):
@@ -179,6 +216,7 @@ def _reduce_pio2(f: _F, x):
     r = f.fma(k, f.c(-PIO2_1), x)
     r = f.fma(k, f.c(-PIO2_2), r)
     r = f.fma(k, f.c(-PIO2_3), r)
+    r = f.fma(k, f.c(-PIO2_3T), r)  # the fourth part: x within an ulp of a multiple of π/2 (tan near π/2)
     q = f.b.and_(f.to_int(k), f.i(3))
     return r, q
 
@@ -298,7 +336,14 @@ def _is_int(f: _F, y):
 def _pow(f: _F, x, y):
     b = f.b
     ax = f.abs(x)
-    r = _exp(f, f.mul(y, _log(f, ax)))
+    # exp(y·(hi + lo)) = exp(p)·(1 + p_lo) with p = fl(y·hi) and p_lo its rounding error (fma) plus y·lo
+    hi, lo = _log_dd(f, ax)
+    hi = _log_special(f, ax, hi)
+    p = f.mul(y, hi)
+    finite_p = f.lt(f.abs(p), f.c(math.inf))
+    p_lo = f.sel(finite_p, f.add(f.fma(y, hi, f.b.fneg(p)), f.mul(y, lo)), f.c(0.0))
+    r = _exp(f, p)
+    r = f.sel(f.lt(f.abs(r), f.c(math.inf)), f.fma(r, p_lo, r), r)
     finite_y = f.lt(f.abs(y), f.c(math.inf))
     half = f.mul(y, f.c(0.5))
     odd = b.and_(b.and_(_is_int(f, y), b.not_(_is_int(f, half))), finite_y)

@@ -14,6 +14,7 @@ __all__ = ["probe", "device", "Device", "check", "pointer_device"]
 
 _LOCK = threading.Lock()
 _DEVICE = None
+_THREAD = threading.local()  # .ctx: the context made current on this thread (the driver keeps one per thread)
 
 
 def _driver():
@@ -89,6 +90,13 @@ class Device:
     def bind(self) -> None:
         """Make the context current on the calling thread (the driver keeps it per thread)."""
         check(self.cu.cuCtxSetCurrent(self.ctx), "cuCtxSetCurrent")
+        _THREAD.ctx = self.ctx
+
+    def current(self) -> None:
+        """:meth:`bind` once per thread: a kernel launched or an array touched from a thread other than the one that
+        created the device would otherwise fail with CUDA_ERROR_INVALID_CONTEXT."""
+        if getattr(_THREAD, "ctx", None) is not self.ctx:
+            self.bind()
 
     # ------------------------------------------------------------------------------------------------- memory
     @functools.cached_property
@@ -98,6 +106,7 @@ class Device:
 
     def alloc(self, nbytes: int) -> int:
         """``nbytes`` of device memory, zero-filled (address 0 for an empty allocation)."""
+        self.current()
         if nbytes <= 0:
             return 0
         ptr = check(self.cu.cuMemAlloc(nbytes), "cuMemAlloc")
@@ -105,23 +114,28 @@ class Device:
         return int(ptr)
 
     def free(self, ptr: int) -> None:
+        self.current()
         if ptr:
             self.cu.cuMemFree(ptr)
 
     def to_device(self, dst: int, src_addr: int, nbytes: int) -> None:
+        self.current()
         if nbytes:
             check(self.cu.cuMemcpyHtoD(dst, src_addr, nbytes), "cuMemcpyHtoD")
 
     def to_host(self, dst_addr: int, src: int, nbytes: int) -> None:
         """Copy to host memory; waits for the work queued before it."""
+        self.current()
         if nbytes:
             check(self.cu.cuMemcpyDtoH(dst_addr, src, nbytes), "cuMemcpyDtoH")
 
     def synchronize(self) -> None:
+        self.current()
         check(self.cu.cuCtxSynchronize(), "cuCtxSynchronize")
 
     # ------------------------------------------------------------------------------------------------ modules
     def load_module(self, image: bytes):
+        self.current()
         return check(self.cu.cuModuleLoadData(image), "cuModuleLoadData")
 
     def function(self, module, name: str):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import struct
 import sys
+import threading
 
 import numpy as np
 
@@ -41,7 +42,10 @@ class CudaExecutable:
         self.layout = artifact.layout
         self.checks = artifact.checks
         self.prints = artifact.prints
-        self.debug = artifact.debug
+        # The status word is read back (a device sync) after each task only where a check can fail: every check under
+        # debug=True, else only the checks the language always makes (kind "runtime", e.g. a qd.simt block loop
+        # whose range is not a multiple of block_dim).
+        self.read_status = artifact.debug or any(c["kind"] == "runtime" for c in self.checks)
         self.timings = timings
         self.module = dev.load_module(artifact.code)
         self.ctx_ptr = dev.alloc(self.layout.size * 8)
@@ -59,6 +63,9 @@ class CudaExecutable:
         self._copy_in = cu.cuMemcpyHtoDAsync
         self._stream = dev.stream
         self._ok = cu.CUresult.CUDA_SUCCESS
+        # One launch at a time: the argument buffer at ctx_ptr, the host staging buffer and the print/return
+        # read-back are shared by every launch of this executable; launches queue on one stream anyway.
+        self._lock = threading.Lock()
         self.tasks = []
         for name, serial in zip(artifact.kernels, artifact.serial, strict=True):
             fn = dev.function(self.module, name)
@@ -98,7 +105,7 @@ class CudaExecutable:
         err = self._launch_kernel(fn, grid, 1, 1, block, 1, 1, 0, self._stream, self.params, 0)[0]
         if err != self._ok:
             check((err,), f"cuLaunchKernel(task {k})")
-        if self.debug:
+        if self.read_status:
             self._check_status(args)
 
     def _check_status(self, args) -> None:
@@ -134,16 +141,29 @@ class CudaExecutable:
     # ------------------------------------------------------------------------------------------ launch primitives
     def launch(self, args) -> tuple:
         """Run every task of a program without graph nodes; returns the return values."""
-        self._pack_args(args)
-        for k in range(len(self.tasks)):
-            self._run(k, args)
-        return self._returns()
+        with self._lock:
+            self.dev.current()
+            self._pack_args(args)
+            for k in range(len(self.tasks)):
+                self._run(k, args)
+            return self._returns()
 
     def begin(self, args: list):
+        """Start a graph launch: holds the executable until :meth:`end` or :meth:`abort`."""
         if len(args) != len(self.program.args):
             raise TypeError(f"{self.program.name} takes {len(self.program.args)} arguments, got {len(args)}")
-        self._pack_args(args)
+        self._lock.acquire()
+        try:
+            self.dev.current()
+            self._pack_args(args)
+        except BaseException:
+            self._lock.release()
+            raise
         return list(args)
+
+    def abort(self, ctx) -> None:
+        """A launch begun with :meth:`begin` failed: release the executable (core's graph runner calls this)."""
+        self._lock.release()
 
     def _task(self, item) -> int:
         hit = self._task_by_id.get(id(item))
@@ -160,4 +180,7 @@ class CudaExecutable:
         return int(out[0])
 
     def end(self, ctx) -> tuple:
-        return self._returns()
+        try:
+            return self._returns()
+        finally:
+            self._lock.release()

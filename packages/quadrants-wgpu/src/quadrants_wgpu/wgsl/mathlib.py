@@ -217,7 +217,7 @@ fn qd_sinh_f32(x: f32) -> f32 {
   var r: f32;
   if (a > 88.0f) {
     let w = qd_exp_f32(0.5f * a);
-    r = (0.5f * w) * w;
+    r = qd_opaque0_f32(0.5f * w) * w;  // in this order: 0.5·(w·w) would overflow
   } else if (a > 1.0f) {
     let z = qd_exp_f32(a);
     r = 0.5f * z - 0.5f / z;
@@ -227,7 +227,7 @@ fn qd_sinh_f32(x: f32) -> f32 {
   }
   return select(r, -r, x < 0.0f);
 }""",
-        ("qd_exp_f32",),
+        ("qd_exp_f32", "qd_opaque0_f32"),
     ),
     (
         "qd_cosh_f32",
@@ -236,12 +236,12 @@ fn qd_cosh_f32(x: f32) -> f32 {
   let a = abs(x);
   if (a > 88.0f) {
     let w = qd_exp_f32(0.5f * a);
-    return (0.5f * w) * w;
+    return qd_opaque0_f32(0.5f * w) * w;
   }
   let z = qd_exp_f32(a);
   return 0.5f * z + 0.5f / z;
 }""",
-        ("qd_exp_f32",),
+        ("qd_exp_f32", "qd_opaque0_f32"),
     ),
     (
         "qd_tanh_f32",

@@ -256,22 +256,23 @@ fn qd_sinh_f64(x: f64) -> f64 {{
   if (a < 1.0lf) {{ return qd_copysign_f64(a * {horner("(a * a)", _SINH_TAYLOR)}, x); }}
   let e = qd_exp_f64(a);
   var half = 0.5lf * e;
-  if (a > 709.0lf) {{ let h = qd_exp_f64(0.5lf * a); half = (0.5lf * h) * h; }}
+  // (0.5·h)·h, kept in that order: a compiler that reassociates it to 0.5·(h·h) overflows (NVIDIA's did)
+  if (a > 709.0lf) {{ let h = qd_exp_f64(0.5lf * a); half = {_O}(0.5lf * h) * h; }}
   return qd_copysign_f64(half - 0.5lf / e, x);
 }}""",
-        ("qd_exp_f64", "qd_copysign_f64"),
+        ("qd_exp_f64", "qd_copysign_f64", _O),
     ),
     (
         "qd_cosh_f64",
-        """
-fn qd_cosh_f64(x: f64) -> f64 {
+        f"""
+fn qd_cosh_f64(x: f64) -> f64 {{
   let a = abs(x);
   let e = qd_exp_f64(a);
   var half = 0.5lf * e;
-  if (a > 709.0lf) { let h = qd_exp_f64(0.5lf * a); half = (0.5lf * h) * h; }
+  if (a > 709.0lf) {{ let h = qd_exp_f64(0.5lf * a); half = {_O}(0.5lf * h) * h; }}
   return half + 0.5lf / e;
-}""",
-        ("qd_exp_f64",),
+}}""",
+        ("qd_exp_f64", _O),
     ),
     (
         "qd_tanh_f64",
