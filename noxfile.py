@@ -17,6 +17,8 @@ only Python and pip can run any of them: ``python3 -m pip install nox && python3
                        difference is fixed or listed in docs/parity.md
 * ``build``            wheels and sdists of every distribution into dist/, pins checked (docs/installing.md)
 * ``doctor``           ``python -m quadrants doctor`` in an installed environment
+* ``downstream-genesis`` Genesis's headless scenes on this project and on upstream 1.3.3: states compared, build and
+                       step times reported (noxfiles/downstream_genesis.py, docs/genesis.md)
 * ``newcomer``         a new user's first hour, scripted: wheels, a fresh venv outside the repo, the template backend
                        through conformance, doctor, one kernel with NumPy/DLPack/torch interop (noxfiles/newcomer.py)
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 import nox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the noxfiles/ helpers next to this file
-from noxfiles import dists, newcomer as newcomer_run
+from noxfiles import dists, downstream_genesis, newcomer as newcomer_run
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "yes"
@@ -56,7 +58,7 @@ IMPORT_LINTER = "import-linter>=2.1"  # layer contracts in pyproject.toml; its g
 TEST_DEPS = ["numpy>=1.26", "pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100", "scipy>=1.11", IMPORT_LINTER]
 LINT_DEPS = ["ruff==0.17.6"]  # pinned: formatter output changes between releases
 DOCS_DEPS = ["mkdocs>=1.6,<2"]
-LINT_PATHS = ["packages", "conformance", "benchmarks", "noxfile.py", "noxfiles", "examples"]
+LINT_PATHS = ["packages", "conformance", "benchmarks", "noxfile.py", "noxfiles", "examples", "downstream"]
 # Optional extras a backend session needs on top of the editable packages (the driver bindings of a GPU backend).
 BACKEND_EXTRAS = {"llvm-cuda": {"packages/quadrants-llvm": "cuda"}}
 
@@ -272,3 +274,10 @@ def conformance_wgpu_fallback(session: nox.Session) -> None:
         *session.posargs,
         env={"QD_VERIFY_IR": "1", "QD_WGPU_DISABLE_FEATURES": "all"},
     )
+
+
+@nox.session(name="downstream-genesis")
+def downstream_genesis_session(session: nox.Session) -> None:
+    """Genesis (genesis-world 1.4.5) scenes on this project and on upstream 1.3.3: states within tolerance, cold/warm
+    build and step times in reports/ (``-- --backend gpu``, ``--scenes``, ``--steps N``, ``--keep``)."""
+    downstream_genesis.run(session, ROOT)
