@@ -265,7 +265,9 @@ def init(
     )
     configure = getattr(backend, "configure", None)
     if callable(configure):  # run-time options of the backend (llvm-cpu: cpu_max_num_threads), never cache-keyed
-        configure(dict(session.extra))
+        # the cache folder resolved as fastcache resolves it (option, QD_OFFLINE_CACHE_FILE_PATH, QD_CACHE_DIR, ~)
+        cache_dir = session.extra.get("offline_cache_file_path") or str(session.env.cache_dir)
+        configure({**session.extra, "offline_cache_file_path": cache_dir})
     RUNTIME.session = session
     return session
 

@@ -122,10 +122,12 @@ class LlvmCpuBackend:
         return hashlib.sha256(described.encode()).hexdigest()[:16]
 
     def configure(self, options: dict) -> None:
-        """``qd.init``'s run-time options: ``cpu_max_num_threads`` caps the threads of each parallel loop (0: all)."""
-        from quadrants_llvm.cpu import pool
+        """``qd.init``'s run-time options: ``cpu_max_num_threads`` caps the threads of each parallel loop (0: all);
+        ``offline_cache`` / ``offline_cache_file_path`` turn the object cache on and place it (cpu/object_cache.py)."""
+        from quadrants_llvm.cpu import object_cache, pool
 
         pool.configure(options.get("cpu_max_num_threads"))
+        object_cache.configure(options.get("offline_cache_file_path"), bool(options.get("offline_cache", True)))
 
     def compile(self, program: N.Program, options: CompileOptions | None = None) -> CpuArtifact:
         return _build(program, options or CompileOptions())

@@ -21,6 +21,7 @@ import time
 
 import llvmlite.binding as llvm
 
+from quadrants_llvm.cpu import object_cache
 from quadrants_llvm.target import TargetInfo, host_target
 
 __all__ = ["Jit", "get_jit", "has_out_of_range_vector_shift"]
@@ -50,6 +51,9 @@ class Jit:
         self._linked: set[str] = set()  # symbol prefixes whose object code is in the engine
         seed = llvm.parse_assembly(f'target triple = "{info.triple}"\n')
         self.engine = llvm.create_mcjit_compiler(seed, target.create_target_machine(**self._tm_args))
+        # what besides the IR decides the object code (offline cache key)
+        version = ".".join(map(str, llvm.llvm_version_info))
+        self._identity = f"LLVM {version}|{info.triple}|{info.cpu}|{info.features}"
 
     def compile_object(self, ir_text: str, placeholder: str, timings: dict[str, float]) -> tuple[str, str, bytes]:
         """Optimise ``ir_text`` (O3) and generate object code: ``(optimised text, symbol prefix, object code)``.
@@ -58,6 +62,11 @@ class Jit:
         object code uses ``qd<content hash>`` so two different programs never define the same symbol.
         """
         t0 = time.perf_counter()
+        key = object_cache.key_of(ir_text, placeholder, self._identity) if object_cache.directory() else None
+        cached = object_cache.load(key) if key else None  # the offline cache: optimised by an earlier process
+        if cached is not None:
+            timings.update(parse=0.0, optimize=0.0, codegen=0.0, object_cache=time.perf_counter() - t0)
+            return cached
         llvm.parse_assembly(ir_text).verify()
         t1 = time.perf_counter()
         with self._lock:  # the pass builder and the target machine are shared: one user at a time
@@ -69,6 +78,8 @@ class Jit:
             t2 = time.perf_counter()
             obj = self.tm.emit_object(mod)
         timings.update(parse=t1 - t0, optimize=t2 - t1, codegen=time.perf_counter() - t2)
+        if key:
+            object_cache.store(key, (text, prefix, obj))
         return text, prefix, obj
 
     def add_module(self, module) -> None:

@@ -1,0 +1,130 @@
+"""The llvm-cpu offline object cache (cpu/object_cache.py): a second compile of the same IR skips O3 and code
+generation, a damaged file is a miss, ``offline_cache=False`` writes nothing, and ``qd.init`` places it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from quadrants.backend import CompileOptions
+from quadrants.ir import dtypes as T, nodes as N
+from quadrants.ir.ops import Op
+from quadrants_llvm.cpu import BACKEND, object_cache
+from quadrants_llvm.cpu.jit import get_jit
+
+from .conftest import pfor, program, ref, var
+
+
+def _scale(factor: int) -> N.Program:
+    """``x[i] = factor * x[i]`` over a 1-d i32 ndarray."""
+    i, v = var("i"), var("v")
+    body = [
+        N.Load(v, 0, (ref(i),)),
+        N.Store(0, (ref(i),), N.OpExpr(Op.MUL, (ref(v), N.Const(factor, T.i32)), T.i32)),
+    ]
+    return program([N.NdarrayArg("x", T.i32, 1)], [pfor([i], [0], [N.Shape(0, 0, T.i32)], body)], name="scale")
+
+
+@pytest.fixture
+def cache_dir(tmp_path):
+    before = object_cache.directory()
+    object_cache.configure(tmp_path, True)
+    yield tmp_path / "llvm_cpu_objects"
+    object_cache.configure(before.parent if before else None, before is not None)
+
+
+def _files(folder):
+    return sorted(folder.glob("*.obj")) if folder.exists() else []
+
+
+def test_second_compile_of_the_same_ir_loads_the_object_and_runs(cache_dir, monkeypatch):
+    first = BACKEND.compile(_scale(7), CompileOptions())
+    assert len(_files(cache_dir)) == 1 and first.timings["optimize"] > 0
+
+    def no_optimiser(*args, **kwargs):
+        raise AssertionError("the optimiser ran on a cached IR")
+
+    monkeypatch.setattr(get_jit(), "_optimized", no_optimiser)
+    again = BACKEND.compile(_scale(7), CompileOptions())
+    assert "object_cache" in again.timings and again.timings["optimize"] == 0.0
+    assert (again.object_code, again.prefix, again.ir_text) == (first.object_code, first.prefix, first.ir_text)
+    x = np.arange(4, dtype=np.int32)
+    BACKEND.load(again).launch([BACKEND.wrap_numpy(x)])
+    assert x.tolist() == [0, 7, 14, 21]
+    with pytest.raises(AssertionError, match="optimiser ran"):
+        BACKEND.compile(_scale(8), CompileOptions())  # other IR, other key: compiled (here: refused)
+
+
+def test_damaged_or_foreign_files_are_misses_and_get_rewritten(cache_dir):
+    first = BACKEND.compile(_scale(5), CompileOptions())
+    (path,) = _files(cache_dir)
+    data = path.read_bytes()
+    path.write_bytes(data[:-10])  # truncated
+    assert BACKEND.compile(_scale(5), CompileOptions()).timings["optimize"] > 0
+    assert path.read_bytes() == data  # the good object replaced the damaged one
+    path.write_bytes(b"something else entirely")
+    again = BACKEND.compile(_scale(5), CompileOptions())
+    assert again.timings["optimize"] > 0 and again.object_code == first.object_code
+
+
+def test_off_reads_and_writes_nothing(tmp_path):
+    before = object_cache.directory()
+    object_cache.configure(tmp_path, False)
+    try:
+        assert object_cache.directory() is None
+        BACKEND.compile(_scale(3), CompileOptions())
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        object_cache.configure(before.parent if before else None, before is not None)
+
+
+def test_the_key_covers_ir_placeholder_and_target():
+    base = object_cache.key_of("ir", "P", "cpu A")
+    assert len({base, object_cache.key_of("ir2", "P", "cpu A"), object_cache.key_of("ir", "Q", "cpu A")}) == 3
+    assert object_cache.key_of("ir", "P", "cpu B") != base and object_cache.key_of("ir", "P", "cpu A") == base
+
+
+def test_qd_init_places_it_under_offline_cache_file_path(tmp_path):
+    # a fresh process: qd.init configures the backend; a second process finds the first one's object
+    script = textwrap.dedent(
+        """
+        import sys
+        import numpy as np
+        import quadrants as qd
+        from quadrants_llvm.cpu import object_cache
+        qd.init(arch=qd.cpu, offline_cache_file_path=sys.argv[1], offline_cache=sys.argv[2] == "on")
+        print(object_cache.directory())
+
+        @qd.kernel
+        def twice(x: qd.types.ndarray(qd.i32, ndim=1)):
+            for i in x:
+                x[i] = 2 * x[i]
+
+        x = np.arange(3, dtype=np.int32)
+        twice(x)
+        assert x.tolist() == [0, 2, 4]
+        """
+    )
+
+    program_file = tmp_path / "program.py"  # kernels need a source file
+    program_file.write_text(script)
+    cache = tmp_path / "cache"
+
+    def run(mode: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(program_file), str(cache), mode], capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert run("off") == "None" and not (cache / "llvm_cpu_objects").exists()
+    assert run("on") == str(cache / "llvm_cpu_objects")
+    stored = _files(cache / "llvm_cpu_objects")
+    assert stored
+    mtimes = [p.stat().st_mtime_ns for p in stored]
+    run("on")  # the second process hits: nothing new is written
+    assert _files(cache / "llvm_cpu_objects") == stored and [p.stat().st_mtime_ns for p in stored] == mtimes
