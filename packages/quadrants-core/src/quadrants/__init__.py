@@ -56,6 +56,7 @@ from quadrants.lang.snode import NAMED_AXES as _AXES, FieldsBuilder, SNode, axes
 from quadrants.lang.struct import Struct, StructField, dataclass
 from quadrants.lang.value_helpers import one, rescale_index, zero
 from quadrants.log_levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, is_logging_effective, set_logging_level
+from quadrants.runtime.buffer_view import BufferView
 from quadrants.runtime.config_view import dump_compile_config
 from quadrants.runtime.enums import DeviceCapability, Format, Layout
 from quadrants.runtime.extensions import Extension as extension, is_extension_enabled
@@ -128,6 +129,7 @@ __all__ = [
     "Kernel",
     "Func",
     "ndarray",
+    "BufferView",
     "from_dlpack",
     "Ndarray",
     "ScalarNdarray",

@@ -16,7 +16,7 @@ from quadrants.errors import (
     QuadrantsTypeError,
     compile_error_class,
 )
-from quadrants.frontend import comprehensions, matrix, printing, struct_values, typing_rules as tr
+from quadrants.frontend import buffer_views, comprehensions, matrix, printing, struct_values, typing_rules as tr
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.matrix_methods import attribute as matrix_attribute
 from quadrants.frontend.matrix_slices import has_slice, slice_matrix
@@ -96,6 +96,8 @@ def _attribute(ctx, node: ast.Attribute):
         return member(ctx, base, node.attr, node)
     if isinstance(base, struct_values.STRUCT_KINDS):
         return struct_values.attribute(ctx, base, node.attr, node)
+    if isinstance(base, NdarrayValue) and base.view is not None:
+        return buffer_views.view_attribute(ctx, base, node.attr, node)
     if isinstance(base, NdarrayValue):
         if node.attr == "shape":
             return base.shape
@@ -262,6 +264,8 @@ def element_indices(ctx, target: NdarrayValue, index_node: ast.AST, node: ast.AS
         if value.dtype.is_float:
             raise QuadrantsTypeError(f"ndarray indices must be integers, got {value.dtype}", ctx.loc(node))
         out.append(value if value.dtype.bits >= 32 else tr.cast(ctx, value, dtypes.i32))
+    if getattr(target, "view", None) is not None:  # a qd.BufferView: i + offset, checked under debug
+        out = buffer_views.view_indices(ctx, target, out, index_node, node)
     for k, offset in enumerate(getattr(target, "index_offset", ())):  # a field with offset=: physical = i - offset
         if offset:
             out[k] = ir.OpExpr(Op.SUB, (out[k], ir.Const(offset, out[k].dtype)), out[k].dtype)
@@ -318,6 +322,8 @@ def component_targets(target: NdarrayValue, indices: tuple) -> list[tuple]:
 
 def _subscript(ctx, node: ast.Subscript):
     base = evaluate(ctx, node.value)
+    if isinstance(base, NdarrayValue) and base.view is not None and isinstance(node.slice, ast.Slice):
+        return buffer_views.slice_view(ctx, node, base, evaluate)  # v[a:b] of a qd.BufferView
     if isinstance(base, NdarrayValue):
         return load_element(ctx, base, element_indices(ctx, base, node.slice, node), node)
     if isinstance(base, struct_values.StructFieldRef):  # x[i] of a field of structs: members load lazily

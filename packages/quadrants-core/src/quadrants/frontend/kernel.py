@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsRuntimeError, QuadrantsSyntaxError
-from quadrants.frontend import calls, stmts, struct_values
+from quadrants.frontend import buffer_views, calls, stmts, struct_values
 from quadrants.frontend.arg_order import canonical_arg_order, remap
 from quadrants.frontend.context import CompileCtx, Frame, Lowering
 from quadrants.frontend.graph import GraphInfo, uses_do_while, visit_graph_body
@@ -97,6 +97,8 @@ def _param_value(ctx: CompileCtx, name: str, b, position: int):
         if b.key[0] == "qm":  # a vector/matrix parameter: one scalar per component
             return param_matrix(ctx, name, position, b.key[1])
         value = b.value  # template or struct: a compile-time value
+        if buffer_views.is_buffer_view(value):  # v: qd.BufferView[...]: ndarray, offset and size arguments
+            return buffer_views.param_view(ctx, position, name, value)
         if is_data_oriented(value) or is_dataclass_instance(value):
             if b.key[0] == "t" and is_dataclass_instance(value):
                 ctx.warn(

@@ -50,9 +50,12 @@ class NdarrayValue:
     static_shape: tuple[int, ...] | None = None
     index_prefix: tuple = ()  # hidden leading indices (a qd.simt.block.SharedArray's slot, frontend/simt.py)
     index_offset: tuple = ()  # a field's index offsets (qd.field(..., offset=...)): x[i] reads element i - offset
+    view: tuple | None = None  # (offset, size) of a qd.BufferView: x[i] reads element i + offset (buffer_views.py)
 
     @property
     def shape(self) -> tuple:
+        if self.view is not None:
+            return (self.view[1],)
         if self.static_shape is not None:
             return self.static_shape
         from quadrants.ir import dtypes

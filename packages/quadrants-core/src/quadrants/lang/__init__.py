@@ -30,6 +30,7 @@ _LAZY = frozenset(
         "kernel_impl",
         "intrinsics",
         "runtime_ops",
+        "buffer_view",
     }
 )
 

@@ -13,11 +13,12 @@ import numpy as np
 
 from quadrants.errors import QuadrantsElementTypeError, QuadrantsRuntimeTypeError, QuadrantsSyntaxError
 from quadrants.frontend.annotations import NdarrayType, ScalarType, Template, TemplateType, parse_annotation
+from quadrants.frontend.buffer_views import BufferViewType
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.host_values import is_user_dataclass, template_key
 from quadrants.frontend.struct_types import Struct, StructType, leaf_paths
 from quadrants.ir import nodes as ir
-from quadrants.ir.dtypes import DataType, from_numpy_dtype
+from quadrants.ir.dtypes import DataType, from_numpy_dtype, to_dtype
 from quadrants.runtime.bound import Bound
 from quadrants.runtime.external import external_array
 from quadrants.runtime.matrix_param import MatrixParam
@@ -246,6 +247,28 @@ class DataclassParam(Param):
         return Bound(("dc", self.cls), None, value, struct=True)
 
 
+class BufferViewParam(Param):
+    """``v: qd.BufferView[dtype]``: the view's ndarray, offset and size are read like a dataclass's members (the
+    frontend's ``buffer_views.param_view``), so the key is the class and the ndarray's type, not the range."""
+
+    kind = "dataclass"
+
+    def __init__(self, name: str, dtype=None, session=None):
+        super().__init__(name)
+        self.dtype = dtype
+
+    def convert(self, value, session) -> Bound:
+        if not getattr(type(value), "_qd_buffer_view", False):
+            raise QuadrantsRuntimeTypeError(
+                f"Invalid type for argument {self.name}: expected a qd.BufferView (slice an ndarray: data[8:24]), "
+                f"got {type(value).__name__}"
+            )
+        actual = getattr(value.arr, "dtype", None)
+        if self.dtype is not None and actual is not None and to_dtype(self.dtype) != actual:
+            raise TypeError(f"Expect element type {to_dtype(self.dtype)} for argument {self.name}, but get {actual}")
+        return Bound(("dc", type(value)), None, value, struct=True)
+
+
 class StructParam(Param):
     """A parameter annotated with a struct type (``qd.types.struct`` / ``@qd.dataclass``): passed by value, one
     run-time scalar per leaf (the frontend reads them through ``("member", position, path)`` sources)."""
@@ -295,6 +318,9 @@ def make_params(kernel_name: str, signature: inspect.Signature, session) -> list
             continue
         if isinstance(p.annotation, type) and dataclasses.is_dataclass(p.annotation):
             params.append(DataclassParam(p.name, p.annotation))
+            continue
+        if isinstance(p.annotation, BufferViewType) or getattr(p.annotation, "_qd_buffer_view", False):
+            params.append(BufferViewParam(p.name, getattr(p.annotation, "dtype", None)))
             continue
         if getattr(p.annotation, "_qd_tensor_annotation", False):  # x: qd.Tensor (a field or an ndarray)
             params.append(TensorParam(p.name, session))

@@ -254,6 +254,10 @@ class Array(ArrayInterop):
 
     @user_api
     def __getitem__(self, key):
+        if isinstance(key, slice) and not getattr(self, "_is_quadrants_field", False):  # data[8:24]: a qd.BufferView
+            from quadrants.runtime.buffer_view import slice_ndarray
+
+            return slice_ndarray(self, key)
         index = self._index(key)
         storage = self.storage()
         if self.element_shape:

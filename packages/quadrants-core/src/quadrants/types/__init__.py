@@ -13,7 +13,8 @@ This module only assembles names; docs/types.md describes them.
 from quadrants.frontend.annotations import NDArray, Template, ndarray, sparse_matrix_builder, template
 from quadrants.frontend.compound_types import matrix, vector
 from quadrants.runtime.struct_field import struct
-from quadrants.types import annotations, compound_types, enums, ndarray_type, primitive_types, utils
+from quadrants.types import annotations, buffer_view_type, compound_types, enums, ndarray_type, primitive_types, utils
+from quadrants.types.buffer_view_type import BufferViewType
 from quadrants.types.primitive_types import (
     f16,
     f32,
@@ -44,6 +45,8 @@ from quadrants.types.primitive_types import (
 from quadrants.types.utils import is_integral, is_real, is_signed, is_tensor
 
 __all__ = [
+    "BufferViewType",
+    "buffer_view_type",
     "NDArray",
     "ndarray",
     "template",
