@@ -364,3 +364,80 @@ def grad_for_needs_a_python_function():
     @qd.ad.grad_for(k)
     def k_grad():
         pass
+
+
+@case(section="autodiff", golden={"grad": [3.0, 3.0, 12.0, 8.0, 6.0]})
+def serial_code_and_loops_in_one_kernel():
+    """Serial statements and a parallel loop in one kernel (upstream refuses this mix): a kernel-level local carries
+    its adjoint from the statement that reads it back to the one that computed it."""
+    x = qd.field(qd.f32, shape=5, needs_grad=True)
+    loss = qd.field(qd.f32, shape=(), needs_grad=True)
+    for i in range(5):
+        x[i] = float(i)
+
+    @qd.kernel
+    def mixed():
+        a = x[3] * x[4]
+        loss[None] += a * x[2]
+        for i in range(2):
+            loss[None] += x[i] * 3.0
+
+    with qd.ad.Tape(loss=loss):
+        mixed()
+    return {"grad": x.grad.to_numpy()}
+
+
+# -------------------------------------------------------------------------------------------------- forward mode
+
+
+@case(section="autodiff", golden={"dual": 7.0, "primal": 12.0, "seed_cleared": 0.0})
+def fwd_mode_jacobian_vector_product():
+    x = qd.field(qd.f32, shape=5)
+    loss = qd.field(qd.f32, shape=5)
+    qd.root.lazy_dual()
+    for i in range(5):
+        x[i] = float(i)
+
+    @qd.kernel
+    def compute():
+        loss[1] += x[3] * x[4]
+
+    with qd.ad.FwdMode(loss=loss, param=x, seed=[0, 0, 0, 1, 1]):
+        compute()
+    return {"dual": loss.dual[1], "primal": loss[1], "seed_cleared": float(x.dual.to_numpy().sum())}
+
+
+@case(section="autodiff", golden={"fd_ok": True}, tol="reduction")
+def fwd_mode_matches_central_differences():
+    x = qd.field(qd.f32, shape=(), needs_dual=True)
+    y = qd.field(qd.f32, shape=4, needs_dual=True)
+
+    @qd.kernel
+    def chain(n: qd.i32):
+        for i in y:
+            s = x[None] + 0.1 * i
+            for _ in range(n):
+                s = qd.sin(s) * x[None] + qd.sqrt(s * s + 1.0)
+            if s > 1.5:
+                s = qd.log(s)
+            y[i] = s
+
+    x[None] = 0.6
+    with qd.ad.FwdMode(loss=y, param=x):
+        chain(3)
+    dual = y.dual.to_numpy()
+    values = []
+    for sign in (1.0, -1.0):
+        x[None] = 0.6 + sign * H
+        chain(3)
+        values.append(y.to_numpy().astype(np.float64))
+    differences = (values[0] - values[1]) / (2 * H)
+    return {"fd_ok": _agrees(dual, differences), "dual": dual}
+
+
+@case(section="autodiff", raises=(RuntimeError, "`seed` is not set for non 0-D field"))
+def fwd_mode_needs_a_seed_for_several_parameters():
+    x = qd.field(qd.f32, shape=3, needs_dual=True)
+    loss = qd.field(qd.f32, shape=(), needs_dual=True)
+    with qd.ad.FwdMode(loss=loss, param=x):
+        pass

@@ -322,3 +322,45 @@ def test_tape_records_and_replays_in_reverse(ref):
     assert x.grad.to_numpy().tolist() == [18.0, -36.0]  # d/dx (3x)^2
     with pytest.raises(AssertionError, match="only once"):
         tape.grad()
+
+
+# ------------------------------------------------------------------------------------------------- forward mode
+
+
+def test_dual_program_keeps_the_primal_and_adds_tangents():
+    from quadrants.passes.autodiff_forward import dual_name, make_dual
+
+    program = _square_program()
+    dual = make_dual(program, (0, 1))
+    verify(dual)
+    assert dual.name == dual_name("square") == "square_forward_grad"
+    assert [a.name for a in dual.args[4:]] == ["a.dual", "b.dual"]
+    text = format_program(dual)
+    assert "store b[" in text and "store b.dual[" in text  # the primal result and its tangent
+    assert "load a.dual[" in text
+    with pytest.raises(ValueError, match="no dual"):
+        make_dual(program, (2,))
+
+
+def test_fwd_mode_jvp_through_a_while_loop(ref):
+    """Forward mode keeps the control flow, so a while loop (refused by reverse mode) differentiates."""
+    x = qd.field(qd.f32, shape=(), needs_dual=True)
+    y = qd.field(qd.f32, shape=3, needs_dual=True)
+
+    @qd.kernel
+    def repeat():
+        for i in y:
+            s = x[None]
+            k = 0
+            while k < i:
+                s = s * x[None]
+                k += 1
+            y[i] = s
+
+    x[None] = 1.5
+    with qd.ad.FwdMode(loss=y, param=x):
+        repeat()
+    # y[i] = x ** (i + 1): dy/dx = (i + 1) x ** i
+    np.testing.assert_allclose(y.dual.to_numpy(), [1.0, 3.0, 6.75], rtol=1e-6)
+    assert y.to_numpy().tolist() == [1.5, 2.25, 3.375]  # the primal results too
+    assert x.dual[None] == 0.0  # the seed is cleared on exit

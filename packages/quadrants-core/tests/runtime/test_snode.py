@@ -230,11 +230,9 @@ def test_deactivate_all_does_nothing_on_dense_trees():
         (lambda: qd.root.quant_array(qd.i, 4, 32), "quantized arrays"),
         (lambda: qd.root.dense(qd.i, 4).bit_struct(32), "quantized bit structs"),
         (lambda: qd.FieldsBuilder().pointer(qd.i, 4), "pointer SNodes"),
-        (lambda: qd.root.lazy_dual(), "forward-mode autodiff"),
-        (lambda: qd.field(qd.f32, shape=2, needs_dual=True), "forward-mode autodiff"),
     ],
 )
-def test_sparse_and_autodiff_constructs_are_out_of_scope(use, construct):
+def test_sparse_constructs_are_out_of_scope(use, construct):
     with pytest.raises(NotImplementedError, match=construct):
         use()
 

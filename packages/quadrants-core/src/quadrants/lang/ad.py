@@ -1,9 +1,10 @@
-"""``qd.ad``: reverse-mode automatic differentiation on the host side (docs/autodiff.md).
+"""``qd.ad``: automatic differentiation on the host side (docs/autodiff.md).
 
 :class:`Tape` records the kernel launches of its ``with`` block and, on exit, seeds ``loss.grad`` with 1 and runs the
 adjoint of every recorded launch in reverse order; :func:`grad_replaced` / :func:`grad_for` let a Python function
 supply its own gradient, :func:`no_grad` gives one none; :func:`clear_all_gradients` zeroes every gradient field.
-The adjoint kernels themselves come from ``kernel.grad`` (runtime/autodiff.py).
+:class:`FwdMode` runs the kernels of its block in forward mode (Jacobian-vector products into ``.dual``). The derived
+kernels themselves come from ``kernel.grad`` and the dual launch (runtime/autodiff.py).
 """
 
 from __future__ import annotations
@@ -11,21 +12,24 @@ from __future__ import annotations
 import functools
 import warnings
 
+import numpy as np
+
 from quadrants.runtime.autodiff import RECORDER
-from quadrants.runtime.field import GRAD_FIELDS
+from quadrants.runtime.field import DUAL_FIELDS, GRAD_FIELDS
 from quadrants.runtime.state import current_session, materialize
 
-__all__ = ["Tape", "clear_all_gradients", "grad_replaced", "grad_for", "no_grad"]
+__all__ = ["FwdMode", "Tape", "clear_all_gradients", "grad_replaced", "grad_for", "no_grad"]
 
 
 def clear_all_gradients(gradient_type=None) -> None:
     """Set every placed gradient field of the current session to zero (ndarray gradients are left alone, as
-    upstream)."""
+    upstream); ``gradient_type=qd.SNodeGradType.DUAL`` clears the dual fields instead."""
     materialize()
     generation = current_session().generation
-    for grad in list(GRAD_FIELDS):
-        if grad._qd_placed and grad._generation == generation and grad._storage is not None:
-            grad.fill(0)
+    dual = gradient_type is not None and getattr(gradient_type, "name", str(gradient_type)).upper().endswith("DUAL")
+    for companion in list(DUAL_FIELDS if dual else GRAD_FIELDS):
+        if companion._qd_placed and companion._generation == generation and companion._storage is not None:
+            companion.fill(0)
 
 
 def _is_field(value) -> bool:
@@ -175,3 +179,61 @@ def no_grad(func):
         return None
 
     return _recorded(func, nothing)
+
+
+class FwdMode:
+    """``with qd.ad.FwdMode(loss=loss, param=x, seed=[...]): ...`` runs the kernels of the block in forward mode: each
+    computes its usual results and, into the ``.dual`` of every field it writes, the derivative along ``seed``
+    (a Jacobian-vector product: ``loss.dual = J(loss, x) @ seed``).
+
+    ``param`` is a scalar field with a dual (``needs_dual=True`` or ``qd.root.lazy_dual()``); ``seed`` lists one value
+    per element of ``param`` (default ``[1.0]`` for a single element); ``loss`` is a scalar field or a list of them.
+    On entry the dual fields are cleared (``clear_gradients=True``) and ``param.dual`` is set to ``seed``; on exit
+    ``param.dual`` is cleared again.
+    """
+
+    def __init__(self, loss, param, seed=None, clear_gradients: bool = True):
+        self.entered = False
+        self.loss = loss
+        self.param = param
+        self.seed = seed
+        self.clear_gradients = clear_gradients
+
+    def __enter__(self):
+        if self.entered:
+            raise AssertionError("Forward mode manager can be entered only once.")
+        self.entered = True
+        materialize()
+        self.loss = list(self.loss) if isinstance(self.loss, (list, tuple)) else [self.loss]
+        for loss in self.loss:
+            if not (_is_field(loss) and not getattr(loss, "element_shape", ())):
+                raise AssertionError("the loss of qd.ad.FwdMode must be a scalar field (or a list of them)")
+        param = self.param
+        if not (_is_field(param) and not getattr(param, "element_shape", ())):
+            raise AssertionError("the param of qd.ad.FwdMode must be a scalar field")
+        if param.dual is None or not param.has_dual():
+            raise RuntimeError(
+                "The dual of param is not allocated, please use qd.field(..., needs_dual=True) or qd.root.lazy_dual()"
+            )
+        count = _element_count(param)
+        if not self.seed:
+            if count != 1:
+                raise RuntimeError(
+                    "`seed` is not set for non 0-D field, please specify. `seed` is a list to specify which parameters "
+                    "the computed derivatives respect to. The length of the `seed` should be same to that of the "
+                    "`parameters`"
+                )
+            self.seed = [1.0]
+        elif len(self.seed) != count:
+            raise AssertionError(f"`seed` has {len(self.seed)} values, but param has {count} elements")
+        if self.clear_gradients:
+            clear_all_gradients(gradient_type="DUAL")
+        param.dual.from_numpy(np.asarray(self.seed, dtype=param.dual.dtype.np).reshape(param.shape))
+        if RECORDER.forward_mode is not None:
+            raise RuntimeError("qd.ad.FwdMode: another FwdMode is already active; they cannot be nested")
+        RECORDER.forward_mode = self
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        RECORDER.forward_mode = None
+        self.param.dual.fill(0)

@@ -27,11 +27,6 @@ def _generate_swizzle_patterns(key_group: str, required_length: int = 4) -> list
     return ["".join(p) for k in range(1, required_length + 1) for p in itertools.product(key_group, repeat=k)]
 
 
-def _reject_dual(needs_dual: bool) -> None:
-    if needs_dual:
-        raise NotImplementedError("needs_dual=True: forward-mode autodiff (qd.ad.FwdMode) is not supported")
-
-
 def _with_grad(array: Ndarray, needs_grad: bool) -> Ndarray:
     if needs_grad:
         array._qd_attach_grad()  # the .grad companion that kernel.grad / qd.ad.Tape accumulate into
@@ -47,9 +42,8 @@ def _vector_ndarray(n: int, dtype, shape, needs_grad: bool = False):
 @user_api
 def _vector_field(n: int, dtype, shape=None, order=None, needs_grad=False, needs_dual=False, layout=None, **options):
     """A field of ``n``-vectors of ``dtype``: ``qd.Vector.field(3, qd.f32, shape=(16, 8))``."""
-    _reject_dual(needs_dual)
     options.pop("ndim", None)
-    return Field(vector(n, dtype), shape, needs_grad=needs_grad, **options)
+    return Field(vector(n, dtype), shape, needs_grad=needs_grad, needs_dual=needs_dual, **options)
 
 
 @user_api
@@ -63,10 +57,9 @@ def _matrix_field(
     n: int, m: int, dtype, shape=None, order=None, needs_grad=False, needs_dual=False, layout=None, **options
 ):
     """A field of ``n``×``m`` matrices of ``dtype`` (``ndim=1`` makes an ``n``-vector field)."""
-    _reject_dual(needs_dual)
     ndim = options.pop("ndim", None)
     element = vector(n, dtype) if ndim == 1 else matrix(n, m, dtype)
-    return Field(element, shape, needs_grad=needs_grad, **options)
+    return Field(element, shape, needs_grad=needs_grad, needs_dual=needs_dual, **options)
 
 
 Matrix.ndarray = staticmethod(_matrix_ndarray)

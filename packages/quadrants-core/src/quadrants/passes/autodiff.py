@@ -94,7 +94,10 @@ def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
     )
     ids = itertools.count(_max_var_id(program) + 1)
     kernel_vars = frozenset(program.kernel_vars)
-    prologue = _prologue(program, kernel_vars)
+    prologue = list(_prologue(program, kernel_vars))
+    # float kernel vars carry their adjoint across tasks in an adjoint kernel var (tasks add into it atomically)
+    kv_adj = {v: Var(next(ids), f"{v.name}_adj", v.dtype) for v in program.kernel_vars if v.dtype.is_float}
+    prologue += [Decl(adj, _zero(adj.dtype)) for adj in kv_adj.values()]
     items = []
     for item in reversed(program.items):
         if isinstance(item, (DoWhile, Checkpoint)):
@@ -103,9 +106,8 @@ def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
                 "kernels the graph would launch instead",
                 item.loc,
             )
-        body = tuple(s for s in item.body if not (isinstance(s, Decl) and s.var in kernel_vars))
-        task = _Task(grad_arg, ids, kernel_vars)
-        new_body = task.adjoint_body(body)
+        task = _Task(grad_arg, ids, kernel_vars, kv_adj)
+        new_body = task.adjoint_body(item.body)
         if not new_body:
             continue
         if isinstance(item, ParallelFor):
@@ -118,7 +120,7 @@ def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
         adjoint_name(program.name),
         new_args,
         (),
-        program.kernel_vars,
+        program.kernel_vars + tuple(kv_adj.values()),
         tuple(items),
         debug=program.debug,
         fast_math=program.fast_math,
@@ -209,21 +211,26 @@ def _stmt_exprs(stmt: Stmt) -> list[Expr]:
 
 
 def _prologue(program: Program, kernel_vars: frozenset[Var]) -> tuple[Stmt, ...]:
-    """The declarations of the kernel vars, evaluated again at the start of the adjoint (they are read by later
-    tasks: loop bounds, sizes). They may only depend on arguments and other kernel vars."""
-    out = []
+    """The definitions of the kernel vars (the locals declared directly in serial code), evaluated again at the start
+    of the adjoint: later tasks read them (loop bounds, values), and the adjoint never changes primal data, so they
+    come out as in the forward launch. An atomic's old value is re-read from its element."""
+    out: list[Stmt] = []
     for item in _all_items(program.items):
         if not isinstance(item, SerialBlock):
             continue
         for stmt in item.body:
-            if isinstance(stmt, Decl) and stmt.var in kernel_vars:
-                if not _refs(stmt.value) <= kernel_vars:
-                    raise QuadrantsCompilationError(
-                        f"{_PREFIX} does not support the kernel-level variable '{stmt.var.name}' computed from other "
-                        "locals of a serial block; compute it inside the loop that uses it",
-                        stmt.loc,
-                    )
-                out.append(stmt)
+            var = getattr(stmt, "var", None)
+            if var not in kernel_vars or isinstance(stmt, (Assign, VarAtomicRMW)):
+                continue
+            if isinstance(stmt, AtomicRMW):
+                stmt = Load(var, stmt.arg, stmt.indices, loc=stmt.loc)
+            if not all(_refs(e) <= kernel_vars for e in _stmt_exprs(stmt)):
+                raise QuadrantsCompilationError(
+                    f"{_PREFIX} does not support the kernel-level variable '{var.name}' computed from other locals "
+                    "of a serial block; compute it inside the loop that uses it",
+                    stmt.loc,
+                )
+            out.append(stmt)
     for stmt in _all_stmts(program):
         if isinstance(stmt, Assign) and stmt.var in kernel_vars:
             raise QuadrantsCompilationError(
@@ -269,10 +276,11 @@ def _accumulator_only(var: Var, body: tuple[Stmt, ...]) -> bool:
 class _Task:
     """The adjoint of one task body (a parallel loop's or a serial block's)."""
 
-    def __init__(self, grad_arg: dict[int, int], ids, kernel_vars: frozenset[Var]):
+    def __init__(self, grad_arg: dict[int, int], ids, kernel_vars: frozenset[Var], kv_adj: dict[Var, Var]):
         self.grad_arg = grad_arg
         self.ids = ids
         self.kernel_vars = kernel_vars
+        self.kv_adj = kv_adj  # float kernel var -> its adjoint kernel var (accumulated with atomics)
         self.hoisted: dict[Var, None] = {}  # ordered set of locals declared at the top of the task
         self.adj: dict[Var, Var] = {}  # float local -> its adjoint local
         self.slots: dict[tuple, Var] = {}  # (id of a statement, role) -> hoisted slot
@@ -294,7 +302,7 @@ class _Task:
         for stmt in _walk_stmts(body):
             self._check(stmt)
             var = getattr(stmt, "var", None)
-            if isinstance(stmt, (Decl, Load, AtomicRMW)) and var is not None:
+            if isinstance(stmt, (Decl, Load, AtomicRMW)) and var is not None and var not in self.kernel_vars:
                 self.hoisted[var] = None
                 if var.dtype.is_float and not isinstance(stmt, AtomicRMW):
                     adj = self.fresh(f"{var.name}_adj", var.dtype)
@@ -324,7 +332,9 @@ class _Task:
 
     def active(self, expr: Expr) -> bool:
         """Whether a gradient can flow through ``expr``: it reads a float local that has an adjoint."""
-        return expr.dtype.is_float and any(isinstance(e, LocalRef) and e.var in self.adj for e in _walk_expr(expr))
+        return expr.dtype.is_float and any(
+            isinstance(e, LocalRef) and (e.var in self.adj or e.var in self.kv_adj) for e in _walk_expr(expr)
+        )
 
     # ---------------------------------------------------------------------------------------- forward sweep
     def fwd_block(self, stmts) -> tuple[Stmt, ...]:
@@ -334,6 +344,8 @@ class _Task:
         return tuple(out)
 
     def fwd(self, s: Stmt) -> list[Stmt]:
+        if getattr(s, "var", None) in self.kernel_vars:
+            return []  # defined by the prologue (an assignment to a kernel var was refused)
         if isinstance(s, Decl):
             return [Assign(s.var, s.value, loc=s.loc)]
         if isinstance(s, Assign):
@@ -383,9 +395,12 @@ class _Task:
             out.extend(self.rev(s))
         return tuple(out)
 
+    def has_adjoint(self, var: Var) -> bool:
+        return var in self.adj or var in self.kv_adj
+
     def take_adjoint(self, var: Var) -> tuple[list[Stmt], Expr]:
         """Read and clear the adjoint of ``var`` (it is about to be overwritten or declared)."""
-        adj = self.adj[var]
+        adj = self.adj.get(var) or self.kv_adj[var]
         seed = self.fresh(f"{var.name}_seed", var.dtype)
         return [Decl(seed, LocalRef(adj)), Assign(adj, _zero(var.dtype))], LocalRef(seed)
 
@@ -394,12 +409,12 @@ class _Task:
             out: list[Stmt] = []
             if isinstance(s, Assign):
                 out.append(Assign(s.var, LocalRef(self.slot(s, "save", "", s.var.dtype))))
-            if s.var in self.adj:
+            if self.has_adjoint(s.var):
                 take, seed = self.take_adjoint(s.var)
                 out += take + self.backprop(s.value, seed)
             return out
         if isinstance(s, Load):
-            if s.var not in self.adj:
+            if not self.has_adjoint(s.var):
                 return []
             take, seed = self.take_adjoint(s.var)
             if s.arg not in self.grad_arg:
@@ -457,9 +472,11 @@ class _Task:
         if not self.active(expr):
             return []
         if isinstance(expr, LocalRef):
-            adj = self.adj[expr.var]
+            adj = self.adj.get(expr.var) or self.kv_adj[expr.var]
             if seed.dtype != adj.dtype:
                 seed = OpExpr(Op.CAST, (seed,), adj.dtype)
+            if expr.var in self.kv_adj:  # a kernel var: every lane of a parallel task may add to its adjoint
+                return [VarAtomicRMW(None, Op.ATOMIC_ADD, adj, (seed,))]
             return [Assign(adj, _add(LocalRef(adj), seed))]
         if isinstance(expr, (Const, ArgRef, Shape)):
             return []

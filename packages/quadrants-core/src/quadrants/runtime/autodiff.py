@@ -1,9 +1,11 @@
-"""``kernel.grad(...)``: launching the adjoint of a kernel, and the recorder that ``qd.ad.Tape`` listens to.
+"""``kernel.grad(...)`` and forward-mode launches: running a derived program of a kernel, and the recorder that
+``qd.ad.Tape`` and ``qd.ad.FwdMode`` listen to.
 
-The adjoint of a specialization is built from its compiled program by :func:`quadrants.passes.autodiff.make_adjoint`,
-run through the default passes and compiled by the session's backend like any kernel; it is cached per forward
-specialization and per set of arguments that have a gradient (docs/autodiff.md). Its launch values are the forward
-launch values followed by the storage of each gradient companion (``.grad`` of an ndarray or a field).
+A derived program (the adjoint, :func:`quadrants.passes.autodiff.make_adjoint`; or the dual,
+:func:`quadrants.passes.autodiff_forward.make_dual`) is built from the compiled program of a specialization, run
+through the default passes and compiled by the session's backend like any kernel; it is cached per forward
+specialization and per set of arguments that have a companion (docs/autodiff.md). Its launch values are the forward
+launch values followed by the storage of each companion (``.grad`` or ``.dual`` of an ndarray or a field).
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from quadrants.errors import (
     with_loc,
 )
 from quadrants.ir import nodes as ir
-from quadrants.runtime.args import bind_arguments
+from quadrants.runtime.args import bind_arguments, shape_returns
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.members import resolve_path
 from quadrants.runtime.state import current_session
 
-__all__ = ["AdjointKernel", "RECORDER", "grad_companion"]
+__all__ = ["AdjointKernel", "RECORDER", "grad_companion", "dual_companion", "launch_dual"]
 
 
 class _Recorder:
@@ -34,11 +36,12 @@ class _Recorder:
     ``suspended`` counts the enclosing ``qd.ad.grad_replaced`` / ``no_grad`` functions: their kernels are not
     recorded (the function itself is)."""
 
-    __slots__ = ("suspended", "tape")
+    __slots__ = ("forward_mode", "suspended", "tape")
 
     def __init__(self):
         self.tape = None
         self.suspended = 0
+        self.forward_mode = None  # the entered qd.ad.FwdMode: kernels launch their dual programs
 
     def record(self, fn, args: tuple, kwargs: dict) -> None:
         if self.tape is not None and not self.suspended:
@@ -48,14 +51,23 @@ class _Recorder:
 RECORDER = _Recorder()
 
 
+def _companion(host, attr: str):
+    value = getattr(host, attr, None) if getattr(host, "_is_quadrants_ndarray", False) else None
+    if value is None:
+        return None
+    if getattr(value, "_is_quadrants_field", False) and not value._qd_placed:
+        return None  # a field whose companion was never placed: it takes no part (upstream: "no adjoint")
+    return value
+
+
 def grad_companion(host):
     """The gradient companion of a kernel argument's host object (an ndarray or a field), or ``None``."""
-    grad = getattr(host, "grad", None) if getattr(host, "_is_quadrants_ndarray", False) else None
-    if grad is None:
-        return None
-    if getattr(grad, "_is_quadrants_field", False) and not grad._qd_placed:
-        return None  # a field whose gradient was never placed: it gets no gradient (upstream: "no adjoint")
-    return grad
+    return _companion(host, "grad")
+
+
+def dual_companion(host):
+    """The dual companion of a kernel argument's host object (a field), or ``None``."""
+    return _companion(host, "dual") if getattr(host, "_is_quadrants_field", False) else None
 
 
 @dataclass
@@ -92,57 +104,87 @@ class AdjointKernel:
             raise located.with_traceback(None) from None
 
     def _launch(self, session, args: tuple, kwargs: dict) -> None:
-        k = self.kernel
-        if k.graph:
-            raise QuadrantsCompilationError(
-                f"reverse-mode autodiff does not support graph kernels (@qd.kernel(graph=True) '{k.fn.__name__}')"
-            )
-        params = k._session_params(session)
-        values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
-        bound = [p.convert(v, session) for p, v in zip(params, values)]
-        key = k._key(bound) if k._has_structs else tuple(b.key for b in bound)
-        compiled = k._specs.get(key) or k._specialize(session, bound, key)
-        if compiled.params_only:
-            forward_values = [b.value for b in bound if b.spec is not None]
-        else:
-            forward_values = k._source_values(session, compiled, bound, [])
-        program = compiled.program
-        grads, grad_values = [], []
-        for index, source in enumerate(compiled.arg_sources):
-            spec = program.args[index]
-            if not (isinstance(spec, ir.NdarrayArg) and spec.dtype.is_float):
-                continue
-            grad = grad_companion(_host(source, values, bound))
-            if grad is not None:
-                grads.append(index)
-                grad_values.append(grad.storage())
-        adjoint = self._adjoint(session, compiled, tuple(grads))
-        launch_values = forward_values + grad_values
-        if adjoint.flat:
-            adjoint.exe.launch(launch_values)
-        else:
-            ctx = adjoint.exe.begin(launch_values)
-            run_items(adjoint.exe, ctx, adjoint.program.items, RunState())
-            adjoint.exe.end(ctx)
+        _launch_derived(self.kernel, session, args, kwargs, _ADJOINT)
 
-    def _adjoint(self, session, compiled, grads: tuple[int, ...]) -> _Adjoint:
-        """The compiled adjoint of one forward specialization and gradient set (built once)."""
-        cache = self.kernel.__dict__.setdefault("_adjoints", {})
-        entry = cache.get((id(compiled), grads))
-        if entry is not None and entry.forward is compiled:
-            return entry
-        from quadrants.ir.printer import format_program
-        from quadrants.passes import DEFAULT_PASSES, run_pipeline
-        from quadrants.passes.autodiff import make_adjoint
 
-        program = make_adjoint(compiled.program, grads)
-        verify = session.env.verify_ir or session.options.debug
-        program = run_pipeline(program, DEFAULT_PASSES, verify=verify, dump=session.env.dump_ir or None)
-        exe = session.backend.load(session.backend.compile(program, session.options))
-        session.compiled.append((program.name, format_program(program)))
-        flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
-        entry = cache[(id(compiled), grads)] = _Adjoint(compiled, program, exe, flat)
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of derived program: how it is built, which companion it takes, where it is cached."""
+
+    name: str
+    build: str  # "module:function" of the pass, imported at the first compile
+    companion: Any
+    cache: str
+
+
+_ADJOINT = _Kind("reverse-mode autodiff", "quadrants.passes.autodiff:make_adjoint", grad_companion, "_adjoints")
+_DUAL = _Kind("forward-mode autodiff", "quadrants.passes.autodiff_forward:make_dual", dual_companion, "_duals")
+
+
+def launch_dual(kernel, args: tuple, kwargs: dict):
+    """Launch ``kernel`` as its dual program (inside ``qd.ad.FwdMode``); returns what the kernel returns."""
+    return _launch_derived(kernel, current_session(), args, kwargs, _DUAL)
+
+
+def _launch_derived(k, session, args: tuple, kwargs: dict, kind: _Kind):
+    if k.graph and kind is _ADJOINT:
+        raise QuadrantsCompilationError(
+            f"{kind.name} does not support graph kernels (@qd.kernel(graph=True) '{k.fn.__name__}')"
+        )
+    params = k._session_params(session)
+    values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
+    bound = [p.convert(v, session) for p, v in zip(params, values)]
+    key = k._key(bound) if k._has_structs else tuple(b.key for b in bound)
+    compiled = k._specs.get(key) or k._specialize(session, bound, key)
+    if compiled.params_only:
+        forward_values = [b.value for b in bound if b.spec is not None]
+    else:
+        forward_values = k._source_values(session, compiled, bound, [])
+    program = compiled.program
+    which, companion_values = [], []
+    for index, source in enumerate(compiled.arg_sources):
+        spec = program.args[index]
+        if not (isinstance(spec, ir.NdarrayArg) and spec.dtype.is_float):
+            continue
+        companion = kind.companion(_host(source, values, bound))
+        if companion is not None:
+            which.append(index)
+            companion_values.append(companion.storage())
+    derived = _derived(k, session, compiled, tuple(which), kind)
+    launch_values = forward_values + companion_values
+    if derived.flat:
+        results = derived.exe.launch(launch_values)
+    else:
+        ctx = derived.exe.begin(launch_values)
+        run_items(derived.exe, ctx, derived.program.items, RunState())
+        results = derived.exe.end(ctx)
+    if kind is _ADJOINT or not results:
+        return None
+    if compiled.simple_returns:
+        return results[0] if len(results) == 1 else tuple(results)
+    return shape_returns(compiled.return_layout, results)
+
+
+def _derived(k, session, compiled, which: tuple[int, ...], kind: _Kind) -> _Adjoint:
+    """The compiled derived program of one forward specialization and companion set (built once)."""
+    cache = k.__dict__.setdefault(kind.cache, {})
+    entry = cache.get((id(compiled), which))
+    if entry is not None and entry.forward is compiled:
         return entry
+    import importlib
+
+    from quadrants.ir.printer import format_program
+    from quadrants.passes import DEFAULT_PASSES, run_pipeline
+
+    module, function = kind.build.split(":")
+    program = getattr(importlib.import_module(module), function)(compiled.program, which)
+    verify = session.env.verify_ir or session.options.debug
+    program = run_pipeline(program, DEFAULT_PASSES, verify=verify, dump=session.env.dump_ir or None)
+    exe = session.backend.load(session.backend.compile(program, session.options))
+    session.compiled.append((program.name, format_program(program)))
+    flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
+    entry = cache[(id(compiled), which)] = _Adjoint(compiled, program, exe, flat)
+    return entry
 
 
 def _host(source: tuple, values, bound) -> Any:

@@ -19,10 +19,11 @@ from quadrants.runtime.ndarray import Array, Ndarray, normalize_shape
 from quadrants.runtime.snode_axes import axes
 from quadrants.runtime.state import materialize
 
-__all__ = ["Field", "ScalarField", "MatrixField", "field", "place_with_shape", "GRAD_FIELDS"]
+__all__ = ["Field", "ScalarField", "MatrixField", "field", "place_with_shape", "GRAD_FIELDS", "DUAL_FIELDS"]
 
-# every gradient field created (qd.ad.clear_all_gradients zeroes the placed ones of the current session)
+# every gradient / dual field created (qd.ad.clear_all_gradients zeroes the placed ones of the current session)
 GRAD_FIELDS: weakref.WeakSet = weakref.WeakSet()
+DUAL_FIELDS: weakref.WeakSet = weakref.WeakSet()
 
 _NOT_PLACED = (
     "Field has no allocation: create it with a shape (qd.field(dtype, shape=(2, 3))) or place it with "
@@ -83,17 +84,15 @@ class Field(Array):
             raise QuadrantsRuntimeError(
                 f"{self._dtype} is not supported for field with `needs_grad=True` or `needs_dual=True`."
             )
-        if needs_dual:
-            raise NotImplementedError(
-                "qd.field(needs_dual=True): forward-mode autodiff (qd.ad.FwdMode) is not supported"
-            )
         self.name = name
         self._snode = None
         self._shape = None
         self._storage = None
         self._qd_offset: tuple[int, ...] = ()
         self._qd_needs_grad = bool(needs_grad) and self._dtype.is_float
+        self._qd_needs_dual = bool(needs_dual) and self._dtype.is_float
         self._qd_grad_field: Field | None = None
+        self._qd_dual_field: Field | None = None
         self._qd_primal: Field | None = None  # set on a gradient field: the field it belongs to
         if shape is not None:
             place_with_shape([self], shape, offset)
@@ -118,20 +117,36 @@ class Field(Array):
         self._allocate(node.shape)
         if self._qd_needs_grad and not self.grad._qd_placed:  # needs_grad=True: the gradient sits beside it
             node._parent.place(self.grad, offset=offset)
+        if self._qd_needs_dual and not self.dual._qd_placed:  # needs_dual=True: likewise the dual
+            node._parent.place(self.dual, offset=offset)
 
     # ------------------------------------------------------------------------------------------------ autodiff
+    def _companion(self, attr: str, suffix: str, registry):
+        if self._qd_primal is not None or not self._dtype.is_float:
+            return None
+        companion = getattr(self, attr)
+        if companion is None:
+            companion = Field(self.element_type, name=f"{self.name}.{suffix}" if self.name else "")
+            companion._qd_primal = self
+            setattr(self, attr, companion)
+            registry.add(companion)
+        return companion
+
     @property
     def grad(self):
         """The gradient field (same element type; placed beside this field by ``needs_grad=True``,
         ``place(x, x.grad)`` or ``qd.root.lazy_grad()``); ``None`` for integer fields (docs/autodiff.md)."""
-        if self._qd_primal is not None or not self._dtype.is_float:
-            return None
-        if self._qd_grad_field is None:
-            grad = Field(self.element_type, name=f"{self.name}.grad" if self.name else "")
-            grad._qd_primal = self
-            self._qd_grad_field = grad
-            GRAD_FIELDS.add(grad)
-        return self._qd_grad_field
+        return self._companion("_qd_grad_field", "grad", GRAD_FIELDS)
+
+    @property
+    def dual(self):
+        """The dual field of forward-mode autodiff (placed by ``needs_dual=True``, ``place(x, x.dual)`` or
+        ``qd.root.lazy_dual()``); ``None`` for integer fields (docs/autodiff.md)."""
+        return self._companion("_qd_dual_field", "dual", DUAL_FIELDS)
+
+    def has_dual(self) -> bool:
+        """Whether the dual field is placed."""
+        return self._qd_dual_field is not None and self._qd_dual_field._qd_placed
 
     def has_grad(self) -> bool:
         """Whether the gradient field is placed."""

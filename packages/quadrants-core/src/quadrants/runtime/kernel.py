@@ -34,7 +34,7 @@ from quadrants.runtime.args import (
     make_params,
     shape_returns,
 )
-from quadrants.runtime.autodiff import RECORDER, AdjointKernel
+from quadrants.runtime.autodiff import RECORDER, AdjointKernel, launch_dual
 from quadrants.runtime.deep_compile import is_depth_failure, run_with_deep_stack
 from quadrants.runtime.frozen_structs import FrozenMemo, is_deeply_frozen
 from quadrants.runtime.graph import RunState, run_program
@@ -128,6 +128,8 @@ class Kernel(SourceBacked):
                 raise at_call_site(RuntimeError("qd_stream is not compatible with graph=True kernels."))
         session = current_session()
         try:
+            if RECORDER.forward_mode is not None:  # inside qd.ad.FwdMode: the dual program runs instead
+                return launch_dual(self, args, kwargs)
             return self._launch(session, args, kwargs, resume_label)
         except (QuadrantsCompilationError, QuadrantsRuntimeError) as exc:
             with_loc(exc, caller_loc())  # errors without a kernel line point at the user's call

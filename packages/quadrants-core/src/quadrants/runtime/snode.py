@@ -50,22 +50,27 @@ def _out_of_scope(construct: str):
     return method
 
 
-def _autodiff(self, *args, **kwargs):
-    raise NotImplementedError("SNode.lazy_dual: forward-mode autodiff (qd.ad.FwdMode) is not supported")
-
-
-def _lazy_grad(self) -> None:
-    """Place the gradient field of every float field under this node that has none yet, beside the field (upstream's
-    ``lazy_grad``; docs/autodiff.md)."""
+def _place_companions(self, attr: str) -> None:
     if isinstance(self, Root):
         node = session_root()
     else:
         node = self.root if isinstance(self, FieldsBuilder) else self
     for place in [n for n in _walk(node) if n.kind == "place"]:
         field = place._field
-        grad = field.grad if field is not None else None
-        if grad is not None and not grad._qd_placed:
-            place._parent.place(grad, offset=field._qd_offset or None)
+        companion = getattr(field, attr) if field is not None and hasattr(field, "_qd_primal") else None
+        if companion is not None and not companion._qd_placed:
+            place._parent.place(companion, offset=field._qd_offset or None)
+
+
+def _lazy_grad(self) -> None:
+    """Place the gradient field of every float field under this node that has none yet, beside the field (upstream's
+    ``lazy_grad``; docs/autodiff.md)."""
+    _place_companions(self, "grad")
+
+
+def _lazy_dual(self) -> None:
+    """Place the dual field (forward-mode autodiff) of every float field under this node that has none yet."""
+    _place_companions(self, "dual")
 
 
 class SNode:
@@ -127,7 +132,7 @@ class SNode:
     bit_struct = _out_of_scope(_SPARSE["bit_struct"])
     bit_array = _out_of_scope(_SPARSE["bit_array"])
     lazy_grad = _lazy_grad
-    lazy_dual = _autodiff
+    lazy_dual = _lazy_dual
 
     def place(self, *args, offset=None) -> SNode:
         """Give each field (scalar, vector/matrix or struct field, or a list of them) the shape of this node;
@@ -253,7 +258,7 @@ class FieldsBuilder:
     _hash = _out_of_scope(_SPARSE["_hash"])
     quant_array = _out_of_scope(_SPARSE["quant_array"])
     lazy_grad = _lazy_grad
-    lazy_dual = _autodiff
+    lazy_dual = _lazy_dual
 
     def deactivate_all(self) -> None:
         """Dense cells are always active: nothing to deactivate."""
@@ -358,7 +363,7 @@ class Root:
     quant_array = _out_of_scope(_SPARSE["quant_array"])
     bit_struct = _out_of_scope(_SPARSE["bit_struct"])
     lazy_grad = _lazy_grad
-    lazy_dual = _autodiff
+    lazy_dual = _lazy_dual
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Root) or (isinstance(other, SNode) and other.kind == "root")
