@@ -5,8 +5,9 @@ Two virtualenvs: the session's own (this project's core, ref and llvm packages e
 (``downstream/genesis/requirements.txt``) and torch, which Genesis imports without listing it. Each scene of
 ``downstream/genesis/scenes.py`` runs headless four times, interleaved so that machine load hits both sides alike:
 this project with an empty cache (cold: every kernel compiled), upstream cold, this project with the cache the cold
-run left (warm), upstream warm. The states after the steps must agree within ``compare.TOLERANCE``; the build and
-step times go to ``reports/downstream-genesis.{json,md}`` (docs/genesis.md records a run).
+run left (warm), upstream warm. Each scene and side has its own cache folders, so no scene starts warm from
+another. The states after the steps must agree within ``compare.TOLERANCE``; the build and step times go to
+``reports/downstream-genesis.{json,md}`` (docs/genesis.md records a run).
 
 Options after ``--``: ``--backend cpu|gpu`` (default ``cpu``; ``gpu`` runs ``gs.gpu`` on a GPU machine),
 ``--scenes a,b`` (default: all), ``--steps N`` (override every scene's step count), ``--torch SPEC`` (the torch
@@ -95,7 +96,7 @@ def run(session, root: Path) -> None:
             for phase in ("cold", "warm"):
                 for side, python in (("ours", ours), ("upstream", theirs)):
                     out = tmp / f"{scene}-{side}-{phase}.npz"
-                    info = _run_scene(session, python, script, scene, out, tmp / f"cache-{side}", scene_args)
+                    info = _run_scene(session, python, script, scene, out, tmp / f"cache-{scene}-{side}", scene_args)
                     runs[(scene, side, phase)] = info
                     session.log(f"{scene} {side} {phase}: {info}")
             compare = [str(root / "downstream/genesis/compare.py"), scene]
