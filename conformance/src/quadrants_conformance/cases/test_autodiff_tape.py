@@ -441,3 +441,38 @@ def fwd_mode_needs_a_seed_for_several_parameters():
     loss = qd.field(qd.f32, shape=(), needs_dual=True)
     with qd.ad.FwdMode(loss=loss, param=x):
         pass
+
+
+@case(section="autodiff", raises=(RuntimeError, "Cross-iteration read-after-write on the `needs_grad` global field"))
+def cross_lane_read_after_write_is_refused():
+    """``x[i] = x[i - 1] * 0.5`` in one parallel loop: the adjoint would need another lane's write (upstream raises
+    the same RuntimeError)."""
+    x = qd.field(qd.f32, shape=4, needs_grad=True)
+
+    @qd.kernel
+    def smooth():
+        for i in range(1, 4):
+            x[i] = x[i - 1] * 0.5
+
+    smooth.grad()
+
+
+@case(section="autodiff", golden={"grad": [0.5, 0.5, 0.5]})
+def disjoint_slices_and_in_place_updates_are_allowed():
+    x = qd.field(qd.f32, shape=(2, 3), needs_grad=True)
+    loss = qd.field(qd.f32, shape=(), needs_grad=True)
+
+    @qd.kernel
+    def step():
+        for i in range(3):
+            x[1, i] = x[0, i] * 0.5  # another slice of the same field
+
+    @qd.kernel
+    def total():
+        for i in range(3):
+            loss[None] += x[1, i]
+
+    with qd.ad.Tape(loss=loss):
+        step()
+        total()
+    return {"grad": x.grad.to_numpy()[0]}

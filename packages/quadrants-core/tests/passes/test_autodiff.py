@@ -364,3 +364,15 @@ def test_fwd_mode_jvp_through_a_while_loop(ref):
     np.testing.assert_allclose(y.dual.to_numpy(), [1.0, 3.0, 6.75], rtol=1e-6)
     assert y.to_numpy().tolist() == [1.5, 2.25, 3.375]  # the primal results too
     assert x.dual[None] == 0.0  # the seed is cleared on exit
+
+
+def test_cross_lane_read_after_write_is_refused_only_on_lane_dependent_axes():
+    from quadrants.errors import QuadrantsRuntimeError
+
+    prev = OpExpr(Op.SUB, (LocalRef(IV), Const(1, i32)), i32)
+    shifted = _task(Load(XV, 0, (prev,)), Store(0, (LocalRef(IV),), LocalRef(XV)))
+    with pytest.raises(QuadrantsRuntimeError, match="Cross-iteration read-after-write"):
+        make_adjoint(shifted, (0,))
+    make_adjoint(shifted, ())  # without a gradient for the array there is nothing to get wrong
+    in_place = _task(Load(XV, 0, (LocalRef(IV),)), Store(0, (LocalRef(IV),), LocalRef(XV)))
+    verify(make_adjoint(in_place, (0,)))

@@ -30,7 +30,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import replace
 
-from quadrants.errors import QuadrantsCompilationError
+from quadrants.errors import QuadrantsCompilationError, QuadrantsRuntimeError
 from quadrants.ir.derivatives import DERIVATIVE_RULES
 from quadrants.ir.nodes import (
     ArgRef,
@@ -106,6 +106,8 @@ def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
                 "kernels the graph would launch instead",
                 item.loc,
             )
+        if isinstance(item, ParallelFor):
+            _check_cross_lane_access(program, item, grad_arg, kernel_vars)
         task = _Task(grad_arg, ids, kernel_vars, kv_adj)
         new_body = task.adjoint_body(item.body)
         if not new_body:
@@ -239,6 +241,41 @@ def _prologue(program: Program, kernel_vars: frozenset[Var]) -> tuple[Stmt, ...]
                 stmt.loc,
             )
     return tuple(out)
+
+
+def _check_cross_lane_access(program: Program, task: ParallelFor, grad_arg, kernel_vars: frozenset[Var]) -> None:
+    """Upstream's check for what the adjoint cannot get right: in one parallel loop, an array with a gradient that is
+    written at one element and read at another along an axis that depends on the lane (``x[i + 1]`` read, ``x[i]``
+    written). The read value's adjoint would have to flow into another lane's write, which the adjoint does not do.
+    Accesses at the same index (``x[i] = x[i] + d``) and on disjoint uniform slices (``x[t + 1, i]`` from
+    ``x[t, i]``) are fine."""
+    reads: dict[int, list] = {}
+    writes: dict[int, list] = {}
+    for stmt in iter_stmts(task.body):
+        if isinstance(stmt, Load) and stmt.arg in grad_arg:
+            reads.setdefault(stmt.arg, []).append(stmt)
+        elif isinstance(stmt, (Store, AtomicRMW)) and stmt.arg in grad_arg:
+            writes.setdefault(stmt.arg, []).append(stmt)
+
+    def lane_dependent(expr) -> bool:
+        return not _refs(expr) <= kernel_vars
+
+    for arg, written in writes.items():
+        for w in written:
+            for r in reads.get(arg, ()):
+                pairs = list(zip(r.indices, w.indices, strict=False))
+                if any(a != b and not lane_dependent(a) and not lane_dependent(b) for a, b in pairs):
+                    continue  # different uniform slices: never the same element
+                if any(a != b and (lane_dependent(a) or lane_dependent(b)) for a, b in pairs):
+                    raise QuadrantsRuntimeError(
+                        f"Cross-iteration read-after-write on the `needs_grad` global field "
+                        f"`{program.args[arg].name}` at the offload-level loop body is not supported in reverse-mode "
+                        "autodiff: the cross-iteration adjoint chain is not generated and the backward pass would "
+                        "return wrong gradients. Restructure the kernel so that the parallel loop reads and writes "
+                        "the field at the same index (in-place accumulation such as `out[i] = out[i] + x` is fine), "
+                        "or read from one field and write another (double buffering)",
+                        r.loc or w.loc,
+                    )
 
 
 def _zero(dtype) -> Const:
