@@ -10,6 +10,7 @@ observable with the rules of :mod:`quadrants_conformance.compare` and the row ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ class Case:
     requires: tuple[str, ...] = ()
     raises: tuple[type, str] | None = None
     warns: tuple[type, str] | None = None
-    stdout: str | None = None
+    stdout: str | re.Pattern | None = None
     tol: str = "exact"
     debug: bool = False
     section: str = ""
@@ -44,7 +45,7 @@ def case(
     requires: tuple[str, ...] | list[str] = (),
     raises: tuple[type, str] | None = None,
     warns: tuple[type, str] | None = None,
-    stdout: str | None = None,
+    stdout: str | re.Pattern | None = None,
     tol: str = "exact",
     debug: bool = False,
     section: str = "",
@@ -57,7 +58,8 @@ def case(
     * ``raises``: ``(ExceptionClass, "message fragment")``: the case must raise it on every backend; for compile
       errors the message must also name the case's file (the user's line).
     * ``warns``: ``(WarningClass, "message fragment")``: the case must emit it.
-    * ``stdout``: exact text the case must print (kernel ``print``).
+    * ``stdout``: exact text the case must print (kernel ``print``), or a compiled regular expression the whole text
+      must match (for text that names the case's file, such as debug overflow reports).
     * ``tol``: row of the tolerance table used for float observables (``"exact"``, ``"transcendental"``, …).
     * ``debug``: run under ``qd.init(debug=True)``.
     * ``section``: the SEMANTICS.md section the case checks (``"4.3"``), for reports.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,9 +63,14 @@ def declared_problems(case: Case, obs: Observation) -> list[str]:
         if not any(issubclass(cat, cls) and fragment in msg for cat, msg in obs.warnings):
             seen = "; ".join(f"{cat.__name__}: {msg}" for cat, msg in obs.warnings) or "no warnings"
             problems.append(f"expected warning {cls.__name__}({fragment!r}), saw {seen}")
-    if case.stdout is not None and obs.stdout != case.stdout:
+    if case.stdout is not None and not _stdout_matches(case.stdout, obs.stdout):
         problems.append(f"stdout differs: expected {case.stdout!r}, got {obs.stdout!r}")
     return problems
+
+
+def _stdout_matches(expected, text: str) -> bool:
+    """Exact text, or a compiled pattern that must match the whole text."""
+    return expected.fullmatch(text) is not None if isinstance(expected, re.Pattern) else text == expected
 
 
 def _raise_problems(case: Case, obs: Observation) -> list[str]:

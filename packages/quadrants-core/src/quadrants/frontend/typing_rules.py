@@ -10,6 +10,7 @@ import ast
 import builtins
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsTypeError, compile_error_class
+from quadrants.frontend.overflow_checks import CHECKED_OPS, checked_op
 from quadrants.frontend.values import MatrixValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import DataType, promote
@@ -157,6 +158,8 @@ def binary(ctx, op: Op, symbol: str, a, b, node: ast.AST | None):
     if op in _INT_ONLY and (a.dtype.is_float or b.dtype.is_float):
         raise _type_error(ctx, node, symbol)
     if op in (Op.SHL, Op.SHR):
+        if ctx.debug and op == Op.SHL and a.dtype.kind in ("int", "uint"):
+            return checked_op(ctx, op, a, b, a.dtype, node)
         return ir.OpExpr(op, (a, b), a.dtype)
     if op == Op.TRUEDIV:
         if not a.dtype.is_float and not b.dtype.is_float:
@@ -171,6 +174,8 @@ def binary(ctx, op: Op, symbol: str, a, b, node: ast.AST | None):
     if ctx.debug and op in _INT_DIVISION and not result.is_float:
         divisor_ok = ir.OpExpr(Op.NE, (b, ir.Const(0, result)), dtypes.u1)
         ctx.emit(ir.Check(divisor_ok, "runtime", f"integer division by zero in '{symbol}'", ctx.loc(node)))
+    if ctx.debug and op in CHECKED_OPS and result.kind in ("int", "uint"):
+        return checked_op(ctx, op, a, b, result, node)  # reports a wrapped result, as upstream
     return ir.OpExpr(op, (a, b), result)
 
 
