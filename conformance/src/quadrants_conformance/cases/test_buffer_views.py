@@ -4,6 +4,8 @@
 The first case's values were checked against upstream Quadrants 1.3.3 on ``qd.cpu`` (same program, same values).
 """
 
+import dataclasses
+
 import numpy as np
 
 import quadrants as qd
@@ -121,3 +123,39 @@ def subview_past_the_view_is_caught_under_debug():
 
     too_far(data[8:24])
     qd.sync()
+
+
+@dataclasses.dataclass
+class _Holder:
+    view: qd.BufferView
+    scale: int
+
+
+@case(
+    section="views", golden={"after_dataclass": [0, 0, 3, 6, 0, 0, 0, 0], "after_sim": [0, 0, 13, 16, 10, 20, 10, 10]}
+)
+def views_as_dataclass_and_data_oriented_members():
+    data = qd.ndarray(qd.i32, (8,))
+
+    @qd.data_oriented
+    class Sim:
+        def __init__(self, view):
+            self.view = view
+
+        @qd.kernel
+        def run(self):
+            for i in range(self.view.size):
+                self.view[i] += 10
+
+    @qd.kernel
+    def k(h: _Holder):
+        for i in range(h.view.size):
+            h.view[i] = i * h.scale
+
+    k(_Holder(data[1:4], 3))
+    after_dataclass = data.to_numpy()
+    sim = Sim(data[2:6])
+    sim.run()
+    sim.view = data[5:8]  # another range: the member's offset and size are run-time arguments
+    sim.run()
+    return {"after_dataclass": after_dataclass, "after_sim": data.to_numpy()}

@@ -21,7 +21,7 @@ from quadrants.frontend.values import BoundMethod, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
 
-__all__ = ["BufferViewType", "is_buffer_view", "param_view", "view_indices", "view_attribute", "slice_view"]
+__all__ = ["BufferViewType", "is_buffer_view", "ref_view", "view_indices", "view_attribute", "slice_view"]
 
 
 class BufferViewType:
@@ -50,15 +50,16 @@ def is_buffer_view(value) -> bool:
     return getattr(type(value), "_qd_buffer_view", False)
 
 
-def param_view(ctx, position: int, name: str, value) -> NdarrayValue:
-    """The kernel-side view of parameter ``name``: its ndarray and its offset and size as run-time arguments."""
-    from quadrants.frontend.structs import StructRef, member
-
-    ref = StructRef(position, name, (), value)
-    arr = member(ctx, ref, "arr", None)
+def ref_view(ctx, ref, node, read_member) -> NdarrayValue:
+    """The kernel-side view of the host view ``ref.obj`` (a ``structs.StructRef``) reached through a parameter: the
+    parameter itself, or a member of a dataclass / data_oriented argument. Its ``arr``, ``offset`` and ``size`` are
+    read with ``read_member`` (``structs.member``, passed in: structs imports this module) like the parameter's other
+    members, so they become an ndarray argument and two run-time scalars."""
+    name = ".".join((ref.param_name, *ref.path))  # self.view: how the user wrote it
+    arr = read_member(ctx, ref, "arr", node)
     if not isinstance(arr, NdarrayValue) or arr.ndim != 1:
-        raise QuadrantsTypeError(f"BufferView argument '{name}' must view a 1-D ndarray", None)
-    offset, size = member(ctx, ref, "offset", None), member(ctx, ref, "size", None)
+        raise QuadrantsTypeError(f"BufferView '{name}' must view a 1-D ndarray", ctx.loc(node) if node else None)
+    offset, size = read_member(ctx, ref, "offset", node), read_member(ctx, ref, "size", node)
     return dataclasses.replace(arr, name=name, view=(offset, size))
 
 

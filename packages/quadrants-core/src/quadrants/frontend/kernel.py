@@ -12,7 +12,7 @@ from quadrants.frontend.graph import GraphInfo, uses_do_while, visit_graph_body
 from quadrants.frontend.matrix import param_matrix
 from quadrants.frontend.returns import flat_returns, parse_returns
 from quadrants.frontend.scope import lowering_kernel
-from quadrants.frontend.structs import StructRef, is_data_oriented, is_dataclass_instance
+from quadrants.frontend.structs import StructRef, is_data_oriented, is_dataclass_instance, member
 from quadrants.frontend.values import ArgBinding, NdarrayValue
 from quadrants.ir import nodes as ir
 
@@ -98,7 +98,7 @@ def _param_value(ctx: CompileCtx, name: str, b, position: int):
             return param_matrix(ctx, name, position, b.key[1])
         value = b.value  # template or struct: a compile-time value
         if buffer_views.is_buffer_view(value):  # v: qd.BufferView[...]: ndarray, offset and size arguments
-            return buffer_views.param_view(ctx, position, name, value)
+            return buffer_views.ref_view(ctx, StructRef(position, name, (), value), None, member)
         if is_data_oriented(value) or is_dataclass_instance(value):
             if b.key[0] == "t" and is_dataclass_instance(value):
                 ctx.warn(

@@ -127,6 +127,10 @@ def member(ctx, ref: StructRef, attr: str, node):
         return bind_field(ctx, value)
     if is_array(value):
         return _ndarray_member(ctx, ref, path, value, node)
+    if getattr(type(value), "_qd_buffer_view", False):  # a qd.BufferView member: its ndarray, offset and size
+        from quadrants.frontend.buffer_views import ref_view
+
+        return ref_view(ctx, StructRef(ref.param, ref.param_name, path, value), node, member)
     if is_data_oriented(value) or is_dataclass_instance(value):
         if ref.kind == "dataclass" and is_data_oriented(value):
             raise QuadrantsSyntaxError(

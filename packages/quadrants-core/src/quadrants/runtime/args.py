@@ -249,7 +249,7 @@ class DataclassParam(Param):
 
 class BufferViewParam(Param):
     """``v: qd.BufferView[dtype]``: the view's ndarray, offset and size are read like a dataclass's members (the
-    frontend's ``buffer_views.param_view``), so the key is the class and the ndarray's type, not the range."""
+    frontend's ``buffer_views.ref_view``), so the key is the class and the ndarray's type, not the range."""
 
     kind = "dataclass"
 
