@@ -66,6 +66,7 @@ class FunctionEmitter:
         # None: a serial function (kernel vars are plain slot accesses); else the kernel vars the parallel task writes
         self.written_kvars = written_kvars
         self.private: frozenset[int] = frozenset()  # ndarrays privatised per chunk (plain adds, no atomics)
+        self.lane_owned: frozenset[int] = frozenset()  # ndarrays only touched at the lane's own elements
         # reduction target -> accumulator alloca (see quadrants_llvm.builder.reductions); a target is an ndarray
         # element ``(arg, indices)`` or a kernel var (the ``N.Var``)
         self.reductions: dict = {}

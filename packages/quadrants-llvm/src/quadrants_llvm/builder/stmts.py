@@ -76,9 +76,19 @@ def _atomic(em, s: N.AtomicRMW) -> None:
 
         em.access(s.arg, s.indices, s.loc, update)
         return
-    old = em.access(
-        s.arg, s.indices, s.loc, lambda ptr: emit_atomic_rmw(em, s.op, dtype, ptr, operands), reg_type(dtype)
-    )
+    if s.arg in em.lane_owned:  # no other lane touches this element (builder.reductions.find_lane_owned)
+
+        def plain(ptr):
+            t = mem_type(dtype)
+            cur = from_mem(em.b, dtype, em.b.load(ptr, typ=t))
+            em.b.store(to_mem(em.b, dtype, combine(em, s.op, dtype, cur, operands)), ptr)
+            return cur
+
+        old = em.access(s.arg, s.indices, s.loc, plain, reg_type(dtype))
+    else:
+        old = em.access(
+            s.arg, s.indices, s.loc, lambda ptr: emit_atomic_rmw(em, s.op, dtype, ptr, operands), reg_type(dtype)
+        )
     if s.var is not None:
         em.write_var(s.var, old)
 

@@ -28,7 +28,7 @@ from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import FunctionEmitter, Tables
 from quadrants_llvm.builder.layout import Layout
-from quadrants_llvm.builder.reductions import PRIVATE_LIMIT, find_privatizable
+from quadrants_llvm.builder.reductions import PRIVATE_LIMIT, find_lane_owned, find_privatizable
 from quadrants_llvm.builder.stmts import emit_block, emit_counted_loop
 from quadrants_llvm.builder.types import I1, I8, I32, I64, PTR, VOID, const, intrinsic, mem_type, reg_type
 from quadrants_llvm.target import TargetInfo
@@ -102,7 +102,9 @@ class _Builder:
         used = {s.arg for s in walk_stmts(item.body) if isinstance(s, (N.Load, N.Store, N.AtomicRMW))}
         return sorted(used)
 
-    def range_fn(self, k: int, item: N.ParallelFor, arrays: list[int], private: tuple = ()) -> ll.Function:
+    def range_fn(
+        self, k: int, item: N.ParallelFor, arrays: list[int], private: tuple = (), owned: frozenset = frozenset()
+    ) -> ll.Function:
         fn = self.function(f"range_{k}{'_priv' if private else ''}", VOID, [PTR, I64, I64] + [PTR] * len(arrays))
         # one copy of the (vectorised) loop: called from the worker and the inline path, never inlined into them
         fn.linkage = "internal"
@@ -118,6 +120,7 @@ class _Builder:
         for a in private:
             em.array_params[a] = self._private_copy(em, a)
         em.private = frozenset(private)
+        em.lane_owned = owned
         slots = self.layout.tasks[k]
         d = len(item.vars)
         begins = [em.entry_value(("begin", a), _slot_loader(em, slots.begins + a)) for a in range(d)]
@@ -290,8 +293,11 @@ class _Builder:
             if self.debug or not self.target.private_arrays
             else find_privatizable(item, self.program, find_reductions(item, self.program))
         )
-        plain = self.range_fn(k, item, arrays)
-        range_fn = (plain, self.range_fn(k, item, arrays, private) if private else None, private)
+        # atomics at each lane's own elements are plain updates (only where arguments never overlap: noalias)
+        owned = find_lane_owned(item) if self.noalias and not self.debug else frozenset()
+        private = tuple(a for a in private if a not in owned)
+        plain = self.range_fn(k, item, arrays, owned=owned)
+        range_fn = (plain, self.range_fn(k, item, arrays, private, owned) if private else None, private)
         worker = self.worker_fn(k, range_fn, arrays)
         fn = self.function(f"task_{k}", VOID, [PTR])
         em = self.emitter(fn)

@@ -23,8 +23,8 @@ __all__ = ["BACKEND", "LlvmCpuBackend", "CpuArtifact"]
 
 _PREFIX = "QDPFX"
 # bump when CpuArtifact or the generated code changes: old fastcache entries are then never read (2: Ctrl-C polls;
-# 3: print tables hold PrintLayouts)
-_ARTIFACT_FORMAT = "object-code-3"
+# 3: print tables hold PrintLayouts; 4: atomics at a lane's own elements are plain updates)
+_ARTIFACT_FORMAT = "object-code-4"
 
 
 @dataclass(frozen=True)
