@@ -8,8 +8,8 @@ thread that runs ``worker(ctx)`` claims chunks of the task's flat range from an 
   when the range is exhausted it closes the job and waits only for the workers that joined it, so a worker that is
   descheduled or wakes late never holds up a launch (libgomp's ``GOMP_parallel``, used before, waits for every
   thread of the team at its barrier: on a busy machine one preempted thread stalled each loop for a time slice);
-* idle workers spin for :data:`SPIN_US` microseconds (with ``sched_yield`` between short bursts of pauses, so that
-  other processes get the core), then sleep on a condition variable;
+* idle workers spin for :data:`SPIN_US` microseconds, then sleep on a condition variable (a launch right after
+  the previous one finds them awake; a busy machine gets the cores back soon);
 * a second launch from another thread while the pool is busy runs on its own thread;
 * ``qd.init(cpu_max_num_threads=N)`` caps the threads per task (:func:`configure`); worker threads are created once,
   one per CPU this process may run on, minus the caller.
@@ -33,7 +33,7 @@ import llvmlite.binding as llvm
 
 from quadrants_llvm.cpu.pool_ir import pool_ir
 
-__all__ = ["bind_symbols", "thread_count", "cpu_count", "pool_kind", "configure", "worker_count", "SPIN_US"]
+__all__ = ["bind_symbols", "thread_count", "cpu_count", "pool_kind", "configure", "worker_count", "stats", "SPIN_US"]
 
 SPIN_US = 100  # how long an idle worker (or a caller waiting for workers) spins before it sleeps
 
@@ -57,7 +57,8 @@ class _State(ctypes.Structure):
         ("workers", ctypes.c_uint32),
         ("quit", ctypes.c_uint32),
         ("spin_ns", ctypes.c_int64),
-        ("_pad0", ctypes.c_char * 16),
+        ("joins", ctypes.c_uint32),  # how many times a worker joined a job (statistics)
+        ("_pad0", ctypes.c_char * 12),
         ("seq", ctypes.c_uint32),
         ("sleepers", ctypes.c_uint32),
         ("_pad1", ctypes.c_char * 56),
@@ -82,7 +83,7 @@ class _Native:
             llvm.add_symbol(f"qd_pool_{name}", ctypes.addressof(buf))
         for fn in ("pthread_mutex_lock", "pthread_mutex_unlock", "pthread_cond_wait", "pthread_cond_signal"):
             llvm.add_symbol(fn, ctypes.cast(getattr(self.libc, fn), ctypes.c_void_p).value)
-        for fn in ("pthread_cond_broadcast", "clock_gettime", "sched_yield"):
+        for fn in ("pthread_cond_broadcast", "clock_gettime"):
             llvm.add_symbol(fn, ctypes.cast(getattr(self.libc, fn), ctypes.c_void_p).value)
         offsets = {name: getattr(_State, name).offset for name, _ in _State._fields_ if not name.startswith("_")}
         module = llvm.parse_assembly(pool_ir(jit.target.triple, offsets, time.CLOCK_MONOTONIC))
@@ -168,6 +169,13 @@ def worker_count() -> int:
     if _KEEP and isinstance(_KEEP[0], _Native):
         return int(_KEEP[0].state.workers)
     return max(0, cpu_count() - 1) if _KEEP else 0
+
+
+def stats() -> dict[str, int]:
+    """``{"jobs": parallel dispatches, "joins": worker joins}`` of the native pool so far (diagnostics)."""
+    if _KEEP and isinstance(_KEEP[0], _Native):
+        return {"jobs": int(_KEEP[0].state.jobs), "joins": int(_KEEP[0].state.joins)}
+    return {"jobs": 0, "joins": 0}
 
 
 def pool_kind() -> str:
