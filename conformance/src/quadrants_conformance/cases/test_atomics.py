@@ -159,6 +159,19 @@ def bitwise_or_augassign_on_float_error():
     k(qd.ndarray(qd.f32, shape=(1,)))
 
 
+@case(
+    section="12",
+    raises=(qd.QuadrantsSyntaxError, "cannot use a non-writable target as the first operand of 'atomic_min'"),
+)
+def atomic_on_a_value_that_is_not_writable_error():
+    @qd.kernel
+    def k(x: F32_1):
+        y = qd.Vector([1.0, 2.0])
+        x[0] = qd.atomic_min([3.0, 2.0], y)[0]
+
+    k(qd.ndarray(qd.f32, shape=(1,)))
+
+
 @case(section="12", raises=(qd.QuadrantsTypeError, "'atomic_cas' requires integer operands"))
 def atomic_cas_on_float_error():
     @qd.kernel

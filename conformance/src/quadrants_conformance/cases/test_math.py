@@ -394,3 +394,12 @@ def bit_counts_u64():
     x = qd.ndarray(qd.i32, shape=(6,))
     k(x, 2**64 - 1, 1, 0)
     return {"x": x.to_numpy()}
+
+
+@case(section="6", raises=(qd.QuadrantsTypeError, "takes integral inputs only"))
+def ffs_of_a_float_is_a_type_error():
+    @qd.kernel
+    def k(f: qd.f32) -> qd.i32:
+        return qd.math.ffs(f)
+
+    k(1.0)

@@ -48,6 +48,13 @@ def test_syntax_error_names_file_line_and_caret(lower):
         ("x[0] = [1][3]", qd.QuadrantsIndexError, "compile-time evaluation failed: IndexError"),
         ("if qd.Vector([1, 2]):\n        x[0] = 1", qd.QuadrantsTypeError, "if conditions must be an integer"),
         ("while qd.Vector([a, a]):\n        x[0] = 1", qd.QuadrantsTypeError, "while conditions must be an integer"),
+        # upstream's fragments (issue 15)
+        ("x[0] = qd.math.ffs(qd.f32(a))", qd.QuadrantsTypeError, "'ffs' takes integral inputs only"),
+        (
+            "x[0] = qd.atomic_min([3, 2], qd.Vector([a, a]))[0]",
+            qd.QuadrantsSyntaxError,
+            "cannot use a non-writable target as the first operand of 'atomic_min'",
+        ),
     ],
 )
 def test_user_errors_raise_documented_classes_at_the_line(lower, tmp_path, body, cls, fragment):

@@ -37,7 +37,7 @@ ATOMIC_SPECS: dict[str, tuple[Op, Op | None, str, bool]] = {
 }
 
 
-def _target(ctx, target_node: ast.AST, node: ast.AST):
+def _target(ctx, target_node: ast.AST, node: ast.AST, fn_name: str):
     """(element target (NdarrayValue, indices) | None, local var or MatrixBinding | None) for an atomic's target."""
     member = member_target(ctx, target_node)  # x[i].a, x[i].v[k], s.a: a member of a struct
     if member is not None:
@@ -68,8 +68,10 @@ def _target(ctx, target_node: ast.AST, node: ast.AST):
             return None, binding
         if binding is not None:
             raise immutable_argument(target_node.id, ctx.loc(node))
-    raise QuadrantsSyntaxError(
-        "the first operand of an atomic must be an ndarray element (x[i]) or a local variable", ctx.loc(node)
+    raise QuadrantsSyntaxError(  # upstream's fragment, then what is writable
+        f"cannot use a non-writable target as the first operand of '{fn_name}': it must be an ndarray or field "
+        "element (x[i]) or a local variable",
+        ctx.loc(node),
     )
 
 
@@ -90,7 +92,7 @@ def _local_component(ctx, base, target_node: ast.Subscript):
 def atomic_update(ctx, name: str, target_node: ast.AST, operands: list, node: ast.AST):
     """Apply atomic ``name`` to the element or local named by ``target_node``; return the old value."""
     op, _local_op, message_name, int_only = ATOMIC_SPECS[name]
-    element, local = _target(ctx, target_node, node)
+    element, local = _target(ctx, target_node, node, f"atomic_{name}")
     if isinstance(local, MatrixBinding):
         return _local_vector_update(ctx, name, local, operands, node)
     dtype = element[0].dtype if element else local.dtype

@@ -133,6 +133,8 @@ def _bit_count(op: Op, name: str):
     def lower(ctx, node, args, kwargs):
         _arity(ctx, node, f"qd.math.{name}", args, 1)
         x = tr.to_expr(ctx, args[0], node)
+        if x.dtype.is_float:  # upstream's wording for a real operand
+            raise QuadrantsTypeError(f"'{name}' takes integral inputs only, got {x.dtype}", ctx.loc(node))
         if x.dtype not in allowed:
             raise QuadrantsTypeError(f"'{name}' takes i32, u32, i64 or u64 operands, got {x.dtype}", ctx.loc(node))
         return ir.OpExpr(op, (x,), dtypes.i32)
