@@ -32,6 +32,7 @@ class Case:
     tol: str = "exact"
     debug: bool = False
     section: str = ""
+    stream: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -49,6 +50,7 @@ def case(
     tol: str = "exact",
     debug: bool = False,
     section: str = "",
+    stream: tuple[str, ...] | list[str] = (),
 ):
     """Declare a conformance case.
 
@@ -63,6 +65,9 @@ def case(
     * ``tol``: row of the tolerance table used for float observables (``"exact"``, ``"transcendental"``, …).
     * ``debug``: run under ``qd.init(debug=True)``.
     * ``section``: the SEMANTICS.md section the case checks (``"4.3"``), for reports.
+    * ``stream``: names of observables whose values are draws from ``qd.random``'s stream. Backends of this
+      implementation share one stream, so the conformance run compares them by value; upstream's stream is its own
+      (and differs between its backends), so the parity run compares only their shape and dtype (docs/parity.md).
     """
 
     def wrap(f: Callable) -> Case:
@@ -77,6 +82,7 @@ def case(
             tol=tol,
             debug=debug,
             section=section,
+            stream=tuple(stream),
         )
         key = f"{f.__module__}.{f.__name__}"
         REGISTRY[key] = c

@@ -4,9 +4,9 @@ argument shapes, labels, ``yield_on``, duplicate labels).
 Every compile error must be raised at the user's line: the kernel call goes through :func:`_at`, which checks that the
 error names the line of this file that ends with the comment ``# <marker>`` (the offending statement) and re-raises
 it, so the case's ``raises`` declaration checks the class and the message fragment (see ``_graph_common.raises_at``).
-Labels written as a name or ``Name.attr`` must be module globals of the kernel's module (§17.2.3), so ``Twin`` and
-the non-int label constants live here and ``Stage`` is imported from ``_graph_common``. The other error modules are
-listed in ``test_graph_errors_do_while.py``.
+Labels written as a name or ``Name.attr`` are host names of the kernel (module globals or closure values, §17.2.3);
+``Twin`` and the non-int label constants live here and ``Stage`` is imported from ``_graph_common``. The other error
+modules are listed in ``test_graph_errors_do_while.py``.
 """
 
 import enum
@@ -219,31 +219,39 @@ def checkpoint_label_sum_expression():
     _at("LBL-SUM", k, _i1(), _i0())
 
 
-@case(section="17.8", raises=(qd.QuadrantsSyntaxError, _LABEL))
-def checkpoint_label_enum_not_reachable_from_module_globals():
+@case(section="17.2", golden={"x": [1, 1], "yielded": False})
+def checkpoint_label_from_a_closure_enum_and_int():
+    # labels resolve like any host name of the kernel: closure values too, not only module globals (as upstream)
     class Local(enum.IntEnum):
         A = 1
 
-    @qd.kernel(graph=True, checkpoints=True)
-    def k(x: I1, flag: I0):
-        with qd.checkpoint(Local.A, yield_on=flag):  # LBL-LOCAL-ENUM
-            for _ in range(1):
-                x[0] += 1
-
-    _at("LBL-LOCAL-ENUM", k, _i1(), _i0())
-
-
-@case(section="17.8", raises=(qd.QuadrantsSyntaxError, _LABEL))
-def checkpoint_label_local_int_variable():
     label = 4
 
     @qd.kernel(graph=True, checkpoints=True)
     def k(x: I1, flag: I0):
-        with qd.checkpoint(label, yield_on=flag):  # LBL-LOCAL-INT
+        with qd.checkpoint(Local.A, yield_on=flag):
             for _ in range(1):
                 x[0] += 1
+        with qd.checkpoint(label, yield_on=flag):
+            for _ in range(1):
+                x[1] += 1
 
-    _at("LBL-LOCAL-INT", k, _i1(), _i0())
+    x = _i1()
+    status = k(x, _i0())
+    return {"x": x.to_numpy(), "yielded": bool(status.yielded)}
+
+
+@case(section="17.8", raises=(qd.QuadrantsSyntaxError, _LABEL))
+def checkpoint_label_kernel_local_variable():
+    # a variable of the kernel itself is a run-time value, whatever it holds
+    @qd.kernel(graph=True, checkpoints=True)
+    def k(x: I1, flag: I0):
+        label = 4
+        with qd.checkpoint(label, yield_on=flag):  # LBL-KERNEL-LOCAL
+            for _ in range(1):
+                x[0] += label
+
+    _at("LBL-KERNEL-LOCAL", k, _i1(), _i0())
 
 
 @case(section="17.8", raises=(qd.QuadrantsSyntaxError, _LABEL))

@@ -134,13 +134,14 @@ def int_and_float_annotations_are_defaults():
     return {"r1": ki(2**32 + 5), "r2": ki(2**31), "r3": kf(0.1)}
 
 
-@case(section="3", golden={"x": [4294967289, 3, 4294967295, 5]})
+@case(section="3", golden={"x": [4294967289, 4294967295, 4294967295, 5]})
 def cast_of_compile_time_value_u32():
+    # qd.cast takes a number as a default_ip literal first, then converts it (wrapping, §5)
     @qd.kernel
     def k(x: U32_1):
         x[0] = qd.cast(-7, qd.u32)
-        x[1] = qd.u32(2**32 + 3)
-        x[2] = qd.u32(-1)
+        x[1] = qd.u32(4294967295)
+        x[2] = qd.cast(-1, qd.u32)
         x[3] = qd.cast(5.9, qd.u32)
 
     x = qd.ndarray(qd.u32, shape=(4,))
@@ -152,11 +153,11 @@ def cast_of_compile_time_value_u32():
 def cast_of_compile_time_float_saturates():
     @qd.kernel
     def k(x: I32_1):
-        x[0] = qd.i32(2.5e10)
+        x[0] = qd.cast(2.5e10, qd.i32)
         x[1] = qd.cast(-2.5e10, qd.i32)
-        x[2] = qd.i32(-7.9)
+        x[2] = qd.cast(-7.9, qd.i32)
         x[3] = qd.cast(-7.5, qd.u32)
-        x[4] = qd.i32(0.9)
+        x[4] = qd.cast(0.9, qd.i32)
 
     x = qd.ndarray(qd.i32, shape=(5,))
     k(x)
@@ -167,27 +168,84 @@ def cast_of_compile_time_float_saturates():
 def cast_of_compile_time_value_u8():
     @qd.kernel
     def k(x: I32_1):
-        x[0] = qd.u8(300)
+        x[0] = qd.cast(300, qd.u8)
         x[1] = qd.cast(-1, qd.u8)
-        x[2] = qd.cast(-7.5, qd.u8)
-        x[3] = qd.u8(300.7)
+        x[2] = qd.cast(256, qd.u8)
+        x[3] = qd.u8(255)
 
     x = qd.ndarray(qd.i32, shape=(4,))
     k(x)
     return {"x": x.to_numpy()}
 
 
-@case(section="3", requires=("i8",), golden={"x": [-1, -128, 127]})
+@case(section="3", requires=("i8",), golden={"x": [-1, -128, 127, -128]})
 def cast_of_compile_time_value_i8():
     @qd.kernel
     def k(x: I32_1):
-        x[0] = qd.i8(2147483647)
-        x[1] = qd.i8(128)
-        x[2] = qd.i8(1000.0)
+        x[0] = qd.cast(2147483647, qd.i8)
+        x[1] = qd.cast(128, qd.i8)
+        x[2] = qd.i8(127)
+        x[3] = qd.i8(-128)
 
-    x = qd.ndarray(qd.i32, shape=(3,))
+    x = qd.ndarray(qd.i32, shape=(4,))
     k(x)
     return {"x": x.to_numpy()}
+
+
+@case(
+    section="3",
+    requires=("u8",),
+    raises=(qd.QuadrantsTypeError, "Integer literal 300 exceeded the range of specified dtype: u8"),
+)
+def typed_literal_out_of_range_error():
+    @qd.kernel
+    def k(x: I32_1):
+        x[0] = qd.u8(300)
+
+    k(qd.ndarray(qd.i32, shape=(1,)))
+
+
+@case(section="3", raises=(qd.QuadrantsTypeError, "Integer literal -1 exceeded the range of specified dtype: u32"))
+def typed_literal_negative_for_unsigned_error():
+    @qd.kernel
+    def k(x: U32_1):
+        x[0] = qd.u32(-1)
+
+    k(qd.ndarray(qd.u32, shape=(1,)))
+
+
+@case(
+    section="3",
+    raises=(qd.QuadrantsTypeError, "Floating-point literals must be annotated with a floating-point type"),
+)
+def float_literal_typed_as_integer_error():
+    @qd.kernel
+    def k(x: I32_1):
+        x[0] = qd.i32(0.9)
+
+    k(qd.ndarray(qd.i32, shape=(1,)))
+
+
+@case(section="3", raises=(qd.QuadrantsTypeError, "Integer literals must be annotated with a integer type"))
+def integer_literal_typed_as_float_error():
+    @qd.kernel
+    def k(x: F32_1):
+        x[0] = qd.f32(3)
+
+    k(qd.ndarray(qd.f32, shape=(1,)))
+
+
+@case(
+    section="3",
+    requires=("i64",),
+    raises=(qd.QuadrantsTypeError, "Integer literal 2147483648 exceeded the range of default_ip: i32"),
+)
+def cast_of_literal_outside_default_ip_error():
+    @qd.kernel
+    def k(x: I64_1):
+        x[0] = qd.cast(2**31, qd.i64)
+
+    k(qd.ndarray(qd.i64, shape=(1,)))
 
 
 @case(
@@ -200,7 +258,7 @@ def i64_constructor_of_large_literal():
     def k(x: I64_1):
         x[0] = qd.i64(2**40)
         x[1] = qd.i64(2**40) + 1
-        x[2] = qd.i64(2**63 + 5)
+        x[2] = qd.cast(qd.u64(2**63 + 5), qd.i64)
         x[3] = qd.i64(BIG_CONST) // qd.i64(2**38)
 
     x = qd.ndarray(qd.i64, shape=(4,))

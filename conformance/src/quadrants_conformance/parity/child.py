@@ -122,6 +122,9 @@ def _write(path: str, result: dict) -> None:
 def main() -> int:
     """The job loop (until stdin closes)."""
     install_harness_names()
+    # cases that check where this implementation's compile errors point (a standard of this implementation, not a
+    # behaviour upstream shares) compare only the error class and message fragment under upstream
+    os.environ["QUADRANTS_CONFORMANCE_UPSTREAM"] = "1"
     for line in sys.stdin:
         if line.strip():
             job = json.loads(line)

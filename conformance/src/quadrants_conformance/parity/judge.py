@@ -3,13 +3,16 @@
 The upstream result is plain data (:mod:`~quadrants_conformance.parity.plain`); the reference observation goes
 through the same conversion, then :func:`quadrants_conformance.compare.compare` judges the values with the case's
 tolerance row. Exceptions compare by class name (upstream's and this implementation's error classes have the same
-names) and, where the case declares ``raises``, by its message fragment too.
+names) and, where the case declares ``raises``, by its message fragment too. Observables a case declares as
+``stream`` (draws from ``qd.random``, whose stream is each implementation's own) compare by shape and dtype only.
 
 Outcomes:
 
 * ``same`` — upstream agrees with the reference;
 * ``not-runnable`` — upstream lacks an API the case uses (its module does not import, or a ``qd`` name or module
-  does not exist there): the case is outside what upstream can run, and is listed, not judged;
+  does not exist there), or its CPU backend lacks the capability (it says so: ``qd.block`` features and the
+  prefix-sum executors are "not supported for arch Arch.x64", and its subgroup size is 0): the case is outside what
+  upstream can run, and is listed, not judged;
 * ``reference-fails`` — (set by the runner) the case fails on the reference itself; the conformance run reports it;
 * ``fast-math`` — (set by the runner) differs under upstream's default ``fast_math=True`` only;
 * ``differs`` — anything else, with a one-line ``what`` (``values``, ``raises``, ``error class``, ``message``,
@@ -19,6 +22,9 @@ Outcomes:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from quadrants_conformance.case import Case
 from quadrants_conformance.compare import compare, summarize
@@ -37,6 +43,15 @@ _INTROSPECTION_ONLY = (
     "'checkpoint_id'",  # GraphDoWhileLevel: the checkpoint a level belongs to
 )
 
+# upstream's own words for "the CPU backend cannot do this": these features exist upstream only on GPU backends, so a
+# case using them is outside what upstream's qd.cpu can run (as the reference's lane orders are)
+_CPU_LACKS = (
+    "is not supported for arch Arch.x64",  # qd.block.thread_idx / sync / shared arrays (GPU thread blocks)
+    "is not supported for prefix sum",  # the qd.algorithms scan executors (CUDA and Vulkan only)
+    "subgroup size 0 is not a power of two",  # the CPU has no subgroups: qd.simt.subgroup sees a size of 0
+    "subgroup size must be 32 or 64",  # block radix rank over subgroups, same cause
+)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -53,6 +68,25 @@ def _missing_api(error: PlainError) -> bool:
     if "module 'quadrants' has no attribute" in error.message:  # also inside upstream's compile errors
         return True
     return error.name == "AttributeError" and any(a in error.message for a in _INTROSPECTION_ONLY)
+
+
+def _cpu_lacks(error: PlainError) -> bool:
+    return any(words in error.message for words in _CPU_LACKS)
+
+
+def _stream_shape(value: Any) -> Any:
+    """What parity compares of an observable made of ``qd.random`` draws: its shape and element types, not values."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return ("qd.random draws", np.shape(value), value.dtype.str)
+    if isinstance(value, (list, tuple)):
+        return ("qd.random draws", len(value), sorted({type(v).__name__ for v in value}))
+    return ("qd.random draws", type(value).__name__)
+
+
+def _without_stream(case: Case, value: Any) -> Any:
+    if not case.stream or not isinstance(value, dict):
+        return value
+    return {k: _stream_shape(v) if k in case.stream else v for k, v in value.items()}
 
 
 def _short(text: str, limit: int = 600) -> str:
@@ -100,6 +134,8 @@ def judge_parity(case: Case, ref: Observation, upstream: dict) -> Outcome:
     ours = describe_error(ref.error) if ref.error is not None else None
     if status == "error":
         theirs = upstream["error"]
+        if _cpu_lacks(theirs):
+            return Outcome("not-runnable", "capability", _short(theirs.text()))
         if _missing_api(theirs) and not (ours is not None and ours.name == theirs.name):
             return Outcome("not-runnable", "api", _short(theirs.text()))
         return _error_outcome(case, ours, theirs)
@@ -107,7 +143,8 @@ def judge_parity(case: Case, ref: Observation, upstream: dict) -> Outcome:
         return Outcome("differs", "raises", f"the reference raises {_short(ours.text())}; upstream returns")
     if case.raises is not None:
         return Outcome("differs", "raises", f"case expects {case.raises[0].__name__}; upstream returns")
-    mismatch = compare(to_plain(ref.value), upstream["value"], lookup(case.tol))
+    ours_value, theirs_value = _without_stream(case, to_plain(ref.value)), _without_stream(case, upstream["value"])
+    mismatch = compare(ours_value, theirs_value, lookup(case.tol))
     if mismatch is not None:
         return Outcome("differs", "values", _short(mismatch.describe(), 500))
     if case.stdout is not None and upstream["stdout"] != ref.stdout:

@@ -185,7 +185,28 @@ def _call_dtype(ctx, node, dtype: DataType):
 
 def _dtype_call(ctx, node, dtype: DataType, args):
     _arity(ctx, node, str(dtype), args, 1)
+    _check_annotated_literal(ctx, node, args[0], dtype)
     return tr.cast(ctx, args[0], dtype, node)
+
+
+def _check_annotated_literal(ctx, node, value, dtype: DataType) -> None:
+    """``qd.u8(300)``, ``qd.f32(3)``, ``qd.i32(0.5)``: a Python number given a type must be of that type's kind and
+    in its range (upstream's rule, with its messages); converting a number is what ``qd.cast`` is for."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or dtype.is_bool:
+        return
+    if isinstance(value, float) and not dtype.is_float:
+        raise QuadrantsTypeError(
+            "Floating-point literals must be annotated with a floating-point type. For type casting, use `qd.cast`.",
+            ctx.loc(node),
+        )
+    if isinstance(value, int) and dtype.is_float:
+        raise QuadrantsTypeError(
+            "Integer literals must be annotated with a integer type. For type casting, use `qd.cast`.", ctx.loc(node)
+        )
+    if isinstance(value, int) and not dtype.min <= value <= dtype.max:
+        raise QuadrantsTypeError(
+            f"Integer literal {value} exceeded the range of specified dtype: {dtype}", ctx.loc(node)
+        )
 
 
 def _int(ctx, node, args, kwargs):
@@ -214,7 +235,17 @@ def _cast(ctx, node, args, kwargs):
     if "dtype" in kwargs:
         args.append(kwargs["dtype"])
     _arity(ctx, node, "qd.cast", args, 2)
-    return tr.cast(ctx, args[0], tr_dtype(ctx, args[1], node), node)
+    value = args[0]
+    if isinstance(value, int) and not isinstance(value, bool):
+        # the number is a default_ip literal first (upstream's rule): out of its range it needs a typed literal
+        ip = ctx.default_ip
+        if not ip.min <= value <= ip.max:
+            raise QuadrantsTypeError(
+                f"Integer literal {value} exceeded the range of default_ip: {ip}, please specify the dtype via e.g. "
+                f"`qd.u64({value})` or set a different `default_ip` in `qd.init()`.",
+                ctx.loc(node),
+            )
+    return tr.cast(ctx, value, tr_dtype(ctx, args[1], node), node)
 
 
 def _bit_cast(ctx, node, args, kwargs):

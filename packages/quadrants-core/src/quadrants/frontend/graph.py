@@ -246,27 +246,35 @@ def _checkpoint_args(ctx, node: ast.With):
     return given["cp_id"], given["yield_on"]
 
 
+def _host_name(ctx, name: str):
+    """``(True, value)`` when ``name`` is not a kernel local and names a closure value or module global of the
+    kernel (closure first, as Python resolves it), else ``(False, None)``."""
+    if ctx.lookup_local(name) is not None:
+        return False, None
+    for scope in (ctx.frame.closure, ctx.frame.globals):
+        if name in scope:
+            return True, scope[name]
+    return False, None
+
+
 def _label(ctx, node: ast.AST):
-    """A label must resolve statically: an int literal, a module-global int, or ``Name.attr`` of a module global."""
+    """A label must resolve statically: an int literal, an int closure value or module global, or ``Name.attr`` of
+    one (an ``IntEnum`` member or an int class attribute), as upstream resolves it."""
     value = None
     if isinstance(node, ast.Constant) and type(node.value) is int:
         value = node.value
-    elif isinstance(node, ast.Name) and node.id in ctx.frame.globals and ctx.lookup_local(node.id) is None:
-        candidate = ctx.frame.globals[node.id]
-        value = candidate if isinstance(candidate, int) and not isinstance(candidate, bool) else None
-    elif (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id in ctx.frame.globals
-        and ctx.lookup_local(node.value.id) is None
-    ):
-        candidate = getattr(ctx.frame.globals[node.value.id], node.attr, None)
+    elif isinstance(node, ast.Name):
+        found, candidate = _host_name(ctx, node.id)
+        value = candidate if found and isinstance(candidate, int) and not isinstance(candidate, bool) else None
+    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        found, owner = _host_name(ctx, node.value.id)
+        candidate = getattr(owner, node.attr, None) if found else None
         ok = isinstance(candidate, int) and not isinstance(candidate, bool)
         value = candidate if ok or (isinstance(candidate, enum.Enum) and isinstance(candidate, int)) else None
     if value is None:
         raise QuadrantsSyntaxError(
-            "qd.checkpoint() first argument must be an int literal or an IntEnum value (or a module-level int "
-            "constant)",
+            "qd.checkpoint() first argument must be an int literal or an IntEnum value (or an int constant of the "
+            "kernel's module or closure)",
             ctx.loc(node),
         )
     return value
