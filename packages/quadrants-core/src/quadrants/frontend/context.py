@@ -69,6 +69,9 @@ class Loop:
     parallel: bool
     has_continue: bool = False
     static: bool = False
+    # a qd.static loop: ctx.runtime_depth when it started, and "break"/"continue" once one was reached at compile time
+    runtime_depth: int = 0
+    static_exit: str = ""
     # a parallel loop: (index refs, begins, ends) of its task, and statements to run first in every lane; per-lane
     # features (frontend/random.py) read the first and append to the second
     lanes: tuple = ()

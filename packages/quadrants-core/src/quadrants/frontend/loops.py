@@ -277,7 +277,8 @@ def _static_for(ctx, node: ast.For) -> None:
     except TypeError:
         raise QuadrantsSyntaxError(f"cannot unroll over {type(iterable).__name__}", ctx.loc(node)) from None
     names = _target_names(ctx, node.target)
-    ctx.loops.append(Loop(parallel=False, static=True))
+    loop = Loop(parallel=False, static=True, runtime_depth=ctx.runtime_depth)
+    ctx.loops.append(loop)
     ctx.for_depth += 1
     try:
         for item in items:
@@ -288,6 +289,9 @@ def _static_for(ctx, node: ast.For) -> None:
                 for name, value in zip(names, values):
                     assign_name(ctx, name, value, node, static=True)
                 visit_block(ctx, node.body)
+            exit_, loop.static_exit = loop.static_exit, ""
+            if exit_ == "break":  # compile-time break: no more copies of the body
+                break
     finally:
         ctx.for_depth -= 1
         ctx.loops.pop()
@@ -323,20 +327,29 @@ def _while(ctx, node: ast.While) -> None:
     ctx.emit(ir.Loop(tuple(body), ctx.loc(node)))
 
 
-def _innermost_loop(ctx, node, word: str) -> Loop:
+def _innermost_loop(ctx, node, word: str) -> Loop | None:
+    """The loop ``break``/``continue`` leaves; None when it is a ``qd.static`` loop, which is left at compile time
+    (the rest of the unrolled body is not lowered), as upstream."""
     if not ctx.loops:
         raise QuadrantsSyntaxError(f"'{word}' outside loop", ctx.loc(node))
     loop = ctx.loops[-1]
     if loop.static:
-        raise QuadrantsSyntaxError(
-            f"You are trying to `{word}` a static `for` loop: '{word}' is not supported directly in a qd.static loop",
-            ctx.loc(node),
-        )
+        if ctx.runtime_depth > loop.runtime_depth:
+            raise QuadrantsSyntaxError(
+                f"You are trying to `{word}` a static `for` loop, but the `{word}` statement is inside a non-static "
+                f"`if`. Make the condition compile-time (qd.static(...)) or use a run-time loop",
+                ctx.loc(node),
+            )
+        loop.static_exit = word
+        return None
     return loop
 
 
 def _break(ctx, node: ast.Break) -> None:
-    if _innermost_loop(ctx, node, "break").parallel:
+    loop = _innermost_loop(ctx, node, "break")
+    if loop is None:
+        return
+    if loop.parallel:
         raise QuadrantsSyntaxError(
             "Cannot break in the outermost loop: it is parallel; serialize it with "
             "qd.loop_config(serialize=True) or move the loop into a serial one",
@@ -347,6 +360,8 @@ def _break(ctx, node: ast.Break) -> None:
 
 def _continue(ctx, node: ast.Continue) -> None:
     loop = _innermost_loop(ctx, node, "continue")
+    if loop is None:
+        return
     loop.has_continue = True
     ctx.emit(ir.Continue(ctx.loc(node)))
 

@@ -33,9 +33,10 @@ __all__ = ["visit_block", "visit", "STMT_HANDLERS", "assign_name"]
 
 
 def visit_block(ctx, body: list[ast.stmt]) -> None:
-    """Lower statements in order; stop after a ``return`` of the current function."""
+    """Lower statements in order; stop after a ``return`` of the current function or a ``break``/``continue`` of
+    a ``qd.static`` loop."""
     for stmt in body:
-        if ctx.frame.returned:
+        if ctx.frame.returned or (ctx.loops and ctx.loops[-1].static_exit):  # a return, or a compile-time break
             break
         visit(ctx, stmt)
 
