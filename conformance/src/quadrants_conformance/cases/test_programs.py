@@ -4,9 +4,10 @@ Each case builds one program at its ``"test"`` size, runs its ``TEST_STEPS`` ste
 (final fields and aggregates of them). Integer programs (LCG, game of life, Mandelbrot's counts) and programs made of
 exactly rounded operations compare exactly; simulations whose float sums run in an unspecified order (atomic
 scatters, reductions) or that call transcendentals compare with the ``simulation`` row, and run few enough steps
-that rounding differences stay inside it. ``qd.random`` streams are the same on every backend (docs/random.md), so
-randomly seeded programs compare too. The programs also run unchanged on upstream Quadrants 1.3.3 and are timed
-against it by ``benchmarks/bench_programs.py`` (docs/benchmarks.md).
+that rounding differences stay inside it. Random initial states (particles, bodies, the game-of-life soup, the
+renderer's jitter) are drawn on the host from NumPy with a fixed seed, so the programs also compare with upstream
+Quadrants, whose ``qd.random`` stream is its own (docs/parity.md). The programs also run unchanged on upstream
+Quadrants 1.3.3 and are timed against it by ``benchmarks/bench_programs.py`` (docs/benchmarks.md).
 """
 
 from quadrants_conformance import case

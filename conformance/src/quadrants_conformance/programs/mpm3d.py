@@ -11,6 +11,7 @@ import quadrants as qd
 
 SIZES = {"test": {"n_grid": 16, "substeps": 3}, "bench": {"n_grid": 32, "substeps": 10}}
 TEST_STEPS = 2
+SEED = 3  # initial positions: NumPy draws made on the host, the same under upstream Quadrants
 
 
 @qd.data_oriented
@@ -36,12 +37,12 @@ class MPM3D:
         self.J = qd.field(qd.f32, self.n_particles)
         self.grid_v = qd.Vector.field(dim, qd.f32, (n_grid,) * dim)
         self.grid_m = qd.field(qd.f32, (n_grid,) * dim)
-        self.init()
+        self.init(np.random.default_rng(SEED).random((self.n_particles, dim), dtype=np.float32))
 
     @qd.kernel
-    def init(self):
+    def init(self, u: qd.types.ndarray(dtype=qd.f32, ndim=2)):
         for i in range(self.n_particles):
-            self.x[i] = qd.Vector([qd.random() for _ in range(self.dim)]) * 0.4 + 0.15
+            self.x[i] = qd.Vector([u[i, d] for d in qd.static(range(self.dim))]) * 0.4 + 0.15
             self.J[i] = 1
 
     @qd.kernel

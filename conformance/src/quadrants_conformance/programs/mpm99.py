@@ -15,6 +15,7 @@ SIZES = {
     "bench": {"n_grid": 64, "per_block": 1500, "substeps": 10},
 }
 TEST_STEPS = 3
+SEED = 99  # initial positions: NumPy draws made on the host, the same under upstream Quadrants
 
 WATER, JELLY, SNOW = 0, 1, 2
 
@@ -44,13 +45,13 @@ class MPM99:
         self.Jp = qd.field(dtype=qd.f32, shape=self.n_particles)
         self.grid_v = qd.Vector.field(2, dtype=qd.f32, shape=(n_grid, n_grid))
         self.grid_m = qd.field(dtype=qd.f32, shape=(n_grid, n_grid))
-        self.reset()
+        self.reset(np.random.default_rng(SEED).random((self.n_particles, 2), dtype=np.float32))
 
     @qd.kernel
-    def reset(self):
+    def reset(self, u: qd.types.ndarray(dtype=qd.f32, ndim=2)):
         for p in range(self.n_particles):
             block = p // self.per_block
-            self.x[p] = [qd.random() * 0.2 + 0.3 + 0.1 * block, qd.random() * 0.2 + 0.05 + 0.3 * block]
+            self.x[p] = [u[p, 0] * 0.2 + 0.3 + 0.1 * block, u[p, 1] * 0.2 + 0.05 + 0.3 * block]
             self.material[p] = block
             self.v[p] = qd.Vector([0.0, 0.0])
             self.F[p] = qd.Matrix([[1.0, 0.0], [0.0, 1.0]])

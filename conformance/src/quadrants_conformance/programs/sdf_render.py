@@ -3,7 +3,8 @@
 The scene is a union of SDFs (a sphere, a rounded box, a torus and the ground plane) written as ``@qd.func``s over
 ``qd.math.vec3``; every pixel marches a camera ray until it is close to a surface, estimates the normal from central
 differences, shades it with a directional light and a marched shadow ray, and accumulates the colour. Sub-pixel
-jitter comes from ``qd.random``, so the image converges over steps (progressive rendering).
+jitter (different every step) makes the image converge over steps (progressive rendering). The jitter is drawn on
+the host from NumPy's generator with a fixed seed, so upstream Quadrants renders the same samples.
 """
 
 import numpy as np
@@ -13,6 +14,7 @@ from quadrants.math import vec2, vec3
 
 SIZES = {"test": {"width": 48, "height": 32}, "bench": {"width": 320, "height": 240}}
 TEST_STEPS = 2
+SEED = 48
 
 MAX_STEPS = 96
 MAX_DIST = 20.0
@@ -82,9 +84,10 @@ class SdfRenderer:
         self.accum = qd.Vector.field(3, qd.f32, shape=(width, height))
         self.samples = qd.field(qd.i32, shape=())
         self.light = qd.Vector([0.5, 0.8, 0.3]).normalized()
+        self.rng = np.random.default_rng(SEED)
 
     @qd.kernel
-    def render(self):
+    def render(self, jitters: qd.types.ndarray(dtype=qd.f32, ndim=3)):
         eye = vec3(0.0, 1.2, 3.5)
         target = vec3(0.0, 0.4, 0.0)
         forward = (target - eye).normalized()
@@ -92,7 +95,7 @@ class SdfRenderer:
         up = right.cross(forward)
         aspect = self.width / self.height
         for u, v in self.accum:
-            jitter = vec2(qd.random(), qd.random())
+            jitter = vec2(jitters[u, v, 0], jitters[u, v, 1])
             uv = (vec2(u, v) + jitter) / vec2(self.width, self.height) * 2.0 - 1.0
             direction = (forward * 1.5 + right * uv.x * aspect + up * uv.y).normalized()
             colour = vec3(0.6, 0.75, 1.0) * (0.6 + 0.4 * direction.y)  # sky
@@ -113,7 +116,7 @@ class SdfRenderer:
         self.samples[None] += 1
 
     def step(self):
-        self.render()
+        self.render(self.rng.random((self.width, self.height, 2), dtype=np.float32))
 
     def observe(self) -> dict:
         image = self.accum.to_numpy() / max(self.samples[None], 1)
