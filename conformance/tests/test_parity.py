@@ -85,6 +85,37 @@ def test_judge_values_errors_and_missing_api():
     assert judge_parity(_case(), _ref(1), {"status": "hang", "why": "slow"}).what == "hang"
 
 
+def test_judge_cpu_lacking_capability_is_not_runnable():
+    for message in (
+        "qd.block.sync is not supported for arch Arch.x64",
+        "Arch.x64 is not supported for prefix sum.",
+        "subgroup size 0 is not a power of two",
+    ):
+        lacks = {"status": "error", "error": PlainError("ValueError", ("ValueError",), message)}
+        outcome = judge_parity(_case(raises=(SyntaxError, "x")), _ref(error=SyntaxError("x")), lacks)
+        assert (outcome.category, outcome.what) == ("not-runnable", "capability")
+    other = {"status": "error", "error": PlainError("ValueError", ("ValueError",), "qd.block.sync takes no argument")}
+    assert judge_parity(_case(), _ref(1), other).category == "differs"
+
+
+def test_judge_compares_random_stream_observables_by_shape_and_dtype():
+    theirs = {
+        "status": "ok",
+        "value": {"x": np.array([0.7, 0.1], np.float32), "c": 0, "u": [2**63, 5]},
+        "stdout": "",
+        "warnings": [],
+    }
+    ours = {"x": np.array([0.2, 0.9], np.float32), "c": 0, "u": [1, 2**64 - 1]}
+    assert judge_parity(_case(stream=("x", "u")), _ref(ours), theirs).category == "same"
+    assert judge_parity(_case(), _ref(ours), theirs).what == "values"  # undeclared: compared by value
+    shorter = {**ours, "x": np.array([0.2], np.float32)}
+    assert judge_parity(_case(stream=("x", "u")), _ref(shorter), theirs).what == "values"
+    wider = {**ours, "x": np.array([0.2, 0.9], np.float64)}
+    assert judge_parity(_case(stream=("x", "u")), _ref(wider), theirs).what == "values"
+    other = {**ours, "c": 1}  # an observable that is not a draw still compares by value
+    assert judge_parity(_case(stream=("x", "u")), _ref(other), theirs).what == "values"
+
+
 def test_worker_runs_cases_and_survives_a_crash(tmp_path):
     worker = UpstreamWorker(sys.executable, timeout=120)
     try:
@@ -117,3 +148,17 @@ def test_run_against_this_interpreter_finds_no_difference(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert "0 differ" in out
+
+
+def test_raises_at_checks_the_location_only_on_this_implementation(monkeypatch):
+    import quadrants as qd
+    from quadrants_conformance.cases._graph_common import raises_at
+
+    def fail():
+        raise qd.QuadrantsSyntaxError("no line here")
+
+    with pytest.raises(AssertionError, match="does not point at line"):
+        raises_at(__file__, "NO-SUCH-LINE-MARKER-USED", fail)  # NO-SUCH-LINE-MARKER-USED
+    monkeypatch.setenv("QUADRANTS_CONFORMANCE_UPSTREAM", "1")  # as the parity worker sets it under upstream
+    with pytest.raises(qd.QuadrantsSyntaxError, match="no line here"):
+        raises_at(__file__, "NO-SUCH-LINE-MARKER-USED", fail)
