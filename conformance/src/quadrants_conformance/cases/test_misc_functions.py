@@ -83,3 +83,23 @@ def clock_counter_is_not_implemented():
         x[0] = qd.clock_counter()
 
     k(qd.ndarray(qd.i64, (1,)))
+
+
+@case(section="misc", raises=(qd.QuadrantsSyntaxError, "must be type annotated"))
+def real_func_parameters_must_be_annotated():
+    @qd.real_func
+    def add(a, b: qd.i32) -> qd.i32:
+        return a + b
+
+
+@case(section="misc", raises=(qd.QuadrantsCompilationError, "return value must be annotated"))
+def real_func_returning_a_value_needs_a_return_annotation():
+    @qd.real_func
+    def add(a: qd.i32, b: qd.i32):
+        return a + b
+
+    @qd.kernel
+    def k(x: I32_1):
+        x[0] = add(30, 2)
+
+    k(qd.ndarray(qd.i32, (1,)))

@@ -141,3 +141,33 @@ def test_error_in_a_func_shows_each_call_site(lower):
     assert [h.rpartition(", in ")[2] for h in headers] == ["k:", "outer:", "inner:"]  # outermost first
     assert text.endswith('Name "undefined_name" is not defined')
     assert info.value.loc.func == "inner" and [c.func for c in info.value.calls] == ["k", "outer"]
+
+
+def test_real_func_needs_parameter_and_return_annotations(lower):
+    with pytest.raises(qd.QuadrantsSyntaxError, match="must be type annotated: parameter 'a'") as info:
+
+        @qd.real_func
+        def bad(a, b: qd.i32) -> qd.i32:
+            return a + b
+
+    assert __file__ in str(info.value)
+
+    @qd.real_func
+    def unannotated_return(a: qd.i32):
+        return a + 1
+
+    @qd.real_func
+    def no_value(x: I1):
+        x[0] = 1
+
+    @qd.kernel
+    def k(x: I1):
+        x[1] = unannotated_return(x[0])
+
+    @qd.kernel
+    def fine(x: I1):
+        no_value(x)
+
+    with pytest.raises(qd.QuadrantsSyntaxError, match="with a return value must be annotated with a return type"):
+        lower(k, np.zeros(2, np.int32))
+    lower(fine, np.zeros(2, np.int32))

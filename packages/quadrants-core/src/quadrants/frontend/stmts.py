@@ -401,6 +401,12 @@ def _return(ctx, node: ast.Return) -> None:
         raise QuadrantsSyntaxError("Return inside non-static if/for is not supported", ctx.loc(node))
     frame = ctx.frame
     value = None if node.value is None else evaluate(ctx, node.value)
+    func = ctx.func_stack[-1][0] if not frame.is_kernel and ctx.func_stack else None
+    if value is not None and getattr(func, "is_real", False) and func.return_annotation is None:
+        raise QuadrantsSyntaxError(
+            "A function with a return value must be annotated with a return type, e.g. def func() -> qd.f32",
+            ctx.loc(node),
+        )
     if frame.is_kernel:
         from quadrants.frontend.returns import emit_kernel_return
 

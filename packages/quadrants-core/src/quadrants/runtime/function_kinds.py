@@ -4,14 +4,18 @@
   inlined like a ``@qd.func``.
 * ``@qd.real_func``: upstream compiles it as a real (non-inlined) function call with typed parameters and return. Here
   it is inlined like a ``@qd.func``, which gives the same results; the difference is that recursion is not supported
-  (the call raises ``qd.QuadrantsSyntaxError`` naming the recursive function). docs/misc-functions.md.
+  (the call raises ``qd.QuadrantsSyntaxError`` naming the recursive function). Its parameters must be annotated and
+  a returned value needs a return annotation, as upstream. docs/misc-functions.md.
 """
 
 from __future__ import annotations
 
+import inspect
+
+from quadrants.errors import QuadrantsSyntaxError, caller_loc
 from quadrants.frontend.funcdef import Func
 
-__all__ = ["PyFunc", "pyfunc", "real_func"]
+__all__ = ["PyFunc", "RealFunc", "pyfunc", "real_func"]
 
 
 class PyFunc(Func):
@@ -26,6 +30,24 @@ def pyfunc(fn):
     return PyFunc(fn)
 
 
+class RealFunc(Func):
+    """A ``@qd.real_func``: inlined like a ``@qd.func``, with upstream's typing rules of a real function: every
+    parameter is annotated (checked when it is decorated) and a returned value needs a return annotation (checked
+    when the return is lowered, ``frontend/stmts.py``)."""
+
+    is_real = True
+
+    def __init__(self, fn):
+        super().__init__(fn)
+        for k, param in enumerate(self.signature.parameters.values()):
+            if param.annotation is inspect.Parameter.empty and not (k == 0 and param.name == "self"):
+                raise QuadrantsSyntaxError(
+                    f"Quadrants kernels parameters must be type annotated: parameter '{param.name}' of "
+                    f"@qd.real_func '{fn.__name__}' has no annotation",
+                    caller_loc(),
+                )
+
+
 def real_func(fn):
     """Decorate a function that kernels call (upstream: a real call; here inlined like ``@qd.func``)."""
-    return Func(fn)
+    return RealFunc(fn)
