@@ -19,9 +19,11 @@ carries state from one iteration to the next (a local assigned in the body, decl
 than by its own accumulation ``s = s + e``), the state at the start of iteration ``j`` is recomputed from the state
 saved at loop entry (quadratic in the trip count, no extra memory; upstream keeps a stack instead).
 
-What cannot be differentiated raises :class:`~quadrants.errors.QuadrantsCompilationError` naming the construct:
-``while`` loops, ``break``/``continue``, graph kernels (``do_while``, checkpoints), reductions into kernel-level
-locals and float kernel-level locals computed from task data.
+What cannot be differentiated raises :class:`NotDifferentiableError` (a ``QuadrantsCompilationError`` that is also the
+``RuntimeError`` upstream raises) naming the construct: ``while`` loops, ``break``/``continue``, graph kernels
+(``do_while``, checkpoints), reductions into kernel-level locals, kernel-level locals assigned after their
+declaration. A parallel loop that reads an array with a gradient at an element another lane writes raises upstream's
+``RuntimeError`` (``QuadrantsRuntimeError``) "Cross-iteration read-after-write ...".
 """
 
 from __future__ import annotations
@@ -66,7 +68,13 @@ from quadrants.ir.ops import Op
 from quadrants.ir.walk import iter_stmts, iter_tasks
 from quadrants.passes.rewrite import _Mapper
 
-__all__ = ["make_adjoint", "adjoint_name", "differentiable_args"]
+__all__ = ["make_adjoint", "adjoint_name", "differentiable_args", "NotDifferentiableError"]
+
+
+class NotDifferentiableError(QuadrantsCompilationError, RuntimeError):
+    """A construct autodiff cannot differentiate: a located compilation error that is also the ``RuntimeError``
+    upstream raises for it (its C++ transform stops with "Not supported")."""
+
 
 _PREFIX = "reverse-mode autodiff (kernel.grad / qd.ad.Tape)"
 
@@ -101,7 +109,7 @@ def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
     items = []
     for item in reversed(program.items):
         if isinstance(item, (DoWhile, Checkpoint)):
-            raise QuadrantsCompilationError(
+            raise NotDifferentiableError(
                 f"{_PREFIX} does not support graph kernels (qd.graph.do_while / qd.checkpoint); differentiate the "
                 "kernels the graph would launch instead",
                 item.loc,
@@ -227,7 +235,7 @@ def _prologue(program: Program, kernel_vars: frozenset[Var]) -> tuple[Stmt, ...]
             if isinstance(stmt, AtomicRMW):
                 stmt = Load(var, stmt.arg, stmt.indices, loc=stmt.loc)
             if not all(_refs(e) <= kernel_vars for e in _stmt_exprs(stmt)):
-                raise QuadrantsCompilationError(
+                raise NotDifferentiableError(
                     f"{_PREFIX} does not support the kernel-level variable '{var.name}' computed from other locals "
                     "of a serial block; compute it inside the loop that uses it",
                     stmt.loc,
@@ -235,7 +243,7 @@ def _prologue(program: Program, kernel_vars: frozenset[Var]) -> tuple[Stmt, ...]
             out.append(stmt)
     for stmt in _all_stmts(program):
         if isinstance(stmt, Assign) and stmt.var in kernel_vars:
-            raise QuadrantsCompilationError(
+            raise NotDifferentiableError(
                 f"{_PREFIX} does not support assigning the kernel-level variable '{stmt.var.name}' after its "
                 "declaration; use a field or ndarray element instead",
                 stmt.loc,
@@ -243,12 +251,29 @@ def _prologue(program: Program, kernel_vars: frozenset[Var]) -> tuple[Stmt, ...]
     return tuple(out)
 
 
+def _lane_dependent_vars(task: ParallelFor) -> set[Var]:
+    """The locals of a parallel task whose value may differ between lanes: the loop indices, loaded values and
+    what is computed from them (serial loop counters are the same on every lane)."""
+    dependent = set(task.vars)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in iter_stmts(task.body):
+            var = getattr(stmt, "var", None)
+            if var is None or var in dependent or isinstance(stmt, RangeFor):
+                continue
+            if isinstance(stmt, (Load, AtomicRMW, VarAtomicRMW)) or _refs(stmt.value) & dependent:
+                dependent.add(var)
+                changed = True
+    return dependent
+
+
 def _check_cross_lane_access(program: Program, task: ParallelFor, grad_arg, kernel_vars: frozenset[Var]) -> None:
     """Upstream's check for what the adjoint cannot get right: in one parallel loop, an array with a gradient that is
-    written at one element and read at another along an axis that depends on the lane (``x[i + 1]`` read, ``x[i]``
-    written). The read value's adjoint would have to flow into another lane's write, which the adjoint does not do.
-    Accesses at the same index (``x[i] = x[i] + d``) and on disjoint uniform slices (``x[t + 1, i]`` from
-    ``x[t, i]``) are fine."""
+    written at one element and read at another by a different lane (``x[i] = x[i - 1] * 0.5``). The read value's
+    adjoint would have to flow into another lane's write, which the adjoint does not do. Accesses at the same index
+    (``x[i] = x[i] + d``), on disjoint uniform slices (``x[t + 1, i]`` from ``x[t, i]``) and chains along a serial
+    loop inside one lane (``x[k, j + 1]`` from ``x[k, j]``) are fine."""
     reads: dict[int, list] = {}
     writes: dict[int, list] = {}
     for stmt in iter_stmts(task.body):
@@ -256,17 +281,23 @@ def _check_cross_lane_access(program: Program, task: ParallelFor, grad_arg, kern
             reads.setdefault(stmt.arg, []).append(stmt)
         elif isinstance(stmt, (Store, AtomicRMW)) and stmt.arg in grad_arg:
             writes.setdefault(stmt.arg, []).append(stmt)
+    if not any(arg in reads for arg in writes):
+        return
+    lanes = {LocalRef(v) for v in task.vars}
+    dependent = _lane_dependent_vars(task)
 
-    def lane_dependent(expr) -> bool:
-        return not _refs(expr) <= kernel_vars
+    def conflict(r, w) -> bool:
+        pairs = list(zip(r.indices, w.indices, strict=False))
+        if any(a == b and a in lanes for a, b in pairs):
+            return False  # one axis is the lane's own index: different lanes never meet
+        if any(a != b and _refs(a) <= kernel_vars and _refs(b) <= kernel_vars for a, b in pairs):
+            return False  # different slices, the same on every lane
+        return any(a != b and (_refs(a) | _refs(b)) & dependent for a, b in pairs)
 
     for arg, written in writes.items():
         for w in written:
             for r in reads.get(arg, ()):
-                pairs = list(zip(r.indices, w.indices, strict=False))
-                if any(a != b and not lane_dependent(a) and not lane_dependent(b) for a, b in pairs):
-                    continue  # different uniform slices: never the same element
-                if any(a != b and (lane_dependent(a) or lane_dependent(b)) for a, b in pairs):
+                if conflict(r, w):
                     raise QuadrantsRuntimeError(
                         f"Cross-iteration read-after-write on the `needs_grad` global field "
                         f"`{program.args[arg].name}` at the offload-level loop body is not supported in reverse-mode "
@@ -352,16 +383,16 @@ class _Task:
 
     def _check(self, stmt) -> None:
         if isinstance(stmt, Loop):
-            raise QuadrantsCompilationError(
+            raise NotDifferentiableError(
                 f"{_PREFIX} does not support while loops; use a for loop over a range", stmt.loc
             )
         if isinstance(stmt, (Break, Continue)):
             word = "break" if isinstance(stmt, Break) else "continue"
-            raise QuadrantsCompilationError(
+            raise NotDifferentiableError(
                 f"{_PREFIX} does not support '{word}' in a loop; use an if statement over the loop body", stmt.loc
             )
         if isinstance(stmt, VarAtomicRMW) or (isinstance(stmt, Assign) and stmt.var in self.kernel_vars):
-            raise QuadrantsCompilationError(
+            raise NotDifferentiableError(
                 f"{_PREFIX} does not support reductions into a local declared outside the parallel loop; accumulate "
                 "into a 0-d field or ndarray element instead (loss[None] += ...)",
                 stmt.loc,
@@ -519,7 +550,7 @@ class _Task:
             return []
         rule = DERIVATIVE_RULES.get(expr.op)
         if rule is None:
-            raise QuadrantsCompilationError(f"{_PREFIX}: the operation '{expr.op.value}' has no derivative")
+            raise NotDifferentiableError(f"{_PREFIX}: the operation '{expr.op.value}' has no derivative")
         out: list[Stmt] = []
         for arg, contribution in zip(expr.args, rule(seed, expr.args, expr), strict=True):
             if contribution is None or not self.active(arg):

@@ -15,7 +15,6 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import replace
 
-from quadrants.errors import QuadrantsCompilationError
 from quadrants.ir.derivatives import DERIVATIVE_RULES
 from quadrants.ir.nodes import (
     Assign,
@@ -41,7 +40,7 @@ from quadrants.ir.nodes import (
     VarAtomicRMW,
 )
 from quadrants.ir.ops import Op
-from quadrants.passes.autodiff import _max_var_id
+from quadrants.passes.autodiff import NotDifferentiableError, _max_var_id
 
 __all__ = ["make_dual", "dual_name"]
 
@@ -137,7 +136,7 @@ class _Dual:
         out: list[Stmt] = []
         if s.target in self.tangent and any(self.active(e) for e in s.operands):
             if s.op is not Op.ATOMIC_ADD:
-                raise QuadrantsCompilationError(
+                raise NotDifferentiableError(
                     f"{_PREFIX} supports only additions into a local declared outside the parallel loop; got "
                     f"'{s.op.value}'",
                     s.loc,
@@ -157,7 +156,7 @@ class _Dual:
         out: list[Stmt] = []
         if s.arg in self.dual_arg and s.operands and s.operands[0].dtype.is_float:
             if s.op is not Op.ATOMIC_ADD:
-                raise QuadrantsCompilationError(
+                raise NotDifferentiableError(
                     f"{_PREFIX} supports only atomic adds (+=, -=, qd.atomic_add/sub) into fields with a dual; got "
                     f"'{s.op.value}'",
                     s.loc,
@@ -186,7 +185,7 @@ class _Dual:
             return LocalRef(self.tangent[expr.var])
         rule = DERIVATIVE_RULES.get(expr.op)
         if rule is None:
-            raise QuadrantsCompilationError(f"{_PREFIX}: the operation '{expr.op.value}' has no derivative")
+            raise NotDifferentiableError(f"{_PREFIX}: the operation '{expr.op.value}' has no derivative")
         partials = rule(Const(1.0, expr.dtype), expr.args, expr)
         total: Expr | None = None
         for arg, partial in zip(expr.args, partials, strict=True):

@@ -3,7 +3,7 @@
 Upstream groups optional features into extensions per arch. Here an extension is supported on an arch when the
 backend the arch maps to is installed and available and its :class:`~quadrants.backend.Capabilities` contain every
 requirement of the extension (:data:`REQUIRES`). Extensions whose feature is out of scope for this implementation
-(sparse SNodes, quantized types, meshes, autodiff stacks, …) are supported nowhere, so upstream programs and tests
+(sparse SNodes, quantized types, meshes, …) are supported nowhere, so upstream programs and tests
 that ask first skip them.
 """
 
@@ -36,7 +36,7 @@ REQUIRES: dict[Extension, tuple[str, ...] | None] = {
     Extension.quant: None,  # quantized types
     Extension.quant_basic: None,
     Extension.mesh: None,
-    Extension.adstack: None,  # autodiff
+    Extension.adstack: (),  # loops in reverse-mode autodiff: a compiler pass, every backend (docs/autodiff.md)
     Extension.bls: None,  # block-local storage of SNode trees
     Extension.extfunc: None,  # external C functions
 }
