@@ -171,3 +171,30 @@ def test_real_func_needs_parameter_and_return_annotations(lower):
     with pytest.raises(qd.QuadrantsSyntaxError, match="with a return value must be annotated with a return type"):
         lower(k, np.zeros(2, np.int32))
     lower(fine, np.zeros(2, np.int32))
+
+
+VEC3 = qd.types.vector(3, qd.f32)
+
+
+def test_func_parameters_check_vector_shape_and_ndarray_element_type(lower):
+    @qd.func
+    def takes_vec3(a: VEC3) -> qd.f32:
+        return a[0]
+
+    @qd.func
+    def takes_f32_array(a: qd.types.ndarray(dtype=qd.f32, ndim=1)):
+        a[0] = 1.0
+
+    @qd.kernel
+    def short_vector(x: I1):
+        x[0] = qd.i32(takes_vec3(qd.Vector([1.0, 2.0])))
+
+    @qd.kernel
+    def int_array(x: qd.types.ndarray(ndim=1)):
+        takes_f32_array(x)
+
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"Argument a of type .* with n 3, but got 2\."):
+        lower(short_vector, np.zeros(1, np.int32))
+    with pytest.raises(qd.QuadrantsCompilationError, match="argument a: expected f32 elements, got i32"):
+        lower(int_array, np.zeros(1, np.int32))
+    lower(int_array, np.zeros(1, np.float32))

@@ -14,10 +14,12 @@ import re
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import struct_values, typing_rules as tr
 from quadrants.frontend.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
+from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.context import Frame
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.values import LocalBinding, MatrixBinding, NdarrayValue, is_runtime
 from quadrants.ir import nodes as ir
+from quadrants.ir.dtypes import DataType
 
 __all__ = ["inline"]
 
@@ -151,6 +153,10 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
             f"@qd.func '{func.__name__}' parameter '{name}' expects an ndarray, got {type(value).__name__}",
             ctx.loc(node),
         )
+    if isinstance(spec, NdarrayType):
+        _check_ndarray_param(ctx, name, spec, value, node)
+    if isinstance(anno, MatrixType) and isinstance(value, MatrixValue):
+        _check_matrix_param(ctx, name, anno, value, node)
     if struct_values.is_struct(value):
         # structs are copied unless the parameter is qd.template() or the struct is a method's ``self``
         if isinstance(spec, TemplateType) or getattr(value, "by_ref", False):
@@ -171,6 +177,35 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
         return
     # unannotated scalar (numbers included, like upstream): a private run-time copy
     ctx.bind(name, LocalBinding(ctx.declare(name, tr.to_expr(ctx, value, node))))
+
+
+def _check_matrix_param(ctx, name: str, anno: MatrixType, value: MatrixValue, node) -> None:
+    """A vector/matrix parameter takes a value of its shape (upstream's messages)."""
+    what = f"Argument {name} of type {anno} is expected to be a Matrix with"
+    if len(value.shape) != len(anno.shape):
+        raise QuadrantsSyntaxError(f"{what} ndim {len(anno.shape)}, but got {len(value.shape)}.", ctx.loc(node))
+    for axis, letter in enumerate("nm"[: len(anno.shape)]):
+        if value.shape[axis] != anno.shape[axis]:
+            raise QuadrantsSyntaxError(
+                f"{what} {letter} {anno.shape[axis]}, but got {value.shape[axis]}.", ctx.loc(node)
+            )
+
+
+def _check_ndarray_param(ctx, name: str, spec: NdarrayType, value: NdarrayValue, node) -> None:
+    """An ndarray parameter with a dtype or ndim takes only ndarrays of that element type and ndim."""
+    problem = None
+    if spec.ndim is not None and spec.ndim != value.ndim:
+        problem = f"expected ndim {spec.ndim}, got {value.ndim}"
+    elif isinstance(spec.dtype, MatrixType):
+        want = spec.dtype.resolved(ctx.default_fp, ctx.default_ip)
+        if tuple(want.shape) != tuple(value.element_shape) or want.dtype != value.dtype:
+            got = f"{value.dtype} elements of shape {value.element_shape}" if value.element_shape else str(value.dtype)
+            problem = f"expected elements of type {want}, got {got}"
+    elif isinstance(spec.dtype, DataType) and (value.element_shape or spec.dtype != value.dtype):
+        shape = f" elements of shape {value.element_shape}" if value.element_shape else ""
+        problem = f"expected {spec.dtype} elements, got {value.dtype}{shape}"
+    if problem is not None:
+        raise QuadrantsCompilationError(f"Invalid value for argument {name}: {problem}", ctx.loc(node))
 
 
 def _by_reference(ctx, name: str, value) -> bool:

@@ -1,0 +1,66 @@
+"""``@qd.func`` parameters with a vector/matrix or typed ndarray annotation check what they are given, with
+upstream 1.3.3's messages: a vector of another size is a QuadrantsSyntaxError ("... is expected to be a Matrix with n
+3, but got 2."), an ndarray of another element type or ndim is "Invalid value for argument a"."""
+
+import quadrants as qd
+from quadrants_conformance import case
+
+VEC3 = qd.types.vector(3, qd.f32)
+I32_1 = qd.types.NDArray[qd.i32, 1]
+
+
+@case(section="7", raises=(qd.QuadrantsSyntaxError, "is expected to be a Matrix with n 3, but got 2."))
+def vector_parameter_given_a_vector_of_another_size():
+    @qd.func
+    def f(a: VEC3) -> qd.f32:
+        return a[0]
+
+    @qd.kernel
+    def k(x: I32_1):
+        v = qd.Vector([3.0, 4.0])
+        x[0] = qd.i32(f(v))
+
+    k(qd.ndarray(qd.i32, shape=(1,)))
+
+
+@case(section="7", raises=(qd.QuadrantsSyntaxError, "is expected to be a Matrix with ndim 1, but got 2."))
+def vector_parameter_given_a_matrix():
+    @qd.func
+    def f(a: VEC3) -> qd.f32:
+        return a[0]
+
+    @qd.kernel
+    def k(x: I32_1):
+        m = qd.Matrix([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        x[0] = qd.i32(f(m))
+
+    k(qd.ndarray(qd.i32, shape=(1,)))
+
+
+@case(section="7", raises=(qd.QuadrantsCompilationError, "Invalid value for argument a"))
+def typed_ndarray_parameter_given_another_element_type():
+    @qd.func
+    def f(a: qd.types.ndarray(dtype=qd.math.vec2, ndim=1)):
+        a[0] = [100, 100]
+
+    @qd.kernel
+    def k(x: qd.types.ndarray(ndim=1)):
+        f(x)
+
+    k(qd.ndarray(qd.math.vec3, shape=(4,)))
+
+
+@case(section="7", golden={"x": [1.0, 2.0, 7.0]})
+def parameters_of_the_declared_types_are_accepted():
+    @qd.func
+    def f(a: VEC3, out: qd.types.ndarray(dtype=qd.f32, ndim=1)):
+        out[2] = a[0] + a[1] + a[2]
+
+    @qd.kernel
+    def k(x: qd.types.ndarray(dtype=qd.f32, ndim=1)):
+        f(qd.Vector([x[0], x[1], 4.0]), x)
+
+    x = qd.ndarray(qd.f32, shape=(3,))
+    x[0], x[1] = 1.0, 2.0
+    k(x)
+    return {"x": x.to_numpy()}
