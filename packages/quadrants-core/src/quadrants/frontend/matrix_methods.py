@@ -9,12 +9,15 @@ expression tree as upstream Quadrants 1.3.3, so float results round identically;
 
 from __future__ import annotations
 
+import functools
+
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import matrix_arith as a, typing_rules as tr
 from quadrants.frontend.matrix_linalg import determinant, inverse, square_size
 from quadrants.frontend.swizzle import read_swizzle
 from quadrants.frontend.values import BoundMethod, MatrixValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
+from quadrants.ir.dtypes import promote
 from quadrants.ir.ops import Op
 
 __all__ = [
@@ -100,11 +103,22 @@ def total(ctx, node, m: MatrixValue):
     return a.total(ctx, node, m.items)
 
 
+def _tensor_type(ctx, node, m: MatrixValue) -> str:
+    """Upstream's name of a vector/matrix type in messages: ``[Tensor (2, 3) f32]``."""
+    dtype = functools.reduce(promote, (tr.to_expr(ctx, item, node).dtype for item in m.items))
+    return f"[Tensor ({', '.join(map(str, m.shape))}) {dtype}]"
+
+
 def dot(ctx, node, x, y):
     """``x.dot(y)`` of two vectors of one size: ``sum(x * y)``."""
     x = _need_vector(ctx, node, x, "lhs for dot is not a vector")
     y = _need_vector(ctx, node, y, "rhs for dot is not a vector")
-    _same_shape(ctx, node, x, y)
+    if x.shape != y.shape:  # upstream's words: its dot is sum(x * y), and the product is what fails
+        raise QuadrantsTypeError(
+            f"unsupported operand type(s) for '*': '{_tensor_type(ctx, node, x)}' and '{_tensor_type(ctx, node, y)}' "
+            f"(x.dot(y) required shapes to be the same, got shapes {[x.shape, y.shape]})",
+            ctx.loc(node),
+        )
     return a.total(ctx, node, _products(ctx, node, x, y))
 
 
