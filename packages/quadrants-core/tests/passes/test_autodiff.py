@@ -376,3 +376,22 @@ def test_cross_lane_read_after_write_is_refused_only_on_lane_dependent_axes():
     make_adjoint(shifted, ())  # without a gradient for the array there is nothing to get wrong
     in_place = _task(Load(XV, 0, (LocalRef(IV),)), Store(0, (LocalRef(IV),), LocalRef(XV)))
     verify(make_adjoint(in_place, (0,)))
+
+
+def test_serial_locals_assigned_in_their_own_block(ref):
+    """A kernel-level local that only its own serial block uses (a short-circuit temporary, a reassigned value) is an
+    ordinary local of that block's adjoint, so reassigning it works."""
+    x = qd.field(qd.f32, shape=2, needs_grad=True)
+    loss = qd.field(qd.f32, shape=(), needs_grad=True)
+
+    @qd.kernel
+    def serial():
+        a = x[0] * 2.0
+        if x[1] > 0.0 or x[0] > 0.0:
+            a = a * x[1]
+        loss[None] += a
+
+    x.from_numpy(np.array([3.0, 5.0], np.float32))
+    with qd.ad.Tape(loss=loss):
+        serial()
+    assert x.grad.to_numpy().tolist() == [10.0, 6.0]

@@ -101,10 +101,11 @@ def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
         NdarrayArg(f"{program.args[k].name}.grad", program.args[k].dtype, program.args[k].ndim) for k in grads
     )
     ids = itertools.count(_max_var_id(program) + 1)
-    kernel_vars = frozenset(program.kernel_vars)
+    # kernel vars that only their own serial block uses are ordinary locals of that block's adjoint
+    kernel_vars = _shared_kernel_vars(program)
     prologue = list(_prologue(program, kernel_vars))
     # float kernel vars carry their adjoint across tasks in an adjoint kernel var (tasks add into it atomically)
-    kv_adj = {v: Var(next(ids), f"{v.name}_adj", v.dtype) for v in program.kernel_vars if v.dtype.is_float}
+    kv_adj = {v: Var(next(ids), f"{v.name}_adj", v.dtype) for v in program.kernel_vars if v in _float_vars(kernel_vars)}
     prologue += [Decl(adj, _zero(adj.dtype)) for adj in kv_adj.values()]
     items = []
     for item in reversed(program.items):
@@ -130,7 +131,7 @@ def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
         adjoint_name(program.name),
         new_args,
         (),
-        program.kernel_vars + tuple(kv_adj.values()),
+        tuple(v for v in program.kernel_vars if v in kernel_vars) + tuple(kv_adj.values()),
         tuple(items),
         debug=program.debug,
         fast_math=program.fast_math,
@@ -218,6 +219,29 @@ def _stmt_exprs(stmt: Stmt) -> list[Expr]:
     if isinstance(stmt, Print):
         return [p for p in stmt.parts if not isinstance(p, str)]
     return []
+
+
+def _float_vars(kernel_vars: frozenset[Var]) -> frozenset[Var]:
+    """The float kernel vars (they get adjoint kernel vars)."""
+    return frozenset(v for v in kernel_vars if v.dtype.is_float)
+
+
+def _shared_kernel_vars(program: Program) -> frozenset[Var]:
+    """The kernel vars read or written by a task other than the serial block that declares them."""
+    kernel_vars = frozenset(program.kernel_vars)
+    shared: set[Var] = set()
+    for task in iter_tasks(program.items):
+        declared = {getattr(s, "var", None) for s in task.body} if isinstance(task, SerialBlock) else set()
+        used: set[Var] = set()
+        for e in (*getattr(task, "begins", ()), *getattr(task, "ends", ())):
+            used |= _refs(e)
+        for stmt in iter_stmts(task.body):
+            for e in _stmt_exprs(stmt):
+                used |= _refs(e)
+            if isinstance(stmt, (Assign, VarAtomicRMW)):
+                used.add(stmt.var if isinstance(stmt, Assign) else stmt.target)
+        shared |= (used & kernel_vars) - declared
+    return frozenset(shared)
 
 
 def _prologue(program: Program, kernel_vars: frozenset[Var]) -> tuple[Stmt, ...]:
