@@ -95,3 +95,37 @@ def test_errors_point_into_quadrants_userlib_in_an_installed_layout(tmp_path):
     assert out.returncode == 0, out.stderr
     assert f"WHERE {userlib}" in out.stdout
     assert f"RAISED {userlib} |" in out.stdout and "# USER LINE" in out.stdout
+
+
+def test_out_of_bound_access_is_upstreams_assertion_error_naming_axis_size_and_shape():
+    from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError, out_of_bound_access
+    from quadrants.ir.nodes import SrcLoc
+
+    err = out_of_bound_access("x", [1, 5], (3, 4), SrcLoc("k.py", 7, 4, 11, "    x[i, j] = 1", "k"))
+    assert isinstance(err, QuadrantsAssertionError) and isinstance(err, QuadrantsRuntimeError)
+    assert err.plain == (
+        "Out of bound access to ndarray x with indices [1, 5]: index 5 is out of bounds for axis 1 with size 4: "
+        "x[1, 5] with shape (3, 4)"
+    )
+    assert 'File "k.py", line 7, in k:' in str(err)
+
+
+def test_component_index_checks_only_under_debug():
+    import numpy as np
+    import pytest
+
+    qd.init(arch=qd.ref, debug=True)
+    try:
+
+        @qd.kernel
+        def k(x: qd.types.NDArray[qd.i32, 1], i: qd.i32):
+            v = qd.Vector([1, 2, 3])
+            x[0] = v[i]
+
+        x = np.zeros(1, np.int32)
+        k(x, 2)
+        assert x[0] == 3
+        with pytest.raises(qd.QuadrantsAssertionError, match=r"Out of bound access to a \[3\] matrix"):
+            k(x, 3)
+    finally:
+        qd.reset()

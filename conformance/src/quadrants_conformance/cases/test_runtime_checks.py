@@ -66,6 +66,45 @@ def out_of_bounds_load_raises():
     return {"raised": r["raised"], "index": "555" in r["msg"], "line": r["line"]}
 
 
+@case(section="15", debug=True, raises=(qd.QuadrantsAssertionError, "Out of bound access"))
+def out_of_bounds_is_upstreams_assertion_error():
+    @qd.kernel
+    def k(x: I32_2, i: qd.i32, j: qd.i32) -> qd.i32:
+        return x[i, j]
+
+    k(qd.ndarray(qd.i32, shape=(3, 4)), 1, 5)
+
+
+@case(section="15", debug=True, raises=(qd.QuadrantsAssertionError, "Out of bound access"))
+def runtime_component_index_past_a_local_vector_under_debug():
+    @qd.kernel
+    def k(i: qd.i32) -> qd.i32:
+        v = qd.Vector([1, 2])
+        v[i] = 42
+        return v[0]
+
+    k(2)
+
+
+@case(section="15", debug=True, raises=(qd.QuadrantsAssertionError, "Out of bound access"))
+def runtime_component_index_past_a_matrix_element_under_debug():
+    @qd.kernel
+    def k(x: qd.types.NDArray[qd.math.mat2, 1], r: qd.i32, c: qd.i32) -> qd.f32:
+        return x[0][r, c]
+
+    k(qd.ndarray(qd.math.mat2, shape=(2,)), -1, 0)
+
+
+@case(section="15", debug=True, golden={"r": 4.0})
+def runtime_component_index_inside_the_shape_under_debug():
+    @qd.kernel
+    def k(x: qd.types.NDArray[qd.math.mat2, 1], r: qd.i32, c: qd.i32) -> qd.f32:
+        m = qd.Matrix([[1.0, 2.0], [3.0, 4.0]])
+        return m[r, c] + x[0][r, c]
+
+    return {"r": k(qd.ndarray(qd.math.mat2, shape=(2,)), 1, 1)}
+
+
 @case(section="15", debug=True, raises=(qd.QuadrantsRuntimeError, ""))
 def negative_index_raises_no_wraparound():
     @qd.kernel

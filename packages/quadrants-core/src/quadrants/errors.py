@@ -100,6 +100,20 @@ class QuadrantsAssertionError(QuadrantsRuntimeError, AssertionError):
     """A kernel ``assert`` failed under ``qd.init(debug=True)``."""
 
 
+def out_of_bound_access(name: str, values: list, shape: tuple, loc: SrcLoc | None) -> QuadrantsAssertionError:
+    """The error of an ndarray/field access outside its shape (every backend builds it here). Upstream raises a
+    QuadrantsAssertionError whose message starts "Out of bound access"; the rest names axis, size and shape."""
+    axis = next((a for a, (v, n) in enumerate(zip(values, shape)) if not 0 <= v < n), 0)
+    where = ", ".join(str(v) for v in values)
+    value = values[axis] if axis < len(values) else "?"
+    size = shape[axis] if axis < len(shape) else "?"
+    return QuadrantsAssertionError(
+        f"Out of bound access to ndarray {name} with indices [{where}]: index {value} is out of bounds for axis "
+        f"{axis} with size {size}: {name}[{where}] with shape {tuple(shape)}",
+        loc,
+    )
+
+
 class QuadrantsRuntimeTypeError(QuadrantsRuntimeError, TypeError):
     """A kernel argument has a type the parameter cannot accept."""
 

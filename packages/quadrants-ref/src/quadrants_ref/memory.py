@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quadrants.errors import QuadrantsRuntimeError
+from quadrants.errors import out_of_bound_access
 from quadrants.ir.nodes import SrcLoc
 from quadrants_ref.races import READ, WRITE
 from quadrants_ref.state import Launch, TaskState, is_uniform, last_active
@@ -37,14 +37,7 @@ def _out_of_range(index: np.ndarray, size: int) -> np.ndarray:
 
 def _raise_out_of_bounds(launch: Launch, arg: int, idx: list, axis: int, lane: int, loc: SrcLoc | None):
     values = [int(v) if is_uniform(v) else int(v[lane]) for v in idx]
-    shape = tuple(launch.shapes[arg])
-    name = launch.names[arg]
-    where = ", ".join(str(v) for v in values)
-    msg = (
-        f"index {values[axis]} is out of bounds for axis {axis} with size {shape[axis]}: "
-        f"{name}[{where}] with shape {shape}"
-    )
-    raise QuadrantsRuntimeError(msg, loc)
+    raise out_of_bound_access(launch.names[arg], values, tuple(launch.shapes[arg]), loc)
 
 
 def check_bounds(launch: Launch, arg: int, idx: list, mask, loc: SrcLoc | None) -> None:

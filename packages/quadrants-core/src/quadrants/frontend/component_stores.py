@@ -12,6 +12,7 @@ import ast
 from quadrants.errors import QuadrantsIndexError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.exprs import component_targets, element_indices, evaluate
+from quadrants.frontend.matrix import check_component_bounds
 from quadrants.frontend.values import MatrixValue, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
@@ -60,6 +61,7 @@ def store_at(ctx, target: ast.Subscript, base: MatrixValue, keys: tuple, value, 
     for k in keys:
         if is_runtime(k) and k.dtype.is_float:
             raise QuadrantsTypeError(f"vector/matrix indices must be integers, got {k.dtype}", ctx.loc(node))
+    check_component_bounds(ctx, node, base.shape, keys)
     stores = _destinations(ctx, target, base, node)
     width = 1 if base.is_vector else base.shape[1]
     ranges = [range(n) if is_runtime(k) else [k] for k, n in zip(keys, base.shape)]

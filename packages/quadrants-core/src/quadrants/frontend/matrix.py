@@ -155,12 +155,30 @@ def _index_hit(ctx, index, k: int):
     return ir.OpExpr(Op.EQ, (index, tr.cast(ctx, ir.Const(k, dtypes.i32), index.dtype)), dtypes.u1)
 
 
+def check_component_bounds(ctx, node, shape: tuple, keys: tuple) -> None:
+    """Under ``debug``, a run-time component index outside the vector/matrix shape raises a QuadrantsAssertionError
+    ("Out of bound access to a [2] matrix ...", as upstream); without debug such a read gives an unspecified
+    component and such a write is dropped."""
+    if not ctx.debug:
+        return
+    for key, n in zip(keys, shape):
+        if not is_runtime(key):
+            continue
+        below = ir.OpExpr(Op.LT, (key, tr.cast(ctx, ir.Const(n, dtypes.i32), key.dtype)), dtypes.u1)
+        if key.dtype.kind == "int":
+            zero = tr.cast(ctx, ir.Const(0, dtypes.i32), key.dtype)
+            below = ir.OpExpr(Op.BIT_AND, (ir.OpExpr(Op.GE, (key, zero), dtypes.u1), below), dtypes.u1)
+        message = f"Out of bound access to a {list(shape)} matrix: a run-time index is outside 0..{n - 1}"
+        ctx.emit(ir.Check(below, "assert", message, ctx.loc(node)))
+
+
 def dynamic_index(ctx, node, m: MatrixValue, keys: tuple):
     """``v[i]`` or ``m[i, j]`` with run-time indices: a select chain over the components."""
     keys = tuple(tr.to_expr(ctx, k, node) if is_runtime(k) else k for k in keys)
     for k in keys:
         if is_runtime(k) and k.dtype.is_float:
             raise QuadrantsTypeError(f"vector/matrix indices must be integers, got {k.dtype}", ctx.loc(node))
+    check_component_bounds(ctx, node, m.shape, keys)
     if m.is_vector:
         if len(keys) != 1:
             raise QuadrantsTypeError(f"a vector takes one index, got {len(keys)}", ctx.loc(node))

@@ -15,7 +15,7 @@ import struct
 import llvmlite.binding as llvm
 import numpy as np
 
-from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError
+from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError, out_of_bound_access
 from quadrants.ir.print_format import PrintLayout
 
 __all__ = [
@@ -100,17 +100,8 @@ def runtime_error(check: dict, indices: list[int], shapes: dict[int, tuple]) -> 
         return QuadrantsAssertionError(check["message"], check["loc"])
     if kind != "bounds":
         return QuadrantsRuntimeError(check["message"], check["loc"])
-    ndim = check["ndim"]
-    values = [int(v) for v in indices[:ndim]]
-    shape = tuple(shapes.get(check["arg"], ()))
-    axis = next((a for a, (v, s) in enumerate(zip(values, shape, strict=False)) if not 0 <= v < s), 0)
-    size = shape[axis] if axis < len(shape) else "?"
-    where = ", ".join(str(v) for v in values)
-    msg = (
-        f"index {values[axis] if values else '?'} is out of bounds for axis {axis} with size {size}: "
-        f"{check['name']}[{where}] with shape {shape}"
-    )
-    return QuadrantsRuntimeError(msg, check["loc"])
+    values = [int(v) for v in indices[: check["ndim"]]]
+    return out_of_bound_access(check["name"], values, tuple(shapes.get(check["arg"], ())), check["loc"])
 
 
 def as_numpy_scalar(value, dtype):

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError
+from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError, out_of_bound_access
 from quadrants.ir import nodes as N
 from quadrants.ir.numerics import convert_scalar, to_python
 from quadrants.ir.walk import iter_tasks
@@ -287,15 +287,7 @@ class WgpuExecutable:
         if info.kind != "bounds":
             raise QuadrantsRuntimeError(info.message, info.loc)
         values = [int(x) for x in status[STATUS_INDEX : STATUS_INDEX + info.ndim].view(np.int32)]
-        shape = tuple(ctx.shapes[info.arg])
-        axis = next((k for k, v in enumerate(values) if not 0 <= v < shape[k]), 0)
-        name = self.program.args[info.arg].name
-        where = ", ".join(str(v) for v in values)
-        raise QuadrantsRuntimeError(
-            f"index {values[axis]} is out of bounds for axis {axis} with size {shape[axis]}: "
-            f"{name}[{where}] with shape {shape}",
-            info.loc,
-        )
+        raise out_of_bound_access(self.program.args[info.arg].name, values, tuple(ctx.shapes[info.arg]), info.loc)
 
     def _write_prints(self, status: np.ndarray) -> None:
         prints = self.emitted.tables.prints
