@@ -179,6 +179,9 @@ def main() -> int:
                     os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:threads]))
                     options["cpu_max_num_threads"] = threads
                 qd.init(arch=qd.cpu, **options)
+                arch = qd.lang.impl.current_cfg().arch
+                if arch not in (qd.x64, qd.arm64):  # a broken CPU backend falls back silently: never time that
+                    raise RuntimeError(f"qd.init(arch=qd.cpu) started {arch}, not the CPU backend")
                 calls = build()
                 for call in calls.values():
                     call()
