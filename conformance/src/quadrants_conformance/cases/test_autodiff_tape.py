@@ -476,3 +476,46 @@ def disjoint_slices_and_in_place_updates_are_allowed():
         step()
         total()
     return {"grad": x.grad.to_numpy()[0]}
+
+
+@case(section="autodiff", golden={"read": 20.0, "frozen": [0.0, 0.0, 0.0], "y_grad": [1.0, 1.0, 1.0]})
+def ndarray_grad_in_kernel_code_and_needs_grad_false():
+    """``x.grad`` of an ndarray argument is readable in kernel code; ``qd.types.ndarray(needs_grad=False)`` keeps an
+    argument out of the gradient."""
+    a = qd.ndarray(qd.f32, 10, needs_grad=True)
+    b = qd.ndarray(qd.f32, (), needs_grad=True)
+
+    @qd.kernel
+    def read_grad(x: qd.types.ndarray(), b: qd.types.ndarray()):
+        for i in x:
+            b[None] += x.grad[i]
+
+    a.grad.fill(2.0)
+    read_grad(a, b)
+
+    @qd.kernel
+    def scaled(x: qd.types.ndarray(needs_grad=False), y: qd.types.ndarray(), out: qd.types.ndarray()):
+        for i in y:
+            out[None] += x[i] * y[i]
+
+    x = qd.ndarray(qd.f32, 3, needs_grad=True)
+    y = qd.ndarray(qd.f32, 3, needs_grad=True)
+    out = qd.ndarray(qd.f32, (), needs_grad=True)
+    x.fill(1.0)
+    y.fill(3.0)
+    out.grad.fill(1.0)
+    scaled.grad(x, y, out)
+    return {"read": b[None], "frozen": x.grad.to_numpy(), "y_grad": y.grad.to_numpy()}
+
+
+@case(section="autodiff", raises=(RuntimeError, "Cannot automatically differentiate through a grad tensor"))
+def differentiating_a_kernel_that_reads_a_gradient_is_refused():
+    a = qd.ndarray(qd.f32, 4, needs_grad=True)
+    b = qd.ndarray(qd.f32, (), needs_grad=True)
+
+    @qd.kernel
+    def read_grad(x: qd.types.ndarray(), b: qd.types.ndarray()):
+        for i in x:
+            b[None] += x.grad[i]
+
+    read_grad.grad(a, b)

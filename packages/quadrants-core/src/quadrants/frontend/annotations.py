@@ -35,6 +35,7 @@ class NdarrayType:
 
     dtype: object = None  # DataType, a qd.types.vector/matrix MatrixType, or None (any)
     ndim: int | None = None
+    needs_grad: bool | None = None  # False: kernel.grad gives this argument no gradient (docs/autodiff.md)
 
     def __getitem__(self, params):  # NDArray[dtype] / NDArray[dtype, ndim]
         if not isinstance(params, tuple):
@@ -47,8 +48,8 @@ class NdarrayType:
             raise TypeError(f"NDArray ndim must be a non-negative int, got {ndim!r}")
         return NdarrayType(dtype, ndim)
 
-    def __call__(self, dtype=None, ndim: int | None = None, **_ignored):
-        return NdarrayType(_element_type(dtype) if dtype is not None else None, ndim)
+    def __call__(self, dtype=None, ndim: int | None = None, needs_grad: bool | None = None, **_ignored):
+        return NdarrayType(_element_type(dtype) if dtype is not None else None, ndim, needs_grad)
 
     def __repr__(self) -> str:
         return f"NDArray[{self.dtype}, {self.ndim}]"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import operator
+from dataclasses import replace
 
 from quadrants.errors import (
     QuadrantsCompilationError,
@@ -88,6 +89,39 @@ def _name(ctx, node: ast.Name):
     return ctx.lookup(node.id, node)
 
 
+def _companion_array(ctx, base: NdarrayValue, attr: str) -> NdarrayValue | None:
+    """``x.grad`` of an ndarray parameter: one more flat argument, found at launch through the argument itself
+    (``runtime/members.py``, source ``("companion", param, attr)``; docs/autodiff.md)."""
+    source = ctx.arg_sources[base.arg]
+    if source[0] != "param":
+        return None
+    key = ("companion", source[1], attr)
+    found = ctx.bound_fields.get(key)
+    if found is None:
+        spec = ctx.args[base.arg]
+        index = ctx.add_arg(type(spec)(f"{spec.name}.{attr}", spec.dtype, spec.ndim), key)
+        found = replace(base, arg=index, name=f"{base.name}.{attr}")
+        ctx.bound_fields[key] = found
+    return found
+
+
+def _ndarray_attribute(ctx, base: NdarrayValue, node: ast.Attribute):
+    if node.attr == "shape":
+        return base.shape
+    if node.attr == "dtype":
+        return base.dtype
+    if node.attr == "ndim":
+        return base.ndim
+    field = struct_values.bound_field_of(ctx, base)
+    if field is not None and hasattr(field, node.attr):  # x.snode, x.parent(): compile-time host values
+        return ctx.host_value(getattr(field, node.attr))
+    if field is None and node.attr in ("grad", "dual"):
+        companion = _companion_array(ctx, base, node.attr)
+        if companion is not None:
+            return companion
+    raise QuadrantsSyntaxError(f"ndarray has no attribute '{node.attr}' in kernel code", ctx.loc(node))
+
+
 def _attribute(ctx, node: ast.Attribute):
     base = evaluate(ctx, node.value)
     if isinstance(base, NdarrayValue) and node.attr == "fill":
@@ -99,16 +133,7 @@ def _attribute(ctx, node: ast.Attribute):
     if isinstance(base, NdarrayValue) and base.view is not None:
         return buffer_views.view_attribute(ctx, base, node.attr, node)
     if isinstance(base, NdarrayValue):
-        if node.attr == "shape":
-            return base.shape
-        if node.attr == "dtype":
-            return base.dtype
-        if node.attr == "ndim":
-            return base.ndim
-        field = struct_values.bound_field_of(ctx, base)
-        if field is not None and hasattr(field, node.attr):  # x.snode, x.parent(): compile-time host values
-            return ctx.host_value(getattr(field, node.attr))
-        raise QuadrantsSyntaxError(f"ndarray has no attribute '{node.attr}' in kernel code", ctx.loc(node))
+        return _ndarray_attribute(ctx, base, node)
     if isinstance(base, MatrixValue):
         return matrix_attribute(ctx, node, base)
     if is_runtime(base):

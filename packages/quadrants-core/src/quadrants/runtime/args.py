@@ -50,6 +50,7 @@ class NdarrayParam(Param):
         if isinstance(dtype, MatrixType) and session is not None:
             dtype = dtype.resolved(session.default_fp)
         self.dtype, self.ndim = dtype, anno.ndim
+        self.needs_grad = anno.needs_grad  # False: no gradient flows into this argument (runtime/autodiff.py)
 
     def _check(self, dtype, ndim: int, numpy: bool, np_dtype=None, shape=None) -> None:
         if self.dtype is not None and dtype != self.dtype:
@@ -82,7 +83,7 @@ class NdarrayParam(Param):
             self._check(value.element_type, value.ndim, numpy=False, shape=value.shape)
             elem = value.element_shape
             spec = ir.NdarrayArg(self.name, value.scalar_dtype, value.ndim + len(elem))
-            return Bound(("nd", repr(value.element_type), value.ndim), spec, value.storage(), None, elem)
+            return Bound(("nd", repr(value.element_type), value.ndim), spec, value.storage(), None, elem, host=value)
         if isinstance(value, np.ndarray) and isinstance(self.dtype, MatrixType):
             return self._convert_numpy_matrix(value, session)
         if isinstance(value, np.ndarray):

@@ -141,11 +141,18 @@ def _launch_derived(k, session, args: tuple, kwargs: dict, kind: _Kind):
     else:
         forward_values = k._source_values(session, compiled, bound, [])
     program = compiled.program
+    if kind is _ADJOINT and any(src[0] == "companion" for src in compiled.arg_sources):
+        raise QuadrantsRuntimeError(
+            "Cannot automatically differentiate through a grad tensor, if you really want to do that, pass the grad "
+            f"tensor into the kernel directly ('{k.fn.__name__}' reads x.grad / x.dual of an ndarray argument)"
+        )
     which, companion_values = [], []
     for index, source in enumerate(compiled.arg_sources):
         spec = program.args[index]
         if not (isinstance(spec, ir.NdarrayArg) and spec.dtype.is_float):
             continue
+        if source[0] == "param" and getattr(params[source[1]], "needs_grad", None) is False:
+            continue  # qd.types.ndarray(needs_grad=False)
         companion = kind.companion(_host(source, values, bound))
         if companion is not None:
             which.append(index)

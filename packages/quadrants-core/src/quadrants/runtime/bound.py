@@ -24,3 +24,4 @@ class Bound:
     struct: bool = False  # a data_oriented object or dataclass instance: members extend the key
     after: Any = None  # called after the launch (copies a host copy of a torch tensor back into it)
     read_only: bool = False  # a NumPy array with flags.writeable False: a kernel that writes it is refused
+    host: Any = None  # the qd.ndarray itself (kernels that read x.grad reach its gradient through it)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from quadrants.errors import QuadrantsRuntimeTypeError
+from quadrants.errors import QuadrantsRuntimeError, QuadrantsRuntimeTypeError
 from quadrants.frontend.host_values import describe_array, primitive_key
 from quadrants.ir import nodes as ir
 from quadrants.runtime.args import _wrap
@@ -66,6 +66,8 @@ def source_value(source: tuple, bound: list, session, spec, numpy_syncs: list):
         return random_state_storage(session)
     if kind == "simt_scratch":
         return scratch_storage(session, source, spec.dtype)
+    if kind == "companion":  # x.grad / x.dual of an ndarray parameter read in kernel code (frontend/exprs.py)
+        return _companion_storage(bound[source[1]], source[2])
     obj = resolve_path(bound[source[1]].value, source[2])
     if isinstance(spec, ir.NdarrayArg):
         if isinstance(obj, Ndarray):
@@ -74,6 +76,16 @@ def source_value(source: tuple, bound: list, session, spec, numpy_syncs: list):
         numpy_syncs.append((wrapped, obj))
         return wrapped
     return _scalar_member(obj, spec, source[2])
+
+
+def _companion_storage(bound, attr: str):
+    companion = getattr(bound.host, attr, None)
+    if companion is None:
+        raise QuadrantsRuntimeError(
+            f"the kernel reads .{attr} of an ndarray argument that has none: allocate it with "
+            f"qd.ndarray(..., needs_{attr}=True)"
+        )
+    return companion.storage()
 
 
 def _scalar_member(value, spec, path):

@@ -126,11 +126,15 @@ class Array(ArrayInterop):
         return self._qd_grad is not None
 
     def _qd_attach_grad(self) -> None:
-        """Allocate the gradient companion (``needs_grad=True``)."""
+        """Allocate the gradient companion (``needs_grad=True``); only float arrays have one."""
+        if not self._dtype.is_float:
+            raise QuadrantsRuntimeError(
+                f"{self._dtype} is not supported for ndarray with `needs_grad=True` or `needs_dual=True`."
+            )
         self._qd_grad = type(self)(self.element_type, self._shape)
 
     def has_dual(self) -> bool:
-        """Whether a dual array is attached: never (autodiff is out of scope)."""
+        """Whether a dual array is attached: never for an ndarray (forward mode differentiates fields)."""
         return False
 
     @property
