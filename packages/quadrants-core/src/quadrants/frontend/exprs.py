@@ -113,6 +113,14 @@ def _ndarray_attribute(ctx, base: NdarrayValue, node: ast.Attribute):
     if node.attr == "ndim":
         return base.ndim
     field = struct_values.bound_field_of(ctx, base)
+    if field is not None and node.attr in ("grad", "dual"):
+        companion = getattr(field, node.attr)
+        if companion is not None and not companion._qd_placed:
+            what = "Gradient" if node.attr == "grad" else "Dual"
+            raise QuadrantsCompilationError(
+                f"{what} {companion.name or node.attr} has not been placed, check whether `needs_{node.attr}=True`",
+                ctx.loc(node),
+            )
     if field is not None and hasattr(field, node.attr):  # x.snode, x.parent(): compile-time host values
         return ctx.host_value(getattr(field, node.attr))
     if field is None and node.attr in ("grad", "dual"):
