@@ -519,3 +519,16 @@ def differentiating_a_kernel_that_reads_a_gradient_is_refused():
             b[None] += x.grad[i]
 
     read_grad.grad(a, b)
+
+
+@case(section="autodiff", raises=(RuntimeError, "RandStmt not supported"))
+def random_numbers_cannot_be_differentiated():
+    x = qd.field(qd.f32, shape=(), needs_grad=True)
+    loss = qd.field(qd.f32, shape=(), needs_grad=True)
+
+    @qd.kernel
+    def noisy():
+        loss[None] = x[None] * qd.random()
+
+    with qd.ad.Tape(loss=loss):
+        noisy()

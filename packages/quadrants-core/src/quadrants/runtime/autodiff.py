@@ -146,6 +146,13 @@ def _launch_derived(k, session, args: tuple, kwargs: dict, kind: _Kind):
             "Cannot automatically differentiate through a grad tensor, if you really want to do that, pass the grad "
             f"tensor into the kernel directly ('{k.fn.__name__}' reads x.grad / x.dual of an ndarray argument)"
         )
+    if kind is _ADJOINT and any(src[0] == "random_state" for src in compiled.arg_sources):
+        from quadrants.passes.autodiff import NotDifferentiableError
+
+        raise NotDifferentiableError(
+            f"RandStmt not supported in reverse-mode autodiff: kernel '{k.fn.__name__}' calls qd.random(); draw the "
+            "random numbers in a separate kernel and pass them in a field or ndarray"
+        )
     which, companion_values = [], []
     for index, source in enumerate(compiled.arg_sources):
         spec = program.args[index]
