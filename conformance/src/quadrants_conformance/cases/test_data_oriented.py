@@ -149,7 +149,8 @@ def baked_primitive_is_compile_time():
         @qd.kernel
         def k(self):
             for i in qd.static(range(self.n)):  # a baked member may drive qd.static
-                self.x[i] = qd.static(self.n - 1)
+                last = qd.static(self.n - 1)  # a compile-time name (a static store into x[i] is an error)
+                self.x[i] = last
 
     s = Sim()
     s.k()

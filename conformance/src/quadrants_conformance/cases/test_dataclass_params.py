@@ -257,7 +257,8 @@ def final_member_is_compile_time():
     @qd.kernel
     def k(s: WithFinal):
         for i in qd.static(range(s.n)):
-            s.x[i] = qd.static(s.n - 1)
+            last = qd.static(s.n - 1)  # a compile-time name (a static store into x[i] is an error)
+            s.x[i] = last
 
     s = WithFinal(x=qd.ndarray(qd.i32, shape=(4,)), n=3)
     k(s)

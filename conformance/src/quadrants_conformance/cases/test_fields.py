@@ -133,7 +133,8 @@ def field_shape_is_compile_time():
         for i in qd.static(range(f.shape[0])):
             for j in qd.static(range(f.shape[1])):
                 f[i, j] = j
-        n[0] = qd.static(f.shape[0] * f.shape[1])
+        size = qd.static(f.shape[0] * f.shape[1])
+        n[0] = size
         n[1] = qd.static(len(f.shape)) + 0
         n[2] = f.shape[1]
 
@@ -141,6 +142,16 @@ def field_shape_is_compile_time():
     n = qd.field(qd.i32, shape=(3,))
     k(f, n)
     return {"x": f.to_numpy(), "n": n.to_numpy()}
+
+
+@case(section="9", raises=(qd.QuadrantsSyntaxError, "Static assign cannot be used on elements in arrays"))
+def static_assign_to_an_element_error():
+    # ``name = qd.static(...)`` binds a compile-time name; an element is not a name (upstream's rule)
+    @qd.kernel
+    def k(f: qd.template(), n: qd.template()):
+        n[0] = qd.static(f.shape[0] * f.shape[1])
+
+    k(qd.field(qd.i32, shape=(2, 3)), qd.field(qd.i32, shape=(1,)))
 
 
 @case(section="14", golden={"x": [[0, 1, 2], [10, 11, 12]], "e": 11, "z": [[0, 0], [0, 5]]})

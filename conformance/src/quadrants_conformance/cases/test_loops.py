@@ -59,13 +59,28 @@ def range_bounds_evaluated_once():
             c[1] += 1
         for _ in range(1):
             n = 3
-            for _ in range(n):
+            for _j in range(n):
                 n = n + 1  # does not change the trip count
                 c[2] += 1
 
     c = qd.ndarray(qd.i32, shape=(3,))
     k(c)
     return {"c": c.to_numpy()}
+
+
+@case(
+    section="10",
+    raises=(qd.QuadrantsSyntaxError, "Variable 'i' is already declared in the outer scope and cannot be used as loop"),
+)
+def loop_variable_already_declared_error():
+    # a loop variable is always a new variable (upstream's rule): not an enclosing loop's, a local or a parameter
+    @qd.kernel
+    def k(c: I32_1):
+        for i in range(2):
+            for i in range(3):  # noqa: B007 - the reuse is the error under test
+                c[0] += 1
+
+    k(qd.ndarray(qd.i32, shape=(1,)))
 
 
 @case(section="10", warns=(Warning, "Casting range_for boundary values"), golden={"c": [3]})

@@ -41,7 +41,8 @@ def test_scope_predicates_and_decorators():
 
     @qd.kernel
     def k(a: qd.types.NDArray[qd.i32, 1]):
-        a[0] = qd.static(compile_time_only(21))  # runs while the kernel is compiled
+        value = qd.static(compile_time_only(21))  # runs while the kernel is compiled
+        a[0] = value
 
     a = qd.ndarray(qd.i32, (1,))
     k(a)

@@ -296,8 +296,12 @@ def _loop_config(ctx, node, args, kwargs):
 
 
 def _range_outside_for(ctx, node, args, kwargs):
-    if not _all_static(args):
-        raise QuadrantsSyntaxError("range() with run-time bounds is only allowed as a for-loop iterator", ctx.loc(node))
+    if not _all_static(args):  # upstream's class and words (Python's range() refuses its Expr), then why
+        raise QuadrantsTypeError(
+            "TypeError when calling `range`: 'Quadrants Expression' object cannot be interpreted as an integer. "
+            "range() with run-time bounds is only allowed as a for-loop iterator",
+            ctx.loc(node),
+        )
     return _python_call(ctx, node, range, args, kwargs)
 
 

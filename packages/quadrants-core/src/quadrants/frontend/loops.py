@@ -169,6 +169,12 @@ def _for(ctx, node: ast.For) -> None:
     else:
         axes = _spec_axes(ctx, evaluate(ctx, node.iter), node.iter, grouped=False)
     names = _target_names(ctx, node.target)
+    for name in names:  # upstream's rule: a loop variable is a new variable, never one already visible
+        if ctx.lookup_local(name) is not None:
+            raise QuadrantsSyntaxError(
+                f"Variable '{name}' is already declared in the outer scope and cannot be used as loop variable",
+                ctx.loc(node),
+            )
     if ctx.top_level and not config.get("serialize", False):
         _parallel_for(ctx, node, axes, names, config)
     else:

@@ -197,6 +197,9 @@ def _store(ctx, target: ast.Subscript, value, node: ast.AST) -> None:
 
 
 def _assign_target(ctx, target: ast.AST, value, node: ast.AST, static: bool) -> None:
+    if static and isinstance(target, (ast.Subscript, ast.Attribute)):
+        # ``x = qd.static(...)`` binds a compile-time name; an element or member is not a name (upstream's rule)
+        raise QuadrantsSyntaxError("Static assign cannot be used on elements in arrays", ctx.loc(node))
     if isinstance(target, ast.Name):
         assign_name(ctx, target.id, value, node, static=static)
     elif isinstance(target, ast.Subscript):
