@@ -64,3 +64,10 @@ def parameters_of_the_declared_types_are_accepted():
     x[0], x[1] = 1.0, 2.0
     k(x)
     return {"x": x.to_numpy()}
+
+
+@case(section="7", raises=(qd.QuadrantsSyntaxError, "<locals>.k`: name 'undefined_type' is not defined"))
+def annotation_naming_nothing_is_an_error_at_decoration():
+    @qd.kernel
+    def k(x: "undefined_type"):  # noqa: F821 - the error under test
+        pass

@@ -63,3 +63,23 @@ def break_of_a_static_loop_under_a_runtime_if_is_an_error():
             x[i] = 1
 
     k(qd.ndarray(qd.i32, shape=(3,)))
+
+
+@case(section="10", raises=(qd.QuadrantsSyntaxError, "'qd.static' cannot be nested"))
+def nested_static_iterator_is_an_error():
+    @qd.kernel
+    def k(x: I32_1):
+        for i in qd.static(qd.static(range(2))):
+            x[i] = 1
+
+    k(qd.ndarray(qd.i32, shape=(2,)))
+
+
+@case(section="10", raises=(qd.QuadrantsSyntaxError, "'qd.grouped' cannot be nested"))
+def nested_grouped_iterator_is_an_error():
+    @qd.kernel
+    def k(x: I32_1):
+        for i in qd.grouped(qd.grouped(range(2))):
+            x[i] = 1
+
+    k(qd.ndarray(qd.i32, shape=(2,)))

@@ -53,3 +53,28 @@ def test_continue_under_a_runtime_if_is_an_error(lower):
 
     with pytest.raises(qd.QuadrantsSyntaxError, match="You are trying to `continue` a static `for` loop"):
         lower(k, np.zeros(3, np.int32))
+
+
+def test_nested_iterator_wrappers_are_errors(lower):
+    @qd.kernel
+    def nested_static(x: I1):
+        for i in qd.static(qd.static(range(2))):
+            x[i] = 1
+
+    @qd.kernel
+    def static_in_grouped(x: I1):
+        for i in qd.grouped(qd.static(range(2))):
+            x[i] = 1
+
+    with pytest.raises(qd.QuadrantsSyntaxError, match="'qd.static' cannot be nested"):
+        lower(nested_static, np.zeros(2, np.int32))
+    with pytest.raises(qd.QuadrantsSyntaxError, match="'qd.static' is not allowed inside 'qd.grouped'"):
+        lower(static_in_grouped, np.zeros(2, np.int32))
+
+
+def test_an_annotation_naming_nothing_fails_at_decoration():
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"Invalid type annotation in `.*<locals>.f`: name 'nope'"):
+
+        @qd.func
+        def f(x: "nope"):  # noqa: F821 - the error under test
+            pass

@@ -45,6 +45,21 @@ class SourceBacked:
                 ) from None
         return self._resolved
 
+    def check_annotation_names(self) -> None:
+        """At decoration, as upstream: a string annotation naming nothing (``x: "bar"``) is a QuadrantsSyntaxError.
+        Methods are left to their first call (their class may not exist yet); other failures surface there too."""
+        parts = self.fn.__qualname__.split(".")
+        if len(parts) > 1 and parts[-2] != "<locals>":
+            return
+        try:
+            inspect.signature(self.fn, globals=self.fn.__globals__, locals=self.closure(), eval_str=True)
+        except NameError as exc:
+            raise QuadrantsSyntaxError(
+                f"Invalid type annotation in `{self.fn.__qualname__}`: {exc}", caller_loc()
+            ) from None
+        except Exception:  # reported, with its cause, when the signature is first needed
+            return
+
     @property
     def return_annotation(self):
         ann = self.resolved_signature().return_annotation
@@ -58,6 +73,7 @@ class Func(SourceBacked):
         super().__init__(fn)
         self.requires_top_level = requires_top_level
         self.signature = inspect.signature(fn)
+        self.check_annotation_names()
 
     def __call__(self, *args, **kwargs):
         raise QuadrantsSyntaxError(

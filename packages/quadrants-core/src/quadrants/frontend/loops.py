@@ -156,9 +156,38 @@ def _bind_targets(ctx, names: list[str], index_values: list, axes: Axes, node) -
         ctx.loop_var_ids.add(value.var.id)
 
 
+# (outer, inner) iterator wrappers that upstream refuses in a for statement, and its messages
+_NESTING_ERRORS = {
+    ("static", "static"): "'qd.static' cannot be nested",
+    ("grouped", "grouped"): "'qd.grouped' cannot be nested",
+    ("grouped", "static"): "'qd.static' is not allowed inside 'qd.grouped'",
+    ("ndrange", "static"): "No decorator is allowed inside 'qd.ndrange'",
+    ("ndrange", "grouped"): "No decorator is allowed inside 'qd.ndrange'",
+    ("ndrange", "ndrange"): "No decorator is allowed inside 'qd.ndrange'",
+}
+
+
+def _wrapper(ctx, node: ast.AST) -> str:
+    """Which of qd.static / qd.grouped / qd.ndrange ``node`` calls ("" for none)."""
+    for name in ("static", "grouped", "ndrange"):
+        if _called(ctx, node, getattr(qi, name)):
+            return name
+    return ""
+
+
+def _check_iterator_nesting(ctx, node: ast.For) -> None:
+    outer = _wrapper(ctx, node.iter)
+    if not outer or len(node.iter.args) != 1:
+        return
+    message = _NESTING_ERRORS.get((outer, _wrapper(ctx, node.iter.args[0])))
+    if message is not None:
+        raise QuadrantsSyntaxError(message, ctx.loc(node.iter))
+
+
 def _for(ctx, node: ast.For) -> None:
     if node.orelse:
         raise QuadrantsSyntaxError("'else' clause for 'for' not supported", ctx.loc(node))
+    _check_iterator_nesting(ctx, node)
     config = ctx.pending_loop_config or {}
     ctx.pending_loop_config = None
     if _called(ctx, node.iter, qi.static):

@@ -72,6 +72,7 @@ class Kernel(SourceBacked):
             raise QuadrantsSyntaxError("@qd.kernel(checkpoints=True) requires graph=True", caller_loc())
         self.fastcache, self.graph, self.checkpoints = fastcache, graph, checkpoints
         self.signature = inspect.signature(fn)
+        self.check_annotation_names()
         self.param_names = tuple(self.signature.parameters)
         self._primal = self
         self._session_generation = -1
