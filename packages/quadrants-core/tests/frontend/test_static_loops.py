@@ -66,9 +66,9 @@ def test_nested_iterator_wrappers_are_errors(lower):
         for i in qd.grouped(qd.static(range(2))):
             x[i] = 1
 
-    with pytest.raises(qd.QuadrantsSyntaxError, match="'qd.static' cannot be nested"):
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"'qd\.static' cannot be nested"):
         lower(nested_static, np.zeros(2, np.int32))
-    with pytest.raises(qd.QuadrantsSyntaxError, match="'qd.static' is not allowed inside 'qd.grouped'"):
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"'qd\.static' is not allowed inside 'qd\.grouped'"):
         lower(static_in_grouped, np.zeros(2, np.int32))
 
 
@@ -76,5 +76,5 @@ def test_an_annotation_naming_nothing_fails_at_decoration():
     with pytest.raises(qd.QuadrantsSyntaxError, match=r"Invalid type annotation in `.*<locals>.f`: name 'nope'"):
 
         @qd.func
-        def f(x: "nope"):  # noqa: F821 - the error under test
+        def f(x: nope):  # noqa: F821 - the error under test (a string annotation: from __future__ import annotations)
             pass
