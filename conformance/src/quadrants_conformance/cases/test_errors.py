@@ -281,3 +281,16 @@ def bitxor_on_float_error():
         x[0] = a ^ a
 
     k(qd.ndarray(qd.f32, shape=(1,)), 1.0)
+
+
+@case(section="4.2", raises=(qd.QuadrantsTypeError, "unsupported operand type"))
+def vector_times_a_whole_field_error():
+    f = qd.field(qd.i32, shape=())
+
+    @qd.kernel
+    def k(x: F32_1):
+        a = qd.Vector([1, 1, 1])
+        b = a * f
+        x[0] = b[0]
+
+    k(qd.ndarray(qd.f32, shape=(1,)))

@@ -49,6 +49,7 @@ def test_syntax_error_names_file_line_and_caret(lower):
         ("if qd.Vector([1, 2]):\n        x[0] = 1", qd.QuadrantsTypeError, "if conditions must be an integer"),
         ("while qd.Vector([a, a]):\n        x[0] = 1", qd.QuadrantsTypeError, "while conditions must be an integer"),
         # upstream's fragments (issue 15)
+        ("x[0] = (qd.Vector([1, 2]) * x)[0]", qd.QuadrantsTypeError, "unsupported operand type(s) for '*'"),
         ("x[0] = qd.math.ffs(qd.f32(a))", qd.QuadrantsTypeError, "'ffs' takes integral inputs only"),
         (
             "x[0] = qd.atomic_min([3, 2], qd.Vector([a, a]))[0]",

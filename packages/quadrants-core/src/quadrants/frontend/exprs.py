@@ -166,7 +166,12 @@ def _binop_values(ctx, node: ast.BinOp, a, b):
         return matrix.binary(ctx, node, lambda x, y: _binop_values(ctx, node, x, y), a, b)
     for v in (a, b):
         if isinstance(v, (NdarrayValue, IndexVector)):
-            raise QuadrantsTypeError("arithmetic on a whole ndarray or index vector is not supported", ctx.loc(node))
+            symbol = tr.BINARY_OPS[type(node.op)][1] if type(node.op) in tr.BINARY_OPS else type(node.op).__name__
+            raise QuadrantsTypeError(  # upstream's fragment, then what to do
+                f"unsupported operand type(s) for '{symbol}': arithmetic on a whole ndarray, field or index vector is "
+                "not supported; index it (x[i], f[None])",
+                ctx.loc(node),
+            )
     if not is_runtime(a) and not is_runtime(b):
         return _python(ctx, node, _PY_BINARY[type(node.op)], a, b)
     if isinstance(node.op, ast.Pow):
