@@ -71,3 +71,15 @@ def annotation_naming_nothing_is_an_error_at_decoration():
     @qd.kernel
     def k(x: "undefined_type"):  # noqa: F821 - the error under test
         pass
+
+
+@case(
+    section="8",
+    raises=(ValueError, "Invalid value for argument a - required element type: VectorType[2, i32], but"),
+)
+def kernel_vector_ndarray_parameter_given_a_matrix_ndarray():
+    @qd.kernel
+    def k(a: qd.types.NDArray[qd.types.vector(2, qd.i32), 2]):
+        pass
+
+    k(qd.Matrix.ndarray(2, 3, qd.i32, shape=(4, 7)))

@@ -27,6 +27,15 @@ from quadrants.runtime.ndarray import Ndarray
 __all__ = ["Bound", "Param", "make_params", "bind_arguments", "shape_returns", "check_read_only"]
 
 
+def _upstream_type_name(t) -> str:
+    """A vector/matrix element type as upstream writes it: ``VectorType[2, i32]``, ``MatrixType[2,3, i32]``."""
+    if isinstance(t, MatrixType):
+        if t.is_vector:
+            return f"VectorType[{t.shape[0]}, {t.dtype}]"
+        return f"MatrixType[{t.shape[0]},{t.shape[1]}, {t.dtype}]"
+    return str(t)
+
+
 class Param:
     """Base class: ``name`` and a ``convert(value, session)`` that returns a :class:`Bound`.
 
@@ -61,9 +70,10 @@ class NdarrayParam(Param):
                     f"dtype={got} is provided"
                 )
             if isinstance(self.dtype, MatrixType):
+                want, got = _upstream_type_name(self.dtype), _upstream_type_name(dtype)
                 raise QuadrantsElementTypeError(
                     f"Expect element type {self.dtype} for argument {self.name}, but get {dtype} (Invalid value for "
-                    f"argument {self.name} - required element type: {self.dtype}, but {dtype} is provided)"
+                    f"argument {self.name} - required element type: {want}, but {got} is provided)"
                 )
             raise TypeError(f"Expect element type {self.dtype} for argument {self.name}, but get {dtype}")
         if self.ndim is not None and ndim != self.ndim:
