@@ -83,3 +83,28 @@ def kernel_vector_ndarray_parameter_given_a_matrix_ndarray():
         pass
 
     k(qd.Matrix.ndarray(2, 3, qd.i32, shape=(4, 7)))
+
+
+@case(section="8", raises=(TypeError, "get [Tensor (3) i32]"))
+def kernel_scalar_ndarray_parameter_given_a_vector_ndarray():
+    @qd.kernel
+    def k(arr: qd.types.NDArray[qd.f32, 2]):
+        for i in qd.grouped(arr):
+            arr[i] = 2.0
+
+    k(qd.ndarray(qd.types.vector(3, qd.i32), shape=(12, 4)))
+
+
+@case(section="7", raises=(qd.QuadrantsTypeError, "Expected ndarray in the kernel argument for argument w"))
+def ndarray_captured_from_python_scope_passed_to_a_real_func():
+    w = qd.ndarray(qd.f32, shape=(2,))
+
+    @qd.real_func
+    def f(w: qd.types.NDArray[qd.f32, 1]) -> qd.f32:
+        return w[1]
+
+    @qd.kernel
+    def k() -> qd.f32:
+        return f(w)
+
+    k()

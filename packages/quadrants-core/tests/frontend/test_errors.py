@@ -199,3 +199,21 @@ def test_func_parameters_check_vector_shape_and_ndarray_element_type(lower):
     with pytest.raises(qd.QuadrantsCompilationError, match="argument a: expected f32 elements, got i32"):
         lower(int_array, np.zeros(1, np.int32))
     lower(int_array, np.zeros(1, np.float32))
+
+
+def test_ndarray_captured_from_python_scope_cannot_go_to_a_func(lower):
+    class Captured:  # a host ndarray as the frontend sees one (the runtime's ndarrays carry this marker)
+        _is_quadrants_ndarray = True
+
+    held = Captured()
+
+    @qd.func
+    def f(w: qd.types.NDArray[qd.f32, 1]) -> qd.f32:
+        return w[1]
+
+    @qd.kernel
+    def k(x: I1):
+        x[0] = qd.i32(f(held))
+
+    with pytest.raises(qd.QuadrantsTypeError, match="Expected ndarray in the kernel argument for argument w"):
+        lower(k, np.zeros(1, np.int32))

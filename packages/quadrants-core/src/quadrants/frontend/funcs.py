@@ -148,6 +148,12 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
             ctx.frames.append(saved)
         ctx.bind(name, LocalBinding(ctx.declare(name, converted)))
         return
+    if isinstance(spec, NdarrayType) and getattr(value, "_is_quadrants_ndarray", False):
+        raise QuadrantsTypeError(  # upstream's fragment: only kernel parameters are ndarrays in kernel code
+            f"Expected ndarray in the kernel argument for argument {name}: an ndarray captured from Python scope "
+            f"cannot be passed to @qd.func '{func.__name__}'; make it a kernel parameter",
+            ctx.loc(node),
+        )
     if isinstance(spec, NdarrayType) and not isinstance(value, NdarrayValue):
         raise QuadrantsTypeError(
             f"@qd.func '{func.__name__}' parameter '{name}' expects an ndarray, got {type(value).__name__}",

@@ -27,6 +27,11 @@ from quadrants.runtime.ndarray import Ndarray
 __all__ = ["Bound", "Param", "make_params", "bind_arguments", "shape_returns", "check_read_only"]
 
 
+def _upstream_tensor_name(t: MatrixType) -> str:
+    """A vector/matrix element type as upstream's scalar-parameter message writes it: ``[Tensor (3) i32]``."""
+    return f"[Tensor ({', '.join(map(str, t.shape))}) {t.dtype}]"
+
+
 def _upstream_type_name(t) -> str:
     """A vector/matrix element type as upstream writes it: ``VectorType[2, i32]``, ``MatrixType[2,3, i32]``."""
     if isinstance(t, MatrixType):
@@ -75,7 +80,8 @@ class NdarrayParam(Param):
                     f"Expect element type {self.dtype} for argument {self.name}, but get {dtype} (Invalid value for "
                     f"argument {self.name} - required element type: {want}, but {got} is provided)"
                 )
-            raise TypeError(f"Expect element type {self.dtype} for argument {self.name}, but get {dtype}")
+            shown = f"{_upstream_tensor_name(dtype)} (a {dtype} element)" if isinstance(dtype, MatrixType) else dtype
+            raise TypeError(f"Expect element type {self.dtype} for argument {self.name}, but get {shown}")
         if self.ndim is not None and ndim != self.ndim:
             if numpy:  # upstream words the two cases differently
                 raise ValueError(
