@@ -30,7 +30,7 @@ class Layout(_Enum):
 
 
 class AutodiffMode(_Enum):
-    """Upstream's autodiff modes (autodiff is out of scope here)."""
+    """Upstream's autodiff modes (values only: kernels here do not carry a mode; docs/autodiff.md)."""
 
     FORWARD = 0
     REVERSE = 1
@@ -39,7 +39,7 @@ class AutodiffMode(_Enum):
 
 
 class SNodeGradType(_Enum):
-    """Upstream's gradient SNode kinds (autodiff is out of scope here)."""
+    """Upstream's gradient SNode kinds (``qd.ad.clear_all_gradients(gradient_type=...)`` reads ADJOINT and DUAL)."""
 
     PRIMAL = 0
     ADJOINT = 1

@@ -23,7 +23,7 @@ class ArgKind(enum.IntEnum):
     INT = 1
     UINT = 2
     QD_ARRAY = 3
-    QD_ARRAY_WITH_GRAD = 4  # autodiff is out of scope: never counted here
+    QD_ARRAY_WITH_GRAD = 4  # gradients travel as separate flat arguments here: never counted
 
 
 @dataclass
