@@ -206,7 +206,7 @@ def _primitive_member(ctx, ref: StructRef, path, value, is_property: bool, node)
             )
         raise QuadrantsSyntaxError(
             f"'{path[-1]}' is a primitive member of a @qd.data_oriented(template_primitives=False) object, so it is "
-            "a run-time value and cannot be used in qd.static",
+            "a runtime kernel argument and cannot be used in qd.static",
             ctx.loc(node),
         )
     dtype = _runtime_scalar_type(ctx, ref, path, value)

@@ -98,8 +98,8 @@ def _scalar_member(value, spec, path):
         return float(value)
     if isinstance(value, float):
         raise TypeError(
-            f"Primitive member '{path[-1]}' ({value!r}) was lifted as an integer kernel argument ({dtype}); keep it "
-            "an int or recompile with a fresh object"
+            f"Primitive member '{path[-1]}' ({value!r}) was lifted as an integer kernel argument ({dtype}) and would "
+            "truncate; keep it an int or recompile with a fresh object"
         )
     if not isinstance(value, int):
         raise QuadrantsRuntimeTypeError(f"member '{'.'.join(path)}' must be an int, got {type(value).__name__}")
