@@ -63,7 +63,7 @@ def runtime_float_and_bool_members():
     return {"first": first, "second": s.x.to_numpy(), "flags": s.g.to_numpy(), "compiles": Sim.k._primal.compile_count}
 
 
-@case(section="19.2", raises=(TypeError, "was lifted as an integer kernel argument (i32) and would truncate"))
+@case(section="19.2", raises=(TypeError, "coercing it would truncate"))
 def runtime_int_member_rebound_to_float_error():
     @qd.data_oriented(template_primitives=False)
     class Sim:

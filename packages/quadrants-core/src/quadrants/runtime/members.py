@@ -98,8 +98,9 @@ def _scalar_member(value, spec, path):
         return float(value)
     if isinstance(value, float):
         raise TypeError(
-            f"Primitive member '{path[-1]}' ({value!r}) was lifted as an integer kernel argument ({dtype}) and would "
-            "truncate; keep it an int or recompile with a fresh object"
+            f"Primitive member '{path[-1]}' of a @qd.data_oriented(template_primitives=False) object was lifted as an "
+            f"integer kernel argument ({dtype}), but is now a float ({value!r}); coercing it would truncate. Keep the "
+            "member's type stable across launches, or use the default template_primitives=True"
         )
     if not isinstance(value, int):
         raise QuadrantsRuntimeTypeError(f"member '{'.'.join(path)}' must be an int, got {type(value).__name__}")
