@@ -108,3 +108,35 @@ def ndarray_captured_from_python_scope_passed_to_a_real_func():
         return f(w)
 
     k()
+
+
+@case(section="7", raises=(qd.QuadrantsSyntaxError, "* args can only be present as the last argument of a function"))
+def starred_arguments_not_last_in_a_func_call():
+    @qd.func
+    def f(a: qd.types.NDArray[qd.i32, 1], b: qd.i32, c: qd.i32, d: qd.i32):
+        a[0] = b + c + d
+
+    rest = [3, 5]
+
+    @qd.kernel
+    def k(a: qd.types.NDArray[qd.i32, 1]):
+        f(a, *rest, 3)
+
+    k(qd.ndarray(qd.i32, (2,)))
+
+
+@case(section="7", golden={"a": [11, 0]})
+def starred_arguments_last_in_a_func_call():
+    @qd.func
+    def f(a: qd.types.NDArray[qd.i32, 1], b: qd.i32, c: qd.i32, d: qd.i32):
+        a[0] = b + c + d
+
+    rest = [3, 5]
+
+    @qd.kernel
+    def k(a: qd.types.NDArray[qd.i32, 1]):
+        f(a, 3, *rest)
+
+    a = qd.ndarray(qd.i32, (2,))
+    k(a)
+    return {"a": a.to_numpy()}

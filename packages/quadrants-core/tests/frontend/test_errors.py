@@ -217,3 +217,24 @@ def test_ndarray_captured_from_python_scope_cannot_go_to_a_func(lower):
 
     with pytest.raises(qd.QuadrantsTypeError, match="Expected ndarray in the kernel argument for argument w"):
         lower(k, np.zeros(1, np.int32))
+
+
+@qd.func
+def _three(a: qd.i32, b: qd.i32, c: qd.i32) -> qd.i32:
+    return a * 100 + b * 10 + c
+
+
+def test_starred_func_arguments_must_come_last(lower):
+    rest, first = (2, 3), (1,)
+
+    @qd.kernel
+    def last(x: I1):
+        x[0] = _three(1, *rest)
+
+    @qd.kernel
+    def before_keyword(x: I1):
+        x[0] = _three(*first, b=2, c=3)
+
+    lower(last, np.zeros(1, np.int32))
+    with pytest.raises(qd.QuadrantsSyntaxError, match="error code: STARNOTLAST"):
+        lower(before_keyword, np.zeros(1, np.int32))

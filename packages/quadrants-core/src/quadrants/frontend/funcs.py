@@ -86,6 +86,7 @@ def _check_recursion(ctx, func, key, node: ast.Call) -> None:
 
 def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
     """Lower the body of ``func`` at the call site and return its return value (``None`` without one)."""
+    _check_starred_last(ctx, node)
     if func.requires_top_level and not ctx.top_level:
         raise QuadrantsSyntaxError(
             f"@qd.func '{func.__name__}' has requires_top_level=True and must be called at the kernel top level "
@@ -183,6 +184,18 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
         return
     # unannotated scalar (numbers included, like upstream): a private run-time copy
     ctx.bind(name, LocalBinding(ctx.declare(name, tr.to_expr(ctx, value, node))))
+
+
+def _check_starred_last(ctx, node) -> None:
+    """As upstream: in a call of a @qd.func, ``*args`` may only be the last argument, with no keywords."""
+    if not isinstance(node, ast.Call):
+        return
+    for k, arg in enumerate(node.args):
+        if isinstance(arg, ast.Starred) and (k != len(node.args) - 1 or node.keywords):
+            raise QuadrantsSyntaxError(
+                "* args can only be present as the last argument of a function (error code: STARNOTLAST).",
+                ctx.loc(node),
+            )
 
 
 def _check_matrix_param(ctx, name: str, anno: MatrixType, value: MatrixValue, node) -> None:
