@@ -6,7 +6,18 @@ are private; see DESIGN.md for the layout.
 
 from __future__ import annotations
 
-from quadrants import _logging as _logging, algorithms, experimental, interop, linalg, math, profiler, tools, types
+from quadrants import (
+    _logging as _logging,
+    algorithms,
+    experimental,
+    interop,
+    linalg,
+    math,
+    profiler,
+    sparse,
+    tools,
+    types,
+)
 from quadrants.errors import (
     QuadrantsAssertionError,
     QuadrantsCompilationError,
@@ -270,6 +281,7 @@ __all__ = [
     "profiler",
     "experimental",
     "interop",
+    "sparse",
     "tools",
     "assume_in_range",
     "cache_read_only",

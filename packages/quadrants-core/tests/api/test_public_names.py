@@ -177,3 +177,16 @@ def test_documented_names_are_upstream_names(tables):
             elif name not in known:
                 unknown.add(name)
     assert not unknown, _report("docs/api-coverage.md lists names that upstream does not have (typo?)", unknown)
+
+
+def test_sparse_grid_helpers_exist_and_say_they_are_out_of_scope():
+    import pytest
+
+    import quadrants as qd
+
+    assert sorted(n for n in dir(qd.sparse) if not n.startswith("_")) == ["grid", "usage"]  # upstream's names
+    with pytest.raises(NotImplementedError, match="sparse SNodes"):
+        qd.sparse.grid({"m": qd.f32}, shape=(4, 4))
+    with pytest.raises(NotImplementedError, match=r"qd\.sparse\.usage"):
+        qd.sparse.usage(None)
+    assert sorted(n for n in dir(qd.interop) if not n.startswith("_")) == ["get_mps_command_queue"]

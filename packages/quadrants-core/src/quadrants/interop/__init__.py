@@ -2,8 +2,6 @@
 command queue for sharing it with the Metal backend; this implementation's Metal path (wgpu) keeps its own queue, so
 it returns 0 — upstream's answer whenever extraction is not possible (docs/interop.md)."""
 
-from __future__ import annotations
-
 __all__ = ["get_mps_command_queue"]
 
 
