@@ -102,7 +102,11 @@ class ExprGen:
         v = self.ch.choice((0, 1, -1, 2, 3, 7, -7, 8, 31, 32, 33, 63, 64, 100, lo, hi, lo + 1, hi - 1))
         if dtype == "i32" and lo <= v <= hi and v != lo:
             return Expr(str(v) if v >= 0 else f"({v})", "i32")
+        if not lo <= v <= hi:  # a typed literal must fit its dtype (qd.u8(-7) is an error, as upstream)
+            v = lo + (v - lo) % (hi - lo + 1)
         form = self.ch.choice(("qd.cast({v}, qd.{t})", "qd.{t}({v})"))
+        if not -(2**31) <= v < 2**31:  # a bare literal past i32 is an error in qd.cast (default_ip), as upstream
+            form = "qd.{t}({v})"
         return Expr(form.format(v=v, t=dtype), dtype)
 
     # ------------------------------------------------------------------------------------------------ expressions
