@@ -1,4 +1,4 @@
-"""One nox session per job and per backend (DESIGN.md §1). ``nox -l`` lists them.
+"""One nox session per job and per backend (docs/architecture.md). ``nox -l`` lists them.
 
 Every session builds its own virtualenv from PyPI plus the local packages installed editable, so a fresh machine with
 only Python and pip can run any of them: ``python3 -m pip install nox && python3 -m nox -s tests``.

@@ -1,7 +1,8 @@
 """llvm-cuda throughput and latency on the local NVIDIA GPU (no rows when the backend is unavailable).
 
 Bandwidth-bound kernels are reported against a device-to-device copy (``cuMemcpyDtoD``) measured in the same run
-(DESIGN.md §5: target ≥ 0.85 of the copy's GB/s); the others report Gelem/s or µs with no baseline. Every timing is
+(docs/benchmarks.md: target ≥ 0.85 of the copy's GB/s); the others report Gelem/s or µs with no baseline. Every timing
+is
 the best of several repeats, each ending with ``qd.sync()``.
 """
 

@@ -2,7 +2,7 @@
 
 A benchmark module exposes ``run() -> list[dict]``; each row is
 ``{"name": str, "value": float, "unit": str, "baseline": float | None, "ratio": float | None}`` where ``baseline`` is
-the same quantity measured in the same run for a reference (NumPy, Numba, a bandwidth probe: DESIGN.md §5) and
+the same quantity measured in the same run for a reference (NumPy, Numba, a bandwidth probe: docs/benchmarks.md) and
 ``ratio`` is ``value / baseline``. The driver prints one table and writes ``reports/bench.json``. Usage::
 
     python benchmarks/run.py [-k SUBSTRING] [--out reports/bench.json] [--against upstream --upstream-python PATH]

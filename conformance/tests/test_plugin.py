@@ -83,7 +83,7 @@ def test_repro_block(fake):
         [
             "fake differs from the reference: x: 1 of 4 elements differ",
             "conformance failed: test_cases.py::differs_on_fake on fake",
-            "case:        test_cases.py::differs_on_fake  (SEMANTICS.md §4.2)",
+            "case:        test_cases.py::differs_on_fake  (docs/semantics.md §4.2)",
             "backend:     fake  device: fake device 0",
             "source:      *test_cases.py:10",
             "*first difference at index (2,): expected 4, got 5",

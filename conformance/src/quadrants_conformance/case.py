@@ -64,7 +64,7 @@ def case(
       must match (for text that names the case's file, such as debug overflow reports).
     * ``tol``: row of the tolerance table used for float observables (``"exact"``, ``"transcendental"``, …).
     * ``debug``: run under ``qd.init(debug=True)``.
-    * ``section``: the SEMANTICS.md section the case checks (``"4.3"``), for reports.
+    * ``section``: the docs/semantics.md section the case checks (``"4.3"``), for reports.
     * ``stream``: names of observables whose values are draws from ``qd.random``'s stream. Backends of this
       implementation share one stream, so the conformance run compares them by value; upstream's stream is its own
       (and differs between its backends), so the parity run compares only their shape and dtype (docs/parity.md).

@@ -1,6 +1,6 @@
 """The comparison rules of the conformance suite: one observable of the reference against the backend's.
 
-Rules (DESIGN.md §4; tolerances in :mod:`quadrants_conformance.tolerance`):
+Rules (docs/conformance.md; tolerances in :mod:`quadrants_conformance.tolerance`):
 
 * ints and bools compare exactly; for arrays the dtype must match as well as the shape;
 * floats compare with the case's tolerance row (``"exact"`` by default): NaN matches any NaN (NaN classes, not

@@ -263,5 +263,5 @@ def backend_line(buckets: Counter, backend: str) -> str:
 
 
 def sections_present(results: Results, backend: str) -> bool:
-    """True when some case of ``backend`` names a SEMANTICS.md section."""
+    """True when some case of ``backend`` names a docs/semantics.md section."""
     return any(r.section for r in results.records.values() if r.backend == backend)

@@ -36,7 +36,7 @@ def format_repro(
         # The first line is what pytest's short summary (-ra) shows: make it the problem, not a title.
         headline,
         f"conformance {verdict.category}: {qualified_id} on {backend}",
-        f"case:        {qualified_id}" + (f"  (SEMANTICS.md §{case.section})" if case.section else ""),
+        f"case:        {qualified_id}" + (f"  (docs/semantics.md §{case.section})" if case.section else ""),
         f"backend:     {backend}" + (f"  device: {device}" if device else ""),
         f"lane order:  {lane_order or 'default'}",
         f"source:      {path}:{case_line(case)}",

@@ -9,7 +9,7 @@ bools always compare exactly). A float element of the backend run ``b`` matches 
 
 ``+0.0`` and ``-0.0`` are at ULP distance 0, so every row treats them as equal except ``"bitwise"``, where a case
 opts in to checking the sign of zero (``@case(tol="bitwise")``). Rows with ``nonfinite_unspecified`` skip elements
-whose reference value is NaN or ±Inf (``fast_math=True``: SEMANTICS.md §4.4).
+whose reference value is NaN or ±Inf (``fast_math=True``: docs/semantics.md §4.4).
 
 Budgets are per result dtype. Why these numbers:
 

@@ -50,7 +50,7 @@ def test_ptx_has_no_contraction_and_marks_kernels(programs):
     ptx = compile_ptx(programs["madd"]).ptx
     assert ".entry qd_task_0" in ptx
     assert "mul.rn.f32" in ptx and "add.rn.f32" in ptx
-    assert "fma" not in ptx  # a*b+c stays two rounded operations (SEMANTICS.md §4.4)
+    assert "fma" not in ptx  # a*b+c stays two rounded operations (docs/semantics.md §4.4)
     fast = compile_ptx(programs["madd"], CompileOptions(fast_math=True)).ptx
     assert "fma.rn.f32" in fast
 

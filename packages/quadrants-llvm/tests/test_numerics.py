@@ -114,7 +114,7 @@ def test_float_ops_bit_exact(dtype):
     outs = run_ops(cases, inputs)
     for (o, operands, rt), got in zip(cases, outs, strict=True):
         want = expected(o, operands, rt, inputs)
-        if o in (Op.MAX, Op.MIN):  # the sign of a zero result is unspecified (SEMANTICS.md §6)
+        if o in (Op.MAX, Op.MIN):  # the sign of a zero result is unspecified (docs/semantics.md §6)
             got, want = np.where(got == 0, 0, got).astype(got.dtype), np.where(want == 0, 0, want).astype(got.dtype)
         assert_bits_equal(got, want, f"{o.value} {dtype}")
 

@@ -2,7 +2,7 @@
 ``test_checkpoints*.py``); not a case module itself (its name does not start with ``test_``).
 
 The label enums live here and are imported into the case modules that use them: labels written ``Name.attr`` must be
-host names of the kernel (module globals or closure values, SEMANTICS.md §17.2.3), and an imported name is one.
+host names of the kernel (module globals or closure values, docs/semantics.md §17.2.3), and an imported name is one.
 
 Compile errors must be raised at the user's line: :func:`raises_at` checks that the error names the line of the case
 file that ends with the comment ``# <marker>`` (the offending statement) and re-raises it, so the case's ``raises``

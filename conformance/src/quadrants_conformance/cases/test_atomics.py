@@ -1,4 +1,4 @@
-"""SEMANTICS.md §12: atomics and augmented assignment.
+"""docs/semantics.md §12: atomics and augmented assignment.
 
 Returned old values depend on the order of the lanes, so they are only observed in order-independent ways: from a
 single serial statement, as a sorted array, or as a set of unique slots.

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §12 on 64-bit integers: every atomic on i64/u64 elements, with values that need all 64 bits.
+"""docs/semantics.md §12 on 64-bit integers: every atomic on i64/u64 elements, with values that need all 64 bits.
 
 Backends that cannot make 64-bit atomics linearizable (the wgpu backend without ``shader-int64-atomic-all-ops``)
 do not claim ``atomic:i64`` and report these cases as ``unsupported``.

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §17.6: the worked examples of checkpoints and ``kernel.resume`` (with the driver of §16.4).
+"""docs/semantics.md §17.6: the worked examples of checkpoints and ``kernel.resume`` (with the driver of §16.4).
 
 Conventions: every array starts at 0 unless the case sets it; ``+k`` means a one-trip loop that adds ``k``; "implicit"
 is a top-level (or do_while-body) for-loop, which ``checkpoints=True`` wraps in an implicit checkpoint (§17.2.1).

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §17.2: compile-time rules of ``checkpoints=True`` kernels (implicit checkpoints, labels, bodies).
+"""docs/semantics.md §17.2: compile-time rules of ``checkpoints=True`` kernels (implicit checkpoints, labels, bodies).
 
 Conventions: every array starts at 0 unless the case sets it; ``+k`` means a one-trip loop that adds ``k``; "implicit"
 is a top-level (or do_while-body) for-loop, which ``checkpoints=True`` wraps in an implicit checkpoint (§17.2.1).

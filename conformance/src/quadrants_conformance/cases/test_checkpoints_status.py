@@ -1,4 +1,5 @@
-"""SEMANTICS.md §17.1 and §17.3: the ``qd.GraphStatus`` a ``checkpoints=True`` kernel returns, and ``qd.checkpoint``
+"""docs/semantics.md §17.1 and §17.3: the ``qd.GraphStatus`` a ``checkpoints=True`` kernel returns, and
+``qd.checkpoint``
 outside kernels.
 
 Conventions: every array starts at 0 unless the case sets it; ``+k`` means a one-trip loop that adds ``k``; "implicit"

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §17.6 acceptance vectors and §17.4 flag rules: when a checkpoint yields, and what runs before it.
+"""docs/semantics.md §17.6 acceptance vectors and §17.4 flag rules: when a checkpoint yields, and what runs before it.
 
 Conventions: every array starts at 0 unless the case sets it; ``+k`` means a one-trip loop that adds ``k``; "implicit"
 is a top-level (or do_while-body) for-loop, which ``checkpoints=True`` wraps in an implicit checkpoint (§17.2.1).

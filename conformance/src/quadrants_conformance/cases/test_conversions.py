@@ -1,4 +1,4 @@
-"""SEMANTICS.md §5: conversions, their spellings and the precision-loss warning."""
+"""docs/semantics.md §5: conversions, their spellings and the precision-loss warning."""
 
 import warnings
 

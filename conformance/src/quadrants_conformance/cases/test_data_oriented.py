@@ -1,4 +1,4 @@
-"""SEMANTICS.md §19.2 (with §7 and §8): ``@qd.data_oriented`` classes: calling forms, baked and ndarray members.
+"""docs/semantics.md §19.2 (with §7 and §8): ``@qd.data_oriented`` classes: calling forms, baked and ndarray members.
 
 Kernel methods take ``self`` as an implicit template; ndarray members are run-time arguments, primitive members and
 read ``@property`` values are baked, fields are bound. Specialization is observed through

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §19.2 (with §19.1): ``@qd.data_oriented`` instances, field members, nesting and assignment errors.
+"""docs/semantics.md §19.2 (with §19.1): ``@qd.data_oriented`` instances, field members, nesting and assignment errors.
 
 Kernel methods take ``self`` as an implicit template; ndarray members are run-time arguments, primitive members and
 read ``@property`` values are baked, fields are bound. Specialization is observed through

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §19.2 (with §16 and §17): ``@qd.data_oriented`` options (``template_primitives=False``,
+"""docs/semantics.md §19.2 (with §16 and §17): ``@qd.data_oriented`` options (``template_primitives=False``,
 ``stable_members=True``) and member chains as do_while conditions and checkpoint flags.
 
 Kernel methods take ``self`` as an implicit template; ndarray members are run-time arguments, primitive members and

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §19.3 (with §8 and §19.1): ``dataclasses.dataclass`` parameters.
+"""docs/semantics.md §19.3 (with §8 and §19.1): ``dataclasses.dataclass`` parameters.
 
 A parameter annotated with a dataclass type is flattened: ndarray members are run-time ndarrays, primitive members
 run-time scalars (type only in the key), ``typing.Final`` members compile-time values, nested dataclasses recurse.

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §2 (error hierarchy, diagnostics) and the operator type errors of §4.2."""
+"""docs/semantics.md §2 (error hierarchy, diagnostics) and the operator type errors of §4.2."""
 
 import os
 

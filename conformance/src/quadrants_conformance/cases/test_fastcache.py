@@ -1,4 +1,4 @@
-"""SEMANTICS.md §18.6: fastcache across processes.
+"""docs/semantics.md §18.6: fastcache across processes.
 
 Each case writes a small program to a fresh temp directory and runs it several times, each time in a fresh
 subprocess (``sys.executable``) on the backend under test (``QD_ARCH=<backend id>``), with one shared cache

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §13 and §14: dense fields.
+"""docs/semantics.md §13 and §14: dense fields.
 
 Fields are global dense tensors reached as captured module globals, through ``qd.template()`` parameters or as
 data_oriented members (§19.2 has those cases). Their shape is a compile-time tuple, and the specialization key holds

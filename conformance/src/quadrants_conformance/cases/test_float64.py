@@ -1,4 +1,4 @@
-"""f64 end to end (SEMANTICS.md §4.4, §5, §6, §12): arithmetic, conversions, every math function and atomics.
+"""f64 end to end (docs/semantics.md §4.4, §5, §6, §12): arithmetic, conversions, every math function and atomics.
 
 These are the cases that exercise a backend's own f64 implementation (the wgpu backend builds every f64 function
 from basic operations, docs/backends/wgpu.md) over inputs that reach the edges of each algorithm: argument

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §4.4: IEEE float value semantics (fast_math=False)."""
+"""docs/semantics.md §4.4: IEEE float value semantics (fast_math=False)."""
 
 import quadrants as qd
 from quadrants_conformance import case

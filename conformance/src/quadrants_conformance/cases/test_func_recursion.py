@@ -1,10 +1,10 @@
-"""SEMANTICS.md §7: compile-time recursion of ``@qd.func`` (docs/language.md, "Kernels and functions").
+"""docs/semantics.md §7: compile-time recursion of ``@qd.func`` (docs/language.md, "Kernels and functions").
 
 A func may call itself, directly or through others, as long as each recursive call changes a compile-time argument
 (a ``qd.template()`` value) that a ``qd.static`` condition tests, so the inlining ends. The results here were checked
 against upstream Quadrants 1.3.3 on ``qd.cpu``. A call with the same compile-time arguments as one already being
 inlined, and nesting deeper than 512 inlined calls, are ``QuadrantsSyntaxError("Recursive @qd.func call")``: upstream
-hangs on such programs (SEMANTICS.md §20).
+hangs on such programs (docs/semantics.md §20).
 """
 
 import quadrants as qd
@@ -69,7 +69,7 @@ def recursion_with_run_time_arguments():
 
 @case(section="7", golden={"chain": [151, 512]})
 def compile_time_recursion_nests_up_to_512_calls():
-    # Upstream runs out of memory on this shape beyond about 35 levels (SEMANTICS.md §20); 512 nested inlined calls
+    # Upstream runs out of memory on this shape beyond about 35 levels (docs/semantics.md §20); 512 nested inlined calls
     # are the documented limit here.
     @qd.kernel
     def deep(x: qd.i32, n: qd.template()) -> qd.i32:

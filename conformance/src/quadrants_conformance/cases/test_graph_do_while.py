@@ -1,4 +1,4 @@
-"""SEMANTICS.md §16: ``graph=True`` kernels and ``qd.graph.do_while`` (execution, nesting, level table).
+"""docs/semantics.md §16: ``graph=True`` kernels and ``qd.graph.do_while`` (execution, nesting, level table).
 
 Every array starts at 0 unless the case sets it. ``+k`` in a comment means a one-trip loop that adds ``k``. Loop
 counters are 0-d i32 ndarrays; the driver reads them after each pass and repeats while they are non-zero (§16.3).

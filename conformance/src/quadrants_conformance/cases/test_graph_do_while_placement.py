@@ -1,4 +1,4 @@
-"""SEMANTICS.md §16.1 and §16.2: where ``qd.graph.do_while`` may appear, ``graph=True`` kernels without it, and the
+"""docs/semantics.md §16.1 and §16.2: where ``qd.graph.do_while`` may appear, ``graph=True`` kernels without it, and the
 deprecated ``qd.graph_do_while`` alias.
 
 Every array starts at 0 unless the case sets it. ``+k`` in a comment means a one-trip loop that adds ``k``. Loop

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §17.8: compile errors of ``checkpoints=True`` kernels and ``qd.checkpoint`` arguments (decorator,
+"""docs/semantics.md §17.8: compile errors of ``checkpoints=True`` kernels and ``qd.checkpoint`` arguments (decorator,
 argument shapes, labels, ``yield_on``, duplicate labels).
 
 Every compile error must be raised at the user's line: the kernel call goes through :func:`_at`, which checks that the

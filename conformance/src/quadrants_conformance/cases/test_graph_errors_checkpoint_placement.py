@@ -1,4 +1,5 @@
-"""SEMANTICS.md §17.8 and §17.2.5: compile errors of where ``qd.checkpoint`` may appear and what its body may contain.
+"""docs/semantics.md §17.8 and §17.2.5: compile errors of where ``qd.checkpoint`` may appear and what its body may
+contain.
 
 Every compile error must be raised at the user's line: the kernel call goes through :func:`_at`, which checks that the
 error names the line of this file that ends with the comment ``# <marker>`` (the offending statement) and re-raises

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §16.2: compile errors of ``qd.graph.do_while`` (placement, the condition, other statements).
+"""docs/semantics.md §16.2: compile errors of ``qd.graph.do_while`` (placement, the condition, other statements).
 
 Every compile error must be raised at the user's line: the kernel call goes through :func:`_at`, which checks that the
 error names the line of this file that ends with the comment ``# <marker>`` (the offending statement) and re-raises

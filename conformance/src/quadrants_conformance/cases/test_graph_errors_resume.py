@@ -1,4 +1,4 @@
-"""SEMANTICS.md §17.8: call-time errors of ``kernel.resume`` (and the compile errors it reports first).
+"""docs/semantics.md §17.8: call-time errors of ``kernel.resume`` (and the compile errors it reports first).
 
 Every compile error must be raised at the user's line: the kernel call goes through :func:`_at`, which checks that the
 error names the line of this file that ends with the comment ``# <marker>`` (the offending statement) and re-raises

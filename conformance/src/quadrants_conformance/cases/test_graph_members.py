@@ -1,4 +1,4 @@
-"""SEMANTICS.md §16.2, §17 and §19: do_while conditions and checkpoint flags reached through members.
+"""docs/semantics.md §16.2, §17 and §19: do_while conditions and checkpoint flags reached through members.
 
 Conditions and flags may be attribute chains ending at a 0-d i32 ndarray member of a ``@qd.data_oriented`` object
 (``self.counter``, ``self.inner.flag``, ``obj.cnt`` for a template parameter) or a field of a

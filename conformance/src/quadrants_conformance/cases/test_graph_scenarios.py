@@ -1,4 +1,4 @@
-"""SEMANTICS.md §16.4 and §17: random graph/do_while/checkpoint scenarios checked against a model of the driver.
+"""docs/semantics.md §16.4 and §17: random graph/do_while/checkpoint scenarios checked against a model of the driver.
 
 Each case runs a batch of generated scenarios (:mod:`quadrants_conformance.graph_scenarios`): for every scenario the
 kernel source is written to a file and imported, the §17.6 host loop runs it, and the result of every launch (status,

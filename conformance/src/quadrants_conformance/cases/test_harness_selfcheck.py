@@ -1,7 +1,7 @@
 """Cases that exercise the harness's own vocabulary on real kernels: golden, tolerance rows, raises, warns, stdout.
 
 They check the harness more than the language: every observable kind goes through the reference, the golden check,
-and the comparison with the backend under test. SEMANTICS.md sections are named where a rule is exercised.
+and the comparison with the backend under test. docs/semantics.md sections are named where a rule is exercised.
 """
 
 import math

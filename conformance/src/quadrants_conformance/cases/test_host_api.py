@@ -1,4 +1,5 @@
-"""SEMANTICS.md §14 (host API of ndarrays and fields) and §13 (host vectors and matrices), as upstream Quadrants has
+"""docs/semantics.md §14 (host API of ndarrays and fields) and §13 (host vectors and matrices), as upstream Quadrants
+has
 them: ``copy_from``, ``to_numpy(dtype=)``, ``from_numpy`` layouts, ``element_shape``, ``layout``, the ndarray and field
 classes, element access through ``qd.Vector``/``qd.Matrix`` values, and Python-scope vector/matrix arithmetic."""
 

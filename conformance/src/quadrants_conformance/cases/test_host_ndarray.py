@@ -1,4 +1,4 @@
-"""SEMANTICS.md §14: the host-side ndarray API."""
+"""docs/semantics.md §14: the host-side ndarray API."""
 
 import numpy as np
 

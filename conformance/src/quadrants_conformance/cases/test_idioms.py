@@ -1,4 +1,5 @@
-"""Idioms of programs written for upstream Quadrants (SEMANTICS.md §1, §10, §13; docs/language.md): lists stored into
+"""Idioms of programs written for upstream Quadrants (docs/semantics.md §1, §10, §13; docs/language.md): lists stored
+into
 vector elements, unpacking vectors, comprehensions, ``fill`` inside kernels, struct-for over fields and ndarrays,
 ``qd.static_print``, ``qd.static_assert`` and ``qd.bit_shr``."""
 
@@ -346,7 +347,7 @@ def bit_shr_is_a_logical_shift():
         i[3] = v[0]
         i[4] = v[1]
         i[5] = v[2]
-        i[6] = qd.bit_shr(x | 7, n)  # -1 >>> 33: a run-time count is taken modulo 32 (SEMANTICS.md §20 #11)
+        i[6] = qd.bit_shr(x | 7, n)  # -1 >>> 33: a run-time count is taken modulo 32 (docs/semantics.md §20 #11)
         u[0] = qd.bit_shr(y, 1)
 
     i = qd.ndarray(qd.i32, shape=(7,))

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §5: integer → integer conversions wrap, at every width, signed and unsigned.
+"""docs/semantics.md §5: integer → integer conversions wrap, at every width, signed and unsigned.
 
 ``qd.cast(qd.cast(x, T), W)`` keeps the low bits of ``x`` that fit ``T`` (two's complement) and then sign- or
 zero-extends them by ``T``'s signedness. The kernels write the four or six narrowings of one value side by side, the

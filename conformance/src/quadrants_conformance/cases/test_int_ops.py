@@ -1,4 +1,4 @@
-"""SEMANTICS.md §4.3: integer value semantics (run-time operands unless a case says otherwise)."""
+"""docs/semantics.md §4.3: integer value semantics (run-time operands unless a case says otherwise)."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §7: kernels, funcs and calls."""
+"""docs/semantics.md §7: kernels, funcs and calls."""
 
 import quadrants as qd
 from quadrants_conformance import case

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §12, "Reductions into an outer local" (docs/language.md, "Reductions into a local").
+"""docs/semantics.md §12, "Reductions into an outer local" (docs/language.md, "Reductions into a local").
 
 A local declared at kernel scope before a parallel loop is one variable shared by every iteration: ``+= -= &= |= ^=``
 and every ``qd.atomic_*`` on it inside the loop are atomic, so after the loop it holds the sum, maximum, ... . Every

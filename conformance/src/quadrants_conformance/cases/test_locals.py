@@ -1,4 +1,4 @@
-"""SEMANTICS.md §9: local variables and scoping."""
+"""docs/semantics.md §9: local variables and scoping."""
 
 import quadrants as qd
 from quadrants_conformance import case

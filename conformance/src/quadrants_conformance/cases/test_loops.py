@@ -1,4 +1,4 @@
-"""SEMANTICS.md §10: loops, parallel and serial execution."""
+"""docs/semantics.md §10: loops, parallel and serial execution."""
 
 import quadrants as qd
 from quadrants_conformance import case

@@ -1,4 +1,4 @@
-"""Conformance cases for SEMANTICS.md §10: which loops are parallel, loop_config(serialize=True), break rules."""
+"""Conformance cases for docs/semantics.md §10: which loops are parallel, loop_config(serialize=True), break rules."""
 
 import numpy as np
 

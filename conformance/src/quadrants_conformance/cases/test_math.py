@@ -1,4 +1,4 @@
-"""SEMANTICS.md §6: math functions, their result types and errors."""
+"""docs/semantics.md §6: math functions, their result types and errors."""
 
 import quadrants as qd
 from quadrants_conformance import case

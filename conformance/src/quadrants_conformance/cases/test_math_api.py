@@ -1,4 +1,4 @@
-"""``qd.math`` component-wise functions (SEMANTICS.md §1, §6: "the whole of qd.math, as upstream defines it").
+"""``qd.math`` component-wise functions (docs/semantics.md §1, §6: "the whole of qd.math, as upstream defines it").
 
 clamp, mix, step, smoothstep, fract, sign, mod, log2, degrees, radians, isnan, isinf and fns, on scalars, vectors and
 matrices, with their result types and errors. Every golden value is what upstream Quadrants 1.3.3 computes for the

@@ -1,4 +1,4 @@
-"""``qd.math`` complex numbers as 2D vectors ``(re, im)`` (SEMANTICS.md §1, §6): cmul, cdiv, cconj, cinv, csqrt,
+"""``qd.math`` complex numbers as 2D vectors ``(re, im)`` (docs/semantics.md §1, §6): cmul, cdiv, cconj, cinv, csqrt,
 cpow, cexp, clog.
 
 Golden values are upstream Quadrants 1.3.3's on ``qd.cpu`` with ``fast_math=False``. cmul/cdiv/cconj/cinv use only

@@ -1,4 +1,4 @@
-"""``qd.math`` vector and matrix functions (SEMANTICS.md §1, §6): dot, cross, length, distance, normalize, reflect,
+"""``qd.math`` vector and matrix functions (docs/semantics.md §1, §6): dot, cross, length, distance, normalize, reflect,
 refract, determinant, inverse, eye, and the transform builders vdir, rotation2d, rotation3d, rot_yaw_pitch_roll,
 rot_by_axis, translate, scale.
 

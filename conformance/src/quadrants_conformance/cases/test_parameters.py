@@ -1,4 +1,4 @@
-"""SEMANTICS.md §8: kernel parameters, their errors, and specialization."""
+"""docs/semantics.md §8: kernel parameters, their errors, and specialization."""
 
 import enum
 

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §13: kernel print and assert."""
+"""docs/semantics.md §13: kernel print and assert."""
 
 import quadrants as qd
 from quadrants_conformance import case

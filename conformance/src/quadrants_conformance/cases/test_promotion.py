@@ -1,4 +1,4 @@
-"""SEMANTICS.md §4.1 (promotion) and §4.2 (result types), observed through wrap-around and rounding."""
+"""docs/semantics.md §4.1 (promotion) and §4.2 (result types), observed through wrap-around and rounding."""
 
 import numpy as np
 

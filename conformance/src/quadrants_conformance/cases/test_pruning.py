@@ -1,4 +1,4 @@
-"""SEMANTICS.md §19.2, §19.3 and §18.4: member pruning.
+"""docs/semantics.md §19.2, §19.3 and §18.4: member pruning.
 
 Only the members a kernel reads take part in its specialization: unread members of any type (unsupported ones
 included) are ignored, and changing an unread member does not recompile. ``kernel._primal.used_member_paths`` maps

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §11: kernel return values."""
+"""docs/semantics.md §11: kernel return values."""
 
 import quadrants as qd
 from quadrants_conformance import case

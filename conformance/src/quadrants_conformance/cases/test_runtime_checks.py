@@ -1,4 +1,4 @@
-"""SEMANTICS.md §15: run-time checks under qd.init(debug=True) (every backend)."""
+"""docs/semantics.md §15: run-time checks under qd.init(debug=True) (every backend)."""
 
 import os
 

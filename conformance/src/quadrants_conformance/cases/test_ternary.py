@@ -1,4 +1,4 @@
-"""``a if c else b`` with a run-time condition whose branches are tuples or vectors (SEMANTICS.md §4.3): one local
+"""``a if c else b`` with a run-time condition whose branches are tuples or vectors (docs/semantics.md §4.3): one local
 per component, only the selected branch evaluated (``x[(j, i) if i > j else (i, j)]``), and ``bool`` kernel
 parameters (a ``u1`` scalar). Upstream evaluates both branches of a vector ternary; here only the selected
 one runs, as for scalars, so the cases have no side effects in branches. Golden values are upstream 1.3.3's on

@@ -1,4 +1,4 @@
-"""``qd.types`` under upstream's names (SEMANTICS.md §1, §3): the long aliases (``qd.int32``, ``qd.float32``,
+"""``qd.types`` under upstream's names (docs/semantics.md §1, §3): the long aliases (``qd.int32``, ``qd.float32``,
 ``qd.uint8``, …) are the primitive types themselves, in annotations, casts and ``qd.static`` type questions."""
 
 import quadrants as qd

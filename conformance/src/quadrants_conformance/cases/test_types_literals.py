@@ -1,4 +1,4 @@
-"""SEMANTICS.md §3: types, literals, compile-time values and T(v) of compile-time values."""
+"""docs/semantics.md §3: types, literals, compile-time values and T(v) of compile-time values."""
 
 import enum
 

@@ -1,4 +1,5 @@
-"""SEMANTICS.md §13 (with §1: "matrix and vector methods as upstream defines them"): swizzles, methods and class-level
+"""docs/semantics.md §13 (with §1: "matrix and vector methods as upstream defines them"): swizzles, methods and
+class-level
 constructors of vectors and matrices in kernel code (docs/compound-types.md).
 
 Every method evaluates the same expression tree as upstream Quadrants, and ``+ - * /`` and ``sqrt`` are exact on every
@@ -454,7 +455,7 @@ def result_types_follow_upstream():
         n = 2.5
         x[3] = n
         t = qd.Vector([1, 1]).any()
-        t = 2  # u1: any non-zero value converts to 1 (SEMANTICS.md §5)
+        t = 2  # u1: any non-zero value converts to 1 (docs/semantics.md §5)
         x[4] = t + 1
         d = qd.Matrix([[1, 2], [3, 4]]).determinant()
         d = 2.5  # i32

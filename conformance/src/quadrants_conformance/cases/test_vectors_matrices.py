@@ -1,4 +1,4 @@
-"""SEMANTICS.md §13 (with §4.2, §7, §9, §11 and §12): vectors and matrices.
+"""docs/semantics.md §13 (with §4.2, §7, §9, §11 and §12): vectors and matrices.
 
 Vectors and matrices are values in kernel code (lowered to scalars by the frontend), elements of vector/matrix
 ndarrays, and kernel return values. Values are chosen so that every float result is exact.

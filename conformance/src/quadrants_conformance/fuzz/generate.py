@@ -1,6 +1,6 @@
 """Random well-typed, race-free Quadrants programs (the tree of :mod:`quadrants_conformance.fuzz.program`).
 
-Race freedom by construction (SEMANTICS.md §10, §12). Each top-level parallel loop iterates over the shape of one
+Race freedom by construction (docs/semantics.md §10, §12). Each top-level parallel loop iterates over the shape of one
 "own" array; its iteration ``(i0, i1, …)`` may write only element ``[i0, i1, …]`` of arrays of that shape (the
 loop's *written set*), and may read those arrays only at that same element. Arrays the loop does not write can be
 read at any index (``int(e) % extent``). The accumulator ``acc`` is only updated with integer atomics whose final value

@@ -1,4 +1,4 @@
-"""The scalar type rules the generator needs to stay well typed (SEMANTICS.md §4.1, §4.2, §5, §6), as small tables.
+"""The scalar type rules the generator needs to stay well typed (docs/semantics.md §4.1, §4.2, §5, §6), as small tables.
 
 Types are Quadrants' short names (``"i32"``, ``"u8"``, ``"f32"``, ``"u1"``). These functions only decide which
 expressions are legal and what type they have; the values are computed by the backends.
@@ -54,7 +54,7 @@ def is_int(t: str) -> bool:
 
 
 def promote(a: str, b: str) -> str:
-    """The common type of ``a`` and ``b`` (SEMANTICS.md §4.1)."""
+    """The common type of ``a`` and ``b`` (docs/semantics.md §4.1)."""
     if is_float(a) and is_float(b):
         return a if bits(a) >= bits(b) else b
     if is_float(a):

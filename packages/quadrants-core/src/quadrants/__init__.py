@@ -1,7 +1,7 @@
 """Quadrants: a Python kernel DSL. ``import quadrants as qd``.
 
 This module is the public facade: everything users reach as ``qd.<name>`` is listed here. Implementation modules
-are private; see DESIGN.md for the layout.
+are private; see docs/architecture.md for the layout.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ implements :class:`Backend`. A third-party backend installs like ours: through t
 shortcut is :data:`FIRST_PARTY`, the entry points our own packages declare, which ``qd.init`` uses for their ids
 so that a process does not pay for reading package metadata (see :func:`load_by_id`).
 
-Data flow of one launch (see DESIGN.md §2)::
+Data flow of one launch (see docs/architecture.md (the path of one kernel call))::
 
     program = frontend(...)                       # quadrants.ir.nodes.Program
     artifact = backend.compile(program, options)  # bytes-like or any picklable object

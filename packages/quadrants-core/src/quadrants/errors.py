@@ -1,4 +1,4 @@
-"""Exception and warning classes of SEMANTICS.md §2, and how user-facing errors point at the user's code."""
+"""Exception and warning classes of docs/semantics.md §2, and how user-facing errors point at the user's code."""
 
 from __future__ import annotations
 

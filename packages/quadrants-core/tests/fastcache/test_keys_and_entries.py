@@ -1,4 +1,4 @@
-"""Keys (SEMANTICS.md §18.3), source blocks, entries and artifacts (§18.7) as plain functions."""
+"""Keys (docs/semantics.md §18.3), source blocks, entries and artifacts (§18.7) as plain functions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Fastcache in one process: observation flags (SEMANTICS.md §18.5), switches (§18.1), QD_LOG=cache, degradation."""
+"""Fastcache in one process: observation flags (docs/semantics.md §18.5), switches (§18.1), QD_LOG=cache,
+degradation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The narrow-args hash (SEMANTICS.md §18.4), component by component."""
+"""The narrow-args hash (docs/semantics.md §18.4), component by component."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SEMANTICS.md §18.2: the purity check of fastcache kernels (in process, reference backend)."""
+"""docs/semantics.md §18.2: the purity check of fastcache kernels (in process, reference backend)."""
 
 from __future__ import annotations
 

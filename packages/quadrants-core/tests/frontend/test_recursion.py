@@ -1,4 +1,5 @@
-"""Compile-time recursion of @qd.func (SEMANTICS.md §7): allowed while each call changes a compile-time argument."""
+"""Compile-time recursion of @qd.func (docs/semantics.md §7): allowed while each call changes a compile-time
+argument."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The scalar numerics of SEMANTICS.md §4.3–§6, checked on the examples the spec states."""
+"""The scalar numerics of docs/semantics.md §4.3–§6, checked on the examples the spec states."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The host graph runner (SEMANTICS.md §16.4) against a scripted fake executable."""
+"""The host graph runner (docs/semantics.md §16.4) against a scripted fake executable."""
 
 from __future__ import annotations
 

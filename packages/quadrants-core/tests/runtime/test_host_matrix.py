@@ -152,7 +152,7 @@ def test_kernel_returns_stay_numpy_arrays():
     def k() -> qd.types.vector(2, qd.f32):
         return qd.Vector([1.0, 2.0])
 
-    assert isinstance(k(), np.ndarray)  # SEMANTICS.md §11
+    assert isinstance(k(), np.ndarray)  # docs/semantics.md §11
 
 
 def test_host_math_functions_apply_per_component():

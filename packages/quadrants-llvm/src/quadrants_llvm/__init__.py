@@ -1,6 +1,6 @@
 """Quadrants LLVM backends: one llvmlite code generator shared by three targets.
 
-What will live here (DESIGN.md §3):
+What will live here (docs/writing-a-backend.md):
 
 * ``llvm-cpu`` — IR → LLVM IR → native code for the host CPU (x64/arm64, host target features), parallel tasks split
   across worker threads, a launcher prepared once per specialization.

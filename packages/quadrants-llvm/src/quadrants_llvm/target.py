@@ -1,4 +1,4 @@
-"""Target data records: everything that differs between the LLVM targets, as data (DESIGN.md §3).
+"""Target data records: everything that differs between the LLVM targets, as data (docs/writing-a-backend.md).
 
 The IR builder (:mod:`quadrants_llvm.builder`) never branches on a target name; it reads a :class:`TargetInfo`.
 ``llvm-cpu`` fills the record from the host (:func:`host_target`); the CUDA and AMDGPU targets will add records with

@@ -1,4 +1,4 @@
-"""Atomic read-modify-writes applied in lane order, vectorised (SEMANTICS.md §12).
+"""Atomic read-modify-writes applied in lane order, vectorised (docs/semantics.md §12).
 
 The result of an ``AtomicRMW`` executed by many lanes must equal applying the active lanes one after another in lane
 order, and each lane gets the value the element had just before its own update (the *old* value). The cases:

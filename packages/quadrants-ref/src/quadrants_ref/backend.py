@@ -1,4 +1,4 @@
-"""The ``ref`` backend object registered under the ``quadrants.backends`` entry point (DESIGN.md §3).
+"""The ``ref`` backend object registered under the ``quadrants.backends`` entry point (docs/writing-a-backend.md).
 
 ``compile`` keeps the program and options as a picklable artifact; ``load`` compiles every task into closures
 (:mod:`quadrants_ref.compiler`) and returns a :class:`~quadrants_ref.executable.RefExecutable`.
@@ -28,7 +28,7 @@ class RefArtifact:
 
 
 class RefBackend:
-    """The NumPy reference interpreter: the executable definition of SEMANTICS.md."""
+    """The NumPy reference interpreter: the executable definition of docs/semantics.md."""
 
     id = "ref"
     archs = ("ref", "python")

@@ -1,4 +1,4 @@
-"""Order-dependence detection: ``qd.init(arch=qd.ref, check_races=True)`` (SEMANTICS.md §10, §12).
+"""Order-dependence detection: ``qd.init(arch=qd.ref, check_races=True)`` (docs/semantics.md §10, §12).
 
 While a parallel task runs, every ndarray access of its active lanes is recorded as arrays of (element, lane) pairs,
 one record per executed load, store or atomic (no Python loop per element). When the task ends, the records of each

@@ -1,5 +1,5 @@
 """Fuzz finding (wgpu, seed 5011 of the first run): qd.sin / qd.cos of NaN give 0.0 on wgpu (Mesa lavapipe), NaN
-elsewhere (IEEE: sin(NaN) = NaN, SEMANTICS.md §4.4). Shrunk from ``tr = qd.cos(qd.cast(0 // s0, qd.f32) % 8.0)``
+elsewhere (IEEE: sin(NaN) = NaN, docs/semantics.md §4.4). Shrunk from ``tr = qd.cos(qd.cast(0 // s0, qd.f32) % 8.0)``
 with ``s0 = 0.0``."""
 
 import sys

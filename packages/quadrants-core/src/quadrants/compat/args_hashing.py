@@ -1,7 +1,7 @@
 """Upstream's ``args_hasher.hash_args`` over this implementation's fastcache argument rules.
 
 Upstream exposes the hash of a call's arguments as a function of the values and their declared annotations. Here
-the same rules live in :mod:`quadrants.fastcache.narrow` (SEMANTICS.md §18.4): ndarrays by dtype, element shape and
+the same rules live in :mod:`quadrants.fastcache.narrow` (docs/semantics.md §18.4): ndarrays by dtype, element shape and
 ndim; run-time scalars by type; template values, data_oriented members (unless ``template_primitives=False``) and
 ``Final`` / ``FIELD_METADATA_CACHE_VALUE`` dataclass members by value; a ``qd.field`` anywhere disables fastcache.
 :func:`hash_args` applies those rules to every member of every argument (or only to the members named in

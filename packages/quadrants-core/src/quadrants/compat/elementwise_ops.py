@@ -1,7 +1,8 @@
 """Upstream's ``qd.lang.ops`` operator functions (``ops.add``, ``ops.logical_not``, ``ops.cmp_lt``, …).
 
 Upstream exposes each Python operator as a function usable both in kernel code and in Python scope. Here each one is
-a ``@qd.func`` over the operator itself, so kernel code inlines it with the language's own typing rules (SEMANTICS.md
+a ``@qd.func`` over the operator itself, so kernel code inlines it with the language's own typing rules
+(docs/semantics.md
 §4–§6: scalars and, elementwise, vectors and matrices), and called from Python scope it applies the operator to host
 values. The math functions, atomics, ``select`` and casts of upstream's ops module are the ``qd.*`` intrinsics
 themselves (see :mod:`quadrants.lang.ops`).

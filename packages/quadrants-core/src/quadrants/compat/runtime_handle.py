@@ -93,7 +93,8 @@ class ProgramHandle:
             and getattr(obj, "_session", None) is self._session
         )
 
-    # The host graph runner drives graph kernels here (DESIGN.md §2): no device graph is built or cached.
+    # The host graph runner drives graph kernels here (docs/architecture.md (the path of one kernel call)): no device
+    # graph is built or cached.
     def get_graph_num_nodes_on_last_call(self) -> int:
         return 0
 

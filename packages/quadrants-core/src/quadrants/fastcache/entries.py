@@ -1,4 +1,4 @@
-"""The two JSON entry kinds of fastcache and their validation (SEMANTICS.md §18.3, §18.7).
+"""The two JSON entry kinds of fastcache and their validation (docs/semantics.md §18.3, §18.7).
 
 Entries are small, human-readable JSON files (``python_side_cache/<key>.cache.txt``). Parsing is strict: any
 missing field, wrong type or foreign schema raises :class:`EntryError`, which the caller turns into a warning and a

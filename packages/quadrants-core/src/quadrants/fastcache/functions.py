@@ -2,7 +2,7 @@
 
 A **source block** is the full decorated block of a Python function (first decorator line to the last body line),
 dedented, with ``\\n`` line endings: the same text as ``ParsedFunction.source``, but read without parsing it (a cache
-hit must not parse the kernel). Its hash is part of the keys; its first line number is not (SEMANTICS.md §18.3), it
+hit must not parse the kernel). Its hash is part of the keys; its first line number is not (docs/semantics.md §18.3), it
 only rebases the source locations stored in artifacts.
 
 A **function record** ``(module, qualname, path, hash)`` names one function of a compiled kernel. Validation

@@ -1,4 +1,4 @@
-"""Fastcache keys (SEMANTICS.md §18.3): content hashes, never line numbers.
+"""Fastcache keys (docs/semantics.md §18.3): content hashes, never line numbers.
 
 * **L1 key** = hash(``"l1"``, schema, Quadrants version, backend identity, compile config, kernel module, qualname,
   absolute source path, hash of the kernel's full decorated block). It names the entry holding the kernel's

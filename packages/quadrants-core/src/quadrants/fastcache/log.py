@@ -2,7 +2,7 @@
 
 * :func:`explain` — one INFO record per lookup, miss, hit, store or skip, with the reason, when ``QD_LOG=cache``.
   If nothing in the process configured logging, a stderr handler is attached so the records are seen.
-* :func:`diagnostic` — the WARNING records of SEMANTICS.md §18 (``[FASTCACHE][INVALID_FUNC]`` …), always emitted.
+* :func:`diagnostic` — the WARNING records of docs/semantics.md §18 (``[FASTCACHE][INVALID_FUNC]`` …), always emitted.
 * :func:`unknown_type` — ``[FASTCACHE][UNKNOWN_TYPE]``, once per type per process.
 """
 
@@ -48,7 +48,7 @@ def explain(session, message: str) -> None:
 
 
 def diagnostic(message: str) -> None:
-    """A WARNING record (fastcache diagnostics are log records, not Python warnings: SEMANTICS.md §2)."""
+    """A WARNING record (fastcache diagnostics are log records, not Python warnings: docs/semantics.md §2)."""
     logger().warning(message)
 
 

@@ -1,4 +1,5 @@
-"""Fastcache on a specialization-table miss (DESIGN.md §2 step 3; SEMANTICS.md §18): look up, else compile and store.
+"""Fastcache on a specialization-table miss (docs/architecture.md (the path of one kernel call) step 3;
+docs/semantics.md §18): look up, else compile and store.
 
 Lookup: L1 key (source + config) → L1 entry (read-path union, function records) → narrow-args hash over those
 paths → L2 key → L2 entry → every recorded function's source hash still matches (*validated*) → artifact →
@@ -251,7 +252,7 @@ class _Plan:
         return entry
 
     def skip(self, skip: FastcacheSkip) -> None:
-        """Fastcache is off for this call: say why with the record of SEMANTICS.md §18.4."""
+        """Fastcache is off for this call: say why with the record of docs/semantics.md §18.4."""
         self.skipped = True
         if skip.tag == "UNKNOWN_TYPE":
             log.unknown_type(skip.value)

@@ -1,4 +1,4 @@
-"""The narrow-args hash (SEMANTICS.md §18.4): one component per top-level argument, containers only at read paths.
+"""The narrow-args hash (docs/semantics.md §18.4): one component per top-level argument, containers only at read paths.
 
 Every component is process-independent (no ids, no addresses). A value that cannot be described that way — a field,
 an unrecognised type, a ``functools.cached_property`` or a property that raises — disables fastcache for the call:
@@ -176,7 +176,7 @@ def describe_member(container, attr: str, value):
 
 
 def _baked(container, attr: str) -> bool:
-    """Whether a primitive member's value is part of the key (SEMANTICS.md §18.4, §19)."""
+    """Whether a primitive member's value is part of the key (docs/semantics.md §18.4, §19)."""
     cls = type(container)
     if getattr(cls, "_qd_data_oriented", False):
         if isinstance(getattr(cls, attr, None), property):

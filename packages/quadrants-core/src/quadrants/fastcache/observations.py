@@ -1,4 +1,4 @@
-"""``kernel._primal.src_ll_cache_observations`` (SEMANTICS.md §18.5): what fastcache did for a kernel.
+"""``kernel._primal.src_ll_cache_observations`` (docs/semantics.md §18.5): what fastcache did for a kernel.
 
 Each flag becomes True the first time its event happens for any call of the kernel and stays True until the next
 ``qd.init()`` (the flags are kept per kernel and per session generation, like the specialization table).
@@ -15,7 +15,7 @@ _ATTR = "_qd_fastcache_observations"
 
 @dataclass
 class CacheObservations:
-    """The four observation flags; see SEMANTICS.md §18.5 for when each becomes True."""
+    """The four observation flags; see docs/semantics.md §18.5 for when each becomes True."""
 
     cache_key_generated: bool = False
     cache_validated: bool = False
@@ -23,7 +23,7 @@ class CacheObservations:
     cache_stored: bool = False
 
     def as_tuple(self) -> tuple[bool, bool, bool, bool]:
-        """``(generated, validated, loaded, stored)``: the order of the table in SEMANTICS.md §18.6."""
+        """``(generated, validated, loaded, stored)``: the order of the table in docs/semantics.md §18.6."""
         return (self.cache_key_generated, self.cache_validated, self.cache_loaded, self.cache_stored)
 
 

@@ -1,4 +1,4 @@
-"""The purity check of fastcache kernels (SEMANTICS.md §18.2): a pure function over the frontend's captured reads.
+"""The purity check of fastcache kernels (docs/semantics.md §18.2): a pure function over the frontend's captured reads.
 
 ``ctx.global_reads`` lists ``(name, value, inside qd.static, SrcLoc)`` for every module-global or closure name that
 the kernel and the funcs it reached looked up. A fastcache kernel promises that its result depends only on its
@@ -69,7 +69,7 @@ def check_purity(kernel_name: str, global_reads: list, warned: set) -> None:
     """Raise for forbidden captures, warn for tolerated ones (once per site in ``warned``).
 
     A tolerated field capture needs no flag here: every field a kernel uses becomes a ``("field", …)`` argument
-    source, which the store step refuses to cache (SEMANTICS.md §18.1).
+    source, which the store step refuses to cache (docs/semantics.md §18.1).
     """
     for name, value, in_static, loc in global_reads:
         enum_value = _enum_value_access(value, loc)

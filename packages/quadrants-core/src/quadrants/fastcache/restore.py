@@ -1,4 +1,4 @@
-"""Artifacts: everything a cache hit needs to launch a specialization without the frontend (SEMANTICS.md §18.3).
+"""Artifacts: everything a cache hit needs to launch a specialization without the frontend (docs/semantics.md §18.3).
 
 An artifact file is a header (magic + schema version), the sha256 of the rest, and one pickle of a :class:`Payload`
 (the digest is checked before anything is unpickled: a flipped bit in a backend's machine code must be a warned miss,

@@ -1,4 +1,4 @@
-"""The on-disk layout of fastcache and atomic file access (SEMANTICS.md §18.1).
+"""The on-disk layout of fastcache and atomic file access (docs/semantics.md §18.1).
 
 ::
 

@@ -1,4 +1,4 @@
-"""Flat argument order (SEMANTICS.md §16.3): parameters in declaration order, a dataclass parameter replaced by its
+"""Flat argument order (docs/semantics.md §16.3): parameters in declaration order, a dataclass parameter replaced by its
 read fields depth first in declaration order, data_oriented members in first-use order, bound fields last.
 
 The frontend allocates member arguments as it meets them; :func:`canonical_arg_order` renumbers them afterwards.

@@ -1,4 +1,4 @@
-"""Atomic read-modify-writes (SEMANTICS.md §12): ``qd.atomic_*`` calls and atomic augmented assignments.
+"""Atomic read-modify-writes (docs/semantics.md §12): ``qd.atomic_*`` calls and atomic augmented assignments.
 
 On an ndarray element an atomic becomes one :class:`~quadrants.ir.nodes.AtomicRMW`. On a local declared at kernel
 scope and updated inside a parallel loop (one variable shared by every iteration) it becomes a

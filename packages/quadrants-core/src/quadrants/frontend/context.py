@@ -132,7 +132,7 @@ class CompileCtx:
         self.func_stack: list[Any] = []
         self._next_var = 0
         self.serial_loc: SrcLoc | None = None
-        # graph constructs (SEMANTICS.md §16-17)
+        # graph constructs (docs/semantics.md §16-17)
         self.graph_enabled = False
         self.checkpoints = False
         self.uses_do_while = False
@@ -176,7 +176,7 @@ class CompileCtx:
         return SrcLoc(f.file, line, col, max(end, col + 1), text, getattr(f.fn, "__name__", ""))
 
     def warn(self, message: str, node: ast.AST | None, category=QuadrantsWarning) -> None:
-        """Warn once per source site (SEMANTICS.md §2), attributed to the user's file and line."""
+        """Warn once per source site (docs/semantics.md §2), attributed to the user's file and line."""
         loc = self.loc(node)
         key = (loc.file, loc.line, loc.col, message) if loc else (message,)
         if key in self.session.warned_sites:

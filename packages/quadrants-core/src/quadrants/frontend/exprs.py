@@ -1,7 +1,7 @@
 """Expression handlers: a dispatch table from ``ast`` node type to ``handler(ctx, node) -> value``.
 
 Values are compile-time Python objects or run-time IR expressions (see :mod:`quadrants.frontend.values`).
-Operations whose operands are all compile-time are evaluated by Python (SEMANTICS.md §3).
+Operations whose operands are all compile-time are evaluated by Python (docs/semantics.md §3).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The objects behind ``@qd.func`` and the source-backed base shared with kernels (SEMANTICS.md §7).
+"""The objects behind ``@qd.func`` and the source-backed base shared with kernels (docs/semantics.md §7).
 
 They live in the frontend because the frontend inlines funcs; the runtime's ``Kernel`` derives from
 :class:`SourceBacked`, and the frontend recognises a kernel only by its ``_is_quadrants_kernel`` attribute.

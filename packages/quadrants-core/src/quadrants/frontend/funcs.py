@@ -1,4 +1,4 @@
-"""Inlining ``@qd.func`` calls (SEMANTICS.md §7), recursive ones included while they end at compile time.
+"""Inlining ``@qd.func`` calls (docs/semantics.md §7), recursive ones included while they end at compile time.
 
 Arguments are bound with :func:`inspect.Signature.bind` (defaults and keywords work as in Python). Parameters
 annotated with a primitive type are converted and copied; ``qd.template()`` and ndarray parameters are passed by
@@ -42,7 +42,7 @@ def call_error_text(exc: TypeError) -> str:
     return str(exc)
 
 
-MAX_INLINE_DEPTH = 512  # nested @qd.func calls being inlined at once (SEMANTICS.md §7)
+MAX_INLINE_DEPTH = 512  # nested @qd.func calls being inlined at once (docs/semantics.md §7)
 
 
 def _static_key(value):

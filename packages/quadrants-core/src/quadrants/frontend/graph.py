@@ -1,4 +1,4 @@
-"""Graph constructs (SEMANTICS.md §16–§17): ``qd.graph.do_while`` levels, explicit and implicit checkpoints.
+"""Graph constructs (docs/semantics.md §16–§17): ``qd.graph.do_while`` levels, explicit and implicit checkpoints.
 
 Graph bodies (the kernel body and every do_while body) are visited by :func:`visit_graph_body`, which auto-wraps
 top-level for-loops into implicit checkpoints in ``checkpoints=True`` kernels and, in kernels that use do_while,
@@ -195,7 +195,7 @@ def lower_do_while(ctx, node: ast.While) -> None:
             ctx.loc(node),
         )
     if _call_target(ctx, call) is qg.graph_do_while and not ctx.graph.alias_warned:
-        # once per compiled specialization (SEMANTICS.md §16.2), not once per source site
+        # once per compiled specialization (docs/semantics.md §16.2), not once per source site
         ctx.graph.alias_warned = True
         loc = ctx.loc(node)
         warnings.warn_explicit(

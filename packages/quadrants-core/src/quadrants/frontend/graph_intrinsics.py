@@ -1,4 +1,4 @@
-"""``qd.graph.do_while`` and ``qd.checkpoint`` as Python objects (SEMANTICS.md §16–§17).
+"""``qd.graph.do_while`` and ``qd.checkpoint`` as Python objects (docs/semantics.md §16–§17).
 
 In kernel code the frontend recognises these objects by identity (``frontend/graph.py``); here is what Python scope
 sees when it calls them.

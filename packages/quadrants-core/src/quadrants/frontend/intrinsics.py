@@ -127,7 +127,7 @@ def select(cond, a, b):
 
 
 def cast(value, dtype):
-    """Convert ``value`` to ``dtype`` by SEMANTICS.md §5."""
+    """Convert ``value`` to ``dtype`` by docs/semantics.md §5."""
     return dtype(value)
 
 
@@ -201,7 +201,7 @@ def _math(name: str, host):
         return host(*args, **kwargs)
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"``qd.{name}``: see SEMANTICS.md §6 for operand and result types."
+    fn.__doc__ = f"``qd.{name}``: see docs/semantics.md §6 for operand and result types."
     return fn
 
 

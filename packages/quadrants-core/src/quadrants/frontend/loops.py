@@ -1,4 +1,4 @@
-"""Loops (SEMANTICS.md §10): parallel top-level for-loops become :class:`ParallelFor` tasks, every other loop is
+"""Loops (docs/semantics.md §10): parallel top-level for-loops become :class:`ParallelFor` tasks, every other loop is
 serial; ``qd.static`` loops are unrolled at compile time.
 
 A for-loop's iterator is first normalised into a list of axes ``(begin, end)`` of i32 run-time values (``range``,

@@ -6,7 +6,7 @@ docstring (what users see) plus a lowering in ``frontend/math_scalar.py``, ``mat
 that builds upstream's expression tree directly, so the results round identically on every backend and nothing is
 parsed at compile time. Arguments are bound as a ``@qd.func`` binds them (keywords and errors included) and copied:
 numbers become typed constants, Python lists become vectors. Called from Python scope, they raise
-``QuadrantsSyntaxError`` as a ``@qd.func`` does (SEMANTICS.md §20 #19).
+``QuadrantsSyntaxError`` as a ``@qd.func`` does (docs/semantics.md §20 #19).
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def mul(ctx, node, x, y):
 
 
 def div(ctx, node, x, y):
-    """``x / y`` (int / int is default_fp, SEMANTICS.md §4.2)."""
+    """``x / y`` (int / int is default_fp, docs/semantics.md §4.2)."""
     return lift(ctx, node, a.div, x, y)
 
 
@@ -104,7 +104,7 @@ def _float_operand(ctx, node, x, name: str, int_to_fp: bool):
 
 
 def float_unary(ctx, node, op: Op, name: str, x, *, int_to_fp: bool):
-    """``qd.sqrt``/``qd.log``/``qd.sin``/``qd.floor``… per component with the operand rules of SEMANTICS.md §6:
+    """``qd.sqrt``/``qd.log``/``qd.sin``/``qd.floor``… per component with the operand rules of docs/semantics.md §6:
     ``int_to_fp`` functions (sqrt, exp, log) convert integers to default_fp, the others reject them."""
 
     def one(c, n, v):

@@ -1,4 +1,4 @@
-"""Vectors and matrices in kernel code, lowered to scalars (SEMANTICS.md §13).
+"""Vectors and matrices in kernel code, lowered to scalars (docs/semantics.md §13).
 
 A :class:`MatrixValue` is a compile-time container of scalar values (IR expressions or Python numbers) with a shape
 ``(n,)`` for vectors or ``(m, n)`` for matrices, stored row-major. Every operation maps to scalar operations, so

@@ -1,7 +1,7 @@
 """Scalar arithmetic used to lower vector/matrix operations component by component.
 
 Each function takes two (or one) scalar values, compile-time Python numbers or run-time IR expressions, and returns
-one: two compile-time operands are combined by Python (SEMANTICS.md §3), anything else becomes a typed IR operation
+one: two compile-time operands are combined by Python (docs/semantics.md §3), anything else becomes a typed IR operation
 under the usual promotion rules (§4). Vector/matrix lowerings (``frontend/matrix_methods.py``,
 ``frontend/matrix_linalg.py``) and other kernel-language functions built on them (``qd.math``) share these, so that
 every method evaluates the same expression tree as upstream Quadrants and rounds identically.
@@ -49,13 +49,13 @@ def _float_operand(ctx, node, x):
 
 
 def sqrt(ctx, node, x):
-    """``qd.sqrt(x)``: integer operands become default_fp first (SEMANTICS.md §6)."""
+    """``qd.sqrt(x)``: integer operands become default_fp first (docs/semantics.md §6)."""
     x = _float_operand(ctx, node, x)
     return ir.OpExpr(Op.SQRT, (x,), x.dtype)
 
 
 def rsqrt(ctx, node, x):
-    """``qd.rsqrt(x)``: integer operands become default_fp first (SEMANTICS.md §20 #16)."""
+    """``qd.rsqrt(x)``: integer operands become default_fp first (docs/semantics.md §20 #16)."""
     x = _float_operand(ctx, node, x)
     return ir.OpExpr(Op.RSQRT, (x,), x.dtype)
 

@@ -197,7 +197,7 @@ def trace(ctx, node, m):
 
 
 def cast_components(ctx, node, m: MatrixValue, dtype) -> MatrixValue:
-    """``m.cast(dtype)``: every component converted by SEMANTICS.md §5 (``int``/``float`` mean default_ip/fp)."""
+    """``m.cast(dtype)``: every component converted by docs/semantics.md §5 (``int``/``float`` mean default_ip/fp)."""
     from quadrants.frontend.annotations import to_dtype
 
     try:

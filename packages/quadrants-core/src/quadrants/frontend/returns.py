@@ -1,5 +1,5 @@
 """Kernel return values: the return layout from the annotation, its flat slots, and ``return`` in a kernel body
-(SEMANTICS.md §11)."""
+(docs/semantics.md §11)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Compound parameters in kernel code (SEMANTICS.md §19): data_oriented objects, dataclass instances and fields.
+"""Compound parameters in kernel code (docs/semantics.md §19): data_oriented objects, dataclass instances and fields.
 
 A :class:`StructRef` stands for a container reached from kernel parameter ``param`` through attribute ``path``.
 Reading a member records the path and what was found (pruning: only read members become launch arguments and
@@ -142,7 +142,7 @@ def member(ctx, ref: StructRef, attr: str, node):
     if isinstance(value, (bool, int, float, np.generic, enum.Enum)):
         return _primitive_member(ctx, ref, path, value, is_property, node)
     # methods, functions, other Python objects: compile-time values. Recorded so that fastcache sees the read
-    # (SEMANTICS.md §18.4: a str member disables it); data by value in the specialization key, callables by type.
+    # (docs/semantics.md §18.4: a str member disables it); data by value in the specialization key, callables by type.
     from quadrants.frontend.host_values import primitive_key
 
     what = ("object", type(value).__qualname__) if callable(value) else ("value", primitive_key(value))
@@ -229,7 +229,7 @@ def _runtime_scalar_type(ctx, ref, path, value) -> DataType:
 
 
 def assign_member_error(ctx, ref: StructRef, attr: str, node) -> Exception:
-    """Kernel code may not assign members (SEMANTICS.md §19)."""
+    """Kernel code may not assign members (docs/semantics.md §19)."""
     path = (*ref.path, attr)
     if ref.kind == "dataclass":
         return immutable_argument(flat_name(ref.param_name, path), ctx.loc(node))

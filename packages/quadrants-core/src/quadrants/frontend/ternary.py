@@ -1,4 +1,4 @@
-"""``a if c else b`` with a run-time condition (SEMANTICS.md §4.3): only the selected branch runs.
+"""``a if c else b`` with a run-time condition (docs/semantics.md §4.3): only the selected branch runs.
 
 Each branch is lowered into its own block of an ``If``; the result is one local per scalar component, declared before
 the ``If`` and assigned in both blocks. Besides scalars, the branches may be vectors/matrices of one shape or tuples of

@@ -1,4 +1,4 @@
-"""Type rules of SEMANTICS.md §3–§6 applied while building IR: literals, promotion, result types, conversions.
+"""Type rules of docs/semantics.md §3–§6 applied while building IR: literals, promotion, result types, conversions.
 
 Every function takes the compile context and the values (compile-time Python values or IR expressions) and returns
 a typed IR expression. Operations on two compile-time values never reach this module: they are evaluated by Python.

@@ -1,4 +1,4 @@
-"""Primitive data types and the promotion rules of SEMANTICS.md §3–§4.1.
+"""Primitive data types and the promotion rules of docs/semantics.md §3–§4.1.
 
 A :class:`DataType` is an immutable descriptor (name, kind, bit width) with the matching NumPy dtype. The module-level
 instances (``i32``, ``f32``, ``u1``, …) are the objects users see as ``qd.i32`` and friends.
@@ -87,7 +87,7 @@ class DataType:
         return self.name
 
     def __call__(self, value):
-        """Convert a host value to this type by the rules of SEMANTICS.md §5 (Python scope only).
+        """Convert a host value to this type by the rules of docs/semantics.md §5 (Python scope only).
 
         Inside kernels the frontend handles ``qd.i32(x)`` as a cast; this method is what host code gets.
         """
@@ -140,7 +140,7 @@ def _unsigned(bits: int) -> DataType:
 
 
 def promote(a: DataType, b: DataType) -> DataType:
-    """The common type of a binary operation (SEMANTICS.md §4.1, rules 1–5)."""
+    """The common type of a binary operation (docs/semantics.md §4.1, rules 1–5)."""
     if a == b:
         return a
     if a.is_float and b.is_float:

@@ -1,4 +1,4 @@
-"""Per-specialization graph tables (SEMANTICS.md §16–§17): what the host runner, ``resume`` and introspection read.
+"""Per-specialization graph tables (docs/semantics.md §16–§17): what the host runner, ``resume`` and introspection read.
 
 The frontend fills them while lowering; a fastcache hit rebuilds them from the cache entry without importing the
 frontend. They sit in the IR layer because the frontend, fastcache and runtime all read them.
@@ -13,7 +13,7 @@ __all__ = ["GraphDoWhileLevel", "CheckpointRecord", "GraphInfo"]
 
 @dataclass(frozen=True)
 class GraphDoWhileLevel:
-    """One ``qd.graph.do_while`` level of a compiled specialization (SEMANTICS.md §16.3)."""
+    """One ``qd.graph.do_while`` level of a compiled specialization (docs/semantics.md §16.3)."""
 
     cond_arg_name: str
     parent_id: int
@@ -41,7 +41,7 @@ class GraphInfo:
         return [c.label for c in self.checkpoints]
 
     def resume_point(self, label, kernel_name: str) -> int:
-        """The internal id of the explicit checkpoint whose label ``== label`` (SEMANTICS.md §17.8 errors)."""
+        """The internal id of the explicit checkpoint whose label ``== label`` (docs/semantics.md §17.8 errors)."""
         if not self.checkpoints:
             raise RuntimeError(
                 "`from_checkpoint=` is only valid for kernels that contain at least one "

@@ -10,7 +10,7 @@ Layers, from the inside out:
   :class:`Check`, :class:`SetReturn`). A load defines a fresh local, so reads are ordered with respect to writes by
   statement order alone.
 * **Items** are what a :class:`Program` runs in order: :class:`ParallelFor` and :class:`SerialBlock` tasks, and the
-  graph nodes :class:`DoWhile` and :class:`Checkpoint` that group items (SEMANTICS.md §16–§17).
+  graph nodes :class:`DoWhile` and :class:`Checkpoint` that group items (docs/semantics.md §16–§17).
 
 Locals are :class:`Var` objects with a kernel-unique ``id``. A var declared directly in a :class:`SerialBlock` body
 and used by a later task is a *kernel var*: it is listed in :attr:`Program.kernel_vars` and lives for the whole

@@ -1,4 +1,4 @@
-"""Scalar numerics of SEMANTICS.md §4.3–§6, vectorised with NumPy: the executable definition of every pure op.
+"""Scalar numerics of docs/semantics.md §4.3–§6, vectorised with NumPy: the executable definition of every pure op.
 
 Read this module top to bottom to know what an op computes. The reference backend evaluates every
 :class:`~quadrants.ir.nodes.OpExpr` through :data:`OP_HANDLERS`, constant folding goes through :func:`fold` (the same

@@ -4,7 +4,7 @@ Every pure operation an :class:`~quadrants.ir.nodes.OpExpr` can apply, and every
 of :class:`Op`. :data:`OP_INFO` gives each op its arity, category and printed name. The printer, the verifier, the
 reference interpreter and every backend emitter are dicts keyed by ``Op``; tests check that they cover this table.
 
-Type rules are not here: the frontend decides result types (SEMANTICS.md §4–§6) and writes them into the IR, so a
+Type rules are not here: the frontend decides result types (docs/semantics.md §4–§6) and writes them into the IR, so a
 backend never re-derives a type.
 """
 
@@ -48,7 +48,7 @@ class Op(enum.Enum):
     LOGICAL_NOT = "logical_not"  # int -> u1 (x == 0)
     # selection and conversion
     SELECT = "select"  # (cond, a, b): all operands evaluated
-    CAST = "cast"  # numeric conversion to the node's dtype (SEMANTICS.md §5)
+    CAST = "cast"  # numeric conversion to the node's dtype (docs/semantics.md §5)
     BITCAST = "bitcast"  # same width reinterpretation
     # math on floats (result type = operand type)
     SQRT = "sqrt"

@@ -220,7 +220,7 @@ def _select(e: OpExpr, ctx: _Ctx) -> None:
 
 
 def _cast(e: OpExpr, ctx: _Ctx) -> None:
-    pass  # any numeric conversion is defined (SEMANTICS.md §5)
+    pass  # any numeric conversion is defined (docs/semantics.md §5)
 
 
 def _bitcast(e: OpExpr, ctx: _Ctx) -> None:

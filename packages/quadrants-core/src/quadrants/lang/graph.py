@@ -1,4 +1,4 @@
-"""``qd.graph``: the public names of graph kernels (SEMANTICS.md §16–§17), assembled from their homes.
+"""``qd.graph``: the public names of graph kernels (docs/semantics.md §16–§17), assembled from their homes.
 
 ``do_while`` and ``checkpoint`` are frontend intrinsics, ``GraphStatus`` is a runtime value and
 ``GraphDoWhileLevel`` is a graph-table record of the IR layer.

@@ -1,4 +1,5 @@
-"""Upstream constructs that are out of scope (SEMANTICS.md §1): using one raises ``NotImplementedError`` naming it."""
+"""Upstream constructs that are out of scope (docs/semantics.md §1): using one raises ``NotImplementedError`` naming
+it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Kernel parameters at call time: checking each argument, its specialization-key component, its launch value.
 
-Each parameter kind (SEMANTICS.md §8) has one converter class; the launcher builds the converter list once per
+Each parameter kind (docs/semantics.md §8) has one converter class; the launcher builds the converter list once per
 kernel and session and then only calls :meth:`convert` per argument.
 """
 

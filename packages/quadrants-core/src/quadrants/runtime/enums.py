@@ -4,7 +4,7 @@
 Member names and values are upstream 1.3.3's, so code that passes or compares them keeps working. What they select
 here: ``Layout`` is the memory layout of vector/matrix ndarray elements (``AOS``: components innermost; the only
 layout this implementation stores); ``BoundaryMode`` is upstream's ndarray accessor bounds policy. ``Format`` (image
-texel formats), ``AutodiffMode`` and ``SNodeGradType`` (autodiff, out of scope: SEMANTICS.md §1) are provided as
+texel formats), ``AutodiffMode`` and ``SNodeGradType`` (autodiff, out of scope: docs/semantics.md §1) are provided as
 values only. ``DeviceCapability`` names upstream's SPIR-V device capability strings.
 """
 

@@ -1,4 +1,4 @@
-"""Fields (SEMANTICS.md §13): global dense tensors bound into the kernels that use them.
+"""Fields (docs/semantics.md §13): global dense tensors bound into the kernels that use them.
 
 A field has the host API of an ndarray; in kernels it is reached as a captured global, through a ``qd.template()``
 parameter or as a data_oriented member, and its shape is a compile-time tuple. Every field is placed in a dense SNode
@@ -195,7 +195,7 @@ class Field(Array):
         super().from_numpy(array)
 
     def _shape_mismatch(self, expected: tuple, provided: tuple) -> str:
-        # SEMANTICS.md §14's text, then upstream's wording for fields
+        # docs/semantics.md §14's text, then upstream's wording for fields
         return (
             f"Mismatch shape: {expected} expected, but {provided} provided (qd.field shape {tuple(self.shape)} does "
             f"not match the numpy array shape {provided})"

@@ -1,4 +1,4 @@
-"""The host graph runner (SEMANTICS.md §16.4): walks a Program's item tree with a backend's launch primitives.
+"""The host graph runner (docs/semantics.md §16.4): walks a Program's item tree with a backend's launch primitives.
 
 Task items run through ``exe.run_task``; ``DoWhile`` nodes repeat while their 0-d i32 condition (read with
 ``exe.read_i32``) is non-zero; ``Checkpoint`` nodes are gated by the resume point and the first yield. The same

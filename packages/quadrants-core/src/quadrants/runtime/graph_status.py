@@ -1,4 +1,4 @@
-"""``qd.GraphStatus``: what a ``checkpoints=True`` kernel call returns (SEMANTICS.md §17.3)."""
+"""``qd.GraphStatus``: what a ``checkpoints=True`` kernel call returns (docs/semantics.md §17.3)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ class GraphStatus:
     ``status.yielded``.
     """
 
-    __slots__ = ("yielded", "checkpoint")  # noqa: RUF023 - the order is part of SEMANTICS.md §17.1
+    __slots__ = ("yielded", "checkpoint")  # noqa: RUF023 - the order is part of docs/semantics.md §17.1
 
     def __init__(self, yielded: bool, checkpoint=None):
         self.yielded = yielded

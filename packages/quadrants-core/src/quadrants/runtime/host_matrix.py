@@ -1,4 +1,4 @@
-"""``qd.Vector`` and ``qd.Matrix`` values in Python scope (SEMANTICS.md §13, docs/compound-types.md).
+"""``qd.Vector`` and ``qd.Matrix`` values in Python scope (docs/semantics.md §13, docs/compound-types.md).
 
 A host matrix holds its components in a NumPy array ``entries`` (``ndim`` 1 for a vector, 2 for a matrix) and has
 upstream Quadrants' Python-scope API: ``n``/``m``/``get_shape()``, indexing, swizzles (``v.xy``, ``v.rgb``,
@@ -335,7 +335,7 @@ class Matrix:
         return self.entries
 
     def cast(self, dtype):
-        """A copy with every component converted to ``dtype`` (SEMANTICS.md §5)."""
+        """A copy with every component converted to ``dtype`` (docs/semantics.md §5)."""
         from quadrants.ir.conversions import convert
 
         return _wrap(convert(self.entries, to_dtype(dtype)).copy(), type(self))

@@ -107,7 +107,7 @@ class Kernel(SourceBacked):
         return self._call(args, kwargs, None)
 
     def resume(self, *args, from_checkpoint=None, **kwargs):
-        """Run again from the explicit checkpoint labelled ``from_checkpoint`` (SEMANTICS.md §17.4)."""
+        """Run again from the explicit checkpoint labelled ``from_checkpoint`` (docs/semantics.md §17.4)."""
         if not self.checkpoints:
             raise QuadrantsSyntaxError("Unexpected argument '_qd_from_checkpoint'", caller_loc())
         if not isinstance(from_checkpoint, int):
@@ -158,7 +158,7 @@ class Kernel(SourceBacked):
         return self._params
 
     def _launch(self, session: Session, args: tuple, kwargs: dict, resume_label=None):
-        # the per-call path: keep it short (DESIGN.md §5); everything else is prepared per specialization
+        # the per-call path: keep it short (docs/benchmarks.md); everything else is prepared per specialization
         params = self._params if self._session_generation == session.generation else self._session_params(session)
         values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
         bound: list[Bound] = [p.convert(v, session) for p, v in zip(params, values)]
@@ -349,14 +349,14 @@ class Kernel(SourceBacked):
 
     # ---------------------------------------------------------------------- fastcache (issue 7): begin
     def _compile_or_load(self, session: Session, bound: list[Bound]) -> Compiled:
-        """A new specialization: from fastcache when it applies and hits, else compiled (SEMANTICS.md §18)."""
+        """A new specialization: from fastcache when it applies and hits, else compiled (docs/semantics.md §18)."""
         from quadrants.fastcache.lookup import compile_or_load
 
         return compile_or_load(self, session, bound)
 
     @property
     def src_ll_cache_observations(self):
-        """The four fastcache flags of this kernel in the current session (SEMANTICS.md §18.5)."""
+        """The four fastcache flags of this kernel in the current session (docs/semantics.md §18.5)."""
         from quadrants.fastcache.observations import observations_of
         from quadrants.runtime.state import RUNTIME
 
@@ -386,7 +386,7 @@ class Kernel(SourceBacked):
         from quadrants.passes import DEFAULT_PASSES, run_pipeline
 
         ctx, program = build_program(self, session, bound, self.fn.__name__)
-        if self.fastcache:  # SEMANTICS.md §18.2: the kernel and every func it reached
+        if self.fastcache:  # docs/semantics.md §18.2: the kernel and every func it reached
             from quadrants.fastcache.purity import check_purity
 
             check_purity(self.fn.__qualname__, ctx.global_reads, session.warned_sites)

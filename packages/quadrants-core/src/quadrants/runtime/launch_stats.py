@@ -1,6 +1,6 @@
 """``kernel.launch_stats``: what the latest launch of a kernel passed to the device, by kind of argument.
 
-After pruning (SEMANTICS.md §19), a compiled specialization takes one flat argument per ndarray or run-time scalar
+After pruning (docs/semantics.md §19), a compiled specialization takes one flat argument per ndarray or run-time scalar
 it actually reads, wherever it came from (a parameter, a dataclass member, a data_oriented member). Counting them
 by kind shows what pruning kept: tests and tools compare ``kernel_args_count_by_type[ArgKind.QD_ARRAY]`` with the
 number of arrays a kernel reads. Fields are globals bound at compile time and are not arguments.

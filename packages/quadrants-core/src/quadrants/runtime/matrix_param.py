@@ -1,7 +1,7 @@
 """Kernel parameters annotated with a vector or matrix type (``v: qd.types.vector(3, qd.f32)``, ``m: qd.math.mat2``).
 
 The argument (a ``qd.Vector``/``qd.Matrix``, a NumPy array or a (nested) list of the annotated shape) is passed by
-value: one run-time scalar argument per component, converted to the annotated type by SEMANTICS.md §5. The frontend
+value: one run-time scalar argument per component, converted to the annotated type by docs/semantics.md §5. The frontend
 reads them through ``("member", position, (component,))`` sources (``frontend/matrix.py`` :func:`param_matrix`) and
 copies them into a local vector, so the kernel may assign its components.
 """

@@ -2,7 +2,7 @@
 
 The compiler records, per kernel parameter and class, which member paths a kernel reads and what it found there
 (``ctx.member_reads``). Each call walks only those paths (pruning: unread members cost nothing), so the key and the
-launch values follow rebinds without recompiling and change exactly when SEMANTICS.md §19 says they must.
+launch values follow rebinds without recompiling and change exactly when docs/semantics.md §19 says they must.
 """
 
 from __future__ import annotations

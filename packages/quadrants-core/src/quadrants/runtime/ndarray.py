@@ -1,4 +1,5 @@
-"""Host-side ndarrays (SEMANTICS.md §14): ``qd.ndarray(dtype, shape)`` backed by a backend's :class:`DeviceArray`."""
+"""Host-side ndarrays (docs/semantics.md §14): ``qd.ndarray(dtype, shape)`` backed by a backend's
+:class:`DeviceArray`."""
 
 from __future__ import annotations
 
@@ -194,7 +195,7 @@ class Array(ArrayInterop):
 
     @user_api
     def from_numpy(self, array) -> None:
-        """Copy ``array`` in; its shape must match exactly; values are converted by SEMANTICS.md §5."""
+        """Copy ``array`` in; its shape must match exactly; values are converted by docs/semantics.md §5."""
         if array is None or isinstance(array, (str, bytes)):
             raise TypeError(f"{np.ndarray} expected, but {type(array)} provided")
         arr = np.asarray(array)

@@ -8,7 +8,7 @@ decides the index space, never the values, so every field owns its own dense sto
 AoS or SoA, is a performance hint that this implementation does not need; see docs/snodes.md).
 
 Sparse nodes (``pointer``, ``bitmasked``, ``dynamic``, ``hash``) and quantized bit structures are out of scope
-(SEMANTICS.md §1) and raise ``NotImplementedError`` naming the construct.
+(docs/semantics.md §1) and raise ``NotImplementedError`` naming the construct.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ _SPARSE = {
 def _out_of_scope(construct: str):
     def method(self, *args, **kwargs):
         raise NotImplementedError(
-            f"{construct} are out of scope for this implementation (SEMANTICS.md §1): only dense SNode trees are "
+            f"{construct} are out of scope for this implementation (docs/semantics.md §1): only dense SNode trees are "
             "supported; use .dense(...) or qd.field(dtype, shape=...)"
         )
 

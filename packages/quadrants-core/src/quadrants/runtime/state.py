@@ -218,7 +218,7 @@ def init(
     """Start a new session on ``arch`` (``qd.ref``, ``qd.cpu``, ``qd.gpu``, …, or a backend id such as ``"ref"``).
 
     Arrays and compiled kernels of the previous session become invalid. ``debug=True`` enables ``assert`` and
-    run-time checks (SEMANTICS.md §15); ``fast_math=True`` allows value-changing float rewrites (§4.4).
+    run-time checks (docs/semantics.md §15); ``fast_math=True`` allows value-changing float rewrites (§4.4).
     ``check_races=True`` (reference backend; default ``QD_CHECK_RACES``) raises ``QuadrantsRuntimeError`` for two
     iterations of a parallel loop that conflict on an ndarray element without atomics; other backends ignore it.
     Every other option upstream accepts is accepted too; ``docs/configuration.md`` lists them and says which ones

@@ -6,7 +6,8 @@
 * parameter annotations: ``ndarray(...)``/``NDArray[...]``, ``template()``/``Template``, ``ref(dtype)``;
 * the enumerations of ``enums``.
 
-Quantized types (``qd.types.quant``) are out of scope (SEMANTICS.md §1): reaching them raises ``NotImplementedError``.
+Quantized types (``qd.types.quant``) are out of scope (docs/semantics.md §1): reaching them raises
+``NotImplementedError``.
 This module only assembles names; docs/types.md describes them.
 """
 
@@ -92,7 +93,7 @@ __all__ = [
     "uint64",
 ]
 
-# upstream names that are out of scope here (SEMANTICS.md §1) -> what the NotImplementedError names
+# upstream names that are out of scope here (docs/semantics.md §1) -> what the NotImplementedError names
 _OUT_OF_SCOPE = {"quant": "quantized types (qd.types.quant)"}
 
 

@@ -1,4 +1,4 @@
-"""Atomic read-modify-writes with old-value returns (SEMANTICS.md §12).
+"""Atomic read-modify-writes with old-value returns (docs/semantics.md §12).
 
 Native ``atomicrmw`` where its result equals the reference's combine (integer add/and/or/xor/xchg/min/max, float
 ``fadd``/``xchg``); ``cmpxchg`` for CAS; a compare-exchange loop for everything else (mul, float min/max with the

@@ -1,7 +1,7 @@
 """Expression emitters: the op table :data:`OP_EMITTERS` (keyed by ``Op``) and the node table :data:`EXPR_EMITTERS`.
 
 An op emitter is ``fn(em, args, arg_dtypes, dtype) -> value``: ``args`` are LLVM values of the operand dtypes
-(already converted by the frontend, SEMANTICS.md §4.1), ``dtype`` is the result type written in the IR. The
+(already converted by the frontend, docs/semantics.md §4.1), ``dtype`` is the result type written in the IR. The
 semantics are those of :data:`quadrants.ir.numerics.OP_HANDLERS`; the hard ones live in :mod:`.numerics`.
 """
 

@@ -1,4 +1,4 @@
-"""The numeric rules of SEMANTICS.md §4.3–§6 in LLVM IR, bit-identical to :mod:`quadrants.ir.numerics`.
+"""The numeric rules of docs/semantics.md §4.3–§6 in LLVM IR, bit-identical to :mod:`quadrants.ir.numerics`.
 
 Every function takes the :class:`~quadrants_llvm.builder.exprs.Emitter` ``em`` (builder, module, target, float flags)
 and LLVM values already of the op's operand types, and returns a value of the result type. Nothing here can produce
@@ -136,7 +136,7 @@ def int_raw_mod(em, dtype: DataType, a, d):
 
 
 def int_pow(em, dtype: DataType, a, e):
-    """Square-and-multiply with wraparound; a negative exponent gives 1, ±1 or 0 (SEMANTICS.md §4.3)."""
+    """Square-and-multiply with wraparound; a negative exponent gives 1, ±1 or 0 (docs/semantics.md §4.3)."""
     b = em.b
     one, zero = const(1, dtype), const(0, dtype)
     if dtype.bits == 1:
@@ -208,7 +208,7 @@ def to_bool(em, dtype: DataType, v):
 
 
 def convert(em, src: DataType, dst: DataType, v):
-    """SEMANTICS.md §5: wrap int→int, round int→float and float→float, saturate float→int (NaN → 0)."""
+    """docs/semantics.md §5: wrap int→int, round int→float and float→float, saturate float→int (NaN → 0)."""
     b = em.b
     if src == dst:
         return v

@@ -1,7 +1,7 @@
 """Per-chunk private copies of small histogram arrays (issue 4); the reduction analysis is
 :mod:`quadrants.ir.reductions`, and :mod:`.tasks` / :mod:`.grid` give each thread an accumulator per reduction target.
 
-Float add may be reassociated inside a chunk: the order of float atomic adds is unspecified (SEMANTICS.md §12), so
+Float add may be reassociated inside a chunk: the order of float atomic adds is unspecified (docs/semantics.md §12), so
 the accumulator's adds carry ``reassoc`` and vectorise.
 """
 
@@ -23,7 +23,8 @@ def find_privatizable(task: N.ParallelFor, program: N.Program, reductions: froze
     Each worker chunk then adds into a private zeroed copy (when the array has at most :data:`PRIVATE_LIMIT`
     elements, checked at run time) and adds the non-zero entries to the real array once, instead of contending on
     a few hot cache lines with an atomic per lane. Integer adds are exact in any order; float add order is
-    unspecified (SEMANTICS.md §12), and entries that stay +0.0 are skipped so untouched -0.0 elements keep their sign.
+    unspecified (docs/semantics.md §12), and entries that stay +0.0 are skipped so untouched -0.0 elements keep their
+    sign.
     """
     reduced = {arg for arg, _ in reductions}
     used = read_var_ids(task.body)

@@ -36,7 +36,8 @@ def mem_type(dtype: DataType) -> ll.Type:
 
 
 def const(value, dtype: DataType) -> ll.Constant:
-    """A constant of ``dtype``; the value is first converted by SEMANTICS.md §5 (so it is exactly representable)."""
+    """A constant of ``dtype``; the value is first converted by docs/semantics.md §5 (so it is exactly
+    representable)."""
     v = convert_scalar(value, dtype)
     if dtype.is_float:
         return ll.Constant(reg_type(dtype), float(v))

@@ -1,4 +1,4 @@
-"""The ``llvm-cpu`` backend object registered under the ``quadrants.backends`` entry point (DESIGN.md §3).
+"""The ``llvm-cpu`` backend object registered under the ``quadrants.backends`` entry point (docs/writing-a-backend.md).
 
 ``compile`` builds the LLVM IR of the whole program, optimises it and generates host object code (picklable
 artifact: the object code, the optimised IR text for dumps, the context layout and the check/print tables); ``load``

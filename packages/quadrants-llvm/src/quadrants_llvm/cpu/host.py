@@ -94,7 +94,7 @@ def bind_symbols() -> None:
 
 
 def runtime_error(check: dict, indices: list[int], shapes: dict[int, tuple]) -> Exception:
-    """The exception for the first failed check of a launch (SEMANTICS.md §15), pointing at the check's source."""
+    """The exception for the first failed check of a launch (docs/semantics.md §15), pointing at the check's source."""
     kind = check["kind"]
     if kind == "assert":
         return QuadrantsAssertionError(check["message"], check["loc"])

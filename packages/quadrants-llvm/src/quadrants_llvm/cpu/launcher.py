@@ -1,10 +1,10 @@
-"""The per-specialization Python launch function, generated once in ``load`` (DESIGN.md §5).
+"""The per-specialization Python launch function, generated once in ``load`` (docs/benchmarks.md).
 
 A cached call does: one ``struct.pack_into`` of every argument word into the launch context (which also zeroes the
 status and return slots), one ``ctypes`` call of ``P_launch`` (which releases the GIL and runs every task, parallel
 ones on the pool), and one ``unpack_from`` of the return slots. Generated source keeps the path free of loops and
 dictionary look-ups. Arguments that would overflow ``struct``'s float formats (an f32 parameter given 1e300) take a
-slow path that converts through NumPy by SEMANTICS.md §5.
+slow path that converts through NumPy by docs/semantics.md §5.
 """
 
 from __future__ import annotations

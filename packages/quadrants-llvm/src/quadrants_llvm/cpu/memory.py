@@ -42,7 +42,7 @@ class LlvmArray:
         return self.array
 
     def from_numpy(self, array) -> None:
-        """Overwrite the contents; the shape must match, values are converted by SEMANTICS.md §5."""
+        """Overwrite the contents; the shape must match, values are converted by docs/semantics.md §5."""
         src = np.asarray(array)
         if src.shape != self.array.shape:
             raise ValueError(f"Mismatch shape: {self.array.shape} expected, but {src.shape} provided")

@@ -1,4 +1,4 @@
-"""The ``llvm-cuda`` backend object registered under the ``quadrants.backends`` entry point (DESIGN.md §3).
+"""The ``llvm-cuda`` backend object registered under the ``quadrants.backends`` entry point (docs/writing-a-backend.md).
 
 ``compile`` lowers a Program with the shared builder for ``nvptx64-nvidia-cuda`` and the device's SM (``sm_90`` on an
 H100) to PTX; ``load`` hands the PTX to the driver (``cuModuleLoadData``, which JIT-compiles it for the device) and

@@ -45,7 +45,7 @@ class CudaArray:
         return out
 
     def from_numpy(self, array) -> None:
-        """Overwrite the contents; the shape must match, values are converted by SEMANTICS.md §5."""
+        """Overwrite the contents; the shape must match, values are converted by docs/semantics.md §5."""
         src = np.asarray(array)
         if src.shape != self.shape:
             raise ValueError(f"Mismatch shape: {self.shape} expected, but {src.shape} provided")

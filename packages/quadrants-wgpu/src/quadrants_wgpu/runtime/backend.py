@@ -1,4 +1,4 @@
-"""The ``wgpu`` backend object registered under the ``quadrants.backends`` entry point (DESIGN.md §3).
+"""The ``wgpu`` backend object registered under the ``quadrants.backends`` entry point (docs/writing-a-backend.md).
 
 ``compile`` emits WGSL for every task (:mod:`quadrants_wgpu.wgsl.emit`) and returns a picklable artifact; ``load``
 creates the compute pipelines (cached per shader text on the device) and returns a

@@ -1,4 +1,5 @@
-"""The loaded program: compute pipelines per task and the launch primitives (DESIGN.md §2).
+"""The loaded program: compute pipelines per task and the launch primitives (docs/architecture.md (the path of one
+kernel call)).
 
 A launch records every task into one command encoder (one compute pass, one dispatch per task; wgpu inserts the
 barriers that make each dispatch see the previous one's writes) and submits once. It only waits for the device when

@@ -1,4 +1,4 @@
-"""Atomic read-modify-writes in WGSL (SEMANTICS.md §12): every atomic returns the old value.
+"""Atomic read-modify-writes in WGSL (docs/semantics.md §12): every atomic returns the old value.
 
 Core WGSL only has atomics on 32-bit integer words; the optional shader features add more (:mod:`.target`). The
 word type of each binding is :func:`~quadrants_wgpu.wgsl.packing.atomic_words`. Per element type:

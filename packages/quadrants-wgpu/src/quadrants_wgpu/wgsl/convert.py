@@ -1,4 +1,4 @@
-"""Conversions between representation types (SEMANTICS.md §5): ``cast`` and ``bit_cast`` in WGSL.
+"""Conversions between representation types (docs/semantics.md §5): ``cast`` and ``bit_cast`` in WGSL.
 
 * float → int truncates, saturates and maps NaN to 0 through helpers (WGSL leaves NaN undefined);
 * int → int sign- or zero-extends from the source type and wraps to the destination width. naga extends by the
@@ -90,7 +90,7 @@ def _int_to_int(cx: ExprCtx, x: str, src: DataType, dst: DataType) -> str:
 
 
 def cast(cx: ExprCtx, x: str, src: DataType, dst: DataType) -> str:
-    """``x`` (representation of ``src``) converted to ``dst`` by SEMANTICS.md §5."""
+    """``x`` (representation of ``src``) converted to ``dst`` by docs/semantics.md §5."""
     if src == dst:
         return x
     if dst.is_bool:

@@ -3,7 +3,7 @@
 Every emitter takes the emitted operand strings and returns a WGSL expression of the result's representation type
 (:mod:`.names`, which depends on the device's :class:`~quadrants_wgpu.wgsl.target.ShaderTarget`). Narrow integer
 results are normalized back to their width; paired 64-bit integers and every numeric rule where WGSL differs from
-SEMANTICS.md go through helpers (:mod:`.library`, :mod:`.i64`, :mod:`.int64`, :mod:`.float64`) that the context
+docs/semantics.md go through helpers (:mod:`.library`, :mod:`.i64`, :mod:`.int64`, :mod:`.float64`) that the context
 records. Conversions live in :mod:`.convert`.
 """
 

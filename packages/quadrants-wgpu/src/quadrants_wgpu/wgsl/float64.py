@@ -1,7 +1,7 @@
 """f64 helpers (``shader-f64``, which the backend only uses together with ``shader-int64``): the f64 rows of
 :mod:`.library` — opaque operands, NaN tests, ``maximumNumber``, rounding, ``pow`` — and conversions out of f64.
 
-The rules are the same as for f32 (SEMANTICS.md §4–§6): bit tests for NaN that a compiler cannot fold, IEEE
+The rules are the same as for f32 (docs/semantics.md §4–§6): bit tests for NaN that a compiler cannot fold, IEEE
 ``maximumNumber`` for ``max``/``min``, half-away-from-zero ``round``, truncating and saturating float → int with
 NaN → 0, and C ``pow`` special cases. The bits of an f64 are reached through ``bitcast<u64>``.
 

@@ -1,4 +1,4 @@
-"""WGSL helper functions that make WGSL's numerics equal SEMANTICS.md §4–§6 (and the reference) bit for bit.
+"""WGSL helper functions that make WGSL's numerics equal docs/semantics.md §4–§6 (and the reference) bit for bit.
 
 WGSL's own rules differ from ours in these places, each fixed by a helper here:
 

@@ -1,4 +1,4 @@
-"""Compatibility module: fastcache names that user code imports by upstream's path (SEMANTICS.md §18.4).
+"""Compatibility module: fastcache names that user code imports by upstream's path (docs/semantics.md §18.4).
 
 Each name forwards to its home in :mod:`quadrants.fastcache`.
 """
