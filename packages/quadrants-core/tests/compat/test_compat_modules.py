@@ -32,6 +32,7 @@ COMPAT_MODULES = [
     "quadrants.lang._fast_caching.src_hasher",
     "quadrants._logging",
     "quadrants.types.primitive_types",
+    "quadrants.lang.ast.ast_transformers.graph_api",
 ]
 
 

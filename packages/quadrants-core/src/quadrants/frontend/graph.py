@@ -17,6 +17,7 @@ from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import graph_intrinsics as qg, parallel_blocks
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.graph_markers import call_target as _call_target, is_checkpoint, is_do_while
+from quadrants.frontend.graph_spellings import deprecation_message
 from quadrants.frontend.values import NdarrayValue
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.graph_tables import CheckpointRecord, GraphDoWhileLevel, GraphInfo
@@ -198,9 +199,7 @@ def lower_do_while(ctx, node: ast.While) -> None:
         # once per compiled specialization (docs/semantics.md §16.2), not once per source site
         ctx.graph.alias_warned = True
         loc = ctx.loc(node)
-        warnings.warn_explicit(
-            "qd.graph_do_while() is deprecated; use qd.graph.do_while()", DeprecationWarning, loc.file, loc.line
-        )
+        warnings.warn_explicit(deprecation_message("do_while"), DeprecationWarning, loc.file, loc.line)
     arg, name = _flag(ctx, call.args[0], "qd.graph.do_while(...)", _DO_WHILE_ERRORS)
     level = len(ctx.graph.levels)
     parent = ctx.level_stack[-1] if ctx.level_stack else -1

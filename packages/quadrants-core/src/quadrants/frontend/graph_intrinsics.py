@@ -10,6 +10,7 @@ import contextlib
 import warnings
 
 from quadrants.errors import QuadrantsSyntaxError, caller_loc
+from quadrants.frontend.graph_spellings import deprecation_message
 
 __all__ = ["do_while", "graph_do_while", "checkpoint"]
 
@@ -23,7 +24,7 @@ def do_while(cond) -> bool:
 
 def graph_do_while(cond) -> bool:
     """Deprecated flat alias of :func:`do_while`."""
-    warnings.warn("qd.graph_do_while() is deprecated; use qd.graph.do_while()", DeprecationWarning, stacklevel=2)
+    warnings.warn(deprecation_message("do_while"), DeprecationWarning, stacklevel=2)
     return do_while(cond)
 
 

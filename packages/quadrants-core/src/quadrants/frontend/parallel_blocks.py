@@ -13,6 +13,7 @@ import contextlib
 
 from quadrants.errors import QuadrantsSyntaxError
 from quadrants.frontend.graph_markers import is_checkpoint, is_do_while
+from quadrants.frontend.graph_spellings import deprecation_message
 
 __all__ = ["stream_parallel", "graph_parallel_context", "graph_parallel", "lower_with_block"]
 
@@ -154,15 +155,12 @@ _LOWERING = {
 }
 
 
-_FLAT_NAMES = {"graph_parallel_context": "qd.graph.parallel_context()", "graph_parallel": "qd.graph.parallel()"}
-
-
 def _warn_flat_name(ctx, call) -> None:
     """``qd.graph_parallel_context()`` / ``qd.graph_parallel()``: upstream's deprecated flat spellings."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    if name in _FLAT_NAMES:
-        ctx.warn(f"qd.{name}() is deprecated; use {_FLAT_NAMES[name]}", call, DeprecationWarning)
+    if name in ("graph_parallel_context", "graph_parallel"):
+        ctx.warn(deprecation_message(name), call, DeprecationWarning)
 
 
 def lower_with_block(ctx, node: ast.With) -> bool:
