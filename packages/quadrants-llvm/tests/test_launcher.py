@@ -1,0 +1,41 @@
+"""cpu/launcher.py: the generated launch function skips the overlap test only for the address ranges it passed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quadrants.ir import dtypes as T, nodes as N
+from quadrants.ir.ops import Op
+from quadrants_llvm.cpu import BACKEND
+
+from .conftest import const, load, op, program, ref, var
+
+
+def _shift_program():
+    """b[i + 1] = a[i] for i in [0, 3): with a and b overlapping, the alias-safe variant must run."""
+    i, v = var("i"), var("v")
+    body = [N.Load(v, 0, (ref(i),)), N.Store(1, (op(Op.ADD, ref(i), const(1)),), ref(v))]
+    arrays = [N.NdarrayArg(name, T.i32, 1) for name in ("a", "b")]
+    return program(arrays, [N.ParallelFor((i,), (const(0),), (const(3),), tuple(body))])
+
+
+def test_overlap_is_tested_again_when_the_ranges_change():
+    exe = load(_shift_program())
+    calls = []
+    aliased = exe.launch_aliased
+    exe.launch_aliased = lambda args: calls.append(1) or aliased(args)  # the launch looks it up at each call
+    src, dst = np.arange(4, dtype=np.int32), np.zeros(4, np.int32)
+    wrapped = [BACKEND.wrap_numpy(src), BACKEND.wrap_numpy(dst)]
+    for _ in range(3):  # the same disjoint ranges: no alias-safe launch
+        exe.launch(wrapped)
+    assert calls == [] and dst.tolist() == [0, 0, 1, 2]
+    x = np.arange(5, dtype=np.int32)
+    exe.launch([BACKEND.wrap_numpy(x), BACKEND.wrap_numpy(x[1:])])  # overlapping ranges after passing ones
+    assert calls == [1]
+    x = np.arange(5, dtype=np.int32)
+    overlapping = [BACKEND.wrap_numpy(x), BACKEND.wrap_numpy(x[1:])]
+    exe.launch(overlapping)  # an overlapping launch is never remembered as passed
+    exe.launch(overlapping)
+    assert calls == [1, 1, 1]
+    exe.launch(wrapped)
+    assert calls == [1, 1, 1]
