@@ -293,6 +293,26 @@ def template_capitalized_spelling():
     return {"x": x.to_numpy()}
 
 
+@case(section="8", golden={"x": [2, 4, 0], "is_template": [1, 0, 0], "is_ndarray": [1, 1, 0]})
+def template_uncalled_spelling_and_isinstance():
+    # qd.template (not called) is the same annotation as qd.template() and qd.Template; annotations answer
+    # isinstance(anno, qd.Template) / isinstance(anno, qd.types.ndarray) as upstream's annotation classes do
+    @qd.kernel
+    def k(x: I32_1, n: qd.template):
+        for i in qd.static(range(n)):
+            x[i] = 2 * (i + 1)
+
+    x = qd.ndarray(qd.i32, shape=(3,))
+    k(x, 2)
+    annos = (qd.template(), qd.i32, qd.types.NDArray[qd.i32, 1])
+    arrays = (qd.types.NDArray[qd.i32, 1], qd.types.ndarray(qd.f32, ndim=2), qd.template())
+    return {
+        "x": x.to_numpy(),
+        "is_template": [int(isinstance(a, qd.Template)) for a in annos],
+        "is_ndarray": [int(isinstance(a, qd.types.ndarray)) for a in arrays],
+    }
+
+
 @case(section="8", golden={"f": [3.0, 0.5], "i": [1, 2]})
 def template_float_and_bool_values():
     @qd.kernel

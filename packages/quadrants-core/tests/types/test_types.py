@@ -163,3 +163,16 @@ def test_math_vector_types_follow_the_session_defaults():
         assert p[0] == 3.14159265358
     finally:
         qd.init(arch=qd.ref)
+
+
+def test_annotation_spellings_and_isinstance():
+    from quadrants.frontend.annotations import parse_annotation
+
+    # qd.template, qd.template() and qd.Template are one annotation
+    assert qd.template() is qd.template is qd.Template
+    assert parse_annotation(qd.template) is qd.Template
+    # upstream's isinstance idioms over annotations (its annotation types are classes)
+    assert isinstance(qd.template(), qd.Template) and not isinstance(qd.i32, qd.Template)
+    assert isinstance(qd.types.NDArray[qd.f32, 2], qd.types.ndarray)
+    assert isinstance(qd.types.ndarray(qd.i32, ndim=1), qd.types.NDArray)
+    assert not isinstance(qd.Template, qd.types.ndarray) and not isinstance(qd.f32, qd.types.NDArray)

@@ -54,6 +54,10 @@ class NdarrayType:
     def __repr__(self) -> str:
         return f"NDArray[{self.dtype}, {self.ndim}]"
 
+    def __instancecheck__(self, obj) -> bool:
+        # `isinstance(anno, qd.types.ndarray)` / `qd.types.NDArray`: upstream's idiom (its annotations are classes)
+        return isinstance(obj, NdarrayType)
+
 
 @dataclass(frozen=True)
 class ScalarType:
@@ -67,15 +71,19 @@ class TemplateType:
     def __call__(self) -> TemplateType:
         return self
 
+    def __instancecheck__(self, obj) -> bool:
+        # `isinstance(anno, qd.Template)`: upstream's idiom (its Template is a class)
+        return isinstance(obj, TemplateType)
+
 
 NDArray = NdarrayType()
 ndarray = NdarrayType()
 Template = TemplateType()
 
 
-def template() -> TemplateType:
-    """Annotation of a compile-time (template) parameter."""
-    return Template
+# ``qd.template``, ``qd.template()`` and ``qd.Template`` are one annotation (as upstream, where they are one class):
+# the object is callable and returns itself, so a parameter may be annotated with any of the three spellings.
+template = Template
 
 
 class RefType:
