@@ -153,7 +153,10 @@ class Field(Array):
         return self._qd_grad_field is not None and self._qd_grad_field._qd_placed
 
     def _qd_release(self) -> None:
+        from quadrants.runtime.member_memo import storage_released
+
         self._storage = None
+        storage_released()  # launches memoised with this storage must take the checked path again
 
     def storage(self):
         """The backend storage, after checking that the field is placed, finalized and of the current session."""

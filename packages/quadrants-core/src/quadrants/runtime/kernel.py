@@ -39,6 +39,7 @@ from quadrants.runtime.deep_compile import is_depth_failure, run_with_deep_stack
 from quadrants.runtime.frozen_structs import FrozenMemo, is_deeply_frozen
 from quadrants.runtime.graph import RunState, run_program
 from quadrants.runtime.graph_status import GraphStatus
+from quadrants.runtime.member_memo import MemberMemo
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.profiler import timed
 from quadrants.runtime.state import Session, current_session, materialize
@@ -81,6 +82,7 @@ class Kernel(SourceBacked):
         self._stable_cache: dict[tuple, tuple] = {}  # stable_members=True: base key -> bindings
         self._frozen = FrozenMemo()  # key components and member values of deeply frozen arguments
         self._member_reads: dict[tuple, dict] = {}  # (param index, class) -> {path: what}
+        self._member_memo = MemberMemo(self._member_reads)  # launches whose read members did not change
         self.compile_count = 0
         self._compile_lock = threading.RLock()  # one compile per new specialization key (see _specialize)
 
@@ -149,6 +151,7 @@ class Kernel(SourceBacked):
             self._stable_cache.clear()
             self._frozen.clear()
             self._member_reads.clear()
+            self._member_memo.clear()
             self._params = make_params(self.fn.__name__, self.resolved_signature(), session)
             # compound arguments (templates, dataclasses) extend the key by their read members
             self._has_structs = any(not isinstance(p, (ScalarParam, NdarrayParam)) for p in self._params)
@@ -167,6 +170,12 @@ class Kernel(SourceBacked):
         if stable is not None:
             compiled, runtime_values = self._stable_launch(session, bound, stable)
             return self._run(session, compiled, runtime_values, bound, syncs, resume_label)
+        if self._has_structs:  # the same argument objects with the same read members: the last walk holds
+            memo_key = self._member_memo.entry_key(bound)
+            hit = self._member_memo.lookup(memo_key, bound, session)
+            if hit is not None:
+                self._specialization_found = True
+                return self._run(session, hit[0], hit[1], bound, syncs, resume_label)
         key = self._key(bound) if self._has_structs else tuple([b.key for b in bound])
         compiled = self._specs.get(key)
         self._specialization_found = compiled is not None  # kernel.launch_observations
@@ -176,6 +185,8 @@ class Kernel(SourceBacked):
             runtime_values = [b.value for b in bound if b.spec is not None] if bound else []
         else:
             runtime_values = self._source_values(session, compiled, bound, syncs)
+        if self._has_structs and not syncs:
+            self._member_memo.store(self._member_memo.entry_key(bound), bound, compiled, runtime_values)
         return self._run(session, compiled, runtime_values, bound, syncs, resume_label)
 
     def _source_values(self, session: Session, compiled: Compiled, bound: list[Bound], syncs: list) -> list:
@@ -218,6 +229,7 @@ class Kernel(SourceBacked):
                 if any(b.read_only for b in bound):
                     check_read_only(self.fn.__name__, compiled.program, compiled.arg_sources, bound, self._params)
                 self._specs[self._key(bound)] = compiled  # with the member paths this compile discovered
+                self._member_memo.clear()  # its entries check the member paths known before this compile
         return compiled
 
     # ---------------------------------------------------------------------------------- stable_members=True

@@ -17,7 +17,7 @@ from quadrants.runtime.ndarray import Ndarray
 from quadrants.runtime.random_state import random_state_storage
 from quadrants.runtime.simt_scratch import scratch_storage
 
-__all__ = ["resolve_path", "member_key", "source_value"]
+__all__ = ["resolve_path", "member_key", "source_value", "scalar_member"]
 
 
 def resolve_path(obj, path: tuple):
@@ -75,7 +75,7 @@ def source_value(source: tuple, bound: list, session, spec, numpy_syncs: list):
         wrapped = session.backend.wrap_numpy(obj)
         numpy_syncs.append((wrapped, obj))
         return wrapped
-    return _scalar_member(obj, spec, source[2])
+    return scalar_member(obj, spec, source[2])
 
 
 def _companion_storage(bound, attr: str):
@@ -88,7 +88,8 @@ def _companion_storage(bound, attr: str):
     return companion.storage()
 
 
-def _scalar_member(value, spec, path):
+def scalar_member(value, spec, path):
+    """The launch value of a run-time scalar member (``template_primitives=False``), checked against its dtype."""
     dtype = spec.dtype
     if isinstance(value, bool):
         value = int(value)

@@ -1,0 +1,163 @@
+"""The launch fast path for compound arguments whose members may change: reuse a launch when no read member did.
+
+Without it, every launch of a kernel that takes a dataclass or data_oriented argument walks the members the kernel
+reads twice: once for the specialization key (``member_key``), once for the flat launch values (``source_value``),
+converting and checking each member on the way. Genesis launches a handful of kernels per step, each reading some
+fifty arrays through such arguments, so this walk was a quarter of its step time.
+
+:class:`MemberMemo` remembers, per kernel, the outcome of the latest full walk for a given set of argument objects:
+the compiled specialization, the flat launch values and the member objects the walk found. A later launch with the
+same argument objects only fetches those members again (one ``operator.attrgetter`` call per argument) and compares
+them *by identity* with the remembered ones. Identity is exact here, not a heuristic:
+
+* the key and the launch values are functions of the member objects alone (an ndarray's or a field's dtype, shape
+  and storage never change; a baked primitive is immutable), so the same objects give the same launch;
+* the memo holds the member objects strongly, so an identity it compares against cannot be recycled by a new object;
+* a member rebound to another object (``state.x = other``, even an equal one) fails the comparison, and the launch
+  takes the full walk again, which computes the new key and values and replaces the entry.
+
+What the full walk would read afresh each time is read afresh here too: plain parameters, run-time scalar members
+(``template_primitives=False``: their value, not their identity, is the launch value), random state, SIMT scratch and
+gradient companions. Launches that copy NumPy members back are never memoised. A destroyed SNode tree releases the
+storage of its fields; :func:`storage_released` bumps a counter that retires every entry made before it. New member
+paths found by a compile, a new session and a reset of the kernel clear the memo (:meth:`MemberMemo.clear`).
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+
+from quadrants.ir import nodes as ir
+from quadrants.runtime.members import resolve_path, scalar_member, source_value
+from quadrants.runtime.ndarray import Ndarray
+
+__all__ = ["MemberMemo", "storage_released"]
+
+_RELEASES = [0]  # how many times field storage was released (SNode tree destroyed); entries remember the count
+_MAX_ENTRIES = 64  # argument-object combinations remembered per kernel (a full table is emptied, then refilled)
+_MAX_MISSES = 16  # identity misses of one combination after which it is no longer memoised (members that a
+# property recomputes at every access never match)
+_is = operator.is_
+
+
+def storage_released() -> None:
+    """Retire every memo entry: some field's storage was freed (its SNode tree was destroyed)."""
+    _RELEASES[0] += 1
+
+
+def _getter(paths: list[tuple]):
+    """A function from an object to the tuple of its members at ``paths`` (one C call when the paths are
+    attribute chains)."""
+    if not paths:
+        return lambda obj: ()
+    if all(isinstance(attr, str) for path in paths for attr in path):
+        get = operator.attrgetter(*(".".join(path) for path in paths))
+        return (lambda obj: (get(obj),)) if len(paths) == 1 else get
+    return lambda obj: tuple(_raw(obj, path) for path in paths)
+
+
+def _raw(obj, path: tuple):
+    for attr in path:
+        obj = obj[attr] if isinstance(attr, tuple) else getattr(obj, attr)
+    return obj
+
+
+class _Entry:
+    """One remembered launch (see the module docstring)."""
+
+    __slots__ = ("compiled", "getters", "leaves", "others", "params", "releases", "scalars", "values")
+
+    def __init__(self, compiled, getters, leaves, values, params, scalars, others):
+        self.compiled, self.getters, self.leaves = compiled, getters, leaves
+        self.values, self.params, self.scalars, self.others = values, params, scalars, others
+        self.releases = _RELEASES[0]
+
+    def collect(self, bound: list) -> tuple:
+        if len(self.getters) == 1:
+            position, get = self.getters[0]
+            return get(bound[position].value)
+        out: tuple = ()
+        for position, get in self.getters:
+            out += get(bound[position].value)
+        return out
+
+
+class MemberMemo:
+    """Per-kernel memo of launches with compound arguments; ``reads`` is the kernel's ``{(position, class): {path:
+    what}}`` table of read members (it only grows, at compiles; the kernel calls :meth:`clear` when it does)."""
+
+    def __init__(self, reads: dict):
+        self._reads = reads
+        self._entries: dict[tuple, _Entry] = {}
+        self._misses: dict[tuple, int] = {}
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._misses.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @staticmethod
+    def entry_key(bound: list) -> tuple:
+        """The per-parameter key components plus the identity of each compound argument."""
+        return tuple([b.key for b in bound] + [id(b.value) for b in bound if b.struct])
+
+    def lookup(self, key: tuple, bound: list, session) -> tuple[Any, list] | None:
+        """``(compiled, launch values)`` when the entry of ``key`` still holds, else None (take the full walk)."""
+        entry = self._entries.get(key)
+        if entry is None or entry.releases != _RELEASES[0]:
+            return None
+        try:
+            leaves = entry.collect(bound)
+        except (AttributeError, LookupError, TypeError):  # a member was deleted: the full walk says so
+            return None
+        if len(leaves) != len(entry.leaves) or not all(map(_is, leaves, entry.leaves)):
+            self._misses[key] = self._misses.get(key, 0) + 1
+            return None
+        values = entry.values.copy()
+        for k, position in entry.params:
+            values[k] = bound[position].value
+        for k, position, path, spec in entry.scalars:
+            values[k] = scalar_member(resolve_path(bound[position].value, path), spec, path)
+        if entry.others:
+            specs = entry.compiled.program.args
+            for k in entry.others:
+                values[k] = source_value(entry.compiled.arg_sources[k], bound, session, specs[k], [])
+        return entry.compiled, values
+
+    def store(self, key: tuple, bound: list, compiled, values: list) -> None:
+        """Remember the launch the full walk just prepared (``values``: its flat launch values, no NumPy syncs)."""
+        if self._misses.get(key, 0) > _MAX_MISSES:
+            return
+        getters, leaves, checked = [], (), set()
+        for position, b in enumerate(bound):
+            if not b.struct:
+                continue
+            reads = self._reads.get((position, type(b.value)), {})
+            paths = [path for path, what in sorted(reads.items()) if what[0] != "scalar"]
+            get = _getter(paths)
+            found = get(b.value)
+            if any(isinstance(v, np.ndarray) for v in found):  # copied in and out at each launch
+                return
+            getters.append((position, get))
+            leaves += found
+            checked.update((position, path) for path, v in zip(paths, found) if isinstance(v, Ndarray))
+        specs = compiled.program.args
+        fixed, params, scalars, others = list(values), [], [], []
+        for k, src in enumerate(compiled.arg_sources):
+            kind = src[0]
+            if kind == "param":
+                params.append((k, src[1]))
+            elif kind == "member" and isinstance(specs[k], ir.ScalarArg):
+                scalars.append((k, src[1], src[2], specs[k]))
+            elif kind == "field" or (kind == "member" and (src[1], src[2]) in checked):
+                continue  # the storage of an array whose identity the entry checks: kept in ``fixed``
+            else:
+                others.append(k)
+        if len(self._entries) >= _MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[key] = _Entry(compiled, tuple(getters), leaves, fixed, params, scalars, others)
