@@ -33,6 +33,7 @@ COMPAT_MODULES = [
     "quadrants._logging",
     "quadrants.types.primitive_types",
     "quadrants.lang.ast.ast_transformers.graph_api",
+    "quadrants.lang._kernel_impl_dataclass",
 ]
 
 

@@ -4,6 +4,7 @@ _func_base (docs/upstream-compatibility.md). Each answers from the project's own
 from __future__ import annotations
 
 import ast
+import dataclasses
 import warnings
 
 import pytest
@@ -52,5 +53,61 @@ def test_graph_api_warning_is_the_frontends():
 
         assert deprecation_message("graph_do_while") in messages
         assert c[()] == 0
+    finally:
+        qd.reset()
+
+
+def test_flat_graph_names_are_the_same_objects():
+    assert qd.graph_do_while is qd.graph.do_while
+    assert qd.graph_parallel is qd.graph.parallel and qd.graph_parallel_context is qd.graph.parallel_context
+
+
+# ------------------------------------------------------------------------------------- _kernel_impl_dataclass
+@dataclasses.dataclass
+class _Inner:
+    v: qd.types.NDArray[qd.f32, 2]
+    f: qd.Template
+
+
+@dataclasses.dataclass
+class _Outer:
+    a: qd.types.NDArray[qd.i32, 1]
+    inner: _Inner
+    t: qd.template()
+
+
+def test_expand_func_arguments_flattens_in_declaration_order():
+    from quadrants.lang import _kernel_impl_dataclass as kid
+    from quadrants.lang.kernel_arguments import ArgMetadata
+
+    args = [ArgMetadata(qd.i32, "n"), ArgMetadata(_Outer, "s")]
+    out = kid.expand_func_arguments(None, args)
+    names = ["n", "__qd_s__qd_a", "__qd_s__qd_inner__qd_v", "__qd_s__qd_inner__qd_f", "__qd_s__qd_t"]
+    assert [m.name for m in out] == names
+    assert out[1].annotation.dtype is qd.i32 and out[2].annotation.ndim == 2
+    used = {"__qd_s__qd_inner", "__qd_s__qd_inner__qd_v", "__qd_s__qd_t"}
+    assert [m.name for m in kid.expand_func_arguments(used, args)] == ["n", "__qd_s__qd_inner__qd_v", "__qd_s__qd_t"]
+
+
+def test_unpack_ast_struct_expressions_names_flat_arguments():
+    from quadrants.lang import _kernel_impl_dataclass as kid
+
+    tree = ast.parse("s.inner.v[i] + s.a.shape[0] + s.other + t.inner", mode="eval")
+    out = kid.unpack_ast_struct_expressions(tree, {"__qd_s__qd_inner__qd_v", "__qd_s__qd_a"})
+    assert ast.unparse(out) == "__qd_s__qd_inner__qd_v[i] + __qd_s__qd_a.shape[0] + s.other + t.inner"
+
+
+def test_populate_global_vars_binds_template_members_only():
+    from quadrants._test_tools.dataclass_test_tools import build_struct
+    from quadrants.lang import _kernel_impl_dataclass as kid
+
+    qd.init(arch=qd.ref)
+    try:
+        obj = build_struct(_Outer)
+        assert obj.a.shape == (10,) and obj.inner.v.shape == (10, 10) and obj.inner.v.dtype is qd.f32
+        found: dict = {}
+        kid.populate_global_vars_from_dataclass("s", _Outer, obj, found)
+        assert found == {"__qd_s__qd_inner__qd_f": obj.inner.f, "__qd_s__qd_t": obj.t}
+        assert isinstance(obj.t, qd.Field) and obj.t.dtype is qd.i32 and obj.t.shape == (10,)
     finally:
         qd.reset()

@@ -14,10 +14,10 @@ import enum
 import warnings
 
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import graph_intrinsics as qg, parallel_blocks
+from quadrants.frontend import parallel_blocks
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.graph_markers import call_target as _call_target, is_checkpoint, is_do_while
-from quadrants.frontend.graph_spellings import deprecation_message
+from quadrants.frontend.graph_spellings import deprecation_message, is_deprecated_spelling
 from quadrants.frontend.values import NdarrayValue
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.graph_tables import CheckpointRecord, GraphDoWhileLevel, GraphInfo
@@ -195,7 +195,7 @@ def lower_do_while(ctx, node: ast.While) -> None:
             f"qd.graph.do_while() takes 1 positional argument but {len(call.args) + len(call.keywords)} were given",
             ctx.loc(node),
         )
-    if _call_target(ctx, call) is qg.graph_do_while and not ctx.graph.alias_warned:
+    if is_deprecated_spelling(call.func, "do_while") and not ctx.graph.alias_warned:
         # once per compiled specialization (docs/semantics.md §16.2), not once per source site
         ctx.graph.alias_warned = True
         loc = ctx.loc(node)

@@ -1,16 +1,14 @@
 """``qd.graph.do_while`` and ``qd.checkpoint`` as Python objects (docs/semantics.md §16–§17).
 
-In kernel code the frontend recognises these objects by identity (``frontend/graph.py``); here is what Python scope
-sees when it calls them.
+In kernel code the frontend recognises these objects by identity (``frontend/graph.py``) and the deprecated flat
+spelling by its source (``frontend/graph_spellings.py``); here is what Python scope sees when it calls them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import warnings
 
 from quadrants.errors import QuadrantsSyntaxError, caller_loc
-from quadrants.frontend.graph_spellings import deprecation_message
 
 __all__ = ["do_while", "graph_do_while", "checkpoint"]
 
@@ -22,10 +20,9 @@ def do_while(cond) -> bool:
     )
 
 
-def graph_do_while(cond) -> bool:
-    """Deprecated flat alias of :func:`do_while`."""
-    warnings.warn(deprecation_message("do_while"), DeprecationWarning, stacklevel=2)
-    return do_while(cond)
+# the deprecated flat spelling is the same object, as upstream (qd.graph_do_while is qd.graph.do_while): the frontend
+# tells the spellings apart by the source (frontend/graph_spellings.py) and warns for the flat one
+graph_do_while = do_while
 
 
 @contextlib.contextmanager

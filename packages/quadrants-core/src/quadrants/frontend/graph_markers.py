@@ -26,7 +26,7 @@ def call_target(ctx, node: ast.AST):
 
 def is_do_while(ctx, node: ast.AST) -> bool:
     """Whether ``node`` is ``while qd.graph.do_while(cond):`` (or the ``graph_do_while`` spelling)."""
-    return isinstance(node, ast.While) and call_target(ctx, node.test) in (qg.do_while, qg.graph_do_while)
+    return isinstance(node, ast.While) and call_target(ctx, node.test) is qg.do_while
 
 
 def is_checkpoint(ctx, node: ast.AST) -> bool:
