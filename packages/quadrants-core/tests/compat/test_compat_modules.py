@@ -34,6 +34,8 @@ COMPAT_MODULES = [
     "quadrants.types.primitive_types",
     "quadrants.lang.ast.ast_transformers.graph_api",
     "quadrants.lang._kernel_impl_dataclass",
+    "quadrants.lang._func_base",
+    "quadrants.lang._dataclass_util",
 ]
 
 

@@ -111,3 +111,23 @@ def test_populate_global_vars_binds_template_members_only():
         assert isinstance(obj.t, qd.Field) and obj.t.dtype is qd.i32 and obj.t.shape == (10,)
     finally:
         qd.reset()
+
+
+# ------------------------------------------------------------------------------------------------- _func_base
+def test_frozen_member_plan_selects_used_members_and_resets():
+    from quadrants.lang._dataclass_util import create_flat_name
+    from quadrants.lang._func_base import _frozen_dc_plans, _get_frozen_dc_plan
+
+    assert create_flat_name("s", "a") == "__qd_s__qd_a"
+    assert create_flat_name("__qd_s__qd_a", "b") == "__qd_s__qd_a__qd_b"
+    fields = {f.name: f for f in dataclasses.fields(_Outer)}
+    used = {"__qd_s__qd_t", "__qd_s__qd_a", "__qd_other__qd_a"}
+    plan = _get_frozen_dc_plan(used, _Outer, "s", fields)
+    assert [(m, flat) for m, flat, _ in plan] == [("a", "__qd_s__qd_a"), ("t", "__qd_s__qd_t")]
+    assert _get_frozen_dc_plan(used, _Outer, "s", fields) is plan  # memoized for the same set
+    assert _get_frozen_dc_plan(set(used), _Outer, "s", fields) == plan  # an equal new set: computed again, same answer
+    assert _get_frozen_dc_plan({"__qd_s__qd_zz"}, _Outer, "s", fields) == ()
+    assert len(_frozen_dc_plans) >= 1
+    qd.init(arch=qd.ref)
+    qd.reset()
+    assert len(_frozen_dc_plans) == 0

@@ -10,7 +10,9 @@ names; here they are functions of the names alone, written over ``flat_name``:
 * :func:`unpack_ast_struct_expressions`: an expression with each ``param.member...`` chain that names a flat
   argument replaced by that argument's name;
 * :func:`populate_global_vars_from_dataclass`: the template (field) members of a dataclass argument bound under their
-  flat names, as a kernel's globals would see them.
+  flat names, as a kernel's globals would see them;
+* :func:`frozen_member_plan`: which members of a dataclass a set of used flat names selects (memoized in
+  :data:`FROZEN_PLANS` until ``qd.reset()``).
 
 This frontend does not rewrite source: it resolves ``param.member`` as it lowers each read (``frontend/structs.py``),
 so these helpers describe the same naming rather than being a stage of the compiler.
@@ -26,9 +28,13 @@ from typing import Any
 from quadrants.compat.args_hashing import ArgMetadata
 from quadrants.fastcache.narrow import flat_name, split_flat_name
 from quadrants.frontend.annotations import TemplateType
+from quadrants.runtime.state import RUNTIME
 
 __all__ = [
     "member_types",
+    "create_flat_name",
+    "frozen_member_plan",
+    "FROZEN_PLANS",
     "expand_func_arguments",
     "unpack_ast_struct_expressions",
     "populate_global_vars_from_dataclass",
@@ -48,7 +54,7 @@ def _is_dataclass_type(annotation) -> bool:
     return isinstance(annotation, type) and dataclasses.is_dataclass(annotation)
 
 
-def _join(parent: str, member: str) -> str:
+def create_flat_name(parent: str, member: str) -> str:
     """The flat name of ``member`` under ``parent`` (a parameter name or a flat name)."""
     if parent.startswith("__qd_"):
         param, path = split_flat_name(parent)
@@ -58,7 +64,7 @@ def _join(parent: str, member: str) -> str:
 
 def _expand(annotation: type, parent: str, used: set[str] | None, out: list[ArgMetadata]) -> None:
     for member, member_type in member_types(annotation):
-        name = _join(parent, member)
+        name = create_flat_name(parent, member)
         if used is not None and name not in used:
             continue
         if _is_dataclass_type(member_type):
@@ -113,9 +119,32 @@ def populate_global_vars_from_dataclass(param_name: str, param_type: type, py_ar
     """Bind the template (``qd.template()`` / ``qd.Template``) members of ``py_arg`` into ``global_vars`` under their
     flat names, nested dataclasses included; ndarray and primitive members are run-time arguments and are skipped."""
     for member, member_type in member_types(param_type):
-        name = _join(param_name, member)
+        name = create_flat_name(param_name, member)
         value = getattr(py_arg, member)
         if _is_dataclass_type(member_type):
             populate_global_vars_from_dataclass(name, member_type, value, global_vars)
         elif isinstance(member_type, TemplateType) or member_type is TemplateType:
             global_vars[name] = value
+
+
+# (id of the used-name set, class, parent name) -> (that set, plan). The set itself is kept and compared by identity,
+# so a new set that reuses a dead one's id never gets the dead one's plan.
+FROZEN_PLANS: dict[tuple[int, type, str], tuple[set, tuple]] = {}
+RUNTIME.reset_hooks.append(FROZEN_PLANS.clear)
+
+
+def frozen_member_plan(used: set[str], cls: type, parent: str, fields: dict) -> tuple[tuple[str, str, Any], ...]:
+    """``((member, flat name, annotation), ...)`` for the members of ``fields`` (a dataclass's ``{name: Field}``)
+    whose flat name under ``parent`` is in ``used``, in declaration order."""
+    key = (id(used), cls, parent)
+    found = FROZEN_PLANS.get(key)
+    if found is not None and found[0] is used:
+        return found[1]
+    plan = tuple(
+        (f.name, create_flat_name(parent, f.name), f.type)
+        for f in fields.values()
+        if getattr(f, "_field_type", dataclasses._FIELD) is dataclasses._FIELD  # not ClassVar / InitVar pseudo-fields
+        and create_flat_name(parent, f.name) in used
+    )
+    FROZEN_PLANS[key] = (used, plan)
+    return plan
