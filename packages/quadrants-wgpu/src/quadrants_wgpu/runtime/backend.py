@@ -88,6 +88,8 @@ class WgpuBackend:
             if target.f16:
                 features.add("f16")
             features |= dev.features
+            if target.corrected_div_sqrt:  # other shaders: fastcache must not serve one compiled without them
+                features.add("corrected-div-sqrt")
         if ok and get_device().is_software:
             # Vulkan lets drivers flush f32 subnormals (NVIDIA's does: measured on an H100, driver 580); only the
             # software rasterizer is known to keep them, so only it claims the capability.

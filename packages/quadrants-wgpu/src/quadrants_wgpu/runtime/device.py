@@ -5,7 +5,8 @@ Vulkan), among the Vulkan, Metal and DX12 backends (the GL backend has no storag
 device is created per process, lazily, with the adapter's largest buffer limits (saxpy over 2^26 floats binds 256 MiB
 buffers, beyond WebGPU's default 128 MiB) and every shader feature of
 :data:`~quadrants_wgpu.wgsl.target.SHADER_FEATURES` that the adapter offers (64-bit types, float atomics, f16),
-except those named by ``QD_WGPU_DISABLE_FEATURES`` (read through :mod:`quadrants.config`).
+except those named by ``QD_WGPU_DISABLE_FEATURES`` (read through :mod:`quadrants.config`). Whether f32 division and
+sqrt need correcting is decided per adapter at creation (:mod:`quadrants_wgpu.runtime.rounding`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from quadrants_wgpu.runtime.rounding import decide
 from quadrants_wgpu.runtime.waits import submit_interruptibly, wait_interruptibly
 from quadrants_wgpu.wgsl.target import SHADER_FEATURES, ShaderTarget, parse_disabled
 
@@ -37,6 +39,7 @@ class Device:
     features: frozenset[str]  # the shader features the device was created with (SHADER_FEATURES)
     description: str
     is_software: bool
+    corrected_div_sqrt: bool = False  # f32 / and sqrt through correctly rounding helpers (runtime/rounding.py)
     pipelines: OrderedDict[tuple, tuple[Any, Any]] = field(default_factory=OrderedDict)  # LRU order
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -47,7 +50,7 @@ class Device:
     @property
     def target(self) -> ShaderTarget:
         """What the emitter may use on this device."""
-        return ShaderTarget.from_features(self.features)
+        return ShaderTarget.from_features(self.features, self.corrected_div_sqrt)
 
     @property
     def f16(self) -> bool:
@@ -122,10 +125,11 @@ def _create() -> Device:
         "max-compute-workgroup-size-x": limits["max-compute-workgroup-size-x"],
     }
     features = requested_features(adapter.features)
+    rounding = decide(adapter.info)  # before the device: a malformed QD_WGPU_EXACT_DIV fails here, named
     device = adapter.request_device_sync(required_features=sorted(features), required_limits=wanted)
     info = adapter.info
     description = f"{info.get('device', '?')} ({info.get('backend_type', '?')}, {info.get('adapter_type', '?')})"
-    return Device(adapter, device, features, description, info.get("adapter_type") == "CPU")
+    return Device(adapter, device, features, description, info.get("adapter_type") == "CPU", rounding.corrected)
 
 
 def requested_features(offered) -> frozenset[str]:

@@ -19,6 +19,7 @@ from quadrants_wgpu.wgsl import (  # noqa: F401  (register their helpers)
     i64 as _i64,
     int64 as _int64,
     mathlib as _mathlib,
+    rounding,
 )
 from quadrants_wgpu.wgsl.context import ExprCtx, as_bool, category, from_bool
 from quadrants_wgpu.wgsl.convert import cast, emit_bitcast, emit_cast
@@ -57,8 +58,29 @@ def _arith(symbol: str, wide: str):
     return emit
 
 
+def _corrected(cx: ExprCtx, op: str, dtype: DataType) -> str | None:
+    """The correctly rounding helper for float ``op`` (``"div"``/``"sqrt"``) when the device needs one (not under
+    fast_math, which takes the driver's operator as it is)."""
+    if cx.fast_math or not cx.target.corrected_div_sqrt:
+        return None
+    name = rounding.corrected(op, cx.vt(dtype))
+    return cx.use(name) if name else None
+
+
+def fdiv(cx: ExprCtx, x: str, y: str, dtype: DataType) -> str:
+    """The float quotient ``x / y`` as the semantics define it: IEEE, corrected on adapters that round it loosely."""
+    helper = _corrected(cx, "div", dtype)
+    return f"{helper}({x}, {y})" if helper else f"({x} / {y})"
+
+
+def fsqrt(cx: ExprCtx, x: str, dtype: DataType) -> str:
+    """IEEE ``sqrt(x)``, corrected like :func:`fdiv`."""
+    helper = _corrected(cx, "sqrt", dtype)
+    return f"{helper}({x})" if helper else f"sqrt({x})"
+
+
 def _truediv(cx, e, a):
-    return f"({a[0]} / {a[1]})"
+    return fdiv(cx, a[0], a[1], e.dtype)
 
 
 def _int_helper(signed: str, unsigned: str, pair_s: str, pair_u: str):
@@ -84,25 +106,25 @@ _int_pow = _int_helper("qd_pow", "qd_pow", "qd_pow_pi64", "qd_pow_pu64")
 
 def _floordiv(cx, e, a):
     if e.dtype.is_float:
-        return f"floor({a[0]} / {a[1]})"
+        return f"floor({fdiv(cx, a[0], a[1], e.dtype)})"
     return _int_floordiv(cx, e, a)
 
 
 def _mod(cx, e, a):
     if e.dtype.is_float:  # a - floor(a/b)*b, each step rounded (no FMA)
-        return f"({a[0]} - {_nofma(cx, f'(floor({a[0]} / {a[1]}) * {a[1]})', e.dtype)})"
+        return f"({a[0]} - {_nofma(cx, f'(floor({fdiv(cx, a[0], a[1], e.dtype)}) * {a[1]})', e.dtype)})"
     return _int_mod(cx, e, a)
 
 
 def _raw_div_any(cx, e, a):
     if e.dtype.is_float:
-        return f"trunc({a[0]} / {a[1]})"
+        return f"trunc({fdiv(cx, a[0], a[1], e.dtype)})"
     return _raw_div(cx, e, a)
 
 
 def _raw_mod_any(cx, e, a):
     if e.dtype.is_float:  # C fmod: a - trunc(a/b)*b is not exact in general; declared through the float path only
-        return f"({a[0]} - {_nofma(cx, f'(trunc({a[0]} / {a[1]}) * {a[1]})', e.dtype)})"
+        return f"({a[0]} - {_nofma(cx, f'(trunc({fdiv(cx, a[0], a[1], e.dtype)}) * {a[1]})', e.dtype)})"
     return _raw_mod(cx, e, a)
 
 
@@ -257,9 +279,14 @@ def _math(name: str):
     return emit
 
 
+def _sqrt(cx, e, a):
+    return fsqrt(cx, a[0], e.dtype)
+
+
 def _rsqrt(cx, e, a):
     one = literal(1.0, e.dtype, cx.target)
-    return f"({one} / sqrt({a[0]}))"  # inverseSqrt is an approximation; the reference is 1 / sqrt(x)
+    # inverseSqrt is an approximation; the reference is 1 / sqrt(x), two rounded operations
+    return fdiv(cx, one, fsqrt(cx, a[0], e.dtype), e.dtype)
 
 
 def _unsigned_bits(cx: ExprCtx, x: str, dtype: DataType) -> str:
@@ -337,7 +364,7 @@ OP_EMITTERS: dict[Op, OpEmitter] = {
     Op.SELECT: _select,
     Op.CAST: emit_cast,
     Op.BITCAST: emit_bitcast,
-    Op.SQRT: _builtin("sqrt"),
+    Op.SQRT: _sqrt,
     Op.RSQRT: _rsqrt,
     Op.EXP: _math("exp"),
     Op.LOG: _math("log"),

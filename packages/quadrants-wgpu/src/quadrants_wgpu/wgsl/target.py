@@ -50,13 +50,17 @@ class ShaderTarget:
     int64: bool = False
     int64_atomics: bool = False
     f32_atomic_add: bool = False
+    # f32/f16 ``/`` and ``sqrt`` through the correctly rounding helpers of :mod:`.rounding`: the adapter's own are
+    # not known to be IEEE (decided per adapter by :mod:`quadrants_wgpu.runtime.rounding`, not by a feature)
+    corrected_div_sqrt: bool = False
 
     @classmethod
-    def from_features(cls, features: Iterable[str]) -> ShaderTarget:
-        """The target of a device created with the adapter ``features``."""
+    def from_features(cls, features: Iterable[str], corrected_div_sqrt: bool = False) -> ShaderTarget:
+        """The target of a device created with the adapter ``features`` (``corrected_div_sqrt``: see the field)."""
         have = frozenset(features)
         int64 = "shader-int64" in have
         return cls(
+            corrected_div_sqrt=corrected_div_sqrt,
             f16="shader-f16" in have,
             f64=int64 and "shader-f64" in have,
             int64=int64,
