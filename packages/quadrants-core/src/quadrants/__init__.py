@@ -4,8 +4,6 @@ This module is the public facade: everything users reach as ``qd.<name>`` is lis
 are private; see docs/architecture.md for the layout.
 """
 
-from __future__ import annotations
-
 from quadrants import (
     _logging as _logging,
     algorithms,
@@ -30,6 +28,7 @@ from quadrants.errors import (
     QuadrantsWarning,
 )
 from quadrants.frontend.annotations import Template, sparse_matrix_builder, template
+from quadrants.frontend.graph_intrinsics import checkpoint, graph_do_while
 from quadrants.frontend.intrinsics import (
     ATOMIC_FUNCTIONS as _ATOMICS,
     MATH_FUNCTIONS as _MATH,
@@ -60,7 +59,6 @@ from quadrants.frontend.simt_api import block_local, global_thread_idx
 from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
 from quadrants.lang import ad, graph, simt
 from quadrants.lang.data_oriented import data_oriented
-from quadrants.lang.graph import GraphStatus, checkpoint, graph_do_while
 from quadrants.lang.linalg_funcs import eig, make_spd, polar_decompose, solve, svd, sym_eig
 from quadrants.lang.matrix import Matrix, Vector
 from quadrants.lang.snode import NAMED_AXES as _AXES, FieldsBuilder, SNode, axes, deactivate_all_snodes, root
@@ -74,6 +72,7 @@ from quadrants.runtime.extensions import Extension as extension, is_extension_en
 from quadrants.runtime.external import from_dlpack
 from quadrants.runtime.field import Field, MatrixField, ScalarField, field
 from quadrants.runtime.function_kinds import pyfunc, real_func
+from quadrants.runtime.graph_status import GraphStatus
 from quadrants.runtime.kernel import Func, Kernel, func, kernel, pure
 from quadrants.runtime.ndarray import MatrixNdarray, Ndarray, ScalarNdarray, VectorNdarray, ndarray
 from quadrants.runtime.perf_dispatch import perf_dispatch

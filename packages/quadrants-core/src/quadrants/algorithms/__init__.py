@@ -42,3 +42,8 @@ __all__ = [
     "sort",
     "sort_scratch_slots",
 ]
+
+
+def __dir__() -> list[str]:
+    """``dir(qd.algorithms)``: its public names."""
+    return sorted(__all__)

@@ -237,3 +237,8 @@ class FwdMode:
     def __exit__(self, exc_type, exc, tb):
         RECORDER.forward_mode = None
         self.param.dual.fill(0)
+
+
+def __dir__() -> list[str]:
+    """``dir(qd.ad)``: its public names; the modules and runtime tables it imports are not part of it."""
+    return sorted(__all__)

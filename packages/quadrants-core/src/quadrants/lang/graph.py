@@ -1,22 +1,11 @@
-"""``qd.graph``: the public names of graph kernels (docs/semantics.md §16–§17), assembled from their homes.
+"""``qd.graph``: the graph-structuring constructs of ``graph=True`` kernels (docs/semantics.md §16–§17).
 
-``do_while`` and ``checkpoint`` are frontend intrinsics, ``GraphStatus`` is a runtime value and
-``GraphDoWhileLevel`` is a graph-table record of the IR layer.
+``qd.graph.do_while`` is a frontend intrinsic, ``qd.graph.parallel_context`` / ``qd.graph.parallel`` are blocks the
+frontend lowers; the other graph names (``qd.checkpoint``, ``qd.GraphStatus``) live at the top level of ``qd``, as
+upstream. The module holds exactly these three public names (upstream's ``qd.graph``).
 """
 
-from __future__ import annotations
-
-from quadrants.frontend.graph_intrinsics import checkpoint, do_while, graph_do_while
+from quadrants.frontend.graph_intrinsics import do_while
 from quadrants.frontend.parallel_blocks import graph_parallel as parallel, graph_parallel_context as parallel_context
-from quadrants.ir.graph_tables import GraphDoWhileLevel
-from quadrants.runtime.graph_status import GraphStatus
 
-__all__ = [
-    "GraphStatus",
-    "GraphDoWhileLevel",
-    "do_while",
-    "graph_do_while",
-    "checkpoint",
-    "parallel",
-    "parallel_context",
-]
+__all__ = ["do_while", "parallel", "parallel_context"]

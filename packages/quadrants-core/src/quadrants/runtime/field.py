@@ -162,7 +162,7 @@ class Field(Array):
         """The backend storage, after checking that the field is placed, finalized and of the current session."""
         if self._snode is None:
             raise QuadrantsRuntimeError(_NOT_PLACED)
-        error = self._snode._builder.access_error()
+        error = self._snode._builder._access_error()
         if error is not None:
             raise error
         if not self._qd_materialized:  # upstream materializes at a field's first host access (state.materialize)

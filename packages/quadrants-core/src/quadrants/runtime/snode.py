@@ -39,6 +39,9 @@ _SPARSE = {
 }
 
 
+_RETIRED = frozenset({"hash", "bit_struct", "bit_array"})
+
+
 def _out_of_scope(construct: str):
     def method(self, *args, **kwargs):
         raise NotImplementedError(
@@ -126,13 +129,17 @@ class SNode:
     pointer = _out_of_scope(_SPARSE["pointer"])
     bitmasked = _out_of_scope(_SPARSE["bitmasked"])
     dynamic = _out_of_scope(_SPARSE["dynamic"])
-    hash = _out_of_scope(_SPARSE["hash"])
     _hash = _out_of_scope(_SPARSE["_hash"])
     quant_array = _out_of_scope(_SPARSE["quant_array"])
-    bit_struct = _out_of_scope(_SPARSE["bit_struct"])
-    bit_array = _out_of_scope(_SPARSE["bit_array"])
     lazy_grad = _lazy_grad
     lazy_dual = _lazy_dual
+
+    def __getattr__(self, name: str):
+        # hash / bit_struct / bit_array: SNode methods of older upstream releases (1.3.3 has none): not part of the
+        # API (dir() does not list them), but a call still says the construct is out of scope
+        if name in _RETIRED:
+            return _out_of_scope(_SPARSE[name]).__get__(self)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def place(self, *args, offset=None) -> SNode:
         """Give each field (scalar, vector/matrix or struct field, or a list of them) the shape of this node;
@@ -234,7 +241,7 @@ class FieldsBuilder:
         if self.finalized:
             raise QuadrantsRuntimeError("FieldsBuilder finalized: create a new qd.FieldsBuilder() for more fields")
 
-    def access_error(self) -> QuadrantsRuntimeError | None:
+    def _access_error(self) -> QuadrantsRuntimeError | None:
         """Why the fields of this tree cannot be accessed now, or ``None``."""
         if self.destroyed:
             return QuadrantsRuntimeError("SNode tree has been destroyed: its fields can no longer be accessed")
