@@ -212,7 +212,7 @@ def test_accumulator_detection():
     assert not _accumulator_only(SV, (acc, read_elsewhere))
 
 
-def test_carried_nonlinear_state_is_recomputed():
+def test_carried_nonlinear_state_uses_an_adstack_or_is_recomputed():
     body = (
         Load(XV, 0, (LocalRef(IV),)),
         Decl(SV, Const(1.0, f32)),
@@ -223,9 +223,20 @@ def test_carried_nonlinear_state_is_recomputed():
             (Assign(SV, OpExpr(Op.MUL, (LocalRef(SV), LocalRef(XV)), f32)),),
         ),
     )
-    text = format_program(make_adjoint(_task(*body), (0,)))
-    # forward loop, recompute loop (iterations begin .. j-1) and reversed loop
-    assert len(re.findall(r"^\s+for \(", text, re.M)) == 3
+    adjoint = make_adjoint(_task(*body), (0,))
+    text = format_program(adjoint)
+    # constant bounds: the state at each iteration's start goes on an adstack (forward loop and reversed loop only)
+    assert [a.name for a in adjoint.args] == ["a", "a.grad", "adstack_s"]
+    assert len(re.findall(r"^\s+for \(", text, re.M)) == 2
+    # bounds that the host cannot know before the launch (a loaded value): recomputed from the loop entry, a
+    # recompute loop (iterations begin .. j-1) inside the reversed loop
+    loop = body[2]
+    trips = OpExpr(Op.CAST, (LocalRef(XV),), i32)
+    data_bound = (*body[:2], RangeFor(loop.var, Const(0, i32), trips, loop.body))
+    adjoint = make_adjoint(_task(*data_bound), (0,))
+    verify(adjoint)
+    assert [a.name for a in adjoint.args] == ["a", "a.grad"]
+    assert len(re.findall(r"^\s+for \(", format_program(adjoint), re.M)) == 3
 
 
 def test_accumulating_loop_is_reversed_without_recompute():

@@ -2,7 +2,9 @@
 
 ``make_adjoint(program, grads)`` returns a new :class:`~quadrants.ir.nodes.Program` whose arguments are the primal
 ones followed by one gradient ndarray per index in ``grads`` (the ``.grad`` companion of that argument, same element
-type and axes). The adjoint runs the tasks of the primal in reverse order; each task becomes
+type and axes) and then the adstacks (:mod:`quadrants.passes.autodiff_stack`). The adjoint first replays what the
+kernel computes into kernel-level locals (their definitions, and the parallel loops that reduce into them), then runs
+the tasks of the primal in reverse order; each task becomes
 
 1. the **hoisted declarations**: every local of the task, an adjoint local per float local, and the slots below,
    declared once at the top so that a value computed in one branch or loop body is visible where it is reversed;
@@ -12,34 +14,35 @@ type and axes). The adjoint runs the tasks of the primal in reverse order; each 
 3. the **reverse sweep**: the statements in reverse order, each restoring the state from before it and adding its
    chain-rule contributions (rules in :mod:`quadrants.ir.derivatives`) to the adjoints of its operands. A load of an
    array with a gradient atomically adds the adjoint of the loaded value into the gradient; a store reads (and then
-   clears) the gradient of its element; an atomic update reads it.
+   clears) the gradient of its element; an atomic update reads it; a reduction ``s += e`` into a kernel-level local
+   reads the adjoint of ``s``.
 
 A serial ``for`` inside a task runs backwards: iteration ``j`` is re-run forward and then reversed. When the body
 carries state from one iteration to the next (a local assigned in the body, declared before it and read there other
-than by its own accumulation ``s = s + e``), the state at the start of iteration ``j`` is recomputed from the state
-saved at loop entry (quadratic in the trip count, no extra memory; upstream keeps a stack instead).
+than by its own accumulation ``s = s + e``), the state at the start of iteration ``j`` is popped from an adstack that
+the forward sweep filled, or, where the stack cannot be sized before the launch, recomputed from the state saved at
+loop entry (quadratic in the trip count).
 
 What cannot be differentiated raises :class:`NotDifferentiableError` (a ``QuadrantsCompilationError`` that is also the
 ``RuntimeError`` upstream raises) naming the construct: ``while`` loops, ``break``/``continue``, graph kernels
-(``do_while``, checkpoints), reductions into kernel-level locals, kernel-level locals assigned after their
-declaration. A parallel loop that reads an array with a gradient at an element another lane writes raises upstream's
-``RuntimeError`` (``QuadrantsRuntimeError``) "Cross-iteration read-after-write ...".
+(``do_while``, checkpoints), reductions other than ``+=``/``-=`` into kernel-level locals, kernel-level locals assigned
+after their declaration. A parallel loop that reads an array with a gradient at an element another lane writes raises
+upstream's ``RuntimeError`` (``QuadrantsRuntimeError``) "Cross-iteration read-after-write ...".
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import replace
 
-from quadrants.errors import QuadrantsCompilationError, QuadrantsRuntimeError
+from quadrants.errors import QuadrantsCompilationError
 from quadrants.ir.derivatives import DERIVATIVE_RULES
+from quadrants.ir.dtypes import i32
 from quadrants.ir.nodes import (
     ArgRef,
     Assign,
     AtomicRMW,
     Break,
-    Check,
     Checkpoint,
     Const,
     Continue,
@@ -53,11 +56,9 @@ from quadrants.ir.nodes import (
     NdarrayArg,
     OpExpr,
     ParallelFor,
-    Print,
     Program,
     RangeFor,
     SerialBlock,
-    SetReturn,
     Shape,
     Stmt,
     Store,
@@ -66,9 +67,24 @@ from quadrants.ir.nodes import (
 )
 from quadrants.ir.ops import Op
 from quadrants.ir.walk import iter_stmts, iter_tasks
-from quadrants.passes.rewrite import _Mapper
+from quadrants.passes import autodiff_stack as adstack
+from quadrants.passes.autodiff_lanes import check_cross_lane_access
+from quadrants.passes.autodiff_util import (
+    add,
+    all_items,
+    all_stmts,
+    distinct,
+    max_var_id,
+    refs,
+    rename,
+    stmt_exprs,
+    walk_expr,
+    zero,
+)
 
-__all__ = ["make_adjoint", "adjoint_name", "differentiable_args", "NotDifferentiableError"]
+__all__ = ["make_adjoint", "build_adjoint", "adjoint_name", "differentiable_args", "NotDifferentiableError"]
+
+_max_var_id = max_var_id  # the name forward mode imports
 
 
 class NotDifferentiableError(QuadrantsCompilationError, RuntimeError):
@@ -89,8 +105,17 @@ def differentiable_args(program: Program) -> tuple[int, ...]:
     return tuple(k for k, a in enumerate(program.args) if isinstance(a, NdarrayArg) and a.dtype.is_float)
 
 
-def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
+def make_adjoint(program: Program, grads: Iterable[int], ad_stack_size: int = 0) -> Program:
     """The adjoint of ``program``: gradients flow into the companions of the arguments listed in ``grads``."""
+    return build_adjoint(program, grads, ad_stack_size)[0]
+
+
+def build_adjoint(
+    program: Program, grads: Iterable[int], ad_stack_size: int = 0
+) -> tuple[Program, tuple[adstack.StackSpec, ...]]:
+    """The adjoint of ``program`` and the specs of its adstack arguments (the launch allocates them,
+    :func:`quadrants.passes.autodiff_stack.stack_shapes`); ``ad_stack_size`` is ``qd.init``'s option (0: each stack
+    as deep as its loop's trip count)."""
     grads = tuple(grads)
     for k in grads:
         spec = program.args[k]
@@ -100,13 +125,14 @@ def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
     new_args = program.args + tuple(
         NdarrayArg(f"{program.args[k].name}.grad", program.args[k].dtype, program.args[k].ndim) for k in grads
     )
-    ids = itertools.count(_max_var_id(program) + 1)
+    ids = itertools.count(max_var_id(program) + 1)
     # kernel vars that only their own serial block uses are ordinary locals of that block's adjoint
     kernel_vars = _shared_kernel_vars(program)
-    prologue = list(_prologue(program, kernel_vars))
     # float kernel vars carry their adjoint across tasks in an adjoint kernel var (tasks add into it atomically)
     kv_adj = {v: Var(next(ids), f"{v.name}_adj", v.dtype) for v in program.kernel_vars if v in _float_vars(kernel_vars)}
-    prologue += [Decl(adj, _zero(adj.dtype)) for adj in kv_adj.values()]
+    stacks = adstack.AdStacks(len(new_args), _host_defs(program, kernel_vars), ad_stack_size)
+    replay = _replay(program, kernel_vars, grad_arg, ids, kv_adj)
+    replay.insert(0, SerialBlock(tuple(Decl(adj, zero(adj.dtype)) for adj in kv_adj.values())))
     items = []
     for item in reversed(program.items):
         if isinstance(item, (DoWhile, Checkpoint)):
@@ -116,8 +142,8 @@ def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
                 item.loc,
             )
         if isinstance(item, ParallelFor):
-            _check_cross_lane_access(program, item, grad_arg, kernel_vars)
-        task = _Task(grad_arg, ids, kernel_vars, kv_adj)
+            check_cross_lane_access(program, item, grad_arg, kernel_vars)
+        task = _Task(grad_arg, ids, kernel_vars, kv_adj, stacks, item)
         new_body = task.adjoint_body(item.body)
         if not new_body:
             continue
@@ -125,100 +151,20 @@ def make_adjoint(program: Program, grads: Iterable[int]) -> Program:
             items.append(ParallelFor(item.vars, item.begins, item.ends, new_body, loc=item.loc))
         else:
             items.append(SerialBlock(new_body, loc=item.loc))
-    if prologue:
-        items.insert(0, SerialBlock(prologue))
-    return Program(
+    items = [r for r in replay if r.body] + items
+    adjoint = Program(
         adjoint_name(program.name),
-        new_args,
+        new_args + tuple(stacks.args),
         (),
         tuple(v for v in program.kernel_vars if v in kernel_vars) + tuple(kv_adj.values()),
         tuple(items),
         debug=program.debug,
         fast_math=program.fast_math,
     )
+    return adjoint, tuple(stacks.specs)
 
 
 # ------------------------------------------------------------------------------------------------------ helpers
-
-
-def _max_var_id(program: Program) -> int:
-    top = 0
-
-    def see(var):
-        nonlocal top
-        if var is not None:
-            top = max(top, var.id)
-
-    for v in program.kernel_vars:
-        see(v)
-    for stmt in _all_stmts(program):
-        see(getattr(stmt, "var", None))
-    for item in _all_items(program.items):
-        for v in getattr(item, "vars", ()):
-            see(v)
-    return top
-
-
-def _all_items(items):
-    for item in items:
-        yield item
-        if isinstance(item, (DoWhile, Checkpoint)):
-            yield from _all_items(item.body)
-
-
-_walk_stmts = iter_stmts
-
-
-def _all_stmts(program: Program):
-    for task in iter_tasks(program.items):
-        yield from iter_stmts(task.body)
-
-
-def _walk_expr(expr):
-    """``expr`` and its sub-expressions (pre-order)."""
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        yield e
-        if isinstance(e, OpExpr):
-            stack.extend(e.args)
-
-
-def _refs(expr: Expr) -> set[Var]:
-    return {e.var for e in _walk_expr(expr) if isinstance(e, LocalRef)}
-
-
-def _distinct(stmts: tuple[Stmt, ...]) -> tuple[Stmt, ...]:
-    """A copy of ``stmts`` in which every statement is its own object (the pass keys its slots by statement
-    identity, and a frontend may reuse one statement object in two places)."""
-    out = []
-    for s in stmts:
-        changes = {f: _distinct(getattr(s, f)) for f in ("then", "orelse", "body") if hasattr(s, f)}
-        out.append(replace(s, **changes))
-    return tuple(out)
-
-
-def _stmt_exprs(stmt: Stmt) -> list[Expr]:
-    """The expressions a statement itself evaluates (not those of nested blocks)."""
-    if isinstance(stmt, (Decl, Assign)):
-        return [stmt.value]
-    if isinstance(stmt, Load):
-        return list(stmt.indices)
-    if isinstance(stmt, Store):
-        return [*stmt.indices, stmt.value]
-    if isinstance(stmt, AtomicRMW):
-        return [*stmt.indices, *stmt.operands]
-    if isinstance(stmt, If):
-        return [stmt.cond]
-    if isinstance(stmt, RangeFor):
-        return [stmt.begin, stmt.end]
-    if isinstance(stmt, (Check, SetReturn)):
-        return [stmt.cond if isinstance(stmt, Check) else stmt.value]
-    if isinstance(stmt, VarAtomicRMW):
-        return list(stmt.operands)
-    if isinstance(stmt, Print):
-        return [p for p in stmt.parts if not isinstance(p, str)]
-    return []
 
 
 def _float_vars(kernel_vars: frozenset[Var]) -> frozenset[Var]:
@@ -234,154 +180,115 @@ def _shared_kernel_vars(program: Program) -> frozenset[Var]:
         declared = {getattr(s, "var", None) for s in task.body} if isinstance(task, SerialBlock) else set()
         used: set[Var] = set()
         for e in (*getattr(task, "begins", ()), *getattr(task, "ends", ())):
-            used |= _refs(e)
+            used |= refs(e)
         for stmt in iter_stmts(task.body):
-            for e in _stmt_exprs(stmt):
-                used |= _refs(e)
+            for e in stmt_exprs(stmt):
+                used |= refs(e)
             if isinstance(stmt, (Assign, VarAtomicRMW)):
                 used.add(stmt.var if isinstance(stmt, Assign) else stmt.target)
         shared |= (used & kernel_vars) - declared
     return frozenset(shared)
 
 
-def _prologue(program: Program, kernel_vars: frozenset[Var]) -> tuple[Stmt, ...]:
-    """The definitions of the kernel vars (the locals declared directly in serial code), evaluated again at the start
-    of the adjoint: later tasks read them (loop bounds, values), and the adjoint never changes primal data, so they
-    come out as in the forward launch. An atomic's old value is re-read from its element."""
-    out: list[Stmt] = []
-    for item in _all_items(program.items):
+def _reduced(task) -> bool:
+    """Whether a task reduces into a kernel var (``s += e`` in a parallel loop)."""
+    return any(isinstance(s, VarAtomicRMW) for s in iter_stmts(task.body))
+
+
+def _replay(program: Program, kernel_vars: frozenset[Var], grad_arg, ids, kv_adj) -> list:
+    """The items that compute the kernel vars again at the start of the adjoint, in the primal's order: the
+    definitions from serial code, and a forward-only copy of each parallel loop that reduces into one. Later tasks
+    read them (loop bounds, values) and the adjoint never changes primal data, so they come out as in the forward
+    launch. An atomic's old value is re-read from its element."""
+    out: list = []
+    for item in all_items(program.items):
+        if isinstance(item, ParallelFor) and _reduced(item):
+            task = _Task(grad_arg, ids, kernel_vars, kv_adj, None, item, replay=True)
+            out.append(ParallelFor(item.vars, item.begins, item.ends, task.replay_body(item.body), loc=item.loc))
         if not isinstance(item, SerialBlock):
             continue
+        defs: list[Stmt] = []
         for stmt in item.body:
             var = getattr(stmt, "var", None)
             if var not in kernel_vars or isinstance(stmt, (Assign, VarAtomicRMW)):
                 continue
             if isinstance(stmt, AtomicRMW):
                 stmt = Load(var, stmt.arg, stmt.indices, loc=stmt.loc)
-            if not all(_refs(e) <= kernel_vars for e in _stmt_exprs(stmt)):
+            if not all(refs(e) <= kernel_vars for e in stmt_exprs(stmt)):
                 raise NotDifferentiableError(
                     f"{_PREFIX} does not support the kernel-level variable '{var.name}' computed from other locals "
                     "of a serial block; compute it inside the loop that uses it",
                     stmt.loc,
                 )
-            out.append(stmt)
-    for stmt in _all_stmts(program):
+            defs.append(stmt)
+        out.append(SerialBlock(tuple(defs)))
+    for stmt in all_stmts(program):
         if isinstance(stmt, Assign) and stmt.var in kernel_vars:
             raise NotDifferentiableError(
                 f"{_PREFIX} does not support assigning the kernel-level variable '{stmt.var.name}' after its "
-                "declaration; use a field or ndarray element instead",
+                "declaration; accumulate into it with += in a parallel loop, or use a field or ndarray element",
                 stmt.loc,
             )
-    return tuple(out)
+    return out
 
 
-def _lane_dependent_vars(task: ParallelFor) -> set[Var]:
-    """The locals of a parallel task whose value may differ between lanes: the loop indices, loaded values and
-    what is computed from them (serial loop counters are the same on every lane)."""
-    dependent = set(task.vars)
-    changed = True
-    while changed:
-        changed = False
-        for stmt in iter_stmts(task.body):
-            var = getattr(stmt, "var", None)
-            if var is None or var in dependent or isinstance(stmt, RangeFor):
-                continue
-            if isinstance(stmt, (Load, AtomicRMW, VarAtomicRMW)) or _refs(stmt.value) & dependent:
-                dependent.add(var)
-                changed = True
-    return dependent
-
-
-def _check_cross_lane_access(program: Program, task: ParallelFor, grad_arg, kernel_vars: frozenset[Var]) -> None:
-    """Upstream's check for what the adjoint cannot get right: in one parallel loop, an array with a gradient that is
-    written at one element and read at another by a different lane (``x[i] = x[i - 1] * 0.5``). The read value's
-    adjoint would have to flow into another lane's write, which the adjoint does not do. Accesses at the same index
-    (``x[i] = x[i] + d``), on disjoint uniform slices (``x[t + 1, i]`` from ``x[t, i]``) and chains along a serial
-    loop inside one lane (``x[k, j + 1]`` from ``x[k, j]``) are fine."""
-    reads: dict[int, list] = {}
-    writes: dict[int, list] = {}
-    for stmt in iter_stmts(task.body):
-        if isinstance(stmt, Load) and stmt.arg in grad_arg:
-            reads.setdefault(stmt.arg, []).append(stmt)
-        elif isinstance(stmt, (Store, AtomicRMW)) and stmt.arg in grad_arg:
-            writes.setdefault(stmt.arg, []).append(stmt)
-    if not any(arg in reads for arg in writes):
-        return
-    lanes = {LocalRef(v) for v in task.vars}
-    dependent = _lane_dependent_vars(task)
-
-    def conflict(r, w) -> bool:
-        pairs = list(zip(r.indices, w.indices, strict=False))
-        if any(a == b and a in lanes for a, b in pairs):
-            return False  # one axis is the lane's own index: different lanes never meet
-        if any(a != b and _refs(a) <= kernel_vars and _refs(b) <= kernel_vars for a, b in pairs):
-            return False  # different slices, the same on every lane
-        return any(a != b and (_refs(a) | _refs(b)) & dependent for a, b in pairs)
-
-    for arg, written in writes.items():
-        for w in written:
-            for r in reads.get(arg, ()):
-                if conflict(r, w):
-                    raise QuadrantsRuntimeError(
-                        f"Cross-iteration read-after-write on the `needs_grad` global field "
-                        f"`{program.args[arg].name}` at the offload-level loop body is not supported in reverse-mode "
-                        "autodiff: the cross-iteration adjoint chain is not generated and the backward pass would "
-                        "return wrong gradients. Restructure the kernel so that the parallel loop reads and writes "
-                        "the field at the same index (in-place accumulation such as `out[i] = out[i] + x` is fine), "
-                        "or read from one field and write another (double buffering)",
-                        r.loc or w.loc,
-                    )
-
-
-def _zero(dtype) -> Const:
-    if dtype.is_float:
-        return Const(0.0, dtype)
-    if dtype.is_bool:
-        return Const(False, dtype)
-    return Const(0, dtype)
-
-
-def _add(a: Expr, b: Expr) -> Expr:
-    return OpExpr(Op.ADD, (a, b), a.dtype)
+def _host_defs(program: Program, kernel_vars: frozenset[Var]) -> dict[Var, Expr]:
+    """The kernel vars whose value is their declaration's expression (never reduced into): the host can evaluate
+    loop bounds built from them."""
+    reduced = {s.target for s in all_stmts(program) if isinstance(s, VarAtomicRMW)}
+    defs: dict[Var, Expr] = {}
+    for item in all_items(program.items):
+        if isinstance(item, SerialBlock):
+            for s in item.body:
+                if isinstance(s, Decl) and s.var in program.kernel_vars and s.var not in reduced:
+                    defs[s.var] = s.value
+    return defs
 
 
 def _accumulator_only(var: Var, body: tuple[Stmt, ...]) -> bool:
     """Whether ``var`` is only read by its own accumulations ``var = var + e`` / ``var = var - e`` in ``body`` (its
     value then influences nothing else in the body, so an iteration can be re-run without it)."""
-    for stmt in _walk_stmts(body):
+    for stmt in iter_stmts(body):
         if isinstance(stmt, Assign) and stmt.var == var:
             v = stmt.value
             if isinstance(v, OpExpr) and v.op in (Op.ADD, Op.SUB):
                 a, b = v.args
-                if a == LocalRef(var) and var not in _refs(b):
+                if a == LocalRef(var) and var not in refs(b):
                     continue
-                if v.op is Op.ADD and b == LocalRef(var) and var not in _refs(a):
+                if v.op is Op.ADD and b == LocalRef(var) and var not in refs(a):
                     continue
-            if var in _refs(v):
+            if var in refs(v):
                 return False
             continue
-        if any(var in _refs(e) for e in _stmt_exprs(stmt)):
+        if any(var in refs(e) for e in stmt_exprs(stmt)):
             return False
     return True
 
 
 class _Task:
-    """The adjoint of one task body (a parallel loop's or a serial block's)."""
+    """The adjoint of one task body (a parallel loop's or a serial block's); with ``replay``, the forward-only copy
+    that recomputes the kernel vars a parallel loop reduces into."""
 
-    def __init__(self, grad_arg: dict[int, int], ids, kernel_vars: frozenset[Var], kv_adj: dict[Var, Var]):
+    def __init__(self, grad_arg, ids, kernel_vars, kv_adj, stacks, item, replay: bool = False):
         self.grad_arg = grad_arg
         self.ids = ids
         self.kernel_vars = kernel_vars
         self.kv_adj = kv_adj  # float kernel var -> its adjoint kernel var (accumulated with atomics)
+        self.stacks = stacks  # the program's adstacks (None: recompute every loop)
+        self.lanes = stacks.task_lanes(item) if stacks is not None else None
+        self.lane = adstack.lane_index(item)
+        self.replay = replay
+        self.pushing = not replay  # whether a loop's forward sweep generated now fills its stack
         self.hoisted: dict[Var, None] = {}  # ordered set of locals declared at the top of the task
         self.adj: dict[Var, Var] = {}  # float local -> its adjoint local
         self.slots: dict[tuple, Var] = {}  # (id of a statement, role) -> hoisted slot
+        self.loop_stacks: dict[int, adstack.LoopStack | None] = {}
 
     # ---------------------------------------------------------------------------------------------- locals
     def fresh(self, name: str, dtype) -> Var:
         return Var(next(self.ids), name, dtype)
 
-    def slot(self, stmt, role: str, name: str, dtype) -> Var:
+    def slot(self, stmt, role, name: str, dtype) -> Var:
         key = (id(stmt), role)
         var = self.slots.get(key)
         if var is None:
@@ -389,21 +296,32 @@ class _Task:
             self.hoisted[var] = None
         return var
 
-    def adjoint_body(self, body: tuple[Stmt, ...]) -> tuple[Stmt, ...]:
-        body = _distinct(body)
-        for stmt in _walk_stmts(body):
+    def declare(self, body: tuple[Stmt, ...]) -> None:
+        for stmt in iter_stmts(body):
             self._check(stmt)
             var = getattr(stmt, "var", None)
-            if isinstance(stmt, (Decl, Load, AtomicRMW)) and var is not None and var not in self.kernel_vars:
+            if isinstance(stmt, (Decl, Load, AtomicRMW, VarAtomicRMW)) and var is not None:
+                if var in self.kernel_vars:
+                    continue
                 self.hoisted[var] = None
-                if var.dtype.is_float and not isinstance(stmt, AtomicRMW):
+                if var.dtype.is_float and isinstance(stmt, (Decl, Load)) and not self.replay:
                     adj = self.fresh(f"{var.name}_adj", var.dtype)
                     self.adj[var] = adj
                     self.hoisted[adj] = None
+
+    def adjoint_body(self, body: tuple[Stmt, ...]) -> tuple[Stmt, ...]:
+        body = distinct(body)
+        self.declare(body)
         forward = self.fwd_block(body)
         reverse = self.rev_block(body)
-        decls = [Decl(v, _zero(v.dtype)) for v in self.hoisted]
+        decls = [Decl(v, zero(v.dtype)) for v in self.hoisted]
         return tuple(decls) + forward + reverse
+
+    def replay_body(self, body: tuple[Stmt, ...]) -> tuple[Stmt, ...]:
+        body = distinct(body)
+        self.declare(body)
+        forward = self.fwd_block(body)
+        return tuple(Decl(v, zero(v.dtype)) for v in self.hoisted) + forward
 
     def _check(self, stmt) -> None:
         if isinstance(stmt, Loop):
@@ -415,17 +333,19 @@ class _Task:
             raise NotDifferentiableError(
                 f"{_PREFIX} does not support '{word}' in a loop; use an if statement over the loop body", stmt.loc
             )
-        if isinstance(stmt, VarAtomicRMW) or (isinstance(stmt, Assign) and stmt.var in self.kernel_vars):
+        if isinstance(stmt, VarAtomicRMW) and (
+            stmt.target not in self.kernel_vars or (stmt.target.dtype.is_float and stmt.op is not Op.ATOMIC_ADD)
+        ):
             raise NotDifferentiableError(
-                f"{_PREFIX} does not support reductions into a local declared outside the parallel loop; accumulate "
-                "into a 0-d field or ndarray element instead (loss[None] += ...)",
+                f"{_PREFIX} supports only '+=' / '-=' reductions into the kernel-level variable "
+                f"'{stmt.target.name}' (here: {stmt.op.value}); reduce into a 0-d field or ndarray element instead",
                 stmt.loc,
             )
 
     def active(self, expr: Expr) -> bool:
         """Whether a gradient can flow through ``expr``: it reads a float local that has an adjoint."""
         return expr.dtype.is_float and any(
-            isinstance(e, LocalRef) and (e.var in self.adj or e.var in self.kv_adj) for e in _walk_expr(expr)
+            isinstance(e, LocalRef) and (e.var in self.adj or e.var in self.kv_adj) for e in walk_expr(expr)
         )
 
     # ---------------------------------------------------------------------------------------- forward sweep
@@ -436,8 +356,12 @@ class _Task:
         return tuple(out)
 
     def fwd(self, s: Stmt) -> list[Stmt]:
+        if isinstance(s, VarAtomicRMW):
+            if self.replay:  # the replay computes the reduction; the adjoint's sweep must not add it again
+                return [s]
+            return [Assign(s.var, LocalRef(s.target))] if s.var is not None else []
         if getattr(s, "var", None) in self.kernel_vars:
-            return []  # defined by the prologue (an assignment to a kernel var was refused)
+            return []  # defined by the replay (an assignment to a kernel var was refused)
         if isinstance(s, Decl):
             return [Assign(s.var, s.value, loc=s.loc)]
         if isinstance(s, Assign):
@@ -462,23 +386,45 @@ class _Task:
         out: list[Stmt] = [Assign(begin, s.begin), Assign(end, s.end)]
         for var in self.carried(s):
             out.append(Assign(self.slot(s, ("entry", var.id), f"{var.name}_entry", var.dtype), LocalRef(var)))
-        out.append(self.loop_copy(s, LocalRef(begin), LocalRef(end)))
+        out.append(self.loop_copy(s, LocalRef(begin), LocalRef(end), push=self.pushing))
         return out
 
-    def loop_copy(self, s: RangeFor, begin: Expr, end: Expr) -> RangeFor:
+    def loop_copy(self, s: RangeFor, begin: Expr, end: Expr, push: bool) -> RangeFor:
         """``for v' in range(begin, end): <forward sweep of the body with v renamed v'>`` (a fresh loop var, so
-        that the copies of a loop in the adjoint each declare their own)."""
+        that the copies of a loop in the adjoint each declare their own). With ``push``, each iteration first saves
+        the carried state on the loop's adstack; loops nested in the copy never do (their reverse sweeps run inside
+        this loop's reverse, which re-runs each iteration forward)."""
         var = self.fresh(s.var.name, s.var.dtype)
-        return RangeFor(var, begin, end, _rename(self.fwd_block(s.body), {s.var: var}), loc=s.loc)
+        stack = self.stack_of(s) if push else None
+        pushing, self.pushing = self.pushing, False
+        body = self.fwd_block(s.body)
+        self.pushing = pushing
+        if stack is not None:
+            body = tuple(adstack.push(stack, self.lane, s.loc)) + body
+        return RangeFor(var, begin, end, rename(body, {s.var: var}), loc=s.loc)
 
     def carried(self, s: RangeFor) -> list[Var]:
         """Locals declared before the loop and assigned in its body (their value flows between iterations)."""
-        declared = {getattr(t, "var", None) for t in _walk_stmts(s.body) if not isinstance(t, Assign)}
+        declared = {getattr(t, "var", None) for t in iter_stmts(s.body) if not isinstance(t, Assign)}
         seen: dict[Var, None] = {}
-        for t in _walk_stmts(s.body):
+        for t in iter_stmts(s.body):
             if isinstance(t, Assign) and t.var not in declared:
                 seen[t.var] = None
         return list(seen)
+
+    def needs_state(self, s: RangeFor) -> bool:
+        """Whether reversing iteration ``j`` needs the carried state at its start (not only accumulators)."""
+        return not all(_accumulator_only(v, s.body) for v in self.carried(s))
+
+    def stack_of(self, s: RangeFor) -> adstack.LoopStack | None:
+        """The adstacks of ``s`` (made on first use), or ``None``: no state to keep or not sizable before launch."""
+        if id(s) not in self.loop_stacks:
+            found = None
+            if self.lanes is not None and not self.replay and self.needs_state(s):
+                top = self.slot(s, "top", "adstack_top", i32)
+                found = self.stacks.loop_stack(s, self.carried(s), self.lanes, top)
+            self.loop_stacks[id(s)] = found
+        return self.loop_stacks[id(s)]
 
     # ---------------------------------------------------------------------------------------- reverse sweep
     def rev_block(self, stmts) -> tuple[Stmt, ...]:
@@ -494,7 +440,7 @@ class _Task:
         """Read and clear the adjoint of ``var`` (it is about to be overwritten or declared)."""
         adj = self.adj.get(var) or self.kv_adj[var]
         seed = self.fresh(f"{var.name}_seed", var.dtype)
-        return [Decl(seed, LocalRef(adj)), Assign(adj, _zero(var.dtype))], LocalRef(seed)
+        return [Decl(seed, LocalRef(adj)), Assign(adj, zero(var.dtype))], LocalRef(seed)
 
     def rev(self, s: Stmt) -> list[Stmt]:
         if isinstance(s, (Decl, Assign)):
@@ -516,6 +462,11 @@ class _Task:
             return self.rev_write(s, s.value, clear=True)
         if isinstance(s, AtomicRMW):
             return self.rev_write(s, s.operands[0], clear=False) if len(s.operands) == 1 else []
+        if isinstance(s, VarAtomicRMW):
+            # s += e: the adjoint of e is the adjoint of s (read, not cleared: s keeps its other contributions)
+            if s.target not in self.kv_adj:
+                return []
+            return self.backprop(s.operands[0], LocalRef(self.kv_adj[s.target]))
         if isinstance(s, If):
             cond = self.slot(s, "cond", "", s.cond.dtype)
             then, orelse = self.rev_block(s.then), self.rev_block(s.orelse)
@@ -533,7 +484,7 @@ class _Task:
         g = self.fresh("grad_elem", value.dtype)
         out: list[Stmt] = [Load(g, grad, s.indices, loc=s.loc)]
         if clear:  # the stored value replaced the old one: the old value's gradient is zero from here back
-            out.append(Store(grad, s.indices, _zero(value.dtype), loc=s.loc))
+            out.append(Store(grad, s.indices, zero(value.dtype), loc=s.loc))
         return out + self.backprop(value, LocalRef(g))
 
     def rev_loop(self, s: RangeFor) -> list[Stmt]:
@@ -542,7 +493,6 @@ class _Task:
         carried = self.carried(s)
         entry = {v: self.slot(s, ("entry", v.id), "", v.dtype) for v in carried}
         restore = [Assign(v, LocalRef(slot)) for v, slot in entry.items()]
-        recompute = not all(_accumulator_only(v, s.body) for v in carried)
         it_dtype = s.var.dtype
         r = self.fresh(f"{s.var.name}_rev", it_dtype)
         j = self.fresh(s.var.name, it_dtype)
@@ -550,13 +500,19 @@ class _Task:
         body: list[Stmt] = [
             Decl(j, OpExpr(Op.SUB, (OpExpr(Op.SUB, (end, Const(1, it_dtype)), it_dtype), LocalRef(r)), it_dtype))
         ]
-        if recompute:  # the state at the start of iteration j: from the loop entry, iterations begin .. j-1 again
+        stack = self.stack_of(s)
+        if stack is not None:  # the state at the start of iteration j: the top of the adstack
+            body += adstack.pop(stack, self.lane, self.fresh)
+        elif self.needs_state(s):  # ... else from the loop entry, iterations begin .. j-1 again
             body += restore
-            body.append(self.loop_copy(s, begin, LocalRef(j)))
-        body += _rename(self.fwd_block(s.body) + self.rev_block(s.body), {s.var: j})
-        zero = Const(0, it_dtype)
-        trips = OpExpr(Op.MAX, (count, zero), it_dtype)
-        return [RangeFor(r, zero, trips, tuple(body), loc=s.loc), *restore]
+            body.append(self.loop_copy(s, begin, LocalRef(j), push=False))
+        pushing, self.pushing = self.pushing, True
+        forward = self.fwd_block(s.body)
+        self.pushing = pushing
+        body += rename(forward + self.rev_block(s.body), {s.var: j})
+        zero_it = Const(0, it_dtype)
+        trips = OpExpr(Op.MAX, (count, zero_it), it_dtype)
+        return [RangeFor(r, zero_it, trips, tuple(body), loc=s.loc), *restore]
 
     # ------------------------------------------------------------------------------------------- chain rule
     def backprop(self, expr: Expr, seed: Expr) -> list[Stmt]:
@@ -569,7 +525,7 @@ class _Task:
                 seed = OpExpr(Op.CAST, (seed,), adj.dtype)
             if expr.var in self.kv_adj:  # a kernel var: every lane of a parallel task may add to its adjoint
                 return [VarAtomicRMW(None, Op.ATOMIC_ADD, adj, (seed,))]
-            return [Assign(adj, _add(LocalRef(adj), seed))]
+            return [Assign(adj, add(LocalRef(adj), seed))]
         if isinstance(expr, (Const, ArgRef, Shape)):
             return []
         rule = DERIVATIVE_RULES.get(expr.op)
@@ -586,13 +542,3 @@ class _Task:
             out.append(Decl(t, contribution))
             out += self.backprop(arg, LocalRef(t))
         return out
-
-
-def _rename(stmts: tuple[Stmt, ...], mapping: dict[Var, Var]) -> tuple[Stmt, ...]:
-    """``stmts`` with every read of a var in ``mapping`` reading its replacement."""
-    refs = {v: LocalRef(w) for v, w in mapping.items()}
-
-    def fn(e):
-        return refs.get(e.var, e) if isinstance(e, LocalRef) else e
-
-    return _Mapper(fn, None, None).block(stmts)

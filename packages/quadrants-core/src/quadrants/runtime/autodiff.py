@@ -15,6 +15,7 @@ from typing import Any
 
 from quadrants.errors import (
     API_ERRORS,
+    QuadrantsAssertionError,
     QuadrantsCompilationError,
     QuadrantsRuntimeError,
     at_call_site,
@@ -76,6 +77,8 @@ class _Adjoint:
     program: ir.Program
     exe: Any
     flat: bool
+    stacks: tuple = ()  # adstack specs of an adjoint (passes/autodiff_stack.py), allocated per launch
+    arrays: dict | None = None  # the adstack arrays of the latest launch, by shape (reused while it fits)
 
 
 class AdjointKernel:
@@ -117,7 +120,7 @@ class _Kind:
     cache: str
 
 
-_ADJOINT = _Kind("reverse-mode autodiff", "quadrants.passes.autodiff:make_adjoint", grad_companion, "_adjoints")
+_ADJOINT = _Kind("reverse-mode autodiff", "quadrants.passes.autodiff:build_adjoint", grad_companion, "_adjoints")
 _DUAL = _Kind("forward-mode autodiff", "quadrants.passes.autodiff_forward:make_dual", dual_companion, "_duals")
 
 
@@ -166,12 +169,20 @@ def _launch_derived(k, session, args: tuple, kwargs: dict, kind: _Kind):
             companion_values.append(companion.storage())
     derived = _derived(k, session, compiled, tuple(which), kind)
     launch_values = forward_values + companion_values
-    if derived.flat:
-        results = derived.exe.launch(launch_values)
-    else:
-        ctx = derived.exe.begin(launch_values)
-        run_items(derived.exe, ctx, derived.program.items, RunState())
-        results = derived.exe.end(ctx)
+    if derived.stacks:
+        launch_values += _stack_arrays(session, derived, launch_values)
+    try:
+        if derived.flat:
+            results = derived.exe.launch(launch_values)
+        else:
+            ctx = derived.exe.begin(launch_values)
+            run_items(derived.exe, ctx, derived.program.items, RunState())
+            results = derived.exe.end(ctx)
+    except QuadrantsRuntimeError as exc:
+        if "Adstack overflow" not in str(exc) or isinstance(exc, QuadrantsAssertionError):
+            raise
+        # upstream raises its adstack overflow as an assertion error (QuadrantsAssertionError)
+        raise QuadrantsAssertionError(str(exc)) from None
     if kind is _ADJOINT or not results:
         return None
     if compiled.simple_returns:
@@ -191,14 +202,32 @@ def _derived(k, session, compiled, which: tuple[int, ...], kind: _Kind) -> _Adjo
     from quadrants.passes import DEFAULT_PASSES, run_pipeline
 
     module, function = kind.build.split(":")
-    program = getattr(importlib.import_module(module), function)(compiled.program, which)
+    stacks = ()
+    if kind is _ADJOINT:
+        size = int(session.extra.get("ad_stack_size") or 0)
+        program, stacks = getattr(importlib.import_module(module), function)(compiled.program, which, size)
+    else:
+        program = getattr(importlib.import_module(module), function)(compiled.program, which)
     verify = session.env.verify_ir or session.options.debug
     program = run_pipeline(program, DEFAULT_PASSES, verify=verify, dump=session.env.dump_ir or None)
     exe = session.backend.load(session.backend.compile(program, session.options))
     session.compiled.append((program.name, format_program(program)))
     flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
-    entry = cache[(id(compiled), which)] = _Adjoint(compiled, program, exe, flat)
+    entry = cache[(id(compiled), which)] = _Adjoint(compiled, program, exe, flat, stacks)
     return entry
+
+
+def _stack_arrays(session, derived: _Adjoint, values: list) -> list:
+    """The adstack arrays of one adjoint launch, shaped for its launch values (kept between launches of the same
+    shape: a stack's contents never outlive the launch that fills it)."""
+    from quadrants.passes.autodiff_stack import stack_shapes
+
+    shapes = stack_shapes(derived.stacks, values, int(session.extra.get("ad_stack_size") or 0))
+    arrays = derived.arrays if derived.arrays is not None and derived.arrays["shapes"] == shapes else None
+    if arrays is None:
+        storage = [session.backend.allocate(spec.dtype, shape) for spec, shape in zip(derived.stacks, shapes)]
+        arrays = derived.arrays = {"shapes": shapes, "storage": storage}
+    return list(arrays["storage"])
 
 
 def _host(source: tuple, values, bound) -> Any:
