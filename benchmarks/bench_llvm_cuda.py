@@ -8,6 +8,8 @@ the best of several repeats, each ending with ``qd.sync()``.
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,6 +26,18 @@ REDUCE_N = 1 << 28
 HIST_N = 1 << 26
 JACOBI_N = 8192
 NBODY_N = 32768
+WORKER = Path(__file__).resolve().parent / "cuda_worker.py"
+# cuda_worker.py's timings compared with upstream's: (key, row name, unit, scale to the unit). Times: ratio < 1 is
+# faster than upstream (docs/benchmarks.md: do_while <= 0.4, 3-task graph <= 0.5, n-body <= 1/1.2).
+VERSUS_UPSTREAM = [
+    ("saxpy_s", "saxpy f32 2^28 vs upstream", "ms", 1e3),
+    ("jacobi_s", "Jacobi 8192^2 vs upstream", "ms", 1e3),
+    ("nbody4096_s", "n-body N=4096 vs upstream", "ms", 1e3),
+    ("nbody16384_s", "n-body N=16384 vs upstream", "ms", 1e3),
+    ("one_lane_us", "1-lane launch vs upstream", "us", 1.0),
+    ("three_tasks_us", "3-task graph=True call vs upstream", "us", 1.0),
+    ("do_while_iter_us", "do_while per iteration vs upstream", "us", 1.0),
+]
 
 
 @qd.kernel
@@ -93,13 +107,46 @@ def _row(name, value, unit, baseline=None):
     }
 
 
-def run() -> list[dict]:
-    """Rows for ``benchmarks/run.py`` (empty without a CUDA device)."""
+def _worker(python: str) -> dict:
+    """``cuda_worker.py``'s timings under ``python`` (the JSON of its last stdout line)."""
+    proc = subprocess.run([python, str(WORKER)], capture_output=True, text=True, timeout=900)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode or not lines:
+        raise RuntimeError(f"{python} {WORKER.name} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return json.loads(lines[-1])
+
+
+def _upstream_rows(upstream_python: str) -> list[dict]:
+    """The same program text timed by this project and by upstream 1.3.3, each in its own process."""
+    ours, theirs = _worker(sys.executable), _worker(upstream_python)
+    rows = [_row(name, ours[key] * scale, unit, theirs[key] * scale) for key, name, unit, scale in VERSUS_UPSTREAM]
+    rows.append(
+        {
+            "name": f"do_while ran as: {ours.get('do_while_runner', '')}",
+            "value": 0,
+            "unit": "",
+            "baseline": None,
+            "ratio": None,
+        }
+    )
+    return rows
+
+
+def run(options: dict | None = None) -> list[dict]:
+    """Rows for ``benchmarks/run.py`` (empty without a CUDA device); ``--against upstream`` adds the ratios to
+    upstream 1.3.3 timed by ``cuda_worker.py`` in the same run."""
     from quadrants.backend import discover_backends
 
     backend = discover_backends().get("llvm-cuda")
     if backend is None or not backend.probe().available:
         return []
+    options = options or {}
+    if options.get("against") == "upstream" and options.get("upstream_python"):
+        return _local_rows() + _upstream_rows(options["upstream_python"])
+    return _local_rows()
+
+
+def _local_rows() -> list[dict]:
     qd.init(arch="llvm-cuda")
     rows = []
     copy = _copy_gbs(SAXPY_N * 4)
@@ -132,4 +179,5 @@ def run() -> list[dict]:
     rows.append(_row("1-lane kernel launch, cached call (async)", _per_call(lambda: one_lane(z)) * 1e6, "us"))
     g1, g2 = qd.ndarray(qd.i32, 16), qd.ndarray(qd.i32, 16)
     rows.append(_row("3-task graph=True kernel, 16 elements", _per_call(lambda: three_tasks(g1, g2), 500) * 1e6, "us"))
+    qd.reset()  # free the device memory before a worker process takes the GPU
     return rows

@@ -27,10 +27,14 @@ def run_program(exe, values: list, items: tuple, state: RunState) -> tuple:
 
     A launch that fails before ``end`` (a run-time error raised by a task, Ctrl-C) is handed to the executable's
     optional ``abort(ctx)``, so that one holding a per-launch resource (a lock, a context buffer) can release it.
+    An executable may run the whole tree on the device through its optional ``run_items_on_device(ctx, items,
+    state)``, which returns ``False`` where it cannot (checkpoints, say): then this runner walks the tree.
     """
     ctx = exe.begin(values)
     try:
-        run_items(exe, ctx, items, state)
+        on_device = getattr(exe, "run_items_on_device", None)
+        if on_device is None or not on_device(ctx, items, state):
+            run_items(exe, ctx, items, state)
     except BaseException:
         abort = getattr(exe, "abort", None)
         if abort is not None:

@@ -389,7 +389,9 @@ class Kernel(SourceBacked):
         from quadrants.runtime.launch_stats import launch_stats_of
 
         last = getattr(self, "_last", None)
-        return launch_stats_of(last.program if last is not None else None)
+        if last is None:
+            return launch_stats_of(None)
+        return launch_stats_of(last.program, getattr(last.exe, "last_runner", ""))
 
     def _compile(self, session: Session, bound: list[Bound], built: dict | None = None) -> Compiled:
         """Frontend, passes, backend compile and load; ``built`` receives what fastcache stores."""

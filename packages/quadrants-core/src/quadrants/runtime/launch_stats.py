@@ -31,6 +31,10 @@ class LaunchStats:
     """``kernel_args_count_by_type[kind]``: flat arguments of each kind in the latest launch (every kind present)."""
 
     kernel_args_count_by_type: dict[ArgKind, int] = field(default_factory=lambda: dict.fromkeys(ArgKind, 0))
+    # What ran the latest launch, where the backend says (an extension): llvm-cuda reports "cuda-graph" (one device
+    # graph, do_while loops as conditional nodes), "tasks" (one launch per task) or "host: <reason>" (the host
+    # graph runner, e.g. for checkpoints); "" where the backend does not say.
+    runner: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,9 @@ def _kind(spec) -> ArgKind:
     return ArgKind.INT if dtype.kind == "int" else ArgKind.UINT
 
 
-def launch_stats_of(program: ir.Program | None) -> LaunchStats:
+def launch_stats_of(program: ir.Program | None, runner: str = "") -> LaunchStats:
     """The stats of a launch of ``program`` (all zero before the first launch)."""
-    stats = LaunchStats()
+    stats = LaunchStats(runner=runner)
     for spec in program.args if program is not None else ():
         stats.kernel_args_count_by_type[_kind(spec)] += 1
     return stats

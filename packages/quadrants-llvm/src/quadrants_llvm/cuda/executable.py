@@ -15,6 +15,8 @@ kernels): the same kernels, with ``read_i32`` reading the condition ndarray from
 from __future__ import annotations
 
 import ctypes
+import logging
+import os
 import struct
 import sys
 import threading
@@ -25,11 +27,25 @@ from quadrants.ir import nodes as N
 from quadrants_llvm.builder.layout import MAX_ERR_INDICES
 from quadrants_llvm.cpu import host
 from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
+from quadrants_llvm.cuda import graph_plan
 from quadrants_llvm.cuda.driver import check
 
 __all__ = ["CudaExecutable", "BLOCK"]
 
 BLOCK = 256  # threads per block of a parallel task
+_LOG = logging.getLogger("quadrants_llvm.cuda")
+_LOGGED: set[str] = set()
+
+
+def _device_graphs_enabled() -> bool:
+    """``QD_CUDA_GRAPHS=0`` keeps every program on per-task launches (the host runner for ``do_while``)."""
+    return os.environ.get("QD_CUDA_GRAPHS", "1") != "0"
+
+
+def _log_once(reason: str) -> None:
+    if reason not in _LOGGED:
+        _LOGGED.add(reason)
+        _LOG.warning("llvm-cuda: a graph program runs on the host graph runner: %s", reason)
 
 
 class CudaExecutable:
@@ -73,12 +89,20 @@ class CudaExecutable:
             self.tasks.append((fn, grid, block))
         self._task_index: dict = {}
         self._task_by_id: dict = {}
+        # Device graphs (docs/backends/llvm.md#cuda-graphs), built on first use: the whole flat task list, and per
+        # item tree of a graph program; a string is the reason none could be built. ``last_runner`` says what ran.
+        self._graphs: dict = {}
+        self._ptx_version = graph_plan.ptx_version(artifact.code[:4096].decode("ascii", "replace"))
+        self.last_runner = "tasks"
         for k, item in enumerate(artifact.task_items):
             self._task_by_id[id(item)] = (item, k)
             self._task_index.setdefault(item, k)
 
     def __del__(self):
         try:
+            for graph in self._graphs.values():
+                if not isinstance(graph, str):
+                    graph.close()
             self.dev.free(self.ctx_ptr)
             self.dev.cu.cuModuleUnload(self.module)
         except Exception:  # interpreter shutdown: the driver may be gone already
@@ -144,9 +168,52 @@ class CudaExecutable:
         with self._lock:
             self.dev.current()
             self._pack_args(args)
-            for k in range(len(self.tasks)):
-                self._run(k, args)
+            graph = self._device_graph(self.program.items) if len(self.tasks) > 1 and not self.read_status else None
+            if graph is not None:
+                graph.launch()  # one cuGraphLaunch instead of one cuLaunchKernel per task
+                self.last_runner = "cuda-graph"
+            else:
+                for k in range(len(self.tasks)):
+                    self._run(k, args)
+                self.last_runner = "tasks"
             return self._returns()
+
+    def _device_graph(self, items: tuple):
+        """The instantiated CUDA graph of ``items`` (built once), or ``None`` with the reason logged once."""
+        key = id(items)  # the program's own item tuples, alive as long as this executable
+        graph = self._graphs.get(key)
+        if graph is None:
+            if not _device_graphs_enabled():
+                graph = "QD_CUDA_GRAPHS=0"
+            else:
+                from quadrants_llvm.cuda.device_graph import DeviceGraph, GraphUnavailable
+
+                try:
+                    graph = DeviceGraph(self, items, self._ptx_version)
+                except GraphUnavailable as exc:
+                    graph = str(exc)
+                except Exception as exc:  # a driver refusal: keep the per-task launches, say why
+                    graph = f"building the CUDA graph failed: {type(exc).__name__}: {exc}"
+            self._graphs[key] = graph
+            if isinstance(graph, str):
+                _log_once(graph)
+        return None if isinstance(graph, str) else graph
+
+    def run_items_on_device(self, ctx, items: tuple, state) -> bool:
+        """Run a graph program's whole item tree as one CUDA graph (``do_while`` loops as conditional WHILE nodes,
+        no host round trip per iteration); ``False`` when it must stay on the host runner (the reason is logged)."""
+        reason = graph_plan.device_graph_obstacle(items, state.resume_point, self.read_status)
+        graph = None
+        if reason is None:
+            graph = self._device_graph(items)
+            reason = self._graphs.get(id(items)) if graph is None else None
+        if graph is None:
+            self.last_runner = f"host: {reason}"
+            return False
+        graph.launch()
+        graph.wait()
+        self.last_runner = "cuda-graph"
+        return True
 
     def begin(self, args: list):
         """Start a graph launch: holds the executable until :meth:`end` or :meth:`abort`."""

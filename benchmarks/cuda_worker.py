@@ -1,0 +1,156 @@
+"""GPU timings of one interpreter's Quadrants on ``qd.cuda``, printed as one JSON line (the last line of stdout).
+
+``bench_llvm_cuda.py`` runs this file under the project's interpreter and, with ``--against upstream``, under one
+whose ``quadrants`` is upstream 1.3.3: the same program text, timed the same way, so the ratios compare the two
+implementations. Only public API that both accept is used. Every timing ends with ``qd.sync()``; bulk kernels report
+the best of a few repeats, per-call latencies the median of five batches.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import numpy as np
+
+import quadrants as qd
+
+F1 = qd.types.ndarray(qd.f32, ndim=1)
+F2 = qd.types.ndarray(qd.f32, ndim=2)
+I1 = qd.types.ndarray(qd.i32, ndim=1)
+I0 = qd.types.ndarray(qd.i32, ndim=0)
+
+BIG = 1 << 28
+JACOBI = 8192
+DO_WHILE_ITERS = 1000
+
+
+@qd.kernel
+def saxpy(x: F1, y: F1, a: qd.f32):
+    for i in range(x.shape[0]):
+        y[i] = a * x[i] + y[i]
+
+
+@qd.kernel
+def jacobi(a: F2, b: F2):
+    for i, j in qd.ndrange((1, a.shape[0] - 1), (1, a.shape[1] - 1)):
+        b[i, j] = 0.25 * (a[i - 1, j] + a[i + 1, j] + a[i, j - 1] + a[i, j + 1])
+
+
+@qd.kernel
+def nbody(px: F1, py: F1, pz: F1, ax: F1, ay: F1, az: F1):
+    for i in range(px.shape[0]):
+        xi, yi, zi = px[i], py[i], pz[i]
+        sx = 0.0
+        sy = 0.0
+        sz = 0.0
+        for j in range(px.shape[0]):
+            dx = px[j] - xi
+            dy = py[j] - yi
+            dz = pz[j] - zi
+            r2 = dx * dx + dy * dy + dz * dz + 0.01
+            inv = 1.0 / (r2 * qd.sqrt(r2))
+            sx += dx * inv
+            sy += dy * inv
+            sz += dz * inv
+        ax[i] = sx
+        ay[i] = sy
+        az[i] = sz
+
+
+@qd.kernel
+def one_lane(x: I1):
+    for i in range(1):
+        x[i] = 1
+
+
+@qd.kernel(graph=True)
+def three_tasks(x: I1, y: I1):
+    for i in range(x.shape[0]):
+        x[i] += 1
+    for i in range(y.shape[0]):
+        y[i] = x[i] * 2
+    for i in range(x.shape[0]):
+        x[i] = y[i] - 1
+
+
+@qd.kernel(graph=True)
+def countdown(x: I1, c: I0):
+    while qd.graph.do_while(c):
+        for i in range(x.shape[0]):
+            x[i] += 1
+        for _ in range(1):
+            c[()] = c[()] - 1
+
+
+def _best(fn, repeat: int = 5) -> float:
+    fn()
+    qd.sync()
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        qd.sync()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _per_call(fn, calls: int) -> float:
+    fn()
+    qd.sync()
+    samples = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        qd.sync()
+        samples.append((time.perf_counter() - t0) / calls)
+    return float(np.median(samples))
+
+
+def _do_while_per_iteration() -> float:
+    x, c = qd.ndarray(qd.i32, (16,)), qd.ndarray(qd.i32, ())
+    best = float("inf")
+    for _ in range(6):  # the first launch compiles
+        c.from_numpy(np.array(DO_WHILE_ITERS, dtype=np.int32))
+        qd.sync()
+        t0 = time.perf_counter()
+        countdown(x, c)
+        qd.sync()
+        best = min(best, time.perf_counter() - t0)
+    if int(x.to_numpy()[0]) != 6 * DO_WHILE_ITERS:
+        raise SystemExit(f"do_while ran {int(x.to_numpy()[0])} iterations, expected {6 * DO_WHILE_ITERS}")
+    return best / DO_WHILE_ITERS
+
+
+def main() -> None:
+    qd.init(arch=qd.cuda)
+    rng = np.random.default_rng(0)
+    out = {}
+    x, y = qd.ndarray(qd.f32, BIG), qd.ndarray(qd.f32, BIG)
+    x.fill(1.0)
+    out["saxpy_s"] = _best(lambda: saxpy(x, y, 2.0))
+    x = y = None
+    a, b = qd.ndarray(qd.f32, (JACOBI, JACOBI)), qd.ndarray(qd.f32, (JACOBI, JACOBI))
+    a.fill(1.0)
+    out["jacobi_s"] = _best(lambda: jacobi(a, b))
+    a = b = None
+    for n in (4096, 16384):
+        p = [qd.ndarray(qd.f32, n) for _ in range(6)]
+        for q in p[:3]:
+            q.from_numpy(rng.random(n, dtype=np.float32))
+        out[f"nbody{n}_s"] = _best(lambda p=p: nbody(*p), repeat=3)
+    z = qd.ndarray(qd.i32, 1)
+    out["one_lane_us"] = _per_call(lambda: one_lane(z), 2000) * 1e6
+    g1, g2 = qd.ndarray(qd.i32, 16), qd.ndarray(qd.i32, 16)
+    out["three_tasks_us"] = _per_call(lambda: three_tasks(g1, g2), 500) * 1e6
+    out["do_while_iter_us"] = _do_while_per_iteration() * 1e6
+    runner = getattr(getattr(countdown, "launch_stats", None), "runner", "")
+    out["do_while_runner"] = runner if isinstance(runner, str) else ""
+    print(json.dumps(out))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

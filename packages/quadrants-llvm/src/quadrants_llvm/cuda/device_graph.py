@@ -1,0 +1,213 @@
+"""One program's item tree as an instantiated CUDA graph: kernel nodes, and conditional WHILE nodes for ``do_while``.
+
+A :class:`DeviceGraph` is built once per loaded specialization (its launch-context buffer never moves, so every node's
+parameters stay valid) and launched with one ``cuGraphLaunch``. A ``qd.graph.do_while(c)`` becomes a WHILE node whose
+handle starts at 1 on every launch (``CU_GRAPH_COND_ASSIGN_DEFAULT``, so the body runs at least once, as the host
+runner's loop does) and whose body ends with ``qd_set_condition``: it reads ``c`` on the device and continues the loop
+while it is non-zero. Nested and sibling loops nest the same way. Nothing returns to the host between iterations.
+
+The driver calls and the set-condition module (PTX linked with ``libcudadevrt.a``) live here; the decisions that need
+no driver are in :mod:`quadrants_llvm.cuda.graph_plan`. Building fails with :class:`GraphUnavailable` and a reason
+(old driver or bindings, no ``libcudadevrt.a``, a link error); the executable then logs the reason once and keeps the
+host runner.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+import time
+
+from quadrants.ir import nodes as N
+from quadrants_llvm.cuda import graph_plan
+from quadrants_llvm.cuda.driver import check
+
+__all__ = ["DeviceGraph", "GraphUnavailable", "set_condition_function"]
+
+
+class GraphUnavailable(RuntimeError):
+    """A device graph cannot be built here; the message is the reason the host runner is kept."""
+
+
+_MODULES: dict = {}  # id(device) -> (module, function): the set-condition kernel, linked once per device
+_MODULES_LOCK = threading.Lock()
+
+
+def _link_set_condition(dev, version: str):
+    cu = dev.cu
+    if check(cu.cuDriverGetVersion()) < graph_plan.CONDITIONAL_DRIVER:
+        raise GraphUnavailable("the CUDA driver is older than 12.4 (no conditional graph nodes)")
+    if not hasattr(cu, "cuGraphConditionalHandleCreate"):
+        raise GraphUnavailable("cuda-bindings lacks cuGraphConditionalHandleCreate (install cuda-bindings>=12.4)")
+    library = graph_plan.find_cudadevrt()
+    if library is None:
+        raise GraphUnavailable(
+            "libcudadevrt.a (cudaGraphSetConditional) was not found: install a CUDA toolkit or set QD_CUDADEVRT"
+        )
+    ptx = graph_plan.set_condition_ptx(version, dev.sm).encode() + b"\0"
+    dev.current()
+    state = check(cu.cuLinkCreate(0, [], []), "cuLinkCreate")
+    try:
+        jit = cu.CUjitInputType
+        check(cu.cuLinkAddData(state, jit.CU_JIT_INPUT_PTX, ptx, len(ptx), b"qd_set_condition", 0, [], []), "PTX")
+        check(cu.cuLinkAddFile(state, jit.CU_JIT_INPUT_LIBRARY, library.encode(), 0, [], []), f"link {library}")
+        cubin, size = check(cu.cuLinkComplete(state), "cuLinkComplete")
+        image = ctypes.string_at(int(cubin), int(size))
+    finally:
+        cu.cuLinkDestroy(state)
+    module = dev.load_module(image)
+    return module, dev.function(module, graph_plan.SET_CONDITION)
+
+
+def set_condition_function(dev, version: str):
+    """The ``qd_set_condition`` kernel on ``dev`` (linked on first use; raises :class:`GraphUnavailable`)."""
+    with _MODULES_LOCK:
+        hit = _MODULES.get(id(dev))
+        if hit is None:
+            try:
+                hit = _link_set_condition(dev, version)
+            except GraphUnavailable as exc:
+                hit = exc
+            except Exception as exc:  # a driver or link error: the reason, never a crash
+                hit = GraphUnavailable(f"the set-condition kernel could not be linked: {exc}")
+            _MODULES[id(dev)] = hit
+    if isinstance(hit, GraphUnavailable):
+        raise hit
+    return hit[1]
+
+
+def _add_node(cu, graph, deps: list, params):
+    """``cuGraphAddNode`` across binding generations (12.x: no edge data; 12.3+ ``_v2`` and 13.x: edge data)."""
+    v2 = getattr(cu, "cuGraphAddNode_v2", None)
+    if v2 is not None:
+        return check(v2(graph, deps, None, len(deps), params), "cuGraphAddNode_v2")
+    try:
+        return check(cu.cuGraphAddNode(graph, deps, None, len(deps), params), "cuGraphAddNode")
+    except TypeError:
+        return check(cu.cuGraphAddNode(graph, deps, len(deps), params), "cuGraphAddNode")
+
+
+class DeviceGraph:
+    """An instantiated CUDA graph of one program's items; :meth:`launch` queues it, :meth:`wait` waits for it."""
+
+    def __init__(self, exe, items: tuple, version: str):
+        self.exe = exe
+        self.dev = dev = exe.dev
+        self.cu = cu = dev.cu
+        self.loops = 0
+        self._keep: list = []  # ctypes parameter blocks the nodes point at: alive as long as the graph
+        self._abort_host = None
+        dev.current()
+        self.graph = check(cu.cuGraphCreate(0), "cuGraphCreate")
+        try:
+            if any(isinstance(item, N.DoWhile) for item in _walk(items)):
+                self._set_condition = set_condition_function(dev, version)
+                self._abort_host, self._abort_dev = self._mapped_word()
+            self._add_items(self.graph, items)
+            self.exec = check(cu.cuGraphInstantiate(self.graph, 0), "cuGraphInstantiate")
+        except BaseException:
+            cu.cuGraphDestroy(self.graph)
+            self._free_abort()
+            raise
+
+    # ----------------------------------------------------------------------------------------------- building
+    def _mapped_word(self):
+        """A zeroed host word the device can read (``cuMemHostAlloc`` with ``DEVICEMAP``): the abort flag."""
+        cu = self.cu
+        flags = cu.CU_MEMHOSTALLOC_DEVICEMAP if hasattr(cu, "CU_MEMHOSTALLOC_DEVICEMAP") else 2
+        host = int(check(cu.cuMemHostAlloc(8, flags), "cuMemHostAlloc"))
+        ctypes.c_uint64.from_address(host).value = 0
+        return host, int(check(cu.cuMemHostGetDevicePointer(host, 0), "cuMemHostGetDevicePointer"))
+
+    def _free_abort(self) -> None:
+        if self._abort_host:
+            self.cu.cuMemFreeHost(self._abort_host)
+            self._abort_host = None
+
+    def _kernel_params(self, fn, grid: int, block: int, params_addr: int):
+        cu = self.cu
+        node = cu.CUgraphNodeParams()
+        node.type = cu.CUgraphNodeType.CU_GRAPH_NODE_TYPE_KERNEL
+        k = node.kernel
+        k.func = fn
+        k.gridDimX, k.gridDimY, k.gridDimZ = grid, 1, 1
+        k.blockDimX, k.blockDimY, k.blockDimZ = block, 1, 1
+        k.sharedMemBytes = 0
+        k.kernelParams = params_addr
+        return node
+
+    def _add_items(self, graph, items: tuple, last=None):
+        deps = [] if last is None else [last]
+        for item in items:
+            if isinstance(item, N.DoWhile):
+                node = self._add_loop(graph, item, deps)
+            else:
+                fn, grid, block = self.exe.tasks[self.exe._task(item)]
+                node = _add_node(self.cu, graph, deps, self._kernel_params(fn, grid, block, self.exe.params))
+            deps = [node]
+        return deps[0] if deps else None
+
+    def _add_loop(self, graph, loop: N.DoWhile, deps: list):
+        cu = self.cu
+        self.loops += 1
+        flags = cu.CU_GRAPH_COND_ASSIGN_DEFAULT if hasattr(cu, "CU_GRAPH_COND_ASSIGN_DEFAULT") else 1
+        handle = check(cu.cuGraphConditionalHandleCreate(graph, self.dev.ctx, 1, flags), "cuGraphConditionalHandle")
+        node = cu.CUgraphNodeParams()
+        node.type = cu.CUgraphNodeType.CU_GRAPH_NODE_TYPE_CONDITIONAL
+        node.conditional.handle = handle
+        node.conditional.type = cu.CUgraphConditionalNodeType.CU_GRAPH_COND_TYPE_WHILE
+        node.conditional.size = 1
+        node.conditional.ctx = self.dev.ctx
+        added = _add_node(cu, graph, deps, node)
+        body = node.conditional.phGraph_out[0]
+        last = self._add_items(body, loop.body)
+        slot = self.exe.ctx_ptr + 8 * self.exe.layout.args[loop.cond_arg]
+        values = (ctypes.c_uint64 * 3)(int(handle), slot, self._abort_dev)
+        pointers = (ctypes.c_void_p * 3)(*(ctypes.addressof(values) + 8 * i for i in range(3)))
+        self._keep += [values, pointers]
+        params = self._kernel_params(self._set_condition, 1, 1, ctypes.addressof(pointers))
+        _add_node(cu, body, [] if last is None else [last], params)
+        return added
+
+    # ---------------------------------------------------------------------------------------------- launching
+    def launch(self) -> None:
+        """Queue the whole graph on the executable's stream (the arguments were copied to the context before)."""
+        if self._abort_host:
+            ctypes.c_uint64.from_address(self._abort_host).value = 0
+        err = self.cu.cuGraphLaunch(self.exec, self.exe._stream)[0]
+        if err != self.exe._ok:
+            check((err,), "cuGraphLaunch")
+
+    def wait(self) -> None:
+        """Wait for the launch by polling, so that Ctrl-C reaches Python; on Ctrl-C every loop is told to end."""
+        cu = self.cu
+        query, stream, not_ready = cu.cuStreamQuery, self.exe._stream, cu.CUresult.CUDA_ERROR_NOT_READY
+        polls = 0
+        try:
+            while True:
+                err = query(stream)[0]
+                if err != not_ready:
+                    check((err,), "cuStreamQuery")
+                    return
+                polls += 1
+                if polls > 200:
+                    time.sleep(5e-5)
+        except KeyboardInterrupt:
+            if self._abort_host:
+                ctypes.c_uint64.from_address(self._abort_host).value = 1
+            self.dev.synchronize()
+            raise
+
+    def close(self) -> None:
+        try:
+            self.cu.cuGraphExecDestroy(self.exec)
+            self.cu.cuGraphDestroy(self.graph)
+        finally:
+            self._free_abort()
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        if isinstance(item, (N.DoWhile, N.Checkpoint)):
+            yield from _walk(item.body)

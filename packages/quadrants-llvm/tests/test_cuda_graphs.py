@@ -1,0 +1,140 @@
+"""llvm-cuda runs graph programs as CUDA graphs: ``do_while`` loops as conditional WHILE nodes (no host round trip per
+iteration), multi-task kernels as one ``cuGraphLaunch``; checkpoints stay on the host runner. ``kernel.launch_stats
+.runner`` says which ran. Needs an NVIDIA GPU (skipped otherwise, with the reason)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import quadrants as qd
+from quadrants.backend import load_by_id
+
+
+def _cuda_reason() -> str | None:
+    backend = load_by_id("llvm-cuda")
+    if backend is None:
+        return "the llvm-cuda backend is not installed"
+    probe = backend.probe()
+    return None if probe.available else f"llvm-cuda unavailable: {probe.reason}"
+
+
+_REASON = _cuda_reason()
+pytestmark = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+
+I1 = qd.types.ndarray(qd.i32, ndim=1)
+I0 = qd.types.ndarray(qd.i32, ndim=0)
+
+
+@pytest.fixture(autouse=True)
+def cuda_session():
+    qd.init(arch=qd.cuda)
+    yield
+    qd.reset()
+
+
+def _i0(v):
+    a = qd.ndarray(qd.i32, ())
+    a[()] = v
+    return a
+
+
+def test_do_while_runs_as_one_device_graph():
+    @qd.kernel(graph=True)
+    def k(x: I1, c: I0):
+        while qd.graph.do_while(c):
+            for i in range(x.shape[0]):
+                x[i] += 1
+            for _ in range(1):
+                c[()] = c[()] - 1
+
+    x, c = qd.ndarray(qd.i32, (64,)), _i0(37)
+    k(x, c)
+    assert k.launch_stats.runner == "cuda-graph"
+    assert (x.to_numpy() == 37).all() and c[()] == 0
+    c[()] = 5  # the same graph again: the condition starts at "run" on every launch
+    k(x, c)
+    assert (x.to_numpy() == 42).all() and c[()] == 0
+
+
+def test_a_zero_counter_still_runs_the_body_once():
+    @qd.kernel(graph=True)
+    def k(x: I1, c: I0):
+        while qd.graph.do_while(c):
+            for i in range(x.shape[0]):
+                x[i] += 1
+
+    x, c = qd.ndarray(qd.i32, (4,)), _i0(0)
+    k(x, c)
+    assert (x.to_numpy() == 1).all()
+
+
+def test_nested_and_sibling_loops():
+    @qd.kernel(graph=True)
+    def k(log: I1, outer: I0, inner: I0, other: I0, reset: I0):
+        while qd.graph.do_while(outer):
+            for _ in range(1):
+                inner[()] = reset[()]
+            while qd.graph.do_while(inner):
+                for _ in range(1):
+                    log[0] += 1
+                    inner[()] = inner[()] - 1
+            for _ in range(1):
+                outer[()] = outer[()] - 1
+        while qd.graph.do_while(other):
+            for _ in range(1):
+                log[1] += 1
+                other[()] = other[()] - 1
+
+    log = qd.ndarray(qd.i32, (2,))
+    k(log, _i0(4), _i0(0), _i0(6), _i0(3))
+    assert k.launch_stats.runner == "cuda-graph"
+    assert log.to_numpy().tolist() == [12, 6]
+
+
+def test_multi_task_kernel_is_one_graph_launch():
+    @qd.kernel(graph=True)
+    def k(x: I1, y: I1):
+        for i in range(x.shape[0]):
+            x[i] += 1
+        for i in range(y.shape[0]):
+            y[i] = x[i] * 2
+
+    x, y = qd.ndarray(qd.i32, (1000,)), qd.ndarray(qd.i32, (1000,))
+    for _ in range(3):
+        k(x, y)
+    assert k.launch_stats.runner == "cuda-graph"
+    assert (y.to_numpy() == 6).all()
+
+
+def test_checkpoints_stay_on_the_host_runner():
+    @qd.kernel(graph=True, checkpoints=True)
+    def k(x: I1, c: I0, stop: I0):
+        while qd.graph.do_while(c):
+            with qd.checkpoint(1, yield_on=stop):
+                for i in range(x.shape[0]):
+                    x[i] += 1
+            for _ in range(1):
+                c[()] = c[()] - 1
+
+    x = qd.ndarray(qd.i32, (8,))
+    k(x, _i0(3), _i0(0))
+    assert k.launch_stats.runner.startswith("host:")
+    np.testing.assert_array_equal(x.to_numpy(), np.full(8, 3))
+
+
+def test_qd_cuda_graphs_0_keeps_per_task_launches(monkeypatch):
+    monkeypatch.setenv("QD_CUDA_GRAPHS", "0")
+
+    @qd.kernel(graph=True)
+    def k(x: I1, c: I0):
+        while qd.graph.do_while(c):
+            for i in range(x.shape[0]):
+                x[i] += 2
+            for _ in range(1):
+                c[()] = c[()] - 1
+
+    x = qd.ndarray(qd.i32, (8,))
+    k(x, _i0(2))
+    assert k.launch_stats.runner.startswith("host:")
+    assert (x.to_numpy() == 4).all()
