@@ -226,3 +226,21 @@ def ndarray_from_previous_init_is_invalid():
     except qd.QuadrantsRuntimeError:
         out["kernel_call"] = True
     return out
+
+
+@case(
+    section="14",
+    golden={"shapes": [[], [3], [2, 2]], "type_shape": [4, 5], "grad": [0, 1], "same_elem": 1, "aos": 1},
+)
+def ndarray_element_shape_and_get_type():
+    s = qd.ndarray(qd.f32, shape=(4,))
+    v = qd.Vector.ndarray(3, qd.i32, shape=(2,))
+    m = qd.Matrix.ndarray(2, 2, qd.f32, shape=(4, 5), needs_grad=True)
+    t = m.get_type()
+    return {
+        "shapes": [list(a.element_shape) for a in (s, v, m)],
+        "type_shape": list(t.shape),
+        "grad": [int(s.get_type().needs_grad), int(t.needs_grad)],
+        "same_elem": int(t.element_type == m.element_type),
+        "aos": int(t.layout == qd.Layout.AOS),
+    }

@@ -238,3 +238,20 @@ def struct_field_element_assigned_a_scalar_error():
         x[0] = 1
 
     k()
+
+
+@case(section="19", golden={"grad": [0, 1], "dual": [0, 0], "layout_none": 1, "dlpack_refused": 1})
+def struct_field_gradient_flags_and_layout():
+    s = qd.Struct.field({"a": qd.f32, "b": qd.i32}, shape=4)
+    g = qd.Struct.field({"a": qd.f32, "b": qd.f32}, shape=4, needs_grad=True)
+    try:
+        s.to_dlpack()
+        refused = 0
+    except NotImplementedError:
+        refused = 1
+    return {
+        "grad": [int(s.has_grad()), int(g.has_grad())],
+        "dual": [int(s.has_dual()), int(g.has_dual())],
+        "layout_none": int(s.layout is None),
+        "dlpack_refused": refused,
+    }

@@ -41,3 +41,47 @@ def test_snode_retired_methods_are_not_listed_but_explain_themselves():
             node.not_a_method  # noqa: B018
     finally:
         qd.reset()
+
+
+# upstream 1.3.3's class listings (what dir() of the class shows, public names only)
+_ARRAY_API = {"copy_from", "fill", "has_dual", "has_grad", "layout", "shape", "to_dlpack"}
+_NDARRAY_KIND_API = _ARRAY_API | {"element_shape", "get_type", "from_numpy", "from_torch", "to_numpy", "to_torch"}
+_FIELD_API = _ARRAY_API | {"dtype", "from_numpy", "from_torch", "to_numpy", "to_torch", "parent", "snode"}
+
+
+@pytest.mark.parametrize(
+    "cls, expected",
+    [
+        (qd.Ndarray, _ARRAY_API | {"element_shape", "get_type"}),
+        (qd.ScalarNdarray, _NDARRAY_KIND_API),
+        (qd.VectorNdarray, _NDARRAY_KIND_API),
+        (qd.MatrixNdarray, _NDARRAY_KIND_API),
+        (qd.Field, _FIELD_API),
+        (qd.ScalarField, _FIELD_API),
+        (qd.StructField, _FIELD_API | {"get_member_field", "keys"}),
+    ],
+)
+def test_array_class_listings(cls, expected):
+    assert set(_public(cls)) == expected
+
+
+def test_unlisted_names_still_work_on_objects():
+    qd.init(arch=qd.ref)
+    try:
+        a = qd.ndarray(qd.f32, (3, 2), needs_grad=True)
+        assert a.dtype is qd.f32 and a.ndim == 2 and a.grad is not None and a.scalar_dtype is qd.f32
+        assert {"dtype", "grad", "ndim"} <= set(dir(a))  # the object lists them (upstream: instance attributes)
+        t = a.get_type()
+        assert t.shape == (3, 2) and t.needs_grad and t.element_type is qd.f32 and t.layout == qd.Layout.AOS
+        v = qd.Vector.ndarray(3, qd.i32, (4,))
+        assert v.element_shape == (3,) and not v.get_type().needs_grad
+        f = qd.field(qd.f32, shape=4, needs_grad=True)
+        assert f.grad is not None and f.ndim == 1
+        s = qd.Struct.field({"a": qd.f32, "b": qd.f32}, shape=2, needs_grad=True)
+        assert s.has_grad() and not s.has_dual() and s.layout is None and s.ndim == 1
+        mixed = qd.Struct.field({"a": qd.f32, "b": qd.i32}, shape=2)
+        assert not mixed.has_grad()
+        with pytest.raises(NotImplementedError, match=r"export its members"):
+            mixed.to_dlpack()
+    finally:
+        qd.reset()

@@ -63,6 +63,8 @@ class Field(Array):
     """
 
     _is_quadrants_field = True
+    # per-object values (instance attributes in upstream) and the runtime's accessors: not in dir(qd.Field)
+    _qd_unlisted = frozenset({"dual", "grad", "ndim", "scalar_dtype", "storage", "element_shape"})
     _qd_materialized = False  # set at the first host access, which runs the materialize hooks (state.materialize)
     _accepts_column_vectors = True  # from_numpy of a vector field also takes shape + (n, 1), as upstream
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -20,8 +21,10 @@ from quadrants.frontend.compound_types import MatrixType
 from quadrants.ir import numerics
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.runtime.allocation import check_allocation, element_dtype, normalize_shape
+from quadrants.runtime.enums import Layout
 from quadrants.runtime.host_matrix import wrap_element
 from quadrants.runtime.interop import ArrayInterop
+from quadrants.runtime.listed_api import ListedApi
 from quadrants.runtime.state import RUNTIME, Session, current_session
 
 __all__ = [
@@ -31,6 +34,7 @@ __all__ = [
     "VectorNdarray",
     "MatrixNdarray",
     "ndarray",
+    "NdarrayTypeMetadata",
     "normalize_shape",
     "is_lossy",
 ]
@@ -45,7 +49,7 @@ def is_lossy(src: DataType, dst: DataType) -> bool:
     return dst.bits < src.bits
 
 
-class Array(ArrayInterop):
+class Array(ArrayInterop, metaclass=ListedApi):
     """The storage and host API shared by ndarrays (:class:`Ndarray`) and fields (``runtime/field.py``).
 
     Created with a scalar type or a ``qd.types.vector/matrix`` type; vector/matrix elements are stored as trailing
@@ -68,15 +72,15 @@ class Array(ArrayInterop):
         if isinstance(dtype, MatrixType):
             self.element_type = dtype.resolved(self._session.default_fp)
             self._dtype = self.element_type.dtype
-            self.element_shape: tuple[int, ...] = self.element_type.shape
+            self._element_shape: tuple[int, ...] = self.element_type.shape
             # upstream's n (rows, a vector's length) and m (columns; 1 for a vector)
-            self.n = self.element_shape[0]
-            self.m = self.element_shape[1] if len(self.element_shape) == 2 else 1
+            self.n = self._element_shape[0]
+            self.m = self._element_shape[1] if len(self._element_shape) == 2 else 1
         else:
             self._dtype = element_dtype(dtype, self._session.default_ip, self._session.default_fp)
             self.element_type = self._dtype
-            self.element_shape = ()
-        kind = "scalar" if not self.element_shape else ("vector" if len(self.element_shape) == 1 else "matrix")
+            self._element_shape = ()
+        kind = "scalar" if not self._element_shape else ("vector" if len(self._element_shape) == 1 else "matrix")
         special = type(self)._KIND_CLASSES.get(kind)
         if special is not None and special is not type(self) and issubclass(special, type(self)):
             self.__class__ = special
@@ -92,6 +96,11 @@ class Array(ArrayInterop):
     @property
     def shape(self) -> tuple[int, ...]:
         return self._shape
+
+    @property
+    def element_shape(self) -> tuple[int, ...]:
+        """``()`` for scalar elements, ``(n,)`` for vectors, ``(n, m)`` for matrices."""
+        return self._element_shape
 
     @property
     def dtype(self):
@@ -298,23 +307,51 @@ class HostIndexTypeError(QuadrantsIndexError, TypeError):
     """``x[0, :]`` in Python scope: a slice or another non-int index (upstream raises ``TypeError`` here)."""
 
 
+@dataclass(frozen=True)
+class NdarrayTypeMetadata:
+    """What :meth:`Ndarray.get_type` reports: the element type, the shape and whether a gradient is attached
+    (``layout`` is upstream's element layout, always ``Layout.AOS``: components of an element are adjacent)."""
+
+    element_type: object
+    shape: tuple[int, ...]
+    needs_grad: bool = False
+    layout: Layout = Layout.AOS
+
+
+# per-object values (instance attributes in upstream) and the runtime's accessors: not in dir(qd.Ndarray)
+_NDARRAY_UNLISTED = frozenset({"dtype", "grad", "ndim", "scalar_dtype", "storage"})
+
+
 class Ndarray(Array):
     """``qd.ndarray(dtype, shape)``: a dense array passed to kernels by reference (``qd.types.NDArray[...]``).
 
     Its class is :class:`ScalarNdarray`, :class:`VectorNdarray` or :class:`MatrixNdarray` by element type.
     """
 
+    # upstream's base class has no host copies of its own: every ndarray is one of the element-kind classes below
+    _qd_unlisted = _NDARRAY_UNLISTED | {"to_numpy", "from_numpy", "to_torch", "from_torch"}
+
+    def get_type(self) -> NdarrayTypeMetadata:
+        """The element type, shape and gradient flag of this ndarray."""
+        return NdarrayTypeMetadata(self.element_type, self._shape, self._qd_grad is not None)
+
 
 class ScalarNdarray(Ndarray):
     """An ndarray of scalars (``qd.ndarray(qd.f32, shape)``)."""
+
+    _qd_unlisted = _NDARRAY_UNLISTED
 
 
 class VectorNdarray(Ndarray):
     """An ndarray of vectors (``qd.Vector.ndarray(n, dtype, shape)``); ``n`` is the vector length."""
 
+    _qd_unlisted = _NDARRAY_UNLISTED
+
 
 class MatrixNdarray(Ndarray):
     """An ndarray of matrices (``qd.Matrix.ndarray(n, m, dtype, shape)``); ``n``×``m`` is the matrix shape."""
+
+    _qd_unlisted = _NDARRAY_UNLISTED
 
 
 Ndarray._KIND_CLASSES = {"scalar": ScalarNdarray, "vector": VectorNdarray, "matrix": MatrixNdarray}

@@ -13,6 +13,7 @@ from quadrants.errors import QuadrantsSyntaxError
 from quadrants.frontend.struct_types import Struct, StructType, dataclass as _dataclass, register_field_factory
 from quadrants.ir import dtypes
 from quadrants.runtime.field import Field, place_with_shape
+from quadrants.runtime.listed_api import ListedApi
 from quadrants.runtime.ndarray import normalize_shape
 from quadrants.runtime.state import RUNTIME
 
@@ -82,11 +83,12 @@ def make_struct_field(
     return result
 
 
-class StructField:
+class StructField(metaclass=ListedApi):
     """A field whose elements are structs; members are reached as attributes (``x.pos``) or ``get_member_field``."""
 
     _is_quadrants_field = True  # bound into kernels like any field (frontend/structs.py)
     _qd_struct_field = True  # ... as a struct of member fields
+    _qd_unlisted = frozenset({"ndim"})  # the runtime's accessor, not upstream's API (runtime/listed_api.py)
 
     def __init__(self, stype: StructType, members: dict, name: str = "<Struct>"):
         self.struct_type = stype
@@ -143,6 +145,29 @@ class StructField:
 
     def parent(self, n: int = 1):
         return self._members[0].parent(n)
+
+    @property
+    def layout(self):
+        """``None``: struct fields are stored in canonical (row-major) order; only ``qd.tensor`` records a layout."""
+        return None
+
+    def has_grad(self) -> bool:
+        """Whether every member field has its gradient companion placed (``needs_grad=True``, ``lazy_grad()``)."""
+        leaves = self._qd_leaf_fields()
+        return bool(leaves) and all(leaf.has_grad() for leaf in leaves)
+
+    def has_dual(self) -> bool:
+        """Whether every member field has its dual companion placed (``needs_dual=True``, ``lazy_dual()``)."""
+        leaves = self._qd_leaf_fields()
+        return bool(leaves) and all(leaf.has_dual() for leaf in leaves)
+
+    def to_dlpack(self, versioned: bool = False):
+        """Not available: a struct field is several arrays, one per member; export a member (``s.pos.to_dlpack()``)."""
+        raise NotImplementedError(
+            f"a struct field has no single array to export through DLPack; export its members instead "
+            f"(e.g. {self.name if self.name != '<Struct>' else 's'}.{self.keys[0] if self.keys else 'member'}"
+            ".to_dlpack())"
+        )
 
     # ---------------------------------------------------------------------------------------- host copies
     def fill(self, value) -> None:
