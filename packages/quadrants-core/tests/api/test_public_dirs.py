@@ -85,3 +85,15 @@ def test_unlisted_names_still_work_on_objects():
             mixed.to_dlpack()
     finally:
         qd.reset()
+
+
+def test_ndarray_private_size_helpers():
+    qd.init(arch=qd.ref)
+    try:
+        assert qd.ndarray(qd.i32, 8)._get_element_size() == 4 and qd.ndarray(qd.i32, 8)._get_nelement() == 8
+        b = qd.Vector.ndarray(10, qd.f64, 5)
+        assert b._get_element_size() == 80 and b._get_nelement() == 5
+        assert qd.ndarray(qd.u1, ())._get_element_size() == 1 and qd.ndarray(qd.u1, ())._get_nelement() == 1
+        assert qd.Matrix.ndarray(2, 3, qd.f16, (2, 2))._get_element_size() == 12
+    finally:
+        qd.reset()

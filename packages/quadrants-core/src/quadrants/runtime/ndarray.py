@@ -335,6 +335,14 @@ class Ndarray(Array):
         """The element type, shape and gradient flag of this ndarray."""
         return NdarrayTypeMetadata(self.element_type, self._shape, self._qd_grad is not None)
 
+    def _get_element_size(self) -> int:
+        """Bytes of one element (all its components), as upstream's private helper reports it."""
+        return (self._dtype.bits + 7) // 8 * int(np.prod(self._element_shape, dtype=np.int64))  # u1: one byte
+
+    def _get_nelement(self) -> int:
+        """Number of elements (the product of ``shape``)."""
+        return int(np.prod(self._shape, dtype=np.int64))
+
 
 class ScalarNdarray(Ndarray):
     """An ndarray of scalars (``qd.ndarray(qd.f32, shape)``)."""
