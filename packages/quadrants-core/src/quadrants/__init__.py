@@ -5,6 +5,7 @@ are private; see docs/architecture.md for the layout.
 """
 
 from quadrants import (
+    _lib as _lib,
     _logging as _logging,
     algorithms,
     experimental,

@@ -36,6 +36,8 @@ COMPAT_MODULES = [
     "quadrants.lang._kernel_impl_dataclass",
     "quadrants.lang._func_base",
     "quadrants.lang._dataclass_util",
+    "quadrants._lib",
+    "quadrants._lib.core",
 ]
 
 

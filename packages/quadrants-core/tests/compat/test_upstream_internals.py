@@ -131,3 +131,14 @@ def test_frozen_member_plan_selects_used_members_and_resets():
     qd.init(arch=qd.ref)
     qd.reset()
     assert len(_frozen_dc_plans) == 0
+
+
+def test_lib_core_names():
+    assert qd._lib.core.QuadrantsRuntimeError is qd.QuadrantsRuntimeError
+    assert qd._lib.core.DeviceCapability is qd.DeviceCapability
+    qd.init(arch=qd.ref)
+    try:
+        with pytest.raises(qd._lib.core.QuadrantsRuntimeError, match="should be positive"):
+            qd.field(qd.f32, shape=0)
+    finally:
+        qd.reset()
