@@ -31,6 +31,7 @@ from quadrants.ir.ops import Op
 from quadrants.ir.verifier import verify
 from quadrants.passes.autodiff import build_adjoint
 from quadrants.passes.autodiff_stack import stack_shapes
+from quadrants.runtime.state import current_session
 
 IV, XV, SV, KV = Var(1, "i", i32), Var(3, "x", f32), Var(4, "s", f32), Var(5, "k", i32)
 A_SHAPE = (Shape(0, 0, i32),)
@@ -106,6 +107,8 @@ def test_long_loop_gradient_matches_closed_form(ref):
     chain(x, y, 300)
     y.grad.fill(1.0)
     chain.grad(x, y, 300)
+    # the frontend keeps range(n)'s bound in a local of the task: its single definition sizes the stack
+    assert "adstack_v: ndarray[f32, 2]" in current_session().compiled[-1][1]
     expected = []
     for v in (0.1, 0.5, 1.0):
         d = 1.0

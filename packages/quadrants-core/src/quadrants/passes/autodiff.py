@@ -277,6 +277,7 @@ class _Task:
         self.stacks = stacks  # the program's adstacks (None: recompute every loop)
         self.lanes = stacks.task_lanes(item) if stacks is not None else None
         self.lane = adstack.lane_index(item)
+        self.local_defs = adstack.single_definitions(item.body) if stacks is not None else {}
         self.replay = replay
         self.pushing = not replay  # whether a loop's forward sweep generated now fills its stack
         self.hoisted: dict[Var, None] = {}  # ordered set of locals declared at the top of the task
@@ -422,7 +423,7 @@ class _Task:
             found = None
             if self.lanes is not None and not self.replay and self.needs_state(s):
                 top = self.slot(s, "top", "adstack_top", i32)
-                found = self.stacks.loop_stack(s, self.carried(s), self.lanes, top)
+                found = self.stacks.loop_stack(s, self.carried(s), self.lanes, top, self.local_defs)
             self.loop_stacks[id(s)] = found
         return self.loop_stacks[id(s)]
 

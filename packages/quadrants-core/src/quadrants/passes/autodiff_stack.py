@@ -27,6 +27,7 @@ from quadrants.ir.nodes import (
     Assign,
     Check,
     Const,
+    Decl,
     Expr,
     Load,
     LocalRef,
@@ -41,6 +42,7 @@ from quadrants.ir.nodes import (
 )
 from quadrants.ir.numerics import fold
 from quadrants.ir.ops import Op
+from quadrants.ir.walk import iter_stmts
 
 __all__ = ["OVERFLOW", "AdStacks", "StackSpec", "LoopStack", "stack_shapes", "evaluate"]
 
@@ -87,21 +89,24 @@ class AdStacks:
         self.args: list[NdarrayArg] = []
         self.specs: list[StackSpec] = []
 
-    def host_expr(self, expr: Expr) -> Expr | None:
-        """``expr`` with kernel-level locals replaced by their definitions, when the result reads only constants,
-        scalar arguments and shapes (the host can evaluate it before the launch); else ``None``."""
+    def host_expr(self, expr: Expr, local_defs: dict[Var, Expr] | None = None) -> Expr | None:
+        """``expr`` with kernel-level locals (and the task's single-definition locals in ``local_defs``) replaced by
+        their definitions, when the result reads only constants, scalar arguments and shapes (the host can evaluate
+        it before the launch); else ``None``."""
         if isinstance(expr, (Const, ArgRef, Shape)):
             return expr
         if isinstance(expr, LocalRef):
             d = self.defs.get(expr.var)
-            return None if d is None else self.host_expr(d)
+            if d is None and local_defs is not None:
+                d = local_defs.get(expr.var)
+            return None if d is None else self.host_expr(d, local_defs)
         if isinstance(expr, OpExpr):
-            args = [self.host_expr(a) for a in expr.args]
+            args = [self.host_expr(a, local_defs) for a in expr.args]
             return None if any(a is None for a in args) else OpExpr(expr.op, tuple(args), expr.dtype)
         return None
 
-    def extent(self, begin: Expr, end: Expr) -> Expr | None:
-        b, e = self.host_expr(begin), self.host_expr(end)
+    def extent(self, begin: Expr, end: Expr, local_defs: dict[Var, Expr] | None = None) -> Expr | None:
+        b, e = self.host_expr(begin, local_defs), self.host_expr(end, local_defs)
         if b is None or e is None:
             return None
         return OpExpr(Op.MAX, (_sub(_as_i32(e), _as_i32(b)), Const(0, _I32)), _I32)
@@ -113,10 +118,11 @@ class AdStacks:
         extents = tuple(self.extent(b, e) for b, e in zip(item.begins, item.ends, strict=True))
         return None if any(x is None for x in extents) else extents
 
-    def loop_stack(self, loop: RangeFor, carried: list[Var], lanes, top: Var) -> LoopStack | None:
-        """New stacks for ``carried`` of ``loop`` (in a task whose extents are ``lanes``), or ``None`` when their
-        depth cannot be known before the launch."""
-        depth = self.extent(loop.begin, loop.end)
+    def loop_stack(self, loop: RangeFor, carried: list[Var], lanes, top: Var, local_defs) -> LoopStack | None:
+        """New stacks for ``carried`` of ``loop`` (in a task whose extents are ``lanes``; ``local_defs``: the task's
+        locals that are declared once and never assigned), or ``None`` when their depth cannot be known before the
+        launch."""
+        depth = self.extent(loop.begin, loop.end, local_defs)
         if depth is None and self.size <= 0:
             return None
         arrays = {}
@@ -126,6 +132,19 @@ class AdStacks:
             self.specs.append(StackSpec(arg, var.dtype, lanes, depth))
             arrays[var] = arg
         return LoopStack(top, arrays)
+
+
+def single_definitions(body) -> dict[Var, Expr]:
+    """The locals of a task body that one declaration defines and nothing assigns (the frontend keeps a loop's
+    bounds in such locals): their value is their declaration's expression."""
+    defs: dict[Var, Expr] = {}
+    assigned: set[Var] = set()
+    for stmt in iter_stmts(body):
+        if isinstance(stmt, Decl):
+            defs[stmt.var] = stmt.value
+        elif isinstance(stmt, Assign):
+            assigned.add(stmt.var)
+    return {v: e for v, e in defs.items() if v not in assigned}
 
 
 def lane_index(item) -> Expr:
