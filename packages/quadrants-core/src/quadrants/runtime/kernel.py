@@ -29,6 +29,7 @@ from quadrants.runtime.args import (
     Bound,
     NdarrayParam,
     ScalarParam,
+    TensorParam,
     bind_arguments,
     check_read_only,
     make_params,
@@ -60,6 +61,7 @@ class Compiled:
     arg_sources: tuple = ()  # where each flat argument comes from (see CompileCtx.arg_sources)
     params_only: bool = True  # every flat argument is a parameter: the fast path
     graph: Any = None  # frontend.graph.GraphInfo: do_while levels and checkpoint tables
+    ir_text: str = ""  # the printed program (what fastcache stores with it): kernel._last_compiled_kernel_data
 
 
 class Kernel(SourceBacked):
@@ -157,6 +159,10 @@ class Kernel(SourceBacked):
             self._has_structs = any(not isinstance(p, (ScalarParam, NdarrayParam)) for p in self._params)
             # NumPy arrays (directly or as members) are copied back after a launch
             self._may_sync = any(not isinstance(p, ScalarParam) for p in self._params)
+            # the parameters whose own argument may be a NumPy array or a host copy of a torch tensor
+            self._sync_positions = tuple(
+                i for i, p in enumerate(self._params) if isinstance(p, (NdarrayParam, TensorParam))
+            )
             self._session_generation = session.generation
         return self._params
 
@@ -166,16 +172,16 @@ class Kernel(SourceBacked):
         values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
         bound: list[Bound] = [p.convert(v, session) for p, v in zip(params, values)]
         syncs: list = []
-        stable = self._stable_members(bound) if self._has_structs else None
-        if stable is not None:
-            compiled, runtime_values = self._stable_launch(session, bound, stable)
-            return self._run(session, compiled, runtime_values, bound, syncs, resume_label)
-        if self._has_structs:  # the same argument objects with the same read members: the last walk holds
-            memo_key = self._member_memo.entry_key(bound)
-            hit = self._member_memo.lookup(memo_key, bound, session)
+        if self._has_structs:
+            # the same argument objects with the same read members: the latest full walk holds (runtime/member_memo.py)
+            hit = self._member_memo.lookup(self._member_memo.entry_key(bound), bound, session)
             if hit is not None:
                 self._specialization_found = True
                 return self._run(session, hit[0], hit[1], bound, syncs, resume_label)
+            stable = self._stable_members(bound)
+            if stable is not None:
+                compiled, runtime_values = self._stable_launch(session, bound, stable)
+                return self._run(session, compiled, runtime_values, bound, syncs, resume_label)
         key = self._key(bound) if self._has_structs else tuple([b.key for b in bound])
         compiled = self._specs.get(key)
         self._specialization_found = compiled is not None  # kernel.launch_observations
@@ -291,7 +297,8 @@ class Kernel(SourceBacked):
             results = run_program(exe, runtime_values, compiled.program.items, state)
         session.last_launch = (compiled, state)  # introspection of "the last call" (qd.lang.impl's program handle)
         if self._may_sync:
-            for b in bound:
+            for i in self._sync_positions:
+                b = bound[i]
                 if b.numpy_array is not None:
                     session.backend.sync_back(b.value, b.numpy_array)
                 if b.after is not None:
@@ -374,6 +381,23 @@ class Kernel(SourceBacked):
 
         return observations_of(self, RUNTIME.session)
 
+    @src_ll_cache_observations.setter
+    def src_ll_cache_observations(self, value) -> None:
+        """Replace the flags (tests reset them between calls: ``k._primal.src_ll_cache_observations = ...()``)."""
+        from quadrants.fastcache.observations import replace_observations
+        from quadrants.runtime.state import RUNTIME
+
+        replace_observations(self, RUNTIME.session, value)
+
+    @property
+    def _last_compiled_kernel_data(self):
+        """The specialization the latest launch ran (compiled or loaded from fastcache), as upstream's private
+        handle: ``._debug_dump_to_string()`` is its printed program; ``None`` before the first launch."""
+        from quadrants.fastcache.observations import CompiledKernelData
+
+        last = getattr(self, "_last", None)
+        return CompiledKernelData(last.program.name, last.ir_text) if last is not None else None
+
     # ------------------------------------------------------------------------ fastcache (issue 7): end
 
     @property
@@ -440,7 +464,7 @@ def assemble_compiled(session: Session, bound: list, program, exe, layout, sourc
     flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
     simple = all(isinstance(t, DataType) for t in layout)  # no vector/matrix/struct to reshape
     params_only = all(src[0] == "param" for src in sources)
-    return Compiled(program, exe, keep, flat, layout, simple, sources, params_only, graph)
+    return Compiled(program, exe, keep, flat, layout, simple, sources, params_only, graph, ir_text)
 
 
 class BoundKernel:

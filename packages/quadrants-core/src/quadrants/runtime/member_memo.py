@@ -75,14 +75,13 @@ class _Entry:
         self.values, self.params, self.scalars, self.others = values, params, scalars, others
         self.releases = _RELEASES[0]
 
-    def collect(self, bound: list) -> tuple:
-        if len(self.getters) == 1:
-            position, get = self.getters[0]
-            return get(bound[position].value)
-        out: tuple = ()
-        for position, get in self.getters:
-            out += get(bound[position].value)
-        return out
+    def holds(self, bound: list) -> bool:
+        """Whether every compound argument of ``bound`` still has the members this entry found, by identity."""
+        for (position, get), before in zip(self.getters, self.leaves):
+            now = get(bound[position].value)
+            if len(now) != len(before) or not all(map(_is, now, before)):
+                return False
+        return True
 
 
 class MemberMemo:
@@ -112,10 +111,10 @@ class MemberMemo:
         if entry is None or entry.releases != _RELEASES[0]:
             return None
         try:
-            leaves = entry.collect(bound)
+            holds = entry.holds(bound)
         except (AttributeError, LookupError, TypeError):  # a member was deleted: the full walk says so
             return None
-        if len(leaves) != len(entry.leaves) or not all(map(_is, leaves, entry.leaves)):
+        if not holds:
             self._misses[key] = self._misses.get(key, 0) + 1
             return None
         values = entry.values.copy()
@@ -133,7 +132,7 @@ class MemberMemo:
         """Remember the launch the full walk just prepared (``values``: its flat launch values, no NumPy syncs)."""
         if self._misses.get(key, 0) > _MAX_MISSES:
             return
-        getters, leaves, checked = [], (), set()
+        getters, leaves, checked = [], [], set()
         for position, b in enumerate(bound):
             if not b.struct:
                 continue
@@ -144,7 +143,7 @@ class MemberMemo:
             if any(isinstance(v, np.ndarray) for v in found):  # copied in and out at each launch
                 return
             getters.append((position, get))
-            leaves += found
+            leaves.append(found)
             checked.update((position, path) for path, v in zip(paths, found) if isinstance(v, Ndarray))
         specs = compiled.program.args
         fixed, params, scalars, others = list(values), [], [], []
@@ -160,4 +159,4 @@ class MemberMemo:
                 others.append(k)
         if len(self._entries) >= _MAX_ENTRIES:
             self._entries.clear()
-        self._entries[key] = _Entry(compiled, tuple(getters), leaves, fixed, params, scalars, others)
+        self._entries[key] = _Entry(compiled, tuple(getters), tuple(leaves), fixed, params, scalars, others)
