@@ -22,7 +22,7 @@ from quadrants.ir import nodes as N
 from quadrants_llvm.cuda import graph_plan
 from quadrants_llvm.cuda.driver import check
 
-__all__ = ["DeviceGraph", "GraphUnavailable", "set_condition_function"]
+__all__ = ["DeviceGraph", "GraphUnavailable", "set_condition_functions"]
 
 
 class GraphUnavailable(RuntimeError):
@@ -56,11 +56,12 @@ def _link_set_condition(dev, version: str):
     finally:
         cu.cuLinkDestroy(state)
     module = dev.load_module(image)
-    return module, dev.function(module, graph_plan.SET_CONDITION)
+    return module, dev.function(module, graph_plan.SET_CONDITION), dev.function(module, graph_plan.ARM_CONDITION)
 
 
-def set_condition_function(dev, version: str):
-    """The ``qd_set_condition`` kernel on ``dev`` (linked on first use; raises :class:`GraphUnavailable`)."""
+def set_condition_functions(dev, version: str):
+    """The ``qd_set_condition`` and ``qd_arm_condition`` kernels on ``dev`` (linked on first use; raises
+    :class:`GraphUnavailable`)."""
     with _MODULES_LOCK:
         hit = _MODULES.get(id(dev))
         if hit is None:
@@ -73,7 +74,7 @@ def set_condition_function(dev, version: str):
             _MODULES[id(dev)] = hit
     if isinstance(hit, GraphUnavailable):
         raise hit
-    return hit[1]
+    return hit[1], hit[2]
 
 
 def _add_node(cu, graph, deps: list, params):
@@ -101,7 +102,7 @@ class DeviceGraph:
         self.graph = check(cu.cuGraphCreate(0), "cuGraphCreate")
         try:
             if any(isinstance(item, N.DoWhile) for item in _walk(items)):
-                self._set_condition = set_condition_function(dev, version)
+                self._set_condition, self._arm_condition = set_condition_functions(dev, version)
                 self._abort_host, self._abort_dev = self._mapped_word()
             self._add_items(self.graph, items)
             self.exec = check(cu.cuGraphInstantiate(self.graph, 0), "cuGraphInstantiate")
@@ -152,6 +153,12 @@ class DeviceGraph:
         self.loops += 1
         flags = cu.CU_GRAPH_COND_ASSIGN_DEFAULT if hasattr(cu, "CU_GRAPH_COND_ASSIGN_DEFAULT") else 1
         handle = check(cu.cuGraphConditionalHandleCreate(graph, self.dev.ctx, 1, flags), "cuGraphConditionalHandle")
+        if graph is not self.graph:  # nested: re-arm the handle every time the enclosing body reaches this loop
+            arm = (ctypes.c_uint64 * 1)(int(handle))
+            arm_ptr = (ctypes.c_void_p * 1)(ctypes.addressof(arm))
+            self._keep += [arm, arm_ptr]
+            params = self._kernel_params(self._arm_condition, 1, 1, ctypes.addressof(arm_ptr))
+            deps = [_add_node(cu, graph, deps, params)]
         node = cu.CUgraphNodeParams()
         node.type = cu.CUgraphNodeType.CU_GRAPH_NODE_TYPE_CONDITIONAL
         node.conditional.handle = handle

@@ -27,10 +27,12 @@ __all__ = [
     "ptx_version",
     "set_condition_ptx",
     "SET_CONDITION",
+    "ARM_CONDITION",
 ]
 
 CONDITIONAL_DRIVER = 12040  # conditional WHILE nodes and cudaGraphSetConditional: CUDA 12.4
 SET_CONDITION = "qd_set_condition"
+ARM_CONDITION = "qd_arm_condition"
 
 
 def _has_checkpoint(items) -> bool:
@@ -102,6 +104,9 @@ def set_condition_ptx(version: str, sm: str) -> str:
 
     ``slot`` is the device address of the launch-context word that holds the condition ndarray's data pointer;
     ``abort`` is a host-mapped word the host sets to end every loop of a launch (Ctrl-C while it waits).
+    ``qd_arm_condition(handle)`` sets a nested loop's handle to 1 before its WHILE node is reached again: the driver
+    resets a handle to its default only at the start of a graph launch, so a loop nested in another would otherwise
+    skip its body from the outer loop's second pass on.
     """
     return f"""\
 .version {version}
