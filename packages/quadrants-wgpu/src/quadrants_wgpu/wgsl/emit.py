@@ -185,13 +185,14 @@ def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tupl
     if cx.needs_fail:
         fns.append(FAIL_FN)
     body = list(main_lines)
-    if "qd_zero_decl" in library.closure(cx.helpers):  # also when only a math helper uses qd_opaque*
+    variant = "corrected" if cx.target.corrected_div_sqrt and not cx.fast_math else None
+    if "qd_zero_decl" in library.closure(cx.helpers, variant):  # also when only a math helper uses qd_opaque*
         body[:0] = ["qd_zero = qd_args[0];", "qd_zero1 = qd_args[1];"]
     parts = []
     if cx.target.f16:
         parts.append("enable f16;")
     parts += [_HEADER.format(kv=cx.kv_words), *decls, *cx.workgroup_decls]
-    helpers = library.render(cx.helpers)
+    helpers = library.render(cx.helpers, variant)
     if helpers:
         parts.append(helpers)
     parts += fns

@@ -10,17 +10,20 @@ WGSL's own rules differ from ours in these places, each fixed by a helper here:
   through :data:`NOFMA` (an OR with a zero the compiler cannot see) so a product is always rounded on its own.
 
 Helpers are registered by name with their dependencies; the emitter records the names it uses and
-:func:`render` writes exactly those, dependencies first. 64-bit integer helpers live in :mod:`.i64` and register
-into the same table.
+:func:`render` writes exactly those, dependencies first. A helper may have a *variant*, another body under the same
+name that a device needs (``"corrected"``: the math library's divisions and square roots through the correctly
+rounding helpers of :mod:`.rounding`); ``render``/``closure`` take the variant in force. 64-bit integer helpers live
+in :mod:`.i64` and register into the same table.
 """
 
 from __future__ import annotations
 
 import string
 
-__all__ = ["HELPERS", "register", "render", "closure", "float_helper"]
+__all__ = ["HELPERS", "VARIANTS", "register", "register_variant", "render", "closure", "float_helper"]
 
 HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {}
+VARIANTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}  # (name, variant) -> (source, deps)
 
 
 def register(name: str, source: str, deps: tuple[str, ...] = ()) -> None:
@@ -28,7 +31,17 @@ def register(name: str, source: str, deps: tuple[str, ...] = ()) -> None:
     HELPERS[name] = (source.strip("\n"), deps)
 
 
-def closure(names) -> set[str]:
+def register_variant(name: str, variant: str, source: str, deps: tuple[str, ...] = ()) -> None:
+    """Another definition of the registered helper ``name``, used instead of it under ``variant``."""
+    assert name in HELPERS, name
+    VARIANTS[(name, variant)] = (source.strip("\n"), deps)
+
+
+def _entry(name: str, variant: str | None) -> tuple[str, tuple[str, ...]]:
+    return VARIANTS.get((name, variant)) or HELPERS[name]
+
+
+def closure(names, variant: str | None = None) -> set[str]:
     """``names`` and every helper they need, transitively."""
     out: set[str] = set()
     todo = list(names)
@@ -36,11 +49,11 @@ def closure(names) -> set[str]:
         name = todo.pop()
         if name not in out:
             out.add(name)
-            todo.extend(HELPERS[name][1])
+            todo.extend(_entry(name, variant)[1])
     return out
 
 
-def render(names) -> str:
+def render(names, variant: str | None = None) -> str:
     """The WGSL text of the helpers ``names`` and everything they need, each once, dependencies first."""
     out: list[str] = []
     seen: set[str] = set()
@@ -49,7 +62,7 @@ def render(names) -> str:
         if name in seen:
             return
         seen.add(name)
-        source, deps = HELPERS[name]
+        source, deps = _entry(name, variant)
         for d in deps:
             visit(d)
         out.append(source)
@@ -176,11 +189,12 @@ fn qd_pow_pos_f32(a: f32, b: f32) -> f32 {
       e = e >> 1u;
       if (e != 0u) { base = base * base; }
     }
-    if (b < 0.0f) { return 1.0f / r; }
+    if (b < 0.0f) { return qd_fdiv_f32(1.0f, r); }
     return r;
   }
   return exp2(b * log2(a));
 }""",
+    ("qd_fdiv_f32",),
 )
 register(
     "qd_pow_pos_f16",

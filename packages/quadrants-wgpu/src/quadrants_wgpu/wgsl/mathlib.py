@@ -9,6 +9,7 @@ compute in f32 and round once.
 
 from __future__ import annotations
 
+from quadrants_wgpu.wgsl import rounding as _rounding  # noqa: F401  (registers qd_fdiv_f32, qd_fsqrt_f32)
 from quadrants_wgpu.wgsl.library import register
 
 __all__ = ["MATH_HELPERS"]
@@ -88,7 +89,7 @@ fn qd_tan_f32(x: f32) -> f32 {
     y = (((((9.38540185543e-3f * zz + 3.11992232697e-3f) * zz + 2.44301354525e-2f) * zz + 5.34112807005e-2f) * zz
       + 1.33387994085e-1f) * zz + 3.33331568548e-1f) * zz * z + z;
   }
-  if ((r.j & 2u) == 2u) { y = -1.0f / y; }
+  if ((r.j & 2u) == 2u) { y = qd_fdiv_f32(-1.0f, y); }
   return select(y, -y, x < 0.0f);
 }""",
         ("qd_sincos_reduce", "qd_isnan_f32", "qd_isinf_f32"),
@@ -141,10 +142,10 @@ fn qd_atan_f32(x: f32) -> f32 {
   var y = 0.0f;
   if (a > 2.414213562373095f) {
     y = 1.5707963267948966f;
-    a = -1.0f / a;
+    a = qd_fdiv_f32(-1.0f, a);
   } else if (a > 0.4142135623730950f) {
     y = 0.7853981633974483f;
-    a = (a - 1.0f) / (a + 1.0f);
+    a = qd_fdiv_f32(a - 1.0f, a + 1.0f);
   }
   let z = a * a;
   y = y + ((((8.05374449538e-2f * z - 1.38776856032e-1f) * z + 1.99777106478e-1f) * z - 3.33329491539e-1f) * z * a
@@ -167,7 +168,7 @@ fn qd_atan2_f32(y: f32, x: f32) -> f32 {
     return select(0.7853981633974483f, 2.356194490192345f, neg_x) * select(1.0f, -1.0f, neg_y);
   }
   let w = select(0.0f, pi, x < 0.0f);
-  return w + qd_atan_f32(y / x);
+  return w + qd_atan_f32(qd_fdiv_f32(y, x));
 }""",
         ("qd_atan_f32", "qd_isnan_f32", "qd_isinf_f32"),
     ),
@@ -180,7 +181,7 @@ fn qd_asin_core(a: f32) -> f32 {
   var x = a;
   var z = a * a;
   let big = a > 0.5f;
-  if (big) { z = 0.5f * (1.0f - a); x = sqrt(z); }
+  if (big) { z = 0.5f * (1.0f - a); x = qd_fsqrt_f32(z); }
   var r = ((((4.2163199048e-2f * z + 2.4181311049e-2f) * z + 4.5470025998e-2f) * z + 7.4953002686e-2f) * z
     + 1.6666752422e-1f) * z * x + x;
   if (big) { r = 1.5707963267948966f - (r + r); }
@@ -203,8 +204,8 @@ fn qd_asin_f32(x: f32) -> f32 {
         """
 fn qd_acos_f32(x: f32) -> f32 {
   if (!(abs(x) <= 1.0f)) { return bitcast<f32>(0x7fc00000u); }
-  if (x < -0.5f) { return 3.14159265358979f - 2.0f * qd_asin_core(sqrt(0.5f * (1.0f + x))); }
-  if (x > 0.5f) { return 2.0f * qd_asin_core(sqrt(0.5f * (1.0f - x))); }
+  if (x < -0.5f) { return 3.14159265358979f - 2.0f * qd_asin_core(qd_fsqrt_f32(0.5f * (1.0f + x))); }
+  if (x > 0.5f) { return 2.0f * qd_asin_core(qd_fsqrt_f32(0.5f * (1.0f - x))); }
   return 1.5707963267948966f - select(qd_asin_core(x), -qd_asin_core(-x), x < 0.0f);
 }""",
         ("qd_asin_core",),
@@ -220,7 +221,7 @@ fn qd_sinh_f32(x: f32) -> f32 {
     r = qd_opaque0_f32(0.5f * w) * w;  // in this order: 0.5·(w·w) would overflow
   } else if (a > 1.0f) {
     let z = qd_exp_f32(a);
-    r = 0.5f * z - 0.5f / z;
+    r = 0.5f * z - qd_fdiv_f32(0.5f, z);
   } else {
     let z = x * x;
     return ((2.03721912945e-4f * z + 8.33028376239e-3f) * z + 1.66667160211e-1f) * z * x + x;
@@ -239,7 +240,7 @@ fn qd_cosh_f32(x: f32) -> f32 {
     return qd_opaque0_f32(0.5f * w) * w;
   }
   let z = qd_exp_f32(a);
-  return 0.5f * z + 0.5f / z;
+  return 0.5f * z + qd_fdiv_f32(0.5f, z);
 }""",
         ("qd_exp_f32", "qd_opaque0_f32"),
     ),
@@ -250,7 +251,7 @@ fn qd_tanh_f32(x: f32) -> f32 {
   if (qd_isnan_f32(x)) { return x; }
   let a = abs(x);
   if (a > 0.625f) {
-    let r = 1.0f - 2.0f / (qd_exp_f32(a + a) + 1.0f);
+    let r = 1.0f - qd_fdiv_f32(2.0f, qd_exp_f32(a + a) + 1.0f);
     return select(r, -r, x < 0.0f);
   }
   let z = x * x;
@@ -261,8 +262,11 @@ fn qd_tanh_f32(x: f32) -> f32 {
     ),
 ]
 
+# Divisions and square roots go through qd_fdiv_f32/qd_fsqrt_f32: the driver's operators, or the correctly rounded
+# helpers on a device that rounds them loosely, so that these functions give the same results on every driver.
+_IEEE_OPS = ("qd_fdiv_f32", "qd_fsqrt_f32")
 for _name, _src, _deps in _SOURCES:
-    register(_name, _src, _deps)
+    register(_name, _src, _deps + tuple(h for h in _IEEE_OPS if h + "(" in _src))
 
 # f16: compute in f32, round once
 for _fn, _arity in (

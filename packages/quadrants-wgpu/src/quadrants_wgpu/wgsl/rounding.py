@@ -27,7 +27,7 @@ diverges on these helpers (a few dozen instructions each).
 
 from __future__ import annotations
 
-from quadrants_wgpu.wgsl.library import register
+from quadrants_wgpu.wgsl.library import register, register_variant
 
 __all__ = ["CORRECTED_TYPES", "corrected"]
 
@@ -156,6 +156,18 @@ fn qd_cr_sqrt_f16(v: f16) -> f16 {
     ("qd_cr_sqrt_f32", "qd_f32_round_f16"),
 )
 
+# The math library (mathlib.py, pow) divides and takes roots through these: the driver's operators, or (variant
+# "corrected", chosen by the emitter on the devices that get the helpers) the correctly rounded ones, so that its
+# results are the same on every driver.
+for _op, _plain in (("div", "a / b"), ("sqrt", "sqrt(a)")):
+    _params, _args = ("a: f32, b: f32", "a, b") if _op == "div" else ("a: f32", "a")
+    register(f"qd_f{_op}_f32", f"fn qd_f{_op}_f32({_params}) -> f32 {{\n  return {_plain};\n}}")
+    register_variant(
+        f"qd_f{_op}_f32",
+        "corrected",
+        f"fn qd_f{_op}_f32({_params}) -> f32 {{\n  return qd_cr_{_op}_f32({_args});\n}}",
+        (f"qd_cr_{_op}_f32",),
+    )
 
 # The WGSL value types whose / and sqrt the helpers correct (f64 is the driver's: IEEE on every adapter measured).
 CORRECTED_TYPES = frozenset({"f32", "f16"})
