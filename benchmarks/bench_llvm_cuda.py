@@ -107,9 +107,9 @@ def _row(name, value, unit, baseline=None):
     }
 
 
-def _worker(python: str) -> dict:
+def _worker(python: str, *flags: str) -> dict:
     """``cuda_worker.py``'s timings under ``python`` (the JSON of its last stdout line)."""
-    proc = subprocess.run([python, str(WORKER)], capture_output=True, text=True, timeout=900)
+    proc = subprocess.run([python, str(WORKER), *flags], capture_output=True, text=True, timeout=900)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode or not lines:
         raise RuntimeError(f"{python} {WORKER.name} failed ({proc.returncode}): {proc.stderr[-2000:]}")

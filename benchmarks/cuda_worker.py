@@ -124,10 +124,24 @@ def _do_while_per_iteration() -> float:
     return best / DO_WHILE_ITERS
 
 
+def _nbody_rows(rng, out: dict) -> None:
+    for n in (4096, 16384):
+        p = [qd.ndarray(qd.f32, n) for _ in range(6)]
+        for q in p[:3]:
+            q.from_numpy(rng.random(n, dtype=np.float32))
+        out[f"nbody{n}_s"] = _best(lambda p=p: nbody(*p), repeat=3)
+
+
 def main() -> None:
-    qd.init(arch=qd.cuda)
+    """``cuda_worker.py [--fast-math] [--nbody-only]``: the JSON timings on stdout's last line."""
+    fast_math = "--fast-math" in sys.argv
+    qd.init(arch=qd.cuda, **({"fast_math": True} if fast_math else {}))
     rng = np.random.default_rng(0)
     out = {}
+    if "--nbody-only" in sys.argv:
+        _nbody_rows(rng, out)
+        print(json.dumps(out))
+        return
     x, y = qd.ndarray(qd.f32, BIG), qd.ndarray(qd.f32, BIG)
     x.fill(1.0)
     out["saxpy_s"] = _best(lambda: saxpy(x, y, 2.0))
@@ -136,11 +150,7 @@ def main() -> None:
     a.fill(1.0)
     out["jacobi_s"] = _best(lambda: jacobi(a, b))
     a = b = None
-    for n in (4096, 16384):
-        p = [qd.ndarray(qd.f32, n) for _ in range(6)]
-        for q in p[:3]:
-            q.from_numpy(rng.random(n, dtype=np.float32))
-        out[f"nbody{n}_s"] = _best(lambda p=p: nbody(*p), repeat=3)
+    _nbody_rows(rng, out)
     z = qd.ndarray(qd.i32, 1)
     out["one_lane_us"] = _per_call(lambda: one_lane(z), 2000) * 1e6
     g1, g2 = qd.ndarray(qd.i32, 16), qd.ndarray(qd.i32, 16)
