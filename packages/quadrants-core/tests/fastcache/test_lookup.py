@@ -167,3 +167,23 @@ def test_cached_graph_kernels_keep_their_tables_and_errors(cache_dir):
     assert k.checkpoint_user_labels_by_cp_id == [] and k.graph_do_while_levels == []
     with pytest.raises(RuntimeError, match="only valid for kernels that contain at least one"):
         k.resume(x, from_checkpoint=1)
+
+
+def test_last_compiled_kernel_data_is_the_same_program_when_loaded(cache_dir):
+    from quadrants.lang._kernel_types import SrcLlCacheObservations
+
+    k = make_kernel()
+    assert k._primal._last_compiled_kernel_data is None
+    a = qd.ndarray(qd.i32, shape=(3,))
+    k(a, 2)
+    compiled = k._primal._last_compiled_kernel_data._debug_dump_to_string()
+    assert compiled and "k" in k._primal._last_compiled_kernel_data.name
+    k._primal.src_ll_cache_observations = SrcLlCacheObservations()  # the flags can be reset to watch one call
+    assert _flags(k) == (False, False, False, False)
+    k(a, 3)
+    assert _flags(k) == (True, False, False, True)
+    assert k._primal._last_compiled_kernel_data._debug_dump_to_string() != compiled  # another specialization
+    qd.init(arch="ref", offline_cache_file_path=str(cache_dir))
+    k(qd.ndarray(qd.i32, shape=(3,)), 2)
+    assert _flags(k) == (True, True, True, False)
+    assert k._primal._last_compiled_kernel_data._debug_dump_to_string() == compiled  # loaded, not compiled

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CacheObservations", "observations_of"]
+__all__ = ["CacheObservations", "observations_of", "replace_observations", "CompiledKernelData"]
 
 _ATTR = "_qd_fastcache_observations"
 
@@ -35,3 +35,20 @@ def observations_of(kernel, session) -> CacheObservations:
         held = (session.generation if session is not None else None, CacheObservations())
         kernel.__dict__[_ATTR] = held
     return held[1]
+
+
+def replace_observations(kernel, session, value: CacheObservations) -> None:
+    """Set the flags of ``kernel`` for ``session`` (a program resets them to watch one call)."""
+    kernel.__dict__[_ATTR] = (session.generation if session is not None else None, value)
+
+
+@dataclass(frozen=True)
+class CompiledKernelData:
+    """``kernel._primal._last_compiled_kernel_data``: the specialization a kernel's latest launch ran. A fastcache
+    hit restores the same printed program that the compile stored, so the dumps of the two are equal."""
+
+    name: str
+    ir_text: str
+
+    def _debug_dump_to_string(self) -> str:
+        return self.ir_text
