@@ -89,7 +89,7 @@ class CudaExecutable:
             self.tasks.append((fn, grid, block))
         self._task_index: dict = {}
         self._task_by_id: dict = {}
-        # Device graphs (docs/backends/llvm.md#cuda-graphs), built on first use: the whole flat task list, and per
+        # Device graphs (docs/backends/gpu.md#cuda-graphs), built on first use: the whole flat task list, and per
         # item tree of a graph program; a string is the reason none could be built. ``last_runner`` says what ran.
         self._graphs: dict = {}
         self._ptx_version = graph_plan.ptx_version(artifact.code[:4096].decode("ascii", "replace"))

@@ -1,4 +1,4 @@
-"""Whether a program can run as one device-side CUDA graph, and the pieces that need no driver (docs/backends/llvm.md).
+"""Whether a program can run as one device-side CUDA graph, and the pieces that need no driver (docs/backends/gpu.md).
 
 Pure functions only, so the decisions are unit-tested on machines without a GPU:
 
