@@ -14,7 +14,8 @@ import warnings
 
 import numpy as np
 
-from quadrants.runtime.autodiff import RECORDER
+from quadrants.lang.ad_check import GradChecker
+from quadrants.runtime.autodiff import RECORDER, VALIDATION
 from quadrants.runtime.field import DUAL_FIELDS, GRAD_FIELDS
 from quadrants.runtime.state import current_session, materialize
 
@@ -42,8 +43,10 @@ class Tape:
 
     ``loss`` is a 0-d field or a one-element ndarray with a gradient. On entry the gradient fields are cleared
     (``clear_gradients=True``) and ``loss`` is set to 0; on exit ``loss.grad`` is set to 1 and the adjoints of the
-    recorded launches run in reverse order. ``validation`` and ``grad_check`` are accepted for upstream
-    compatibility: the global-data-access checker is not implemented (a warning says so).
+    recorded launches run in reverse order. ``validation=True`` (under ``qd.init(debug=True)``) runs the recorded
+    kernels as validating programs that raise when an element read under the tape is overwritten (upstream's global
+    data access rule); ``grad_check=[x, ...]`` compares the gradients of the listed fields with central differences
+    after the backward pass (lang/ad_check.py).
     """
 
     def __init__(self, loss=None, clear_gradients: bool = True, validation: bool = False, grad_check=None):
@@ -54,12 +57,15 @@ class Tape:
         self.validation = validation
         self.loss = loss
         self.eval_on_exit = loss is not None
-        if validation or grad_check:
+        self.checkbits: dict = {}  # id(array) -> (array, its check bits) of a validating tape
+        if validation and not current_session().options.debug:
             warnings.warn(
-                "qd.ad.Tape(validation=..., grad_check=...) is not implemented here: gradients are computed without "
-                "checking the global data access rule (docs/autodiff.md)",
+                "Debug mode is disabled, autodiff valid check will not work. Please specify `qd.init(debug=True)` to "
+                "enable the check.",
+                Warning,
                 stacklevel=2,
             )
+        self.grad_checker = GradChecker(loss, grad_check) if grad_check else None
 
     def __enter__(self):
         if self.entered:
@@ -94,10 +100,15 @@ class Tape:
         if RECORDER.tape is not None:
             raise RuntimeError("qd.ad.Tape: another Tape is already recording; tapes cannot be nested")
         RECORDER.tape = self
+        if self.validation and current_session().options.debug and RECORDER.forward_mode is None:
+            RECORDER.forward_mode = VALIDATION  # kernels launch their validating programs (runtime/autodiff.py)
         return self
 
     def __exit__(self, exc_type, exc, tb):
         RECORDER.tape = None
+        if RECORDER.forward_mode is VALIDATION:
+            RECORDER.forward_mode = None
+        self.checkbits.clear()
         if exc_type is None and self.eval_on_exit:
             self.grad()
 
@@ -118,6 +129,8 @@ class Tape:
             if grad is not None:
                 grad(*args, **kwargs)
         self.gradient_evaluated = True
+        if self.grad_checker is not None:
+            self.grad_checker.check(self.calls)
 
 
 def _element_count(array) -> int:
@@ -229,6 +242,8 @@ class FwdMode:
         if self.clear_gradients:
             clear_all_gradients(gradient_type="DUAL")
         param.dual.from_numpy(np.asarray(self.seed, dtype=param.dual.dtype.np).reshape(param.shape))
+        if RECORDER.forward_mode is VALIDATION:
+            raise RuntimeError("qd.ad.FwdMode cannot run inside a qd.ad.Tape(validation=True)")
         if RECORDER.forward_mode is not None:
             raise RuntimeError("qd.ad.FwdMode: another FwdMode is already active; they cannot be nested")
         RECORDER.forward_mode = self

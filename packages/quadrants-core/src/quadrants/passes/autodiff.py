@@ -529,6 +529,11 @@ class _Task:
             return [Assign(adj, add(LocalRef(adj), seed))]
         if isinstance(expr, (Const, ArgRef, Shape)):
             return []
+        if expr.op is Op.BITCAST:  # upstream's adjoint stops at a bit cast ("Not supported.")
+            raise NotDifferentiableError(
+                f"{_PREFIX} does not support qd.bit_cast of a value that carries a gradient (Not supported.): its "
+                "bits have no derivative; compute the value without bit_cast"
+            )
         rule = DERIVATIVE_RULES.get(expr.op)
         if rule is None:
             raise NotDifferentiableError(f"{_PREFIX}: the operation '{expr.op.value}' has no derivative")

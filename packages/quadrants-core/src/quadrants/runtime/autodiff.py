@@ -22,13 +22,13 @@ from quadrants.errors import (
     caller_loc,
     with_loc,
 )
-from quadrants.ir import nodes as ir
+from quadrants.ir import dtypes, nodes as ir
 from quadrants.runtime.args import bind_arguments, shape_returns
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.members import resolve_path
 from quadrants.runtime.state import current_session
 
-__all__ = ["AdjointKernel", "RECORDER", "grad_companion", "dual_companion", "launch_dual"]
+__all__ = ["AdjointKernel", "RECORDER", "VALIDATION", "grad_companion", "dual_companion", "launch_dual"]
 
 
 class _Recorder:
@@ -122,11 +122,47 @@ class _Kind:
 
 _ADJOINT = _Kind("reverse-mode autodiff", "quadrants.passes.autodiff:build_adjoint", grad_companion, "_adjoints")
 _DUAL = _Kind("forward-mode autodiff", "quadrants.passes.autodiff_forward:make_dual", dual_companion, "_duals")
+_VALIDATE = _Kind(
+    "autodiff validation",
+    "quadrants.passes.autodiff_validate:make_validating",
+    lambda h: checkbit_companion(h),
+    "_valid",
+)
+
+
+class _CheckBits:
+    """The check bits of one array under a validating tape (passes/autodiff_validate.py): zero when made."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array):
+        self.array = array
+
+    def storage(self):
+        return self.array
+
+
+def checkbit_companion(host):
+    """The check bits of a kernel argument's host object under the recording validating tape, made on first use
+    (only arrays with a gradient are checked); ``None`` otherwise."""
+    tape = RECORDER.tape
+    if tape is None or grad_companion(host) is None:
+        return None
+    found = tape.checkbits.get(id(host))
+    if found is None:
+        shape = tuple(host.storage().shape)
+        found = tape.checkbits[id(host)] = (host, _CheckBits(current_session().backend.allocate(dtypes.i32, shape)))
+    return found[1]
+
+
+VALIDATION = object()  # RECORDER.forward_mode while a qd.ad.Tape(validation=True) records under debug=True
 
 
 def launch_dual(kernel, args: tuple, kwargs: dict):
-    """Launch ``kernel`` as its dual program (inside ``qd.ad.FwdMode``); returns what the kernel returns."""
-    return _launch_derived(kernel, current_session(), args, kwargs, _DUAL)
+    """Launch ``kernel`` as its dual program (inside ``qd.ad.FwdMode``), or as its validating program (inside a
+    validating tape, which sets ``RECORDER.forward_mode`` to ``VALIDATION``); returns what the kernel returns."""
+    kind = _VALIDATE if RECORDER.forward_mode is VALIDATION else _DUAL
+    return _launch_derived(kernel, current_session(), args, kwargs, kind)
 
 
 def _launch_derived(k, session, args: tuple, kwargs: dict, kind: _Kind):
