@@ -57,8 +57,14 @@ class Top:
     z: qd.types.NDArray[qd.i32, 1]
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class WithFinal:
+    x: qd.types.NDArray[qd.i32, 1]
+    n: typing.Final[int]
+
+
+@dataclasses.dataclass
+class MutableWithFinal:  # a Final member on a class whose members can be rebound: an error
     x: qd.types.NDArray[qd.i32, 1]
     n: typing.Final[int]
 
@@ -76,7 +82,12 @@ class Typed:
 
 @dataclasses.dataclass
 class Untyped:
-    x: qd.types.NDArray
+    x: qd.types.ndarray()  # no dtype, no ndim: taken from each argument
+
+
+@dataclasses.dataclass
+class BareNdarray:
+    x: qd.types.NDArray  # the bare annotation is not a kind of argument (upstream: "Invalid data type")
 
 
 @dataclasses.dataclass
@@ -94,7 +105,7 @@ class GraphParams:
 
 @dataclasses.dataclass
 class WithField:
-    f: object
+    f: qd.Template
     n: int
 
 
@@ -263,6 +274,24 @@ def final_member_is_compile_time():
     s = WithFinal(x=qd.ndarray(qd.i32, shape=(4,)), n=3)
     k(s)
     return {"x": s.x.to_numpy()}
+
+
+@case(section="19.3", raises=(TypeError, "but is not frozen"))
+def final_member_on_mutable_dataclass_error():
+    @qd.kernel
+    def k(s: MutableWithFinal):
+        s.x[0] = s.n
+
+    k(MutableWithFinal(x=qd.ndarray(qd.i32, shape=(4,)), n=3))
+
+
+@case(section="19.3", raises=(qd.QuadrantsCompilationError, "Invalid data type"))
+def bare_ndarray_member_annotation_error():
+    @qd.kernel
+    def k(s: BareNdarray):
+        s.x[0] = 1
+
+    k(BareNdarray(x=qd.ndarray(qd.i32, shape=(2,))))
 
 
 @case(section="19.3", golden={"a": [1, 1, 0, 0], "b": [2, 2, 1, 1], "c": [3, 3, 1, 1], "compiles": 2})
@@ -452,9 +481,19 @@ def dataclass_to_template_parameter_deprecated():
         for i in range(s.n):
             s.x[i] = s.n
 
-    s = State(x=qd.ndarray(qd.i32, shape=(4,)), n=3)
+    s = FrozenState(x=qd.ndarray(qd.i32, shape=(4,)), n=3)
     k(s)
     return {"x": s.x.to_numpy()}
+
+
+@case(section="19.3", raises=(TypeError, "unhashable type"))
+def mutable_dataclass_to_template_parameter_error():
+    @qd.kernel
+    def k(s: qd.template()):
+        for i in range(s.n):
+            s.x[i] = s.n
+
+    k(State(x=qd.ndarray(qd.i32, shape=(4,)), n=3))  # a template value must be hashable: State is not frozen
 
 
 # ------------------------------------------------------------------------------------------ graph members

@@ -379,7 +379,7 @@ def fastcache_str_member_in_static():
 # ------------------------------------------------------------------------------------------ dataclasses
 
 _DATACLASS = """
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class P:
     x: qd.types.NDArray[qd.i32, 1]
     n: int

@@ -1,7 +1,8 @@
 """docs/semantics.md §19.2, §19.3 and §18.4: member pruning.
 
-Only the members a kernel reads take part in its specialization: unread members of any type (unsupported ones
-included) are ignored, and changing an unread member does not recompile. ``kernel._primal.used_member_paths`` maps
+Only the members a kernel reads take part in its specialization: unread members are ignored (a data_oriented
+object's of any type; a dataclass parameter's members must each be annotated with a kind of kernel argument, read or
+not, as upstream requires), and changing an unread member does not recompile. ``kernel._primal.used_member_paths`` maps
 ``(parameter name, class)`` to the member paths the kernel read; ``kernel._primal.compile_count`` counts compiles.
 """
 
@@ -15,22 +16,28 @@ from quadrants_conformance import case
 class Loose:
     x: qd.types.NDArray[qd.i32, 1]
     n: int
-    label: str
-    blob: object
-    nothing: object = None
+    scale: qd.f32
+    spare: qd.types.NDArray[qd.f32, 1]
+
+
+@dataclasses.dataclass
+class WithLabel:
+    x: qd.types.NDArray[qd.i32, 1]
+    n: int
+    label: str  # not a kind of kernel argument: an error even though no kernel reads it
 
 
 @dataclasses.dataclass
 class Inner:
     y: qd.types.NDArray[qd.i32, 1]
-    note: str
+    note: qd.f32
 
 
 @dataclasses.dataclass
 class Outer:
     inner: Inner
     k: int
-    extra: dict
+    extra: qd.types.NDArray[qd.f32, 2]
 
 
 def _paths(kernel, param, cls):
@@ -256,18 +263,28 @@ def str_member_read_through_static():
 
 
 @case(section="19.3", golden={"x": [2, 2, 0], "compiles": 1})
-def dataclass_unread_members_of_unsupported_types_are_ignored():
+def dataclass_unread_members_do_not_specialize():
     @qd.kernel
     def k(s: Loose):
         for i in range(s.n):
             s.x[i] = s.n
 
-    s = Loose(x=qd.ndarray(qd.i32, shape=(3,)), n=2, label="abc", blob=object())
+    s = Loose(x=qd.ndarray(qd.i32, shape=(3,)), n=2, scale=1.5, spare=qd.ndarray(qd.f32, shape=(2,)))
     k(s)
-    s.label = "changed"
-    s.blob = [1, 2, 3]
+    s.scale = 2.5
+    s.spare = qd.ndarray(qd.f32, shape=(7,))
     k(s)
     return {"x": s.x.to_numpy(), "compiles": k._primal.compile_count}
+
+
+@case(section="19.3", raises=(qd.QuadrantsCompilationError, "Invalid data type"))
+def dataclass_member_of_unsupported_type_error_even_unread():
+    @qd.kernel
+    def k(s: WithLabel):
+        for i in range(s.n):
+            s.x[i] = s.n
+
+    k(WithLabel(x=qd.ndarray(qd.i32, shape=(3,)), n=2, label="abc"))
 
 
 @case(section="19.3", golden={"paths": [("n",), ("x",)]})
@@ -277,7 +294,7 @@ def dataclass_used_member_paths():
         for i in range(s.n):
             s.x[i] = 1
 
-    k(Loose(x=qd.ndarray(qd.i32, shape=(3,)), n=2, label="abc", blob=None))
+    k(Loose(x=qd.ndarray(qd.i32, shape=(3,)), n=2, scale=0.5, spare=qd.ndarray(qd.f32, shape=(1,))))
     return {"paths": _paths(k, "s", Loose)}
 
 
@@ -288,6 +305,6 @@ def nested_dataclass_unread_members_are_pruned():
         for i in range(2):
             o.inner.y[i] = o.k
 
-    o = Outer(inner=Inner(y=qd.ndarray(qd.i32, shape=(2,)), note="n"), k=6, extra={"any": object()})
+    o = Outer(inner=Inner(y=qd.ndarray(qd.i32, shape=(2,)), note=0.5), k=6, extra=qd.ndarray(qd.f32, shape=(2, 2)))
     k(o)
     return {"y": o.inner.y.to_numpy(), "paths": _paths(k, "o", Outer)}

@@ -56,7 +56,7 @@ class RuntimeObj:
         self.n = n
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Params:
     x: qd.types.NDArray[qd.f32, 1]
     n: int

@@ -257,11 +257,11 @@ class Params:
     x: qd.types.NDArray[qd.i32, 1]
     n: int
     scale: float
-    note: str
+    note: qd.f32
     spare: qd.types.NDArray[qd.f32, 1]
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class WithFinal:
     x: qd.types.NDArray[qd.i32, 1]
     n: typing.Final[int]
@@ -279,7 +279,7 @@ class Tree:
 
 
 def _params():
-    return Params(x=np.zeros(4, np.int32), n=2, scale=0.5, note="n", spare=np.zeros(2, np.float32))
+    return Params(x=np.zeros(4, np.int32), n=2, scale=0.5, note=1.5, spare=np.zeros(2, np.float32))
 
 
 def test_dataclass_members_are_flat_arguments(lower):

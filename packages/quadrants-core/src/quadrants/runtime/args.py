@@ -20,6 +20,7 @@ from quadrants.frontend.struct_types import Struct, StructType, leaf_paths
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype, to_dtype
 from quadrants.runtime.bound import Bound
+from quadrants.runtime.dataclass_members import check_dataclass_members
 from quadrants.runtime.external import external_array
 from quadrants.runtime.matrix_param import MatrixParam
 from quadrants.runtime.ndarray import Ndarray
@@ -222,6 +223,12 @@ class TemplateParam(Param):
                 "kernel using `qd.types.ndarray(...)` (or qd.types.NDArray[...]) instead"
             )
         if _is_struct(value):
+            if type(value).__hash__ is None and is_user_dataclass(value):  # upstream hashes a template dataclass
+                raise TypeError(
+                    f"unhashable type: '{type(value).__name__}': argument '{self.name}' is a qd.template() parameter "
+                    "and its value must be hashable; annotate the parameter with the dataclass type itself "
+                    f"({self.name}: {type(value).__name__}), or declare the dataclass frozen=True"
+                )
             return Bound(("t", type(value), id(value)), None, value, struct=True)
         return Bound(("t", template_key(value)), None, value)
 
@@ -334,6 +341,7 @@ def make_params(kernel_name: str, signature: inspect.Signature, session) -> list
             params.append(MatrixParam(p.name, p.annotation, session))
             continue
         if isinstance(p.annotation, type) and dataclasses.is_dataclass(p.annotation):
+            check_dataclass_members(kernel_name, p.name, p.annotation)
             params.append(DataclassParam(p.name, p.annotation))
             continue
         if isinstance(p.annotation, BufferViewType) or getattr(p.annotation, "_qd_buffer_view", False):
