@@ -254,3 +254,31 @@ def test_the_memo_stays_bounded_and_gives_up_on_members_that_never_match():
         add_scaled(s)
     assert len(_memo(add_scaled)) <= member_memo._MAX_ENTRIES
     assert all(s.b.to_numpy().tolist() == [2, 2] for s in states)
+
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    a: ND
+    k: qd.i32
+
+
+@qd.kernel
+def mixed(f: Frozen, s: State):
+    for i in range(2):
+        s.b[i] += f.a[i] * f.k
+
+
+def test_a_frozen_argument_beside_a_mutable_one_is_checked_by_identity():
+    f1, f2 = Frozen(_nd(1, 1), 3), Frozen(_nd(2, 2), 5)
+    s = State(_nd(0, 0), _nd(0, 0))
+    mixed(f1, s)
+    mixed(f1, s)
+    assert s.b.to_numpy().tolist() == [6, 6]
+    entry = next(iter(_memo(mixed)._entries.values()))
+    assert entry.leaves[0] is f1  # the frozen argument itself, not its members
+    mixed(f2, s)  # another frozen object: its own members and scalar
+    s.b = _nd(0, 0)
+    mixed(f2, s)
+    assert s.b.to_numpy().tolist() == [10, 10]
+    mixed(f1, s)
+    assert s.b.to_numpy().tolist() == [13, 13]

@@ -16,6 +16,10 @@ them *by identity* with the remembered ones. Identity is exact here, not a heuri
 * a member rebound to another object (``state.x = other``, even an equal one) fails the comparison, and the launch
   takes the full walk again, which computes the new key and values and replaces the entry.
 
+A deeply frozen argument (runtime/frozen_structs.py: a frozen dataclass of arrays, primitives and further such
+dataclasses) cannot have its members rebound, so the entry holds the argument itself and compares only its identity;
+its members' launch values, scalars included, are kept with the entry.
+
 What the full walk would read afresh each time is read afresh here too: plain parameters, run-time scalar members
 (``template_primitives=False``: their value, not their identity, is the launch value), random state, SIMT scratch and
 gradient companions. Launches that copy NumPy members back are never memoised. A destroyed SNode tree releases the
@@ -31,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from quadrants.ir import nodes as ir
+from quadrants.runtime.frozen_structs import is_deeply_frozen
 from quadrants.runtime.members import resolve_path, scalar_member, source_value
 from quadrants.runtime.ndarray import Ndarray
 
@@ -78,6 +83,10 @@ class _Entry:
     def holds(self, bound: list) -> bool:
         """Whether every compound argument of ``bound`` still has the members this entry found, by identity."""
         for (position, get), before in zip(self.getters, self.leaves):
+            if get is None:  # a deeply frozen argument: the same object has the same members
+                if bound[position].value is not before:
+                    return False
+                continue
             now = get(bound[position].value)
             if len(now) != len(before) or not all(map(_is, now, before)):
                 return False
@@ -137,6 +146,10 @@ class MemberMemo:
             if not b.struct:
                 continue
             reads = self._reads.get((position, type(b.value)), {})
+            if is_deeply_frozen(b.value):  # checked by identity alone (the entry holds the object)
+                getters.append((position, None))
+                leaves.append(b.value)
+                continue
             paths = [path for path, what in sorted(reads.items()) if what[0] != "scalar"]
             get = _getter(paths)
             found = get(b.value)
@@ -145,16 +158,19 @@ class MemberMemo:
             getters.append((position, get))
             leaves.append(found)
             checked.update((position, path) for path, v in zip(paths, found) if isinstance(v, Ndarray))
+        frozen = {position for position, get in getters if get is None}
         specs = compiled.program.args
         fixed, params, scalars, others = list(values), [], [], []
         for k, src in enumerate(compiled.arg_sources):
             kind = src[0]
             if kind == "param":
                 params.append((k, src[1]))
+            elif kind == "field" or (kind == "member" and src[1] in frozen):
+                continue  # a field's storage, any member of a deeply frozen argument: kept in ``fixed``
             elif kind == "member" and isinstance(specs[k], ir.ScalarArg):
                 scalars.append((k, src[1], src[2], specs[k]))
-            elif kind == "field" or (kind == "member" and (src[1], src[2]) in checked):
-                continue  # the storage of an array whose identity the entry checks: kept in ``fixed``
+            elif kind == "member" and (src[1], src[2]) in checked:
+                continue  # the storage of an ndarray whose identity the entry checks
             else:
                 others.append(k)
         if len(self._entries) >= _MAX_ENTRIES:
