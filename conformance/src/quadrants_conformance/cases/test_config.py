@@ -54,3 +54,31 @@ def default_fp_changes_float_literals():
     x = qd.ndarray(qd.f64, shape=(1,))
     k(x)
     return {"third": float(x.to_numpy()[0]), "fp": str(impl.get_runtime().default_fp)}
+
+
+@case(
+    section="configuration",
+    requires=("f64", "i64"),
+    golden={"dtypes": ["f64", "i64", "i64", "f64", "u64", "f32"], "x": [0.5, 0.5]},
+)
+def default_types_follow_into_vector_and_matrix_arrays():
+    # a component type given as Python float/int (or qd.math.ivec*/uvec*) is the session's default_fp/default_ip
+    rt = impl.get_runtime()
+    rt.set_default_fp(qd.f64)
+    rt.set_default_ip(qd.i64)
+    arrays = (
+        qd.Vector.ndarray(2, float, shape=(2,)),
+        qd.Vector.ndarray(2, int, shape=()),
+        qd.field(qd.math.ivec2, shape=()),
+        qd.Matrix.field(2, 2, float, shape=()),
+        qd.ndarray(qd.math.uvec3, shape=(1,)),
+        qd.Vector.ndarray(2, qd.f32, shape=()),  # an explicit type stays
+    )
+
+    @qd.kernel
+    def k(v: qd.types.NDArray[qd.types.vector(2, float), 1]):
+        for i in range(v.shape[0]):
+            v[i][0] = 1.0 / 2.0
+
+    k(arrays[0])
+    return {"dtypes": [str(a.dtype) for a in arrays], "x": arrays[0].to_numpy()[:, 0]}

@@ -176,3 +176,18 @@ def test_annotation_spellings_and_isinstance():
     assert isinstance(qd.types.NDArray[qd.f32, 2], qd.types.ndarray)
     assert isinstance(qd.types.ndarray(qd.i32, ndim=1), qd.types.NDArray)
     assert not isinstance(qd.Template, qd.types.ndarray) and not isinstance(qd.f32, qd.types.NDArray)
+
+
+def test_python_number_components_follow_the_session_defaults():
+    from quadrants.frontend.compound_types import vector
+
+    assert vector(3, float) == vector(3, qd.f32) and vector(3, int) == vector(3, qd.i32)
+    assert vector(3, float).resolved(qd.f64, qd.i64).dtype is qd.f64
+    assert vector(3, int).resolved(qd.f64, qd.i64).dtype is qd.i64
+    assert vector(3, qd.f32).resolved(qd.f64, qd.i64).dtype is qd.f32  # an explicit type never follows
+    qd.init(arch=qd.ref, default_fp=qd.f64, default_ip=qd.i64)
+    try:
+        assert qd.Vector.ndarray(2, float, ()).dtype is qd.f64 and qd.Vector.ndarray(2, int, ()).dtype is qd.i64
+        assert qd.field(qd.math.ivec2, ()).dtype is qd.i64 and qd.Matrix.field(2, 2, float, ()).dtype is qd.f64
+    finally:
+        qd.reset()

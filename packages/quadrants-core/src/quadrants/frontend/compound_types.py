@@ -15,9 +15,10 @@ __all__ = ["MatrixType", "vector", "matrix"]
 class MatrixType:
     """A vector (``shape == (n,)``) or matrix (``shape == (m, n)``) type; ``dtype=None`` means default_fp.
 
-    ``follows`` marks upstream's ``qd.math.ivec*`` (``"ip"``) and ``uvec*`` (``"up"``): their component type is the
-    session's default_ip (or the unsigned type of its width), ``i32``/``u32`` by default, which ``dtype`` holds. It
-    does not take part in equality: ``ivec3`` is ``vector(3, i32)`` under the default options.
+    ``follows`` marks upstream's ``qd.math.ivec*`` (``"ip"``) and ``uvec*`` (``"up"``) and types built with the
+    Python ``int`` / ``float`` (``"ip"`` / ``"fp"``: ``vector(3, float)``): their component type is the session's
+    default_ip (or the unsigned type of its width) or default_fp, ``i32``/``u32``/``f32`` by default, which ``dtype``
+    holds. It does not take part in equality: ``ivec3`` is ``vector(3, i32)`` under the default options.
     """
 
     shape: tuple[int, ...]
@@ -32,6 +33,8 @@ class MatrixType:
         """This type with its component type fixed by the session's defaults."""
         if self.dtype is None:
             return MatrixType(self.shape, default_fp)
+        if self.follows == "fp":
+            return self if default_fp == self.dtype else MatrixType(self.shape, default_fp)
         if self.follows is not None and default_ip is not None:
             target = default_ip if self.follows == "ip" else _UNSIGNED[default_ip.bits]
             return self if target == self.dtype else MatrixType(self.shape, target)
@@ -77,11 +80,24 @@ HOST_VALUES: dict = {}
 _UNSIGNED = {8: dtypes.u8, 16: dtypes.u16, 32: dtypes.u32, 64: dtypes.u64}
 
 
+# the Python number types as component types: the session's default (as upstream, which reads it when the type is
+# made; here when an array or parameter of the type meets a session)
+_FOLLOWING = {int: (dtypes.i32, "ip"), float: (dtypes.f32, "fp")}
+
+
+def _typed(shape: tuple[int, ...], dtype) -> MatrixType:
+    if dtype is None:
+        return MatrixType(shape, None)
+    if isinstance(dtype, type) and dtype in _FOLLOWING:
+        return MatrixType(shape, *_FOLLOWING[dtype])
+    return MatrixType(shape, to_dtype(dtype))
+
+
 def vector(n: int, dtype=None) -> MatrixType:
-    """The type of an ``n``-component vector of ``dtype``."""
-    return MatrixType((int(n),), to_dtype(dtype) if dtype is not None else None)
+    """The type of an ``n``-vector of ``dtype`` (``int`` / ``float``: the session's default_ip / default_fp)."""
+    return _typed((int(n),), dtype)
 
 
 def matrix(m: int, n: int, dtype=None) -> MatrixType:
-    """The type of an ``m``×``n`` matrix of ``dtype``."""
-    return MatrixType((int(m), int(n)), to_dtype(dtype) if dtype is not None else None)
+    """The type of an ``m``×``n`` matrix of ``dtype`` (``int`` / ``float``: the session's default_ip / default_fp)."""
+    return _typed((int(m), int(n)), dtype)

@@ -70,7 +70,7 @@ class Array(ArrayInterop, metaclass=ListedApi):
     def _init_element_type(self, dtype, session: Session | None) -> None:
         self._session = session or current_session()
         if isinstance(dtype, MatrixType):
-            self.element_type = dtype.resolved(self._session.default_fp)
+            self.element_type = dtype.resolved(self._session.default_fp, self._session.default_ip)
             self._dtype = self.element_type.dtype
             self._element_shape: tuple[int, ...] = self.element_type.shape
             # upstream's n (rows, a vector's length) and m (columns; 1 for a vector)
