@@ -177,8 +177,16 @@ class ScalarParam(Param):
         self.dtype = anno.dtype
         self.key = ("s", anno.dtype.name)
         self.spec = ir.ScalarArg(name, anno.dtype)
+        # the common cases, decided once: a float for a float parameter, an int its dtype holds as it is
+        self._float = anno.dtype.is_float
+        self._range = (0, -1) if self._float else (anno.dtype.min, anno.dtype.max)
 
     def convert(self, value, session) -> Bound:
+        kind = type(value)
+        if kind is float and self._float:
+            return Bound(self.key, self.spec, value)
+        if kind is int and self._range[0] <= value <= self._range[1]:
+            return Bound(self.key, self.spec, value)
         dtype = self.dtype
         if isinstance(value, (bool, np.bool_)):
             value = int(value)
