@@ -98,3 +98,10 @@ def game_of_life():
 def diff_chain():
     """Gradient descent through qd.ad.Tape over a 24-step trajectory: the loss goes down (docs/autodiff.md)."""
     return run("diff_chain")
+
+
+@case(section="programs", tol="simulation", golden={"decreases": True})
+def diff_robot():
+    """A mass-spring robot's controller learned through qd.ad.Tape over a 48-step trajectory: the loss (minus the
+    distance walked) goes down, as under upstream 1.3.3 (docs/autodiff.md)."""
+    return run("diff_robot")

@@ -40,6 +40,7 @@ NAMES = (
     "lcg",
     "game_of_life",
     "diff_chain",
+    "diff_robot",
 )
 
 
