@@ -276,6 +276,36 @@ def conformance_wgpu_fallback(session: nox.Session) -> None:
     )
 
 
+# The conformance modules whose results go through f32 division and sqrt (arithmetic, math functions, linalg,
+# vectors): on lavapipe, whose own / and sqrt are exact, QD_WGPU_EXACT_DIV=1 makes them use the correctly rounding
+# helpers that NVIDIA-like adapters get (docs/backends/wgpu.md). About a minute; the whole suite that way is not.
+EXACT_DIV_MODULES = (
+    "test_float_ops or test_math or test_linalg or test_vector or test_algorithms or test_promotion or test_conversions"
+)
+
+
+@nox.session(name="conformance-wgpu-exact-div")
+def conformance_wgpu_exact_div(session: nox.Session) -> None:
+    """The float-heavy conformance modules on wgpu with the correctly rounding f32 division and sqrt helpers forced
+    on (QD_WGPU_EXACT_DIV=1), so they stay tested on a machine whose driver does not need them."""
+    install_local(session)
+    session.run(
+        *CONFORMANCE_ARGS,
+        "--backend",
+        "wgpu",
+        "-n",
+        "auto",
+        "-k",
+        EXACT_DIV_MODULES,
+        "--junitxml",
+        f"{REPORTS}/junit-conformance-wgpu-exact-div.xml",
+        "--conformance-json",
+        f"{REPORTS}/conformance-wgpu-exact-div.json",
+        *session.posargs,
+        env={"QD_VERIFY_IR": "1", "QD_WGPU_EXACT_DIV": "1"},
+    )
+
+
 @nox.session(name="downstream-genesis")
 def downstream_genesis_session(session: nox.Session) -> None:
     """Genesis (genesis-world 1.4.5) scenes on this project and on upstream 1.3.3: states within tolerance, cold/warm

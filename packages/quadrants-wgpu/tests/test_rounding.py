@@ -255,3 +255,25 @@ def test_math_functions_barely_move_with_the_helpers_on_an_exact_driver(device, 
         qd.reset()
     apart = np.abs(results[0].view(np.int32).astype(np.int64) - results[1].view(np.int32).astype(np.int64))
     assert apart.max() <= 1 and (apart == 0).mean() > 0.99
+
+
+def test_f16_division_and_sqrt_are_correctly_rounded_with_the_helpers(corrected, device):
+    if not device.target.f16:
+        pytest.skip("the adapter lacks shader-f16")
+
+    @qd.kernel
+    def k(a: qd.types.NDArray[qd.f16, 1], b: qd.types.NDArray[qd.f16, 1], out: qd.types.NDArray[qd.f16, 2]):
+        for i in range(a.shape[0]):
+            out[0, i] = a[i] / b[i]
+            out[1, i] = qd.sqrt(a[i])
+
+    every = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16)  # every f16 value
+    a = every
+    b = np.random.default_rng(2).permutation(every)
+    out = np.zeros((2, a.size), np.float16)
+    k(a, b, out)
+    with np.errstate(all="ignore"):
+        want = [np.divide(a, b), np.sqrt(a)]
+    for got, w in zip(out, want):
+        bad = (got.view(np.uint16) != w.view(np.uint16)) & ~(np.isnan(got) & np.isnan(w))
+        assert not bad.any(), (a[bad][:4], b[bad][:4], got[bad][:4], w[bad][:4])
