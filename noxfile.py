@@ -6,6 +6,8 @@ only Python and pip can run any of them: ``python3 -m pip install nox && python3
 * ``tests``            unit tests of every package, of the conformance harness and of the benchmark driver
 * ``conformance``      the main job: the conformance suite against every available backend
 * ``conformance-<id>`` the suite against one backend (one session per id in ``BACKENDS``)
+* ``conformance-wgpu-fallback`` / ``conformance-wgpu-exact-div`` wgpu with every optional shader feature off / the
+                       float-heavy modules with the correctly rounding f32 division and sqrt forced on
 * ``lint``             ruff check + ruff format --check
 * ``docs``             mkdocs build --strict
 * ``bench``            benchmarks/run.py (``-- --against upstream``: the example programs also timed on upstream 1.3.3;
