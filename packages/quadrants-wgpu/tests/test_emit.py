@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from quadrants.ir import dtypes as T, nodes as N
@@ -94,12 +96,14 @@ def test_packed_store_uses_atomic_and_or():
     assert "array<atomic<u32>>" in wgsl and "atomicAnd" in wgsl and "atomicOr" in wgsl
 
 
-@pytest.mark.parametrize("native", [False, True], ids=["emulated", "native"])
+@pytest.mark.parametrize("native", [False, True, "corrected"], ids=["emulated", "native", "corrected"])
 @pytest.mark.parametrize("dtype", [T.i32, T.u32, T.f32, T.u8, T.i16, T.i64, T.u64, T.f64, T.f16])
 def test_shaders_for_every_op_compile(device, dtype, native):
     """One shader applying every applicable op to ``dtype`` operands is valid WGSL for the device, with the device's
-    shader features and with none of them."""
+    shader features, with none of them, and with the correctly rounding division and sqrt helpers."""
     target = device.target if native else ShaderTarget(f16=device.target.f16)
+    if native == "corrected":
+        target = dataclasses.replace(device.target, corrected_div_sqrt=True)
     if (dtype == T.f64 and not target.f64) or (dtype == T.f16 and not target.f16):
         pytest.skip(f"{dtype} needs a shader feature this device lacks or that is off")
     a, b = var("a", dtype), var("b", dtype)
