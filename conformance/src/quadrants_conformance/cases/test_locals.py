@@ -269,3 +269,21 @@ def augmented_assignment_on_locals():
     x = qd.ndarray(qd.i32, shape=(8,))
     k(x, 5)
     return {"x": x.to_numpy()}
+
+
+@case(section="9", golden={"a": 3.0, "b": 2.0, "c": 5.0})
+def static_of_fields_names_the_fields():
+    # a field is a compile-time object: qd.static(f) and qd.static(f, g) (a tuple) name the fields themselves
+    a = qd.field(qd.f32, ())
+    b = qd.field(qd.f32, ())
+    c = qd.field(qd.f32, ())
+
+    @qd.kernel
+    def k():
+        p, q = qd.static(b, a)
+        p[None], q[None] = 2, 3
+        r = qd.static(c)
+        r[None] = p[None] + q[None]
+
+    k()
+    return {"a": a[None], "b": b[None], "c": c[None]}

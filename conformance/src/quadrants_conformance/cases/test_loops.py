@@ -367,3 +367,21 @@ def for_else_error():
             x[0] = 2
 
     k(qd.ndarray(qd.i32, shape=(3,)))
+
+
+@case(section="10", golden={"x": [0, 0, 0, 3, 4, 5]})
+def range_bounds_from_zero_d_numpy_arrays():
+    # a 0-d NumPy array captured from Python scope is the scalar it holds (here as loop bounds)
+    import numpy as np
+
+    begin = np.array(3, dtype=np.int32)
+    end = (np.ones(1) * 6).astype(np.int64).reshape(())
+
+    @qd.kernel
+    def k(x: I32_1):
+        for i in range(begin, end):
+            x[i] = i
+
+    x = qd.ndarray(qd.i32, shape=(6,))
+    k(x)
+    return {"x": x.to_numpy()}

@@ -36,3 +36,37 @@ def test_static_assign_to_an_element_is_upstreams_error():
     with pytest.raises(qd.QuadrantsSyntaxError, match="Static assign cannot be used on elements in arrays") as info:
         k(np.zeros(1, np.int32))
     assert "test_static_assign.py" in str(info.value)
+
+
+def test_static_of_fields_is_allowed_but_not_of_ndarray_parameters():
+    f = qd.field(qd.i32, ())
+    g = qd.field(qd.i32, ())
+
+    @qd.kernel
+    def k():
+        p, q = qd.static(f, g)
+        p[None], q[None] = 4, 5
+
+    k()
+    assert (f[None], g[None]) == (4, 5)
+
+    @qd.kernel
+    def bad(a: I1):
+        b = qd.static(a)
+        b[0] = 1
+
+    with pytest.raises(qd.QuadrantsCompilationError, match="must be compile-time constants"):
+        bad(np.zeros(1, np.int32))
+
+
+def test_zero_d_numpy_array_is_a_number():
+    lo = np.array(2, dtype=np.int32)
+
+    @qd.kernel
+    def k(a: I1):
+        for i in range(lo, 4):
+            a[i] = i + lo
+
+    a = np.zeros(4, np.int32)
+    k(a)
+    assert a.tolist() == [0, 0, 4, 5]

@@ -282,8 +282,9 @@ def _static(ctx, node):
         args, _ = _args(ctx, node)
     finally:
         ctx.static_depth -= 1
+    fields = {id(v) for v in ctx.bound_fields.values()}  # a field is a compile-time object (bound by identity)
     for value in args:
-        if is_runtime(value) or isinstance(value, NdarrayValue):
+        if is_runtime(value) or (isinstance(value, NdarrayValue) and id(value) not in fields):
             raise QuadrantsCompilationError("Input to qd.static must be compile-time constants", ctx.loc(node))
     return args[0] if len(args) == 1 else tuple(args)
 

@@ -81,6 +81,8 @@ def literal(ctx, value, node: ast.AST | None) -> ir.Const:
         return ir.Const(convert_scalar(value, ctx.default_fp), ctx.default_fp)
     import numpy as np
 
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # a 0-d NumPy array is its one scalar (as upstream)
+        value = value[()]
     if isinstance(value, np.generic):
         found = dtypes.from_numpy_dtype(value.dtype)
         if found is not None:
