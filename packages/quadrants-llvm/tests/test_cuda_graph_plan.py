@@ -61,6 +61,8 @@ def test_set_condition_ptx_declares_the_device_runtime_call():
     assert ".version 8.4" in ptx and ".target sm_90" in ptx
     assert re.search(r"\.extern \.func cudaGraphSetConditional", ptx)
     assert f".visible .entry {graph_plan.SET_CONDITION}(" in ptx
-    # three parameters: the handle, the context slot of the condition ndarray, the host-mapped abort word
-    assert ptx.count(".param .u64 p_") == 3
-    assert "call.uni cudaGraphSetConditional" in ptx
+    assert f".visible .entry {graph_plan.ARM_CONDITION}(" in ptx  # both entries the device graph looks up
+    # set: the handle, the context slot of the condition ndarray, the host-mapped abort word; arm: the handle
+    assert ptx.count(".param .u64 p_") == 3 and ptx.count(".param .u64 a_handle") == 1
+    assert ptx.count("call.uni cudaGraphSetConditional") == 2
+    assert ptx.count("{") == ptx.count("}")

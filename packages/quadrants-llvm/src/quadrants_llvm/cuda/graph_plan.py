@@ -152,4 +152,23 @@ def set_condition_ptx(version: str, sm: str) -> str:
 \t}}
 \tret;
 }}
+
+.visible .entry {ARM_CONDITION}(
+\t.param .u64 a_handle
+)
+{{
+\t.reg .b32 %r<2>;
+\t.reg .b64 %rd<2>;
+
+\tld.param.u64 %rd1, [a_handle];
+\tmov.u32 %r1, 1;
+\t{{
+\t.param .b64 param0;
+\tst.param.b64 [param0+0], %rd1;
+\t.param .b32 param1;
+\tst.param.b32 [param1+0], %r1;
+\tcall.uni cudaGraphSetConditional, (param0, param1);
+\t}}
+\tret;
+}}
 """
