@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 
 __all__ = ["probe", "device", "Device", "check", "pointer_device"]
 
@@ -123,14 +124,30 @@ class Device:
         if nbytes:
             check(self.cu.cuMemcpyHtoD(dst, src_addr, nbytes), "cuMemcpyHtoD")
 
+    def drain(self) -> None:
+        """Wait for the work queued on the stream by polling ``cuStreamQuery``, not inside a blocking driver call, so
+        that Ctrl-C during a long kernel raises ``KeyboardInterrupt`` at once (the kernel itself runs to its end: a
+        device cannot abandon it, and later work queues behind it)."""
+        query, not_ready = self.cu.cuStreamQuery, self.cu.CUresult.CUDA_ERROR_NOT_READY
+        err = query(self.stream)[0]
+        polls = 0
+        while err == not_ready:
+            polls += 1
+            if polls > 100:
+                time.sleep(1e-4)
+            err = query(self.stream)[0]
+        check((err,), "cuStreamQuery")
+
     def to_host(self, dst_addr: int, src: int, nbytes: int) -> None:
-        """Copy to host memory; waits for the work queued before it."""
+        """Copy to host memory; waits (interruptibly, :meth:`drain`) for the work queued before it."""
         self.current()
         if nbytes:
+            self.drain()
             check(self.cu.cuMemcpyDtoH(dst_addr, src, nbytes), "cuMemcpyDtoH")
 
     def synchronize(self) -> None:
         self.current()
+        self.drain()
         check(self.cu.cuCtxSynchronize(), "cuCtxSynchronize")
 
     # ------------------------------------------------------------------------------------------------ modules
