@@ -66,6 +66,22 @@ def out_of_bounds_load_raises():
     return {"raised": r["raised"], "index": "555" in r["msg"], "line": r["line"]}
 
 
+@case(section="15", debug=True, golden={"n": [16]})
+def unused_reads_are_not_performed_so_not_checked():
+    # a value nothing reads is never computed, the ndarray reads feeding it included (as upstream, also under debug):
+    # x[i + 1] past the end is no error here
+    @qd.kernel
+    def k(x: I32_1, n: I32_1):
+        m = x.shape[0]
+        for i, j in qd.ndrange(m, m):
+            unused = qd.math.ivec4(x[i], x[i + 1], x[j], x[j + 1])  # noqa: F841
+        n[0] = m
+
+    n = qd.ndarray(qd.i32, shape=(1,))
+    k(qd.ndarray(qd.i32, shape=(16,)), n)
+    return {"n": n.to_numpy()}
+
+
 @case(section="15", debug=True, raises=(qd.QuadrantsAssertionError, "Out of bound access"))
 def out_of_bounds_is_upstreams_assertion_error():
     @qd.kernel

@@ -10,7 +10,14 @@ import pytest
 from quadrants.ir.dtypes import i32
 from quadrants.ir.nodes import Const, NdarrayArg, ParallelFor, Program, SerialBlock, Store, Var
 from quadrants.ir.verifier import IRVerificationError
-from quadrants.passes import DEFAULT_PASSES, fold_constants, remove_dead_code, run_pipeline, split_deep_exprs
+from quadrants.passes import (
+    DEFAULT_PASSES,
+    fold_constants,
+    remove_dead_code,
+    remove_unused_values,
+    run_pipeline,
+    split_deep_exprs,
+)
 
 IV = Var(0, "i", i32)
 
@@ -35,10 +42,12 @@ def test_passes_run_in_order():
 
 
 def test_default_pipeline_is_fold_then_dce_then_the_depth_bound():
-    assert [name for name, _ in DEFAULT_PASSES] == ["fold_constants", "remove_dead_code", "split_deep_exprs"]
+    names = ["fold_constants", "remove_dead_code", "remove_unused_values", "split_deep_exprs"]
+    assert [name for name, _ in DEFAULT_PASSES] == names
     assert dict(DEFAULT_PASSES) == {
         "fold_constants": fold_constants,
         "remove_dead_code": remove_dead_code,
+        "remove_unused_values": remove_unused_values,
         "split_deep_exprs": split_deep_exprs,
     }
     out = run_pipeline(program(), DEFAULT_PASSES, verify=True)

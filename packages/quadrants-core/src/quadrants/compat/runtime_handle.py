@@ -14,7 +14,7 @@ import re
 from quadrants.fastcache.keys import backend_identity, digest
 from quadrants.ir.walk import iter_tasks
 from quadrants.runtime.config_view import CompileConfig, session_arch
-from quadrants.runtime.state import RUNTIME, current_session, end_session, sync
+from quadrants.runtime.state import ARCHS, RUNTIME, current_session, end_session, host_arch_name, sync
 
 __all__ = [
     "RuntimeHandle",
@@ -184,9 +184,30 @@ def get_runtime() -> RuntimeHandle:
     return _HANDLE
 
 
+class UpstreamConfigView(CompileConfig):
+    """``impl.current_cfg()``: ``qd.cfg`` as upstream's programs see it.
+
+    Upstream has no reference interpreter: every arch it knows is a device. The reference stands in for the host CPU
+    (it runs on it and supports what upstream's CPU backend supports), so through this upstream-facing view a
+    reference session reports the host's CPU arch (``qd.x64`` / ``qd.arm64``, i.e. ``qd.cpu``); programs that choose
+    a code path by ``current_cfg().arch`` then take the CPU's. ``qd.cfg.arch`` itself stays ``qd.ref``, and
+    ``current_cfg().backend_id`` says which backend really runs.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        session = object.__getattribute__(self, "_session")
+        if name == "arch" and session.backend_id == "ref":
+            return ARCHS[host_arch_name()]
+        if name == "backend_id":
+            return session.backend_id
+        return super().__getattr__(name)
+
+
 def current_cfg() -> CompileConfig:
-    """The options of the current session (the object ``qd.cfg`` is)."""
-    return CompileConfig(current_session())
+    """The options of the current session as upstream's programs read them (:class:`UpstreamConfigView`)."""
+    return UpstreamConfigView(current_session())
 
 
 def default_cfg() -> CompileConfig:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from quadrants.passes.fold_constants import fold_constants
 from quadrants.passes.pipeline import Pass, PassFn, run_pipeline
 from quadrants.passes.remove_dead_code import remove_dead_code
+from quadrants.passes.remove_unused_values import remove_unused_values
 from quadrants.passes.split_deep_exprs import split_deep_exprs
 
 __all__ = [
@@ -14,14 +15,17 @@ __all__ = [
     "PassFn",
     "fold_constants",
     "remove_dead_code",
+    "remove_unused_values",
     "run_pipeline",
     "split_deep_exprs",
 ]
 
-#: The optimization pipeline, in order. Folding first exposes constant ``If`` conditions to dead-code removal; the
-#: depth bound comes last, so that backends never walk an expression deeper than ``split_deep_exprs.MAX_DEPTH``.
+#: The optimization pipeline, in order. Folding first exposes constant ``If`` conditions to dead-code removal, which
+#: can leave locals unread (removed next, with the ndarray reads that fed only them); the depth bound comes last, so
+#: that backends never walk an expression deeper than ``split_deep_exprs.MAX_DEPTH``.
 DEFAULT_PASSES: tuple[Pass, ...] = (
     ("fold_constants", fold_constants),
     ("remove_dead_code", remove_dead_code),
+    ("remove_unused_values", remove_unused_values),
     ("split_deep_exprs", split_deep_exprs),
 )
