@@ -207,12 +207,14 @@ def in_operator_error():
     k(qd.ndarray(qd.i32, shape=(1,)), 3)
 
 
-@case(section="4.2", golden={"x": [1, 1, 0, 1]})
+@case(section="4.2", golden={"x": [1, 1, 0, 1], "y": [2, 1, 0, 1]})
 def is_and_in_allowed_inside_static():
     @qd.kernel
-    def k(x: I32_1):
-        if qd.static(None is None):
+    def k(x: I32_1, opt: qd.template()):
+        if qd.static(opt is None):  # `is` compares a template parameter with None
             x[0] = 1
+        if qd.static(None is not opt):
+            x[0] = 2
         if qd.static(3 in (1, 2, 3)):
             x[1] = 1
         if qd.static(4 in (1, 2, 3)):
@@ -221,8 +223,30 @@ def is_and_in_allowed_inside_static():
             x[3] = 1
 
     x = qd.ndarray(qd.i32, shape=(4,))
-    k(x)
-    return {"x": x.to_numpy()}
+    k(x, None)
+    y = qd.ndarray(qd.i32, shape=(4,))
+    k(y, 5)
+    return {"x": x.to_numpy(), "y": y.to_numpy()}
+
+
+@case(section="4.2", raises=(qd.QuadrantsSyntaxError, 'Operator "is" inside `qd.static` compares a direct kernel'))
+def is_inside_static_of_two_constants_error():
+    @qd.kernel
+    def k(x: I32_1):
+        if qd.static(None is None):  # only `template parameter is None` is allowed; compare values with ==
+            x[0] = 1
+
+    k(qd.ndarray(qd.i32, shape=(1,)))
+
+
+@case(section="4.2", raises=(qd.QuadrantsSyntaxError, 'Operator "is not" inside `qd.static` compares a direct'))
+def is_not_inside_static_on_a_scalar_parameter_error():
+    @qd.kernel
+    def k(x: I32_1, n: qd.i32):
+        if qd.static(n is not None):
+            x[0] = 1
+
+    k(qd.ndarray(qd.i32, shape=(1,)), 1)
 
 
 @case(section="4.2", raises=(qd.QuadrantsTypeError, ""))

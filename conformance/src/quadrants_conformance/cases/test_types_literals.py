@@ -333,7 +333,7 @@ def enum_members_are_compile_time_values():
         x[0] = Color.BLUE.value * 2
         if qd.static(COLOR == Color.BLUE):
             x[1] = 1
-        if qd.static(COLOR is Color.RED):
+        if qd.static(COLOR == Color.RED):  # compare members with == (`is` in qd.static is for template is None)
             x[2] = 1
 
     x = qd.ndarray(qd.i32, shape=(3,))

@@ -126,6 +126,7 @@ class CompileCtx:
         self.loops: list[Loop] = []
         self.top_level = True
         self.static_depth = 0
+        self.template_params: frozenset[str] = frozenset()  # kernel parameters annotated qd.template() / qd.Tensor
         self.runtime_depth = 0  # > 0 inside a runtime if or a loop of the current function (no return there)
         self.loop_var_ids: set[int] = set()
         self.pending_loop_config: dict | None = None

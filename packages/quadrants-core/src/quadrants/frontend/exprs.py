@@ -22,6 +22,7 @@ from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.matrix_methods import attribute as matrix_attribute
 from quadrants.frontend.matrix_slices import has_slice, slice_matrix
 from quadrants.frontend.matrix_stores import fill_array
+from quadrants.frontend.static_identity import check_static_identity
 from quadrants.frontend.structs import StructRef, member
 from quadrants.frontend.ternary import lower_ternary
 from quadrants.frontend.values import BoundMethod, IndexVector, NdarrayValue, is_runtime
@@ -244,6 +245,11 @@ def _ifexp(ctx, node: ast.IfExp):
 
 def _compare(ctx, node: ast.Compare):
     """Chains ``a < b < c`` mean ``(a < b) and (b < c)``: ``b`` is evaluated once, ``c`` only when ``a < b``."""
+    if ctx.static_depth > 0:
+        operands = (node.left, *node.comparators)
+        for k, op_node in enumerate(node.ops):
+            if isinstance(op_node, (ast.Is, ast.IsNot)):
+                check_static_identity(ctx, node, op_node, operands[k], operands[k + 1])
     left = evaluate(ctx, node.left)
     return _chain(ctx, node, left, list(zip(node.ops, node.comparators)))
 
@@ -385,7 +391,7 @@ def _subscript(ctx, node: ast.Subscript):
 
 
 def _matrix_subscript(ctx, node, m: MatrixValue, index):
-    keys = index if isinstance(index, tuple) else (index,)
+    keys = tuple(_flatten_index(index))  # m[i, j], or m[I] with a grouped index I (as upstream)
     wanted = 1 if m.is_vector else 2  # a matrix is indexed m[i, j] (upstream has no m[i] row)
     if len(keys) != wanted:
         raise QuadrantsIndexError(f"Expected {wanted} indices, got {len(keys)}", ctx.loc(node))

@@ -57,6 +57,8 @@ def build_program(kernel, session, bound: list, name: str):
         raise QuadrantsSyntaxError(
             "checkpoints=True kernels return qd.GraphStatus; remove the return annotation", ctx.loc(tree)
         )
+    params = getattr(kernel, "_params", None) or ()
+    ctx.template_params = frozenset(p.name for p in params if p.kind in ("template", "tensor"))
     ctx.blocks.append([])
     with ctx.scope(function_boundary=True):
         for position, (param_name, b) in enumerate(zip(kernel.param_names, bound)):
