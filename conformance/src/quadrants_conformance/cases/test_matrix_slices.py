@@ -1,6 +1,7 @@
 """Slices of local vectors and matrices in kernels (docs/vectors-and-matrices.md): ``v[1:]``, ``m[i, :]``,
 ``m[:, j]``, ``m[0:2, 1:3]``, with a run-time row or column index beside the slice, and stores through slices
-(``m[i, :] = v``). Golden values are upstream 1.3.3's on ``qd.cpu``."""
+(``m[i, :] = v``), and a matrix indexed by the index vector of ``qd.grouped`` (``m[I]``). Golden values are upstream
+1.3.3's on ``qd.cpu``."""
 
 import quadrants as qd
 from quadrants_conformance import case
@@ -76,3 +77,25 @@ def slice_bound_must_be_compile_time_error():
         out[0] = v[n:]
 
     k(1, qd.Vector.ndarray(3, qd.f32, (1,)))
+
+
+@case(section="13", golden={"m": [[5.0, 15.0, 25.0], [6.0, 16.0, 26.0]], "v": [[1, 21, 41], [103, 123, 143]]})
+def matrix_indexed_by_a_grouped_index():
+    # m[idx] with the index vector idx of qd.grouped (unrolled by qd.static or a run-time loop), read and written
+    x = qd.Matrix.field(2, 3, dtype=qd.f32, shape=(4, 2))
+    v = qd.Vector.field(3, dtype=qd.i32, shape=(2,))
+
+    @qd.kernel
+    def k():
+        for i, j in qd.ndrange(4, 2):
+            for idx in qd.static(qd.grouped(qd.ndrange(2, 3))):
+                x[i, j][idx] = idx[0] + idx[1] * 10 + i + j * 4
+        for i in range(2):
+            for idx in qd.grouped(qd.ndrange(2, 3)):
+                m = x[i, 0]
+                v[i][idx[1]] += qd.cast(m[idx], qd.i32)
+        for K in qd.static(qd.grouped(qd.ndrange(3))):
+            v[1][K] += 100
+
+    k()
+    return {"m": x.to_numpy()[1, 1], "v": v.to_numpy()}

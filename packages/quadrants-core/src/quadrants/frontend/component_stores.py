@@ -11,7 +11,7 @@ import ast
 
 from quadrants.errors import QuadrantsIndexError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
-from quadrants.frontend.exprs import component_targets, element_indices, evaluate
+from quadrants.frontend.exprs import _flatten_index, component_targets, element_indices, evaluate
 from quadrants.frontend.matrix import check_component_bounds
 from quadrants.frontend.values import MatrixValue, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
@@ -48,7 +48,7 @@ def _hit(ctx, key, position: int):
 def store_component(ctx, target: ast.Subscript, base: MatrixValue, value, node) -> None:
     """Store ``value`` into the component of ``base`` (the evaluated ``target.value``) that ``target`` names."""
     key = evaluate(ctx, target.slice)
-    store_at(ctx, target, base, key if isinstance(key, tuple) else (key,), value, node)
+    store_at(ctx, target, base, tuple(_flatten_index(key)), value, node)  # m[I] = v with a grouped index I too
 
 
 def store_at(ctx, target: ast.Subscript, base: MatrixValue, keys: tuple, value, node) -> None:
