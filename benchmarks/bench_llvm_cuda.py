@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,8 @@ import numpy as np
 import quadrants as qd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared kernels module beside this file
-from kernels import I32_1, empty, histogram, jacobi, nbody, saxpy, total
+from cuda_worker import best as _best, one_lane, per_call as _per_call, three_tasks
+from kernels import empty, histogram, jacobi, nbody, saxpy, total
 
 SAXPY_N = 1 << 28
 REDUCE_N = 1 << 28
@@ -38,47 +38,6 @@ VERSUS_UPSTREAM = [
     ("three_tasks_us", "3-task graph=True call vs upstream", "us", 1.0),
     ("do_while_iter_us", "do_while per iteration vs upstream", "us", 1.0),
 ]
-
-
-@qd.kernel
-def one_lane(x: I32_1):
-    for i in range(1):
-        x[i] = 1
-
-
-@qd.kernel(graph=True)
-def three_tasks(x: I32_1, y: I32_1):
-    for i in range(x.shape[0]):
-        x[i] += 1
-    for i in range(y.shape[0]):
-        y[i] = x[i] * 2
-    for i in range(x.shape[0]):
-        x[i] = y[i] - 1
-
-
-def _best(fn, repeat: int = 5) -> float:
-    fn()
-    qd.sync()
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        qd.sync()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def _per_call(fn, calls: int = 2000) -> float:
-    fn()
-    qd.sync()
-    samples = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        qd.sync()
-        samples.append((time.perf_counter() - t0) / calls)
-    return float(np.median(samples))
 
 
 def _copy_gbs(nbytes: int) -> float:

@@ -11,52 +11,21 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 import quadrants as qd
 
-F1 = qd.types.ndarray(qd.f32, ndim=1)
-F2 = qd.types.ndarray(qd.f32, ndim=2)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared kernels module beside this file
+from kernels import jacobi, nbody, saxpy
+
 I1 = qd.types.ndarray(qd.i32, ndim=1)
 I0 = qd.types.ndarray(qd.i32, ndim=0)
 
 BIG = 1 << 28
 JACOBI = 8192
 DO_WHILE_ITERS = 1000
-
-
-@qd.kernel
-def saxpy(x: F1, y: F1, a: qd.f32):
-    for i in range(x.shape[0]):
-        y[i] = a * x[i] + y[i]
-
-
-@qd.kernel
-def jacobi(a: F2, b: F2):
-    for i, j in qd.ndrange((1, a.shape[0] - 1), (1, a.shape[1] - 1)):
-        b[i, j] = 0.25 * (a[i - 1, j] + a[i + 1, j] + a[i, j - 1] + a[i, j + 1])
-
-
-@qd.kernel
-def nbody(px: F1, py: F1, pz: F1, ax: F1, ay: F1, az: F1):
-    for i in range(px.shape[0]):
-        xi, yi, zi = px[i], py[i], pz[i]
-        sx = 0.0
-        sy = 0.0
-        sz = 0.0
-        for j in range(px.shape[0]):
-            dx = px[j] - xi
-            dy = py[j] - yi
-            dz = pz[j] - zi
-            r2 = dx * dx + dy * dy + dz * dz + 0.01
-            inv = 1.0 / (r2 * qd.sqrt(r2))
-            sx += dx * inv
-            sy += dy * inv
-            sz += dz * inv
-        ax[i] = sx
-        ay[i] = sy
-        az[i] = sz
 
 
 @qd.kernel
@@ -84,7 +53,8 @@ def countdown(x: I1, c: I0):
             c[()] = c[()] - 1
 
 
-def _best(fn, repeat: int = 5) -> float:
+def best(fn, repeat: int = 5) -> float:
+    """Seconds of the fastest of ``repeat`` calls (after a warm-up), each ended by ``qd.sync()``."""
     fn()
     qd.sync()
     best = float("inf")
@@ -96,7 +66,8 @@ def _best(fn, repeat: int = 5) -> float:
     return best
 
 
-def _per_call(fn, calls: int) -> float:
+def per_call(fn, calls: int = 2000) -> float:
+    """Median seconds per call over five batches of ``calls`` calls, each batch ended by ``qd.sync()``."""
     fn()
     qd.sync()
     samples = []
@@ -129,7 +100,7 @@ def _nbody_rows(rng, out: dict) -> None:
         p = [qd.ndarray(qd.f32, n) for _ in range(6)]
         for q in p[:3]:
             q.from_numpy(rng.random(n, dtype=np.float32))
-        out[f"nbody{n}_s"] = _best(lambda p=p: nbody(*p), repeat=3)
+        out[f"nbody{n}_s"] = best(lambda p=p: nbody(*p), repeat=3)
 
 
 def main() -> None:
@@ -144,17 +115,17 @@ def main() -> None:
         return
     x, y = qd.ndarray(qd.f32, BIG), qd.ndarray(qd.f32, BIG)
     x.fill(1.0)
-    out["saxpy_s"] = _best(lambda: saxpy(x, y, 2.0))
+    out["saxpy_s"] = best(lambda: saxpy(x, y, 2.0))
     x = y = None
     a, b = qd.ndarray(qd.f32, (JACOBI, JACOBI)), qd.ndarray(qd.f32, (JACOBI, JACOBI))
     a.fill(1.0)
-    out["jacobi_s"] = _best(lambda: jacobi(a, b))
+    out["jacobi_s"] = best(lambda: jacobi(a, b))
     a = b = None
     _nbody_rows(rng, out)
     z = qd.ndarray(qd.i32, 1)
-    out["one_lane_us"] = _per_call(lambda: one_lane(z), 2000) * 1e6
+    out["one_lane_us"] = per_call(lambda: one_lane(z), 2000) * 1e6
     g1, g2 = qd.ndarray(qd.i32, 16), qd.ndarray(qd.i32, 16)
-    out["three_tasks_us"] = _per_call(lambda: three_tasks(g1, g2), 500) * 1e6
+    out["three_tasks_us"] = per_call(lambda: three_tasks(g1, g2), 500) * 1e6
     out["do_while_iter_us"] = _do_while_per_iteration() * 1e6
     runner = getattr(getattr(countdown, "launch_stats", None), "runner", "")
     out["do_while_runner"] = runner if isinstance(runner, str) else ""

@@ -8,19 +8,10 @@ import numpy as np
 import pytest
 
 import quadrants as qd
-from quadrants.backend import load_by_id
+from quadrants_llvm.cuda import driver
 
-
-def _cuda_reason() -> str | None:
-    backend = load_by_id("llvm-cuda")
-    if backend is None:
-        return "the llvm-cuda backend is not installed"
-    probe = backend.probe()
-    return None if probe.available else f"llvm-cuda unavailable: {probe.reason}"
-
-
-_REASON = _cuda_reason()
-pytestmark = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+_AVAILABLE, _WHY = driver.probe()
+pytestmark = pytest.mark.skipif(not _AVAILABLE, reason=f"llvm-cuda unavailable: {_WHY}")
 
 I1 = qd.types.ndarray(qd.i32, ndim=1)
 I0 = qd.types.ndarray(qd.i32, ndim=0)
