@@ -31,6 +31,13 @@ variable                      default                              meaning
                                                                    backend must not request (``shader-f64``,
                                                                    ``shader-int64``, ...) or ``all``: keeps its
                                                                    emulations tested on adapters that have them
+``QD_WGPU_EXACT_DIV``         (empty: decided per adapter)         ``1``/``0``: force the wgpu backend's correctly
+                                                                   rounding f32/f16 division and sqrt on or off (read
+                                                                   by the wgpu package)
+``QD_CUDA_GRAPHS``            ``1``                                ``0``: llvm-cuda launches every task on its own and
+                                                                   runs ``do_while`` on the host (no CUDA graphs)
+``QD_CUDADEVRT``              (empty: searched)                    the path of ``libcudadevrt.a`` for llvm-cuda's
+                                                                   ``do_while`` graphs (read by the llvm package)
 ============================  ===================================  ====================================================
 
 Besides these, every ``qd.init`` option can be given as ``QD_<OPTION>`` (``QD_DEBUG=1``, ``QD_OFFLINE_CACHE=0``,
@@ -68,6 +75,9 @@ VARIABLES: tuple[str, ...] = (
     "QD_LANE_ORDER",
     "QD_CHECK_RACES",
     "QD_WGPU_DISABLE_FEATURES",
+    "QD_WGPU_EXACT_DIV",  # the variables below are read by the backend packages; listed here for `doctor`
+    "QD_CUDA_GRAPHS",
+    "QD_CUDADEVRT",
 )
 LOG_CHANNELS: frozenset[str] = frozenset({"cache", "compile", "launch"})
 LANE_ORDERS: tuple[str, ...] = ("ascending", "reversed", "shuffled")
