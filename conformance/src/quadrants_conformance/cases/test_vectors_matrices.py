@@ -380,7 +380,7 @@ def struct_for_over_vector_ndarray_visits_indices():
     return {"x": x.to_numpy()}
 
 
-@case(section="8", raises=(TypeError, "Expect element type"))
+@case(section="8", raises=(ValueError, "required element type: VectorType[3, f32], but f32 is provided"))
 def scalar_ndarray_for_vector_parameter_error():
     @qd.kernel
     def k(x: V3F_1):
@@ -444,7 +444,7 @@ def vector_and_matrix_returns_are_numpy_arrays():
 
     @qd.kernel
     def ki() -> qd.types.vector(3, qd.i32):
-        return qd.Vector([1.7, 2.2, 3.9])  # converted to the annotated type
+        return qd.Vector([1.7, 2.2, 3.9]).cast(qd.i32)  # float components are converted explicitly
 
     @qd.kernel
     def km() -> qd.types.matrix(2, 2, qd.i32):
@@ -452,6 +452,15 @@ def vector_and_matrix_returns_are_numpy_arrays():
 
     v = kv(2.5)
     return {"is_array": isinstance(v, np.ndarray), "v": v, "i": ki(), "m": km()}
+
+
+@case(section="11", raises=(qd.QuadrantsCompilationError, "(type=f32) cannot be converted into required type i32"))
+def float_vector_return_for_int_annotation_error():
+    @qd.kernel
+    def k(a: qd.f32) -> qd.types.vector(2, qd.i32):
+        return qd.Vector([a, 2.0])  # a scalar return converts; vector components are not converted implicitly
+
+    k(1.5)
 
 
 # ------------------------------------------------------------------------------------------ errors

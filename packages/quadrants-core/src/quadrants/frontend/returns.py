@@ -6,15 +6,16 @@ from __future__ import annotations
 import ast
 import typing
 
-from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
+from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import struct_values, typing_rules as tr
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.struct_types import StructType, leaf_paths
 from quadrants.frontend.values import MatrixValue, is_runtime
 from quadrants.ir import nodes as ir
-from quadrants.ir.dtypes import to_dtype
+from quadrants.ir.dtypes import DataType, to_dtype
+from quadrants.ir.numerics import convert_scalar
 
-__all__ = ["parse_returns", "flat_returns", "emit_kernel_return"]
+__all__ = ["parse_returns", "flat_returns", "emit_kernel_return", "convert_func_return"]
 
 
 def parse_returns(annotation, ctx_or_session) -> tuple:
@@ -56,6 +57,21 @@ def flat_returns(layout: tuple) -> tuple:
     return tuple(out)
 
 
+def _check_float_components(ctx, parts, dtype, node) -> None:
+    """As upstream: a vector/matrix return annotated with an integer element type does not take float components
+    (a scalar return converts; a vector's components are not converted implicitly)."""
+    if dtype.is_float:
+        return
+    for part in parts:
+        src = ctx.default_fp if isinstance(part, float) else getattr(part, "dtype", None)
+        if src is not None and src.is_float:
+            raise QuadrantsCompilationError(
+                f"Return (type={src}) cannot be converted into required type {dtype}: the kernel's return annotation "
+                f"has {dtype} components; convert the value first, e.g. v.cast({dtype}) or qd.cast(v, {dtype})",
+                ctx.loc(node),
+            )
+
+
 def emit_kernel_return(ctx, value, node: ast.Return) -> None:
     if not ctx.return_layout:
         if value is None:
@@ -85,6 +101,7 @@ def emit_kernel_return(ctx, value, node: ast.Return) -> None:
             if not isinstance(v, MatrixValue) or v.shape != rtype.shape:
                 raise QuadrantsTypeError(f"the kernel must return a {rtype} here", ctx.loc(node))
             parts, dtype = v.items, rtype.dtype
+            _check_float_components(ctx, parts, dtype, node)
         elif is_runtime(v) or isinstance(v, (bool, int, float)):
             parts, dtype = (v,), rtype
         else:
@@ -92,3 +109,33 @@ def emit_kernel_return(ctx, value, node: ast.Return) -> None:
         for part in parts:
             ctx.emit(ir.SetReturn(slot, tr.implicit(ctx, part, dtype, node), ctx.loc(node)))
             slot += 1
+
+
+def _converted(ctx, x, dtype: DataType, node):
+    if is_runtime(x):
+        return tr.cast(ctx, x, dtype, node)
+    if isinstance(x, (bool, int, float)):  # a compile-time number stays one, of the annotated kind
+        return convert_scalar(x, dtype)
+    return x
+
+
+def convert_func_return(ctx, annotation, value, node: ast.Return):
+    """The value a ``@qd.func`` returns, converted to its scalar / vector / matrix return annotation as upstream does
+    (an explicit cast: ``-> qd.i32`` of ``1.5`` is ``1``, without a precision warning). Tuples, structs and values
+    the annotation does not describe are returned as they are."""
+    if value is None or isinstance(value, tuple):
+        return value
+    try:
+        layout = parse_returns(annotation, ctx)
+    except TypeError:
+        return value
+    if len(layout) != 1:
+        return value
+    rtype = layout[0]
+    if isinstance(rtype, MatrixType):
+        if isinstance(value, MatrixValue) and value.shape == rtype.shape:
+            return MatrixValue(tuple(_converted(ctx, x, rtype.dtype, node) for x in value.items), value.shape)
+        return value
+    if isinstance(rtype, DataType):
+        return _converted(ctx, value, rtype, node)
+    return value
