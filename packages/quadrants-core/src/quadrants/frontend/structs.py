@@ -80,6 +80,7 @@ def bind_field(ctx, field):
             getattr(field, "name", "") or f"field{len(ctx.bound_fields)}",
             field.scalar_dtype,
             len(field.shape) + len(elem),
+            tuple(field.shape) + tuple(elem),  # fixed for the field's lifetime: backends may use the constants
         )
         index = ctx.add_arg(spec, ("field", field))
         offset = tuple(getattr(field, "_qd_offset", ()) or ())

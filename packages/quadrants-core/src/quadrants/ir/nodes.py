@@ -363,11 +363,18 @@ Item = ParallelFor | SerialBlock | DoWhile | Checkpoint
 
 @dataclass(frozen=True)
 class NdarrayArg:
-    """A run-time ndarray argument of element type ``dtype`` and ``ndim`` axes."""
+    """A run-time ndarray argument of element type ``dtype`` and ``ndim`` axes.
+
+    ``shape`` is the full shape (element axes included) when it is known at compile time, as for a field (a field's
+    shape never changes, and kernels that read one are compiled per field): backends may then use the constants
+    instead of the shape words of the launch (constant strides let LLVM vectorise over a vector field's components).
+    ``None`` for ndarrays, whose shape is a run-time value.
+    """
 
     name: str
     dtype: DataType
     ndim: int
+    shape: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)

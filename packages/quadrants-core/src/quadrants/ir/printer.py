@@ -343,7 +343,8 @@ def _item(it: Item, ctx: _Ctx, depth: int) -> None:
 
 def _format_arg_spec(spec) -> str:
     if isinstance(spec, NdarrayArg):
-        return f"{spec.name}: ndarray[{spec.dtype}, {spec.ndim}]"
+        shape = "" if spec.shape is None else f", shape={spec.shape}"
+        return f"{spec.name}: ndarray[{spec.dtype}, {spec.ndim}{shape}]"
     return f"{spec.name}: {spec.dtype}"
 
 

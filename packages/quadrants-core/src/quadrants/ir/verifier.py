@@ -513,6 +513,11 @@ def verify(program: Program) -> None:
         if var.id in kernel_vars:
             ctx.fail(f"kernel var id %{var.id} is listed twice")
         kernel_vars[var.id] = var
+    for spec in program.args:
+        if not isinstance(spec, NdarrayArg) or spec.shape is None:
+            continue
+        if len(spec.shape) != spec.ndim or any(not isinstance(n, int) or n < 0 for n in spec.shape):
+            ctx.fail(f"ndarray argument {spec.name!r}: static shape {spec.shape} does not fit ndim {spec.ndim}")
     _items(program.items, ctx)
     missing = [kernel_vars[i] for i in kernel_vars if i not in ctx.kernel_decls]
     if missing:

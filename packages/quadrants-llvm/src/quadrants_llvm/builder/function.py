@@ -156,7 +156,11 @@ class FunctionEmitter:
         return self.entry_value(("arg", index), load)
 
     def shape(self, arg: int, axis: int):
-        """``shape[axis]`` of ndarray argument ``arg`` as i64."""
+        """``shape[axis]`` of ndarray argument ``arg`` as i64: a constant when the shape is known at compile time
+        (fields), so that strides fold and LLVM sees the layout (interleaved vector components)."""
+        static = self.program.args[arg].shape
+        if static is not None:
+            return ll.Constant(I64, static[axis])
         slot = self.layout.args[arg] + 1 + axis
         return self.entry_value(("shape", arg, axis), lambda eb: eb.load(self.slot_ptr(slot, eb), typ=I64))
 

@@ -23,8 +23,9 @@ __all__ = ["BACKEND", "LlvmCpuBackend", "CpuArtifact"]
 
 _PREFIX = "QDPFX"
 # bump when CpuArtifact or the generated code changes: old fastcache entries are then never read (2: Ctrl-C polls;
-# 3: print tables hold PrintLayouts; 4: atomics at a lane's own elements are plain updates)
-_ARTIFACT_FORMAT = "object-code-4"
+# 3: print tables hold PrintLayouts; 4: atomics at a lane's own elements are plain updates; 5: ordered float
+# reductions and masked interleaved loads vectorise, conditional sums split)
+_ARTIFACT_FORMAT = "object-code-5"
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,14 @@ class CpuArtifact:
 
 
 def _build(program: N.Program, options: CompileOptions, noalias: bool = True) -> CpuArtifact:
+    from quadrants_llvm.builder.cond_sums import split_conditional_sums
     from quadrants_llvm.builder.tasks import build_module
     from quadrants_llvm.cpu.jit import get_jit
 
     t0 = time.perf_counter()
     jit = get_jit()
     info = build_module(
-        program,
+        split_conditional_sums(program),  # same results; LLVM vectorises the split sums in order
         jit.target,
         _PREFIX,
         debug=bool(options.debug or program.debug),
