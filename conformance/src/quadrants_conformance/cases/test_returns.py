@@ -192,3 +192,32 @@ def return_f32_is_exact_f32_value():
         return a
 
     return {"r": k(0.1)}
+
+
+@case(section="11", golden={"r": 1632.5, "s": 1.0, "w": [1, 3]})
+def func_return_converted_to_its_annotation():
+    # a @qd.func return value is cast to the annotated scalar / vector type (f32 1.5 -> i32 1), without a warning
+    @qd.func
+    def as_int(a: qd.f32) -> qd.i32:
+        return a
+
+    @qd.func
+    def as_ivec(a: qd.f32) -> qd.types.vector(2, qd.i32):
+        return qd.Vector([a, a * 2])
+
+    @qd.func
+    def three() -> qd.f32:
+        return 3
+
+    @qd.kernel
+    def k(a: qd.f32, w: qd.types.NDArray[qd.types.vector(2, qd.i32), 0]) -> qd.f32:
+        v = as_ivec(a)
+        w[()] = v
+        return as_int(a) + v[1] * 10 + as_int(a) * 100 + a * 1000 + three() / 2
+
+    @qd.kernel
+    def scalar(a: qd.f32) -> qd.f32:
+        return as_int(a)
+
+    w = qd.ndarray(qd.types.vector(2, qd.i32), shape=())
+    return {"r": k(1.5, w), "s": scalar(1.5), "w": w.to_numpy()}

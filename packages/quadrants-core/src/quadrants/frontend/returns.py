@@ -119,23 +119,28 @@ def _converted(ctx, x, dtype: DataType, node):
     return x
 
 
+def _convert_one(ctx, rtype, value, node):
+    if isinstance(rtype, MatrixType):
+        if isinstance(value, MatrixValue) and value.shape == rtype.shape:
+            return MatrixValue(tuple(_converted(ctx, x, rtype.dtype, node) for x in value.items), value.shape)
+        return value
+    if isinstance(rtype, DataType) and not isinstance(value, tuple):
+        return _converted(ctx, value, rtype, node)
+    return value
+
+
 def convert_func_return(ctx, annotation, value, node: ast.Return):
     """The value a ``@qd.func`` returns, converted to its scalar / vector / matrix return annotation as upstream does
-    (an explicit cast: ``-> qd.i32`` of ``1.5`` is ``1``, without a precision warning). Tuples, structs and values
-    the annotation does not describe are returned as they are."""
-    if value is None or isinstance(value, tuple):
+    (an explicit cast: ``-> qd.i32`` of ``1.5`` is ``1``, without a precision warning); a tuple annotation converts
+    each value of a returned tuple. Structs and values the annotation does not describe are returned as they are."""
+    if value is None:
         return value
     try:
         layout = parse_returns(annotation, ctx)
     except TypeError:
         return value
-    if len(layout) != 1:
-        return value
-    rtype = layout[0]
-    if isinstance(rtype, MatrixType):
-        if isinstance(value, MatrixValue) and value.shape == rtype.shape:
-            return MatrixValue(tuple(_converted(ctx, x, rtype.dtype, node) for x in value.items), value.shape)
-        return value
-    if isinstance(rtype, DataType):
-        return _converted(ctx, value, rtype, node)
-    return value
+    if isinstance(value, tuple):
+        if len(layout) != len(value):
+            return value
+        return tuple(_convert_one(ctx, t, v, node) for t, v in zip(layout, value))
+    return _convert_one(ctx, layout[0], value, node) if len(layout) == 1 else value

@@ -415,6 +415,10 @@ def _return(ctx, node: ast.Return) -> None:
 
         emit_kernel_return(ctx, value, node)
     else:
+        if func is not None and func.return_annotation is not None:
+            from quadrants.frontend.returns import convert_func_return
+
+            value = convert_func_return(ctx, func.return_annotation, value, node)
         frame.return_value = _freeze(ctx, value, node)
     frame.returned = True
 
