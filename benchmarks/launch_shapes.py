@@ -7,7 +7,9 @@ argument carries (Genesis launches many such kernels per step, each reading tens
 * ``plain``: two ``qd.types.NDArray`` parameters and an f32 scalar;
 * ``dataclass``: a (mutable) dataclass parameter with 20 members, 10 ndarrays and 10 fields, and an f32 scalar;
 * ``frozen_dataclass``: the same dataclass declared ``frozen=True``;
-* ``data_oriented``: a ``@qd.data_oriented`` object with the same 20 members, its kernel method and an f32 scalar.
+* ``data_oriented``: a ``@qd.data_oriented`` object with the same 20 members, its kernel method and an f32 scalar;
+* ``solver``: a Genesis solver kernel's signature: three frozen 20-member dataclasses, a static configuration object
+  passed as ``qd.template()`` (hashable, compared by value) and a bool template.
 
 The file only uses API that upstream Quadrants 1.3.3 shares, so the same worker runs under this project's interpreter
 and upstream's. Worker protocol (one JSON line each way, on the original stdout; everything else goes to stderr):
@@ -160,6 +162,28 @@ class Solver:
             self.f9[i] += dt
 
 
+class Config:
+    """A static configuration passed as a template: hashable, compared by its values (as Genesis's static configs)."""
+
+    def __init__(self, substeps: int, enabled: bool):
+        self.substeps, self.enabled = substeps, enabled
+
+    def __eq__(self, other):
+        return type(other) is type(self) and vars(other) == vars(self)
+
+    def __hash__(self):
+        return hash((type(self), self.substeps, self.enabled))
+
+
+@qd.kernel
+def step_solver(a: FrozenState, b: FrozenState, c: FrozenState, cfg: qd.template(), flag: qd.template()):
+    for i in range(1):
+        if qd.static(cfg.enabled and flag):
+            for _ in qd.static(range(cfg.substeps)):
+                a.n0[i] += b.n1[i] + c.n2[i]
+                a.f0[i] += b.f1[i] + c.f2[i]
+
+
 @qd.kernel
 def step_plain(a: ND, b: ND, dt: qd.f32):
     for i in range(1):
@@ -178,13 +202,16 @@ def make(name: str):
     if name == "data_oriented":
         solver = Solver()
         return lambda: solver.step(0.5)
+    if name == "solver":
+        states, cfg = [FrozenState(**_members()) for _ in range(3)], Config(2, True)
+        return lambda: step_solver(states[0], states[1], states[2], cfg, True)
     if name == "plain":
         a, b = qd.ndarray(qd.f32, 4), qd.ndarray(qd.f32, 4)
         return lambda: step_plain(a, b, 0.5)
     raise KeyError(name)
 
 
-SHAPES = ("plain", "dataclass", "frozen_dataclass", "data_oriented")
+SHAPES = ("plain", "dataclass", "frozen_dataclass", "data_oriented", "solver")
 
 
 def main() -> int:

@@ -45,5 +45,5 @@ def test_rows_without_upstream_have_no_baseline(bench):
 def test_every_shape_runs_in_a_worker(bench):
     pytest.importorskip("quadrants_llvm")
     samples = bench.measure({"ours": sys.executable}, rounds=1, reps=3)
-    assert list(samples) == ["plain", "dataclass", "frozen_dataclass", "data_oriented"]
+    assert list(samples) == ["plain", "dataclass", "frozen_dataclass", "data_oriented", "solver"]
     assert all(len(s["ours"]) == 1 and s["ours"][0] > 0 for s in samples.values())
