@@ -169,7 +169,6 @@ def comprehension_over_a_run_time_range_error():
 @case(
     section="13",
     golden={
-        "a": [3.0, 3.0, 3.0, 3.0],
         "b": [1, 4, 4],
         "f": [[2.0, 5.0], [2.0, 5.0], [2.0, 5.0]],
         "g": [[7, 7], [7, 7]],
@@ -180,21 +179,43 @@ def fill_inside_kernels():
     f = qd.Vector.field(2, qd.f32, shape=(3,))
     g = qd.field(qd.i32, shape=(2, 2))
     z = qd.field(qd.f32, shape=())
+    h = qd.field(qd.i32, shape=(3,))
 
     @qd.kernel
-    def k(a: F32_1, b: I32_1):
-        a.fill(3)  # at the top level: a parallel loop over the elements
-        f.fill([2.0, 5.0])
+    def k(b: I32_1):
+        f.fill([2.0, 5.0])  # at the top level: a parallel loop over the elements
         g.fill(7)
         z.fill(9.0)
-        for _ in range(1):
-            b.fill(4)  # nested: a serial loop
+        h.fill(4)
+        for i in range(3):
+            b[i] = h[i]
         b[0] = 1
 
-    a = qd.ndarray(qd.f32, shape=(4,))
     b = qd.ndarray(qd.i32, shape=(3,))
-    k(a, b)
-    return {"a": a.to_numpy(), "b": b.to_numpy(), "f": f.to_numpy(), "g": g.to_numpy(), "z": z.to_numpy()[()]}
+    k(b)
+    return {"b": b.to_numpy(), "f": f.to_numpy(), "g": g.to_numpy(), "z": z.to_numpy()[()]}
+
+
+@case(section="13", golden={"h": [4, 4, 4]})
+def field_fill_in_a_nested_loop_is_serial():
+    h = qd.field(qd.i32, shape=(3,))
+
+    @qd.kernel
+    def k():
+        for _ in range(1):
+            h.fill(4)  # nested: a serial loop (upstream 1.3.3 stops with an internal offload error)
+
+    k()
+    return {"h": h.to_numpy()}
+
+
+@case(section="13", raises=(qd.QuadrantsCompilationError, "'fill'"))
+def ndarray_fill_inside_kernels_error():
+    @qd.kernel
+    def k(a: F32_1):
+        a.fill(3)  # an ndarray is filled from Python scope (a.fill(3)) or by a loop
+
+    k(qd.ndarray(qd.f32, shape=(4,)))
 
 
 @case(section="19", golden={"vel": [[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]], "mass": [0.5, 0.5, 0.5]})
@@ -203,7 +224,7 @@ def fill_of_data_oriented_members():
     class Particles:
         def __init__(self):
             self.vel = qd.Vector.field(2, qd.f32, shape=(3,))
-            self.mass = qd.ndarray(qd.f32, shape=(3,))
+            self.mass = qd.field(qd.f32, shape=(3,))
 
         @qd.kernel
         def reset(self):
@@ -306,7 +327,7 @@ def static_assert_that_holds():
     @qd.kernel
     def k(x: F32_1):
         qd.static_assert(size % 2 == 0, "size must be even")
-        qd.static_assert(x.ndim == 1)
+        qd.static_assert(len(x.shape) == 1)
         x[0] = 1.0
 
     x = qd.ndarray(qd.f32, shape=(1,))
@@ -322,6 +343,15 @@ def static_assert_that_fails():
     def k(x: F32_1):
         qd.static_assert(size % 2 == 0, "size must be even")
         x[0] = 1.0
+
+    k(qd.ndarray(qd.f32, shape=(1,)))
+
+
+@case(section="13", raises=(qd.QuadrantsCompilationError, "'ndim'"))
+def ndarray_ndim_inside_kernels_error():
+    @qd.kernel
+    def k(x: F32_1):
+        qd.static_assert(x.ndim == 1)  # in kernels the number of axes is len(x.shape)
 
     k(qd.ndarray(qd.f32, shape=(1,)))
 

@@ -106,13 +106,21 @@ def _companion_array(ctx, base: NdarrayValue, attr: str) -> NdarrayValue | None:
     return found
 
 
+# attributes an ndarray or field has in Python scope but not in kernel code (upstream's), with what to write instead
+_NOT_IN_KERNELS = {"ndim": "write len(x.shape) for the number of axes"}
+
+
 def _ndarray_attribute(ctx, base: NdarrayValue, node: ast.Attribute):
     if node.attr == "shape":
         return base.shape
     if node.attr == "dtype":
         return base.dtype
-    if node.attr == "ndim":
-        return base.ndim
+    if node.attr in _NOT_IN_KERNELS:  # as upstream: neither an ndarray parameter nor a field has them in kernels
+        raise QuadrantsCompilationError(
+            f"'{node.attr}' of an ndarray or field is not available in kernel code, as upstream: "
+            f"{_NOT_IN_KERNELS[node.attr]}",
+            ctx.loc(node),
+        )
     field = struct_values.bound_field_of(ctx, base)
     if field is not None and node.attr in ("grad", "dual"):
         companion = getattr(field, node.attr)
@@ -134,7 +142,13 @@ def _ndarray_attribute(ctx, base: NdarrayValue, node: ast.Attribute):
 def _attribute(ctx, node: ast.Attribute):
     base = evaluate(ctx, node.value)
     if isinstance(base, NdarrayValue) and node.attr == "fill":
-        return BoundMethod(base, fill_array)  # f.fill(x): a loop over the elements
+        if struct_values.bound_field_of(ctx, base) is None:  # as upstream, only a field's fill works in kernels
+            raise QuadrantsCompilationError(
+                "an ndarray has no 'fill' in kernel code, as upstream: fill it from Python scope (x.fill(v)) before "
+                "the launch, or write the elements in a loop (for I in qd.grouped(x): x[I] = v)",
+                ctx.loc(node),
+            )
+        return BoundMethod(base, fill_array)  # f.fill(x) of a field: a loop over the elements
     if isinstance(base, StructRef):
         return member(ctx, base, node.attr, node)
     if isinstance(base, struct_values.STRUCT_KINDS):
