@@ -248,19 +248,36 @@ def test_comprehension_variable_does_not_leak(lower_text):
     assert re.search(r"store o\[i32 0\] = add\(%\d+, f32 1.0\)", text)
 
 
-def test_fill_is_a_parallel_loop_at_the_top_level_and_serial_inside_a_loop(lower):
+def test_field_fill_is_a_parallel_loop_at_the_top_level_and_serial_inside_a_loop(lower):
+    f = qd.field(qd.f32, shape=(4,))
+
     @qd.kernel
     def top(x: F1):
-        x.fill(1.0)
+        f.fill(1.0)
 
     @qd.kernel
     def nested(x: F1):
         for _ in range(2):
-            x.fill(1.0)
+            f.fill(1.0)
 
     assert any(isinstance(item, ir.ParallelFor) for item in lower(top, np.zeros(4, np.float32)).items)
     items = lower(nested, np.zeros(4, np.float32)).items
     assert len([i for i in items if isinstance(i, ir.ParallelFor)]) == 1  # the outer loop only
+
+
+def test_ndarray_fill_and_ndim_in_kernels_are_errors(lower):
+    @qd.kernel
+    def fill(x: F1):
+        x.fill(1.0)
+
+    @qd.kernel
+    def ndim(x: F1):
+        x[0] = x.ndim
+
+    with pytest.raises(qd.QuadrantsCompilationError, match="an ndarray has no 'fill' in kernel code"):
+        lower(fill, np.zeros(4, np.float32))
+    with pytest.raises(qd.QuadrantsCompilationError, match=r"len\(x\.shape\)"):
+        lower(ndim, np.zeros(4, np.float32))
 
 
 def test_scalar_stored_into_a_vector_element_is_broadcast(lower_text):
