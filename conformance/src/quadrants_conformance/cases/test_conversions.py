@@ -440,3 +440,33 @@ def func_primitive_parameter_converts():
 
     msgs = _quadrants_warnings(run)
     return {"warned": any("Assign may lose precision: i32 <- f32" in m for m in msgs), "r": r}
+
+
+@case(
+    section="5",
+    raises=(qd.QuadrantsSyntaxError, "A primitive type cannot decorate an expression with a compound type"),
+)
+def primitive_type_of_a_vector_error():
+    # qd.f16(v) of a vector is refused, as upstream; v.cast(qd.f16) converts each component
+    @qd.kernel
+    def k():
+        a = qd.Vector([1])
+        b = qd.f16(a)  # noqa: F841
+
+    k()
+
+
+@case(section="5", golden={"x": [1.5, 2.0], "y": [1, 2]})
+def vector_cast_converts_each_component():
+    @qd.kernel
+    def k(x: F32_1, y: I32_1):
+        v = qd.Vector([1.5, 2.75])
+        w = v.cast(qd.i32)
+        u = qd.cast(qd.Vector([3, 4]), qd.f32) / 2
+        x[0], x[1] = u[0], u[1]
+        y[0], y[1] = w[0], w[1]
+
+    x = qd.ndarray(qd.f32, shape=(2,))
+    y = qd.ndarray(qd.i32, shape=(2,))
+    k(x, y)
+    return {"x": x.to_numpy(), "y": y.to_numpy()}

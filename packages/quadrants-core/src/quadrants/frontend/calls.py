@@ -180,7 +180,13 @@ def _call_dtype(ctx, node, dtype: DataType):
     args, kwargs = _args(ctx, node)
     if len(args) != 1 or kwargs:
         raise QuadrantsSyntaxError("A primitive type can only decorate a single expression.", ctx.loc(node))
-    return _apply(ctx, node, lambda c, n, a, k: _dtype_call(c, n, dtype, a), ELEMENTWISE, args, kwargs)
+    if isinstance(args[0], MatrixValue):  # as upstream; v.cast(dtype) / qd.cast(v, dtype) convert each component
+        raise QuadrantsSyntaxError(
+            "A primitive type cannot decorate an expression with a compound type. Use v.cast(dtype) or "
+            "qd.cast(v, dtype) to convert each component.",
+            ctx.loc(node),
+        )
+    return _dtype_call(ctx, node, dtype, args)
 
 
 def _dtype_call(ctx, node, dtype: DataType, args):
