@@ -10,6 +10,7 @@ from collections import namedtuple
 import numpy as np
 import pytest
 
+import quadrants as qd
 from quadrants_conformance.case import Case
 from quadrants_conformance.observation import Observation
 from quadrants_conformance.parity.differences import DEFAULT_PATH, load_differences
@@ -39,6 +40,16 @@ def test_to_plain_keeps_numbers_and_tags_objects():
     assert plain["s"] == ("object", "Slotted", {"yielded": True, "checkpoint": 3})
     assert plain["p"] == ("object", "Pair", {"a": 1, "b": 2})
     assert plain["o"][0] == "opaque"
+
+
+def test_to_plain_turns_host_vectors_into_arrays():
+    class UpstreamVector:  # upstream's host qd.Vector: to_numpy(), no __array__
+        def to_numpy(self):
+            return np.array([1.0, 2.5], np.float32)
+
+    plain = to_plain({"ours": qd.Vector([1, 2]), "theirs": UpstreamVector()})
+    assert isinstance(plain["ours"], np.ndarray) and plain["ours"].tolist() == [1, 2]
+    assert plain["theirs"].dtype == np.float32 and plain["theirs"].tolist() == [1.0, 2.5]
 
 
 def test_describe_error_names_the_class_chain():

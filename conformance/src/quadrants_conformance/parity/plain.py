@@ -3,7 +3,8 @@
 A value crosses the process boundary pickled, but upstream's objects must not: their classes do not exist on the
 other side (or, worse, exist under the same name with a different meaning). :func:`to_plain` keeps what the
 conformance comparison rules understand (NumPy arrays and scalars, Python numbers, strings, ``None``, dicts, lists,
-tuples) and turns every other object into a tagged tuple: enums by class name and member, objects with fields
+tuples), turns array-likes (objects with ``__array__`` or ``to_numpy()``: host vectors and matrices) into NumPy
+arrays, and every other object into a tagged tuple: enums by class name and member, objects with fields
 (dataclasses, ``GraphStatus``, named tuples) by class name and fields, anything else by class name and ``repr``.
 Both sides of a comparison go through the same function. Imports only the standard library and NumPy.
 """
@@ -43,6 +44,11 @@ def to_plain(value: Any) -> Any:
         return {k: to_plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [to_plain(v) for v in value]
+    if hasattr(type(value), "__array__") and not isinstance(value, tuple):
+        # array-likes (a host qd.Vector / qd.Matrix, a qd.ndarray) compare by value, as compare._as_array does
+        return np.asarray(value)
+    if callable(getattr(type(value), "to_numpy", None)):  # upstream's host qd.Vector / qd.Matrix (no __array__)
+        return np.asarray(value.to_numpy())
     fields = _fields(value)
     if fields is not None:
         return ("object", type(value).__name__, {k: to_plain(v) for k, v in fields.items()})
