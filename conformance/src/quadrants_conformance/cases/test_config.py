@@ -82,3 +82,27 @@ def default_types_follow_into_vector_and_matrix_arrays():
 
     k(arrays[0])
     return {"dtypes": [str(a.dtype) for a in arrays], "x": arrays[0].to_numpy()[:, 0]}
+
+
+@case(section="configuration", requires=("f64", "i64"), golden={"id": [9223372036854775807, 3], "k": -1099511627776})
+def default_types_follow_into_struct_members():
+    # qd.math.uvec2 / ivec2 members of a qd.dataclass take the session's default_ip width, as upstream
+    rt = impl.get_runtime()
+    rt.set_default_fp(qd.f64)
+    rt.set_default_ip(qd.i64)
+
+    @qd.dataclass
+    class Ray:
+        pos: qd.math.vec3
+        id: qd.math.uvec2
+        k: qd.math.ivec2
+
+    @qd.kernel
+    def k(out: qd.types.NDArray[qd.u64, 1]) -> qd.i64:
+        ray = Ray(qd.math.vec3(0.5), id=qd.math.uvec2(qd.u64(2**63 - 1), qd.u64(3)), k=qd.math.ivec2(-(2**40)))
+        out[0], out[1] = ray.id.x, ray.id.y
+        return ray.k.y
+
+    out = qd.ndarray(qd.u64, shape=(2,))
+    r = k(out)
+    return {"id": out.to_numpy(), "k": r}

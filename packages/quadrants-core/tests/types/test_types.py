@@ -189,5 +189,10 @@ def test_python_number_components_follow_the_session_defaults():
     try:
         assert qd.Vector.ndarray(2, float, ()).dtype is qd.f64 and qd.Vector.ndarray(2, int, ()).dtype is qd.i64
         assert qd.field(qd.math.ivec2, ()).dtype is qd.i64 and qd.Matrix.field(2, 2, float, ()).dtype is qd.f64
+        from quadrants.frontend.struct_types import StructType
+
+        st = qd.types.struct(u=qd.math.uvec2, i=qd.math.ivec3, v=qd.types.vector(2, float))
+        assert isinstance(st, StructType)
+        assert [st.members[k].dtype for k in ("u", "i", "v")] == [qd.u64, qd.i64, qd.f64]
     finally:
         qd.reset()

@@ -62,7 +62,7 @@ def _member_type(name: str, t, default_ip: DataType, default_fp: DataType):
     if isinstance(t, StructType):
         return t
     if isinstance(t, MatrixType):
-        return t.resolved(default_fp)
+        return t.resolved(default_fp, default_ip)
     try:
         return to_dtype(t, default_ip, default_fp)
     except TypeError:
