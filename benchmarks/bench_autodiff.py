@@ -148,7 +148,7 @@ def _long_loop(arch_name: str) -> dict:
 def run(options: dict | None = None) -> list[dict]:
     """Rows for ``benchmarks/run.py``."""
     arch_name = (options or {}).get("arch", "cpu")
-    qd.init(arch=getattr(qd, arch_name))
+    qd.init(arch=getattr(qd, arch_name), ad_stack_experimental_enabled=True)  # run-time loops (as upstream)
     label = {"cpu": "llvm-cpu"}.get(arch_name, arch_name)
     return [_diff_chain(label), _diff_robot(label), _elementwise(label), _loop_carried(label), _long_loop(label)]
 

@@ -51,6 +51,7 @@ def _reinit(**options):
 def adstack_run_time_loop_carries_state():
     """``v = sin(v) * 1.1 + 0.1`` repeated ``n`` times (``n`` a kernel argument): each reverse iteration pops the
     state at its start from the adstack."""
+    _reinit(ad_stack_experimental_enabled=True)
     x = qd.ndarray(qd.f32, 4, needs_grad=True)
     y = qd.ndarray(qd.f32, 4, needs_grad=True)
     loss = qd.ndarray(qd.f32, (), needs_grad=True)
@@ -89,6 +90,7 @@ def adstack_run_time_loop_carries_state():
 def adstack_nested_loops_carry_state():
     """Both loops of a nest carry state (the inner one the outer's local too); the inner stack is refilled for each
     reversed outer iteration."""
+    _reinit(ad_stack_experimental_enabled=True)
     x = qd.field(qd.f32, shape=3, needs_grad=True)
     w = qd.field(qd.f32, shape=4, needs_grad=True)
     loss = qd.field(qd.f32, shape=(), needs_grad=True)
@@ -122,6 +124,7 @@ def adstack_nested_loops_carry_state():
 def data_dependent_loop_bounds_are_recomputed():
     """A trip count read from a field cannot size a stack before the launch: the loop is reversed by recomputing
     the carried state from the loop entry."""
+    _reinit(ad_stack_experimental_enabled=True)
     x = qd.field(qd.f32, shape=3, needs_grad=True)
     m = qd.field(qd.i32, shape=3)
     loss = qd.field(qd.f32, shape=(), needs_grad=True)
@@ -169,7 +172,7 @@ def _sum_of_sines(n_iter: int):
 def adstack_overflow_raises():
     """``ad_stack_size=32`` and a 64-iteration loop: the push past the capacity is upstream's error (a
     ``QuadrantsAssertionError``)."""
-    _reinit(ad_stack_size=32)
+    _reinit(ad_stack_experimental_enabled=True, ad_stack_size=32)
     compute, _ = _sum_of_sines(64)
     compute.grad()
     qd.sync()
@@ -177,11 +180,38 @@ def adstack_overflow_raises():
 
 @case(section="autodiff", golden={"ok": True}, tol="reduction")
 def adstack_size_large_enough():
-    _reinit(ad_stack_size=1024)
+    _reinit(ad_stack_experimental_enabled=True, ad_stack_size=1024)
     compute, x = _sum_of_sines(64)
     compute.grad()
     expected = sum(math.cos(0.1 + k) for k in range(64))
     return {"ok": abs(x.grad[0] - expected) < 1e-3 * 64, "grad": np.float32(x.grad[0])}
+
+
+@case(section="autodiff", raises=(qd.QuadrantsCompilationError, "Cannot use non static range in Backwards mode"))
+def run_time_range_in_a_loop_needs_the_adstack_option():
+    """Upstream's default (``ad_stack_experimental_enabled=False``) refuses to reverse a run-time ``range`` loop
+    nested in a loop; ``qd.static(range(...))`` (unrolled) is accepted."""
+    x = qd.field(qd.f32, shape=2, needs_grad=True)
+    y = qd.field(qd.f32, shape=(), needs_grad=True)
+
+    @qd.kernel
+    def unrolled():
+        for i in x:
+            v = x[i]
+            for _ in qd.static(range(3)):
+                v = v * 0.95 + 0.01
+            y[None] += v
+
+    @qd.kernel
+    def run_time():
+        for i in x:
+            v = x[i]
+            for _ in range(3):
+                v = v * 0.95 + 0.01
+            y[None] += v
+
+    unrolled.grad()
+    run_time.grad()
 
 
 # ------------------------------------------------------------------------------------- kernel-level reductions

@@ -8,6 +8,7 @@ one input element moved by ``±h`` (``fd_ok``, golden); the gradients themselves
 import numpy as np
 
 import quadrants as qd
+from quadrants.runtime.state import current_session
 from quadrants_conformance import case
 
 H = 1e-2
@@ -34,6 +35,12 @@ def _central_differences(forward, array, loss) -> np.ndarray:
 
 def _agrees(grad, differences) -> bool:
     return bool(np.allclose(grad, differences, rtol=RTOL, atol=ATOL))
+
+
+def _with_adstack():
+    """``qd.init`` again on the backend under test with ``ad_stack_experimental_enabled=True`` (run-time range loops
+    inside loops are differentiated only with it, as upstream)."""
+    qd.init(arch=current_session().backend_id, ad_stack_experimental_enabled=True)
 
 
 @case(section="autodiff", golden={"fd_ok": True, "loss": 2.68}, tol="reduction")
@@ -97,6 +104,7 @@ def tape_over_ndarray_kernels():
 @case(section="autodiff", golden={"fd_ok": True}, tol="reduction")
 def serial_loops_inside_the_task_carry_state():
     """A nonlinear recurrence (Horner's rule) in a static-bound and a run-time-bound loop, with a branch."""
+    _with_adstack()
     x = qd.field(qd.f32, shape=5, needs_grad=True)
     c = qd.field(qd.f32, shape=3, needs_grad=True)
     loss = qd.field(qd.f32, shape=(), needs_grad=True)
@@ -132,6 +140,7 @@ def serial_loops_inside_the_task_carry_state():
 
 @case(section="autodiff", golden={"fd_ok": True}, tol="reduction")
 def nested_loops_and_accumulators():
+    _with_adstack()
     m = qd.field(qd.f32, shape=(3, 3), needs_grad=True)
     v = qd.field(qd.f32, shape=3, needs_grad=True)
     loss = qd.field(qd.f32, shape=(), needs_grad=True)
@@ -322,6 +331,7 @@ def while_loop_cannot_be_differentiated():
 
 @case(section="autodiff", raises=(qd.QuadrantsCompilationError, "does not support 'break'"))
 def break_cannot_be_differentiated():
+    _with_adstack()
     x = qd.field(qd.f32, shape=2, needs_grad=True)
     loss = qd.field(qd.f32, shape=(), needs_grad=True)
 

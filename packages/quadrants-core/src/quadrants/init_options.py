@@ -56,7 +56,7 @@ def _rows(effect: str, keyed: bool, *rows: tuple) -> list[InitOption]:
 
 
 _NO_SNODES = "tunes SNode/mesh passes of upstream's C++ compiler; no effect here"
-_NO_AD = "reverse-mode loops always work here, the adstack is sized by ad_stack_size (docs/autodiff.md); no effect"
+_NO_AD = "the adstack is sized by ad_stack_size here (docs/autodiff.md); no effect"
 _NO_PRINT = "prints IR of upstream's C++ compiler; use QD_DUMP_IR"
 
 _TABLE: list[InitOption] = [
@@ -86,6 +86,7 @@ _TABLE: list[InitOption] = [
         ("print_non_pure", False, "print the name of each kernel compiled without fastcache=True"),
         ("cpu_max_num_threads", 0, "llvm-cpu: at most this many threads per parallel loop (0: every CPU it may use)"),
         ("ad_stack_size", 0, "reverse-mode autodiff: depth of each loop's adstack (0: the loop's trip count)"),
+        ("ad_stack_experimental_enabled", False, "reverse-mode autodiff of run-time range loops inside loops"),
     ),
     # ---- accepted: kept in qd.cfg, no effect here
     *_rows(
@@ -120,7 +121,6 @@ _TABLE: list[InitOption] = [
         ("optimize_mesh_reordered_mapping", True, _NO_SNODES),
         ("quant_opt_atomic_demotion", True, "quantized types are out of scope; no effect"),
         ("quant_opt_store_fusion", True, "quantized types are out of scope; no effect"),
-        ("ad_stack_experimental_enabled", False, _NO_AD),
         ("ad_stack_sparse_threshold_bytes", 104857600, _NO_AD),
         ("default_cpu_block_dim", 32, "llvm-cpu chooses its own chunk size"),
         ("default_gpu_block_dim", 128, "GPU backends choose their own block size"),

@@ -259,7 +259,7 @@ def test_accumulating_loop_is_reversed_without_recompute():
 
 @pytest.fixture
 def ref():
-    qd.init(arch=qd.ref)
+    qd.init(arch=qd.ref, ad_stack_experimental_enabled=True)
     yield
     qd.reset()
 

@@ -24,6 +24,7 @@ from quadrants.ir.nodes import (
     Program,
     RangeFor,
     ScalarArg,
+    SerialBlock,
     Shape,
     Var,
 )
@@ -81,7 +82,7 @@ def test_unsizable_loops_use_ad_stack_size_or_recompute():
 
 @pytest.fixture
 def ref():
-    qd.init(arch=qd.ref)
+    qd.init(arch=qd.ref, ad_stack_experimental_enabled=True)
     yield
     qd.reset()
 
@@ -120,7 +121,7 @@ def test_long_loop_gradient_matches_closed_form(ref):
 
 
 def test_overflow_is_upstreams_assertion_error():
-    qd.init(arch=qd.ref, ad_stack_size=4)
+    qd.init(arch=qd.ref, ad_stack_experimental_enabled=True, ad_stack_size=4)
     try:
         x, y, chain = _power_chain(2)
         chain(x, y, 5)
@@ -164,3 +165,12 @@ def test_other_reductions_into_kernel_level_locals_are_refused(ref):
     k()
     with pytest.raises(QuadrantsCompilationError, match="only '\\+=' / '-=' reductions"):
         k.grad()
+
+
+def test_nested_run_time_ranges_need_the_adstack_option():
+    """Upstream's default refuses to reverse a run-time range loop inside a loop (``loops=False``)."""
+    program = _program(ArgRef(1, i32))
+    with pytest.raises(QuadrantsCompilationError, match="Cannot use non static range in Backwards mode"):
+        build_adjoint(program, (0,), loops=False)
+    serial = Program(program.name, program.args, (), (), (SerialBlock(program.items[0].body),))
+    build_adjoint(serial, (0,), loops=False)  # a serial block's own loop is the outer loop: accepted

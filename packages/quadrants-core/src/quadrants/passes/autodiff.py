@@ -111,11 +111,12 @@ def make_adjoint(program: Program, grads: Iterable[int], ad_stack_size: int = 0)
 
 
 def build_adjoint(
-    program: Program, grads: Iterable[int], ad_stack_size: int = 0
+    program: Program, grads: Iterable[int], ad_stack_size: int = 0, loops: bool = True
 ) -> tuple[Program, tuple[adstack.StackSpec, ...]]:
     """The adjoint of ``program`` and the specs of its adstack arguments (the launch allocates them,
     :func:`quadrants.passes.autodiff_stack.stack_shapes`); ``ad_stack_size`` is ``qd.init``'s option (0: each stack
-    as deep as its loop's trip count)."""
+    as deep as its loop's trip count); ``loops=False`` (``qd.init(ad_stack_experimental_enabled=False)``, upstream's
+    default) refuses a run-time ``range`` loop nested in a loop, as upstream does."""
     grads = tuple(grads)
     for k in grads:
         spec = program.args[k]
@@ -143,6 +144,8 @@ def build_adjoint(
             )
         if isinstance(item, ParallelFor):
             check_cross_lane_access(program, item, grad_arg, kernel_vars)
+        if not loops:
+            _check_nested_ranges(item)
         task = _Task(grad_arg, ids, kernel_vars, kv_adj, stacks, item)
         new_body = task.adjoint_body(item.body)
         if not new_body:
@@ -165,6 +168,22 @@ def build_adjoint(
 
 
 # ------------------------------------------------------------------------------------------------------ helpers
+
+
+def _check_nested_ranges(item) -> None:
+    """Upstream's rule without the adstack: a run-time ``range`` loop inside a loop (a parallel loop's body, or a
+    serial loop's) cannot be reversed."""
+    outer = item.body if isinstance(item, ParallelFor) else [s for s in item.body if isinstance(s, RangeFor)]
+    bodies = [item.body] if isinstance(item, ParallelFor) else [s.body for s in outer]
+    for body in bodies:
+        for stmt in iter_stmts(body):
+            if isinstance(stmt, RangeFor):
+                raise QuadrantsCompilationError(
+                    "Cannot use non static range in Backwards mode: differentiating a run-time range loop inside "
+                    "another loop needs qd.init(ad_stack_experimental_enabled=True) (or unroll it with "
+                    "qd.static(range(...)))",
+                    stmt.loc,
+                )
 
 
 def _float_vars(kernel_vars: frozenset[Var]) -> frozenset[Var]:

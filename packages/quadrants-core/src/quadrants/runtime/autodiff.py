@@ -241,7 +241,8 @@ def _derived(k, session, compiled, which: tuple[int, ...], kind: _Kind) -> _Adjo
     stacks = ()
     if kind is _ADJOINT:
         size = int(session.extra.get("ad_stack_size") or 0)
-        program, stacks = getattr(importlib.import_module(module), function)(compiled.program, which, size)
+        loops = bool(session.extra.get("ad_stack_experimental_enabled"))
+        program, stacks = getattr(importlib.import_module(module), function)(compiled.program, which, size, loops)
     else:
         program = getattr(importlib.import_module(module), function)(compiled.program, which)
     verify = session.env.verify_ir or session.options.debug
