@@ -18,18 +18,35 @@ def _f(value=0.0):
 @case(section="streams", golden={"x": [1.0] * N, "y": [2.0] * N, "z": [3.0] * N})
 def stream_parallel_loops_run_in_program_order():
     @qd.kernel
-    def k(x: F1, y: F1, z: F1):
+    def k(x: F1, y: F1):
         with qd.stream_parallel():
             for i in range(N):
                 x[i] = x[i] + 1.0
             for i in range(N):
                 y[i] = y[i] + 2.0
+
+    @qd.kernel
+    def after(x: F1, y: F1, z: F1):
         for i in range(N):
             z[i] = x[i] + y[i]
 
     x, y, z = _f(), _f(), _f()
-    k(x, y, z)
+    k(x, y)
+    after(x, y, z)  # a later launch sees both blocks' writes
     return {"x": x.to_numpy(), "y": y.to_numpy(), "z": z.to_numpy()}
+
+
+@case(section="streams", raises=(qd.QuadrantsSyntaxError, "all top-level statements in the kernel must be"))
+def stream_parallel_beside_other_top_level_code_error():
+    @qd.kernel
+    def k(x: F1, z: F1):
+        with qd.stream_parallel():
+            for i in range(N):
+                x[i] = x[i] + 1.0
+        for i in range(N):  # not in a stream_parallel block: move it to a kernel of its own
+            z[i] = x[i]
+
+    k(_f(), _f())
 
 
 @case(section="streams", golden={"off": [0.0, 1.0] * 2, "on": [1.0, 1.0] * 2, "z": [2.0] * 4})

@@ -10,6 +10,7 @@ from quadrants.frontend.arg_order import canonical_arg_order, remap
 from quadrants.frontend.context import CompileCtx, Frame, Lowering
 from quadrants.frontend.graph import GraphInfo, uses_do_while, visit_graph_body
 from quadrants.frontend.matrix import param_matrix
+from quadrants.frontend.parallel_blocks import check_stream_parallel_body
 from quadrants.frontend.returns import flat_returns, parse_returns
 from quadrants.frontend.scope import lowering_kernel
 from quadrants.frontend.structs import StructRef, is_data_oriented, is_dataclass_instance, member
@@ -57,6 +58,7 @@ def build_program(kernel, session, bound: list, name: str):
         raise QuadrantsSyntaxError(
             "checkpoints=True kernels return qd.GraphStatus; remove the return annotation", ctx.loc(tree)
         )
+    check_stream_parallel_body(ctx, tree.body)
     params = getattr(kernel, "_params", None) or ()
     ctx.template_params = frozenset(p.name for p in params if p.kind in ("template", "tensor"))
     ctx.blocks.append([])

@@ -15,7 +15,13 @@ from quadrants.errors import QuadrantsSyntaxError
 from quadrants.frontend.graph_markers import is_checkpoint, is_do_while
 from quadrants.frontend.graph_spellings import deprecation_message
 
-__all__ = ["stream_parallel", "graph_parallel_context", "graph_parallel", "lower_with_block"]
+__all__ = [
+    "stream_parallel",
+    "graph_parallel_context",
+    "graph_parallel",
+    "lower_with_block",
+    "check_stream_parallel_body",
+]
 
 
 @contextlib.contextmanager
@@ -50,6 +56,33 @@ def _target(ctx, node: ast.With):
 def _no_args(ctx, call, name: str):
     if call.args or call.keywords:
         raise QuadrantsSyntaxError(f"{name} takes no arguments", ctx.loc(call))
+
+
+def _is_stream_parallel_block(stmt: ast.stmt) -> bool:
+    """``with qd.stream_parallel():`` (by the name the call spells, as upstream recognises it)."""
+    if not (isinstance(stmt, ast.With) and len(stmt.items) == 1):
+        return False
+    call = stmt.items[0].context_expr
+    func = call.func if isinstance(call, ast.Call) else None
+    return (isinstance(func, ast.Attribute) and func.attr == "stream_parallel") or (
+        isinstance(func, ast.Name) and func.id == "stream_parallel"
+    )
+
+
+def check_stream_parallel_body(ctx, body: list[ast.stmt]) -> None:
+    """As upstream: a kernel that uses ``qd.stream_parallel()`` holds nothing else at its top level (a docstring
+    aside); the blocks run on streams of their own, so code between them would have no defined order."""
+    if not any(_is_stream_parallel_block(s) for s in body):
+        return
+    for k, stmt in enumerate(body):
+        docstring = k == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+        if not docstring and not _is_stream_parallel_block(stmt):
+            raise QuadrantsSyntaxError(
+                "When using qd.stream_parallel(), all top-level statements in the kernel must be 'with "
+                "qd.stream_parallel():' blocks. Move the other statements to a separate kernel launched after "
+                "this one (launches keep program order)",
+                ctx.loc(stmt),
+            )
 
 
 def _lower_stream_parallel(ctx, node, call):
