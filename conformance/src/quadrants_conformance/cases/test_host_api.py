@@ -289,3 +289,24 @@ def host_vectors_and_matrices():
             qd.select(qd.Vector([1, 0]), qd.Vector([2, 3]), qd.Vector([4, 5])).to_list(),
         ],
     }
+
+
+@case(section="13", golden={"k": [[0, 0, 1], [1, 1, 2]], "h": [[1, 0, 0], [2, 1, 1]], "v4": [1.0, 2.0, 3.0, 4.0]})
+def type_constructor_concatenates_vectors_and_scalars():
+    # vec3i(v, s) in kernels and vec3i(s, v) in Python scope: the components of vector arguments, in order
+    vec2f = qd.types.vector(2, qd.f32)
+    vec3i = qd.types.vector(3, qd.i32)
+    x = vec3i.field(shape=2)
+
+    @qd.kernel
+    def k():
+        for i in x:
+            v = vec2f(i + 0.2)
+            x[i] = vec3i(v, i + 1.2)
+
+    k()
+    from_kernel = x.to_numpy()
+    for i in range(2):
+        x[i] = vec3i(i + 1.8, vec2f(i + 0.2))
+    v4 = qd.math.vec4(qd.math.vec2(1, 2), 3, 4)
+    return {"k": from_kernel, "h": x.to_numpy(), "v4": [float(c) for c in v4]}

@@ -196,3 +196,17 @@ def test_python_number_components_follow_the_session_defaults():
         assert [st.members[k].dtype for k in ("u", "i", "v")] == [qd.u64, qd.i64, qd.f64]
     finally:
         qd.reset()
+
+
+def test_type_constructor_in_python_scope_concatenates():
+    vec3i = qd.types.vector(3, qd.i32)
+    mat2 = qd.types.matrix(2, 2, qd.f32)
+    qd.init(arch=qd.ref)
+    try:
+        assert list(vec3i(1.8, qd.math.vec2(2.5, 3.5))) == [1, 2, 3]
+        assert list(vec3i([1, 2], 3)) == [1, 2, 3]
+        assert list(vec3i(7)) == [7, 7, 7]  # one scalar fills every component
+        assert mat2(1, 2, 3, 4).to_numpy().tolist() == [[1, 2], [3, 4]]
+        assert mat2(qd.math.vec2(1, 2), [3, 4]).to_numpy().tolist() == [[1, 2], [3, 4]]
+    finally:
+        qd.reset()

@@ -50,6 +50,8 @@ class MatrixType:
         import numpy as np
 
         values = args[0] if len(args) == 1 and not np.isscalar(args[0]) else args
+        if len(args) > 1 and not all(np.isscalar(a) for a in args):  # vec3(s, vec2): components concatenated
+            values = np.concatenate([np.ravel(np.asarray(a)) for a in args])
         arr = np.asarray(values, dtype=(self.dtype.np if self.dtype else np.float32))
         arr = arr.reshape(self.shape) if arr.size == int(np.prod(self.shape)) else np.full(self.shape, arr)
         make = HOST_VALUES.get("make")
