@@ -455,3 +455,23 @@ def requires_top_level_func_in_static_loop():
     x = qd.ndarray(qd.i32, shape=(4,))
     k(x)
     return {"x": x.to_numpy()}
+
+
+@case(section="7", golden={"lo": 1, "hi": 9, "n": 3})
+def starred_vector_arguments_of_builtins():
+    # qd.min(*a, *b): a vector argument unpacks into its components, each evaluated once
+    calls = qd.field(qd.i32, shape=())
+
+    @qd.func
+    def vec(s: qd.i32):
+        calls[None] += 1
+        return qd.Vector([1, 2, s])
+
+    @qd.kernel
+    def k(s: qd.i32) -> qd.types.vector(2, qd.i32):
+        a = vec(s)
+        b = qd.Vector([4, 5, 6])
+        return qd.Vector([qd.min(*a, *b), qd.max(*vec(s), *b, *vec(s))])
+
+    r = k(9)
+    return {"lo": r[0], "hi": r[1], "n": calls[None]}

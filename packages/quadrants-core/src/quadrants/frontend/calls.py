@@ -30,17 +30,18 @@ __all__ = ["call", "call_table"]
 
 
 def _args(ctx, node: ast.Call):
-    for a in node.args:
-        if isinstance(a, ast.Starred):
-            value = evaluate(ctx, a.value)
-            if is_runtime(value) or not hasattr(value, "__iter__"):
-                raise QuadrantsSyntaxError("*args in kernel calls must be a compile-time sequence", ctx.loc(a))
     args = []
-    for a in node.args:
-        if isinstance(a, ast.Starred):
-            args.extend(evaluate(ctx, a.value))
-        else:
+    for a in node.args:  # left to right, each once
+        if not isinstance(a, ast.Starred):
             args.append(evaluate(ctx, a))
+            continue
+        value = evaluate(ctx, a.value)
+        if isinstance(value, MatrixValue) and value.is_vector:  # *v: the components of a vector, as upstream
+            args.extend(value.items)
+        elif is_runtime(value) or not hasattr(value, "__iter__"):
+            raise QuadrantsSyntaxError("*args in kernel calls must be a compile-time sequence or a vector", ctx.loc(a))
+        else:
+            args.extend(value)
     kwargs = {k.arg: evaluate(ctx, k.value) for k in node.keywords if k.arg is not None}
     return args, kwargs
 
