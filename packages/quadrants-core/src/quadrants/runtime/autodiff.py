@@ -179,26 +179,8 @@ def _launch_derived(k, session, args: tuple, kwargs: dict, kind: _Kind):
         forward_values = [b.value for b in bound if b.spec is not None]
     else:
         forward_values = k._source_values(session, compiled, bound, [])
-    program = compiled.program
-    if kind is _ADJOINT and any(src[0] == "companion" for src in compiled.arg_sources):
-        raise QuadrantsRuntimeError(
-            "Cannot automatically differentiate through a grad tensor, if you really want to do that, pass the grad "
-            f"tensor into the kernel directly ('{k.fn.__name__}' reads x.grad / x.dual of an ndarray argument)"
-        )
-    if kind is _ADJOINT and any(src[0] == "random_state" for src in compiled.arg_sources):
-        from quadrants.passes.autodiff import NotDifferentiableError
-
-        raise NotDifferentiableError(
-            f"RandStmt not supported in reverse-mode autodiff: kernel '{k.fn.__name__}' calls qd.random(); draw the "
-            "random numbers in a separate kernel and pass them in a field or ndarray"
-        )
     which, companion_values = [], []
-    for index, source in enumerate(compiled.arg_sources):
-        spec = program.args[index]
-        if not (isinstance(spec, ir.NdarrayArg) and spec.dtype.is_float):
-            continue
-        if source[0] == "param" and getattr(params[source[1]], "needs_grad", None) is False:
-            continue  # qd.types.ndarray(needs_grad=False)
+    for index, source in _candidates(k, compiled, params, kind):
         companion = kind.companion(_host(source, values, bound))
         if companion is not None:
             which.append(index)
@@ -224,6 +206,38 @@ def _launch_derived(k, session, args: tuple, kwargs: dict, kind: _Kind):
     if compiled.simple_returns:
         return results[0] if len(results) == 1 else tuple(results)
     return shape_returns(compiled.return_layout, results)
+
+
+def _candidates(k, compiled, params, kind: _Kind) -> tuple:
+    """The ``(index, source)`` of the arguments of a specialization that may have a companion (float ndarrays not
+    declared ``needs_grad=False``), after the checks that refuse the kernel; computed once per specialization."""
+    plans = k.__dict__.setdefault("_derived_plans", {})
+    found = plans.get((kind.cache, id(compiled)))
+    if found is not None and found[0] is compiled:
+        return found[1]
+    sources = compiled.arg_sources
+    if kind is _ADJOINT and any(src[0] == "companion" for src in sources):
+        raise QuadrantsRuntimeError(
+            "Cannot automatically differentiate through a grad tensor, if you really want to do that, pass the grad "
+            f"tensor into the kernel directly ('{k.fn.__name__}' reads x.grad / x.dual of an ndarray argument)"
+        )
+    if kind is _ADJOINT and any(src[0] == "random_state" for src in sources):
+        from quadrants.passes.autodiff import NotDifferentiableError
+
+        raise NotDifferentiableError(
+            f"RandStmt not supported in reverse-mode autodiff: kernel '{k.fn.__name__}' calls qd.random(); draw the "
+            "random numbers in a separate kernel and pass them in a field or ndarray"
+        )
+    out = []
+    for index, source in enumerate(sources):
+        spec = compiled.program.args[index]
+        if not (isinstance(spec, ir.NdarrayArg) and spec.dtype.is_float):
+            continue
+        if source[0] == "param" and getattr(params[source[1]], "needs_grad", None) is False:
+            continue  # qd.types.ndarray(needs_grad=False)
+        out.append((index, source))
+    plans[(kind.cache, id(compiled))] = (compiled, tuple(out))
+    return tuple(out)
 
 
 def _derived(k, session, compiled, which: tuple[int, ...], kind: _Kind) -> _Adjoint:
