@@ -121,6 +121,52 @@ def adstack_nested_loops_carry_state():
 
 
 @case(section="autodiff", golden={"fd_ok": True}, tol="reduction")
+def adstack_lanes_of_a_2d_loop_and_of_serial_code():
+    """Stacks indexed by the lane of a 2-d ``qd.ndrange`` with a nonzero start (bounds from a shape and a kernel-level
+    local), and by the one lane of a serialized loop; the loop body branches on the iteration."""
+    _reinit(ad_stack_experimental_enabled=True)
+    x = qd.ndarray(qd.f32, (3, 4), needs_grad=True)
+    loss = qd.ndarray(qd.f32, (), needs_grad=True)
+
+    @qd.kernel
+    def grid(x: qd.types.ndarray(), loss: qd.types.ndarray()):
+        n = x.shape[1]
+        for i, j in qd.ndrange((1, x.shape[0]), (0, n)):
+            v = x[i, j]
+            for t in range(n):
+                if t % 2 == 0:
+                    v = qd.sin(v) * 1.1 + 0.05 * j
+                else:
+                    v = v * v * 0.5 + 0.1
+            loss[None] += v * (i + 1)
+
+    @qd.kernel
+    def serial(x: qd.types.ndarray(), loss: qd.types.ndarray()):
+        qd.loop_config(serialize=True)
+        for i in range(x.shape[0]):
+            v = x[i, 0]
+            for _t in range(5):
+                v = qd.cos(v) + v * 0.3
+            loss[None] += v
+
+    x.from_numpy(np.linspace(0.1, 0.9, 12, dtype=np.float32).reshape(3, 4))
+    ok, grads = True, {}
+    for name, kernel in (("grid", grid), ("serial", serial)):
+
+        def forward(kernel=kernel):
+            loss.fill(0.0)
+            kernel(x, loss)
+
+        x.grad.fill(0.0)
+        forward()
+        loss.grad.fill(1.0)
+        kernel.grad(x, loss)
+        grads[name] = x.grad.to_numpy()
+        ok = ok and _agrees(grads[name], _central_differences(forward, x, loss))
+    return {"fd_ok": ok, **grads}
+
+
+@case(section="autodiff", golden={"fd_ok": True}, tol="reduction")
 def data_dependent_loop_bounds_are_recomputed():
     """A trip count read from a field cannot size a stack before the launch: the loop is reversed by recomputing
     the carried state from the loop entry."""
