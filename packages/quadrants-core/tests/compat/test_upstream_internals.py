@@ -142,3 +142,30 @@ def test_lib_core_names():
             qd.field(qd.f32, shape=0)
     finally:
         qd.reset()
+
+
+def test_ndarray_arr_and_graph_do_while_arg():
+    qd.init(arch=qd.ref)
+    try:
+        a, b = qd.ndarray(qd.i32, ()), qd.ndarray(qd.i32, (4,))
+        assert a.arr.device_allocation_ptr() == a.arr.device_allocation_ptr()
+        assert a.arr.device_allocation_ptr() != b.arr.device_allocation_ptr()
+        assert "arr" not in dir(qd.Ndarray)  # upstream's instance attribute: not in the class listing
+
+        @qd.kernel(graph=True)
+        def k(c: qd.types.NDArray[qd.i32, 0]):
+            while qd.graph.do_while(c):
+                for _ in range(1):
+                    c[()] = c[()] - 1
+
+        @qd.kernel
+        def plain(c: qd.types.NDArray[qd.i32, 0]):
+            c[()] = 0
+
+        assert k.graph_do_while_arg is None  # nothing compiled yet
+        a[()] = 3
+        k(a)
+        plain(a)
+        assert k._primal.graph_do_while_arg == "c" and plain._primal.graph_do_while_arg is None
+    finally:
+        qd.reset()

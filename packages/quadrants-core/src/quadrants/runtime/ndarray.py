@@ -318,8 +318,27 @@ class NdarrayTypeMetadata:
     layout: Layout = Layout.AOS
 
 
+class DeviceAllocation:
+    """``ndarray.arr``: upstream's handle on an ndarray's device allocation; ``device_allocation_ptr()`` is the
+    address of the storage (host or device memory), or a per-allocation identity where the backend shows none."""
+
+    __slots__ = ("_storage",)
+
+    def __init__(self, storage):
+        self._storage = storage
+
+    def device_allocation_ptr(self) -> int:
+        host_view = getattr(self._storage, "host_view", None)
+        if host_view is not None:
+            return int(host_view().ctypes.data)
+        device_buffer = getattr(self._storage, "device_buffer", None)
+        if device_buffer is not None:
+            return int(device_buffer()[2])
+        return id(self._storage)
+
+
 # per-object values (instance attributes in upstream) and the runtime's accessors: not in dir(qd.Ndarray)
-_NDARRAY_UNLISTED = frozenset({"dtype", "grad", "ndim", "scalar_dtype", "storage"})
+_NDARRAY_UNLISTED = frozenset({"dtype", "grad", "ndim", "scalar_dtype", "storage", "arr"})
 
 
 class Ndarray(Array):
@@ -330,6 +349,11 @@ class Ndarray(Array):
 
     # upstream's base class has no host copies of its own: every ndarray is one of the element-kind classes below
     _qd_unlisted = _NDARRAY_UNLISTED | {"to_numpy", "from_numpy", "to_torch", "from_torch"}
+
+    @property
+    def arr(self) -> DeviceAllocation:
+        """Upstream's handle on the device allocation (``x.arr.device_allocation_ptr()``)."""
+        return DeviceAllocation(self.storage())
 
     def get_type(self) -> NdarrayTypeMetadata:
         """The element type, shape and gradient flag of this ndarray."""
