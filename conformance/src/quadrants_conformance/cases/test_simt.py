@@ -314,7 +314,7 @@ def subgroup_reductions_and_scans():
 
 @qd.func
 def _ballot_low(v, lane):
-    return qd.i32(sg.ballot(v > 0) & qd.u64(0xFFFF))
+    return qd.i32(sg.ballot(qd.i32(v > 0)) & qd.u64(0xFFFF))  # ballot takes an i32 predicate
 
 
 @qd.func
@@ -514,6 +514,16 @@ def iteration_count_must_be_a_multiple_of_block_dim():
             x[i] = 1
 
     k(_i32(40))
+
+
+@case(section="simt", raises=(TypeError, "expected i32 for argument #1, but got u1"))
+def subgroup_ballot_of_a_comparison_error():
+    @qd.kernel
+    def k(x: I32_1):
+        for i in range(32):
+            x[i] = qd.i32(sg.ballot(x[i] > 0) & qd.u64(1))  # the predicate must be an i32: qd.i32(x[i] > 0)
+
+    k(_i32(32))
 
 
 @case(section="simt", raises=(qd.QuadrantsSyntaxError, "needs block_dim to be a multiple of 32"))

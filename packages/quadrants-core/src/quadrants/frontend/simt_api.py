@@ -239,7 +239,14 @@ for _name, _src in (("shfl_sync", _src_index), ("shfl_up", _src_up), ("shfl_down
 
 @_define("subgroup.ballot", "u64 mask: bit j set when lane j's predicate is non-zero.")
 def _ballot(ctx, node, predicate):
-    return so.group_exchange(ctx, node, [_flag(ctx, node, predicate)], lambda g: so.ballot_bits(g, 0, _U64))
+    x = tr.to_expr(ctx, predicate, node)
+    if x.dtype != _I32:  # as upstream, whose ballot operation takes an i32 predicate
+        raise QuadrantsTypeError(
+            f"qd.simt.subgroup.ballot() expected i32 for argument #1, but got {x.dtype}: pass an i32 predicate, "
+            "e.g. ballot(qd.i32(v > 0))",
+            ctx.loc(node),
+        )
+    return so.group_exchange(ctx, node, [_flag(ctx, node, x)], lambda g: so.ballot_bits(g, 0, _U64))
 
 
 @_define("subgroup.ballot_full_subgroup")
