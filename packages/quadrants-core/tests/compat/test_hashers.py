@@ -144,3 +144,12 @@ def test_src_hasher_key_follows_source_config_and_device(monkeypatch):
     monkeypatch.setattr(config_hasher, "hash_device_caps", lambda: "other-device")
     assert src_hasher.create_cache_key(False, info, [], []) != base
     assert src_hasher.create_cache_key(False, info, [qd.field(qd.i32, shape=(2,))], [None]) is None
+
+
+def test_device_caps_get_answers_upstreams_capability_names():
+    caps = qd.lang.impl.get_runtime().prog.get_device_caps()
+    names = qd._lib.core.DeviceCapability
+    assert caps.get(names.spirv_has_float64) == int(caps.supports("f64"))
+    assert caps.get(names.spirv_has_atomic_int64) == int(caps.supports("atomic:i64"))
+    assert caps.get(names.spirv_has_atomic_float_add) == int(caps.supports("atomic:f32"))
+    assert caps.get(names.spirv_has_variable_ptr) == 0  # no counterpart here

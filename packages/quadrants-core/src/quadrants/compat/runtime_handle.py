@@ -43,6 +43,26 @@ class DeviceCaps:
         """Whether the backend declares ``requirement`` (``"f64"``, ``"atomic:f32"``, a feature name)."""
         return self._backend.capabilities.supports(requirement)
 
+    def get(self, capability) -> int:
+        """Upstream's ``get_device_caps().get(DeviceCapability.x)``: 1 when the backend declares the dtype or atomic
+        the SPIR-V capability stands for, else 0 (also for capabilities with no counterpart here)."""
+        requirement = _CAPABILITY_REQUIREMENTS.get(str(capability))
+        return int(requirement is not None and self.supports(requirement))
+
+
+# upstream's DeviceCapability names (quadrants/runtime/enums.py) -> the capability requirement they stand for
+_CAPABILITY_REQUIREMENTS = {
+    "spirv_has_int8": "i8",
+    "spirv_has_int16": "i16",
+    "spirv_has_int64": "i64",
+    "spirv_has_float16": "f16",
+    "spirv_has_float64": "f64",
+    "spirv_has_atomic_int64": "atomic:i64",
+    **{f"spirv_has_atomic_float16{s}": "atomic:f16" for s in ("", "_add", "_minmax")},
+    **{f"spirv_has_atomic_float{s}": "atomic:f32" for s in ("", "_add", "_minmax")},
+    **{f"spirv_has_atomic_float64{s}": "atomic:f64" for s in ("", "_add", "_minmax")},
+}
+
 
 class ProgramHandle:
     """``get_runtime().prog``: counters of the last launch and device queries of the current session."""
