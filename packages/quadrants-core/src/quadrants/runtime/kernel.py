@@ -382,6 +382,12 @@ class Kernel(SourceBacked):
         return levels[0].cond_arg_name if levels else None
 
     @property
+    def graph_do_while_arg(self) -> str | None:
+        """Upstream's single-level name: the condition argument of the outermost do_while (``None`` without one)."""
+        levels = self.graph_do_while_levels
+        return levels[0].cond_arg_name if levels else None
+
+    @property
     def used_member_paths(self) -> dict:
         """``{(parameter name, class): {path: what was read}}`` over every compile so far (pruning, for tests)."""
         return {(self.param_names[i], cls): dict(reads) for (i, cls), reads in self._member_reads.items()}
