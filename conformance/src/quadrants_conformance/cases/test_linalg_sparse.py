@@ -13,6 +13,12 @@ def _laplacian(n: int) -> np.ndarray:
     return 3 * np.eye(n) - np.eye(n, k=1) - np.eye(n, k=-1)
 
 
+def _dense(A) -> list:
+    """The entries of sparse matrix ``A`` read one by one (``A[i, j]``, upstream's reader)."""
+    n, m = A.shape
+    return [[float(A[i, j]) for j in range(m)] for i in range(n)]
+
+
 def _fill_kernel():
     @qd.kernel
     def fill(A: qd.types.sparse_matrix_builder(), scale: qd.f32):
@@ -32,7 +38,7 @@ def sparse_matrix_builder_collects_triplets_in_kernels():
     _fill_kernel()(builder, 1.0)
     A = builder.build()
     return {
-        "dense": A.to_numpy().tolist(),
+        "dense": _dense(A),
         "product": (A @ np.arange(N, dtype=np.float32)).tolist(),
         "shape": A.shape,
         "text": str(A),
@@ -48,12 +54,12 @@ def sparse_matrix_arithmetic():
     _fill_kernel()(builder, 1.0)
     A = builder.build()
     return {
-        "sum": (A + A).to_numpy().tolist(),
-        "product": (A @ A).to_numpy().tolist(),
+        "sum": _dense(A + A),
+        "product": _dense(A @ A),
         "entry": A[2, 2],
-        "difference": (A - A).to_numpy().tolist(),
-        "scaled": (0.5 * A).to_numpy().tolist(),
-        "transposed": A.transpose().to_numpy().tolist(),
+        "difference": _dense(A - A),
+        "scaled": _dense(0.5 * A),
+        "transposed": _dense(A.transpose()),
     }
 
 
