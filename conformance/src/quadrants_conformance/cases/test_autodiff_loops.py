@@ -167,9 +167,9 @@ def adstack_lanes_of_a_2d_loop_and_of_serial_code():
 
 
 @case(section="autodiff", golden={"fd_ok": True}, tol="reduction")
-def data_dependent_loop_bounds_are_recomputed():
-    """A trip count read from a field cannot size a stack before the launch: the loop is reversed by recomputing
-    the carried state from the loop entry."""
+def data_dependent_loop_bounds_are_measured():
+    """A trip count read from a field is not known before the launch: a sizing launch measures the largest one, and
+    the stack is that deep."""
     _reinit(ad_stack_experimental_enabled=True)
     x = qd.field(qd.f32, shape=3, needs_grad=True)
     m = qd.field(qd.i32, shape=3)

@@ -29,8 +29,9 @@ from quadrants.ir.nodes import (
     Var,
 )
 from quadrants.ir.ops import Op
+from quadrants.ir.printer import format_program
 from quadrants.ir.verifier import verify
-from quadrants.passes.autodiff import build_adjoint
+from quadrants.passes.autodiff import build_adjoint, build_adjoint_plan
 from quadrants.passes.autodiff_stack import stack_shapes
 from quadrants.runtime.state import current_session
 
@@ -174,3 +175,16 @@ def test_nested_run_time_ranges_need_the_adstack_option():
         build_adjoint(program, (0,), loops=False)
     serial = Program(program.name, program.args, (), (), (SerialBlock(program.items[0].body),))
     build_adjoint(serial, (0,), loops=False)  # a serial block's own loop is the outer loop: accepted
+
+
+def test_data_bounds_are_measured_by_a_sizing_program():
+    trips = OpExpr(Op.CAST, (LocalRef(XV),), i32)  # a loaded value
+    adjoint, specs, sizing = build_adjoint_plan(_program(trips), (0,))
+    verify(adjoint)
+    verify(sizing)
+    assert specs[0].depth is None and specs[0].measured == 0
+    assert sizing.args[-1] == NdarrayArg("adstack_trips", i32, 1)
+    assert "atomic_max(adstack_trips[i32 0]" in format_program(sizing)
+    assert stack_shapes(specs, [_Values(), 0], 0, measured=[9]) == [(7, 9)]
+    # constant bounds need no sizing program
+    assert build_adjoint_plan(_program(ArgRef(1, i32)), (0,))[2] is None

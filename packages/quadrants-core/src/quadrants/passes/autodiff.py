@@ -66,25 +66,39 @@ from quadrants.ir.nodes import (
     VarAtomicRMW,
 )
 from quadrants.ir.ops import Op
-from quadrants.ir.walk import iter_stmts, iter_tasks
+from quadrants.ir.walk import iter_stmts
 from quadrants.passes import autodiff_stack as adstack
 from quadrants.passes.autodiff_lanes import check_cross_lane_access
 from quadrants.passes.autodiff_util import (
+    accumulator_only,
     add,
     all_items,
     all_stmts,
+    check_nested_ranges,
     distinct,
+    float_vars,
+    host_defs,
     max_var_id,
+    reduced,
     refs,
     rename,
+    shared_kernel_vars,
     stmt_exprs,
     walk_expr,
     zero,
 )
 
-__all__ = ["make_adjoint", "build_adjoint", "adjoint_name", "differentiable_args", "NotDifferentiableError"]
+__all__ = [
+    "make_adjoint",
+    "build_adjoint",
+    "build_adjoint_plan",
+    "adjoint_name",
+    "differentiable_args",
+    "NotDifferentiableError",
+]
 
 _max_var_id = max_var_id  # the name forward mode imports
+_accumulator_only = accumulator_only  # the name the unit tests import
 
 
 class NotDifferentiableError(QuadrantsCompilationError, RuntimeError):
@@ -115,8 +129,23 @@ def build_adjoint(
 ) -> tuple[Program, tuple[adstack.StackSpec, ...]]:
     """The adjoint of ``program`` and the specs of its adstack arguments (the launch allocates them,
     :func:`quadrants.passes.autodiff_stack.stack_shapes`); ``ad_stack_size`` is ``qd.init``'s option (0: each stack
-    as deep as its loop's trip count); ``loops=False`` (``qd.init(ad_stack_experimental_enabled=False)``, upstream's
-    default) refuses a run-time ``range`` loop nested in a loop, as upstream does."""
+    as deep as its loop's trip count; loops whose trip count is data are recomputed); ``loops=False``
+    (``qd.init(ad_stack_experimental_enabled=False)``, upstream's default) refuses a run-time ``range`` loop nested
+    in a loop, as upstream does."""
+    adjoint, specs, _ = _build(program, grads, ad_stack_size, loops, measure=False)
+    return adjoint, specs
+
+
+def build_adjoint_plan(
+    program: Program, grads: Iterable[int], ad_stack_size: int = 0, loops: bool = True
+) -> tuple[Program, tuple[adstack.StackSpec, ...], Program | None]:
+    """:func:`build_adjoint`, where loops whose trip count is data get stacks too, sized by the returned *sizing
+    program* (``None`` when no loop needs one): the primal arguments and an i32 array with one slot per such loop,
+    into which the tasks' forward sweeps write each loop's largest trip count (atomic max; the array starts at 0)."""
+    return _build(program, grads, ad_stack_size, loops, measure=True)
+
+
+def _build(program: Program, grads, ad_stack_size: int, loops: bool, measure: bool):
     grads = tuple(grads)
     for k in grads:
         spec = program.args[k]
@@ -128,13 +157,13 @@ def build_adjoint(
     )
     ids = itertools.count(max_var_id(program) + 1)
     # kernel vars that only their own serial block uses are ordinary locals of that block's adjoint
-    kernel_vars = _shared_kernel_vars(program)
+    kernel_vars = shared_kernel_vars(program)
     # float kernel vars carry their adjoint across tasks in an adjoint kernel var (tasks add into it atomically)
-    kv_adj = {v: Var(next(ids), f"{v.name}_adj", v.dtype) for v in program.kernel_vars if v in _float_vars(kernel_vars)}
-    stacks = adstack.AdStacks(len(new_args), _host_defs(program, kernel_vars), ad_stack_size)
+    kv_adj = {v: Var(next(ids), f"{v.name}_adj", v.dtype) for v in program.kernel_vars if v in float_vars(kernel_vars)}
+    stacks = adstack.AdStacks(len(new_args), host_defs(program, kernel_vars), ad_stack_size, measure)
     replay = _replay(program, kernel_vars, grad_arg, ids, kv_adj)
     replay.insert(0, SerialBlock(tuple(Decl(adj, zero(adj.dtype)) for adj in kv_adj.values())))
-    items = []
+    items, sizing = [], []
     for item in reversed(program.items):
         if isinstance(item, (DoWhile, Checkpoint)):
             raise NotDifferentiableError(
@@ -145,73 +174,51 @@ def build_adjoint(
         if isinstance(item, ParallelFor):
             check_cross_lane_access(program, item, grad_arg, kernel_vars)
         if not loops:
-            _check_nested_ranges(item)
+            check_nested_ranges(item)
         task = _Task(grad_arg, ids, kernel_vars, kv_adj, stacks, item)
         new_body = task.adjoint_body(item.body)
+        sizing_body = task.sizing_body(len(program.args))
+        if sizing_body:
+            sizing.insert(0, _like(item, sizing_body))
         if not new_body:
             continue
         if isinstance(item, ParallelFor):
             items.append(ParallelFor(item.vars, item.begins, item.ends, new_body, loc=item.loc))
         else:
             items.append(SerialBlock(new_body, loc=item.loc))
-    items = [r for r in replay if r.body] + items
+    replay = [r for r in replay if r.body]
+    kernel_var_decls = tuple(v for v in program.kernel_vars if v in kernel_vars) + tuple(kv_adj.values())
     adjoint = Program(
         adjoint_name(program.name),
         new_args + tuple(stacks.args),
         (),
-        tuple(v for v in program.kernel_vars if v in kernel_vars) + tuple(kv_adj.values()),
-        tuple(items),
+        kernel_var_decls,
+        tuple(replay + items),
         debug=program.debug,
         fast_math=program.fast_math,
     )
-    return adjoint, tuple(stacks.specs)
+    sizing_program = None
+    if sizing:
+        sizing_program = Program(
+            f"{program.name}_adstack_sizing",
+            (*program.args, NdarrayArg("adstack_trips", i32, 1)),
+            (),
+            kernel_var_decls,
+            tuple(replay + sizing),
+            debug=program.debug,
+            fast_math=program.fast_math,
+        )
+    return adjoint, tuple(stacks.specs), sizing_program
+
+
+def _like(item, body):
+    """A task like ``item`` (same loop, or serial) with another body."""
+    if isinstance(item, ParallelFor):
+        return ParallelFor(item.vars, item.begins, item.ends, body, loc=item.loc)
+    return SerialBlock(body, loc=item.loc)
 
 
 # ------------------------------------------------------------------------------------------------------ helpers
-
-
-def _check_nested_ranges(item) -> None:
-    """Upstream's rule without the adstack: a run-time ``range`` loop inside a loop (a parallel loop's body, or a
-    serial loop's) cannot be reversed."""
-    outer = item.body if isinstance(item, ParallelFor) else [s for s in item.body if isinstance(s, RangeFor)]
-    bodies = [item.body] if isinstance(item, ParallelFor) else [s.body for s in outer]
-    for body in bodies:
-        for stmt in iter_stmts(body):
-            if isinstance(stmt, RangeFor):
-                raise QuadrantsCompilationError(
-                    "Cannot use non static range in Backwards mode: differentiating a run-time range loop inside "
-                    "another loop needs qd.init(ad_stack_experimental_enabled=True) (or unroll it with "
-                    "qd.static(range(...)))",
-                    stmt.loc,
-                )
-
-
-def _float_vars(kernel_vars: frozenset[Var]) -> frozenset[Var]:
-    """The float kernel vars (they get adjoint kernel vars)."""
-    return frozenset(v for v in kernel_vars if v.dtype.is_float)
-
-
-def _shared_kernel_vars(program: Program) -> frozenset[Var]:
-    """The kernel vars read or written by a task other than the serial block that declares them."""
-    kernel_vars = frozenset(program.kernel_vars)
-    shared: set[Var] = set()
-    for task in iter_tasks(program.items):
-        declared = {getattr(s, "var", None) for s in task.body} if isinstance(task, SerialBlock) else set()
-        used: set[Var] = set()
-        for e in (*getattr(task, "begins", ()), *getattr(task, "ends", ())):
-            used |= refs(e)
-        for stmt in iter_stmts(task.body):
-            for e in stmt_exprs(stmt):
-                used |= refs(e)
-            if isinstance(stmt, (Assign, VarAtomicRMW)):
-                used.add(stmt.var if isinstance(stmt, Assign) else stmt.target)
-        shared |= (used & kernel_vars) - declared
-    return frozenset(shared)
-
-
-def _reduced(task) -> bool:
-    """Whether a task reduces into a kernel var (``s += e`` in a parallel loop)."""
-    return any(isinstance(s, VarAtomicRMW) for s in iter_stmts(task.body))
 
 
 def _replay(program: Program, kernel_vars: frozenset[Var], grad_arg, ids, kv_adj) -> list:
@@ -221,7 +228,7 @@ def _replay(program: Program, kernel_vars: frozenset[Var], grad_arg, ids, kv_adj
     launch. An atomic's old value is re-read from its element."""
     out: list = []
     for item in all_items(program.items):
-        if isinstance(item, ParallelFor) and _reduced(item):
+        if isinstance(item, ParallelFor) and reduced(item):
             task = _Task(grad_arg, ids, kernel_vars, kv_adj, None, item, replay=True)
             out.append(ParallelFor(item.vars, item.begins, item.ends, task.replay_body(item.body), loc=item.loc))
         if not isinstance(item, SerialBlock):
@@ -251,39 +258,6 @@ def _replay(program: Program, kernel_vars: frozenset[Var], grad_arg, ids, kv_adj
     return out
 
 
-def _host_defs(program: Program, kernel_vars: frozenset[Var]) -> dict[Var, Expr]:
-    """The kernel vars whose value is their declaration's expression (never reduced into): the host can evaluate
-    loop bounds built from them."""
-    reduced = {s.target for s in all_stmts(program) if isinstance(s, VarAtomicRMW)}
-    defs: dict[Var, Expr] = {}
-    for item in all_items(program.items):
-        if isinstance(item, SerialBlock):
-            for s in item.body:
-                if isinstance(s, Decl) and s.var in program.kernel_vars and s.var not in reduced:
-                    defs[s.var] = s.value
-    return defs
-
-
-def _accumulator_only(var: Var, body: tuple[Stmt, ...]) -> bool:
-    """Whether ``var`` is only read by its own accumulations ``var = var + e`` / ``var = var - e`` in ``body`` (its
-    value then influences nothing else in the body, so an iteration can be re-run without it)."""
-    for stmt in iter_stmts(body):
-        if isinstance(stmt, Assign) and stmt.var == var:
-            v = stmt.value
-            if isinstance(v, OpExpr) and v.op in (Op.ADD, Op.SUB):
-                a, b = v.args
-                if a == LocalRef(var) and var not in refs(b):
-                    continue
-                if v.op is Op.ADD and b == LocalRef(var) and var not in refs(a):
-                    continue
-            if var in refs(v):
-                return False
-            continue
-        if any(var in refs(e) for e in stmt_exprs(stmt)):
-            return False
-    return True
-
-
 class _Task:
     """The adjoint of one task body (a parallel loop's or a serial block's); with ``replay``, the forward-only copy
     that recomputes the kernel vars a parallel loop reduces into."""
@@ -299,6 +273,8 @@ class _Task:
         self.local_defs = adstack.single_definitions(item.body) if stacks is not None else {}
         self.replay = replay
         self.pushing = not replay  # whether a loop's forward sweep generated now fills its stack
+        self.sizing: int | None = None  # while building the sizing body: the argument of the trip counts
+        self.body: tuple[Stmt, ...] = ()
         self.hoisted: dict[Var, None] = {}  # ordered set of locals declared at the top of the task
         self.adj: dict[Var, Var] = {}  # float local -> its adjoint local
         self.slots: dict[tuple, Var] = {}  # (id of a statement, role) -> hoisted slot
@@ -330,12 +306,22 @@ class _Task:
                     self.hoisted[adj] = None
 
     def adjoint_body(self, body: tuple[Stmt, ...]) -> tuple[Stmt, ...]:
-        body = distinct(body)
+        body = self.body = distinct(body)
         self.declare(body)
         forward = self.fwd_block(body)
         reverse = self.rev_block(body)
         decls = [Decl(v, zero(v.dtype)) for v in self.hoisted]
         return tuple(decls) + forward + reverse
+
+    def sizing_body(self, trips_arg: int) -> tuple[Stmt, ...]:
+        """The forward sweep of the task (after :meth:`adjoint_body`) recording the largest trip count of each of
+        its loops with measured stacks into ``trips_arg``; ``()`` when it has none."""
+        if not any(st is not None and st.measured is not None for st in self.loop_stacks.values()):
+            return ()
+        self.sizing, self.pushing = trips_arg, False
+        forward = self.fwd_block(self.body)
+        self.sizing, self.pushing = None, True
+        return tuple(Decl(v, zero(v.dtype)) for v in self.hoisted) + forward
 
     def replay_body(self, body: tuple[Stmt, ...]) -> tuple[Stmt, ...]:
         body = distinct(body)
@@ -404,6 +390,9 @@ class _Task:
         begin = self.slot(s, "begin", "begin", s.begin.dtype)
         end = self.slot(s, "end", "end", s.end.dtype)
         out: list[Stmt] = [Assign(begin, s.begin), Assign(end, s.end)]
+        stack = self.loop_stacks.get(id(s)) if self.sizing is not None else None
+        if stack is not None and stack.measured is not None:
+            out.append(adstack.record_trips(stack, self.sizing, LocalRef(begin), LocalRef(end), s.loc))
         for var in self.carried(s):
             out.append(Assign(self.slot(s, ("entry", var.id), f"{var.name}_entry", var.dtype), LocalRef(var)))
         out.append(self.loop_copy(s, LocalRef(begin), LocalRef(end), push=self.pushing))
@@ -434,7 +423,7 @@ class _Task:
 
     def needs_state(self, s: RangeFor) -> bool:
         """Whether reversing iteration ``j`` needs the carried state at its start (not only accumulators)."""
-        return not all(_accumulator_only(v, s.body) for v in self.carried(s))
+        return not all(accumulator_only(v, s.body) for v in self.carried(s))
 
     def stack_of(self, s: RangeFor) -> adstack.LoopStack | None:
         """The adstacks of ``s`` (made on first use), or ``None``: no state to keep or not sizable before launch."""

@@ -12,9 +12,11 @@ the loop's stacks share. The shape is decided at each launch (:func:`stack_shape
 depth the ``ad_stack_size`` option of ``qd.init`` when it is set, else the loop's trip count (upstream's default
 determines the size automatically too). A push past the depth raises upstream's "Adstack overflow ..." error.
 
-A loop gets stacks only where the sizes are known on the host before the launch: the task's bounds and, when
-``ad_stack_size`` is 0, the loop's own bounds must be built from constants, scalar arguments, ndarray shapes and
-kernel-level locals defined from those. Any other loop is reversed by recomputation.
+A loop gets stacks only where the task's lane count is known on the host before the launch (its bounds are built from
+constants, scalar arguments, ndarray shapes and kernel-level locals defined from those). When ``ad_stack_size`` is 0
+the depth is the loop's trip count: computed on the host when its bounds are built like that too, else *measured*:
+a sizing program (the tasks' forward sweeps, recording the largest trip count of each such loop with an atomic max)
+runs before the adjoint. Any other loop is reversed by recomputation.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from quadrants.ir import dtypes
 from quadrants.ir.nodes import (
     ArgRef,
     Assign,
+    AtomicRMW,
     Check,
     Const,
     Decl,
@@ -61,7 +64,8 @@ class StackSpec:
     arg: int
     dtype: dtypes.DataType
     lanes: tuple[Expr, ...]  # the extent of each axis of the task (host-evaluable); () in serial code
-    depth: Expr | None  # the loop's trip count (host-evaluable), or None: ad_stack_size
+    depth: Expr | None  # the loop's trip count (host-evaluable), or None: ad_stack_size or measured
+    measured: int | None = None  # the loop's slot in the sizing program's output (its largest trip count)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class LoopStack:
 
     top: Var
     arrays: dict[Var, int]
+    measured: int | None = None  # slot of the loop's largest trip count in the sizing program (data bounds)
 
 
 def _sub(a: Expr, b: Expr) -> Expr:
@@ -84,8 +89,10 @@ class AdStacks:
     """The stacks of one adjoint program: new arguments numbered from ``first_arg``; ``defs`` maps each kernel-level
     local to its definition (for host evaluation); ``size`` is the ``ad_stack_size`` option (0: from the bounds)."""
 
-    def __init__(self, first_arg: int, defs: dict[Var, Expr], size: int):
+    def __init__(self, first_arg: int, defs: dict[Var, Expr], size: int, measure: bool = False):
         self.first_arg, self.defs, self.size = first_arg, defs, size
+        self.measure = measure  # loops whose bounds are data are sized by a sizing launch (else recomputed)
+        self.measured = 0  # how many loops the sizing launch measures
         self.args: list[NdarrayArg] = []
         self.specs: list[StackSpec] = []
 
@@ -123,15 +130,18 @@ class AdStacks:
         locals that are declared once and never assigned), or ``None`` when their depth cannot be known before the
         launch."""
         depth = self.extent(loop.begin, loop.end, local_defs)
+        measured = None
         if depth is None and self.size <= 0:
-            return None
+            if not self.measure:
+                return None
+            measured, self.measured = self.measured, self.measured + 1
         arrays = {}
         for var in carried:
             arg = self.first_arg + len(self.args)
             self.args.append(NdarrayArg(f"adstack_{var.name}", var.dtype, 2))
-            self.specs.append(StackSpec(arg, var.dtype, lanes, depth))
+            self.specs.append(StackSpec(arg, var.dtype, lanes, depth, measured))
             arrays[var] = arg
-        return LoopStack(top, arrays)
+        return LoopStack(top, arrays, measured)
 
 
 def single_definitions(body) -> dict[Var, Expr]:
@@ -202,13 +212,25 @@ def evaluate(expr: Expr, values) -> int:
     return fold(expr.op, args, [a.dtype for a in expr.args], expr.dtype)
 
 
-def stack_shapes(specs, values, size: int) -> list[tuple[int, int]]:
-    """The shape of each stack for one launch with launch ``values`` and option ``ad_stack_size`` = ``size``."""
+def stack_shapes(specs, values, size: int, measured=()) -> list[tuple[int, int]]:
+    """The shape of each stack for one launch with launch ``values``, option ``ad_stack_size`` = ``size`` and the
+    largest trip counts the sizing launch ``measured``."""
     shapes = []
     for spec in specs:
         lanes = 1
         for extent in spec.lanes:
             lanes *= int(evaluate(extent, values))
-        depth = size if size > 0 or spec.depth is None else int(evaluate(spec.depth, values))
+        if size > 0:
+            depth = size
+        elif spec.depth is not None:
+            depth = int(evaluate(spec.depth, values))
+        else:
+            depth = int(measured[spec.measured])
         shapes.append((max(lanes, 1), max(depth, 1)))
     return shapes
+
+
+def record_trips(stack: LoopStack, size_arg: int, begin: Expr, end: Expr, loc) -> Stmt:
+    """The sizing program's statement for a loop with measured stacks: the largest trip count so far."""
+    trips = OpExpr(Op.MAX, (_sub(_as_i32(end), _as_i32(begin)), Const(0, _I32)), _I32)
+    return AtomicRMW(None, Op.ATOMIC_MAX, size_arg, (Const(stack.measured, _I32),), (trips,), loc=loc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from quadrants.errors import QuadrantsCompilationError
 from quadrants.ir.nodes import (
     Assign,
     AtomicRMW,
@@ -17,9 +18,11 @@ from quadrants.ir.nodes import (
     Load,
     LocalRef,
     OpExpr,
+    ParallelFor,
     Print,
     Program,
     RangeFor,
+    SerialBlock,
     SetReturn,
     Stmt,
     Store,
@@ -131,3 +134,80 @@ def rename(stmts: tuple[Stmt, ...], mapping: dict[Var, Var]) -> tuple[Stmt, ...]
         return new.get(e.var, e) if isinstance(e, LocalRef) else e
 
     return _Mapper(fn, None, None).block(stmts)
+
+
+def check_nested_ranges(item) -> None:
+    """Upstream's rule without the adstack: a run-time ``range`` loop inside a loop (a parallel loop's body, or a
+    serial loop's) cannot be reversed."""
+    outer = item.body if isinstance(item, ParallelFor) else [s for s in item.body if isinstance(s, RangeFor)]
+    bodies = [item.body] if isinstance(item, ParallelFor) else [s.body for s in outer]
+    for body in bodies:
+        for stmt in iter_stmts(body):
+            if isinstance(stmt, RangeFor):
+                raise QuadrantsCompilationError(
+                    "Cannot use non static range in Backwards mode: differentiating a run-time range loop inside "
+                    "another loop needs qd.init(ad_stack_experimental_enabled=True) (or unroll it with "
+                    "qd.static(range(...)))",
+                    stmt.loc,
+                )
+
+
+def float_vars(kernel_vars: frozenset[Var]) -> frozenset[Var]:
+    """The float kernel vars (they get adjoint kernel vars)."""
+    return frozenset(v for v in kernel_vars if v.dtype.is_float)
+
+
+def shared_kernel_vars(program: Program) -> frozenset[Var]:
+    """The kernel vars read or written by a task other than the serial block that declares them."""
+    kernel_vars = frozenset(program.kernel_vars)
+    shared: set[Var] = set()
+    for task in iter_tasks(program.items):
+        declared = {getattr(s, "var", None) for s in task.body} if isinstance(task, SerialBlock) else set()
+        used: set[Var] = set()
+        for e in (*getattr(task, "begins", ()), *getattr(task, "ends", ())):
+            used |= refs(e)
+        for stmt in iter_stmts(task.body):
+            for e in stmt_exprs(stmt):
+                used |= refs(e)
+            if isinstance(stmt, (Assign, VarAtomicRMW)):
+                used.add(stmt.var if isinstance(stmt, Assign) else stmt.target)
+        shared |= (used & kernel_vars) - declared
+    return frozenset(shared)
+
+
+def reduced(task) -> bool:
+    """Whether a task reduces into a kernel var (``s += e`` in a parallel loop)."""
+    return any(isinstance(s, VarAtomicRMW) for s in iter_stmts(task.body))
+
+
+def host_defs(program: Program, kernel_vars: frozenset[Var]) -> dict[Var, Expr]:
+    """The kernel vars whose value is their declaration's expression (never reduced into): the host can evaluate
+    loop bounds built from them."""
+    reduced = {s.target for s in all_stmts(program) if isinstance(s, VarAtomicRMW)}
+    defs: dict[Var, Expr] = {}
+    for item in all_items(program.items):
+        if isinstance(item, SerialBlock):
+            for s in item.body:
+                if isinstance(s, Decl) and s.var in program.kernel_vars and s.var not in reduced:
+                    defs[s.var] = s.value
+    return defs
+
+
+def accumulator_only(var: Var, body: tuple[Stmt, ...]) -> bool:
+    """Whether ``var`` is only read by its own accumulations ``var = var + e`` / ``var = var - e`` in ``body`` (its
+    value then influences nothing else in the body, so an iteration can be re-run without it)."""
+    for stmt in iter_stmts(body):
+        if isinstance(stmt, Assign) and stmt.var == var:
+            v = stmt.value
+            if isinstance(v, OpExpr) and v.op in (Op.ADD, Op.SUB):
+                a, b = v.args
+                if a == LocalRef(var) and var not in refs(b):
+                    continue
+                if v.op is Op.ADD and b == LocalRef(var) and var not in refs(a):
+                    continue
+            if var in refs(v):
+                return False
+            continue
+        if any(var in refs(e) for e in stmt_exprs(stmt)):
+            return False
+    return True

@@ -79,6 +79,7 @@ class _Adjoint:
     flat: bool
     stacks: tuple = ()  # adstack specs of an adjoint (passes/autodiff_stack.py), allocated per launch
     arrays: dict | None = None  # the adstack arrays of the latest launch, by shape (reused while it fits)
+    sizing: Any = None  # (program, exe, flat) measuring the trip counts of loops whose bounds are data
 
 
 class AdjointKernel:
@@ -120,7 +121,7 @@ class _Kind:
     cache: str
 
 
-_ADJOINT = _Kind("reverse-mode autodiff", "quadrants.passes.autodiff:build_adjoint", grad_companion, "_adjoints")
+_ADJOINT = _Kind("reverse-mode autodiff", "quadrants.passes.autodiff:build_adjoint_plan", grad_companion, "_adjoints")
 _DUAL = _Kind("forward-mode autodiff", "quadrants.passes.autodiff_forward:make_dual", dual_companion, "_duals")
 _VALIDATE = _Kind(
     "autodiff validation",
@@ -256,16 +257,46 @@ def _derived(k, session, compiled, which: tuple[int, ...], kind: _Kind) -> _Adjo
     if kind is _ADJOINT:
         size = int(session.extra.get("ad_stack_size") or 0)
         loops = bool(session.extra.get("ad_stack_experimental_enabled"))
-        program, stacks = getattr(importlib.import_module(module), function)(compiled.program, which, size, loops)
+        built = getattr(importlib.import_module(module), function)(compiled.program, which, size, loops)
+        program, stacks, sizing = built
     else:
-        program = getattr(importlib.import_module(module), function)(compiled.program, which)
+        program, sizing = getattr(importlib.import_module(module), function)(compiled.program, which), None
     verify = session.env.verify_ir or session.options.debug
-    program = run_pipeline(program, DEFAULT_PASSES, verify=verify, dump=session.env.dump_ir or None)
-    exe = session.backend.load(session.backend.compile(program, session.options))
-    session.compiled.append((program.name, format_program(program)))
-    flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
-    entry = cache[(id(compiled), which)] = _Adjoint(compiled, program, exe, flat, stacks)
+
+    def load(program):
+        program = run_pipeline(program, DEFAULT_PASSES, verify=verify, dump=session.env.dump_ir or None)
+        exe = session.backend.load(session.backend.compile(program, session.options))
+        session.compiled.append((program.name, format_program(program)))
+        flat = hasattr(exe, "launch") and all(isinstance(i, (ir.ParallelFor, ir.SerialBlock)) for i in program.items)
+        return program, exe, flat
+
+    program, exe, flat = load(program)
+    entry = _Adjoint(compiled, program, exe, flat, stacks, None, load(sizing) if sizing is not None else None)
+    cache[(id(compiled), which)] = entry
     return entry
+
+
+def _run(exe, flat: bool, program: ir.Program, values: list):
+    """Launch a loaded program with its launch values; returns its results."""
+    if flat:
+        return exe.launch(values)
+    ctx = exe.begin(values)
+    run_items(exe, ctx, program.items, RunState())
+    return exe.end(ctx)
+
+
+def _measured_trips(session, derived: _Adjoint, values: list) -> list[int]:
+    """Run the sizing program of an adjoint: the largest trip count of each loop whose bounds are data."""
+    if derived.sizing is None:
+        return []
+    program, exe, flat = derived.sizing
+    trips = session.backend.allocate(dtypes.i32, (_measured_count(derived),))
+    _run(exe, flat, program, [*values[: len(program.args) - 1], trips])
+    return [int(t) for t in trips.to_numpy()]
+
+
+def _measured_count(derived: _Adjoint) -> int:
+    return 1 + max(spec.measured for spec in derived.stacks if spec.measured is not None)
 
 
 def _stack_arrays(session, derived: _Adjoint, values: list) -> list:
@@ -273,7 +304,8 @@ def _stack_arrays(session, derived: _Adjoint, values: list) -> list:
     shape: a stack's contents never outlive the launch that fills it)."""
     from quadrants.passes.autodiff_stack import stack_shapes
 
-    shapes = stack_shapes(derived.stacks, values, int(session.extra.get("ad_stack_size") or 0))
+    measured = _measured_trips(session, derived, values)
+    shapes = stack_shapes(derived.stacks, values, int(session.extra.get("ad_stack_size") or 0), measured)
     arrays = derived.arrays if derived.arrays is not None and derived.arrays["shapes"] == shapes else None
     if arrays is None:
         storage = [session.backend.allocate(spec.dtype, shape) for spec, shape in zip(derived.stacks, shapes)]
