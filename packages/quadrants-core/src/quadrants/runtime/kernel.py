@@ -25,10 +25,13 @@ from quadrants.errors import (
 from quadrants.frontend.funcdef import Func, SourceBacked
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType
+from quadrants.runtime.arg_memo import ArgMemo
 from quadrants.runtime.args import (
     Bound,
+    DataclassParam,
     NdarrayParam,
     ScalarParam,
+    TemplateParam,
     TensorParam,
     bind_arguments,
     check_read_only,
@@ -46,6 +49,9 @@ from quadrants.runtime.profiler import timed
 from quadrants.runtime.state import Session, current_session, materialize
 
 __all__ = ["Kernel", "Func", "kernel", "func", "Compiled", "assemble_compiled"]
+
+# parameter kinds whose converted argument may be reused for the same argument object (runtime/arg_memo.py)
+_REUSABLE_PARAMS = (ScalarParam, TemplateParam, DataclassParam, NdarrayParam, TensorParam)
 
 
 @dataclass
@@ -163,18 +169,26 @@ class Kernel(SourceBacked):
             self._sync_positions = tuple(
                 i for i, p in enumerate(self._params) if isinstance(p, (NdarrayParam, TensorParam))
             )
+            self._arg_memo = ArgMemo(all(isinstance(p, _REUSABLE_PARAMS) for p in self._params))
             self._session_generation = session.generation
         return self._params
 
     def _launch(self, session: Session, args: tuple, kwargs: dict, resume_label=None):
         # the per-call path: keep it short (docs/benchmarks.md); everything else is prepared per specialization
         params = self._params if self._session_generation == session.generation else self._session_params(session)
-        values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
-        bound: list[Bound] = [p.convert(v, session) for p, v in zip(params, values)]
+        last = None if kwargs else self._arg_memo.get(args)  # the very objects of the latest launch (arg_memo.py)
+        if last is not None:
+            bound, memo_key = last
+        else:
+            values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
+            bound = [p.convert(v, session) for p, v in zip(params, values)]
+            memo_key = self._member_memo.entry_key(bound) if self._has_structs else None
+            if not kwargs:
+                self._arg_memo.put(args, bound, memo_key)
         syncs: list = []
         if self._has_structs:
             # the same argument objects with the same read members: the latest full walk holds (runtime/member_memo.py)
-            hit = self._member_memo.lookup(self._member_memo.entry_key(bound), bound, session)
+            hit = self._member_memo.lookup(memo_key, bound, session)
             if hit is not None:
                 self._specialization_found = True
                 return self._run(session, hit[0], hit[1], bound, syncs, resume_label)
@@ -192,7 +206,7 @@ class Kernel(SourceBacked):
         else:
             runtime_values = self._source_values(session, compiled, bound, syncs)
         if self._has_structs and not syncs:
-            self._member_memo.store(self._member_memo.entry_key(bound), bound, compiled, runtime_values)
+            self._member_memo.store(memo_key, bound, compiled, runtime_values)
         return self._run(session, compiled, runtime_values, bound, syncs, resume_label)
 
     def _source_values(self, session: Session, compiled: Compiled, bound: list[Bound], syncs: list) -> list:
