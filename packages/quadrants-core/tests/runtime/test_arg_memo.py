@@ -100,12 +100,17 @@ def test_by_value_vectors_are_never_reused():
     assert out.to_numpy().tolist() == [41]
 
 
-def test_keyword_arguments_are_converted_every_time():
+def test_keyword_arguments_are_compared_by_name_and_object():
     s, a = State(qd.ndarray(qd.i32, (2,))), qd.ndarray(qd.i32, (2,))
     a.fill(1)
     add(s, a, v=2, flag=True)
-    add(s, a, v=5, flag=True)
-    assert s.x.to_numpy().tolist() == [7, 7]
+    first = _memo(add).last
+    add(s, a, v=2, flag=True)
+    assert _memo(add).last is first
+    add(s, a, v=5, flag=True)  # another object under the same name
+    add(s, a, flag=True, v=5)  # the same objects, named in another order: bound again, same result
+    add(s, a, 5, flag=True)  # positional now
+    assert s.x.to_numpy().tolist() == [19, 19]
 
 
 def test_an_ndarray_of_an_earlier_session_is_refused_after_reset():

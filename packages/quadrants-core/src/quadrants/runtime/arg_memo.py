@@ -46,19 +46,27 @@ class ArgMemo:
 
     def __init__(self, kinds_ok: bool = False):
         self.kinds_ok = kinds_ok
-        self.last: tuple | None = None  # (argument objects, converted arguments, extra): replaced as one value
+        # (argument objects, keyword names, converted arguments, extra): replaced as one value
+        self.last: tuple | None = None
 
-    def get(self, args: tuple):
-        """``(converted arguments, extra)`` of the latest launch when ``args`` are the same objects, else None;
-        ``extra`` is what the launcher derived from the converted arguments alone (the member memo's key)."""
+    def get(self, args: tuple, kwargs: dict):
+        """``(converted arguments, extra)`` of the latest launch when ``args`` and ``kwargs`` are the same objects
+        (keywords in the same order), else None; ``extra`` is what the launcher derived from the converted arguments
+        alone (the member memo's key)."""
         last = self.last
-        if last is None or len(last[0]) != len(args) or not all(map(_is, args, last[0])):
+        if last is None:
             return None
-        return last[1], last[2]
+        objects = (*args, *kwargs.values()) if kwargs else args
+        if last[1] != (tuple(kwargs) if kwargs else ()) or len(last[0]) != len(objects):
+            return None
+        if not all(map(_is, objects, last[0])):
+            return None
+        return last[2], last[3]
 
-    def put(self, args: tuple, bound: list, extra=None) -> None:
+    def put(self, args: tuple, kwargs: dict, bound: list, extra=None) -> None:
         """Remember this launch's arguments when every one of them may be reused (else forget the last ones)."""
         if self.kinds_ok and all(map(_reusable, bound)):
-            self.last = (args, bound, extra)
+            objects = (*args, *kwargs.values()) if kwargs else args
+            self.last = (objects, tuple(kwargs) if kwargs else (), bound, extra)
         else:
             self.last = None

@@ -176,15 +176,14 @@ class Kernel(SourceBacked):
     def _launch(self, session: Session, args: tuple, kwargs: dict, resume_label=None):
         # the per-call path: keep it short (docs/benchmarks.md); everything else is prepared per specialization
         params = self._params if self._session_generation == session.generation else self._session_params(session)
-        last = None if kwargs else self._arg_memo.get(args)  # the very objects of the latest launch (arg_memo.py)
+        last = self._arg_memo.get(args, kwargs)  # the very objects of the latest launch (runtime/arg_memo.py)
         if last is not None:
             bound, memo_key = last
         else:
             values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
             bound = [p.convert(v, session) for p, v in zip(params, values)]
             memo_key = self._member_memo.entry_key(bound) if self._has_structs else None
-            if not kwargs:
-                self._arg_memo.put(args, bound, memo_key)
+            self._arg_memo.put(args, kwargs, bound, memo_key)
         syncs: list = []
         if self._has_structs:
             # the same argument objects with the same read members: the latest full walk holds (runtime/member_memo.py)
