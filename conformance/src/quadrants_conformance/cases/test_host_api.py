@@ -238,7 +238,7 @@ def elements_are_host_vectors_that_write_back():
         "linalg": [[[-2.0, 1.0], [1.5, -0.5]], [[1, 3], [2, 4]], [-3, 6, -3], 5],
         "products": [[5, 11], [7, 10], 5],
         "lists": [[1, 2, 3], [[1, 2], [3, 4]]],
-        "ctors": [[0.0, 0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], [0, 1, 0], [[2, 0], [0, 2]], [[1, 3], [2, 4]]],
+        "ctors": [[[2, 0], [0, 2]], [[1, 3], [2, 4]], [[1, 2], [3, 4]]],
         "classes": [True, True, False, True],
         "math": [[2.0, 3.0], [2, 3], [2, 5]],
     },
@@ -270,12 +270,10 @@ def host_vectors_and_matrices():
         ],
         "products": [(m @ qd.Vector([1, 2])).to_list(), (m @ m).to_list()[0], qd.Vector([1, 2]) @ qd.Vector([1, 2])],
         "lists": [v.to_list(), m.to_numpy()],
-        "ctors": [
-            qd.Vector.zero(qd.f32, 3).to_list(),
-            qd.Matrix.identity(qd.f32, 2).to_list(),
-            qd.Vector.unit(3, 1).to_list(),
+        "ctors": [  # zero / one / unit / identity are kernel-only (host_constructors_that_are_kernel_only)
             qd.Matrix.diag(2, 2).to_list(),
             qd.Matrix.cols([[1, 2], [3, 4]]).to_list(),
+            qd.Matrix.rows([[1, 2], [3, 4]]).to_list(),
         ],
         "classes": [
             isinstance(v, qd.Vector),
@@ -288,6 +286,25 @@ def host_vectors_and_matrices():
             qd.max(2, qd.Vector([1, 3])).to_list(),
             qd.select(qd.Vector([1, 0]), qd.Vector([2, 3]), qd.Vector([4, 5])).to_list(),
         ],
+    }
+
+
+@case(section="13", golden={"raised": [True, True, True, True]})
+def host_constructors_that_are_kernel_only():
+    def raises(fn):
+        try:
+            fn()
+        except AssertionError as exc:
+            return "cannot be called in Python-scope" in str(exc)
+        return False
+
+    return {
+        "raised": [
+            raises(lambda: qd.Vector.zero(qd.f32, 3)),
+            raises(lambda: qd.Vector.one(qd.i32, 2)),
+            raises(lambda: qd.Vector.unit(3, 1)),
+            raises(lambda: qd.Matrix.identity(qd.f32, 2)),
+        ]
     }
 
 

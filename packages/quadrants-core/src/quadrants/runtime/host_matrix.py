@@ -50,24 +50,16 @@ class _DualScope:
         return self._host(*args, **kwargs)
 
 
-def _host_filled(fill):
-    def make(dt, n, m=None):
-        shape = (n,) if m is None else (n, m)
-        return _wrap(np.full(shape, fill, dtype=_np_dtype(dt) or np.int64))
+def _kernel_only(name: str, instead: str):
+    """As upstream: ``qd.Vector.zero`` / ``one`` / ``unit`` and ``qd.Matrix.identity`` exist in kernel code only."""
 
-    return make
+    def host(*args, **kwargs):
+        raise AssertionError(
+            f"{name} cannot be called in Python-scope (it is kernel-only, as upstream); write {instead}"
+        )
 
-
-def _host_unit(n, i, dt=None):
-    """A vector of length ``n`` whose component ``i`` is one and the others zero (``dt`` defaults to ``int``)."""
-    if not 0 <= i < n:
-        raise ValueError(f"unit(n={n}, i={i}): i must be in [0, n)")
-    return _wrap(np.array([int(k == i) for k in range(n)], dtype=_np_dtype(int if dt is None else dt)))
-
-
-def _host_identity(dt, n):
-    """The ``n``×``n`` identity matrix of ``dt``."""
-    return _wrap(np.eye(n, dtype=_np_dtype(dt)))
+    host.__name__ = host.__qualname__ = name
+    return host
 
 
 def _host_diag(dim, val):
@@ -346,10 +338,12 @@ class Matrix:
         self._sync()
 
     # ---------------------------------------------------------------------------------------- constructors
-    zero = _DualScope(_host_filled(0), matrix_ctors.lower_zero)
-    one = _DualScope(_host_filled(1), matrix_ctors.lower_one)
-    unit = _DualScope(_host_unit, matrix_ctors.lower_unit)
-    identity = _DualScope(_host_identity, matrix_ctors.lower_identity)
+    zero = _DualScope(
+        _kernel_only("zero", "qd.Vector([0] * n) or qd.Matrix(np.zeros((n, m)))"), matrix_ctors.lower_zero
+    )
+    one = _DualScope(_kernel_only("one", "qd.Vector([1] * n) or qd.Matrix(np.ones((n, m)))"), matrix_ctors.lower_one)
+    unit = _DualScope(_kernel_only("unit", "qd.Vector(np.eye(n)[i])"), matrix_ctors.lower_unit)
+    identity = _DualScope(_kernel_only("identity", "qd.Matrix(np.eye(n))"), matrix_ctors.lower_identity)
     diag = _DualScope(_host_diag, matrix_ctors.lower_diag)
     rows = _DualScope(_host_rows, matrix_ctors.lower_rows)
     cols = _DualScope(_host_cols, matrix_ctors.lower_cols)
