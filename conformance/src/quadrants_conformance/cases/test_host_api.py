@@ -91,6 +91,12 @@ def field_iterated_in_python_scope_error():
 # ------------------------------------------------------------------------------------------ NumPy layouts
 
 
+@case(section="14", raises=(TypeError, "as a data type"))
+def to_numpy_of_a_quadrants_dtype_error():
+    a = qd.ndarray(qd.f32, shape=(3,))
+    a.to_numpy(dtype=qd.f64)  # to_numpy takes a NumPy dtype: dtype=np.float64
+
+
 @case(
     section="14",
     golden={
@@ -107,7 +113,7 @@ def numpy_conversions_and_layouts():
     a = qd.ndarray(qd.f32, shape=(3,))
     a.from_numpy(np.array([1.5, 2.5, 3.5], np.float32))
     as_i32 = a.to_numpy(dtype=np.int32)
-    as_f64 = a.to_numpy(dtype=qd.f64)
+    as_f64 = a.to_numpy(dtype=np.float64)  # a NumPy dtype (a Quadrants type is a TypeError, as upstream)
     vn = qd.Vector.ndarray(2, qd.f32, shape=(3,))
     vf = qd.Vector.field(2, qd.f32, shape=(3,))
     sf = qd.field(qd.i32, shape=(3,))
@@ -155,7 +161,8 @@ def vector_ndarray_from_numpy_columns_error():
         "element_shape": [[], [2], [2, 3]],
         "layout": [None, None, None],
         "dtype": ["f32", "f32", "i32", "f32"],
-        "nm": [2, 1, 2, 3, 2, 1, 3, 3],
+        "nm": [2, 2, 3, 2, 1, 3, 3],
+        "vector_ndarray_has_m": False,
     },
 )
 def ndarray_and_field_classes_and_attributes():
@@ -183,7 +190,8 @@ def ndarray_and_field_classes_and_attributes():
         "element_shape": [list(x.element_shape) for x in (s, v, m)],
         "layout": [s.layout, v.layout, sf.layout],
         "dtype": [str(v.dtype), str(s.dtype), str(m.dtype), str(vf.dtype)],  # the scalar type of the components
-        "nm": [v.n, v.m, m.n, m.m, vf.n, vf.m, mf.n, mf.m],
+        "nm": [v.n, m.n, m.m, vf.n, vf.m, mf.n, mf.m],
+        "vector_ndarray_has_m": hasattr(v, "m"),  # as upstream: a vector ndarray has n only (a vector field m == 1)
     }
 
 

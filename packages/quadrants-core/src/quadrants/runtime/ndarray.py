@@ -73,9 +73,11 @@ class Array(ArrayInterop, metaclass=ListedApi):
             self.element_type = dtype.resolved(self._session.default_fp, self._session.default_ip)
             self._dtype = self.element_type.dtype
             self._element_shape: tuple[int, ...] = self.element_type.shape
-            # upstream's n (rows, a vector's length) and m (columns; 1 for a vector)
+            # upstream's n (rows, a vector's length) and, for a matrix only, m (columns): as upstream, a vector
+            # ndarray has no m (a vector field's m is 1)
             self.n = self._element_shape[0]
-            self.m = self._element_shape[1] if len(self._element_shape) == 2 else 1
+            if len(self._element_shape) == 2 or getattr(self, "_is_quadrants_field", False):
+                self.m = self._element_shape[1] if len(self._element_shape) == 2 else 1
         else:
             self._dtype = element_dtype(dtype, self._session.default_ip, self._session.default_fp)
             self.element_type = self._dtype
@@ -170,11 +172,16 @@ class Array(ArrayInterop, metaclass=ListedApi):
 
         ``keep_dims=True`` gives a vector field's elements as ``n``×1 columns (upstream's matrix-field layout).
         """
+        if isinstance(dtype, DataType):  # as upstream, whose NumPy conversion cannot read a Quadrants type
+            raise TypeError(
+                f"Cannot interpret '{dtype}' as a data type: to_numpy(dtype=...) takes a NumPy dtype, e.g. "
+                f"dtype=np.{np.dtype(dtype.np).name}"
+            )
         out = np.array(self.storage().to_numpy(), dtype=self._dtype.np, copy=True)
         if keep_dims and len(self.element_shape) == 1:
             out = out.reshape((*out.shape, 1))
         if dtype is not None:
-            out = out.astype(dtype.np if isinstance(dtype, DataType) else dtype)
+            out = out.astype(dtype)
         return out
 
     def _shape_mismatch(self, expected: tuple, provided: tuple) -> str:
