@@ -67,3 +67,13 @@ def test_the_session_is_not_part_of_ci_or_the_default_sessions():
     assert "downstream-genesis" not in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     defaults = re.search(r"^nox\.options\.sessions = (\[.*\])$", (ROOT / "noxfile.py").read_text(), re.MULTILINE)
     assert defaults and "downstream" not in defaults.group(1)
+
+
+def test_step_times_are_medians_over_runs_with_the_ratio():
+    import step_times
+
+    rows = step_times.summarise({"sph_liquid": {"ours": [0.5, 0.3, 0.4], "upstream": [0.8, 1.0, 0.9]}})
+    assert rows[0]["ours_ms"] == pytest.approx(0.4) and rows[0]["upstream_ms"] == pytest.approx(0.9)
+    assert rows[0]["faster"] == pytest.approx(2.25) and rows[0]["runs"] == 3
+    table = step_times.markdown(rows)
+    assert "| `sph_liquid` | 3 | 0.400 | 0.900 | ×2.25 |" in table
