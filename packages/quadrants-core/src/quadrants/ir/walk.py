@@ -6,9 +6,30 @@ from collections.abc import Iterable, Iterator
 
 from quadrants.ir import nodes as N
 
-__all__ = ["iter_tasks", "iter_stmts", "contains"]
+__all__ = ["iter_tasks", "iter_stmts", "contains", "EXPR_FIELDS", "EXPR_TUPLE_FIELDS"]
 
 _NESTED = ("then", "orelse", "body")  # the statement fields that hold nested statements
+
+# The fields of each node kind that hold one expression / a tuple of expressions (Print parts mix strings and
+# expressions): the table passes (quadrants.passes.rewrite) and backends (cost models) visit expressions by.
+EXPR_FIELDS: dict[type, tuple[str, ...]] = {
+    N.Decl: ("value",),
+    N.Assign: ("value",),
+    N.Store: ("value",),
+    N.If: ("cond",),
+    N.RangeFor: ("begin", "end"),
+    N.Check: ("cond",),
+    N.SetReturn: ("value",),
+}
+EXPR_TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
+    N.OpExpr: ("args",),
+    N.Load: ("indices",),
+    N.Store: ("indices",),
+    N.AtomicRMW: ("indices", "operands"),
+    N.VarAtomicRMW: ("operands",),
+    N.Print: ("parts",),
+    N.ParallelFor: ("begins", "ends"),
+}
 
 
 def iter_tasks(items) -> Iterator[N.ParallelFor | N.SerialBlock]:

@@ -11,28 +11,19 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from quadrants.ir.nodes import (
-    Assign,
-    AtomicRMW,
-    Check,
     Checkpoint,
-    Decl,
     DoWhile,
     Expr,
     If,
     Item,
-    Load,
     Loop,
-    OpExpr,
     ParallelFor,
-    Print,
     Program,
     RangeFor,
     SerialBlock,
-    SetReturn,
     Stmt,
-    Store,
-    VarAtomicRMW,
 )
+from quadrants.ir.walk import EXPR_FIELDS, EXPR_TUPLE_FIELDS
 
 __all__ = [
     "BlockFn",
@@ -49,28 +40,9 @@ ExprFn = Callable[[Expr], Expr]
 BlockFn = Callable[[tuple[Stmt, ...]], tuple[Stmt, ...]]
 ItemsFn = Callable[[tuple[Item, ...]], tuple[Item, ...]]
 
-# fields holding one expression / a tuple of expressions (Print parts mix strings and expressions)
-_EXPR_FIELDS: dict[type, tuple[str, ...]] = {
-    Decl: ("value",),
-    Assign: ("value",),
-    Store: ("value",),
-    If: ("cond",),
-    RangeFor: ("begin", "end"),
-    Check: ("cond",),
-    SetReturn: ("value",),
-}
-_EXPR_TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
-    OpExpr: ("args",),
-    Load: ("indices",),
-    Store: ("indices",),
-    AtomicRMW: ("indices", "operands"),
-    VarAtomicRMW: ("operands",),
-    Print: ("parts",),
-    ParallelFor: ("begins", "ends"),
-}
-# public names of the two tables above, for passes that visit expression fields themselves (split_deep_exprs)
-EXPR_FIELDS = _EXPR_FIELDS
-EXPR_TUPLE_FIELDS = _EXPR_TUPLE_FIELDS
+# the expression-holding fields of each statement kind live with the IR (backends read them too)
+_EXPR_FIELDS = EXPR_FIELDS
+_EXPR_TUPLE_FIELDS = EXPR_TUPLE_FIELDS
 
 _STMT_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {
     If: ("then", "orelse"),

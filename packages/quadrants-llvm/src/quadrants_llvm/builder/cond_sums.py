@@ -35,8 +35,7 @@ from dataclasses import replace
 
 from quadrants.ir import nodes as N
 from quadrants.ir.ops import Op
-from quadrants.ir.walk import iter_stmts
-from quadrants.passes.rewrite import EXPR_FIELDS, EXPR_TUPLE_FIELDS
+from quadrants.ir.walk import EXPR_FIELDS, EXPR_TUPLE_FIELDS, iter_stmts
 
 __all__ = ["split_conditional_sums"]
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from quadrants.ir import nodes as N
 from quadrants.ir.ops import OP_INFO, Op
-from quadrants.ir.walk import iter_stmts
-from quadrants.passes.rewrite import EXPR_FIELDS, EXPR_TUPLE_FIELDS
+from quadrants.ir.walk import EXPR_FIELDS, EXPR_TUPLE_FIELDS, iter_stmts
 
 __all__ = ["lane_cost", "LIGHT_COST"]
 
