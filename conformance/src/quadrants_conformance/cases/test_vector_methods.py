@@ -197,7 +197,7 @@ def products_reductions_and_predicates():
         f[7] = m.frobenius_inner(qd.Matrix([[5.0, 6.0], [7.0, 8.0]]))
         f[8] = m.trace()
         f[9] = m.transpose()[0, 1]
-        f[10] = m.T.sum() + m.min() - 1.0
+        f[10] = m.transpose().sum() + m.min() - 1.0  # (m.T is no attribute in kernels, as upstream)
         f[11] = m.min()
         f[12] = m.max()
         f[13] = qd.Vector([3.0, -1.0, 2.0]).min()
@@ -300,12 +300,32 @@ def matrix_products_of_every_shape():
         x[3] = b[1] + 2.0
         x[4] = (m @ m)[0, 0] + (v @ v) - 1.25  # 7 + 1.25 - 1.25
         x[5] = (m @ m)[0, 1]
-        x[6] = (m @ [1.0, 2.0])[1] + 0.0  # a list operand becomes a vector: (5, 11)
+        x[6] = (m @ qd.Vector([1.0, 2.0]))[1] + 0.0  # (5, 11); a list operand is an error
         x[7] = (m @ m).sum() - 37.0 + 0.0 * b[0]  # 54 - 37
 
     x = _out(8)
     k(x)
     return {"x": x.to_numpy()}
+
+
+@case(section="13", raises=(qd.QuadrantsCompilationError, "'T'"))
+def dot_t_attribute_in_kernels_error():
+    @qd.kernel
+    def k(x: F32_1):
+        m = qd.Matrix([[1.0, 2.0], [3.0, 4.0]])
+        x[0] = m.T[0, 1]  # write m.transpose()
+
+    k(_out(1))
+
+
+@case(section="13", raises=(qd.QuadrantsCompilationError, "'list' object"))
+def matmul_with_a_list_operand_error():
+    @qd.kernel
+    def k(x: F32_1):
+        m = qd.Matrix([[1.0, 2.0], [3.0, 4.0]])
+        x[0] = (m @ [1.0, 2.0])[1]  # write qd.Vector([1.0, 2.0])
+
+    k(_out(1))
 
 
 @case(
@@ -498,9 +518,27 @@ def vector_and_matrix_parameters_are_passed_by_value():
 
     x = _out(5)
     v = qd.Vector([1.0, 2.0, 3.0])
-    k(v, [[1, 0], [0, 2]], np.array([3.7, 1.0]), x)  # a host vector, a list, a NumPy array (converted to i32)
+    k(v, np.array([[1, 0], [0, 2]]), [3, 1], x)  # a host vector, a NumPy array, a list (for a vector)
     x[4] = v.x * 5  # the argument itself is unchanged
     return {"x": x.to_numpy()}
+
+
+@case(section="13", raises=(TypeError, "list indices must be integers or slices, not tuple"))
+def nested_list_for_a_matrix_parameter_error():
+    @qd.kernel
+    def k(m: qd.math.mat2, x: F32_1):
+        x[0] = m[1, 1]
+
+    k([[1, 0], [0, 2]], _out(1))  # pass qd.Matrix([[1, 0], [0, 2]]) or a NumPy array
+
+
+@case(section="13", raises=(qd.QuadrantsRuntimeTypeError, "cannot be converted into required type i32"))
+def float_components_for_an_integer_vector_parameter_error():
+    @qd.kernel
+    def k(c: qd.types.vector(2, qd.i32), x: F32_1):
+        x[0] = c.x
+
+    k(np.array([3.7, 1.0]), _out(1))  # no implicit float -> int conversion of vector arguments
 
 
 # ------------------------------------------------------------------------------------------ errors

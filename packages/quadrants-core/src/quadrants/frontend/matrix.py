@@ -100,6 +100,13 @@ def elementwise(fn, *values):
 def binary(ctx, node, scalar_op, a, b):
     """Elementwise binary operation; ``scalar_op(x, y)`` combines two scalars."""
     if isinstance(getattr(node, "op", None), ast.MatMult):  # comparisons (ast.Compare) have no .op
+        for operand in (a, b):
+            if isinstance(operand, (list, tuple)):  # as upstream: @ takes vectors/matrices, not Python lists
+                raise QuadrantsTypeError(
+                    f"@ needs two vectors/matrices, got a '{type(operand).__name__}' object (it has no get_shape, "
+                    "as upstream): write qd.Vector([...]) or qd.Matrix([[...]])",
+                    ctx.loc(node),
+                )
         return matmul(ctx, node, coerce_operand(ctx, a, node), coerce_operand(ctx, b, node))
     xs, ys, shape = _broadcast(ctx, a, b, node)
     return MatrixValue(tuple(scalar_op(x, y) for x, y in zip(xs, ys)), shape)

@@ -329,7 +329,7 @@ METHODS = {
 
 
 def attribute(ctx, node, m: MatrixValue):
-    """``m.<name>`` in kernel code: a bound method, ``n``/``m``, ``T`` or a swizzle (``v.xy``, ``v.rgb``, ``v.stp``)."""
+    """``m.<name>`` in kernel code: a bound method, ``n``/``m`` or a swizzle (``v.xy``, ``v.rgb``, ``v.stp``)."""
     name = node.attr
     if name in METHODS:
         return BoundMethod(m, METHODS[name])
@@ -339,8 +339,10 @@ def attribute(ctx, node, m: MatrixValue):
         if m.is_vector:
             raise QuadrantsCompilationError(f"Getting m of tensor type < 2D: shape {m.shape}", ctx.loc(node))
         return m.shape[1]
-    if name == "T":
-        return transpose(ctx, node, m)
+    if name == "T":  # as upstream (matrix_ops has no T): only the method
+        raise QuadrantsCompilationError(
+            "vectors/matrices have no attribute 'T' in kernel code, as upstream: write m.transpose()", ctx.loc(node)
+        )
     found = read_swizzle(ctx, node, m, name)
     if found is None:
         raise QuadrantsSyntaxError(f"vectors/matrices have no attribute '{name}'", ctx.loc(node))

@@ -1,7 +1,8 @@
 """Kernel parameters annotated with a vector or matrix type (``v: qd.types.vector(3, qd.f32)``, ``m: qd.math.mat2``).
 
-The argument (a ``qd.Vector``/``qd.Matrix``, a NumPy array or a (nested) list of the annotated shape) is passed by
-value: one run-time scalar argument per component, converted to the annotated type by docs/semantics.md §5. The frontend
+The argument (a ``qd.Vector``/``qd.Matrix``, a NumPy array, or for a vector a list, of the annotated shape; as
+upstream, not a nested list for a matrix and no float components for an integer type) is passed by value: one
+run-time scalar argument per component, converted to the annotated type by docs/semantics.md §5. The frontend
 reads them through ``("member", position, (component,))`` sources (``frontend/matrix.py`` :func:`param_matrix`) and
 copies them into a local vector, so the kernel may assign its components.
 """
@@ -40,5 +41,15 @@ class MatrixParam:
                 f"Argument {self.name} ({type(value).__name__}{f' of shape {shape}' if shape else ''}) cannot be "
                 f"converted into required type {mtype}: pass a qd.Vector/qd.Matrix, a list or a NumPy array of shape "
                 f"{mtype.shape}"
+            )
+        if isinstance(value, list) and len(mtype.shape) == 2:  # as upstream, which reads a matrix argument as m[i, j]
+            raise TypeError(
+                f"list indices must be integers or slices, not tuple: matrix argument {self.name} is read as "
+                f"{self.name}[i, j]; pass a qd.Matrix or a NumPy array of shape {mtype.shape}, not a nested list"
+            )
+        if not mtype.dtype.is_float and array.dtype.kind == "f":  # as upstream: no float -> int conversion here
+            raise QuadrantsRuntimeTypeError(
+                f"Argument {self.name} cannot be converted into required type {mtype.dtype}: its components are "
+                f"floats ({array.dtype}); convert them first (np.asarray(v).astype(np.{np.dtype(mtype.dtype.np).name}))"
             )
         return Bound(("qm", mtype), None, numerics.convert(array, mtype.dtype))
