@@ -147,6 +147,8 @@ class CompileCtx:
         self.features: dict[str, Any] = {}
         self.task_state: dict[Any, Any] = {}
         self.parallel_loop: Loop | None = None  # the parallel loop being lowered, also inside inlined funcs
+        # qd.stop_grad: id of a statement list -> the fields whose loads in it are marked when it closes
+        self.stopped: dict[int, list] = {}
 
     @property
     def items(self) -> list:
@@ -260,6 +262,19 @@ class CompileCtx:
             yield stmts
         finally:
             self.blocks.pop()
+            fields = self.stopped.pop(id(stmts), None)
+            if fields:
+                stmts[:] = self.mark_stopped(stmts, fields)
+
+    def stop_gradients(self, fields) -> None:
+        """``qd.stop_grad``: the loads of ``fields`` in the current block (nested ones and earlier ones included)
+        carry no derivative; marked when the block closes (:mod:`quadrants.frontend.stop_grad`)."""
+        self.stopped.setdefault(id(self.blocks[-1]), []).extend(fields)
+
+    def mark_stopped(self, stmts, fields) -> tuple:
+        from quadrants.frontend.stop_grad import mark, stopped_args
+
+        return mark(stmts, stopped_args(self.arg_sources, fields))
 
     @contextlib.contextmanager
     def nested(self):

@@ -70,6 +70,9 @@ def build_program(kernel, session, bound: list, name: str):
         raise QuadrantsSyntaxError("Kernel has a return type but does not have a return statement", ctx.loc(tree))
     ctx.flush_serial()
     items = tuple(ctx.items)
+    top_stopped = ctx.stopped.pop(id(ctx.blocks[0]), None)
+    if top_stopped:  # qd.stop_grad at kernel level: every read of the field in the kernel
+        items = ctx.mark_stopped(items, top_stopped)
     mapping = canonical_arg_order(ctx, bound)
     if mapping is not None:
         items = remap(items, mapping)

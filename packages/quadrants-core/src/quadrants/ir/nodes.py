@@ -180,12 +180,18 @@ class Assign:
 
 @dataclass(frozen=True)
 class Load:
-    """Declare ``var`` holding ``arg[indices]`` (an ndarray element; one index per axis)."""
+    """Declare ``var`` holding ``arg[indices]`` (an ndarray element; one index per axis).
+
+    ``stop_grad``: the loaded value carries no derivative (``qd.stop_grad``, docs/autodiff.md): reverse mode adds
+    nothing into the array's gradient for it and forward mode gives it a zero tangent. It is the only IR marker of
+    autodiff; backends ignore it (the load itself is unchanged).
+    """
 
     var: Var
     arg: int
     indices: tuple[Expr, ...]
     loc: SrcLoc | None = _LOC
+    stop_grad: bool = False
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,8 @@ def _st_assign(s: Assign, ctx: _Ctx, depth: int) -> None:
 
 
 def _st_load(s: Load, ctx: _Ctx, depth: int) -> None:
-    ctx.emit(depth, f"{format_var(s.var)} = load {_element(ctx, s.arg, s.indices)}", s.loc)
+    word = "load_stop_grad" if s.stop_grad else "load"  # qd.stop_grad: no derivative flows through this read
+    ctx.emit(depth, f"{format_var(s.var)} = {word} {_element(ctx, s.arg, s.indices)}", s.loc)
 
 
 def _st_store(s: Store, ctx: _Ctx, depth: int) -> None:

@@ -74,7 +74,7 @@ _FROM_TOP_LEVEL = name_set(
     "checkpoint cos cpu cuda dump_compile_config exp extension field floor func get_addr gpu graph_do_while "
     "grouped i ij ijk ijkl ijl ik ikl il init is_extension_enabled j jk jkl jl k kernel kl l log loop_config "
     "max metal min ndarray ndrange one pow pure python raw_div raw_mod rescale_index reset round rsqrt select "
-    "sin sqrt static static_assert static_print sync tan tanh vulkan x64 x86_64 zero"
+    "sin sqrt static static_assert static_print stop_grad sync tan tanh vulkan x64 x86_64 zero"
 )
 
 

@@ -41,7 +41,7 @@ __all__ = [
 
 
 # names upstream's lang.impl shares with the top-level package (qd.lang.impl.field is qd.field), taken on first use
-_FROM_TOP_LEVEL = name_set("field ndarray grouped static static_assert static_print zero one")
+_FROM_TOP_LEVEL = name_set("field ndarray grouped static static_assert static_print stop_grad zero one")
 
 
 def __getattr__(name: str):

@@ -464,7 +464,7 @@ class _Task:
             if not self.has_adjoint(s.var):
                 return []
             take, seed = self.take_adjoint(s.var)
-            if s.arg not in self.grad_arg:
+            if s.arg not in self.grad_arg or s.stop_grad:  # qd.stop_grad: the adjoint ends here
                 return take
             return [*take, AtomicRMW(None, Op.ATOMIC_ADD, self.grad_arg[s.arg], s.indices, (seed,), loc=s.loc)]
         if isinstance(s, Store):

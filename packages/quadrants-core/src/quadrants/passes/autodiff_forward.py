@@ -123,7 +123,7 @@ class _Dual:
         dv = self.declares_tangent(s.var)
         if dv is None:
             return [s]
-        if s.arg in self.dual_arg:
+        if s.arg in self.dual_arg and not s.stop_grad:  # qd.stop_grad: a zero tangent
             return [s, Load(dv, self.dual_arg[s.arg], s.indices, loc=s.loc)]
         return [s, Decl(dv, _zero(dv.dtype))]
 
