@@ -126,3 +126,19 @@ def test_an_ndarray_of_an_earlier_session_is_refused_after_reset():
     qd.init(arch=qd.ref)
     with pytest.raises(qd.QuadrantsRuntimeError, match="created before the latest"):
         inc(x)
+
+
+def test_torch_tensors_are_converted_at_every_launch():
+    torch = pytest.importorskip("torch")
+
+    @qd.kernel
+    def inc(x: ND):
+        for i in range(2):
+            x[i] += 1
+
+    x = torch.zeros(2, dtype=torch.int32)
+    inc(x)
+    assert _memo(inc).last is None
+    x[1] = 10  # changed from torch between the launches
+    inc(x)
+    assert x.tolist() == [2, 12]
