@@ -436,8 +436,11 @@ def matrix_atomic_add_per_component_float():
 # ------------------------------------------------------------------------------------------ returns
 
 
-@case(section="11", golden={"is_array": True, "v": [1.0, 2.5, -3.0], "i": [1, 2, 3], "m": [[1, 2], [3, 4]]})
-def vector_and_matrix_returns_are_numpy_arrays():
+@case(
+    section="11",
+    golden={"classes": [True, True], "v": [1.0, 2.5, -3.0], "i": [1, 2, 3], "m": [[1, 2], [3, 4]], "dtype": "int32"},
+)
+def vector_and_matrix_returns_are_host_vectors():
     @qd.kernel
     def kv(a: qd.f32) -> qd.types.vector(3, qd.f32):
         return qd.Vector([1.0, a, -3.0])
@@ -450,8 +453,14 @@ def vector_and_matrix_returns_are_numpy_arrays():
     def km() -> qd.types.matrix(2, 2, qd.i32):
         return qd.Matrix([[1, 2], [3, 4]])
 
-    v = kv(2.5)
-    return {"is_array": isinstance(v, np.ndarray), "v": v, "i": ki(), "m": km()}
+    v, m = kv(2.5), km()
+    return {
+        "classes": [isinstance(v, qd.Vector), isinstance(m, qd.Matrix) and not isinstance(m, qd.Vector)],
+        "v": v,
+        "i": ki(),
+        "m": m,
+        "dtype": str(m.to_numpy().dtype),
+    }
 
 
 @case(section="11", raises=(qd.QuadrantsCompilationError, "(type=f32) cannot be converted into required type i32"))

@@ -155,12 +155,14 @@ def test_elements_of_vector_arrays_write_back():
     assert snapshot.to_list() == [4.0, 5.0]  # a read value is a snapshot
 
 
-def test_kernel_returns_stay_numpy_arrays():
+def test_kernel_returns_are_host_vectors_as_upstream():
     @qd.kernel
     def k() -> qd.types.vector(2, qd.f32):
         return qd.Vector([1.0, 2.0])
 
-    assert isinstance(k(), np.ndarray)  # docs/semantics.md §11
+    v = k()
+    assert isinstance(v, qd.Vector) and v.to_numpy().dtype == np.float32  # docs/semantics/programs.md §11
+    assert np.asarray(v).tolist() == [1.0, 2.0] and v[1] == 2.0
 
 
 def test_host_math_functions_apply_per_component():

@@ -395,9 +395,17 @@ def bind_arguments(params: list[Param], args: tuple, kwargs: dict) -> list:
     return values
 
 
+def host_matrix(components: np.ndarray):
+    """A returned vector/matrix as upstream gives it: a host ``qd.Vector`` / ``qd.Matrix`` over the components (it
+    indexes, converts with ``to_numpy()`` / ``np.asarray`` and computes like a NumPy array)."""
+    from quadrants.runtime.host_matrix import Matrix, Vector
+
+    return (Vector if components.ndim == 1 else Matrix)(components)
+
+
 def shape_returns(layout: tuple, values: tuple):
-    """Host return value: scalars as Python numbers, vectors/matrices as NumPy arrays, structs as ``qd.Struct``,
-    tuples as tuples."""
+    """Host return value: scalars as Python numbers, vectors/matrices as host ``qd.Vector`` / ``qd.Matrix`` (as
+    upstream), structs as ``qd.Struct``, tuples as tuples."""
     out, slot = [], 0
     for t in layout:
         if isinstance(t, StructType):
@@ -406,7 +414,7 @@ def shape_returns(layout: tuple, values: tuple):
             slot += size
         elif isinstance(t, MatrixType):
             size = int(np.prod(t.shape))
-            out.append(np.array(values[slot : slot + size], dtype=t.dtype.np).reshape(t.shape))
+            out.append(host_matrix(np.array(values[slot : slot + size], dtype=t.dtype.np).reshape(t.shape)))
             slot += size
         else:
             out.append(values[slot])
