@@ -169,3 +169,10 @@ def test_ndarray_arr_and_graph_do_while_arg():
         assert k._primal.graph_do_while_arg == "c" and plain._primal.graph_do_while_arg is None
     finally:
         qd.reset()
+
+
+def test_internal_modules_are_lang_attributes():
+    import quadrants.lang._func_base as func_base
+
+    assert qd.lang.ast.ast_transformers.graph_api is graph_api
+    assert qd.lang._func_base is func_base and qd.lang._kernel_impl_dataclass.expand_func_arguments is not None

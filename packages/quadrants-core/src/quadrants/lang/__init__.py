@@ -31,6 +31,10 @@ _LAZY = frozenset(
         "intrinsics",
         "runtime_ops",
         "buffer_view",
+        "ast",
+        "_kernel_impl_dataclass",
+        "_func_base",
+        "_dataclass_util",
     }
 )
 
