@@ -268,3 +268,10 @@ def test_placing_fields_leaves_the_fastcache_config_as_it_is():
     qd.root.dense(qd.i, 2).place(qd.field(qd.i32))
     qd.field(qd.f32, shape=3)
     assert compile_config(current_session()) == before
+
+
+def test_sparse_snodes_say_upstreams_words_for_a_backend_without_them():
+    with pytest.raises(qd.QuadrantsRuntimeError, match="Pointer SNode is not supported on this backend."):
+        qd.root.dense(qd.i, 4).pointer(qd.j, 4)
+    with pytest.raises(qd.QuadrantsRuntimeError, match="Dynamic SNode is not supported on this backend."):
+        qd.root.dynamic(qd.i, 16)

@@ -42,14 +42,23 @@ _SPARSE = {
 _RETIRED = frozenset({"hash", "bit_struct", "bit_array"})
 
 
+class SparseSNodeError(QuadrantsRuntimeError, NotImplementedError):
+    """A sparse or quantized SNode: upstream's ``QuadrantsRuntimeError`` for a backend without them (every backend
+    here), and a ``NotImplementedError`` (out of scope)."""
+
+
 def _out_of_scope(construct: str):
+    kind = construct.split()[0].capitalize()
+    # upstream's words on a backend without the SNode kind ("Pointer SNode is not supported on this backend.")
+    upstream = f"{kind} SNode is not supported on this backend. " if construct.endswith("SNodes") else ""
+
     def method(self, *args, **kwargs):
-        raise NotImplementedError(
-            f"{construct} are out of scope for this implementation (docs/semantics.md §1): only dense SNode trees are "
-            "supported; use .dense(...) or qd.field(dtype, shape=...)"
+        raise SparseSNodeError(
+            f"{upstream}{construct} are out of scope for this implementation (docs/semantics.md §1): only dense SNode "
+            "trees are supported; use .dense(...) or qd.field(dtype, shape=...)"
         )
 
-    method.__doc__ = f"Out of scope: {construct} raise NotImplementedError."
+    method.__doc__ = f"Out of scope: {construct} raise NotImplementedError (a QuadrantsRuntimeError)."
     return method
 
 
