@@ -120,3 +120,23 @@ def test_field_shape_reaches_the_ir_and_its_strides_are_constants():
     x = pos.to_numpy()
     i, j = np.meshgrid(np.arange(5), np.arange(7), indexing="ij")
     np.testing.assert_array_equal(x, np.stack([i, j, i * j], axis=-1).astype(np.float32))
+
+
+def _row_copy(shape: tuple[int, int]) -> tuple[str, str]:
+    """The optimised IR of a 2-D copy between two fields of ``shape``, and the context-pointer offset of the shape
+    word ``a.shape[1]`` (what a run-time row stride is loaded from)."""
+    i, j, v = var("i"), var("j"), var("v", T.f32)
+    body = [N.Load(v, 0, (ref(i), ref(j))), N.Store(1, (ref(i), ref(j)), ref(v))]
+    args = [N.NdarrayArg("a", T.f32, 2, shape), N.NdarrayArg("b", T.f32, 2, shape)]
+    prog = program(args, [pfor([i, j], [0, 0], [shape[0], shape[1]], body)])
+    art = BACKEND.compile(prog, CompileOptions())
+    return art.ir_text, f"ptr %.1, i64 {8 * (art.layout.args[0] + 2)}\n"
+
+
+def test_component_strides_are_constants_row_strides_stay_words():
+    # a (64, 2) field is 64 vec2 elements: its row stride 2 is a constant; a (64, 64) field's row stride 64 is read
+    # from the launch (constant row strides made LLVM vectorise clamped stencils badly, see function.py)
+    small, small_word = _row_copy((64, 2))
+    big, big_word = _row_copy((64, 64))
+    assert small_word not in small
+    assert big_word in big

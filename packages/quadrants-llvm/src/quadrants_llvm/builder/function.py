@@ -20,6 +20,7 @@ from quadrants_llvm.target import TargetInfo
 __all__ = ["Tables", "FunctionEmitter", "from_mem", "to_mem", "INTERRUPT_SYMBOL"]
 
 INTERRUPT_SYMBOL = "qd_interrupts"
+CONST_STRIDE_LIMIT = 16  # static strides up to this many elements (a 4x4 matrix) are emitted as constants
 
 
 @dataclass
@@ -157,10 +158,13 @@ class FunctionEmitter:
 
     def shape(self, arg: int, axis: int):
         """``shape[axis]`` of ndarray argument ``arg`` as i64: a constant when the shape is known at compile time
-        (fields), so that strides fold and LLVM sees the layout (interleaved vector components)."""
+        (fields)."""
         static = self.program.args[arg].shape
         if static is not None:
             return ll.Constant(I64, static[axis])
+        return self._shape_word(arg, axis)
+
+    def _shape_word(self, arg: int, axis: int):
         slot = self.layout.args[arg] + 1 + axis
         return self.entry_value(("shape", arg, axis), lambda eb: eb.load(self.slot_ptr(slot, eb), typ=I64))
 
@@ -171,12 +175,23 @@ class FunctionEmitter:
         return self.entry_value(("base", arg), lambda eb: eb.load(self.slot_ptr(slot, eb), typ=PTR))
 
     def stride(self, arg: int, axis: int):
-        ndim = self.program.args[arg].ndim
-        if axis == ndim - 1:
+        """The element stride of ``axis``. A constant where the static shape makes it small (a vector or matrix
+        field's component axes: LLVM then loads the components of neighbouring elements as one interleaved group);
+        the row strides of a field's index axes stay run-time words, because LLVM's cost model, seeing them as
+        constants, vectorises clamped stencils (``x[min(i + 1, n - 1), j]``) with one scalar load per lane, which is
+        slower than the scalar loop."""
+        spec = self.program.args[arg]
+        if axis == spec.ndim - 1:
             return ll.Constant(I64, 1)
+        if spec.shape is not None:
+            size = 1
+            for n in spec.shape[axis + 1 :]:
+                size *= n
+            if size <= CONST_STRIDE_LIMIT:
+                return ll.Constant(I64, size)
         return self.entry_value(
             ("stride", arg, axis),
-            lambda eb: eb.mul(self.stride(arg, axis + 1), self.shape(arg, axis + 1), flags=["nsw", "nuw"]),
+            lambda eb: eb.mul(self.stride(arg, axis + 1), self._shape_word(arg, axis + 1), flags=["nsw", "nuw"]),
         )
 
     def index64(self, e, dtype: DataType, value):
