@@ -10,6 +10,7 @@ import functools
 import inspect
 
 from quadrants.errors import QuadrantsSyntaxError, caller_loc
+from quadrants.frontend.param_kinds import check_parameter_kinds
 from quadrants.frontend.source import ParsedFunction, closure_values, parse_function
 
 __all__ = ["SourceBacked", "Func"]
@@ -73,6 +74,7 @@ class Func(SourceBacked):
         super().__init__(fn)
         self.requires_top_level = requires_top_level
         self.signature = inspect.signature(fn)
+        check_parameter_kinds(fn, self.signature, is_kernel=False)
         self.check_annotation_names()
 
     def __call__(self, *args, **kwargs):

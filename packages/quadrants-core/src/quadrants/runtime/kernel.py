@@ -23,6 +23,7 @@ from quadrants.errors import (
     with_loc,
 )
 from quadrants.frontend.funcdef import Func, SourceBacked
+from quadrants.frontend.param_kinds import check_parameter_kinds
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType
 from quadrants.runtime.arg_memo import ArgMemo
@@ -81,6 +82,7 @@ class Kernel(SourceBacked):
             raise QuadrantsSyntaxError("@qd.kernel(checkpoints=True) requires graph=True", caller_loc())
         self.fastcache, self.graph, self.checkpoints = fastcache, graph, checkpoints
         self.signature = inspect.signature(fn)
+        check_parameter_kinds(fn, self.signature, is_kernel=True)
         self.check_annotation_names()
         self.param_names = tuple(self.signature.parameters)
         self._primal = self
