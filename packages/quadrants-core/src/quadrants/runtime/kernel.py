@@ -2,7 +2,10 @@
 
 A :class:`Kernel` compiles nothing at decoration. A call binds the arguments (:mod:`quadrants.runtime.args`),
 builds the specialization key, compiles on a miss (frontend → passes → ``backend.compile`` → ``backend.load``) and
-then drives the compiled item tree with the graph runner.
+then drives the compiled item tree with the graph runner. A repeated launch skips what cannot have changed: the
+conversion of arguments that are the very objects of the previous launch (:mod:`quadrants.runtime.arg_memo`) and the
+member walk of compound arguments whose read members are the same objects as at the latest walk
+(:mod:`quadrants.runtime.member_memo`).
 """
 
 from __future__ import annotations
