@@ -275,10 +275,28 @@ def test_a_frozen_argument_beside_a_mutable_one_is_checked_by_identity():
     mixed(f1, s)
     assert s.b.to_numpy().tolist() == [6, 6]
     entry = next(iter(_memo(mixed)._entries.values()))
-    assert entry.leaves[0] is f1  # the frozen argument itself, not its members
+    assert entry.leaves[0]() is f1  # the frozen argument itself (weakly), not its members
     mixed(f2, s)  # another frozen object: its own members and scalar
     s.b = _nd(0, 0)
     mixed(f2, s)
     assert s.b.to_numpy().tolist() == [10, 10]
     mixed(f1, s)
     assert s.b.to_numpy().tolist() == [13, 13]
+
+
+def test_an_entry_dies_with_its_argument_objects():
+    import gc
+    import weakref
+
+    f = Frozen(_nd(1, 1), 2)
+    first = State(_nd(1, 1), _nd(0, 0))
+    mixed(f, first)  # the compile keeps its own arguments alive (Compiled.keepalive)
+    s = State(_nd(1, 1), _nd(0, 0))
+    mixed(f, s)
+    mixed(f, s)
+    mixed(f, first)  # the arg memo now holds these arguments, not s
+    assert len(_memo(mixed)) == 2
+    array = weakref.ref(s.b)
+    del s
+    gc.collect()
+    assert len(_memo(mixed)) == 1 and array() is None  # the dropped state and its arrays are freed

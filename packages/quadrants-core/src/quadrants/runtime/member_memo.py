@@ -17,8 +17,10 @@ them *by identity* with the remembered ones. Identity is exact here, not a heuri
   takes the full walk again, which computes the new key and values and replaces the entry.
 
 A deeply frozen argument (runtime/frozen_structs.py: a frozen dataclass of arrays, primitives and further such
-dataclasses) cannot have its members rebound, so the entry holds the argument itself and compares only its identity;
-its members' launch values, scalars included, are kept with the entry.
+dataclasses) cannot have its members rebound, so the entry compares only its identity (through a weak reference);
+its members' launch values, scalars included, are kept with the entry. An entry is dropped as soon as one of its
+argument objects dies, so a state object (and the arrays it alone holds) the program lets go of is freed even though
+some kernel launched with it.
 
 What the full walk would read afresh each time is read afresh here too: plain parameters, run-time scalar members
 (``template_primitives=False``: their value, not their identity, is the launch value), random state, SIMT scratch and
@@ -29,7 +31,9 @@ paths found by a compile, a new session and a reset of the kernel clear the memo
 
 from __future__ import annotations
 
+import contextlib
 import operator
+import weakref
 from typing import Any
 
 import numpy as np
@@ -73,18 +77,19 @@ def _raw(obj, path: tuple):
 class _Entry:
     """One remembered launch (see the module docstring)."""
 
-    __slots__ = ("compiled", "getters", "leaves", "others", "params", "releases", "scalars", "values")
+    __slots__ = ("compiled", "getters", "leaves", "others", "params", "refs", "releases", "scalars", "values")
 
     def __init__(self, compiled, getters, leaves, values, params, scalars, others):
         self.compiled, self.getters, self.leaves = compiled, getters, leaves
         self.values, self.params, self.scalars, self.others = values, params, scalars, others
         self.releases = _RELEASES[0]
+        self.refs: list = []  # weak references to the argument objects: their death drops the entry
 
     def holds(self, bound: list) -> bool:
         """Whether every compound argument of ``bound`` still has the members this entry found, by identity."""
         for (position, get), before in zip(self.getters, self.leaves):
-            if get is None:  # a deeply frozen argument: the same object has the same members
-                if bound[position].value is not before:
+            if get is None:  # a deeply frozen argument (held weakly): the same object has the same members
+                if before() is not bound[position].value:
                     return False
                 continue
             now = get(bound[position].value)
@@ -146,9 +151,12 @@ class MemberMemo:
             if not b.struct:
                 continue
             reads = self._reads.get((position, type(b.value)), {})
-            if is_deeply_frozen(b.value):  # checked by identity alone (the entry holds the object)
+            if is_deeply_frozen(b.value):  # checked by identity alone
+                try:
+                    leaves.append(weakref.ref(b.value))
+                except TypeError:  # no weak references: held, and so compared, by the entry itself
+                    leaves.append(lambda value=b.value: value)
                 getters.append((position, None))
-                leaves.append(b.value)
                 continue
             paths = [path for path, what in sorted(reads.items()) if what[0] != "scalar"]
             get = _getter(paths)
@@ -175,4 +183,19 @@ class MemberMemo:
                 others.append(k)
         if len(self._entries) >= _MAX_ENTRIES:
             self._entries.clear()
-        self._entries[key] = _Entry(compiled, tuple(getters), tuple(leaves), fixed, params, scalars, others)
+        entry = _Entry(compiled, tuple(getters), tuple(leaves), fixed, params, scalars, others)
+        self._watch(key, entry, bound)
+        self._entries[key] = entry
+
+    def _watch(self, key: tuple, entry: _Entry, bound: list) -> None:
+        """Drop ``entry`` when one of its compound argument objects dies (objects without weak references: never)."""
+        entries = self._entries
+
+        def drop(_, key=key, entry=entry):
+            if entries.get(key) is entry:
+                del entries[key]
+
+        for b in bound:
+            if b.struct:
+                with contextlib.suppress(TypeError):
+                    entry.refs.append(weakref.ref(b.value, drop))
