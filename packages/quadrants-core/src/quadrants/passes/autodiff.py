@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from dataclasses import replace
 
 from quadrants.errors import QuadrantsCompilationError
 from quadrants.ir.derivatives import DERIVATIVE_RULES
@@ -82,6 +83,7 @@ from quadrants.passes.autodiff_util import (
     reduced,
     refs,
     rename,
+    renumbered,
     shared_kernel_vars,
     stmt_exprs,
     walk_expr,
@@ -230,7 +232,8 @@ def _replay(program: Program, kernel_vars: frozenset[Var], grad_arg, ids, kv_adj
     for item in all_items(program.items):
         if isinstance(item, ParallelFor) and reduced(item):
             task = _Task(grad_arg, ids, kernel_vars, kv_adj, None, item, replay=True)
-            out.append(ParallelFor(item.vars, item.begins, item.ends, task.replay_body(item.body), loc=item.loc))
+            copy = ParallelFor(item.vars, item.begins, item.ends, task.replay_body(item.body), loc=item.loc)
+            out.append(renumbered(copy, ids))
         if not isinstance(item, SerialBlock):
             continue
         defs: list[Stmt] = []
@@ -364,7 +367,11 @@ class _Task:
     def fwd(self, s: Stmt) -> list[Stmt]:
         if isinstance(s, VarAtomicRMW):
             if self.replay:  # the replay computes the reduction; the adjoint's sweep must not add it again
-                return [s]
+                if s.var is None:
+                    return [s]
+                # the old value's local is hoisted (declared at the body's top): the atomic declares a fresh one
+                old = self.fresh(s.var.name, s.var.dtype)
+                return [replace(s, var=old), Assign(s.var, LocalRef(old))]
             return [Assign(s.var, LocalRef(s.target))] if s.var is not None else []
         if getattr(s, "var", None) in self.kernel_vars:
             return []  # defined by the replay (an assignment to a kernel var was refused)

@@ -136,6 +136,31 @@ def rename(stmts: tuple[Stmt, ...], mapping: dict[Var, Var]) -> tuple[Stmt, ...]
     return _Mapper(fn, None, None).block(stmts)
 
 
+def renumbered(loop: ParallelFor, ids) -> ParallelFor:
+    """A copy of ``loop`` whose loop vars and every var declared inside it get fresh ids from ``ids`` (reads and
+    writes follow): var ids are unique in a program, and the adjoint holds the replay of a loop beside its reverse."""
+    declared = dict.fromkeys(loop.vars)
+    for stmt in iter_stmts(loop.body):
+        var = getattr(stmt, "var", None)
+        if isinstance(var, Var) and not isinstance(stmt, Assign):
+            declared[var] = None
+    mapping = {v: Var(next(ids), v.name, v.dtype) for v in declared}
+    body = _rebind(rename(loop.body, mapping), mapping)
+    return replace(loop, vars=tuple(mapping[v] for v in loop.vars), body=body)
+
+
+def _rebind(stmts: tuple[Stmt, ...], mapping: dict[Var, Var]) -> tuple[Stmt, ...]:
+    """``stmts`` with every statement's own ``var`` (a declaration, or an assignment to one) replaced by ``mapping``."""
+    out = []
+    for s in stmts:
+        changes = {f: _rebind(getattr(s, f), mapping) for f in ("then", "orelse", "body") if hasattr(s, f)}
+        var = getattr(s, "var", None)
+        if isinstance(var, Var) and var in mapping:
+            changes["var"] = mapping[var]
+        out.append(replace(s, **changes) if changes else s)
+    return tuple(out)
+
+
 def check_nested_ranges(item) -> None:
     """Upstream's rule without the adstack: a run-time ``range`` loop inside a loop (a parallel loop's body, or a
     serial loop's) cannot be reversed."""
