@@ -271,7 +271,7 @@ def test_placing_fields_leaves_the_fastcache_config_as_it_is():
 
 
 def test_sparse_snodes_say_upstreams_words_for_a_backend_without_them():
-    with pytest.raises(qd.QuadrantsRuntimeError, match="Pointer SNode is not supported on this backend."):
+    with pytest.raises(qd.QuadrantsRuntimeError, match=r"Pointer SNode is not supported on this backend\."):
         qd.root.dense(qd.i, 4).pointer(qd.j, 4)
-    with pytest.raises(qd.QuadrantsRuntimeError, match="Dynamic SNode is not supported on this backend."):
+    with pytest.raises(qd.QuadrantsRuntimeError, match=r"Dynamic SNode is not supported on this backend\."):
         qd.root.dynamic(qd.i, 16)
