@@ -21,11 +21,15 @@ Each time is the best of ``REPEAT`` runs (after a warm-up that compiles both ker
 from __future__ import annotations
 
 import argparse
-import time
+import sys
+from pathlib import Path
 
 import numpy as np
 
 import quadrants as qd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared timing module beside this file
+import timing
 
 REPEAT = 5
 N_ELEMENTWISE = 1 << 20
@@ -33,14 +37,7 @@ N_LANES, N_TERMS = 1 << 14, 16
 
 
 def _best(fn, repeat: int = REPEAT) -> float:
-    fn()  # warm-up: compiles
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        qd.sync()
-        best = min(best, time.perf_counter() - t0)
-    return best
+    return timing.best(fn, repeat, qd.sync)
 
 
 def _row(name: str, adjoint: float, forward: float) -> dict:

@@ -18,6 +18,7 @@ import numpy as np
 import quadrants as qd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared kernels module beside this file
+import timing
 from kernels import I32_1, empty, histogram, jacobi, lcg, nbody, saxpy, total
 
 try:  # the baseline; `nox -s bench` installs it
@@ -28,13 +29,7 @@ except ImportError:  # pragma: no cover - reported as missing baselines
 
 
 def _best(fn, repeat: int = 7) -> float:
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+    return timing.best(fn, repeat)
 
 
 def _time(fn) -> float:

@@ -18,6 +18,7 @@ import numpy as np
 import quadrants as qd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared kernels module beside this file
+import timing
 from kernels import jacobi, nbody, saxpy
 
 I1 = qd.types.ndarray(qd.i32, ndim=1)
@@ -54,30 +55,13 @@ def countdown(x: I1, c: I0):
 
 
 def best(fn, repeat: int = 5) -> float:
-    """Seconds of the fastest of ``repeat`` calls (after a warm-up), each ended by ``qd.sync()``."""
-    fn()
-    qd.sync()
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        qd.sync()
-        best = min(best, time.perf_counter() - t0)
-    return best
+    """:func:`timing.best` ended by ``qd.sync()``."""
+    return timing.best(fn, repeat, qd.sync)
 
 
 def per_call(fn, calls: int = 2000) -> float:
-    """Median seconds per call over five batches of ``calls`` calls, each batch ended by ``qd.sync()``."""
-    fn()
-    qd.sync()
-    samples = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        qd.sync()
-        samples.append((time.perf_counter() - t0) / calls)
-    return float(np.median(samples))
+    """:func:`timing.per_call` ended by ``qd.sync()``."""
+    return timing.per_call(fn, calls, qd.sync)
 
 
 def _do_while_per_iteration() -> float:
