@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ctypes
 import threading
-import time
 
 from quadrants.ir import nodes as N
 from quadrants_llvm.cuda import graph_plan
@@ -186,19 +185,10 @@ class DeviceGraph:
             check((err,), "cuGraphLaunch")
 
     def wait(self) -> None:
-        """Wait for the launch by polling, so that Ctrl-C reaches Python; on Ctrl-C every loop is told to end."""
-        cu = self.cu
-        query, stream, not_ready = cu.cuStreamQuery, self.exe._stream, cu.CUresult.CUDA_ERROR_NOT_READY
-        polls = 0
+        """Wait for the launch (polling, :meth:`Device.drain`, so that Ctrl-C reaches Python); on Ctrl-C every loop is
+        told to end before the interrupt propagates."""
         try:
-            while True:
-                err = query(stream)[0]
-                if err != not_ready:
-                    check((err,), "cuStreamQuery")
-                    return
-                polls += 1
-                if polls > 200:
-                    time.sleep(5e-5)
+            self.dev.drain()
         except KeyboardInterrupt:
             if self._abort_host:
                 ctypes.c_uint64.from_address(self._abort_host).value = 1

@@ -94,6 +94,8 @@ class CudaExecutable:
         self._graphs: dict = {}
         self._ptx_version = graph_plan.ptx_version(artifact.code[:4096].decode("ascii", "replace"))
         self.last_runner = "tasks"
+        # a flat program of several tasks launches as one graph, unless the status is read after every task
+        self._flat_graph = len(self.tasks) > 1 and not self.read_status
         for k, item in enumerate(artifact.task_items):
             self._task_by_id[id(item)] = (item, k)
             self._task_index.setdefault(item, k)
@@ -168,7 +170,7 @@ class CudaExecutable:
         with self._lock:
             self.dev.current()
             self._pack_args(args)
-            graph = self._device_graph(self.program.items) if len(self.tasks) > 1 and not self.read_status else None
+            graph = self._device_graph(self.program.items) if self._flat_graph else None
             if graph is not None:
                 graph.launch()  # one cuGraphLaunch instead of one cuLaunchKernel per task
                 self.last_runner = "cuda-graph"
