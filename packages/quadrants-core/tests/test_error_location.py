@@ -90,7 +90,9 @@ def test_errors_point_into_quadrants_userlib_in_an_installed_layout(tmp_path):
             print("RAISED", exc.loc.file if exc.loc else None, "|", exc.loc.text if exc.loc else None)
         """
     ).replace("SITE", repr(str(site)))
-    env = dict(os.environ, PYTHONPATH=str(site), QD_CACHE_DIR=str(tmp_path / "cache"))
+    # site first; what the caller's PYTHONPATH holds stays reachable (offline machines find numpy through it)
+    path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
+    env = dict(os.environ, PYTHONPATH=path, QD_CACHE_DIR=str(tmp_path / "cache"))
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert f"WHERE {userlib}" in out.stdout

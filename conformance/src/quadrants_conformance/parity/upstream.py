@@ -1,9 +1,10 @@
 """Driving the parity worker (:mod:`~quadrants_conformance.parity.child`) under upstream's interpreter.
 
-:class:`UpstreamWorker` starts ``<python> -m quadrants_conformance.parity.child`` with only this harness's source
-folder on ``PYTHONPATH`` (so ``import quadrants`` is upstream's), hands it one job at a time and waits for the result
-file. A worker that exits is a ``crash`` result; one that runs past the timeout is killed and is a ``hang`` result;
-either way the next job starts a fresh worker. Upstream's offline cache goes to a private temporary folder.
+:class:`UpstreamWorker` starts ``<python> -m quadrants_conformance.parity.child`` with this harness's source
+folder first on ``PYTHONPATH`` and no entry that holds a ``quadrants`` package (so ``import quadrants`` is
+upstream's), hands it one job at a time and waits for the result file. A worker that exits is a ``crash`` result;
+one that runs past the timeout is killed and is a ``hang`` result; either way the next job starts a fresh worker.
+Upstream's offline cache goes to a private temporary folder.
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ __all__ = ["UpstreamWorker", "HARNESS_SRC"]
 HARNESS_SRC = str(Path(quadrants_conformance.__file__).resolve().parent.parent)
 
 
+def _foreign_path_entries() -> list[str]:
+    """The caller's ``PYTHONPATH`` entries that hold no ``quadrants`` package: offline machines reach their image's
+    numpy and friends through ``PYTHONPATH`` (docs/installing.md, "Offline machines"), while an entry that provides
+    ``import quadrants`` would shadow upstream's."""
+    entries = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    return [e for e in entries if e and not (Path(e) / "quadrants").exists()]
+
+
 class UpstreamWorker:
     """One long-lived worker process under ``python``; :meth:`run` is one job."""
 
@@ -40,7 +49,7 @@ class UpstreamWorker:
     def _env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("QD_", "PYTHON"))}
         env.update(
-            PYTHONPATH=HARNESS_SRC,
+            PYTHONPATH=os.pathsep.join([HARNESS_SRC, *_foreign_path_entries()]),
             QD_OFFLINE_CACHE_FILE_PATH=str(self.tmp / "cache"),
             QD_FASTCACHE_CASE_DIR=str(self.tmp / "fastcache-cases"),
             PYTHONDONTWRITEBYTECODE="1",
