@@ -183,6 +183,50 @@ def bit_cast_has_no_derivative():
         k()
 
 
+@case(section="autodiff", raises=(RuntimeError, "Not supported"))
+def round_has_no_derivative():
+    """As upstream, ``qd.round`` stops the adjoint (``qd.floor`` and ``qd.ceil`` pass with gradient 0)."""
+    x = qd.ndarray(qd.f32, 2, needs_grad=True)
+    y = qd.ndarray(qd.f32, 2, needs_grad=True)
+
+    @qd.kernel
+    def k(x: qd.types.ndarray(), y: qd.types.ndarray()):
+        for i in x:
+            y[i] = qd.round(x[i]) + x[i]
+
+    k(x, y)
+    y.grad.fill(1.0)
+    k.grad(x, y)
+
+
+@case(section="autodiff", raises=(RuntimeError, "Not supported"))
+def round_has_no_forward_derivative():
+    x = qd.field(qd.f32, shape=2, needs_dual=True)
+    loss = qd.field(qd.f32, shape=(), needs_dual=True)
+
+    @qd.kernel
+    def k():
+        for i in x:
+            loss[None] += qd.round(x[i])
+
+    with qd.ad.FwdMode(loss=loss, param=x, seed=[1.0, 1.0]):
+        k()
+
+
+@case(section="autodiff", raises=(RuntimeError, "Not supported"))
+def bit_cast_has_no_forward_derivative():
+    x = qd.field(qd.f32, shape=2, needs_dual=True)
+    loss = qd.field(qd.f32, shape=(), needs_dual=True)
+
+    @qd.kernel
+    def k():
+        for i in x:
+            loss[None] += qd.bit_cast(qd.bit_cast(x[i], qd.i32) + 1, qd.f32)
+
+    with qd.ad.FwdMode(loss=loss, param=x, seed=[1.0, 1.0]):
+        k()
+
+
 @case(section="autodiff", golden={"grad_placed": False, "y_grad": [2.0, 4.0], "raised": True})
 def fields_without_needs_grad_take_no_part():
     """A field without a gradient is read as a constant; its ``.grad`` exists unplaced and cannot be read."""

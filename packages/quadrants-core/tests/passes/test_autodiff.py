@@ -11,7 +11,7 @@ import pytest
 
 import quadrants as qd
 from quadrants.errors import QuadrantsCompilationError
-from quadrants.ir.derivatives import DERIVATIVE_RULES, ZERO_GRADIENT_OPS
+from quadrants.ir.derivatives import DERIVATIVE_RULES, NOT_DIFFERENTIABLE, ZERO_GRADIENT_OPS
 from quadrants.ir.dtypes import f32, f64, i32
 from quadrants.ir.nodes import (
     ArgRef,
@@ -49,8 +49,15 @@ def _float_result_ops() -> set[Op]:
 
 
 def test_every_op_with_a_float_result_has_a_rule():
-    missing = _float_result_ops() - set(DERIVATIVE_RULES)
+    missing = _float_result_ops() - set(DERIVATIVE_RULES) - set(NOT_DIFFERENTIABLE)
     assert not missing, f"ops without a derivative rule: {sorted(op.value for op in missing)}"
+
+
+def test_ops_without_a_derivative_have_no_rule():
+    # round and bit_cast stop both autodiff passes, as upstream's transforms; a rule would let a gradient through
+    assert set(NOT_DIFFERENTIABLE) == {Op.ROUND, Op.BITCAST}
+    assert not set(NOT_DIFFERENTIABLE) & set(DERIVATIVE_RULES)
+    assert all("Not supported." in advice for advice in NOT_DIFFERENTIABLE.values())
 
 
 def _evaluate(expr) -> float:

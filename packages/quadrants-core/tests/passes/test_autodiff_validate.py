@@ -103,3 +103,38 @@ def test_bit_cast_on_the_gradient_path_is_refused(debug_ref):
 
     with pytest.raises(QuadrantsCompilationError, match=r"qd\.bit_cast"):
         k.grad()
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_round_on_the_gradient_path_is_refused_floor_and_ceil_pass(debug_ref, mode):
+    # upstream 1.3.3: make_adjoint.cpp / make_dual.cpp stop at round ("Not supported."); floor and ceil give 0
+    x = qd.field(qd.f32, shape=2, needs_grad=True, needs_dual=True)
+    loss = qd.field(qd.f32, shape=(), needs_grad=True, needs_dual=True)
+
+    @qd.kernel
+    def piecewise():
+        for i in x:
+            loss[None] += qd.floor(x[i]) + qd.ceil(x[i]) + x[i]
+
+    @qd.kernel
+    def rounded():
+        for i in x:
+            loss[None] += qd.round(x[i]) + x[i]
+
+    x.from_numpy(np.array([0.3, -1.6], np.float32))
+    if mode == "reverse":
+        with qd.ad.Tape(loss=loss):
+            piecewise()
+        assert x.grad.to_numpy().tolist() == [1.0, 1.0]
+        with pytest.raises(RuntimeError, match=r"qd\.round .*Not supported\.") as info:
+            rounded.grad()
+    else:
+        with qd.ad.FwdMode(loss=loss, param=x, seed=[1.0, 1.0]):
+            piecewise()
+        assert loss.dual[None] == 2.0
+        with (
+            pytest.raises(RuntimeError, match=r"qd\.round .*Not supported\.") as info,
+            qd.ad.FwdMode(loss=loss, param=x, seed=[1.0, 1.0]),
+        ):
+            rounded()
+    assert isinstance(info.value, QuadrantsCompilationError)

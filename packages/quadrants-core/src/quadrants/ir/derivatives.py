@@ -7,9 +7,11 @@ autodiff pass evaluates them in a state where the operands hold their forward va
 
 The rules follow upstream Quadrants 1.3.3 (``make_adjoint.cpp``), including its conventions at kinks: ``abs`` takes
 the sign (0 at 0), ``min``/``max`` give the seed to the first operand when it is strictly smaller/larger and to the
-second otherwise (so to the second at a tie), and ``floor``, ``ceil``, ``round``, ``trunc`` and ``floordiv`` have a
-zero gradient (``a % b`` is differentiated as ``a - floor(a / b) * b``). A unit test checks the table against the
-op table: every op that can produce a float has a row.
+second otherwise (so to the second at a tie), and ``floor``, ``ceil``, ``trunc`` and ``floordiv`` have a zero
+gradient (``a % b`` is differentiated as ``a - floor(a / b) * b``). ``round`` and ``bit_cast`` have no rule: upstream's
+adjoint and dual transforms stop at them ("Not supported."), and so do both autodiff passes here
+(:data:`NOT_DIFFERENTIABLE`). A unit test checks the table against the op table: every op that can produce a float
+has a row or a :data:`NOT_DIFFERENTIABLE` entry.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from quadrants.ir import dtypes
 from quadrants.ir.nodes import Const, Expr, OpExpr
 from quadrants.ir.ops import Op
 
-__all__ = ["Rule", "DERIVATIVE_RULES", "ZERO_GRADIENT_OPS"]
+__all__ = ["Rule", "DERIVATIVE_RULES", "ZERO_GRADIENT_OPS", "NOT_DIFFERENTIABLE"]
 
 Contributions = tuple[Expr | None, ...]
 Rule = Callable[[Expr, tuple[Expr, ...], OpExpr], Contributions]
@@ -132,7 +134,17 @@ DERIVATIVE_RULES: dict[Op, Rule] = {
     Op.MOD: lambda s, a, o: (s, _op(Op.NEG, _mul(s, _op(Op.FLOOR, _div(a[0], a[1]))))),
 }
 
-# piecewise-constant ops (and a reinterpretation): their gradient is zero, as upstream
-ZERO_GRADIENT_OPS: frozenset[Op] = frozenset({Op.FLOOR, Op.CEIL, Op.ROUND, Op.TRUNC, Op.FLOORDIV, Op.BITCAST})
+# piecewise-constant ops: their gradient is zero, as upstream
+ZERO_GRADIENT_OPS: frozenset[Op] = frozenset({Op.FLOOR, Op.CEIL, Op.TRUNC, Op.FLOORDIV})
+
+# ops a gradient cannot flow through: upstream 1.3.3 raises RuntimeError "Not supported." from make_adjoint.cpp and
+# make_dual.cpp when one carries a gradient (round, though floor and ceil pass with 0). Each maps to the advice the
+# autodiff passes give in their NotDifferentiableError (a RuntimeError, message including "Not supported.").
+NOT_DIFFERENTIABLE: dict[Op, str] = {
+    Op.BITCAST: "qd.bit_cast of a value that carries a gradient (Not supported.): its bits have no derivative; "
+    "compute the value without bit_cast",
+    Op.ROUND: "qd.round of a value that carries a gradient (Not supported.), as upstream; use qd.floor or qd.ceil "
+    "(gradient 0), or round a value that carries none",
+}
 for _op_zero in ZERO_GRADIENT_OPS:
     DERIVATIVE_RULES[_op_zero] = _none

@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from quadrants.errors import QuadrantsCompilationError
-from quadrants.ir.derivatives import DERIVATIVE_RULES
+from quadrants.ir.derivatives import DERIVATIVE_RULES, NOT_DIFFERENTIABLE
 from quadrants.ir.dtypes import i32
 from quadrants.ir.nodes import (
     ArgRef,
@@ -544,11 +544,8 @@ class _Task:
             return [Assign(adj, add(LocalRef(adj), seed))]
         if isinstance(expr, (Const, ArgRef, Shape)):
             return []
-        if expr.op is Op.BITCAST:  # upstream's adjoint stops at a bit cast ("Not supported.")
-            raise NotDifferentiableError(
-                f"{_PREFIX} does not support qd.bit_cast of a value that carries a gradient (Not supported.): its "
-                "bits have no derivative; compute the value without bit_cast"
-            )
+        if expr.op in NOT_DIFFERENTIABLE:  # upstream's adjoint stops there ("Not supported.")
+            raise NotDifferentiableError(f"{_PREFIX} does not support {NOT_DIFFERENTIABLE[expr.op]}")
         rule = DERIVATIVE_RULES.get(expr.op)
         if rule is None:
             raise NotDifferentiableError(f"{_PREFIX}: the operation '{expr.op.value}' has no derivative")

@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import replace
 
-from quadrants.ir.derivatives import DERIVATIVE_RULES
+from quadrants.ir.derivatives import DERIVATIVE_RULES, NOT_DIFFERENTIABLE
 from quadrants.ir.nodes import (
     Assign,
     AtomicRMW,
@@ -41,6 +41,7 @@ from quadrants.ir.nodes import (
 )
 from quadrants.ir.ops import Op
 from quadrants.passes.autodiff import NotDifferentiableError, _max_var_id
+from quadrants.passes.autodiff_util import walk_expr
 
 __all__ = ["make_dual", "dual_name"]
 
@@ -173,6 +174,11 @@ class _Dual:
     def active(self, expr: Expr) -> bool:
         if isinstance(expr, LocalRef):
             return expr.var in self.tangent
+        if isinstance(expr, OpExpr) and expr.op is Op.BITCAST:
+            # reinterpreted bits carry their source's dependence even through an int (bit_cast(bit_cast(x, i32) + 1,
+            # f32)), so the jvp meets the bit cast and refuses it, as upstream's make_dual does
+            reads = (e.var for e in walk_expr(expr) if isinstance(e, LocalRef))
+            return expr.dtype.is_float and any(v in self.tangent for v in reads)
         if isinstance(expr, OpExpr):
             return expr.dtype.is_float and any(self.active(a) for a in expr.args)
         return False
@@ -183,6 +189,8 @@ class _Dual:
             return _zero(expr.dtype) if expr.dtype.is_float else expr
         if isinstance(expr, LocalRef):
             return LocalRef(self.tangent[expr.var])
+        if expr.op in NOT_DIFFERENTIABLE:  # upstream's dual transform stops there ("Not supported.")
+            raise NotDifferentiableError(f"{_PREFIX} does not support {NOT_DIFFERENTIABLE[expr.op]}")
         rule = DERIVATIVE_RULES.get(expr.op)
         if rule is None:
             raise NotDifferentiableError(f"{_PREFIX}: the operation '{expr.op.value}' has no derivative")
