@@ -95,3 +95,24 @@ def test_probe_reports_the_adapter(device):
     assert caps.supports("atomic:i64") == device.target.int64_atomics
     assert caps.supports("i64") and caps.supports("atomic:f32")
     assert device.features <= caps.features  # doctor lists the shader features in use
+
+
+def test_sync_waits_for_the_queue(vulkan, device, monkeypatch):
+    # qd.sync() reads 4 bytes back: that submission runs after every earlier one, and the map waits for it
+    from quadrants_wgpu.runtime import backend
+
+    @qd.kernel
+    def k(x: qd.types.NDArray[qd.i32, 1]):
+        for i in range(x.shape[0]):
+            x[i] += i
+
+    x = qd.ndarray(qd.i32, 1000)
+    x.from_numpy(np.ones(1000, np.int32))
+    k(x)
+    reads = []
+    original = backend.read_ranges
+    monkeypatch.setattr(backend, "read_ranges", lambda dev, ranges: reads.append(ranges) or original(dev, ranges))
+    qd.sync()
+    qd.sync()
+    assert len(reads) == 2 and reads[0][0][0] is reads[1][0][0]  # one small buffer, reused
+    np.testing.assert_array_equal(x.to_numpy(), np.arange(1000) + 1)

@@ -19,9 +19,9 @@ from quadrants.errors import QuadrantsCompilationError
 from quadrants.ir import dtypes as T
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.ir.nodes import Program
-from quadrants_wgpu.runtime.device import get_device, probe_device
+from quadrants_wgpu.runtime.device import get_device, probe_device, read_ranges
 from quadrants_wgpu.runtime.executable import WgpuExecutable
-from quadrants_wgpu.runtime.memory import WgpuArray, wrap
+from quadrants_wgpu.runtime.memory import WgpuArray, create_buffer, wrap
 from quadrants_wgpu.wgsl.emit import EmittedProgram, emit_program
 from quadrants_wgpu.wgsl.names import UnsupportedError
 
@@ -47,6 +47,9 @@ def _has_dtype(dtype: DataType) -> bool:
         return True
     target = get_device().target
     return (dtype == T.f16 and target.f16) or (dtype == T.f64 and target.f64)
+
+
+_SYNC_BUFFERS: dict[int, tuple] = {}  # device id -> (device, the 4-byte buffer qd.sync() reads back)
 
 
 class UnsupportedProgramError(QuadrantsCompilationError, TypeError):
@@ -138,6 +141,23 @@ class WgpuBackend:
         """Copy the device contents back into ``array`` (waits for the launch)."""
         if array.flags.writeable:
             array[...] = wrapped.to_numpy()
+
+    def sync(self) -> None:
+        """Wait for every queued launch and copy (``qd.sync()``; launches return once submitted)."""
+        ok, _, _ = probe_device()
+        if not ok:
+            return
+        # A 4-byte readback waits for every earlier submission (and takes queued buffer writes with it); wgpu-py
+        # 0.32's queue.on_submitted_work_done_async passes wgpu-native a callback of the wrong type (TypeError).
+        dev = get_device()
+        read_ranges(dev, [(self._sync_buffer(dev), 0, 4)])
+
+    @staticmethod
+    def _sync_buffer(dev):
+        buf = _SYNC_BUFFERS.get(id(dev))
+        if buf is None or buf[0] is not dev:
+            buf = _SYNC_BUFFERS[id(dev)] = (dev, create_buffer(dev, 4))
+        return buf[1]
 
 
 BACKEND = WgpuBackend()

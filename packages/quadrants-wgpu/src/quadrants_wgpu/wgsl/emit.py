@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i32
-from quadrants.ir.reductions import find_var_reductions, identity
+from quadrants.ir.reductions import find_reductions, find_var_reductions, identity
 from quadrants.ir.walk import contains, iter_stmts, iter_tasks
 from quadrants_wgpu.wgsl import library
 from quadrants_wgpu.wgsl.atomics import atomic_function, combine, kv_atomic_function, kv_atomic_function_name
@@ -32,7 +32,7 @@ from quadrants_wgpu.wgsl.convert import cast
 from quadrants_wgpu.wgsl.exprs import emit_expr
 from quadrants_wgpu.wgsl.names import WORDS_ATOMIC32, WORDS_ATOMIC64, WORDS_PLAIN, literal, var_name, words_of
 from quadrants_wgpu.wgsl.packing import accessors, declaration
-from quadrants_wgpu.wgsl.stmts import FAIL_FN, STATUS_WORDS, ProgramTables, TaskCtx, emit_block
+from quadrants_wgpu.wgsl.stmts import FAIL_FN, STATUS_WORDS, ProgramTables, TaskCtx, apply_atomic, emit_block
 from quadrants_wgpu.wgsl.target import ShaderTarget
 
 __all__ = ["TaskShader", "ProgramLayout", "EmittedProgram", "emit_program", "WORKGROUP_SIZE"]
@@ -108,23 +108,60 @@ _HEADER = """@group(0) @binding(0) var<storage, read> qd_args: array<u32>;
 @group(0) @binding(2) var<storage, read_write> qd_status: array<atomic<u32>>;"""
 
 
-def _reductions(cx: TaskCtx, item: N.ParallelFor, wg: int) -> tuple[list[str], list[str], list[str]]:
+# Workgroup memory for the accumulators of ndarray reduction targets (WebGPU guarantees 16 KiB per workgroup; kernel
+# var reductions come first and always get theirs). Targets beyond the budget keep one atomic per update.
+ARRAY_REDUCTION_BYTES = 8192
+
+
+def _array_targets(cx: TaskCtx, item: N.ParallelFor, program: N.Program, wg: int) -> list[tuple]:
+    """``(arg, indices, op)`` of the ndarray elements ``item`` reduces into (``t[()] += x[i]``), in a stable order.
+
+    Not under ``debug``: there every update checks its indices where it happens."""
+    if cx.debug:
+        return []
+    targets = find_reductions(item, program)
+    ops = {(s.arg, s.indices): s.op for s in iter_stmts(item.body) if isinstance(s, N.AtomicRMW)}
+    out, used = [], 0
+    for arg, indices in sorted(targets, key=lambda t: (t[0], repr(t[1]))):
+        size = wg * 4 * words_of(program.args[arg].dtype)
+        if used + size > ARRAY_REDUCTION_BYTES:
+            continue
+        used += size
+        out.append((arg, indices, ops[(arg, indices)]))
+    return out
+
+
+def _reductions(
+    cx: TaskCtx, item: N.ParallelFor, program: N.Program, wg: int
+) -> tuple[list[str], list[str], list[str]]:
     """Accumulator declarations (before the grid loop), the per-workgroup combine and flush (after it), and the
-    workgroup arrays, for the kernel vars ``item`` reduces into."""
-    targets = sorted(find_var_reductions(item).items(), key=lambda t: t[0].id)
-    before, store, tree, flush, decls = [], [], [], [], []
-    for k, (var, op) in enumerate(targets):
-        t, acc, red = cx.vt(var.dtype), f"qd_acc{k}", f"qd_red{k}"
+    workgroup arrays, for the kernel vars and ndarray elements ``item`` reduces into."""
+    var_targets = sorted(find_var_reductions(item).items(), key=lambda t: t[0].id)
+    array_targets = _array_targets(cx, item, program, wg)
+    # (dtype, op, accumulator name, flush lines given the workgroup's combined value)
+    targets = []
+    for var, op in var_targets:
+        acc = f"qd_acc{len(targets)}"
         cx.reductions[var.id] = acc
         cx.kv_atomics.add((op, var.dtype))
-        decls.append(f"var<workgroup> {red}: array<{t}, {wg}>;")
-        before.append(f"var {acc}: {t} = {literal(identity(op, var.dtype), var.dtype, cx.target)};")
-        store.append(f"{red}[qd_lid] = {acc};")
-        pair = combine(cx, op, var.dtype, f"{red}[qd_lid]", f"{red}[qd_lid + qd_s]")
-        tree.append(f"  if (qd_lid < qd_s) {{ {red}[qd_lid] = {pair}; }}")
-        flush.append(f"  _ = {kv_atomic_function_name(op, var.dtype)}({cx.kv_offsets[var.id]}u, {red}[0]);")
+        call = f"_ = {kv_atomic_function_name(op, var.dtype)}({cx.kv_offsets[var.id]}u, {{}});"
+        targets.append((var.dtype, op, acc, lambda value, call=call: [call.format(value)]))
+    for arg, indices, op in array_targets:
+        acc = f"qd_acc{len(targets)}"
+        cx.array_reductions[(arg, indices)] = acc
+        flush = lambda value, a=arg, ix=indices, o=op: apply_atomic(cx, o, a, ix, value)  # noqa: E731
+        targets.append((program.args[arg].dtype, op, acc, flush))
     if not targets:
         return [], [], []
+    before, store, tree, flush, decls = [], [], [], [], []
+    for k, (dtype, op, acc, flush_lines) in enumerate(targets):
+        t, red = cx.vt(dtype), f"qd_red{k}"
+        decls.append(f"var<workgroup> {red}: array<{t}, {wg}>;")
+        before.append(f"var {acc}: {t} = {literal(identity(op, dtype), dtype, cx.target)};")
+        store.append(f"{red}[qd_lid] = {acc};")
+        pair = combine(cx, op, dtype, f"{red}[qd_lid]", f"{red}[qd_lid + qd_s]")
+        tree.append(f"  if (qd_lid < qd_s) {{ {red}[qd_lid] = {pair}; }}")
+        flush += ["  " + line for line in flush_lines(f"{red}[0]")]
     # every invocation reaches this point (a task body never returns), so the barriers are in uniform control flow
     after = [
         *store,
@@ -140,7 +177,7 @@ def _reductions(cx: TaskCtx, item: N.ParallelFor, wg: int) -> tuple[list[str], l
     return before, after, decls
 
 
-def _parallel_main(cx: TaskCtx, item: N.ParallelFor, wg: int) -> list[str]:
+def _parallel_main(cx: TaskCtx, item: N.ParallelFor, program: N.Program, wg: int) -> list[str]:
     lines = []
     axes = len(item.vars)
     for k, (b, e) in enumerate(zip(item.begins, item.ends, strict=True)):
@@ -151,7 +188,7 @@ def _parallel_main(cx: TaskCtx, item: N.ParallelFor, wg: int) -> list[str]:
             f"let qd_x{k}: u32 = select(0u, bitcast<u32>(qd_e{k}) - bitcast<u32>(qd_b{k}), qd_e{k} > qd_b{k});"
         )
     n = " * ".join(f"qd_x{k}" for k in range(axes)) or "1u"
-    before, after, cx.workgroup_decls = _reductions(cx, item, wg)
+    before, after, cx.workgroup_decls = _reductions(cx, item, program, wg)
     lines += [
         *before,
         f"let qd_n: u32 = {n};",
@@ -161,8 +198,8 @@ def _parallel_main(cx: TaskCtx, item: N.ParallelFor, wg: int) -> list[str]:
     inner = ["var qd_r: u32 = qd_g;"] if axes > 1 else []
     for k in reversed(range(axes)):
         var = item.vars[k]
-        rem = "qd_r" if axes > 1 else "qd_g"
-        idx = f"qd_b{k} + bitcast<i32>({rem} % qd_x{k})"
+        # one axis: qd_g < qd_n == qd_x0, so the index needs no remainder (an integer division per element)
+        idx = f"qd_b{k} + bitcast<i32>(qd_r % qd_x{k})" if axes > 1 else "qd_b0 + bitcast<i32>(qd_g)"
         inner.append(f"let {var_name(var)}: {cx.vt(var.dtype)} = {cast(cx, f'({idx})', i32, var.dtype)};")
         if axes > 1 and k > 0:
             inner.append(f"qd_r = qd_r / qd_x{k};")
@@ -236,7 +273,7 @@ def emit_task(
     cx.kv_words = kv_words(item, target)
     if isinstance(item, N.ParallelFor):
         wg = WORKGROUP_SIZE
-        main = _parallel_main(cx, item, wg)
+        main = _parallel_main(cx, item, program, wg)
         entry = (
             f"@compute @workgroup_size({wg})\n"
             "fn main(@builtin(global_invocation_id) qd_gid: vec3<u32>, "

@@ -6,8 +6,9 @@ task's body continues the task's grid-stride loop, which is exactly "skip to the
 
 Kernel vars (:attr:`Program.kernel_vars`) live in the ``qd_kv`` buffer for the whole launch, so every read and write of
 one goes through it (atomically, in a shader with a ``VarAtomicRMW``: the buffer is then ``array<atomic<u32>>``). A
-``VarAtomicRMW`` whose target is one of the task's reductions (``TaskCtx.reductions``) updates the invocation's
-accumulator instead; :mod:`.emit` combines the accumulators per workgroup and applies one atomic each.
+``VarAtomicRMW`` whose target is one of the task's reductions (``TaskCtx.reductions``), and an ``AtomicRMW`` on an
+ndarray element that every lane reduces into (``TaskCtx.array_reductions``, such as ``t[()] += x[i]``), updates the
+invocation's accumulator instead; :mod:`.emit` combines the accumulators per workgroup and applies one atomic each.
 
 Run-time failures (bounds under ``debug``, ``Check``) call ``qd_fail(id, indices)``, which
 records the first failure in the ``qd_status`` buffer; the host raises after the launch (:mod:`..runtime.executable`).
@@ -37,7 +38,16 @@ from quadrants_wgpu.wgsl.names import (
 )
 from quadrants_wgpu.wgsl.packing import ArgUse
 
-__all__ = ["CheckInfo", "PrintInfo", "ProgramTables", "TaskCtx", "emit_block", "STMT_EMITTERS", "STATUS_WORDS"]
+__all__ = [
+    "CheckInfo",
+    "PrintInfo",
+    "ProgramTables",
+    "TaskCtx",
+    "apply_atomic",
+    "emit_block",
+    "STMT_EMITTERS",
+    "STATUS_WORDS",
+]
 
 # qd_status layout: [0] id of the first failed check (0: none), [1..8] its indices, [16] print cursor, [17..] records
 STATUS_FAIL = 0
@@ -89,6 +99,7 @@ class TaskCtx(ExprCtx):
     atomics: set = field(default_factory=set)  # (op, arg)
     kv_atomics: set = field(default_factory=set)  # (op, dtype) of VarAtomicRMWs applied to qd_kv
     reductions: dict[int, str] = field(default_factory=dict)  # kernel var id -> accumulator (a reduction target)
+    array_reductions: dict[tuple, str] = field(default_factory=dict)  # (arg, indices) -> accumulator
     workgroup_decls: list[str] = field(default_factory=list)  # module-scope var<workgroup> declarations
     needs_fail: bool = False
     temps: itertools.count = field(default_factory=lambda: itertools.count())
@@ -189,14 +200,25 @@ def _store(cx: TaskCtx, s: N.Store) -> Lines:
 
 
 def _atomic(cx: TaskCtx, s: N.AtomicRMW) -> Lines:
+    operands = [emit_expr(cx, o) for o in s.operands]
+    acc = cx.array_reductions.get((s.arg, s.indices))
+    if acc is not None:  # a reduction target: the old value is unused (quadrants.ir.reductions)
+        return [f"{acc} = {combine(cx, s.op, cx.arg_specs[s.arg].dtype, acc, operands[0])};"]
     cx.use_arg(s.arg).atomic_ops.add(s.op)
     cx.atomics.add((s.op, s.arg))
-    operands = [emit_expr(cx, o) for o in s.operands]
     lines, li = _address(cx, s.arg, s.indices, s.loc)
     call = f"{atomic_function_name(s.op, s.arg)}({', '.join([li, *operands])})"
     if s.var is None:
         return [*lines, f"_ = {call};"]
     return lines + _store_local(cx, s.var, call, declare=True)
+
+
+def apply_atomic(cx: TaskCtx, op, arg: int, indices, value: str) -> Lines:
+    """One real atomic ``op`` of ``value`` on ``arg[indices]``, its old value dropped (a reduction's flush)."""
+    cx.use_arg(arg).atomic_ops.add(op)
+    cx.atomics.add((op, arg))
+    lines, li = _address(cx, arg, indices, None)
+    return [*lines, f"_ = {atomic_function_name(op, arg)}({li}, {value});"]
 
 
 def _var_atomic(cx: TaskCtx, s: N.VarAtomicRMW) -> Lines:
