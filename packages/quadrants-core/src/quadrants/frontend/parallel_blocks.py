@@ -2,7 +2,9 @@
 
 They say that the loops inside may run concurrently (on CUDA upstream puts them on separate streams or graph
 branches). Their semantics here is **program order**: the body runs exactly as if the ``with`` line were absent, so
-every backend gives the results of the serial order (docs/streams.md). The frontend checks upstream's placement rules.
+every backend gives the results of the serial order (docs/streams.md); llvm-cuda runs the tasks of different
+``qd.stream_parallel()`` blocks on streams of their own (the tasks carry the block number), which a program whose
+blocks do not race cannot tell apart. The frontend checks upstream's placement rules.
 Outside kernels they are no-op context managers.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 
 from quadrants.errors import QuadrantsSyntaxError
 from quadrants.frontend.graph_markers import is_checkpoint, is_do_while
@@ -97,7 +100,15 @@ def _lower_stream_parallel(ctx, node, call):
             "remove graph=True or the qd.stream_parallel() block.",
             ctx.loc(node),
         )
+    # the block's tasks carry its number (ParallelFor.stream / SerialBlock.stream): a backend with streams runs each
+    # block on a stream of its own (llvm-cuda), the others ignore it. Flushing the serial statements on both sides
+    # keeps a block's statements out of its neighbours' serial tasks.
+    ctx.flush_serial()
+    start = len(ctx.items)
     ctx.lower.visit_block(ctx, node.body)
+    ctx.flush_serial()
+    number = ctx.features["stream_blocks"] = ctx.features.get("stream_blocks", 0) + 1
+    ctx.items[start:] = [dataclasses.replace(item, stream=number) for item in ctx.items[start:]]
 
 
 def _lower_parallel_context(ctx, node, call):

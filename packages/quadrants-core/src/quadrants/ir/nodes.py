@@ -324,7 +324,9 @@ class ParallelFor:
     """A parallel task over the product of half-open ranges; the last axis varies fastest in serial order.
 
     ``vars[k]`` is declared by the task and holds the index of axis ``k``. The bounds are evaluated once per launch
-    before any lane runs; they may use arguments and kernel vars only.
+    before any lane runs; they may use arguments and kernel vars only. ``stream`` is the ``qd.stream_parallel()``
+    block the task belongs to (1, 2, … in source order; 0 outside any): a backend with streams may run the tasks of
+    different blocks concurrently (docs/streams.md), every other backend ignores it.
     """
 
     vars: tuple[Var, ...]
@@ -332,14 +334,16 @@ class ParallelFor:
     ends: tuple[Expr, ...]
     body: tuple[Stmt, ...]
     loc: SrcLoc | None = _LOC
+    stream: int = 0
 
 
 @dataclass(frozen=True)
 class SerialBlock:
-    """A task that runs ``body`` once, on one thread."""
+    """A task that runs ``body`` once, on one thread (``stream``: as :class:`ParallelFor`'s)."""
 
     body: tuple[Stmt, ...]
     loc: SrcLoc | None = _LOC
+    stream: int = 0
 
 
 @dataclass(frozen=True)

@@ -291,17 +291,22 @@ def _stmt(s: Stmt, ctx: _Ctx, depth: int) -> None:
 # ----------------------------------------------------------------------------------------------------------- items
 
 
+def _stream(it) -> str:
+    """`` stream k`` for a task of the k-th ``qd.stream_parallel()`` block (nothing outside one)."""
+    return f" stream {it.stream}" if it.stream else ""
+
+
 def _it_parallel_for(it: ParallelFor, ctx: _Ctx, depth: int) -> None:
     names = ", ".join(format_var(v) for v in it.vars)
     ranges = " x ".join(f"[{_expr(b, ctx)}, {_expr(e, ctx)})" for b, e in zip(it.begins, it.ends, strict=False))
     if len(it.begins) != len(it.ends):  # invalid IR: show what is there rather than hide the mismatch
         ranges += f" (begins: {len(it.begins)}, ends: {len(it.ends)})"
-    ctx.emit(depth, f"parallel_for ({names}) in {ranges}:", it.loc)
+    ctx.emit(depth, f"parallel_for ({names}) in {ranges}{_stream(it)}:", it.loc)
     _block(it.body, ctx, depth + 1)
 
 
 def _it_serial(it: SerialBlock, ctx: _Ctx, depth: int) -> None:
-    ctx.emit(depth, "serial:", it.loc)
+    ctx.emit(depth, f"serial{_stream(it)}:", it.loc)
     _block(it.body, ctx, depth + 1)
 
 

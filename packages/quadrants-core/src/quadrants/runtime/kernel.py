@@ -51,6 +51,7 @@ from quadrants.runtime.member_memo import MemberMemo
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.profiler import timed
 from quadrants.runtime.state import Session, current_session, materialize
+from quadrants.runtime.streams import launch_scope
 
 __all__ = ["Kernel", "Func", "kernel", "func", "Compiled", "assemble_compiled"]
 
@@ -136,16 +137,21 @@ class Kernel(SourceBacked):
         return self._call(args, kwargs, from_checkpoint)
 
     def _call(self, args, kwargs, resume_label):
+        stream = None
+        if "qd_stream" in kwargs:  # the launch goes to that stream where the backend has streams (runtime/streams.py)
+            kwargs = dict(kwargs)
+            stream = kwargs.pop("qd_stream")
+            if stream is not None:
+                _check_stream_launch(self)
         if RECORDER.tape is not None:  # inside qd.ad.Tape: the launch is replayed backwards on exit
             RECORDER.record(self, args, kwargs)
-        if "qd_stream" in kwargs:  # launches keep program order on every stream (runtime/streams.py)
-            kwargs = dict(kwargs)
-            if kwargs.pop("qd_stream") is not None and self.graph:
-                raise at_call_site(RuntimeError("qd_stream is not compatible with graph=True kernels."))
         session = current_session()
         try:
             if RECORDER.forward_mode is not None:  # inside qd.ad.FwdMode: the dual program runs instead
                 return launch_dual(self, args, kwargs)
+            if stream is not None:
+                with launch_scope(session, stream):
+                    return self._launch(session, args, kwargs, resume_label)
             return self._launch(session, args, kwargs, resume_label)
         except (QuadrantsCompilationError, QuadrantsRuntimeError) as exc:
             with_loc(exc, caller_loc())  # errors without a kernel line point at the user's call
@@ -489,6 +495,26 @@ def assemble_compiled(session: Session, bound: list, program, exe, layout, sourc
     simple = all(isinstance(t, DataType) for t in layout)  # no vector/matrix/struct to reshape
     params_only = all(src[0] == "param" for src in sources)
     return Compiled(program, exe, keep, flat, layout, simple, sources, params_only, graph, ir_text)
+
+
+def _check_stream_launch(kernel: Kernel) -> None:
+    """``qd_stream=`` where upstream refuses it: graph kernels and autodiff (a RuntimeError at the call)."""
+    if kernel.graph:
+        raise at_call_site(RuntimeError("qd_stream is not compatible with graph=True kernels."))
+    if RECORDER.forward_mode is not None:
+        raise at_call_site(
+            RuntimeError(
+                "qd_stream is not compatible with autodiff kernels. Streams cannot be used with reverse-mode or "
+                "forward-mode differentiation."
+            )
+        )
+    if RECORDER.tape is not None:
+        raise at_call_site(
+            RuntimeError(
+                "qd_stream is not compatible with autograd Tape. Launch the kernel outside the Tape context, or "
+                "omit qd_stream."
+            )
+        )
 
 
 class BoundKernel:
