@@ -112,8 +112,33 @@ class LlvmCudaBackend:
         return ExternalCudaArray(dev, dtype, tuple(shape), address, owner)
 
     def sync(self) -> None:
-        """Wait for every queued launch and copy (``qd.sync()``)."""
+        """Wait for every queued launch and copy, on every stream (``qd.sync()``)."""
         driver.device().synchronize()
+
+    # ------------------------------------------------------------------- streams (optional members, docs/streams.md)
+    def create_stream(self):
+        """A new non-blocking CUDA stream (``qd.create_stream()``), a :class:`~.streams.CudaStream`."""
+        dev = driver.device()
+        dev.bind()
+        return dev.streams.create_stream()
+
+    def wrap_stream(self, handle: int):
+        """A stream another library made (``qd.Stream(torch.cuda.Stream().cuda_stream)``), never destroyed here."""
+        dev = driver.device()
+        dev.bind()
+        return dev.streams.create_stream(handle)
+
+    def create_event(self):
+        """A new CUDA event (``qd.create_event()``): a :class:`~quadrants_llvm.cuda.streams.CudaEvent`."""
+        dev = driver.device()
+        dev.bind()
+        return dev.streams.create_event()
+
+    def launch_stream(self, stream):
+        """A context manager: launches of the calling thread inside it go to ``stream`` (``kernel(qd_stream=s)``)."""
+        from quadrants_llvm.cuda.streams import LaunchStream
+
+        return LaunchStream(stream)
 
 
 BACKEND = LlvmCudaBackend()

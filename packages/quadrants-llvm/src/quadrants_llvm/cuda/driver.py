@@ -11,6 +11,8 @@ import functools
 import threading
 import time
 
+from quadrants_llvm.cuda.streams import StreamSet
+
 __all__ = ["probe", "device", "Device", "check", "pointer_device"]
 
 _LOCK = threading.Lock()
@@ -78,6 +80,9 @@ class Device:
         name = check(cu.cuDeviceGetName(256, self.dev))
         self.name = name.split(b"\0", 1)[0].decode()
         self.stream = cu.CUstream(0)  # the legacy default stream: every launch and copy is ordered on it
+        # qd.create_stream() streams and the barrier the default stream keeps with them (cuda/streams.py); every
+        # default-stream operation below waits for their pending work first
+        self.streams = StreamSet(cu, self.stream)
 
     @property
     def sm(self) -> str:
@@ -112,22 +117,29 @@ class Device:
             return 0
         ptr = check(self.cu.cuMemAlloc(nbytes), "cuMemAlloc")
         check(self.cu.cuMemsetD8(ptr, 0, nbytes), "cuMemsetD8")
+        self.streams.default_work()  # the zero fill is queued: a stream's later launch waits for it
         return int(ptr)
 
     def free(self, ptr: int) -> None:
         self.current()
         if ptr:
+            if self.streams.pending:  # a launch on another stream may still use the memory
+                self.drain()
             self.cu.cuMemFree(ptr)
 
     def to_device(self, dst: int, src_addr: int, nbytes: int) -> None:
         self.current()
         if nbytes:
+            self.streams.on_default()  # after the launches queued on other streams (they may read the old values)
             check(self.cu.cuMemcpyHtoD(dst, src_addr, nbytes), "cuMemcpyHtoD")
+            self.streams.default_work()
 
     def drain(self) -> None:
         """Wait for the work queued on the stream by polling ``cuStreamQuery``, not inside a blocking driver call, so
         that Ctrl-C during a long kernel raises ``KeyboardInterrupt`` at once (the kernel itself runs to its end: a
-        device cannot abandon it, and later work queues behind it)."""
+        device cannot abandon it, and later work queues behind it). The default stream first joins every stream with
+        pending work (cuda/streams.py), so this also waits for their launches."""
+        self.streams.on_default()
         query, not_ready = self.cu.cuStreamQuery, self.cu.CUresult.CUDA_ERROR_NOT_READY
         err = query(self.stream)[0]
         polls = 0
@@ -149,6 +161,7 @@ class Device:
         self.current()
         self.drain()
         check(self.cu.cuCtxSynchronize(), "cuCtxSynchronize")
+        self.streams.synchronized()
 
     # ------------------------------------------------------------------------------------------------ modules
     def load_module(self, image: bytes):

@@ -29,6 +29,8 @@ from quadrants_llvm.cpu import host
 from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
 from quadrants_llvm.cuda import graph_plan
 from quadrants_llvm.cuda.driver import check
+from quadrants_llvm.cuda.stream_launch import launch as launch_on_streams, plan as stream_plan, task_streams
+from quadrants_llvm.cuda.streams import current as current_stream
 
 __all__ = ["CudaExecutable", "BLOCK"]
 
@@ -99,6 +101,12 @@ class CudaExecutable:
         for k, item in enumerate(artifact.task_items):
             self._task_by_id[id(item)] = (item, k)
             self._task_index.setdefault(item, k)
+        # streams (docs/streams.md): launches on a qd.create_stream() stream and programs with qd.stream_parallel()
+        # blocks go through cuda/stream_launch.py; once any stream exists the default-stream path below joins them
+        self._streams = dev.streams
+        blocks = task_streams(artifact.task_items)
+        self._streamed = any(blocks) and not self.read_status  # a status read after every task: one stream
+        self.stream_steps = stream_plan(blocks if self._streamed else [0] * len(self.tasks))
 
     def __del__(self):
         try:
@@ -167,8 +175,14 @@ class CudaExecutable:
     # ------------------------------------------------------------------------------------------ launch primitives
     def launch(self, args) -> tuple:
         """Run every task of a program without graph nodes; returns the return values."""
+        stream = current_stream() if self._streams.live else None
+        if stream is not None or self._streamed:  # kernel(..., qd_stream=s) or qd.stream_parallel() blocks
+            return launch_on_streams(self, args, stream)
         with self._lock:
             self.dev.current()
+            if self._streams.live:  # after the work queued on other streams (cuda/streams.py)
+                self._streams.on_default()
+                self._streams.default_work()
             self._pack_args(args)
             graph = self._device_graph(self.program.items) if self._flat_graph else None
             if graph is not None:
@@ -224,6 +238,9 @@ class CudaExecutable:
         self._lock.acquire()
         try:
             self.dev.current()
+            if self._streams.live:  # after the work queued on other streams (cuda/streams.py)
+                self._streams.on_default()
+                self._streams.default_work()
             self._pack_args(args)
         except BaseException:
             self._lock.release()
