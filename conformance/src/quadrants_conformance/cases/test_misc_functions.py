@@ -67,13 +67,67 @@ def hints_pyfunc_and_real_func():
         qd.cache_read_only(f)
         for i in range(4):
             v = qd.assume_in_range(i, 0, 0, 4)
-            x[i] = _plus_one(_double(qd.volatile_load(v)))
+            x[i] = _plus_one(_double(v + qd.volatile_load(f[i])))
         x[4] = _plus_one(4)
         x[5] = qd.experimental.real_func(_plus_one.fn)(5)
 
     x = qd.ndarray(qd.i32, (6,))
     k(x)
     return {"x": x.to_numpy(), "host": _double(7)}
+
+
+@case(section="misc", golden={"out": [7, 3, 1.5, 2.5, 4, 5]})
+def volatile_load_reads_field_and_ndarray_elements():
+    f0 = qd.field(qd.i32, shape=())
+    v = qd.Vector.field(2, qd.f32, shape=2)
+    s = qd.types.struct(a=qd.i32, b=qd.f32).field(shape=2)
+
+    @qd.kernel
+    def k(x: I32_1, out: qd.types.NDArray[qd.f32, 1]):
+        f0[None] = 7
+        v[1] = qd.Vector([1.5, 2.5])
+        s[1].a = 4
+        out[0] = qd.volatile_load(f0[None])
+        out[1] = qd.volatile_load(x[2])
+        w = qd.volatile_load(v[1])
+        out[2], out[3] = w[0], qd.volatile_load(v[1][1])
+        out[4] = qd.volatile_load(s[1].a)
+        out[5] = qd.volatile_load(target=x[4])
+
+    x, out = qd.ndarray(qd.i32, (5,)), qd.ndarray(qd.f32, (6,))
+    x.from_numpy(np.arange(1, 6, dtype=np.int32))
+    k(x, out)
+    return {"out": out.to_numpy()}
+
+
+@case(section="misc", raises=(qd.QuadrantsTypeError, "requires a global lvalue"))
+def volatile_load_of_a_local_error():
+    @qd.kernel
+    def k(x: I32_1):
+        v = x[0]
+        x[1] = qd.volatile_load(v)
+
+    k(qd.ndarray(qd.i32, (2,)))
+
+
+@case(section="misc", raises=(qd.QuadrantsSyntaxError, "requires an lvalue (field / ndarray subscript)"))
+def volatile_load_of_an_expression_error():
+    @qd.kernel
+    def k(x: I32_1):
+        x[1] = qd.volatile_load(x[0] + 1)
+
+    k(qd.ndarray(qd.i32, (2,)))
+
+
+@case(section="misc", raises=(qd.QuadrantsSyntaxError, "cannot pass a Field directly to 'qd.volatile_load'"))
+def volatile_load_of_a_whole_field_error():
+    f = qd.field(qd.i32, shape=())
+
+    @qd.kernel
+    def k(x: I32_1):
+        x[0] = qd.volatile_load(f)
+
+    k(qd.ndarray(qd.i32, (1,)))
 
 
 @case(section="misc", raises=(NotImplementedError, "qd.clock_counter() is not implemented"))

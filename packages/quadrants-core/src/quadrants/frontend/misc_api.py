@@ -7,11 +7,14 @@ Each is a host callable (its Python-scope behaviour) with a ``_qd_constructor`` 
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
-from quadrants.errors import QuadrantsTypeError
+from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import typing_rules as tr
-from quadrants.frontend.values import NdarrayValue
+from quadrants.frontend.struct_values import StructValue
+from quadrants.frontend.values import ArgBinding, LocalBinding, MatrixBinding, MatrixValue, NdarrayValue
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
 
@@ -47,13 +50,45 @@ def _assume_in_range(ctx, node, val, base, low, high):
     return val
 
 
+_NOT_AN_LVALUE = "qd.volatile_load requires an lvalue (field / ndarray subscript) as its argument"
+_WHOLE_FIELD = "cannot pass a Field directly to 'qd.volatile_load'; index it first (e.g. `field[None]`)"
+_NOT_GLOBAL = (
+    "qd.volatile_load() requires a global lvalue (field / ndarray subscript); function-scope local arrays are not "
+    "visible to other threads."
+)
+
+
 def _volatile_load_host(target):
-    """``qd.volatile_load(x)``: ``x`` read from memory again, never from an earlier read (for spin-waits). Every load
-    here is already a fresh read in program order, so it is the value itself."""
-    return target
+    """``qd.volatile_load(x)``: ``x``, an element of a field or ndarray (``f[i]``, ``a[i, j]``, ``v[i][k]``,
+    ``s[i].m``), read from memory again, never from an earlier read (for spin-waits). Kernel code only: in Python
+    scope there is no element to read, so it is the error upstream gives (``QuadrantsSyntaxError``)."""
+    from quadrants.runtime.field import Field
+
+    raise QuadrantsSyntaxError(_WHOLE_FIELD if isinstance(target, Field) else _NOT_AN_LVALUE)
+
+
+def _argument_node(node):
+    if node.args:
+        return node.args[0]
+    return next((k.value for k in node.keywords if k.arg == "target"), None)
 
 
 def _volatile_load(ctx, node, target):
+    """The element itself: every load here is already a fresh read in program order. What is checked is upstream's
+    rule for the argument: an element of global memory, not a whole array, a local or a value."""
+    if isinstance(target, NdarrayValue):
+        message = _WHOLE_FIELD if target.static_shape is not None else _NOT_AN_LVALUE
+        raise QuadrantsSyntaxError(message, ctx.loc(node))
+    arg = _argument_node(node)
+    root = arg
+    while isinstance(root, (ast.Subscript, ast.Attribute)):
+        root = root.value
+    binding = ctx.lookup_local(root.id) if isinstance(root, ast.Name) else None
+    if isinstance(binding, (LocalBinding, MatrixBinding, StructValue)):  # a local, or an element of a local array
+        raise QuadrantsTypeError(_NOT_GLOBAL, ctx.loc(node))
+    element = isinstance(arg, (ast.Subscript, ast.Attribute)) and isinstance(target, (ir.Expr, MatrixValue))
+    if not element or (isinstance(binding, ArgBinding) and not isinstance(binding.value, NdarrayValue)):
+        raise QuadrantsSyntaxError(_NOT_AN_LVALUE, ctx.loc(node))  # a value: a constant, an expression, an argument
     return target
 
 
