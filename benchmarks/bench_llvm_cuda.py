@@ -18,6 +18,7 @@ import numpy as np
 import quadrants as qd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared kernels module beside this file
+import cuda_streams
 from cuda_worker import best as _best, one_lane, per_call as _per_call, three_tasks
 from kernels import empty, histogram, jacobi, nbody, saxpy, total
 
@@ -138,5 +139,6 @@ def _local_rows() -> list[dict]:
     rows.append(_row("1-lane kernel launch, cached call (async)", _per_call(lambda: one_lane(z)) * 1e6, "us"))
     g1, g2 = qd.ndarray(qd.i32, 16), qd.ndarray(qd.i32, 16)
     rows.append(_row("3-task graph=True kernel, 16 elements", _per_call(lambda: three_tasks(g1, g2), 500) * 1e6, "us"))
+    rows += cuda_streams.rows(_row)  # overlap on qd streams and qd.stream_parallel() blocks (issue 16)
     qd.reset()  # free the device memory before a worker process takes the GPU
     return rows
