@@ -285,6 +285,8 @@ def test_launches_on_two_streams_overlap_each_with_its_own_launch_context(fake):
     ctx1, ctx2 = cu.nodes[k1]["what"][2], cu.nodes[k2]["what"][2]
     assert len({ctx1, ctx2, exe.ctx_ptr}) == 3  # never the other launch's arguments
     assert cu.before(cu.find(("args", ctx1))[0], k1) and cu.before(cu.find(("args", ctx2))[0], k2)
+    # a new launch context is zero-filled on the default stream before the stream copies the arguments into it
+    assert cu.before(cu.find(("memset", ctx1))[0], cu.find(("args", ctx1))[0])
     assert not cu.before(k1, k2) and not cu.before(k2, k1)
     # both streams hold work the default stream has not waited for: the next default-stream launch waits for both
     assert set(dev.streams.pending) == {s1.uid, s2.uid}

@@ -91,8 +91,8 @@ def launch(exe, args, stream) -> tuple:
                 streams.on_default()
                 streams.default_work()
             else:
+                slot = _slot(exe, stream)  # first: its zero fill is default-stream work the stream must wait for
                 streams.on_stream(stream)
-                slot = _slot(exe, stream)
                 exe.ctx_ptr, exe.params, exe._stream = slot.ctx_ptr, slot.params, stream.handle
             exe._pack_args(args)
             forked = False
