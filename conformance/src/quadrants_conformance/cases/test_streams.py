@@ -141,3 +141,45 @@ def qd_stream_is_not_for_graph_kernels():
             x[i] = 1.0
 
     k(_f(), qd_stream=qd.create_stream())
+
+
+@case(section="streams", golden={"x0": [10.0] * N, "x1": [21.0] * N, "x2": [32.0] * N})
+def one_kernel_on_several_streams_keeps_each_launchs_arguments():
+    @qd.kernel
+    def scale_add(x: F1, a: qd.f32, b: qd.f32):
+        for i in range(N):
+            x[i] = x[i] * a + b
+
+    xs = [_f(1.0) for _ in range(3)]
+    streams = [qd.create_stream() for _ in range(3)]
+    for k, (x, s) in enumerate(zip(xs, streams)):
+        scale_add(x, 10.0, float(k), qd_stream=s)  # x = 10 + k ...
+        scale_add(x, 1.0, float(k) * 10.0, qd_stream=s)  # ... + 10 k, queued behind it on the same stream
+    return {f"x{k}": x.to_numpy() for k, x in enumerate(xs)}  # host reads see every stream's launches
+
+
+@case(section="streams", golden={"a": [5.0] * N, "b": [7.0] * N, "z": [14.0] * N})
+def stream_parallel_blocks_with_serial_code_and_host_copies_in_between():
+    @qd.kernel
+    def k(a: F1, b: F1, z: F1):
+        with qd.stream_parallel():
+            base = 2.0  # a serial task of block 1
+            for i in range(N):
+                a[i] = a[i] + base
+        with qd.stream_parallel():
+            for i in range(N):
+                b[i] = b[i] * 2.0
+            for i in range(N):
+                z[i] = b[i] + 1.0  # after the loop above: the same block
+
+    @qd.kernel
+    def add(x: F1, v: qd.f32):
+        for i in range(N):
+            x[i] = x[i] + v
+
+    a, b, z = _f(3.0), _f(3.0), _f()
+    k(a, b, z)
+    s = qd.create_stream()
+    add(b, 1.0, qd_stream=s)  # b = 7 once the blocks are done (a stream launch after default-stream work)
+    z.from_numpy(z.to_numpy() * 2.0)  # a host round trip after the launch on s; z = 14
+    return {"a": a.to_numpy(), "b": b.to_numpy(), "z": z.to_numpy()}
