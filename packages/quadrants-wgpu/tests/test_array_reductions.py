@@ -135,3 +135,16 @@ def test_reduction_shaders_are_valid_for_the_device(device):
     for dtype in (T.f32, T.i32, T.i64, T.u8):
         for target in (device.target, ShaderTarget()):
             device.device.create_shader_module(code=emit_program(_sum_program(dtype=dtype), target).shaders[0].wgsl)
+
+
+def test_reduction_tasks_run_a_bounded_number_of_workgroups(device):
+    from quadrants_wgpu.runtime.executable import REDUCTION_GROUPS, WgpuExecutable
+
+    limit = device.device.limits["max-compute-workgroups-per-dimension"]
+    cap = REDUCTION_GROUPS["software" if device.is_software else "gpu"]
+    reducing, plain = _sum_program(), _sum_program(old_used=True)
+    for program, expected in ((reducing, cap), (plain, limit)):
+        emitted = emit_program(program, device.target)
+        assert emitted.shaders[0].reduces == (program is reducing)
+        (task,) = WgpuExecutable(program, emitted, device)._tasks
+        assert task.max_groups == expected

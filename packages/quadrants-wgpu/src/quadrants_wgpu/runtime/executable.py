@@ -30,6 +30,12 @@ from quadrants_wgpu.wgsl.stmts import STATUS_FAIL, STATUS_INDEX, STATUS_PRINT_CU
 __all__ = ["WgpuExecutable", "Launch"]
 
 _BIND_CACHE = 64
+# Workgroups of a task that combines per-workgroup partial results (a reduction): each workgroup ends with a tree
+# of barriers and one atomic, so a task reducing 2^28 elements should not run 2^20 workgroups of one element per
+# lane. On a GPU about two waves of workgroups (an H100 holds ~1000 of 256 lanes at a time); on a software
+# rasterizer, where a barrier costs tens of microseconds per workgroup (lavapipe: 2^20 f32 summed in 160 ms with
+# 4096 workgroups, 6 ms with 256, 5 ms with 16), a few per core.
+REDUCTION_GROUPS = {"gpu": 2048, "software": 64}
 
 
 class _Task:
@@ -44,6 +50,9 @@ class _Task:
         self.parallel = isinstance(item, N.ParallelFor)
         self.static_n: int | None = None
         self.needs_kv = False
+        self.max_groups = dev.device.limits["max-compute-workgroups-per-dimension"]
+        if getattr(shader, "reduces", False):
+            self.max_groups = min(self.max_groups, REDUCTION_GROUPS["software" if dev.is_software else "gpu"])
         if self.parallel:
             exprs = (*item.begins, *item.ends)
             self.needs_kv = any(uses_kernel_vars(e) for e in exprs)
@@ -109,7 +118,6 @@ class WgpuExecutable:
             self._tasks_by_id[id(item)] = (item, task)
         self._free_slots: list[_Slots] = [_Slots(dev, layout)]
         self._needs_status = program.debug or layout.print_capacity > 0 or bool(emitted.tables.checks)
-        self._max_groups = dev.device.limits["max-compute-workgroups-per-dimension"]
 
     # ----------------------------------------------------------------------------------------------- binding
 
@@ -201,7 +209,7 @@ class WgpuExecutable:
         if n >= 1 << 31:
             raise QuadrantsRuntimeError(f"a parallel loop of {n} iterations exceeds the wgpu backend's 2^31 limit")
         wg = task.shader.workgroup_size
-        return min(math.ceil(n / wg), self._max_groups)
+        return min(math.ceil(n / wg), task.max_groups)
 
     def run_task(self, ctx: Launch, item) -> None:
         """Record one task's dispatch into the launch's compute pass."""

@@ -49,6 +49,7 @@ class TaskShader:
     wgsl: str
     bindings: tuple[tuple[int, bool], ...]
     workgroup_size: int
+    reduces: bool = False  # the shader combines per-workgroup partial results (fewer workgroups: less combining)
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ def emit_task(
         entry = "@compute @workgroup_size(1)\nfn main() {"
         kind = "serial"
     wgsl, bindings = _assemble(cx, main, entry)
-    return TaskShader(kind, wgsl, bindings, wg)
+    return TaskShader(kind, wgsl, bindings, wg, bool(cx.workgroup_decls))
 
 
 def emit_program(
