@@ -1,228 +1,202 @@
-"""wgpu backend speed (issue 5 §6, issue 22): bandwidth of saxpy and Jacobi against a device-to-device copy, atomics
-with and without the native float atomics, and launch cost.
+"""wgpu backend speed against llvm-cuda on the same GPU, in one run (issue 22; docs/backends/wgpu.md).
 
-* saxpy over 2^26 f32 (``y = a * x + y``: 12 bytes per element moved): effective GB/s, as a ratio of the GB/s of
-  ``copy_buffer_to_buffer`` of one 2^26-f32 buffer (8 bytes per element moved) measured in the same run. Target ≥ 0.8.
-* Jacobi 5-point 4096² f32 (the kernel of ``bench_llvm_cuda.py``, 8 bytes per point): GB/s against the same copy.
-* atomics (the kernels of ``bench_llvm_cuda.py``): the ``t[()] += x[i]`` sum of 2^26 f32 (GB/s read against the
-  copy), an f32 histogram (2^24 values, 256 bins: ``atomic_add`` of 1.0, heavy contention) and the i32 histogram of
-  ``kernels.py`` (2^26 values). The f32 rows run twice, with the device's native ``atomicAdd`` on ``atomic<f32>``
-  (``shader-float32-atomic``) and with it switched off (compare-exchange loops): the ratio is native / emulated.
-* launch cost: µs per call of a kernel with no tasks and of a one-task kernel storing one element (calls are
-  queued; one readback at the end waits for all of them), against NumPy's ``a[0] = 1`` as a host floor.
+Every case runs the same program text (``kernels.py``) on ``vulkan`` and on the baseline arch (``llvm-cuda`` when it
+is available), each in its own process (``wgpu_worker.py``): a crash or a hang of one case is reported as a progress
+line and a ``FAILED`` row, and the other cases still run. A row's ``value`` is wgpu's, its ``baseline`` the baseline
+arch's, and ``ratio`` wgpu / baseline. Targets (issue 22): saxpy and Jacobi ≥ 0.7 of llvm-cuda's bandwidth, the sum
+reduction and the histograms ≥ 0.5 with native atomics.
 
-``python benchmarks/run.py -k wgpu`` runs this file; ``python benchmarks/run.py`` runs it beside ``bench_llvm_cuda.py``
-(same GPU, same run) for the wgpu / llvm-cuda comparison of docs/backends/wgpu.md.
+* saxpy 2^28 f32 (``y = a * x + y``, 12 bytes per element), Jacobi 5-point 8192² f32 (8 bytes per point), the sum
+  ``t[()] += x[i]`` of 2^28 f32 (4 bytes per element): GB/s.
+* i32 histogram of 2^26 values into 256 bins (``kernels.histogram``), the same with ``atomic_add(h[x[i]], 1.0)`` on an
+  f32 histogram: Gelem/s.
+* The f32 sum and histogram run twice on wgpu: with the device's native f32 atomics (``shader-float32-atomic``) and
+  with them switched off (``QD_WGPU_DISABLE_FEATURES=shader-float32-atomic``: compare-exchange loops).
+* The driver's device-to-device copy (``copy_buffer_to_buffer`` / ``cuMemcpyDtoD``) of 2^28 f32, GB/s: how fast
+  each API moves memory on this GPU, for context.
+* Launch cost: µs per call (queued; a sync ends each batch) of a kernel with no tasks and of a one-task kernel.
 
-Runs only on a GPU adapter: on a machine without one (or only Mesa's software rasterizer) it prints why and returns
-no rows.
+Sizes are lowered to what one buffer binding of the device holds (the row names the size run). Environment:
+
+* ``QD_BENCH_WGPU_CPU=1``: run on a software adapter too (Mesa's lavapipe) with small sizes, to test this file on a
+  machine without a GPU; otherwise a software-only machine gives no rows (and says why).
+* ``QD_BENCH_WGPU_BASELINE``: the baseline arch (``cuda``, ``cpu`` or ``none``; default ``cuda`` when llvm-cuda is
+  available, else none).
+* ``QD_BENCH_WGPU_BUDGET`` (seconds, default 300): the whole module's time; cases left when it is spent are reported
+  as skipped. ``QD_BENCH_WGPU_CASE_TIMEOUT`` (default 120): one worker process's limit.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+WORKER = Path(__file__).resolve().parent / "wgpu_worker.py"
+MIN_CASE_SECONDS = 5  # a worker needs this long at least (import, device); with less budget left a case is skipped
+F32_ATOMIC_OFF = {"QD_WGPU_DISABLE_FEATURES": "shader-float32-atomic"}
 
-import quadrants as qd
+# (key, worker case, what, unit, GPU size, CPU size, extra env for the wgpu run, issue 22's target or None)
+CASES = [
+    ("copy", "copy", "device copy {n} f32 (copy_buffer_to_buffer vs cuMemcpyDtoD)", "GB/s", 1 << 28, 1 << 20, {}, None),
+    ("saxpy", "saxpy", "saxpy {n} f32", "GB/s", 1 << 28, 1 << 20, {}, 0.7),
+    ("jacobi", "jacobi", "Jacobi 5-point {n}^2 f32", "GB/s", 8192, 512, {}, 0.7),
+    ("sum", "sum", "sum t[()] += x[i] {n} f32, native f32 atomics", "GB/s", 1 << 28, 1 << 20, {}, 0.5),
+    ("sum_cas", "sum", "sum t[()] += x[i] {n} f32, compare-exchange", "GB/s", 1 << 28, 1 << 20, F32_ATOMIC_OFF, None),
+    ("ihist", "ihist", "i32 atomic histogram {n} values, 256 bins", "Gelem/s", 1 << 26, 1 << 18, {}, 0.5),
+    ("fhist", "fhist", "f32 atomic histogram {n} values, 256 bins, native", "Gelem/s", 1 << 26, 1 << 18, {}, 0.5),
+    (
+        "fhist_cas",
+        "fhist",
+        "f32 atomic histogram {n} values, compare-exchange",
+        "Gelem/s",
+        1 << 24,
+        1 << 16,
+        F32_ATOMIC_OFF,
+        None,
+    ),
+    ("launch_empty", "launch_empty", "launch of a kernel with no tasks", "us", 2000, 200, {}, None),
+    ("launch_one", "launch_one", "launch of a one-task kernel", "us", 2000, 200, {}, None),
+]
+# value from (n, seconds per call): bytes moved or elements per second
+_METRICS = {
+    "copy": lambda n, s: 8 * n / s / 1e9,
+    "saxpy": lambda n, s: 12 * n / s / 1e9,
+    "jacobi": lambda n, s: 8 * n * n / s / 1e9,
+    "sum": lambda n, s: 4 * n / s / 1e9,
+    "ihist": lambda n, s: n / s / 1e9,
+    "fhist": lambda n, s: n / s / 1e9,
+    "launch_empty": lambda n, s: s * 1e6,
+    "launch_one": lambda n, s: s * 1e6,
+}
+_ARCH_NAMES = {"vulkan": "wgpu", "cuda": "llvm-cuda", "cpu": "llvm-cpu"}
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kernels import histogram, jacobi, total  # benchmarks/ is not a package: imported by path
 
-SAXPY_N = 1 << 26
-JACOBI_N = 4096
-REDUCE_N = 1 << 26
-FHIST_N = 1 << 24
-HIST_N = 1 << 26
-F32_ATOMIC = "shader-float32-atomic"
-REPEAT = 20
-LAUNCHES = 2000
-
-
-def _gpu_or_reason():
+def _env_float(name: str, default: float) -> float:
     try:
-        from quadrants_wgpu.runtime.device import get_device
-    except ImportError as exc:
-        return None, f"quadrants-wgpu is not installed ({exc})"
-    try:
-        dev = get_device()
-    except RuntimeError as exc:
-        return None, str(exc)
-    if dev.is_software:
-        return None, f"only a software adapter is available ({dev.description})"
-    return dev, ""
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
 
 
-def _timed(fn, sync, repeat: int) -> float:
-    fn()
-    sync()
-    t0 = time.perf_counter()
-    for _ in range(repeat):
-        fn()
-    sync()
-    return (time.perf_counter() - t0) / repeat
+def _size_text(case: str, n: int) -> str:
+    if case.startswith("launch") or case == "jacobi":
+        return str(n)
+    return f"2^{n.bit_length() - 1}" if n & (n - 1) == 0 else str(n)
 
 
-def _saxpy(dev) -> list[dict]:
-    @qd.kernel
-    def saxpy(x: qd.types.NDArray[qd.f32, 1], y: qd.types.NDArray[qd.f32, 1], a: qd.f32):
-        for i in range(x.shape[0]):
-            y[i] = a * x[i] + y[i]
+class _Runner:
+    """Runs worker processes within the module's time budget, printing a progress line for each."""
 
-    rng = np.random.default_rng(0)
-    xh = rng.random(SAXPY_N, dtype=np.float32)
-    yh = rng.random(SAXPY_N, dtype=np.float32)
-    x, y = qd.ndarray(qd.f32, SAXPY_N), qd.ndarray(qd.f32, SAXPY_N)
-    x.from_numpy(xh)
-    y.from_numpy(yh)
-    saxpy(x, y, 2.5)
-    assert np.array_equal(y.to_numpy(), np.float32(2.5) * xh + yh), "saxpy result differs from NumPy"
+    def __init__(self, budget: float, case_timeout: float):
+        self.deadline = time.monotonic() + budget
+        self.case_timeout = case_timeout
 
-    src, dst = x.storage().buffer, qd.ndarray(qd.f32, SAXPY_N).storage().buffer
-    nbytes = SAXPY_N * 4
-
-    def copy():
-        enc = dev.device.create_command_encoder()
-        enc.copy_buffer_to_buffer(src, 0, dst, 0, nbytes)
-        dev.queue.submit([enc.finish()])
-
-    def sync():
-        y[0]  # a 4-byte readback waits for every earlier submission
-
-    t_saxpy = _timed(lambda: saxpy(x, y, 2.5), sync, REPEAT)
-    t_copy = _timed(copy, sync, REPEAT)
-    bw_saxpy = 3 * nbytes / t_saxpy / 1e9
-    bw_copy = 2 * nbytes / t_copy / 1e9
-    return [
-        {
-            "name": f"wgpu saxpy 2^26 f32 bandwidth vs buffer copy ({dev.description})",
-            "value": bw_saxpy,
-            "unit": "GB/s",
-            "baseline": bw_copy,
-            "ratio": bw_saxpy / bw_copy,
-        }
-    ]
-
-
-def _copy_gbs(dev, nbytes: int, sync) -> float:
-    """GB/s (read + write) of ``copy_buffer_to_buffer`` of ``nbytes``."""
-    src = qd.ndarray(qd.u32, nbytes // 4).storage().buffer
-    dst = qd.ndarray(qd.u32, nbytes // 4).storage().buffer
-
-    def copy():
-        enc = dev.device.create_command_encoder()
-        enc.copy_buffer_to_buffer(src, 0, dst, 0, nbytes)
-        dev.queue.submit([enc.finish()])
-
-    return 2 * nbytes / _timed(copy, sync, REPEAT) / 1e9
+    def run(self, arch: str, case: str, n: int, env: dict | None = None) -> tuple[dict | None, str]:
+        """The worker's JSON, or None and why (crash with its signal, timeout, budget spent, bad output)."""
+        left = self.deadline - time.monotonic()
+        label = f"bench_wgpu: {case} n={n} on {_ARCH_NAMES[arch]}{' ' + str(env) if env else ''}"
+        if left < MIN_CASE_SECONDS:
+            print(f"{label}: skipped (time budget spent)", flush=True)
+            return None, "skipped: time budget spent"
+        limit = min(self.case_timeout, left)
+        cmd = [sys.executable, str(WORKER), "--arch", arch, "--case", case, "--n", str(n)]
+        t0 = time.monotonic()
+        try:
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=limit, env={**os.environ, **(env or {})}, check=False
+            )
+        except subprocess.TimeoutExpired:
+            print(f"{label}: TIMEOUT after {limit:.0f} s (killed)", flush=True)
+            return None, f"timeout after {limit:.0f} s"
+        took = time.monotonic() - t0
+        lines = proc.stdout.strip().splitlines()
+        if proc.returncode or not lines:
+            why = _exit_text(proc.returncode)
+            tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
+            print(f"{label}: FAILED ({why}, {took:.1f} s): {tail}", flush=True)
+            return None, why
+        try:
+            out = json.loads(lines[-1])
+        except json.JSONDecodeError:
+            print(f"{label}: FAILED (no JSON line): {lines[-1][:200]}", flush=True)
+            return None, "no JSON line"
+        if "seconds" in out:
+            print(f"{label}: {out['seconds'] * 1e3:.4g} ms per call, n={out['n']} ({took:.1f} s)", flush=True)
+        return out, ""
 
 
-@qd.kernel
-def _f32_histogram(x: qd.types.NDArray[qd.i32, 1], hist: qd.types.NDArray[qd.f32, 1]):
-    for i in range(x.shape[0]):
-        qd.atomic_add(hist[x[i]], 1.0)
+def _exit_text(rc: int) -> str:
+    if rc < 0:
+        try:
+            return f"killed by {signal.Signals(-rc).name}"
+        except ValueError:
+            return f"killed by signal {-rc}"
+    return f"exit status {rc}"
 
 
-def _row(name: str, value: float, unit: str, baseline: float | None = None) -> dict:
-    return {"name": name, "value": value, "unit": unit, "baseline": baseline}
+def _baseline_arch(runner: _Runner, cpu_mode: bool) -> str | None:
+    wanted = os.environ.get("QD_BENCH_WGPU_BASELINE", "" if cpu_mode else "cuda").strip().lower()
+    if wanted in ("", "none"):
+        return None
+    if wanted not in _ARCH_NAMES or wanted == "vulkan":
+        print(f"bench_wgpu: QD_BENCH_WGPU_BASELINE={wanted!r} is not cuda, cpu or none: no baseline", flush=True)
+        return None
+    probe, why = runner.run(wanted, "probe", 0)
+    if probe is None:
+        print(f"bench_wgpu: no {_ARCH_NAMES[wanted]} baseline ({why})", flush=True)
+        return None
+    return wanted
 
 
-def _jacobi(dev) -> list[dict]:
-    a, b = qd.ndarray(qd.f32, (JACOBI_N, JACOBI_N)), qd.ndarray(qd.f32, (JACOBI_N, JACOBI_N))
-    a.fill(1.0)
-
-    def sync():
-        b[0, 0]
-
-    copy = _copy_gbs(dev, 4 * JACOBI_N**2, sync)
-    bw = 8 * JACOBI_N**2 / _timed(lambda: jacobi(a, b), sync, REPEAT) / 1e9
-    return [_row(f"wgpu Jacobi 5-point {JACOBI_N}^2 f32 bandwidth vs buffer copy", bw, "GB/s", copy)]
-
-
-def _atomic_timings(dev) -> dict[str, float]:
-    """Seconds per call of the atomic kernels on the device as it is now (a fresh session compiles them)."""
-    qd.init(arch=qd.vulkan)
-    rng = np.random.default_rng(0)
-    x = qd.ndarray(qd.f32, REDUCE_N)
-    x.fill(1.0)
-    t = qd.ndarray(qd.f32, ())
-    bins = qd.ndarray(qd.i32, FHIST_N)
-    bins.from_numpy(rng.integers(0, 256, FHIST_N, dtype=np.int32))
-    fhist = qd.ndarray(qd.f32, 256)
-    ibins = qd.ndarray(qd.i32, HIST_N)
-    ibins.from_numpy(rng.integers(0, 256, HIST_N, dtype=np.int32))
-    ihist = qd.ndarray(qd.i32, 256)
-
-    def sync():
-        t[()]
-
-    return {
-        "sum": _timed(lambda: total(x, t), sync, REPEAT),
-        "fhist": _timed(lambda: _f32_histogram(bins, fhist), sync, REPEAT),
-        "ihist": _timed(lambda: histogram(ibins, ihist), sync, REPEAT),
-        "copy": _copy_gbs(dev, 4 * REDUCE_N, sync),
-    }
-
-
-def _atomics(dev) -> list[dict]:
-    native = _atomic_timings(dev) if F32_ATOMIC in dev.features else None
-    saved = dev.features
-    try:
-        dev.features = saved - {F32_ATOMIC}  # the emitter then uses compare-exchange loops
-        emulated = _atomic_timings(dev)
-    finally:
-        dev.features = saved
-        qd.init(arch=qd.vulkan)
-    rows = []
-    for mode, times in (("native", native), ("compare-exchange", emulated)):
-        if times is not None:
-            gbs = 4 * REDUCE_N / times["sum"] / 1e9
-            rows.append(_row(f"wgpu f32 sum 2^26 ({mode} f32 atomics), GB/s read vs copy", gbs, "GB/s", times["copy"]))
-    if native is not None:
-        for key, what, n in (("sum", "f32 sum 2^26", REDUCE_N), ("fhist", "f32 histogram 2^24, 256 bins", FHIST_N)):
-            speed, base = n / native[key] / 1e9, n / emulated[key] / 1e9
-            rows.append(_row(f"wgpu {what}: native f32 atomics vs compare-exchange", speed, "Gelem/s", base))
-    rows.append(_row("wgpu i32 atomic histogram 2^26 values, 256 bins", HIST_N / emulated["ihist"] / 1e9, "Gelem/s"))
-    return rows
-
-
-def _launches() -> list[dict]:
-    @qd.kernel
-    def empty(x: qd.types.NDArray[qd.i32, 1]):
-        pass
-
-    @qd.kernel
-    def one(x: qd.types.NDArray[qd.i32, 1]):
-        x[0] = 1
-
-    x = qd.ndarray(qd.i32, 4)
-    host = np.zeros(4, np.int32)
-
-    def sync():
-        x[0]
-
-    def host_store():
-        host[0] = 1
-
-    t_empty = _timed(lambda: empty(x), sync, LAUNCHES)
-    t_one = _timed(lambda: one(x), sync, LAUNCHES)
-    t_np = _timed(host_store, lambda: None, LAUNCHES)
-    return [
-        {"name": "wgpu launch of a kernel with no tasks", "value": t_empty * 1e6, "unit": "us", "baseline": t_np * 1e6},
-        {"name": "wgpu launch of a one-task kernel", "value": t_one * 1e6, "unit": "us", "baseline": t_np * 1e6},
-    ]
+def _row(key: str, what: str, unit: str, ours: dict | None, theirs: dict | None, why: str, target) -> dict:
+    metric = _METRICS[key.removesuffix("_cas")]
+    n = (ours or theirs or {}).get("n")
+    name = "wgpu " + what.format(n=_size_text(key, n) if n else "?")
+    if target is not None:
+        name += f" (target >= {target})"
+    if ours is None:
+        return {"name": f"{name}: FAILED ({why})", "value": 0.0, "unit": "", "baseline": None, "ratio": None}
+    value = metric(ours["n"], ours["seconds"])
+    base = None
+    if theirs is not None:
+        if theirs["n"] != ours["n"]:
+            name += f" (baseline at n={theirs['n']})"
+        base = metric(theirs["n"], theirs["seconds"])
+    if max(ours.get("error", 0.0), (theirs or {}).get("error", 0.0)) > 1e-3:
+        name += f" WRONG RESULT (relative error {ours.get('error')} / {(theirs or {}).get('error')})"
+    return {"name": name, "value": value, "unit": unit, "baseline": base, "ratio": value / base if base else None}
 
 
 def run() -> list[dict]:
-    """The benchmark rows, or none (with the reason printed) when there is no GPU adapter."""
-    dev, reason = _gpu_or_reason()
-    if dev is None:
-        print(f"bench_wgpu: skipped: {reason}")
+    """The rows (wgpu value, baseline value, ratio), or none (with the reason printed) without a usable adapter."""
+    cpu_mode = os.environ.get("QD_BENCH_WGPU_CPU", "") not in ("", "0")
+    runner = _Runner(_env_float("QD_BENCH_WGPU_BUDGET", 300.0), _env_float("QD_BENCH_WGPU_CASE_TIMEOUT", 120.0))
+    probe, why = runner.run("vulkan", "probe", 0)
+    if probe is None:
+        print(f"bench_wgpu: skipped: no wgpu device ({why})", flush=True)
         return []
-    qd.init(arch=qd.vulkan)
-    return _saxpy(dev) + _jacobi(dev) + _atomics(dev) + _launches()
+    if probe["software"] and not cpu_mode:
+        print(f"bench_wgpu: skipped: only a software adapter ({probe['device']}); QD_BENCH_WGPU_CPU=1 runs it")
+        return []
+    baseline = _baseline_arch(runner, cpu_mode)
+    print(f"bench_wgpu: wgpu on {probe['device']}; baseline {_ARCH_NAMES.get(baseline or '', 'none')}", flush=True)
+    rows, baselines = [], {}  # baseline runs by (case, n): the compare-exchange rows reuse the native rows' runs
+    for key, case, what, unit, gpu_n, cpu_n, env, target in CASES:
+        n = cpu_n if probe["software"] else gpu_n
+        ours, why = runner.run("vulkan", case, n, env)
+        theirs = None
+        if baseline is not None:
+            size = ours["n"] if ours else n
+            if (case, size) not in baselines:
+                baselines[case, size] = runner.run(baseline, case, size)[0]
+            theirs = baselines[case, size]
+        rows.append(_row(key, what, unit, ours, theirs, why, target))
+    return rows
 
 
 if __name__ == "__main__":
