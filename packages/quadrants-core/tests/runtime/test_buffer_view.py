@@ -3,6 +3,7 @@ conversion, one compiled kernel for every range (kernel behaviour on every backe
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -117,6 +118,42 @@ def test_kernel_code_errors():
 
     with pytest.raises(qd.QuadrantsTypeError, match="offset must be an integer"):
         float_offset(data[0:8])
+
+    @qd.kernel
+    def struct_for(v: qd.BufferView[qd.f32]):
+        for i in v:  # upstream: a view is no loop range
+            v[i] = 1.0
+
+    with pytest.raises(
+        qd.QuadrantsCompilationError, match=r"Cannot loop over the object .*BufferView.*range\(v.size\)"
+    ):
+        struct_for(data[0:8])
+
+
+@dataclasses.dataclass
+class Typed:
+    view: qd.BufferView[qd.i32]
+
+
+@dataclasses.dataclass
+class Bare:
+    view: qd.BufferView
+
+
+def test_a_dataclass_member_names_the_element_type():
+    @qd.kernel
+    def typed(h: Typed):
+        h.view[0] = 7
+
+    @qd.kernel
+    def bare(h: Bare):
+        h.view[0] = 7
+
+    data = qd.ndarray(qd.i32, (4,))
+    typed(Typed(data[2:4]))
+    assert data.to_numpy().tolist() == [0, 0, 7, 0]
+    with pytest.raises(qd.QuadrantsCompilationError, match=r"Invalid data type .*BufferView.* member 'h\.view'"):
+        bare(Bare(data[2:4]))
 
 
 def test_subview_is_frozen_when_made():

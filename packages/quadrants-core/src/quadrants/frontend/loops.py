@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quadrants.errors import QuadrantsIndexError, QuadrantsSyntaxError
+from quadrants.errors import QuadrantsIndexError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import intrinsics as qi, typing_rules as tr
 from quadrants.frontend.context import Loop
 from quadrants.frontend.exprs import evaluate
@@ -87,6 +87,13 @@ def _spec_axes(ctx, spec, node, grouped: bool) -> Axes:
     if isinstance(spec, qi.GroupedSpec):
         return _spec_axes(ctx, spec.inner, node, grouped=True)
     if isinstance(spec, NdarrayValue):
+        if spec.view is not None:  # as upstream: a view is no loop range (its indices are range(v.size))
+            raise QuadrantsTypeError(
+                "Cannot loop over the object <class 'quadrants.lang.buffer_view.BufferView'> in Quadrants scope. Only "
+                "Quadrants fields (via template) or dense arrays (via types.ndarray) are supported; loop over a "
+                "view's indices with `for i in range(v.size)`",
+                ctx.loc(node),
+            )
         if spec.index_offset:  # a field with offset=: its indices run from offset to offset + shape
             begins = [ir.Const(int(o), dtypes.i32) for o in spec.index_offset]
             ends = [ir.Const(int(o) + int(e), dtypes.i32) for o, e in zip(spec.index_offset, spec.shape)]

@@ -2,10 +2,11 @@
 
 A parameter annotated with a dataclass type is flattened member by member, and every member's annotation must name a
 kind of kernel argument, as upstream 1.3.3 requires: a dtype, ``int``/``float``/``bool``, a subscripted
-``qd.types.NDArray[...]``, a vector/matrix/struct type, ``qd.Template``, ``qd.Tensor``, a ``qd.BufferView`` type, a
+``qd.types.NDArray[...]``, a vector/matrix/struct type, ``qd.Template``, ``qd.Tensor``, ``qd.BufferView[dtype]``, a
 nested dataclass, or ``typing.Final[...]`` (a compile-time value; only on a class whose members cannot be rebound).
 The check covers every member, read or not, because upstream declares all of them before it prunes: a member
-annotated ``str``, ``object`` or a bare ``qd.types.NDArray`` is upstream's compile error "Invalid data type ...".
+annotated ``str``, ``object``, a bare ``qd.types.NDArray`` or a bare ``qd.BufferView`` is upstream's compile error
+"Invalid data type ...".
 It runs once per kernel and session (when the parameters are built), never per call.
 """
 
@@ -28,8 +29,9 @@ _ARGUMENT_KINDS = (NdarrayType, TemplateType, MatrixType, StructType, DataType, 
 _PYTHON_SCALARS = (int, float, bool)
 # what the error lists, in the user's words
 _ACCEPTED = (
-    "a dtype (qd.i32, qd.f32, ...), int, float, bool, qd.types.NDArray[dtype, ndim], a vector/matrix/struct type, "
-    "qd.Template, qd.Tensor, another dataclass, or typing.Final[...] for a compile-time value"
+    "a dtype (qd.i32, qd.f32, ...), int, float, bool, qd.types.NDArray[dtype, ndim], qd.BufferView[dtype], a "
+    "vector/matrix/struct type, qd.Template, qd.Tensor, another dataclass, or typing.Final[...] for a compile-time "
+    "value"
 )
 
 
@@ -49,6 +51,8 @@ def _is_final(annotation) -> bool:
 def _declares_argument(annotation) -> bool:
     if annotation is NDArray:  # the bare annotation names no element type: upstream cannot declare it
         return False
+    if isinstance(annotation, type) and getattr(annotation, "_qd_buffer_view", False):
+        return False  # a bare qd.BufferView names no element type either: a member needs qd.BufferView[dtype]
     if isinstance(annotation, _ARGUMENT_KINDS) or any(annotation is t for t in _PYTHON_SCALARS):
         return True
     return bool(getattr(annotation, "_qd_tensor_annotation", False) or getattr(annotation, "_qd_buffer_view", False))
