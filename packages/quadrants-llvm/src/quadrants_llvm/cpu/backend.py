@@ -24,8 +24,8 @@ __all__ = ["BACKEND", "LlvmCpuBackend", "CpuArtifact"]
 _PREFIX = "QDPFX"
 # bump when CpuArtifact or the generated code changes: old fastcache entries are then never read (2: Ctrl-C polls;
 # 3: print tables hold PrintLayouts; 4: atomics at a lane's own elements are plain updates; 5: ordered float
-# reductions and masked interleaved loads vectorise, conditional sums split)
-_ARTIFACT_FORMAT = "object-code-5"
+# reductions and masked interleaved loads vectorise, conditional sums split; 6: interleave groups of up to 16)
+_ARTIFACT_FORMAT = "object-code-6"
 
 
 @dataclass(frozen=True)

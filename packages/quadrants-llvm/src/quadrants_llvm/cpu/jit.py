@@ -35,7 +35,15 @@ __all__ = ["Jit", "get_jit", "has_out_of_range_vector_shift"]
 #   about 3x faster, bit-identical).
 # * masked interleaved accesses: a guarded load of a vector field's components (``if i != j: pos[j]``) becomes one
 #   wide load and shuffles (with a mask where LLVM cannot prove the elements readable) instead of gathers.
-LLVM_OPTIONS = ("-force-ordered-reductions=true", "-enable-masked-interleaved-mem-accesses=true")
+# * interleave groups of up to 16 members (LLVM's default is 8): the components of a 9-vector or 3x3-matrix field
+#   (a lattice-Boltzmann cell, an MPM deformation gradient) read or written in one loop iteration are one wide
+#   access and shuffles instead of nine 16-lane gathers and scatters, which AMD Zen 4 runs slowly (the Kármán
+#   program's ``update_macro``: 280 -> 70 us single-threaded; issue 23). The vectoriser still compares the costs.
+LLVM_OPTIONS = (
+    "-force-ordered-reductions=true",
+    "-enable-masked-interleaved-mem-accesses=true",
+    "-max-interleave-group-factor=16",
+)
 _OPTIONS_SET = [False]
 
 
