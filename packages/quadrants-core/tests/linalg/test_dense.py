@@ -40,6 +40,29 @@ def test_svd_2x2_matches_upstream_conventions():
     np.testing.assert_allclose(V, [[-0.576048, 0.817415], [-0.817415, -0.576048]], atol=2e-6)
 
 
+@pytest.mark.parametrize(
+    "dt, off, rotates",
+    [(qd.f32, 4e-6, False), (qd.f32, 2e-5, True), (qd.f64, 4e-6, True), (qd.f64, 0.0, False)],
+)
+def test_svd_2x2_rotates_unless_the_off_diagonal_is_negligible(dt, off, rotates):
+    # upstream skips the Jacobi rotation of the symmetric factor when |P01| < 1e-5; so does f32 here, while f64
+    # skips only an exact 0 (lang/linalg_small.SVD2_SKIP_BELOW)
+    out = qd.ndarray(qd.types.matrix(2, 2, qd.f64), (1,))
+
+    @qd.kernel
+    def k(out: qd.types.NDArray[qd.types.matrix(2, 2, qd.f64), 1], off: qd.f64):
+        _U, _S, V = qd.svd(qd.Matrix([[1.0, off], [off, 1.001]], dt), dt)
+        out[0] = V.cast(qd.f64)
+
+    k(out, off)
+    V = out.to_numpy()[0]
+    # 1.0 < 1.001: the values are swapped, so the first column of V is (close to) the second axis
+    if rotates:
+        assert 0.0 < abs(V[0, 0]) < 0.1 and abs(V[1, 0]) > 0.99
+    else:
+        assert V[0, 0] == 0.0 and abs(V[1, 0]) == 1.0
+
+
 def test_polar_2x2_with_negative_determinant_is_a_reflection_times_spd():
     @qd.kernel
     def k(out: qd.types.NDArray[M2, 1]):

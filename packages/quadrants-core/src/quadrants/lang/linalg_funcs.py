@@ -39,7 +39,9 @@ def _sweeps(dtype) -> int:
 def _choose_svd(default_fp, A, dt=None):
     n = _square("svd", A, (2, 3), "SVD only supports 2×2 and 3×3 matrices.")
     dtype = _float_dtype("svd", dt, default_fp)
-    return (small.svd2, (A, dtype), {}) if n == 2 else (small.svd3, (A, dtype, _sweeps(dtype)), {})
+    if n == 2:
+        return small.svd2, (A, dtype, small.SVD2_SKIP_BELOW["f64" if dtype == dtypes.f64 else "f32"]), {}
+    return small.svd3, (A, dtype, _sweeps(dtype)), {}
 
 
 def _choose_polar(default_fp, A, dt=None):
