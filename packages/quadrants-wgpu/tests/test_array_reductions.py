@@ -148,3 +148,61 @@ def test_reduction_tasks_run_a_bounded_number_of_workgroups(device):
         assert emitted.shaders[0].reduces == (program is reducing)
         (task,) = WgpuExecutable(program, emitted, device)._tasks
         assert task.max_groups == expected
+
+
+# ------------------------------------------------------------------------------- workgroup-private histograms
+
+
+@pytest.mark.parametrize("bins", [256, 1024, 5000], ids=["small", "at-limit", "device-atomics"])
+def test_histograms_match_numpy(vulkan_modes, bins):
+    @qd.kernel
+    def k(x: I32_1, h: I32_1, h2: qd.types.NDArray[qd.u32, 2]):
+        for i in range(x.shape[0]):
+            h[x[i]] += 1
+            qd.atomic_add(h2[x[i] % 4, x[i] // 4], qd.u32(3))
+
+    keys = np.random.default_rng(2).integers(0, bins, 70_001).astype(np.int32)
+    h, h2 = qd.ndarray(qd.i32, bins), qd.ndarray(qd.u32, (4, (bins + 3) // 4))
+    h.from_numpy(np.full(bins, 7, np.int32))  # the flush adds to what is there
+    k(_nd(keys), h, h2)
+    counts = np.bincount(keys, minlength=bins)
+    np.testing.assert_array_equal(h.to_numpy(), counts + 7)
+    want2 = np.zeros((4, (bins + 3) // 4), np.uint32)
+    np.add.at(want2, (keys % 4, keys // 4), 3)
+    np.testing.assert_array_equal(h2.to_numpy(), want2)
+
+
+def _hist_program(dtype=T.i32, op=Op.ATOMIC_ADD, also_load=False, debug=False) -> N.Program:
+    i, key = var("i"), var("key")
+    body = [N.Load(key, 0, (N.LocalRef(i),)), N.AtomicRMW(None, op, 1, (N.LocalRef(key),), (N.Const(1, dtype),))]
+    if also_load:
+        body.append(N.Load(var("h", dtype), 1, (N.LocalRef(i),)))
+    args = (N.NdarrayArg("x", T.i32, 1), N.NdarrayArg("h", dtype, 1))
+    pf = N.ParallelFor((i,), (N.Const(0, T.i32),), (N.Shape(0, 0, T.i32),), tuple(body))
+    return N.Program("hist", args, (), (), (pf,), debug=debug)
+
+
+def test_a_histogram_updates_a_workgroup_copy():
+    shader = emit_program(_hist_program()).shaders[0]
+    assert "var<workgroup> qd_priv1: array<atomic<i32>, 1024>" in shader.wgsl
+    assert "_ = atomicAdd(&qd_priv1[" in shader.wgsl and shader.reduces
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        _hist_program(dtype=T.f32),
+        _hist_program(op=Op.ATOMIC_MAX),
+        _hist_program(also_load=True),
+        _hist_program(debug=True),
+    ],
+    ids=["float", "max", "also-loaded", "debug"],
+)
+def test_not_privatized(program):
+    shader = emit_program(program, NATIVE).shaders[0]
+    assert "qd_priv" not in shader.wgsl and not shader.reduces
+
+
+def test_histogram_shaders_are_valid_for_the_device(device):
+    for dtype in (T.i32, T.u32):
+        device.device.create_shader_module(code=emit_program(_hist_program(dtype), device.target).shaders[0].wgsl)

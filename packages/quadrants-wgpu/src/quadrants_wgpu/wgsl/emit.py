@@ -24,14 +24,22 @@ from dataclasses import dataclass, field
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i32
+from quadrants.ir.ops import Op
 from quadrants.ir.reductions import find_reductions, find_var_reductions, identity
 from quadrants.ir.walk import contains, iter_stmts, iter_tasks
 from quadrants_wgpu.wgsl import library
-from quadrants_wgpu.wgsl.atomics import atomic_function, combine, kv_atomic_function, kv_atomic_function_name
+from quadrants_wgpu.wgsl.atomics import (
+    atomic_function,
+    atomic_function_name,
+    combine,
+    kv_atomic_function,
+    kv_atomic_function_name,
+)
 from quadrants_wgpu.wgsl.convert import cast
 from quadrants_wgpu.wgsl.exprs import emit_expr
 from quadrants_wgpu.wgsl.names import WORDS_ATOMIC32, WORDS_ATOMIC64, WORDS_PLAIN, literal, var_name, words_of
 from quadrants_wgpu.wgsl.packing import accessors, declaration
+from quadrants_wgpu.wgsl.privatize import PRIVATE_LIMIT, find_private, private_code
 from quadrants_wgpu.wgsl.stmts import FAIL_FN, STATUS_WORDS, ProgramTables, TaskCtx, apply_atomic, emit_block
 from quadrants_wgpu.wgsl.target import ShaderTarget
 
@@ -112,6 +120,7 @@ _HEADER = """@group(0) @binding(0) var<storage, read> qd_args: array<u32>;
 # Workgroup memory for the accumulators of ndarray reduction targets (WebGPU guarantees 16 KiB per workgroup; kernel
 # var reductions come first and always get theirs). Targets beyond the budget keep one atomic per update.
 ARRAY_REDUCTION_BYTES = 8192
+WORKGROUP_BYTES = 16384  # WebGPU's default maxComputeWorkgroupStorageSize (the device asks for no more)
 
 
 def _array_targets(cx: TaskCtx, item: N.ParallelFor, program: N.Program, wg: int) -> list[tuple]:
@@ -178,6 +187,24 @@ def _reductions(
     return before, after, decls
 
 
+def _private(cx: TaskCtx, item: N.ParallelFor, program: N.Program, wg: int) -> tuple[list, list, list]:
+    """Workgroup-private copies of the small integer histograms ``item`` updates (:mod:`.privatize`), in the
+    workgroup memory the reductions leave (their arrays counted at 8 bytes an element)."""
+    found = find_private(item, program, cx.debug, {arg for arg, _ in cx.array_reductions})
+    room = (WORKGROUP_BYTES - len(cx.workgroup_decls) * wg * 8) // (4 * PRIVATE_LIMIT)
+    cx.private_arrays = set(found[: max(0, room)])
+
+    def shape_words(arg: int) -> range:
+        return range(cx.shape_offsets[arg], cx.shape_offsets[arg] + program.args[arg].ndim)
+
+    def flush_call(arg: int, index: str, value: str) -> str:
+        cx.use_arg(arg).atomic_ops.add(Op.ATOMIC_ADD)
+        cx.atomics.add((Op.ATOMIC_ADD, arg))
+        return f"_ = {atomic_function_name(Op.ATOMIC_ADD, arg)}({index}, {value});"
+
+    return private_code(cx, sorted(cx.private_arrays), shape_words, flush_call, wg)
+
+
 def _parallel_main(cx: TaskCtx, item: N.ParallelFor, program: N.Program, wg: int) -> list[str]:
     lines = []
     axes = len(item.vars)
@@ -190,6 +217,9 @@ def _parallel_main(cx: TaskCtx, item: N.ParallelFor, program: N.Program, wg: int
         )
     n = " * ".join(f"qd_x{k}" for k in range(axes)) or "1u"
     before, after, cx.workgroup_decls = _reductions(cx, item, program, wg)
+    p_before, p_after, p_decls = _private(cx, item, program, wg)
+    before, after = before + p_before, after + p_after
+    cx.workgroup_decls += p_decls
     lines += [
         *before,
         f"let qd_n: u32 = {n};",

@@ -37,6 +37,7 @@ from quadrants_wgpu.wgsl.names import (
     var_name,
 )
 from quadrants_wgpu.wgsl.packing import ArgUse
+from quadrants_wgpu.wgsl.privatize import private_update
 
 __all__ = [
     "CheckInfo",
@@ -100,6 +101,7 @@ class TaskCtx(ExprCtx):
     kv_atomics: set = field(default_factory=set)  # (op, dtype) of VarAtomicRMWs applied to qd_kv
     reductions: dict[int, str] = field(default_factory=dict)  # kernel var id -> accumulator (a reduction target)
     array_reductions: dict[tuple, str] = field(default_factory=dict)  # (arg, indices) -> accumulator
+    private_arrays: set = field(default_factory=set)  # args updated through a workgroup-private copy (.privatize)
     workgroup_decls: list[str] = field(default_factory=list)  # module-scope var<workgroup> declarations
     needs_fail: bool = False
     temps: itertools.count = field(default_factory=lambda: itertools.count())
@@ -208,6 +210,8 @@ def _atomic(cx: TaskCtx, s: N.AtomicRMW) -> Lines:
     cx.atomics.add((s.op, s.arg))
     lines, li = _address(cx, s.arg, s.indices, s.loc)
     call = f"{atomic_function_name(s.op, s.arg)}({', '.join([li, *operands])})"
+    if s.arg in cx.private_arrays:  # a small integer histogram: its updates go to a workgroup copy (.privatize)
+        return [*lines, private_update(s.arg, li, operands[0], call)]
     if s.var is None:
         return [*lines, f"_ = {call};"]
     return lines + _store_local(cx, s.var, call, declare=True)
