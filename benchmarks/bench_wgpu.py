@@ -11,7 +11,8 @@ reduction and the histograms ≥ 0.5 with native atomics.
 * i32 histogram of 2^26 values into 256 bins (``kernels.histogram``), the same with ``atomic_add(h[x[i]], 1.0)`` on an
   f32 histogram: Gelem/s.
 * The f32 sum and histogram run twice on wgpu: with the device's native f32 atomics (``shader-float32-atomic``) and
-  with them switched off (``QD_WGPU_DISABLE_FEATURES=shader-float32-atomic``: compare-exchange loops).
+  with them switched off (``QD_WGPU_DISABLE_FEATURES=shader-float32-atomic``: compare-exchange loops); the i32
+  histogram also runs without its workgroup-private copy (``QD_BENCH_WGPU_NO_PRIVATE=1``, read by the worker only).
 * The driver's device-to-device copy (``copy_buffer_to_buffer`` / ``cuMemcpyDtoD``) of 2^28 f32, GB/s: how fast
   each API moves memory on this GPU, for context.
 * Launch cost: µs per call (queued; a sync ends each batch) of a kernel with no tasks and of a one-task kernel.
@@ -39,6 +40,7 @@ from pathlib import Path
 WORKER = Path(__file__).resolve().parent / "wgpu_worker.py"
 MIN_CASE_SECONDS = 5  # a worker needs this long at least (import, device); with less budget left a case is skipped
 F32_ATOMIC_OFF = {"QD_WGPU_DISABLE_FEATURES": "shader-float32-atomic"}
+NO_PRIVATE = {"QD_BENCH_WGPU_NO_PRIVATE": "1"}  # wgpu_worker.py: histograms on device atomics only (A/B)
 
 # (key, worker case, what, unit, GPU size, CPU size, extra env for the wgpu run, issue 22's target or None)
 CASES = [
@@ -48,6 +50,16 @@ CASES = [
     ("sum", "sum", "sum t[()] += x[i] {n} f32, native f32 atomics", "GB/s", 1 << 28, 1 << 20, {}, 0.5),
     ("sum_cas", "sum", "sum t[()] += x[i] {n} f32, compare-exchange", "GB/s", 1 << 28, 1 << 20, F32_ATOMIC_OFF, None),
     ("ihist", "ihist", "i32 atomic histogram {n} values, 256 bins", "Gelem/s", 1 << 26, 1 << 18, {}, 0.5),
+    (
+        "ihist_global",
+        "ihist",
+        "i32 atomic histogram {n} values, no workgroup copy",
+        "Gelem/s",
+        1 << 26,
+        1 << 18,
+        NO_PRIVATE,
+        None,
+    ),
     ("fhist", "fhist", "f32 atomic histogram {n} values, 256 bins, native", "Gelem/s", 1 << 26, 1 << 18, {}, 0.5),
     (
         "fhist_cas",
@@ -153,10 +165,10 @@ def _baseline_arch(runner: _Runner, cpu_mode: bool) -> str | None:
     return wanted
 
 
-def _row(key: str, what: str, unit: str, ours: dict | None, theirs: dict | None, why: str, target) -> dict:
-    metric = _METRICS[key.removesuffix("_cas")]
+def _row(case: str, what: str, unit: str, ours: dict | None, theirs: dict | None, why: str, target) -> dict:
+    metric = _METRICS[case]
     n = (ours or theirs or {}).get("n")
-    name = "wgpu " + what.format(n=_size_text(key, n) if n else "?")
+    name = "wgpu " + what.format(n=_size_text(case, n) if n else "?")
     if target is not None:
         name += f" (target >= {target})"
     if ours is None:
@@ -186,7 +198,7 @@ def run() -> list[dict]:
     baseline = _baseline_arch(runner, cpu_mode)
     print(f"bench_wgpu: wgpu on {probe['device']}; baseline {_ARCH_NAMES.get(baseline or '', 'none')}", flush=True)
     rows, baselines = [], {}  # baseline runs by (case, n): the compare-exchange rows reuse the native rows' runs
-    for key, case, what, unit, gpu_n, cpu_n, env, target in CASES:
+    for _key, case, what, unit, gpu_n, cpu_n, env, target in CASES:
         n = cpu_n if probe["software"] else gpu_n
         ours, why = runner.run("vulkan", case, n, env)
         theirs = None
@@ -195,7 +207,7 @@ def run() -> list[dict]:
             if (case, size) not in baselines:
                 baselines[case, size] = runner.run(baseline, case, size)[0]
             theirs = baselines[case, size]
-        rows.append(_row(key, what, unit, ours, theirs, why, target))
+        rows.append(_row(case, what, unit, ours, theirs, why, target))
     return rows
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -215,6 +216,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=0)
     args = parser.parse_args(argv)
     ARCH = args.arch
+    if os.environ.get("QD_BENCH_WGPU_NO_PRIVATE") == "1" and args.arch == "vulkan":
+        # the A/B row of bench_wgpu.py: histograms on device atomics only (no workgroup-private copy)
+        import quadrants_wgpu.wgsl.emit as emit
+
+        emit.find_private = lambda *a, **k: []
     qd.init(arch=ARCHS[args.arch])
     device, software = _device()
     out = {"case": args.case, "arch": args.arch, "device": device, "software": software}

@@ -100,11 +100,14 @@ def test_whole_run_with_a_fake_worker(bench, monkeypatch, capsys):
     assert "cpu fhist 16777216" in calls and "cpu jacobi 8192" in calls
 
 
-def test_a_real_worker_run_on_the_local_device():
+@pytest.mark.parametrize(
+    ("case", "extra"), [("sum", {}), ("ihist", {}), ("ihist", {"QD_BENCH_WGPU_NO_PRIVATE": "1"})], ids=str
+)
+def test_a_real_worker_run_on_the_local_device(case, extra):
     """The worker itself on ``vulkan`` (lavapipe here): it checks the result and reports a time per call."""
     pytest.importorskip("wgpu")
-    env = {**os.environ, "XDG_RUNTIME_DIR": os.environ.get("XDG_RUNTIME_DIR", "/tmp")}
-    cmd = [sys.executable, str(BENCH / "wgpu_worker.py"), "--arch", "vulkan", "--case", "sum", "--n", "5000"]
+    env = {**os.environ, "XDG_RUNTIME_DIR": os.environ.get("XDG_RUNTIME_DIR", "/tmp"), **extra}
+    cmd = [sys.executable, str(BENCH / "wgpu_worker.py"), "--arch", "vulkan", "--case", case, "--n", "5000"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, check=False)
     if proc.returncode:
         pytest.skip(f"no wgpu device here: {proc.stderr[-300:]}")
