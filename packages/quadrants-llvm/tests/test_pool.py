@@ -1,4 +1,5 @@
-"""The native worker pool (cpu/pool.py, issue 23): results, concurrency, cpu_max_num_threads, fork and exit."""
+"""The native worker pool (cpu/pool.py, issue 23): results in both dispatch modes, the contention monitor,
+concurrency, cpu_max_num_threads, fork and exit."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import numpy as np
 import pytest
 
 import quadrants as qd
-from quadrants_llvm.cpu import pool
+from quadrants_llvm.cpu import pool, pool_ir
 
 I32_1 = qd.types.NDArray[qd.i32, 1]
 
@@ -22,6 +24,14 @@ def cpu():
     qd.init(arch=qd.cpu)
     yield
     qd.init(arch=qd.cpu)  # back to the default thread count for the next test
+    pool.configure(mode="auto")
+
+
+@pytest.fixture(params=["shared", "handoff", "auto"])
+def mode(request, cpu):
+    """Every dispatch mode: the caller computes too, the caller sleeps while the workers compute, automatic."""
+    pool.configure(mode=request.param)
+    yield request.param
 
 
 @qd.kernel
@@ -49,25 +59,25 @@ def test_pool_is_native_on_posix(cpu):
     if not hasattr(os, "sched_getaffinity"):
         pytest.skip("no POSIX threads")
     assert pool.pool_kind() == "native"
-    assert pool.worker_count() == pool.cpu_count() - 1
+    assert pool.worker_count() == pool.cpu_count()
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 4095, 4096, 4097, 100_003])
-def test_every_lane_runs_once(cpu, size):
+def test_every_lane_runs_once(mode, size):
     x = qd.ndarray(qd.i32, size)
     for _ in range(3):
         light(x)
     np.testing.assert_array_equal(x.to_numpy(), 3 * np.arange(size, dtype=np.int32))
 
 
-def test_many_launches_in_a_row(cpu):
+def test_many_launches_in_a_row(mode):
     x = qd.ndarray(qd.i32, 50_000)
     for _ in range(500):
         light(x)
     np.testing.assert_array_equal(x.to_numpy(), 500 * np.arange(50_000, dtype=np.int64).astype(np.int32))
 
 
-def test_concurrent_launches_from_threads(cpu):
+def test_concurrent_launches_from_threads(mode):
     """Launches from several threads at once: one holds the pool, the others run on their own thread."""
     size, n = 3000, 50
     arrays = [qd.ndarray(qd.i32, size) for _ in range(4)]
@@ -105,7 +115,7 @@ def test_cpu_max_num_threads_caps_the_threads(cap):
     assert pool.thread_count() == pool.cpu_count()
 
 
-def test_zero_spin_still_wakes_sleeping_workers(cpu):
+def test_zero_spin_still_wakes_sleeping_workers(mode):
     """With no spinning every dispatch goes through the sleep/wake path (condition variables)."""
     pool.configure(spin_us=0)
     try:
@@ -115,6 +125,111 @@ def test_zero_spin_still_wakes_sleeping_workers(cpu):
         np.testing.assert_array_equal(x.to_numpy(), _heavy_expected(1000, 5))
     finally:
         pool.configure(spin_us=pool.SPIN_US)
+
+
+def _native_state():
+    if pool.pool_kind() != "native":
+        pytest.skip("the native pool only")
+    return pool._KEEP[0].state
+
+
+@pytest.mark.parametrize(("mode_name", "handed_off"), [("shared", False), ("handoff", True)])
+def test_pinned_mode_decides_who_computes(cpu, mode_name, handed_off):
+    """Shared: the caller computes and at most cpu_count - 1 workers join; hand-off: the workers compute alone."""
+    _native_state()
+    if pool.cpu_count() < 2:
+        pytest.skip("one CPU: every loop runs on the caller")
+    pool.configure(mode=mode_name)
+    before = pool.stats()
+    x = qd.ndarray(qd.i32, 2000)
+    for _ in range(20):
+        heavy(x, 20)
+    after = pool.stats()
+    np.testing.assert_array_equal(x.to_numpy(), _heavy_expected(2000, 20))
+    jobs = after["jobs"] - before["jobs"]
+    assert jobs == 20
+    assert after["handoffs"] - before["handoffs"] == (jobs if handed_off else 0)
+    assert after["handoff"] == int(handed_off)
+    assert after["switches"] == before["switches"]
+    joins = after["joins"] - before["joins"]
+    if handed_off:  # nobody else computes: at least one worker joined every job
+        assert joins >= jobs
+    else:
+        assert joins <= jobs * (pool.cpu_count() - 1)
+
+
+def test_unknown_mode_is_rejected(cpu):
+    with pytest.raises(ValueError, match="expected one of auto, shared, handoff"):
+        pool.configure(mode="eager")
+
+
+def _schedstat_wait() -> int:
+    with open("/proc/thread-self/schedstat") as f:
+        return int(f.read().split()[1])
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/thread-self/schedstat"), reason="no per-thread schedstat")
+def test_run_delay_reads_this_threads_run_queue_wait(cpu):
+    _native_state()
+    for _ in range(5):
+        lo = _schedstat_wait()
+        native = pool._KEEP[0].run_delay()
+        hi = _schedstat_wait()
+        assert lo <= native <= hi
+
+
+WINDOW_NS = 1_000_000_000  # a long pretended window: a real preemption of a few ms moves its ratio very little
+
+
+def _pretend_window(state, waited_ns: int) -> None:
+    """Make the next dispatch's monitor sample see a window of WINDOW_NS in which this thread waited ``waited_ns``."""
+    state.mon_thread = threading.get_ident()  # pthread_self() on POSIX
+    state.mon_delay = _schedstat_wait() - waited_ns
+    state.mon_t = time.clock_gettime_ns(time.CLOCK_MONOTONIC) - WINDOW_NS
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/thread-self/schedstat"), reason="no per-thread schedstat")
+def test_contention_monitor_switches_with_hysteresis(cpu):
+    """A window with >= 20% run-queue wait enters hand-off mode; 8 windows in a row below 5% leave it."""
+    state = _native_state()
+    if pool.cpu_count() < 2:
+        pytest.skip("one CPU: nothing is dispatched")
+    pool.configure(mode="auto")
+    x = qd.ndarray(qd.i32, 500)
+    window = WINDOW_NS
+
+    def dispatch_after(waited_ns: int) -> int:
+        _pretend_window(state, waited_ns)
+        heavy(x, 3)
+        return pool.stats()["handoff"]
+
+    assert dispatch_after(window * (pool_ir.ENTER_PERMILLE - 50) // 1000) == 0  # below the entry threshold
+    switches = pool.stats()["switches"]
+    assert dispatch_after(window * (pool_ir.ENTER_PERMILLE + 50) // 1000) == 1
+    assert pool.stats()["switches"] == switches + 1
+    for _ in range(pool_ir.QUIET_WINDOWS - 1):
+        assert dispatch_after(0) == 1  # still in hand-off: not enough quiet windows yet
+    assert dispatch_after(window * (pool_ir.LEAVE_PERMILLE + 20) // 1000) == 1  # a busy window restarts the count
+    for _ in range(pool_ir.QUIET_WINDOWS - 1):
+        assert dispatch_after(0) == 1
+    assert dispatch_after(0) == 0
+    assert pool.stats()["switches"] == switches + 2
+    np.testing.assert_array_equal(x.to_numpy(), _heavy_expected(500, 3))
+
+
+def test_monitor_ignores_a_window_sampled_on_another_thread(cpu):
+    """Run-queue waits of two different threads are not comparable: a sample from a new thread only starts one."""
+    state = _native_state()
+    if pool.cpu_count() < 2:
+        pytest.skip("one CPU: nothing is dispatched")
+    pool.configure(mode="auto")
+    x = qd.ndarray(qd.i32, 500)
+    state.mon_thread = threading.get_ident() + 1
+    state.mon_delay = 0  # as if another thread had waited for nothing
+    state.mon_t = time.clock_gettime_ns(time.CLOCK_MONOTONIC) - WINDOW_NS
+    heavy(x, 3)
+    assert pool.stats()["handoff"] == 0
+    assert state.mon_thread == threading.get_ident()
 
 
 def _run(code: str, tmp_path) -> subprocess.CompletedProcess:
@@ -158,9 +273,9 @@ def test_child_of_fork_runs_parallel_loops(tmp_path):
         k(x)
         pid = os.fork()
         if pid == 0:
-            from quadrants_llvm.cpu import pool
+            from quadrants_llvm.cpu import pool, pool_ir
             k(x)
-            ok = np.array_equal(x.to_numpy(), 2 * np.arange(100000)) and pool.worker_count() == pool.cpu_count() - 1
+            ok = np.array_equal(x.to_numpy(), 2 * np.arange(100000)) and pool.worker_count() == pool.cpu_count()
             os._exit(0 if ok else 3)
         _, status = os.waitpid(pid, 0)
         k(x)

@@ -4,15 +4,21 @@ Generated code hands a parallel task to ``qd_parallel`` from native code (no Pyt
 thread that runs ``worker(ctx)`` claims chunks of the task's flat range from an atomic counter until none is left.
 ``qd_parallel`` and the workers' main loop are a few functions of LLVM IR (:mod:`.pool_ir`) compiled into the JIT:
 
-* the calling thread publishes the job, wakes sleeping workers (only when some sleep) and claims chunks itself;
-  when the range is exhausted it closes the job and waits only for the workers that joined it, so a worker that is
-  descheduled or wakes late never holds up a launch (libgomp's ``GOMP_parallel``, used before, waits for every
-  thread of the team at its barrier: on a busy machine one preempted thread stalled each loop for a time slice);
-* idle workers spin for :data:`SPIN_US` microseconds, then sleep on a condition variable (a launch right after
-  the previous one finds them awake; a busy machine gets the cores back soon);
+* the calling thread publishes the job and wakes sleeping workers (only when some sleep). On a quiet machine
+  (*shared* mode) it claims chunks itself; when the range is exhausted it closes the job and waits only for the
+  workers that joined, so a worker that is descheduled or wakes late never holds up a launch (libgomp's
+  ``GOMP_parallel``, used before, waits for every thread of the team at its barrier: on a busy machine one
+  preempted thread stalled each loop for a time slice);
+* on a busy machine (*hand-off* mode) the caller sleeps while the workers run the loop, and nobody spins: Linux's
+  scheduler runs a thread that sleeps and wakes soon after it wakes, but makes a thread that never sleeps wait
+  behind every other busy thread (the caller computing chunks, then a Python loop launching the next kernel, is
+  such a thread). A contention monitor in ``qd_parallel`` picks the mode from the dispatching thread's run-queue
+  wait (``/proc/thread-self/schedstat``), with hysteresis; :func:`configure` can pin it (:data:`MODES`);
+* idle workers spin for :data:`SPIN_US` microseconds in shared mode, then sleep on a condition variable (a launch
+  right after the previous one finds them awake); the last worker only helps in hand-off mode and never spins;
 * a second launch from another thread while the pool is busy runs on its own thread;
 * ``qd.init(cpu_max_num_threads=N)`` caps the threads per task (:func:`configure`); worker threads are created once,
-  one per CPU this process may run on, minus the caller.
+  one per CPU this process may run on.
 
 Worker threads block every signal (Ctrl-C reaches the main thread, :mod:`.interrupt`), are stopped and joined at
 exit (before the JIT's code goes away) and are created afresh in a child after ``fork``. Where ``pthread`` is not
@@ -33,9 +39,20 @@ import llvmlite.binding as llvm
 
 from quadrants_llvm.cpu.pool_ir import pool_ir
 
-__all__ = ["bind_symbols", "thread_count", "cpu_count", "pool_kind", "configure", "worker_count", "stats", "SPIN_US"]
+__all__ = [
+    "MODES",
+    "SPIN_US",
+    "bind_symbols",
+    "configure",
+    "cpu_count",
+    "pool_kind",
+    "stats",
+    "thread_count",
+    "worker_count",
+]
 
-SPIN_US = 100  # how long an idle worker (or a caller waiting for workers) spins before it sleeps
+SPIN_US = 100  # how long an idle worker (or a caller waiting for workers) spins before it sleeps (shared mode)
+MODES = {"auto": 0, "shared": 1, "handoff": 2}  # configure(mode=...): the state's ``policy`` word
 
 _KIND = ""
 _KEEP: list = []
@@ -58,7 +75,15 @@ class _State(ctypes.Structure):
         ("quit", ctypes.c_uint32),
         ("spin_ns", ctypes.c_int64),
         ("joins", ctypes.c_uint32),  # how many times a worker joined a job (statistics)
-        ("_pad0", ctypes.c_char * 12),
+        ("handoff", ctypes.c_uint32),  # the mode: 0 shared (the caller computes too), 1 hand-off (it sleeps)
+        ("policy", ctypes.c_uint32),  # 0 automatic, 1 always shared, 2 always hand-off
+        ("handoffs", ctypes.c_uint32),  # jobs run in hand-off mode (statistics)
+        ("switches", ctypes.c_uint32),  # automatic mode changes (statistics)
+        ("mon_quiet", ctypes.c_uint32),  # the contention monitor: quiet windows in a row
+        ("mon_t", ctypes.c_int64),  # ... when it last sampled (ns, CLOCK_MONOTONIC)
+        ("mon_delay", ctypes.c_int64),  # ... the sampling thread's run-queue wait then (ns)
+        ("mon_thread", ctypes.c_uint64),  # ... and which thread that was (pthread_self)
+        ("_pad0", ctypes.c_char * 32),
         ("seq", ctypes.c_uint32),
         ("sleepers", ctypes.c_uint32),
         ("_pad1", ctypes.c_char * 56),
@@ -83,7 +108,7 @@ class _Native:
             llvm.add_symbol(f"qd_pool_{name}", ctypes.addressof(buf))
         for fn in ("pthread_mutex_lock", "pthread_mutex_unlock", "pthread_cond_wait", "pthread_cond_signal"):
             llvm.add_symbol(fn, ctypes.cast(getattr(self.libc, fn), ctypes.c_void_p).value)
-        for fn in ("pthread_cond_broadcast", "clock_gettime"):
+        for fn in ("pthread_cond_broadcast", "clock_gettime", "pthread_self", "open", "read", "close"):
             llvm.add_symbol(fn, ctypes.cast(getattr(self.libc, fn), ctypes.c_void_p).value)
         offsets = {name: getattr(_State, name).offset for name, _ in _State._fields_ if not name.startswith("_")}
         module = llvm.parse_assembly(pool_ir(jit.target.triple, offsets, time.CLOCK_MONOTONIC))
@@ -91,6 +116,7 @@ class _Native:
         jit.add_module(module)
         self.parallel = jit.engine.get_function_address("qd_parallel")
         self.worker_main = jit.engine.get_function_address("qd_pool_worker")
+        self.run_delay = ctypes.CFUNCTYPE(ctypes.c_int64)(jit.engine.get_function_address("qd_pool_run_delay"))
 
     def _init_sync(self) -> None:
         libc = self.libc
@@ -106,9 +132,9 @@ class _Native:
         create.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
         try:
-            for _ in range(count):
+            for index in range(count):  # a worker's argument is its index (the last one never spins)
                 tid = ctypes.c_uint64(0)
-                if create(ctypes.byref(tid), None, self.worker_main, None) != 0:
+                if create(ctypes.byref(tid), None, self.worker_main, ctypes.c_void_p(index)) != 0:
                     break
                 self.threads.append(tid)
         finally:
@@ -134,12 +160,12 @@ class _Native:
 
     def after_fork_in_child(self) -> None:
         """The child of a ``fork`` has no workers: reset the words and the sync objects, start new ones."""
-        spin = self.state.spin_ns
+        spin, policy = self.state.spin_ns, self.state.policy
         ctypes.memset(ctypes.addressof(self.state), 0, ctypes.sizeof(self.state))
-        self.state.spin_ns = spin
+        self.state.spin_ns, self.state.policy = spin, policy
         self._init_sync()
         self.threads = []
-        self.start(cpu_count() - 1)
+        self.start(cpu_count())
 
 
 def cpu_count() -> int:
@@ -157,25 +183,38 @@ def thread_count() -> int:
     return min(n, cap) if cap > 0 else n
 
 
-def configure(max_threads: int | None = None, spin_us: int | None = None) -> None:
-    """Cap the threads per task (``qd.init(cpu_max_num_threads=...)``; 0 or None: every CPU); set the spin time."""
+def configure(max_threads: int | None = None, spin_us: int | None = None, mode: str | None = None) -> None:
+    """Cap the threads per task (``qd.init(cpu_max_num_threads=...)``; 0 or None: every CPU); set the spin time;
+    pin the dispatch mode (``mode``: one of :data:`MODES`; ``"auto"`` lets the contention monitor choose)."""
     _MAX_THREADS[0] = max(0, int(max_threads or 0))
-    if spin_us is not None and _KEEP and isinstance(_KEEP[0], _Native):
-        _KEEP[0].state.spin_ns = max(0, int(spin_us)) * 1000
+    if mode is not None and mode not in MODES:
+        raise ValueError(f"pool mode {mode!r}: expected one of {', '.join(MODES)}")
+    if not (_KEEP and isinstance(_KEEP[0], _Native)):
+        return
+    state = _KEEP[0].state
+    if spin_us is not None:
+        state.spin_ns = max(0, int(spin_us)) * 1000
+    if mode is not None:
+        state.policy = MODES[mode]
+        state.handoff = max(0, MODES[mode] - 1)  # "auto" starts from shared mode
+        state.mon_t = state.mon_quiet = 0
 
 
 def worker_count() -> int:
-    """Worker threads running (the caller not counted; tests)."""
+    """Worker threads running (the caller not counted; tests): one per CPU for the native pool."""
     if _KEEP and isinstance(_KEEP[0], _Native):
         return int(_KEEP[0].state.workers)
     return max(0, cpu_count() - 1) if _KEEP else 0
 
 
 def stats() -> dict[str, int]:
-    """``{"jobs": parallel dispatches, "joins": worker joins}`` of the native pool so far (diagnostics)."""
+    """Counters of the native pool so far (diagnostics): ``jobs`` (dispatches to the workers), ``joins`` (worker
+    joins), ``handoffs`` (jobs run in hand-off mode), ``switches`` (automatic mode changes) and ``handoff`` (the
+    current mode: 1 hand-off, 0 shared)."""
+    keys = ("jobs", "joins", "handoffs", "switches", "handoff")
     if _KEEP and isinstance(_KEEP[0], _Native):
-        return {"jobs": int(_KEEP[0].state.jobs), "joins": int(_KEEP[0].state.joins)}
-    return {"jobs": 0, "joins": 0}
+        return {key: int(getattr(_KEEP[0].state, key)) for key in keys}
+    return dict.fromkeys(keys, 0)
 
 
 def pool_kind() -> str:
@@ -226,7 +265,7 @@ def _native(jit) -> _Native | None:
     if not all(hasattr(libc, fn) for fn in ("pthread_create", "pthread_cond_init", "clock_gettime")):
         return None
     pool = _Native(jit)
-    pool.start(cpu_count() - 1)
+    pool.start(cpu_count())
     atexit.register(pool.stop)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=pool.after_fork_in_child)

@@ -12,22 +12,39 @@ Protocol (one job at a time; the caller holds ``busy``):
 * A worker joins by a compare-and-swap that increments the joined count of an open job it has not joined yet,
   then runs ``fn(ctx)`` (which claims chunks from the task's atomic counter until none is left) and increments
   ``finished``.
-* The caller runs ``fn(ctx)`` itself, so every chunk is claimed when it returns; it then *closes* the job (clears
-  the open bit, reading how many workers joined) and waits only for those. A worker that was descheduled, or woke
-  late, finds the job closed and never holds up the launch; the caller does the work alone when no worker comes.
-* Waiting is bounded spinning (``spin_ns``; the clock is read every 64 pauses) followed by a condition-variable
-  sleep. No ``sched_yield``: under Linux's EEVDF scheduler a yield moves the thread's deadline back, so on a busy
-  machine a worker that yielded while idle ran long after the next job opened (it joined 11% of the jobs of a
-  loaded ``mpm99`` run, against about half without the yield). Both wake-ups use the store-then-load pattern on
-  sequentially consistent atomics (``seq``/``sleepers``, ``finished``/``waiting``) so that no wake-up is lost.
+* **Shared mode** (``handoff`` = 0, a quiet machine): the caller runs ``fn(ctx)`` itself, so every chunk is claimed
+  when it returns; it then *closes* the job (clears the open bit, reading how many workers joined) and waits only
+  for those. A worker that was descheduled, or woke late, finds the job closed and never holds up the launch. At
+  most ``workers - 1`` workers join (with the caller, one thread per CPU); the last worker never spins.
+* **Hand-off mode** (``handoff`` = 1, a busy machine): up to ``nthreads`` workers join, the caller sleeps until one
+  of them has finished (then every chunk is claimed), closes the job and sleeps until the others that joined are
+  done. Nobody spins. On a machine with more runnable threads than CPUs, Linux's EEVDF scheduler serves a thread
+  that sleeps and wakes soon after it wakes, while a thread that never sleeps (a caller that computes chunks and
+  spins, between launches a worker that spins) waits its turn behind every other busy thread: loaded ``mpm99``
+  steps took 5-8x upstream's time in shared mode, whose caller never sleeps (upstream's sleeps in every loop).
+* **Choosing the mode** (``policy`` 0, automatic): at most every :data:`WINDOW_NS` the dispatching thread reads its
+  own run-queue wait (``/proc/thread-self/schedstat``, second field: nanoseconds spent runnable but not running).
+  Waiting for a CPU :data:`ENTER_PERMILLE` of the window or more switches to hand-off; :data:`QUIET_WINDOWS`
+  windows in a row below :data:`LEAVE_PERMILLE` switch back. ``policy`` 1 / 2 pin shared / hand-off mode. Where
+  the file does not exist (not Linux) the pool stays in shared mode.
+* Waiting is bounded spinning (``spin_ns``; the clock is read every 64 pauses; shared mode only) followed by a
+  condition-variable sleep. No ``sched_yield``: under EEVDF a yield moves the thread's deadline back, so on a busy
+  machine a worker that yielded while idle ran long after the next job opened. Both wake-ups use the
+  store-then-load pattern on sequentially consistent atomics (``seq``/``sleepers``, ``finished``/``waiting``) so
+  that no wake-up is lost.
 """
 
 from __future__ import annotations
 
-__all__ = ["OPEN", "pool_ir"]
+__all__ = ["ENTER_PERMILLE", "LEAVE_PERMILLE", "OPEN", "QUIET_WINDOWS", "WINDOW_NS", "pool_ir"]
 
 OPEN = 1 << 31  # the open bit of ``state``
 MAX_JOIN = 0x7FFF  # the join limit's field (bits 16-30)
+WINDOW_NS = 4_000_000  # the contention monitor samples at most this often
+ENTER_PERMILLE = 200  # run-queue wait per window (1/1000) that switches to hand-off mode
+LEAVE_PERMILLE = 50  # ... below which, QUIET_WINDOWS windows in a row, shared mode comes back
+QUIET_WINDOWS = 8
+_SCHEDSTAT = b"/proc/thread-self/schedstat\x00"
 
 
 def _relax(triple: str) -> tuple[str, str]:
@@ -39,17 +56,36 @@ def _relax(triple: str) -> tuple[str, str]:
     return "", ""
 
 
+def _cstring(name: str, data: bytes) -> str:
+    body = "".join(chr(c) if 32 <= c < 127 and c not in (34, 92) else f"\\{c:02X}" for c in data)
+    return f'@{name} = private unnamed_addr constant [{len(data)} x i8] c"{body}"'
+
+
 def pool_ir(triple: str, offsets: dict[str, int], clock_id: int) -> str:
-    """IR text defining ``qd_parallel(fn, ctx, nthreads, flags)`` and ``qd_pool_worker(arg)``.
+    """IR text defining ``qd_parallel(fn, ctx, nthreads, flags)``, ``qd_pool_worker(arg)`` and
+    ``qd_pool_run_delay()`` (the calling thread's run-queue wait in ns, -1 where it cannot be read).
 
     ``offsets`` maps the state's field names (``state fn ctx seq finished sleepers waiting busy workers jobs quit
-    spin_ns``) to byte offsets; ``clock_id`` is the platform's ``CLOCK_MONOTONIC``.
+    spin_ns joins handoff policy handoffs switches mon_t mon_delay mon_thread mon_quiet``) to byte offsets;
+    ``clock_id`` is the platform's ``CLOCK_MONOTONIC``. ``arg`` of a worker is its index (an integer).
     """
 
     def f(name: str) -> str:
         return f"getelementptr inbounds (i8, ptr @qd_pool, i64 {offsets[name]})"
 
     relax_decl, relax = _relax(triple)
+    return "\n".join(
+        (
+            _header(triple, relax_decl),
+            _spin(f, relax),
+            _monitor(f),
+            _parallel(f),
+            _worker(f),
+        )
+    ).replace("@CLOCK_ID", str(clock_id))
+
+
+def _header(triple: str, relax_decl: str) -> str:
     return f"""
 target triple = "{triple}"
 
@@ -57,6 +93,7 @@ target triple = "{triple}"
 @qd_pool_mutex = external global i8
 @qd_pool_wake = external global i8
 @qd_pool_done = external global i8
+{_cstring("qdp_schedstat", _SCHEDSTAT)}
 
 declare i32 @pthread_mutex_lock(ptr) nounwind
 declare i32 @pthread_mutex_unlock(ptr) nounwind
@@ -64,11 +101,15 @@ declare i32 @pthread_cond_wait(ptr, ptr) nounwind
 declare i32 @pthread_cond_signal(ptr) nounwind
 declare i32 @pthread_cond_broadcast(ptr) nounwind
 declare i32 @clock_gettime(i32, ptr) nounwind
+declare i64 @pthread_self() nounwind
+declare i32 @open(ptr, i32, ...) nounwind
+declare i64 @read(i32, ptr, i64) nounwind
+declare i32 @close(i32) nounwind
 {relax_decl}
 
 define internal i64 @qdp_now() nounwind {{
   %ts = alloca {{ i64, i64 }}, align 8
-  %r = call i32 @clock_gettime(i32 {clock_id}, ptr %ts)
+  %r = call i32 @clock_gettime(i32 @CLOCK_ID, ptr %ts)
   %sp = getelementptr {{ i64, i64 }}, ptr %ts, i32 0, i32 0
   %np = getelementptr {{ i64, i64 }}, ptr %ts, i32 0, i32 1
   %s = load i64, ptr %sp
@@ -77,7 +118,11 @@ define internal i64 @qdp_now() nounwind {{
   %t = add i64 %ns, %n
   ret i64 %t
 }}
+"""
 
+
+def _spin(f, relax: str) -> str:
+    return f"""
 ; spin while (*p == v) == %eq, at most spin_ns nanoseconds; returns the last value read
 define internal i32 @qdp_spin(ptr %p, i32 %v, i1 %eq) nounwind {{
 entry:
@@ -108,27 +153,188 @@ out:
   ret i32 %r
 }}
 
+; sleep on qd_pool_done until finished != %v (%ne) or finished == %v (!%ne)
+define internal void @qdp_sleep_finished(i32 %v, i1 %ne) nounwind {{
+entry:
+  %l = call i32 @pthread_mutex_lock(ptr @qd_pool_mutex)
+  store atomic i32 1, ptr {f("waiting")} seq_cst, align 4
+  br label %check
+check:
+  %x = load atomic i32, ptr {f("finished")} seq_cst, align 4
+  %same = icmp eq i32 %x, %v
+  %ok = xor i1 %same, %ne
+  br i1 %ok, label %out, label %sleep
+sleep:
+  %w = call i32 @pthread_cond_wait(ptr @qd_pool_done, ptr @qd_pool_mutex)
+  br label %check
+out:
+  store atomic i32 0, ptr {f("waiting")} seq_cst, align 4
+  %u = call i32 @pthread_mutex_unlock(ptr @qd_pool_mutex)
+  ret void
+}}
+"""
+
+
+def _monitor(f) -> str:
+    return f"""
+; the calling thread's run-queue wait in ns (second number of /proc/thread-self/schedstat); -1 if unreadable
+define i64 @qd_pool_run_delay() nounwind {{
+entry:
+  %buf = alloca [64 x i8], align 8
+  %fd = call i32 (ptr, i32, ...) @open(ptr @qdp_schedstat, i32 0)
+  %bad = icmp slt i32 %fd, 0
+  br i1 %bad, label %fail, label %rd
+rd:
+  %n = call i64 @read(i32 %fd, ptr %buf, i64 63)
+  %c = call i32 @close(i32 %fd)
+  %short = icmp slt i64 %n, 3
+  br i1 %short, label %fail, label %skip
+skip:
+  %i = phi i64 [ 0, %rd ], [ %i1, %skip_next ]
+  %inside = icmp slt i64 %i, %n
+  br i1 %inside, label %skip_ch, label %fail
+skip_ch:
+  %p = getelementptr i8, ptr %buf, i64 %i
+  %ch = load i8, ptr %p
+  %i1 = add i64 %i, 1
+  %sp = icmp eq i8 %ch, 32
+  br i1 %sp, label %num, label %skip_next
+skip_next:
+  br label %skip
+num:
+  %j = phi i64 [ %i1, %skip_ch ], [ %j1, %digit ]
+  %acc = phi i64 [ 0, %skip_ch ], [ %acc1, %digit ]
+  %in2 = icmp slt i64 %j, %n
+  br i1 %in2, label %num_ch, label %done
+num_ch:
+  %q = getelementptr i8, ptr %buf, i64 %j
+  %d8 = load i8, ptr %q
+  %d = sub i8 %d8, 48
+  %isd = icmp ult i8 %d, 10
+  br i1 %isd, label %digit, label %done
+digit:
+  %dw = zext i8 %d to i64
+  %a10 = mul i64 %acc, 10
+  %acc1 = add i64 %a10, %dw
+  %j1 = add i64 %j, 1
+  br label %num
+done:
+  ret i64 %acc
+fail:
+  ret i64 -1
+}}
+
+; automatic mode choice (the caller holds busy): see the module docstring
+define internal void @qdp_monitor() nounwind {{
+entry:
+  %policy = load atomic i32, ptr {f("policy")} monotonic, align 4
+  %auto = icmp eq i32 %policy, 0
+  br i1 %auto, label %timed, label %pinned
+pinned:
+  %forced = sub i32 %policy, 1
+  store atomic i32 %forced, ptr {f("handoff")} monotonic, align 4
+  ret void
+timed:
+  %now = call i64 @qdp_now()
+  %t0 = load i64, ptr {f("mon_t")}, align 8
+  %dt = sub i64 %now, %t0
+  %early = icmp slt i64 %dt, {WINDOW_NS}
+  br i1 %early, label %out, label %sample
+sample:
+  %delay = call i64 @qd_pool_run_delay()
+  %me = call i64 @pthread_self()
+  %prev_me = load i64, ptr {f("mon_thread")}, align 8
+  %prev = load i64, ptr {f("mon_delay")}, align 8
+  store i64 %now, ptr {f("mon_t")}, align 8
+  store i64 %delay, ptr {f("mon_delay")}, align 8
+  store i64 %me, ptr {f("mon_thread")}, align 8
+  %same = icmp eq i64 %me, %prev_me
+  %known = icmp sge i64 %prev, 0
+  %read = icmp sge i64 %delay, 0
+  %fresh = icmp ne i64 %t0, 0
+  %ok0 = and i1 %same, %known
+  %ok1 = and i1 %ok0, %read
+  %ok = and i1 %ok1, %fresh
+  br i1 %ok, label %judge, label %out
+judge:
+  %dd = sub i64 %delay, %prev
+  %pm = mul i64 %dd, 1000
+  %mode = load atomic i32, ptr {f("handoff")} monotonic, align 4
+  %shared = icmp eq i32 %mode, 0
+  br i1 %shared, label %in_shared, label %in_handoff
+in_shared:
+  %enter_at = mul i64 %dt, {ENTER_PERMILLE}
+  %busy = icmp sge i64 %pm, %enter_at
+  br i1 %busy, label %enter, label %out
+enter:
+  store atomic i32 1, ptr {f("handoff")} monotonic, align 4
+  store i32 0, ptr {f("mon_quiet")}, align 4
+  %sw1 = load i32, ptr {f("switches")}, align 4
+  %sw1n = add i32 %sw1, 1
+  store i32 %sw1n, ptr {f("switches")}, align 4
+  br label %out
+in_handoff:
+  %leave_at = mul i64 %dt, {LEAVE_PERMILLE}
+  %calm = icmp slt i64 %pm, %leave_at
+  %qw = load i32, ptr {f("mon_quiet")}, align 4
+  %qw1 = add i32 %qw, 1
+  %qw2 = select i1 %calm, i32 %qw1, i32 0
+  store i32 %qw2, ptr {f("mon_quiet")}, align 4
+  %back = icmp uge i32 %qw2, {QUIET_WINDOWS}
+  br i1 %back, label %leave, label %out
+leave:
+  store atomic i32 0, ptr {f("handoff")} monotonic, align 4
+  %sw2 = load i32, ptr {f("switches")}, align 4
+  %sw2n = add i32 %sw2, 1
+  store i32 %sw2n, ptr {f("switches")}, align 4
+  br label %out
+out:
+  ret void
+}}
+"""
+
+
+def _parallel(f) -> str:
+    return f"""
 define void @qd_parallel(ptr %fn, ptr %ctx, i32 %n, i32 %flags) nounwind {{
 entry:
-  %workers = load atomic i32, ptr {f("workers")} monotonic, align 4
-  %want0 = sub i32 %n, 1
-  %lt = icmp ult i32 %want0, %workers
-  %want1 = select i1 %lt, i32 %want0, i32 %workers
-  %big = icmp ugt i32 %want1, {MAX_JOIN}
-  %want = select i1 %big, i32 {MAX_JOIN}, i32 %want1
-  %none = icmp eq i32 %want, 0
-  br i1 %none, label %alone, label %try
+  %multi = icmp ugt i32 %n, 1
+  br i1 %multi, label %try, label %alone
 try:
   %c = cmpxchg ptr {f("busy")}, i32 0, i32 1 acquire monotonic
   %got = extractvalue {{ i32, i1 }} %c, 1
-  br i1 %got, label %publish, label %alone
+  br i1 %got, label %choose, label %alone
 alone:
+  call void %fn(ptr %ctx)
+  ret void
+choose:
+  call void @qdp_monitor()
+  %mode = load atomic i32, ptr {f("handoff")} monotonic, align 4
+  %ho = icmp ne i32 %mode, 0
+  %workers = load atomic i32, ptr {f("workers")} monotonic, align 4
+  %nm1 = sub i32 %n, 1
+  %wm1 = sub i32 %workers, 1
+  ; shared: the caller and n - 1 workers (never the last worker); hand-off: n workers
+  %want0 = select i1 %ho, i32 %n, i32 %nm1
+  %cap = select i1 %ho, i32 %workers, i32 %wm1
+  %lt = icmp ult i32 %want0, %cap
+  %want1 = select i1 %lt, i32 %want0, i32 %cap
+  %big = icmp ugt i32 %want1, {MAX_JOIN}
+  %want = select i1 %big, i32 {MAX_JOIN}, i32 %want1
+  %none = icmp eq i32 %want, 0
+  br i1 %none, label %release_alone, label %publish
+release_alone:
+  store atomic i32 0, ptr {f("busy")} release, align 4
   call void %fn(ptr %ctx)
   ret void
 publish:
   %jobs = load i32, ptr {f("jobs")}, align 4
   %id = add i32 %jobs, 1
   store i32 %id, ptr {f("jobs")}, align 4
+  %hos = load i32, ptr {f("handoffs")}, align 4
+  %hoi = zext i1 %ho to i32
+  %hos1 = add i32 %hos, %hoi
+  store i32 %hos1, ptr {f("handoffs")}, align 4
   store ptr %fn, ptr {f("fn")}, align 8
   store ptr %ctx, ptr {f("ctx")}, align 8
   store atomic i32 0, ptr {f("finished")} monotonic, align 4
@@ -157,6 +363,12 @@ woken:
   %u1 = call i32 @pthread_mutex_unlock(ptr @qd_pool_mutex)
   br label %work
 work:
+  br i1 %ho, label %handed, label %share
+handed:
+  ; a worker returns from fn only when every chunk is claimed
+  call void @qdp_sleep_finished(i32 0, i1 true)
+  br label %close
+share:
   call void %fn(ptr %ctx)
   br label %close
 close:
@@ -165,35 +377,30 @@ close:
   %joined = trunc i64 %j64 to i32
   %f0 = load atomic i32, ptr {f("finished")} acquire, align 4
   %all0 = icmp eq i32 %f0, %joined
-  br i1 %all0, label %done, label %spin
+  br i1 %all0, label %done, label %wait
+wait:
+  br i1 %ho, label %block, label %spin
 spin:
   %f1 = call i32 @qdp_spin(ptr {f("finished")}, i32 %joined, i1 false)
   %all1 = icmp eq i32 %f1, %joined
   br i1 %all1, label %done, label %block
 block:
-  %l2 = call i32 @pthread_mutex_lock(ptr @qd_pool_mutex)
-  store atomic i32 1, ptr {f("waiting")} seq_cst, align 4
-  br label %check
-check:
-  %f2 = load atomic i32, ptr {f("finished")} seq_cst, align 4
-  %all2 = icmp eq i32 %f2, %joined
-  br i1 %all2, label %unblock, label %sleep
-sleep:
-  %w2 = call i32 @pthread_cond_wait(ptr @qd_pool_done, ptr @qd_pool_mutex)
-  br label %check
-unblock:
-  store atomic i32 0, ptr {f("waiting")} seq_cst, align 4
-  %u2 = call i32 @pthread_mutex_unlock(ptr @qd_pool_mutex)
+  call void @qdp_sleep_finished(i32 %joined, i1 false)
   br label %done
 done:
   store atomic i32 0, ptr {f("busy")} release, align 4
   ret void
 }}
+"""
 
+
+def _worker(f) -> str:
+    return f"""
 define ptr @qd_pool_worker(ptr %arg) nounwind {{
 entry:
   %last = alloca i32, align 4
   store i32 0, ptr %last
+  %index = ptrtoint ptr %arg to i64
   br label %top
 top:
   %quit = load atomic i32, ptr {f("quit")} acquire, align 4
@@ -236,6 +443,16 @@ notify:
   %u1 = call i32 @pthread_mutex_unlock(ptr @qd_pool_mutex)
   br label %top
 idle:
+  ; spin only in shared mode, and never the last worker (it only joins in hand-off mode)
+  %mode = load atomic i32, ptr {f("handoff")} monotonic, align 4
+  %ho = icmp ne i32 %mode, 0
+  %nw = load atomic i32, ptr {f("workers")} monotonic, align 4
+  %nw64 = zext i32 %nw to i64
+  %lastw = add i64 %index, 1
+  %spare = icmp uge i64 %lastw, %nw64
+  %nospin = or i1 %ho, %spare
+  br i1 %nospin, label %sleep, label %spinning
+spinning:
   %x = call i32 @qdp_spin(ptr {f("seq")}, i32 %seq0, i1 true)
   %moved = icmp ne i32 %x, %seq0
   br i1 %moved, label %top, label %sleep
