@@ -116,3 +116,32 @@ def test_sync_waits_for_the_queue(vulkan, device, monkeypatch):
     qd.sync()
     assert len(reads) == 2 and reads[0][0][0] is reads[1][0][0]  # one small buffer, reused
     np.testing.assert_array_equal(x.to_numpy(), np.arange(1000) + 1)
+
+
+def test_unchanged_arguments_are_not_uploaded_again(vulkan):
+    import types
+
+    from quadrants_wgpu.runtime.executable import _Slots
+
+    calls = []
+    queue = types.SimpleNamespace(write_buffer=lambda buf, off, data: calls.append(data.copy()))
+    dev = types.SimpleNamespace(queue=queue)
+    slots = _Slots.__new__(_Slots)
+    slots.args, slots.words, slots.written = object(), np.zeros(3, np.uint32), None
+    slots.write_args(dev)
+    slots.write_args(dev)
+    slots.words[1] = 5
+    slots.write_args(dev)
+    slots.write_args(dev)
+    assert [c.tolist() for c in calls] == [[0, 0, 0], [0, 5, 0]]
+
+    @qd.kernel
+    def k(x: qd.types.NDArray[qd.i32, 1], v: qd.i32):
+        for i in range(x.shape[0]):
+            x[i] += v
+
+    x, y = qd.ndarray(qd.i32, 64), qd.ndarray(qd.i32, 64)
+    for v, arr in ((1, x), (1, x), (2, x), (2, y), (1, x)):
+        k(arr, v)
+    np.testing.assert_array_equal(x.to_numpy(), np.full(64, 5))
+    np.testing.assert_array_equal(y.to_numpy(), np.full(64, 2))

@@ -76,13 +76,22 @@ class _Slots:
     argument or return storage (the sets are recycled through a free list when a launch ends).
     """
 
-    __slots__ = ("args", "kv", "status", "words")
+    __slots__ = ("args", "kv", "status", "words", "written")
 
     def __init__(self, dev: Device, layout):
         self.args = create_buffer(dev, layout.args_words * 4)
         self.kv = create_buffer(dev, layout.kv_words * 4)
         self.status = create_buffer(dev, layout.status_words * 4)
         self.words = np.zeros(layout.args_words, np.uint32)
+        self.written: np.ndarray | None = None  # what the args buffer holds (only launches on this set write it)
+
+    def write_args(self, dev: Device) -> None:
+        """Upload ``words`` unless the args buffer already holds them (a loop calling a kernel with the same
+        arguments then skips one ``write_buffer``, a staging allocation and copy per launch)."""
+        if self.written is not None and np.array_equal(self.written, self.words):
+            return
+        dev.queue.write_buffer(self.args, 0, self.words)
+        self.written = self.words.copy()
 
 
 class Launch:
@@ -146,7 +155,7 @@ class WgpuExecutable:
                 off = layout.scalar_offsets[k]
                 for j, w in enumerate(to_words(v, spec.dtype)):
                     words[off + j] = w
-        self.dev.queue.write_buffer(slots.args, 0, words)
+        slots.write_args(self.dev)
         if program.returns or self._needs_status:  # otherwise the encoder is created by the first dispatch
             ctx.encoder = self.dev.device.create_command_encoder()
             if program.returns:
