@@ -172,7 +172,17 @@ class FunctionEmitter:
         if arg in self.array_params:
             return self.array_params[arg]
         slot = self.layout.args[arg]
-        return self.entry_value(("base", arg), lambda eb: eb.load(self.slot_ptr(slot, eb), typ=PTR))
+        space = self.target.address_space
+        if not space:
+            return self.entry_value(("base", arg), lambda eb: eb.load(self.slot_ptr(slot, eb), typ=PTR))
+
+        def global_base(eb):
+            # ndarray data is device global memory: element pointers in the global address space give global
+            # loads and stores (PTX ld.global/st.global, not a generic ld that must first find the address's window)
+            data = eb.load(self.slot_ptr(slot, eb), typ=PTR)
+            return eb.addrspacecast(data, ll.PointerType(addrspace=space))
+
+        return self.entry_value(("base", arg), global_base)
 
     def stride(self, arg: int, axis: int):
         """The element stride of ``axis``. A constant where the static shape makes it small (a vector or matrix

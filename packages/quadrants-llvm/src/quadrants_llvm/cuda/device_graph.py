@@ -90,8 +90,9 @@ def _add_node(cu, graph, deps: list, params):
 class DeviceGraph:
     """An instantiated CUDA graph of one program's items; :meth:`launch` queues it, :meth:`wait` waits for it."""
 
-    def __init__(self, exe, items: tuple, version: str):
+    def __init__(self, exe, items: tuple, version: str, grids: tuple[int, ...]):
         self.exe = exe
+        self.grids = grids  # blocks per task (exe.grids of the arguments this graph was built for)
         self.dev = dev = exe.dev
         self.cu = cu = dev.cu
         self.loops = 0
@@ -142,8 +143,9 @@ class DeviceGraph:
             if isinstance(item, N.DoWhile):
                 node = self._add_loop(graph, item, deps)
             else:
-                fn, grid, block = self.exe.tasks[self.exe._task(item)]
-                node = _add_node(self.cu, graph, deps, self._kernel_params(fn, grid, block, self.exe.params))
+                k = self.exe._task(item)
+                fn, _, block = self.exe.tasks[k]
+                node = _add_node(self.cu, graph, deps, self._kernel_params(fn, self.grids[k], block, self.exe.params))
             deps = [node]
         return deps[0] if deps else None
 

@@ -4,12 +4,13 @@ Every task is a kernel ``qd_task_k(ctx)`` whose only parameter is the device add
 layout of :mod:`quadrants_llvm.builder.layout`, in device memory). A launch packs the argument words on the host with
 one ``struct.pack_into`` (which also zeroes the status and return slots), copies them to the context with
 ``cuMemcpyHtoDAsync`` and queues one ``cuLaunchKernel`` per task on the default stream: serial blocks on one thread,
-parallel loops on an occupancy-sized grid of 256-thread blocks (the kernels walk their lanes with grid-stride
-loops). Nothing waits for the device unless the program returns values (the return slots are copied back), prints
-(the print records of the launch context are copied back and written to ``sys.stdout`` when the launch ends), runs
-in debug mode (the status word is read after every task, so a failed check stops the launch like on llvm-cpu), or a
-host copy is asked for. ``begin``/``run_task``/``read_i32``/``end`` serve the core graph runner (``graph=True``
-kernels): the same kernels, with ``read_i32`` reading the condition ndarray from the device.
+parallel loops on a grid of 256-thread blocks sized by the lane count where the host can compute it
+(:mod:`~quadrants_llvm.cuda.lane_grid`), at most the occupancy-sized grid (the kernels walk their lanes with
+grid-stride loops). Nothing waits for the device unless the program returns values (the return slots are copied
+back), prints (the print records of the launch context are copied back and written to ``sys.stdout`` when the
+launch ends), runs in debug mode (the status word is read after every task, so a failed check stops the launch
+like on llvm-cpu), or a host copy is asked for. ``begin``/``run_task``/``read_i32``/``end`` serve the core graph
+runner (``graph=True`` kernels): the same kernels, with ``read_i32`` reading the condition ndarray from the device.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from quadrants.ir import nodes as N
 from quadrants_llvm.builder.layout import MAX_ERR_INDICES
 from quadrants_llvm.cpu import host
 from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
-from quadrants_llvm.cuda import graph_plan
+from quadrants_llvm.cuda import graph_plan, lane_grid
 from quadrants_llvm.cuda.driver import check
 from quadrants_llvm.cuda.stream_launch import launch as launch_on_streams, plan as stream_plan, task_streams
 from quadrants_llvm.cuda.streams import current as current_stream
@@ -35,6 +36,7 @@ from quadrants_llvm.cuda.streams import current as current_stream
 __all__ = ["CudaExecutable", "BLOCK"]
 
 BLOCK = 256  # threads per block of a parallel task
+GRAPHS_PER_PROGRAM = 8  # instantiated graphs kept per item tree (one per set of grid sizes); beyond: full grids
 _LOG = logging.getLogger("quadrants_llvm.cuda")
 _LOGGED: set[str] = set()
 
@@ -84,11 +86,16 @@ class CudaExecutable:
         # One launch at a time: the argument buffer at ctx_ptr, the host staging buffer and the print/return
         # read-back are shared by every launch of this executable; launches queue on one stream anyway.
         self._lock = threading.Lock()
+        # (function, full grid, block) per task; a parallel task's grid shrinks to its lane count where the host can
+        # compute that from the arguments (cuda/lane_grid.py): small loops launch one block, not a full device
         self.tasks = []
-        for name, serial in zip(artifact.kernels, artifact.serial, strict=True):
+        self._counters = []
+        for item, name, serial in zip(artifact.task_items, artifact.kernels, artifact.serial, strict=True):
             fn = dev.function(self.module, name)
             grid, block = (1, 1) if serial else (dev.grid_size(fn, BLOCK), BLOCK)
             self.tasks.append((fn, grid, block))
+            self._counters.append(None if serial else lane_grid.lane_counter(item))
+        self.full_grids = tuple(grid for _, grid, _ in self.tasks)
         self._task_index: dict = {}
         self._task_by_id: dict = {}
         # Device graphs (docs/backends/gpu.md#cuda-graphs), built on first use: the whole flat task list, and per
@@ -134,8 +141,18 @@ class CudaExecutable:
         if err != self._ok:
             check((err,), "cuMemcpyHtoDAsync")
 
+    def grid(self, k: int, args) -> int:
+        """The blocks task ``k`` launches with for ``args``."""
+        _, full, block = self.tasks[k]
+        counter = self._counters[k]
+        return full if counter is None else lane_grid.blocks(counter, args, block, full)
+
+    def grids(self, args) -> tuple[int, ...]:
+        return tuple(self.grid(k, args) for k in range(len(self.tasks)))
+
     def _run(self, k: int, args) -> None:
-        fn, grid, block = self.tasks[k]
+        fn, _, block = self.tasks[k]
+        grid = self.grid(k, args)
         err = self._launch_kernel(fn, grid, 1, 1, block, 1, 1, 0, self._stream, self.params, 0)[0]
         if err != self._ok:
             check((err,), f"cuLaunchKernel(task {k})")
@@ -184,7 +201,7 @@ class CudaExecutable:
                 self._streams.on_default()
                 self._streams.default_work()
             self._pack_args(args)
-            graph = self._device_graph(self.program.items) if self._flat_graph else None
+            graph = self._device_graph(self.program.items, args) if self._flat_graph else None
             if graph is not None:
                 graph.launch()  # one cuGraphLaunch instead of one cuLaunchKernel per task
                 self.last_runner = "cuda-graph"
@@ -194,10 +211,20 @@ class CudaExecutable:
                 self.last_runner = "tasks"
             return self._returns()
 
-    def _device_graph(self, items: tuple):
-        """The instantiated CUDA graph of ``items`` (built once), or ``None`` with the reason logged once."""
-        key = id(items)  # the program's own item tuples, alive as long as this executable
+    def _device_graph(self, items: tuple, args):
+        """The instantiated CUDA graph of ``items`` for the grid sizes ``args`` call for (built once per set of
+        sizes, at most :data:`GRAPHS_PER_PROGRAM` sets), or ``None`` with the reason logged once."""
+        reason = self._graphs.get(id(items))  # the program's own item tuples, alive as long as this executable
+        if isinstance(reason, str):
+            return None
+        grids = self.grids(args)
+        key = (id(items), grids)
         graph = self._graphs.get(key)
+        built = sum(1 for k in self._graphs if isinstance(k, tuple) and k[0] == id(items))
+        if graph is None and built >= GRAPHS_PER_PROGRAM:
+            grids = self.full_grids  # many shapes: one more graph on the full grids serves them all
+            key = (id(items), grids)
+            graph = self._graphs.get(key)
         if graph is None:
             if not _device_graphs_enabled():
                 graph = "QD_CUDA_GRAPHS=0"
@@ -205,15 +232,17 @@ class CudaExecutable:
                 from quadrants_llvm.cuda.device_graph import DeviceGraph, GraphUnavailable
 
                 try:
-                    graph = DeviceGraph(self, items, self._ptx_version)
+                    graph = DeviceGraph(self, items, self._ptx_version, grids)
                 except GraphUnavailable as exc:
                     graph = str(exc)
                 except Exception as exc:  # a driver refusal: keep the per-task launches, say why
                     graph = f"building the CUDA graph failed: {type(exc).__name__}: {exc}"
-            self._graphs[key] = graph
             if isinstance(graph, str):
+                self._graphs[id(items)] = graph  # no graph for this item tree, whatever the sizes
                 _log_once(graph)
-        return None if isinstance(graph, str) else graph
+                return None
+            self._graphs[key] = graph
+        return graph
 
     def run_items_on_device(self, ctx, items: tuple, state) -> bool:
         """Run a graph program's whole item tree as one CUDA graph (``do_while`` loops as conditional WHILE nodes,
@@ -221,7 +250,7 @@ class CudaExecutable:
         reason = graph_plan.device_graph_obstacle(items, state.resume_point, self.read_status)
         graph = None
         if reason is None:
-            graph = self._device_graph(items)
+            graph = self._device_graph(items, ctx)
             reason = self._graphs.get(id(items)) if graph is None else None
         if graph is None:
             self.last_runner = f"host: {reason}"

@@ -1,0 +1,102 @@
+"""How many blocks a parallel task needs, from its loop bounds evaluated on the host (docs/backends/gpu.md).
+
+A parallel task walks its lanes with a grid-stride loop, so every grid size is correct; the largest useful one fills
+the device (occupancy × SMs). A loop over 16 elements launched on that grid starts a thousand blocks that find no
+work, which costs a few microseconds per launch: the whole launch of a small kernel, and most of an iteration of a
+``qd.graph.do_while`` whose body is small. So the host sizes the grid by the lane count where it can compute it
+before the launch: bounds made of constants, scalar arguments and ndarray shapes (``range(x.shape[0])``,
+``qd.ndrange(n, (1, m - 1))``). Bounds that read kernel variables are only known on the device; those tasks keep the
+full grid.
+
+:func:`lane_counter` turns a task's bounds into a function of the launch arguments once, at load time; the launch
+calls it (a few Python operations) and :func:`blocks` caps the result. Pure code, tested without a GPU.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+
+from quadrants.ir import nodes as N
+from quadrants.ir.ops import Op
+
+__all__ = ["lane_counter", "blocks"]
+
+Counter = Callable[[Sequence], int]
+
+
+def _floordiv(a: int, b: int) -> int:
+    return a // b if b else 0  # the language's integer division by zero gives 0 (docs/semantics.md)
+
+
+def _mod(a: int, b: int) -> int:
+    return a % b if b else 0
+
+
+# integer operations a bound may use; anything else leaves the task on the full grid
+_BINARY: dict[Op, Callable[[int, int], int]] = {
+    Op.ADD: operator.add,
+    Op.SUB: operator.sub,
+    Op.MUL: operator.mul,
+    Op.FLOORDIV: _floordiv,
+    Op.MOD: _mod,
+    Op.MIN: min,
+    Op.MAX: max,
+    Op.SHL: lambda a, b: a << (b & 63),
+    Op.SHR: lambda a, b: a >> (b & 63),
+}
+_UNARY: dict[Op, Callable[[int], int]] = {Op.NEG: operator.neg, Op.CAST: int, Op.ABS: abs}
+
+
+def _compile(expr) -> Counter | None:
+    """``expr`` as a function of the argument list, or ``None`` when the host cannot know its value."""
+    if isinstance(expr, N.Const):
+        value = int(expr.value)
+        return lambda args: value
+    if isinstance(expr, N.ArgRef):
+        index = expr.index
+        return lambda args: int(args[index])
+    if isinstance(expr, N.Shape):
+        arg, axis = expr.arg, expr.axis
+        return lambda args: int(args[arg].shape[axis])
+    if isinstance(expr, N.OpExpr) and not expr.dtype.is_float:
+        parts = [_compile(a) for a in expr.args]
+        if any(p is None for p in parts):
+            return None
+        if len(parts) == 2 and expr.op in _BINARY:
+            fn, (left, right) = _BINARY[expr.op], parts
+            return lambda args: fn(left(args), right(args))
+        if len(parts) == 1 and expr.op in _UNARY:
+            fn, (only,) = _UNARY[expr.op], parts
+            return lambda args: fn(only(args))
+    return None  # kernel variables (computed on the device), float bounds, other operations
+
+
+def lane_counter(item: N.ParallelFor) -> Counter | None:
+    """The lane count of ``item`` as a function of the launch arguments (``None``: not computable on the host)."""
+    axes = []
+    for begin, end in zip(item.begins, item.ends, strict=True):
+        lo, hi = _compile(begin), _compile(end)
+        if lo is None or hi is None:
+            return None
+        axes.append((lo, hi))
+
+    def count(args: Sequence) -> int:
+        total = 1
+        for lo, hi in axes:
+            total *= max(0, hi(args) - lo(args))
+        return total
+
+    return count
+
+
+def blocks(counter: Counter | None, args: Sequence, block: int, full: int) -> int:
+    """Blocks of ``block`` threads for the lanes ``counter`` counts in ``args``, at most ``full`` (the grid that fills
+    the device) and at least one; ``full`` when the count is unknown or its evaluation fails."""
+    if counter is None:
+        return full
+    try:
+        lanes = counter(args)
+    except (TypeError, ValueError, AttributeError, IndexError, OverflowError):
+        return full  # an argument the host cannot read a bound from: the full grid is always correct
+    return max(1, min(full, -(-lanes // block)))

@@ -1,0 +1,64 @@
+"""Grid sizes of llvm-cuda parallel tasks from their bounds (``quadrants_llvm.cuda.lane_grid``): pure, no GPU."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from quadrants.ir import nodes as N
+from quadrants.ir.dtypes import f32, i32
+from quadrants.ir.ops import Op
+from quadrants_llvm.cuda import lane_grid
+
+
+def _const(v, dtype=i32):
+    return N.Const(v, dtype)
+
+
+def _for(begins, ends):
+    vars_ = tuple(N.Var(k, f"i{k}", i32) for k in range(len(ends)))
+    return N.ParallelFor(vars=vars_, begins=tuple(begins), ends=tuple(ends), body=())
+
+
+def _arr(*shape):
+    return SimpleNamespace(shape=shape)
+
+
+def test_constant_bounds_count_their_lanes():
+    count = lane_grid.lane_counter(_for([_const(0)], [_const(16)]))
+    assert count([]) == 16
+    assert lane_grid.blocks(count, [], 256, 1056) == 1
+
+
+def test_shapes_and_scalars_are_read_from_the_arguments():
+    # qd.ndrange((1, x.shape[0] - 1), n): 2-d, one axis from a shape, one from a scalar argument
+    inner = N.OpExpr(Op.SUB, (N.Shape(0, 0, i32), _const(1)), i32)
+    item = _for([_const(1), _const(0)], [inner, N.ArgRef(1, i32)])
+    count = lane_grid.lane_counter(item)
+    assert count([_arr(10, 3), 7]) == 8 * 7
+    assert lane_grid.blocks(count, [_arr(1 << 20), 1000], 256, 1056) == 1056  # capped at the full grid
+    assert lane_grid.blocks(count, [_arr(1 << 10), 100], 256, 1056) == -(-1022 * 100 // 256)
+
+
+def test_empty_and_negative_ranges_still_launch_one_block():
+    count = lane_grid.lane_counter(_for([_const(5)], [N.ArgRef(0, i32)]))
+    assert count([2]) == 0
+    assert lane_grid.blocks(count, [2], 256, 1056) == 1
+
+
+def test_division_by_zero_in_a_bound_follows_the_language():
+    item = _for([_const(0)], [N.OpExpr(Op.FLOORDIV, (_const(64), N.ArgRef(0, i32)), i32)])
+    count = lane_grid.lane_counter(item)
+    assert count([0]) == 0 and count([4]) == 16
+
+
+def test_kernel_variables_and_float_bounds_keep_the_full_grid():
+    local = N.LocalRef(N.Var(99, "n", i32))
+    assert lane_grid.lane_counter(_for([_const(0)], [local])) is None
+    as_float = N.OpExpr(Op.CAST, (N.OpExpr(Op.ADD, (_const(1.5, f32), _const(2.0, f32)), f32),), i32)
+    assert lane_grid.lane_counter(_for([_const(0)], [as_float])) is None
+    assert lane_grid.blocks(None, [], 256, 1056) == 1056
+
+
+def test_an_unreadable_argument_falls_back_to_the_full_grid():
+    count = lane_grid.lane_counter(_for([_const(0)], [N.Shape(0, 2, i32)]))
+    assert lane_grid.blocks(count, [_arr(4)], 256, 1056) == 1056  # axis 2 of a 1-d array: IndexError
