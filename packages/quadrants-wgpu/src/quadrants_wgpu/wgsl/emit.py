@@ -11,9 +11,11 @@ Bindings of every shader (group 0):
 
 A ``ParallelFor`` becomes a 1-D dispatch whose invocations walk the flattened iteration space in a grid-stride loop
 (so any size fits under the dispatch limit) and decompose the linear id into per-axis indices, last axis fastest.
-A kernel var that the task reduces into (``s += a[i]``, :mod:`quadrants.ir.reductions`) gets an accumulator per
-invocation; after the loop each workgroup combines its accumulators in workgroup memory (a tree of ``WORKGROUP_SIZE``
-lanes) and one invocation applies a single atomic to ``qd_kv``.
+A kernel var or an ndarray element that the task reduces into (``s += a[i]``, ``t[()] += a[i]``,
+:mod:`quadrants.ir.reductions`) gets an accumulator per invocation; after the loop each workgroup combines its
+accumulators in workgroup memory (a tree of ``WORKGROUP_SIZE`` lanes) and one invocation applies a single atomic to
+``qd_kv`` or the ndarray. Small integer histograms get a workgroup-private copy (:mod:`.privatize`). A task with such
+a combine is marked ``reduces``: the runtime gives it fewer workgroups, so each lane accumulates more.
 The bounds are recomputed by each invocation from arguments and kernel vars (cheap, and no host round trip);
 the host evaluates the same expressions only to size the dispatch. A ``SerialBlock`` runs on one invocation.
 """
