@@ -32,10 +32,11 @@ __all__ = ["WgpuExecutable", "Launch"]
 _BIND_CACHE = 64
 # Workgroups of a task that combines per-workgroup partial results (a reduction): each workgroup ends with a tree
 # of barriers and one atomic, so a task reducing 2^28 elements should not run 2^20 workgroups of one element per
-# lane. On a GPU about two waves of workgroups (an H100 holds ~1000 of 256 lanes at a time); on a software
-# rasterizer, where a barrier costs tens of microseconds per workgroup (lavapipe: 2^20 f32 summed in 160 ms with
-# 4096 workgroups, 6 ms with 256, 5 ms with 16), a few per core.
-REDUCTION_GROUPS = {"gpu": 2048, "software": 64}
+# lane. On a GPU about two waves of workgroups (an H100 holds ~1000 of 256 lanes at a time). On a software
+# rasterizer a barrier costs tens of microseconds per workgroup (lavapipe: 2^20 f32 summed in 160 ms with 4096
+# workgroups, 6 ms with 256); 256 workgroups are 65536 lanes, so up to that many iterations each lane still runs
+# one, as without the cap (lavapipe ends an invocation after 65535 loop iterations in all).
+REDUCTION_GROUPS = {"gpu": 2048, "software": 256}
 
 
 class _Task:
