@@ -120,6 +120,15 @@ def test_runtime_handle_reads_the_session():
     from quadrants.lang._kernel_types import KernelBatchedArgType
 
     assert stats[KernelBatchedArgType.QD_ARRAY] == 1 and stats[KernelBatchedArgType.FLOAT] == 1
+    f = qd.field(qd.i32, shape=4)
+
+    @qd.kernel
+    def with_field(a: qd.types.NDArray[qd.i32, 1]):
+        for i in range(4):
+            a[i] = f[i]
+
+    with_field(qd.ndarray(qd.i32, (4,)))
+    assert with_field.launch_stats.kernel_args_count_by_type[KernelBatchedArgType.QD_ARRAY] == 1  # fields: globals
     assert impl.get_max_shared_memory_bytes(is_lowerbound_ok=True) == 0
     with pytest.raises(RuntimeError, match="is_lowerbound_ok=True"):
         impl.get_max_shared_memory_bytes(is_lowerbound_ok=False)

@@ -114,7 +114,7 @@ def _param_value(ctx: CompileCtx, name: str, b, position: int):
                     None,
                     DeprecationWarning,
                 )
-            return StructRef(position, name, (), value)
+            return StructRef(position, name, (), value, template=b.key[0] == "t")
         return ctx.host_value(value)
     index = ctx.add_arg(b.spec, ("param", position))
     if isinstance(b.spec, ir.NdarrayArg):

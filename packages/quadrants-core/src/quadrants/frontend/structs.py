@@ -46,6 +46,7 @@ class StructRef:
     param_name: str
     path: tuple[str, ...]
     obj: object
+    template: bool = False  # reached through a qd.template() parameter: nothing is flattened, members are values
 
     @property
     def kind(self) -> str:
@@ -131,15 +132,15 @@ def member(ctx, ref: StructRef, attr: str, node):
     if getattr(type(value), "_qd_buffer_view", False):  # a qd.BufferView member: its ndarray, offset and size
         from quadrants.frontend.buffer_views import ref_view
 
-        return ref_view(ctx, StructRef(ref.param, ref.param_name, path, value), node, member)
+        return ref_view(ctx, StructRef(ref.param, ref.param_name, path, value, ref.template), node, member)
     if is_data_oriented(value) or is_dataclass_instance(value):
-        if ref.kind == "dataclass" and is_data_oriented(value):
+        if ref.kind == "dataclass" and is_data_oriented(value) and not ref.template:
             raise QuadrantsSyntaxError(
                 f"Kernel arg '{ref.param_name}': field '{attr}' has @qd.data_oriented type '{type(value).__name__}', "
                 f"which cannot be flattened; annotate the parameter {ref.param_name}: qd.template()",
                 ctx.loc(node),
             )
-        return StructRef(ref.param, ref.param_name, path, value)
+        return StructRef(ref.param, ref.param_name, path, value, ref.template)
     if isinstance(value, (bool, int, float, np.generic, enum.Enum)):
         return _primitive_member(ctx, ref, path, value, is_property, node)
     # methods, functions, other Python objects: compile-time values. Recorded so that fastcache sees the read

@@ -445,7 +445,7 @@ class Kernel(SourceBacked):
         last = getattr(self, "_last", None)
         if last is None:
             return launch_stats_of(None)
-        return launch_stats_of(last.program, getattr(last.exe, "last_runner", ""))
+        return launch_stats_of(last.program, getattr(last.exe, "last_runner", ""), last.arg_sources)
 
     def _compile(self, session: Session, bound: list[Bound], built: dict | None = None) -> Compiled:
         """Frontend, passes, backend compile and load; ``built`` receives what fastcache stores."""

@@ -54,9 +54,13 @@ def _kind(spec) -> ArgKind:
     return ArgKind.INT if dtype.kind == "int" else ArgKind.UINT
 
 
-def launch_stats_of(program: ir.Program | None, runner: str = "") -> LaunchStats:
-    """The stats of a launch of ``program`` (all zero before the first launch)."""
+def launch_stats_of(program: ir.Program | None, runner: str = "", sources: tuple = ()) -> LaunchStats:
+    """The stats of a launch of ``program`` (all zero before the first launch). ``sources`` says where each flat
+    argument comes from (``Compiled.arg_sources``): the fields a kernel reads are flat arguments of the program here,
+    but globals for the user (upstream binds them at compile time), so they are not counted."""
     stats = LaunchStats(runner=runner)
-    for spec in program.args if program is not None else ():
+    for k, spec in enumerate(program.args if program is not None else ()):
+        if k < len(sources) and sources[k][0] == "field":
+            continue
         stats.kernel_args_count_by_type[_kind(spec)] += 1
     return stats
