@@ -189,8 +189,9 @@ def _pretend_window(state, waited_ns: int) -> None:
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/thread-self/schedstat"), reason="no per-thread schedstat")
-def test_contention_monitor_switches_with_hysteresis(cpu):
-    """A window with >= 20% run-queue wait enters hand-off mode; 8 windows in a row below 5% leave it."""
+def test_contention_monitor_switches_modes(cpu):
+    """A shared-mode window with >= 20% run-queue wait enters hand-off mode; 32 windows later shared mode is probed,
+    and a busy probe window goes back to hand-off."""
     state = _native_state()
     if pool.cpu_count() < 2:
         pytest.skip("one CPU: nothing is dispatched")
@@ -203,17 +204,20 @@ def test_contention_monitor_switches_with_hysteresis(cpu):
         heavy(x, 3)
         return pool.stats()["handoff"]
 
-    assert dispatch_after(window * (pool_ir.ENTER_PERMILLE - 50) // 1000) == 0  # below the entry threshold
+    busy, calm = window * (pool_ir.ENTER_PERMILLE + 50) // 1000, window * (pool_ir.ENTER_PERMILLE - 50) // 1000
+    assert dispatch_after(calm) == 0  # below the entry threshold
     switches = pool.stats()["switches"]
-    assert dispatch_after(window * (pool_ir.ENTER_PERMILLE + 50) // 1000) == 1
+    assert dispatch_after(busy) == 1
     assert pool.stats()["switches"] == switches + 1
-    for _ in range(pool_ir.QUIET_WINDOWS - 1):
-        assert dispatch_after(0) == 1  # still in hand-off: not enough quiet windows yet
-    assert dispatch_after(window * (pool_ir.LEAVE_PERMILLE + 20) // 1000) == 1  # a busy window restarts the count
-    for _ in range(pool_ir.QUIET_WINDOWS - 1):
-        assert dispatch_after(0) == 1
-    assert dispatch_after(0) == 0
-    assert pool.stats()["switches"] == switches + 2
+    for _ in range(pool_ir.PROBE_WINDOWS - 1):
+        assert dispatch_after(0) == 1  # hand-off mode's own waits say nothing: it stays until the probe
+    assert dispatch_after(0) == 0  # the probe: shared mode
+    assert dispatch_after(busy) == 1  # a busy probe window: back to hand-off
+    for _ in range(pool_ir.PROBE_WINDOWS):
+        dispatch_after(busy)
+    assert dispatch_after(calm) == 0  # the next probe, calm: shared mode stays
+    assert dispatch_after(calm) == 0
+    assert pool.stats()["switches"] == switches + 4
     np.testing.assert_array_equal(x.to_numpy(), _heavy_expected(500, 3))
 
 

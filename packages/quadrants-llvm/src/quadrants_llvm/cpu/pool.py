@@ -13,7 +13,8 @@ thread that runs ``worker(ctx)`` claims chunks of the task's flat range from an 
   scheduler runs a thread that sleeps and wakes soon after it wakes, but makes a thread that never sleeps wait
   behind every other busy thread (the caller computing chunks, then a Python loop launching the next kernel, is
   such a thread). A contention monitor in ``qd_parallel`` picks the mode from the dispatching thread's run-queue
-  wait (``/proc/thread-self/schedstat``), with hysteresis; :func:`configure` can pin it (:data:`MODES`);
+  wait (``/proc/thread-self/schedstat``) and probes shared mode again now and then; :func:`configure` can pin it
+  (:data:`MODES`);
 * idle workers spin for :data:`SPIN_US` microseconds in shared mode, then sleep on a condition variable (a launch
   right after the previous one finds them awake); the last worker only helps in hand-off mode and never spins;
 * a second launch from another thread while the pool is busy runs on its own thread;
@@ -76,20 +77,22 @@ class _State(ctypes.Structure):
         ("spin_ns", ctypes.c_int64),
         ("joins", ctypes.c_uint32),  # how many times a worker joined a job (statistics)
         ("handoff", ctypes.c_uint32),  # the mode: 0 shared (the caller computes too), 1 hand-off (it sleeps)
+        ("job_handoff", ctypes.c_uint32),  # the mode of the job published last
         ("policy", ctypes.c_uint32),  # 0 automatic, 1 always shared, 2 always hand-off
         ("handoffs", ctypes.c_uint32),  # jobs run in hand-off mode (statistics)
         ("switches", ctypes.c_uint32),  # automatic mode changes (statistics)
-        ("mon_quiet", ctypes.c_uint32),  # the contention monitor: quiet windows in a row
+        ("mon_quiet", ctypes.c_uint32),  # the contention monitor: windows sampled in hand-off mode
         ("mon_t", ctypes.c_int64),  # ... when it last sampled (ns, CLOCK_MONOTONIC)
         ("mon_delay", ctypes.c_int64),  # ... the sampling thread's run-queue wait then (ns)
         ("mon_thread", ctypes.c_uint64),  # ... and which thread that was (pthread_self)
-        ("_pad0", ctypes.c_char * 32),
+        ("_pad0", ctypes.c_char * 24),
         ("seq", ctypes.c_uint32),
         ("sleepers", ctypes.c_uint32),
         ("_pad1", ctypes.c_char * 56),
         ("finished", ctypes.c_uint32),
         ("waiting", ctypes.c_uint32),
-        ("_pad2", ctypes.c_char * 56),
+        ("done_id", ctypes.c_uint32),  # hand-off: the id of the last job its workers completed
+        ("_pad2", ctypes.c_char * 52),
     ]
 
 

@@ -16,17 +16,20 @@ Protocol (one job at a time; the caller holds ``busy``):
   when it returns; it then *closes* the job (clears the open bit, reading how many workers joined) and waits only
   for those. A worker that was descheduled, or woke late, finds the job closed and never holds up the launch. At
   most ``workers - 1`` workers join (with the caller, one thread per CPU); the last worker never spins.
-* **Hand-off mode** (``handoff`` = 1, a busy machine): up to ``nthreads`` workers join, the caller sleeps until one
-  of them has finished (then every chunk is claimed), closes the job and sleeps until the others that joined are
-  done. Nobody spins. On a machine with more runnable threads than CPUs, Linux's EEVDF scheduler serves a thread
-  that sleeps and wakes soon after it wakes, while a thread that never sleeps (a caller that computes chunks and
-  spins, between launches a worker that spins) waits its turn behind every other busy thread: loaded ``mpm99``
-  steps took 5-8x upstream's time in shared mode, whose caller never sleeps (upstream's sleeps in every loop).
+* **Hand-off mode** (``handoff`` = 1, a busy machine): up to ``nthreads`` workers join and the caller sleeps. A
+  worker whose ``fn`` returned (every chunk is claimed) closes the job; the last of those that joined stores the job
+  id in ``done_id`` and wakes the caller (one wake-up per job). Nobody spins. On a machine with more runnable
+  threads than CPUs, Linux's EEVDF scheduler serves a thread that sleeps and wakes soon after it wakes, while a
+  thread that never sleeps (a caller that computes chunks and spins, between launches a worker that spins) waits
+  its turn behind every other busy thread: loaded ``mpm99`` steps took 2-8x upstream's time in shared mode, whose
+  caller never sleeps (upstream's sleeps in every loop).
 * **Choosing the mode** (``policy`` 0, automatic): at most every :data:`WINDOW_NS` the dispatching thread reads its
   own run-queue wait (``/proc/thread-self/schedstat``, second field: nanoseconds spent runnable but not running).
-  Waiting for a CPU :data:`ENTER_PERMILLE` of the window or more switches to hand-off; :data:`QUIET_WINDOWS`
-  windows in a row below :data:`LEAVE_PERMILLE` switch back. ``policy`` 1 / 2 pin shared / hand-off mode. Where
-  the file does not exist (not Linux) the pool stays in shared mode.
+  In shared mode, waiting for a CPU :data:`ENTER_PERMILLE` of the window or more switches to hand-off. In hand-off
+  mode the caller's wait also counts its wake-ups, which cost time even on idle CPUs, so it is no measure of
+  contention there: after :data:`PROBE_WINDOWS` windows the pool tries shared mode again (one window decides).
+  ``policy`` 1 / 2 pin shared / hand-off mode. Where the file does not exist (not Linux) the pool stays in shared
+  mode.
 * Waiting is bounded spinning (``spin_ns``; the clock is read every 64 pauses; shared mode only) followed by a
   condition-variable sleep. No ``sched_yield``: under EEVDF a yield moves the thread's deadline back, so on a busy
   machine a worker that yielded while idle ran long after the next job opened. Both wake-ups use the
@@ -36,14 +39,13 @@ Protocol (one job at a time; the caller holds ``busy``):
 
 from __future__ import annotations
 
-__all__ = ["ENTER_PERMILLE", "LEAVE_PERMILLE", "OPEN", "QUIET_WINDOWS", "WINDOW_NS", "pool_ir"]
+__all__ = ["ENTER_PERMILLE", "OPEN", "PROBE_WINDOWS", "WINDOW_NS", "pool_ir"]
 
 OPEN = 1 << 31  # the open bit of ``state``
 MAX_JOIN = 0x7FFF  # the join limit's field (bits 16-30)
 WINDOW_NS = 4_000_000  # the contention monitor samples at most this often
-ENTER_PERMILLE = 200  # run-queue wait per window (1/1000) that switches to hand-off mode
-LEAVE_PERMILLE = 50  # ... below which, QUIET_WINDOWS windows in a row, shared mode comes back
-QUIET_WINDOWS = 8
+ENTER_PERMILLE = 200  # run-queue wait per window (1/1000) in shared mode that switches to hand-off mode
+PROBE_WINDOWS = 32  # windows in hand-off mode after which shared mode is tried again
 _SCHEDSTAT = b"/proc/thread-self/schedstat\x00"
 
 
@@ -66,7 +68,8 @@ def pool_ir(triple: str, offsets: dict[str, int], clock_id: int) -> str:
     ``qd_pool_run_delay()`` (the calling thread's run-queue wait in ns, -1 where it cannot be read).
 
     ``offsets`` maps the state's field names (``state fn ctx seq finished sleepers waiting busy workers jobs quit
-    spin_ns joins handoff policy handoffs switches mon_t mon_delay mon_thread mon_quiet``) to byte offsets;
+    spin_ns joins handoff job_handoff policy handoffs switches mon_t mon_delay mon_thread mon_quiet done_id``) to
+    byte offsets;
     ``clock_id`` is the platform's ``CLOCK_MONOTONIC``. ``arg`` of a worker is its index (an integer).
     """
 
@@ -153,14 +156,14 @@ out:
   ret i32 %r
 }}
 
-; sleep on qd_pool_done until finished != %v (%ne) or finished == %v (!%ne)
-define internal void @qdp_sleep_finished(i32 %v, i1 %ne) nounwind {{
+; sleep on qd_pool_done until *p != %v (%ne) or *p == %v (!%ne)
+define internal void @qdp_sleep_until(ptr %p, i32 %v, i1 %ne) nounwind {{
 entry:
   %l = call i32 @pthread_mutex_lock(ptr @qd_pool_mutex)
   store atomic i32 1, ptr {f("waiting")} seq_cst, align 4
   br label %check
 check:
-  %x = load atomic i32, ptr {f("finished")} seq_cst, align 4
+  %x = load atomic i32, ptr %p seq_cst, align 4
   %same = icmp eq i32 %x, %v
   %ok = xor i1 %same, %ne
   br i1 %ok, label %out, label %sleep
@@ -274,13 +277,11 @@ enter:
   store i32 %sw1n, ptr {f("switches")}, align 4
   br label %out
 in_handoff:
-  %leave_at = mul i64 %dt, {LEAVE_PERMILLE}
-  %calm = icmp slt i64 %pm, %leave_at
+  ; in hand-off mode the caller's own wake-ups count as waiting (even on idle CPUs): probe shared mode instead
   %qw = load i32, ptr {f("mon_quiet")}, align 4
   %qw1 = add i32 %qw, 1
-  %qw2 = select i1 %calm, i32 %qw1, i32 0
-  store i32 %qw2, ptr {f("mon_quiet")}, align 4
-  %back = icmp uge i32 %qw2, {QUIET_WINDOWS}
+  store i32 %qw1, ptr {f("mon_quiet")}, align 4
+  %back = icmp uge i32 %qw1, {PROBE_WINDOWS}
   br i1 %back, label %leave, label %out
 leave:
   store atomic i32 0, ptr {f("handoff")} monotonic, align 4
@@ -337,6 +338,7 @@ publish:
   store i32 %hos1, ptr {f("handoffs")}, align 4
   store ptr %fn, ptr {f("fn")}, align 8
   store ptr %ctx, ptr {f("ctx")}, align 8
+  store i32 %hoi, ptr {f("job_handoff")}, align 4
   store atomic i32 0, ptr {f("finished")} monotonic, align 4
   %idw = zext i32 %id to i64
   %hi = shl i64 %idw, 32
@@ -365,9 +367,9 @@ woken:
 work:
   br i1 %ho, label %handed, label %share
 handed:
-  ; a worker returns from fn only when every chunk is claimed
-  call void @qdp_sleep_finished(i32 0, i1 true)
-  br label %close
+  ; the last worker to finish (after the job is closed) stores its id in done_id: one wake-up of the caller
+  call void @qdp_sleep_until(ptr {f("done_id")}, i32 %id, i1 false)
+  br label %done
 share:
   call void %fn(ptr %ctx)
   br label %close
@@ -385,7 +387,7 @@ spin:
   %all1 = icmp eq i32 %f1, %joined
   br i1 %all1, label %done, label %block
 block:
-  call void @qdp_sleep_finished(i32 %joined, i1 false)
+  call void @qdp_sleep_until(ptr {f("finished")}, i32 %joined, i1 false)
   br label %done
 done:
   store atomic i32 0, ptr {f("busy")} release, align 4
@@ -432,8 +434,24 @@ run:
   %jt = atomicrmw add ptr {f("joins")}, i32 1 monotonic
   %fn = load ptr, ptr {f("fn")}, align 8
   %ctx = load ptr, ptr {f("ctx")}, align 8
+  %jho = load i32, ptr {f("job_handoff")}, align 4
   call void %fn(ptr %ctx)
   %fin = atomicrmw add ptr {f("finished")}, i32 1 seq_cst
+  %handed = icmp ne i32 %jho, 0
+  br i1 %handed, label %wclose, label %told
+wclose:
+  ; hand-off: fn returned, so every chunk is claimed: close the job (idempotent); the last of those who joined
+  ; tells the sleeping caller
+  %old = atomicrmw and ptr {f("state")}, i64 {~OPEN} acq_rel
+  %oj = and i64 %old, 65535
+  %ojoined = trunc i64 %oj to i32
+  %fin1 = add i32 %fin, 1
+  %lastone = icmp eq i32 %fin1, %ojoined
+  br i1 %lastone, label %complete, label %top
+complete:
+  store atomic i32 %id, ptr {f("done_id")} seq_cst, align 4
+  br label %told
+told:
   %waiting = load atomic i32, ptr {f("waiting")} seq_cst, align 4
   %tell = icmp ne i32 %waiting, 0
   br i1 %tell, label %notify, label %top
