@@ -15,5 +15,8 @@ python3 -m quadrants doctor 2>&1 | tee "$OUT/doctor.txt"
 timeout 300 python3 -m pytest --pyargs quadrants_conformance.cases --backend wgpu -q -p no:cacheprovider -rfE \
   --timeout 30 --conformance-json "$OUT/conformance.json" > "$OUT/conformance.log" 2>&1
 grep -E "^(FAILED|ERROR)|conformance:" "$OUT/conformance.log" | grep -v "reference (ref)" | head -40
+timeout 120 python3 -m pytest packages/quadrants-wgpu/tests -q -p no:cacheprovider -rfE > "$OUT/unit.log" 2>&1
+tail -3 "$OUT/unit.log"
 timeout 120 python3 packages/quadrants-wgpu/scripts/probe_numerics.py 2>&1 | tee "$OUT/probe.txt"
-timeout 120 python3 benchmarks/run.py -k wgpu --out "$OUT/bench.json" 2>&1 | tail -8
+# no llvm-cuda here (benchmarks/gpu_bench.sh runs the bench against it): wgpu rows only, within the timeout
+QD_BENCH_WGPU_BUDGET=110 timeout 120 python3 benchmarks/run.py -k wgpu --out "$OUT/bench.json" 2>&1 | tail -16
