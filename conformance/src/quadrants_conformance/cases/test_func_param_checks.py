@@ -140,3 +140,36 @@ def starred_arguments_last_in_a_func_call():
     a = qd.ndarray(qd.i32, (2,))
     k(a)
     return {"a": a.to_numpy()}
+
+
+@case(section="8", golden={"m2": [[[1.0, 1.0], [1.0, 1.0]]] * 2, "m3": [[[1.0] * 3] * 3] * 2, "v": [[2, 2, 2]] * 2})
+def ndarray_parameter_of_any_vector_or_matrix_size():
+    """``qd.types.matrix()`` / ``vector()`` without sizes as an ndarray element type: any matrix (vector), one
+    specialization per element type, as upstream."""
+
+    @qd.kernel
+    def ones(x: qd.types.NDArray[qd.types.matrix(), 1]):
+        for idx in qd.grouped(x):
+            x[idx] = 1.0
+
+    @qd.kernel
+    def twos(x: qd.types.NDArray[qd.types.vector(), 1]):
+        for idx in qd.grouped(x):
+            x[idx] = 2
+
+    m2, m3 = qd.ndarray(qd.math.mat2, (2,)), qd.ndarray(qd.math.mat3, (2,))
+    v = qd.ndarray(qd.types.vector(3, qd.i32), (2,))
+    ones(m2)
+    ones(m3)
+    twos(v)
+    return {"m2": m2.to_numpy(), "m3": m3.to_numpy(), "v": v.to_numpy()}
+
+
+@case(section="8", raises=(ValueError, "Invalid value for argument x"))
+def ndarray_parameter_of_any_matrix_given_vectors():
+    @qd.kernel
+    def ones(x: qd.types.NDArray[qd.types.matrix(), 1]):
+        for idx in qd.grouped(x):
+            x[idx] = 1.0
+
+    ones(qd.ndarray(qd.math.vec2, (3,)))

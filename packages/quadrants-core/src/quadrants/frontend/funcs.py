@@ -215,6 +215,10 @@ def _check_ndarray_param(ctx, name: str, spec: NdarrayType, value: NdarrayValue,
     problem = None
     if spec.ndim is not None and spec.ndim != value.ndim:
         problem = f"expected ndim {spec.ndim}, got {value.ndim}"
+    elif isinstance(spec.dtype, MatrixType) and spec.dtype.is_wildcard:
+        elem = MatrixType(tuple(value.element_shape), value.dtype)
+        if not value.element_shape or not spec.dtype.matches(elem):
+            problem = f"expected elements of type {spec.dtype}, got {elem if value.element_shape else value.dtype}"
     elif isinstance(spec.dtype, MatrixType):
         want = spec.dtype.resolved(ctx.default_fp, ctx.default_ip)
         if tuple(want.shape) != tuple(value.element_shape) or want.dtype != value.dtype:

@@ -68,7 +68,13 @@ class NdarrayParam(Param):
         self.needs_grad = anno.needs_grad  # False: no gradient flows into this argument (runtime/autodiff.py)
 
     def _check(self, dtype, ndim: int, numpy: bool, np_dtype=None, shape=None) -> None:
-        if self.dtype is not None and dtype != self.dtype:
+        wildcard = isinstance(self.dtype, MatrixType) and self.dtype.is_wildcard
+        if wildcard and not (isinstance(dtype, MatrixType) and self.dtype.matches(dtype)):
+            got = _upstream_type_name(dtype) if isinstance(dtype, MatrixType) else dtype
+            raise ValueError(
+                f"Invalid value for argument {self.name} - required element type: {self.dtype}, but {got} is provided"
+            )
+        if self.dtype is not None and not wildcard and dtype != self.dtype:
             if numpy:
                 got = dtype if dtype is not None else np_dtype
                 raise ValueError(
@@ -144,6 +150,11 @@ class NdarrayParam(Param):
 
     def _convert_numpy_matrix(self, value: np.ndarray, session) -> Bound:
         mtype: MatrixType = self.dtype
+        if mtype.is_wildcard:  # a NumPy array's trailing axes could be element or array axes: nothing tells which
+            raise ValueError(
+                f"Invalid value for argument {self.name} - required element type: {mtype}; a NumPy array does not "
+                "say which of its axes are the element's: pass a qd.ndarray of vectors/matrices"
+            )
         elem = mtype.shape
         dtype = from_numpy_dtype(value.dtype)
         if dtype != mtype.dtype:
