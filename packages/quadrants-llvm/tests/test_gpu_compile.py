@@ -148,3 +148,41 @@ def test_reduction_into_a_local_combines_per_warp():
     ptx = compile_ptx(program).ptx
     assert "shfl.sync.bfly" in ptx
     assert ptx.count("atom.") == 1  # the warp leader's add into the kernel var's slot
+
+
+def test_innermost_runtime_loops_are_unrolled_and_grids_use_global_memory():
+    """n-body's inner loop gets GPU_UNROLL copies (a distinct self-referencing loop ID reaches LLVM), a 2-d stencil
+    divides once per thread rather than per lane, and ndarray accesses are global loads and stores."""
+    from quadrants_llvm.builder.stmts import GPU_UNROLL
+    from quadrants_llvm.cuda import compile_ptx
+    from quadrants_llvm.cuda.compiler import _distinct_loop_ids
+
+    tagged = '!7 = !{ !"qd.loop.7", !6 }\n!6 = !{ !"x" }'
+    assert _distinct_loop_ids(tagged) == '!7 = distinct !{ !7, !6 }\n!6 = !{ !"x" }'
+    qd.init(arch="llvm-cpu")
+
+    @qd.kernel
+    def pairs(p: qd.types.NDArray[qd.f32, 1], out: qd.types.NDArray[qd.f32, 1]):
+        for i in range(p.shape[0]):
+            s = 0.0
+            for j in range(p.shape[0]):
+                d = p[j] - p[i]
+                s += d / qd.sqrt(d * d + 0.5)
+            out[i] = s
+
+    @qd.kernel
+    def stencil(a: qd.types.NDArray[qd.f32, 2], b: qd.types.NDArray[qd.f32, 2]):
+        for i, j in qd.ndrange((1, a.shape[0] - 1), (1, a.shape[1] - 1)):
+            b[i, j] = a[i - 1, j] + a[i, j + 1]
+
+    import numpy as np
+
+    pairs(np.ones(4, np.float32), np.zeros(4, np.float32))
+    stencil(np.ones((4, 4), np.float32), np.zeros((4, 4), np.float32))
+    ptx = compile_ptx(pairs._last.program).ptx
+    assert ptx.count("sqrt.rn.f32") == GPU_UNROLL + 1  # the unrolled copies and the remainder loop's one
+    ptx = compile_ptx(stencil._last.program).ptx
+    # the thread's first lane and its stride are decoded (2 divisions, each with a 32-bit fast path), no more
+    assert len([line for line in ptx.splitlines() if "div.u" in line]) <= 4
+    assert "ld.global.b32" in ptx and "st.global.b32" in ptx
+    assert not [line for line in ptx.splitlines() if line.strip().startswith(("ld.b32", "st.b32"))]

@@ -24,6 +24,12 @@ from quadrants_llvm.builder.types import F64, I32, I64, mem_type, reg_type
 __all__ = ["STMT_EMITTERS", "emit_block", "emit_counted_loop", "POLL_BLOCK"]
 
 POLL_BLOCK = 1 << 14  # iterations of an innermost loop between two Ctrl-C checks (cpu/interrupt.py)
+# Copies of an innermost run-time-bounded loop body that GPU targets ask LLVM's unroller for (``llvm.loop`` metadata):
+# a lane that walks a long serial loop (n-body's inner loop) has few warps beside it to hide latency, so its own
+# iterations must overlap; unrolling lets the loads and the math of several iterations issue together while the
+# accumulations stay in program order. LLVM's default for NVPTX unrolls by 2.
+GPU_UNROLL = 4
+LOOP_TAG = "qd.loop."  # first operand of a loop ID node; compile_gpu makes such nodes distinct and self-referencing
 
 
 def emit_block(em, stmts) -> None:
@@ -124,12 +130,20 @@ def _if(em, s: N.If) -> None:
 
 
 def emit_counted_loop(
-    em, var: N.Var, begin, end, body: Callable[[], None], *, poll: bool = False, break_to: ll.Block | None = None
+    em,
+    var: N.Var,
+    begin,
+    end,
+    body: Callable[[], None],
+    *,
+    poll: bool = False,
+    break_to: ll.Block | None = None,
+    unroll: int = 0,
 ) -> None:
     """``for var in range(begin, end)`` (i32 values) around ``body()``; ``continue`` goes to the latch.
 
     ``poll``: check for Ctrl-C in the latch (an outer loop); ``break_to``: where ``break`` goes instead of this
-    loop's exit (the inner loop of :func:`_blocked_loop`).
+    loop's exit (the inner loop of :func:`_blocked_loop`); ``unroll``: ask LLVM for that many copies of the body.
     """
     b = em.b
     head, body_bb, latch, done = (em.new_block(n) for n in ("for.head", "for.body", "for.latch", "for.end"))
@@ -146,8 +160,17 @@ def emit_counted_loop(
     if poll:
         em.poll_interrupt()
     em.write_var(var, b.add(em.read_var(var), ll.Constant(reg_type(var.dtype), 1), flags=["nsw"]))
-    b.branch(head)
+    back = b.branch(head)
+    if unroll > 1:
+        back.set_metadata("llvm.loop", _unroll_metadata(em.module, unroll))
     b.position_at_end(done)
+
+
+def _unroll_metadata(module: ll.Module, count: int):
+    """A loop ID asking for ``count`` unrolled copies. llvmlite cannot write the self reference a loop ID needs, so
+    the node is tagged (:data:`LOOP_TAG` plus a unique number) and ``compile_gpu`` rewrites it in the IR text."""
+    hint = module.add_metadata([ll.MetaDataString(module, "llvm.loop.unroll.count"), ll.Constant(I32, count)])
+    return module.add_metadata([ll.MetaDataString(module, f"{LOOP_TAG}{len(module.metadata)}"), hint])
 
 
 def _blocked_loop(em, var: N.Var, begin, end, body: Callable[[], None]) -> None:
@@ -182,11 +205,18 @@ def _range_for(em, s: N.RangeFor) -> None:
     end = nm.convert(em, s.end.dtype, t, emit_expr(em, s.end))
     body = lambda: emit_block(em, s.body)  # noqa: E731
     if not em.target.interrupts or _short(s):
-        emit_counted_loop(em, s.var, begin, end, body)
+        emit_counted_loop(em, s.var, begin, end, body, unroll=_gpu_unroll(em, s))
     elif _has_loop(s.body):
         emit_counted_loop(em, s.var, begin, end, body, poll=True)  # the inner loops keep the check frequent
     else:
         _blocked_loop(em, s.var, begin, end, body)
+
+
+def _gpu_unroll(em, s: N.RangeFor) -> int:
+    """:data:`GPU_UNROLL` for an innermost loop with run-time bounds on a grid target, else 0 (LLVM decides)."""
+    if em.target.threads != "grid" or _has_loop(s.body):
+        return 0
+    return 0 if isinstance(s.begin, N.Const) and isinstance(s.end, N.Const) else GPU_UNROLL
 
 
 def _short(s: N.RangeFor) -> bool:

@@ -11,6 +11,7 @@ the PTX holds no ``fma.rn`` that the program did not ask for (tested in ``test_g
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ from quadrants.backend import CompileOptions
 from quadrants.ir import nodes as N
 from quadrants.ir.walk import iter_tasks
 from quadrants_llvm.builder.layout import Layout
+from quadrants_llvm.builder.stmts import LOOP_TAG
 from quadrants_llvm.target import TargetInfo
 
 __all__ = ["GpuArtifact", "compile_gpu", "target_machine", "gpu_target"]
@@ -78,6 +80,13 @@ def gpu_target(base: TargetInfo, cpu: str) -> TargetInfo:
     return replace(base, cpu=cpu, data_layout=str(tm.target_data))
 
 
+def _distinct_loop_ids(text: str) -> str:
+    """Turn the tagged loop nodes of :func:`quadrants_llvm.builder.stmts._unroll_metadata` into real loop IDs:
+    ``!7 = !{ !"qd.loop.7", !6 }`` becomes ``!7 = distinct !{ !7, !6 }``."""
+    tag = re.escape(LOOP_TAG)
+    return re.sub(rf'^(!\d+) = !{{ *!"{tag}\d+", ', r"\1 = distinct !{ \1, ", text, flags=re.MULTILINE)
+
+
 def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo, *, emit: str = "asm") -> GpuArtifact:
     """Build, verify, optimise and emit ``program`` for a GPU ``target`` (``emit``: ``"asm"`` or ``"object"``)."""
     import llvmlite.binding as llvm
@@ -89,7 +98,7 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
     info = build_module(
         program, target, _PREFIX, debug=debug, fast_math=bool(options.fast_math or program.fast_math), noalias=False
     )
-    text = str(info.module)
+    text = _distinct_loop_ids(str(info.module))
     t1 = time.perf_counter()
     tm = target_machine(target.triple, target.cpu, target.features)
     with _LOCK:  # llvmlite's pass managers and target machines are not meant for concurrent use
