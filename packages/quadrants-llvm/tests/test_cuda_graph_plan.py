@@ -66,3 +66,56 @@ def test_set_condition_ptx_declares_the_device_runtime_call():
     assert ptx.count(".param .u64 p_") == 3 and ptx.count(".param .u64 a_handle") == 1
     assert ptx.count("call.uni cudaGraphSetConditional") == 2
     assert ptx.count("{") == ptx.count("}")
+
+
+def _one_lane(body, ends=(1,)):
+    from quadrants.ir.dtypes import i32
+
+    vars_ = tuple(N.Var(k, f"i{k}", i32) for k in range(len(ends)))
+    consts = lambda vs: tuple(N.Const(v, i32) for v in vs)  # noqa: E731
+    return N.ParallelFor(vars=vars_, begins=consts([0] * len(ends)), ends=consts(ends), body=tuple(body))
+
+
+def test_a_loops_last_serial_or_one_lane_task_may_carry_its_condition():
+    from quadrants.ir.dtypes import i32
+    from quadrants_llvm.builder.graph_conditions import as_serial
+
+    serial = as_serial(_one_lane([], ends=(1, 1)))
+    assert isinstance(serial, N.SerialBlock) and [type(s) for s in serial.body] == [N.Decl, N.Decl]
+    assert as_serial(N.SerialBlock(body=())) is not None
+    assert as_serial(_one_lane([], ends=(2,))) is None  # two lanes: not one thread's work
+    assert as_serial(_one_lane([N.Continue()])) is None
+    assert as_serial(N.SerialBlock(body=(N.Print(parts=("x",)),))) is None  # print records are numbered per module
+    bounded = N.ParallelFor(vars=(N.Var(0, "i", i32),), begins=(N.Const(0, i32),), ends=(N.ArgRef(0, i32),), body=())
+    assert as_serial(bounded) is None
+
+
+def test_condition_kernels_call_the_device_runtime():
+    import numpy as np
+
+    import quadrants as qd
+    from quadrants.backend import CompileOptions
+    from quadrants.ir.walk import iter_tasks
+    from quadrants_llvm.builder.graph_conditions import as_serial
+    from quadrants_llvm.cuda.compiler import compile_condition_kernels, gpu_target
+    from quadrants_llvm.target import NVPTX
+
+    qd.init(arch="llvm-cpu")
+
+    @qd.kernel(graph=True)
+    def countdown(x: qd.types.ndarray(qd.i32, ndim=1), c: qd.types.ndarray(qd.i32, ndim=0)):
+        while qd.graph.do_while(c):
+            for i in range(x.shape[0]):
+                x[i] += 1
+            for _ in range(1):
+                c[()] = c[()] - 1
+
+    x, c = np.zeros(4, np.int32), np.array(3, np.int32)
+    countdown(x, c)
+    assert x.tolist() == [3] * 4
+    tasks = list(iter_tasks(countdown._last.program.items))
+    ptx = compile_condition_kernels(
+        countdown._last.program, CompileOptions(), gpu_target(NVPTX, "sm_90"), {1: as_serial(tasks[1])}
+    ).decode()
+    assert ".visible .entry qd_task_1_cond(" in ptx and ".entry qd_task_0" not in ptx
+    assert ".extern .func cudaGraphSetConditional" in ptx and "call.uni cudaGraphSetConditional" in ptx

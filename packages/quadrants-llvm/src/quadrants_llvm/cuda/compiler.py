@@ -87,10 +87,36 @@ def _distinct_loop_ids(text: str) -> str:
     return re.sub(rf'^(!\d+) = !{{ *!"{tag}\d+", ', r"\1 = distinct !{ \1, ", text, flags=re.MULTILINE)
 
 
-def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo, *, emit: str = "asm") -> GpuArtifact:
-    """Build, verify, optimise and emit ``program`` for a GPU ``target`` (``emit``: ``"asm"`` or ``"object"``)."""
+def _optimize_and_emit(text: str, target: TargetInfo, emit: str) -> tuple[bytes, str, float]:
+    """Verify, O3 and emit LLVM IR ``text``: the code, the optimised IR and the time the optimisation ended."""
     import llvmlite.binding as llvm
 
+    tm = target_machine(target.triple, target.cpu, target.features)
+    with _LOCK:  # llvmlite's pass managers and target machines are not meant for concurrent use
+        mod = llvm.parse_assembly(text)
+        mod.verify()
+        pto = llvm.create_pipeline_tuning_options(speed_level=3)
+        pb = llvm.create_pass_builder(tm, pto)
+        pb.getModulePassManager().run(mod, pb)
+        optimized_at = time.perf_counter()
+        code = tm.emit_assembly(mod).encode() + b"\0" if emit == "asm" else tm.emit_object(mod)
+        return code, str(mod), optimized_at
+
+
+def compile_condition_kernels(program: N.Program, options: CompileOptions, target: TargetInfo, tasks: dict) -> bytes:
+    """PTX of the ``task_k_cond`` kernels (:mod:`quadrants_llvm.builder.graph_conditions`) for the serial tasks
+    ``tasks`` (index -> task) of ``program``: a module of its own, to be linked with the device runtime."""
+    from quadrants_llvm.builder.graph_conditions import build_condition_kernels
+    from quadrants_llvm.builder.tasks import _Builder
+
+    fast_math = bool(options.fast_math or program.fast_math)
+    bld = _Builder(program, target, _PREFIX, bool(options.debug or program.debug), fast_math, False)
+    build_condition_kernels(bld, tasks)
+    return _optimize_and_emit(_distinct_loop_ids(str(bld.module)), target, "asm")[0]
+
+
+def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo, *, emit: str = "asm") -> GpuArtifact:
+    """Build, verify, optimise and emit ``program`` for a GPU ``target`` (``emit``: ``"asm"`` or ``"object"``)."""
     from quadrants_llvm.builder.tasks import build_module
 
     debug = bool(options.debug or program.debug)
@@ -100,16 +126,7 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
     )
     text = _distinct_loop_ids(str(info.module))
     t1 = time.perf_counter()
-    tm = target_machine(target.triple, target.cpu, target.features)
-    with _LOCK:  # llvmlite's pass managers and target machines are not meant for concurrent use
-        mod = llvm.parse_assembly(text)
-        mod.verify()
-        pto = llvm.create_pipeline_tuning_options(speed_level=3)
-        pb = llvm.create_pass_builder(tm, pto)
-        pb.getModulePassManager().run(mod, pb)
-        t2 = time.perf_counter()
-        code = tm.emit_assembly(mod).encode() + b"\0" if emit == "asm" else tm.emit_object(mod)
-        optimized = str(mod)
+    code, optimized, t2 = _optimize_and_emit(text, target, emit)
     t3 = time.perf_counter()
     tasks = list(iter_tasks(program.items))
     return GpuArtifact(

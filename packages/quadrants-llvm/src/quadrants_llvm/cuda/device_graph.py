@@ -15,6 +15,7 @@ host runner.
 from __future__ import annotations
 
 import ctypes
+import logging
 import threading
 
 from quadrants.ir import nodes as N
@@ -28,8 +29,35 @@ class GraphUnavailable(RuntimeError):
     """A device graph cannot be built here; the message is the reason the host runner is kept."""
 
 
+_LOG = logging.getLogger("quadrants_llvm.cuda")
 _MODULES: dict = {}  # id(device) -> (module, function): the set-condition kernel, linked once per device
 _MODULES_LOCK = threading.Lock()
+
+
+def _devrt_library() -> str:
+    library = graph_plan.find_cudadevrt()
+    if library is None:
+        raise GraphUnavailable(
+            "libcudadevrt.a (cudaGraphSetConditional) was not found: install a CUDA toolkit or set QD_CUDADEVRT"
+        )
+    return library
+
+
+def _link_with_devrt(dev, ptx: bytes, name: bytes):
+    """Load ``ptx`` (NUL-terminated) linked with ``libcudadevrt.a``: the module."""
+    cu = dev.cu
+    library = _devrt_library()
+    dev.current()
+    state = check(cu.cuLinkCreate(0, [], []), "cuLinkCreate")
+    try:
+        jit = cu.CUjitInputType
+        check(cu.cuLinkAddData(state, jit.CU_JIT_INPUT_PTX, ptx, len(ptx), name, 0, [], []), "PTX")
+        check(cu.cuLinkAddFile(state, jit.CU_JIT_INPUT_LIBRARY, library.encode(), 0, [], []), f"link {library}")
+        cubin, size = check(cu.cuLinkComplete(state), "cuLinkComplete")
+        image = ctypes.string_at(int(cubin), int(size))
+    finally:
+        cu.cuLinkDestroy(state)
+    return dev.load_module(image)
 
 
 def _link_set_condition(dev, version: str):
@@ -38,24 +66,42 @@ def _link_set_condition(dev, version: str):
         raise GraphUnavailable("the CUDA driver is older than 12.4 (no conditional graph nodes)")
     if not hasattr(cu, "cuGraphConditionalHandleCreate"):
         raise GraphUnavailable("cuda-bindings lacks cuGraphConditionalHandleCreate (install cuda-bindings>=12.4)")
-    library = graph_plan.find_cudadevrt()
-    if library is None:
-        raise GraphUnavailable(
-            "libcudadevrt.a (cudaGraphSetConditional) was not found: install a CUDA toolkit or set QD_CUDADEVRT"
-        )
+    _devrt_library()
     ptx = graph_plan.set_condition_ptx(version, dev.sm).encode() + b"\0"
-    dev.current()
-    state = check(cu.cuLinkCreate(0, [], []), "cuLinkCreate")
-    try:
-        jit = cu.CUjitInputType
-        check(cu.cuLinkAddData(state, jit.CU_JIT_INPUT_PTX, ptx, len(ptx), b"qd_set_condition", 0, [], []), "PTX")
-        check(cu.cuLinkAddFile(state, jit.CU_JIT_INPUT_LIBRARY, library.encode(), 0, [], []), f"link {library}")
-        cubin, size = check(cu.cuLinkComplete(state), "cuLinkComplete")
-        image = ctypes.string_at(int(cubin), int(size))
-    finally:
-        cu.cuLinkDestroy(state)
-    module = dev.load_module(image)
+    module = _link_with_devrt(dev, ptx, b"qd_set_condition")
     return module, dev.function(module, graph_plan.SET_CONDITION), dev.function(module, graph_plan.ARM_CONDITION)
+
+
+def condition_kernels(exe, items: tuple) -> dict[int, object]:
+    """Task index -> its ``task_k_cond`` kernel for the loops of ``items`` that end with a fusable serial task
+    (:mod:`quadrants_llvm.builder.graph_conditions`); compiled and linked once per executable. Empty (the reason
+    logged) when that fails: the loops then keep a set-condition node of their own."""
+    from quadrants_llvm.builder.graph_conditions import as_serial
+
+    wanted = {}
+    for item in _walk(items):
+        serial = as_serial(item.body[-1]) if isinstance(item, N.DoWhile) and item.body else None
+        if serial is not None:
+            wanted[exe._task(item.body[-1])] = serial
+    if not wanted:
+        return {}
+    if isinstance(exe.condition_kernels, dict) and wanted.keys() <= exe.condition_kernels.keys():
+        return exe.condition_kernels
+    if isinstance(exe.condition_kernels, str):
+        return {}
+    try:
+        from quadrants_llvm.cuda.compiler import compile_condition_kernels, gpu_target
+        from quadrants_llvm.target import NVPTX
+
+        tasks = {**(exe.condition_kernels or {}), **wanted}
+        ptx = compile_condition_kernels(exe.program, exe.options, gpu_target(NVPTX, exe.dev.sm), tasks)
+        module = _link_with_devrt(exe.dev, ptx, b"qd_condition_tasks")
+        exe.condition_kernels = {k: exe.dev.function(module, f"qd_task_{k}_cond") for k in tasks}
+    except Exception as exc:  # the separate condition node is always available: keep it, say why once
+        exe.condition_kernels = f"fusing a loop's condition into its last task failed: {type(exc).__name__}: {exc}"
+        _LOG.warning("llvm-cuda: %s", exe.condition_kernels)
+        return {}
+    return exe.condition_kernels
 
 
 def set_condition_functions(dev, version: str):
@@ -101,9 +147,11 @@ class DeviceGraph:
         dev.current()
         self.graph = check(cu.cuGraphCreate(0), "cuGraphCreate")
         try:
+            self._fused: dict = {}
             if any(isinstance(item, N.DoWhile) for item in _walk(items)):
                 self._set_condition, self._arm_condition = set_condition_functions(dev, version)
                 self._abort_host, self._abort_dev = self._mapped_word()
+                self._fused = condition_kernels(exe, items)
             self._add_items(self.graph, items)
             self.exec = check(cu.cuGraphInstantiate(self.graph, 0), "cuGraphInstantiate")
         except BaseException:
@@ -168,13 +216,18 @@ class DeviceGraph:
         node.conditional.ctx = self.dev.ctx
         added = _add_node(cu, graph, deps, node)
         body = node.conditional.phGraph_out[0]
-        last = self._add_items(body, loop.body)
+        k = self.exe._task(loop.body[-1]) if loop.body and not isinstance(loop.body[-1], N.DoWhile) else None
+        fused = self._fused.get(k)
+        last = self._add_items(body, loop.body[:-1] if fused is not None else loop.body)
         slot = self.exe.ctx_ptr + 8 * self.exe.layout.args[loop.cond_arg]
-        values = (ctypes.c_uint64 * 3)(int(handle), slot, self._abort_dev)
-        pointers = (ctypes.c_void_p * 3)(*(ctypes.addressof(values) + 8 * i for i in range(3)))
+        if fused is not None:  # the body's last (serial) task also sets the condition: one node per iteration fewer
+            words, fn = [self.exe.ctx_ptr, int(handle), slot, self._abort_dev], fused
+        else:
+            words, fn = [int(handle), slot, self._abort_dev], self._set_condition
+        values = (ctypes.c_uint64 * len(words))(*words)
+        pointers = (ctypes.c_void_p * len(words))(*(ctypes.addressof(values) + 8 * i for i in range(len(words))))
         self._keep += [values, pointers]
-        params = self._kernel_params(self._set_condition, 1, 1, ctypes.addressof(pointers))
-        _add_node(cu, body, [] if last is None else [last], params)
+        _add_node(cu, body, [] if last is None else [last], self._kernel_params(fn, 1, 1, ctypes.addressof(pointers)))
         return added
 
     # ---------------------------------------------------------------------------------------------- launching

@@ -59,6 +59,8 @@ class CudaExecutable:
         self.dev = dev
         cu = dev.cu
         self.program: N.Program = artifact.program
+        self.options = artifact.options  # a device graph compiles its condition kernels with the same options
+        self.condition_kernels: dict | str | None = None  # cuda/device_graph.py: task index -> fused kernel, or why not
         self.layout = artifact.layout
         self.checks = artifact.checks
         self.prints = artifact.prints
