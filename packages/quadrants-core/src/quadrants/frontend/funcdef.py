@@ -82,3 +82,13 @@ class Func(SourceBacked):
             f"@qd.func '{self.fn.__name__}' can only be called from a @qd.kernel or @qd.func, not from Python scope",
             caller_loc(),
         )
+
+    def __get__(self, instance, owner=None):
+        """``obj.method`` of a ``@qd.func`` defined in a class: bound to ``obj`` like a Python method, so that kernel
+        code can call it however it reached it (``obj.method()`` on a global object, ``self.funcs[i]()`` from a list
+        of bound methods), as upstream. On the class itself it is the function."""
+        if instance is None:
+            return self
+        from quadrants.frontend.values import BoundFunc
+
+        return BoundFunc(self, instance)

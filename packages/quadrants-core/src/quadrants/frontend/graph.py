@@ -57,11 +57,14 @@ _GRAPH_STATEMENT_HINTS = {
 }
 
 
+_GRAPH_REGIONS = (parallel_blocks.graph_parallel_context, parallel_blocks.graph_parallel)
+
+
 def check_graph_statements(ctx, stmts: list[ast.stmt], where: str) -> None:
     """In a kernel that uses ``qd.graph.do_while`` (§16.2), the kernel body and every do_while body hold only
     for-loops, do_while loops, assignments, ``if`` blocks, expression statements (``@qd.func`` calls,
-    ``qd.loop_config``) and ``qd.checkpoint`` / ``qd.graph.parallel_context`` blocks; the others are refused at the
-    statement, with upstream's message."""
+    ``qd.loop_config``) and ``qd.checkpoint`` / ``qd.graph.parallel_context`` / ``qd.graph.parallel`` blocks; the
+    others are refused at the statement, with upstream's message."""
     for stmt in stmts:
         if isinstance(stmt, (ast.For, ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign)):
             continue
@@ -74,8 +77,9 @@ def check_graph_statements(ctx, stmts: list[ast.stmt], where: str) -> None:
             continue
         if isinstance(stmt, ast.With) and (
             is_checkpoint(ctx, stmt)
-            or _call_target(ctx, stmt.items[0].context_expr) is parallel_blocks.graph_parallel_context
-        ):
+            or _call_target(ctx, stmt.items[0].context_expr) in _GRAPH_REGIONS
+        ):  # a parallel_context region and its sections sit inside a do_while body (what a section holds is
+            # checked where it is lowered: parallel_blocks)
             check_graph_statements(ctx, stmt.body, where)
             continue
         kind = type(stmt).__name__

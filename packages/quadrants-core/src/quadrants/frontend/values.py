@@ -104,6 +104,9 @@ class BoundFunc:
     func: object
     target: object
 
+    def __call__(self, *args, **kwargs):  # from Python scope: the function's own error (kernel-only)
+        return self.func(*args, **kwargs)
+
 
 @dataclass(frozen=True)
 class ArgBinding:
