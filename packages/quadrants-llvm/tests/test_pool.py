@@ -190,13 +190,14 @@ def _pretend_window(state, waited_ns: int) -> None:
 
 @pytest.mark.skipif(not os.path.exists("/proc/thread-self/schedstat"), reason="no per-thread schedstat")
 def test_contention_monitor_switches_modes(cpu):
-    """A shared-mode window with >= 20% run-queue wait enters hand-off mode; 32 windows later shared mode is probed,
+    """A shared-mode window with >= 20% run-queue wait enters hand-off mode; 256 windows later shared mode is probed,
     and a busy probe window goes back to hand-off."""
     state = _native_state()
     if pool.cpu_count() < 2:
         pytest.skip("one CPU: nothing is dispatched")
     pool.configure(mode="auto")
     x = qd.ndarray(qd.i32, 500)
+    heavy(x, 3)  # compiled before the pretended windows start
     window = WINDOW_NS
 
     def dispatch_after(waited_ns: int) -> int:
@@ -228,6 +229,7 @@ def test_monitor_ignores_a_window_sampled_on_another_thread(cpu):
         pytest.skip("one CPU: nothing is dispatched")
     pool.configure(mode="auto")
     x = qd.ndarray(qd.i32, 500)
+    heavy(x, 3)
     state.mon_thread = threading.get_ident() + 1
     state.mon_delay = 0  # as if another thread had waited for nothing
     state.mon_t = time.clock_gettime_ns(time.CLOCK_MONOTONIC) - WINDOW_NS

@@ -45,7 +45,7 @@ OPEN = 1 << 31  # the open bit of ``state``
 MAX_JOIN = 0x7FFF  # the join limit's field (bits 16-30)
 WINDOW_NS = 4_000_000  # the contention monitor samples at most this often
 ENTER_PERMILLE = 200  # run-queue wait per window (1/1000) in shared mode that switches to hand-off mode
-PROBE_WINDOWS = 32  # windows in hand-off mode after which shared mode is tried again
+PROBE_WINDOWS = 256  # windows in hand-off mode (>= 1 s) after which shared mode is tried again
 _SCHEDSTAT = b"/proc/thread-self/schedstat\x00"
 
 
