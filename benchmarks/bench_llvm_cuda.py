@@ -81,10 +81,10 @@ def _upstream_rows(upstream_python: str) -> list[dict]:
     ours, theirs = _worker(sys.executable), _worker(upstream_python)
     rows = [_row(name, ours[key] * scale, unit, theirs[key] * scale) for key, name, unit, scale in VERSUS_UPSTREAM]
     # the same n-body with fast_math=True on both sides (upstream's default; ours is strict IEEE, docs/semantics.md)
-    ours, theirs = (_worker(python, "--fast-math", "--nbody-only") for python in (sys.executable, upstream_python))
+    fast = [_worker(python, "--fast-math", "--nbody-only") for python in (sys.executable, upstream_python)]
     for n in (4096, 16384):
         key = f"nbody{n}_s"
-        rows.append(_row(f"n-body N={n} fast_math=True vs upstream", ours[key] * 1e3, "ms", theirs[key] * 1e3))
+        rows.append(_row(f"n-body N={n} fast_math=True vs upstream", fast[0][key] * 1e3, "ms", fast[1][key] * 1e3))
     rows.append(
         {
             "name": f"do_while ran as: {ours.get('do_while_runner', '')}",
