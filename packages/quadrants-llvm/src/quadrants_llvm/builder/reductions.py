@@ -12,9 +12,23 @@ from quadrants.ir.ops import Op
 from quadrants.ir.reductions import read_var_ids
 from quadrants.ir.walk import iter_stmts as walk_stmts
 
-__all__ = ["find_privatizable", "find_lane_owned", "PRIVATE_LIMIT"]
+__all__ = [
+    "find_privatizable",
+    "find_lane_owned",
+    "update_count",
+    "private_capacity",
+    "PRIVATE_LIMIT",
+    "LARGE_PRIVATE_LIMIT",
+]
 
-PRIVATE_LIMIT = 2048  # elements: a privatised copy lives on the worker's stack
+PRIVATE_LIMIT = 2048  # elements: up to this size a chunk always adds into a private copy (on the worker's stack)
+# Larger arrays (MPM grids, a cloth's forces) up to this size get a private copy when the chunk makes at least half
+# as many updates as the copies have elements (tasks._call_range): zeroing and scanning a copy costs about as much
+# as half an atomic per element, while every update it takes costs a plain add instead of a compare-exchange loop
+# (issue 23: mass_spring's spring loop 330 -> 190 us, mpm99's particle-to-grid 360 -> 300 us, single-threaded; a
+# permutation scatter, one update per element and chunk, stays with the atomics).
+LARGE_PRIVATE_LIMIT = 16384
+PRIVATE_STACK_BYTES = 512 * 1024  # the most stack the private copies of one task may take
 
 
 def find_privatizable(task: N.ParallelFor, program: N.Program, reductions: frozenset) -> tuple[int, ...]:
@@ -85,3 +99,16 @@ def _own_pattern(indices, lane: set[int]) -> tuple | None:
         else:
             return None
     return tuple(pattern) if {p for p in pattern if p is not None} == lane else None
+
+
+def update_count(task: N.ParallelFor, arrays) -> int:
+    """Atomic updates of ``arrays`` written in ``task``'s body (each counted once, also inside inner loops)."""
+    wanted = set(arrays)
+    return sum(1 for s in walk_stmts(task.body) if isinstance(s, N.AtomicRMW) and s.arg in wanted)
+
+
+def private_capacity(program: N.Program, arrays) -> int:
+    """Elements of each private copy of ``arrays``: :data:`LARGE_PRIVATE_LIMIT` when all of them fit in
+    :data:`PRIVATE_STACK_BYTES`, else :data:`PRIVATE_LIMIT`."""
+    itemsizes = sum(program.args[a].dtype.np.itemsize for a in arrays)
+    return LARGE_PRIVATE_LIMIT if itemsizes * LARGE_PRIVATE_LIMIT <= PRIVATE_STACK_BYTES else PRIVATE_LIMIT

@@ -29,7 +29,13 @@ from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import FunctionEmitter, Tables
 from quadrants_llvm.builder.lane_cost import LIGHT_COST, lane_cost
 from quadrants_llvm.builder.layout import Layout
-from quadrants_llvm.builder.reductions import PRIVATE_LIMIT, find_lane_owned, find_privatizable
+from quadrants_llvm.builder.reductions import (
+    PRIVATE_LIMIT,
+    find_lane_owned,
+    find_privatizable,
+    private_capacity,
+    update_count,
+)
 from quadrants_llvm.builder.stmts import emit_block, emit_counted_loop
 from quadrants_llvm.builder.types import I1, I8, I32, I64, PTR, VOID, const, intrinsic, mem_type, reg_type
 from quadrants_llvm.target import TargetInfo
@@ -120,8 +126,9 @@ class _Builder:
         em = self.emitter(fn, array_params=dict(zip(arrays, fn.args[3:], strict=True)), written_kvars=written)
         reductions = self._accumulators(em, item)
         real = {a: em.base(a) for a in private}
+        capacity = private_capacity(self.program, private)
         for a in private:
-            em.array_params[a] = self._private_copy(em, a)
+            em.array_params[a] = self._private_copy(em, a, capacity)
         em.private = frozenset(private)
         em.lane_owned = owned
         slots = self.layout.tasks[k]
@@ -209,10 +216,10 @@ class _Builder:
             size = builder.mul(size, em.shape(arg, axis))
         return size
 
-    def _private_copy(self, em, arg: int):
+    def _private_copy(self, em, arg: int, capacity: int):
         dtype = self.program.args[arg].dtype
         t = mem_type(dtype)
-        buf = em.alloca(t, name=f"private{arg}", count=PRIVATE_LIMIT)
+        buf = em.alloca(t, name=f"private{arg}", count=capacity)
         nbytes = em.eb.mul(self._size(em, arg, em.eb), ll.Constant(I64, dtype.np.itemsize))
         memset = intrinsic(self.module, "llvm.memset", VOID, [PTR, I8, I64, I1], [PTR, I64])
         em.eb.call(memset, [buf, ll.Constant(I8, 0), nbytes, ll.Constant(I1, 0)])
@@ -247,17 +254,28 @@ class _Builder:
         b.position_at_end(done)
 
     def _call_range(self, em, fns, args) -> None:
-        """Call the private-copy variant when every privatised array is small enough, else the plain one."""
-        plain, priv, private = fns
+        """Call the private-copy variant when every privatised array is small (at most ``PRIVATE_LIMIT`` elements),
+        or fits its copy and the chunk ``[args[1], args[2])`` updates them at least half as often as the copies have
+        elements (reductions.LARGE_PRIVATE_LIMIT); else the plain one."""
+        plain, priv, private, updates = fns
         b = em.b
         if priv is None:
             b.call(plain, args)
             return
-        small = None
+        capacity = private_capacity(self.program, private)
+        small = fits = None
+        total = ll.Constant(I64, 0)
         for a in private:
-            ok = b.icmp_signed("<=", self._size(em, a, b), ll.Constant(I64, PRIVATE_LIMIT))
+            size = self._size(em, a, b)
+            total = b.add(total, size)
+            ok = b.icmp_signed("<=", size, ll.Constant(I64, PRIVATE_LIMIT))
             small = ok if small is None else b.and_(small, ok)
-        with b.if_else(small) as (then, otherwise):
+            ok = b.icmp_signed("<=", size, ll.Constant(I64, capacity))
+            fits = ok if fits is None else b.and_(fits, ok)
+        lanes = b.sub(args[2], args[1])
+        worth = b.icmp_signed(">=", b.mul(lanes, ll.Constant(I64, 2 * updates)), total)
+        use = b.or_(small, b.and_(fits, worth)) if capacity > PRIVATE_LIMIT else small
+        with b.if_else(use) as (then, otherwise):
             with then:
                 b.call(priv, args)
             with otherwise:
@@ -300,7 +318,12 @@ class _Builder:
         owned = find_lane_owned(item) if self.noalias and not self.debug else frozenset()
         private = tuple(a for a in private if a not in owned)
         plain = self.range_fn(k, item, arrays, owned=owned)
-        range_fn = (plain, self.range_fn(k, item, arrays, private, owned) if private else None, private)
+        range_fn = (
+            plain,
+            self.range_fn(k, item, arrays, private, owned) if private else None,
+            private,
+            update_count(item, private),
+        )
         worker = self.worker_fn(k, range_fn, arrays)
         fn = self.function(f"task_{k}", VOID, [PTR])
         em = self.emitter(fn)
