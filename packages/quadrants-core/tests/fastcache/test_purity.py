@@ -79,6 +79,34 @@ def test_uppercase_global_warns_and_is_still_cached(cache_dir):
     assert k._primal.src_ll_cache_observations.as_tuple() == (True, False, False, True)
 
 
+class _Config:
+    SIZE = 5
+    size = 6
+
+
+config = _Config()
+
+
+def test_the_attribute_read_last_decides_upper_or_lower(cache_dir):
+    # upstream 1.3.3: config.SIZE warns (an UPPERCASE attribute is a constant), config.size is an error
+    @qd.kernel(fastcache=True)
+    def upper(a: I1):
+        for i in range(2):
+            a[i] = config.SIZE
+
+    @qd.kernel(fastcache=True)
+    def lower(a: I1):
+        for i in range(2):
+            a[i] = config.size
+
+    a = _out()
+    with pytest.warns(UserWarning, match=r"\[PURE.VIOLATION\].*reads the global config\.SIZE"):
+        upper(a)
+    assert a.to_numpy().tolist() == [5, 5]
+    with pytest.raises(qd.QuadrantsCompilationError, match=r"Accessing global variable config\.size is not allowed"):
+        lower(a)
+
+
 def test_global_inside_static_warns_only(cache_dir):
     @qd.kernel(fastcache=True)
     def k(a: I1):

@@ -9,8 +9,8 @@ captured value                                  result
 ==============================================  =========================================================
 a lowercase variable (number, array, field, …)  ``QuadrantsCompilationError("[PURE.VIOLATION] … Accessing
                                                 global variable lower_const")``
-an UPPERCASE variable                           ``UserWarning("[PURE.VIOLATION] …")``, still cached unless
-                                                it is a field (then fastcache is off for the kernel)
+an UPPERCASE variable, or an UPPERCASE         ``UserWarning("[PURE.VIOLATION] …")``, still cached unless
+attribute of a captured object (``cfg.SIZE``)   it is a field (then fastcache is off for the kernel)
 any variable inside ``qd.static(...)``          ``UserWarning`` only, still cached
 ``E.A`` (an enum member)                        allowed; ``E.A.value`` is a global access (error)
 modules, functions, funcs, classes, dtypes      allowed (``math.pi``, ``qd.f32``, helper funcs)
@@ -34,6 +34,7 @@ __all__ = ["check_purity", "is_variable"]
 # float constants imported by name (``from math import pi``) are the very objects of their modules
 _CONSTANT_IDS = frozenset(id(v) for v in (math.pi, math.e, math.tau, math.inf, math.nan, np.pi, np.e, np.inf, np.nan))
 _ENUM_VALUE = re.compile(r"\s*\.\s*[A-Za-z_]\w*\s*\.\s*(value|_value_)\b")
+_ATTRIBUTES = re.compile(r"(?:\s*\.\s*[A-Za-z_]\w*)+")
 
 
 def is_variable(value) -> bool:
@@ -65,6 +66,14 @@ def _enum_value_access(value, loc) -> bool:
     return _ENUM_VALUE.match(loc.text, loc.end_col) is not None
 
 
+def _attribute_read(name: str, loc) -> str:
+    """``cfg.SIZE`` when the source reads an attribute chain of the captured ``name`` there, else ``name``."""
+    if loc is None or not loc.text:
+        return name
+    chain = _ATTRIBUTES.match(loc.text, loc.end_col)
+    return name + "".join(chain.group(0).split()) if chain else name
+
+
 def check_purity(kernel_name: str, global_reads: list, warned: set) -> None:
     """Raise for forbidden captures, warn for tolerated ones (once per site in ``warned``).
 
@@ -75,10 +84,10 @@ def check_purity(kernel_name: str, global_reads: list, warned: set) -> None:
         enum_value = _enum_value_access(value, loc)
         if not (enum_value or is_variable(value)):
             continue
-        what = f"{name}.….value" if enum_value else name
+        what = f"{name}.….value" if enum_value else _attribute_read(name, loc)
         if in_static:
             _warn(kernel_name, what, "inside qd.static(); its value is assumed never to change", loc, warned)
-        elif _is_upper(name) and not enum_value:
+        elif _is_upper(what.rsplit(".", 1)[-1]) and not enum_value:  # as upstream: the name read last decides
             _warn(kernel_name, what, "an UPPERCASE global is assumed to be a constant", loc, warned)
         else:
             raise QuadrantsCompilationError(
