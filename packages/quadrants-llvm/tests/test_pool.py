@@ -24,7 +24,7 @@ def cpu():
     qd.init(arch=qd.cpu)
     yield
     qd.init(arch=qd.cpu)  # back to the default thread count for the next test
-    pool.configure(mode="auto")
+    pool.configure(mode="auto", inline_us=pool.INLINE_US)
 
 
 @pytest.fixture(params=["shared", "handoff", "auto"])
@@ -139,7 +139,7 @@ def test_pinned_mode_decides_who_computes(cpu, mode_name, handed_off):
     _native_state()
     if pool.cpu_count() < 2:
         pytest.skip("one CPU: every loop runs on the caller")
-    pool.configure(mode=mode_name)
+    pool.configure(mode=mode_name, inline_us=0)  # every job handed off, however small
     before = pool.stats()
     x = qd.ndarray(qd.i32, 2000)
     for _ in range(20):
@@ -156,6 +156,24 @@ def test_pinned_mode_decides_who_computes(cpu, mode_name, handed_off):
         assert joins >= jobs
     else:
         assert joins <= jobs * (pool.cpu_count() - 1)
+
+
+@pytest.mark.parametrize(("inline_us", "inlined"), [(0, 0), (10**7, 19)])
+def test_handoff_runs_small_tasks_on_the_caller(cpu, inline_us, inlined):
+    """In hand-off mode a task whose last run took less than ``inline_us`` of work skips the two wake-ups."""
+    _native_state()
+    if pool.cpu_count() < 2:
+        pytest.skip("one CPU: every loop runs on the caller")
+    pool.configure(mode="handoff", inline_us=inline_us)
+    x = qd.ndarray(qd.i32, 2000)
+    heavy(x, 1)  # compiled (and run once, so the memo knows its work) before counting
+    before = pool.stats()
+    for _ in range(19):
+        heavy(x, 20)
+    after = pool.stats()
+    np.testing.assert_array_equal(x.to_numpy(), _heavy_expected(2000, 20))
+    assert after["inlined"] - before["inlined"] == inlined
+    assert after["jobs"] - before["jobs"] == 19 - inlined
 
 
 def test_unknown_mode_is_rejected(cpu):

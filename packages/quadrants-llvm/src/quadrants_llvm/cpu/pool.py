@@ -41,6 +41,7 @@ import llvmlite.binding as llvm
 from quadrants_llvm.cpu.pool_ir import pool_ir
 
 __all__ = [
+    "INLINE_US",
     "MODES",
     "SPIN_US",
     "bind_symbols",
@@ -53,6 +54,7 @@ __all__ = [
 ]
 
 SPIN_US = 100  # how long an idle worker (or a caller waiting for workers) spins before it sleeps (shared mode)
+INLINE_US = 30  # hand-off mode: a task whose last run took less work (all threads) runs on the caller
 MODES = {"auto": 0, "shared": 1, "handoff": 2}  # configure(mode=...): the state's ``policy`` word
 
 _KIND = ""
@@ -85,7 +87,9 @@ class _State(ctypes.Structure):
         ("mon_t", ctypes.c_int64),  # ... when it last sampled (ns, CLOCK_MONOTONIC)
         ("mon_delay", ctypes.c_int64),  # ... the sampling thread's run-queue wait then (ns)
         ("mon_thread", ctypes.c_uint64),  # ... and which thread that was (pthread_self)
-        ("_pad0", ctypes.c_char * 24),
+        ("job_work", ctypes.c_int64),  # nanoseconds the threads of the current job spent in its function
+        ("inlined", ctypes.c_uint32),  # hand-off mode: small tasks run on the caller (statistics)
+        ("inline_ns", ctypes.c_int64),  # ... those whose last run took less work than this
         ("seq", ctypes.c_uint32),
         ("sleepers", ctypes.c_uint32),
         ("_pad1", ctypes.c_char * 56),
@@ -106,6 +110,7 @@ class _Native:
         self.threads: list[ctypes.c_uint64] = []
         self._init_sync()
         self.state.spin_ns = SPIN_US * 1000
+        self.state.inline_ns = INLINE_US * 1000
         llvm.add_symbol("qd_pool", ctypes.addressof(self.state))
         for name, buf in self.sync.items():
             llvm.add_symbol(f"qd_pool_{name}", ctypes.addressof(buf))
@@ -163,9 +168,10 @@ class _Native:
 
     def after_fork_in_child(self) -> None:
         """The child of a ``fork`` has no workers: reset the words and the sync objects, start new ones."""
-        spin, policy = self.state.spin_ns, self.state.policy
+        kept = {name: getattr(self.state, name) for name in ("spin_ns", "inline_ns", "policy")}
         ctypes.memset(ctypes.addressof(self.state), 0, ctypes.sizeof(self.state))
-        self.state.spin_ns, self.state.policy = spin, policy
+        for name, value in kept.items():
+            setattr(self.state, name, value)
         self._init_sync()
         self.threads = []
         self.start(cpu_count())
@@ -186,9 +192,12 @@ def thread_count() -> int:
     return min(n, cap) if cap > 0 else n
 
 
-def configure(max_threads: int | None = None, spin_us: int | None = None, mode: str | None = None) -> None:
+def configure(
+    max_threads: int | None = None, spin_us: int | None = None, mode: str | None = None, inline_us: int | None = None
+) -> None:
     """Cap the threads per task (``qd.init(cpu_max_num_threads=...)``; 0 or None: every CPU); set the spin time;
-    pin the dispatch mode (``mode``: one of :data:`MODES`; ``"auto"`` lets the contention monitor choose)."""
+    pin the dispatch mode (``mode``: one of :data:`MODES`; ``"auto"`` lets the contention monitor choose); set how
+    little work makes a task run on the caller in hand-off mode (``inline_us``, :data:`INLINE_US`)."""
     _MAX_THREADS[0] = max(0, int(max_threads or 0))
     if mode is not None and mode not in MODES:
         raise ValueError(f"pool mode {mode!r}: expected one of {', '.join(MODES)}")
@@ -197,6 +206,8 @@ def configure(max_threads: int | None = None, spin_us: int | None = None, mode: 
     state = _KEEP[0].state
     if spin_us is not None:
         state.spin_ns = max(0, int(spin_us)) * 1000
+    if inline_us is not None:
+        state.inline_ns = max(0, int(inline_us)) * 1000
     if mode is not None:
         state.policy = MODES[mode]
         state.handoff = max(0, MODES[mode] - 1)  # "auto" starts from shared mode
@@ -212,9 +223,10 @@ def worker_count() -> int:
 
 def stats() -> dict[str, int]:
     """Counters of the native pool so far (diagnostics): ``jobs`` (dispatches to the workers), ``joins`` (worker
-    joins), ``handoffs`` (jobs run in hand-off mode), ``switches`` (automatic mode changes) and ``handoff`` (the
+    joins), ``handoffs`` (jobs run in hand-off mode), ``inlined`` (small tasks run on the caller in hand-off mode
+    instead), ``switches`` (automatic mode changes) and ``handoff`` (the
     current mode: 1 hand-off, 0 shared)."""
-    keys = ("jobs", "joins", "handoffs", "switches", "handoff")
+    keys = ("jobs", "joins", "handoffs", "inlined", "switches", "handoff")
     if _KEEP and isinstance(_KEEP[0], _Native):
         return {key: int(getattr(_KEEP[0].state, key)) for key in keys}
     return dict.fromkeys(keys, 0)

@@ -23,6 +23,9 @@ Protocol (one job at a time; the caller holds ``busy``):
   thread that never sleeps (a caller that computes chunks and spins, between launches a worker that spins) waits
   its turn behind every other busy thread: loaded ``mpm99`` steps took 2-8x upstream's time in shared mode, whose
   caller never sleeps (upstream's sleeps in every loop).
+* **Small tasks**: every job's threads add up the time they spent in ``fn`` (``job_work``), remembered per worker
+  function (``@qdp_memo``, direct-mapped); in hand-off mode a task whose last run took less than ``inline_ns`` of
+  work runs on the caller instead (the two wake-ups of a hand-off would cost more).
 * **Choosing the mode** (``policy`` 0, automatic): at most every :data:`WINDOW_NS` the dispatching thread reads its
   own run-queue wait (``/proc/thread-self/schedstat``, second field: nanoseconds spent runnable but not running).
   In shared mode, waiting for a CPU :data:`ENTER_PERMILLE` of the window or more switches to hand-off. In hand-off
@@ -45,6 +48,7 @@ OPEN = 1 << 31  # the open bit of ``state``
 MAX_JOIN = 0x7FFF  # the join limit's field (bits 16-30)
 WINDOW_NS = 4_000_000  # the contention monitor samples at most this often
 ENTER_PERMILLE = 200  # run-queue wait per window (1/1000) in shared mode that switches to hand-off mode
+MEMO_SLOTS = 64  # the per-task work memo (direct-mapped on the task's worker function)
 PROBE_WINDOWS = 256  # windows in hand-off mode (>= 1 s) after which shared mode is tried again
 _SCHEDSTAT = b"/proc/thread-self/schedstat\x00"
 
@@ -68,8 +72,8 @@ def pool_ir(triple: str, offsets: dict[str, int], clock_id: int) -> str:
     ``qd_pool_run_delay()`` (the calling thread's run-queue wait in ns, -1 where it cannot be read).
 
     ``offsets`` maps the state's field names (``state fn ctx seq finished sleepers waiting busy workers jobs quit
-    spin_ns joins handoff job_handoff policy handoffs switches mon_t mon_delay mon_thread mon_quiet done_id``) to
-    byte offsets;
+    spin_ns joins handoff job_handoff policy handoffs switches mon_t mon_delay mon_thread mon_quiet done_id job_work
+    inlined inline_ns``) to byte offsets;
     ``clock_id`` is the platform's ``CLOCK_MONOTONIC``. ``arg`` of a worker is its index (an integer).
     """
 
@@ -81,6 +85,7 @@ def pool_ir(triple: str, offsets: dict[str, int], clock_id: int) -> str:
         (
             _header(triple, relax_decl),
             _spin(f, relax),
+            _memo(),
             _monitor(f),
             _parallel(f),
             _worker(f),
@@ -97,6 +102,7 @@ target triple = "{triple}"
 @qd_pool_wake = external global i8
 @qd_pool_done = external global i8
 {_cstring("qdp_schedstat", _SCHEDSTAT)}
+@qdp_memo = internal global [{2 * MEMO_SLOTS} x i64] zeroinitializer, align 8
 
 declare i32 @pthread_mutex_lock(ptr) nounwind
 declare i32 @pthread_mutex_unlock(ptr) nounwind
@@ -173,6 +179,53 @@ sleep:
 out:
   store atomic i32 0, ptr {f("waiting")} seq_cst, align 4
   %u = call i32 @pthread_mutex_unlock(ptr @qd_pool_mutex)
+  ret void
+}}
+"""
+
+
+def _memo() -> str:
+    return f"""
+; the memo slot of a task's worker function: [function address, nanoseconds of work its last run took]
+define internal ptr @qdp_memo_slot(ptr %fn) nounwind {{
+  %a = ptrtoint ptr %fn to i64
+  %h0 = lshr i64 %a, 4
+  %h1 = lshr i64 %a, 11
+  %h2 = xor i64 %h0, %h1
+  %h = and i64 %h2, {MEMO_SLOTS - 1}
+  %k = shl i64 %h, 1
+  %p = getelementptr i64, ptr @qdp_memo, i64 %k
+  ret ptr %p
+}}
+
+define internal i1 @qdp_is_small(ptr %fn, i64 %limit) nounwind {{
+  %p = call ptr @qdp_memo_slot(ptr %fn)
+  %key = load atomic i64, ptr %p monotonic, align 8
+  %a = ptrtoint ptr %fn to i64
+  %mine = icmp eq i64 %key, %a
+  %wp = getelementptr i64, ptr %p, i64 1
+  %work = load atomic i64, ptr %wp monotonic, align 8
+  %small = icmp slt i64 %work, %limit
+  %r = and i1 %mine, %small
+  ret i1 %r
+}}
+
+define internal void @qdp_record(ptr %fn, i64 %work) nounwind {{
+  %p = call ptr @qdp_memo_slot(ptr %fn)
+  %a = ptrtoint ptr %fn to i64
+  store atomic i64 %a, ptr %p monotonic, align 8
+  %wp = getelementptr i64, ptr %p, i64 1
+  store atomic i64 %work, ptr %wp monotonic, align 8
+  ret void
+}}
+
+; run fn(ctx) on this thread and add the nanoseconds it took to the job's work
+define internal void @qdp_run_timed(ptr %fn, ptr %ctx, ptr %work) nounwind {{
+  %t0 = call i64 @qdp_now()
+  call void %fn(ptr %ctx)
+  %t1 = call i64 @qdp_now()
+  %dt = sub i64 %t1, %t0
+  %old = atomicrmw add ptr %work, i64 %dt monotonic
   ret void
 }}
 """
@@ -312,6 +365,24 @@ choose:
   call void @qdp_monitor()
   %mode = load atomic i32, ptr {f("handoff")} monotonic, align 4
   %ho = icmp ne i32 %mode, 0
+  br i1 %ho, label %sizecheck, label %size
+sizecheck:
+  ; hand-off costs two wake-ups: a task that last took less work than that runs here
+  %limit = load atomic i64, ptr {f("inline_ns")} monotonic, align 8
+  %small = call i1 @qdp_is_small(ptr %fn, i64 %limit)
+  br i1 %small, label %inline, label %size
+inline:
+  %inl = load i32, ptr {f("inlined")}, align 4
+  %inl1 = add i32 %inl, 1
+  store i32 %inl1, ptr {f("inlined")}, align 4
+  store atomic i32 0, ptr {f("busy")} release, align 4
+  %iw = alloca i64, align 8
+  store i64 0, ptr %iw
+  call void @qdp_run_timed(ptr %fn, ptr %ctx, ptr %iw)
+  %iwork = load i64, ptr %iw
+  call void @qdp_record(ptr %fn, i64 %iwork)
+  ret void
+size:
   %workers = load atomic i32, ptr {f("workers")} monotonic, align 4
   %nm1 = sub i32 %n, 1
   %wm1 = sub i32 %workers, 1
@@ -339,6 +410,7 @@ publish:
   store ptr %fn, ptr {f("fn")}, align 8
   store ptr %ctx, ptr {f("ctx")}, align 8
   store i32 %hoi, ptr {f("job_handoff")}, align 4
+  store atomic i64 0, ptr {f("job_work")} monotonic, align 8
   store atomic i32 0, ptr {f("finished")} monotonic, align 4
   %idw = zext i32 %id to i64
   %hi = shl i64 %idw, 32
@@ -371,7 +443,7 @@ handed:
   call void @qdp_sleep_until(ptr {f("done_id")}, i32 %id, i1 false)
   br label %done
 share:
-  call void %fn(ptr %ctx)
+  call void @qdp_run_timed(ptr %fn, ptr %ctx, ptr {f("job_work")})
   br label %close
 close:
   %old = atomicrmw and ptr {f("state")}, i64 {~OPEN} acq_rel
@@ -390,6 +462,8 @@ block:
   call void @qdp_sleep_until(ptr {f("finished")}, i32 %joined, i1 false)
   br label %done
 done:
+  %jwork = load atomic i64, ptr {f("job_work")} monotonic, align 8
+  call void @qdp_record(ptr %fn, i64 %jwork)
   store atomic i32 0, ptr {f("busy")} release, align 4
   ret void
 }}
@@ -435,7 +509,7 @@ run:
   %fn = load ptr, ptr {f("fn")}, align 8
   %ctx = load ptr, ptr {f("ctx")}, align 8
   %jho = load i32, ptr {f("job_handoff")}, align 4
-  call void %fn(ptr %ctx)
+  call void @qdp_run_timed(ptr %fn, ptr %ctx, ptr {f("job_work")})
   %fin = atomicrmw add ptr {f("finished")}, i32 1 seq_cst
   %handed = icmp ne i32 %jho, 0
   br i1 %handed, label %wclose, label %told
