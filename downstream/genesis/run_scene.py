@@ -1,8 +1,12 @@
-"""Run one scene of ``scenes.py`` headless on ``gs.cpu`` and write its state after N steps and its timings.
+"""Run one scene of ``scenes.py`` headless (``gs.cpu`` or ``gs.gpu``) and write its state after N steps and its timings.
 
-``python run_scene.py SCENE OUT.npz [--steps N] [--precision 32|64]``: prints one JSON line with ``build_s`` (scene
-build: every kernel compiled or loaded from the cache), ``first_step_s`` and ``step_ms`` (median of the steps after
-the first ten). Run it with the python of the venv under test (this project's, or upstream 1.3.3's): nothing here
+``python run_scene.py SCENE OUT.npz [--steps N] [--precision 32|64] [--backend cpu|gpu] [--stand-ins]``: prints one
+JSON line with ``build_s`` (scene build: every kernel compiled or loaded from the cache), ``first_step_s`` and
+``step_ms`` (median of the steps after the first ten; off ``gs.cpu`` each step ends with ``qd.sync()``, so a step's
+time includes its kernels, not only their launches). ``--stand-ins`` lets the modules of ``absent.py`` that are not
+installed import as empty stand-ins (the offline GPU machine of ``gpu_run.sh``).
+
+Run it with the python of the venv under test (this project's, or upstream 1.3.3's): nothing here
 depends on which Quadrants is installed.
 """
 
@@ -28,9 +32,19 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--precision", default="32")
     parser.add_argument("--backend", default="cpu")
+    parser.add_argument("--stand-ins", action="store_true")
     args = parser.parse_args()
+    stood_in = []
+    if args.stand_ins:
+        import absent
+
+        stood_in = absent.install()
 
     import genesis as gs
+
+    import quadrants as qd
+
+    sync = qd.sync if args.backend != "cpu" else (lambda: None)
 
     started = time.perf_counter()
     gs.init(backend=getattr(gs, args.backend), precision=args.precision, seed=0, logging_level="warning")
@@ -47,6 +61,7 @@ def main() -> None:
             before_step(step)
         started = time.perf_counter()
         scene.step()
+        sync()
         times.append(time.perf_counter() - started)
     state = observe()
     np.savez(args.out, **state)
@@ -61,6 +76,9 @@ def main() -> None:
                 "first_step_s": round(times[0], 4),
                 "step_ms": round(1000 * statistics.median(steady), 4),
                 "finite": bool(all(np.isfinite(v).all() for v in state.values())),
+                "backend": args.backend,
+                "quadrants": str(Path(qd.__file__).parent),
+                **({"stood_in": stood_in} if args.stand_ins else {}),
             }
         )
     )
