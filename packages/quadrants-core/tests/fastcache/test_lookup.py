@@ -187,3 +187,29 @@ def test_last_compiled_kernel_data_is_the_same_program_when_loaded(cache_dir):
     k(qd.ndarray(qd.i32, shape=(3,)), 2)
     assert _flags(k) == (True, True, True, False)
     assert k._primal._last_compiled_kernel_data._debug_dump_to_string() == compiled  # loaded, not compiled
+
+
+def test_diagnostics_reach_stderr_when_no_handler_prints_them(cache_dir, caplog, capsys):
+    # pytest's capture handler keeps records to itself, as an application's file handler would: the [FASTCACHE]
+    # line is then written to stderr too, as upstream's always is; a field given to a qd.Tensor parameter is no
+    # misuse and says nothing (not cached all the same: fields are bound by identity)
+    f = qd.field(qd.i32, shape=(2,))
+
+    @qd.kernel(fastcache=True)
+    def through_template(x: qd.template()):
+        x[0] = 1
+
+    @qd.kernel(fastcache=True)
+    def through_tensor(x: qd.Tensor):
+        x[1] = 2
+
+    caplog.set_level(logging.WARNING, logger="quadrants")
+    through_template(f)
+    assert "[FASTCACHE][INVALID_FUNC]" in capsys.readouterr().err
+    assert any("[FASTCACHE][INVALID_FUNC]" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    through_tensor(f)
+    assert "[FASTCACHE]" not in capsys.readouterr().err
+    assert not any("[FASTCACHE]" in r.getMessage() for r in caplog.records)
+    assert f.to_numpy().tolist() == [1, 2]
+    assert _flags(through_tensor)[3] is False  # not stored

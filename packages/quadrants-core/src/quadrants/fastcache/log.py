@@ -48,8 +48,31 @@ def explain(session, message: str) -> None:
 
 
 def diagnostic(message: str) -> None:
-    """A WARNING record (fastcache diagnostics are log records, not Python warnings: docs/semantics.md §2)."""
-    logger().warning(message)
+    """A WARNING record (fastcache diagnostics are log records, not Python warnings: docs/semantics.md §2). It is
+    always seen on stderr, as upstream's: when no handler the record reaches writes to the console (pytest's capture
+    handlers keep records to themselves), the line is also written to stderr."""
+    import sys
+
+    log = logger()
+    log.warning(message)
+    if log.isEnabledFor(30) and not _reaches_the_console(log):
+        sys.stderr.write(f"[quadrants] {message}\n")
+
+
+def _reaches_the_console(log) -> bool:
+    """Whether a record of ``log`` is printed on stdout/stderr by a handler (or by logging's last resort)."""
+    import logging
+    import sys
+
+    consoles = {id(s) for s in (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__)}
+    handlers = []
+    node = log
+    while node is not None:
+        handlers += node.handlers
+        node = node.parent if node.propagate else None
+    if not handlers:
+        return True  # logging.lastResort prints WARNING records on stderr
+    return any(isinstance(h, logging.StreamHandler) and id(h.stream) in consoles for h in handlers)
 
 
 def invalid_func(kernel_name: str, reason: str) -> None:

@@ -56,6 +56,11 @@ def compile_or_load(kernel, session, bound: list):
     return compiled
 
 
+# skips that are no misuse, so no [FASTCACHE] record: a field given to a qd.Tensor parameter, which accepts fields by
+# design (upstream warns nothing); the call is still not cached (a field is bound by identity)
+QUIET_SKIPS = frozenset({"TENSOR_FIELD"})
+
+
 class _Plan:
     """One fastcache attempt for one call of one kernel."""
 
@@ -191,7 +196,11 @@ class _Plan:
         if self.skipped:
             return
         ctx = built["ctx"]
-        if any(src[0] == "field" for src in ctx.arg_sources):
+        fields = [src[1] for src in ctx.arg_sources if src[0] == "field"]
+        if fields:
+            given = self._tensor_fields(bound)
+            if all(id(f) in given for f in fields):  # fields given to qd.Tensor parameters: no misuse to report
+                raise FastcacheSkip("TENSOR_FIELD", "a qd.Tensor parameter is given a qd.field")
             raise FastcacheSkip("INVALID_FUNC", "the kernel reads a qd.field")
         checkpoints = ctx.graph.checkpoints
         labels = [c.label for c in checkpoints]
@@ -251,9 +260,21 @@ class _Plan:
             return None
         return entry
 
+    def _tensor_fields(self, bound: list) -> set[int]:
+        """Ids of the fields passed to ``qd.Tensor`` parameters in this call."""
+        params = self.kernel.resolved_signature().parameters.values()
+        return {
+            id(b.value)
+            for p, b in zip(params, bound)
+            if getattr(p.annotation, "_qd_tensor_annotation", False) and getattr(b.value, "_is_quadrants_field", False)
+        }
+
     def skip(self, skip: FastcacheSkip) -> None:
         """Fastcache is off for this call: say why with the record of docs/semantics.md §18.4."""
         self.skipped = True
+        if skip.tag in QUIET_SKIPS:  # not the user's mistake: only QD_LOG=cache says why
+            self._explain(f"off for this call: {skip.reason}")
+            return
         if skip.tag == "UNKNOWN_TYPE":
             log.unknown_type(skip.value)
         elif skip.tag in ("CACHED_PROPERTY", "PROPERTY_RAISED"):
