@@ -199,3 +199,19 @@ def perf_dispatch_parameter_mismatch_error():
     @qd.kernel
     def impl(y: qd.types.NDArray[qd.i32, 1]):
         y[0] = 1
+
+
+@case(section="8", golden={"present": [0, 1, 1], "out": [0, 5, 5]})
+def tensor_parameter_may_be_none():
+    """An absent optional ``qd.Tensor`` argument is ``None``, tested at compile time with ``qd.static(x is None)``."""
+
+    @qd.kernel
+    def k(x: qd.Tensor, out: qd.types.NDArray[qd.i32, 1], i: qd.i32) -> qd.i32:
+        if qd.static(x is not None):
+            x[0] = 5
+            out[i] = x[0]
+        return 1 if qd.static(x is not None) else 0
+
+    out = qd.ndarray(qd.i32, (3,))
+    present = [k(None, out, 0), k(qd.field(qd.i32, shape=(1,)), out, 1), k(qd.ndarray(qd.i32, (1,)), out, 2)]
+    return {"present": present, "out": out.to_numpy()}

@@ -102,3 +102,13 @@ def test_tensor_parameter_takes_numpy_arrays_like_an_ndarray_parameter():
     host = np.zeros(3, dtype=np.int32)
     inc(host)
     assert host.tolist() == [1, 1, 1]
+
+
+def test_a_tensor_parameter_given_none_is_a_compile_time_none():
+    @qd.kernel
+    def absent(x: qd.Tensor) -> qd.i32:
+        return 1 if qd.static(x is None) else 0
+
+    assert absent(None) == 1
+    assert absent(qd.ndarray(qd.i32, (1,))) == 0
+    assert absent(None) == 1  # its own specialization, not the ndarray's

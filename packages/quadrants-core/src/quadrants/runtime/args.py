@@ -264,7 +264,9 @@ class TensorParam(Param):
         self._as_ndarray = NdarrayParam(name, NdarrayType(), session)
 
     def convert(self, value, session) -> Bound:
-        if getattr(value, "_is_quadrants_field", False):
+        # a field, or None (an absent optional tensor: `qd.static(x is None)` tests it, as upstream), binds like a
+        # qd.template() argument
+        if value is None or getattr(value, "_is_quadrants_field", False):
             return self._as_template.convert(value, session)
         return self._as_ndarray.convert(value, session)
 
