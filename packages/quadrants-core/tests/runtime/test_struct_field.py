@@ -113,6 +113,11 @@ def test_struct_kernel_parameters_key_on_the_type_and_check_members():
         k(qd.Struct(a=1))
     with pytest.raises(qd.QuadrantsRuntimeTypeError, match="cannot be converted into required type"):
         k({"a": 1, "v": [0, 0]})
+    # the same member names with a vector of another size, or a vector for a scalar: another struct type (upstream:
+    # QuadrantsRuntimeTypeError; an IndexError from the argument's packing before)
+    for wrong in (qd.Struct(a=1, v=[0, 1, 2]), qd.Struct(a=[1, 2], v=[0, 1])):
+        with pytest.raises(qd.QuadrantsRuntimeTypeError, match="each of its type and size"):
+            k(wrong)
 
 
 def test_struct_kernel_returns_are_host_structs():

@@ -328,8 +328,8 @@ class StructParam(Param):
     def convert(self, value, session) -> Bound:
         if not isinstance(value, Struct) or not _same_members(value, self.stype):
             raise QuadrantsRuntimeTypeError(
-                f"Argument {type(value)} cannot be converted into required type {self.stype!r}: pass a struct with "
-                f"members {list(self.stype.members)}"
+                f"Argument {type(value)} cannot be converted into required type {self.stype!r}: pass a struct of "
+                f"this type (members {list(self.stype.members)}, each of its type and size)"
             )
         return Bound(self.key, None, value)
 
@@ -337,10 +337,17 @@ class StructParam(Param):
 def _same_members(value, stype: StructType) -> bool:
     if set(value.keys) != set(stype.members):
         return False
-    return all(
-        _same_members(value[k], t) if isinstance(t, StructType) else not isinstance(value[k], Struct)
-        for k, t in stype.members.items()
-    )
+    return all(_same_member(value[k], t) for k, t in stype.members.items())
+
+
+def _same_member(member, t) -> bool:
+    if isinstance(t, StructType):
+        return isinstance(member, Struct) and _same_members(member, t)
+    if isinstance(member, Struct):
+        return False
+    if isinstance(t, MatrixType):  # a vector/matrix member of another size is another struct type
+        return np.shape(member) == tuple(t.shape)
+    return np.ndim(member) == 0  # a scalar member
 
 
 _PARAM_KINDS = {NdarrayType: NdarrayParam, ScalarType: ScalarParam, TemplateType: TemplateParam}
