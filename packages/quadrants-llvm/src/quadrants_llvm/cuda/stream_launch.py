@@ -72,9 +72,15 @@ class Slot:
 
 
 def _slot(exe, stream) -> Slot:
+    """``exe``'s launch context on ``stream``; the latest one is remembered on ``exe`` by the stream's uid (never
+    reused), which spares the weak-key lookup when a kernel keeps launching on the same stream."""
+    last = getattr(exe, "_stream_slot", None)
+    if last is not None and last[0] == stream.uid:
+        return last[1]
     slot = stream.slots.get(exe)
     if slot is None:
         slot = stream.slots[exe] = Slot(exe.dev, exe.layout.size * 8)
+    exe._stream_slot = (stream.uid, slot)
     return slot
 
 

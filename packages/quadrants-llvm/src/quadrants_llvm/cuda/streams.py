@@ -204,6 +204,9 @@ class StreamSet:
 
     def on_stream(self, stream: CudaStream) -> None:
         """Before queuing work on ``stream``: it waits for the default stream's work so far; it is then pending."""
+        if stream.epoch == self.epoch and not stream.destroyed:  # the common case: nothing new on the default stream
+            self.pending[stream.uid] = stream
+            return
         with self._lock:
             if stream.destroyed:
                 raise RuntimeError("the stream has been destroyed (qd.Stream.destroy()); create a new one")
