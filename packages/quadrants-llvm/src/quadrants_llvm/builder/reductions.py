@@ -28,7 +28,7 @@ PRIVATE_LIMIT = 2048  # elements: up to this size a chunk always adds into a pri
 # (issue 23: mass_spring's spring loop 330 -> 190 us, mpm99's particle-to-grid 360 -> 300 us, single-threaded; a
 # permutation scatter, one update per element and chunk, stays with the atomics).
 LARGE_PRIVATE_LIMIT = 16384
-PRIVATE_STACK_BYTES = 512 * 1024  # the most stack the private copies of one task may take
+PRIVATE_STACK_BYTES = 256 * 1024  # the most stack the private copies of one task may take (threads may have 512 KiB)
 
 
 def find_privatizable(task: N.ParallelFor, program: N.Program, reductions: frozenset) -> tuple[int, ...]:
