@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import weakref
 
 from quadrants.ir import nodes as N
 
@@ -57,7 +58,7 @@ def task_streams(task_items) -> tuple[int, ...]:
 class Slot:
     """A launch context of one executable for one user stream: device words and the kernel-parameter block."""
 
-    __slots__ = ("_param", "_params", "ctx_ptr", "dev", "params")
+    __slots__ = ("__weakref__", "_param", "_params", "ctx_ptr", "dev", "params")
 
     def __init__(self, dev, nbytes: int):
         self.dev = dev
@@ -73,14 +74,17 @@ class Slot:
 
 def _slot(exe, stream) -> Slot:
     """``exe``'s launch context on ``stream``; the latest one is remembered on ``exe`` by the stream's uid (never
-    reused), which spares the weak-key lookup when a kernel keeps launching on the same stream."""
+    reused) and a weak reference, which spares the weak-key lookup when a kernel keeps launching on the same stream
+    and still lets the stream's ``destroy`` free the context."""
     last = getattr(exe, "_stream_slot", None)
     if last is not None and last[0] == stream.uid:
-        return last[1]
+        slot = last[1]()
+        if slot is not None:
+            return slot
     slot = stream.slots.get(exe)
     if slot is None:
         slot = stream.slots[exe] = Slot(exe.dev, exe.layout.size * 8)
-    exe._stream_slot = (stream.uid, slot)
+    exe._stream_slot = (stream.uid, weakref.ref(slot))
     return slot
 
 
