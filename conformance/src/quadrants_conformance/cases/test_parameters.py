@@ -1,6 +1,7 @@
 """docs/semantics.md §8: kernel parameters, their errors, and specialization."""
 
 import enum
+import warnings
 
 import numpy as np
 
@@ -141,6 +142,22 @@ def numpy_array_dtype_mismatch_error():
         x[0] = 1
 
     k(np.zeros(3, dtype=np.float64))
+
+
+@case(section="8", golden={"i32": [[0, 7], [0, 0]], "f64": [[0.0, 7.5], [0.0, 0.0]]})
+def numpy_array_for_a_matrix_annotation_keeps_its_dtype():
+    """As upstream: for a NumPy array, a vector/matrix element annotation fixes the element shape, not its type."""
+
+    @qd.kernel
+    def k(a: qd.types.ndarray(dtype=qd.math.mat2)):
+        a[0][0, 1] = 7.5
+
+    ints, doubles = np.zeros((3, 2, 2), np.int32), np.zeros((3, 2, 2), np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # storing 7.5 into an i32 component warns (precision loss)
+        k(ints)
+    k(doubles)
+    return {"i32": ints[0], "f64": doubles[0]}
 
 
 @case(section="8", raises=(qd.QuadrantsRuntimeTypeError, "Invalid type for argument x"))

@@ -157,11 +157,13 @@ class NdarrayParam(Param):
             )
         elem = mtype.shape
         dtype = from_numpy_dtype(value.dtype)
-        if dtype != mtype.dtype:
+        if dtype is None:
             raise ValueError(
                 f"Invalid value for argument {self.name} - required array has dtype={mtype.dtype}, array with "
-                f"dtype={dtype or value.dtype} is provided"
+                f"dtype={value.dtype} is provided"
             )
+        # as upstream, a NumPy array keeps its own component type: the annotation fixes the element's shape only
+        mtype = MatrixType(elem, dtype)
         if self.ndim is not None and value.ndim != self.ndim + len(elem):
             raise ValueError(
                 f"Invalid value for argument {self.name} - required array has ndim={self.ndim} "
@@ -172,8 +174,7 @@ class NdarrayParam(Param):
                 f"Invalid value for argument {self.name} - required element_shape={elem}, array with element shape "
                 f"of {tuple(value.shape[max(value.ndim - len(elem), 0) :])} is provided"
             )
-        ndim = value.ndim - len(elem)
-        self._check(mtype, ndim, numpy=True)
+        ndim = value.ndim - len(elem)  # (checked above against the annotation's ndim)
         spec = ir.NdarrayArg(self.name, dtype, value.ndim)
         ro = not value.flags.writeable
         key = ("nd", repr(mtype), ndim, "read-only") if ro else ("nd", repr(mtype), ndim)
