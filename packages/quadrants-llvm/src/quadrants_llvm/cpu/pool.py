@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 SPIN_US = 100  # how long an idle worker (or a caller waiting for workers) spins before it sleeps (shared mode)
-INLINE_US = 30  # hand-off mode: a task whose last run took less work (all threads) runs on the caller
+INLINE_US = 5  # hand-off mode: a task whose last run took less work (all threads) runs on the caller
 MODES = {"auto": 0, "shared": 1, "handoff": 2}  # configure(mode=...): the state's ``policy`` word
 
 _KIND = ""
