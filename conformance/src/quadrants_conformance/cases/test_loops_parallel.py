@@ -48,6 +48,29 @@ def break_in_loop_under_static_if_error():
     k(qd.ndarray(qd.i32, shape=(4,)))
 
 
+@case(section="10", golden={"a": 100, "flagged": 3})
+def loop_under_a_compile_time_if_is_serial():
+    """``if True:`` (or a template value) without ``qd.static`` is an ``if`` block, as upstream: its loops are not
+    top-level, so they run serially and may ``break``."""
+
+    @qd.kernel
+    def k(flag: qd.template()) -> qd.i32:
+        a = 0
+        if True:
+            for i in range(1000):
+                if i == 100:
+                    break
+                a += 1
+        if flag:
+            for i in range(10):
+                if i == 3:
+                    break
+                a += 1
+        return a
+
+    return {"a": k(False), "flagged": k(True) - 100}
+
+
 @case(section="10", raises=(qd.QuadrantsSyntaxError, "Cannot break in the outermost loop"))
 def break_in_loop_of_top_level_func_error():
     @qd.func

@@ -7,6 +7,7 @@ Loops live in :mod:`quadrants.frontend.loops`; constructs we reject are rows in
 from __future__ import annotations
 
 import ast
+import contextlib
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsNameError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import struct_values, typing_rules as tr
@@ -359,7 +360,10 @@ def _if(ctx, node: ast.If) -> None:
     if isinstance(cond, MatrixValue):
         tr.check_condition(ctx, cond, node.test, "if condition")  # raises: vectors have no truth value
     if not is_runtime(cond):
-        with ctx.scope():  # a compile-time branch is still a block scope (§9)
+        # a compile-time branch is still a block scope (§9); unless the test is qd.static(...), it is also an `if`
+        # block as upstream compiles it: loops inside are not top-level, so they run serially (`if True:` included)
+        static = _is_static_call(ctx, node.test)
+        with ctx.scope(), contextlib.nullcontext() if static else ctx.nested():
             visit_block(ctx, node.body if cond else node.orelse)
         return
     cond = tr.check_condition(ctx, cond, node.test, "if condition")
