@@ -160,6 +160,27 @@ def numpy_array_for_a_matrix_annotation_keeps_its_dtype():
     return {"i32": ints[0], "f64": doubles[0]}
 
 
+@case(section="8", raises=(ValueError, "Non contiguous numpy arrays are not supported"))
+def strided_numpy_view_error():
+    @qd.kernel
+    def k(x: qd.types.ndarray()):
+        x[0] = 1
+
+    k(np.zeros((2, 2), np.int32)[:, 0])
+
+
+@case(section="8", golden={"x": [[1, 0, 0], [0, 0, 0], [0, 0, 7]]})
+def fortran_ordered_numpy_array_is_written_back():
+    @qd.kernel
+    def k(x: qd.types.ndarray()):
+        x[0, 0] = 1
+        x[2, 2] = 7
+
+    x = np.asfortranarray(np.zeros((3, 3), np.int32))
+    k(x)
+    return {"x": x}
+
+
 @case(section="8", raises=(qd.QuadrantsRuntimeTypeError, "Invalid type for argument x"))
 def python_list_for_ndarray_error():
     @qd.kernel

@@ -107,6 +107,12 @@ class NdarrayParam(Param):
             elem = value.element_shape
             spec = ir.NdarrayArg(self.name, value.scalar_dtype, value.ndim + len(elem))
             return Bound(("nd", repr(value.element_type), value.ndim), spec, value.storage(), None, elem, host=value)
+        if isinstance(value, np.ndarray) and not (value.flags.c_contiguous or value.flags.f_contiguous):
+            # as upstream: a strided view is refused (a Fortran-ordered array is copied in and written back)
+            raise ValueError(
+                f"Invalid value for argument {self.name}: Non contiguous numpy arrays are not supported, please call "
+                "np.ascontiguousarray(arr) before passing it into quadrants kernel"
+            )
         if isinstance(value, np.ndarray) and isinstance(self.dtype, MatrixType):
             return self._convert_numpy_matrix(value, session)
         if isinstance(value, np.ndarray):
