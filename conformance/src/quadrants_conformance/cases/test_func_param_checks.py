@@ -2,6 +2,8 @@
 upstream 1.3.3's messages: a vector of another size is a QuadrantsSyntaxError ("... is expected to be a Matrix with n
 3, but got 2."), an ndarray of another element type or ndim is "Invalid value for argument a"."""
 
+import numpy as np
+
 import quadrants as qd
 from quadrants_conformance import case
 
@@ -173,3 +175,20 @@ def ndarray_parameter_of_any_matrix_given_vectors():
             x[idx] = 1.0
 
     ones(qd.ndarray(qd.math.vec2, (3,)))
+
+
+@case(section="7", golden={"out": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]})
+def starred_grouped_index_in_a_subscript_tuple():
+    """``x[(*I, j)]`` splices the axes of a grouped index into the subscript, as in Python (upstream's idiom for
+    the trailing element axis of a NumPy argument)."""
+
+    @qd.kernel
+    def k(src: qd.types.NDArray[qd.f32, 2], out: qd.types.NDArray[qd.f32, 2]):
+        for I in qd.grouped(qd.ndrange(src.shape[0])):  # noqa: E741 (upstream's spelling of a grouped index)
+            for j in qd.static(range(3)):
+                out[(*I, j)] = src[(*I, j)]
+
+    src = np.arange(1, 7, dtype=np.float32).reshape(2, 3)
+    out = np.zeros((2, 3), np.float32)
+    k(src, out)
+    return {"out": out}

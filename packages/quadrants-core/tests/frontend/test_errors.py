@@ -238,3 +238,25 @@ def test_starred_func_arguments_must_come_last(lower):
     lower(last, np.zeros(1, np.int32))
     with pytest.raises(qd.QuadrantsSyntaxError, match="error code: STARNOTLAST"):
         lower(before_keyword, np.zeros(1, np.int32))
+
+
+def test_starred_items_in_displays(lower, lower_text):
+    t = (0, 1)
+
+    @qd.kernel
+    def splices(x: I1):
+        v = qd.Vector([7, 8])
+        row = [*t, 5]
+        a, b, c = (*v, 9)
+        x[0] = row[0] + row[1] * 10 + row[2] * 100 + a * 1000 + b * 10000 + c * 100000
+
+    @qd.kernel
+    def runtime_value(x: I1):
+        n = x[0]
+        y = (*n, 1)  # noqa: F841
+        x[0] = 0
+
+    text = lower_text(splices, np.zeros(1, np.int32))
+    assert "i32 510" in text and "i32 9" in text  # [*t, 5] folded to 0 + 10 + 500; (*v, 9) ends in 9
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"\*s in a tuple or list must be a compile-time sequence"):
+        lower(runtime_value, np.zeros(1, np.int32))

@@ -423,11 +423,31 @@ def _matrix_subscript(ctx, node, m: MatrixValue, index):
 
 
 def _tuple(ctx, node: ast.Tuple):
-    return tuple(evaluate(ctx, e) for e in node.elts)
+    return tuple(_display_items(ctx, node.elts))
 
 
 def _list(ctx, node: ast.List):
-    return [evaluate(ctx, e) for e in node.elts]
+    return _display_items(ctx, node.elts)
+
+
+def _display_items(ctx, elts) -> list:
+    """The items of a tuple or list display; ``*s`` splices a compile-time sequence, a vector's components or a
+    grouped index's axes (``x[(*I, j)]``), as in Python."""
+    out = []
+    for e in elts:
+        if not isinstance(e, ast.Starred):
+            out.append(evaluate(ctx, e))
+            continue
+        value = evaluate(ctx, e.value)
+        if isinstance(value, IndexVector) or (isinstance(value, MatrixValue) and value.is_vector):
+            out.extend(value.items)
+        elif is_runtime(value) or not hasattr(value, "__iter__"):
+            raise QuadrantsSyntaxError(
+                "*s in a tuple or list must be a compile-time sequence, a vector or a qd.grouped index", ctx.loc(e)
+            )
+        else:
+            out.extend(value)
+    return out
 
 
 def _list_comp(ctx, node: ast.ListComp):
