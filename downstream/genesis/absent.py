@@ -23,7 +23,6 @@ __all__ = ["ABSENT", "AbsentModuleError", "install"]
 # top-level modules Genesis imports at load time that the scenes never call (profiled on gs.cpu)
 ABSENT = (
     "coacd",  # convex decomposition
-    "igl",  # libigl mesh processing
     "Imath",  # OpenEXR
     "OpenEXR",
     "tetgen",  # tetrahedral meshing (FEM)
@@ -74,6 +73,9 @@ class _Placeholder:
 
 class _AbsentModule(types.ModuleType):
     def __getattr__(self, attr: str):
+        if attr == "__version__":  # a version check under `except ImportError` then finds the module missing
+            message = f"'{self.__name__}' is not installed (absent.py stands in for it)"
+            raise AbsentModuleError(message, name=self.__name__)
         if attr.startswith("__"):
             raise AttributeError(attr)
         return _Placeholder(f"{self.__name__}.{attr}")

@@ -36,7 +36,7 @@ fi
 vendor=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
 [ -z "$__EGL_VENDOR_LIBRARY_FILENAMES" ] && [ -f $vendor ] && export __EGL_VENDOR_LIBRARY_FILENAMES=$vendor
 
-pipi() { "$PY" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade "$@" 2>&1 | grep -v WARNING; }
+pipi() { "$PY" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade "$@" 2>&1 | { grep -v WARNING || true; }; }
 # Genesis and its wheels, plus upstream's requirements that .whl-gs does not hold already (pydantic, rich, ...)
 deps=$("$PY" - "$WHEELS" "$UP_WHEELS" <<'EOF'
 import sys
@@ -71,7 +71,7 @@ run() {  # scene side phase
   line=$(PYTHONPATH=$path GS_CACHE_FILE_PATH=$cache/genesis QD_OFFLINE_CACHE_FILE_PATH=$cache/quadrants \
     XDG_CACHE_HOME=$cache/xdg NUMBA_CACHE_DIR=$cache/numba timeout $left "$PY" downstream/genesis/run_scene.py "$1" \
     "$WORK/states/$1-$2-$3.npz" --backend "$BACKEND" --stand-ins ${QD_GS_STEPS:+--steps $QD_GS_STEPS} \
-    2>>"$LOG" | tail -1)
+    2>&1 | tee -a "$LOG" | tail -1)
   local rc=$?
   case $line in
     "{"*) echo "$line" | "$PY" -c "import json,sys; d=json.load(sys.stdin); d.update(side='$2', phase='$3'); print(json.dumps(d))" ;;

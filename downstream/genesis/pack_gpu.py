@@ -30,6 +30,7 @@ CARRIED = {
     "mujoco==4.0.1": "MJCF parsing (mjcf_robot: MjModel.from_xml_string)",
     "mujoco-core==4.0.1": "mujoco's compiled bindings",
     "glfw==2.11.0": "imported by mujoco at load time",
+    "libigl==2.6.3": "signed distance fields of the meshes (rigid SDF grids, particle sampling), on a cold cache",
     "numba==0.68.1": "genesis.utils.geom's jitted transforms at scene build (needs the image's llvmlite 0.50)",
     "PyOpenGL==3.1.10": "the offscreen rasterizer Genesis always builds (EGL context)",
     "pyglet==2.1.19": "display probing and the rasterizer's window-less platform",
@@ -50,6 +51,11 @@ PYDANTIC = [
 DROP = {
     "genesis_world": ("genesis/assets/", "genesis/ext/VolumeSampling/", "genesis/ext/LuisaRender/"),
     "numba": ("numba/tests/", "numba/cuda/"),
+    # the core bindings only: Embree, CGAL, Triangle, Spectra, predicates, static libraries and docs stay behind
+    "libigl": (
+        *("lib64/", "share/", "include/", "lib/"),
+        *(f"igl/{d}/" for d in ("embree", "copyleft", "triangle", "spectra", "predicates", "cycodebase")),
+    ),
     "mujoco_core": (
         *(f"mujoco/{d}/" for d in ("doc", "include", "testdata", "usd", "sysid", "studio", "introspect", "plugin")),
         *("mujoco/_simulate.", "mujoco/_rollout.", "mujoco/_batch."),  # the viewer, rollouts, batches: not imported
