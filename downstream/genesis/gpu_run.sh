@@ -91,22 +91,31 @@ for scene in $SCENES; do
   for side in $sides; do run "$scene" "$side" warm; done
 done
 
-# states of the warm runs in one file, and ours against upstream
+# each side's state after its warm run (its cold one if the warm run did not finish) in one file, ours against
+# upstream, and how far each side's cold and warm states are apart (the caches must not change results)
 PYTHONPATH=downstream/genesis "$PY" - "$WORK/states" "$OUT" <<'EOF'
 import json, sys
 from pathlib import Path
 import numpy as np
 from compare import compare_states
 states, out = Path(sys.argv[1]), Path(sys.argv[2])
-packed, sides = {}, {}
-for f in sorted(states.glob("*-warm.npz")):
-    scene, side, _ = f.stem.rsplit("-", 2)
-    sides.setdefault(scene, {})[side] = dict(np.load(f))
-    packed.update({f"{scene}/{side}/{k}": v for k, v in sides[scene][side].items()})
+runs = {}
+for f in sorted(states.glob("*.npz")):
+    scene, side, phase = f.stem.rsplit("-", 2)
+    runs.setdefault(scene, {}).setdefault(side, {})[phase] = dict(np.load(f))
+sides = {s: {side: p.get("warm", p.get("cold")) for side, p in d.items()} for s, d in runs.items()}
+packed = {f"{s}/{side}/{k}": v for s, d in sides.items() for side, a in d.items() for k, v in a.items()}
 np.savez(out / "genesis-states.npz", **packed)
 result = {s: compare_states(s, d["ours"], d["upstream"]) for s, d in sides.items() if len(d) == 2}
-(out / "genesis-compare.json").write_text(json.dumps(result, indent=1))
+cold_warm = {
+    f"{s}/{side}": compare_states(s, p["cold"], p["warm"])["arrays"]
+    for s, d in runs.items() for side, p in d.items() if len(p) == 2
+}
+summary = {"ours_vs_upstream": result, "cold_vs_warm": cold_warm}
+(out / "genesis-compare.json").write_text(json.dumps(summary, indent=1))
 for s, r in result.items():
     print(f"{s}: {'match' if r['ok'] else 'DIFFER'} " + ", ".join(f"{k} {v:.2g}" for k, v in r["arrays"].items()))
+for k, arrays in cold_warm.items():
+    print(f"{k} cold vs warm: largest difference {max(arrays.values(), default=0.0):.2g}")
 EOF
 say "total: $((SECONDS - START)) s"
