@@ -514,10 +514,21 @@ run:
   %handed = icmp ne i32 %jho, 0
   br i1 %handed, label %wclose, label %told
 wclose:
-  ; hand-off: fn returned, so every chunk is claimed: close the job (idempotent); the last of those who joined
-  ; tells the sleeping caller
-  %old = atomicrmw and ptr {f("state")}, i64 {~OPEN} acq_rel
-  %oj = and i64 %old, 65535
+  ; hand-off: fn returned, so every chunk is claimed: close the job if it is still this one (another worker may
+  ; have finished it, and the caller published the next one, since this worker counted itself in ``finished``);
+  ; the last of those who joined tells the sleeping caller
+  %cur = load atomic i64, ptr {f("state")} acquire, align 8
+  %cidw = lshr i64 %cur, 32
+  %cid = trunc i64 %cidw to i32
+  %mine = icmp eq i32 %cid, %id
+  br i1 %mine, label %wclose2, label %top
+wclose2:
+  %closed = and i64 %cur, {~OPEN}
+  %cx = cmpxchg ptr {f("state")}, i64 %cur, i64 %closed acq_rel acquire
+  %cxok = extractvalue {{ i64, i1 }} %cx, 1
+  br i1 %cxok, label %wjudge, label %wclose
+wjudge:
+  %oj = and i64 %cur, 65535
   %ojoined = trunc i64 %oj to i32
   %fin1 = add i32 %fin, 1
   %lastone = icmp eq i32 %fin1, %ojoined
