@@ -283,6 +283,41 @@ def test_process_exits_cleanly_after_parallel_work(tmp_path):
     assert done.stdout.strip() == "ok"
 
 
+def test_handoff_stress_back_to_back_jobs(tmp_path):
+    """Thousands of hand-off jobs back to back (two loops per launch, nothing inlined): every lane runs once and no
+    job is lost between a worker's late close and the next publish (a lost job would hang: the subprocess timeout)."""
+    done = _run(
+        """
+        import numpy as np, quadrants as qd
+        from quadrants_llvm.cpu import pool
+        qd.init(arch=qd.cpu)
+        pool.configure(mode="handoff", inline_us=0)
+        @qd.kernel
+        def k(x: qd.types.NDArray[qd.i32, 1], y: qd.types.NDArray[qd.i32, 1]):
+            for i in range(x.shape[0]):
+                s = 0
+                for j in range(2):
+                    s += j
+                x[i] += 1 + s
+            for i in range(y.shape[0]):
+                y[i] += x[i]
+        x = qd.ndarray(qd.i32, 64)
+        y = qd.ndarray(qd.i32, 64)
+        for _ in range(3000):
+            k(x, y)
+        n = 3000
+        assert np.array_equal(x.to_numpy(), np.full(64, 2 * n)), x.to_numpy()[:4]
+        assert np.array_equal(y.to_numpy(), np.full(64, n * (n + 1))), y.to_numpy()[:4]
+        stats = pool.stats()
+        assert pool.cpu_count() < 2 or stats["handoffs"] >= n, stats
+        print("ok")
+        """,
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
 def test_child_of_fork_runs_parallel_loops(tmp_path):
     done = _run(
