@@ -173,3 +173,28 @@ def test_raises_at_checks_the_location_only_on_this_implementation(monkeypatch):
     monkeypatch.setenv("QUADRANTS_CONFORMANCE_UPSTREAM", "1")  # as the parity worker sets it under upstream
     with pytest.raises(qd.QuadrantsSyntaxError, match="no line here"):
         raises_at(__file__, "NO-SUCH-LINE-MARKER-USED", fail)
+
+
+def test_a_crash_is_judged_again_in_a_fresh_worker(capsys):
+    from quadrants_conformance.driver import QuadrantsDriver
+    from quadrants_conformance.parity import run as parity_run
+
+    module, _id, case = next(c for c in collect_cases("test_int_ops.py::") if c[2].golden)
+
+    class OnceCrashing:  # upstream's process crashing on a case only after earlier ones
+        def __init__(self, outcomes):
+            self.outcomes, self.jobs = list(outcomes), 0
+
+        def run(self, job):
+            self.jobs += 1
+            outcome = self.outcomes.pop(0)
+            if outcome == "crash":
+                return {"status": "crash", "why": "the upstream worker exited with status -11", "traceback": ""}
+            return UpstreamWorker(sys.executable, timeout=120).run(job)
+
+    flaky = OnceCrashing(["crash", "run"])
+    assert parity_run._judge(case, module, flaky, QuadrantsDriver()).category == "same"
+    assert flaky.jobs == 2 and "judged in a fresh worker" in capsys.readouterr().out
+    always = OnceCrashing(["crash", "crash"])
+    outcome = parity_run._judge(case, module, always, QuadrantsDriver())
+    assert (outcome.category, outcome.what) == ("differs", "crash")
