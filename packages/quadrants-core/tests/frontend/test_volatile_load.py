@@ -71,6 +71,12 @@ def test_arguments_that_are_no_global_element_are_upstreams_errors(lower, kind, 
     assert info.type is error  # TypeError for a local, SyntaxError otherwise: not one for the other
 
 
-def test_python_scope_is_an_error():
+def test_python_scope_is_an_error(session):
     with pytest.raises(QuadrantsSyntaxError, match=LVALUE):
         qd.volatile_load(5)
+
+    class WholeField:  # what the frontend can see of a field without importing the runtime
+        _is_quadrants_field = True
+
+    with pytest.raises(QuadrantsSyntaxError, match="cannot pass a Field directly to 'qd.volatile_load'"):
+        qd.volatile_load(WholeField())

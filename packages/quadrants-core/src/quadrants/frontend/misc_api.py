@@ -62,9 +62,8 @@ def _volatile_load_host(target):
     """``qd.volatile_load(x)``: ``x``, an element of a field or ndarray (``f[i]``, ``a[i, j]``, ``v[i][k]``,
     ``s[i].m``), read from memory again, never from an earlier read (for spin-waits). Kernel code only: in Python
     scope there is no element to read, so it is the error upstream gives (``QuadrantsSyntaxError``)."""
-    from quadrants.runtime.field import Field
-
-    raise QuadrantsSyntaxError(_WHOLE_FIELD if isinstance(target, Field) else _NOT_AN_LVALUE)
+    whole_field = getattr(target, "_is_quadrants_field", False)  # (the runtime's Field sits above the frontend)
+    raise QuadrantsSyntaxError(_WHOLE_FIELD if whole_field else _NOT_AN_LVALUE)
 
 
 def _argument_node(node):
