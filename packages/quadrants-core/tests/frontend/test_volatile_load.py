@@ -78,5 +78,5 @@ def test_python_scope_is_an_error(session):
     class WholeField:  # what the frontend can see of a field without importing the runtime
         _is_quadrants_field = True
 
-    with pytest.raises(QuadrantsSyntaxError, match="cannot pass a Field directly to 'qd.volatile_load'"):
+    with pytest.raises(QuadrantsSyntaxError, match=r"cannot pass a Field directly to 'qd\.volatile_load'"):
         qd.volatile_load(WholeField())
