@@ -11,6 +11,7 @@ import functools
 import threading
 import time
 
+from quadrants_llvm.cuda.status import raise_for
 from quadrants_llvm.cuda.streams import StreamSet
 
 __all__ = ["probe", "device", "Device", "check", "pointer_device"]
@@ -30,10 +31,7 @@ def check(result, call: str = "CUDA call"):
     """``result`` is a driver call's return tuple: raise on an error, else return the values after the status."""
     err, *values = result if isinstance(result, tuple) else (result,)
     if int(err) != 0:
-        cu = _driver()
-        _, name = cu.cuGetErrorName(err)
-        _, text = cu.cuGetErrorString(err)
-        raise RuntimeError(f"{call} failed: {name.decode() if name else err}: {text.decode() if text else ''}")
+        raise_for(_driver(), err, call)
     if not values:
         return None
     return values[0] if len(values) == 1 else tuple(values)

@@ -26,6 +26,8 @@ import threading
 import time
 import weakref
 
+from quadrants_llvm.cuda.status import raise_for
+
 __all__ = ["StreamSet", "CudaStream", "CudaEvent", "LaunchStream", "current", "poll"]
 
 _LAUNCH = threading.local()  # .stream: the CudaStream launches of this thread go to (None: the default stream)
@@ -59,9 +61,7 @@ class LaunchStream:
 def _check(cu, result, call: str):
     err = result[0] if isinstance(result, tuple) else result
     if int(err) != 0:
-        from quadrants_llvm.cuda.driver import check
-
-        check(result if isinstance(result, tuple) else (result,), call)
+        raise_for(cu, err, call)
     return result[1] if isinstance(result, tuple) and len(result) > 1 else None
 
 
