@@ -31,43 +31,37 @@ def cuda_session():
     qd.reset()
 
 
+@qd.func
+def spun(start: qd.f32, n: qd.i32) -> qd.f32:
+    """``n`` dependent multiply-adds from ``start``: one busy thread."""
+    acc = start
+    for _ in range(n):
+        acc = acc * 0.999999 + 1.0
+    return acc
+
+
 @qd.kernel
 def spin(x: F1, n: qd.i32):
     for lane in range(1):
-        acc = x[lane]
-        for _ in range(n):
-            acc = acc * 0.999999 + 1.0
-        x[lane] = acc
+        x[lane] = spun(x[lane], n)
 
 
 @qd.kernel
 def spin_two_blocks(x: F1, y: F1, n: qd.i32):
     with qd.stream_parallel():
         for lane in range(1):
-            acc = x[lane]
-            for _ in range(n):
-                acc = acc * 0.999999 + 1.0
-            x[lane] = acc
+            x[lane] = spun(x[lane], n)
     with qd.stream_parallel():
         for lane in range(1):
-            acc = y[lane]
-            for _ in range(n):
-                acc = acc * 0.999999 + 1.0
-            y[lane] = acc
+            y[lane] = spun(y[lane], n)
 
 
 @qd.kernel
 def spin_two_loops(x: F1, y: F1, n: qd.i32):
     for lane in range(1):
-        acc = x[lane]
-        for _ in range(n):
-            acc = acc * 0.999999 + 1.0
-        x[lane] = acc
+        x[lane] = spun(x[lane], n)
     for lane in range(1):
-        acc = y[lane]
-        for _ in range(n):
-            acc = acc * 0.999999 + 1.0
-        y[lane] = acc
+        y[lane] = spun(y[lane], n)
 
 
 def _spun(start: float, n: int) -> float:
