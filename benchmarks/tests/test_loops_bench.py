@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import sys
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1]
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"quadrants_bench_test_{name}", BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
-def bench():
-    return _load("bench_loops")
+def bench(load_bench):
+    return load_bench("bench_loops")
 
 
 def test_rows_are_medians_per_launch_with_a_geomean(bench):

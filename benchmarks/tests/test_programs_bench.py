@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 import sys
@@ -14,16 +13,9 @@ import pytest
 BENCH = Path(__file__).resolve().parents[1]
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"quadrants_bench_test_{name}", BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def bench():
-    return _load("bench_programs")
+def bench(load_bench):
+    return load_bench("bench_programs")
 
 
 def test_rows_report_ours_over_upstream(bench):
@@ -85,8 +77,8 @@ def test_worker_reports_errors(bench):
     assert worker.proc.poll() is not None
 
 
-def test_background_load_starts_and_stops_its_processes():
-    load = _load("load")
+def test_background_load_starts_and_stops_its_processes(load_bench):
+    load = load_bench("load")
     assert load.load_processes(3) == 3 * (os.cpu_count() or 1)
     with load.BackgroundLoad(1) as background:
         pids = background.pids
@@ -98,8 +90,8 @@ def test_background_load_starts_and_stops_its_processes():
             os.kill(pid, 0)
 
 
-def test_no_load_starts_nothing():
-    load = _load("load")
+def test_no_load_starts_nothing(load_bench):
+    load = load_bench("load")
     with load.BackgroundLoad(0) as background:
         assert background.count == 0 and background.pids == []
 

@@ -3,7 +3,6 @@ budget is respected, rows carry the baseline arch's value; and one real (tiny) w
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -15,17 +14,10 @@ import pytest
 BENCH = Path(__file__).resolve().parents[1]
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"quadrants_bench_test_{name}", BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
-def bench(tmp_path, monkeypatch):
+def bench(tmp_path, monkeypatch, load_bench):
     """bench_wgpu with a fake worker whose behaviour each test writes (the real one needs a device)."""
-    module = _load("bench_wgpu")
+    module = load_bench("bench_wgpu")
     fake = tmp_path / "worker.py"
     monkeypatch.setattr(module, "WORKER", fake)
     return module, fake
