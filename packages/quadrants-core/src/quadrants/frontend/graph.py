@@ -76,8 +76,7 @@ def check_graph_statements(ctx, stmts: list[ast.stmt], where: str) -> None:
             check_graph_statements(ctx, stmt.orelse, where)
             continue
         if isinstance(stmt, ast.With) and (
-            is_checkpoint(ctx, stmt)
-            or _call_target(ctx, stmt.items[0].context_expr) in _GRAPH_REGIONS
+            is_checkpoint(ctx, stmt) or _call_target(ctx, stmt.items[0].context_expr) in _GRAPH_REGIONS
         ):  # a parallel_context region and its sections sit inside a do_while body (what a section holds is
             # checked where it is lowered: parallel_blocks)
             check_graph_statements(ctx, stmt.body, where)
