@@ -144,7 +144,7 @@ def numpy_array_dtype_mismatch_error():
     k(np.zeros(3, dtype=np.float64))
 
 
-@case(section="8", golden={"i32": [[0, 7], [0, 0]], "f64": [[0.0, 7.5], [0.0, 0.0]]})
+@case(section="8", requires=("f64",), golden={"i32": [[0, 7], [0, 0]], "f64": [[0.0, 7.5], [0.0, 0.0]]})
 def numpy_array_for_a_matrix_annotation_keeps_its_dtype():
     """As upstream: for a NumPy array, a vector/matrix element annotation fixes the element shape, not its type."""
 
