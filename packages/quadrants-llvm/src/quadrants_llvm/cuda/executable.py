@@ -98,6 +98,7 @@ class CudaExecutable:
             self.tasks.append((fn, grid, block))
             self._counters.append(None if serial else lane_grid.lane_counter(item))
         self.full_grids = tuple(grid for _, grid, _ in self.tasks)
+        self._sized = any(c is not None for c in self._counters)  # any grid that depends on the arguments
         self._task_index: dict = {}
         self._task_by_id: dict = {}
         # Device graphs (docs/backends/gpu.md#cuda-graphs), built on first use: the whole flat task list, and per
@@ -150,6 +151,9 @@ class CudaExecutable:
         return full if counter is None else lane_grid.blocks(counter, args, block, full)
 
     def grids(self, args) -> tuple[int, ...]:
+        """The blocks of every task for ``args`` (the full grids, computed once, where no lane count is known)."""
+        if not self._sized:
+            return self.full_grids
         return tuple(self.grid(k, args) for k in range(len(self.tasks)))
 
     def _run(self, k: int, args) -> None:
@@ -222,8 +226,7 @@ class CudaExecutable:
         grids = self.grids(args)
         key = (id(items), grids)
         graph = self._graphs.get(key)
-        built = sum(1 for k in self._graphs if isinstance(k, tuple) and k[0] == id(items))
-        if graph is None and built >= GRAPHS_PER_PROGRAM:
+        if graph is None and self._graph_count(items) >= GRAPHS_PER_PROGRAM:  # counted only on a miss
             grids = self.full_grids  # many shapes: one more graph on the full grids serves them all
             key = (id(items), grids)
             graph = self._graphs.get(key)
@@ -245,6 +248,10 @@ class CudaExecutable:
                 return None
             self._graphs[key] = graph
         return graph
+
+    def _graph_count(self, items: tuple) -> int:
+        """Graphs instantiated for ``items`` so far (one per set of grid sizes)."""
+        return sum(1 for k in self._graphs if isinstance(k, tuple) and k[0] == id(items))
 
     def run_items_on_device(self, ctx, items: tuple, state) -> bool:
         """Run a graph program's whole item tree as one CUDA graph (``do_while`` loops as conditional WHILE nodes,
