@@ -39,6 +39,8 @@ class Frame:
     is_kernel: bool
     return_value: Any = None
     returned: bool = False
+    # a real func with returns in run-time control flow: its return locals and flag (frontend/func_exits.py)
+    return_scope: Any = None
 
     @classmethod
     def of(cls, source_backed, *, is_kernel: bool) -> Frame:

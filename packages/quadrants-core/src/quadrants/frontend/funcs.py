@@ -8,11 +8,12 @@ reference; unannotated run-time scalars are copied, so assigning to a parameter 
 from __future__ import annotations
 
 import ast
+import contextlib
 import inspect
 import re
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import struct_values, typing_rules as tr
+from quadrants.frontend import func_exits, struct_values, typing_rules as tr
 from quadrants.frontend.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.context import Frame
@@ -115,11 +116,16 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
     # a func body has its own return rules and no enclosing loop (Python scoping)
     saved = ctx.runtime_depth, ctx.loops
     ctx.runtime_depth, ctx.loops = 0, []
+    # a real func runs in its caller's thread, as upstream's real call: its loops are serial wherever it is called
+    nested = ctx.nested() if getattr(func, "is_real", False) else contextlib.nullcontext()
     try:
-        with ctx.scope(function_boundary=True):
+        with nested, ctx.scope(function_boundary=True):
             for name, value in bound.arguments.items():
                 _bind_param(ctx, func, name, value, node, call_loc_frame)
-            visit_block(ctx, parsed.tree.body)
+            if func_exits.needs_return_scope(func, parsed.tree):
+                _lower_in_return_scope(ctx, func, frame, parsed.tree.body, node)
+            else:
+                visit_block(ctx, parsed.tree.body)
     except QuadrantsCompilationError as exc:  # the message shows the chain of calls, as a traceback does
         exc.add_call_site(call_site)
         raise
@@ -127,9 +133,23 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
         ctx.runtime_depth, ctx.loops = saved
         ctx.frames.pop()
         ctx.func_stack.pop()
+    if func.return_annotation is not None and not frame.returned and getattr(func, "is_real", False):
+        return func_exits.zero_value(ctx, func, node)  # upstream's real call returns zeros when no return runs
     if func.return_annotation is not None and not frame.returned:
         raise QuadrantsSyntaxError("Function has a return type but does not have a return statement", ctx.loc(node))
     return frame.return_value
+
+
+def _lower_in_return_scope(ctx, func, frame: Frame, body: list, node: ast.Call) -> None:
+    """A real func with returns in run-time control flow: its body inside a one-trip loop that each return leaves
+    (frontend/func_exits.py); the value is what the return locals hold afterwards."""
+    scope = func_exits.open_scope(ctx, func, node)
+    frame.return_scope = scope
+    with ctx.block() as stmts, ctx.scope():
+        ctx.lower.visit_block(ctx, body)
+    func_exits.close_scope(ctx, stmts, node)
+    frame.return_value = scope.value
+    frame.returned = True  # a path that ends without a return gives the zero-initialised value, as upstream
 
 
 def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from quadrants.errors import QuadrantsIndexError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import intrinsics as qi, typing_rules as tr
+from quadrants.frontend import func_exits, intrinsics as qi, typing_rules as tr
 from quadrants.frontend.context import Loop
 from quadrants.frontend.exprs import evaluate
 from quadrants.frontend.matrix import MatrixValue
@@ -294,8 +294,10 @@ def _serial_for(ctx, node: ast.For, axes: Axes, names: list[str]) -> None:
                 rest = ir.OpExpr(Op.FLOORDIV, (rest, extents[axis]), i32)
         _bind_targets(ctx, names, index_refs, axes, node)
 
+    returns = func_exits.returns_so_far(ctx)
     body = _body(ctx, node, Loop(parallel=False), bind)
     ctx.emit(ir.RangeFor(flat_var, flat_begin, flat_end, tuple(body), ctx.loc(node)))
+    func_exits.after_loop(ctx, returns, node)
 
 
 def _static_items(iterable) -> list:
@@ -349,6 +351,7 @@ def _while(ctx, node: ast.While) -> None:
         return
     if node.orelse:
         raise QuadrantsSyntaxError("'else' clause for 'while' not supported", ctx.loc(node))
+    returns = func_exits.returns_so_far(ctx)
     ctx.loops.append(Loop(parallel=False))
     ctx.runtime_depth += 1
     ctx.while_depth += 1
@@ -367,6 +370,7 @@ def _while(ctx, node: ast.While) -> None:
         ctx.runtime_depth -= 1
         ctx.loops.pop()
     ctx.emit(ir.Loop(tuple(body), ctx.loc(node)))
+    func_exits.after_loop(ctx, returns, node)
 
 
 def _innermost_loop(ctx, node, word: str) -> Loop | None:

@@ -40,6 +40,8 @@ def visit_block(ctx, body: list[ast.stmt]) -> None:
         if ctx.frame.returned or (ctx.loops and ctx.loops[-1].static_exit):  # a return, or a compile-time break
             break
         visit(ctx, stmt)
+        if isinstance(stmt, ast.Return):  # a run-time return of a real func: the rest of the block never runs
+            break
 
 
 def visit(ctx, node: ast.stmt) -> None:
@@ -404,9 +406,9 @@ def _assert(ctx, node: ast.Assert) -> None:
 
 
 def _return(ctx, node: ast.Return) -> None:
-    if ctx.runtime_depth > 0:
-        raise QuadrantsSyntaxError("Return inside non-static if/for is not supported", ctx.loc(node))
     frame = ctx.frame
+    if ctx.runtime_depth > 0 and frame.return_scope is None:
+        raise QuadrantsSyntaxError("Return inside non-static if/for is not supported", ctx.loc(node))
     value = None if node.value is None else evaluate(ctx, node.value)
     func = ctx.func_stack[-1][0] if not frame.is_kernel and ctx.func_stack else None
     if value is not None and getattr(func, "is_real", False) and func.return_annotation is None:
@@ -423,6 +425,13 @@ def _return(ctx, node: ast.Return) -> None:
             from quadrants.frontend.returns import convert_func_return
 
             value = convert_func_return(ctx, func.return_annotation, value, node)
+        if frame.return_scope is not None:  # a real func's return from run-time control flow (func_exits.py)
+            from quadrants.frontend.func_exits import lower_return
+
+            lower_return(ctx, frame.return_scope, value, node)
+            if ctx.runtime_depth == 0:
+                frame.returned = True
+            return
         frame.return_value = _freeze(ctx, value, node)
     frame.returned = True
 

@@ -42,6 +42,7 @@ __all__ = [
     "store_element",
     "element",
     "flat_leaves",
+    "assemble",
     "by_reference",
     "bound_field_of",
     "STRUCT_KINDS",
@@ -544,6 +545,11 @@ def param_struct(ctx, name: str, position: int, stype: StructType) -> StructValu
         index = ctx.add_arg(ir.ScalarArg("".join(f"__qd_{p}" for p in parts), dtype), ("member", position, path))
         leaves[path] = ir.ArgRef(index, dtype)
     return declare_copy(ctx, name, _assemble(stype, leaves, ()), None)
+
+
+def assemble(stype: StructType, leaves: dict) -> StructValue:
+    """A struct value of type ``stype`` from its leaves (``{leaf path: value}``, the paths of ``leaf_paths``)."""
+    return _assemble(stype, leaves, ())
 
 
 def _assemble(stype: StructType, leaves: dict, prefix: tuple) -> StructValue:
