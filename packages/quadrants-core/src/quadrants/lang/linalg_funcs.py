@@ -11,7 +11,7 @@ from __future__ import annotations
 from quadrants.frontend.func_dispatch import DispatchError, FuncDispatch, static_shape
 from quadrants.ir import dtypes
 from quadrants.ir.dtypes import to_dtype
-from quadrants.lang import linalg_jacobi as jac, linalg_small as small
+from quadrants.lang import linalg_jacobi as jac, linalg_small as small, linalg_svd3 as svd3
 
 __all__ = ["svd", "polar_decompose", "eig", "sym_eig", "make_spd", "solve"]
 
@@ -41,13 +41,19 @@ def _choose_svd(default_fp, A, dt=None):
     dtype = _float_dtype("svd", dt, default_fp)
     if n == 2:
         return small.svd2, (A, dtype, small.SVD2_SKIP_BELOW["f64" if dtype == dtypes.f64 else "f32"]), {}
+    if dtype == dtypes.f32:  # upstream's scheme, bit for bit
+        return svd3.svd3_sifakis, (A, dtype, svd3.SIFAKIS_SWEEPS), {}
     return small.svd3, (A, dtype, _sweeps(dtype)), {}
 
 
 def _choose_polar(default_fp, A, dt=None):
     n = _square("polar_decompose", A, (2, 3), "Polar decomposition only supports 2×2 and 3×3 matrices.")
     dtype = _float_dtype("polar_decompose", dt, default_fp)
-    return (small.polar2, (A, dtype), {}) if n == 2 else (small.polar3, (A, dtype, _sweeps(dtype)), {})
+    if n == 2:
+        return small.polar2, (A, dtype), {}
+    if dtype == dtypes.f32:
+        return svd3.polar3_sifakis, (A, dtype, svd3.SIFAKIS_SWEEPS), {}
+    return small.polar3, (A, dtype, _sweeps(dtype)), {}
 
 
 def _choose_eig(default_fp, A, dt=None):
