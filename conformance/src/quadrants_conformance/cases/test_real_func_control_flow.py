@@ -248,3 +248,30 @@ def plain_func_return_inside_a_loop_is_an_error():
         out[0] = f()
 
     k(qd.ndarray(qd.i32, (1,)))
+
+
+@qd.real_func
+def _scale_in_place(a: qd.types.ref(qd.f32), b: qd.ref(qd.i32)):
+    a *= 3.0
+    b = 4  # noqa: F841 (a ref parameter: the caller's variable)
+
+
+@qd.func
+def _plain_ref(a: qd.types.ref(qd.f32)):
+    a = 7.0  # noqa: F841 (an inlined plain func copies the parameter, as upstream)
+
+
+@case(section="7", golden={"out": [6.0, 4.0, 5.0]})
+def real_func_ref_parameters_are_the_callers_locals():
+    @qd.kernel
+    def k(out: F32_1):
+        z = 2.0
+        w = 1
+        _scale_in_place(z, w)
+        x = 5.0
+        _plain_ref(x)
+        out[0], out[1], out[2] = z, w, x
+
+    out = qd.ndarray(qd.f32, (3,))
+    k(out)
+    return {"out": out.to_numpy()}

@@ -149,3 +149,26 @@ def test_returning_a_vector_where_a_scalar_is_annotated_is_a_type_error(ref):
 
     with pytest.raises(qd.QuadrantsTypeError, match="return a scalar here"):
         k()
+
+
+def test_qd_ref_is_the_arch_and_the_ref_annotation():
+    from quadrants.frontend.annotations import RefType
+
+    assert repr(qd.ref) == "qd.ref" and qd.ref == qd.ref
+    anno = qd.ref(qd.f32)
+    assert isinstance(anno, RefType) and anno.tp is qd.f32
+
+
+def test_ref_parameter_needs_a_local(ref):
+    @qd.real_func
+    def bump(a: qd.types.ref(qd.f32)):
+        a += 1.0
+
+    x = qd.ndarray(qd.f32, (2,))
+
+    @qd.kernel
+    def k(x: qd.types.NDArray[qd.f32, 1]):
+        bump(x[0])
+
+    with pytest.raises(qd.QuadrantsSyntaxError, match="takes a local variable of the caller"):
+        k(x)

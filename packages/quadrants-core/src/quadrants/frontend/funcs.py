@@ -14,7 +14,7 @@ import re
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
 from quadrants.frontend import func_exits, struct_values, typing_rules as tr
-from quadrants.frontend.annotations import NdarrayType, ScalarType, TemplateType, parse_annotation
+from quadrants.frontend.annotations import NdarrayType, RefType, ScalarType, TemplateType, parse_annotation
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.context import Frame
 from quadrants.frontend.matrix import MatrixValue
@@ -194,6 +194,9 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
         return
     if isinstance(spec, TemplateType) and _by_reference(ctx, name, value):
         return
+    if isinstance(anno, RefType) and getattr(func, "is_real", False):
+        _bind_ref_param(ctx, func, name, value, node)
+        return
     if isinstance(value, MatrixValue) and not isinstance(spec, TemplateType):
         assign_name = ctx.lower.assign_name
 
@@ -204,6 +207,31 @@ def _bind_param(ctx, func, name: str, value, node: ast.Call, call_frame) -> None
         return
     # unannotated scalar (numbers included, like upstream): a private run-time copy
     ctx.bind(name, LocalBinding(ctx.declare(name, tr.to_expr(ctx, value, node))))
+
+
+def _bind_ref_param(ctx, func, name: str, value, node: ast.Call) -> None:
+    """A ``qd.types.ref(dtype)`` parameter of a real func is the caller's local itself, as upstream's real call
+    passes its address: ``a = 7`` or ``a += a`` in the func changes the caller's variable. (An inlined plain
+    ``@qd.func`` copies such a parameter, as upstream does.)"""
+    if not (_names_a_caller_local(ctx, value) and _by_reference(ctx, name, value)):
+        raise QuadrantsSyntaxError(  # upstream's compiler aborts on a field element here
+            f"the qd.types.ref parameter '{name}' of @qd.real_func '{func.__name__}' takes a local variable of the "
+            "caller; copy the value into a local first and write it back after the call",
+            ctx.loc(node),
+        )
+
+
+def _names_a_caller_local(ctx, value) -> bool:
+    """Whether ``value`` is a variable the caller named (not the temporary of a load or an expression)."""
+    if not isinstance(value, ir.LocalRef):
+        return False
+    for scope in reversed(ctx.scopes[:-1]):  # the last scope is the callee's, being filled
+        for binding in scope.names.values():
+            if isinstance(binding, LocalBinding) and binding.var == value.var:
+                return True
+        if scope.function_boundary:
+            break
+    return False
 
 
 def _check_starred_last(ctx, node) -> None:

@@ -50,6 +50,17 @@ class Arch:
         return self.name
 
 
+class RefArch(Arch):
+    """``qd.ref``: the reference interpreter's arch. Upstream's ``qd.ref`` is the by-reference parameter annotation of
+    a ``qd.real_func`` (``def f(a: qd.ref(qd.f32))``), so calling it with a type gives that annotation
+    (``qd.types.ref``, docs/misc-functions.md); as an arch it is used uncalled."""
+
+    def __call__(self, tp):
+        from quadrants.frontend.annotations import ref
+
+        return ref(tp)
+
+
 def host_arch_name() -> str:
     """``x64`` or ``arm64``: the arch upstream calls the host CPU (``qd.cpu`` is that arch)."""
     return "arm64" if platform.machine().lower() in ("arm64", "aarch64") else "x64"
@@ -60,7 +71,7 @@ _GPU_BACKENDS = ("llvm-cuda", "llvm-amdgpu", "wgpu")
 ARCHS: dict[str, Arch] = {
     a.name: a
     for a in (
-        Arch("ref", ("ref",)),
+        RefArch("ref", ("ref",)),
         Arch("python", ("ref",)),
         Arch("x64", ("llvm-cpu",)),
         Arch("arm64", ("llvm-cpu",)),
