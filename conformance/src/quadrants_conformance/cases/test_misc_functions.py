@@ -7,6 +7,7 @@ from quadrants_conformance import case
 
 F32_1 = qd.types.NDArray[qd.f32, 1]
 I32_1 = qd.types.NDArray[qd.i32, 1]
+I64_1 = qd.types.NDArray[qd.i64, 1]
 _X = np.array([12.0, -0.375, 0.0, -0.0, np.inf, 1.0, 0.5, 3.4e38, 7.0], np.float32)
 _M, _E = np.frexp(_X)
 _SUB = np.array([1e-40, -3e-39, 1.4e-45], np.float32)  # subnormal f32: flushed to zero where the device does that
@@ -130,13 +131,58 @@ def volatile_load_of_a_whole_field_error():
     k(qd.ndarray(qd.i32, (1,)))
 
 
-@case(section="misc", raises=(NotImplementedError, "qd.clock_counter() is not implemented"))
-def clock_counter_is_not_implemented():
-    @qd.kernel
-    def k(x: qd.types.NDArray[qd.i64, 1]):
-        x[0] = qd.clock_counter()
+@qd.func
+def _stamp() -> qd.i64:
+    return qd.clock_counter()
 
-    k(qd.ndarray(qd.i64, (1,)))
+
+def _clock_run():
+    """Kernel-scope reads before and after one lane's serial loop whose iterations do growing work and stamp the clock
+    (through a qd.func) into ``t``; ``t[8]`` holds ``(start - start + 1) << 40``, which only an i64 keeps."""
+
+    @qd.kernel
+    def k(t: I64_1, w: F32_1) -> qd.i64:
+        start = qd.clock_counter()
+        for _ in range(1):
+            for j in range(8):
+                s = w[j]
+                for _m in range(100 * (j + 1)):
+                    s = s * 0.999 + 0.5
+                w[j] = s
+                t[j] = _stamp()
+        t[8] = (start - start + 1) << 40
+        t[9] = qd.clock_counter()
+        return start
+
+    t, w = qd.ndarray(qd.i64, (10,)), qd.ndarray(qd.f32, (8,))
+    start = k(t, w)
+    return start, t.to_numpy()
+
+
+# the values are the backend's own ticks (not comparable between backends): the cases compare their properties
+@case(section="misc", golden={"type": "int", "dtype": "int64", "i64": 1 << 40, "ordered": True})
+def clock_counter_reads_are_ordered_i64():
+    start, t = _clock_run()
+    stamps = np.concatenate([[start], t[:8], t[9:]])
+    return {
+        "type": type(start).__name__,
+        "dtype": str(t.dtype),
+        "i64": int(t[8]),
+        "ordered": bool((np.diff(stamps) >= 0).all()),  # wgpu: all 0 (no clock in WGSL)
+    }
+
+
+@case(section="misc", requires=("clock",), golden={"ticks": True, "positive": True})
+def clock_counter_ticks_between_reads():
+    start, t = _clock_run()
+    stamps = np.concatenate([[start], t[:8], t[9:]])
+    # one read per call and per iteration: none hoisted out of the loop, none merged with another
+    return {"ticks": bool((np.diff(stamps) > 0).all()), "positive": bool(start > 0)}
+
+
+@case(section="misc", raises=(AssertionError, "cannot be called in Python-scope"))
+def clock_counter_in_python_scope_error():
+    qd.clock_counter()
 
 
 @case(section="misc", raises=(qd.QuadrantsSyntaxError, "must be type annotated"))

@@ -29,6 +29,7 @@ from quadrants.ir.nodes import (
     Print,
     Program,
     RangeFor,
+    ReadClock,
     ScalarArg,
     SerialBlock,
     SetReturn,
@@ -215,6 +216,10 @@ def test_format_stmt_and_item_with_program_names():
     assert format_item(program.items[0], program) == "serial:\n  %3 n: i32 = shape(x, 0)"
 
 
+def test_clock_read_prints_its_var():
+    assert format_stmt(ReadClock(Var(7, "t", i64))) == "%7 t: i64 = read_clock"
+
+
 def test_printing_is_deterministic_and_distinguishes_programs():
     a, b = saxpy(), dataclasses.replace(saxpy(), fast_math=True)
     assert format_program(a) == format_program(saxpy())
@@ -254,6 +259,7 @@ SAMPLES = {
     Print: Print(("hi",)),
     Check: Check(Const(True, u1), "runtime", "msg"),
     SetReturn: SetReturn(0, Const(1, i32)),
+    ReadClock: ReadClock(Var(7, "t", i64)),
     ParallelFor: ParallelFor((IV,), (Const(0, i32),), (Const(1, i32),), ()),
     SerialBlock: SerialBlock(()),
     DoWhile: DoWhile(0, 3, ()),

@@ -26,6 +26,7 @@ from quadrants.ir.nodes import (
     Print,
     Program,
     RangeFor,
+    ReadClock,
     ScalarArg,
     SerialBlock,
     SetReturn,
@@ -50,6 +51,8 @@ V = Var(1, "v", i32)
 F = Var(2, "f", f32)
 K = Var(3, "k", i32)
 N = Var(9, "n", i32)
+T0 = Var(10, "t0", i64)
+T1 = Var(11, "t1", i64)
 
 
 def c(value, dtype=i32):
@@ -113,6 +116,11 @@ VALID = {
         Checkpoint(1, 3, (Checkpoint(2, -1, ()),)),
     ),
     "break_in_loop_in_task": in_task(Loop((Break(),))),
+    "clock_reads": prog(
+        SerialBlock((ReadClock(T0),)),
+        pf(ReadClock(T1), Store(1, (ref(IV),), op(Op.CAST, op(Op.SUB, ref(T1), ref(T0)), dtype=i32))),
+        kernel_vars=(T0,),
+    ),
     "var_atomics": prog(
         SerialBlock((Decl(N, c(0)),)),
         pf(
@@ -232,6 +240,9 @@ INVALID = {
         prog(SerialBlock((Decl(N, c(0)),)), pf(VarAtomicRMW(F, Op.ATOMIC_ADD, N, (c(1),))), kernel_vars=(N,)),
         "VarAtomicRMW result",
     ),
+    "clock_into_i32": (in_task(ReadClock(V)), "ReadClock into %1 'v': i32, the clock is an i64"),
+    "clock_declared_twice": (in_task(ReadClock(T0), ReadClock(T0)), "declared twice"),
+    "clock_kernel_var_in_task": (prog(pf(ReadClock(T0)), kernel_vars=(T0,)), "must be declared"),
     # ------------------------------------------------------------------------------------------ control flow
     "break_in_task_body": (in_task(Break()), "Break outside a serial loop"),
     "continue_in_if_in_task": (in_task(If(c(1, u1), (Continue(),))), "Continue outside a serial loop"),

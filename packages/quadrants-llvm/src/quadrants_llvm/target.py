@@ -99,6 +99,7 @@ NVPTX = TargetInfo(
         "llvm.nvvm.read.ptx.sreg.ntid.x",
         "llvm.nvvm.read.ptx.sreg.nctaid.x",
     ),
+    intrinsics={"readcyclecounter": "llvm.nvvm.read.ptx.sreg.clock64"},  # qd.clock_counter(): the SM's cycles
     kernel_cc="ptx_kernel",
     kernel_annotation=True,
     warp_shuffle="llvm.nvvm.shfl.sync.bfly.i32",
@@ -114,6 +115,7 @@ AMDGPU = TargetInfo(
     threads="grid",
     thread_index=("llvm.amdgcn.workitem.id.x", "llvm.amdgcn.workgroup.id.x", ""),
     grid_index=("llvm.amdgcn.workitem.id.x", "llvm.amdgcn.workgroup.id.x", "", ""),
+    intrinsics={"readcyclecounter": "llvm.amdgcn.s.memtime"},  # qd.clock_counter(), as upstream on AMDGPU
     kernel_cc="amdgpu_kernel",
     software_math=GPU_SOFTWARE_MATH,
     private_arrays=False,

@@ -19,6 +19,7 @@ Control flow (masks, see :mod:`quadrants_ref.state`):
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -553,6 +554,17 @@ def _compile_set_return(cx: Scope, s: N.SetReturn) -> Fn:
     return set_return
 
 
+def _compile_read_clock(cx: Scope, s: N.ReadClock) -> Fn:
+    """``qd.clock_counter()``: the host's monotonic clock in nanoseconds. The lanes of a task run in lock step, so
+    one read serves them all (as a GPU warp reads its multiprocessor's clock once)."""
+    vid = s.var.id
+
+    def read_clock(st):
+        st.locals[vid] = np.int64(time.monotonic_ns())
+
+    return read_clock
+
+
 STMT_COMPILERS: dict[type, Callable[[Scope, object], Fn]] = {
     N.Decl: _compile_decl,
     N.Assign: _compile_assign,
@@ -568,4 +580,5 @@ STMT_COMPILERS: dict[type, Callable[[Scope, object], Fn]] = {
     N.Print: _compile_print,
     N.Check: _compile_check,
     N.SetReturn: _compile_set_return,
+    N.ReadClock: _compile_read_clock,
 }

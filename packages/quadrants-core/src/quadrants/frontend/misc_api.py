@@ -155,19 +155,27 @@ def _frexp(ctx, node, x):
 
 
 def _clock_counter_host():
-    """``qd.clock_counter()``: upstream reads a hardware cycle counter in kernels; this implementation has no device
-    clock in its IR, so using it raises NotImplementedError (docs/misc-functions.md)."""
-    raise NotImplementedError("qd.clock_counter() is not implemented: the IR has no device clock")
+    """``qd.clock_counter()``: the device's clock counter as an ``i64``, read where the call stands in kernel code
+    (two reads around some work give its duration in ticks; docs/misc-functions.md). The unit is the backend's:
+    CPU timestamp-counter ticks on llvm-cpu, SM cycles on llvm-cuda, nanoseconds on the reference backend, and
+    always 0 on wgpu (WGSL has no clock; upstream gives 0 on Vulkan without ``VK_KHR_shader_clock``).
+
+    Kernel code only: from Python scope it raises ``AssertionError``, as upstream does."""
+    raise AssertionError("qd.clock_counter() cannot be called in Python-scope: call it inside a kernel or qd.func")
 
 
 def _clock_counter(ctx, node):
-    raise NotImplementedError(f"{ctx.loc(node)}: qd.clock_counter() is not implemented: the IR has no device clock")
+    # a statement, not an expression: an expression could be folded, merged with another read or hoisted
+    var = ctx.new_var("clock", dtypes.i64)
+    ctx.define(ir.ReadClock(var, ctx.loc(node)))
+    return ir.LocalRef(var)
 
 
 def clock_freq_hz():
-    """Upstream's nominal device clock; without a device clock here it raises NotImplementedError, as upstream does on
-    architectures without one."""
-    raise NotImplementedError("qd.clock_freq_hz() is not available: this implementation has no device clock")
+    """Upstream's nominal clock rate of the device (CUDA only upstream). Here it raises ``NotImplementedError`` on every
+    backend, as upstream does on every architecture but CUDA: ``qd.clock_counter()`` ticks are for comparing two
+    reads of one run, not for converting to seconds."""
+    raise NotImplementedError("clock_freq_hz not implemented for this backend: qd.clock_counter() ticks have no unit")
 
 
 assume_in_range = _KernelFunction("assume_in_range", _assume_in_range_host, _assume_in_range)

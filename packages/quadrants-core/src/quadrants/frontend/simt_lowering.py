@@ -82,7 +82,14 @@ def _escapes(stmt) -> bool:
     return any(_escapes(s) for attr in ("then", "orelse") for s in getattr(stmt, attr, ()))
 
 
-_DECLARES = {ir.Decl: "var", ir.Load: "var", ir.AtomicRMW: "var", ir.VarAtomicRMW: "var", ir.RangeFor: "var"}
+_DECLARES = {
+    ir.Decl: "var",
+    ir.Load: "var",
+    ir.AtomicRMW: "var",
+    ir.VarAtomicRMW: "var",
+    ir.RangeFor: "var",
+    ir.ReadClock: "var",
+}
 
 
 def _usage(node, declared: set, used: set) -> None:

@@ -7,8 +7,8 @@ Layers, from the inside out:
 * **Statements** do the work: locals (:class:`Decl`, :class:`Assign`), memory (:class:`Load`, :class:`Store`,
   :class:`AtomicRMW`, and :class:`VarAtomicRMW` on a kernel var), structured control flow (:class:`If`,
   :class:`RangeFor`, :class:`Loop`, :class:`Break`, :class:`Continue`) and host-visible effects (:class:`Print`,
-  :class:`Check`, :class:`SetReturn`). A load defines a fresh local, so reads are ordered with respect to writes by
-  statement order alone.
+  :class:`Check`, :class:`SetReturn`, and :class:`ReadClock`, a read of the device clock). A load defines a fresh
+  local, so reads are ordered with respect to writes by statement order alone.
 * **Items** are what a :class:`Program` runs in order: :class:`ParallelFor` and :class:`SerialBlock` tasks, and the
   graph nodes :class:`DoWhile` and :class:`Checkpoint` that group items (docs/semantics.md §16–§17).
 
@@ -50,6 +50,7 @@ __all__ = [
     "Print",
     "Check",
     "SetReturn",
+    "ReadClock",
     "Stmt",
     "ParallelFor",
     "SerialBlock",
@@ -299,6 +300,19 @@ class SetReturn:
     loc: SrcLoc | None = _LOC
 
 
+@dataclass(frozen=True)
+class ReadClock:
+    """Declare ``var`` (an i64) holding the current value of the device's clock counter (``qd.clock_counter()``).
+
+    A statement, not an :class:`OpExpr`: expressions are pure, so passes and backends may fold, merge, reorder or
+    hoist them, and two reads around a loop would collapse into one. Like a :class:`Load`, it defines a fresh local
+    in program order; only an unread one may be dropped. Units are the backend's (docs/misc-functions.md).
+    """
+
+    var: Var
+    loc: SrcLoc | None = _LOC
+
+
 Stmt = (
     Decl
     | Assign
@@ -314,6 +328,7 @@ Stmt = (
     | Print
     | Check
     | SetReturn
+    | ReadClock
 )
 
 # ----------------------------------------------------------------------------------------------------------- items

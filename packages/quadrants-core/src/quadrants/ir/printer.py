@@ -42,6 +42,7 @@ from quadrants.ir.nodes import (
     Print,
     Program,
     RangeFor,
+    ReadClock,
     ScalarArg,
     SerialBlock,
     SetReturn,
@@ -258,6 +259,10 @@ def _st_check(s: Check, ctx: _Ctx, depth: int) -> None:
     ctx.emit(depth, f"check {s.kind} {_expr(s.cond, ctx)}, {s.message!r}", s.loc)
 
 
+def _st_read_clock(s: ReadClock, ctx: _Ctx, depth: int) -> None:
+    ctx.emit(depth, f"{format_var(s.var)} = read_clock", s.loc)
+
+
 def _st_set_return(s: SetReturn, ctx: _Ctx, depth: int) -> None:
     ctx.emit(depth, f"return[{s.index}] = {_expr(s.value, ctx)}", s.loc)
 
@@ -277,6 +282,7 @@ _STMT_FORMATTERS: dict[type, Callable[[Stmt, _Ctx, int], None]] = {
     Print: _st_print,
     Check: _st_check,
     SetReturn: _st_set_return,
+    ReadClock: _st_read_clock,
 }
 
 

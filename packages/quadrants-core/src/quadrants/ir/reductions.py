@@ -31,7 +31,7 @@ def written_kernel_vars(stmts, kernel_var_ids) -> frozenset[int]:
     """Kernel vars assigned or updated atomically anywhere in ``stmts``."""
     out = set()
     for s in walk_stmts(stmts):
-        if isinstance(s, (N.Assign, N.Decl)) and s.var.id in kernel_var_ids:
+        if isinstance(s, (N.Assign, N.Decl, N.ReadClock)) and s.var.id in kernel_var_ids:
             out.add(s.var.id)
         elif isinstance(s, N.VarAtomicRMW):
             out.add(s.target.id)

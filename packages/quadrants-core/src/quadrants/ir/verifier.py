@@ -4,10 +4,10 @@ Executors and backends may assume verified IR, so the verifier runs after every 
 ``debug=True``. It checks, in one walk:
 
 * **scoping** — every local is declared (by ``Decl``, ``Load``, ``AtomicRMW.var``, ``VarAtomicRMW.var``,
-  ``RangeFor.var`` or ``ParallelFor.vars``) in an enclosing block before it is used, or is a kernel var; a var
-  declared in an ``If`` branch or a loop body is not visible after it; declaration ids are unique; kernel vars are
-  declared by exactly one ``Decl`` directly in a ``SerialBlock`` body; ``ParallelFor`` bounds use arguments and kernel
-  vars only; a ``VarAtomicRMW`` targets a kernel var;
+  ``ReadClock``, ``RangeFor.var`` or ``ParallelFor.vars``) in an enclosing block before it is used, or is a kernel
+  var; a var declared in an ``If`` branch or a loop body is not visible after it; declaration ids are unique; kernel
+  vars are declared by exactly one ``Decl`` directly in a ``SerialBlock`` body; ``ParallelFor`` bounds use arguments
+  and kernel vars only; a ``VarAtomicRMW`` targets a kernel var;
 * **types** — declared and assigned values match their var, op arity and operand/result types follow ``OP_INFO``,
   argument references point at arguments of the right kind and type, indices are integral and one per axis;
 * **control flow and graph** — ``Break``/``Continue`` only in a serial loop of the same task, ``SetReturn`` slots,
@@ -47,6 +47,7 @@ from quadrants.ir.nodes import (
     Print,
     Program,
     RangeFor,
+    ReadClock,
     ScalarArg,
     SerialBlock,
     SetReturn,
@@ -99,7 +100,7 @@ def _declare(var: Var, ctx: _Ctx, *, by_decl: bool = False) -> None:
         ctx.fail(f"var id %{var.id} is declared twice ({_v(ctx.declared[var.id])} and {_v(var)})")
     if var.id in ctx.kernel_vars:
         if not (by_decl and ctx.serial_top):
-            where = "(Decl, Load, AtomicRMW or VarAtomicRMW) directly in a SerialBlock body"
+            where = "(Decl, Load, AtomicRMW, VarAtomicRMW or ReadClock) directly in a SerialBlock body"
             ctx.fail(f"kernel var {_v(var)} must be declared {where}")
         if var != ctx.kernel_vars[var.id]:
             ctx.fail(f"kernel var {_v(var)} declared as {var.dtype}, listed as {ctx.kernel_vars[var.id].dtype}")
@@ -397,6 +398,12 @@ def _st_check(s: Check, ctx: _Ctx) -> None:
         ctx.fail(f"Check kind {s.kind!r} is not 'assert' or 'runtime'")
 
 
+def _st_read_clock(s: ReadClock, ctx: _Ctx) -> None:
+    if s.var.dtype != dtypes.i64:
+        ctx.fail(f"ReadClock into {_v(s.var)}: {s.var.dtype}, the clock is an i64")
+    _declare(s.var, ctx, by_decl=True)
+
+
 def _st_set_return(s: SetReturn, ctx: _Ctx) -> None:
     if not 0 <= s.index < len(ctx.program.returns):
         ctx.fail(f"SetReturn slot {s.index}, the program returns {len(ctx.program.returns)} value(s)")
@@ -418,6 +425,7 @@ _STMT_CHECKS: dict[type, Callable[[Stmt, _Ctx], None]] = {
     Print: _st_print,
     Check: _st_check,
     SetReturn: _st_set_return,
+    ReadClock: _st_read_clock,
 }
 
 

@@ -59,6 +59,7 @@ from quadrants.ir.nodes import (
     ParallelFor,
     Program,
     RangeFor,
+    ReadClock,
     SerialBlock,
     Shape,
     Stmt,
@@ -299,7 +300,7 @@ class _Task:
         for stmt in iter_stmts(body):
             self._check(stmt)
             var = getattr(stmt, "var", None)
-            if isinstance(stmt, (Decl, Load, AtomicRMW, VarAtomicRMW)) and var is not None:
+            if isinstance(stmt, (Decl, Load, AtomicRMW, VarAtomicRMW, ReadClock)) and var is not None:
                 if var in self.kernel_vars:
                     continue
                 self.hoisted[var] = None
@@ -385,6 +386,9 @@ class _Task:
             # drops atomics from the adjoint)
             tmp = self.fresh(s.var.name, s.var.dtype)
             return [Load(tmp, s.arg, s.indices, loc=s.loc), Assign(s.var, LocalRef(tmp))]
+        if isinstance(s, ReadClock):  # the var is hoisted (declared at the body's top): read into a fresh one
+            tmp = self.fresh(s.var.name, s.var.dtype)
+            return [ReadClock(tmp, loc=s.loc), Assign(s.var, LocalRef(tmp))]
         if isinstance(s, If):
             cond = self.slot(s, "cond", "cond", s.cond.dtype)
             then, orelse = self.fwd_block(s.then), self.fwd_block(s.orelse)

@@ -4,7 +4,18 @@ an array with a gradient that one lane writes and another lane reads in the same
 from __future__ import annotations
 
 from quadrants.errors import QuadrantsRuntimeError
-from quadrants.ir.nodes import AtomicRMW, Load, LocalRef, ParallelFor, Program, RangeFor, Store, Var, VarAtomicRMW
+from quadrants.ir.nodes import (
+    AtomicRMW,
+    Load,
+    LocalRef,
+    ParallelFor,
+    Program,
+    RangeFor,
+    ReadClock,
+    Store,
+    Var,
+    VarAtomicRMW,
+)
 from quadrants.ir.walk import iter_stmts
 from quadrants.passes.autodiff_util import refs
 
@@ -22,7 +33,7 @@ def _lane_dependent_vars(task: ParallelFor) -> set[Var]:
             var = getattr(stmt, "var", None)
             if var is None or var in dependent or isinstance(stmt, RangeFor):
                 continue
-            if isinstance(stmt, (Load, AtomicRMW, VarAtomicRMW)) or refs(stmt.value) & dependent:
+            if isinstance(stmt, (Load, AtomicRMW, VarAtomicRMW, ReadClock)) or refs(stmt.value) & dependent:
                 dependent.add(var)
                 changed = True
     return dependent

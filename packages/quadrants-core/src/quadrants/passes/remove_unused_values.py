@@ -1,22 +1,22 @@
 """Removing values that nothing reads: a local that no expression of the program reads is never computed.
 
-``Decl``, ``Assign`` and ``Load`` statements of such a local are dropped, repeatedly (dropping one can leave the
-locals it read unread), on every backend, before any backend sees the program. Expressions are pure, so nothing but
-the value is lost, including the ndarray reads that produced it: ``v = qd.math.vec4(a[i], a[i + 1])`` with ``v``
-never used reads nothing, and an index out of range there is no error, also under ``debug=True``, as on upstream
-(which removes such reads before its bounds checks). Statements with effects (stores, atomics, prints, checks) and
-kernel variables (shared between tasks) are kept.
+``Decl``, ``Assign``, ``Load`` and ``ReadClock`` statements of such a local are dropped, repeatedly (dropping one can
+leave the locals it read unread), on every backend, before any backend sees the program. Expressions are pure, so
+nothing but the value is lost, including the ndarray reads that produced it: ``v = qd.math.vec4(a[i], a[i + 1])``
+with ``v`` never used reads nothing, and an index out of range there is no error, also under ``debug=True``, as on
+upstream (which removes such reads before its bounds checks). Statements with effects (stores, atomics, prints,
+checks) and kernel variables (shared between tasks) are kept.
 """
 
 from __future__ import annotations
 
-from quadrants.ir.nodes import Assign, Decl, Load, LocalRef, OpExpr, Program, Stmt, VarAtomicRMW
+from quadrants.ir.nodes import Assign, Decl, Load, LocalRef, OpExpr, Program, ReadClock, Stmt, VarAtomicRMW
 from quadrants.ir.walk import iter_stmts, iter_tasks
 from quadrants.passes.rewrite import map_blocks
 
 __all__ = ["remove_unused_values"]
 
-_DEFINES = (Decl, Assign, Load)
+_DEFINES = (Decl, Assign, Load, ReadClock)  # an unread clock read has no effect; a read one is always kept
 
 
 def _expressions(node):

@@ -25,7 +25,7 @@ _OP_WEIGHT = {
     Op.POW: 16,
 }
 _MATH_WEIGHT = 16  # exp, log, sin, ... (a libm call)
-_STMT_WEIGHT = {N.Load: 1, N.Store: 1, N.AtomicRMW: 16, N.VarAtomicRMW: 16, N.Print: 64}
+_STMT_WEIGHT = {N.Load: 1, N.Store: 1, N.AtomicRMW: 16, N.VarAtomicRMW: 16, N.Print: 64, N.ReadClock: 16}
 
 
 def lane_cost(body) -> int:

@@ -19,7 +19,7 @@ from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.atomics import combine, emit_atomic_rmw
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import from_mem, to_mem
-from quadrants_llvm.builder.types import F64, I32, I64, mem_type, reg_type
+from quadrants_llvm.builder.types import F64, I32, I64, intrinsic, mem_type, reg_type
 
 __all__ = ["STMT_EMITTERS", "emit_block", "emit_counted_loop", "POLL_BLOCK"]
 
@@ -311,6 +311,14 @@ def _set_return(em, s: N.SetReturn) -> None:
     em.b.store(value, em.slot_ptr(em.layout.returns[s.index], em.b))
 
 
+def _read_clock(em, s: N.ReadClock) -> None:
+    """``qd.clock_counter()``: the target's cycle counter (``llvm.readcyclecounter``, rdtsc on x86-64; CUDA's per-SM
+    ``clock64``). Neither intrinsic is marked free of side effects, so LLVM never merges two reads or moves one out of
+    a loop."""
+    fn = intrinsic(em.module, em.target.intrinsic("readcyclecounter"), I64, [], [])
+    em.write_var(s.var, em.b.call(fn, []))
+
+
 STMT_EMITTERS: dict[type, Callable] = {
     N.Decl: _decl,
     N.Assign: _decl,
@@ -326,4 +334,5 @@ STMT_EMITTERS: dict[type, Callable] = {
     N.Print: _print,
     N.Check: _check,
     N.SetReturn: _set_return,
+    N.ReadClock: _read_clock,
 }

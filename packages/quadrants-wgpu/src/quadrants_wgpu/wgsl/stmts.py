@@ -325,6 +325,12 @@ def _set_return(cx: TaskCtx, s: N.SetReturn) -> Lines:
     return [store_word_stmts("qd_kv", cx.return_offsets[s.index], dtype, value, cx.target, cx.kv_words)]
 
 
+def _read_clock(cx: TaskCtx, s: N.ReadClock) -> Lines:
+    """``qd.clock_counter()`` is 0: WGSL has no clock built-in (upstream's Vulkan backend also gives 0 on a device
+    without ``VK_KHR_shader_clock``); docs/misc-functions.md."""
+    return _store_local(cx, s.var, emit_expr(cx, N.Const(0, s.var.dtype)), declare=True)
+
+
 STMT_EMITTERS: dict[type, Callable[[TaskCtx, object], Lines]] = {
     N.Decl: _decl,
     N.Assign: _assign,
@@ -340,6 +346,7 @@ STMT_EMITTERS: dict[type, Callable[[TaskCtx, object], Lines]] = {
     N.Print: _print,
     N.Check: _check,
     N.SetReturn: _set_return,
+    N.ReadClock: _read_clock,
 }
 
 _STORE_INDICES = "\n".join(
