@@ -3,9 +3,10 @@
 * ``@qd.pyfunc``: one function for both scopes. Called from Python it runs as plain Python; called from a kernel it is
   inlined like a ``@qd.func``.
 * ``@qd.real_func``: upstream compiles it as a real (non-inlined) function call with typed parameters and return. Here
-  it is inlined like a ``@qd.func``, which gives the same results; the difference is that recursion is not supported
-  (the call raises ``qd.QuadrantsSyntaxError`` naming the recursive function). Its parameters must be annotated and
-  a returned value needs a return annotation, as upstream. docs/misc-functions.md.
+  it is inlined with a real call's rules: its loops are serial, ``return`` may sit in run-time control flow
+  (frontend/func_exits.py), ``qd.types.ref`` parameters are the caller's locals (frontend/funcs.py). Run-time
+  recursion is not supported (the call raises ``qd.QuadrantsSyntaxError`` naming the recursive function). Its
+  parameters must be annotated and a returned value needs a return annotation, as upstream. docs/misc-functions.md.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def pyfunc(fn):
 
 
 class RealFunc(Func):
-    """A ``@qd.real_func``: inlined like a ``@qd.func``, with upstream's typing rules of a real function: every
+    """A ``@qd.real_func``: inlined, with a real call's control flow and upstream's typing rules of a real function: every
     parameter is annotated (checked when it is decorated) and a returned value needs a return annotation (checked
     when the return is lowered, ``frontend/stmts.py``)."""
 
