@@ -32,9 +32,9 @@ def pyfunc(fn):
 
 
 class RealFunc(Func):
-    """A ``@qd.real_func``: inlined, with a real call's control flow and upstream's typing rules of a real function: every
-    parameter is annotated (checked when it is decorated) and a returned value needs a return annotation (checked
-    when the return is lowered, ``frontend/stmts.py``)."""
+    """A ``@qd.real_func``: inlined, with a real call's control flow and upstream's typing rules of a real function:
+    every parameter is annotated (checked when it is decorated) and a returned value needs a return annotation
+    (checked when the return is lowered, ``frontend/stmts.py``)."""
 
     is_real = True
 
