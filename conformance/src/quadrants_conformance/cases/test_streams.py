@@ -143,6 +143,33 @@ def qd_stream_is_not_for_graph_kernels():
     k(_f(), qd_stream=qd.create_stream())
 
 
+def _squares():
+    @qd.kernel
+    def square(x: F1, y: F1):
+        for i in range(N):
+            y[i] = x[i] * x[i]
+
+    x, y = qd.ndarray(qd.f32, (N,), needs_grad=True), qd.ndarray(qd.f32, (N,), needs_grad=True)
+    x.fill(3.0)
+    y.grad.fill(1.0)
+    return square, x, y
+
+
+@case(section="streams", raises=(RuntimeError, "qd_stream is not compatible with autodiff kernels"))
+def qd_stream_is_not_for_adjoint_launches():
+    square, x, y = _squares()
+    square(x, y, qd_stream=qd.create_stream())  # the forward launch may go to a stream
+    square.grad(x, y, qd_stream=qd.create_stream())
+
+
+@case(section="streams", golden={"y": [9.0] * N, "x_grad": [6.0] * N})
+def adjoint_launch_with_qd_stream_none_runs():
+    square, x, y = _squares()
+    square(x, y, qd_stream=None)
+    square.grad(x, y, qd_stream=None)  # None is no stream: the adjoint runs as without the argument
+    return {"y": y.to_numpy(), "x_grad": x.grad.to_numpy()}
+
+
 @case(section="streams", golden={"x0": [10.0] * N, "x1": [21.0] * N, "x2": [32.0] * N})
 def one_kernel_on_several_streams_keeps_each_launchs_arguments():
     @qd.kernel

@@ -187,9 +187,21 @@ def test_qd_stream_is_refused_where_upstream_refuses_it():
         with pytest.raises(RuntimeError, match="not compatible with graph=True kernels"):
             g(x, qd_stream=s)
         g(x, qd_stream=None)
-        f = qd.field(qd.f32, shape=(4,), needs_grad=True)
-        y = qd.field(qd.f32, shape=(), needs_grad=True)
+        f = qd.field(qd.f32, shape=(4,), needs_grad=True, needs_dual=True)
+        y = qd.field(qd.f32, shape=(), needs_grad=True, needs_dual=True)
         with pytest.raises(RuntimeError, match="not compatible with autograd Tape"), qd.ad.Tape(loss=y):
+            k(f, qd_stream=s)
+        # the adjoint: upstream's message, at the user's line; qd_stream=None is no stream and runs it
+        y.grad[None] = 1.0
+        with pytest.raises(RuntimeError, match="not compatible with autodiff kernels") as info:
+            k.grad(f, qd_stream=s)
+        assert "test_streams.py" in str(info.value)
+        k.grad(f, qd_stream=None)
+        np.testing.assert_array_equal(f.grad.to_numpy(), np.ones(4, np.float32))
+        with (
+            pytest.raises(RuntimeError, match="not compatible with autodiff kernels"),
+            qd.ad.FwdMode(loss=y, param=f, seed=[1.0] * 4),
+        ):
             k(f, qd_stream=s)
     finally:
         qd.reset()

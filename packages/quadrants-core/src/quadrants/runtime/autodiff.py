@@ -27,6 +27,7 @@ from quadrants.runtime.args import bind_arguments, shape_returns
 from quadrants.runtime.graph import RunState, run_items
 from quadrants.runtime.members import resolve_path
 from quadrants.runtime.state import current_session
+from quadrants.runtime.streams import AUTODIFF_STREAM_ERROR
 
 __all__ = ["AdjointKernel", "RECORDER", "VALIDATION", "grad_companion", "dual_companion", "launch_dual"]
 
@@ -91,6 +92,10 @@ class AdjointKernel:
         self.kernel, self.instance = kernel, instance
 
     def __call__(self, *args, **kwargs):
+        if "qd_stream" in kwargs:  # as upstream: accepted as None, a stream is an error (no stream runs an adjoint)
+            kwargs = dict(kwargs)
+            if kwargs.pop("qd_stream") is not None:
+                raise at_call_site(RuntimeError(AUTODIFF_STREAM_ERROR))
         if self.instance is not None:
             args = (self.instance, *args)
         session = current_session()

@@ -51,7 +51,7 @@ from quadrants.runtime.member_memo import MemberMemo
 from quadrants.runtime.members import member_key, source_value
 from quadrants.runtime.profiler import timed
 from quadrants.runtime.state import Session, current_session, materialize
-from quadrants.runtime.streams import launch_scope
+from quadrants.runtime.streams import AUTODIFF_STREAM_ERROR, launch_scope
 
 __all__ = ["Kernel", "Func", "kernel", "func", "Compiled", "assemble_compiled"]
 
@@ -502,12 +502,7 @@ def _check_stream_launch(kernel: Kernel) -> None:
     if kernel.graph:
         raise at_call_site(RuntimeError("qd_stream is not compatible with graph=True kernels."))
     if RECORDER.forward_mode is not None:
-        raise at_call_site(
-            RuntimeError(
-                "qd_stream is not compatible with autodiff kernels. Streams cannot be used with reverse-mode or "
-                "forward-mode differentiation."
-            )
-        )
+        raise at_call_site(RuntimeError(AUTODIFF_STREAM_ERROR))
     if RECORDER.tape is not None:
         raise at_call_site(
             RuntimeError(

@@ -16,7 +16,13 @@ import itertools
 
 from quadrants.runtime.state import RUNTIME, sync
 
-__all__ = ["Stream", "Event", "create_stream", "create_event", "launch_scope"]
+__all__ = ["Stream", "Event", "create_stream", "create_event", "launch_scope", "AUTODIFF_STREAM_ERROR"]
+
+# upstream's RuntimeError for ``qd_stream=`` on a derived launch: ``f.grad(qd_stream=s)`` or a call under qd.ad.FwdMode
+AUTODIFF_STREAM_ERROR = (
+    "qd_stream is not compatible with autodiff kernels. Streams cannot be used with reverse-mode or forward-mode "
+    "differentiation."
+)
 
 _handles = itertools.count(1)
 
