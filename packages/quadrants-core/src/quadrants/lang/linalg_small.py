@@ -9,11 +9,12 @@ Every function here is a ``@qd.func`` that ``qd.polar_decompose``, ``qd.svd``, `
   ``|P₀₁| < 1e-5`` in ``f32`` (the same factors as upstream, and half the cost of an MPM particle's stress: the
   rotation is a chain of two square roots and two divisions), and only when ``P₀₁ = 0`` in ``f64``
   (:data:`SVD2_SKIP_BELOW`).
-* 3×3 SVD (the scheme of McAdams, Selle, Tamstorf, Teran and Sifakis, "Computing the singular value decomposition of
-  3×3 matrices with minimal branching and elementary floating point operations", 2011): Jacobi eigenvectors ``V`` of
-  ``AᵀA``, sorted by decreasing eigenvalue with ``det V = 1``, then a Givens QR of ``A V`` gives ``U`` (a rotation)
-  and the singular values on the diagonal of ``R``; the last one carries the sign of ``det A``.
-* 3×3 polar decomposition: ``R = U Vᵀ`` and ``P = V Σ Vᵀ`` from the SVD.
+* 3×3 SVD in ``f64`` (the outline of McAdams, Selle, Tamstorf, Teran and Sifakis, "Computing the singular value
+  decomposition of 3×3 matrices with minimal branching and elementary floating point operations", 2011, with exact
+  rotations): Jacobi eigenvectors ``V`` of ``AᵀA``, sorted by decreasing eigenvalue with ``det V = 1``, then a Givens
+  QR of ``A V`` gives ``U`` (a rotation) and the singular values on the diagonal of ``R``; the last one carries the
+  sign of ``det A``. The ``f32`` one is upstream's own operation sequence, in lang/linalg_svd3.py.
+* 3×3 polar decomposition in ``f64``: ``R = U Vᵀ`` and ``P = V Σ Vᵀ`` from the SVD.
 """
 
 from __future__ import annotations
