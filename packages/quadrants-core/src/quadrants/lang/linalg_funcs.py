@@ -2,8 +2,8 @@
 
 Each is a :class:`~quadrants.frontend.func_dispatch.FuncDispatch`: in kernel code it picks, from the compile-time
 shape of its matrix argument and ``dt`` (default: the session's ``default_fp``), the kernel-language func of
-lang/linalg_small.py or lang/linalg_jacobi.py to inline. Unsupported sizes raise ``qd.QuadrantsCompilationError``
-with upstream's message.
+lang/linalg_small.py, lang/linalg_jacobi.py or (the ``f32`` 3×3 SVD and polar decomposition) lang/linalg_svd3.py to
+inline. Unsupported sizes raise ``qd.QuadrantsCompilationError`` with upstream's message.
 """
 
 from __future__ import annotations
