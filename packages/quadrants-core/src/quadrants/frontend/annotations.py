@@ -29,6 +29,9 @@ __all__ = [
 ]
 
 
+_BOUNDARIES = ("unsafe", "clamp")
+
+
 @dataclass(frozen=True)
 class NdarrayType:
     """An ndarray parameter; ``dtype``/``ndim`` of ``None`` accept any value (and specialize on the actual one)."""
@@ -36,6 +39,8 @@ class NdarrayType:
     dtype: object = None  # DataType, a qd.types.vector/matrix MatrixType, or None (any)
     ndim: int | None = None
     needs_grad: bool | None = None  # False: kernel.grad gives this argument no gradient (docs/autodiff.md)
+    # "clamp": every index into the argument is clamped into range, as upstream (frontend/exprs.py, docs/types.md)
+    boundary: str = "unsafe"
 
     def __getitem__(self, params):  # NDArray[dtype] / NDArray[dtype, ndim]
         if not isinstance(params, tuple):
@@ -48,8 +53,14 @@ class NdarrayType:
             raise TypeError(f"NDArray ndim must be a non-negative int, got {ndim!r}")
         return NdarrayType(dtype, ndim)
 
-    def __call__(self, dtype=None, ndim: int | None = None, needs_grad: bool | None = None, **_ignored):
-        return NdarrayType(_element_type(dtype) if dtype is not None else None, ndim, needs_grad)
+    def __call__(
+        self, dtype=None, ndim: int | None = None, needs_grad: bool | None = None, boundary="unsafe", **_ignored
+    ):
+        boundary = getattr(boundary, "name", boundary)  # qd.types.enums.BoundaryMode or its string
+        boundary = str(boundary).lower()
+        if boundary not in _BOUNDARIES:
+            raise ValueError(f"Invalid boundary argument: {boundary}. Valid options: 'unsafe', 'clamp'")
+        return NdarrayType(_element_type(dtype) if dtype is not None else None, ndim, needs_grad, boundary)
 
     def __repr__(self) -> str:
         return f"NDArray[{self.dtype}, {self.ndim}]"

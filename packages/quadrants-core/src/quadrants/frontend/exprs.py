@@ -322,12 +322,22 @@ def element_indices(ctx, target: NdarrayValue, index_node: ast.AST, node: ast.AS
         if value.dtype.is_float:
             raise QuadrantsTypeError(f"ndarray indices must be integers, got {value.dtype}", ctx.loc(node))
         out.append(value if value.dtype.bits >= 32 else tr.cast(ctx, value, dtypes.i32))
+    if getattr(target, "clamp", False):
+        out = [_clamped(ctx, index, extent, node) for index, extent in zip(out, target.shape)]
     if getattr(target, "view", None) is not None:  # a qd.BufferView: i + offset, checked under debug
         out = buffer_views.view_indices(ctx, target, out, index_node, node)
     for k, offset in enumerate(getattr(target, "index_offset", ())):  # a field with offset=: physical = i - offset
         if offset:
             out[k] = ir.OpExpr(Op.SUB, (out[k], ir.Const(offset, out[k].dtype)), out[k].dtype)
     return (*target.index_prefix, *out)
+
+
+def _clamped(ctx, index, extent, node):
+    """``min(max(index, 0), extent - 1)``: an index into a ``boundary="clamp"`` ndarray axis, as upstream."""
+    extent = tr.cast(ctx, tr.to_expr(ctx, extent, node), index.dtype)
+    last = ir.OpExpr(Op.SUB, (extent, ir.Const(1, index.dtype)), index.dtype)
+    low = ir.OpExpr(Op.MAX, (index, ir.Const(0, index.dtype)), index.dtype)
+    return ir.OpExpr(Op.MIN, (low, last), index.dtype)
 
 
 def _flatten_index(key) -> list:
@@ -351,7 +361,7 @@ def load_element(ctx, target: NdarrayValue, indices: tuple, node: ast.AST):
         items = []
         for component in _component_indices(target.element_shape):
             items.append(load_element(ctx, _scalar_view(target), indices + component, node))
-        return MatrixValue(tuple(items), target.element_shape)
+        return MatrixValue(tuple(items), target.element_shape, clamp=target.clamp)
     var = ctx.new_var(f"{target.name}_elem", target.dtype)
     ctx.define(ir.Load(var, target.arg, indices, ctx.loc(node)))
     return ir.LocalRef(var)

@@ -64,7 +64,8 @@ def build_program(kernel, session, bound: list, name: str):
     ctx.blocks.append([])
     with ctx.scope(function_boundary=True):
         for position, (param_name, b) in enumerate(zip(kernel.param_names, bound)):
-            ctx.bind(param_name, ArgBinding(_param_value(ctx, param_name, b, position), param_name))
+            clamp = position < len(params) and getattr(params[position], "boundary", "unsafe") == "clamp"
+            ctx.bind(param_name, ArgBinding(_param_value(ctx, param_name, b, position, clamp), param_name))
         _lower_body(ctx, tree)
     if ctx.return_layout and not frame.returned:
         raise QuadrantsSyntaxError("Kernel has a return type but does not have a return statement", ctx.loc(tree))
@@ -97,7 +98,7 @@ def _remap_graph_tables(graph, mapping: dict[int, int]) -> None:
             cp.yield_on_arg = mapping[cp.yield_on_arg]
 
 
-def _param_value(ctx: CompileCtx, name: str, b, position: int):
+def _param_value(ctx: CompileCtx, name: str, b, position: int, clamp: bool = False):
     if b.spec is None:
         if b.key[0] == "qs":  # a struct parameter (qd.types.struct / @qd.dataclass): one scalar per leaf
             return struct_values.param_struct(ctx, name, position, b.key[1])
@@ -119,7 +120,7 @@ def _param_value(ctx: CompileCtx, name: str, b, position: int):
     index = ctx.add_arg(b.spec, ("param", position))
     if isinstance(b.spec, ir.NdarrayArg):
         elem = b.element_shape
-        return NdarrayValue(index, b.spec.dtype, b.spec.ndim - len(elem), name, elem)
+        return NdarrayValue(index, b.spec.dtype, b.spec.ndim - len(elem), name, elem, clamp=clamp)
     return ir.ArgRef(index, b.spec.dtype)
 
 

@@ -179,12 +179,31 @@ def check_component_bounds(ctx, node, shape: tuple, keys: tuple) -> None:
         ctx.emit(ir.Check(below, "assert", message, ctx.loc(node)))
 
 
+def _clamped_component(ctx, node, m: MatrixValue, keys: tuple):
+    """A component of a ``boundary="clamp"`` ndarray element: upstream clamps the flat (row-major) component index
+    into ``0..size - 1`` (so ``m[2, 0]`` of a 2x2 element reads ``m[1, 1]``)."""
+    if len(keys) != len(m.shape):
+        raise QuadrantsTypeError(
+            f"a {'vector' if m.is_vector else 'matrix'} takes {len(m.shape)} index(es)", ctx.loc(node)
+        )
+    i32 = dtypes.i32
+    flat = tr.cast(ctx, tr.to_expr(ctx, keys[0], node), i32)
+    if not m.is_vector:
+        col = tr.cast(ctx, tr.to_expr(ctx, keys[1], node), i32)
+        flat = ir.OpExpr(Op.ADD, (ir.OpExpr(Op.MUL, (flat, ir.Const(m.shape[1], i32)), i32), col), i32)
+    low = ir.OpExpr(Op.MAX, (flat, ir.Const(0, i32)), i32)
+    flat = ir.OpExpr(Op.MIN, (low, ir.Const(len(m.items) - 1, i32)), i32)
+    return _select_chain(ctx, node, [(_index_hit(ctx, flat, k), v) for k, v in enumerate(m.items)])
+
+
 def dynamic_index(ctx, node, m: MatrixValue, keys: tuple):
     """``v[i]`` or ``m[i, j]`` with run-time indices: a select chain over the components."""
     keys = tuple(tr.to_expr(ctx, k, node) if is_runtime(k) else k for k in keys)
     for k in keys:
         if is_runtime(k) and k.dtype.is_float:
             raise QuadrantsTypeError(f"vector/matrix indices must be integers, got {k.dtype}", ctx.loc(node))
+    if m.clamp and any(is_runtime(k) for k in keys):
+        return _clamped_component(ctx, node, m, keys)
     check_component_bounds(ctx, node, m.shape, keys)
     if m.is_vector:
         if len(keys) != 1:

@@ -51,6 +51,7 @@ class NdarrayValue:
     index_prefix: tuple = ()  # hidden leading indices (a qd.simt.block.SharedArray's slot, frontend/simt.py)
     index_offset: tuple = ()  # a field's index offsets (qd.field(..., offset=...)): x[i] reads element i - offset
     view: tuple | None = None  # (offset, size) of a qd.BufferView: x[i] reads element i + offset (buffer_views.py)
+    clamp: bool = False  # qd.types.ndarray(boundary="clamp"): indices are clamped into range (exprs.element_indices)
 
     @property
     def shape(self) -> tuple:
@@ -122,6 +123,9 @@ class MatrixValue:
 
     items: tuple
     shape: tuple[int, ...]
+    # the element of a boundary="clamp" ndarray as loaded: a run-time component index is clamped into range, as
+    # upstream (on the flat, row-major component index; matrix.dynamic_index). A copy into a local drops it.
+    clamp: bool = False
 
     @property
     def is_vector(self) -> bool:

@@ -66,6 +66,7 @@ class NdarrayParam(Param):
             dtype = dtype.resolved(session.default_fp)
         self.dtype, self.ndim = dtype, anno.ndim
         self.needs_grad = anno.needs_grad  # False: no gradient flows into this argument (runtime/autodiff.py)
+        self.boundary = anno.boundary  # "clamp": the kernel clamps its indices (frontend/exprs.py)
 
     def _check(self, dtype, ndim: int, numpy: bool, np_dtype=None, shape=None) -> None:
         wildcard = isinstance(self.dtype, MatrixType) and self.dtype.is_wildcard
