@@ -57,3 +57,38 @@ def test_ptx_reads_clock64_and_amdgpu_compiles():
     # each read is a `mov.u64 %rd, %clock64` (the backend may duplicate a block between paths, never merge reads)
     assert ptx.count("%clock64") >= 2 and "mov.u64" in ptx
     assert compile_code_object(_stamps(), arch="gfx90a").code[:4] == b"\x7fELF"
+
+
+def test_cuda_clock_rate_is_the_device_attribute_in_hz(monkeypatch):
+    """``qd.clock_freq_hz()`` on llvm-cuda: ``CU_DEVICE_ATTRIBUTE_CLOCK_RATE`` (kHz) * 1000, through a fake driver."""
+    import types
+
+    from quadrants_llvm.cuda import backend, driver
+
+    asked = []
+
+    class FakeCu:
+        CUdevice_attribute = types.SimpleNamespace(CU_DEVICE_ATTRIBUTE_CLOCK_RATE="clock-rate")
+
+        def cuDeviceGetAttribute(self, attr, dev):
+            asked.append((attr, dev))
+            return 0, 1_755_000
+
+    dev = driver.Device.__new__(driver.Device)
+    dev.cu, dev.dev = FakeCu(), "dev0"
+    monkeypatch.setattr(driver, "device", lambda: dev)
+    assert backend.LlvmCudaBackend().clock_rate_hz() == 1.755e9
+    assert asked == [("clock-rate", "dev0")]
+
+
+def test_clock_freq_hz_names_the_backend_where_it_has_no_rate():
+    import pytest
+
+    import quadrants as qd
+
+    qd.init(arch="llvm-cpu")
+    try:
+        with pytest.raises(NotImplementedError, match="clock_freq_hz not implemented for arch llvm-cpu"):
+            qd.clock_freq_hz()
+    finally:
+        qd.reset()

@@ -50,7 +50,6 @@ from quadrants.frontend.misc_api import (
     assume_in_range,
     cache_read_only,
     clock_counter,
-    clock_freq_hz,
     frexp,
     volatile_load,
 )
@@ -69,6 +68,7 @@ from quadrants.lang.value_helpers import one, rescale_index, zero
 from quadrants.log_levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARN, is_logging_effective, set_logging_level
 from quadrants.runtime.buffer_view import BufferView
 from quadrants.runtime.config_view import dump_compile_config
+from quadrants.runtime.device_clock import clock_freq_hz
 from quadrants.runtime.enums import DeviceCapability, Format, Layout
 from quadrants.runtime.extensions import Extension as extension, is_extension_enabled
 from quadrants.runtime.external import from_dlpack

@@ -18,7 +18,7 @@ from quadrants.frontend.values import ArgBinding, LocalBinding, MatrixBinding, M
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
 
-__all__ = ["assume_in_range", "volatile_load", "cache_read_only", "frexp", "clock_counter", "clock_freq_hz"]
+__all__ = ["assume_in_range", "volatile_load", "cache_read_only", "frexp", "clock_counter"]
 
 
 class _KernelFunction:
@@ -169,13 +169,6 @@ def _clock_counter(ctx, node):
     var = ctx.new_var("clock", dtypes.i64)
     ctx.define(ir.ReadClock(var, ctx.loc(node)))
     return ir.LocalRef(var)
-
-
-def clock_freq_hz():
-    """Upstream's nominal clock rate of the device (CUDA only upstream). Here it raises ``NotImplementedError`` on every
-    backend, as upstream does on every architecture but CUDA: ``qd.clock_counter()`` ticks are for comparing two
-    reads of one run, not for converting to seconds."""
-    raise NotImplementedError("clock_freq_hz not implemented for this backend: qd.clock_counter() ticks have no unit")
 
 
 assume_in_range = _KernelFunction("assume_in_range", _assume_in_range_host, _assume_in_range)

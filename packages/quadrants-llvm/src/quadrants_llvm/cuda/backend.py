@@ -115,6 +115,12 @@ class LlvmCudaBackend:
         """Wait for every queued launch and copy, on every stream (``qd.sync()``)."""
         driver.device().synchronize()
 
+    def clock_rate_hz(self) -> float:
+        """The device's nominal clock in Hz (``qd.clock_freq_hz()``, an optional member read by core's
+        quadrants/runtime/device_clock.py): the rate of the ``%clock64`` counter ``qd.clock_counter()`` reads, as
+        upstream's ``cuda_clock_rate_khz``."""
+        return float(driver.device().clock_rate_khz * 1000)
+
     # ------------------------------------------------------------------- streams (optional members, docs/streams.md)
     def create_stream(self):
         """A new non-blocking CUDA stream (``qd.create_stream()``), a :class:`~.streams.CudaStream`."""

@@ -102,6 +102,12 @@ class Device:
         if getattr(_THREAD, "ctx", None) is not self.ctx:
             self.bind()
 
+    @functools.cached_property
+    def clock_rate_khz(self) -> int:
+        """The nominal SM clock in kHz (``CU_DEVICE_ATTRIBUTE_CLOCK_RATE``): what ``%clock64`` ticks at, unboosted."""
+        attr = self.cu.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE
+        return int(check(self.cu.cuDeviceGetAttribute(attr, self.dev), "cuDeviceGetAttribute(CLOCK_RATE)"))
+
     # ------------------------------------------------------------------------------------------------- memory
     @functools.cached_property
     def total_memory(self) -> int:
