@@ -68,11 +68,6 @@ def test_python_scope_is_an_assertion_error_as_upstream():
         qd.clock_counter()
 
 
-def test_clock_freq_hz_is_not_implemented_as_upstream_on_cpu():
-    with pytest.raises(NotImplementedError, match="clock_freq_hz not implemented"):
-        qd.clock_freq_hz()
-
-
 def test_the_adjoint_reads_the_clock_again_and_verifies(lower):
     from quadrants.ir.verifier import verify
     from quadrants.passes.autodiff import make_adjoint
