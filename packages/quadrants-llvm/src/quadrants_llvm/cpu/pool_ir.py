@@ -33,6 +33,9 @@ Protocol (one job at a time; the caller holds ``busy``):
   contention there: after :data:`PROBE_WINDOWS` windows the pool tries shared mode again (one window decides).
   ``policy`` 1 / 2 pin shared / hand-off mode. Where the file does not exist (not Linux) the pool stays in shared
   mode.
+* **Thread ids**: on Linux each worker first records its kernel thread id (``gettid``) in ``qd_pool_tids``; the host
+  uses them to give the workers a short scheduler time slice (:mod:`.sched`), so that a worker woken on a busy
+  machine preempts a running process rather than waiting for the end of its slice.
 * Waiting is bounded spinning (``spin_ns``; the clock is read every 64 pauses; shared mode only) followed by a
   condition-variable sleep. No ``sched_yield``: under EEVDF a yield moves the thread's deadline back, so on a busy
   machine a worker that yielded while idle ran long after the next job opened. Both wake-ups use the
@@ -67,14 +70,16 @@ def _cstring(name: str, data: bytes) -> str:
     return f'@{name} = private unnamed_addr constant [{len(data)} x i8] c"{body}"'
 
 
-def pool_ir(triple: str, offsets: dict[str, int], clock_id: int) -> str:
+def pool_ir(triple: str, offsets: dict[str, int], clock_id: int, gettid: int | None = None) -> str:
     """IR text defining ``qd_parallel(fn, ctx, nthreads, flags)``, ``qd_pool_worker(arg)`` and
     ``qd_pool_run_delay()`` (the calling thread's run-queue wait in ns, -1 where it cannot be read).
 
     ``offsets`` maps the state's field names (``state fn ctx seq finished sleepers waiting busy workers jobs quit
     spin_ns joins handoff job_handoff policy handoffs switches mon_t mon_delay mon_thread mon_quiet done_id job_work
     inlined inline_ns``) to byte offsets;
-    ``clock_id`` is the platform's ``CLOCK_MONOTONIC``. ``arg`` of a worker is its index (an integer).
+    ``clock_id`` is the platform's ``CLOCK_MONOTONIC``. ``arg`` of a worker is its index (an integer). With
+    ``gettid`` (the system call's number, Linux), a worker first stores its kernel thread id at its index of the
+    ``i64`` array ``qd_pool_tids``, so that the host can set its scheduling attributes (:mod:`.sched`).
     """
 
     def f(name: str) -> str:
@@ -88,7 +93,7 @@ def pool_ir(triple: str, offsets: dict[str, int], clock_id: int) -> str:
             _memo(),
             _monitor(f),
             _parallel(f),
-            _worker(f),
+            _worker(f, gettid),
         )
     ).replace("@CLOCK_ID", str(clock_id))
 
@@ -101,6 +106,7 @@ target triple = "{triple}"
 @qd_pool_mutex = external global i8
 @qd_pool_wake = external global i8
 @qd_pool_done = external global i8
+@qd_pool_tids = external global i64
 {_cstring("qdp_schedstat", _SCHEDSTAT)}
 @qdp_memo = internal global [{2 * MEMO_SLOTS} x i64] zeroinitializer, align 8
 
@@ -114,6 +120,7 @@ declare i64 @pthread_self() nounwind
 declare i32 @open(ptr, i32, ...) nounwind
 declare i64 @read(i32, ptr, i64) nounwind
 declare i32 @close(i32) nounwind
+declare i64 @syscall(i64, ...) nounwind
 {relax_decl}
 
 define internal i64 @qdp_now() nounwind {{
@@ -470,13 +477,21 @@ done:
 """
 
 
-def _worker(f) -> str:
+def _worker(f, gettid: int | None) -> str:
+    record = (
+        f"""
+  %tid = call i64 (i64, ...) @syscall(i64 {gettid})
+  %tidp = getelementptr i64, ptr @qd_pool_tids, i64 %index
+  store atomic i64 %tid, ptr %tidp release, align 8"""
+        if gettid is not None
+        else ""
+    )
     return f"""
 define ptr @qd_pool_worker(ptr %arg) nounwind {{
 entry:
   %last = alloca i32, align 4
   store i32 0, ptr %last
-  %index = ptrtoint ptr %arg to i64
+  %index = ptrtoint ptr %arg to i64{record}
   br label %top
 top:
   %quit = load atomic i32, ptr {f("quit")} acquire, align 4
