@@ -6,7 +6,10 @@ process (``program_worker.py``) per backend: on ``ref`` at its small ``"test"`` 
 
 * **step**: the median time of one step (one frame, possibly several kernels, then ``qd.sync()``) after warm-up;
 * **first call**: building the program and running its first step in a fresh process with disk caches off (the
-  compiles of every kernel the program uses, plus one step).
+  compiles of every kernel the program uses, plus one step);
+* **first call warm cache**: the same in a fresh process whose offline cache (``qd.init(offline_cache=True,
+  offline_cache_file_path=...)``, a temporary directory) an earlier process of the same implementation filled with
+  the same program: what a user sees from the second run of a script on.
 
 With ``--against upstream`` (``nox -s bench -- --against upstream``, or ``QD_UPSTREAM_PYTHON=/path/to/python``
 naming an interpreter whose ``quadrants`` is upstream 1.3.3), the same program module also runs under upstream
@@ -29,6 +32,7 @@ import select
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -152,17 +156,44 @@ def time_program(
     return results
 
 
-def rows_for(program: str, backend_id: str, results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The step and first-call rows of one program on one backend."""
+def warm_first_calls(
+    program: str, arch: str, size: str, pythons: dict[str, str], threads: int | None = None
+) -> dict[str, float]:
+    """``{label: s}``: the first call of a fresh process whose offline cache an earlier process of the same
+    interpreter filled with the same program (one temporary cache directory per interpreter)."""
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="qd-bench-cache-") as root:
+        caches = {label: os.path.join(root, label) for label in pythons}
+        for _run in ("fill", "measure"):
+            for label, python in pythons.items():
+                worker = Worker(python)
+                try:
+                    start = {"cmd": "start", "src": str(SRC), "arch": arch, "program": program, "size": size}
+                    start["cache"] = caches[label]
+                    if threads:
+                        start["threads"] = threads
+                    out[label] = worker.ask(start, START_TIMEOUT_S)["first_call"]
+                finally:
+                    worker.close()
+    return out
+
+
+def rows_for(
+    program: str, backend_id: str, results: dict[str, dict[str, Any]], warm: dict[str, float] | None = None
+) -> list[dict[str, Any]]:
+    """The step and first-call rows of one program on one backend (``warm``: :func:`warm_first_calls`)."""
     ours = results["ours"]
     theirs = results.get("upstream")
     step = statistics.median(ours["times"]) * 1e3
     step_up = statistics.median(theirs["times"]) * 1e3 if theirs else None
     first_up = theirs["first_call"] if theirs else None
-    return [
+    rows = [
         _row(f"{program} step [{backend_id}]", step, "ms", step_up),
         _row(f"{program} first call [{backend_id}]", ours["first_call"], "s", first_up),
     ]
+    if warm and "ours" in warm:
+        rows.append(_row(f"{program} first call warm cache [{backend_id}]", warm["ours"], "s", warm.get("upstream")))
+    return rows
 
 
 def _row(name: str, value: float, unit: str, baseline: float | None) -> dict[str, Any]:
@@ -178,7 +209,7 @@ def _row(name: str, value: float, unit: str, baseline: float | None) -> dict[str
 def geomean_rows(rows: list[dict[str, Any]], backend_id: str) -> list[dict[str, Any]]:
     """Geometric means of the step and first-call ratios of one backend (rows with a baseline only)."""
     out = []
-    for kind in ("step", "first call"):
+    for kind in ("step", "first call", "first call warm cache"):
         ratios = [r["ratio"] for r in rows if r["ratio"] and f" {kind} [{backend_id}]" in r["name"]]
         if ratios:
             mean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
@@ -217,12 +248,14 @@ def run(options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         for program in programs:
             print(f"bench_programs: {program} on {backend_id} ({', '.join(pythons)})", file=sys.stderr, flush=True)
             try:
-                results = time_program(program, arch, size, pythons, options.get("threads"))
+                threads = options.get("threads")
+                results = time_program(program, arch, size, pythons, threads)
+                warm = None if options.get("no_warm") else warm_first_calls(program, arch, size, pythons, threads)
             except WorkerError as exc:
                 print(f"bench_programs: {program} on {backend_id} failed: {exc}", file=sys.stderr, flush=True)
                 backend_rows.append(_row(f"{program} step [{backend_id}] FAILED", float("nan"), "ms", None))
                 continue
-            backend_rows += rows_for(program, backend_id, results)
+            backend_rows += rows_for(program, backend_id, results, warm)
         rows += backend_rows + geomean_rows(backend_rows, backend_id)
     return rows
 
@@ -236,8 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", default="", help="comma-separated backend ids (default: all available)")
     parser.add_argument("--load", action="store_true", help="run under a background load of 3x the core count")
     parser.add_argument("--threads", type=int, default=None, help="pin both implementations to N CPUs and threads")
+    parser.add_argument("--no-warm", action="store_true", help="skip the warm-cache first calls (two processes each)")
     args = parser.parse_args(argv)
     options = {
+        "no_warm": args.no_warm,
         "threads": args.threads,
         "against": args.against,
         "upstream_python": args.upstream_python,

@@ -5,8 +5,9 @@ the very same program module (``quadrants_conformance.programs.<name>``, importe
 ``start`` command). It reads one JSON command per line on stdin and answers one JSON line each on the *original*
 stdout; everything else the process prints (banners, native prints) goes to stderr. Commands:
 
-* ``{"cmd": "start", "src": PATH, "arch": "cpu", "program": NAME, "size": "bench", "threads": N}``: ``qd.init``
-  (disk caches off, so the first call is a cold compile on both implementations), build the program and run its
+* ``{"cmd": "start", "src": PATH, "arch": "cpu", "program": NAME, "size": "bench", "threads": N, "cache": DIR}``:
+  ``qd.init`` (disk caches off, so the first call is a cold compile on both implementations; with ``cache``, the
+  offline cache on in that directory, which an earlier process may have filled), build the program and run its
   first step; answers ``{"first_call": s}`` (build + first step, synchronised). ``threads`` (optional) pins the
   process to the first N CPUs and passes ``cpu_max_num_threads=N``, so both implementations compute on the same
   cores with the same number of threads;
@@ -35,10 +36,12 @@ class Worker:
         self.qd = None
         self.sim = None
 
-    def start(self, src: str, arch: str, program: str, size: str, threads: int | None = None) -> dict:
+    def start(
+        self, src: str, arch: str, program: str, size: str, threads: int | None = None, cache: str | None = None
+    ) -> dict:
         if src not in sys.path:
             sys.path.insert(0, src)
-        options = {"offline_cache": False}
+        options = {"offline_cache": True, "offline_cache_file_path": cache} if cache else {"offline_cache": False}
         if threads:
             os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:threads]))
             options["cpu_max_num_threads"] = threads
@@ -78,7 +81,12 @@ def main() -> int:
                 break
             if command["cmd"] == "start":
                 answer = worker.start(
-                    command["src"], command["arch"], command["program"], command["size"], command.get("threads")
+                    command["src"],
+                    command["arch"],
+                    command["program"],
+                    command["size"],
+                    command.get("threads"),
+                    command.get("cache"),
                 )
             else:
                 answer = worker.steps(int(command["n"]))

@@ -30,6 +30,31 @@ def test_rows_report_ours_over_upstream(bench):
     assert first["ratio"] == pytest.approx(0.5)
 
 
+def test_warm_cache_rows_and_their_geomean(bench):
+    results = {"ours": {"first_call": 2.0, "times": [0.001]}, "upstream": {"first_call": 4.0, "times": [0.002]}}
+    rows = bench.rows_for("lcg", "llvm-cpu", results, {"ours": 0.3, "upstream": 0.2})
+    warm = rows[-1]
+    assert warm["name"] == "lcg first call warm cache [llvm-cpu]" and warm["unit"] == "s"
+    assert warm["ratio"] == pytest.approx(1.5)
+    means = {r["name"]: r["value"] for r in bench.geomean_rows(rows, "llvm-cpu")}
+    assert means["geomean first call warm cache ratio [llvm-cpu]"] == pytest.approx(1.5)
+    assert means["geomean first call ratio [llvm-cpu]"] == pytest.approx(0.5)  # the cold rows only
+    assert len(bench.rows_for("lcg", "llvm-cpu", results)) == 2
+
+
+def test_worker_with_a_cache_fills_it_and_the_next_process_reads_it(bench, tmp_path):
+    start = {"cmd": "start", "src": str(bench.SRC), "arch": "cpu", "program": "lcg", "size": "test"}
+    start["cache"] = str(tmp_path)
+    for _ in range(2):
+        worker = bench.Worker(sys.executable)
+        try:
+            assert worker.ask(start, 300)["first_call"] > 0
+        finally:
+            worker.close()
+    objects = list((tmp_path / "llvm_cpu_objects").glob("*.obj"))
+    assert objects  # the llvm-cpu offline cache of the first process
+
+
 def test_rows_without_upstream_have_no_baseline(bench):
     (step, first) = bench.rows_for("lcg", "ref", {"ours": {"first_call": 1.0, "times": [0.5]}})
     assert step["baseline"] is None and step["ratio"] is None and first["ratio"] is None
