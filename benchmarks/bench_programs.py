@@ -11,6 +11,9 @@ process (``program_worker.py``) per backend: on ``ref`` at its small ``"test"`` 
   offline_cache_file_path=...)``, a temporary directory) an earlier process of the same implementation filled with
   the same program: what a user sees from the second run of a script on.
 
+Workers keep Python bytecode in a temporary prefix, compiled before the first worker starts (:func:`worker_env`),
+as an installed package has it.
+
 With ``--against upstream`` (``nox -s bench -- --against upstream``, or ``QD_UPSTREAM_PYTHON=/path/to/python``
 naming an interpreter whose ``quadrants`` is upstream 1.3.3), the same program module also runs under upstream
 (``qd.cpu`` against ``llvm-cpu``, ``qd.cuda`` against ``llvm-cuda``), in its own worker, and the step batches of the
@@ -60,11 +63,43 @@ class WorkerError(RuntimeError):
     """A worker failed, timed out or answered with an error."""
 
 
+_PYCACHE: list[str] = []  # one bytecode directory for every worker of this run (created on first use)
+# the packages whose modules a worker imports, compiled to bytecode before the first worker starts
+BYTECODE_PACKAGES = ("quadrants", "quadrants_llvm", "quadrants_ref", "quadrants_wgpu", "quadrants_conformance")
+
+
+def worker_env() -> dict[str, str]:
+    """The environment of a worker: bytecode cached in a temporary prefix (never in the source tree), as an installed
+    package has it. ``PYTHONDONTWRITEBYTECODE`` would make every worker compile this checkout's modules from source
+    (0.2-0.3 s of a first call here, part of it in imports made at the first compile) while upstream's wheel
+    ships its bytecode: the first-call rows would compare module compilation rather than kernel compilation."""
+    if not _PYCACHE:
+        _PYCACHE.append(tempfile.mkdtemp(prefix="qd-bench-pyc-"))
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPYCACHEPREFIX=_PYCACHE[0])
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def prime_bytecode(python: str) -> None:
+    """Compile the worker's packages under ``python`` into the bytecode prefix, so that no first call pays for it."""
+    code = (
+        "import compileall, importlib.util, os\n"
+        f"for name in {BYTECODE_PACKAGES!r}:\n"
+        "    spec = importlib.util.find_spec(name)\n"
+        "    if spec and spec.submodule_search_locations:\n"
+        "        for path in spec.submodule_search_locations:\n"
+        "            compileall.compile_dir(path, quiet=1)\n"
+    )
+    env = worker_env()
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), env.get("PYTHONPATH", "")) if p)
+    subprocess.run([python, "-c", code], env=env, capture_output=True, timeout=600, check=False)
+
+
 class Worker:
     """One worker process (``script``, by default ``program_worker.py``) under ``python``."""
 
     def __init__(self, python: str, script: Path = WORKER):
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = worker_env()
         self.proc = subprocess.Popen(
             [python, str(script)],
             stdin=subprocess.PIPE,
@@ -244,6 +279,8 @@ def run(options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         pythons = {"ours": sys.executable}
         if upstream and backend_id in UPSTREAM_ARCH and upstream_available(upstream, UPSTREAM_ARCH[backend_id]):
             pythons["upstream"] = upstream
+        for python in set(pythons.values()):
+            prime_bytecode(python)
         backend_rows = []
         for program in programs:
             print(f"bench_programs: {program} on {backend_id} ({', '.join(pythons)})", file=sys.stderr, flush=True)

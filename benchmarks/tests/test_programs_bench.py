@@ -55,6 +55,16 @@ def test_worker_with_a_cache_fills_it_and_the_next_process_reads_it(bench, tmp_p
     assert objects  # the llvm-cpu offline cache of the first process
 
 
+def test_workers_cache_bytecode_outside_the_tree(bench, monkeypatch):
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = bench.worker_env()
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    prefix = Path(env["PYTHONPYCACHEPREFIX"])
+    assert prefix.is_dir() and BENCH not in prefix.parents
+    bench.prime_bytecode(sys.executable)
+    assert any(prefix.rglob("kernel*.pyc"))  # quadrants' runtime/kernel.py among others
+
+
 def test_rows_without_upstream_have_no_baseline(bench):
     (step, first) = bench.rows_for("lcg", "ref", {"ours": {"first_call": 1.0, "times": [0.5]}})
     assert step["baseline"] is None and step["ratio"] is None and first["ratio"] is None
