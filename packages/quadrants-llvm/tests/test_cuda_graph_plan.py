@@ -119,3 +119,35 @@ def test_condition_kernels_call_the_device_runtime():
     ).decode()
     assert ".visible .entry qd_task_1_cond(" in ptx and ".entry qd_task_0" not in ptx
     assert ".extern .func cudaGraphSetConditional" in ptx and "call.uni cudaGraphSetConditional" in ptx
+
+
+def test_flat_loop_bodies_compile_to_one_block_loop_kernels():
+    import numpy as np
+
+    import quadrants as qd
+    from quadrants.backend import CompileOptions
+    from quadrants_llvm.builder.block_loops import fusable
+    from quadrants_llvm.cuda.compiler import compile_block_loops, gpu_target
+    from quadrants_llvm.target import NVPTX
+
+    qd.init(arch="llvm-cpu")
+
+    @qd.kernel(graph=True)
+    def countdown(x: qd.types.ndarray(qd.i32, ndim=1), c: qd.types.ndarray(qd.i32, ndim=0)):
+        while qd.graph.do_while(c):
+            for i in range(x.shape[0]):
+                x[i] += 1
+            for _ in range(1):
+                c[()] = c[()] - 1
+
+    countdown(np.zeros(4, np.int32), np.array(2, np.int32))
+    program = countdown._last.program
+    loop = program.items[0]
+    assert fusable(loop)
+    assert not fusable(N.DoWhile(level=1, cond_arg=1, body=(loop,)))  # a nested loop is not a flat body
+    assert not fusable(N.DoWhile(level=1, cond_arg=1, body=(N.SerialBlock(body=(N.Print(parts=("x",)),)),)))
+    ptx = compile_block_loops(program, CompileOptions(), gpu_target(NVPTX, "sm_90"), {0: (loop, [0, 1])}).decode()
+    assert ".visible .entry qd_loop_0(" in ptx and ".entry qd_task_" not in ptx  # the tasks are inlined
+    assert ptx.count("barrier.sync") == 2  # one barrier after each task
+    assert "barrier.red.or.pred" in ptx  # the uniform exit decision
+    assert "cudaGraphSetConditional" not in ptx  # no device runtime: the loop is the kernel's own

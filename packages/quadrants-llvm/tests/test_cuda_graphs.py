@@ -129,3 +129,28 @@ def test_qd_cuda_graphs_0_keeps_per_task_launches(monkeypatch):
     k(x, _i0(2))
     assert k.launch_stats.runner.startswith("host:")
     assert (x.to_numpy() == 4).all()
+
+
+@pytest.mark.parametrize("n", [16, 256, 257, 5000])
+def test_small_bodies_run_as_one_block_and_large_ones_as_while_nodes_with_equal_results(n):
+    # n <= 256 lanes: the loop is one kernel of one block (builder/block_loops.py); above: a WHILE node per loop.
+    # The body mixes an atomic update, a reduction into an ndarray element (warp shuffles) and the serial countdown.
+    @qd.kernel(graph=True)
+    def k(x: I1, s: I0, c: I0):
+        while qd.graph.do_while(c):
+            for i in range(x.shape[0]):
+                x[i] += i % 3
+            for i in range(x.shape[0]):
+                s[()] += x[i] % 7
+            for _ in range(1):
+                c[()] = c[()] - 1
+
+    iters = 130  # more than two abort polls (every 64 iterations)
+    x, s, c = qd.ndarray(qd.i32, (n,)), _i0(0), _i0(iters)
+    k(x, s, c)
+    assert k.launch_stats.runner == "cuda-graph"
+    hx, hs = np.zeros(n, np.int64), 0
+    for _ in range(iters):
+        hx += np.arange(n) % 3
+        hs += int((hx % 7).sum())
+    assert x.to_numpy().tolist() == hx.tolist() and s[()] == hs and c[()] == 0

@@ -14,9 +14,9 @@ def _const(v, dtype=i32):
     return N.Const(v, dtype)
 
 
-def _for(begins, ends):
+def _for(begins, ends, body=()):
     vars_ = tuple(N.Var(k, f"i{k}", i32) for k in range(len(ends)))
-    return N.ParallelFor(vars=vars_, begins=tuple(begins), ends=tuple(ends), body=())
+    return N.ParallelFor(vars=vars_, begins=tuple(begins), ends=tuple(ends), body=tuple(body))
 
 
 def _arr(*shape):
@@ -62,3 +62,22 @@ def test_kernel_variables_and_float_bounds_keep_the_full_grid():
 def test_an_unreadable_argument_falls_back_to_the_full_grid():
     count = lane_grid.lane_counter(_for([_const(0)], [N.Shape(0, 2, i32)]))
     assert lane_grid.blocks(count, [_arr(4)], 256, 1056) == 1056  # axis 2 of a 1-d array: IndexError
+
+
+def test_heavy_tasks_with_few_lanes_get_smaller_blocks_to_reach_every_sm():
+    count = lane_grid.lane_counter(_for([_const(0)], [N.ArgRef(0, i32)]))
+    # 4096 lanes on 132 SMs: 16 blocks of 256 would leave 116 SMs idle; blocks of 32 give 128 blocks
+    assert lane_grid.launch_dims(count, [4096], 256, 1056, 132, spread=True) == (128, 32)
+    # 16384 lanes: halve until the blocks reach the SMs (64 threads, 256 blocks)
+    assert lane_grid.launch_dims(count, [16384], 256, 1056, 132, spread=True) == (256, 64)
+    # enough lanes for every SM, a light task, or an unknown count: the usual blocks
+    assert lane_grid.launch_dims(count, [1 << 20], 256, 1056, 132, spread=True) == (1056, 256)
+    assert lane_grid.launch_dims(count, [4096], 256, 1056, 132, spread=False) == (16, 256)
+    assert lane_grid.launch_dims(None, [4096], 256, 1056, 132, spread=True) == (1056, 256)
+    assert lane_grid.launch_dims(count, [0], 256, 1056, 132, spread=True) == (1, 32)  # no lanes: one small block
+
+
+def test_a_task_is_heavy_when_its_lanes_loop():
+    inner = N.RangeFor(var=N.Var(1, "j", i32), begin=_const(0), end=_const(8), body=())
+    assert lane_grid.heavy(_for([_const(0)], [_const(16)], body=(inner,)))
+    assert not lane_grid.heavy(_for([_const(0)], [_const(16)]))

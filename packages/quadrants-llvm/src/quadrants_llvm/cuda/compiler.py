@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from quadrants.backend import CompileOptions
 from quadrants.ir import nodes as N
 from quadrants.ir.walk import iter_tasks
+from quadrants_llvm.builder.grid import NARROW_SUFFIX, narrow_variant
 from quadrants_llvm.builder.layout import Layout
 from quadrants_llvm.builder.stmts import LOOP_TAG
 from quadrants_llvm.target import TargetInfo
@@ -46,6 +47,8 @@ class GpuArtifact:
     serial: tuple[bool, ...]  # True for a serial block (launched with one thread)
     debug: bool
     timings: dict
+    # per task, the kernel with 32-bit element offsets (builder/grid.py narrow_variant), "" where there is none
+    narrow: tuple[str, ...] = ()
 
     @property
     def task_items(self) -> list:
@@ -103,16 +106,31 @@ def _optimize_and_emit(text: str, target: TargetInfo, emit: str) -> tuple[bytes,
         return code, str(mod), optimized_at
 
 
-def compile_condition_kernels(program: N.Program, options: CompileOptions, target: TargetInfo, tasks: dict) -> bytes:
-    """PTX of the ``task_k_cond`` kernels (:mod:`quadrants_llvm.builder.graph_conditions`) for the serial tasks
-    ``tasks`` (index -> task) of ``program``: a module of its own, to be linked with the device runtime."""
-    from quadrants_llvm.builder.graph_conditions import build_condition_kernels
+def _side_module(program: N.Program, options: CompileOptions, target: TargetInfo, build) -> bytes:
+    """PTX of a module of extra kernels of ``program`` that ``build(builder)`` adds to an empty module (same
+    launch-context layout as the main module, so the kernels share its launch context)."""
     from quadrants_llvm.builder.tasks import _Builder
 
     fast_math = bool(options.fast_math or program.fast_math)
     bld = _Builder(program, target, _PREFIX, bool(options.debug or program.debug), fast_math, False)
-    build_condition_kernels(bld, tasks)
+    build(bld)
     return _optimize_and_emit(_distinct_loop_ids(str(bld.module)), target, "asm")[0]
+
+
+def compile_condition_kernels(program: N.Program, options: CompileOptions, target: TargetInfo, tasks: dict) -> bytes:
+    """PTX of the ``task_k_cond`` kernels (:mod:`quadrants_llvm.builder.graph_conditions`) for the serial tasks
+    ``tasks`` (index -> task) of ``program``: a module of its own, to be linked with the device runtime."""
+    from quadrants_llvm.builder.graph_conditions import build_condition_kernels
+
+    return _side_module(program, options, target, lambda bld: build_condition_kernels(bld, tasks))
+
+
+def compile_block_loops(program: N.Program, options: CompileOptions, target: TargetInfo, loops: dict) -> bytes:
+    """PTX of the one-block ``loop_i`` kernels (:mod:`quadrants_llvm.builder.block_loops`) for ``loops`` (loop index
+    -> the ``do_while`` and its body's task indices): a module of its own, loaded when a graph first needs it."""
+    from quadrants_llvm.builder.block_loops import build_block_loops
+
+    return _side_module(program, options, target, lambda bld: build_block_loops(bld, loops))
 
 
 def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo, *, emit: str = "asm") -> GpuArtifact:
@@ -129,6 +147,10 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
     code, optimized, t2 = _optimize_and_emit(text, target, emit)
     t3 = time.perf_counter()
     tasks = list(iter_tasks(program.items))
+    narrow = tuple(
+        f"{_PREFIX}_task_{k}{NARROW_SUFFIX}" if target.threads == "grid" and narrow_variant(program, t, debug) else ""
+        for k, t in enumerate(tasks)
+    )
     return GpuArtifact(
         program=program,
         options=options,
@@ -143,4 +165,5 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
         serial=tuple(isinstance(t, N.SerialBlock) for t in tasks),
         debug=debug,
         timings={"build": t1 - t0, "optimize": t2 - t1, "codegen": t3 - t2},
+        narrow=narrow,
     )

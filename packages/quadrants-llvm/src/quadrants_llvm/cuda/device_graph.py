@@ -19,7 +19,7 @@ import logging
 import threading
 
 from quadrants.ir import nodes as N
-from quadrants_llvm.cuda import graph_plan
+from quadrants_llvm.cuda import graph_plan, lane_grid
 from quadrants_llvm.cuda.driver import check
 
 __all__ = ["DeviceGraph", "GraphUnavailable", "set_condition_functions"]
@@ -72,14 +72,16 @@ def _link_set_condition(dev, version: str):
     return module, dev.function(module, graph_plan.SET_CONDITION), dev.function(module, graph_plan.ARM_CONDITION)
 
 
-def condition_kernels(exe, items: tuple) -> dict[int, object]:
-    """Task index -> its ``task_k_cond`` kernel for the loops of ``items`` that end with a fusable serial task
-    (:mod:`quadrants_llvm.builder.graph_conditions`); compiled and linked once per executable. Empty (the reason
-    logged) when that fails: the loops then keep a set-condition node of their own."""
+def condition_kernels(exe, items: tuple, skip: frozenset = frozenset()) -> dict[int, object]:
+    """Task index -> its ``task_k_cond`` kernel for the loops of ``items`` (but those whose id is in ``skip``) that end
+    with a fusable serial task (:mod:`quadrants_llvm.builder.graph_conditions`); compiled and linked once per
+    executable. Empty (the reason logged) when that fails: the loops then keep a set-condition node of their own."""
     from quadrants_llvm.builder.graph_conditions import as_serial
 
     wanted = {}
     for item in _walk(items):
+        if id(item) in skip:
+            continue
         serial = as_serial(item.body[-1]) if isinstance(item, N.DoWhile) and item.body else None
         if serial is not None:
             wanted[exe._task(item.body[-1])] = serial
@@ -102,6 +104,39 @@ def condition_kernels(exe, items: tuple) -> dict[int, object]:
         _LOG.warning("llvm-cuda: %s", exe.condition_kernels)
         return {}
     return exe.condition_kernels
+
+
+def block_loop_kernels(exe, items: tuple, grids: tuple) -> dict[int, object]:
+    """``id(loop)`` -> its one-block kernel (:mod:`quadrants_llvm.builder.block_loops`) for the ``do_while`` loops of
+    ``items`` whose body is flat tasks that each need one block at ``grids``; compiled once per executable for the
+    loops asked so far. Empty (the reason logged once) when compiling fails: the loops keep their WHILE nodes."""
+    from quadrants_llvm.builder.block_loops import fusable
+
+    loops = [item for item in _walk(items) if isinstance(item, N.DoWhile)]
+    wanted = {}
+    for index, loop in enumerate(loops):
+        if not fusable(loop):
+            continue
+        tasks = [exe._task(item) for item in loop.body]
+        if all(isinstance(item, N.SerialBlock) or grids[k][0] == 1 for k, item in zip(tasks, loop.body, strict=True)):
+            wanted[index] = (loop, tasks)
+    if not wanted or isinstance(exe.block_loops, str):
+        return {}
+    have = exe.block_loops or {}
+    if not wanted.keys() <= have.keys():
+        try:
+            from quadrants_llvm.cuda.compiler import compile_block_loops, gpu_target
+            from quadrants_llvm.target import NVPTX
+
+            every = {**{i: (loops[i], [exe._task(it) for it in loops[i].body]) for i in have}, **wanted}
+            ptx = compile_block_loops(exe.program, exe.options, gpu_target(NVPTX, exe.dev.sm), every)
+            module = exe.dev.load_module(ptx)
+            have = exe.block_loops = {i: exe.dev.function(module, f"qd_loop_{i}") for i in every}
+        except Exception as exc:  # the WHILE node is always available: keep it, say why once
+            exe.block_loops = f"running a do_while loop as one block failed: {type(exc).__name__}: {exc}"
+            _LOG.warning("llvm-cuda: %s", exe.block_loops)
+            return {}
+    return {id(loops[i]): have[i] for i in wanted}
 
 
 def set_condition_functions(dev, version: str):
@@ -136,9 +171,10 @@ def _add_node(cu, graph, deps: list, params):
 class DeviceGraph:
     """An instantiated CUDA graph of one program's items; :meth:`launch` queues it, :meth:`wait` waits for it."""
 
-    def __init__(self, exe, items: tuple, version: str, grids: tuple[int, ...]):
+    def __init__(self, exe, items: tuple, version: str, grids: tuple, narrow: bool = False):
         self.exe = exe
-        self.grids = grids  # blocks per task (exe.grids of the arguments this graph was built for)
+        self.grids = grids  # (blocks, threads) per task: exe.grids of the arguments this graph was built for
+        self.narrow = narrow  # the tasks' 32-bit-offset kernels (exe.narrow of those arguments)
         self.dev = dev = exe.dev
         self.cu = cu = dev.cu
         self.loops = 0
@@ -148,10 +184,12 @@ class DeviceGraph:
         self.graph = check(cu.cuGraphCreate(0), "cuGraphCreate")
         try:
             self._fused: dict = {}
+            self._block_loops: dict = {}
             if any(isinstance(item, N.DoWhile) for item in _walk(items)):
                 self._set_condition, self._arm_condition = set_condition_functions(dev, version)
                 self._abort_host, self._abort_dev = self._mapped_word()
-                self._fused = condition_kernels(exe, items)
+                self._block_loops = block_loop_kernels(exe, items, grids)
+                self._fused = condition_kernels(exe, items, frozenset(self._block_loops))
             self._add_items(self.graph, items)
             self.exec = check(cu.cuGraphInstantiate(self.graph, 0), "cuGraphInstantiate")
         except BaseException:
@@ -188,14 +226,34 @@ class DeviceGraph:
     def _add_items(self, graph, items: tuple, last=None):
         deps = [] if last is None else [last]
         for item in items:
-            if isinstance(item, N.DoWhile):
+            if id(item) in self._block_loops:  # the whole loop in one kernel of one block (builder/block_loops.py)
+                node = self._add_block_loop(graph, item, deps)
+            elif isinstance(item, N.DoWhile):
                 node = self._add_loop(graph, item, deps)
             else:
                 k = self.exe._task(item)
-                fn, _, block = self.exe.tasks[k]
-                node = _add_node(self.cu, graph, deps, self._kernel_params(fn, self.grids[k], block, self.exe.params))
+                grid, block = self.grids[k]
+                params = self._kernel_params(self.exe.function(k, self.narrow), grid, block, self.exe.params)
+                node = _add_node(self.cu, graph, deps, params)
             deps = [node]
         return deps[0] if deps else None
+
+    def _words(self, words: list[int]) -> int:
+        """The address of a kernel-parameter array for the 64-bit ``words`` (kept alive with the graph)."""
+        values = (ctypes.c_uint64 * len(words))(*words)
+        pointers = (ctypes.c_void_p * len(words))(*(ctypes.addressof(values) + 8 * i for i in range(len(words))))
+        self._keep += [values, pointers]
+        return ctypes.addressof(pointers)
+
+    def _cond_slot(self, loop: N.DoWhile) -> int:
+        """The device address of the launch-context word holding ``loop``'s condition ndarray pointer."""
+        return self.exe.ctx_ptr + 8 * self.exe.layout.args[loop.cond_arg]
+
+    def _add_block_loop(self, graph, loop: N.DoWhile, deps: list):
+        self.loops += 1
+        params = self._words([self.exe.ctx_ptr, self._cond_slot(loop), self._abort_dev])
+        node = self._kernel_params(self._block_loops[id(loop)], 1, lane_grid.BLOCK, params)
+        return _add_node(self.cu, graph, deps, node)
 
     def _add_loop(self, graph, loop: N.DoWhile, deps: list):
         cu = self.cu
@@ -203,10 +261,7 @@ class DeviceGraph:
         flags = cu.CU_GRAPH_COND_ASSIGN_DEFAULT if hasattr(cu, "CU_GRAPH_COND_ASSIGN_DEFAULT") else 1
         handle = check(cu.cuGraphConditionalHandleCreate(graph, self.dev.ctx, 1, flags), "cuGraphConditionalHandle")
         if graph is not self.graph:  # nested: re-arm the handle every time the enclosing body reaches this loop
-            arm = (ctypes.c_uint64 * 1)(int(handle))
-            arm_ptr = (ctypes.c_void_p * 1)(ctypes.addressof(arm))
-            self._keep += [arm, arm_ptr]
-            params = self._kernel_params(self._arm_condition, 1, 1, ctypes.addressof(arm_ptr))
+            params = self._kernel_params(self._arm_condition, 1, 1, self._words([int(handle)]))
             deps = [_add_node(cu, graph, deps, params)]
         node = cu.CUgraphNodeParams()
         node.type = cu.CUgraphNodeType.CU_GRAPH_NODE_TYPE_CONDITIONAL
@@ -219,15 +274,12 @@ class DeviceGraph:
         k = self.exe._task(loop.body[-1]) if loop.body and not isinstance(loop.body[-1], N.DoWhile) else None
         fused = self._fused.get(k)
         last = self._add_items(body, loop.body[:-1] if fused is not None else loop.body)
-        slot = self.exe.ctx_ptr + 8 * self.exe.layout.args[loop.cond_arg]
+        slot = self._cond_slot(loop)
         if fused is not None:  # the body's last (serial) task also sets the condition: one node per iteration fewer
             words, fn = [self.exe.ctx_ptr, int(handle), slot, self._abort_dev], fused
         else:
             words, fn = [int(handle), slot, self._abort_dev], self._set_condition
-        values = (ctypes.c_uint64 * len(words))(*words)
-        pointers = (ctypes.c_void_p * len(words))(*(ctypes.addressof(values) + 8 * i for i in range(len(words))))
-        self._keep += [values, pointers]
-        _add_node(cu, body, [] if last is None else [last], self._kernel_params(fn, 1, 1, ctypes.addressof(pointers)))
+        _add_node(cu, body, [] if last is None else [last], self._kernel_params(fn, 1, 1, self._words(words)))
         return added
 
     # ---------------------------------------------------------------------------------------------- launching

@@ -35,7 +35,8 @@ from quadrants_llvm.cuda.streams import current as current_stream
 
 __all__ = ["CudaExecutable", "BLOCK"]
 
-BLOCK = 256  # threads per block of a parallel task
+BLOCK = lane_grid.BLOCK  # threads per block of a parallel task
+_NARROW_LIMIT = 1 << 31  # elements: an in-bounds offset below this fits a signed 32-bit integer
 GRAPHS_PER_PROGRAM = 8  # instantiated graphs kept per item tree (one per set of grid sizes); beyond: full grids
 _LOG = logging.getLogger("quadrants_llvm.cuda")
 _LOGGED: set[str] = set()
@@ -61,6 +62,7 @@ class CudaExecutable:
         self.program: N.Program = artifact.program
         self.options = artifact.options  # a device graph compiles its condition kernels with the same options
         self.condition_kernels: dict | str | None = None  # cuda/device_graph.py: task index -> fused kernel, or why not
+        self.block_loops: dict | str | None = None  # cuda/device_graph.py: loop index -> one-block kernel, or why not
         self.layout = artifact.layout
         self.checks = artifact.checks
         self.prints = artifact.prints
@@ -92,12 +94,24 @@ class CudaExecutable:
         # compute that from the arguments (cuda/lane_grid.py): small loops launch one block, not a full device
         self.tasks = []
         self._counters = []
+        self._heavy = []
         for item, name, serial in zip(artifact.task_items, artifact.kernels, artifact.serial, strict=True):
             fn = dev.function(self.module, name)
             grid, block = (1, 1) if serial else (dev.grid_size(fn, BLOCK), BLOCK)
             self.tasks.append((fn, grid, block))
             self._counters.append(None if serial else lane_grid.lane_counter(item))
-        self.full_grids = tuple(grid for _, grid, _ in self.tasks)
+            self._heavy.append(not serial and lane_grid.heavy(item))
+        self._sms = dev.sms
+        self.full_grids = tuple((grid, block) for _, grid, block in self.tasks)
+        # per task, its kernel with 32-bit element offsets (None: none), launched when every run-time-shaped ndarray
+        # argument has fewer than 2^31 elements (builder/grid.py narrow_variant); which arguments to look at
+        names = getattr(artifact, "narrow", ()) or ("",) * len(self.tasks)
+        self.narrow_fns = [dev.function(self.module, name) if name else None for name in names]
+        self._dynamic_arrays = (
+            [i for i, a in enumerate(self.program.args) if isinstance(a, N.NdarrayArg) and a.shape is None]
+            if any(self.narrow_fns)
+            else None
+        )
         self._sized = any(c is not None for c in self._counters)  # any grid that depends on the arguments
         self._task_index: dict = {}
         self._task_by_id: dict = {}
@@ -144,21 +158,39 @@ class CudaExecutable:
         if err != self._ok:
             check((err,), "cuMemcpyHtoDAsync")
 
-    def grid(self, k: int, args) -> int:
-        """The blocks task ``k`` launches with for ``args``."""
+    def grid(self, k: int, args) -> tuple[int, int]:
+        """``(blocks, threads per block)`` task ``k`` launches with for ``args``."""
         _, full, block = self.tasks[k]
         counter = self._counters[k]
-        return full if counter is None else lane_grid.blocks(counter, args, block, full)
+        if counter is None:
+            return full, block
+        return lane_grid.launch_dims(counter, args, block, full, self._sms, self._heavy[k])
 
-    def grids(self, args) -> tuple[int, ...]:
-        """The blocks of every task for ``args`` (the full grids, computed once, where no lane count is known)."""
+    def grids(self, args) -> tuple[tuple[int, int], ...]:
+        """The launch dimensions of every task for ``args`` (the full grids, computed once, where no lane count is
+        known)."""
         if not self._sized:
             return self.full_grids
         return tuple(self.grid(k, args) for k in range(len(self.tasks)))
 
+    def narrow(self, args) -> bool:
+        """Whether this launch may use the 32-bit-offset kernels: every run-time-shaped ndarray argument has fewer
+        than 2^31 elements (``False`` when no task has such a kernel)."""
+        if self._dynamic_arrays is None:
+            return False
+        for i in self._dynamic_arrays:
+            a = args[i]
+            if getattr(a, "nbytes", 1 << 62) >= _NARROW_LIMIT * getattr(a, "itemsize", 1):
+                return False
+        return True
+
+    def function(self, k: int, narrow: bool):
+        """Task ``k``'s kernel: its 32-bit-offset variant when ``narrow`` and it has one."""
+        return (narrow and self.narrow_fns[k]) or self.tasks[k][0]
+
     def _run(self, k: int, args) -> None:
-        fn, _, block = self.tasks[k]
-        grid = self.grid(k, args)
+        fn = self.function(k, self.narrow_fns[k] is not None and self.narrow(args))
+        grid, block = self.grid(k, args)
         err = self._launch_kernel(fn, grid, 1, 1, block, 1, 1, 0, self._stream, self.params, 0)[0]
         if err != self._ok:
             check((err,), f"cuLaunchKernel(task {k})")
@@ -223,12 +255,12 @@ class CudaExecutable:
         reason = self._graphs.get(id(items))  # the program's own item tuples, alive as long as this executable
         if isinstance(reason, str):
             return None
-        grids = self.grids(args)
-        key = (id(items), grids)
+        grids, narrow = self.grids(args), self.narrow(args)
+        key = (id(items), grids, narrow)
         graph = self._graphs.get(key)
         if graph is None and self._graph_count(items) >= GRAPHS_PER_PROGRAM:  # counted only on a miss
             grids = self.full_grids  # many shapes: one more graph on the full grids serves them all
-            key = (id(items), grids)
+            key = (id(items), grids, narrow)
             graph = self._graphs.get(key)
         if graph is None:
             if not _device_graphs_enabled():
@@ -237,7 +269,7 @@ class CudaExecutable:
                 from quadrants_llvm.cuda.device_graph import DeviceGraph, GraphUnavailable
 
                 try:
-                    graph = DeviceGraph(self, items, self._ptx_version, grids)
+                    graph = DeviceGraph(self, items, self._ptx_version, grids, narrow)
                 except GraphUnavailable as exc:
                     graph = str(exc)
                 except Exception as exc:  # a driver refusal: keep the per-task launches, say why

@@ -10,6 +10,11 @@ full grid.
 
 :func:`lane_counter` turns a task's bounds into a function of the launch arguments once, at load time; the launch
 calls it (a few Python operations) and :func:`blocks` caps the result. Pure code, tested without a GPU.
+
+A *heavy* task (its lanes run loops of their own, :func:`heavy`) with fewer lanes than the device has SMs times the
+block size gets smaller blocks instead (:func:`launch_dims`): 4096 n-body lanes in blocks of 256 occupy 16 of an
+H100's 132 SMs, each running eight warps that share its pipelines, while the other 116 idle; in blocks of 32 they
+occupy 128 SMs with a warp each. Light tasks keep their blocks: their time is the launch, not the lanes.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ from collections.abc import Callable, Sequence
 
 from quadrants.ir import nodes as N
 from quadrants.ir.ops import Op
+from quadrants.ir.walk import iter_stmts
 
-__all__ = ["lane_counter", "blocks"]
+__all__ = ["lane_counter", "blocks", "launch_dims", "heavy", "BLOCK", "MIN_BLOCK"]
 
 Counter = Callable[[Sequence], int]
 
@@ -100,3 +106,29 @@ def blocks(counter: Counter | None, args: Sequence, block: int, full: int) -> in
     except (TypeError, ValueError, AttributeError, IndexError, OverflowError):
         return full  # an argument the host cannot read a bound from: the full grid is always correct
     return max(1, min(full, -(-lanes // block)))
+
+
+BLOCK = 256  # threads per block of a parallel task
+MIN_BLOCK = 32  # one warp: the smallest block a task is launched with (reductions combine per warp)
+
+
+def heavy(item: N.ParallelFor) -> bool:
+    """Whether ``item``'s lanes run loops of their own (so each lane's serial work, not the launch, sets its time)."""
+    return any(isinstance(s, (N.RangeFor, N.Loop)) for s in iter_stmts(item.body))
+
+
+def launch_dims(counter: Counter | None, args: Sequence, block: int, full: int, sms: int, spread: bool):
+    """``(blocks, threads per block)`` for a task: :func:`blocks` of ``block`` threads, except that a ``spread`` (heavy)
+    task whose lanes would fill fewer than ``sms`` blocks gets blocks of fewer threads (a power of two, at least
+    :data:`MIN_BLOCK`), so that its blocks reach every SM."""
+    grid = blocks(counter, args, block, full)
+    if not spread or grid >= sms or counter is None:
+        return grid, block
+    try:
+        lanes = counter(args)
+    except (TypeError, ValueError, AttributeError, IndexError, OverflowError):
+        return grid, block
+    threads = block
+    while threads > MIN_BLOCK and -(-lanes // threads) < sms:
+        threads //= 2
+    return max(1, -(-lanes // threads)), threads
