@@ -27,8 +27,8 @@ from quadrants_llvm.target import TargetInfo, host_target
 __all__ = ["Jit", "get_jit", "has_out_of_range_vector_shift"]
 
 
-# LLVM options of the process (set once, before the first compile; they only widen what the loop vectoriser may do
-# without changing results):
+# LLVM options of the process (set once, before the first compile; they change how code is optimised or generated,
+# never the results):
 # * in-order float reductions: with strict IEEE semantics (fast_math=False) a float sum in a loop may still be
 #   vectorised when its additions stay sequential (``llvm.vector.reduce.fadd`` with a start value); x86 leaves this
 #   off by default. The loads, products, square roots and divisions around the sum vectorise (n-body's force loop:
@@ -39,10 +39,15 @@ __all__ = ["Jit", "get_jit", "has_out_of_range_vector_shift"]
 #   (a lattice-Boltzmann cell, an MPM deformation gradient) read or written in one loop iteration are one wide
 #   access and shuffles instead of nine 16-lane gathers and scatters, which AMD Zen 4 runs slowly (the Kármán
 #   program's ``update_macro``: 280 -> 70 us single-threaded; issue 23). The vectoriser still compares the costs.
+# * a token factor inlines at most 64 operands (LLVM's default is 2048): the DAG combiner merges the memory chains of
+#   one basic block in time quadratic in their number, so a kernel with a 1024-component vector parameter (one load
+#   and one store per component in one block) spent 136 s in instruction selection; with the limit, 5 s. Only
+#   blocks with more than 64 independent memory operations see it; the generated code computes the same values.
 LLVM_OPTIONS = (
     "-force-ordered-reductions=true",
     "-enable-masked-interleaved-mem-accesses=true",
     "-max-interleave-group-factor=16",
+    "-combiner-tokenfactor-inline-limit=64",
 )
 _OPTIONS_SET = [False]
 
