@@ -164,3 +164,19 @@ def test_host_side_waits():
     spin(x, 10, qd_stream=s)
     s.destroy()  # waits for the stream's work first
     assert x.to_numpy()[0] == pytest.approx(_spun(5.0, 10), rel=1e-6)
+
+
+def test_a_multi_task_kernel_on_a_stream_is_one_graph_launch_with_that_streams_arguments():
+    xs = [qd.ndarray(qd.f32, (1,)) for _ in range(3)]
+    ys = [qd.ndarray(qd.f32, (1,)) for _ in range(3)]
+    streams = [qd.create_stream() for _ in range(3)]
+    for k, (x, y, s) in enumerate(zip(xs, ys, streams, strict=True)):
+        x[0], y[0] = float(k), float(10 + k)
+        spin_two_loops(x, y, 500 + 100 * k, qd_stream=s)
+        assert spin_two_loops.launch_stats.runner == "cuda-graph"
+    for k, (x, y) in enumerate(zip(xs, ys, strict=True)):  # each launch kept its own arguments
+        n = 500 + 100 * k
+        assert x.to_numpy()[0] == pytest.approx(_spun(float(k), n), rel=1e-6)
+        assert y.to_numpy()[0] == pytest.approx(_spun(float(10 + k), n), rel=1e-6)
+    for s in streams:
+        s.destroy()

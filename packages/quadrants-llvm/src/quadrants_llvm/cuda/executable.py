@@ -255,12 +255,13 @@ class CudaExecutable:
         reason = self._graphs.get(id(items))  # the program's own item tuples, alive as long as this executable
         if isinstance(reason, str):
             return None
+        # the graph's nodes point at the launch context: a user stream's context (cuda/stream_launch.py) has its own
         grids, narrow = self.grids(args), self.narrow(args)
-        key = (id(items), grids, narrow)
+        key = (id(items), grids, narrow, self.ctx_ptr)
         graph = self._graphs.get(key)
         if graph is None and self._graph_count(items) >= GRAPHS_PER_PROGRAM:  # counted only on a miss
             grids = self.full_grids  # many shapes: one more graph on the full grids serves them all
-            key = (id(items), grids, narrow)
+            key = (id(items), grids, narrow, self.ctx_ptr)
             graph = self._graphs.get(key)
         if graph is None:
             if not _device_graphs_enabled():

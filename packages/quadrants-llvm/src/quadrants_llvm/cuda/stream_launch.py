@@ -8,6 +8,8 @@ Two cases leave the executable's own path: a launch under ``kernel(..., qd_strea
   launch's argument copy and read by its kernels. The default stream keeps the executable's own context; a launch on
   a user stream uses a context of its own per (executable, stream) (:class:`Slot`), so the same kernel launched on two
   streams at once never overwrites the arguments the other is about to read.
+* **Graphs.** A program of several tasks without blocks launches on a user stream as one CUDA graph, as on the
+  default stream; the graph is built for the stream's launch context (graphs are keyed by the context address).
 * **Blocks.** :func:`plan` cuts the task list into steps; a step of several blocks forks (each block's stream waits
   for an event recorded on the launch stream), launches each block's tasks in order on its own stream, and joins (the
   launch stream waits for an event recorded on each block's stream), as upstream does. Nothing waits on the host.
@@ -105,6 +107,13 @@ def launch(exe, args, stream) -> tuple:
                 streams.on_stream(stream)
                 exe.ctx_ptr, exe.params, exe._stream = slot.ctx_ptr, slot.params, stream.handle
             exe._pack_args(args)
+            if stream is not None and exe._flat_graph and all(len(step) == 1 for step in steps):
+                # several tasks and no blocks: one graph launch on the stream, as on the default stream
+                graph = exe._device_graph(exe.program.items, args)
+                if graph is not None:
+                    graph.launch()
+                    exe.last_runner = "cuda-graph"
+                    return exe._returns()
             forked = False
             for step in steps:
                 if len(step) == 1:
