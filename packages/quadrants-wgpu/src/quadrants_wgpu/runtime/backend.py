@@ -49,6 +49,7 @@ def _has_dtype(dtype: DataType) -> bool:
     return (dtype == T.f16 and target.f16) or (dtype == T.f64 and target.f64)
 
 
+MAX_ARRAY_BYTES = 1 << 32  # shaders index elements (and 64-bit values' words) with u32
 _SYNC_BUFFERS: dict[int, tuple] = {}  # device id -> (device, the 4-byte buffer qd.sync() reads back)
 
 
@@ -118,11 +119,12 @@ class WgpuBackend:
         return WgpuExecutable(artifact.program, artifact.emitted, get_device())
 
     def allocation_limit(self) -> tuple[int, str]:
-        """The largest allocation core lets through (``quadrants.runtime.allocation``): one storage buffer that a
-        kernel can bind whole (buffers are padded to 16 bytes, see ``runtime/memory.py``)."""
-        limits = get_device().device.limits
-        size = min(limits["max-buffer-size"], limits["max-storage-buffer-binding-size"])
-        return size & ~15, "the device's largest storage buffer binding, max-storage-buffer-binding-size"
+        """The largest allocation core lets through (``quadrants.runtime.allocation``): the device's largest buffer
+        (padded to 16 bytes, see ``runtime/memory.py``), at most 4 GiB (element indices are u32). A buffer larger
+        than one binding (``max-storage-buffer-binding-size``) is bound as several windows
+        (``runtime/placement.py``)."""
+        size = min(get_device().device.limits["max-buffer-size"], MAX_ARRAY_BYTES)
+        return size & ~15, "the device's largest buffer, max-buffer-size"
 
     def allocate(self, dtype: DataType, shape: tuple[int, ...]) -> WgpuArray:
         """A zero-initialised array (wgpu zero-fills new buffers)."""

@@ -10,6 +10,7 @@ a later dispatch, or ``read_i32`` for the graph runner. Writes then reach the ho
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 from typing import Any
@@ -23,8 +24,10 @@ from quadrants.ir.walk import iter_tasks
 from quadrants_wgpu.runtime.bounds import evaluate, is_static, uses_kernel_vars
 from quadrants_wgpu.runtime.device import Device, read_ranges
 from quadrants_wgpu.runtime.memory import WgpuArray, create_buffer
-from quadrants_wgpu.wgsl.emit import EmittedProgram
+from quadrants_wgpu.runtime.placement import FIXED_BINDINGS, arena_plan, chunk_plan, copy_in, copy_out, place, window
+from quadrants_wgpu.wgsl.emit import EmittedProgram, emit_variant
 from quadrants_wgpu.wgsl.names import from_words, to_words
+from quadrants_wgpu.wgsl.placement import BindingPlan
 from quadrants_wgpu.wgsl.stmts import STATUS_FAIL, STATUS_INDEX, STATUS_PRINT_CURSOR, STATUS_PRINT_DATA
 
 __all__ = ["WgpuExecutable", "Launch"]
@@ -40,14 +43,31 @@ REDUCTION_GROUPS = {"gpu": 2048, "software": 256}
 
 
 class _Task:
-    """One task's pipeline, its bindings and how to size its dispatch."""
+    """One task's pipeline, its bindings and how to size its dispatch.
 
-    def __init__(self, dev: Device, item, shader):
+    ``emit(plan)`` emits the task again with a :class:`BindingPlan` (runtime/placement.py): at load when its arrays
+    need more bindings than the adapter has (``arena_words``: the args words of arena offsets), and at a launch
+    with an array larger than one binding (:meth:`variant`)."""
+
+    def __init__(self, dev: Device, item, shader, emit=None, arena_words=None):
         self.item = item
+        self.dev = dev
+        self.emit = emit
+        self.arrays = tuple(arg for arg, _ in shader.bindings)  # every ndarray the task uses
+        written = {arg for arg, ro in shader.bindings if not ro}
+        self.plan = BindingPlan()
+        if arena_words is not None:
+            if len(shader.elems) != len(shader.bindings):  # compiled before shaders recorded them
+                shader = emit(self.plan)
+            self.plan = arena_plan(emit.name, shader, _limits(dev)[1], arena_words)
+            shader = emit(self.plan)
         self.shader = shader
         self.pipeline, self.layout = dev.pipeline(shader.wgsl, shader.bindings)
-        self.arrays = tuple(arg for arg, _ in shader.bindings)
-        self.bind_groups: dict[tuple, tuple[Any, tuple]] = {}
+        self.variants = {self.plan: (shader, self.pipeline, self.layout)}
+        self.arena = tuple(a for a, _ in self.plan.arena)
+        self.arena_written = tuple(a for a in self.arena if a in written)
+        self.direct = tuple(a for a in self.arrays if a not in self.arena)
+        self.bind_groups: dict[tuple, tuple[Any, Any, tuple]] = {}
         self.parallel = isinstance(item, N.ParallelFor)
         self.static_n: int | None = None
         self.needs_kv = False
@@ -59,6 +79,32 @@ class _Task:
             self.needs_kv = any(uses_kernel_vars(e) for e in exprs)
             if all(is_static(e) for e in exprs):
                 self.static_n = _count(item, {}, {}, None)
+
+    def variant(self, sizes: dict[int, int]):
+        """``(shader, pipeline, layout)`` for the launch's buffer ``sizes``: windows for arrays over one binding."""
+        plan = chunk_plan(self.emit.name, self.plan, self.direct, sizes, _limits(self.dev))
+        hit = self.variants.get(plan)
+        if hit is None:
+            shader = self.emit(plan)
+            hit = self.variants[plan] = (shader, *self.dev.pipeline(shader.wgsl, shader.bindings))
+        return hit
+
+
+class _Emit:
+    """Emits task ``index`` of the program again with a binding plan (:func:`emit_variant`)."""
+
+    def __init__(self, program: N.Program, emitted: EmittedProgram, index: int, item, dev: Device):
+        self.name = program.name
+        self._args = (program, emitted, index, item, dev.target)
+
+    def __call__(self, plan: BindingPlan):
+        return emit_variant(*self._args, plan)
+
+
+def _limits(dev: Device) -> tuple[int, int]:
+    """``(max-storage-buffer-binding-size, max-storage-buffers-per-shader-stage)`` of the device."""
+    limits = dev.device.limits
+    return limits["max-storage-buffer-binding-size"], limits["max-storage-buffers-per-shader-stage"]
 
 
 def _count(item: N.ParallelFor, scalars, shapes, kernel_var) -> int:
@@ -77,7 +123,7 @@ class _Slots:
     argument or return storage (the sets are recycled through a free list when a launch ends).
     """
 
-    __slots__ = ("args", "kv", "status", "words", "written")
+    __slots__ = ("arena", "args", "kv", "status", "words", "written")
 
     def __init__(self, dev: Device, layout):
         self.args = create_buffer(dev, layout.args_words * 4)
@@ -85,6 +131,7 @@ class _Slots:
         self.status = create_buffer(dev, layout.status_words * 4)
         self.words = np.zeros(layout.args_words, np.uint32)
         self.written: np.ndarray | None = None  # what the args buffer holds (only launches on this set write it)
+        self.arena = None  # arrays of tasks over the binding limit, copied in per dispatch (runtime/placement.py)
 
     def write_args(self, dev: Device) -> None:
         """Upload ``words`` unless the args buffer already holds them (a loop calling a kernel with the same
@@ -98,7 +145,7 @@ class _Slots:
 class Launch:
     """One launch in flight: bound arguments, the open encoder/pass and kernel-var values read back so far."""
 
-    __slots__ = ("arrays", "cpass", "encoder", "keep", "kv_cache", "scalars", "shapes", "slots")
+    __slots__ = ("arena", "arrays", "cpass", "encoder", "keep", "kv_cache", "scalars", "shapes", "slots")
 
     def __init__(self, slots: _Slots):
         self.slots = slots
@@ -109,6 +156,7 @@ class Launch:
         self.cpass = None
         self.kv_cache: np.ndarray | None = None
         self.keep: list = []
+        self.arena: dict[int, int] = {}  # byte offsets of the arena arrays (runtime/placement.py)
 
 
 class WgpuExecutable:
@@ -119,13 +167,23 @@ class WgpuExecutable:
         self.emitted = emitted
         self.dev = dev
         layout = emitted.layout
+        limit = _limits(dev)[1]
+        over = [FIXED_BINDINGS + len(shader.bindings) > limit for shader in emitted.shaders]
+        arena_words = None
+        if any(over):  # arena offsets go after the program's words in the args buffer (runtime/placement.py)
+            arrays = [k for k, spec in enumerate(program.args) if isinstance(spec, N.NdarrayArg)]
+            arena_words = {k: layout.args_words + j for j, k in enumerate(arrays)}
+            layout = dataclasses.replace(layout, args_words=layout.args_words + len(arrays))
         self.layout = layout
         self._tasks_by_id: dict[int, tuple[Any, _Task]] = {}
         self._tasks: list[_Task] = []
-        for item, shader in zip(iter_tasks(program.items), emitted.shaders, strict=True):
-            task = _Task(dev, item, shader)
+        items = iter_tasks(program.items)
+        for k, (item, shader) in enumerate(zip(items, emitted.shaders, strict=True)):
+            emit = _Emit(program, emitted, k, item, dev)
+            task = _Task(dev, item, shader, emit, arena_words if over[k] else None)
             self._tasks.append(task)
             self._tasks_by_id[id(item)] = (item, task)
+        self._arena_args = sorted({pair for task in self._tasks for pair in task.plan.arena})
         self._free_slots: list[_Slots] = [_Slots(dev, layout)]
         self._needs_status = program.debug or layout.print_capacity > 0 or bool(emitted.tables.checks)
 
@@ -156,6 +214,9 @@ class WgpuExecutable:
                 off = layout.scalar_offsets[k]
                 for j, w in enumerate(to_words(v, spec.dtype)):
                     words[off + j] = w
+        if self._arena_args:
+            limit = _limits(self.dev)[0]
+            ctx.arena = place(program.name, self.dev, slots, ctx.arrays, self._arena_args, words, limit)
         slots.write_args(self.dev)
         if program.returns or self._needs_status:  # otherwise the encoder is created by the first dispatch
             ctx.encoder = self.dev.device.create_command_encoder()
@@ -177,18 +238,37 @@ class WgpuExecutable:
         return value
 
     def _bind_group(self, task: _Task, ctx: Launch):
+        """``(pipeline, bind group)`` of the task for the launch's buffers."""
         slots = ctx.slots
         buffers = (slots.args, slots.kv, slots.status, *(ctx.arrays[a].buffer for a in task.arrays))
+        if task.arena:
+            buffers += (slots.arena,)
         key = tuple(id(b) for b in buffers)
         hit = task.bind_groups.get(key)
         if hit is not None:
-            return hit[0]
-        entries = [{"binding": k, "resource": {"buffer": b}} for k, b in enumerate(buffers)]
-        group = self.dev.device.create_bind_group(layout=task.layout, entries=entries)
+            return hit[0], hit[1]
+        pipeline, group = self._new_group(task, ctx)
         if len(task.bind_groups) >= _BIND_CACHE:
             task.bind_groups.pop(next(iter(task.bind_groups)))
-        task.bind_groups[key] = (group, buffers)  # holding the buffers keeps their ids from being reused
-        return group
+        task.bind_groups[key] = (pipeline, group, buffers)  # holding the buffers keeps their ids from being reused
+        return pipeline, group
+
+    def _new_group(self, task: _Task, ctx: Launch):
+        """The pipeline for the launch's buffer sizes (arrays larger than one binding are bound as windows) and a
+        bind group of its bindings."""
+        slots = ctx.slots
+        shader, pipeline, layout = task.variant({a: ctx.arrays[a].buffer.size for a in task.direct})
+        resources = [{"buffer": slots.args}, {"buffer": slots.kv}, {"buffer": slots.status}]
+        for source, _ in shader.bindings:
+            if isinstance(source, int):
+                resources.append({"buffer": ctx.arrays[source].buffer})
+            elif isinstance(source, tuple):
+                arg, chunk = source
+                resources.append(window(ctx.arrays[arg].buffer, chunk, shader.plan.placement(arg).chunk_log2))
+            else:  # an arena view
+                resources.append({"buffer": slots.arena})
+        entries = [{"binding": k, "resource": r} for k, r in enumerate(resources)]
+        return pipeline, self.dev.device.create_bind_group(layout=layout, entries=entries)
 
     # ------------------------------------------------------------------------------------------------- tasks
 
@@ -231,11 +311,16 @@ class WgpuExecutable:
             return
         if ctx.encoder is None:
             ctx.encoder = self.dev.device.create_command_encoder()
+        pipeline, group = self._bind_group(task, ctx)
+        if task.arena:
+            copy_in(ctx, task.arena)
         if ctx.cpass is None:
             ctx.cpass = ctx.encoder.begin_compute_pass()
-        ctx.cpass.set_pipeline(task.pipeline)
-        ctx.cpass.set_bind_group(0, self._bind_group(task, ctx))
+        ctx.cpass.set_pipeline(pipeline)
+        ctx.cpass.set_bind_group(0, group)
         ctx.cpass.dispatch_workgroups(groups, 1, 1)
+        if task.arena:
+            copy_out(ctx, task.arena_written)
         ctx.kv_cache = None  # any task may assign kernel vars
 
     def _close_pass(self, ctx: Launch):

@@ -41,14 +41,13 @@ from quadrants_wgpu.wgsl.exprs import OP_EMITTERS
 from quadrants_wgpu.wgsl.names import (
     WORDS_ATOMIC64,
     UnsupportedError,
-    arg_buffer,
     is_packed,
     join_words,
     normalize,
     split_words,
     zero,
 )
-from quadrants_wgpu.wgsl.packing import ArgUse, atomic_words, field_info
+from quadrants_wgpu.wgsl.packing import ArgUse, atomic_words, cell, field_info
 
 __all__ = [
     "atomic_function",
@@ -111,51 +110,53 @@ def _params(op: Op, t: str) -> str:
     return f"i: u32, e: {t}, d: {t}" if op is Op.ATOMIC_CAS else f"i: u32, v: {t}"
 
 
-def _native(cx: ExprCtx, op: Op, name: str, dtype: DataType, idx: str = "i") -> str:
+def _native(cx: ExprCtx, op: Op, ref: str, dtype: DataType) -> str:
+    """``ref``: the WGSL reference to the atomic word (``qd_a3[i]``, :func:`~.packing.cell`)."""
     t = cx.vt(dtype)
     if op in _NATIVE:
-        return f"  return {_NATIVE[op]}(&{name}[{idx}], v);"
+        return f"  return {_NATIVE[op]}(&{ref}, v);"
     if op is Op.ATOMIC_CAS:
         return (
             "  loop {\n"
-            f"    let r = atomicCompareExchangeWeak(&{name}[{idx}], e, d);\n"
+            f"    let r = atomicCompareExchangeWeak(&{ref}, e, d);\n"
             "    if (r.exchanged || r.old_value != e) { return r.old_value; }\n"
             "  }"
         )
     new = _combine(cx, op, dtype, "old", "v")
     return (
-        f"  var old: {t} = atomicLoad(&{name}[{idx}]);\n"
+        f"  var old: {t} = atomicLoad(&{ref});\n"
         "  loop {\n"
-        f"    let r = atomicCompareExchangeWeak(&{name}[{idx}], old, {new});\n"
+        f"    let r = atomicCompareExchangeWeak(&{ref}, old, {new});\n"
         "    if (r.exchanged) { return old; }\n"
         "    old = r.old_value;\n"
         "  }"
     )
 
 
-def _float(cx: ExprCtx, op: Op, name: str, dtype: DataType, words: str = "u32", idx: str = "i") -> str:
-    """A float element held as its bits in ``atomic<words>`` (u32 for f32, u64 for f64)."""
+def _float(cx: ExprCtx, op: Op, ref: str, dtype: DataType, words: str = "u32") -> str:
+    """A float element held as its bits in ``atomic<words>`` (u32 for f32, u64 for f64) at reference ``ref``."""
     t = cx.vt(dtype)
     if op is Op.ATOMIC_EXCHANGE:
-        return f"  return bitcast<{t}>(atomicExchange(&{name}[{idx}], bitcast<{words}>(v)));"
+        return f"  return bitcast<{t}>(atomicExchange(&{ref}, bitcast<{words}>(v)));"
     new = _combine(cx, op, dtype, f"bitcast<{t}>(bits)", "v")
     return (
-        f"  var bits = atomicLoad(&{name}[{idx}]);\n"
+        f"  var bits = atomicLoad(&{ref});\n"
         "  loop {\n"
-        f"    let r = atomicCompareExchangeWeak(&{name}[{idx}], bits, bitcast<{words}>({new}));\n"
+        f"    let r = atomicCompareExchangeWeak(&{ref}, bits, bitcast<{words}>({new}));\n"
         f"    if (r.exchanged) {{ return bitcast<{t}>(bits); }}\n"
         "    bits = r.old_value;\n"
         "  }"
     )
 
 
-def _native_f32(op: Op, name: str) -> str:
+def _native_f32(op: Op, ref: str) -> str:
     """``atomic<f32>`` (shader-float32-atomic): add and exchange only (:data:`~.packing.NATIVE_F32_OPS`)."""
-    return f"  return {_NATIVE[op]}(&{name}[i], v);"
+    return f"  return {_NATIVE[op]}(&{ref}, v);"
 
 
-def _packed(cx: ExprCtx, op: Op, arg: int, dtype: DataType) -> str:
-    name, t = arg_buffer(arg), cx.vt(dtype)
+def _packed(cx: ExprCtx, op: Op, use: ArgUse) -> str:
+    dtype = use.dtype
+    word, t = cell(use, "wi"), cx.vt(dtype)
     per, bits = field_info(dtype)
     if dtype.is_bool:
         extract = "select(0u, 1u, extractBits(w, s, 8u) != 0u)"
@@ -171,11 +172,11 @@ def _packed(cx: ExprCtx, op: Op, arg: int, dtype: DataType) -> str:
     return (
         f"  let wi = i >> {per.bit_length() - 1}u;\n"
         f"  let s = (i & {per - 1}u) * {bits}u;\n"
-        f"  var w = atomicLoad(&{name}[wi]);\n"
+        f"  var w = atomicLoad(&{word});\n"
         "  loop {\n"
         f"    let old = {extract};\n"
         f"{skip}"
-        f"    let r = atomicCompareExchangeWeak(&{name}[wi], w, insertBits(w, {raw}, s, {bits}u));\n"
+        f"    let r = atomicCompareExchangeWeak(&{word}, w, insertBits(w, {raw}, s, {bits}u));\n"
         "    if (r.exchanged) { return old; }\n"
         "    w = r.old_value;\n"
         "  }"
@@ -232,9 +233,9 @@ def _kv64(cx: ExprCtx, op: Op, dtype: DataType) -> str:
     """A kernel var in ``qd_kv`` declared ``array<atomic<u64>>`` (word offset ``i``): a 64-bit var is the u64 word
     ``i / 2``; a narrower one is one half of it, updated by a compare-exchange loop that replaces only that half."""
     if dtype.name == "u64":
-        return _native(cx, op, "qd_kv", dtype, "i >> 1u")
+        return _native(cx, op, "qd_kv[i >> 1u]", dtype)
     if dtype.name == "f64":
-        return _float(cx, op, "qd_kv", dtype, "u64", "i >> 1u")
+        return _float(cx, op, "qd_kv[i >> 1u]", dtype, "u64")
     if dtype.name == "i64" and op in _BIT_EXACT:  # same bits on signed and unsigned values
         return f"  return bitcast<i64>({_NATIVE[op]}(&qd_kv[i >> 1u], bitcast<u64>(v)));"
     t = cx.vt(dtype)
@@ -281,17 +282,17 @@ def atomic_function(cx: ExprCtx, op: Op, use: ArgUse) -> str:
     """The WGSL function applying atomic ``op`` to element ``i`` of the ndarray of ``use``; it returns the old value."""
     dtype, arg = use.dtype, use.index
     _check(op, dtype)
-    name, words = arg_buffer(arg), atomic_words(use)
+    words = atomic_words(use)
     if is_packed(dtype):
-        body = _packed(cx, op, arg, dtype)
+        body = _packed(cx, op, use)
     elif dtype.bits == 64 and words == "u32":
-        body = _wide(cx, op, f"&{name}[2u * i]", f"&{name}[2u * i + 1u]", dtype)
+        body = _wide(cx, op, f"&{cell(use, '2u * i')}", f"&{cell(use, '2u * i + 1u')}", dtype)
     elif words == "f32":
-        body = _native_f32(op, name)
+        body = _native_f32(op, cell(use, "i"))
     elif dtype.is_float:
-        body = _float(cx, op, name, dtype, words)
+        body = _float(cx, op, cell(use, "i"), dtype, words)
     else:
-        body = _native(cx, op, name, dtype)
+        body = _native(cx, op, cell(use, "i"), dtype)
     return _function(cx, atomic_function_name(op, arg), op, dtype, body)
 
 
@@ -303,9 +304,9 @@ def kv_atomic_function(cx: ExprCtx, op: Op, dtype: DataType) -> str:
     elif dtype.bits == 64:  # two u32 words of qd_kv, whatever the value representation
         body = _wide(cx, op, "&qd_kv[i]", "&qd_kv[i + 1u]", dtype)
     elif dtype.is_float:
-        body = _float(cx, op, "qd_kv", dtype)
+        body = _float(cx, op, "qd_kv[i]", dtype)
     elif cx.vt(dtype) == "u32" and not is_packed(dtype):
-        body = _native(cx, op, "qd_kv", dtype)
+        body = _native(cx, op, "qd_kv[i]", dtype)
     elif cx.vt(dtype) == "i32" and not is_packed(dtype) and op in _BIT_EXACT:
         # the words are atomic<u32>: these ops give the same bits on signed and unsigned values
         body = f"  return bitcast<i32>({_NATIVE[op]}(&qd_kv[i], bitcast<u32>(v)));"

@@ -22,7 +22,7 @@ the host evaluates the same expressions only to size the dispatch. A ``SerialBlo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i32
@@ -39,13 +39,22 @@ from quadrants_wgpu.wgsl.atomics import (
 )
 from quadrants_wgpu.wgsl.convert import cast
 from quadrants_wgpu.wgsl.exprs import emit_expr
-from quadrants_wgpu.wgsl.names import WORDS_ATOMIC32, WORDS_ATOMIC64, WORDS_PLAIN, literal, var_name, words_of
-from quadrants_wgpu.wgsl.packing import accessors, declaration
+from quadrants_wgpu.wgsl.names import (
+    WORDS_ATOMIC32,
+    WORDS_ATOMIC64,
+    WORDS_PLAIN,
+    arg_buffer,
+    literal,
+    var_name,
+    words_of,
+)
+from quadrants_wgpu.wgsl.packing import ArgUse, accessors, declaration, element_bytes, storage_element
+from quadrants_wgpu.wgsl.placement import BindingPlan, chunk_dispatcher, view_name
 from quadrants_wgpu.wgsl.privatize import PRIVATE_LIMIT, find_private, private_code
 from quadrants_wgpu.wgsl.stmts import FAIL_FN, STATUS_WORDS, ProgramTables, TaskCtx, apply_atomic, emit_block
 from quadrants_wgpu.wgsl.target import ShaderTarget
 
-__all__ = ["TaskShader", "ProgramLayout", "EmittedProgram", "emit_program", "WORKGROUP_SIZE"]
+__all__ = ["TaskShader", "ProgramLayout", "EmittedProgram", "emit_program", "emit_variant", "WORKGROUP_SIZE"]
 
 WORKGROUP_SIZE = 256
 DEFAULT_PRINT_CAPACITY = 1 << 16  # words of print records per launch
@@ -53,13 +62,19 @@ DEFAULT_PRINT_CAPACITY = 1 << 16  # words of print records per launch
 
 @dataclass(frozen=True)
 class TaskShader:
-    """One task's compute shader: WGSL text and the ndarray bindings (arg index, read-only?) from binding 3 on."""
+    """One task's compute shader: WGSL text and the ndarray bindings ``(source, read-only?)`` from binding 3 on.
+
+    A source is an argument index (its whole buffer); with a :class:`~.placement.BindingPlan`, also ``(arg, k)``
+    (window ``k`` of a chunked array) or a WGSL element type (the arena bound as that view)."""
 
     kind: str  # "parallel" or "serial"
     wgsl: str
-    bindings: tuple[tuple[int, bool], ...]
+    bindings: tuple[tuple[int | tuple[int, int] | str, bool], ...]
     workgroup_size: int
     reduces: bool = False  # the shader combines per-workgroup partial results (fewer workgroups: less combining)
+    elems: tuple[str, ...] = ()  # the storage element type of each binding (what an arena view of it would be)
+    plan: BindingPlan = field(default_factory=BindingPlan)
+    tables_start: tuple[int, int] = (0, 0)  # checks and prints numbered before this task (to emit it again)
 
 
 @dataclass(frozen=True)
@@ -240,16 +255,52 @@ def _parallel_main(cx: TaskCtx, item: N.ParallelFor, program: N.Program, wg: int
     return lines + ["  " + x for x in inner] + ["}", *after]
 
 
-def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tuple]:
-    decls, fns = [], []
-    bindings = []
-    for binding, arg in enumerate(sorted(cx.uses), start=3):
+def _declare_arrays(cx: TaskCtx) -> tuple[list[str], list[tuple], list[str]]:
+    """Declarations, binding sources and storage element types of the task's ndarrays (from binding 3): its own
+    binding, one per window of a chunked array, then one per arena view (:mod:`.placement`)."""
+    decls, bindings, elems, views = [], [], [], set()
+    for arg in sorted(cx.uses):
         use = cx.uses[arg]
-        decls.append(declaration(use, binding))
-        fns += accessors(use)
-        bindings.append((arg, not (use.stores or use.atomics)))
+        where, elem, ro = use.placement, storage_element(use), not (use.stores or use.atomics)
+        if where is not None and where.in_arena:
+            views.add(elem)
+            continue
+        windows = (
+            [(arg, None)] if where is None else [((arg, c), f"{arg_buffer(arg)}_c{c}") for c in range(where.chunks)]
+        )
+        for source, name in windows:
+            decls.append(declaration(use, 3 + len(bindings), name))
+            bindings.append((source, ro))
+            elems.append(elem)
+    for elem in sorted(views):  # every view read_write: one buffer bound both ways in one dispatch is refused
+        decls.append(
+            f"@group(0) @binding({3 + len(bindings)}) var<storage, read_write> {view_name(elem)}: array<{elem}>;"
+        )
+        bindings.append((elem, False))
+        elems.append(elem)
+    return decls, bindings, elems
+
+
+def _per_window(use: ArgUse, generate) -> list[str]:
+    """``generate(use)``'s functions, or for a chunked array one copy per window and a dispatcher for each."""
+    where = use.placement
+    if where is None or where.chunks <= 1:
+        return generate(use)
+    copies = [generate(replace(use, chunk=c)) for c in range(where.chunks)]
+    shift = where.chunk_log2 - (element_bytes(use.dtype).bit_length() - 1)
+    out = []
+    for k in range(len(copies[0])):
+        out += chunk_dispatcher([copy[k] for copy in copies], where.chunks, shift)
+    return out
+
+
+def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tuple, tuple]:
+    decls, bindings, elems = _declare_arrays(cx)
+    fns = []
+    for arg in sorted(cx.uses):
+        fns += _per_window(cx.uses[arg], accessors)
     for op, arg in sorted(cx.atomics, key=lambda t: (t[1], t[0].value)):
-        fns.append(atomic_function(cx, op, cx.uses[arg]))
+        fns += _per_window(cx.uses[arg], lambda use, op=op: [atomic_function(cx, op, use)])
     for op, dtype in sorted(cx.kv_atomics, key=lambda t: (t[1].name, t[0].value)):
         fns.append(kv_atomic_function(cx, op, dtype))
     if cx.needs_fail:
@@ -267,7 +318,7 @@ def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tupl
         parts.append(helpers)
     parts += fns
     parts.append(entry + "\n" + "\n".join("  " + x for x in body) + "\n}")
-    return "\n\n".join(parts) + "\n", tuple(bindings)
+    return "\n\n".join(parts) + "\n", tuple(bindings), tuple(elems)
 
 
 def kv_words(item, target: ShaderTarget) -> str:
@@ -299,10 +350,17 @@ def _task_ctx(program: N.Program, layout: ProgramLayout, tables: ProgramTables, 
 
 
 def emit_task(
-    program: N.Program, item, layout: ProgramLayout, tables: ProgramTables, target: ShaderTarget
+    program: N.Program,
+    item,
+    layout: ProgramLayout,
+    tables: ProgramTables,
+    target: ShaderTarget,
+    plan: BindingPlan | None = None,
 ) -> TaskShader:
-    """The shader of one task."""
+    """The shader of one task (``plan``: arrays placed other than on their own binding, :mod:`.placement`)."""
+    start = (len(tables.checks), len(tables.prints))
     cx = _task_ctx(program, layout, tables, target)
+    cx.plan = plan or BindingPlan()
     cx.kv_words = kv_words(item, target)
     if isinstance(item, N.ParallelFor):
         wg = WORKGROUP_SIZE
@@ -319,8 +377,8 @@ def emit_task(
         main = emit_block(cx, item.body)
         entry = "@compute @workgroup_size(1)\nfn main() {"
         kind = "serial"
-    wgsl, bindings = _assemble(cx, main, entry)
-    return TaskShader(kind, wgsl, bindings, wg, bool(cx.workgroup_decls))
+    wgsl, bindings, elems = _assemble(cx, main, entry)
+    return TaskShader(kind, wgsl, bindings, wg, bool(cx.workgroup_decls), elems, cx.plan, start)
 
 
 def emit_program(
@@ -333,3 +391,16 @@ def emit_program(
     tables = ProgramTables()
     shaders = tuple(emit_task(program, t, layout, tables, target) for t in iter_tasks(program.items))
     return EmittedProgram(shaders, layout, tables)
+
+
+def emit_variant(
+    program: N.Program, emitted: EmittedProgram, index: int, item, target: ShaderTarget, plan: BindingPlan
+) -> TaskShader:
+    """Task ``index``'s shader emitted again with ``plan`` (the runtime's answer to the adapter's binding limits).
+    Its checks and prints keep their ids: the tables are replayed up to where the task started."""
+    checks, prints = emitted.shaders[index].tables_start
+    tables = ProgramTables(list(emitted.tables.checks[:checks]), list(emitted.tables.prints[:prints]))
+    shader = emit_task(program, item, emitted.layout, tables, target, plan)
+    if tables.checks[checks:] != emitted.tables.checks[checks : len(tables.checks)]:
+        raise AssertionError(f"{program.name}: task {index} emitted other checks the second time")
+    return shader

@@ -27,9 +27,20 @@ from dataclasses import dataclass, field
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.ops import Op
 from quadrants_wgpu.wgsl.names import arg_buffer, is_packed, join_words, split_words, value_type
+from quadrants_wgpu.wgsl.placement import Placement, view_bytes, view_name
 from quadrants_wgpu.wgsl.target import ShaderTarget
 
-__all__ = ["ArgUse", "declaration", "accessors", "field_info", "element_bytes", "atomic_words", "NATIVE_F32_OPS"]
+__all__ = [
+    "ArgUse",
+    "declaration",
+    "accessors",
+    "field_info",
+    "element_bytes",
+    "atomic_words",
+    "storage_element",
+    "cell",
+    "NATIVE_F32_OPS",
+]
 
 # The f32 atomics WGSL has on atomic<f32> (shader-float32-atomic): add (atomic_sub is an add of the negation) and
 # exchange. A task that needs any other atomic on the same ndarray keeps the whole binding on u32 bits.
@@ -46,6 +57,8 @@ class ArgUse:
     loads: bool = False
     stores: bool = False
     atomic_ops: set = field(default_factory=set)  # the atomic Ops the task applies to it
+    placement: Placement | None = None  # None: its own binding (:mod:`.placement`)
+    chunk: int = 0  # the window the functions being generated address (a chunked placement only)
 
     @property
     def atomics(self) -> bool:
@@ -85,22 +98,44 @@ def field_info(dtype: DataType) -> tuple[int, int]:
     return 32 // bits, bits
 
 
-def declaration(use: ArgUse, binding: int) -> str:
-    """The WGSL ``var<storage>`` line of ``use``'s argument."""
+def storage_element(use: ArgUse) -> str:
+    """The element type ``T`` of the argument's ``array<T>`` storage declaration."""
     words = atomic_words(use)
     if words is not None:
-        elem = f"atomic<{words}>"
-    elif is_packed(use.dtype):
-        elem = "u32"
-    else:
-        elem = value_type(use.dtype, use.target)
+        return f"atomic<{words}>"
+    if is_packed(use.dtype):
+        return "u32"
+    return value_type(use.dtype, use.target)
+
+
+def declaration(use: ArgUse, binding: int, name: str | None = None) -> str:
+    """The WGSL ``var<storage>`` line of ``use``'s argument (``name``: of one window of a chunked array)."""
     access = "read_write" if (use.stores or use.atomics) else "read"
-    return f"@group(0) @binding({binding}) var<storage, {access}> {arg_buffer(use.index)}: array<{elem}>;"
+    name = name or arg_buffer(use.index)
+    return f"@group(0) @binding({binding}) var<storage, {access}> {name}: array<{storage_element(use)}>;"
+
+
+def cell(use: ArgUse, index: str) -> str:
+    """The WGSL reference to element ``index`` (a u32 expression) of the argument's storage array: its own binding,
+    one window of it (chunked), or its place in an arena view (:mod:`.placement`)."""
+    where = use.placement
+    if where is None:
+        return f"{arg_buffer(use.index)}[{index}]"
+    if where.chunks > 1:
+        return f"{arg_buffer(use.index)}_c{use.chunk}[{index}]"
+    elem = storage_element(use)
+    base = f"qd_args[{where.arena_word}]"  # the array's offset in words; 16-byte aligned, so exact in any view
+    size = view_bytes(elem)
+    if size == 8:
+        base = f"({base} >> 1u)"
+    elif size == 2:
+        base = f"({base} << 1u)"
+    return f"{view_name(elem)}[{base} + ({index})]"
 
 
 def _word(use: ArgUse, index: str) -> str:
-    name = arg_buffer(use.index)
-    return f"atomicLoad(&{name}[{index}])" if use.atomic_words else f"{name}[{index}]"
+    ref = cell(use, index)
+    return f"atomicLoad(&{ref})" if use.atomic_words else ref
 
 
 def _packed_load(use: ArgUse) -> str:
@@ -116,24 +151,24 @@ def _packed_load(use: ArgUse) -> str:
 
 
 def _load_fn(use: ArgUse) -> str:
-    dt, name, k = use.dtype, arg_buffer(use.index), use.index
+    dt, k = use.dtype, use.index
     t = value_type(dt, use.target)
     words = atomic_words(use)
     if is_packed(dt):
         body = _packed_load(use)
     elif words is None:
-        body = f"{name}[i]"
+        body = cell(use, "i")
     elif dt.bits == 64 and words == "u32":
         body = join_words(_word(use, "2u * i"), _word(use, "2u * i + 1u"), dt, use.target)
     elif words != t:  # a float on integer words
-        body = f"bitcast<{t}>(atomicLoad(&{name}[i]))"
+        body = f"bitcast<{t}>(atomicLoad(&{cell(use, 'i')}))"
     else:
-        body = f"atomicLoad(&{name}[i])"
+        body = f"atomicLoad(&{cell(use, 'i')})"
     return f"fn qd_load_a{k}(i: u32) -> {t} {{\n  return {body};\n}}"
 
 
 def _store_fn(use: ArgUse) -> str:
-    dt, name, k = use.dtype, arg_buffer(use.index), use.index
+    dt, k = use.dtype, use.index
     t = value_type(dt, use.target)
     words = atomic_words(use)
     if is_packed(dt):
@@ -144,18 +179,18 @@ def _store_fn(use: ArgUse) -> str:
             f"  let w = i >> {per.bit_length() - 1}u;\n"
             f"  let s = (i & {per - 1}u) * {bits}u;\n"
             "  // clear then set only this element's bits: concurrent stores to neighbours in the word survive\n"
-            f"  atomicAnd(&{name}[w], ~({mask}u << s));\n"
-            f"  atomicOr(&{name}[w], ({raw} & {mask}u) << s);"
+            f"  atomicAnd(&{cell(use, 'w')}, ~({mask}u << s));\n"
+            f"  atomicOr(&{cell(use, 'w')}, ({raw} & {mask}u) << s);"
         )
     elif words is None:
-        body = f"  {name}[i] = v;"
+        body = f"  {cell(use, 'i')} = v;"
     elif dt.bits == 64 and words == "u32":
         lo, hi = split_words("v", dt, use.target)
-        body = f"  atomicStore(&{name}[2u * i], {lo});\n  atomicStore(&{name}[2u * i + 1u], {hi});"
+        body = f"  atomicStore(&{cell(use, '2u * i')}, {lo});\n  atomicStore(&{cell(use, '2u * i + 1u')}, {hi});"
     elif words != t:
-        body = f"  atomicStore(&{name}[i], bitcast<{words}>(v));"
+        body = f"  atomicStore(&{cell(use, 'i')}, bitcast<{words}>(v));"
     else:
-        body = f"  atomicStore(&{name}[i], v);"
+        body = f"  atomicStore(&{cell(use, 'i')}, v);"
     return f"fn qd_store_a{k}(i: u32, v: {t}) {{\n{body}\n}}"
 
 

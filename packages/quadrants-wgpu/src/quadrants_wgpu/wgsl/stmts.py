@@ -37,6 +37,7 @@ from quadrants_wgpu.wgsl.names import (
     var_name,
 )
 from quadrants_wgpu.wgsl.packing import ArgUse
+from quadrants_wgpu.wgsl.placement import BindingPlan
 from quadrants_wgpu.wgsl.privatize import private_update
 
 __all__ = [
@@ -104,12 +105,14 @@ class TaskCtx(ExprCtx):
     private_arrays: set = field(default_factory=set)  # args updated through a workgroup-private copy (.privatize)
     workgroup_decls: list[str] = field(default_factory=list)  # module-scope var<workgroup> declarations
     needs_fail: bool = False
+    plan: BindingPlan = field(default_factory=BindingPlan)  # arrays not on their own binding (.placement)
     temps: itertools.count = field(default_factory=lambda: itertools.count())
 
     def use_arg(self, arg: int) -> ArgUse:
         use = self.uses.get(arg)
         if use is None:
-            use = self.uses[arg] = ArgUse(arg, self.arg_specs[arg].dtype, self.target)
+            dtype = self.arg_specs[arg].dtype
+            use = self.uses[arg] = ArgUse(arg, dtype, self.target, placement=self.plan.placement(arg))
         return use
 
     def temp(self, stem: str) -> str:
