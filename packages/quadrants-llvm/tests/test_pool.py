@@ -240,6 +240,24 @@ def test_contention_monitor_switches_modes(cpu):
     np.testing.assert_array_equal(x.to_numpy(), _heavy_expected(500, 3))
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/thread-self/schedstat"), reason="no per-thread schedstat")
+def test_monitor_judges_a_window_whose_start_is_below_zero(cpu):
+    """Only -1 means "unreadable": a pretended window longer than this thread's whole wait so far still counts (the
+    contention test flaked when the thread had waited less than its busy window in total)."""
+    state = _native_state()
+    if pool.cpu_count() < 2:
+        pytest.skip("one CPU: nothing is dispatched")
+    pool.configure(mode="auto")
+    x = qd.ndarray(qd.i32, 500)
+    heavy(x, 3)
+    long_window = 100 * WINDOW_NS
+    state.mon_thread = threading.get_ident()
+    state.mon_delay = _schedstat_wait() - long_window // 2  # negative: more wait than the thread ever had
+    state.mon_t = time.clock_gettime_ns(time.CLOCK_MONOTONIC) - long_window
+    heavy(x, 3)
+    assert pool.stats()["handoff"] == 1
+
+
 def test_monitor_ignores_a_window_sampled_on_another_thread(cpu):
     """Run-queue waits of two different threads are not comparable: a sample from a new thread only starts one."""
     state = _native_state()
