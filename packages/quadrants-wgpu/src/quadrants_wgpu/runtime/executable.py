@@ -10,7 +10,6 @@ a later dispatch, or ``read_i32`` for the graph runner. Writes then reach the ho
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import sys
 from typing import Any
@@ -21,10 +20,11 @@ from quadrants.errors import QuadrantsAssertionError, QuadrantsRuntimeError, out
 from quadrants.ir import nodes as N
 from quadrants.ir.numerics import convert_scalar, to_python
 from quadrants.ir.walk import iter_tasks
+from quadrants_wgpu.runtime import placement
 from quadrants_wgpu.runtime.bounds import evaluate, is_static, uses_kernel_vars
 from quadrants_wgpu.runtime.device import Device, read_ranges
 from quadrants_wgpu.runtime.memory import WgpuArray, create_buffer
-from quadrants_wgpu.runtime.placement import FIXED_BINDINGS, arena_plan, chunk_plan, copy_in, copy_out, place, window
+from quadrants_wgpu.runtime.placement import FIXED_BINDINGS
 from quadrants_wgpu.wgsl.emit import EmittedProgram, emit_variant
 from quadrants_wgpu.wgsl.names import from_words, to_words
 from quadrants_wgpu.wgsl.placement import BindingPlan
@@ -45,29 +45,22 @@ REDUCTION_GROUPS = {"gpu": 2048, "software": 256}
 class _Task:
     """One task's pipeline, its bindings and how to size its dispatch.
 
-    ``emit(plan)`` emits the task again with a :class:`BindingPlan` (runtime/placement.py): at load when its arrays
-    need more bindings than the adapter has (``arena_words``: the args words of arena offsets), and at a launch
-    with an array larger than one binding (:meth:`variant`)."""
+    ``emit(plan)`` emits the task again with a :class:`BindingPlan`: for a launch whose arrays exceed the adapter's
+    binding limits (:meth:`variant`, runtime/placement.py). A task over the storage-buffer limit whatever the sizes
+    gets no pipeline of its default shader (the device would refuse its layout)."""
 
-    def __init__(self, dev: Device, item, shader, emit=None, arena_words=None):
+    def __init__(self, dev: Device, item, shader, emit=None):
         self.item = item
         self.dev = dev
         self.emit = emit
-        self.arrays = tuple(arg for arg, _ in shader.bindings)  # every ndarray the task uses
-        written = {arg for arg, ro in shader.bindings if not ro}
-        self.plan = BindingPlan()
-        if arena_words is not None:
-            if len(shader.elems) != len(shader.bindings):  # compiled before shaders recorded them
-                shader = emit(self.plan)
-            self.plan = arena_plan(emit.name, shader, _limits(dev)[1], arena_words)
-            shader = emit(self.plan)
         self.shader = shader
-        self.pipeline, self.layout = dev.pipeline(shader.wgsl, shader.bindings)
-        self.variants = {self.plan: (shader, self.pipeline, self.layout)}
-        self.arena = tuple(a for a, _ in self.plan.arena)
-        self.arena_written = tuple(a for a in self.arena if a in written)
-        self.direct = tuple(a for a in self.arrays if a not in self.arena)
-        self.bind_groups: dict[tuple, tuple[Any, Any, tuple]] = {}
+        self.arrays = tuple(arg for arg, _ in shader.bindings)  # every ndarray the task uses
+        self.written = frozenset(arg for arg, ro in shader.bindings if not ro)
+        self.pipeline = self.layout = None
+        if FIXED_BINDINGS + len(shader.bindings) <= _limits(dev)[1]:
+            self.pipeline, self.layout = dev.pipeline(shader.wgsl, shader.bindings)
+        self.variants = {BindingPlan(): (shader, self.pipeline, self.layout)}
+        self.bind_groups: dict[tuple, tuple] = {}
         self.parallel = isinstance(item, N.ParallelFor)
         self.static_n: int | None = None
         self.needs_kv = False
@@ -80,14 +73,16 @@ class _Task:
             if all(is_static(e) for e in exprs):
                 self.static_n = _count(item, {}, {}, None)
 
-    def variant(self, sizes: dict[int, int]):
-        """``(shader, pipeline, layout)`` for the launch's buffer ``sizes``: windows for arrays over one binding."""
-        plan = chunk_plan(self.emit.name, self.plan, self.direct, sizes, _limits(self.dev))
+    def variant(self, buffers: dict):
+        """``(plan, shader, pipeline, layout)`` for the launch's array ``buffers`` (by argument)."""
+        if len(self.shader.elems) != len(self.shader.bindings):  # compiled before shaders recorded them
+            self.shader = self.emit(BindingPlan())
+        plan = placement.plan(self.emit.name, self.shader, buffers, _limits(self.dev))
         hit = self.variants.get(plan)
-        if hit is None:
+        if hit is None or hit[1] is None:
             shader = self.emit(plan)
             hit = self.variants[plan] = (shader, *self.dev.pipeline(shader.wgsl, shader.bindings))
-        return hit
+        return (plan, *hit)
 
 
 class _Emit:
@@ -145,7 +140,7 @@ class _Slots:
 class Launch:
     """One launch in flight: bound arguments, the open encoder/pass and kernel-var values read back so far."""
 
-    __slots__ = ("arena", "arrays", "cpass", "encoder", "keep", "kv_cache", "scalars", "shapes", "slots")
+    __slots__ = ("arrays", "cpass", "encoder", "keep", "kv_cache", "scalars", "shapes", "slots")
 
     def __init__(self, slots: _Slots):
         self.slots = slots
@@ -156,7 +151,6 @@ class Launch:
         self.cpass = None
         self.kv_cache: np.ndarray | None = None
         self.keep: list = []
-        self.arena: dict[int, int] = {}  # byte offsets of the arena arrays (runtime/placement.py)
 
 
 class WgpuExecutable:
@@ -167,23 +161,14 @@ class WgpuExecutable:
         self.emitted = emitted
         self.dev = dev
         layout = emitted.layout
-        limit = _limits(dev)[1]
-        over = [FIXED_BINDINGS + len(shader.bindings) > limit for shader in emitted.shaders]
-        arena_words = None
-        if any(over):  # arena offsets go after the program's words in the args buffer (runtime/placement.py)
-            arrays = [k for k, spec in enumerate(program.args) if isinstance(spec, N.NdarrayArg)]
-            arena_words = {k: layout.args_words + j for j, k in enumerate(arrays)}
-            layout = dataclasses.replace(layout, args_words=layout.args_words + len(arrays))
         self.layout = layout
         self._tasks_by_id: dict[int, tuple[Any, _Task]] = {}
         self._tasks: list[_Task] = []
         items = iter_tasks(program.items)
         for k, (item, shader) in enumerate(zip(items, emitted.shaders, strict=True)):
-            emit = _Emit(program, emitted, k, item, dev)
-            task = _Task(dev, item, shader, emit, arena_words if over[k] else None)
+            task = _Task(dev, item, shader, _Emit(program, emitted, k, item, dev))
             self._tasks.append(task)
             self._tasks_by_id[id(item)] = (item, task)
-        self._arena_args = sorted({pair for task in self._tasks for pair in task.plan.arena})
         self._free_slots: list[_Slots] = [_Slots(dev, layout)]
         self._needs_status = program.debug or layout.print_capacity > 0 or bool(emitted.tables.checks)
 
@@ -214,9 +199,6 @@ class WgpuExecutable:
                 off = layout.scalar_offsets[k]
                 for j, w in enumerate(to_words(v, spec.dtype)):
                     words[off + j] = w
-        if self._arena_args:
-            limit = _limits(self.dev)[0]
-            ctx.arena = place(program.name, self.dev, slots, ctx.arrays, self._arena_args, words, limit)
         slots.write_args(self.dev)
         if program.returns or self._needs_status:  # otherwise the encoder is created by the first dispatch
             ctx.encoder = self.dev.device.create_command_encoder()
@@ -238,37 +220,40 @@ class WgpuExecutable:
         return value
 
     def _bind_group(self, task: _Task, ctx: Launch):
-        """``(pipeline, bind group)`` of the task for the launch's buffers."""
+        """``(pipeline, bind group, plan)`` of the task for the launch's buffers."""
         slots = ctx.slots
         buffers = (slots.args, slots.kv, slots.status, *(ctx.arrays[a].buffer for a in task.arrays))
-        if task.arena:
-            buffers += (slots.arena,)
         key = tuple(id(b) for b in buffers)
         hit = task.bind_groups.get(key)
-        if hit is not None:
-            return hit[0], hit[1]
-        pipeline, group = self._new_group(task, ctx)
+        if hit is not None and (not hit[2].arena or hit[4] is slots.arena):  # an arena plan: bound to this arena
+            return hit[0], hit[1], hit[2]
+        pipeline, group, plan = self._new_group(task, ctx)
         if len(task.bind_groups) >= _BIND_CACHE:
             task.bind_groups.pop(next(iter(task.bind_groups)))
-        task.bind_groups[key] = (pipeline, group, buffers)  # holding the buffers keeps their ids from being reused
-        return pipeline, group
+        # holding the buffers keeps their ids from being reused
+        task.bind_groups[key] = (pipeline, group, plan, buffers, slots.arena)
+        return pipeline, group, plan
 
     def _new_group(self, task: _Task, ctx: Launch):
-        """The pipeline for the launch's buffer sizes (arrays larger than one binding are bound as windows) and a
-        bind group of its bindings."""
+        """The pipeline for the launch's buffer sizes (arrays over one binding are bound as windows, arrays over the
+        storage-buffer limit share the arena: runtime/placement.py), a bind group of its bindings, and the plan."""
         slots = ctx.slots
-        shader, pipeline, layout = task.variant({a: ctx.arrays[a].buffer.size for a in task.direct})
+        buffers = {a: ctx.arrays[a].buffer for a in task.arrays}
+        plan, shader, pipeline, layout = task.variant(buffers)
+        if plan.arena:
+            max_binding = _limits(self.dev)[0]
+            placement.ensure_arena(self.dev, slots, placement.arena_bytes(plan, buffers), max_binding)
         resources = [{"buffer": slots.args}, {"buffer": slots.kv}, {"buffer": slots.status}]
         for source, _ in shader.bindings:
             if isinstance(source, int):
                 resources.append({"buffer": ctx.arrays[source].buffer})
             elif isinstance(source, tuple):
                 arg, chunk = source
-                resources.append(window(ctx.arrays[arg].buffer, chunk, shader.plan.placement(arg).chunk_log2))
+                resources.append(placement.window(ctx.arrays[arg].buffer, chunk, plan.placement(arg).chunk_log2))
             else:  # an arena view
                 resources.append({"buffer": slots.arena})
         entries = [{"binding": k, "resource": r} for k, r in enumerate(resources)]
-        return pipeline, self.dev.device.create_bind_group(layout=layout, entries=entries)
+        return pipeline, self.dev.device.create_bind_group(layout=layout, entries=entries), plan
 
     # ------------------------------------------------------------------------------------------------- tasks
 
@@ -311,16 +296,16 @@ class WgpuExecutable:
             return
         if ctx.encoder is None:
             ctx.encoder = self.dev.device.create_command_encoder()
-        pipeline, group = self._bind_group(task, ctx)
-        if task.arena:
-            copy_in(ctx, task.arena)
+        pipeline, group, plan = self._bind_group(task, ctx)
+        if plan.arena:
+            placement.copy_in(ctx, plan.arena)
         if ctx.cpass is None:
             ctx.cpass = ctx.encoder.begin_compute_pass()
         ctx.cpass.set_pipeline(pipeline)
         ctx.cpass.set_bind_group(0, group)
         ctx.cpass.dispatch_workgroups(groups, 1, 1)
-        if task.arena:
-            copy_out(ctx, task.arena_written)
+        if plan.arena:
+            placement.copy_out(ctx, plan.arena, task.written)
         ctx.kv_cache = None  # any task may assign kernel vars
 
     def _close_pass(self, ctx: Launch):

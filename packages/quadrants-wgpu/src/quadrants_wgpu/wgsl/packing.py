@@ -124,13 +124,8 @@ def cell(use: ArgUse, index: str) -> str:
     if where.chunks > 1:
         return f"{arg_buffer(use.index)}_c{use.chunk}[{index}]"
     elem = storage_element(use)
-    base = f"qd_args[{where.arena_word}]"  # the array's offset in words; 16-byte aligned, so exact in any view
-    size = view_bytes(elem)
-    if size == 8:
-        base = f"({base} >> 1u)"
-    elif size == 2:
-        base = f"({base} << 1u)"
-    return f"{view_name(elem)}[{base} + ({index})]"
+    base = where.arena_offset // view_bytes(elem)  # 16-byte aligned: exact in any view
+    return f"{view_name(elem)}[{base}u + ({index})]"
 
 
 def _word(use: ArgUse, index: str) -> str:

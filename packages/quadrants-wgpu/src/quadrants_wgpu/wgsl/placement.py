@@ -4,12 +4,12 @@ The normal layout binds each ndarray a task uses as one storage buffer (:mod:`.e
 limits can rule that out, and a :class:`BindingPlan` (chosen by :mod:`quadrants_wgpu.runtime.placement`) says what
 to do instead, per argument:
 
-* **arena**: a task that uses more ndarrays than ``max-storage-buffers-per-shader-stage`` leaves room allows gets
+* **arena**: a task that uses more ndarrays than ``max-storage-buffers-per-shader-stage`` leaves room for gets
   some of them copied into one *arena* buffer before its dispatch (and the written ones back after it). The arena is
   bound once per WGSL element type its arrays are declared with (a *view*: ``qd_v_f32``, ``qd_v_atomic_u32``, ...),
-  so a task with 512 i32 arrays needs one binding for all of them. Each array starts at a 16-byte aligned offset;
-  its offset in 32-bit words is in ``qd_args`` (word :attr:`Placement.arena_word`), and element ``i`` is
-  ``view[base + i]`` with ``base`` that offset in the view's elements.
+  so a task with 512 i32 arrays needs one binding for all of them. Each array starts at a 16-byte aligned byte
+  offset (:attr:`Placement.arena_offset`, a constant of the shader: the plan is made for the launch's array sizes),
+  and element ``i`` is ``view[base + i]`` with ``base`` that offset in the view's elements.
 * **chunked**: an ndarray larger than ``max-storage-buffer-binding-size`` (but within ``max-buffer-size``) is bound
   as ``chunks`` consecutive windows of ``2^chunk_log2`` bytes (``qd_a3_c0``, ``qd_a3_c1``, ...). Its accessor and
   atomic functions are emitted once per window, and a dispatcher of the usual name picks the window from the
@@ -31,26 +31,26 @@ __all__ = ["Placement", "BindingPlan", "view_name", "view_bytes", "chunk_dispatc
 class Placement:
     """How one ndarray argument is reached in one task's shader (see the module docstring)."""
 
-    arena_word: int | None = None  # the qd_args word holding its word offset in the arena (None: own binding)
+    arena_offset: int | None = None  # its byte offset in the arena (16-byte aligned; None: not in the arena)
     chunks: int = 1  # bindings (windows) the array's buffer is split into
     chunk_log2: int = 0  # log2 of a window's bytes (chunks > 1 only)
 
     @property
     def in_arena(self) -> bool:
-        return self.arena_word is not None
+        return self.arena_offset is not None
 
 
 @dataclass(frozen=True)
 class BindingPlan:
     """The non-default placements of one task (hashable: pipelines and variants are cached by it)."""
 
-    arena: tuple[tuple[int, int], ...] = ()  # (arg, qd_args word of its arena offset), in argument order
+    arena: tuple[tuple[int, int], ...] = ()  # (arg, byte offset in the arena), in argument order
     chunks: tuple[tuple[int, int, int], ...] = ()  # (arg, windows, log2 of window bytes), in argument order
 
     def placement(self, arg: int) -> Placement | None:
-        for a, word in self.arena:
+        for a, offset in self.arena:
             if a == arg:
-                return Placement(arena_word=word)
+                return Placement(arena_offset=offset)
         for a, n, log2 in self.chunks:
             if a == arg:
                 return Placement(chunks=n, chunk_log2=log2)
