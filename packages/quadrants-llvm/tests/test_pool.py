@@ -176,6 +176,29 @@ def test_handoff_runs_small_tasks_on_the_caller(cpu, inline_us, inlined):
     assert after["jobs"] - before["jobs"] == 19 - inlined
 
 
+@pytest.mark.parametrize(("inline_shared", "inlined"), [(False, 0), (True, 19)])
+def test_shared_mode_runs_small_tasks_on_the_caller_too(cpu, inline_shared, inlined):
+    """The small-task rule applies in shared mode as well (unless ``inline_shared=False``): publishing a job and
+    waiting for a joined worker costs more than a task of a few microseconds."""
+    _native_state()
+    if pool.cpu_count() < 2:
+        pytest.skip("one CPU: every loop runs on the caller")
+    pool.configure(mode="shared", inline_us=10**7, inline_shared=inline_shared)
+    try:
+        x = qd.ndarray(qd.i32, 2000)
+        heavy(x, 1)
+        before = pool.stats()
+        for _ in range(19):
+            heavy(x, 20)
+        after = pool.stats()
+    finally:
+        pool.configure(inline_shared=pool.INLINE_SHARED)
+    np.testing.assert_array_equal(x.to_numpy(), _heavy_expected(2000, 20))
+    assert after["inlined"] - before["inlined"] == inlined
+    assert after["jobs"] - before["jobs"] == 19 - inlined
+    assert after["handoffs"] == before["handoffs"]
+
+
 def test_unknown_mode_is_rejected(cpu):
     with pytest.raises(ValueError, match="expected one of auto, shared, handoff"):
         pool.configure(mode="eager")
