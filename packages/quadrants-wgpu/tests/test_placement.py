@@ -238,3 +238,48 @@ def test_binding_plan_placements():
     assert plan.placement(2) == Placement(arena_offset=48) and plan.placement(2).in_arena
     assert plan.placement(5) == Placement(chunks=3, chunk_log2=27)
     assert plan.placement(1) is None and not BindingPlan() and plan
+
+
+def test_a_variant_keeps_its_check_ids(device, limits):
+    """The second task is emitted again (arena); its bounds check must still name its own argument and line."""
+    limits(1024, 8)
+    qd.init(arch=qd.vulkan, debug=True)
+    try:
+
+        @qd.kernel
+        def k(a: I32, b: I32, c: I32, d: I32, e: I32, f: I32, at: I32):
+            for i in range(a.shape[0]):
+                a[i] = i  # a bounds check of the first task
+            for i in range(b.shape[0]):
+                b[i] = c[i] + d[i] + e[i] + f[at[i]]  # over the limit: arena; f[at[i]] is out of bounds
+
+        arrays = [qd.ndarray(qd.i32, 4) for _ in range(6)]
+        at = qd.ndarray(qd.i32, 4)
+        at.from_numpy(np.array([0, 1, 9, 2], np.int32))
+        with pytest.raises(QuadrantsRuntimeError, match=r"(?s)f\[at\[i\]\].*9") as info:
+            k(*arrays, at)
+        assert "shape" in str(info.value)
+    finally:
+        qd.reset()
+
+
+def test_an_artifact_without_binding_elements_is_emitted_again(device):
+    """Artifacts compiled before shaders recorded their storage element types are emitted again at load."""
+    import dataclasses
+
+    from quadrants.ir import nodes as N
+    from quadrants_wgpu.runtime.executable import WgpuExecutable
+    from quadrants_wgpu.wgsl.emit import emit_program
+
+    from .conftest import var
+
+    i, v = var("i"), var("v")
+    body = (N.Load(v, 0, (N.LocalRef(i),)), N.Store(1, (N.LocalRef(i),), N.LocalRef(v)))
+    pf = N.ParallelFor((i,), (N.Const(0, T.i32),), (N.Shape(0, 0, T.i32),), body)
+    args = (N.NdarrayArg("x", T.i32, 1), N.NdarrayArg("y", T.i32, 1))
+    program = N.Program("copy", args, (), (), (pf,))
+    emitted = emit_program(program, device.target)
+    assert emitted.shaders[0].elems == ("i32", "i32")
+    old = dataclasses.replace(emitted, shaders=tuple(dataclasses.replace(s, elems=()) for s in emitted.shaders))
+    exe = WgpuExecutable(program, old, device)
+    assert exe.emitted.shaders[0].elems == ("i32", "i32") and exe._tasks[0].shader.elems == ("i32", "i32")

@@ -25,7 +25,7 @@ from quadrants_wgpu.runtime.bounds import evaluate, is_static, uses_kernel_vars
 from quadrants_wgpu.runtime.device import Device, read_ranges
 from quadrants_wgpu.runtime.memory import WgpuArray, create_buffer
 from quadrants_wgpu.runtime.placement import FIXED_BINDINGS
-from quadrants_wgpu.wgsl.emit import EmittedProgram, emit_variant
+from quadrants_wgpu.wgsl.emit import EmittedProgram, emit_program, emit_variant
 from quadrants_wgpu.wgsl.names import from_words, to_words
 from quadrants_wgpu.wgsl.placement import BindingPlan
 from quadrants_wgpu.wgsl.stmts import STATUS_FAIL, STATUS_INDEX, STATUS_PRINT_CURSOR, STATUS_PRINT_DATA
@@ -75,8 +75,6 @@ class _Task:
 
     def variant(self, buffers: dict):
         """``(plan, shader, pipeline, layout)`` for the launch's array ``buffers`` (by argument)."""
-        if len(self.shader.elems) != len(self.shader.bindings):  # compiled before shaders recorded them
-            self.shader = self.emit(BindingPlan())
         plan = placement.plan(self.emit.name, self.shader, buffers, _limits(self.dev))
         hit = self.variants.get(plan)
         if hit is None or hit[1] is None:
@@ -157,6 +155,8 @@ class WgpuExecutable:
     """Implements :class:`quadrants.backend.Executable` (and the ``launch`` fast path) for one program."""
 
     def __init__(self, program: N.Program, emitted: EmittedProgram, dev: Device):
+        if any(len(s.elems) != len(s.bindings) for s in emitted.shaders):  # an artifact from before binding plans
+            emitted = emit_program(program, dev.target)
         self.program = program
         self.emitted = emitted
         self.dev = dev
