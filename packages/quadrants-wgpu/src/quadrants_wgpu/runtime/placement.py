@@ -32,7 +32,7 @@ _ARENA_MIN = 1 << 16  # the first arena of a slot set (grown by doubling, up to 
 def plan(name: str, shader, buffers: dict, limits: tuple[int, int]) -> BindingPlan:
     """The placements of ``shader``'s arrays (its default bindings ``(arg, read-only)`` and their storage element
     types) for the launch's ``buffers`` (by argument) under ``limits`` = ``(max binding bytes, max buffers)``."""
-    max_binding, max_buffers = limits
+    max_binding, max_buffers = limits[0] & ~15, limits[1]  # & ~15: the arena is a whole number of 16-byte blocks
     log2 = max_binding.bit_length() - 1  # windows of a power of two bytes: the dispatcher shifts and masks
     sizes = {arg: buffers[arg].size for arg, _ in shader.bindings}
     chunks = {a: math.ceil(n / (1 << log2)) for a, n in sizes.items() if n > max_binding}
@@ -80,7 +80,7 @@ def ensure_arena(dev, slots, size: int, max_binding: int):
     """The slot set's arena, grown (doubling, up to ``max_binding``) to at least ``size`` bytes."""
     if slots.arena is None or slots.arena.size < size:
         grown = max(size, _ARENA_MIN, 2 * (slots.arena.size if slots.arena is not None else 0))
-        slots.arena = create_buffer(dev, min(grown, max_binding))
+        slots.arena = create_buffer(dev, min(grown, max_binding & ~15))
     return slots.arena
 
 
