@@ -176,14 +176,14 @@ def test_handoff_runs_small_tasks_on_the_caller(cpu, inline_us, inlined):
     assert after["jobs"] - before["jobs"] == 19 - inlined
 
 
-@pytest.mark.parametrize(("inline_shared", "inlined"), [(False, 0), (True, 19)])
-def test_shared_mode_runs_small_tasks_on_the_caller_too(cpu, inline_shared, inlined):
-    """The small-task rule applies in shared mode as well (unless ``inline_shared=False``): publishing a job and
-    waiting for a joined worker costs more than a task of a few microseconds."""
+@pytest.mark.parametrize(("inline_shared_us", "inlined"), [(0, 0), (10**7, 19)])
+def test_shared_mode_runs_small_tasks_on_the_caller_too(cpu, inline_shared_us, inlined):
+    """The small-task rule applies in shared mode as well, with its own limit (``inline_shared_us``; 0: never):
+    publishing a job and waiting for a joined worker costs more than a task of a few microseconds."""
     _native_state()
     if pool.cpu_count() < 2:
         pytest.skip("one CPU: every loop runs on the caller")
-    pool.configure(mode="shared", inline_us=10**7, inline_shared=inline_shared)
+    pool.configure(mode="shared", inline_us=0, inline_shared_us=inline_shared_us)
     try:
         x = qd.ndarray(qd.i32, 2000)
         heavy(x, 1)
@@ -192,7 +192,7 @@ def test_shared_mode_runs_small_tasks_on_the_caller_too(cpu, inline_shared, inli
             heavy(x, 20)
         after = pool.stats()
     finally:
-        pool.configure(inline_shared=pool.INLINE_SHARED)
+        pool.configure(inline_shared_us=pool.INLINE_SHARED_US)
     np.testing.assert_array_equal(x.to_numpy(), _heavy_expected(2000, 20))
     assert after["inlined"] - before["inlined"] == inlined
     assert after["jobs"] - before["jobs"] == 19 - inlined

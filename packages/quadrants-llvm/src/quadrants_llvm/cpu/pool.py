@@ -60,8 +60,8 @@ __all__ = [
 
 SPIN_US = 100  # how long an idle worker (or a caller waiting for workers) spins before it sleeps (shared mode)
 INLINE_US = 5  # a task whose last run took less work (all threads) runs on the caller (hand-off mode)
-# ... in shared mode too: mpm99 5.9 -> 4.8 ms, mass_spring 16.0 -> 13.3 ms per step with shared mode pinned
-INLINE_SHARED = True
+# the same rule in shared mode (0: off); with shared mode pinned, mpm99 5.9 -> 4.8 ms, mass_spring 16.0 -> 13.3 ms
+INLINE_SHARED_US = 5
 MODES = {"auto": 0, "shared": 1, "handoff": 2}  # configure(mode=...): the state's ``policy`` word
 # the workers' scheduler time slice (Linux 6.12+, sched.py); 0: the kernel's default. 100 us is the kernel's minimum:
 # under a background load of 3x the cores it cut the 90th percentile of a 180 us hand-off loop from 3.2-4.1 ms to
@@ -104,8 +104,8 @@ class _State(ctypes.Structure):
         ("inline_ns", ctypes.c_int64),  # ... those whose last run took less work than this
         ("seq", ctypes.c_uint32),
         ("sleepers", ctypes.c_uint32),
-        ("inline_shared", ctypes.c_uint32),  # 1: the small-task rule applies in shared mode too (INLINE_SHARED)
-        ("_pad1", ctypes.c_char * 52),
+        ("inline_shared_ns", ctypes.c_int64),  # ... the same in shared mode (INLINE_SHARED_US; 0: off)
+        ("_pad1", ctypes.c_char * 48),
         ("finished", ctypes.c_uint32),
         ("waiting", ctypes.c_uint32),
         ("done_id", ctypes.c_uint32),  # hand-off: the id of the last job its workers completed
@@ -127,7 +127,7 @@ class _Native:
         self._init_sync()
         self.state.spin_ns = SPIN_US * 1000
         self.state.inline_ns = INLINE_US * 1000
-        self.state.inline_shared = int(INLINE_SHARED)
+        self.state.inline_shared_ns = INLINE_SHARED_US * 1000
         llvm.add_symbol("qd_pool", ctypes.addressof(self.state))
         llvm.add_symbol("qd_pool_tids", ctypes.addressof(self.tids))
         for name, buf in self.sync.items():
@@ -208,7 +208,7 @@ class _Native:
     def after_fork_in_child(self) -> None:
         """The child of a ``fork`` has no workers: reset the words and the sync objects, start new ones."""
         # the settings survive (slice_ns too: it is not a state word)
-        kept = {name: getattr(self.state, name) for name in ("spin_ns", "inline_ns", "inline_shared", "policy")}
+        kept = {name: getattr(self.state, name) for name in ("spin_ns", "inline_ns", "inline_shared_ns", "policy")}
         ctypes.memset(ctypes.addressof(self.state), 0, ctypes.sizeof(self.state))
         for name, value in kept.items():
             setattr(self.state, name, value)
@@ -238,13 +238,13 @@ def configure(
     mode: str | None = None,
     inline_us: int | None = None,
     slice_us: int | None = None,
-    inline_shared: bool | None = None,
+    inline_shared_us: int | None = None,
 ) -> None:
     """Cap the threads per task (``qd.init(cpu_max_num_threads=...)``; 0 or None: every CPU); set the spin time;
     pin the dispatch mode (``mode``: one of :data:`MODES`; ``"auto"`` lets the contention monitor choose); set how
     little work makes a task run on the caller (``inline_us``, :data:`INLINE_US`); set the workers'
     scheduler time slice (``slice_us``, :data:`SLICE_US`; 0: the kernel's default); whether that small-task rule
-    applies in shared mode too (``inline_shared``, :data:`INLINE_SHARED`)."""
+    in shared mode (``inline_shared_us``, :data:`INLINE_SHARED_US`; 0: never)."""
     _MAX_THREADS[0] = max(0, int(max_threads or 0))
     if mode is not None and mode not in MODES:
         raise ValueError(f"pool mode {mode!r}: expected one of {', '.join(MODES)}")
@@ -255,8 +255,8 @@ def configure(
         state.spin_ns = max(0, int(spin_us)) * 1000
     if inline_us is not None:
         state.inline_ns = max(0, int(inline_us)) * 1000
-    if inline_shared is not None:
-        state.inline_shared = int(bool(inline_shared))
+    if inline_shared_us is not None:
+        state.inline_shared_ns = max(0, int(inline_shared_us)) * 1000
     if slice_us is not None:
         _KEEP[0].slice_ns = max(0, int(slice_us)) * 1000
         _KEEP[0].apply_slice()

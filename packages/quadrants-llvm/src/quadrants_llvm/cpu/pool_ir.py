@@ -26,7 +26,8 @@ Protocol (one job at a time; the caller holds ``busy``):
 * **Small tasks**: every job's threads add up the time they spent in ``fn`` (``job_work``), remembered per worker
   function (``@qdp_memo``, direct-mapped); in hand-off mode a task whose last run took less than ``inline_ns`` of
   work runs on the caller instead (the two wake-ups of a hand-off would cost more), and in shared mode too while
-  ``inline_shared`` is set (publishing the job and waiting for a worker that joined cost more than such a task).
+  ``inline_shared_ns`` is not 0, with that limit (publishing the job and waiting for a worker that joined cost more
+  than such a task).
 * **Choosing the mode** (``policy`` 0, automatic): at most every :data:`WINDOW_NS` the dispatching thread reads its
   own run-queue wait (``/proc/thread-self/schedstat``, second field: nanoseconds spent runnable but not running).
   In shared mode, waiting for a CPU :data:`ENTER_PERMILLE` of the window or more switches to hand-off. In hand-off
@@ -374,13 +375,13 @@ choose:
   call void @qdp_monitor()
   %mode = load atomic i32, ptr {f("handoff")} monotonic, align 4
   %ho = icmp ne i32 %mode, 0
-  %ins = load atomic i32, ptr {f("inline_shared")} monotonic, align 4
-  %ins1 = icmp ne i32 %ins, 0
-  %check = or i1 %ho, %ins1
+  %lim_ho = load atomic i64, ptr {f("inline_ns")} monotonic, align 8
+  %lim_sh = load atomic i64, ptr {f("inline_shared_ns")} monotonic, align 8
+  %limit = select i1 %ho, i64 %lim_ho, i64 %lim_sh
+  %check = icmp sgt i64 %limit, 0
   br i1 %check, label %sizecheck, label %size
 sizecheck:
-  ; hand-off costs two wake-ups: a task that last took less work than that runs here
-  %limit = load atomic i64, ptr {f("inline_ns")} monotonic, align 8
+  ; a dispatch costs more than a task that last took less work than the mode's limit: it runs here
   %small = call i1 @qdp_is_small(ptr %fn, i64 %limit)
   br i1 %small, label %inline, label %size
 inline:
