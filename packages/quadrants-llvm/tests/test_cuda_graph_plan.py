@@ -90,15 +90,12 @@ def test_a_loops_last_serial_or_one_lane_task_may_carry_its_condition():
     assert as_serial(bounded) is None
 
 
-def test_condition_kernels_call_the_device_runtime():
+def _countdown_program():
+    """The IR of a do_while kernel (a 4-lane update, then a one-lane countdown), after a run that checks it on
+    llvm-cpu."""
     import numpy as np
 
     import quadrants as qd
-    from quadrants.backend import CompileOptions
-    from quadrants.ir.walk import iter_tasks
-    from quadrants_llvm.builder.graph_conditions import as_serial
-    from quadrants_llvm.cuda.compiler import compile_condition_kernels, gpu_target
-    from quadrants_llvm.target import NVPTX
 
     qd.init(arch="llvm-cpu")
 
@@ -113,35 +110,31 @@ def test_condition_kernels_call_the_device_runtime():
     x, c = np.zeros(4, np.int32), np.array(3, np.int32)
     countdown(x, c)
     assert x.tolist() == [3] * 4
-    tasks = list(iter_tasks(countdown._last.program.items))
-    ptx = compile_condition_kernels(
-        countdown._last.program, CompileOptions(), gpu_target(NVPTX, "sm_90"), {1: as_serial(tasks[1])}
-    ).decode()
+    return countdown._last.program
+
+
+def test_condition_kernels_call_the_device_runtime():
+    from quadrants.backend import CompileOptions
+    from quadrants.ir.walk import iter_tasks
+    from quadrants_llvm.builder.graph_conditions import as_serial
+    from quadrants_llvm.cuda.compiler import compile_condition_kernels, gpu_target
+    from quadrants_llvm.target import NVPTX
+
+    program = _countdown_program()
+    tasks = list(iter_tasks(program.items))
+    ptx = compile_condition_kernels(program, CompileOptions(), gpu_target(NVPTX, "sm_90"), {1: as_serial(tasks[1])})
+    ptx = ptx.decode()
     assert ".visible .entry qd_task_1_cond(" in ptx and ".entry qd_task_0" not in ptx
     assert ".extern .func cudaGraphSetConditional" in ptx and "call.uni cudaGraphSetConditional" in ptx
 
 
 def test_flat_loop_bodies_compile_to_one_block_loop_kernels():
-    import numpy as np
-
-    import quadrants as qd
     from quadrants.backend import CompileOptions
     from quadrants_llvm.builder.block_loops import fusable
     from quadrants_llvm.cuda.compiler import compile_block_loops, gpu_target
     from quadrants_llvm.target import NVPTX
 
-    qd.init(arch="llvm-cpu")
-
-    @qd.kernel(graph=True)
-    def countdown(x: qd.types.ndarray(qd.i32, ndim=1), c: qd.types.ndarray(qd.i32, ndim=0)):
-        while qd.graph.do_while(c):
-            for i in range(x.shape[0]):
-                x[i] += 1
-            for _ in range(1):
-                c[()] = c[()] - 1
-
-    countdown(np.zeros(4, np.int32), np.array(2, np.int32))
-    program = countdown._last.program
+    program = _countdown_program()
     loop = program.items[0]
     assert fusable(loop)
     assert not fusable(N.DoWhile(level=1, cond_arg=1, body=(loop,)))  # a nested loop is not a flat body
