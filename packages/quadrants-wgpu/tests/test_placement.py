@@ -19,6 +19,7 @@ F32 = qd.types.NDArray[qd.f32, 1]
 U8 = qd.types.NDArray[qd.u8, 1]
 I16 = qd.types.NDArray[qd.i16, 1]
 I64 = qd.types.NDArray[qd.i64, 1]
+ANY = qd.types.ndarray()  # any element type: the kernel specializes per dtype
 
 
 @pytest.fixture
@@ -283,3 +284,45 @@ def test_an_artifact_without_binding_elements_is_emitted_again(device):
     old = dataclasses.replace(emitted, shaders=tuple(dataclasses.replace(s, elems=()) for s in emitted.shaders))
     exe = WgpuExecutable(program, old, device)
     assert exe.emitted.shaders[0].elems == ("i32", "i32") and exe._tasks[0].shader.elems == ("i32", "i32")
+
+
+@pytest.mark.parametrize("name", ["u1", "i8", "u16", "f16", "u64", "f64"])
+def test_each_element_type_in_the_arena_and_in_windows(vulkan_modes, limits, name):
+    """Every storage layout (packed words, f16 halves, 64-bit values or word pairs) through an arena view and through
+    windows: a copy of ``src`` into five arrays (over 8 storage buffers) and into one of several windows."""
+    from quadrants_wgpu.runtime.backend import BACKEND
+
+    dtype, ir = getattr(qd, name), getattr(T, name)
+    if ir not in BACKEND.capabilities.dtypes:
+        pytest.skip(f"{name} needs a shader feature this device lacks or that is off")
+    made = limits(1024, 8)
+
+    @qd.kernel
+    def copies(src: ANY, a: ANY, b: ANY, c: ANY, d: ANY, e: ANY):
+        for i in range(src.shape[0]):
+            a[i] = src[i]
+            b[i] = src[i]
+            c[i] = src[i]
+            d[i] = src[i]
+            e[i] = src[i]
+
+    src_np = (np.arange(60) % (2 if name == "u1" else 100)).astype(ir.np)
+    src = qd.ndarray(dtype, 60)
+    src.from_numpy(src_np)
+    outs = [qd.ndarray(dtype, 60) for _ in range(5)]
+    copies(src, *outs)
+    for out in outs:
+        np.testing.assert_array_equal(out.to_numpy(), src.to_numpy())
+    assert any(plan.arena for plan in _plans(made))
+
+    made = limits(4096, 32)
+
+    @qd.kernel
+    def tile(src: ANY, big: ANY):
+        for i in range(big.shape[0]):
+            big[i] = src[i % src.shape[0]]
+
+    big = qd.ndarray(dtype, 5000)  # 5000 to 40000 bytes: 2 to 10 windows of 4 KiB
+    tile(src, big)
+    assert any(plan.chunks for plan in _plans(made))
+    np.testing.assert_array_equal(big.to_numpy(), np.resize(src.to_numpy(), 5000))
