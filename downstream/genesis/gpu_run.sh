@@ -33,6 +33,8 @@ say() { echo "$*" | tee -a "$LOG"; }
 if [ "$BACKEND" = gpu ] && ! ldconfig -p | grep -q 'libEGL.so.1'; then
   for f in "$WHEELS"/debs/*.deb; do [ -e "$f" ] && dpkg -x "$f" /; done; ldconfig
 fi
+# no X server or X libraries there: pyglet (imported by Genesis's viewer module) must take its EGL path
+[ "$BACKEND" = gpu ] && export PYGLET_HEADLESS=${PYGLET_HEADLESS:-true}
 vendor=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
 [ -z "$__EGL_VENDOR_LIBRARY_FILENAMES" ] && [ -f $vendor ] && export __EGL_VENDOR_LIBRARY_FILENAMES=$vendor
 

@@ -79,6 +79,11 @@ def test_to_torch_copy_false_shares_device_memory_and_dlpack_round_trips():
     via_dlpack = torch.from_dlpack(a)
     assert via_dlpack.device.type == "cuda" and via_dlpack.data_ptr() == a._storage.ptr
     assert a.to_torch().device.type == "cpu"  # the default is an independent CPU copy, as upstream
+    # without a device, copy=False shares on the data's own device (Genesis reads its solver state this way)
+    flags = qd.ndarray(qd.u1, (1,))
+    own = flags.to_torch(copy=False)
+    assert own.device.type == "cuda" and own.data_ptr() == flags._storage.ptr
+    assert a.to_torch(copy=False).data_ptr() == a._storage.ptr
 
 
 def test_from_dlpack_of_a_cuda_tensor_shares_memory():

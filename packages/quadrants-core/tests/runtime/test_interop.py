@@ -297,3 +297,18 @@ def test_from_dlpack_of_a_torch_tensor_shares_memory():
     assert t.tolist() == [1.0, 1.0, 1.0]
     back = torch.from_dlpack(nd)
     assert back.data_ptr() == t.data_ptr()
+
+
+def test_to_torch_copy_false_without_a_device_shares_cuda_storage_on_its_device(monkeypatch):
+    from quadrants.runtime import interop
+
+    class FakeTorch:  # records what to_torch asks of torch; real torch needs a GPU for this path
+        @staticmethod
+        def from_dlpack(obj):
+            return ("shared", obj)
+
+    monkeypatch.setattr(interop, "import_torch", lambda: FakeTorch)
+    a = qd.ndarray(qd.u1, (1,))
+    a._storage = FakeCudaStorage(a._storage)
+    assert a.to_torch(copy=False) == ("shared", a)  # upstream: the data's own device when none is asked for
+    assert a.to_torch(copy=None) == ("shared", a)

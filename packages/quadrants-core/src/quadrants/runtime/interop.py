@@ -119,10 +119,11 @@ class ArrayInterop:
 
     # ------------------------------------------------------------------------------------------------- torch
     def to_torch(self, device=None, *, copy=True):
-        """A torch tensor of the contents (on ``device``; CPU by default).
+        """A torch tensor of the contents (on ``device``; a copy goes to the CPU by default).
 
         ``copy=True`` (default) returns an independent tensor; ``copy=False`` shares the storage (host storage to a
-        CPU tensor, ``llvm-cuda`` storage to a CUDA tensor) or raises ``ValueError``; ``copy=None`` shares when it can.
+        CPU tensor, ``llvm-cuda`` storage to a CUDA tensor on its own device, as upstream, when ``device`` is not
+        given) or raises ``ValueError``; ``copy=None`` shares when it can.
         """
         torch = import_torch()
         if copy is not True:
@@ -140,10 +141,14 @@ class ArrayInterop:
         view = host_view(storage)
         if view is not None and (target is None or target.type == "cpu"):
             return torch.from_numpy(view)
-        if target is None or target.type != "cuda":
+        if target is not None and target.type != "cuda":
             return None
+        # device memory is shared on its own device: with no device asked for (as upstream: the data's device), or
+        # with that CUDA device asked for
         buffer = device_buffer(storage)
-        if buffer is not None and buffer[0] == dlpack.DEVICE_CUDA and (target.index or 0) == buffer[1]:
+        if buffer is None or buffer[0] != dlpack.DEVICE_CUDA:
+            return None
+        if target is None or (target.index or 0) == buffer[1]:
             return torch.from_dlpack(self)
         return None
 
