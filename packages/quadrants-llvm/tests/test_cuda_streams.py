@@ -380,32 +380,3 @@ def test_without_streams_the_default_path_makes_no_extra_driver_calls(fake):
     exe.launch([a])
     assert [n["what"][0] for n in cu.nodes[before:]] == ["args", "kernel"]
     assert not dev.streams.live and exe.last_runner == "tasks"
-
-
-# --------------------------------------------------------------------------------------- launch variants (issue 18)
-class _Sized(_Array):
-    def __init__(self, dev, shape, itemsize=4, nbytes=None):
-        n = int(np.prod(shape))
-        super().__init__(dev, n)
-        self.packed = (self.ptr, *shape)
-        self.shape, self.itemsize = shape, itemsize
-        self.nbytes = n * itemsize if nbytes is None else nbytes
-
-
-def test_two_axis_ndarray_tasks_launch_their_32_bit_offset_kernel_when_every_array_is_small(fake):
-    cu, dev = fake
-
-    @qd.kernel
-    def k(a: qd.types.NDArray[qd.f32, 2], b: qd.types.NDArray[qd.f32, 2]):
-        for i, j in qd.ndrange((1, a.shape[0] - 1), (1, a.shape[1] - 1)):
-            b[i, j] = a[i - 1, j] + a[i + 1, j]
-
-    exe = _executable(dev, _program(k, np.zeros((4, 4), np.float32), np.zeros((4, 4), np.float32)))
-    small = _Sized(dev, (4, 4))
-    exe.launch([small, _Sized(dev, (4, 4))])
-    assert cu.nodes[-1]["what"][1] == "qd_task_0_n"
-    huge = _Sized(dev, (4, 4), nbytes=4 << 31)  # claims 2^31 elements: the 64-bit kernel
-    exe.launch([small, huge])
-    assert cu.nodes[-1]["what"][1] == "qd_task_0"
-    assert _executable(dev, _one_loop()).narrow_fns == [None]  # one axis: the offset is the index, no variant
-    assert _executable(dev, exe.program, debug=True).narrow_fns == [None]  # debug keeps 64-bit indices for checks

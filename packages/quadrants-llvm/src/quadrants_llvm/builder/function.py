@@ -71,9 +71,6 @@ class FunctionEmitter:
         # reduction target -> accumulator alloca (see quadrants_llvm.builder.reductions); a target is an ndarray
         # element ``(arg, indices)`` or a kernel var (the ``N.Var``)
         self.reductions: dict = {}
-        # 32-bit element offsets into run-time-shaped ndarrays: set for the variant of a GPU task that the host launches
-        # only when every such ndarray has fewer than 2^31 elements (builder/grid.py, cuda/executable.py)
-        self.narrow = False
         self._cache: dict = {}
 
     # -------------------------------------------------------------------------------------------------- plumbing
@@ -214,8 +211,6 @@ class FunctionEmitter:
 
     def element_ptr(self, arg: int, idx64: list):
         spec = self.program.args[arg]
-        if self.narrow and spec.shape is None and idx64:
-            return self._narrow_element_ptr(arg, spec, idx64)
         lin = None
         for axis, i in enumerate(idx64):
             term = i if axis == spec.ndim - 1 else self.b.mul(i, self.stride(arg, axis), flags=["nsw"])
@@ -223,21 +218,6 @@ class FunctionEmitter:
         if lin is None:
             return self.base(arg)
         return self.b.gep(self.base(arg), [lin], inbounds=True, source_etype=mem_type(spec.dtype))
-
-    def _narrow_element_ptr(self, arg: int, spec: N.NdarrayArg, idx64: list):
-        """The element pointer with the linear offset computed in 32 bits: an in-bounds offset of an ndarray of fewer
-        than 2^31 elements fits, and on a GPU a 32-bit multiply-add is one instruction where a 64-bit one is several
-        (a 2-d stencil's row offsets were most of its integer work)."""
-        b = self.b
-        lin = None
-        for axis, i in enumerate(idx64):
-            i32 = b.trunc(i, I32)  # the index was an i32 sign-extended for the 64-bit path: this folds away
-            if axis < spec.ndim - 1:
-                key = ("stride32", arg, axis)
-                stride = self.entry_value(key, lambda eb, a=axis: eb.trunc(self.stride(arg, a), I32))
-                i32 = b.mul(i32, stride, flags=["nsw"])
-            lin = i32 if lin is None else b.add(lin, i32, flags=["nsw"])
-        return b.gep(self.base(arg), [lin], inbounds=True, source_etype=mem_type(spec.dtype))
 
     def access(self, arg: int, indices, loc, do, result_type: ll.Type | None = None):
         """Run ``do(element pointer)``; under debug, a bad index records a bounds error and skips the access.

@@ -30,38 +30,19 @@ from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.stmts import emit_block
 from quadrants_llvm.builder.types import I8, I16, I32, I64, PTR, VOID, reg_type
 
-__all__ = ["build_grid_tasks", "narrow_variant", "WARP_SIZE", "NARROW_SUFFIX"]
+__all__ = ["build_grid_tasks", "WARP_SIZE"]
 
 WARP_SIZE = 32
 UNROLL = 4  # lanes per iteration of the unrolled grid-stride loop (reductions and light bodies)
 UNROLL_MAX_STMTS = 64  # a loop-free body up to this many statements is light
 _DISPATCH_PTR = "llvm.amdgcn.dispatch.ptr"
-NARROW_SUFFIX = "_n"  # the kernel ``P_task_k_n``: task k with 32-bit element offsets (see narrow_variant)
 
 
 def build_grid_tasks(bld) -> None:
-    """Add one kernel per task of ``bld`` (a :class:`quadrants_llvm.builder.tasks._Builder`) to its module, and
-    the 32-bit-offset variant ``task_k_n`` of the tasks :func:`narrow_variant` picks."""
+    """Add one kernel per task of ``bld`` (a :class:`quadrants_llvm.builder.tasks._Builder`) to its module."""
     for k, item in enumerate(bld.tasks):
         fn = _parallel(bld, k, item) if isinstance(item, N.ParallelFor) else bld.serial_task(k, item)
         mark_kernel(bld.module, fn, bld.target)
-        if narrow_variant(bld.program, item, bld.debug):
-            mark_kernel(bld.module, _parallel(bld, k, item, narrow=True), bld.target)
-
-
-def narrow_variant(program: N.Program, item, debug: bool) -> bool:
-    """Whether parallel task ``item`` also gets a variant with 32-bit element offsets into its run-time-shaped
-    ndarrays, which the host launches when each of them has fewer than 2^31 elements: tasks that index such an
-    ndarray on two or more axes (a row offset is a multiply; on one axis the offset is the index itself). Not under
-    debug, whose bounds checks want the 64-bit indices."""
-    if debug or not isinstance(item, N.ParallelFor):
-        return False
-    for s in iter_stmts(item.body):
-        if isinstance(s, (N.Load, N.Store, N.AtomicRMW)):
-            spec = program.args[s.arg]
-            if spec.shape is None and spec.ndim >= 2:
-                return True
-    return False
 
 
 def mark_kernel(module: ll.Module, fn: ll.Function, target) -> None:
@@ -92,10 +73,9 @@ def _read_index(em, which: int):
     return b.udiv(grid, wg)
 
 
-def _parallel(bld, k: int, item: N.ParallelFor, narrow: bool = False) -> ll.Function:
-    fn = bld.function(f"task_{k}{NARROW_SUFFIX if narrow else ''}", VOID, [PTR])
+def _parallel(bld, k: int, item: N.ParallelFor) -> ll.Function:
+    fn = bld.function(f"task_{k}", VOID, [PTR])
     em = bld.emitter(fn, written_kvars=written_kernel_vars(item.body, bld.kernel_var_ids))
-    em.narrow = narrow
     reductions = bld._accumulators(em, item)
     b = em.b
     zero = ll.Constant(I64, 0)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from quadrants.backend import CompileOptions
 from quadrants.ir import nodes as N
 from quadrants.ir.walk import iter_tasks
-from quadrants_llvm.builder.grid import NARROW_SUFFIX, narrow_variant
 from quadrants_llvm.builder.layout import Layout
 from quadrants_llvm.builder.stmts import LOOP_TAG
 from quadrants_llvm.target import TargetInfo
@@ -47,8 +46,6 @@ class GpuArtifact:
     serial: tuple[bool, ...]  # True for a serial block (launched with one thread)
     debug: bool
     timings: dict
-    # per task, the kernel with 32-bit element offsets (builder/grid.py narrow_variant), "" where there is none
-    narrow: tuple[str, ...] = ()
 
     @property
     def task_items(self) -> list:
@@ -147,10 +144,6 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
     code, optimized, t2 = _optimize_and_emit(text, target, emit)
     t3 = time.perf_counter()
     tasks = list(iter_tasks(program.items))
-    narrow = tuple(
-        f"{_PREFIX}_task_{k}{NARROW_SUFFIX}" if target.threads == "grid" and narrow_variant(program, t, debug) else ""
-        for k, t in enumerate(tasks)
-    )
     return GpuArtifact(
         program=program,
         options=options,
@@ -165,5 +158,4 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
         serial=tuple(isinstance(t, N.SerialBlock) for t in tasks),
         debug=debug,
         timings={"build": t1 - t0, "optimize": t2 - t1, "codegen": t3 - t2},
-        narrow=narrow,
     )

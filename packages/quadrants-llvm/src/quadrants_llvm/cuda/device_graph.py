@@ -171,10 +171,9 @@ def _add_node(cu, graph, deps: list, params):
 class DeviceGraph:
     """An instantiated CUDA graph of one program's items; :meth:`launch` queues it, :meth:`wait` waits for it."""
 
-    def __init__(self, exe, items: tuple, version: str, grids: tuple, narrow: bool = False):
+    def __init__(self, exe, items: tuple, version: str, grids: tuple):
         self.exe = exe
         self.grids = grids  # (blocks, threads) per task: exe.grids of the arguments this graph was built for
-        self.narrow = narrow  # the tasks' 32-bit-offset kernels (exe.narrow of those arguments)
         self.dev = dev = exe.dev
         self.cu = cu = dev.cu
         self.loops = 0
@@ -233,7 +232,7 @@ class DeviceGraph:
             else:
                 k = self.exe._task(item)
                 grid, block = self.grids[k]
-                params = self._kernel_params(self.exe.function(k, self.narrow), grid, block, self.exe.params)
+                params = self._kernel_params(self.exe.tasks[k][0], grid, block, self.exe.params)
                 node = _add_node(self.cu, graph, deps, params)
             deps = [node]
         return deps[0] if deps else None

@@ -36,7 +36,6 @@ from quadrants_llvm.cuda.streams import current as current_stream
 __all__ = ["CudaExecutable", "BLOCK"]
 
 BLOCK = lane_grid.BLOCK  # threads per block of a parallel task
-_NARROW_LIMIT = 1 << 31  # elements: an in-bounds offset below this fits a signed 32-bit integer
 GRAPHS_PER_PROGRAM = 8  # instantiated graphs kept per item tree (one per set of grid sizes); beyond: full grids
 _LOG = logging.getLogger("quadrants_llvm.cuda")
 _LOGGED: set[str] = set()
@@ -103,15 +102,6 @@ class CudaExecutable:
             self._heavy.append(not serial and lane_grid.heavy(item))
         self._sms = dev.sms
         self.full_grids = tuple((grid, block) for _, grid, block in self.tasks)
-        # per task, its kernel with 32-bit element offsets (None: none), launched when every run-time-shaped ndarray
-        # argument has fewer than 2^31 elements (builder/grid.py narrow_variant); which arguments to look at
-        names = getattr(artifact, "narrow", ()) or ("",) * len(self.tasks)
-        self.narrow_fns = [dev.function(self.module, name) if name else None for name in names]
-        self._dynamic_arrays = (
-            [i for i, a in enumerate(self.program.args) if isinstance(a, N.NdarrayArg) and a.shape is None]
-            if any(self.narrow_fns)
-            else None
-        )
         self._sized = any(c is not None for c in self._counters)  # any grid that depends on the arguments
         self._task_index: dict = {}
         self._task_by_id: dict = {}
@@ -173,23 +163,8 @@ class CudaExecutable:
             return self.full_grids
         return tuple(self.grid(k, args) for k in range(len(self.tasks)))
 
-    def narrow(self, args) -> bool:
-        """Whether this launch may use the 32-bit-offset kernels: every run-time-shaped ndarray argument has fewer
-        than 2^31 elements (``False`` when no task has such a kernel)."""
-        if self._dynamic_arrays is None:
-            return False
-        for i in self._dynamic_arrays:
-            a = args[i]
-            if getattr(a, "nbytes", 1 << 62) >= _NARROW_LIMIT * getattr(a, "itemsize", 1):
-                return False
-        return True
-
-    def function(self, k: int, narrow: bool):
-        """Task ``k``'s kernel: its 32-bit-offset variant when ``narrow`` and it has one."""
-        return (narrow and self.narrow_fns[k]) or self.tasks[k][0]
-
     def _run(self, k: int, args) -> None:
-        fn = self.function(k, self.narrow_fns[k] is not None and self.narrow(args))
+        fn = self.tasks[k][0]
         grid, block = self.grid(k, args)
         err = self._launch_kernel(fn, grid, 1, 1, block, 1, 1, 0, self._stream, self.params, 0)[0]
         if err != self._ok:
@@ -256,12 +231,12 @@ class CudaExecutable:
         if isinstance(reason, str):
             return None
         # the graph's nodes point at the launch context: a user stream's context (cuda/stream_launch.py) has its own
-        grids, narrow = self.grids(args), self.narrow(args)
-        key = (id(items), grids, narrow, self.ctx_ptr)
+        grids = self.grids(args)
+        key = (id(items), grids, self.ctx_ptr)
         graph = self._graphs.get(key)
         if graph is None and self._graph_count(items) >= GRAPHS_PER_PROGRAM:  # counted only on a miss
             grids = self.full_grids  # many shapes: one more graph on the full grids serves them all
-            key = (id(items), grids, narrow, self.ctx_ptr)
+            key = (id(items), grids, self.ctx_ptr)
             graph = self._graphs.get(key)
         if graph is None:
             if not _device_graphs_enabled():
@@ -270,7 +245,7 @@ class CudaExecutable:
                 from quadrants_llvm.cuda.device_graph import DeviceGraph, GraphUnavailable
 
                 try:
-                    graph = DeviceGraph(self, items, self._ptx_version, grids, narrow)
+                    graph = DeviceGraph(self, items, self._ptx_version, grids)
                 except GraphUnavailable as exc:
                     graph = str(exc)
                 except Exception as exc:  # a driver refusal: keep the per-task launches, say why
