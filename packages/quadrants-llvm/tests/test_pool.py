@@ -263,16 +263,22 @@ def test_contention_monitor_switches_modes(cpu):
     np.testing.assert_array_equal(x.to_numpy(), _heavy_expected(500, 3))
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/thread-self/schedstat"), reason="no per-thread schedstat")
-def test_monitor_judges_a_window_whose_start_is_below_zero(cpu):
-    """Only -1 means "unreadable": a pretended window longer than this thread's whole wait so far still counts (the
-    contention test flaked when the thread had waited less than its busy window in total)."""
+def _monitor_after_one_launch():
+    """The pool's native state and an ndarray, after one heavy launch in auto mode (skips with one CPU)."""
     state = _native_state()
     if pool.cpu_count() < 2:
         pytest.skip("one CPU: nothing is dispatched")
     pool.configure(mode="auto")
     x = qd.ndarray(qd.i32, 500)
     heavy(x, 3)
+    return state, x
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/thread-self/schedstat"), reason="no per-thread schedstat")
+def test_monitor_judges_a_window_whose_start_is_below_zero(cpu):
+    """Only -1 means "unreadable": a pretended window longer than this thread's whole wait so far still counts (the
+    contention test flaked when the thread had waited less than its busy window in total)."""
+    state, x = _monitor_after_one_launch()
     long_window = 100 * WINDOW_NS
     state.mon_thread = threading.get_ident()
     state.mon_delay = _schedstat_wait() - long_window // 2  # negative: more wait than the thread ever had
@@ -283,12 +289,7 @@ def test_monitor_judges_a_window_whose_start_is_below_zero(cpu):
 
 def test_monitor_ignores_a_window_sampled_on_another_thread(cpu):
     """Run-queue waits of two different threads are not comparable: a sample from a new thread only starts one."""
-    state = _native_state()
-    if pool.cpu_count() < 2:
-        pytest.skip("one CPU: nothing is dispatched")
-    pool.configure(mode="auto")
-    x = qd.ndarray(qd.i32, 500)
-    heavy(x, 3)
+    state, x = _monitor_after_one_launch()
     state.mon_thread = threading.get_ident() + 1
     state.mon_delay = 0  # as if another thread had waited for nothing
     state.mon_t = time.clock_gettime_ns(time.CLOCK_MONOTONIC) - WINDOW_NS
