@@ -33,15 +33,11 @@ from quadrants.ir.walk import iter_stmts
 from quadrants_llvm.builder.grid import _parallel, mark_kernel
 from quadrants_llvm.builder.types import I1, I32, I64, PTR, VOID
 
-__all__ = ["ABORT_EVERY", "build_block_loops", "fusable", "loop_kernel_name"]
+__all__ = ["ABORT_EVERY", "build_block_loops", "fusable"]
 
 ABORT_EVERY = 64  # iterations between two reads of the host's abort word
 _SYNC = "llvm.nvvm.barrier.cta.sync.all"  # barrier.sync 0 (not .aligned: correct even where code is duplicated)
 _RED_OR = "llvm.nvvm.barrier.cta.red.or.all"  # barrier.red.or.pred: a barrier that or-reduces one predicate
-
-
-def loop_kernel_name(prefix: str, loop_index: int) -> str:
-    return f"{prefix}_loop_{loop_index}"
 
 
 def fusable(loop: N.DoWhile) -> bool:

@@ -29,6 +29,8 @@ from quadrants.ir.walk import iter_stmts
 __all__ = ["lane_counter", "blocks", "launch_dims", "heavy", "BLOCK", "MIN_BLOCK"]
 
 Counter = Callable[[Sequence], int]
+BLOCK = 256  # threads per block of a parallel task
+MIN_BLOCK = 32  # one warp: the smallest block a task is launched with (reductions combine per warp)
 
 
 def _floordiv(a: int, b: int) -> int:
@@ -96,20 +98,21 @@ def lane_counter(item: N.ParallelFor) -> Counter | None:
     return count
 
 
+def _lanes(counter: Counter | None, args: Sequence) -> int | None:
+    """The lane count ``counter`` gives for ``args``; ``None`` when unknown or its evaluation fails (an argument the
+    host cannot read a bound from: the full grid is always correct)."""
+    if counter is None:
+        return None
+    try:
+        return counter(args)
+    except (TypeError, ValueError, AttributeError, IndexError, OverflowError):
+        return None
+
+
 def blocks(counter: Counter | None, args: Sequence, block: int, full: int) -> int:
     """Blocks of ``block`` threads for the lanes ``counter`` counts in ``args``, at most ``full`` (the grid that fills
     the device) and at least one; ``full`` when the count is unknown or its evaluation fails."""
-    if counter is None:
-        return full
-    try:
-        lanes = counter(args)
-    except (TypeError, ValueError, AttributeError, IndexError, OverflowError):
-        return full  # an argument the host cannot read a bound from: the full grid is always correct
-    return max(1, min(full, -(-lanes // block)))
-
-
-BLOCK = 256  # threads per block of a parallel task
-MIN_BLOCK = 32  # one warp: the smallest block a task is launched with (reductions combine per warp)
+    return launch_dims(counter, args, block, full, 0, False)[0]
 
 
 def heavy(item: N.ParallelFor) -> bool:
@@ -121,14 +124,10 @@ def launch_dims(counter: Counter | None, args: Sequence, block: int, full: int, 
     """``(blocks, threads per block)`` for a task: :func:`blocks` of ``block`` threads, except that a ``spread`` (heavy)
     task whose lanes would fill fewer than ``sms`` blocks gets blocks of fewer threads (a power of two, at least
     :data:`MIN_BLOCK`), so that its blocks reach every SM."""
-    grid = blocks(counter, args, block, full)
-    if not spread or grid >= sms or counter is None:
-        return grid, block
-    try:
-        lanes = counter(args)
-    except (TypeError, ValueError, AttributeError, IndexError, OverflowError):
-        return grid, block
+    lanes = _lanes(counter, args)
+    if lanes is None:
+        return full, block
     threads = block
-    while threads > MIN_BLOCK and -(-lanes // threads) < sms:
+    while spread and threads > MIN_BLOCK and -(-lanes // threads) < sms:
         threads //= 2
-    return max(1, -(-lanes // threads)), threads
+    return max(1, min(full, -(-lanes // threads))), threads
