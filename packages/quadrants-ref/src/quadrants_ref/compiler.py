@@ -32,11 +32,12 @@ from quadrants.ir.numerics import OP_HANDLERS, convert, convert_scalar
 from quadrants.ir.ops import Op
 from quadrants.ir.print_format import PrintLayout
 from quadrants_ref.atomics import apply_atomic, combine, elementwise_ufunc
+from quadrants_ref.calls import make_call
 from quadrants_ref.memory import block_view, check_bounds, gather, linear_index, scatter
 from quadrants_ref.races import ATOMIC
 from quadrants_ref.state import TaskState, and_not, is_uniform, last_active, normalize, or_mask
 
-__all__ = ["Scope", "compile_expr", "compile_block", "EXPR_COMPILERS", "STMT_COMPILERS"]
+__all__ = ["Scope", "compile_expr", "compile_block", "compile_function", "EXPR_COMPILERS", "STMT_COMPILERS"]
 
 Fn = Callable[[TaskState], object]
 
@@ -52,6 +53,7 @@ class Scope:
     written_args: frozenset[int] = frozenset()
     view_loads: frozenset[int] = frozenset()  # id() of loads that may return views (quadrants_ref.views)
     arg_dtypes: tuple = ()  # element/scalar type of every program argument
+    functions: object = None  # the program's functions (a quadrants_ref.calls.FunctionTable)
 
 
 # ---------------------------------------------------------------------------------------------------- expressions
@@ -565,6 +567,15 @@ def _compile_read_clock(cx: Scope, s: N.ReadClock) -> Fn:
     return read_clock
 
 
+def _compile_call(cx: Scope, s: N.Call) -> Fn:
+    return make_call(cx.functions, s, tuple(compile_expr(cx, a) for a in s.args))
+
+
+def compile_function(cx: Scope, fn: N.Function) -> tuple[Fn, tuple[Fn, ...]]:
+    """The body closure and result closures of a program function, in scope ``cx`` (see quadrants_ref.calls)."""
+    return compile_block(cx, fn.body), tuple(compile_expr(cx, r) for r in fn.results)
+
+
 STMT_COMPILERS: dict[type, Callable[[Scope, object], Fn]] = {
     N.Decl: _compile_decl,
     N.Assign: _compile_assign,
@@ -581,4 +592,5 @@ STMT_COMPILERS: dict[type, Callable[[Scope, object], Fn]] = {
     N.Check: _compile_check,
     N.SetReturn: _compile_set_return,
     N.ReadClock: _compile_read_clock,
+    N.Call: _compile_call,
 }

@@ -20,9 +20,10 @@ import numpy as np
 from quadrants.backend import CompileOptions
 from quadrants.ir import nodes as N
 from quadrants.ir.numerics import convert_scalar, to_python
-from quadrants.ir.walk import iter_tasks
+from quadrants.ir.walk import iter_stmts, iter_tasks
 from quadrants_ref.array import RefArray
-from quadrants_ref.compiler import Scope, compile_block, compile_expr
+from quadrants_ref.calls import FunctionTable
+from quadrants_ref.compiler import Scope, compile_block, compile_expr, compile_function
 from quadrants_ref.races import RaceRecorder
 from quadrants_ref.state import Launch, TaskState, is_uniform, last_active
 from quadrants_ref.views import view_safe_loads, written_args
@@ -48,7 +49,9 @@ class _SerialTask:
 
 class _ParallelTask:
     def __init__(self, item: N.ParallelFor, scope: Scope):
-        bounds_scope = Scope(kernel_var_ids=scope.kernel_var_ids, arg_dtypes=scope.arg_dtypes)
+        bounds_scope = Scope(
+            kernel_var_ids=scope.kernel_var_ids, arg_dtypes=scope.arg_dtypes, functions=scope.functions
+        )
         self.begins = [compile_expr(bounds_scope, e) for e in item.begins]
         self.ends = [compile_expr(bounds_scope, e) for e in item.ends]
         self.var_type = item.vars[0].dtype.np if item.vars else np.dtype(np.int32)
@@ -56,8 +59,12 @@ class _ParallelTask:
         scope.parallel = True
         scope.task_vars = {v.id: k for k, v in enumerate(item.vars)}
         scope.task_var_order = tuple(v.id for v in item.vars)
-        scope.written_args = written_args(item.body)
-        scope.view_loads = view_safe_loads(item.body)
+        if any(isinstance(s, N.Call) for s in iter_stmts(item.body)):
+            # a called function may write any array between a load and a read of it: every load copies
+            scope.written_args = frozenset(range(len(scope.arg_dtypes)))
+        else:
+            scope.written_args = written_args(item.body)
+            scope.view_loads = view_safe_loads(item.body)
         self.body = compile_block(scope, item.body)
 
     def __call__(self, launch: Launch) -> None:
@@ -124,13 +131,20 @@ class RefExecutable:
             raise ValueError(f"lane_order must be one of {_ORDERS}, got {self.options.lane_order!r}")
         self._kernel_var_ids = frozenset(v.id for v in program.kernel_vars)
         self._arg_dtypes = tuple(spec.dtype for spec in program.args)
+        self._functions = FunctionTable(program.functions, self._compile_function)
         self._by_item: dict[Any, Any] = {}
         self._by_id: dict[int, tuple[Any, Any]] = {}
         for item in iter_tasks(program.items):
             self._task(item)
 
+    def _compile_function(self, table: FunctionTable, fn: N.Function):
+        # no task vars (no block fast path) and no load views: every load in a function copies
+        every_arg = frozenset(range(len(self._arg_dtypes)))
+        scope = Scope(self._kernel_var_ids, arg_dtypes=self._arg_dtypes, written_args=every_arg, functions=table)
+        return compile_function(scope, fn)
+
     def _compile_task(self, item):
-        scope = Scope(kernel_var_ids=self._kernel_var_ids, arg_dtypes=self._arg_dtypes)
+        scope = Scope(kernel_var_ids=self._kernel_var_ids, arg_dtypes=self._arg_dtypes, functions=self._functions)
         if isinstance(item, N.ParallelFor):
             return _ParallelTask(item, scope)
         if isinstance(item, N.SerialBlock):

@@ -65,6 +65,7 @@ class Launch:
 
     __slots__ = (
         "arrays",
+        "call_depth",
         "check_races",
         "flats",
         "kvars",
@@ -91,6 +92,7 @@ class Launch:
         self.views_ok = True
         self.check_races: bool = bool(getattr(options, "check_races", False))
         self.races = None  # a quadrants_ref.races.RaceRecorder while a parallel task runs under check_races
+        self.call_depth = 0  # nested Calls running now (quadrants_ref.calls)
 
 
 class TaskState:

@@ -133,6 +133,9 @@ class CompileCtx:
         self.loop_var_ids: set[int] = set()
         self.pending_loop_config: dict | None = None
         self.func_stack: list[Any] = []
+        # recursive @qd.real_func specializations lowered as program functions (frontend/real_calls.py)
+        self.functions: list[ir.Function | None] = []
+        self.real_functions: dict[tuple, Any] = {}
         self._next_var = 0
         self.serial_loc: SrcLoc | None = None
         # graph constructs (docs/semantics.md §16-17)

@@ -13,7 +13,7 @@ import inspect
 import re
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import func_exits, struct_values, typing_rules as tr
+from quadrants.frontend import func_exits, real_calls, struct_values, typing_rules as tr
 from quadrants.frontend.annotations import NdarrayType, RefType, ScalarType, TemplateType, parse_annotation
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.context import Frame
@@ -44,6 +44,18 @@ def call_error_text(exc: TypeError) -> str:
 
 
 MAX_INLINE_DEPTH = 512  # nested @qd.func calls being inlined at once (docs/semantics.md §7)
+
+
+def _param_key(ctx, func, name: str, value):
+    """A real func argument's part of the call's compile-time identity: a parameter annotated with a scalar type takes
+    any number or run-time value as a run-time local of that type, so only the type counts (``sum(100)`` and the
+    recursive ``sum(n - 1)`` are one specialization); others as :func:`_static_key`."""
+    anno = func.resolved_signature().parameters[name].annotation
+    if anno is not inspect.Parameter.empty and (is_runtime(value) or _is_number(value)):
+        spec = parse_annotation(anno, ctx.default_ip, ctx.default_fp)
+        if isinstance(spec, ScalarType):
+            return ("run-time", spec.dtype)
+    return _static_key(value)
 
 
 def _static_key(value):
@@ -101,8 +113,34 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
             f"{call_error_text(exc)} in call to @qd.func '{func.__name__}'", ctx.loc(node)
         ) from None
     bound.apply_defaults()
-    key = tuple((name, _static_key(value)) for name, value in bound.arguments.items())
+    is_real = getattr(func, "is_real", False)
+    key = tuple(
+        (name, _param_key(ctx, func, name, value) if is_real else _static_key(value))
+        for name, value in bound.arguments.items()
+    )
+    if is_real:
+        made = real_calls.lookup(ctx, func, key)
+        if made is not None:  # a specialization lowered as a function (it recursed): a real call
+            return real_calls.emit_call(ctx, made, func, bound, node)
+        if real_calls.is_active(ctx, func, key):  # it recurses: unwind to where it began, which makes it a function
+            raise real_calls.Recursion(func, key)
     _check_recursion(ctx, func, key, node)
+    block, mark, task_state = ctx.blocks[-1], len(ctx.blocks[-1]), dict(ctx.task_state)
+    try:
+        return _inline_body(ctx, func, key, bound, node)
+    except real_calls.Recursion as signal:
+        if not signal.matches(func, key):
+            raise
+    # drop the partly inlined body (the call's arguments were evaluated before ``mark``) and what it cached
+    del block[mark:]
+    ctx.task_state.clear()
+    ctx.task_state.update(task_state)
+    made = real_calls.define(ctx, func, key, bound, node)
+    return real_calls.emit_call(ctx, made, func, bound, node)
+
+
+def _inline_body(ctx, func, key, bound, node: ast.Call):
+    """Lower the body of ``func`` at the call site (the inlining proper)."""
     parsed = func.parsed()
     frame = Frame.of(func, is_kernel=False)
     visit_block = ctx.lower.visit_block

@@ -74,9 +74,11 @@ def build_program(kernel, session, bound: list, name: str):
     top_stopped = ctx.stopped.pop(id(ctx.blocks[0]), None)
     if top_stopped:  # qd.stop_grad at kernel level: every read of the field in the kernel
         items = ctx.mark_stopped(items, top_stopped)
+    functions = tuple(ctx.functions)
     mapping = canonical_arg_order(ctx, bound)
     if mapping is not None:
         items = remap(items, mapping)
+        functions = remap(functions, mapping)
         _remap_graph_tables(ctx.graph, mapping)
     return ctx, ir.Program(
         name=name,
@@ -86,6 +88,7 @@ def build_program(kernel, session, bound: list, name: str):
         items=items,
         debug=session.options.debug,
         fast_math=session.options.fast_math,
+        functions=functions,
     )
 
 

@@ -8,7 +8,8 @@ Layers, from the inside out:
   :class:`AtomicRMW`, and :class:`VarAtomicRMW` on a kernel var), structured control flow (:class:`If`,
   :class:`RangeFor`, :class:`Loop`, :class:`Break`, :class:`Continue`) and host-visible effects (:class:`Print`,
   :class:`Check`, :class:`SetReturn`, and :class:`ReadClock`, a read of the device clock). A load defines a fresh
-  local, so reads are ordered with respect to writes by statement order alone.
+  local, so reads are ordered with respect to writes by statement order alone. :class:`Call` runs one of the
+  program's :class:`Function` s (a recursive ``@qd.real_func``) in the calling lane.
 * **Items** are what a :class:`Program` runs in order: :class:`ParallelFor` and :class:`SerialBlock` tasks, and the
   graph nodes :class:`DoWhile` and :class:`Checkpoint` that group items (docs/semantics.md §16–§17).
 
@@ -51,7 +52,9 @@ __all__ = [
     "Check",
     "SetReturn",
     "ReadClock",
+    "Call",
     "Stmt",
+    "Function",
     "ParallelFor",
     "SerialBlock",
     "DoWhile",
@@ -313,6 +316,22 @@ class ReadClock:
     loc: SrcLoc | None = _LOC
 
 
+@dataclass(frozen=True)
+class Call:
+    """Run ``Program.functions[func]`` in the calling lane with ``args`` (one per parameter, of its dtype) and declare
+    ``vars`` holding its results (one per result, of its dtype).
+
+    Only a ``@qd.real_func`` specialization that calls itself (directly or through other funcs) becomes a function;
+    every other call is inlined by the frontend (docs/misc-functions.md). The callee sees the program's arguments
+    (ndarrays, fields, scalars) but none of the caller's locals or kernel vars.
+    """
+
+    func: int
+    args: tuple[Expr, ...]
+    vars: tuple[Var, ...]
+    loc: SrcLoc | None = _LOC
+
+
 Stmt = (
     Decl
     | Assign
@@ -329,7 +348,27 @@ Stmt = (
     | Check
     | SetReturn
     | ReadClock
+    | Call
 )
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function of the program, run by :class:`Call` statements (its own or other functions' included, so it may
+    recurse): ``params`` are declared on entry with the call's arguments, ``body`` runs, then ``results`` (expressions
+    over the body's top-level locals and the params) are its return values. No ``Break``/``Continue`` leaves the body
+    and it holds no :class:`SetReturn`; ``name`` is the user's func name (printing, symbol names)."""
+
+    name: str
+    params: tuple[Var, ...]
+    body: tuple[Stmt, ...]
+    results: tuple[Expr, ...]
+    loc: SrcLoc | None = _LOC
+
+    @property
+    def returns(self) -> tuple[DataType, ...]:
+        return tuple(r.dtype for r in self.results)
+
 
 # ----------------------------------------------------------------------------------------------------------- items
 
@@ -415,7 +454,8 @@ ArgSpec = NdarrayArg | ScalarArg
 
 @dataclass(frozen=True)
 class Program:
-    """A compiled kernel specialization: flat arguments, return types, kernel vars and the item tree."""
+    """A compiled kernel specialization: flat arguments, return types, kernel vars and the item tree, plus the
+    functions that :class:`Call` statements run (empty unless a recursive ``@qd.real_func`` is reached)."""
 
     name: str
     args: tuple[ArgSpec, ...]
@@ -424,3 +464,4 @@ class Program:
     items: tuple[Item, ...]
     debug: bool = False
     fast_math: bool = False
+    functions: tuple[Function, ...] = ()

@@ -24,6 +24,7 @@ from quadrants.ir.nodes import (
     Assign,
     AtomicRMW,
     Break,
+    Call,
     Check,
     Checkpoint,
     Const,
@@ -31,6 +32,7 @@ from quadrants.ir.nodes import (
     Decl,
     DoWhile,
     Expr,
+    Function,
     If,
     Item,
     Load,
@@ -267,6 +269,17 @@ def _st_set_return(s: SetReturn, ctx: _Ctx, depth: int) -> None:
     ctx.emit(depth, f"return[{s.index}] = {_expr(s.value, ctx)}", s.loc)
 
 
+def _st_call(s: Call, ctx: _Ctx, depth: int) -> None:
+    results = ", ".join(format_var(v) for v in s.vars)
+    args = ", ".join(_expr(a, ctx) for a in s.args)
+    ctx.emit(depth, f"{'(' + results + ') = ' if s.vars else ''}call {_function_name(ctx, s.func)}({args})", s.loc)
+
+
+def _function_name(ctx: _Ctx, index: int) -> str:
+    functions = ctx.program.functions if ctx.program is not None else ()
+    return f"@{index} {functions[index].name}" if 0 <= index < len(functions) else f"@{index}"
+
+
 _STMT_FORMATTERS: dict[type, Callable[[Stmt, _Ctx, int], None]] = {
     Decl: _st_decl,
     Assign: _st_assign,
@@ -283,6 +296,7 @@ _STMT_FORMATTERS: dict[type, Callable[[Stmt, _Ctx, int], None]] = {
     Check: _st_check,
     SetReturn: _st_set_return,
     ReadClock: _st_read_clock,
+    Call: _st_call,
 }
 
 
@@ -372,7 +386,7 @@ def format_program(program: Program, *, with_locs: bool = False) -> str:
     """The whole program as canonical text (no trailing newline).
 
     The first line is the signature (``kernel f(x: ndarray[f32, 1], a: f32) -> (i32)``, then ``[debug, fast_math]``
-    when set); a ``kernel_vars:`` line follows when there are any; then one block per item.
+    when set); a ``kernel_vars:`` line follows when there are any; then one block per item, then one per function.
     """
     ctx = _Ctx(program, with_locs)
     ctx.emit(0, _header(program))
@@ -380,7 +394,18 @@ def format_program(program: Program, *, with_locs: bool = False) -> str:
         ctx.emit(1, f"kernel_vars: {', '.join(format_var(v) for v in program.kernel_vars)}")
     for it in program.items:
         _item(it, ctx, 1)
+    for index, fn in enumerate(program.functions):
+        _function(index, fn, ctx)
     return "\n".join(ctx.lines)
+
+
+def _function(index: int, fn: Function, ctx: _Ctx) -> None:
+    """``function @k name(%1 n: i32) -> (i32):``, the body, then ``results (...)``, after the items."""
+    params = ", ".join(format_var(v) for v in fn.params)
+    returns = ", ".join(str(r) for r in fn.returns)
+    ctx.emit(1, f"function @{index} {fn.name}({params}) -> ({returns}):", fn.loc)
+    _block(fn.body, ctx, 2)
+    ctx.emit(2, f"results ({', '.join(_expr(r, ctx) for r in fn.results)})")
 
 
 def format_item(item: Item, program: Program | None = None, *, indent: int = 0, with_locs: bool = False) -> str:

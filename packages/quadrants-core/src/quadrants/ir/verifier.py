@@ -29,6 +29,7 @@ from quadrants.ir.nodes import (
     Assign,
     AtomicRMW,
     Break,
+    Call,
     Check,
     Checkpoint,
     Const,
@@ -36,6 +37,7 @@ from quadrants.ir.nodes import (
     Decl,
     DoWhile,
     Expr,
+    Function,
     If,
     Item,
     Load,
@@ -80,6 +82,7 @@ class _Ctx:
     in_bounds: bool = False  # checking ParallelFor bounds: only arguments and kernel vars are visible
     next_checkpoint: int = 0
     next_level: int = 0
+    in_function: bool = False  # checking a Function body: no kernel vars, no SetReturn
 
     def fail(self, message: str) -> None:
         where = " > ".join(self.path) or "program"
@@ -110,6 +113,8 @@ def _declare(var: Var, ctx: _Ctx, *, by_decl: bool = False) -> None:
 
 
 def _use(var: Var, ctx: _Ctx) -> None:
+    if ctx.in_function and var.id in ctx.kernel_vars:
+        ctx.fail(f"Function body uses kernel var {_v(var)}; a function sees only its params and the arguments")
     known = ctx.kernel_vars.get(var.id)
     if known is None and ctx.in_bounds:
         ctx.fail(f"ParallelFor bounds use task-local var {_v(var)}; only arguments and kernel vars are allowed")
@@ -405,9 +410,26 @@ def _st_read_clock(s: ReadClock, ctx: _Ctx) -> None:
 
 
 def _st_set_return(s: SetReturn, ctx: _Ctx) -> None:
+    if ctx.in_function:
+        ctx.fail("SetReturn in a Function body; a function returns its results")
     if not 0 <= s.index < len(ctx.program.returns):
         ctx.fail(f"SetReturn slot {s.index}, the program returns {len(ctx.program.returns)} value(s)")
     _value_matches(s.value, ctx.program.returns[s.index], ctx, f"SetReturn {s.index}")
+
+
+def _st_call(s: Call, ctx: _Ctx) -> None:
+    functions = ctx.program.functions
+    if not 0 <= s.func < len(functions):
+        ctx.fail(f"Call of function @{s.func}, the program has {len(functions)}")
+    fn = functions[s.func]
+    if len(s.args) != len(fn.params):
+        ctx.fail(f"Call of @{s.func} {fn.name!r} passes {len(s.args)} argument(s), it has {len(fn.params)} param(s)")
+    for k, (arg, param) in enumerate(zip(s.args, fn.params, strict=True)):
+        _value_matches(arg, param.dtype, ctx, f"Call of @{s.func} argument {k}")
+    if tuple(v.dtype for v in s.vars) != fn.returns:
+        ctx.fail(f"Call of @{s.func} declares ({_types(v.dtype for v in s.vars)}), it returns ({_types(fn.returns)})")
+    for var in s.vars:
+        _declare(var, ctx, by_decl=True)
 
 
 _STMT_CHECKS: dict[type, Callable[[Stmt, _Ctx], None]] = {
@@ -426,6 +448,7 @@ _STMT_CHECKS: dict[type, Callable[[Stmt, _Ctx], None]] = {
     Check: _st_check,
     SetReturn: _st_set_return,
     ReadClock: _st_read_clock,
+    Call: _st_call,
 }
 
 
@@ -513,6 +536,30 @@ def _items(items: tuple[Item, ...], ctx: _Ctx) -> None:
         ctx.path.pop()
 
 
+def _function(fn: Function, ctx: _Ctx) -> None:
+    """A function body: its params in scope, then the results over the locals its top-level block declared."""
+    ctx.in_function, ctx.loop_depth = True, 0
+    ctx.scopes.append({})
+    for var in fn.params:
+        _declare(var, ctx)
+    ctx.scopes.append({})
+    ctx.path.append("body")
+    for i, s in enumerate(fn.body):  # the body's top-level scope stays open for the results
+        ctx.path.append(f"{i} ({type(s).__name__})")
+        check = _STMT_CHECKS.get(type(s))
+        if check is None:
+            ctx.fail(f"not a statement: {s!r}")
+        check(s, ctx)
+        ctx.path.pop()
+    ctx.path[-1] = "results"
+    for r in fn.results:
+        _expr(r, ctx)
+    ctx.path.pop()
+    ctx.scopes.pop()
+    ctx.scopes.pop()
+    ctx.in_function = False
+
+
 def verify(program: Program) -> None:
     """Raise :class:`IRVerificationError` naming the first problem found in ``program``; return ``None`` if valid."""
     kernel_vars: dict[int, Var] = {}
@@ -527,6 +574,10 @@ def verify(program: Program) -> None:
         if len(spec.shape) != spec.ndim or any(not isinstance(n, int) or n < 0 for n in spec.shape):
             ctx.fail(f"ndarray argument {spec.name!r}: static shape {spec.shape} does not fit ndim {spec.ndim}")
     _items(program.items, ctx)
+    for index, fn in enumerate(program.functions):
+        ctx.path.append(f"function @{index} ({fn.name})")
+        _function(fn, ctx)
+        ctx.path.pop()
     missing = [kernel_vars[i] for i in kernel_vars if i not in ctx.kernel_decls]
     if missing:
         ctx.fail(f"kernel var {_v(missing[0])} is never declared by a Decl in a SerialBlock body")

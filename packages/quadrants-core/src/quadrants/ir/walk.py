@@ -6,7 +6,15 @@ from collections.abc import Iterable, Iterator
 
 from quadrants.ir import nodes as N
 
-__all__ = ["iter_tasks", "iter_stmts", "contains", "EXPR_FIELDS", "EXPR_TUPLE_FIELDS"]
+__all__ = [
+    "iter_tasks",
+    "iter_stmts",
+    "iter_reached_stmts",
+    "reached_functions",
+    "contains",
+    "EXPR_FIELDS",
+    "EXPR_TUPLE_FIELDS",
+]
 
 _NESTED = ("then", "orelse", "body")  # the statement fields that hold nested statements
 
@@ -29,6 +37,8 @@ EXPR_TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
     N.VarAtomicRMW: ("operands",),
     N.Print: ("parts",),
     N.ParallelFor: ("begins", "ends"),
+    N.Call: ("args",),
+    N.Function: ("results",),
 }
 
 
@@ -49,6 +59,30 @@ def iter_stmts(stmts: Iterable) -> Iterator:
             yield from iter_stmts(getattr(s, attr, ()))
 
 
-def contains(items, node_type: type | tuple[type, ...]) -> bool:
-    """Whether any task of ``items`` has a statement of ``node_type``."""
-    return any(isinstance(s, node_type) for t in iter_tasks(items) for s in iter_stmts(t.body))
+def reached_functions(stmts: Iterable, program: N.Program) -> list[N.Function]:
+    """The functions of ``program`` that ``stmts`` call, directly or through other functions (each once)."""
+    seen: dict[int, None] = {}
+    pending = [s.func for s in iter_stmts(stmts) if isinstance(s, N.Call)]
+    while pending:
+        index = pending.pop()
+        if index in seen:
+            continue
+        seen[index] = None
+        pending.extend(s.func for s in iter_stmts(program.functions[index].body) if isinstance(s, N.Call))
+    return [program.functions[i] for i in sorted(seen)]
+
+
+def iter_reached_stmts(stmts: Iterable, program: N.Program) -> Iterator:
+    """Every statement of ``stmts`` and of the function bodies they reach through :class:`~N.Call` statements: what a
+    task may do when it runs (which arrays it writes, whether it prints), not only what its own body says."""
+    stmts = tuple(stmts)
+    yield from iter_stmts(stmts)
+    for fn in reached_functions(stmts, program):
+        yield from iter_stmts(fn.body)
+
+
+def contains(items, node_type: type | tuple[type, ...], functions: tuple = ()) -> bool:
+    """Whether any task of ``items`` (or any of ``functions``, a program's :class:`~N.Function` s) has a statement of
+    ``node_type``."""
+    bodies = [t.body for t in iter_tasks(items)] + [f.body for f in functions]
+    return any(isinstance(s, node_type) for body in bodies for s in iter_stmts(body))

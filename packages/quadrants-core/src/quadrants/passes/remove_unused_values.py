@@ -5,7 +5,7 @@ leave the locals it read unread), on every backend, before any backend sees the 
 nothing but the value is lost, including the ndarray reads that produced it: ``v = qd.math.vec4(a[i], a[i + 1])``
 with ``v`` never used reads nothing, and an index out of range there is no error, also under ``debug=True``, as on
 upstream (which removes such reads before its bounds checks). Statements with effects (stores, atomics, prints,
-checks) and kernel variables (shared between tasks) are kept.
+checks, calls) and kernel variables (shared between tasks) are kept.
 """
 
 from __future__ import annotations
@@ -32,9 +32,11 @@ def _read_vars(program: Program) -> set[int]:
     """Ids of the locals some expression reads (a reduction target counts as read)."""
     read: set[int] = set()
     stack = []
-    for task in iter_tasks(program.items):
-        stack.extend(_expressions(task))
-        for s in iter_stmts(task.body):
+    bodies = [(task, task.body) for task in iter_tasks(program.items)]
+    bodies += [(fn, fn.body) for fn in program.functions]  # a function's results and call arguments are reads
+    for owner, body in bodies:
+        stack.extend(_expressions(owner))
+        for s in iter_stmts(body):
             stack.extend(_expressions(s))
             if isinstance(s, VarAtomicRMW):
                 read.add(s.target.id)

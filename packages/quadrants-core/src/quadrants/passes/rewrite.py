@@ -14,6 +14,7 @@ from quadrants.ir.nodes import (
     Checkpoint,
     DoWhile,
     Expr,
+    Function,
     If,
     Item,
     Loop,
@@ -50,6 +51,7 @@ _STMT_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {
     Loop: ("body",),
     ParallelFor: ("body",),
     SerialBlock: ("body",),
+    Function: ("body",),
 }
 _ITEM_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {
     DoWhile: ("body",),
@@ -103,8 +105,15 @@ def _same(a, b) -> bool:
 
 
 def _map(program: Program, mapper: _Mapper) -> Program:
+    """Rebuild the item tree and every function (a recursive real func's body is rewritten like a task body)."""
     items = mapper.items(program.items)
-    return program if items is program.items else replace(program, items=items)
+    functions = tuple(mapper.node(f) for f in program.functions)
+    changes = {}
+    if items is not program.items:
+        changes["items"] = items
+    if not _same(functions, program.functions):
+        changes["functions"] = functions
+    return replace(program, **changes) if changes else program
 
 
 def map_exprs(program: Program, fn: ExprFn) -> Program:
