@@ -24,7 +24,7 @@ from quadrants.ir import nodes as N
 
 __all__ = ["FunctionTable", "make_call", "MAX_CALL_DEPTH"]
 
-MAX_CALL_DEPTH = 20_000  # nested calls in one launch (frames of every lane together)
+MAX_CALL_DEPTH = 100_000  # nested calls in one launch, as quadrants_llvm.builder.calls (100k frames: ~1.7 s, 200 MB)
 _PY_FRAMES_PER_CALL = 40  # Python frames one nested call may take (closures of loops, ifs, expressions); generous
 _PY_MARGIN = 2_000
 

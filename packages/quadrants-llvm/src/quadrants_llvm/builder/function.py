@@ -72,6 +72,11 @@ class FunctionEmitter:
         # element ``(arg, indices)`` or a kernel var (the ``N.Var``)
         self.reductions: dict = {}
         self._cache: dict = {}
+        # program functions (quadrants_llvm.builder.calls): the LLVM function of each, and in a function's own
+        # emitter the calls-deep parameter and the return type (VOID for tasks)
+        self.functions: list[ll.Function] = []
+        self.depth: ll.Value | None = None
+        self.ret_type: ll.Type = VOID
 
     # -------------------------------------------------------------------------------------------------- plumbing
     def finish(self) -> None:
@@ -135,8 +140,15 @@ class FunctionEmitter:
         b.position_at_end(stop)
         status = self.slot_ptr(self.layout.status, b)
         b.cmpxchg(status, ll.Constant(I64, 0), ll.Constant(I64, INTERRUPTED), "monotonic", "monotonic")
-        b.ret_void()
+        self.return_zero()
         b.position_at_end(go)
+
+    def return_zero(self) -> None:
+        """Leave this function early: ``ret void`` in a task, zeros of the results in a program function."""
+        if self.ret_type == VOID:
+            self.b.ret_void()
+        else:
+            self.b.ret(ll.Constant(self.ret_type, None))
 
     def terminated(self) -> bool:
         return self.b.block.is_terminated

@@ -17,6 +17,7 @@ from quadrants.ir.print_format import PrintLayout
 from quadrants.ir.walk import iter_stmts
 from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.atomics import combine, emit_atomic_rmw
+from quadrants_llvm.builder.calls import emit_call
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import from_mem, to_mem
 from quadrants_llvm.builder.types import F64, I32, I64, intrinsic, mem_type, reg_type
@@ -335,4 +336,5 @@ STMT_EMITTERS: dict[type, Callable] = {
     N.Check: _check,
     N.SetReturn: _set_return,
     N.ReadClock: _read_clock,
+    N.Call: emit_call,
 }

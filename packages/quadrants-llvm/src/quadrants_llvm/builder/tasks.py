@@ -23,8 +23,9 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
 from quadrants.ir.ops import Op
 from quadrants.ir.reductions import find_reductions, find_var_reductions, identity, written_kernel_vars
-from quadrants.ir.walk import contains, iter_stmts as walk_stmts, iter_tasks
-from quadrants_llvm.builder import numerics as nm
+from quadrants.ir.walk import contains, iter_reached_stmts, iter_stmts as walk_stmts, iter_tasks
+from quadrants_llvm.builder import numerics as nm, spmd
+from quadrants_llvm.builder.calls import declare_functions, define_functions
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import FunctionEmitter, Tables
 from quadrants_llvm.builder.lane_cost import LIGHT_COST, lane_cost
@@ -70,13 +71,14 @@ class _Builder:
         if target.data_layout:
             self.module.data_layout = target.data_layout
         self.tasks = list(iter_tasks(program.items))
-        printing = target.print_buffer and contains(program.items, N.Print)
+        printing = target.print_buffer and contains(program.items, N.Print, program.functions)
         self.layout = Layout.of(program, self.tasks, PRINT_CAPACITY if printing else 0)
         self.tables = Tables()
         self.kernel_var_ids = frozenset(v.id for v in program.kernel_vars)
+        self.functions: list[ll.Function] = []  # the program's functions (builder/calls.py)
 
     def emitter(self, fn, **kw) -> FunctionEmitter:
-        return FunctionEmitter(
+        em = FunctionEmitter(
             self.module,
             fn,
             target=self.target,
@@ -87,6 +89,8 @@ class _Builder:
             fast_math=self.fast_math,
             **kw,
         )
+        em.functions = self.functions
+        return em
 
     def function(self, name: str, ret, params) -> ll.Function:
         fn = ll.Function(self.module, ll.FunctionType(ret, params), name=f"{self.prefix}_{name}")
@@ -117,7 +121,8 @@ class _Builder:
         fn.linkage = "internal"
         fn.attributes.add("noinline")
         fn.args[0].add_attribute("noalias")
-        if self.noalias:
+        # a called function reaches the arrays through the context, not through these parameters: no noalias then
+        if self.noalias and not _calls(item):
             for a in fn.args[3:]:
                 a.add_attribute("noalias")
         for param, arg in zip(fn.args[3:], arrays, strict=True):
@@ -136,6 +141,8 @@ class _Builder:
         begins = [em.entry_value(("begin", a), _slot_loader(em, slots.begins + a)) for a in range(d)]
         extents = [em.entry_value(("extent", a), _slot_loader(em, slots.extents + a)) for a in range(d)]
         start, end = fn.args[1], fn.args[2]
+        if not private and spmd.supports(em, item):
+            start = spmd.emit_groups(em, item, begins, extents, start, end)  # whole lane groups; the rest below
         if d == 0:
             emit_block(em, item.body)
         elif d == 1:
@@ -156,7 +163,7 @@ class _Builder:
 
         A target is an ndarray element ``(arg, indices)`` or a kernel var (``N.Var``); see :mod:`.reductions`.
         """
-        if self.debug:
+        if self.debug or _calls(item):
             return {}
         targets: dict = {}
         for arg, indices in find_reductions(item, self.program):
@@ -309,13 +316,15 @@ class _Builder:
 
     def parallel_task(self, k: int, item: N.ParallelFor) -> ll.Function:
         arrays = self.used_arrays(item)
+        # a task that calls a program function gets none of these analyses: they see only the task's own body
+        calls = _calls(item)
         private = (
             ()
-            if self.debug or not self.target.private_arrays
+            if self.debug or calls or not self.target.private_arrays
             else find_privatizable(item, self.program, find_reductions(item, self.program))
         )
         # atomics at each lane's own elements are plain updates (only where arguments never overlap: noalias)
-        owned = find_lane_owned(item) if self.noalias and not self.debug else frozenset()
+        owned = find_lane_owned(item) if self.noalias and not self.debug and not calls else frozenset()
         private = tuple(a for a in private if a not in owned)
         plain = self.range_fn(k, item, arrays, owned=owned)
         range_fn = (
@@ -371,6 +380,8 @@ class _Builder:
 
     # ------------------------------------------------------------------------------------------------ launch
     def build(self) -> ModuleInfo:
+        self.functions[:] = declare_functions(self)
+        define_functions(self, self.functions, emit_block)
         if self.target.threads == "grid":
             from quadrants_llvm.builder.grid import build_grid_tasks
 
@@ -384,7 +395,10 @@ class _Builder:
                     task_fns.append(self.serial_task(k, item))
             self.launch_fn(task_fns)
         written = frozenset(
-            s.arg for t in self.tasks for s in walk_stmts(t.body) if isinstance(s, (N.Store, N.AtomicRMW))
+            s.arg
+            for t in self.tasks
+            for s in iter_reached_stmts(t.body, self.program)
+            if isinstance(s, (N.Store, N.AtomicRMW))
         )
         return ModuleInfo(self.module, self.prefix, self.layout, self.tables, self.tasks, written)
 
@@ -405,6 +419,11 @@ class _Builder:
                 b.position_at_end(go)
         b.ret(b.load(status_ptr, typ=I64))
         em.finish()
+
+
+def _calls(item) -> bool:
+    """Whether a task calls a program function (whose accesses its own body does not show)."""
+    return any(isinstance(s, N.Call) for s in walk_stmts(item.body))
 
 
 def _slot_loader(em, slot: int):
