@@ -136,7 +136,7 @@ _TABLE: list[InitOption] = [
         ("num_compile_threads", 4, "compilation runs on the calling thread here"),
         ("device_memory_GB", 1.0, "GPU memory is allocated per ndarray here, not pre-allocated"),
         ("device_memory_fraction", 0.0, "GPU memory is allocated per ndarray here, not pre-allocated"),
-        ("cuda_stack_limit", 0, "CUDA stack size limit; the driver default is used"),
+        ("cuda_stack_limit", 0, "per-thread CUDA stack bytes for recursive real funcs (llvm-cuda; 0: the default)"),
         ("kernel_profiler", False, "record each kernel launch's time for qd.profiler (docs/profiler.md)"),
         ("timeline", False, "upstream's timeline profiler; no effect here"),
         ("gdb_trigger", False, "attach gdb on a crash of upstream's C++ core; no effect here"),

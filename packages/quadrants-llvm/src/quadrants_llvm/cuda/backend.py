@@ -51,6 +51,13 @@ class LlvmCudaBackend:
         ok, text = driver.probe()
         return Availability(True, device=text) if ok else Availability(False, reason=text)
 
+    def configure(self, options: dict) -> None:
+        """``qd.init``'s run-time options: ``cuda_stack_limit`` (bytes, 0: the driver's default) sets each thread's
+        stack, which a recursive ``@qd.real_func`` needs (docs/misc-functions.md), as upstream does at start-up."""
+        limit = int(options.get("cuda_stack_limit") or 0)
+        if limit > 0:
+            driver.device().set_stack_limit(limit)
+
     def compile(self, program: N.Program, options: CompileOptions | None = None) -> GpuArtifact:
         return compile_ptx(program, options, driver.device().sm)
 

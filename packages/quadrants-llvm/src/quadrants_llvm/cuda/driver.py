@@ -108,6 +108,17 @@ class Device:
         attr = self.cu.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE
         return int(check(self.cu.cuDeviceGetAttribute(attr, self.dev), "cuDeviceGetAttribute(CLOCK_RATE)"))
 
+    def set_stack_limit(self, nbytes: int) -> None:
+        """Each thread's stack in bytes (``cuCtxSetLimit(CU_LIMIT_STACK_SIZE)``; ``qd.init(cuda_stack_limit=...)``):
+        what a recursive ``@qd.real_func`` can use. Kernels loaded later see it; the driver rounds it up."""
+        self.current()
+        check(self.cu.cuCtxSetLimit(self.cu.CUlimit.CU_LIMIT_STACK_SIZE, int(nbytes)), "cuCtxSetLimit(STACK_SIZE)")
+
+    def stack_limit(self) -> int:
+        """The current per-thread stack size in bytes (``cuCtxGetLimit``)."""
+        self.current()
+        return int(check(self.cu.cuCtxGetLimit(self.cu.CUlimit.CU_LIMIT_STACK_SIZE), "cuCtxGetLimit(STACK_SIZE)"))
+
     # ------------------------------------------------------------------------------------------------- memory
     @functools.cached_property
     def total_memory(self) -> int:
