@@ -35,7 +35,7 @@ class RefBackend:
     capabilities = Capabilities(
         dtypes=frozenset(ALL_DTYPES),
         atomic_dtypes=frozenset(ALL_DTYPES),
-        features=frozenset({"print", "assert", "lane_order", "f64", "i64", "f16", "subnormals", "clock"}),
+        features=frozenset({"print", "assert", "lane_order", "f64", "i64", "f16", "subnormals", "clock", "recursion"}),
     )
 
     def probe(self) -> Availability:

@@ -92,7 +92,7 @@ class LlvmCpuBackend:
     capabilities = Capabilities(
         dtypes=frozenset(ALL_DTYPES),
         atomic_dtypes=frozenset(ALL_DTYPES),
-        features=frozenset({"print", "assert", "f64", "i64", "f16", "subnormals", "clock"}),
+        features=frozenset({"print", "assert", "f64", "i64", "f16", "subnormals", "clock", "recursion"}),
     )
 
     def probe(self) -> Availability:

@@ -27,7 +27,7 @@ DEFAULT_SM = "sm_90"
 CAPABILITIES = Capabilities(
     dtypes=frozenset(ALL_DTYPES),
     atomic_dtypes=frozenset(ALL_DTYPES),
-    features=frozenset({"assert", "print", "f64", "i64", "f16", "subnormals", "gpu", "clock"}),
+    features=frozenset({"assert", "print", "f64", "i64", "f16", "subnormals", "gpu", "clock", "recursion"}),
 )
 
 

@@ -112,7 +112,8 @@ class WgpuBackend:
         try:
             emitted = emit_program(program, dev.target)
         except UnsupportedError as exc:
-            raise UnsupportedProgramError(f"{program.name}: {exc}") from None
+            loc = getattr(exc, "loc", None)  # a located gap (a recursive call) points at the user's line
+            raise UnsupportedProgramError(str(exc) if loc else f"{program.name}: {exc}", loc) from None
         return WgpuArtifact(program, emitted, options)
 
     def load(self, artifact: WgpuArtifact) -> WgpuExecutable:

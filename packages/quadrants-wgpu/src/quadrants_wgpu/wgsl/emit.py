@@ -51,7 +51,15 @@ from quadrants_wgpu.wgsl.names import (
 from quadrants_wgpu.wgsl.packing import ArgUse, accessors, declaration, element_bytes, storage_element
 from quadrants_wgpu.wgsl.placement import BindingPlan, chunk_dispatcher, view_name
 from quadrants_wgpu.wgsl.privatize import PRIVATE_LIMIT, find_private, private_code
-from quadrants_wgpu.wgsl.stmts import FAIL_FN, STATUS_WORDS, ProgramTables, TaskCtx, apply_atomic, emit_block
+from quadrants_wgpu.wgsl.stmts import (
+    FAIL_FN,
+    STATUS_WORDS,
+    ProgramTables,
+    TaskCtx,
+    apply_atomic,
+    emit_block,
+    recursion_error,
+)
 from quadrants_wgpu.wgsl.target import ShaderTarget
 
 __all__ = ["TaskShader", "ProgramLayout", "EmittedProgram", "emit_program", "emit_variant", "WORKGROUP_SIZE"]
@@ -387,10 +395,19 @@ def emit_program(
     """Every task's shader (in :func:`iter_tasks` order), the layouts and the check/print tables, for a device with
     the shader features of ``target`` (default: none, every emulation)."""
     target = target or ShaderTarget()
+    _reject_calls(program)
     layout = plan_layout(program, print_capacity)
     tables = ProgramTables()
     shaders = tuple(emit_task(program, t, layout, tables, target) for t in iter_tasks(program.items))
     return EmittedProgram(shaders, layout, tables)
+
+
+def _reject_calls(program: N.Program) -> None:
+    """The first call of a program function (a recursive ``@qd.real_func``) in program order: an error here."""
+    for task in iter_tasks(program.items):
+        for s in iter_stmts(task.body):
+            if isinstance(s, N.Call):
+                raise recursion_error(f"@qd.real_func '{program.functions[s.func].name}'", s.loc)
 
 
 def emit_variant(

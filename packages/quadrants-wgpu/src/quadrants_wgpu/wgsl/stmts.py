@@ -334,6 +334,21 @@ def _read_clock(cx: TaskCtx, s: N.ReadClock) -> Lines:
     return _store_local(cx, s.var, emit_expr(cx, N.Const(0, s.var.dtype)), declare=True)
 
 
+def _call(cx: TaskCtx, s: N.Call) -> Lines:
+    raise recursion_error("a recursive @qd.real_func", s.loc)  # emit_program rejects calls first, with the name
+
+
+def recursion_error(what: str, loc) -> UnsupportedError:
+    """A ``Call`` (a recursive ``@qd.real_func``): WGSL forbids recursion, so the program cannot run here. The error
+    carries the call's source location (``loc``) for the user's file, line and caret."""
+    exc = UnsupportedError(
+        f"{what} calls itself, and the wgpu backend cannot run recursion (WGSL forbids it); run this kernel on "
+        "ref, llvm-cpu or llvm-cuda, or rewrite the recursion as a loop with an explicit stack"
+    )
+    exc.loc = loc
+    return exc
+
+
 STMT_EMITTERS: dict[type, Callable[[TaskCtx, object], Lines]] = {
     N.Decl: _decl,
     N.Assign: _assign,
@@ -350,6 +365,7 @@ STMT_EMITTERS: dict[type, Callable[[TaskCtx, object], Lines]] = {
     N.Check: _check,
     N.SetReturn: _set_return,
     N.ReadClock: _read_clock,
+    N.Call: _call,
 }
 
 _STORE_INDICES = "\n".join(
