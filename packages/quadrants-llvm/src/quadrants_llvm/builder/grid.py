@@ -25,7 +25,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
 from quadrants.ir.reductions import written_kernel_vars
 from quadrants.ir.walk import iter_stmts
-from quadrants_llvm.builder import numerics as nm
+from quadrants_llvm.builder import lane_split, numerics as nm
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.stmts import emit_block
 from quadrants_llvm.builder.types import I8, I16, I32, I64, PTR, VOID, reg_type
@@ -94,11 +94,16 @@ def _parallel(bld, k: int, item: N.ParallelFor) -> ll.Function:
     bdim = _read_index(em, 2)
     first = b.add(b.mul(block, bdim), tid)
     stride = b.mul(bdim, _read_index(em, 3))
+    split = splits(bld, item)
+    if split is not None:
+        # S threads per lane (lane_split.py): lanes and their stride are counted in groups of S threads
+        sub_lanes = lane_split.SubLanes(b, total, stride, first)
+        first, stride = sub_lanes.lane(b, first), sub_lanes.lane(b, stride)
     pos = em.alloca(I64, name="lane")
     b.store(first, pos)
     walk = _Digits(em, extents, first, stride) if len(extents) > 1 else None
     done = em.new_block("grid.end")
-    if reductions or _light(item):
+    if split is None and (reductions or _light(item)):
         _unrolled_lanes(em, item, begins, walk, total, stride, pos, done)
     head, body, latch = (em.new_block(n) for n in ("grid.head", "grid.body", "grid.latch"))
     b.branch(head)
@@ -106,7 +111,10 @@ def _parallel(bld, k: int, item: N.ParallelFor) -> ll.Function:
     lane = b.load(pos, typ=I64)
     b.cbranch(b.icmp_signed("<", lane, total), body, done)
     b.position_at_end(body)
-    _lane_body(em, item, begins, _indices(lane, walk), latch, done)
+    if split is None:
+        _lane_body(em, item, begins, _indices(lane, walk), latch, done)
+    else:
+        _split_lane_body(em, item, split, sub_lanes, begins, _indices(lane, walk), latch, done)
     b.position_at_end(latch)
     b.store(b.add(b.load(pos, typ=I64), stride), pos)
     if walk is not None:
@@ -169,16 +177,38 @@ def _indices(lane, walk: _Digits | None) -> list:
 def _lane_body(em, item: N.ParallelFor, begins, indices, latch, done) -> None:
     """Set the loop variables from the per-axis ``indices``, emit the body (``continue`` goes to ``latch``), branch
     to ``latch``."""
+    _set_lane_vars(em, item, begins, indices)
+    em.loops.append((latch, done))
+    emit_block(em, item.body)
+    em.loops.pop()
+    em.branch_if_open(latch)
+
+
+def _split_lane_body(em, item, split, sub_lanes, begins, indices, latch, done) -> None:
+    """:func:`_lane_body` for a lane shared by ``sub_lanes`` threads (:mod:`quadrants_llvm.builder.lane_split`)."""
+    _set_lane_vars(em, item, begins, indices)
+    em.loops.append((latch, done))
+    shuffle = lambda em_, value, offset, mask: _shuffle(em_, em_.target.warp_shuffle, value, offset, mask)  # noqa: E731
+    lane_split.emit_split_lane(em, split, sub_lanes, emit_block, shuffle)
+    em.loops.pop()
+    em.branch_if_open(latch)
+
+
+def _set_lane_vars(em, item: N.ParallelFor, begins, indices) -> None:
     b = em.b
     for axis, idx in enumerate(indices):
         v = item.vars[axis]
         value = b.add(begins[axis], idx)
         t = reg_type(v.dtype)
         em.write_var(v, b.trunc(value, t) if t.width < 64 else value)
-    em.loops.append((latch, done))
-    emit_block(em, item.body)
-    em.loops.pop()
-    em.branch_if_open(latch)
+
+
+def splits(bld, item: N.ParallelFor):
+    """The sub-lane split of ``item`` on this target (:func:`lane_split.plan`), or ``None``. NVPTX only: the
+    combine needs ``shfl.sync`` with a member mask."""
+    if not bld.target.triple.startswith("nvptx") or not bld.target.warp_shuffle:
+        return None
+    return lane_split.plan(item, bld.fast_math)
 
 
 def _unrolled_lanes(em, item, begins, walk, total, stride, pos, done) -> None:
@@ -237,13 +267,15 @@ def _flush(em, reductions: dict, tid) -> None:
             em.at_target(target, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
 
 
-def _shuffle(em, name: str, value, offset: int):
-    """Butterfly-exchange ``value`` (any int/float register type up to 64 bits) with lane ``lane ^ offset``."""
+def _shuffle(em, name: str, value, offset: int, mask=None):
+    """Butterfly-exchange ``value`` (any int/float register type up to 64 bits) with lane ``lane ^ offset``; ``mask``
+    (an i32 value) names the lanes that take part, the whole warp by default."""
     b = em.b
     fn = em.module.globals.get(name) or ll.Function(em.module, ll.FunctionType(I32, [I32] * 4), name=name)
+    members = ll.Constant(I32, -1) if mask is None else mask
 
     def shfl(word):
-        args = [ll.Constant(I32, -1), word, ll.Constant(I32, offset), ll.Constant(I32, WARP_SIZE - 1)]
+        args = [members, word, ll.Constant(I32, offset), ll.Constant(I32, WARP_SIZE - 1)]
         return b.call(fn, args)
 
     t = value.type

@@ -25,6 +25,7 @@ import threading
 import numpy as np
 
 from quadrants.ir import nodes as N
+from quadrants_llvm.builder import lane_split
 from quadrants_llvm.builder.layout import MAX_ERR_INDICES
 from quadrants_llvm.cpu import host
 from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
@@ -94,12 +95,15 @@ class CudaExecutable:
         self.tasks = []
         self._counters = []
         self._heavy = []
+        self._per_lane = []  # threads per lane (builder/lane_split.py's sub-lane split: the build's own test)
+        fast_math = bool(artifact.options.fast_math or artifact.program.fast_math)
         for item, name, serial in zip(artifact.task_items, artifact.kernels, artifact.serial, strict=True):
             fn = dev.function(self.module, name)
             grid, block = (1, 1) if serial else (dev.grid_size(fn, BLOCK), BLOCK)
             self.tasks.append((fn, grid, block))
             self._counters.append(None if serial else lane_grid.lane_counter(item))
             self._heavy.append(not serial and lane_grid.heavy(item))
+            self._per_lane.append(1 if serial or lane_split.plan(item, fast_math) is None else lane_split.SPLIT_MAX)
         self._sms = dev.sms
         self.full_grids = tuple((grid, block) for _, grid, block in self.tasks)
         self._sized = any(c is not None for c in self._counters)  # any grid that depends on the arguments
@@ -154,7 +158,7 @@ class CudaExecutable:
         counter = self._counters[k]
         if counter is None:
             return full, block
-        return lane_grid.launch_dims(counter, args, block, full, self._sms, self._heavy[k])
+        return lane_grid.launch_dims(counter, args, block, full, self._sms, self._heavy[k], self._per_lane[k])
 
     def grids(self, args) -> tuple[tuple[int, int], ...]:
         """The launch dimensions of every task for ``args`` (the full grids, computed once, where no lane count is

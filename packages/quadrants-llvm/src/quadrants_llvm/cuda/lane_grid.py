@@ -120,13 +120,18 @@ def heavy(item: N.ParallelFor) -> bool:
     return any(isinstance(s, (N.RangeFor, N.Loop)) for s in iter_stmts(item.body))
 
 
-def launch_dims(counter: Counter | None, args: Sequence, block: int, full: int, sms: int, spread: bool):
+def launch_dims(
+    counter: Counter | None, args: Sequence, block: int, full: int, sms: int, spread: bool, per_lane: int = 1
+):
     """``(blocks, threads per block)`` for a task: :func:`blocks` of ``block`` threads, except that a ``spread`` (heavy)
     task whose lanes would fill fewer than ``sms`` blocks gets blocks of fewer threads (a power of two, at least
-    :data:`MIN_BLOCK`), so that its blocks reach every SM."""
+    :data:`MIN_BLOCK`), so that its blocks reach every SM. ``per_lane``: threads a lane can use (a task whose lanes
+    share their sum loop out, ``builder/lane_split.py``, takes up to that many per lane and fewer when the grid is
+    full)."""
     lanes = _lanes(counter, args)
     if lanes is None:
         return full, block
+    lanes *= per_lane
     threads = block
     while spread and threads > MIN_BLOCK and -(-lanes // threads) < sms:
         threads //= 2

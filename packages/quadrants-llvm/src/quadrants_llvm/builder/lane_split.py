@@ -1,0 +1,227 @@
+"""Sub-lane splitting of a lane's serial sum loop on CUDA (issue 18; docs/backends/gpu.md#sub-lane-split-sums).
+
+A parallel task with few lanes, each running a long serial loop, leaves most of a GPU idle: 4096 n-body lanes are
+4096 threads, an eighth of what an H100 keeps resident, and each thread's loop is a chain of dependent arithmetic.
+When the loop only *sums* into locals of the lane, its iterations can be shared out::
+
+    for i in range(n):                     # lane i, run by S threads ("sub-lanes" s = 0 .. S-1)
+        xi = px[i]                         # pre: pure statements, run by every sub-lane alike
+        acc = 0.0                          #      (sub-lanes s > 0 then restart each accumulator at -0.0)
+        for j in range(n):                 # the loop: sub-lane s takes j = s, s + S, s + 2S, ...
+            acc += f(xi, px[j])            #           (only `acc = acc + e` may touch an accumulator)
+        ax[i] = acc                        # post: after a butterfly sum of the S partial accumulators, sub-lane 0
+
+The S sub-lanes of a lane are consecutive threads of one warp, so their partial sums meet through ``shfl.sync.bfly``
+with the group's own member mask. ``S`` is chosen *in the kernel* from the launch: the largest power of two up to
+:data:`SPLIT_MAX` with ``lanes * S`` at most the grid's threads, so a task with many lanes runs with ``S = 1`` exactly
+as before, and the host (``cuda/lane_grid.py``) sizes the grid of a split task for ``lanes * SPLIT_MAX`` threads.
+
+Summing in another order changes float results, which the language allows only under ``fast_math=True``
+(docs/semantics.md §4.4): a float accumulator needs it; integer sums wrap the same in any order, so they always split.
+The pattern check is conservative (pure ``pre``, no stores, atomics, prints, calls or ``break`` in the loop, nothing
+reading an accumulator there but its own update): anything else keeps the plain lane loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import llvmlite.ir as ll
+
+from quadrants.ir import nodes as N
+from quadrants.ir.dtypes import i64 as I64_T
+from quadrants.ir.ops import Op
+from quadrants.ir.walk import EXPR_FIELDS, EXPR_TUPLE_FIELDS, iter_stmts
+
+__all__ = ["SplitPlan", "plan", "SPLIT_MAX", "MIN_TRIPS"]
+
+SPLIT_MAX = 32  # sub-lanes per lane at most: one warp
+MIN_TRIPS = 64  # a loop with constant bounds fewer iterations apart is not worth sharing out
+
+_PRE = (N.Decl, N.Assign, N.Load, N.Check, N.If)  # statement kinds a lane may run before the loop (pure)
+_IN_LOOP = (N.Decl, N.Assign, N.Load, N.Check, N.If, N.RangeFor, N.Loop, N.Continue)
+
+
+@dataclass(frozen=True)
+class SplitPlan:
+    """How a task's body divides: ``pre`` (every sub-lane), ``loop`` (shared out), ``post`` (sub-lane 0)."""
+
+    pre: tuple
+    loop: N.RangeFor
+    post: tuple
+    accumulators: tuple[N.Var, ...]
+
+
+def plan(item: N.ParallelFor, fast_math: bool) -> SplitPlan | None:
+    """The split of ``item``'s body, or ``None`` when its lanes must run their loops alone."""
+    body = item.body
+    for k, s in enumerate(body):
+        if isinstance(s, N.RangeFor):
+            return _plan_at(body[:k], s, body[k + 1 :], fast_math)
+        if not _allowed(s, _PRE):
+            return None
+    return None
+
+
+def _allowed(s, kinds) -> bool:
+    return all(isinstance(x, kinds) for x in iter_stmts([s]))
+
+
+def _plan_at(pre: tuple, loop: N.RangeFor, post: tuple, fast_math: bool) -> SplitPlan | None:
+    constant = isinstance(loop.begin, N.Const) and isinstance(loop.end, N.Const)
+    if constant and loop.end.value - loop.begin.value < MIN_TRIPS:
+        return None
+    if not all(_allowed(s, _IN_LOOP) for s in loop.body):
+        return None
+    local = {s.var.id for s in pre if isinstance(s, N.Decl)}
+    inside = {loop.var.id} | {s.var.id for s in iter_stmts(loop.body) if isinstance(s, (N.Decl, N.Load, N.RangeFor))}
+    updates = [s for s in iter_stmts(loop.body) if isinstance(s, N.Assign) and s.var.id not in inside]
+    accs = {s.var.id: s.var for s in updates}
+    if not accs or any(v not in local for v in accs):
+        return None
+    if any(v.dtype.is_float and not fast_math for v in accs.values()):
+        return None
+    if any(v.dtype.kind not in ("int", "uint") and not v.dtype.is_float for v in accs.values()):
+        return None
+    ids = frozenset(accs)
+    for s in iter_stmts(loop.body):
+        if s in updates or (isinstance(s, N.Assign) and s.var.id in ids):
+            if _addend(s) is None or _reads(_addend(s), ids):
+                return None
+        elif _stmt_reads(s, ids):
+            return None
+    return SplitPlan(pre, loop, post, tuple(accs[k] for k in sorted(accs)))
+
+
+def _addend(s: N.Assign):
+    """``e`` of ``v = v + e`` / ``v = e + v``; ``None`` for any other update of ``v``."""
+    e = s.value
+    if not isinstance(e, N.OpExpr) or e.op is not Op.ADD or e.dtype != s.var.dtype:
+        return None
+    a, b = e.args
+    if isinstance(a, N.LocalRef) and a.var.id == s.var.id:
+        return b
+    if isinstance(b, N.LocalRef) and b.var.id == s.var.id:
+        return a
+    return None
+
+
+def _reads(e, ids: frozenset) -> bool:
+    if isinstance(e, N.LocalRef):
+        return e.var.id in ids
+    if isinstance(e, N.OpExpr):
+        return any(_reads(a, ids) for a in e.args)
+    return False
+
+
+def _stmt_reads(s, ids: frozenset) -> bool:
+    if any(_reads(getattr(s, f), ids) for f in EXPR_FIELDS.get(type(s), ())):
+        return True
+    return any(_reads(e, ids) for f in EXPR_TUPLE_FIELDS.get(type(s), ()) for e in getattr(s, f))
+
+
+# ------------------------------------------------------------------------------------------------ code generation
+class SubLanes:
+    """The launch's split: ``S`` (sub-lanes per lane), its log2, and this thread's sub-lane, all i64 values."""
+
+    def __init__(self, b: ll.IRBuilder, total, threads, thread):
+        i64 = ll.IntType(64)
+        log = ll.Constant(i64, 0)
+        # the largest power of two S <= SPLIT_MAX with total * S <= threads (1 when the lanes fill the grid)
+        width = 1
+        while width < SPLIT_MAX:
+            width *= 2
+            fits = b.icmp_unsigned("<=", b.mul(total, ll.Constant(i64, width)), threads)
+            log = b.select(fits, ll.Constant(i64, width.bit_length() - 1), log)
+        self.log = log
+        self.count = b.shl(ll.Constant(i64, 1), log)
+        self.sub = b.and_(thread, b.sub(self.count, ll.Constant(i64, 1)))
+        self.thread = thread
+
+    def lane(self, b, thread):
+        """The lane a thread (or a stride in threads) stands for."""
+        return b.lshr(thread, self.log)
+
+
+_SUB = N.Var(-1_000_001, "split.sub", I64_T)  # this thread's sub-lane (written before the loop)
+_COUNT = N.Var(-1_000_002, "split.count", I64_T)  # S
+_BEGIN = N.Var(-1_000_003, "split.begin", I64_T)
+_TRIPS = N.Var(-1_000_004, "split.trips", I64_T)
+_K = N.Var(-1_000_005, "split.k", I64_T)
+
+
+def _i64(e) -> N.OpExpr:
+    return e if e.dtype == I64_T else N.OpExpr(Op.CAST, (e,), I64_T)
+
+
+def _op(op: Op, *args) -> N.OpExpr:
+    return N.OpExpr(op, tuple(args), I64_T)
+
+
+def strided_loop(loop: N.RangeFor) -> tuple:
+    """``loop`` as sub-lane ``split.sub``'s share, in IR: its iterations ``begin + sub``, ``begin + sub + S``, ...
+
+    The bounds are evaluated once, as the loop's own are, and the arithmetic is 64-bit, so no ``begin``/``end`` of the
+    loop variable's type overflows. The original body runs unchanged (``continue`` goes to the next own iteration).
+    """
+    sub, count, k = N.LocalRef(_SUB), N.LocalRef(_COUNT), N.LocalRef(_K)
+    begin = N.LocalRef(_BEGIN)
+    extent = _op(Op.MAX, _op(Op.SUB, _i64(loop.end), begin), N.Const(0, I64_T))
+    # trips = ceil((extent - sub) / S), never negative: extent - sub + S - 1 >= 0 for extent >= 0 and sub < S
+    trips = _op(Op.FLOORDIV, _op(Op.ADD, _op(Op.SUB, extent, sub), _op(Op.SUB, count, N.Const(1, I64_T))), count)
+    index = _op(Op.ADD, begin, _op(Op.ADD, sub, _op(Op.MUL, k, count)))
+    own = N.Decl(loop.var, N.OpExpr(Op.CAST, (index,), loop.var.dtype) if loop.var.dtype != I64_T else index)
+    return (
+        N.Decl(_BEGIN, _i64(loop.begin), loop.loc),
+        N.Decl(_TRIPS, trips, loop.loc),
+        N.RangeFor(_K, N.Const(0, I64_T), N.LocalRef(_TRIPS), (own, *loop.body), loop.loc),
+    )
+
+
+def emit_split_lane(em, split: SplitPlan, lanes: SubLanes, emit_block, shuffle) -> None:
+    """A lane's body as sub-lane ``lanes.sub`` of ``lanes.count``: ``pre``; the accumulators restarted at the
+    identity on sub-lanes > 0; this sub-lane's share of the loop; the butterfly sum; ``post`` on sub-lane 0."""
+    b = em.b
+    emit_block(em, split.pre)
+    em.write_var(_SUB, lanes.sub)
+    em.write_var(_COUNT, lanes.count)
+    zero = ll.Constant(ll.IntType(64), 0)
+    first = b.icmp_unsigned("==", lanes.sub, zero)
+    for acc in split.accumulators:
+        em.write_var(acc, b.select(first, em.read_var(acc), _identity(acc.dtype)))
+    emit_block(em, strided_loop(split.loop))
+    # a sub-lane that stopped for Ctrl-C has left the kernel: its partners leave here too, before the shuffles
+    # that would wait for it
+    em.poll_interrupt()
+    _combine(em, split.accumulators, lanes, shuffle)
+    with b.if_then(first):
+        emit_block(em, split.post)
+
+
+def _identity(dtype):
+    """``-0.0`` for floats (``x + -0.0 == x`` for every ``x``, ``+0.0`` included), 0 for integers."""
+    from quadrants_llvm.builder.types import reg_type
+
+    return ll.Constant(reg_type(dtype), -0.0 if dtype.is_float else 0)
+
+
+def _combine(em, accumulators, lanes: SubLanes, shuffle) -> None:
+    """Sum each accumulator over the ``S`` sub-lanes of the lane (butterfly shuffles within the group's mask)."""
+    b = em.b
+    i64 = ll.IntType(64)
+    # the group's lanes in the warp: S bits from the first sub-lane's lane id (S = 32: the whole warp)
+    lane_id = b.and_(lanes.thread, ll.Constant(i64, 31))
+    base = b.sub(lane_id, lanes.sub)
+    bits = b.sub(b.shl(ll.Constant(i64, 1), lanes.count), ll.Constant(i64, 1))
+    mask = b.trunc(b.shl(bits, base), ll.IntType(32))
+    for offset in (16, 8, 4, 2, 1):
+        # S is the same for the whole grid: a uniform branch around the shuffles that stay inside the group
+        with b.if_then(b.icmp_unsigned(">", lanes.count, ll.Constant(i64, offset))):
+            for acc in accumulators:
+                value = em.read_var(acc)
+                other = shuffle(em, value, offset, mask)
+                em.write_var(acc, _add(b, acc.dtype, value, other))
+
+
+def _add(b, dtype, x, y):
+    return b.fadd(x, y, flags=("fast",)) if dtype.is_float else b.add(x, y)

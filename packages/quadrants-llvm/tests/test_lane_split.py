@@ -1,0 +1,161 @@
+"""Sub-lane split of a lane's serial sum loop (``quadrants_llvm.builder.lane_split``): which bodies qualify, the
+PTX it gives, and the grid the host sizes for it. Pure or PTX-only: the GPU runs are the conformance cases
+(``quadrants_conformance.cases.test_split_sums``) and ``test_split_sums_gpu`` below."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from quadrants.ir import dtypes as T, nodes as N
+from quadrants.ir.ops import Op
+from quadrants_llvm.builder import lane_split
+from quadrants_llvm.cuda import lane_grid
+
+from .conftest import const, op, pfor, program, ref, var
+
+LANE, J, ACC, X = var("i"), var("j"), var("acc", T.f32), var("x", T.f32)
+SUM = var("s")
+
+
+def _body(update, pre=None, post=None, loop_extra=(), begin=None, end=None):
+    """``for i: <pre>; acc = 0; for j in [begin, end): x = a[j]; <update>; <loop_extra>; <post>``."""
+    pre = [N.Decl(ACC, const(0.0, T.f32)), N.Decl(SUM, const(0))] if pre is None else pre
+    loop = N.RangeFor(
+        J,
+        begin or const(0),
+        end or N.Shape(0, 0, T.i32),
+        (N.Load(X, 0, (ref(J),)), *update, *loop_extra),
+    )
+    post = [N.Store(1, (ref(LANE),), ref(ACC))] if post is None else post
+    return pfor([LANE], [0], [N.Shape(1, 0, T.i32)], [*pre, loop, *post])
+
+
+def _add(v, e):
+    return N.Assign(v, op(Op.ADD, ref(v), e))
+
+
+def test_a_float_sum_splits_only_under_fast_math():
+    item = _body([_add(ACC, ref(X))])
+    assert lane_split.plan(item, fast_math=False) is None
+    split = lane_split.plan(item, fast_math=True)
+    assert split is not None and [v.name for v in split.accumulators] == ["acc"]
+    assert isinstance(split.loop, N.RangeFor) and len(split.post) == 1
+
+
+def test_an_int_sum_splits_without_fast_math():
+    item = _body([_add(SUM, op(Op.CAST, ref(X), dtype=T.i32))], post=[N.Store(1, (ref(LANE),), ref(SUM))])
+    split = lane_split.plan(item, fast_math=False)
+    assert split is not None and [v.name for v in split.accumulators] == ["s"]
+
+
+@pytest.mark.parametrize(
+    "why, update, extra",
+    [
+        ("reads the accumulator", [N.Assign(ACC, op(Op.MUL, ref(ACC), ref(X)))], ()),
+        ("a store in the loop", [_add(ACC, ref(X))], (N.Store(1, (ref(J),), ref(X)),)),
+        ("an atomic in the loop", [_add(ACC, ref(X))], (N.AtomicRMW(None, Op.ATOMIC_ADD, 1, (ref(J),), (ref(X),)),)),
+        ("break", [_add(ACC, ref(X))], (N.Break(),)),
+        ("a print", [_add(ACC, ref(X))], (N.Print(("x",)),)),
+        ("the addend reads an accumulator", [_add(ACC, op(Op.ADD, ref(X), ref(ACC)))], ()),
+    ],
+)
+def test_loops_that_do_more_than_sum_keep_one_thread_per_lane(why, update, extra):
+    assert lane_split.plan(_body(update, loop_extra=extra), fast_math=True) is None, why
+
+
+def test_pre_statements_must_be_pure_and_short_constant_loops_stay():
+    store_first = [N.Store(1, (ref(LANE),), const(0.0, T.f32)), N.Decl(ACC, const(0.0, T.f32))]
+    assert lane_split.plan(_body([_add(ACC, ref(X))], pre=store_first), fast_math=True) is None
+    short = _body([_add(ACC, ref(X))], end=const(lane_split.MIN_TRIPS - 1))
+    assert lane_split.plan(short, fast_math=True) is None
+    long = _body([_add(ACC, ref(X))], end=const(lane_split.MIN_TRIPS))
+    assert lane_split.plan(long, fast_math=True) is not None
+
+
+def test_the_strided_loop_takes_every_sth_iteration_from_the_sub_lane():
+    """The IR share of sub-lane ``sub`` of ``S``: evaluated by hand over all (sub, S) for odd, empty, negative and
+    offset ranges, the shares partition the original iterations."""
+    for begin, end in [(0, 1001), (5, 998), (10, 10), (9, 2), (-7, 40)]:
+        for count in (1, 2, 4, 8, 16, 32):
+            seen = []
+            for sub in range(count):
+                first = begin + sub
+                trips = (max(end - begin, 0) - sub + count - 1) // count
+                seen += [first + k * count for k in range(trips)]
+            assert sorted(seen) == list(range(begin, end)), (begin, end, count)
+    decls = lane_split.strided_loop(N.RangeFor(J, const(-7), const(40), ()))
+    assert [type(s) for s in decls] == [N.Decl, N.Decl, N.RangeFor]
+    assert isinstance(decls[2].body[0], N.Decl) and decls[2].body[0].var == J
+
+
+def test_ptx_shuffles_within_the_group_and_keeps_plain_tasks_unchanged():
+    from quadrants.backend import CompileOptions
+    from quadrants_llvm.cuda import compile_ptx
+
+    args = [N.NdarrayArg("a", T.f32, 1), N.NdarrayArg("out", T.f32, 1)]
+    prog = program(args, [_body([_add(ACC, ref(X))])])
+    fast = compile_ptx(prog, CompileOptions(fast_math=True)).ptx
+    assert fast.count("shfl.sync.bfly.b32") == 5  # offsets 16 .. 1, each behind a uniform S > offset test
+    assert "shfl.sync.bfly.b32" not in compile_ptx(prog, CompileOptions()).ptx  # IEEE: the order stays
+
+
+def test_the_host_sizes_a_split_task_for_its_sub_lanes():
+    count = lane_grid.lane_counter(pfor([LANE], [0], [N.ArgRef(0, T.i32)], []))
+    # 4096 lanes: 4096 * 32 threads in blocks of 256 (capped at the full grid); without the split, 128 blocks of 32
+    assert lane_grid.launch_dims(count, [4096], 256, 1056, 132, True, lane_split.SPLIT_MAX) == (512, 256)
+    assert lane_grid.launch_dims(count, [4096], 256, 1056, 132, True) == (128, 32)
+    assert lane_grid.launch_dims(count, [1 << 20], 256, 1056, 132, True, lane_split.SPLIT_MAX) == (1056, 256)
+
+
+def test_sub_lane_count_is_the_largest_power_of_two_that_fits():
+    """The in-kernel choice of S, evaluated through llvmlite's constant folding of the same builder calls."""
+    import ctypes
+
+    import llvmlite.binding as llvm
+    import llvmlite.ir as ll
+
+    def chosen(total, threads):
+        module = ll.Module()
+        fn = ll.Function(module, ll.FunctionType(ll.IntType(64), []), name="f")
+        b = ll.IRBuilder(fn.append_basic_block())
+        i64 = ll.IntType(64)
+        lanes = lane_split.SubLanes(b, ll.Constant(i64, total), ll.Constant(i64, threads), ll.Constant(i64, 0))
+        b.ret(lanes.count)
+        mod = llvm.parse_assembly(str(module))
+        target = llvm.Target.from_default_triple().create_target_machine()
+        engine = llvm.create_mcjit_compiler(mod, target)
+        engine.finalize_object()
+        return ctypes.CFUNCTYPE(ctypes.c_int64)(engine.get_function_address("f"))()
+
+    assert chosen(4096, 4096 * 32) == 32
+    assert chosen(16384, 270336) == 16
+    assert chosen(1 << 20, 270336) == 1
+    assert chosen(37, 256) == 4
+
+
+def test_split_sums_gpu():
+    """On a CUDA device: a 4096-lane float sum under fast_math against NumPy (skips without one)."""
+    import quadrants as qd
+    from quadrants_llvm.cuda import driver
+
+    ok, why = driver.probe()
+    if not ok:
+        pytest.skip(f"no CUDA device: {why}")
+    qd.init(arch=qd.cuda, fast_math=True)
+    try:
+
+        @qd.kernel
+        def sums(a: qd.types.NDArray[qd.f32, 2], out: qd.types.NDArray[qd.f32, 1]):
+            for i in range(a.shape[0]):
+                s = 0.0
+                for j in range(a.shape[1]):
+                    s += a[i, j]
+                out[i] = s
+
+        a = np.random.default_rng(1).random((4096, 3000)).astype(np.float32)
+        out = np.zeros(4096, np.float32)
+        sums(a, out)
+        np.testing.assert_allclose(out, a.astype(np.float64).sum(axis=1), rtol=1e-5)
+    finally:
+        qd.reset()
