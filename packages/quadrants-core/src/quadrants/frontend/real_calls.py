@@ -203,6 +203,8 @@ def define(ctx, func, key, bound, node) -> RealFunction:
     param_dtypes = tuple(leaf.dtype for _, leaves, _ in args for leaf in leaves)
     fn = RealFunction(len(ctx.functions), func.__name__, param_dtypes, layout, tuple_result)
     ctx.functions.append(None)  # the slot is taken now: calls in the body refer to it by index
+    if all(f is not func for f in ctx.reached_funcs):  # fastcache keys on the source of every func reached
+        ctx.reached_funcs.append(func)
     ctx.real_functions[(id(func), key)] = fn
     frame = Frame.of(func, is_kernel=False)
     saved = ctx.runtime_depth, ctx.loops, ctx.parallel_loop, dict(ctx.task_state)

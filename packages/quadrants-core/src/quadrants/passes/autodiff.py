@@ -44,6 +44,7 @@ from quadrants.ir.nodes import (
     Assign,
     AtomicRMW,
     Break,
+    Call,
     Checkpoint,
     Const,
     Continue,
@@ -68,7 +69,7 @@ from quadrants.ir.nodes import (
     VarAtomicRMW,
 )
 from quadrants.ir.ops import Op
-from quadrants.ir.walk import iter_stmts
+from quadrants.ir.walk import iter_stmts, iter_tasks
 from quadrants.passes import autodiff_stack as adstack
 from quadrants.passes.autodiff_lanes import check_cross_lane_access
 from quadrants.passes.autodiff_util import (
@@ -148,7 +149,21 @@ def build_adjoint_plan(
     return _build(program, grads, ad_stack_size, loops, measure=True)
 
 
+def reject_calls(program: Program, prefix: str) -> None:
+    """A program that calls a function (a recursive ``@qd.real_func``) has no derivative here, as upstream, whose
+    gradient kernels refuse real funcs: the error points at the first call."""
+    for task in iter_tasks(program.items):
+        for s in iter_stmts(task.body):
+            if isinstance(s, Call):
+                raise NotDifferentiableError(
+                    f"{prefix} does not support a recursive @qd.real_func ('{program.functions[s.func].name}'); "
+                    "compute the recursion in a kernel without gradients, or write it as a loop",
+                    s.loc,
+                )
+
+
 def _build(program: Program, grads, ad_stack_size: int, loops: bool, measure: bool):
+    reject_calls(program, _PREFIX)
     grads = tuple(grads)
     for k in grads:
         spec = program.args[k]

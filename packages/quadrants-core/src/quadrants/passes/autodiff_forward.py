@@ -40,7 +40,7 @@ from quadrants.ir.nodes import (
     VarAtomicRMW,
 )
 from quadrants.ir.ops import Op
-from quadrants.passes.autodiff import NotDifferentiableError, _max_var_id
+from quadrants.passes.autodiff import NotDifferentiableError, _max_var_id, reject_calls
 from quadrants.passes.autodiff_util import walk_expr
 
 __all__ = ["make_dual", "dual_name"]
@@ -55,6 +55,7 @@ def dual_name(name: str) -> str:
 
 def make_dual(program: Program, duals: Iterable[int]) -> Program:
     """The dual of ``program``: tangents flow from and into the companions of the arguments listed in ``duals``."""
+    reject_calls(program, _PREFIX)
     duals = tuple(duals)
     for k in duals:
         spec = program.args[k]

@@ -1,0 +1,246 @@
+"""Run-time recursion of ``@qd.real_func`` (docs/misc-functions.md, "Recursion"): a specialization that reaches
+itself becomes one IR ``Function`` run by ``Call`` statements; everything else is still inlined."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import quadrants as qd
+from quadrants.ir import dtypes, nodes as ir
+from quadrants.ir.printer import format_program
+from quadrants.ir.verifier import IRVerificationError, verify
+from quadrants.ir.walk import contains, iter_stmts, reached_functions
+from quadrants.passes import DEFAULT_PASSES, run_pipeline
+
+
+@qd.real_func
+def tri(n: qd.i32) -> qd.i32:
+    if n == 0:
+        return 0
+    return tri(n - 1) + n
+
+
+@qd.real_func
+def halve(n: qd.i32) -> qd.i32:
+    r = n
+    if n > 1:
+        r = n // 2
+    return r
+
+
+@qd.real_func
+def even(n: qd.i32) -> qd.i32:
+    r = 1
+    if n > 0:
+        r = odd(n - 1)
+    return r
+
+
+@qd.real_func
+def odd(n: qd.i32) -> qd.i32:
+    r = 0
+    if n > 0:
+        r = even(n - 1)
+    return r
+
+
+@pytest.fixture
+def ref():
+    qd.init(arch=qd.ref)
+    yield
+    qd.reset()
+
+
+def _calls(program: ir.Program) -> list[ir.Call]:
+    bodies = [t.body for t in program.items] + [f.body for f in program.functions]
+    return [s for body in bodies for s in iter_stmts(body) if isinstance(s, ir.Call)]
+
+
+def test_a_recursive_real_func_is_one_function_and_calls(lower):
+    @qd.kernel
+    def k(n: qd.i32) -> qd.i32:
+        return tri(n) + tri(n + 1)
+
+    program = lower(k, 3)
+    (fn,) = program.functions
+    assert fn.name == "tri" and [p.dtype for p in fn.params] == [dtypes.i32] and fn.returns == (dtypes.i32,)
+    calls = _calls(program)
+    assert len(calls) == 3  # two in the kernel, one in the body
+    assert all(c.func == 0 for c in calls)
+    text = format_program(program)
+    assert "function @0 tri(" in text and "call @0 tri(" in text and "results (" in text
+
+
+def test_non_recursive_real_funcs_stay_inlined(lower):
+    @qd.kernel
+    def k(n: qd.i32) -> qd.i32:
+        return halve(halve(n))
+
+    program = lower(k, 8)
+    assert program.functions == () and not contains(program.items, ir.Call)
+
+
+def test_mutual_recursion_makes_one_function_for_the_outer_specialization(ref):
+    @qd.kernel
+    def k(n: qd.i32) -> qd.i32:
+        return even(n)
+
+    assert [k(n) for n in range(6)] == [1, 0, 1, 0, 1, 0]
+    assert [f.name for f in k._last.program.functions] == ["even"]  # odd is inlined into even's body
+
+
+def test_a_literal_and_a_run_time_argument_are_one_specialization(lower):
+    """``tri(5)`` and the recursive ``tri(n - 1)`` both take an i32: one function, no inlined first level."""
+
+    @qd.kernel
+    def k() -> qd.i32:
+        return tri(5)
+
+    program = lower(k)
+    assert len(program.functions) == 1
+    (top,) = program.items
+    assert any(isinstance(s, ir.Call) for s in top.body)
+
+
+def test_reference_results_and_per_lane_depths(ref):
+    @qd.kernel
+    def k(a: qd.types.ndarray(qd.i32, ndim=1)):
+        for i in range(a.shape[0]):
+            a[i] = tri(i)
+
+    a = np.zeros(50, np.int32)
+    k(a)
+    assert a.tolist() == [i * (i + 1) // 2 for i in range(50)]
+
+
+def test_a_result_at_kernel_level_is_a_kernel_var_later_tasks_read(ref):
+    @qd.kernel
+    def k(a: qd.types.ndarray(qd.i32, ndim=1), n: qd.i32):
+        t = tri(n)
+        for i in range(a.shape[0]):
+            a[i] = t + i
+
+    a = np.zeros(3, np.int32)
+    k(a, 4)
+    assert a.tolist() == [10, 11, 12]
+    program = k._last.program
+    call = next(s for s in iter_stmts(program.items[0].body) if isinstance(s, ir.Call))
+    assert set(call.vars) <= set(program.kernel_vars)
+
+
+def test_the_reference_stops_a_runaway_recursion_with_a_runtime_error(ref):
+    from quadrants_ref.calls import MAX_CALL_DEPTH
+
+    @qd.real_func
+    def forever(n: qd.i32) -> qd.i32:
+        r = n
+        if n >= 0:
+            r = forever(n + 1)
+        return r
+
+    @qd.kernel
+    def k() -> qd.i32:
+        return forever(0)
+
+    with pytest.raises(qd.QuadrantsRuntimeError, match=rf"'forever' is deeper than {MAX_CALL_DEPTH}"):
+        k()
+
+
+def test_a_ref_parameter_cannot_cross_a_recursive_call(ref):
+    @qd.real_func
+    def bump(x: qd.types.ref(qd.i32), n: qd.i32):
+        if n > 0:
+            x += 1
+            bump(x, n - 1)
+
+    @qd.kernel
+    def k() -> qd.i32:
+        v = 0
+        bump(v, 3)
+        return v
+
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"qd.types.ref parameter 'x' .* by value") as info:
+        k()
+    assert "bump(v, 3)" in str(info.value)  # the call that becomes a real call
+
+
+def test_plain_funcs_keep_the_compile_time_recursion_error(ref):
+    @qd.func
+    def loop(n: qd.i32) -> qd.i32:
+        return loop(n - 1)
+
+    @qd.kernel
+    def k() -> qd.i32:
+        return loop(3)
+
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"Recursive @qd\.func call of 'loop'"):
+        k()
+
+
+def test_passes_keep_calls_whose_results_are_unused(lower):
+    @qd.real_func
+    def mark(a: qd.types.ndarray(qd.i32, ndim=1), n: qd.i32) -> qd.i32:
+        a[n] = n
+        r = 0
+        if n > 0:
+            r = mark(a, n - 1)
+        return r
+
+    @qd.kernel
+    def k(a: qd.types.ndarray(qd.i32, ndim=1)):
+        mark(a, 3)
+
+    program = lower(k, np.zeros(4, np.int32))
+    assert len(_calls(program)) == 2
+    assert run_pipeline(program, DEFAULT_PASSES, verify=True) is not None
+    assert reached_functions(program.items[0].body, program) == list(program.functions)
+
+
+def test_the_verifier_checks_calls():
+    n = ir.Var(1, "n", dtypes.i32)
+    r = ir.Var(2, "r", dtypes.i32)
+    fn = ir.Function("f", (n,), (), (ir.LocalRef(n),))
+    good = ir.Program(
+        "p", (), (), (), (ir.SerialBlock((ir.Call(0, (ir.Const(1, dtypes.i32),), (r,)),)),), functions=(fn,)
+    )
+    verify(good)
+    for bad_call, message in (
+        (ir.Call(1, (ir.Const(1, dtypes.i32),), (r,)), "the program has 1"),
+        (ir.Call(0, (), (r,)), "passes 0 argument"),
+        (ir.Call(0, (ir.Const(1.0, dtypes.f32),), (r,)), "expected i32"),
+        (ir.Call(0, (ir.Const(1, dtypes.i32),), ()), "declares"),
+    ):
+        bad = ir.Program("p", (), (), (), (ir.SerialBlock((bad_call,)),), functions=(fn,))
+        with pytest.raises(IRVerificationError, match=message):
+            verify(bad)
+    kv = ir.Var(3, "kv", dtypes.i32)
+    leaky = ir.Function("g", (), (), (ir.LocalRef(kv),))
+    program = ir.Program(
+        "p", (), (), (kv,), (ir.SerialBlock((ir.Decl(kv, ir.Const(0, dtypes.i32)),)),), functions=(leaky,)
+    )
+    with pytest.raises(IRVerificationError, match="uses kernel var"):
+        verify(program)
+
+
+def test_gradients_through_a_recursive_real_func_are_refused(ref):
+    x = qd.field(qd.f32, shape=4, needs_grad=True)
+    y = qd.field(qd.f32, shape=(), needs_grad=True)
+
+    @qd.real_func
+    def power(v: qd.f32, n: qd.i32) -> qd.f32:
+        r = 1.0
+        if n > 0:
+            r = v * power(v, n - 1)
+        return r
+
+    @qd.kernel
+    def k():
+        for i in range(4):
+            y[None] += power(x[i], 3)
+
+    refused = pytest.raises(
+        qd.QuadrantsCompilationError, match=r"does not support a recursive @qd.real_func \('power'\)"
+    )
+    with refused, qd.ad.Tape(loss=y):
+        k()
