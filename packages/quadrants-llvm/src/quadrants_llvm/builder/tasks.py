@@ -349,7 +349,8 @@ class _Builder:
             b.store(ext, em.slot_ptr(slots.extents + axis, b))
             total = b.mul(total, ext)
         b.store(total, em.slot_ptr(slots.total, b))
-        heavy = any(isinstance(s, (N.RangeFor, N.Loop)) for s in walk_stmts(item.body))
+        # a call of a program function (a recursion of unknown depth) weighs like a loop
+        heavy = any(isinstance(s, (N.RangeFor, N.Loop, N.Call)) for s in walk_stmts(item.body))
         # a loop-free body: thresholds scaled down by how much heavier than a trivial lane it is (lane_cost.py)
         scale = 1 if heavy else max(1, lane_cost(item.body) // LIGHT_COST)
         threshold = 2 if heavy else max(2, LIGHT_SERIAL_LANES // scale)
