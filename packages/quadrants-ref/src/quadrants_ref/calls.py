@@ -10,7 +10,7 @@ mask and declared in the caller for every lane, like a ``Decl``.
 
 Frames are Python calls of the compiled closures. :data:`MAX_CALL_DEPTH` nested calls end the launch with a
 :class:`~quadrants.errors.QuadrantsRuntimeError`; below it, Python's recursion limit is raised as needed so that a
-deep recursion never surfaces as ``RecursionError``.
+deep recursion never surfaces as ``RecursionError``; the outermost call restores it.
 """
 
 from __future__ import annotations
@@ -65,8 +65,9 @@ def make_call(table: FunctionTable, s: N.Call, arg_fns: tuple):
                 "backend; bound the depth (an explicit stack in a loop)",
                 loc,
             )
+        limit = sys.getrecursionlimit()
         need = depth * _PY_FRAMES_PER_CALL + _PY_MARGIN
-        if sys.getrecursionlimit() < need:
+        if limit < need:
             sys.setrecursionlimit(2 * need)
         saved = st.locals, st.brk, st.mask, st.block
         st.locals = dict(zip(params, args, strict=True))
@@ -79,6 +80,8 @@ def make_call(table: FunctionTable, s: N.Call, arg_fns: tuple):
         finally:
             launch.call_depth = depth - 1
             st.locals, st.brk, st.mask, st.block = saved
+            if depth == 1:  # the outermost call puts the limit back: the compiler relies on it (deep_compile.py)
+                sys.setrecursionlimit(limit)
         for vid, v in zip(var_ids, values, strict=True):
             st.locals[vid] = v
 
