@@ -11,7 +11,15 @@ import pytest
 import quadrants as qd
 from quadrants_llvm.builder import spmd, tasks
 
-N_I, N_J = 37, 11  # 407 lanes: 50 whole groups and a remainder of 7
+WIDTH = spmd.width  # the real rule (the fixture below replaces it)
+N_I, N_J = 37, 11  # 407 lanes: whole groups of 8 or 16 and a remainder
+
+
+@pytest.fixture(params=[8, 16], autouse=True)
+def group_width(request, monkeypatch):
+    """Every test at both widths (spmd.width picks 16 on AVX-512 hosts, 8 elsewhere)."""
+    monkeypatch.setattr(spmd, "width", lambda target: request.param)
+    return request.param
 
 
 def _both(monkeypatch, build_and_run):
@@ -186,3 +194,11 @@ def test_bodies_outside_the_whitelist_keep_the_scalar_code():
         tasks.spmd.supports = real
     assert taken == [False, False]
     assert out.to_numpy().tolist() == [2 * i for i in range(64)] and hist.to_numpy().sum() == 64
+
+
+def test_width_follows_the_vector_registers():
+    from types import SimpleNamespace
+
+    assert WIDTH(SimpleNamespace(features="+avx,+avx2,+avx512f,+fma")) == 16
+    assert WIDTH(SimpleNamespace(features="+avx,+avx2,-avx512f,+fma")) == 8
+    assert WIDTH(SimpleNamespace(features="+neon")) == 8
