@@ -151,6 +151,26 @@ def real_func_recursion_struct_result():
     return {"r": np.asarray(k(6), np.float32)}
 
 
+@case(section="7", requires=("recursion",), golden={"r": [0.5, 2.0, 18.0]})
+def real_func_recursion_struct_parameter():
+    """A typed struct passed by value into each level (its members read before the recursive call: upstream 1.3.3
+    reads a struct parameter's members as 0 after a recursive call, docs/misc-functions.md)."""
+
+    @qd.real_func
+    def grow(p: _Pair, n: qd.i32) -> qd.f32:
+        r = p.v[0]
+        if n > 0:
+            a = p.a
+            r = grow(_Pair(a=p.a + 1, v=p.v * 2.0), n - 1) + a
+        return r
+
+    @qd.kernel
+    def k(n: qd.i32) -> qd.f32:
+        return grow(_Pair(a=1, v=qd.math.vec2(0.5, 0.0)), n)
+
+    return {"r": [k(0), k(1), k(4)]}
+
+
 @case(section="7", requires=("recursion",), golden={"x": [m * 10 for m in range(16)]})
 def real_func_recursion_without_a_return_value_writes_a_field():
     x = qd.field(qd.i32, shape=16)

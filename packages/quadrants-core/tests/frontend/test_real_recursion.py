@@ -103,6 +103,35 @@ def test_a_literal_and_a_run_time_argument_are_one_specialization(lower):
     assert any(isinstance(s, ir.Call) for s in top.body)
 
 
+def test_vector_and_struct_arguments_are_one_specialization_whatever_their_values(ref):
+    """A literal vector or struct and the recursive call's run-time one share the function (no inlined first
+    level): the key of an annotated vector is its shape and element type, of a typed struct its type."""
+    pair = qd.types.struct(a=qd.i32, b=qd.f32)
+
+    @qd.real_func
+    def vdepth(v: qd.math.vec2, n: qd.i32) -> qd.f32:
+        r = v[0]
+        if n > 0:
+            r = vdepth(v * 2.0, n - 1) + 1.0
+        return r
+
+    @qd.real_func
+    def sdepth(p: pair, n: qd.i32) -> qd.f32:
+        r = p.b
+        if n > 0:
+            r = sdepth(pair(a=p.a + 1, b=p.b * 2.0), n - 1) + p.a
+        return r
+
+    @qd.kernel
+    def k(n: qd.i32) -> qd.math.vec2:
+        return qd.math.vec2(vdepth(qd.math.vec2(1.0, 0.0), n), sdepth(pair(a=1, b=0.5), n))
+
+    assert list(k(4)) == [20.0, 18.0]  # 16 + 4; 8 + 4 + 3 + 2 + 1 (upstream reads p.a as 0 after the call: 8)
+    program = k._last.program
+    assert sorted(f.name for f in program.functions) == ["sdepth", "vdepth"]
+    assert sum(isinstance(s, ir.Call) for s in iter_stmts(program.items[0].body)) == 2
+
+
 def test_reference_results_and_per_lane_depths(ref):
     @qd.kernel
     def k(a: qd.types.ndarray(qd.i32, ndim=1)):

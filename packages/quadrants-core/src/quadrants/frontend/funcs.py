@@ -49,12 +49,17 @@ MAX_INLINE_DEPTH = 512  # nested @qd.func calls being inlined at once (docs/sema
 def _param_key(ctx, func, name: str, value):
     """A real func argument's part of the call's compile-time identity: a parameter annotated with a scalar type takes
     any number or run-time value as a run-time local of that type, so only the type counts (``sum(100)`` and the
-    recursive ``sum(n - 1)`` are one specialization); others as :func:`_static_key`."""
+    recursive ``sum(n - 1)`` are one specialization); so do a vector/matrix parameter (its shape and element type)
+    and a typed struct (its type); others as :func:`_static_key`."""
     anno = func.resolved_signature().parameters[name].annotation
     if anno is not inspect.Parameter.empty and (is_runtime(value) or _is_number(value)):
         spec = parse_annotation(anno, ctx.default_ip, ctx.default_fp)
         if isinstance(spec, ScalarType):
             return ("run-time", spec.dtype)
+    if isinstance(anno, MatrixType) and isinstance(value, MatrixValue):  # components converted to the annotation's
+        return ("matrix", value.shape, anno.resolved(ctx.default_fp, ctx.default_ip).dtype)
+    if struct_values.is_struct(value) and getattr(value, "stype", None) is not None:  # copied leaf by leaf
+        return ("struct", id(value.stype))
     return _static_key(value)
 
 
