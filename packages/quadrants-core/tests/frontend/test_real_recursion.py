@@ -273,3 +273,22 @@ def test_gradients_through_a_recursive_real_func_are_refused(ref):
     )
     with refused, qd.ad.Tape(loss=y):
         k()
+
+
+def test_random_inside_a_recursive_real_func_is_an_error_with_the_call_chain(ref):
+    @qd.real_func
+    def noisy(n: qd.i32) -> qd.f32:
+        r = 0.0
+        if n > 0:
+            r = noisy(n - 1) + qd.random()
+        return r
+
+    @qd.kernel
+    def k(a: qd.types.ndarray(qd.f32, ndim=1)):
+        for i in range(a.shape[0]):
+            a[i] = noisy(i)
+
+    with pytest.raises(qd.QuadrantsSyntaxError, match=r"qd.random\(\) / qd.randn\(\) cannot be called inside") as info:
+        k(np.zeros(4, np.float32))
+    text = str(info.value)
+    assert text.index("a[i] = noisy(i)") < text.index("noisy(n - 1) + qd.random()")  # caller first, as a traceback

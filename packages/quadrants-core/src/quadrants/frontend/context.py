@@ -136,6 +136,7 @@ class CompileCtx:
         # recursive @qd.real_func specializations lowered as program functions (frontend/real_calls.py)
         self.functions: list[ir.Function | None] = []
         self.real_functions: dict[tuple, Any] = {}
+        self.function_depth = 0  # > 0 while a program function's body is lowered (no task or kernel state there)
         self._next_var = 0
         self.serial_loc: SrcLoc | None = None
         # graph constructs (docs/semantics.md §16-17)

@@ -130,6 +130,8 @@ def inline(ctx, func, node: ast.Call, args: list, kwargs: dict):
         if real_calls.is_active(ctx, func, key):  # it recurses: unwind to where it began, which makes it a function
             raise real_calls.Recursion(func, key)
     _check_recursion(ctx, func, key, node)
+    if not is_real:
+        return _inline_body(ctx, func, key, bound, node)
     block, mark, task_state = ctx.blocks[-1], len(ctx.blocks[-1]), dict(ctx.task_state)
     try:
         return _inline_body(ctx, func, key, bound, node)

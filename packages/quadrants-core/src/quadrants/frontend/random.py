@@ -228,6 +228,13 @@ def _dtype_arg(ctx, node, value, what: str) -> DataType:
 
 
 def _random_value(ctx, node, dtype: DataType) -> ir.Expr:
+    if ctx.function_depth:  # the stream's counter is the task's; a function body cannot see it
+        raise QuadrantsSyntaxError(
+            "qd.random() / qd.randn() cannot be called inside a recursive @qd.real_func (it is compiled as a "
+            "function of its own, outside the task's random stream); draw the numbers in the caller and pass them "
+            "in as arguments",
+            ctx.loc(node),
+        )
     words = _draw(ctx, node)
     value = _uniform(words, dtype) if dtype.is_float else _integer(words, dtype)
     return ir.LocalRef(ctx.declare("rng_value", value, node))

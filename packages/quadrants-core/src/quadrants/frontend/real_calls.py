@@ -207,8 +207,10 @@ def define(ctx, func, key, bound, node) -> RealFunction:
         ctx.reached_funcs.append(func)
     ctx.real_functions[(id(func), key)] = fn
     frame = Frame.of(func, is_kernel=False)
+    call_site = ctx.loc(node)  # in the caller's frame
     saved = ctx.runtime_depth, ctx.loops, ctx.parallel_loop, dict(ctx.task_state)
     ctx.runtime_depth, ctx.loops, ctx.parallel_loop = 0, [], None
+    ctx.function_depth += 1
     ctx.func_stack.append((func, key))
     ctx.frames.append(frame)
     params: list[ir.Var] = []
@@ -224,11 +226,12 @@ def define(ctx, func, key, bound, node) -> RealFunction:
                 ctx.lower.visit_block(ctx, func.parsed().tree.body)
             func_exits.close_scope(ctx, stmts, node)
             results = _flatten_result(ctx, layout, scope.value, node) if layout else []
-    except QuadrantsCompilationError as exc:
-        exc.add_call_site(ctx.loc(node))
+    except QuadrantsCompilationError as exc:  # the message shows the chain of calls, as inlining does
+        exc.add_call_site(call_site)
         raise
     finally:
         ctx.runtime_depth, ctx.loops, ctx.parallel_loop = saved[:3]
+        ctx.function_depth -= 1
         ctx.task_state.clear()
         ctx.task_state.update(saved[3])
         ctx.frames.pop()
