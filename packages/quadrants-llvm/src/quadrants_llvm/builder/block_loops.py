@@ -66,7 +66,11 @@ def build_block_loops(bld, loops: dict[int, tuple[N.DoWhile, list[int]]]) -> lis
         calls = []
         for k, item in zip(task_ids, loop.body, strict=True):
             if k not in built:
-                fn = _parallel(bld, k, item) if isinstance(item, N.ParallelFor) else bld.serial_task(k, item)
+                if isinstance(item, N.ParallelFor):
+                    # not alone: other tasks of the loop write between barriers, so no read-only data path
+                    fn = _parallel(bld, k, item, alone=False)
+                else:
+                    fn = bld.serial_task(k, item)
                 fn.linkage = "internal"
                 built[k] = fn
             calls.append((built[k], isinstance(item, N.SerialBlock)))

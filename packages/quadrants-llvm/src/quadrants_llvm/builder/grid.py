@@ -25,7 +25,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
 from quadrants.ir.reductions import written_kernel_vars
 from quadrants.ir.walk import iter_stmts
-from quadrants_llvm.builder import lane_split, numerics as nm
+from quadrants_llvm.builder import disjoint, lane_split, numerics as nm
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.stmts import emit_block
 from quadrants_llvm.builder.types import I8, I16, I32, I64, PTR, VOID, reg_type
@@ -73,7 +73,8 @@ def _read_index(em, which: int):
     return b.udiv(grid, wg)
 
 
-def _parallel(bld, k: int, item: N.ParallelFor) -> ll.Function:
+def _parallel(bld, k: int, item: N.ParallelFor, alone: bool = True) -> ll.Function:
+    """Task ``k``'s kernel function; ``alone``: the kernel runs this task only (not a one-block ``do_while``)."""
     fn = bld.function(f"task_{k}", VOID, [PTR])
     em = bld.emitter(fn, written_kvars=written_kernel_vars(item.body, bld.kernel_var_ids))
     reductions = bld._accumulators(em, item)
@@ -104,7 +105,7 @@ def _parallel(bld, k: int, item: N.ParallelFor) -> ll.Function:
     walk = _Digits(em, extents, first, stride) if len(extents) > 1 else None
     done = em.new_block("grid.end")
     if split is None and (reductions or _light(item)):
-        _unrolled_lanes(em, item, begins, walk, total, stride, pos, done)
+        _unrolled_lanes(em, item, begins, walk, total, stride, pos, done, alone)
     head, body, latch = (em.new_block(n) for n in ("grid.head", "grid.body", "grid.latch"))
     b.branch(head)
     b.position_at_end(head)
@@ -211,7 +212,7 @@ def splits(bld, item: N.ParallelFor):
     return lane_split.plan(item, bld.fast_math)
 
 
-def _unrolled_lanes(em, item, begins, walk, total, stride, pos, done) -> None:
+def _unrolled_lanes(em, item, begins, walk, total, stride, pos, done, read_only_path: bool) -> None:
     """While ``UNROLL`` more lanes of this thread exist, run them in one straight block (lane, lane + stride, …).
 
     A reduction's loop is otherwise one load and one dependent add per iteration; with the copies side by side the
@@ -221,21 +222,30 @@ def _unrolled_lanes(em, item, begins, walk, total, stride, pos, done) -> None:
     light bodies (:func:`_light`) get this.
     """
     b = em.b
+    used, written = disjoint.task_arrays(item)
+    # the copies' loads may pass earlier copies' stores only where no written array overlaps another (disjoint.py)
+    apart = disjoint.no_overlap(em, used, written) if written and len(used) > 1 else None
     head, body, step, exit_ = (em.new_block(n) for n in ("grid4.head", "grid4.body", "grid4.step", "grid4.exit"))
     b.branch(head)
     b.position_at_end(head)
     lane = b.load(pos, typ=I64)
     last = b.add(lane, b.mul(stride, ll.Constant(I64, UNROLL - 1)))
-    b.cbranch(b.icmp_signed("<", last, total), body, exit_)
+    more = b.icmp_signed("<", last, total)
+    b.cbranch(more if apart is None else b.and_(more, apart), body, exit_)
     b.position_at_end(body)
+    copies = []  # the blocks of each copy's code (its first block, then those its statements opened)
     for copy in range(UNROLL):
         after = em.new_block(f"grid4.copy{copy + 1}") if copy < UNROLL - 1 else step
+        start, opened = b.block, len(em.fn.blocks)
         _lane_body(em, item, begins, _indices(b.add(lane, b.mul(stride, ll.Constant(I64, copy))), walk), after, done)
+        copies.append([start, *em.fn.blocks[opened:]])
         b.position_at_end(after)
         if walk is not None:
             walk.advance()
     b.store(b.add(lane, b.mul(stride, ll.Constant(I64, UNROLL))), pos)
     b.branch(head)
+    if apart is not None:
+        disjoint.tag_accesses(em, copies, item, used, written, read_only_path)
     b.position_at_end(exit_)
 
 
