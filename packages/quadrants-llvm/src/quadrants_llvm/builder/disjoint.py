@@ -37,8 +37,11 @@ def _int_bytes(dtype) -> int:
 
 
 def task_arrays(item) -> tuple[list[int], frozenset[int]]:
-    """The arrays ``item`` reads or writes (sorted) and those it writes (stores and atomics)."""
+    """The arrays ``item`` reads or writes (sorted) and those it writes (stores and atomics); none for a task that
+    calls a program function (its callee reaches arrays through the launch context, out of sight here)."""
     used, written = set(), set()
+    if any(isinstance(s, N.Call) for s in iter_stmts(item.body)):
+        return [], frozenset()
     for s in iter_stmts(item.body):
         if isinstance(s, (N.Load, N.Store, N.AtomicRMW)):
             used.add(s.arg)
