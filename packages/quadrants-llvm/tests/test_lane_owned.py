@@ -95,3 +95,31 @@ def test_alias_safe_variant_keeps_atomics():
     text = _build(prog, CompileOptions(), noalias=False).ir_text
     start = text.index("@QDPFX_range_0(")
     assert "atomicrmw" in text[start : text.index("\n}\n", start)]
+
+
+def test_other_axes_may_hold_any_expression():
+    """``x.grad[t, i] += g`` beside ``x.grad[t + 1, i]`` (an adjoint kernel at time step ``t``): every access has the
+    lane's variable on the same axis, so distinct lanes never share an element whatever the other axes hold."""
+    n, steps = 3000, 4
+    i, a, b = var("i"), var("a", T.f32), var("b", T.f32)
+    t = N.ScalarArg("t", T.i32)
+    step = N.ArgRef(2, T.i32)
+    body = [
+        N.Load(a, 1, (ref(i),)),
+        N.Load(b, 0, (op(Op.ADD, step, const(1)), ref(i))),
+        N.AtomicRMW(None, Op.ATOMIC_ADD, 0, (step, ref(i)), (op(Op.MUL, ref(a), ref(b)),)),
+    ]
+    prog = program([arr("x", T.f32, 2), arr("w", T.f32), t], [pfor([i], [0], [n], body)])
+    assert find_lane_owned(prog.items[0]) == {0}
+    text = _range_ir(prog)
+    assert "atomicrmw" not in text and "cmpxchg" not in text
+    x = np.arange(steps * n, dtype=np.float32).reshape(steps, n) % 7
+    w = np.linspace(-1.0, 1.0, n).astype(np.float32)
+    expected = x.copy()
+    expected[1] += w * x[2]
+    run(prog, x, w, 1)
+    np.testing.assert_array_equal(x, expected)
+    # the lane's variable inside an expression on its axis is not the lane's own index: lanes i and i + 1 meet
+    update = N.AtomicRMW(None, Op.ATOMIC_ADD, 0, (step, op(Op.SUB, ref(i), const(1))), (ref(a),))
+    shifted = pfor([i], [0], [n], [update])
+    assert find_lane_owned(shifted) == frozenset()

@@ -413,3 +413,21 @@ def test_serial_locals_assigned_in_their_own_block(ref):
     with qd.ad.Tape(loss=loss):
         serial()
     assert x.grad.to_numpy().tolist() == [10.0, 6.0]
+
+
+def test_companions_of_a_field_keep_its_static_shape():
+    """A field's gradient and dual have the field's shape: the static shape rides on the companion arguments, so the
+    backends index them with constant strides as they do the field (issue 23)."""
+    from quadrants.passes.autodiff_forward import make_dual
+
+    i, v = Var(1, "i", i32), Var(2, "v", f32)
+    body = (Load(v, 0, (LocalRef(i),)), Store(1, (LocalRef(i),), OpExpr(Op.MUL, (LocalRef(v), LocalRef(v)), f32)))
+    program = Program(
+        "square",
+        (NdarrayArg("x", f32, 1, (8,)), NdarrayArg("y", f32, 1, None)),
+        (),
+        (),
+        (ParallelFor((i,), (Const(0, i32),), (Const(8, i32),), body),),
+    )
+    for derived in (make_adjoint(program, (0, 1)), make_dual(program, (0, 1))):
+        assert [a.shape for a in derived.args[2:4]] == [(8,), None]

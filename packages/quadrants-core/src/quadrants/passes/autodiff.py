@@ -170,8 +170,9 @@ def _build(program: Program, grads, ad_stack_size: int, loops: bool, measure: bo
         if not (isinstance(spec, NdarrayArg) and spec.dtype.is_float):
             raise ValueError(f"argument {k} of {program.name} is not a float ndarray: it has no gradient")
     grad_arg = {k: len(program.args) + i for i, k in enumerate(grads)}
+    # a field's gradient has the field's shape: the static shape travels with it (constant strides, docs/ir.md)
     new_args = program.args + tuple(
-        NdarrayArg(f"{program.args[k].name}.grad", program.args[k].dtype, program.args[k].ndim) for k in grads
+        NdarrayArg(f"{spec.name}.grad", spec.dtype, spec.ndim, spec.shape) for spec in (program.args[k] for k in grads)
     )
     ids = itertools.count(max_var_id(program) + 1)
     # kernel vars that only their own serial block uses are ordinary locals of that block's adjoint

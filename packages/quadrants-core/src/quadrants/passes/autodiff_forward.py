@@ -63,7 +63,8 @@ def make_dual(program: Program, duals: Iterable[int]) -> Program:
             raise ValueError(f"argument {k} of {program.name} is not a float ndarray: it has no dual")
     dual_arg = {k: len(program.args) + i for i, k in enumerate(duals)}
     new_args = program.args + tuple(
-        NdarrayArg(f"{program.args[k].name}.dual", program.args[k].dtype, program.args[k].ndim) for k in duals
+        NdarrayArg(f"{program.args[k].name}.dual", program.args[k].dtype, program.args[k].ndim, program.args[k].shape)
+        for k in duals
     )
     builder = _Dual(dual_arg, itertools.count(_max_var_id(program) + 1), frozenset(program.kernel_vars))
     items = builder.items(program.items)
