@@ -292,3 +292,23 @@ def test_random_inside_a_recursive_real_func_is_an_error_with_the_call_chain(ref
         k(np.zeros(4, np.float32))
     text = str(info.value)
     assert text.index("a[i] = noisy(i)") < text.index("noisy(n - 1) + qd.random()")  # caller first, as a traceback
+
+
+def test_a_read_only_numpy_array_written_only_by_the_callee_is_refused(ref):
+    @qd.real_func
+    def clear(a: qd.types.ndarray(qd.i32, ndim=1), n: qd.i32):
+        if n >= 0:
+            a[n] = 0
+            clear(a, n - 1)
+
+    @qd.kernel
+    def k(a: qd.types.ndarray(qd.i32, ndim=1)):
+        clear(a, a.shape[0] - 1)
+
+    a = np.ones(4, np.int32)
+    a.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only NumPy array"):
+        k(a)
+    b = np.ones(4, np.int32)
+    k(b)
+    assert b.tolist() == [0, 0, 0, 0]

@@ -458,7 +458,8 @@ def check_read_only(kernel_name: str, program: ir.Program, arg_sources, bound: l
     from quadrants.ir.walk import iter_stmts, iter_tasks
 
     writes = (ir.Store, ir.AtomicRMW)
-    written = {s.arg for t in iter_tasks(program.items) for s in iter_stmts(t.body) if isinstance(s, writes)}
+    bodies = [t.body for t in iter_tasks(program.items)] + [f.body for f in program.functions]  # callees write too
+    written = {s.arg for body in bodies for s in iter_stmts(body) if isinstance(s, writes)}
     for k, src in enumerate(arg_sources):
         if src[0] == "param" and k in written and bound[src[1]].read_only:
             raise ValueError(
