@@ -144,3 +144,23 @@ def test_ptx_holds_a_recursive_function():
     body = ptx[ptx.index(".func") :]
     assert "call" in body and "qd_fn0_fib" in body[body.index("{") :]  # the function calls itself
     assert ".entry qd_task_0" in ptx
+
+
+def test_cuda_stack_limit_goes_to_the_driver_only_when_set(monkeypatch):
+    """``LlvmCudaBackend.configure`` (called by ``qd.init``) sets the per-thread stack through the device, as upstream
+    does at start-up; 0 (the default) leaves the driver's size. A fake device records the calls (no GPU needed)."""
+    from quadrants_llvm.cuda import backend as cuda_backend, driver
+
+    class FakeDevice:
+        def __init__(self):
+            self.limits = []
+
+        def set_stack_limit(self, nbytes):
+            self.limits.append(nbytes)
+
+    fake = FakeDevice()
+    monkeypatch.setattr(driver, "device", lambda: fake)
+    cuda_backend.BACKEND.configure({"cuda_stack_limit": 32768, "offline_cache_file_path": "/tmp"})
+    cuda_backend.BACKEND.configure({"cuda_stack_limit": 0})
+    cuda_backend.BACKEND.configure({})
+    assert fake.limits == [32768]
