@@ -171,6 +171,26 @@ def real_func_recursion_struct_parameter():
     return {"r": [k(0), k(1), k(4)]}
 
 
+@case(section="7", requires=("recursion",), golden={"r": [1, 4, 56]})
+def real_func_recursion_ref_parameter():
+    """A ``qd.types.ref`` parameter passed down the recursion and changed before and after each call."""
+
+    @qd.real_func
+    def bump(x: qd.types.ref(qd.i32), n: qd.i32):
+        if n > 0:
+            x += n
+            bump(x, n - 1)
+            x *= 2
+
+    @qd.kernel
+    def k(n: qd.i32) -> qd.i32:
+        v = 1
+        bump(v, n)
+        return v
+
+    return {"r": [k(0), k(1), k(3)]}
+
+
 @case(section="7", requires=("recursion",), golden={"x": [m * 10 for m in range(16)]})
 def real_func_recursion_without_a_return_value_writes_a_field():
     x = qd.field(qd.i32, shape=16)

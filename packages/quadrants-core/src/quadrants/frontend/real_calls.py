@@ -1,5 +1,5 @@
 """Recursive ``@qd.real_func`` calls: an IR :class:`~quadrants.ir.nodes.Function` and :class:`~quadrants.ir.nodes.Call`
-statements (docs/misc-functions.md, "Function kinds").
+statements (docs/misc-functions.md, "Recursion").
 
 Real funcs are inlined (frontend/funcs.py) unless a specialization reaches itself while it is being inlined: the
 same func with the same compile-time arguments (run-time values count by their type only), directly or through
@@ -8,10 +8,12 @@ inlining of that specialization; there the partly lowered body is dropped and th
 as a function of the program instead, and every call of it (the recursive ones included) becomes a ``Call``.
 
 What crosses the call: run-time values, flattened to scalars (a scalar, each component of a vector or matrix, each
-leaf of a typed struct, the items of a tuple), in as parameters and out as results. Compile-time values (fields,
-ndarrays, ``qd.template()`` objects, Python numbers given to a ``qd.template()`` parameter) are part of the
-specialization and are bound in the body as they are. Results are the func's return annotation, flattened the same
-way; a body that ends without a ``return`` gives zeros (as an inlined real func, and as upstream).
+leaf of a typed struct, the items of a tuple), in as parameters and out as results. A ``qd.types.ref`` parameter is
+copied in and its final value comes back as one more result, which the call assigns to the caller's local.
+Compile-time values (fields, ndarrays, ``qd.template()`` objects, Python numbers given to a ``qd.template()``
+parameter) are part of the specialization and are bound in the body as they are. Results are the func's return
+annotation, flattened the same way; a body that ends without a ``return`` gives zeros (as an inlined real func, and
+as upstream).
 """
 
 from __future__ import annotations
@@ -88,12 +90,14 @@ def _split(ctx, func, name: str, anno, value, node):
     """``(leaves, rebuild)``: the run-time scalars of an argument (converted to their parameter types) and a function
     that rebuilds the value from one expression per leaf. Compile-time values have no leaves."""
     spec_dtype = _param_dtype(anno, value, ctx)
-    if isinstance(anno, RefType):
-        raise QuadrantsSyntaxError(
-            f"the qd.types.ref parameter '{name}' of @qd.real_func '{func.__name__}' cannot be passed to a recursive "
-            "call (a recursive real func takes its arguments by value); return the new value instead",
-            ctx.loc(node),
-        )
+    if isinstance(anno, RefType):  # copied in, and out again after the call (_arguments marks it)
+        if not isinstance(value, ir.LocalRef):
+            raise QuadrantsSyntaxError(
+                f"the qd.types.ref parameter '{name}' of @qd.real_func '{func.__name__}' takes a local variable of "
+                "the caller; copy the value into a local first and write it back after the call",
+                ctx.loc(node),
+            )
+        return [value], lambda refs: refs[0]
     if struct_values.is_struct(value):
         stype = getattr(value, "stype", None)
         if not isinstance(stype, StructType):
@@ -131,7 +135,8 @@ def _split(ctx, func, name: str, anno, value, node):
 
 
 def _arguments(ctx, func, bound, node):
-    """``[(name, leaves, rebuild)]`` for every bound argument, in parameter order."""
+    """``[(name, leaves, rebuild, is_ref)]`` for every bound argument, in parameter order; ``is_ref`` marks a
+    ``qd.types.ref`` parameter, whose one leaf is the caller's local."""
     params = func.resolved_signature().parameters
     out = []
     for name, value in bound.arguments.items():
@@ -140,7 +145,7 @@ def _arguments(ctx, func, bound, node):
         leaves, rebuild = _split(
             ctx, func, name, spec if isinstance(spec, (ScalarType, RefType)) else anno, value, node
         )
-        out.append((name, leaves, rebuild))
+        out.append((name, leaves, rebuild, isinstance(anno, RefType)))
     return out
 
 
@@ -200,7 +205,7 @@ def define(ctx, func, key, bound, node) -> RealFunction:
     layout = parse_returns(func.return_annotation, ctx) if func.return_annotation is not None else ()
     anno = func.return_annotation
     tuple_result = typing.get_origin(anno) is tuple or isinstance(anno, tuple)
-    param_dtypes = tuple(leaf.dtype for _, leaves, _ in args for leaf in leaves)
+    param_dtypes = tuple(leaf.dtype for _, leaves, _, _ in args for leaf in leaves)
     fn = RealFunction(len(ctx.functions), func.__name__, param_dtypes, layout, tuple_result)
     ctx.functions.append(None)  # the slot is taken now: calls in the body refer to it by index
     if all(f is not func for f in ctx.reached_funcs):  # fastcache keys on the source of every func reached
@@ -214,11 +219,13 @@ def define(ctx, func, key, bound, node) -> RealFunction:
     ctx.func_stack.append((func, key))
     ctx.frames.append(frame)
     params: list[ir.Var] = []
+    refs: list[ir.Var] = []  # qd.types.ref params: their final values are results after the return's
     try:
         with ctx.block() as body, ctx.nested(), ctx.scope(function_boundary=True):
-            for name, leaves, rebuild in args:
+            for name, leaves, rebuild, is_ref in args:
                 vars_ = [ctx.new_var(f"{name}_{k}" if len(leaves) > 1 else name, x.dtype) for k, x in enumerate(leaves)]
                 params.extend(vars_)
+                refs.extend(vars_ if is_ref else ())
                 _bind(ctx, name, rebuild([ir.LocalRef(v) for v in vars_]), node)
             scope = func_exits.open_scope(ctx, func, node)
             frame.return_scope = scope
@@ -226,6 +233,7 @@ def define(ctx, func, key, bound, node) -> RealFunction:
                 ctx.lower.visit_block(ctx, func.parsed().tree.body)
             func_exits.close_scope(ctx, stmts, node)
             results = _flatten_result(ctx, layout, scope.value, node) if layout else []
+            results += [ir.LocalRef(v) for v in refs]
     except QuadrantsCompilationError as exc:  # the message shows the chain of calls, as inlining does
         exc.add_call_site(call_site)
         raise
@@ -256,7 +264,8 @@ def _bind(ctx, name: str, value, node) -> None:
 def emit_call(ctx, fn: RealFunction, func, bound, node):
     """Emit a ``Call`` of ``fn`` with the run-time leaves of ``bound`` and return the rebuilt result value."""
     args = _arguments(ctx, func, bound, node)
-    leaves = [leaf for _, xs, _ in args for leaf in xs]
+    leaves = [leaf for _, xs, _, _ in args for leaf in xs]
+    written_back = [xs[0].var for _, xs, _, is_ref in args if is_ref]
     if tuple(x.dtype for x in leaves) != fn.param_dtypes:
         raise QuadrantsTypeError(
             f"recursive call of @qd.real_func '{func.__name__}' passes run-time values of types "
@@ -268,8 +277,11 @@ def emit_call(ctx, fn: RealFunction, func, bound, node):
     results = tuple(
         ctx.new_var(f"{fn.name}_ret{k}" if len(dtypes) > 1 else f"{fn.name}_ret", t) for k, t in enumerate(dtypes)
     )
-    ctx.emit(ir.Call(fn.index, tuple(leaves), results, ctx.loc(node)))
+    outs = tuple(ctx.new_var(f"{v.name}_out", v.dtype) for v in written_back)
+    ctx.emit(ir.Call(fn.index, tuple(leaves), results + outs, ctx.loc(node)))
     if ctx.top_level and len(ctx.blocks) == 1:  # at kernel level, as ctx.define: later tasks may read the results
-        ctx.kernel_vars.extend(results)
-        ctx.kernel_var_ids.update(v.id for v in results)
+        ctx.kernel_vars.extend(results + outs)
+        ctx.kernel_var_ids.update(v.id for v in results + outs)
+    for var, out in zip(written_back, outs, strict=True):  # a qd.types.ref argument gets the callee's final value
+        ctx.emit(ir.Assign(var, ir.LocalRef(out), ctx.loc(node)))
     return _rebuild_results(fn, [ir.LocalRef(v) for v in results])
