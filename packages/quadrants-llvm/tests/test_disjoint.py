@@ -76,3 +76,22 @@ def test_a_load_after_a_write_of_the_same_array_stays_coherent():
 def test_a_task_of_one_array_is_left_as_it_was():
     own = [N.Load(X, 0, (ref(LANE),)), N.Store(0, (ref(LANE),), op(Op.MUL, ref(X), ref(X)))]
     assert _loads(_ptx(_task(own)))[0] == 0
+
+
+def test_stencil_addresses_share_one_base_with_constant_offsets():
+    """``a[i - 1, j]``, ``a[i + 1, j]``, ``a[i, j - 1]``, ``a[i, j + 1]`` with i32 ``i``, ``j``: the index arithmetic is
+    64-bit on GPUs (``FunctionEmitter.wide_index``), so the loads differ by immediate offsets, not by a sign-extended
+    address chain each."""
+    i, j = var("i"), var("j")
+    a, b = N.NdarrayArg("a", T.f32, 2), N.NdarrayArg("b", T.f32, 2)
+    xs = [var(f"x{k}", T.f32) for k in range(4)]
+    near = [(op(Op.SUB, ref(i), const(1)), ref(j)), (op(Op.ADD, ref(i), const(1)), ref(j))]
+    near += [(ref(i), op(Op.SUB, ref(j), const(1))), (ref(i), op(Op.ADD, ref(j), const(1)))]
+    body = [N.Load(x, 0, idx) for x, idx in zip(xs, near)]
+    total = op(Op.ADD, op(Op.ADD, ref(xs[0]), ref(xs[1])), op(Op.ADD, ref(xs[2]), ref(xs[3])))
+    body.append(N.Store(1, (ref(i), ref(j)), total))
+    item = pfor([i, j], [1, 1], [op(Op.SUB, N.Shape(0, 0, T.i32), const(1))] * 2, body)
+    ptx = compile_ptx(program([a, b], [item]), CompileOptions()).ptx
+    assert re.search(r"ld\.global\.nc\.b32\s+%r\d+, \[%rd\d+\+8\]", ptx)  # a[i, j + 1] = a[i, j - 1] + 2 elements
+    copies = ptx[ptx.index("ld.global.nc") : ptx.rindex("ld.global.nc")]
+    assert "shr.s64" not in copies and "cvt.s64.s32" not in copies  # no sign extension of 32-bit index results

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import quadrants as qd
 from quadrants.ir import dtypes as T, nodes as N
 from quadrants.ir.ops import Op
 from quadrants_llvm.builder import lane_split
@@ -136,7 +137,6 @@ def test_sub_lane_count_is_the_largest_power_of_two_that_fits():
 
 def test_split_sums_gpu():
     """On a CUDA device: a 4096-lane float sum under fast_math against NumPy (skips without one)."""
-    import quadrants as qd
     from quadrants_llvm.cuda import driver
 
     ok, why = driver.probe()

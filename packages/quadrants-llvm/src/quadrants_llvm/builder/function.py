@@ -13,6 +13,7 @@ import llvmlite.ir as ll
 
 from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType
+from quadrants.ir.ops import Op
 from quadrants_llvm.builder.layout import INTERRUPTED, MAX_ERR_INDICES, Layout
 from quadrants_llvm.builder.types import I8, I32, I64, PTR, VOID, mem_type, reg_type
 from quadrants_llvm.target import TargetInfo
@@ -21,6 +22,13 @@ __all__ = ["Tables", "FunctionEmitter", "from_mem", "to_mem", "INTERRUPT_SYMBOL"
 
 INTERRUPT_SYMBOL = "qd_interrupts"
 CONST_STRIDE_LIMIT = 16  # static strides up to this many elements (a 4x4 matrix) are emitted as constants
+
+
+# the index operations wide_index computes in 64 bits (nsw: no wrap below 2**63)
+_WIDE_OPS = {
+    Op.ADD: lambda b, x, y: b.add(x, y, flags=["nsw"]),
+    Op.SUB: lambda b, x, y: b.sub(x, y, flags=["nsw"]),
+}
 
 
 @dataclass
@@ -71,6 +79,9 @@ class FunctionEmitter:
         # reduction target -> accumulator alloca (see quadrants_llvm.builder.reductions); a target is an ndarray
         # element ``(arg, indices)`` or a kernel var (the ``N.Var``)
         self.reductions: dict = {}
+        # grid targets: lane variable id -> its i64 value in the lane being emitted (set per lane by grid.py), so
+        # that element addresses are computed in 64 bits without a sign extension per use (see wide_index)
+        self.wide_lanes: dict[int, ll.Value] = {}
         self._cache: dict = {}
         # program functions (quadrants_llvm.builder.calls): the LLVM function of each, and in a function's own
         # emitter the calls-deep parameter and the return type (VOID for tasks)
@@ -221,6 +232,26 @@ class FunctionEmitter:
             return value
         return self.b.sext(value, I64) if dtype.kind == "int" else self.b.zext(value, I64)
 
+    def wide_index(self, e):
+        """An index as i64, with the ``+``/``-`` of 32-bit (and narrower) signed ints computed in 64 bits (GPU).
+
+        ``a[i - 1, j + 1]`` with i32 ``i``, ``j``: sign-extending each wrapped 32-bit result hides from LLVM that the
+        five addresses of a stencil differ by constants, and each load then costs its own chain of 64-bit integer
+        work, which bounded Jacobi on an H100. The two computations differ only where the 32-bit result wraps, that
+        is for an index past ``2**31 - 1`` or below ``-2**31``: out of bounds of any axis a 32-bit index addresses,
+        where an access is undefined outside ``debug=True`` (which keeps the 32-bit path and reports it).
+        """
+        from quadrants_llvm.builder.exprs import emit_expr
+
+        if isinstance(e, N.LocalRef) and e.var.id in self.wide_lanes:
+            return self.wide_lanes[e.var.id]
+        if isinstance(e, N.Const) and e.dtype.kind == "int":
+            return ll.Constant(I64, int(e.value))
+        if isinstance(e, N.OpExpr) and e.op in _WIDE_OPS and e.dtype.kind == "int" and e.dtype.bits < 64:
+            left, right = (self.wide_index(a) for a in e.args)
+            return _WIDE_OPS[e.op](self.b, left, right)
+        return self.index64(e, e.dtype, emit_expr(self, e))
+
     def element_ptr(self, arg: int, idx64: list):
         spec = self.program.args[arg]
         lin = None
@@ -238,6 +269,8 @@ class FunctionEmitter:
         """
         from quadrants_llvm.builder.exprs import emit_expr
 
+        if not self.debug and self.target.threads == "grid":
+            return do(self.element_ptr(arg, [self.wide_index(i) for i in indices]))
         idx64 = [self.index64(i, i.dtype, emit_expr(self, i)) for i in indices]
         if not self.debug:
             return do(self.element_ptr(arg, idx64))

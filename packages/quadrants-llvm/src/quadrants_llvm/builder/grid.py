@@ -182,6 +182,7 @@ def _lane_body(em, item: N.ParallelFor, begins, indices, latch, done) -> None:
     em.loops.append((latch, done))
     emit_block(em, item.body)
     em.loops.pop()
+    em.wide_lanes.clear()  # the values belong to this lane's blocks
     em.branch_if_open(latch)
 
 
@@ -192,16 +193,20 @@ def _split_lane_body(em, item, split, sub_lanes, begins, indices, latch, done) -
     shuffle = lambda em_, value, offset, mask: _shuffle(em_, em_.target.warp_shuffle, value, offset, mask)  # noqa: E731
     lane_split.emit_split_lane(em, split, sub_lanes, emit_block, shuffle)
     em.loops.pop()
+    em.wide_lanes.clear()
     em.branch_if_open(latch)
 
 
 def _set_lane_vars(em, item: N.ParallelFor, begins, indices) -> None:
     b = em.b
+    assigned = {s.var.id for s in iter_stmts(item.body) if isinstance(s, N.Assign)}
     for axis, idx in enumerate(indices):
         v = item.vars[axis]
         value = b.add(begins[axis], idx)
         t = reg_type(v.dtype)
         em.write_var(v, b.trunc(value, t) if t.width < 64 else value)
+        if v.id not in assigned and v.dtype.kind == "int":
+            em.wide_lanes[v.id] = value  # the lane's index as i64 (its bounds are i32: the same value)
 
 
 def splits(bld, item: N.ParallelFor):
