@@ -44,13 +44,14 @@ def width(target) -> int:
 _STMTS = (N.Decl, N.Assign, N.Load, N.Store, N.AtomicRMW, N.VarAtomicRMW, N.If, N.RangeFor, N.Loop, N.Break, N.Continue)
 _CMP = (Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE)
 _FLOAT_ONLY = frozenset({Op.TRUEDIV, Op.POW})
-_DIVISION = (Op.FLOORDIV, Op.MOD, Op.RAW_DIV, Op.RAW_MOD, Op.ABS, Op.SHL, Op.SHR)
+# integer emitters that write scalar constants (division guards, abs, shift masks): _VecBuilder splats them
+_SPLATTED = (Op.FLOORDIV, Op.MOD, Op.RAW_DIV, Op.RAW_MOD, Op.ABS, Op.SHL, Op.SHR)
 _MATH = (Op.SQRT, Op.RSQRT, Op.EXP, Op.LOG, Op.SIN, Op.COS, Op.TAN, Op.ASIN, Op.ACOS, Op.ATAN, Op.ATAN2)
 _OPS = frozenset(
     {Op.ADD, Op.SUB, Op.MUL, Op.NEG, Op.MAX, Op.MIN, Op.BIT_AND, Op.BIT_OR, Op.BIT_XOR, Op.BIT_NOT, *_CMP}
     | {Op.LOGICAL_NOT, Op.SELECT, Op.CAST, Op.FLOOR, Op.CEIL, Op.TRUNC, Op.ROUND, *_MATH, Op.SINH, Op.COSH, Op.TANH}
     | _FLOAT_ONLY
-    | set(_DIVISION)
+    | set(_SPLATTED)
 )
 _DTYPES = frozenset({"f32", "f64", "i32", "i64", "u32", "u64", "u1"})  # register values
 _MEM_DTYPES = frozenset({"f32", "f64", "i32", "i64", "u32", "u64"})  # ndarray elements
