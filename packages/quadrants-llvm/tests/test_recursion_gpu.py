@@ -8,6 +8,11 @@ import numpy as np
 import pytest
 
 import quadrants as qd
+from quadrants_conformance.cases.test_real_func_recursion import (
+    fib,
+    real_func_recursion_binary_split_sum_of_a_field,
+    tri,
+)
 from quadrants_llvm.cuda import driver
 
 _AVAILABLE, _WHY = driver.probe()
@@ -21,40 +26,13 @@ def cuda(request):
     qd.reset()
 
 
-@qd.real_func
-def tri(n: qd.i32) -> qd.i32:
-    if n == 0:
-        return 0
-    return tri(n - 1) + n
-
-
-@qd.real_func
-def fib(n: qd.i32) -> qd.i32:
-    if n < 2:
-        return n
-    return fib(n - 1) + fib(n - 2)
-
-
 def test_the_stack_limit_reaches_the_driver(cuda):
     assert driver.device().stack_limit() >= 32768
 
 
 def test_binary_split_sum_of_a_field(cuda):
-    @qd.real_func
-    def total(f: qd.template(), lo: qd.i32, hi: qd.i32) -> qd.i32:
-        if lo == hi:
-            return f[lo]
-        else:
-            return total(f, lo, (lo + hi) // 2) + total(f, (lo + hi) // 2 + 1, hi)
-
-    f = qd.field(qd.i32, shape=100)
-    f.from_numpy(np.arange(100, dtype=np.int32))
-
-    @qd.kernel
-    def get() -> qd.i32:
-        return total(f, 0, 99)
-
-    assert get() == 4950
+    """The conformance case: a real func with a ``qd.template()`` field parameter that calls itself twice."""
+    assert real_func_recursion_binary_split_sum_of_a_field.fn() == {"r": 4950}
 
 
 def test_deep_recursion(cuda):

@@ -9,15 +9,9 @@ import pytest
 
 import quadrants as qd
 from quadrants.ir import nodes as N
+from quadrants_conformance.cases.test_real_func_recursion import tri
 from quadrants_wgpu.wgsl.emit import emit_program
 from quadrants_wgpu.wgsl.names import UnsupportedError
-
-
-@qd.real_func
-def tri(n: qd.i32) -> qd.i32:
-    if n == 0:
-        return 0
-    return tri(n - 1) + n
 
 
 @qd.real_func

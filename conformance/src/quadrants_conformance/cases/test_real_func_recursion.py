@@ -6,6 +6,10 @@ lane recurses to its own depth. Scalars, vectors and structs cross the call in b
 are reached as in any func. Backends without recursion (wgpu: WGSL forbids it) report these cases ``unsupported`` and
 raise a ``QuadrantsCompilationError`` at the call (tested in the wgpu package). The goldens were checked against
 upstream Quadrants 1.3.3 on ``qd.cpu``.
+
+The module-level real funcs (``tri``, ``fib``, ``is_even`` / ``is_odd``, ``bump``) and the cases are also run by the
+packages' recursion tests (quadrants-core, quadrants-llvm on CPU and GPU, quadrants-wgpu), which import them from here
+so that every backend is checked on the same programs.
 """
 
 import numpy as np
@@ -14,21 +18,55 @@ import quadrants as qd
 from quadrants_conformance import case
 
 I32_1 = qd.types.NDArray[qd.i32, 1]
-F32_1 = qd.types.NDArray[qd.f32, 1]
 
 
 @qd.real_func
-def _tri(n: qd.i32) -> qd.i32:
+def tri(n: qd.i32) -> qd.i32:
     if n == 0:
         return 0
-    return _tri(n - 1) + n
+    return tri(n - 1) + n
 
 
 @qd.real_func
-def _fib(n: qd.i32) -> qd.i32:
+def fib(n: qd.i32) -> qd.i32:
     if n < 2:
         return n
-    return _fib(n - 1) + _fib(n - 2)
+    return fib(n - 1) + fib(n - 2)
+
+
+@qd.real_func
+def is_even(n: qd.i32) -> qd.i32:
+    r = 1
+    if n > 0:
+        r = is_odd(n - 1)
+    return r
+
+
+@qd.real_func
+def is_odd(n: qd.i32) -> qd.i32:
+    return 1 - is_even(n)
+
+
+@qd.real_func
+def bump(x: qd.types.ref(qd.i32), n: qd.i32):
+    """Adds ``n`` to ``x`` before the recursive call and doubles it after: ``x`` goes down and comes back up."""
+    if n > 0:
+        x += n
+        bump(x, n - 1)
+        x *= 2
+
+
+def _per_lane(value, n: int, dtype=qd.i32):
+    """``out[i] = value(i)`` over ``n`` lanes of one parallel loop (each lane recurses to its own depth)."""
+
+    @qd.kernel
+    def k(out: qd.types.NDArray[dtype, 1]):
+        for i in range(out.shape[0]):
+            out[i] = value(i)
+
+    out = qd.ndarray(dtype, (n,))
+    k(out)
+    return out.to_numpy()
 
 
 @case(section="7", requires=("recursion",), golden={"r": 4950})
@@ -54,7 +92,7 @@ def real_func_recursion_binary_split_sum_of_a_field():
 def real_func_recursion_deep():
     @qd.kernel
     def k(n: qd.i32) -> qd.i32:
-        return _tri(n)
+        return tri(n)
 
     return {"r": [k(100), k(10_000)]}
 
@@ -64,42 +102,16 @@ _FIB8 = [0, 1, 1, 2, 3, 5, 8, 13]
 
 @case(section="7", requires=("recursion",), golden={"out": [i * (i + 1) // 2 + _FIB8[i % 8] for i in range(64)]})
 def real_func_recursion_depth_differs_per_lane():
-    @qd.kernel
-    def k(out: I32_1):
-        for i in range(out.shape[0]):
-            out[i] = _tri(i) + _fib(i % 8)
+    @qd.func
+    def lane(i):
+        return tri(i) + fib(i % 8)
 
-    out = qd.ndarray(qd.i32, (64,))
-    k(out)
-    return {"out": out.to_numpy()}
-
-
-@qd.real_func
-def _is_even(n: qd.i32) -> qd.i32:
-    r = 1
-    if n > 0:
-        r = _is_odd(n - 1)
-    return r
-
-
-@qd.real_func
-def _is_odd(n: qd.i32) -> qd.i32:
-    r = 0
-    if n > 0:
-        r = _is_even(n - 1)
-    return r
+    return {"out": _per_lane(lane, 64)}
 
 
 @case(section="7", requires=("recursion",), golden={"out": [1, 0, 1, 0, 1, 0, 1, 0, 1, 0]})
 def real_func_recursion_mutual():
-    @qd.kernel
-    def k(out: I32_1):
-        for i in range(out.shape[0]):
-            out[i] = _is_even(i)
-
-    out = qd.ndarray(qd.i32, (10,))
-    k(out)
-    return {"out": out.to_numpy()}
+    return {"out": _per_lane(is_even, 10)}
 
 
 @case(section="7", requires=("recursion",), golden={"v": [55.0, 10.0], "w": 6.0})
@@ -173,14 +185,7 @@ def real_func_recursion_struct_parameter():
 
 @case(section="7", requires=("recursion",), golden={"r": [1, 4, 56]})
 def real_func_recursion_ref_parameter():
-    """A ``qd.types.ref`` parameter passed down the recursion and changed before and after each call."""
-
-    @qd.real_func
-    def bump(x: qd.types.ref(qd.i32), n: qd.i32):
-        if n > 0:
-            x += n
-            bump(x, n - 1)
-            x *= 2
+    """A ``qd.types.ref`` parameter passed down the recursion and changed before and after each call (``bump``)."""
 
     @qd.kernel
     def k(n: qd.i32) -> qd.i32:
@@ -254,14 +259,11 @@ def real_func_recursion_with_loops_and_early_returns():
             return collatz(m, steps + 1)
         return collatz(m, steps + 1)
 
-    @qd.kernel
-    def k(out: I32_1):
-        for i in range(out.shape[0]):
-            out[i] = collatz(i + 1, 0)
+    @qd.func
+    def lane(i):
+        return collatz(i + 1, 0)
 
-    out = qd.ndarray(qd.i32, (10,))
-    k(out)
-    return {"out": out.to_numpy()}
+    return {"out": _per_lane(lane, 10)}
 
 
 @case(section="7", requires=("recursion",), golden={"out": [0.0, 1.0, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0]})
@@ -272,11 +274,4 @@ def real_func_recursion_float_result_converted():
             return n * 1.0
         return ffib(n - 1) + ffib(n - 2)
 
-    @qd.kernel
-    def k(out: F32_1):
-        for i in range(out.shape[0]):
-            out[i] = ffib(i)
-
-    out = qd.ndarray(qd.f32, (8,))
-    k(out)
-    return {"out": out.to_numpy()}
+    return {"out": _per_lane(ffib, 8, qd.f32)}

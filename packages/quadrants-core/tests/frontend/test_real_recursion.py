@@ -12,13 +12,8 @@ from quadrants.ir.printer import format_program
 from quadrants.ir.verifier import IRVerificationError, verify
 from quadrants.ir.walk import contains, iter_stmts, reached_functions
 from quadrants.passes import DEFAULT_PASSES, run_pipeline
-
-
-@qd.real_func
-def tri(n: qd.i32) -> qd.i32:
-    if n == 0:
-        return 0
-    return tri(n - 1) + n
+from quadrants_conformance.cases.test_real_func_recursion import bump, is_even, tri
+from quadrants_ref.calls import MAX_CALL_DEPTH
 
 
 @qd.real_func
@@ -30,19 +25,16 @@ def halve(n: qd.i32) -> qd.i32:
 
 
 @qd.real_func
-def even(n: qd.i32) -> qd.i32:
-    r = 1
-    if n > 0:
-        r = odd(n - 1)
+def forever(n: qd.i32) -> qd.i32:
+    r = n
+    if n >= 0:
+        r = forever(n + 1)
     return r
 
 
-@qd.real_func
-def odd(n: qd.i32) -> qd.i32:
-    r = 0
-    if n > 0:
-        r = even(n - 1)
-    return r
+@qd.func
+def loop(n: qd.i32) -> qd.i32:
+    return loop(n - 1)
 
 
 @pytest.fixture
@@ -84,10 +76,10 @@ def test_non_recursive_real_funcs_stay_inlined(lower):
 def test_mutual_recursion_makes_one_function_for_the_outer_specialization(ref):
     @qd.kernel
     def k(n: qd.i32) -> qd.i32:
-        return even(n)
+        return is_even(n)
 
     assert [k(n) for n in range(6)] == [1, 0, 1, 0, 1, 0]
-    assert [f.name for f in k._last.program.functions] == ["even"]  # odd is inlined into even's body
+    assert [f.name for f in k._last.program.functions] == ["is_even"]  # is_odd is inlined into is_even's body
 
 
 def test_a_literal_and_a_run_time_argument_are_one_specialization(lower):
@@ -158,32 +150,24 @@ def test_a_result_at_kernel_level_is_a_kernel_var_later_tasks_read(ref):
     assert set(call.vars) <= set(program.kernel_vars)
 
 
-def test_the_reference_stops_a_runaway_recursion_with_a_runtime_error(ref):
-    from quadrants_ref.calls import MAX_CALL_DEPTH
-
-    @qd.real_func
-    def forever(n: qd.i32) -> qd.i32:
-        r = n
-        if n >= 0:
-            r = forever(n + 1)
-        return r
-
+@pytest.mark.parametrize(
+    "func, error, match",
+    [
+        (forever, qd.QuadrantsRuntimeError, rf"'forever' is deeper than {MAX_CALL_DEPTH}"),
+        (loop, qd.QuadrantsSyntaxError, r"Recursive @qd\.func call of 'loop'"),
+    ],
+    ids=["real_func-stopped-by-the-reference-at-run-time", "plain-func-refused-at-compile-time"],
+)
+def test_a_runaway_recursion_is_an_error(ref, func, error, match):
     @qd.kernel
     def k() -> qd.i32:
-        return forever(0)
+        return func(0)
 
-    with pytest.raises(qd.QuadrantsRuntimeError, match=rf"'forever' is deeper than {MAX_CALL_DEPTH}"):
+    with pytest.raises(error, match=match):
         k()
 
 
 def test_a_ref_parameter_is_copied_in_and_back_out_at_every_level(ref):
-    @qd.real_func
-    def bump(x: qd.types.ref(qd.i32), n: qd.i32):
-        if n > 0:
-            x += n
-            bump(x, n - 1)
-            x *= 2
-
     @qd.kernel
     def k(n: qd.i32) -> qd.i32:
         v = 1
@@ -198,19 +182,13 @@ def test_a_ref_parameter_is_copied_in_and_back_out_at_every_level(ref):
 
 
 def test_a_ref_parameter_needs_a_local(ref):
-    @qd.real_func
-    def bump(x: qd.types.ref(qd.i32), n: qd.i32):
-        if n > 0:
-            x += 1
-            bump(x, n - 1)
-
     @qd.kernel
     def k() -> qd.i32:
         v = 0
         bump(v, 3)
         return v
 
-    assert k() == 3
+    assert k() == 48  # (0 + 3 + 2 + 1) * 2 * 2 * 2
 
     @qd.kernel
     def bad(a: qd.types.ndarray(qd.i32, ndim=1)):
@@ -218,19 +196,6 @@ def test_a_ref_parameter_needs_a_local(ref):
 
     with pytest.raises(qd.QuadrantsSyntaxError, match=r"qd.types.ref parameter 'x' .* takes a local variable"):
         bad(np.zeros(1, np.int32))
-
-
-def test_plain_funcs_keep_the_compile_time_recursion_error(ref):
-    @qd.func
-    def loop(n: qd.i32) -> qd.i32:
-        return loop(n - 1)
-
-    @qd.kernel
-    def k() -> qd.i32:
-        return loop(3)
-
-    with pytest.raises(qd.QuadrantsSyntaxError, match=r"Recursive @qd\.func call of 'loop'"):
-        k()
 
 
 def test_passes_keep_calls_whose_results_are_unused(lower):
