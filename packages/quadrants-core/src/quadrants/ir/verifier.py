@@ -459,6 +459,14 @@ def _block(stmts: tuple[Stmt, ...], ctx: _Ctx, label: str, *, declares: tuple[Va
     outer_top, ctx.serial_top = ctx.serial_top, False
     for var in declares:
         _declare(var, ctx)
+    _stmts(stmts, ctx, top=top)
+    ctx.serial_top = outer_top
+    ctx.path.pop()
+    ctx.scopes.pop()
+
+
+def _stmts(stmts: tuple[Stmt, ...], ctx: _Ctx, *, top: bool = False) -> None:
+    """Check each statement in the scope that is open (a block's own, or a function body's kept for its results)."""
     for i, s in enumerate(stmts):
         ctx.path.append(f"{i} ({type(s).__name__})")
         check = _STMT_CHECKS.get(type(s))
@@ -468,9 +476,6 @@ def _block(stmts: tuple[Stmt, ...], ctx: _Ctx, label: str, *, declares: tuple[Va
         check(s, ctx)
         ctx.serial_top = False
         ctx.path.pop()
-    ctx.serial_top = outer_top
-    ctx.path.pop()
-    ctx.scopes.pop()
 
 
 # ----------------------------------------------------------------------------------------------------------- items
@@ -544,13 +549,7 @@ def _function(fn: Function, ctx: _Ctx) -> None:
         _declare(var, ctx)
     ctx.scopes.append({})
     ctx.path.append("body")
-    for i, s in enumerate(fn.body):  # the body's top-level scope stays open for the results
-        ctx.path.append(f"{i} ({type(s).__name__})")
-        check = _STMT_CHECKS.get(type(s))
-        if check is None:
-            ctx.fail(f"not a statement: {s!r}")
-        check(s, ctx)
-        ctx.path.pop()
+    _stmts(fn.body, ctx)  # not _block: the body's top-level scope stays open for the results
     ctx.path[-1] = "results"
     for r in fn.results:
         _expr(r, ctx)
