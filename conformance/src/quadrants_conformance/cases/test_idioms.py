@@ -3,6 +3,8 @@ into
 vector elements, unpacking vectors, comprehensions, ``fill`` inside kernels, struct-for over fields and ndarrays,
 ``qd.static_print``, ``qd.static_assert`` and ``qd.bit_shr``."""
 
+import dataclasses
+
 import numpy as np
 
 import quadrants as qd
@@ -384,3 +386,34 @@ def bit_shr_is_a_logical_shift():
     u = qd.ndarray(qd.u8, shape=(1,))
     k(i, u, -8, 200, 33)
     return {"i": i.to_numpy(), "u": u.to_numpy()}
+
+
+# ------------------------------------------------------------------------------------------ qd.static on arrays
+
+
+@dataclasses.dataclass
+class _Tables:
+    trees: I32_1
+    roots: I32_1
+
+
+@case(section="10", golden={"picked": [[0, 10, 20, 30], [0, 1, 2, 3]]})
+def static_picks_one_of_two_ndarray_members():
+    """Genesis's level sweep: ``qd.static((info.trees, info.roots)[IS_PER_ROOT])`` picks a struct member by a
+    compile-time index; ndarray arguments are global objects that ``qd.static`` passes on, as upstream's."""
+
+    @qd.func
+    def read(info: _Tables, per_root: qd.template(), i: qd.i32) -> qd.i32:
+        table = qd.static((info.trees, info.roots)[per_root])
+        return table[i]
+
+    @qd.kernel
+    def k(info: _Tables, out: qd.types.NDArray[qd.i32, 2]):
+        for i in range(out.shape[1]):
+            out[0, i] = read(info, True, i)
+            out[1, i] = read(info, False, i)
+
+    trees = np.arange(4, dtype=np.int32)
+    out = np.zeros((2, 4), np.int32)
+    k(_Tables(trees, trees * 10), out)
+    return {"picked": out}

@@ -289,9 +289,9 @@ def _static(ctx, node):
         args, _ = _args(ctx, node)
     finally:
         ctx.static_depth -= 1
-    fields = {id(v) for v in ctx.bound_fields.values()}  # a field is a compile-time object (bound by identity)
+    # fields and ndarray arguments are global objects, compile-time like upstream's (`qd.static((a, b)[k])` picks one)
     for value in args:
-        if is_runtime(value) or (isinstance(value, NdarrayValue) and id(value) not in fields):
+        if is_runtime(value):
             raise QuadrantsCompilationError("Input to qd.static must be compile-time constants", ctx.loc(node))
     return args[0] if len(args) == 1 else tuple(args)
 
