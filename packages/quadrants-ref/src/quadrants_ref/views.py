@@ -14,7 +14,7 @@ Aliased arguments are handled at run time (``Launch.views_ok``).
 from __future__ import annotations
 
 from quadrants.ir import nodes as N
-from quadrants.ir.walk import iter_stmts
+from quadrants.ir.walk import iter_stmts, own_exprs
 
 __all__ = ["view_safe_loads", "written_args"]
 
@@ -33,33 +33,10 @@ def _expr_vars(e, out: set[int]) -> set[int]:
     return out
 
 
-def _own_exprs(s):
-    """The expressions a statement evaluates itself (not those of nested statements)."""
-    if isinstance(s, (N.Decl, N.Assign)):
-        return (s.value,)
-    if isinstance(s, N.Load):
-        return s.indices
-    if isinstance(s, N.Store):
-        return (*s.indices, s.value)
-    if isinstance(s, N.AtomicRMW):
-        return (*s.indices, *s.operands)
-    if isinstance(s, N.VarAtomicRMW):
-        return s.operands
-    if isinstance(s, (N.If, N.Check)):
-        return (s.cond,)
-    if isinstance(s, N.RangeFor):
-        return (s.begin, s.end)
-    if isinstance(s, N.Print):
-        return tuple(p for p in s.parts if not isinstance(p, str))
-    if isinstance(s, N.SetReturn):
-        return (s.value,)
-    return ()
-
-
 def _reads(s) -> set[int]:
     out: set[int] = set()
     for t in iter_stmts((s,)):
-        for e in _own_exprs(t):
+        for e in own_exprs(t):
             _expr_vars(e, out)
     return out
 

@@ -14,6 +14,7 @@ __all__ = [
     "contains",
     "EXPR_FIELDS",
     "EXPR_TUPLE_FIELDS",
+    "own_exprs",
 ]
 
 _NESTED = ("then", "orelse", "body")  # the statement fields that hold nested statements
@@ -40,6 +41,15 @@ EXPR_TUPLE_FIELDS: dict[type, tuple[str, ...]] = {
     N.Call: ("args",),
     N.Function: ("results",),
 }
+
+
+def own_exprs(s) -> tuple:
+    """The expressions statement ``s`` evaluates itself, from the tables above (not those of the statements nested in
+    it; a ``Print``'s literal strings left out)."""
+    out = [getattr(s, f) for f in EXPR_FIELDS.get(type(s), ())]
+    for f in EXPR_TUPLE_FIELDS.get(type(s), ()):
+        out.extend(e for e in getattr(s, f) if not isinstance(e, str))
+    return tuple(out)
 
 
 def iter_tasks(items) -> Iterator[N.ParallelFor | N.SerialBlock]:

@@ -25,7 +25,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType, i64 as _I64
 from quadrants.ir.ops import Op
 from quadrants.ir.reductions import identity
-from quadrants.ir.walk import iter_stmts
+from quadrants.ir.walk import iter_stmts, own_exprs
 from quadrants_llvm.builder import numerics as nm
 from quadrants_llvm.builder.atomics import ELEMENTWISE
 from quadrants_llvm.builder.exprs import OP_EMITTERS
@@ -77,24 +77,6 @@ def _own_stmts(body):
             yield from _own_stmts(s.orelse)
 
 
-def _exprs(s):
-    if isinstance(s, (N.Decl, N.Assign)):
-        return (s.value,)
-    if isinstance(s, N.Load):
-        return s.indices
-    if isinstance(s, N.Store):
-        return (*s.indices, s.value)
-    if isinstance(s, N.AtomicRMW):
-        return (*s.indices, *s.operands)
-    if isinstance(s, N.VarAtomicRMW):
-        return s.operands
-    if isinstance(s, N.If):
-        return (s.cond,)
-    if isinstance(s, N.RangeFor):
-        return (s.begin, s.end)
-    return ()
-
-
 def _expr_ok(e, em) -> bool:
     if e.dtype.name not in _DTYPES:
         return False
@@ -113,7 +95,7 @@ def supports(em, item: N.ParallelFor) -> bool:
     if em.target.threads != "pool" or em.debug or not item.vars or not _divergent(item.body):
         return False
     for s in iter_stmts(item.body):
-        if not isinstance(s, _STMTS) or not all(_expr_ok(e, em) for e in _exprs(s)):
+        if not isinstance(s, _STMTS) or not all(_expr_ok(e, em) for e in own_exprs(s)):
             return False
         if isinstance(s, (N.Decl, N.Assign)) and (s.var.id in em.layout.kernel_vars or s.var.dtype.name not in _DTYPES):
             return False
