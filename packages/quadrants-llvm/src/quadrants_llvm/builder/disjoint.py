@@ -22,8 +22,8 @@ from __future__ import annotations
 import llvmlite.ir as ll
 
 from quadrants.ir import nodes as N
-from quadrants.ir.walk import iter_stmts
-from quadrants_llvm.builder.reductions import _own_pattern as own_pattern  # the lane-own index test, shared
+from quadrants.ir.walk import contains, iter_stmts
+from quadrants_llvm.builder.reductions import lane_own_arrays as own_index_arrays
 from quadrants_llvm.builder.types import I1, I64, mem_type
 
 __all__ = ["task_arrays", "no_overlap", "tag_accesses", "lane_own_arrays"]
@@ -40,7 +40,7 @@ def task_arrays(item) -> tuple[list[int], frozenset[int]]:
     """The arrays ``item`` reads or writes (sorted) and those it writes (stores and atomics); none for a task that
     calls a program function (its callee reaches arrays through the launch context, out of sight here)."""
     used, written = set(), set()
-    if any(isinstance(s, N.Call) for s in iter_stmts(item.body)):
+    if contains([item], N.Call):
         return [], frozenset()
     for s in iter_stmts(item.body):
         if isinstance(s, (N.Load, N.Store, N.AtomicRMW)):
@@ -77,17 +77,9 @@ def no_overlap(em, used: list[int], written: frozenset[int]):
 
 
 def lane_own_arrays(item, written: frozenset[int]) -> frozenset[int]:
-    """Written arrays that every access indexes with the lane's own loop variables (``y[i]`` in ``for i``): distinct
-    lanes touch distinct elements of them, so the unrolled copies' accesses to them are apart too."""
-    lane = {v.id for v in item.vars}
-    if any(isinstance(s, N.Assign) and s.var.id in lane for s in iter_stmts(item.body)):
-        return frozenset()
-    patterns: dict[int, tuple | None] = {}
-    for s in iter_stmts(item.body):
-        if isinstance(s, (N.Load, N.Store, N.AtomicRMW)):
-            pattern = own_pattern(s.indices, lane)
-            patterns[s.arg] = pattern if patterns.get(s.arg, pattern) == pattern else None
-    return frozenset(a for a in written if patterns.get(a) is not None)
+    """Written arrays that every access indexes with the lane's own loop variables (``y[i]`` in ``for i``,
+    :func:`~quadrants_llvm.builder.reductions.lane_own_arrays`): the unrolled copies' accesses to them are apart."""
+    return own_index_arrays(item) & written
 
 
 class _Tags:

@@ -65,45 +65,38 @@ def find_privatizable(task: N.ParallelFor, program: N.Program, reductions: froze
 
 
 def find_lane_owned(task: N.ParallelFor) -> frozenset[int]:
-    """Ndarrays that a task updates with atomics but only ever touches at each lane's own elements.
+    """Ndarrays that a task updates with atomics but only ever touches at each lane's own elements
+    (:func:`lane_own_arrays`), so the atomics need no atomicity (upstream demotes them too) and become a plain load,
+    combine and store that the loop can vectorise. Only valid where distinct ndarray arguments do not overlap (the
+    ``noalias`` variant; the launcher uses another variant for overlapping arguments).
+    """
+    updated = {s.arg for s in walk_stmts(task.body) if isinstance(s, N.AtomicRMW)}
+    return lane_own_arrays(task) & updated
 
-    Every access (load, store, atomic) of such an array indexes it with the lane's loop variables, every loop
+
+def lane_own_arrays(task: N.ParallelFor) -> frozenset[int]:
+    """Ndarrays whose every access (load, store, atomic) indexes them with the lane's loop variables, every loop
     variable present as an axis's whole index, and the same variable on the same axis in every access (the other
     axes hold anything): ``v[i, 0] += a`` and ``v[i, 1] += b`` in ``for i in range(n)`` (a vector field's
     components), ``x.grad[t, i] += g`` beside ``x.grad[t + 1, i]`` (an adjoint kernel at time step ``t``). Distinct
-    lanes then never touch the same element, so the atomics need no atomicity (upstream demotes them too) and
-    become a plain load, combine and store that the loop can vectorise. Only valid where distinct ndarray arguments
-    do not overlap (the ``noalias`` variant; the launcher uses another variant for overlapping arguments).
+    lanes never touch the same element of them.
     """
     lane = {v.id for v in task.vars}
     if not lane or any(isinstance(s, N.Assign) and s.var.id in lane for s in walk_stmts(task.body)):
         return frozenset()
     patterns: dict[int, tuple | None] = {}
-    updated: set[int] = set()
     for s in walk_stmts(task.body):
         if isinstance(s, (N.Load, N.Store, N.AtomicRMW)):
-            pattern = _own_pattern(s.indices, lane, any_other=True)
+            pattern = _own_pattern(s.indices, lane)
             patterns[s.arg] = pattern if patterns.get(s.arg, pattern) == pattern else None
-            if isinstance(s, N.AtomicRMW):
-                updated.add(s.arg)
-    return frozenset(a for a in updated if patterns.get(a) is not None)
+    return frozenset(a for a, p in patterns.items() if p is not None)
 
 
-def _own_pattern(indices, lane: set[int], any_other: bool = False) -> tuple | None:
-    """The loop variable on each axis (``None`` for a constant axis), or ``None`` when the index is not the lane's.
-
-    ``any_other``: the other axes may hold any expression, not only constants. Two lanes differ in some loop
-    variable, so with every loop variable on the same axis in every access they never share an element, whatever
-    the other axes hold (``x.grad[t, i] += ...`` at a time step ``t`` in an adjoint kernel).
-    """
-    pattern = []
-    for index in indices:
-        if isinstance(index, N.LocalRef) and index.var.id in lane:
-            pattern.append(index.var.id)
-        elif isinstance(index, N.Const) or any_other:
-            pattern.append(None)
-        else:
-            return None
+def _own_pattern(indices, lane: set[int]) -> tuple | None:
+    """The loop variable on each axis (``None`` for any other axis), or ``None`` when no axis set holds the lane's
+    variables. Two lanes differ in some loop variable, so with every loop variable on the same axis in every access
+    they never share an element, whatever the other axes hold (``x.grad[t, i] += ...`` at a time step ``t``)."""
+    pattern = [index.var.id if isinstance(index, N.LocalRef) and index.var.id in lane else None for index in indices]
     return tuple(pattern) if {p for p in pattern if p is not None} == lane else None
 
 

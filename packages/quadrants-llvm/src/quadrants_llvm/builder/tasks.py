@@ -424,7 +424,7 @@ class _Builder:
 
 def _calls(item) -> bool:
     """Whether a task calls a program function (whose accesses its own body does not show)."""
-    return any(isinstance(s, N.Call) for s in walk_stmts(item.body))
+    return contains([item], N.Call)
 
 
 def _slot_loader(em, slot: int):
