@@ -26,6 +26,24 @@ def best(fn: Callable[[], object], repeat: int = 5, sync: Callable[[], object] =
     return fastest
 
 
+def best_batch(
+    fn: Callable[[], object], batch: int = 10, repeat: int = 5, sync: Callable[[], object] = _nothing
+) -> float:
+    """Seconds per call of the fastest of ``repeat`` batches of ``batch`` back-to-back calls, each batch followed by
+    one ``sync``: the device's time for bulk work (its bandwidth) without the host's launch and sync latency, which a
+    single timed call of a sub-millisecond kernel would add to it."""
+    fn()
+    sync()
+    fastest = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(batch):
+            fn()
+        sync()
+        fastest = min(fastest, (time.perf_counter() - t0) / batch)
+    return fastest
+
+
 def per_call(fn: Callable[[], object], calls: int = 2000, sync: Callable[[], object] = _nothing) -> float:
     """Median seconds per call over five batches of ``calls`` calls, each batch followed by ``sync``."""
     fn()
