@@ -277,7 +277,8 @@ class CudaExecutable:
             self.last_runner = f"host: {reason}"
             return False
         graph.launch()
-        graph.wait()
+        if graph_plan.must_wait(items):
+            graph.wait()
         self.last_runner = "cuda-graph"
         return True
 
