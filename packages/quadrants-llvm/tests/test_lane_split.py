@@ -36,12 +36,44 @@ def _add(v, e):
     return N.Assign(v, op(Op.ADD, ref(v), e))
 
 
-def test_a_float_sum_splits_only_under_fast_math():
+def test_a_float_sum_splits_in_order_under_ieee_and_freely_under_fast_math():
     item = _body([_add(ACC, ref(X))])
-    assert lane_split.plan(item, fast_math=False) is None
+    ordered = lane_split.plan(item, fast_math=False)
+    assert ordered is not None and ordered.ordered and ordered.most == lane_split.ORDERED_MAX
     split = lane_split.plan(item, fast_math=True)
     assert split is not None and [v.name for v in split.accumulators] == ["acc"]
     assert isinstance(split.loop, N.RangeFor) and len(split.post) == 1
+    assert not split.ordered and split.most == lane_split.SPLIT_MAX
+
+
+def test_an_ordered_sum_needs_each_update_once_per_iteration():
+    """In order, an update is one addend per iteration: under ``if``s yes, in an inner loop or after a top-level
+    ``continue`` (which skips the chunk's adds) no; integer-only sums keep the free split."""
+    guarded = N.If(
+        op(Op.GT, ref(X), const(0.0, T.f32), dtype=T.u1), (_add(ACC, ref(X)),), (_add(ACC, const(1.0, T.f32)),)
+    )
+    assert lane_split.plan(_body([guarded, _add(ACC, ref(X))]), fast_math=False).ordered
+    inner = N.RangeFor(var("k"), const(0), const(3), (_add(ACC, ref(X)),))
+    assert lane_split.plan(_body([inner]), fast_math=False) is None
+    assert lane_split.plan(_body([inner]), fast_math=True) is not None  # any order: any number of updates
+    skip = N.If(op(Op.GT, ref(X), const(0.0, T.f32), dtype=T.u1), (N.Continue(),))
+    assert lane_split.plan(_body([skip, _add(ACC, ref(X))]), fast_math=False) is None
+    inner_skip = N.RangeFor(var("k"), const(0), const(3), (N.Continue(),))
+    assert lane_split.plan(_body([inner_skip, _add(ACC, ref(X))]), fast_math=False) is not None
+
+
+def test_slotted_body_keeps_the_updates_in_statement_order():
+    from quadrants_llvm.builder.ordered_sums import slotted
+
+    guarded = N.If(
+        op(Op.GT, ref(X), const(0.0, T.f32), dtype=T.u1), (_add(ACC, ref(X)),), (_add(ACC, const(2.0, T.f32)),)
+    )
+    body, pairs = slotted((guarded, _add(ACC, const(3.0, T.f32))), frozenset({ACC.id}))
+    assert [acc.name for acc, _ in pairs] == ["acc"] * 3
+    slots = [slot for _, slot in pairs]
+    assert len({v.id for v in slots}) == 3 and all(v.dtype == T.f32 for v in slots)
+    assert body[0].then[0] == N.Assign(slots[0], ref(X)) and body[0].orelse[0].var == slots[1]
+    assert body[1] == N.Assign(slots[2], const(3.0, T.f32))
 
 
 def test_an_int_sum_splits_without_fast_math():
@@ -98,7 +130,9 @@ def test_ptx_shuffles_within_the_group_and_keeps_plain_tasks_unchanged():
     prog = program(args, [_body([_add(ACC, ref(X))])])
     fast = compile_ptx(prog, CompileOptions(fast_math=True)).ptx
     assert fast.count("shfl.sync.bfly.b32") == 5  # offsets 16 .. 1, each behind a uniform S > offset test
-    assert "shfl.sync.bfly.b32" not in compile_ptx(prog, CompileOptions()).ptx  # IEEE: the order stays
+    ieee = compile_ptx(prog, CompileOptions()).ptx
+    assert "shfl.sync.bfly.b32" not in ieee  # IEEE: no partial sums ...
+    assert ieee.count("shfl.sync.idx.b32") == lane_split.ORDERED_MAX  # ... but each sub-lane's addend, in order
 
 
 def test_the_host_sizes_a_split_task_for_its_sub_lanes():
@@ -157,5 +191,37 @@ def test_split_sums_gpu():
         out = np.zeros(4096, np.float32)
         sums(a, out)
         np.testing.assert_allclose(out, a.astype(np.float64).sum(axis=1), rtol=1e-5)
+    finally:
+        qd.reset()
+
+
+def test_ordered_sums_gpu():
+    """On a CUDA device: a few-lane float sum under the default IEEE semantics has the bits of the serial loop
+    (NumPy's sequential ``add.accumulate`` in float32), over addends of very different sizes (skips without one)."""
+    from quadrants_llvm.cuda import driver
+
+    ok, why = driver.probe()
+    if not ok:
+        pytest.skip(f"no CUDA device: {why}")
+    qd.init(arch=qd.cuda)
+    try:
+
+        @qd.kernel
+        def sums(a: qd.types.NDArray[qd.f32, 2], out: qd.types.NDArray[qd.f32, 1]):
+            for i in range(a.shape[0]):
+                s = 0.5
+                for j in range(a.shape[1]):
+                    if a[i, j] > 0:
+                        s += a[i, j] * 3.0
+                    s += a[i, j]
+                out[i] = s
+
+        rng = np.random.default_rng(2)
+        a = (rng.standard_normal((61, 3001)) * 10.0 ** rng.integers(-6, 7, (61, 3001))).astype(np.float32)
+        out = np.zeros(61, np.float32)
+        sums(a, out)
+        addends = np.stack([np.where(a > 0, a * np.float32(3.0), np.float32(-0.0)), a], axis=2).reshape(61, -1)
+        seq = np.add.accumulate(np.concatenate([np.full((61, 1), 0.5, np.float32), addends], axis=1), axis=1)[:, -1]
+        assert out.tobytes() == seq.astype(np.float32).tobytes()
     finally:
         qd.reset()

@@ -2,11 +2,14 @@
 
 A parallel loop with few lanes whose lanes each run a long summing loop is where llvm-cuda gives each lane up to 32
 threads: they take every S-th iteration, restart the accumulators at the identity, and add their partial sums with
-warp shuffles before one of them runs the rest of the body. Integer sums give the same bits in any order (they wrap),
-so these cases compare exactly; float sums may be reordered only under ``fast_math=True`` (docs/semantics.md §4.4),
-compared with the ``fast_math`` tolerance. The shapes probe the edges: a trip count that no power of two divides, an
-empty loop, a negative extent, a nonzero start value, ``continue``, a guarded update, an inner loop, a reduction and
-an atomic after the loop, and lanes whose loops have different lengths.
+warp shuffles before one of them runs the rest of the body. Integer sums give the same bits in any order (they
+wrap), so these cases compare exactly; float sums may be reordered only under ``fast_math=True`` (docs/semantics.md
+§4.4), compared with the ``fast_math`` tolerance. Under the default strict IEEE semantics the threads compute the
+addends of consecutive iterations side by side and add them in iteration order, so those cases compare bit for bit
+(the sign of zero included) over addends of very different sizes, where any other order would change the result. The
+shapes probe the edges: a trip count that no power of two divides, an empty loop, a negative extent, a nonzero start
+value, ``continue``, a guarded update, an inner loop, a reduction and an atomic after the loop, and lanes whose
+loops have different lengths.
 """
 
 import numpy as np
@@ -114,3 +117,68 @@ def fast_math_force_sum_shared_out():
     finally:
         qd.cfg.fast_math = False
     return {"ax": ax, "ay": ay}
+
+
+F64_1 = qd.types.NDArray[qd.f64, 1]
+
+
+def _spread(n: int, seed: int) -> np.ndarray:
+    """Values over twelve decades and both signs: a sum of them in another order has other bits."""
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(n) * 10.0 ** rng.integers(-6, 7, n)).astype(np.float32)
+
+
+@case(section="4.4", tol="bitwise")
+def ieee_force_sums_keep_the_serial_order():
+    @qd.kernel
+    def forces(px: F32_1, py: F32_1, ax: F32_1, ay: F32_1, start: qd.i32, stop: qd.i32):
+        for i in range(ax.shape[0]):
+            xi, yi = px[i], py[i]
+            sx = 0.0
+            sy = -0.0  # an empty loop leaves -0.0; adding -0.0 for a skipped update must too
+            for j in range(start, stop):
+                if i != j:
+                    dx = px[j] - xi
+                    dy = py[j] - yi
+                    r2 = dx * dx + dy * dy + 0.01
+                    inv = 1.0 / (r2 * qd.sqrt(r2))
+                    sx += dx * inv
+                    sy += dy * inv
+                else:
+                    sy += 1.0e-3  # the other branch updates the same accumulator
+                sx += px[j] * 1.0e-4  # a second update of sx in the same iteration, after the first
+            ax[i] = sx
+            ay[i] = sy
+
+    px, py = _spread(1501, 21), _spread(1501, 22)
+    results = {}
+    for name, (start, stop) in {"odd": (0, 1501), "offset": (3, 999), "empty": (10, 10), "negative": (9, 2)}.items():
+        ax, ay = np.zeros(LANES, np.float32), np.zeros(LANES, np.float32)
+        forces(px, py, ax, ay, start, stop)
+        results[f"{name}.ax"], results[f"{name}.ay"] = ax, ay
+    return results
+
+
+@case(section="4.4", tol="bitwise", requires=("f64",))
+def ieee_mixed_accumulators_with_loops_of_different_lengths():
+    @qd.kernel
+    def sums(x: F32_1, y: F64_1, f: F32_1, d: F64_1, n: I32_1):
+        for i in range(f.shape[0]):
+            a = 0.0
+            b = qd.f64(1.0e10)
+            c = 0
+            for j in range(i * 41):
+                v = x[j % x.shape[0]]
+                a += v * v - 0.5
+                if v > 0:
+                    b += y[j % y.shape[0]] * qd.f64(v)
+                    c += 1
+            f[i] = a
+            d[i] = b
+            n[i] = c
+
+    x = _spread(997, 23)
+    y = _spread(1009, 24).astype(np.float64) * np.float64(1.0e3)
+    f, d, n = np.zeros(LANES, np.float32), np.zeros(LANES, np.float64), np.zeros(LANES, np.int32)
+    sums(x, y, f, d, n)
+    return {"f": f, "d": d, "n": n}

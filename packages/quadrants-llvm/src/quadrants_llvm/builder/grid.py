@@ -36,6 +36,7 @@ WARP_SIZE = 32
 UNROLL = 4  # lanes per iteration of the unrolled grid-stride loop (reductions and light bodies)
 UNROLL_MAX_STMTS = 64  # a loop-free body up to this many statements is light
 _DISPATCH_PTR = "llvm.amdgcn.dispatch.ptr"
+_SHUFFLE_IDX = "llvm.nvvm.shfl.sync.idx.i32"  # read a register of a given warp lane (the split is NVPTX only)
 
 
 def build_grid_tasks(bld) -> None:
@@ -98,7 +99,7 @@ def _parallel(bld, k: int, item: N.ParallelFor, alone: bool = True) -> ll.Functi
     split = splits(bld, item)
     if split is not None:
         # S threads per lane (lane_split.py): lanes and their stride are counted in groups of S threads
-        sub_lanes = lane_split.SubLanes(b, total, stride, first)
+        sub_lanes = lane_split.SubLanes(b, total, stride, first, split.most)
         first, stride = sub_lanes.lane(b, first), sub_lanes.lane(b, stride)
     pos = em.alloca(I64, name="lane")
     b.store(first, pos)
@@ -191,7 +192,8 @@ def _split_lane_body(em, item, split, sub_lanes, begins, indices, latch, done) -
     _set_lane_vars(em, item, begins, indices)
     em.loops.append((latch, done))
     shuffle = lambda em_, value, offset, mask: _shuffle(em_, em_.target.warp_shuffle, value, offset, mask)  # noqa: E731
-    lane_split.emit_split_lane(em, split, sub_lanes, emit_block, shuffle)
+    gather = lambda em_, value, lane, mask: _shuffle(em_, _SHUFFLE_IDX, value, lane, mask)  # noqa: E731
+    lane_split.emit_split_lane(em, split, sub_lanes, emit_block, shuffle, gather)
     em.loops.pop()
     em.wide_lanes.clear()
     em.branch_if_open(latch)
@@ -282,15 +284,17 @@ def _flush(em, reductions: dict, tid) -> None:
             em.at_target(target, lambda ptr, v=value, o=op, t=dtype: emit_atomic_rmw(em, o, t, ptr, [v]))
 
 
-def _shuffle(em, name: str, value, offset: int, mask=None):
-    """Butterfly-exchange ``value`` (any int/float register type up to 64 bits) with lane ``lane ^ offset``; ``mask``
-    (an i32 value) names the lanes that take part, the whole warp by default."""
+def _shuffle(em, name: str, value, offset, mask=None):
+    """Exchange ``value`` (any int/float register type up to 64 bits) between warp lanes with shuffle ``name``: the
+    butterfly reads lane ``lane ^ offset`` (an int), the indexed one lane ``offset`` (an i32 value); ``mask`` (an i32
+    value) names the lanes that take part, the whole warp by default."""
     b = em.b
     fn = em.module.globals.get(name) or ll.Function(em.module, ll.FunctionType(I32, [I32] * 4), name=name)
     members = ll.Constant(I32, -1) if mask is None else mask
+    other = offset if isinstance(offset, ll.Value) else ll.Constant(I32, offset)
 
     def shfl(word):
-        args = [members, word, ll.Constant(I32, offset), ll.Constant(I32, WARP_SIZE - 1)]
+        args = [members, word, other, ll.Constant(I32, WARP_SIZE - 1)]
         return b.call(fn, args)
 
     t = value.type

@@ -17,9 +17,12 @@ with the group's own member mask. ``S`` is chosen *in the kernel* from the launc
 as before, and the host (``cuda/lane_grid.py``) sizes the grid of a split task for ``lanes * SPLIT_MAX`` threads.
 
 Summing in another order changes float results, which the language allows only under ``fast_math=True``
-(docs/semantics.md §4.4): a float accumulator needs it; integer sums wrap the same in any order, so they always split.
-The pattern check is conservative (pure ``pre``, no stores, atomics, prints, calls or ``break`` in the loop, nothing
-reading an accumulator there but its own update): anything else keeps the plain lane loop.
+(docs/semantics.md §4.4); integer sums wrap the same in any order. Under the default strict IEEE semantics a float sum
+is split *in order* instead (:mod:`quadrants_llvm.builder.ordered_sums`): the S sub-lanes compute the addends of S
+consecutive iterations side by side, and every sub-lane then adds them to the accumulator one by one in iteration
+order, so the result has the bits of the serial loop (at most :data:`ORDERED_MAX` sub-lanes: the in-order adds cost
+S shuffles per chunk). The pattern check is conservative (pure ``pre``, no stores, atomics, prints, calls or ``break``
+in the loop, nothing reading an accumulator there but its own update): anything else keeps the plain lane loop.
 """
 
 from __future__ import annotations
@@ -29,13 +32,14 @@ from dataclasses import dataclass
 import llvmlite.ir as ll
 
 from quadrants.ir import nodes as N
-from quadrants.ir.dtypes import i64 as I64_T
+from quadrants.ir.dtypes import i64 as I64_T, u1 as U1_T
 from quadrants.ir.ops import Op
 from quadrants.ir.walk import EXPR_FIELDS, EXPR_TUPLE_FIELDS, iter_stmts
 
-__all__ = ["SplitPlan", "plan", "SPLIT_MAX", "MIN_TRIPS"]
+__all__ = ["SplitPlan", "plan", "SPLIT_MAX", "ORDERED_MAX", "MIN_TRIPS"]
 
 SPLIT_MAX = 32  # sub-lanes per lane at most: one warp
+ORDERED_MAX = 8  # ... when the addends are summed in iteration order (strict IEEE float sums; ordered_sums.py)
 MIN_TRIPS = 64  # a loop with constant bounds fewer iterations apart is not worth sharing out
 
 _PRE = (N.Decl, N.Assign, N.Load, N.Check, N.If)  # statement kinds a lane may run before the loop (pure)
@@ -50,6 +54,12 @@ class SplitPlan:
     loop: N.RangeFor
     post: tuple
     accumulators: tuple[N.Var, ...]
+    ordered: bool = False  # the addends are summed in iteration order (ordered_sums.py), not per sub-lane
+
+    @property
+    def most(self) -> int:
+        """Sub-lanes per lane at most."""
+        return ORDERED_MAX if self.ordered else SPLIT_MAX
 
 
 def plan(item: N.ParallelFor, fast_math: bool) -> SplitPlan | None:
@@ -79,21 +89,38 @@ def _plan_at(pre: tuple, loop: N.RangeFor, post: tuple, fast_math: bool) -> Spli
     accs = {s.var.id: s.var for s in updates}
     if not accs or any(v not in local for v in accs):
         return None
-    if any(v.dtype.is_float and not fast_math for v in accs.values()):
-        return None
     if any(v.dtype.kind not in ("int", "uint") and not v.dtype.is_float for v in accs.values()):
         return None
     ids = frozenset(accs)
     for s in iter_stmts(loop.body):
         if s in updates or (isinstance(s, N.Assign) and s.var.id in ids):
-            if _addend(s) is None or _reads(_addend(s), ids):
+            if addend(s) is None or _reads(addend(s), ids):
                 return None
         elif _stmt_reads(s, ids):
             return None
-    return SplitPlan(pre, loop, post, tuple(accs[k] for k in sorted(accs)))
+    ordered = any(v.dtype.is_float for v in accs.values()) and not fast_math
+    if ordered and not _once_per_iteration(loop.body, ids):
+        return None
+    return SplitPlan(pre, loop, post, tuple(accs[k] for k in sorted(accs)), ordered)
 
 
-def _addend(s: N.Assign):
+def _once_per_iteration(body: tuple, ids: frozenset) -> bool:
+    """Whether each update of an accumulator in ``body`` runs at most once per iteration and every iteration reaches
+    the end of ``body`` (what an in-order sum needs: one addend per update statement and iteration). Updates may sit
+    under ``if``s, not in inner loops; ``continue`` may leave an inner loop, not ``body``."""
+    for s in body:
+        if isinstance(s, N.Continue):
+            return False
+        if isinstance(s, N.If) and not (_once_per_iteration(s.then, ids) and _once_per_iteration(s.orelse, ids)):
+            return False
+        if isinstance(s, (N.RangeFor, N.Loop)) and any(
+            isinstance(x, N.Assign) and x.var.id in ids for x in iter_stmts(s.body)
+        ):
+            return False
+    return True
+
+
+def addend(s: N.Assign):
     """``e`` of ``v = v + e`` / ``v = e + v``; ``None`` for any other update of ``v``."""
     e = s.value
     if not isinstance(e, N.OpExpr) or e.op is not Op.ADD or e.dtype != s.var.dtype:
@@ -124,12 +151,13 @@ def _stmt_reads(s, ids: frozenset) -> bool:
 class SubLanes:
     """The launch's split: ``S`` (sub-lanes per lane), its log2, and this thread's sub-lane, all i64 values."""
 
-    def __init__(self, b: ll.IRBuilder, total, threads, thread):
+    def __init__(self, b: ll.IRBuilder, total, threads, thread, most: int = SPLIT_MAX):
         i64 = ll.IntType(64)
         log = ll.Constant(i64, 0)
-        # the largest power of two S <= SPLIT_MAX with total * S <= threads (1 when the lanes fill the grid)
+        # the largest power of two S <= most with total * S <= threads (1 when the lanes fill the grid)
+        self.most = most
         width = 1
-        while width < SPLIT_MAX:
+        while width < most:
             width *= 2
             fits = b.icmp_unsigned("<=", b.mul(total, ll.Constant(i64, width)), threads)
             log = b.select(fits, ll.Constant(i64, width.bit_length() - 1), log)
@@ -148,6 +176,7 @@ _COUNT = N.Var(-1_000_002, "split.count", I64_T)  # S
 _BEGIN = N.Var(-1_000_003, "split.begin", I64_T)
 _TRIPS = N.Var(-1_000_004, "split.trips", I64_T)
 _K = N.Var(-1_000_005, "split.k", I64_T)
+_EXTENT = N.Var(-1_000_006, "split.extent", I64_T)
 
 
 def _i64(e) -> N.OpExpr:
@@ -164,31 +193,68 @@ def strided_loop(loop: N.RangeFor) -> tuple:
     The bounds are evaluated once, as the loop's own are, and the arithmetic is 64-bit, so no ``begin``/``end`` of the
     loop variable's type overflows. The original body runs unchanged (``continue`` goes to the next own iteration).
     """
-    sub, count, k = N.LocalRef(_SUB), N.LocalRef(_COUNT), N.LocalRef(_K)
-    begin = N.LocalRef(_BEGIN)
-    extent = _op(Op.MAX, _op(Op.SUB, _i64(loop.end), begin), N.Const(0, I64_T))
+    sub, count = N.LocalRef(_SUB), N.LocalRef(_COUNT)
     # trips = ceil((extent - sub) / S), never negative: extent - sub + S - 1 >= 0 for extent >= 0 and sub < S
-    trips = _op(Op.FLOORDIV, _op(Op.ADD, _op(Op.SUB, extent, sub), _op(Op.SUB, count, N.Const(1, I64_T))), count)
-    index = _op(Op.ADD, begin, _op(Op.ADD, sub, _op(Op.MUL, k, count)))
-    own = N.Decl(loop.var, N.OpExpr(Op.CAST, (index,), loop.var.dtype) if loop.var.dtype != I64_T else index)
+    trips = _op(Op.FLOORDIV, _op(Op.ADD, _op(Op.SUB, _extent(loop), sub), _op(Op.SUB, count, N.Const(1, I64_T))), count)
     return (
         N.Decl(_BEGIN, _i64(loop.begin), loop.loc),
         N.Decl(_TRIPS, trips, loop.loc),
-        N.RangeFor(_K, N.Const(0, I64_T), N.LocalRef(_TRIPS), (own, *loop.body), loop.loc),
+        N.RangeFor(_K, N.Const(0, I64_T), N.LocalRef(_TRIPS), (own_iteration(loop), *loop.body), loop.loc),
     )
 
 
-def emit_split_lane(em, split: SplitPlan, lanes: SubLanes, emit_block, shuffle) -> None:
+def _extent(loop: N.RangeFor) -> N.OpExpr:
+    """The loop's trip count, ``max(end - begin, 0)`` in 64 bits (``split.begin`` holds ``begin``)."""
+    return _op(Op.MAX, _op(Op.SUB, _i64(loop.end), N.LocalRef(_BEGIN)), N.Const(0, I64_T))
+
+
+def own_iteration(loop: N.RangeFor) -> N.Decl:
+    """The loop variable of this sub-lane's ``split.k``-th iteration: ``begin + k * S + sub``."""
+    offset = _op(Op.ADD, N.LocalRef(_SUB), _op(Op.MUL, N.LocalRef(_K), N.LocalRef(_COUNT)))
+    index = _op(Op.ADD, N.LocalRef(_BEGIN), offset)
+    return N.Decl(loop.var, N.OpExpr(Op.CAST, (index,), loop.var.dtype) if loop.var.dtype != I64_T else index)
+
+
+def chunked_loop(loop: N.RangeFor) -> tuple[tuple, N.Var, N.Expr]:
+    """For an ordered sum: the statements that evaluate ``loop``'s bounds once, the chunk counter and the number of
+    chunks of S iterations (every sub-lane runs all of them; :func:`own_iteration` is the iteration it computes)."""
+    count = N.LocalRef(_COUNT)
+    chunks = _op(Op.FLOORDIV, _op(Op.ADD, N.LocalRef(_EXTENT), _op(Op.SUB, count, N.Const(1, I64_T))), count)
+    prologue = (N.Decl(_BEGIN, _i64(loop.begin), loop.loc), N.Decl(_EXTENT, _extent(loop), loop.loc))
+    return prologue, _K, chunks
+
+
+def own_iteration_runs() -> N.OpExpr:
+    """Whether this sub-lane's iteration of the current chunk is inside the loop: ``k * S + sub < extent``."""
+    offset = _op(Op.ADD, _op(Op.MUL, N.LocalRef(_K), N.LocalRef(_COUNT)), N.LocalRef(_SUB))
+    return N.OpExpr(Op.LT, (offset, N.LocalRef(_EXTENT)), U1_T)
+
+
+def emit_split_lane(em, split: SplitPlan, lanes: SubLanes, emit_block, shuffle, gather) -> None:
     """A lane's body as sub-lane ``lanes.sub`` of ``lanes.count``: ``pre``; the accumulators restarted at the
-    identity on sub-lanes > 0; this sub-lane's share of the loop; the butterfly sum; ``post`` on sub-lane 0."""
+    identity on sub-lanes > 0; this sub-lane's share of the loop; the butterfly sum; ``post`` on sub-lane 0.
+    An ordered plan sums in iteration order instead (:func:`ordered_sums.emit_ordered_loop`, ``gather`` reads a
+    register of another thread of the warp)."""
     b = em.b
     emit_block(em, split.pre)
     em.write_var(_SUB, lanes.sub)
     em.write_var(_COUNT, lanes.count)
     zero = ll.Constant(ll.IntType(64), 0)
     first = b.icmp_unsigned("==", lanes.sub, zero)
+    if split.ordered:
+        from quadrants_llvm.builder.ordered_sums import emit_ordered_loop
+
+        # S = 1 (the lanes fill the grid): the plain loop, without a chunk's guard and shuffles per iteration
+        with b.if_else(b.icmp_unsigned("==", lanes.count, ll.Constant(ll.IntType(64), 1))) as (alone, shared):
+            with alone:
+                emit_block(em, (split.loop,))
+            with shared:
+                emit_ordered_loop(em, split, lanes, emit_block, gather)
+        with b.if_then(first):
+            emit_block(em, split.post)
+        return
     for acc in split.accumulators:
-        em.write_var(acc, b.select(first, em.read_var(acc), _identity(acc.dtype)))
+        em.write_var(acc, b.select(first, em.read_var(acc), identity(acc.dtype)))
     emit_block(em, strided_loop(split.loop))
     # a sub-lane that stopped for Ctrl-C has left the kernel: its partners leave here too, before the shuffles
     # that would wait for it
@@ -198,22 +264,27 @@ def emit_split_lane(em, split: SplitPlan, lanes: SubLanes, emit_block, shuffle) 
         emit_block(em, split.post)
 
 
-def _identity(dtype):
+def identity(dtype):
     """``-0.0`` for floats (``x + -0.0 == x`` for every ``x``, ``+0.0`` included), 0 for integers."""
     from quadrants_llvm.builder.types import reg_type
 
     return ll.Constant(reg_type(dtype), -0.0 if dtype.is_float else 0)
 
 
+def group_mask(b, lanes: SubLanes):
+    """``(first, mask)``: the warp lane id of the lane's first sub-lane (i64) and the i32 member mask of its group
+    (S bits from there; S = 32: the whole warp)."""
+    i64 = ll.IntType(64)
+    base = b.sub(b.and_(lanes.thread, ll.Constant(i64, 31)), lanes.sub)
+    bits = b.sub(b.shl(ll.Constant(i64, 1), lanes.count), ll.Constant(i64, 1))
+    return base, b.trunc(b.shl(bits, base), ll.IntType(32))
+
+
 def _combine(em, accumulators, lanes: SubLanes, shuffle) -> None:
     """Sum each accumulator over the ``S`` sub-lanes of the lane (butterfly shuffles within the group's mask)."""
     b = em.b
     i64 = ll.IntType(64)
-    # the group's lanes in the warp: S bits from the first sub-lane's lane id (S = 32: the whole warp)
-    lane_id = b.and_(lanes.thread, ll.Constant(i64, 31))
-    base = b.sub(lane_id, lanes.sub)
-    bits = b.sub(b.shl(ll.Constant(i64, 1), lanes.count), ll.Constant(i64, 1))
-    mask = b.trunc(b.shl(bits, base), ll.IntType(32))
+    _, mask = group_mask(b, lanes)
     for offset in (16, 8, 4, 2, 1):
         # S is the same for the whole grid: a uniform branch around the shuffles that stay inside the group
         with b.if_then(b.icmp_unsigned(">", lanes.count, ll.Constant(i64, offset))):

@@ -103,7 +103,8 @@ class CudaExecutable:
             self.tasks.append((fn, grid, block))
             self._counters.append(None if serial else lane_grid.lane_counter(item))
             self._heavy.append(not serial and lane_grid.heavy(item))
-            self._per_lane.append(1 if serial or lane_split.plan(item, fast_math) is None else lane_split.SPLIT_MAX)
+            split = None if serial else lane_split.plan(item, fast_math)
+            self._per_lane.append(1 if split is None else split.most)
         self._sms = dev.sms
         self.full_grids = tuple((grid, block) for _, grid, block in self.tasks)
         self._sized = any(c is not None for c in self._counters)  # any grid that depends on the arguments
