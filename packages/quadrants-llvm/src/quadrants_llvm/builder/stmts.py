@@ -8,6 +8,7 @@ after them (if any survived ``remove_dead_code``) are harmless dead code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import llvmlite.ir as ll
@@ -20,9 +21,10 @@ from quadrants_llvm.builder.atomics import combine, emit_atomic_rmw
 from quadrants_llvm.builder.calls import emit_call
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import from_mem, to_mem
+from quadrants_llvm.builder.sum_loops import sum_loop_hints
 from quadrants_llvm.builder.types import F64, I32, I64, intrinsic, mem_type, reg_type
 
-__all__ = ["STMT_EMITTERS", "emit_block", "emit_counted_loop", "POLL_BLOCK"]
+__all__ = ["STMT_EMITTERS", "emit_block", "emit_counted_loop", "distinct_loop_ids", "POLL_BLOCK"]
 
 POLL_BLOCK = 1 << 14  # iterations of an innermost loop between two Ctrl-C checks (cpu/interrupt.py)
 # Copies of an innermost run-time-bounded loop body that GPU targets ask LLVM's unroller for (``llvm.loop`` metadata):
@@ -139,12 +141,13 @@ def emit_counted_loop(
     *,
     poll: bool = False,
     break_to: ll.Block | None = None,
-    unroll: int = 0,
+    hints: tuple[tuple[str, int], ...] = (),
 ) -> None:
     """``for var in range(begin, end)`` (i32 values) around ``body()``; ``continue`` goes to the latch.
 
     ``poll``: check for Ctrl-C in the latch (an outer loop); ``break_to``: where ``break`` goes instead of this
-    loop's exit (the inner loop of :func:`_blocked_loop`); ``unroll``: ask LLVM for that many copies of the body.
+    loop's exit (the inner loop of :func:`_blocked_loop`); ``hints``: ``llvm.loop`` metadata for LLVM's loop passes,
+    ``(name, i32 value)`` pairs (the GPU's unroll count, the CPU's width for ordered sums).
     """
     b = em.b
     head, body_bb, latch, done = (em.new_block(n) for n in ("for.head", "for.body", "for.latch", "for.end"))
@@ -162,19 +165,27 @@ def emit_counted_loop(
         em.poll_interrupt()
     em.write_var(var, b.add(em.read_var(var), ll.Constant(reg_type(var.dtype), 1), flags=["nsw"]))
     back = b.branch(head)
-    if unroll > 1:
-        back.set_metadata("llvm.loop", _unroll_metadata(em.module, unroll))
+    if hints:
+        back.set_metadata("llvm.loop", _loop_metadata(em.module, hints))
     b.position_at_end(done)
 
 
-def _unroll_metadata(module: ll.Module, count: int):
-    """A loop ID asking for ``count`` unrolled copies. llvmlite cannot write the self reference a loop ID needs, so
-    the node is tagged (:data:`LOOP_TAG` plus a unique number) and ``compile_gpu`` rewrites it in the IR text."""
-    hint = module.add_metadata([ll.MetaDataString(module, "llvm.loop.unroll.count"), ll.Constant(I32, count)])
-    return module.add_metadata([ll.MetaDataString(module, f"{LOOP_TAG}{len(module.metadata)}"), hint])
+def _loop_metadata(module: ll.Module, hints: tuple[tuple[str, int], ...]):
+    """A loop ID carrying ``hints``. llvmlite cannot write the self reference a loop ID needs, so the node is tagged
+    (:data:`LOOP_TAG` plus a unique number) and :func:`distinct_loop_ids` (``compile_gpu`` on the GPU targets) rewrites
+    it in the IR text."""
+    nodes = [module.add_metadata([ll.MetaDataString(module, name), ll.Constant(I32, value)]) for name, value in hints]
+    return module.add_metadata([ll.MetaDataString(module, f"{LOOP_TAG}{len(module.metadata)}"), *nodes])
 
 
-def _blocked_loop(em, var: N.Var, begin, end, body: Callable[[], None]) -> None:
+def distinct_loop_ids(text: str) -> str:
+    """Turn the tagged loop nodes of :func:`_loop_metadata` in IR ``text`` into real loop IDs:
+    ``!7 = !{ !"qd.loop.7", !6 }`` becomes ``!7 = distinct !{ !7, !6 }``."""
+    tag = re.escape(LOOP_TAG)
+    return re.sub(rf'^(!\d+) = !{{ *!"{tag}\d+", ', r"\1 = distinct !{ \1, ", text, flags=re.MULTILINE)
+
+
+def _blocked_loop(em, var: N.Var, begin, end, body: Callable[[], None], hints: tuple = ()) -> None:
     """An innermost loop in blocks of ``POLL_BLOCK`` iterations with a Ctrl-C check before each block.
 
     The block's own loop is an ordinary counted loop without the check, so it vectorises as before; the check costs
@@ -195,7 +206,7 @@ def _blocked_loop(em, var: N.Var, begin, end, body: Callable[[], None]) -> None:
     step = b.select(b.icmp_unsigned("<", rest, ll.Constant(t, POLL_BLOCK)), rest, ll.Constant(t, POLL_BLOCK))
     hi = b.add(lo, step)
     b.store(hi, start)
-    emit_counted_loop(em, var, lo, hi, body, break_to=done)
+    emit_counted_loop(em, var, lo, hi, body, break_to=done, hints=hints)
     b.branch(head)
     b.position_at_end(done)
 
@@ -205,19 +216,23 @@ def _range_for(em, s: N.RangeFor) -> None:
     begin = nm.convert(em, s.begin.dtype, t, emit_expr(em, s.begin))
     end = nm.convert(em, s.end.dtype, t, emit_expr(em, s.end))
     body = lambda: emit_block(em, s.body)  # noqa: E731
+    hints = _gpu_unroll(em, s) or sum_loop_hints(s, grid=em.target.threads == "grid", fast_math=bool(em.fm))
     if not em.target.interrupts or _short(s):
-        emit_counted_loop(em, s.var, begin, end, body, unroll=_gpu_unroll(em, s))
+        emit_counted_loop(em, s.var, begin, end, body, hints=hints)
     elif _has_loop(s.body):
         emit_counted_loop(em, s.var, begin, end, body, poll=True)  # the inner loops keep the check frequent
     else:
-        _blocked_loop(em, s.var, begin, end, body)
+        _blocked_loop(em, s.var, begin, end, body, hints)
 
 
-def _gpu_unroll(em, s: N.RangeFor) -> int:
-    """:data:`GPU_UNROLL` for an innermost loop with run-time bounds on a grid target, else 0 (LLVM decides)."""
+def _gpu_unroll(em, s: N.RangeFor) -> tuple[tuple[str, int], ...]:
+    """:data:`GPU_UNROLL` copies for an innermost loop with run-time bounds on a grid target, else none (LLVM
+    decides)."""
     if em.target.threads != "grid" or _has_loop(s.body):
-        return 0
-    return 0 if isinstance(s.begin, N.Const) and isinstance(s.end, N.Const) else GPU_UNROLL
+        return ()
+    if isinstance(s.begin, N.Const) and isinstance(s.end, N.Const):
+        return ()
+    return (("llvm.loop.unroll.count", GPU_UNROLL),)
 
 
 def _short(s: N.RangeFor) -> bool:

@@ -24,8 +24,9 @@ __all__ = ["BACKEND", "LlvmCpuBackend", "CpuArtifact"]
 _PREFIX = "QDPFX"
 # bump when CpuArtifact or the generated code changes: old fastcache entries are then never read (2: Ctrl-C polls;
 # 3: print tables hold PrintLayouts; 4: atomics at a lane's own elements are plain updates; 5: ordered float
-# reductions and masked interleaved loads vectorise, conditional sums split; 6: interleave groups of up to 16)
-_ARTIFACT_FORMAT = "object-code-6"
+# reductions and masked interleaved loads vectorise, conditional sums split; 6: interleave groups of up to 16; 7: loops
+# of unknown length with ordered float sums are not interleaved)
+_ARTIFACT_FORMAT = "object-code-7"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class CpuArtifact:
 
 def _build(program: N.Program, options: CompileOptions, noalias: bool = True) -> CpuArtifact:
     from quadrants_llvm.builder.cond_sums import split_conditional_sums
+    from quadrants_llvm.builder.stmts import distinct_loop_ids
     from quadrants_llvm.builder.tasks import build_module
     from quadrants_llvm.cpu.jit import get_jit
 
@@ -64,7 +66,7 @@ def _build(program: N.Program, options: CompileOptions, noalias: bool = True) ->
         fast_math=bool(options.fast_math or program.fast_math),
         noalias=noalias,
     )
-    text = str(info.module)
+    text = distinct_loop_ids(str(info.module))  # loop hints (builder/sum_loops.py) need self-referencing IDs
     timings = {"build": time.perf_counter() - t0}
     # optimise and generate code here rather than at load: a cold process pays the same, a cached artifact loads
     # without either
