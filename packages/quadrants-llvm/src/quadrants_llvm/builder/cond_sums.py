@@ -37,31 +37,36 @@ from quadrants.ir import nodes as N
 from quadrants.ir.ops import Op
 from quadrants.ir.walk import EXPR_FIELDS, EXPR_TUPLE_FIELDS, iter_stmts
 
-__all__ = ["split_conditional_sums"]
+__all__ = ["FreshVars", "split_conditional_sums"]
 
 _FLOATS = ("f32", "f64")  # f16 arithmetic is widened and rounded per operation: left as it is
 
 
 def split_conditional_sums(program: N.Program) -> N.Program:
     """``program`` with every conditional float sum of a serial loop split as in the module docstring."""
-    fresh = _Fresh(program)
+    fresh = FreshVars(program)
     items = _items(program.items, fresh)
     return program if items is program.items else replace(program, items=items)
 
 
-class _Fresh:
-    """New variable ids above every id the program uses."""
+class FreshVars:
+    """New variable ids above every id the program uses (tasks, kernel vars, real functions' parameters and
+    locals; also used by ``sqrt_compare``)."""
 
     def __init__(self, program: N.Program):
         top = max((v.id for v in program.kernel_vars), default=0)
-        for task in _tasks(program.items):
-            for v in getattr(task, "vars", ()):
+        scopes = [(getattr(t, "vars", ()), t.body) for t in _tasks(program.items)]
+        scopes += [(f.params, f.body) for f in program.functions]
+        for params, body in scopes:
+            for v in params:
                 top = max(top, v.id)
-            for s in iter_stmts(task.body):
+            for s in iter_stmts(body):
                 for name in ("var", "target"):
                     v = getattr(s, name, None)
                     if isinstance(v, N.Var):
                         top = max(top, v.id)
+                for v in getattr(s, "vars", ()) if isinstance(s, N.Call) else ():
+                    top = max(top, v.id)
         self.next = top + 1
 
     def var(self, name: str, dtype) -> N.Var:
@@ -77,7 +82,7 @@ def _tasks(items):
             yield from _tasks(item.body)
 
 
-def _items(items: tuple, fresh: _Fresh) -> tuple:
+def _items(items: tuple, fresh: FreshVars) -> tuple:
     out = []
     for item in items:
         if isinstance(item, (N.ParallelFor, N.SerialBlock)):
@@ -89,7 +94,7 @@ def _items(items: tuple, fresh: _Fresh) -> tuple:
     return items if all(a is b for a, b in zip(out, items, strict=True)) else tuple(out)
 
 
-def _block(stmts: tuple, fresh: _Fresh, in_loop: bool) -> tuple:
+def _block(stmts: tuple, fresh: FreshVars, in_loop: bool) -> tuple:
     out: list = []
     changed = False
     for s in stmts:
@@ -105,7 +110,7 @@ def _block(stmts: tuple, fresh: _Fresh, in_loop: bool) -> tuple:
     return tuple(out) if changed else stmts
 
 
-def _nested(s, fresh: _Fresh):
+def _nested(s, fresh: FreshVars):
     """``s`` with its nested blocks rewritten (loop bodies are where the pattern is looked for)."""
     if isinstance(s, (N.RangeFor, N.Loop)):
         body = _block(s.body, fresh, in_loop=True)
@@ -117,7 +122,7 @@ def _nested(s, fresh: _Fresh):
     return s
 
 
-def _split(s: N.If, fresh: _Fresh) -> list | None:
+def _split(s: N.If, fresh: FreshVars) -> list | None:
     """``[c = -0.0 ..., if (with c = x), v = v + c ...]`` for the sums of ``s``, or ``None`` when it has none."""
     then = list(s.then)
     before, after = [], []

@@ -25,8 +25,8 @@ _PREFIX = "QDPFX"
 # bump when CpuArtifact or the generated code changes: old fastcache entries are then never read (2: Ctrl-C polls;
 # 3: print tables hold PrintLayouts; 4: atomics at a lane's own elements are plain updates; 5: ordered float
 # reductions and masked interleaved loads vectorise, conditional sums split; 6: interleave groups of up to 16; 7: loops
-# of unknown length with ordered float sums are not interleaved)
-_ARTIFACT_FORMAT = "object-code-7"
+# of unknown length with ordered float sums are not interleaved; 8: square roots compared on their arguments)
+_ARTIFACT_FORMAT = "object-code-8"
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class CpuArtifact:
 
 def _build(program: N.Program, options: CompileOptions, noalias: bool = True) -> CpuArtifact:
     from quadrants_llvm.builder.cond_sums import split_conditional_sums
+    from quadrants_llvm.builder.sqrt_compare import compare_on_squares
     from quadrants_llvm.builder.stmts import distinct_loop_ids
     from quadrants_llvm.builder.tasks import build_module
     from quadrants_llvm.cpu.jit import get_jit
@@ -59,7 +60,8 @@ def _build(program: N.Program, options: CompileOptions, noalias: bool = True) ->
     t0 = time.perf_counter()
     jit = get_jit()
     info = build_module(
-        split_conditional_sums(program),  # same results; LLVM vectorises the split sums in order
+        # same results: LLVM vectorises the split sums in order; a root compared with a constant is not waited for
+        compare_on_squares(split_conditional_sums(program)),
         jit.target,
         _PREFIX,
         debug=bool(options.debug or program.debug),
