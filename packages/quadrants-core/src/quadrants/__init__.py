@@ -57,6 +57,7 @@ from quadrants.frontend.parallel_blocks import graph_parallel, graph_parallel_co
 from quadrants.frontend.random import randn, random
 from quadrants.frontend.simt_api import block_local, global_thread_idx
 from quadrants.frontend.stop_grad import stop_grad
+from quadrants.frontend.tiles import outer
 from quadrants.ir.dtypes import DataType, f16, f32, f64, i8, i16, i32, i64, u1, u8, u16, u32, u64
 from quadrants.lang import ad, graph, simt
 from quadrants.lang.data_oriented import data_oriented
@@ -278,6 +279,7 @@ __all__ = [
     "random",
     "randn",
     "stop_grad",
+    "outer",
     "linalg",
     "algorithms",
     "profiler",

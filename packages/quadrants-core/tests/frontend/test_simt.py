@@ -107,8 +107,8 @@ def test_group_size_is_32_everywhere():
     assert qd.simt.subgroup.log2_group_size() == 5
 
 
-def test_tiles_say_they_are_not_implemented():
-    with pytest.raises(NotImplementedError, match="register tiles are not implemented"):
+def test_tile_constructors_are_kernel_only():
+    with pytest.raises(qd.QuadrantsSyntaxError, match="can only be called in kernel code"):
         qd.simt.Tile16x16.zeros(dtype=qd.f32)
 
 

@@ -17,7 +17,16 @@ from quadrants.errors import (
     QuadrantsTypeError,
     compile_error_class,
 )
-from quadrants.frontend import buffer_views, comprehensions, matrix, printing, struct_values, typing_rules as tr
+from quadrants.frontend import (
+    buffer_views,
+    comprehensions,
+    matrix,
+    printing,
+    struct_values,
+    tile_slices,
+    tiles,
+    typing_rules as tr,
+)
 from quadrants.frontend.matrix import MatrixValue
 from quadrants.frontend.matrix_methods import attribute as matrix_attribute
 from quadrants.frontend.matrix_slices import has_slice, slice_matrix
@@ -309,8 +318,11 @@ def element_indices(ctx, target: NdarrayValue, index_node: ast.AST, node: ast.AS
     of more than 2^31 elements can be addressed (backends widen to 64 bits before scaling by strides), and a u32 one
     so that values past 2^31 are not read as negative.
     """
-    key = evaluate(ctx, index_node)
-    items = _flatten_index(key)
+    return index_values(ctx, target, _flatten_index(evaluate(ctx, index_node)), index_node, node)
+
+
+def index_values(ctx, target: NdarrayValue, items: list, index_node: ast.AST | None, node: ast.AST) -> tuple:
+    """The physical indices of element ``items`` (one compile- or run-time integer per axis) of ``target``."""
     if len(items) != target.ndim:
         raise QuadrantsIndexError(
             f"ndarray '{target.name}' has {target.ndim} dimension(s) but is indexed with {len(items)} index(es)",
@@ -392,6 +404,8 @@ def _subscript(ctx, node: ast.Subscript):
     base = evaluate(ctx, node.value)
     if isinstance(base, NdarrayValue) and base.view is not None and isinstance(node.slice, ast.Slice):
         return buffer_views.slice_view(ctx, node, base, evaluate)  # v[a:b] of a qd.BufferView
+    if has_slice(node.slice) and (isinstance(base, NdarrayValue) or tiles.is_tile(base)):
+        return tile_slices.array_slice(ctx, node, base, evaluate)  # arr[r0:r1, c0:c1]: a register tile's slice
     if isinstance(base, NdarrayValue):
         return load_element(ctx, base, element_indices(ctx, base, node.slice, node), node)
     if isinstance(base, struct_values.StructFieldRef):  # x[i] of a field of structs: members load lazily

@@ -10,7 +10,7 @@ import ast
 import contextlib
 
 from quadrants.errors import QuadrantsCompilationError, QuadrantsNameError, QuadrantsSyntaxError, QuadrantsTypeError
-from quadrants.frontend import struct_values, typing_rules as tr
+from quadrants.frontend import struct_values, tile_slices, tiles, typing_rules as tr
 from quadrants.frontend.atomics import atomic_update
 from quadrants.frontend.component_stores import store_at, store_component
 from quadrants.frontend.exprs import element_indices, evaluate
@@ -171,6 +171,12 @@ def _store(ctx, target: ast.Subscript, value, node: ast.AST) -> None:
         ctx.emit(ir.Store(view.arg, idx, tr.implicit(ctx, value, view.dtype, node), ctx.loc(node)))
         return
     base = evaluate(ctx, target.value)
+    if tiles.is_tile(base):  # t[:] = arr[r0:r1, c0:c1]
+        tile_slices.load_tile(ctx, target, base, value, node)
+        return
+    if isinstance(base, NdarrayValue) and base.view is None and has_slice(target.slice):  # arr[r0:r1, c0:c1] = t
+        tile_slices.store_tile(ctx, target, tile_slices.array_slice(ctx, target, base, evaluate), value, node)
+        return
     if isinstance(base, struct_values.StructFieldRef):  # x[i] = struct
         element = struct_values.element(ctx, base, element_indices(ctx, base, target.slice, target))
         struct_values.store_element(ctx, element, value, node)
@@ -307,6 +313,8 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
     """``+= -= &= |= ^=`` on a global element, or on a kernel-scope local inside a parallel loop, are atomic; the
     other operators and every other local update are plain (§12, docs/language.md "Reductions into a local")."""
     target = node.target
+    if tiles.aug_assign(ctx, node):  # t -= qd.outer(a, b) on a register tile
+        return
     if lower_item_update(ctx, node):  # obj[i, j] += v on a library object (frontend/item_updates.py)
         return
     if type(node.op) in _ATOMIC_AUG and isinstance(target, (ast.Attribute, ast.Subscript)):

@@ -24,7 +24,7 @@ from quadrants.frontend import typing_rules as tr
 from quadrants.frontend.compound_types import MatrixType
 from quadrants.frontend.funcdef import Func
 from quadrants.frontend.struct_types import Struct, StructType, host_array, leaf_paths, same_struct_type
-from quadrants.frontend.values import BoundFunc, MatrixValue, NdarrayValue, is_runtime
+from quadrants.frontend.values import BoundFunc, BoundMethod, MatrixValue, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 
 __all__ = [
@@ -172,6 +172,9 @@ def attribute(ctx, base, attr: str, node):
     method = base.methods.get(attr)
     if isinstance(method, Func):
         return BoundFunc(method, by_reference(base))
+    lowering = getattr(method, "_qd_struct_lowering", None)
+    if lowering is not None:  # a method lowered at compile time (a register tile's, frontend/tiles.py)
+        return BoundMethod(by_reference(base), lowering)
     if method is not None:
         raise QuadrantsSyntaxError(
             f"struct method '{attr}' is not a @qd.func and cannot be called in kernel code", ctx.loc(node)

@@ -1,18 +1,17 @@
-"""``qd.simt.tile_slicing``: upstream's slicing support for register tiles (``Tile16x16`` / ``Tile32x32``).
+"""``qd.simt.tile_slicing``: upstream's module name for the slice syntax of register tiles.
 
-The register tiles are not implemented here (docs/simt.md), so no value is ever a tile: these helpers report so.
+In kernel code ``t[:] = arr[r0:r1, c0:c1]``, ``arr[r0:r1, c0:c1] = t`` and the column ``arr[r0:r1, col]`` are
+compile-time proxies made by the frontend (quadrants/frontend/tile_slices.py, docs/simt.md "Tiles"); this module
+names them for code that checks what a slice is.
 """
 
 from __future__ import annotations
 
-__all__ = ["try_tile_ref", "try_tile_slice"]
+from quadrants.frontend.tile_slices import ColumnSlice, TileSlice
+
+__all__ = ["TileSlice", "ColumnSlice", "is_tile_slice"]
 
 
-def try_tile_ref(value, _indices):
-    """``None``: ``value`` is not a tile (tiles are not implemented)."""
-    return None
-
-
-def try_tile_slice(value, indices):
-    """``None``: ``value`` is not a tile (tiles are not implemented)."""
-    return None
+def is_tile_slice(value) -> bool:
+    """Whether ``value`` is a tile slice or a column slice (only tile assignments and ``qd.outer`` take them)."""
+    return isinstance(value, (TileSlice, ColumnSlice))
