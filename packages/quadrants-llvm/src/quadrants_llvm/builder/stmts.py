@@ -17,6 +17,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.print_format import PrintLayout
 from quadrants.ir.walk import iter_stmts
 from quadrants_llvm.builder import numerics as nm
+from quadrants_llvm.builder.append_if import emit_guarded_append, is_guarded_append
 from quadrants_llvm.builder.atomics import combine, emit_atomic_rmw
 from quadrants_llvm.builder.calls import emit_call
 from quadrants_llvm.builder.exprs import emit_expr
@@ -116,6 +117,9 @@ def _var_atomic(em, s: N.VarAtomicRMW) -> None:
 
 
 def _if(em, s: N.If) -> None:
+    if em.target.threads != "grid" and not em.debug and is_guarded_append(s, em.layout.kernel_vars):
+        emit_guarded_append(em, s)  # straight-line code: an append's condition is often unpredictable
+        return
     b = em.b
     cond = nm.to_bool(em, s.cond.dtype, emit_expr(em, s.cond))
     then_bb = em.new_block("then")

@@ -25,8 +25,9 @@ _PREFIX = "QDPFX"
 # bump when CpuArtifact or the generated code changes: old fastcache entries are then never read (2: Ctrl-C polls;
 # 3: print tables hold PrintLayouts; 4: atomics at a lane's own elements are plain updates; 5: ordered float
 # reductions and masked interleaved loads vectorise, conditional sums split; 6: interleave groups of up to 16; 7: loops
-# of unknown length with ordered float sums are not interleaved; 8: square roots compared on their arguments)
-_ARTIFACT_FORMAT = "object-code-8"
+# of unknown length with ordered float sums are not interleaved; 8: square roots compared on their arguments; 9:
+# guarded appends without a branch)
+_ARTIFACT_FORMAT = "object-code-9"
 
 
 @dataclass(frozen=True)
