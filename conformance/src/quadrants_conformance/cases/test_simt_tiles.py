@@ -114,7 +114,7 @@ def tile16_load_store_2d_ndarray_clips_rows_and_columns():
     @qd.kernel
     def k(src: F32_2, full: F32_2, part: F32_2):
         qd.loop_config(block_dim=16)
-        for i in range(16):
+        for _ in range(16):
             t = T16.eye(dtype=qd.f32)
             t[:] = src[5:30, 9:14]
             full[0:16, 0:16] = t
@@ -260,7 +260,7 @@ def _rank1_case(dtype, nd_type, dt):
     @qd.kernel
     def k(a: nd_type, out: nd_type):
         qd.loop_config(block_dim=16)
-        for i in range(16):
+        for _ in range(16):
             t = T16.zeros(dtype=dtype)
             v = a[0:16, 2]
             t -= qd.outer(v, v)
@@ -384,67 +384,72 @@ def _blocked_reference(a, dt, t=16):
     return np.tril(lo)
 
 
-def _blocked_case(dtype, nd_type, dt, n, shared):
-    batch = 2
-    a_np = _spd(batch, n, RNG_SEED, dt)
-    T = 16
-    blocks = (n + T - 1) // T
+_BT = 16  # the blocked factor's tile width
+
+
+def _blocked_factor(dtype, n):
+    blocks = (n + _BT - 1) // _BT
 
     @qd.func
     def factor(lo: qd.template(), Tile: qd.template(), b):
         # Genesis's order: column block k takes the updates of the blocks left of it, is factored, then solves the
         # blocks below it; lo holds A's lower triangle on entry and L on return
         for kb in range(blocks):
-            k0 = kb * T
-            k1 = qd.min(k0 + T, n)
+            k0 = kb * _BT
+            k1 = qd.min(k0 + _BT, n)
             kk = Tile.eye(dtype=dtype)
             kk[:] = lo[b, k0:k1, k0:k1]
             for jb in range(kb):
-                for c in range(T):
-                    v = lo[b, k0:k1, jb * T + c]
+                for c in range(_BT):
+                    v = lo[b, k0:k1, jb * _BT + c]
                     kk -= qd.outer(v, v)
             kk.cholesky_(qd.cast(1e-6, dtype))
             for ib in range(kb + 1, blocks):
-                i0 = ib * T
-                i1 = qd.min(i0 + T, n)
+                i0 = ib * _BT
+                i1 = qd.min(i0 + _BT, n)
                 ik = Tile.zeros(dtype=dtype)
                 ik[:] = lo[b, i0:i1, k0:k1]
                 for jb in range(kb):
-                    for c in range(T):
-                        ik -= qd.outer(lo[b, i0:i1, jb * T + c], lo[b, k0:k1, jb * T + c])
+                    for c in range(_BT):
+                        ik -= qd.outer(lo[b, i0:i1, jb * _BT + c], lo[b, k0:k1, jb * _BT + c])
                 kk.solve_triangular_(ik)
                 lo[b, i0:i1, k0:k1] = ik
             lo[b, k0:k1, k0:k1] = kk
 
+    return factor
+
+
+@qd.func
+def _copy_lower(dst: qd.template(), db, src: qd.template(), sb, tid, n: qd.template()):
+    """Rows tid, tid + 16, ... of src[sb]'s lower triangle into dst[db] (the rest of those rows zeroed)."""
+    r = tid
+    while r < n:
+        for c in range(n):
+            dst[db, r, c] = 0.0
+            if c <= r:
+                dst[db, r, c] = src[sb, r, c]
+        r += _BT
+
+
+def _blocked_case(dtype, nd_type, dt, n, shared):
+    batch = 2
+    a_np = _spd(batch, n, RNG_SEED, dt)
+    factor = _blocked_factor(dtype, n)
+
     @qd.kernel
     def k(a: nd_type, out: nd_type):
-        qd.loop_config(block_dim=T)
-        for i in range(batch * T):
-            b = i // T
-            tid = i % T
-            if qd.static(shared):
+        qd.loop_config(block_dim=_BT)
+        for i in range(batch * _BT):
+            b, tid = i // _BT, i % _BT
+            if qd.static(shared):  # staged in a block's shared array, a padded row as Genesis's sh_L
                 sh = qd.simt.block.SharedArray((1, n, n + 1), dtype)
-                r = tid
-                while r < n:
-                    for c in range(n + 1):
-                        sh[0, r, c] = 0.0
-                        if c <= r:
-                            sh[0, r, c] = a[b, r, c]
-                    r += T
+                _copy_lower(sh, 0, a, b, tid, n)
                 qd.simt.block.sync()
                 factor(sh, qd.simt.Tile16x16, 0)
                 qd.simt.block.sync()
-                r = tid
-                while r < n:
-                    for c in range(r + 1):
-                        out[b, r, c] = sh[0, r, c]
-                    r += T
-            else:
-                r = tid
-                while r < n:
-                    for c in range(r + 1):
-                        out[b, r, c] = a[b, r, c]
-                    r += T
+                _copy_lower(out, b, sh, 0, tid, n)
+            else:  # in place in global memory
+                _copy_lower(out, b, a, b, tid, n)
                 qd.simt.block.sync()
                 factor(out, qd.simt.Tile16x16, b)
 
