@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
 from quadrants.backend import CompileOptions
 from quadrants.ir import dtypes as T, nodes as N
 from quadrants.ir.ops import Op
-from quadrants_llvm.builder.sum_loops import carries_float_sum, sum_loop_hints
+from quadrants_llvm.builder.sum_loops import carries_float_sum, constant_locals, sum_loop_hints
 from quadrants_llvm.cpu import BACKEND
 
 from .conftest import const, op, pfor, program, ref, run, var
@@ -56,6 +57,22 @@ def test_only_cpu_strict_ieee_loops_of_unknown_length_get_the_hint():
     assert sum_loop_hints(loop, grid=False, fast_math=True) == ()
     constant = N.RangeFor(loop.var, const(0), const(64), loop.body)
     assert sum_loop_hints(constant, grid=False, fast_math=False) == ()
+
+
+def test_a_bound_in_a_local_declared_with_a_constant_is_a_constant():
+    # ``for j in range(self.n)`` reaches the IR as ``end = n; for j in [0, end)``: a long loop (n-body), where LLVM's
+    # interleaved copies pay off; a local written twice is not a constant
+    prog, loop = _neighbour_sums(8, 4)
+    n, twice = var("n"), var("twice")
+    by_local = N.RangeFor(loop.var, const(0), ref(n), loop.body)
+    by_twice = N.RangeFor(loop.var, const(0), ref(twice), loop.body)
+    body = (N.Decl(n, const(4096)), N.Decl(twice, const(8)), N.Assign(twice, const(9)), by_local, by_twice)
+    task = prog.items[0]
+    prog = replace(prog, items=(replace(task, body=body),))
+    constants = constant_locals(prog)
+    assert set(constants) == {n.id}
+    assert sum_loop_hints(by_local, grid=False, fast_math=False, constants=constants) == ()
+    assert sum_loop_hints(by_twice, grid=False, fast_math=False, constants=constants) == _ONE_COPY
 
 
 def _sums(n, most, dtype, seed=5):

@@ -22,7 +22,7 @@ from quadrants_llvm.builder.atomics import combine, emit_atomic_rmw
 from quadrants_llvm.builder.calls import emit_call
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.function import from_mem, to_mem
-from quadrants_llvm.builder.sum_loops import sum_loop_hints
+from quadrants_llvm.builder.sum_loops import constant_locals, sum_loop_hints
 from quadrants_llvm.builder.types import F64, I32, I64, intrinsic, mem_type, reg_type
 
 __all__ = ["STMT_EMITTERS", "emit_block", "emit_counted_loop", "distinct_loop_ids", "POLL_BLOCK"]
@@ -220,13 +220,22 @@ def _range_for(em, s: N.RangeFor) -> None:
     begin = nm.convert(em, s.begin.dtype, t, emit_expr(em, s.begin))
     end = nm.convert(em, s.end.dtype, t, emit_expr(em, s.end))
     body = lambda: emit_block(em, s.body)  # noqa: E731
-    hints = _gpu_unroll(em, s) or sum_loop_hints(s, grid=em.target.threads == "grid", fast_math=bool(em.fm))
+    hints = _gpu_unroll(em, s) or _sum_hints(em, s)
     if not em.target.interrupts or _short(s):
         emit_counted_loop(em, s.var, begin, end, body, hints=hints)
     elif _has_loop(s.body):
         emit_counted_loop(em, s.var, begin, end, body, poll=True)  # the inner loops keep the check frequent
     else:
         _blocked_loop(em, s.var, begin, end, body, hints)
+
+
+def _sum_hints(em, s: N.RangeFor) -> tuple[tuple[str, int], ...]:
+    if em.target.threads == "grid" or em.fm:
+        return ()
+    constants = em.__dict__.get("constant_locals")
+    if constants is None:  # once per emitted function
+        constants = em.constant_locals = constant_locals(em.program)
+    return sum_loop_hints(s, grid=False, fast_math=False, constants=constants)
 
 
 def _gpu_unroll(em, s: N.RangeFor) -> tuple[tuple[str, int], ...]:

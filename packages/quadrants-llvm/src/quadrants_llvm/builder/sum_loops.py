@@ -9,7 +9,8 @@ loop is short: the additions stay serial whatever the shape, so the copies save 
 5 to 25 iterations (``for k in range(neighbor_count[i])``: position-based fluids, SPH, DEM) never reaches the 64-term
 body and spends most of its time in the scalar remainder, with its scalar divisions and square roots.
 
-So an innermost loop whose bounds are not both constants and which carries a float sum from one iteration to the next
+So an innermost loop whose bounds are not both constants (a local declared once with a constant counts as one) and
+which carries a float sum from one iteration to the next
 (``acc = acc + x`` / ``acc - x`` on a float local declared outside it, as ``acc += x`` lowers) asks for one copy
 (``llvm.loop.interleave.count`` 1). LLVM then vectorises the same loop without copies and its epilogue 4 lanes wide,
 so a short loop runs mostly as vector code. Loops with constant bounds keep LLVM's choice (it knows their trip count,
@@ -24,26 +25,60 @@ test checks that the optimised code still adds in order (``tests/test_sum_loops.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from quadrants.ir import nodes as N
 from quadrants.ir.ops import Op
-from quadrants.ir.walk import iter_stmts
+from quadrants.ir.walk import iter_stmts, iter_tasks
 
-__all__ = ["carries_float_sum", "sum_loop_hints"]
+__all__ = ["carries_float_sum", "constant_locals", "sum_loop_hints"]
+
+_NONE: Mapping[int, N.Const] = MappingProxyType({})
 
 _FLOATS = ("f32", "f64")  # f16 is widened and rounded per operation: no ordered reduction to shape
 _SUMS = (Op.ADD, Op.SUB)
 
 
-def sum_loop_hints(loop: N.RangeFor, *, grid: bool, fast_math: bool) -> tuple[tuple[str, int], ...]:
+def sum_loop_hints(
+    loop: N.RangeFor, *, grid: bool, fast_math: bool, constants: Mapping[int, N.Const] = _NONE
+) -> tuple[tuple[str, int], ...]:
     """The ``llvm.loop`` hints of ``loop`` (empty: LLVM decides). Only innermost loops whose bounds are not both
-    constants and that carry a float sum get any, and only on CPU targets under strict IEEE semantics."""
+    constants and that carry a float sum get any, and only on CPU targets under strict IEEE semantics.
+    ``constants``: locals that hold a constant (:func:`constant_locals`); a bound read from one is a constant."""
     if grid or fast_math:
         return ()
-    if isinstance(loop.begin, N.Const) and isinstance(loop.end, N.Const):
-        return ()
+    if _constant(loop.begin, constants) and _constant(loop.end, constants):
+        return ()  # n-body's ``for j in range(self.n)`` (a local set to n): long, LLVM's copies pay off
     if not carries_float_sum(loop.body):
         return ()
     return (("llvm.loop.interleave.count", 1),)
+
+
+def constant_locals(program: N.Program) -> dict[int, N.Const]:
+    """The locals of ``program``'s tasks that are written once, by a declaration with a constant value (the frontend
+    puts ``range(self.n)``'s bound in such a local). Kernel vars and ids that real functions use are left out."""
+    writes: dict[int, int] = {}
+    values: dict[int, N.Const] = {}
+    for task in iter_tasks(program.items):
+        for s in iter_stmts(task.body):
+            for name in ("var", "target"):
+                v = getattr(s, name, None)
+                if isinstance(v, N.Var):
+                    writes[v.id] = writes.get(v.id, 0) + 1
+            for v in s.vars if isinstance(s, N.Call) else ():
+                writes[v.id] = writes.get(v.id, 0) + 1
+            if isinstance(s, N.Decl) and isinstance(s.value, N.Const):
+                values[s.var.id] = s.value
+    shared = {v.id for v in program.kernel_vars}
+    for f in program.functions:
+        shared.update(v.id for v in f.params)
+        shared.update(s.var.id for s in iter_stmts(f.body) if isinstance(getattr(s, "var", None), N.Var))
+    return {vid: c for vid, c in values.items() if writes.get(vid) == 1 and vid not in shared}
+
+
+def _constant(e, constants: Mapping[int, N.Const]) -> bool:
+    return isinstance(e, N.Const) or (isinstance(e, N.LocalRef) and e.var.id in constants)
 
 
 def carries_float_sum(body: tuple) -> bool:
