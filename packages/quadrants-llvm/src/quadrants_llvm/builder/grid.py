@@ -116,6 +116,7 @@ def _parallel(bld, k: int, item: N.ParallelFor, alone: bool = True) -> ll.Functi
     if split is None:
         _lane_body(em, item, begins, _indices(lane, walk), latch, done)
     else:
+        sub_lanes.current = lane
         _split_lane_body(em, item, split, sub_lanes, begins, _indices(lane, walk), latch, done)
     b.position_at_end(latch)
     b.store(b.add(b.load(pos, typ=I64), stride), pos)

@@ -165,6 +165,8 @@ class SubLanes:
         self.count = b.shl(ll.Constant(i64, 1), log)
         self.sub = b.and_(thread, b.sub(self.count, ll.Constant(i64, 1)))
         self.thread = thread
+        self.total = total
+        self.current = None  # the lane this thread runs now (set by the grid-stride loop, for warp_mask)
 
     def lane(self, b, thread):
         """The lane a thread (or a stride in threads) stands for."""
@@ -272,12 +274,21 @@ def identity(dtype):
 
 
 def group_mask(b, lanes: SubLanes):
-    """``(first, mask)``: the warp lane id of the lane's first sub-lane (i64) and the i32 member mask of its group
-    (S bits from there; S = 32: the whole warp)."""
+    """``(first, mask)``: the warp lane id of the lane's first sub-lane (i64) and the i32 member mask of the shuffles.
+
+    The mask names every thread of the warp that runs a lane now, not the lane's own group: threads that pass
+    ``shfl.sync`` different masks split the warp, and the groups then run one after the other (the in-order sums,
+    which shuffle in every chunk, ran several times slower so). Lanes take consecutive groups of S threads from
+    ``lane * S``, so the threads with a lane are the warp's first ``total * S - base`` ones (whole groups), where
+    ``base`` is the warp's first thread; the shuffles stay inside a group by their offsets and source lanes.
+    """
     i64 = ll.IntType(64)
     base = b.sub(b.and_(lanes.thread, ll.Constant(i64, 31)), lanes.sub)
-    bits = b.sub(b.shl(ll.Constant(i64, 1), lanes.count), ll.Constant(i64, 1))
-    return base, b.trunc(b.shl(bits, base), ll.IntType(32))
+    me = b.or_(b.shl(lanes.current, lanes.log), lanes.sub)  # this thread's index in this grid-stride round
+    left = b.sub(b.shl(lanes.total, lanes.log), b.and_(me, ll.Constant(i64, ~31)))  # >= 1: this thread has a lane
+    width = b.select(b.icmp_unsigned(">", left, ll.Constant(i64, 32)), ll.Constant(i64, 32), left)
+    bits = b.sub(b.shl(ll.Constant(i64, 1), width), ll.Constant(i64, 1))
+    return base, b.trunc(bits, ll.IntType(32))
 
 
 def _combine(em, accumulators, lanes: SubLanes, shuffle) -> None:
