@@ -128,3 +128,26 @@ def test_qd_init_places_it_under_offline_cache_file_path(tmp_path):
     mtimes = [p.stat().st_mtime_ns for p in stored]
     run("on")  # the second process hits: nothing new is written
     assert _files(cache / "llvm_cpu_objects") == stored and [p.stat().st_mtime_ns for p in stored] == mtimes
+
+
+def test_llvm_cuda_keeps_its_ptx_beside_the_objects(cache_dir, monkeypatch):
+    """The same cache serves llvm-cuda (kind ``GPU``): a second compile of the same program gives the stored PTX
+    without the optimiser; a damaged file is compiled again. PTX only: no device needed."""
+    from quadrants_llvm.cuda import compile_ptx, compiler
+
+    gpu_dir = cache_dir.parent / object_cache.GPU
+    first = compile_ptx(_scale(5))
+    assert len(_files(gpu_dir)) == 1 and "ld.global" in first.ptx
+
+    def no_optimiser(*args, **kwargs):
+        raise AssertionError("the optimiser ran on a cached IR")
+
+    with monkeypatch.context() as m:
+        m.setattr(compiler, "_optimize_and_emit", no_optimiser)
+        again = compile_ptx(_scale(5))
+        assert (again.code, again.ir_text) == (first.code, first.ir_text)
+        with pytest.raises(AssertionError, match="optimiser ran"):
+            compile_ptx(_scale(6))
+    (stored,) = _files(gpu_dir)
+    stored.write_bytes(stored.read_bytes()[:-7])  # truncated: a miss, compiled and written again
+    assert compile_ptx(_scale(5)).code == first.code

@@ -1,4 +1,4 @@
-"""The llvm-cpu offline cache: optimised object code on disk, keyed by the unoptimised LLVM IR it came from.
+"""The llvm offline cache: optimised object code on disk, keyed by the unoptimised LLVM IR it came from.
 
 Upstream's ``qd.init(offline_cache=True)`` (its default) keeps the machine code of *every* kernel, not only of
 fastcache kernels: a second process still runs the frontend but skips LLVM. Fastcache (quadrants.fastcache) skips
@@ -13,6 +13,10 @@ Files live in ``<offline_cache_file_path>/llvm_cpu_objects/<key>.obj`` (``qd.ini
 then rename), each a header, the sha256 of its body and the body: a corrupt or truncated file is a miss, never code
 that runs. ``qd.init(offline_cache=False)`` turns it off. Only the backend's ``configure`` hook (``qd.init``) sets it
 up; until then (a backend used without ``qd.init``, as in unit tests) nothing is read or written.
+
+llvm-cuda keeps its PTX the same way in ``<...>/llvm_gpu_code/`` (``sub=GPU``): ``(optimised text, "", code)`` keyed
+by the module's IR text and the GPU target (``cuda/compiler.py``), so a second process skips O3 and PTX emission for
+every kernel, as upstream's offline cache does on CUDA.
 """
 
 from __future__ import annotations
@@ -24,27 +28,30 @@ import tempfile
 import threading
 from pathlib import Path
 
-__all__ = ["FORMAT", "configure", "directory", "key_of", "load", "store"]
+__all__ = ["FORMAT", "GPU", "configure", "directory", "key_of", "load", "store"]
 
 # bump when what compile_object produces for the same IR changes (its pipeline, the symbol renaming)
 FORMAT = "qd-llvm-cpu-objects-1"
 _MAGIC = (FORMAT + "\n").encode()
 _SUBDIR = "llvm_cpu_objects"
+GPU = "llvm_gpu_code"  # llvm-cuda's PTX (and llvm-amdgpu's code objects)
 
 _lock = threading.Lock()
-_directory: Path | None = None
+_root: Path | None = None
 
 
 def configure(root: str | os.PathLike | None, enabled: bool) -> None:
-    """Use ``<root>/llvm_cpu_objects`` from now on (``enabled=False`` or no ``root``: no cache)."""
-    global _directory
+    """Use ``<root>/llvm_cpu_objects`` (and ``<root>/llvm_gpu_code``) from now on (``enabled=False`` or no ``root``:
+    no cache)."""
+    global _root
     with _lock:
-        _directory = Path(root) / _SUBDIR if (enabled and root) else None
+        _root = Path(root) if (enabled and root) else None
 
 
-def directory() -> Path | None:
-    """Where objects are kept now (``None``: the cache is off)."""
-    return _directory
+def directory(sub: str = _SUBDIR) -> Path | None:
+    """Where objects of kind ``sub`` are kept now (``None``: the cache is off)."""
+    root = _root
+    return None if root is None else root / sub
 
 
 def key_of(ir_text: str, placeholder: str, identity: str) -> str:
@@ -56,9 +63,9 @@ def key_of(ir_text: str, placeholder: str, identity: str) -> str:
     return digest.hexdigest()
 
 
-def load(key: str) -> tuple[str, str, bytes] | None:
+def load(key: str, sub: str = _SUBDIR) -> tuple[str, str, bytes] | None:
     """``(optimised text, symbol prefix, object code)`` stored under ``key``, or ``None`` (off, absent, damaged)."""
-    folder = _directory
+    folder = directory(sub)
     if folder is None:
         return None
     try:
@@ -77,9 +84,9 @@ def load(key: str) -> tuple[str, str, bytes] | None:
     return text, prefix, obj
 
 
-def store(key: str, value: tuple[str, str, bytes]) -> bool:
+def store(key: str, value: tuple[str, str, bytes], sub: str = _SUBDIR) -> bool:
     """Keep ``value`` under ``key``; ``False`` when the cache is off or the folder cannot be written (never raises)."""
-    folder = _directory
+    folder = directory(sub)
     if folder is None:
         return False
     body = pickle.dumps(tuple(value), protocol=pickle.HIGHEST_PROTOCOL)

@@ -53,7 +53,12 @@ class LlvmCudaBackend:
 
     def configure(self, options: dict) -> None:
         """``qd.init``'s run-time options: ``cuda_stack_limit`` (bytes, 0: the driver's default) sets each thread's
-        stack, which a recursive ``@qd.real_func`` needs (docs/misc-functions.md), as upstream does at start-up."""
+        stack, which a recursive ``@qd.real_func`` needs (docs/misc-functions.md), as upstream does at start-up;
+        ``offline_cache`` / ``offline_cache_file_path`` keep every kernel's PTX on disk (cpu/object_cache.py, kind
+        ``GPU``), so a second process skips LLVM's optimiser and code generator."""
+        from quadrants_llvm.cpu import object_cache
+
+        object_cache.configure(options.get("offline_cache_file_path"), bool(options.get("offline_cache", True)))
         limit = int(options.get("cuda_stack_limit") or 0)
         if limit > 0:
             driver.device().set_stack_limit(limit)

@@ -103,6 +103,29 @@ def _optimize_and_emit(text: str, target: TargetInfo, emit: str) -> tuple[bytes,
         return code, str(mod), optimized_at
 
 
+def _cached_optimize_and_emit(text: str, target: TargetInfo, emit: str) -> tuple[bytes, str, float]:
+    """:func:`_optimize_and_emit` through the offline cache (``cpu/object_cache.py``, kind ``GPU``): the same IR text
+    for the same target, LLVM and code kind gives the stored code; a miss compiles and stores it."""
+    import llvmlite
+    import llvmlite.binding as llvm
+
+    from quadrants_llvm.cpu import object_cache
+
+    key = None
+    if object_cache.directory(object_cache.GPU) is not None:
+        identity = (
+            f"{target.triple}|{target.cpu}|{target.features}|LLVM {llvm.llvm_version_info}|{llvmlite.__version__}"
+        )
+        key = object_cache.key_of(text, emit, identity)
+        hit = object_cache.load(key, object_cache.GPU)
+        if hit is not None:
+            return hit[2], hit[0], time.perf_counter()
+    code, optimized, optimized_at = _optimize_and_emit(text, target, emit)
+    if key is not None:
+        object_cache.store(key, (optimized, "", code), object_cache.GPU)
+    return code, optimized, optimized_at
+
+
 def _side_module(program: N.Program, options: CompileOptions, target: TargetInfo, build) -> bytes:
     """PTX of a module of extra kernels of ``program`` that ``build(builder)`` adds to an empty module (same
     launch-context layout as the main module, so the kernels share its launch context)."""
@@ -141,7 +164,7 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
     )
     text = _distinct_loop_ids(str(info.module))
     t1 = time.perf_counter()
-    code, optimized, t2 = _optimize_and_emit(text, target, emit)
+    code, optimized, t2 = _cached_optimize_and_emit(text, target, emit)
     t3 = time.perf_counter()
     tasks = list(iter_tasks(program.items))
     return GpuArtifact(
