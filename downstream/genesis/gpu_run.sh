@@ -5,7 +5,7 @@
 # and `.whl-up` (upstream's quadrants-1.3.3 wheel, pydantic and the rest of its requirements).
 #
 # Usage: downstream/genesis/gpu_run.sh [scene ...]   (default: sph_liquid mjcf_robot rigid_primitives)
-# Environment: QD_GS_BACKEND=gpu|cpu (gpu), QD_GS_PYTHON (python3), QD_GS_WHEELS (.whl-gs), QD_GS_UP_WHEELS (.whl-up;
+# Environment: QD_GS_KERNEL_TIMES=1 (then per-kernel step times, kernel_times.py), QD_GS_BACKEND=gpu|cpu (gpu), QD_GS_PYTHON (python3), QD_GS_WHEELS (.whl-gs), QD_GS_UP_WHEELS (.whl-up;
 # a folder without a quadrants wheel runs this project alone), QD_GS_STEPS (each scene's own), QD_GS_BUDGET_S (540:
 # no run starts after that many seconds, and a run is cut there), QD_GS_PARALLEL_COLD (1: the two cold runs of a
 # scene go side by side; the warm runs, which give the step times, never do), QD_GS_WORK (/tmp/qd-gs), OUT ($WORK/out).
@@ -60,18 +60,22 @@ say "backend gs.$BACKEND, $("$PY" -c 'import sys, llvmlite, numpy, torch; print(
 [ "$BACKEND" = gpu ] && nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee -a "$LOG"
 say "install: $((SECONDS - START)) s; sides: ours${up:+ upstream}"
 
+on_side() {  # scene side command...: run the command with that side's Quadrants and that scene's caches
+  local path=$WORK/site cache=$WORK/cache-$1-$2
+  [ "$2" = upstream ] && path=$WORK/up:$WORK/site
+  shift 2
+  PYTHONPATH=$path GS_CACHE_FILE_PATH=$cache/genesis QD_OFFLINE_CACHE_FILE_PATH=$cache/quadrants \
+    XDG_CACHE_HOME=$cache/xdg NUMBA_CACHE_DIR=$cache/numba "$@"
+}
+
 run() {  # scene side phase
   local left=$((BUDGET - (SECONDS - START)))
   if [ $left -le 5 ]; then
     echo "{\"scene\": \"$1\", \"side\": \"$2\", \"phase\": \"$3\", \"skipped\": \"budget\"}" >> "$OUT/genesis-runs.jsonl"
     return
   fi
-  local path=$WORK/site
-  [ "$2" = upstream ] && path=$WORK/up:$WORK/site
-  local cache=$WORK/cache-$1-$2
   local line
-  line=$(PYTHONPATH=$path GS_CACHE_FILE_PATH=$cache/genesis QD_OFFLINE_CACHE_FILE_PATH=$cache/quadrants \
-    XDG_CACHE_HOME=$cache/xdg NUMBA_CACHE_DIR=$cache/numba timeout $left "$PY" downstream/genesis/run_scene.py "$1" \
+  line=$(on_side "$1" "$2" timeout $left "$PY" downstream/genesis/run_scene.py "$1" \
     "$WORK/states/$1-$2-$3.npz" --backend "$BACKEND" --stand-ins ${QD_GS_STEPS:+--steps $QD_GS_STEPS} \
     2>&1 | tee -a "$LOG" | tail -1)
   local rc=$?
@@ -120,4 +124,15 @@ for s, r in result.items():
 for k, arrays in cold_warm.items():
     print(f"{k} cold vs warm: largest difference {max(arrays.values(), default=0.0):.2g}")
 EOF
+# QD_GS_KERNEL_TIMES=1: each scene's step per kernel on both sides, with the warm caches (kernel_times.py)
+if [ "${QD_GS_KERNEL_TIMES:-0}" = 1 ]; then
+  for scene in $SCENES; do
+    for side in $sides; do
+      left=$((BUDGET + 120 - (SECONDS - START)))
+      [ $left -le 20 ] && break
+      on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/kernel_times.py "$scene" --backend "$BACKEND" \
+        --stand-ins 2>>"$LOG" | tail -1 | tee -a "$OUT/genesis-kernel-times.jsonl"
+    done
+  done
+fi
 say "total: $((SECONDS - START)) s"
