@@ -153,12 +153,11 @@ def test_reduction_into_a_local_combines_per_warp():
 def test_innermost_runtime_loops_are_unrolled_and_grids_use_global_memory():
     """n-body's inner loop gets GPU_UNROLL copies (a distinct self-referencing loop ID reaches LLVM), a 2-d stencil
     divides once per thread rather than per lane, and ndarray accesses are global loads and stores."""
-    from quadrants_llvm.builder.stmts import GPU_UNROLL
+    from quadrants_llvm.builder.stmts import GPU_UNROLL, distinct_loop_ids
     from quadrants_llvm.cuda import compile_ptx
-    from quadrants_llvm.cuda.compiler import _distinct_loop_ids
 
     tagged = '!7 = !{ !"qd.loop.7", !6 }\n!6 = !{ !"x" }'
-    assert _distinct_loop_ids(tagged) == '!7 = distinct !{ !7, !6 }\n!6 = !{ !"x" }'
+    assert distinct_loop_ids(tagged) == '!7 = distinct !{ !7, !6 }\n!6 = !{ !"x" }'
     qd.init(arch="llvm-cpu")
 
     @qd.kernel

@@ -11,7 +11,6 @@ the PTX holds no ``fma.rn`` that the program did not ask for (tested in ``test_g
 from __future__ import annotations
 
 import functools
-import re
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -20,7 +19,7 @@ from quadrants.backend import CompileOptions
 from quadrants.ir import nodes as N
 from quadrants.ir.walk import iter_tasks
 from quadrants_llvm.builder.layout import Layout
-from quadrants_llvm.builder.stmts import LOOP_TAG
+from quadrants_llvm.builder.stmts import distinct_loop_ids
 from quadrants_llvm.target import TargetInfo
 
 __all__ = ["GpuArtifact", "compile_gpu", "target_machine", "gpu_target"]
@@ -80,13 +79,6 @@ def gpu_target(base: TargetInfo, cpu: str) -> TargetInfo:
     return replace(base, cpu=cpu, data_layout=str(tm.target_data))
 
 
-def _distinct_loop_ids(text: str) -> str:
-    """Turn the tagged loop nodes of :func:`quadrants_llvm.builder.stmts._unroll_metadata` into real loop IDs:
-    ``!7 = !{ !"qd.loop.7", !6 }`` becomes ``!7 = distinct !{ !7, !6 }``."""
-    tag = re.escape(LOOP_TAG)
-    return re.sub(rf'^(!\d+) = !{{ *!"{tag}\d+", ', r"\1 = distinct !{ \1, ", text, flags=re.MULTILINE)
-
-
 def _optimize_and_emit(text: str, target: TargetInfo, emit: str) -> tuple[bytes, str, float]:
     """Verify, O3 and emit LLVM IR ``text``: the code, the optimised IR and the time the optimisation ended."""
     import llvmlite.binding as llvm
@@ -134,7 +126,7 @@ def _side_module(program: N.Program, options: CompileOptions, target: TargetInfo
     fast_math = bool(options.fast_math or program.fast_math)
     bld = _Builder(program, target, _PREFIX, bool(options.debug or program.debug), fast_math, False)
     build(bld)
-    return _optimize_and_emit(_distinct_loop_ids(str(bld.module)), target, "asm")[0]
+    return _optimize_and_emit(distinct_loop_ids(str(bld.module)), target, "asm")[0]
 
 
 def compile_condition_kernels(program: N.Program, options: CompileOptions, target: TargetInfo, tasks: dict) -> bytes:
@@ -162,7 +154,7 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
     info = build_module(
         program, target, _PREFIX, debug=debug, fast_math=bool(options.fast_math or program.fast_math), noalias=False
     )
-    text = _distinct_loop_ids(str(info.module))
+    text = distinct_loop_ids(str(info.module))
     t1 = time.perf_counter()
     code, optimized, t2 = _cached_optimize_and_emit(text, target, emit)
     t3 = time.perf_counter()
