@@ -171,7 +171,7 @@ def group_exchange(ctx, node, values: list, compute: Callable[[GroupOp], object]
         group = GroupOp(ctx, node, [lambda j, v=v: v for v in values], _c(0), 1, values)
         return compute(group)
     width = task.block_dim if width == "block" else _width(ctx, node, task, width)
-    tid = ctx.temp(simt.thread_index(task), node, "simt_tid")
+    tid = simt.thread_index(task)  # re-derived in each phase: a local here would live in a scratch array
     arrays = [
         _exchange_array(ctx, task, v.dtype) if k == 0 else _extra_array(ctx, task, v.dtype, k)
         for k, v in enumerate(values)

@@ -148,13 +148,14 @@ def check_lanes(ctx, node, n: int, what: str):
 
 
 def lane(ctx, node) -> ir.Expr:
-    """``qd.simt.subgroup.invocation_id()``: the tile row this iteration holds."""
-    tid = ir.OpExpr(Op.MOD, (so.thread_idx_expr(ctx, node), ir.Const(simt.SUBGROUP_SIZE, _I32)), _I32)
-    return ctx.temp(tid, node, "tile_lane")
+    """``qd.simt.subgroup.invocation_id()``: the tile row this iteration holds. An expression of the loop index,
+    not a local: the phases of a SIMT task re-derive it, where a local used across a barrier would be kept in a
+    per-lane scratch array."""
+    return ir.OpExpr(Op.MOD, (so.thread_idx_expr(ctx, node), ir.Const(simt.SUBGROUP_SIZE, _I32)), _I32)
 
 
 def _eye_row(ctx, node, n: int, dtype) -> list:
-    tid = lane(ctx, node)
+    tid = ctx.temp(lane(ctx, node), node, "tile_lane")
     one, zero = ir.Const(1.0, dtype), ir.Const(0.0, dtype)
     return [ir.OpExpr(Op.SELECT, (ir.OpExpr(Op.EQ, (tid, ir.Const(j, _I32)), _U1), one, zero), dtype) for j in range(n)]
 
@@ -182,16 +183,21 @@ def emit_if(ctx, node, cond, body) -> None:
     ctx.emit(ir.If(cond, tuple(stmts), (), ctx.loc(node)))
 
 
-def _exchange_rows(ctx, node, n: int, dtype, rows, publish_cond, compute) -> None:
+def _exchange_rows(ctx, node, n: int, dtype, rows, publish_cond, compute, buffer: int = 0, last: bool = True):
     """Every lane (or those where ``publish_cond`` holds) stores ``rows`` (its values 0..len-1) in a block array; a
-    barrier; ``compute(read)`` runs with ``read(lane, j)`` the value j of a lane of the same subgroup; a barrier."""
+    barrier; ``compute(read)`` runs with ``read(lane, j)`` the value j of a lane of the same subgroup; a barrier.
+
+    An operation made of several exchanges alternates two arrays (``buffer`` 0 and 1) and passes ``last=False`` but
+    on its final one: exchange s + 1 writes the other array, and exchange s + 2 writes this one only after the
+    barrier of s + 1, which every lane reaches after its reads of s, so one barrier per exchange suffices."""
     task = simt_lowering.simt_task(ctx, node, "a tile operation")
-    key = ("tile", dtype, n)
+    key = ("tile", dtype, n, buffer)
     array = task.exchange.get(key)
     if array is None:
-        array = task.exchange[key] = simt.scratch_array(ctx, task, dtype, (task.block_dim, n), f"tile{n}_{dtype}")
+        shape = (task.block_dim, n)
+        array = task.exchange[key] = simt.scratch_array(ctx, task, dtype, shape, f"tile{n}_{buffer}_{dtype}")
     slot = ir.LocalRef(task.slot)
-    tid = ctx.temp(simt.thread_index(task), node, "tile_tid")
+    tid = simt.thread_index(task)  # an expression, re-derived after the barrier (no scratch array)
 
     def store():
         for j, v in enumerate(rows):
@@ -213,7 +219,8 @@ def _exchange_rows(ctx, node, n: int, dtype, rows, publish_cond, compute) -> Non
         return ir.LocalRef(var)
 
     compute(read)
-    simt_lowering.emit_barrier(ctx, node)  # nobody overwrites the array before every lane has read it
+    if last:
+        simt_lowering.emit_barrier(ctx, node)  # nobody overwrites the array before every lane has read it
 
 
 def _bin(ctx, node, op: Op, a, b):
@@ -250,11 +257,10 @@ def _cholesky_(ctx, node, tile, args, kwargs):
     n, dtype = st.size, st.dtype
     check_lanes(ctx, node, n, f"{st.name}.cholesky_")
     regs = registers(ctx, tile, node, f"{st.name}.cholesky_")
-    tid = lane(ctx, node)
     eps = ctx.temp(tr.to_expr(ctx, eps, node), node, "tile_eps") if not is_runtime(eps) else ctx.temp(eps, node)
     norm = ir.LocalRef(ctx.declare("tile_norm", ir.Const(0.0, dtype), node))  # sum of this row's L[i][:k]^2
     for k in range(n):
-        on_pivot = ir.OpExpr(Op.EQ, (tid, ir.Const(k, _I32)), _U1)
+        on_pivot = ir.OpExpr(Op.EQ, (lane(ctx, node), ir.Const(k, _I32)), _U1)
 
         def pivot(k=k):
             floored = tr.scalar_minmax(ctx, node, Op.MAX, [_bin(ctx, node, Op.SUB, regs[k], norm), eps])
@@ -280,9 +286,9 @@ def _cholesky_(ctx, node, tile, args, kwargs):
                 set_reg(ctx, regs[k], value, node)
                 ctx.emit(ir.Assign(norm.var, add(norm, mul(value, value)), ctx.loc(node)))
 
-            emit_if(ctx, node, ir.OpExpr(Op.GT, (tid, ir.Const(k, _I32)), _U1), update)
+            emit_if(ctx, node, ir.OpExpr(Op.GT, (lane(ctx, node), ir.Const(k, _I32)), _U1), update)
 
-        _exchange_rows(ctx, node, n, dtype, regs[: k + 1], on_pivot, column)
+        _exchange_rows(ctx, node, n, dtype, regs[: k + 1], on_pivot, column, buffer=k % 2, last=k == n - 1)
 
 
 def _solve_triangular_(ctx, node, tile, args, kwargs):
