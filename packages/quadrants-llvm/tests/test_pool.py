@@ -24,7 +24,7 @@ def cpu():
     qd.init(arch=qd.cpu)
     yield
     qd.init(arch=qd.cpu)  # back to the default thread count for the next test
-    pool.configure(mode="auto", inline_us=pool.INLINE_US)
+    pool.configure(mode="auto", inline_us=pool.INLINE_US, adapt=pool.ADAPT)
 
 
 @pytest.fixture(params=["shared", "handoff", "auto"])
@@ -139,7 +139,7 @@ def test_pinned_mode_decides_who_computes(cpu, mode_name, handed_off):
     _native_state()
     if pool.cpu_count() < 2:
         pytest.skip("one CPU: every loop runs on the caller")
-    pool.configure(mode=mode_name, inline_us=0)  # every job handed off, however small
+    pool.configure(mode=mode_name, inline_us=0, adapt=False)  # every job dispatched, however small or slow
     before = pool.stats()
     x = qd.ndarray(qd.i32, 2000)
     for _ in range(20):
@@ -164,7 +164,7 @@ def test_handoff_runs_small_tasks_on_the_caller(cpu, inline_us, inlined):
     _native_state()
     if pool.cpu_count() < 2:
         pytest.skip("one CPU: every loop runs on the caller")
-    pool.configure(mode="handoff", inline_us=inline_us)
+    pool.configure(mode="handoff", inline_us=inline_us, adapt=False)
     x = qd.ndarray(qd.i32, 2000)
     heavy(x, 1)  # compiled (and run once, so the memo knows its work) before counting
     before = pool.stats()
@@ -183,7 +183,7 @@ def test_shared_mode_runs_small_tasks_on_the_caller_too(cpu, inline_shared_us, i
     _native_state()
     if pool.cpu_count() < 2:
         pytest.skip("one CPU: every loop runs on the caller")
-    pool.configure(mode="shared", inline_us=0, inline_shared_us=inline_shared_us)
+    pool.configure(mode="shared", inline_us=0, inline_shared_us=inline_shared_us, adapt=False)
     try:
         x = qd.ndarray(qd.i32, 2000)
         heavy(x, 1)
@@ -333,7 +333,7 @@ def test_handoff_stress_back_to_back_jobs(tmp_path):
         import numpy as np, quadrants as qd
         from quadrants_llvm.cpu import pool
         qd.init(arch=qd.cpu)
-        pool.configure(mode="handoff", inline_us=0)
+        pool.configure(mode="handoff", inline_us=0, adapt=False)
         @qd.kernel
         def k(x: qd.types.NDArray[qd.i32, 1], y: qd.types.NDArray[qd.i32, 1]):
             for i in range(x.shape[0]):

@@ -17,6 +17,8 @@ thread that runs ``worker(ctx)`` claims chunks of the task's flat range from an 
   (:data:`MODES`);
 * idle workers spin for :data:`SPIN_US` microseconds in shared mode, then sleep on a condition variable (a launch
   right after the previous one finds them awake); the last worker only helps in hand-off mode and never spins;
+* a task that measured faster on the caller alone than on the threads lately runs there (:data:`ADAPT`; the other
+  way is probed every so often, :mod:`.pool_ir`'s *Solo or parallel*);
 * a second launch from another thread while the pool is busy runs on its own thread;
 * ``qd.init(cpu_max_num_threads=N)`` caps the threads per task (:func:`configure`); worker threads are created once,
   one per CPU this process may run on;
@@ -41,9 +43,10 @@ import time
 import llvmlite.binding as llvm
 
 from quadrants_llvm.cpu import sched
-from quadrants_llvm.cpu.pool_ir import pool_ir
+from quadrants_llvm.cpu.pool_ir import MEMO_FIELDS, MEMO_SLOTS, MEMO_WORDS, pool_ir
 
 __all__ = [
+    "ADAPT",
     "INLINE_US",
     "MODES",
     "SLICE_US",
@@ -51,6 +54,7 @@ __all__ = [
     "bind_symbols",
     "configure",
     "cpu_count",
+    "memo_entries",
     "pool_kind",
     "stats",
     "thread_count",
@@ -62,6 +66,9 @@ SPIN_US = 100  # how long an idle worker (or a caller waiting for workers) spins
 INLINE_US = 5  # a task whose last run took less work (all threads) runs on the caller (hand-off mode)
 # the same rule in shared mode (0: off); with shared mode pinned, mpm99 5.9 -> 4.8 ms, mass_spring 16.0 -> 13.3 ms
 INLINE_SHARED_US = 5
+# run a task on the caller alone where its recent runs there were faster than on the threads (pool_ir.py, "Solo or
+# parallel"); False: every large task goes to the threads
+ADAPT = True
 MODES = {"auto": 0, "shared": 1, "handoff": 2}  # configure(mode=...): the state's ``policy`` word
 # the workers' scheduler time slice (Linux 6.12+, sched.py); 0: the kernel's default. 100 us is the kernel's minimum:
 # under a background load of 3x the cores it cut the 90th percentile of a 180 us hand-off loop from 3.2-4.1 ms to
@@ -105,7 +112,9 @@ class _State(ctypes.Structure):
         ("seq", ctypes.c_uint32),
         ("sleepers", ctypes.c_uint32),
         ("inline_shared_ns", ctypes.c_int64),  # ... the same in shared mode (INLINE_SHARED_US; 0: off)
-        ("_pad1", ctypes.c_char * 48),
+        ("adapt", ctypes.c_uint32),  # 1: run a task on the caller where that measured faster (ADAPT; 0: never)
+        ("solo", ctypes.c_uint32),  # tasks run on the caller because that measured faster (statistics)
+        ("_pad1", ctypes.c_char * 40),
         ("finished", ctypes.c_uint32),
         ("waiting", ctypes.c_uint32),
         ("done_id", ctypes.c_uint32),  # hand-off: the id of the last job its workers completed
@@ -128,6 +137,7 @@ class _Native:
         self.state.spin_ns = SPIN_US * 1000
         self.state.inline_ns = INLINE_US * 1000
         self.state.inline_shared_ns = INLINE_SHARED_US * 1000
+        self.state.adapt = int(ADAPT)
         llvm.add_symbol("qd_pool", ctypes.addressof(self.state))
         llvm.add_symbol("qd_pool_tids", ctypes.addressof(self.tids))
         for name, buf in self.sync.items():
@@ -144,6 +154,9 @@ class _Native:
         jit.add_module(module)
         self.parallel = jit.engine.get_function_address("qd_parallel")
         self.worker_main = jit.engine.get_function_address("qd_pool_worker")
+        self.memo = (ctypes.c_int64 * (MEMO_WORDS * MEMO_SLOTS)).from_address(
+            jit.engine.get_global_value_address("qdp_memo")
+        )
         self.run_delay = ctypes.CFUNCTYPE(ctypes.c_int64)(jit.engine.get_function_address("qd_pool_run_delay"))
 
     def _init_sync(self) -> None:
@@ -208,7 +221,9 @@ class _Native:
     def after_fork_in_child(self) -> None:
         """The child of a ``fork`` has no workers: reset the words and the sync objects, start new ones."""
         # the settings survive (slice_ns too: it is not a state word)
-        kept = {name: getattr(self.state, name) for name in ("spin_ns", "inline_ns", "inline_shared_ns", "policy")}
+        kept = {
+            name: getattr(self.state, name) for name in ("spin_ns", "inline_ns", "inline_shared_ns", "policy", "adapt")
+        }
         ctypes.memset(ctypes.addressof(self.state), 0, ctypes.sizeof(self.state))
         for name, value in kept.items():
             setattr(self.state, name, value)
@@ -239,12 +254,14 @@ def configure(
     inline_us: int | None = None,
     slice_us: int | None = None,
     inline_shared_us: int | None = None,
+    adapt: bool | None = None,
 ) -> None:
     """Cap the threads per task (``qd.init(cpu_max_num_threads=...)``; 0 or None: every CPU); set the spin time;
     pin the dispatch mode (``mode``: one of :data:`MODES`; ``"auto"`` lets the contention monitor choose); set how
     little work makes a task run on the caller (``inline_us``, :data:`INLINE_US`); set the workers'
     scheduler time slice (``slice_us``, :data:`SLICE_US`; 0: the kernel's default); whether that small-task rule
-    in shared mode (``inline_shared_us``, :data:`INLINE_SHARED_US`; 0: never)."""
+    in shared mode (``inline_shared_us``, :data:`INLINE_SHARED_US`; 0: never); whether a task may run on the caller
+    alone where that measured faster than on the threads (``adapt``, :data:`ADAPT`)."""
     _MAX_THREADS[0] = max(0, int(max_threads or 0))
     if mode is not None and mode not in MODES:
         raise ValueError(f"pool mode {mode!r}: expected one of {', '.join(MODES)}")
@@ -257,6 +274,8 @@ def configure(
         state.inline_ns = max(0, int(inline_us)) * 1000
     if inline_shared_us is not None:
         state.inline_shared_ns = max(0, int(inline_shared_us)) * 1000
+    if adapt is not None:
+        state.adapt = int(bool(adapt))
     if slice_us is not None:
         _KEEP[0].slice_ns = max(0, int(slice_us)) * 1000
         _KEEP[0].apply_slice()
@@ -283,12 +302,26 @@ def worker_slices() -> dict[int, int | None]:
 def stats() -> dict[str, int]:
     """Counters of the native pool so far (diagnostics): ``jobs`` (dispatches to the workers), ``joins`` (worker
     joins), ``handoffs`` (jobs run in hand-off mode), ``inlined`` (small tasks run on the caller
-    instead), ``switches`` (automatic mode changes) and ``handoff`` (the
-    current mode: 1 hand-off, 0 shared)."""
-    keys = ("jobs", "joins", "handoffs", "inlined", "switches", "handoff")
+    instead), ``solo`` (tasks run on the caller because that measured faster, :data:`ADAPT`), ``switches``
+    (automatic mode changes) and ``handoff`` (the current mode: 1 hand-off, 0 shared)."""
+    keys = ("jobs", "joins", "handoffs", "inlined", "solo", "switches", "handoff")
     if _KEEP and isinstance(_KEEP[0], _Native):
         return {key: int(getattr(_KEEP[0].state, key)) for key in keys}
     return dict.fromkeys(keys, 0)
+
+
+def memo_entries() -> dict[int, dict[str, int]]:
+    """The native pool's per-task memo (diagnostics, tests): ``{slot: {field: value}}`` for every slot a task's
+    worker function holds, fields as :data:`.pool_ir.MEMO_FIELDS` (times in ns)."""
+    if not (_KEEP and isinstance(_KEEP[0], _Native)):
+        return {}
+    memo = _KEEP[0].memo
+    entries = {}
+    for slot in range(MEMO_SLOTS):
+        words = memo[slot * MEMO_WORDS : (slot + 1) * MEMO_WORDS]
+        if words[MEMO_FIELDS["fn"]]:
+            entries[slot] = {name: int(words[k]) for name, k in MEMO_FIELDS.items()}
+    return entries
 
 
 def pool_kind() -> str:

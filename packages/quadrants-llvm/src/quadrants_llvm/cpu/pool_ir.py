@@ -28,6 +28,15 @@ Protocol (one job at a time; the caller holds ``busy``):
   work runs on the caller instead (the two wake-ups of a hand-off would cost more), and in shared mode too while
   ``inline_shared_ns`` is not 0, with that limit (publishing the job and waiting for a worker that joined cost more
   than such a task).
+* **Solo or parallel** (``adapt`` = 1): the memo also keeps moving averages (1/8 of each new sample) of a task's
+  wall time on the threads (publish to completion, wake-ups included) and on the caller alone, and counts its
+  launches. Once the solo average is below the parallel one the task runs on the caller (it keeps ``busy`` free,
+  like a small task); every :data:`PROBE_EVERY`-th launch runs the other way, so both averages stay current. A
+  probe that took more than :data:`PROBE_LOSS` times the preferred way's average doubles that task's interval
+  between probes, up to :data:`PROBE_MAX` launches (on many idle cores a solo probe costs many times a parallel
+  run); any other probe resets it. A task's first launch goes to the threads. Why: on a machine where the other
+  CPUs are busy, a woken worker often lands on the caller's own CPU and the loop runs on one thread anyway, plus
+  two wake-ups (pbf2d's 100 us ``solve`` loops took 15 us longer on two threads than on one).
 * **Choosing the mode** (``policy`` 0, automatic): at most every :data:`WINDOW_NS` the dispatching thread reads its
   own run-queue wait (``/proc/thread-self/schedstat``, second field: nanoseconds spent runnable but not running).
   In shared mode, waiting for a CPU :data:`ENTER_PERMILLE` of the window or more switches to hand-off. In hand-off
@@ -47,13 +56,33 @@ Protocol (one job at a time; the caller holds ``busy``):
 
 from __future__ import annotations
 
+from quadrants_llvm.cpu.pool_memo_ir import (
+    MEMO_FIELDS,
+    MEMO_SLOTS,
+    MEMO_WORDS,
+    PROBE_EVERY,
+    PROBE_LOSS,
+    PROBE_MAX,
+    memo_ir,
+)
 from quadrants_llvm.cpu.pool_monitor_ir import ENTER_PERMILLE, PROBE_WINDOWS, SCHEDSTAT, WINDOW_NS, monitor_ir
 
-__all__ = ["ENTER_PERMILLE", "OPEN", "PROBE_WINDOWS", "WINDOW_NS", "pool_ir"]
+__all__ = [
+    "ENTER_PERMILLE",
+    "MEMO_FIELDS",
+    "MEMO_SLOTS",
+    "MEMO_WORDS",
+    "OPEN",
+    "PROBE_EVERY",
+    "PROBE_LOSS",
+    "PROBE_MAX",
+    "PROBE_WINDOWS",
+    "WINDOW_NS",
+    "pool_ir",
+]
 
 OPEN = 1 << 31  # the open bit of ``state``
 MAX_JOIN = 0x7FFF  # the join limit's field (bits 16-30)
-MEMO_SLOTS = 64  # the per-task work memo (direct-mapped on the task's worker function)
 
 
 def _relax(triple: str) -> tuple[str, str]:
@@ -90,7 +119,7 @@ def pool_ir(triple: str, offsets: dict[str, int], clock_id: int, gettid: int | N
         (
             _header(triple, relax_decl),
             _spin(f, relax),
-            _memo(),
+            memo_ir(),
             monitor_ir(f),
             _parallel(f),
             _worker(f, gettid),
@@ -108,7 +137,6 @@ target triple = "{triple}"
 @qd_pool_done = external global i8
 @qd_pool_tids = external global i64
 {_cstring("qdp_schedstat", SCHEDSTAT)}
-@qdp_memo = internal global [{2 * MEMO_SLOTS} x i64] zeroinitializer, align 8
 
 declare i32 @pthread_mutex_lock(ptr) nounwind
 declare i32 @pthread_mutex_unlock(ptr) nounwind
@@ -191,53 +219,6 @@ out:
 """
 
 
-def _memo() -> str:
-    return f"""
-; the memo slot of a task's worker function: [function address, nanoseconds of work its last run took]
-define internal ptr @qdp_memo_slot(ptr %fn) nounwind {{
-  %a = ptrtoint ptr %fn to i64
-  %h0 = lshr i64 %a, 4
-  %h1 = lshr i64 %a, 11
-  %h2 = xor i64 %h0, %h1
-  %h = and i64 %h2, {MEMO_SLOTS - 1}
-  %k = shl i64 %h, 1
-  %p = getelementptr i64, ptr @qdp_memo, i64 %k
-  ret ptr %p
-}}
-
-define internal i1 @qdp_is_small(ptr %fn, i64 %limit) nounwind {{
-  %p = call ptr @qdp_memo_slot(ptr %fn)
-  %key = load atomic i64, ptr %p monotonic, align 8
-  %a = ptrtoint ptr %fn to i64
-  %mine = icmp eq i64 %key, %a
-  %wp = getelementptr i64, ptr %p, i64 1
-  %work = load atomic i64, ptr %wp monotonic, align 8
-  %small = icmp slt i64 %work, %limit
-  %r = and i1 %mine, %small
-  ret i1 %r
-}}
-
-define internal void @qdp_record(ptr %fn, i64 %work) nounwind {{
-  %p = call ptr @qdp_memo_slot(ptr %fn)
-  %a = ptrtoint ptr %fn to i64
-  store atomic i64 %a, ptr %p monotonic, align 8
-  %wp = getelementptr i64, ptr %p, i64 1
-  store atomic i64 %work, ptr %wp monotonic, align 8
-  ret void
-}}
-
-; run fn(ctx) on this thread and add the nanoseconds it took to the job's work
-define internal void @qdp_run_timed(ptr %fn, ptr %ctx, ptr %work) nounwind {{
-  %t0 = call i64 @qdp_now()
-  call void %fn(ptr %ctx)
-  %t1 = call i64 @qdp_now()
-  %dt = sub i64 %t1, %t0
-  %old = atomicrmw add ptr %work, i64 %dt monotonic
-  ret void
-}}
-"""
-
-
 def _parallel(f) -> str:
     return f"""
 define void @qd_parallel(ptr %fn, ptr %ctx, i32 %n, i32 %flags) nounwind {{
@@ -259,11 +240,30 @@ choose:
   %lim_sh = load atomic i64, ptr {f("inline_shared_ns")} monotonic, align 8
   %limit = select i1 %ho, i64 %lim_ho, i64 %lim_sh
   %check = icmp sgt i64 %limit, 0
-  br i1 %check, label %sizecheck, label %size
+  br i1 %check, label %sizecheck, label %adapt
 sizecheck:
   ; a dispatch costs more than a task that last took less work than the mode's limit: it runs here
   %small = call i1 @qdp_is_small(ptr %fn, i64 %limit)
-  br i1 %small, label %inline, label %size
+  br i1 %small, label %inline, label %adapt
+adapt:
+  %adapt_on = load atomic i32, ptr {f("adapt")} monotonic, align 4
+  %adapting = icmp ne i32 %adapt_on, 0
+  br i1 %adapting, label %adapt_ask, label %size
+adapt_ask:
+  ; the task ran faster on the caller alone than on the threads lately: run it here
+  %solo = call i1 @qdp_solo(ptr %fn)
+  br i1 %solo, label %solo_run, label %size
+solo_run:
+  %so = load i32, ptr {f("solo")}, align 4
+  %so1 = add i32 %so, 1
+  store i32 %so1, ptr {f("solo")}, align 4
+  store atomic i32 0, ptr {f("busy")} release, align 4
+  %sot0 = call i64 @qdp_now()
+  call void %fn(ptr %ctx)
+  %sot1 = call i64 @qdp_now()
+  %sdt = sub i64 %sot1, %sot0
+  call void @qdp_solo_record(ptr %fn, i64 %sdt)
+  ret void
 inline:
   %inl = load i32, ptr {f("inlined")}, align 4
   %inl1 = add i32 %inl, 1
@@ -293,6 +293,7 @@ release_alone:
   call void %fn(ptr %ctx)
   ret void
 publish:
+  %tpub = call i64 @qdp_now()
   %jobs = load i32, ptr {f("jobs")}, align 4
   %id = add i32 %jobs, 1
   store i32 %id, ptr {f("jobs")}, align 4
@@ -356,7 +357,9 @@ block:
   br label %done
 done:
   %jwork = load atomic i64, ptr {f("job_work")} monotonic, align 8
-  call void @qdp_record(ptr %fn, i64 %jwork)
+  %tend = call i64 @qdp_now()
+  %jwall = sub i64 %tend, %tpub
+  call void @qdp_par_record(ptr %fn, i64 %jwork, i64 %jwall)
   store atomic i32 0, ptr {f("busy")} release, align 4
   ret void
 }}
