@@ -132,7 +132,8 @@ def test_ptx_shuffles_within_the_group_and_keeps_plain_tasks_unchanged():
     assert fast.count("shfl.sync.bfly.b32") == 5  # offsets 16 .. 1, each behind a uniform S > offset test
     ieee = compile_ptx(prog, CompileOptions()).ptx
     assert "shfl.sync.bfly.b32" not in ieee  # IEEE: no partial sums ...
-    assert ieee.count("shfl.sync.idx.b32") == lane_split.ORDERED_MAX  # ... but each sub-lane's addend, in order
+    # ... but each sub-lane's addend, in order, after the warp agrees on its chunk count (16 even lanes, i64 halves)
+    assert ieee.count("shfl.sync.idx.b32") == lane_split.ORDERED_MAX + 32
 
 
 def test_the_host_sizes_a_split_task_for_its_sub_lanes():

@@ -274,7 +274,8 @@ def identity(dtype):
 
 
 def group_mask(b, lanes: SubLanes):
-    """``(first, mask)``: the warp lane id of the lane's first sub-lane (i64) and the i32 member mask of the shuffles.
+    """``(first, mask, width)``: the warp lane id of the lane's first sub-lane (i64), the i32 member mask of the
+    shuffles and the number of threads it names (i64, the warp's first ``width`` threads).
 
     The mask names every thread of the warp that runs a lane now, not the lane's own group: threads that pass
     ``shfl.sync`` different masks split the warp, and the groups then run one after the other (the in-order sums,
@@ -288,14 +289,14 @@ def group_mask(b, lanes: SubLanes):
     left = b.sub(b.shl(lanes.total, lanes.log), b.and_(me, ll.Constant(i64, ~31)))  # >= 1: this thread has a lane
     width = b.select(b.icmp_unsigned(">", left, ll.Constant(i64, 32)), ll.Constant(i64, 32), left)
     bits = b.sub(b.shl(ll.Constant(i64, 1), width), ll.Constant(i64, 1))
-    return base, b.trunc(bits, ll.IntType(32))
+    return base, b.trunc(bits, ll.IntType(32)), width
 
 
 def _combine(em, accumulators, lanes: SubLanes, shuffle) -> None:
     """Sum each accumulator over the ``S`` sub-lanes of the lane (butterfly shuffles within the group's mask)."""
     b = em.b
     i64 = ll.IntType(64)
-    _, mask = group_mask(b, lanes)
+    _, mask, _ = group_mask(b, lanes)
     for offset in (16, 8, 4, 2, 1):
         # S is the same for the whole grid: a uniform branch around the shuffles that stay inside the group
         with b.if_then(b.icmp_unsigned(">", lanes.count, ll.Constant(i64, offset))):

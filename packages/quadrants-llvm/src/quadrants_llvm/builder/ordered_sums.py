@@ -5,7 +5,7 @@ docs/backends/gpu.md#sub-lane-split-sums).
 changes float results, so under the default semantics (docs/semantics.md §4.4: no reassociation without
 ``fast_math=True``) the loop is cut into *chunks* of S consecutive iterations instead::
 
-    for k in range(ceil(extent / S)):          # every sub-lane runs every chunk
+    for k in range(most chunks in the warp):   # every sub-lane of the warp runs every chunk
         slot_u = -0.0  (each update u)         # the addend of update u in this sub-lane's iteration
         if k * S + sub < extent:               # sub-lane s computes iteration begin + k*S + s
             j = begin + k * S + sub
@@ -71,7 +71,7 @@ def emit_ordered_loop(em, split, lanes, emit_block, gather) -> None:
         em.write_var(slot, lane_split.identity(acc.dtype))  # declared before the loop: every path defines it
     prologue, counter, chunks = lane_split.chunked_loop(loop)
     emit_block(em, prologue)
-    first, mask = lane_split.group_mask(b, lanes)
+    first, mask, width = lane_split.group_mask(b, lanes)
     own = N.If(lane_split.own_iteration_runs(), (lane_split.own_iteration(loop), *body), (), loop.loc)
     gathered = {acc.id: N.Var(_GATHERED_ID - k, f"gathered.{acc.name}", acc.dtype) for k, (acc, _) in enumerate(pairs)}
 
@@ -93,4 +93,22 @@ def emit_ordered_loop(em, split, lanes, emit_block, gather) -> None:
             with b.if_then(b.icmp_unsigned(">", lanes.count, ll.Constant(I64, t))):
                 add_from(t)
 
-    emit_counted_loop(em, counter, ll.Constant(I64, 0), emit_expr(em, chunks), chunk)
+    emit_counted_loop(
+        em, counter, ll.Constant(I64, 0), _warp_max(em, emit_expr(em, chunks), mask, width, gather), chunk
+    )
+
+
+def _warp_max(em, chunks, mask, width, gather):
+    """The largest ``chunks`` of the warp's threads in ``mask`` (its first ``width``): every group of the warp runs
+    that many chunks, so all of them reach each chunk's shuffles together (a group whose own loop is shorter adds
+    ``-0.0`` in the chunks past its end; lanes' loops may differ in length). Read from every even lane (each group
+    has S >= 2 consecutive threads with the same count), a lane past ``width`` replaced by the last one in the mask.
+    """
+    b = em.b
+    last = b.sub(width, ll.Constant(I64, 1))
+    most = chunks
+    for lane in range(0, 32, 2):
+        source = b.select(b.icmp_unsigned("<", ll.Constant(I64, lane), width), ll.Constant(I64, lane), last)
+        other = gather(em, chunks, b.trunc(source, I32), mask)
+        most = b.select(b.icmp_signed(">", other, most), other, most)
+    return most
