@@ -344,9 +344,35 @@ def tile32_cholesky_per_lane_eps_f32():
     return _chol_case(T32, qd.f32, F32_3, np.float32, per_lane=True)
 
 
+def _solve_inputs(dt):
+    lower = np.linalg.cholesky(_spd(1, 32, RNG_SEED, np.float64)[0]).astype(dt)
+    lower[np.triu_indices(32, 1)] = dt(5)  # the upper part is not read
+    rhs = np.random.default_rng(RNG_SEED + 1).standard_normal((32, 32)).astype(dt)
+    return lower, rhs
+
+
 @case(section="simt", requires=("f64",))
-def tile32_cholesky_uniform_eps_f64():
-    return _chol_case(T32, qd.f64, F64_3, np.float64, per_lane=False)
+def tile32_solve_triangular_f64():
+    lower_np, rhs_np = _solve_inputs(np.float64)
+
+    @qd.kernel
+    def k(lower: qd.types.NDArray[qd.f64, 2], rhs: qd.types.NDArray[qd.f64, 2]):
+        qd.loop_config(block_dim=32)
+        for _ in range(32):
+            L = T32.zeros(dtype=qd.f64)
+            L[:] = lower[0:32, 0:32]
+            B = T32.zeros(dtype=qd.f64)
+            B[:] = rhs[0:32, 0:32]
+            L.solve_triangular_(B, lower=True)
+            rhs[0:32, 0:32] = B
+
+    rhs = _nd(rhs_np, qd.f64)
+    k(_nd(lower_np, qd.f64), rhs)
+    got = rhs.to_numpy()
+    assert np.array_equal(got, _Emulated(np.float64).solve(lower_np, rhs_np))
+    exact = np.linalg.solve(np.tril(lower_np), rhs_np.T).T  # X @ L^T = B
+    assert np.abs(got - exact).max() < 1e-12 * np.abs(exact).max()
+    return {"x": got}
 
 
 def _blocked_reference(a, dt, t=16):

@@ -50,6 +50,7 @@ _CPU_LACKS = (
     "is not supported for prefix sum",  # the qd.algorithms scan executors (CUDA and Vulkan only)
     "subgroup size 0 is not a power of two",  # the CPU has no subgroups: qd.simt.subgroup sees a size of 0
     "subgroup size must be 32 or 64",  # block radix rank over subgroups, same cause
+    "requires a GPU backend",  # the register tiles qd.simt.Tile16x16 / Tile32x32 raise on CPU backends
 )
 
 
