@@ -405,7 +405,7 @@ def _subscript(ctx, node: ast.Subscript):
     if isinstance(base, NdarrayValue) and base.view is not None and isinstance(node.slice, ast.Slice):
         return buffer_views.slice_view(ctx, node, base, evaluate)  # v[a:b] of a qd.BufferView
     if has_slice(node.slice) and (isinstance(base, NdarrayValue) or tiles.is_tile(base)):
-        return tile_slices.array_slice(ctx, node, base, evaluate)  # arr[r0:r1, c0:c1]: a register tile's slice
+        return tile_slices.array_slice(ctx, node, base, evaluate, index_values)  # arr[r0:r1, c0:c1]: for tiles
     if isinstance(base, NdarrayValue):
         return load_element(ctx, base, element_indices(ctx, base, node.slice, node), node)
     if isinstance(base, struct_values.StructFieldRef):  # x[i] of a field of structs: members load lazily

@@ -13,7 +13,7 @@ from quadrants.errors import QuadrantsCompilationError, QuadrantsNameError, Quad
 from quadrants.frontend import struct_values, tile_slices, tiles, typing_rules as tr
 from quadrants.frontend.atomics import atomic_update
 from quadrants.frontend.component_stores import store_at, store_component
-from quadrants.frontend.exprs import element_indices, evaluate
+from quadrants.frontend.exprs import element_indices, evaluate, index_values
 from quadrants.frontend.item_updates import lower_item_update
 from quadrants.frontend.matrix import MatrixValue, coerce_operand
 from quadrants.frontend.matrix_slices import has_slice, store_slice
@@ -175,7 +175,8 @@ def _store(ctx, target: ast.Subscript, value, node: ast.AST) -> None:
         tile_slices.load_tile(ctx, target, base, value, node)
         return
     if isinstance(base, NdarrayValue) and base.view is None and has_slice(target.slice):  # arr[r0:r1, c0:c1] = t
-        tile_slices.store_tile(ctx, target, tile_slices.array_slice(ctx, target, base, evaluate), value, node)
+        sl = tile_slices.array_slice(ctx, target, base, evaluate, index_values)
+        tile_slices.store_tile(ctx, target, sl, value, node)
         return
     if isinstance(base, struct_values.StructFieldRef):  # x[i] = struct
         element = struct_values.element(ctx, base, element_indices(ctx, base, target.slice, target))
@@ -313,7 +314,7 @@ def _aug_assign(ctx, node: ast.AugAssign) -> None:
     """``+= -= &= |= ^=`` on a global element, or on a kernel-scope local inside a parallel loop, are atomic; the
     other operators and every other local update are plain (§12, docs/language.md "Reductions into a local")."""
     target = node.target
-    if tiles.aug_assign(ctx, node):  # t -= qd.outer(a, b) on a register tile
+    if tile_slices.aug_assign(ctx, node, evaluate):  # t -= qd.outer(a, b) on a register tile
         return
     if lower_item_update(ctx, node):  # obj[i, j] += v on a library object (frontend/item_updates.py)
         return

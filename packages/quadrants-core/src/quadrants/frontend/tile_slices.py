@@ -18,7 +18,7 @@ from quadrants.frontend.values import MatrixValue, NdarrayValue, is_runtime
 from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.ops import Op
 
-__all__ = ["TileSlice", "ColumnSlice", "array_slice", "load_tile", "store_tile", "column_value"]
+__all__ = ["TileSlice", "ColumnSlice", "array_slice", "load_tile", "store_tile", "column_value", "aug_assign"]
 
 _U1 = dtypes.u1
 _FORMS = "arr[r0:r1, c0:c1], arr[b, r0:r1, c0:c1] (tile loads and stores) or arr[r0:r1, col], arr[b, r0:r1, col]"
@@ -61,8 +61,8 @@ class TileSlice(_Deferred):
 
     _what = "Array slice proxy (arr[r0:r1, c0:c1])"
 
-    def __init__(self, arr: NdarrayValue, batch, rows: tuple, cols: tuple):
-        self.arr, self.batch, self.rows, self.cols = arr, batch, rows, cols
+    def __init__(self, arr: NdarrayValue, batch, rows: tuple, cols: tuple, indexer):
+        self.arr, self.batch, self.rows, self.cols, self.indexer = arr, batch, rows, cols, indexer
 
 
 class ColumnSlice(_Deferred):
@@ -70,8 +70,8 @@ class ColumnSlice(_Deferred):
 
     _what = "Vec slice proxy (arr[r0:r1, col])"
 
-    def __init__(self, arr: NdarrayValue, batch, rows: tuple, col):
-        self.arr, self.batch, self.rows, self.col = arr, batch, rows, col
+    def __init__(self, arr: NdarrayValue, batch, rows: tuple, col, indexer):
+        self.arr, self.batch, self.rows, self.col, self.indexer = arr, batch, rows, col, indexer
 
 
 # ------------------------------------------------------------------------------------------------- building
@@ -84,8 +84,10 @@ def _bound(ctx, evaluate, node, bound):
     return value
 
 
-def array_slice(ctx, node: ast.Subscript, arr: NdarrayValue, evaluate):
-    """``arr[...]`` with a slice in the index: a :class:`TileSlice` or a :class:`ColumnSlice`."""
+def array_slice(ctx, node: ast.Subscript, arr: NdarrayValue, evaluate, indexer):
+    """``arr[...]`` with a slice in the index: a :class:`TileSlice` or a :class:`ColumnSlice`. ``evaluate`` and
+    ``indexer`` (``exprs.index_values``: an element's physical indices) come from the caller, which imports this
+    module."""
     if tiles.is_tile(arr):
         raise QuadrantsSyntaxError(
             "a tile's [:] is only the target of a load: t[:] = arr[r0:r1, c0:c1] (read registers as t.r[j])",
@@ -113,8 +115,8 @@ def array_slice(ctx, node: ast.Subscript, arr: NdarrayValue, evaluate):
         values.append((_bound(ctx, evaluate, node, part.lower), _bound(ctx, evaluate, node, part.upper)))
     batch = None if kinds[0] else values.pop(0)
     if form[kinds] == "tile":
-        return TileSlice(arr, batch, values[0], values[1])
-    return ColumnSlice(arr, batch, values[0], values[1])
+        return TileSlice(arr, batch, values[0], values[1], indexer)
+    return ColumnSlice(arr, batch, values[0], values[1], indexer)
 
 
 # ----------------------------------------------------------------------------------------------- operations
@@ -138,11 +140,9 @@ def _guarded(ctx, node, cond, body) -> None:
         tiles.emit_if(ctx, node, cond, body)
 
 
-def _element(ctx, node, arr: NdarrayValue, batch, row, col):
-    from quadrants.frontend.exprs import index_values
-
-    items = [row, col] if batch is None else [batch, row, col]
-    return index_values(ctx, arr, items, None, node)
+def _element(ctx, node, sl, row, col):
+    items = [row, col] if sl.batch is None else [sl.batch, row, col]
+    return sl.indexer(ctx, sl.arr, items, None, node)
 
 
 def _rows(ctx, node, arr: NdarrayValue, batch, rows: tuple):
@@ -183,7 +183,7 @@ def load_tile(ctx, target: ast.Subscript, tile, value, node) -> None:
 
     def load(j, row, col):
         var = ctx.new_var(f"{arr.name}_elem", arr.dtype)
-        ctx.define(ir.Load(var, arr.arg, _element(ctx, node, arr, value.batch, row, col), ctx.loc(node)))
+        ctx.define(ir.Load(var, arr.arg, _element(ctx, node, value, row, col), ctx.loc(node)))
         tiles.set_reg(ctx, regs[j], ir.LocalRef(var), node)
 
     _each_column(ctx, node, value, st.size, load)
@@ -203,7 +203,7 @@ def store_tile(ctx, target: ast.Subscript, sl: TileSlice, value, node) -> None:
     arr = sl.arr
 
     def store(j, row, col):
-        index = _element(ctx, node, arr, sl.batch, row, col)
+        index = _element(ctx, node, sl, row, col)
         ctx.emit(ir.Store(arr.arg, index, tr.implicit(ctx, regs[j], arr.dtype, node), ctx.loc(node)))
 
     _each_column(ctx, node, sl, st.size, store)
@@ -218,7 +218,7 @@ def column_value(ctx, node, value, dtype):
 
         def load():
             var = ctx.new_var(f"{value.arr.name}_elem", value.arr.dtype)
-            index = _element(ctx, node, value.arr, value.batch, row, value.col)
+            index = _element(ctx, node, value, row, value.col)
             ctx.define(ir.Load(var, value.arr.arg, index, ctx.loc(node)))
             ctx.emit(ir.Assign(out, tr.cast(ctx, ir.LocalRef(var), dtype, node), ctx.loc(node)))
 
@@ -234,3 +234,29 @@ def column_value(ctx, node, value, dtype):
             ctx.loc(node),
         )
     return value
+
+
+def aug_assign(ctx, node: ast.AugAssign, evaluate) -> bool:
+    """``t -= qd.outer(a, b)`` on a local tile ``t``; False when the target is no tile."""
+    if not isinstance(node.target, ast.Name):
+        return False
+    tile = ctx.lookup_local(node.target.id)
+    if not tiles.is_tile(tile):
+        return False
+    st = tile.stype
+    value = evaluate(ctx, node.value)
+    op = type(node.op).__name__
+    if not isinstance(value, tiles.OuterProduct):
+        raise QuadrantsTypeError(
+            f"{st.name}: unsupported augmented assignment with {type(value).__name__}; only "
+            f"tile -= qd.outer(a, b) updates a tile",
+            ctx.loc(node),
+        )
+    if op != "Sub":
+        raise QuadrantsTypeError(
+            f"{st.name}: unsupported augmented assignment op '{op}' with outer product (only -= is)", ctx.loc(node)
+        )
+    a = column_value(ctx, node, value.a, st.dtype)
+    b = a if value.b is value.a else column_value(ctx, node, value.b, st.dtype)
+    tiles.rank1_update(ctx, node, tile, a, b)
+    return True

@@ -12,8 +12,6 @@ pass a barrier and read it back, like every group operation (frontend/simt_ops.p
 
 from __future__ import annotations
 
-import ast
-
 from quadrants.errors import QuadrantsSyntaxError, QuadrantsTypeError, caller_loc
 from quadrants.frontend import simt, simt_lowering, simt_ops as so, typing_rules as tr
 from quadrants.frontend.compound_types import MatrixType
@@ -23,7 +21,7 @@ from quadrants.ir import dtypes, nodes as ir
 from quadrants.ir.dtypes import to_dtype
 from quadrants.ir.ops import Op
 
-__all__ = ["TileClass", "TileType", "Tile16x16", "Tile32x32", "OuterProduct", "outer", "is_tile", "aug_assign"]
+__all__ = ["TileClass", "TileType", "Tile16x16", "Tile32x32", "OuterProduct", "outer", "is_tile", "rank1_update"]
 
 _I32, _U1 = dtypes.i32, dtypes.u1
 _COMPOSITION = "OuterProduct does not support composition; apply each update separately"
@@ -398,37 +396,15 @@ class _Outer:
 outer = _Outer()
 
 
-def aug_assign(ctx, node: ast.AugAssign) -> bool:
-    """``t -= qd.outer(a, b)`` on a local tile ``t``; False when the target is no tile."""
-    if not isinstance(node.target, ast.Name):
-        return False
-    tile = ctx.lookup_local(node.target.id)
-    if not is_tile(tile):
-        return False
-    from quadrants.frontend.exprs import evaluate
-    from quadrants.frontend.tile_slices import column_value
-
+def rank1_update(ctx, node, tile, a, b) -> None:
+    """``t -= qd.outer(a, b)`` with ``a``, ``b`` this lane's values: ``t[i][j] -= a_i * b_j``, ``b_j`` read from lane
+    j through one subgroup exchange."""
     st = tile.stype
-    value = evaluate(ctx, node.value)
-    op = type(node.op).__name__
-    if not isinstance(value, OuterProduct):
-        raise QuadrantsTypeError(
-            f"{st.name}: unsupported augmented assignment with {type(value).__name__}; only "
-            f"tile -= qd.outer(a, b) updates a tile",
-            ctx.loc(node),
-        )
-    if op != "Sub":
-        raise QuadrantsTypeError(
-            f"{st.name}: unsupported augmented assignment op '{op}' with outer product (only -= is)", ctx.loc(node)
-        )
     check_lanes(ctx, node, st.size, f"{st.name} -= qd.outer(...)")
     regs = registers(ctx, tile, node, f"{st.name} -= qd.outer")
-    a = column_value(ctx, node, value.a, st.dtype)
-    b = a if value.b is value.a else column_value(ctx, node, value.b, st.dtype)
 
     def compute(g):
         for j, ref in enumerate(regs):
             set_reg(ctx, ref, _bin(ctx, node, Op.SUB, ref, _bin(ctx, node, Op.MUL, a, g.read(0, j))), node)
 
     so.group_exchange(ctx, node, [b], compute)
-    return True
