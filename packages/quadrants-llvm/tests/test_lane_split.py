@@ -170,14 +170,19 @@ def test_sub_lane_count_is_the_largest_power_of_two_that_fits():
     assert chosen(37, 256) == 4
 
 
-def test_split_sums_gpu():
-    """On a CUDA device: a 4096-lane float sum under fast_math against NumPy (skips without one)."""
+def _init_cuda(**options) -> None:
+    """``qd.init(arch=qd.cuda, **options)``, or skip the test without a CUDA device."""
     from quadrants_llvm.cuda import driver
 
     ok, why = driver.probe()
     if not ok:
         pytest.skip(f"no CUDA device: {why}")
-    qd.init(arch=qd.cuda, fast_math=True)
+    qd.init(arch=qd.cuda, **options)
+
+
+def test_split_sums_gpu():
+    """On a CUDA device: a 4096-lane float sum under fast_math against NumPy (skips without one)."""
+    _init_cuda(fast_math=True)
     try:
 
         @qd.kernel
@@ -199,12 +204,7 @@ def test_split_sums_gpu():
 def test_ordered_sums_gpu():
     """On a CUDA device: a few-lane float sum under the default IEEE semantics has the bits of the serial loop
     (NumPy's sequential ``add.accumulate`` in float32), over addends of very different sizes (skips without one)."""
-    from quadrants_llvm.cuda import driver
-
-    ok, why = driver.probe()
-    if not ok:
-        pytest.skip(f"no CUDA device: {why}")
-    qd.init(arch=qd.cuda)
+    _init_cuda()
     try:
 
         @qd.kernel
