@@ -184,6 +184,11 @@ def _kernel(fn, what):
         ("_load", "column", qd.QuadrantsCompilationError, "only valid in tile operations"),
         ("_load", "int", qd.QuadrantsTypeError, "needs a float type"),
         ("_load", "big", qd.QuadrantsSyntaxError, "a 32x32 tile needs 32 lanes"),
+        ("_load", "row", qd.QuadrantsSyntaxError, "sliced in kernel code only for register tiles"),
+        ("_load", "step", qd.QuadrantsSyntaxError, "a step is not supported"),
+        ("_load", "whole", qd.QuadrantsSyntaxError, "only the target of a load"),
+        ("_load", "store", qd.QuadrantsTypeError, "only a register tile can be stored"),
+        ("_update", "tile", qd.QuadrantsTypeError, "one scalar per lane or a column slice"),
     ],
 )
 def test_misuse_is_reported_at_the_users_line(lower, fn, what, error, fragment):
@@ -206,6 +211,15 @@ def _load(a: qd.template(), what: qd.template()):
         T16.zeros(dtype=qd.i32)
     if qd.static(what == "big"):
         qd.simt.Tile32x32.zeros()
+    if qd.static(what == "row"):
+        t[:] = a[0:16]
+    if qd.static(what == "step"):
+        t[:] = a[0:16:2, 0:16]
+    if qd.static(what == "whole"):
+        u = t[:]
+        a[0:16, 0:16] = u
+    if qd.static(what == "store"):
+        a[0:16, 0:16] = 1.0
 
 
 @qd.func
@@ -215,13 +229,16 @@ def _update(a: qd.template(), what: qd.template()):
         t += qd.outer(1.0, 2.0)
     if qd.static(what == "scalar"):
         t -= 3.0
+    if qd.static(what == "tile"):
+        t -= qd.outer(t, 1.0)
 
 
 @qd.func
 def _solve(a: qd.template(), what: qd.template()):
     t = T16.eye(dtype=qd.f32)
     u = T16.zeros(dtype=qd.f32)
-    t.solve_triangular_(u, lower=False)
+    if qd.static(what == "upper"):
+        t.solve_triangular_(u, lower=False)
 
 
 def test_tiles_need_a_parallel_loop(lower):
@@ -232,3 +249,17 @@ def test_tiles_need_a_parallel_loop(lower):
 
     with pytest.raises(qd.QuadrantsSyntaxError, match="need a parallel loop"):
         lower(k, np.zeros((16, 16), np.float32))
+
+
+def test_a_solve_needs_tiles_of_one_size(lower):
+    @qd.kernel
+    def k(a: F2):
+        qd.loop_config(block_dim=32)
+        for _ in range(32):
+            L = T16.eye(dtype=qd.f32)
+            B = qd.simt.Tile32x32.zeros(dtype=qd.f32)
+            L.solve_triangular_(B)
+            a[0:32, 0:32] = B
+
+    with pytest.raises(qd.QuadrantsTypeError, match="both tiles must have the same size"):
+        lower(k, np.zeros((32, 32), np.float32))
