@@ -34,9 +34,9 @@ from quadrants.ir.nodes import (
 )
 from quadrants.ir.ops import Op
 from quadrants.ir.printer import format_program
+from quadrants.ir.rewrite import map_blocks, map_exprs, map_item_blocks
 from quadrants.ir.verifier import verify
 from quadrants.passes import fold_constants, remove_dead_code
-from quadrants.passes.rewrite import map_blocks, map_exprs, map_item_blocks
 
 ARGS = (NdarrayArg("y", i32, 1), ScalarArg("a", i32), NdarrayArg("c", i32, 0))
 IV, K, V = Var(0, "i", i32), Var(1, "k", i32), Var(2, "v", i32)

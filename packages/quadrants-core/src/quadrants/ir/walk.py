@@ -20,7 +20,7 @@ __all__ = [
 _NESTED = ("then", "orelse", "body")  # the statement fields that hold nested statements
 
 # The fields of each node kind that hold one expression / a tuple of expressions (Print parts mix strings and
-# expressions): the table passes (quadrants.passes.rewrite) and backends (cost models) visit expressions by.
+# expressions): the table rewrites (quadrants.ir.rewrite) and backends (cost models) visit expressions by.
 EXPR_FIELDS: dict[type, tuple[str, ...]] = {
     N.Decl: ("value",),
     N.Assign: ("value",),

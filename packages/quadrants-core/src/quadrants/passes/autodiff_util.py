@@ -30,8 +30,8 @@ from quadrants.ir.nodes import (
     VarAtomicRMW,
 )
 from quadrants.ir.ops import Op
+from quadrants.ir.rewrite import _Mapper
 from quadrants.ir.walk import iter_stmts, iter_tasks
-from quadrants.passes.rewrite import _Mapper
 
 
 def max_var_id(program: Program) -> int:

@@ -7,7 +7,7 @@ folded constant can never disagree with run time (STYLE.md habit 2).
 from __future__ import annotations
 
 from quadrants.ir.nodes import Const, Expr, OpExpr, Program
-from quadrants.passes.rewrite import map_exprs
+from quadrants.ir.rewrite import map_exprs
 
 __all__ = ["fold_constants"]
 

@@ -12,7 +12,7 @@ Graph nodes (``DoWhile``, ``Checkpoint``) are kept even when empty: they carry h
 from __future__ import annotations
 
 from quadrants.ir.nodes import Break, Const, Continue, If, Item, ParallelFor, Program, SerialBlock, Stmt
-from quadrants.passes.rewrite import map_blocks, map_item_blocks
+from quadrants.ir.rewrite import map_blocks, map_item_blocks
 
 __all__ = ["remove_dead_code"]
 

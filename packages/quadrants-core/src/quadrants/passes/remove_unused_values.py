@@ -11,8 +11,8 @@ checks, calls) and kernel variables (shared between tasks) are kept.
 from __future__ import annotations
 
 from quadrants.ir.nodes import Assign, Decl, Load, LocalRef, OpExpr, Program, ReadClock, Stmt, VarAtomicRMW
+from quadrants.ir.rewrite import map_blocks
 from quadrants.ir.walk import iter_stmts, iter_tasks
-from quadrants.passes.rewrite import map_blocks
 
 __all__ = ["remove_unused_values"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass, replace
 
 from quadrants.ir.nodes import Decl, LocalRef, OpExpr, Program, Stmt, Var
-from quadrants.passes.rewrite import EXPR_FIELDS, EXPR_TUPLE_FIELDS, map_blocks
+from quadrants.ir.rewrite import EXPR_FIELDS, EXPR_TUPLE_FIELDS, map_blocks
 
 __all__ = ["split_deep_exprs", "MAX_DEPTH"]
 

@@ -43,8 +43,8 @@ import numpy as np
 
 from quadrants.ir import dtypes as T, nodes as N
 from quadrants.ir.ops import Op
+from quadrants.ir.rewrite import map_blocks, map_exprs
 from quadrants.ir.walk import iter_stmts
-from quadrants.passes.rewrite import map_blocks, map_exprs
 from quadrants_llvm.builder.cond_sums import FreshVars
 
 __all__ = ["compare_on_squares", "root_threshold"]

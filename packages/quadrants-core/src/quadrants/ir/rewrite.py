@@ -1,4 +1,5 @@
-"""Immutable, generic rebuilding of a Program, so that each pass only says what it changes.
+"""Immutable, generic rebuilding of a Program, so that each pass only says what it changes (in the IR package: the
+backends' own IR rewrites, such as llvm-cpu's square-root comparisons, use it too).
 
 The tables below list, per node type, which fields hold expressions, statement blocks and item blocks. The mappers
 walk them bottom-up (children before parents) and rebuild a node with :func:`dataclasses.replace` only when a child
