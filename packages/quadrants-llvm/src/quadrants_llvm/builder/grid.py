@@ -25,7 +25,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
 from quadrants.ir.reductions import written_kernel_vars
 from quadrants.ir.walk import iter_stmts
-from quadrants_llvm.builder import disjoint, lane_split, numerics as nm
+from quadrants_llvm.builder import disjoint, lane_split, numerics as nm, ordered_sums
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.stmts import emit_block
 from quadrants_llvm.builder.types import I8, I16, I32, I64, PTR, VOID, reg_type
@@ -193,8 +193,11 @@ def _split_lane_body(em, item, split, sub_lanes, begins, indices, latch, done) -
     _set_lane_vars(em, item, begins, indices)
     em.loops.append((latch, done))
     shuffle = lambda em_, value, offset, mask: _shuffle(em_, em_.target.warp_shuffle, value, offset, mask)  # noqa: E731
-    gather = lambda em_, value, lane, mask: _shuffle(em_, _SHUFFLE_IDX, value, lane, mask)  # noqa: E731
-    lane_split.emit_split_lane(em, split, sub_lanes, emit_block, shuffle, gather)
+    if split.ordered:
+        gather = lambda em_, value, lane, mask: _shuffle(em_, _SHUFFLE_IDX, value, lane, mask)  # noqa: E731
+        ordered_sums.emit_ordered_lane(em, split, sub_lanes, emit_block, gather)
+    else:
+        lane_split.emit_split_lane(em, split, sub_lanes, emit_block, shuffle)
     em.loops.pop()
     em.wide_lanes.clear()
     em.branch_if_open(latch)

@@ -232,29 +232,21 @@ def own_iteration_runs() -> N.OpExpr:
     return N.OpExpr(Op.LT, (offset, N.LocalRef(_EXTENT)), U1_T)
 
 
-def emit_split_lane(em, split: SplitPlan, lanes: SubLanes, emit_block, shuffle, gather) -> None:
-    """A lane's body as sub-lane ``lanes.sub`` of ``lanes.count``: ``pre``; the accumulators restarted at the
-    identity on sub-lanes > 0; this sub-lane's share of the loop; the butterfly sum; ``post`` on sub-lane 0.
-    An ordered plan sums in iteration order instead (:func:`ordered_sums.emit_ordered_loop`, ``gather`` reads a
-    register of another thread of the warp)."""
-    b = em.b
+def enter(em, split: SplitPlan, lanes: SubLanes, emit_block):
+    """The start of a split lane: ``pre`` (every sub-lane alike) and the sub-lane registers the loop's IR reads;
+    returns whether this thread is sub-lane 0 (an i1)."""
     emit_block(em, split.pre)
     em.write_var(_SUB, lanes.sub)
     em.write_var(_COUNT, lanes.count)
-    zero = ll.Constant(ll.IntType(64), 0)
-    first = b.icmp_unsigned("==", lanes.sub, zero)
-    if split.ordered:
-        from quadrants_llvm.builder.ordered_sums import emit_ordered_loop
+    return em.b.icmp_unsigned("==", lanes.sub, ll.Constant(ll.IntType(64), 0))
 
-        # S = 1 (the lanes fill the grid): the plain loop, without a chunk's guard and shuffles per iteration
-        with b.if_else(b.icmp_unsigned("==", lanes.count, ll.Constant(ll.IntType(64), 1))) as (alone, shared):
-            with alone:
-                emit_block(em, (split.loop,))
-            with shared:
-                emit_ordered_loop(em, split, lanes, emit_block, gather)
-        with b.if_then(first):
-            emit_block(em, split.post)
-        return
+
+def emit_split_lane(em, split: SplitPlan, lanes: SubLanes, emit_block, shuffle) -> None:
+    """A lane's body as sub-lane ``lanes.sub`` of ``lanes.count``: ``pre``; the accumulators restarted at the
+    identity on sub-lanes > 0; this sub-lane's share of the loop; the butterfly sum; ``post`` on sub-lane 0. (An
+    ordered plan goes to :func:`quadrants_llvm.builder.ordered_sums.emit_ordered_lane` instead.)"""
+    b = em.b
+    first = enter(em, split, lanes, emit_block)
     for acc in split.accumulators:
         em.write_var(acc, b.select(first, em.read_var(acc), identity(acc.dtype)))
     emit_block(em, strided_loop(split.loop))

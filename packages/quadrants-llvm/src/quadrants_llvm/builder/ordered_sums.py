@@ -32,7 +32,7 @@ from quadrants_llvm.builder import lane_split
 from quadrants_llvm.builder.stmts import emit_counted_loop
 from quadrants_llvm.builder.types import I32, I64
 
-__all__ = ["emit_ordered_loop", "slotted"]
+__all__ = ["emit_ordered_lane", "emit_ordered_loop", "slotted"]
 
 _SLOT_ID = -1_000_100  # ids of the addend slots (one per update statement), counting down
 _GATHERED_ID = -1_000_900  # ids of the registers a gathered addend is read into, one per accumulator
@@ -57,6 +57,20 @@ def slotted(body: tuple, ids: frozenset) -> tuple[tuple, list[tuple[N.Var, N.Var
         return tuple(out)
 
     return walk(body), pairs
+
+
+def emit_ordered_lane(em, split, lanes, emit_block, gather) -> None:
+    """A lane's body as sub-lane ``lanes.sub`` of an ordered plan: ``pre``; the plain loop when S is 1 (the lanes
+    fill the grid: no chunk guard and shuffles per iteration), else the chunked loop; ``post`` on sub-lane 0."""
+    b = em.b
+    first = lane_split.enter(em, split, lanes, emit_block)
+    with b.if_else(b.icmp_unsigned("==", lanes.count, ll.Constant(I64, 1))) as (alone, shared):
+        with alone:
+            emit_block(em, (split.loop,))
+        with shared:
+            emit_ordered_loop(em, split, lanes, emit_block, gather)
+    with b.if_then(first):
+        emit_block(em, split.post)
 
 
 def emit_ordered_loop(em, split, lanes, emit_block, gather) -> None:
