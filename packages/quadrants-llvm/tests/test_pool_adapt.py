@@ -23,7 +23,12 @@ def native():
     if pool.cpu_count() < 2:
         pytest.skip("one CPU: every loop runs on the caller")
     pool.configure(mode="handoff", inline_us=0, adapt=True)  # every task dispatched unless the memo says solo
-    yield pool._KEEP[0]
+    native = pool._KEEP[0]
+    # a calm machine, whatever else runs on it (1 runnable thread, sampling held off by a time in the future)
+    saved = (native.state.crowd, native.state.crowd_t)
+    native.state.crowd, native.state.crowd_t = 1000, 1 << 62
+    yield native
+    native.state.crowd, native.state.crowd_t = saved
     pool.configure(mode="auto", inline_us=pool.INLINE_US, adapt=pool.ADAPT)
 
 
@@ -145,3 +150,24 @@ def test_solo_and_parallel_runs_give_the_same_lanes(native, mode):
         x.fill(0)
         kernel(x, INNER)
         np.testing.assert_array_equal(x.to_numpy(), EXPECTED)
+
+
+def test_runnable_reads_the_fourth_field_of_loadavg(native):
+    with open("/proc/loadavg", encoding="ascii") as f:
+        field = f.read().split()[3]
+    ours = native.runnable()
+    assert ours >= 1  # the caller itself is running
+    # the count moves from one read to the next; both reads are small positive counts of the same machine
+    assert abs(ours - int(field.split("/")[0])) <= 64
+
+
+@pytest.mark.parametrize(("crowd", "solo"), [(1000, PROBE_EVERY - 1), (10**9, 0)])
+def test_a_crowded_machine_keeps_tasks_on_the_threads(native, crowd, solo):
+    """Solo needs a calm machine: at most CROWD_FACTOR runnable threads per CPU on average (sampling held off by a
+    last-sample time in the future)."""
+    kernel, x = _fresh_kernel(), qd.ndarray(qd.i32, SIZE)
+    slot = _first_launch(kernel, x)
+    native.state.crowd = crowd  # the fixture restores it
+    _set(native, slot, par_wall=10**10, solo_wall=1000, count=0, interval=PROBE_EVERY)
+    counts = _launches(kernel, x, PROBE_EVERY - 1)
+    assert counts == {"jobs": PROBE_EVERY - 1 - solo, "solo": solo}

@@ -114,7 +114,9 @@ class _State(ctypes.Structure):
         ("inline_shared_ns", ctypes.c_int64),  # ... the same in shared mode (INLINE_SHARED_US; 0: off)
         ("adapt", ctypes.c_uint32),  # 1: run a task on the caller where that measured faster (ADAPT; 0: never)
         ("solo", ctypes.c_uint32),  # tasks run on the caller because that measured faster (statistics)
-        ("_pad1", ctypes.c_char * 40),
+        ("crowd", ctypes.c_int64),  # moving average of the machine's runnable threads (x 1000; 0: unknown)
+        ("crowd_t", ctypes.c_int64),  # ... when it was last sampled (ns, CLOCK_MONOTONIC)
+        ("_pad1", ctypes.c_char * 24),
         ("finished", ctypes.c_uint32),
         ("waiting", ctypes.c_uint32),
         ("done_id", ctypes.c_uint32),  # hand-off: the id of the last job its workers completed
@@ -158,6 +160,7 @@ class _Native:
             jit.engine.get_global_value_address("qdp_memo")
         )
         self.run_delay = ctypes.CFUNCTYPE(ctypes.c_int64)(jit.engine.get_function_address("qd_pool_run_delay"))
+        self.runnable = ctypes.CFUNCTYPE(ctypes.c_int64)(jit.engine.get_function_address("qd_pool_runnable"))
 
     def _init_sync(self) -> None:
         libc = self.libc

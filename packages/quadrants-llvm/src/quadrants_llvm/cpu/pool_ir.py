@@ -65,9 +65,20 @@ from quadrants_llvm.cpu.pool_memo_ir import (
     PROBE_MAX,
     memo_ir,
 )
-from quadrants_llvm.cpu.pool_monitor_ir import ENTER_PERMILLE, PROBE_WINDOWS, SCHEDSTAT, WINDOW_NS, monitor_ir
+from quadrants_llvm.cpu.pool_monitor_ir import (
+    CROWD_FACTOR,
+    CROWD_SLACK_MILLI,
+    ENTER_PERMILLE,
+    LOADAVG,
+    PROBE_WINDOWS,
+    SCHEDSTAT,
+    WINDOW_NS,
+    monitor_ir,
+)
 
 __all__ = [
+    "CROWD_FACTOR",
+    "CROWD_SLACK_MILLI",
     "ENTER_PERMILLE",
     "MEMO_FIELDS",
     "MEMO_SLOTS",
@@ -137,6 +148,7 @@ target triple = "{triple}"
 @qd_pool_done = external global i8
 @qd_pool_tids = external global i64
 {_cstring("qdp_schedstat", SCHEDSTAT)}
+{_cstring("qdp_loadavg", LOADAVG)}
 
 declare i32 @pthread_mutex_lock(ptr) nounwind
 declare i32 @pthread_mutex_unlock(ptr) nounwind
@@ -250,8 +262,10 @@ adapt:
   %adapting = icmp ne i32 %adapt_on, 0
   br i1 %adapting, label %adapt_ask, label %size
 adapt_ask:
-  ; the task ran faster on the caller alone than on the threads lately: run it here
-  %solo = call i1 @qdp_solo(ptr %fn)
+  ; the task ran faster on the caller alone than on the threads lately: run it here, unless the machine is
+  ; crowded with runnable threads (pool_monitor_ir: qdp_crowd)
+  %calm = call i1 @qdp_crowd()
+  %solo = call i1 @qdp_solo(ptr %fn, i1 %calm)
   br i1 %solo, label %solo_run, label %size
 solo_run:
   %so = load i32, ptr {f("solo")}, align 4

@@ -132,7 +132,7 @@ def _adapt_ir() -> str:
     ``qdp_par_record``: the measurements behind it (module docstring, *Solo or parallel*)."""
     m = MEMO_FIELDS
     return f"""
-define internal i1 @qdp_solo(ptr %fn) nounwind {{
+define internal i1 @qdp_solo(ptr %fn, i1 %calm) nounwind {{
 entry:
   %p = call ptr @qdp_memo_slot(ptr %fn)
   %key = load atomic i64, ptr %p monotonic, align 8
@@ -144,7 +144,8 @@ known:
   %c0 = load atomic i64, ptr %cp monotonic, align 8
   %c = add i64 %c0, 1
   store atomic i64 %c, ptr %cp monotonic, align 8
-  %pref = call i1 @qdp_prefers_solo(ptr %p)
+  %faster = call i1 @qdp_prefers_solo(ptr %p)
+  %pref = and i1 %faster, %calm
   %ip = getelementptr i64, ptr %p, i64 {m["interval"]}
   %i0 = load atomic i64, ptr %ip monotonic, align 8
   %unset = icmp eq i64 %i0, 0
