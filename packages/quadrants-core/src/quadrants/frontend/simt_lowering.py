@@ -92,11 +92,12 @@ _DECLARES = {
 }
 
 
-def _usage(node, declared: set, used: set) -> None:
-    """Var ids declared in ``node`` and var ids read or assigned in it (any node, nested ones included)."""
+def _usage(node, declared: set, used: set, written: set) -> None:
+    """Var ids declared in ``node``, var ids read or assigned in it and, of those, the assigned ones (any node, nested
+    ones included)."""
     if isinstance(node, (tuple, list)):
         for n in node:
-            _usage(n, declared, used)
+            _usage(n, declared, used, written)
         return
     if isinstance(node, ir.LocalRef):
         used.add(node.var.id)
@@ -108,11 +109,13 @@ def _usage(node, declared: set, used: set) -> None:
         declared.add(getattr(node, attr).id)
     if isinstance(node, ir.Assign):
         used.add(node.var.id)
+        written.add(node.var.id)
     if isinstance(node, ir.VarAtomicRMW):
         used.add(node.target.id)
+        written.add(node.target.id)
     for f in dataclasses.fields(node):
         if f.name not in ("var", "target", "loc"):
-            _usage(getattr(node, f.name), declared, used)
+            _usage(getattr(node, f.name), declared, used, written)
 
 
 def _vars_of(node, out: dict) -> None:
@@ -140,6 +143,7 @@ class _Phase:
     stmts: list
     declared: set = field(default_factory=set)
     used: set = field(default_factory=set)
+    written: set = field(default_factory=set)  # assigned in the phase: the crossing ones are saved at its end
 
 
 @dataclass
@@ -150,6 +154,7 @@ class _Eval:
     flags: tuple = ()
     declared: set = field(default_factory=set)
     used: set = field(default_factory=set)
+    written: set = field(default_factory=set)
 
 
 @dataclass
@@ -246,7 +251,8 @@ class _Emitter:
         return out
 
     def _save(self, unit, t) -> list:
-        vids = sorted((unit.declared | unit.used) & self.crossing.keys())
+        # a crossing var only read in this phase still has its value in the scratch array
+        vids = sorted((unit.declared | unit.written) & self.crossing.keys())
         return [ir.Store(self.lane_arrays[v].arg, self._lane_index(t), ir.LocalRef(self.crossing[v])) for v in vids]
 
     def _redeclare(self, node):
@@ -331,7 +337,7 @@ def lower_simt_task(ctx, task: SimtTask, items: list) -> list:
     units = list(_units(segments))
     for unit in units:
         stmts = unit.stmts if isinstance(unit, _Phase) else unit.exprs
-        _usage(tuple(stmts), unit.declared, unit.used)
+        _usage(tuple(stmts), unit.declared, unit.used, unit.written)
     declared_in = {}
     for k, unit in enumerate(units):
         for vid in unit.declared:
