@@ -186,6 +186,7 @@ def _kernel(fn, what):
         ("_load", "big", qd.QuadrantsSyntaxError, "a 32x32 tile needs 32 lanes"),
         ("_load", "row", qd.QuadrantsSyntaxError, "sliced in kernel code only for register tiles"),
         ("_load", "step", qd.QuadrantsSyntaxError, "a step is not supported"),
+        ("_load", "negative", qd.QuadrantsSyntaxError, "Negative indices are not supported"),
         ("_load", "whole", qd.QuadrantsSyntaxError, "only the target of a load"),
         ("_load", "store", qd.QuadrantsTypeError, "only a register tile can be stored"),
         ("_update", "tile", qd.QuadrantsTypeError, "one scalar per lane or a column slice"),
@@ -213,6 +214,8 @@ def _load(a: qd.template(), what: qd.template()):
         qd.simt.Tile32x32.zeros()
     if qd.static(what == "row"):
         t[:] = a[0:16]
+    if qd.static(what == "negative"):
+        t[:] = a[0:16, -1:16]
     if qd.static(what == "step"):
         t[:] = a[0:16:2, 0:16]
     if qd.static(what == "whole"):

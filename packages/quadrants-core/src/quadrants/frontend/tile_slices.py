@@ -81,6 +81,8 @@ def _bound(ctx, evaluate, node, bound):
     value = evaluate(ctx, bound)
     if isinstance(value, bool) or not (isinstance(value, int) or (is_runtime(value) and not value.dtype.is_float)):
         raise QuadrantsTypeError(f"a tile slice's bounds and indices must be integers, got {value!r}", ctx.loc(node))
+    if isinstance(value, int) and value < 0:  # upstream's rule for every compile-time index of a slice
+        raise QuadrantsSyntaxError("Negative indices are not supported in Quadrants kernels.", ctx.loc(node))
     return value
 
 
