@@ -34,9 +34,11 @@ Protocol (one job at a time; the caller holds ``busy``):
   like a small task); every :data:`PROBE_EVERY`-th launch runs the other way, so both averages stay current. A
   probe that took more than :data:`PROBE_LOSS` times the preferred way's average doubles that task's interval
   between probes, up to :data:`PROBE_MAX` launches (on many idle cores a solo probe costs many times a parallel
-  run); any other probe resets it. A task's first launch goes to the threads. Why: on a machine where the other
-  CPUs are busy, a woken worker often lands on the caller's own CPU and the loop runs on one thread anyway, plus
-  two wake-ups (pbf2d's 100 us ``solve`` loops took 15 us longer on two threads than on one).
+  run); any other probe resets it. A task's first launch goes to the threads. Solo is chosen only while the
+  machine is calm (``qdp_crowd`` in :mod:`.pool_monitor_ir`: at most :data:`CROWD_FACTOR` runnable threads per
+  CPU on average): on a crowded machine a caller computing alone loses its place to every busy thread. Why: where
+  the other CPUs are busy, a woken worker often lands on the caller's own CPU and the loop runs on one thread
+  anyway, plus two wake-ups (pbf2d's 100 us ``solve`` loops took 15 us longer on two threads than on one).
 * **Choosing the mode** (``policy`` 0, automatic): at most every :data:`WINDOW_NS` the dispatching thread reads its
   own run-queue wait (``/proc/thread-self/schedstat``, second field: nanoseconds spent runnable but not running).
   In shared mode, waiting for a CPU :data:`ENTER_PERMILLE` of the window or more switches to hand-off. In hand-off
