@@ -16,12 +16,15 @@ as an installed package has it.
 
 With ``--against upstream`` (``nox -s bench -- --against upstream``, or ``QD_UPSTREAM_PYTHON=/path/to/python``
 naming an interpreter whose ``quadrants`` is upstream 1.3.3), the same program module also runs under upstream
-(``qd.cpu`` against ``llvm-cpu``, ``qd.cuda`` against ``llvm-cuda``), in its own worker, and the step batches of the
-two workers alternate (ours, upstream, ours, ...) so machine noise hits both alike. The row's ``baseline`` is
-upstream's time and ``ratio`` is ours / upstream (below 1 is faster); a ``geomean`` row per backend summarises the
-ratios. Run alone: ``python benchmarks/bench_programs.py [--against upstream] [--load] [--programs a,b]
-[--backends llvm-cpu] [--threads 1]`` (``--threads N`` pins both implementations to N CPUs with N threads: the
-generated code compared without the thread pool).
+(``qd.cpu`` against ``llvm-cpu``, ``qd.cuda`` against ``llvm-cuda``), in its own worker, and the two workers take
+turns in short rounds (:func:`time_program`): each round times a batch of steps of about :data:`WINDOW_S` seconds on
+each side (the side that goes first alternates), so both see the same minutes of a drifting load. The row's
+``value`` and ``baseline`` are the medians of all steps of ours and upstream; its ``ratio`` is the **median of the
+per-round ratios** (ours' median step in the round / upstream's in the same round; below 1 is faster), which a load
+that moves between rounds does not tilt. A ``geomean`` row per backend summarises the ratios; a line on stderr per
+program gives the spread of the per-round ratios. Run alone: ``python benchmarks/bench_programs.py [--against
+upstream] [--load] [--programs a,b] [--backends llvm-cpu] [--threads 1]`` (``--threads N`` pins both
+implementations to N CPUs with N threads: the generated code compared without the thread pool).
 """
 
 from __future__ import annotations
@@ -54,8 +57,12 @@ BACKENDS = {
 }
 # our backend -> upstream's arch timed beside it
 UPSTREAM_ARCH = {"llvm-cpu": "cpu", "llvm-cuda": "cuda"}
-# steps per batch, batches per worker (batches alternate between the workers), warm-up steps, seconds per program
-BATCH, ROUNDS, WARMUP, BUDGET_S = 3, 7, 2, 20.0
+# Rounds of the step timing (issue 23): each round runs one batch per worker, each batch about WINDOW_S seconds of
+# steps (at least 1, at most BATCH_MAX, sized from the warm-up steps); at least MIN_ROUNDS rounds, then more until
+# MAX_ROUNDS or BUDGET_S seconds. Short windows matter under load: a background load's effect moved step times 2-6x
+# between runs, and batches of seconds on one side and then the other compared different loads.
+WINDOW_S, BATCH_MAX, MIN_ROUNDS, MAX_ROUNDS, WARMUP, BUDGET_S = 0.03, 50, 3, 30, 2, 20.0
+BATCH = 1  # the fewest steps a batch has
 START_TIMEOUT_S, STEP_TIMEOUT_S = 600.0, 300.0
 
 
@@ -162,33 +169,56 @@ def upstream_available(python: str, arch: str) -> bool:
     return done.returncode == 0
 
 
+def batch_size(step_s: float) -> int:
+    """Steps per batch for a program whose step takes ``step_s`` seconds: about :data:`WINDOW_S` seconds of them."""
+    if not step_s > 0:
+        return BATCH
+    return max(BATCH, min(BATCH_MAX, round(WINDOW_S / step_s)))
+
+
+def round_order(labels: list[str], round_index: int) -> list[str]:
+    """The order the workers run in round ``round_index``: reversed every other round, so neither always goes
+    first (the first batch of a round follows the other worker's, the last one precedes it)."""
+    return list(labels) if round_index % 2 == 0 else list(reversed(labels))
+
+
 def time_program(
     program: str, arch: str, size: str, pythons: dict[str, str], threads: int | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Time one program under each interpreter of ``pythons`` (``{"ours": path, "upstream": path}``), interleaved;
-    ``threads`` pins both to that many CPUs and threads.
+    """Time one program under each interpreter of ``pythons`` (``{"ours": path, "upstream": path}``) in alternating
+    rounds (the module docstring); ``threads`` pins both to that many CPUs and threads.
 
-    Returns ``{label: {"first_call": s, "times": [s, ...]}}`` with the warm-up steps dropped.
+    Returns ``{label: {"first_call": s, "times": [s, ...], "rounds": [median s of each round's batch, ...]}}`` with
+    the warm-up steps dropped; ``rounds`` of every label have the same length and line up.
     """
     workers = {label: Worker(python) for label, python in pythons.items()}
-    results: dict[str, dict[str, Any]] = {label: {"times": []} for label in workers}
+    results: dict[str, dict[str, Any]] = {label: {"times": [], "rounds": []} for label in workers}
+    batches: dict[str, int] = {}
     try:
         for label, worker in workers.items():
             start = {"cmd": "start", "src": str(SRC), "arch": arch, "program": program, "size": size}
             if threads:
                 start["threads"] = threads
             results[label]["first_call"] = worker.ask(start, START_TIMEOUT_S)["first_call"]
-            worker.ask({"cmd": "steps", "n": WARMUP}, STEP_TIMEOUT_S)
+            warm = worker.ask({"cmd": "steps", "n": WARMUP}, STEP_TIMEOUT_S)["times"]
+            batches[label] = batch_size(min(warm))
         started = time.perf_counter()
-        for round_index in range(ROUNDS):
-            for label, worker in workers.items():
-                results[label]["times"] += worker.ask({"cmd": "steps", "n": BATCH}, STEP_TIMEOUT_S)["times"]
-            if round_index >= 1 and time.perf_counter() - started > BUDGET_S:
-                break  # a slow backend (ref, a software GPU) stops early with at least two batches
+        for round_index in range(MAX_ROUNDS):
+            for label in round_order(list(workers), round_index):
+                times = workers[label].ask({"cmd": "steps", "n": batches[label]}, STEP_TIMEOUT_S)["times"]
+                results[label]["times"] += times
+                results[label]["rounds"].append(statistics.median(times))
+            if round_index + 1 >= MIN_ROUNDS and time.perf_counter() - started > BUDGET_S:
+                break  # a slow backend (ref, a software GPU) stops early with at least MIN_ROUNDS rounds
     finally:
         for worker in workers.values():
             worker.close()
     return results
+
+
+def round_ratios(ours: dict[str, Any], theirs: dict[str, Any]) -> list[float]:
+    """Ours / theirs of each round (:func:`time_program`'s ``rounds``, paired by position)."""
+    return [a / b for a, b in zip(ours.get("rounds", ()), theirs.get("rounds", ()), strict=False) if b > 0]
 
 
 def warm_first_calls(
@@ -213,6 +243,19 @@ def warm_first_calls(
     return out
 
 
+def spread(results: dict[str, dict[str, Any]]) -> str:
+    """A line on how the per-round ratios of ours / upstream spread: rounds, steps per batch, quartiles."""
+    ratios = sorted(round_ratios(results["ours"], results["upstream"]))
+    if not ratios:
+        return "no rounds"
+    quart = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
+    steps = {label: len(r["times"]) // max(1, len(r["rounds"])) for label, r in results.items()}
+    return (
+        f"{len(ratios)} rounds of {steps.get('ours')} / {steps.get('upstream')} steps, per-round ratio "
+        f"min {ratios[0]:.3f} q1 {quart[0]:.3f} median {quart[1]:.3f} q3 {quart[2]:.3f} max {ratios[-1]:.3f}"
+    )
+
+
 def rows_for(
     program: str, backend_id: str, results: dict[str, dict[str, Any]], warm: dict[str, float] | None = None
 ) -> list[dict[str, Any]]:
@@ -222,8 +265,12 @@ def rows_for(
     step = statistics.median(ours["times"]) * 1e3
     step_up = statistics.median(theirs["times"]) * 1e3 if theirs else None
     first_up = theirs["first_call"] if theirs else None
+    step_row = _row(f"{program} step [{backend_id}]", step, "ms", step_up)
+    ratios = round_ratios(ours, theirs) if theirs else []
+    if ratios:  # the median of the per-round ratios (module docstring), not the ratio of the two medians
+        step_row["ratio"] = statistics.median(ratios)
     rows = [
-        _row(f"{program} step [{backend_id}]", step, "ms", step_up),
+        step_row,
         _row(f"{program} first call [{backend_id}]", ours["first_call"], "s", first_up),
     ]
     if warm and "ours" in warm:
@@ -293,6 +340,8 @@ def run(options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
                 backend_rows.append(_row(f"{program} step [{backend_id}] FAILED", float("nan"), "ms", None))
                 continue
             backend_rows += rows_for(program, backend_id, results, warm)
+            if "upstream" in results:
+                print(f"bench_programs: {program}: {spread(results)}", file=sys.stderr, flush=True)
         rows += backend_rows + geomean_rows(backend_rows, backend_id)
     return rows
 

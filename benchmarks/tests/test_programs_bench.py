@@ -30,6 +30,27 @@ def test_rows_report_ours_over_upstream(bench):
     assert first["ratio"] == pytest.approx(0.5)
 
 
+def test_step_ratio_is_the_median_of_the_per_round_ratios(bench):
+    # a load that doubles both sides' times in the last rounds: the per-round ratios stay 0.5, while the ratio of
+    # the pooled medians would mix rounds of different loads (ours' median 2 ms here, upstream's 8 ms: 0.25)
+    results = {
+        "ours": {"first_call": 1.0, "times": [0.001, 0.001, 0.002, 0.002, 0.004], "rounds": [0.001, 0.002, 0.004]},
+        "upstream": {"first_call": 1.0, "times": [0.002, 0.004, 0.008, 0.008, 0.008], "rounds": [0.002, 0.004, 0.008]},
+    }
+    step = bench.rows_for("pbf2d", "llvm-cpu", results)[0]
+    assert step["value"] == pytest.approx(2.0) and step["baseline"] == pytest.approx(8.0)
+    assert step["ratio"] == pytest.approx(0.5)
+    assert "3 rounds" in bench.spread(results) and "median 0.500" in bench.spread(results)
+
+
+def test_batches_fill_a_short_window_and_rounds_alternate_who_goes_first(bench):
+    assert bench.batch_size(bench.WINDOW_S * 2) == bench.BATCH  # a slow step: one per batch
+    assert bench.batch_size(bench.WINDOW_S / 4) == 4
+    assert bench.batch_size(1e-9) == bench.BATCH_MAX and bench.batch_size(0.0) == bench.BATCH
+    assert bench.round_order(["ours", "upstream"], 0) == ["ours", "upstream"]
+    assert bench.round_order(["ours", "upstream"], 1) == ["upstream", "ours"]
+
+
 def test_warm_cache_rows_and_their_geomean(bench):
     results = {"ours": {"first_call": 2.0, "times": [0.001]}, "upstream": {"first_call": 4.0, "times": [0.002]}}
     rows = bench.rows_for("lcg", "llvm-cpu", results, {"ours": 0.3, "upstream": 0.2})
@@ -96,7 +117,8 @@ def test_worker_times_a_program_on_the_reference(bench):
     results = bench.time_program("lcg", "ref", "test", {"ours": sys.executable})
     ours = results["ours"]
     assert ours["first_call"] > 0
-    assert len(ours["times"]) >= 2 * bench.BATCH and all(t > 0 for t in ours["times"])
+    assert len(ours["rounds"]) >= bench.MIN_ROUNDS
+    assert len(ours["times"]) >= bench.MIN_ROUNDS * bench.BATCH and all(t > 0 for t in ours["times"])
 
 
 def test_worker_reports_errors(bench):
