@@ -58,7 +58,7 @@ BACKENDS = {
 # our backend -> upstream's arch timed beside it
 UPSTREAM_ARCH = {"llvm-cpu": "cpu", "llvm-cuda": "cuda"}
 # Rounds of the step timing (issue 23): each round runs one batch per worker, each batch about WINDOW_S seconds of
-# steps (at least 1, at most BATCH_MAX, sized from the warm-up steps); at least MIN_ROUNDS rounds, then more until
+# steps (at least 1, at most BATCH_MAX, sized from the steps so far); at least MIN_ROUNDS rounds, then more until
 # MAX_ROUNDS or BUDGET_S seconds. Short windows matter under load: a background load's effect moved step times 2-6x
 # between runs, and batches of seconds on one side and then the other compared different loads.
 WINDOW_S, BATCH_MAX, MIN_ROUNDS, MAX_ROUNDS, WARMUP, BUDGET_S = 0.03, 50, 3, 30, 2, 20.0
@@ -188,11 +188,12 @@ def time_program(
     """Time one program under each interpreter of ``pythons`` (``{"ours": path, "upstream": path}``) in alternating
     rounds (the module docstring); ``threads`` pins both to that many CPUs and threads.
 
-    Returns ``{label: {"first_call": s, "times": [s, ...], "rounds": [median s of each round's batch, ...]}}`` with
-    the warm-up steps dropped; ``rounds`` of every label have the same length and line up.
+    Returns ``{label: {"first_call": s, "times": [s, ...], "rounds": [median s of each round's batch, ...],
+    "sched": {counter: total}}}`` with the warm-up steps dropped; ``rounds`` of every label have the same length and
+    line up; ``sched`` sums the worker's scheduler counters over the timed steps (``program_worker.py``).
     """
     workers = {label: Worker(python) for label, python in pythons.items()}
-    results: dict[str, dict[str, Any]] = {label: {"times": [], "rounds": []} for label in workers}
+    results: dict[str, dict[str, Any]] = {label: {"times": [], "rounds": [], "sched": {}} for label in workers}
     batches: dict[str, int] = {}
     try:
         for label, worker in workers.items():
@@ -205,9 +206,14 @@ def time_program(
         started = time.perf_counter()
         for round_index in range(MAX_ROUNDS):
             for label in round_order(list(workers), round_index):
-                times = workers[label].ask({"cmd": "steps", "n": batches[label]}, STEP_TIMEOUT_S)["times"]
+                answer = workers[label].ask({"cmd": "steps", "n": batches[label]}, STEP_TIMEOUT_S)
+                times = answer["times"]
                 results[label]["times"] += times
+                totals = results[label]["sched"]
+                for key, value in answer.get("sched", {}).items():
+                    totals[key] = totals.get(key, 0) + value
                 results[label]["rounds"].append(statistics.median(times))
+                batches[label] = batch_size(statistics.median(results[label]["times"]))  # the load moves step times
             if round_index + 1 >= MIN_ROUNDS and time.perf_counter() - started > BUDGET_S:
                 break  # a slow backend (ref, a software GPU) stops early with at least MIN_ROUNDS rounds
     finally:
@@ -250,9 +256,22 @@ def spread(results: dict[str, dict[str, Any]]) -> str:
         return "no rounds"
     quart = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
     steps = {label: len(r["times"]) // max(1, len(r["rounds"])) for label, r in results.items()}
-    return (
+    line = (
         f"{len(ratios)} rounds of {steps.get('ours')} / {steps.get('upstream')} steps, per-round ratio "
         f"min {ratios[0]:.3f} q1 {quart[0]:.3f} median {quart[1]:.3f} q3 {quart[2]:.3f} max {ratios[-1]:.3f}"
+    )
+    return line + "".join(f"; {label} {sched_line(r)}" for label, r in results.items() if r.get("sched"))
+
+
+def sched_line(result: dict[str, Any]) -> str:
+    """A worker's scheduler counters per step (``time_program``'s ``sched``): CPU time and run-queue wait of all
+    its threads, voluntary / involuntary context switches."""
+    n = max(1, len(result["times"]))
+    counts = result["sched"]
+    return (
+        f"per step: cpu {counts.get('run_ns', 0) / n / 1e6:.3f} ms, run-queue wait "
+        f"{counts.get('wait_ns', 0) / n / 1e6:.3f} ms, switches {counts.get('voluntary', 0) / n:.1f} voluntary "
+        f"{counts.get('involuntary', 0) / n:.1f} involuntary"
     )
 
 

@@ -11,7 +11,10 @@ stdout; everything else the process prints (banners, native prints) goes to stde
   first step; answers ``{"first_call": s}`` (build + first step, synchronised). ``threads`` (optional) pins the
   process to the first N CPUs and passes ``cpu_max_num_threads=N``, so both implementations compute on the same
   cores with the same number of threads;
-* ``{"cmd": "steps", "n": N}``: runs N more steps, each followed by ``qd.sync()``; answers ``{"times": [s, ...]}``;
+* ``{"cmd": "steps", "n": N}``: runs N more steps, each followed by ``qd.sync()``; answers ``{"times": [s, ...],
+  "sched": {...}}``, where ``sched`` (Linux; empty elsewhere) sums over every thread of the process what the
+  scheduler counted during the N steps: ``run_ns`` (on a CPU), ``wait_ns`` (runnable, waiting for a CPU),
+  ``voluntary`` and ``involuntary`` context switches (``/proc/self/task/*/schedstat`` and ``status``);
 * ``{"cmd": "quit"}``.
 
 An exception answers ``{"error": text}``. Only the standard library, NumPy and ``quadrants`` are imported.
@@ -57,13 +60,37 @@ class Worker:
         return {"first_call": time.perf_counter() - t0}
 
     def steps(self, n: int) -> dict:
+        before = sched_counters()
         times = []
         for _ in range(n):
             t0 = time.perf_counter()
             self.sim.step()
             self.qd.sync()
             times.append(time.perf_counter() - t0)
-        return {"times": times}
+        after = sched_counters()
+        return {"times": times, "sched": {key: after[key] - before.get(key, 0) for key in after}}
+
+
+def sched_counters() -> dict:
+    """The scheduler's counters summed over the threads of this process (``steps``' ``sched``; {} off Linux)."""
+    out = dict.fromkeys(("run_ns", "wait_ns", "voluntary", "involuntary"), 0)
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return {}
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/schedstat") as f:
+                run_ns, wait_ns = f.read().split()[:2]
+            with open(f"/proc/self/task/{tid}/status") as f:
+                status = dict(line.split(":", 1) for line in f if "ctxt_switches" in line)
+        except (OSError, ValueError):
+            continue  # a thread that ended meanwhile
+        out["run_ns"] += int(run_ns)
+        out["wait_ns"] += int(wait_ns)
+        out["voluntary"] += int(status.get("voluntary_ctxt_switches", 0))
+        out["involuntary"] += int(status.get("nonvoluntary_ctxt_switches", 0))
+    return out
 
 
 def main() -> int:

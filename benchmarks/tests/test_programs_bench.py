@@ -118,6 +118,9 @@ def test_worker_times_a_program_on_the_reference(bench):
     ours = results["ours"]
     assert ours["first_call"] > 0
     assert len(ours["rounds"]) >= bench.MIN_ROUNDS
+    if sys.platform.startswith("linux"):  # the scheduler's counters of the worker's threads over the timed steps
+        assert ours["sched"]["run_ns"] > 0 and ours["sched"]["voluntary"] >= 0
+        assert "per step: cpu" in bench.sched_line(ours)
     assert len(ours["times"]) >= bench.MIN_ROUNDS * bench.BATCH and all(t > 0 for t in ours["times"])
 
 
