@@ -117,6 +117,8 @@ class CudaExecutable:
         self._home_ctx = self.ctx_ptr
         self._skip_same = not (self.ret_bytes or self.layout.print_capacity or self.read_status)
         self._last_words = None
+        self._grid_words = self._grid_memo = None  # grids() of the words packed last
+        self._array_args = tuple(isinstance(spec, N.NdarrayArg) for spec in self.program.args)
         self._sms = dev.sms
         self.full_grids = tuple((grid, block) for _, grid, block in self.tasks)
         self._sized = any(c is not None for c in self._counters)  # any grid that depends on the arguments
@@ -152,8 +154,8 @@ class CudaExecutable:
     # ----------------------------------------------------------------------------------------------------- helpers
     def _pack_args(self, args) -> None:
         values = []
-        for spec, value in zip(self.program.args, args, strict=True):
-            if isinstance(spec, N.NdarrayArg):
+        for is_array, value in zip(self._array_args, args, strict=True):
+            if is_array:
                 values.extend(value.packed)
             else:
                 values.append(value)
@@ -161,8 +163,10 @@ class CudaExecutable:
             self._pack(self.host, 0, *values)
         except (OverflowError, struct.error):
             slow_pack(self.host, self.layout, self.program, args)
+        words = ctypes.string_at(self.host_addr, self.packed_bytes)
+        if words != self._grid_words:  # lane counts come from scalar arguments and shapes: all in these words
+            self._grid_words, self._grid_memo = words, None
         if self._skip_same and self.ctx_ptr == self._home_ctx:
-            words = ctypes.string_at(self.host_addr, self.packed_bytes)
             if words == self._last_words:
                 return  # the context holds these words already (copies and launches are ordered on the stream)
             self._last_words = words
@@ -186,14 +190,17 @@ class CudaExecutable:
         return lane_grid.launch_dims(counter, args, block, full, self._sms, self._heavy[k], self._per_lane[k])
 
     def grids(self, args) -> tuple[tuple[int, int], ...]:
-        """The launch dimensions of every task for ``args`` (the full grids, computed once, where no lane count is
-        known)."""
+        """The launch dimensions of every task for ``args``, the arguments packed last (the full grids, computed
+        once, where no lane count is known; else computed once per distinct packed words)."""
         if not self._sized:
             return self.full_grids
-        return tuple(self.grid(k, args) for k in range(len(self.tasks)))
+        memo = self._grid_memo
+        if memo is None:
+            memo = self._grid_memo = tuple(self.grid(k, args) for k in range(len(self.tasks)))
+        return memo
 
     def _run(self, k: int, args) -> None:
-        grid, block = self.grid(k, args)
+        grid, block = self.grids(args)[k]
         if self._fast is not None:
             stream = handle(self._stream)
             err = self._fast.launch_kernel(self._handles[k], grid, 1, 1, block, 1, 1, 0, stream, self.params, None)
