@@ -25,7 +25,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
 from quadrants.ir.reductions import written_kernel_vars
 from quadrants.ir.walk import iter_stmts
-from quadrants_llvm.builder import disjoint, lane_split, numerics as nm, ordered_sums
+from quadrants_llvm.builder import disjoint, lane_split, numerics as nm, ordered_sums, row_blocks
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.stmts import emit_block
 from quadrants_llvm.builder.types import I8, I16, I32, I64, PTR, VOID, reg_type
@@ -101,11 +101,14 @@ def _parallel(bld, k: int, item: N.ParallelFor, alone: bool = True) -> ll.Functi
         # S threads per lane (lane_split.py): lanes and their stride are counted in groups of S threads
         sub_lanes = lane_split.SubLanes(b, total, stride, first, split.most)
         first, stride = sub_lanes.lane(b, first), sub_lanes.lane(b, stride)
+    done = em.new_block("grid.end")
+    rows = row_blocks.plan(item) if split is None and not reductions and _light(item) else None
+    if rows is not None:  # row-blocked lanes where the arrays are apart; the plain loop below where they overlap
+        row_blocks.emit(em, item, rows, begins, extents, first, stride, done, alone)
     pos = em.alloca(I64, name="lane")
     b.store(first, pos)
     walk = _Digits(em, extents, first, stride) if len(extents) > 1 else None
-    done = em.new_block("grid.end")
-    if split is None and (reductions or _light(item)):
+    if split is None and rows is None and (reductions or _light(item)):
         _unrolled_lanes(em, item, begins, walk, total, stride, pos, done, alone)
     head, body, latch = (em.new_block(n) for n in ("grid.head", "grid.body", "grid.latch"))
     b.branch(head)
