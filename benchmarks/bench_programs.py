@@ -17,13 +17,14 @@ as an installed package has it.
 With ``--against upstream`` (``nox -s bench -- --against upstream``, or ``QD_UPSTREAM_PYTHON=/path/to/python``
 naming an interpreter whose ``quadrants`` is upstream 1.3.3), the same program module also runs under upstream
 (``qd.cpu`` against ``llvm-cpu``, ``qd.cuda`` against ``llvm-cuda``), in its own worker, and the two workers take
-turns in short rounds (:func:`time_program`): each round times a batch of steps of about :data:`WINDOW_S` seconds on
-each side (the side that goes first alternates), so both see the same minutes of a drifting load. The row's
-``value`` and ``baseline`` are the medians of all steps of ours and upstream; its ``ratio`` is the **median of the
-per-round ratios** (ours' median step in the round / upstream's in the same round; below 1 is faster), which a load
-that moves between rounds does not tilt. A ``geomean`` row per backend summarises the ratios; a line on stderr per
-program gives the spread of the per-round ratios. Run alone: ``python benchmarks/bench_programs.py [--against
-upstream] [--load] [--programs a,b] [--backends llvm-cpu] [--threads 1]`` (``--threads N`` pins both
+turns in short rounds (:func:`time_program`): each round times :data:`BATCH` steps on each side (the side that goes
+first alternates), so both see the same minutes of a drifting load and both simulations stay at the same frame. The
+row's ``value`` and ``baseline`` are the medians of all steps of ours and upstream; its ``ratio`` is the **median of
+the per-round ratios** (ours' median step in the round / upstream's in the same round; below 1 is faster), which a
+load that moves between rounds does not tilt. A ``geomean`` row per backend summarises the ratios; a line on stderr
+per program gives the spread of the per-round ratios and both workers' scheduler counters per step (CPU time,
+run-queue wait, context switches). Run alone: ``python benchmarks/bench_programs.py [--against upstream] [--load]
+[--programs a,b] [--backends llvm-cpu] [--threads 1]`` (``--threads N`` pins both
 implementations to N CPUs with N threads: the generated code compared without the thread pool).
 """
 
@@ -57,12 +58,12 @@ BACKENDS = {
 }
 # our backend -> upstream's arch timed beside it
 UPSTREAM_ARCH = {"llvm-cpu": "cpu", "llvm-cuda": "cuda"}
-# Rounds of the step timing (issue 23): each round runs one batch per worker, each batch about WINDOW_S seconds of
-# steps (at least 1, at most BATCH_MAX, sized from the steps so far); at least MIN_ROUNDS rounds, then more until
-# MAX_ROUNDS or BUDGET_S seconds. Short windows matter under load: a background load's effect moved step times 2-6x
-# between runs, and batches of seconds on one side and then the other compared different loads.
-WINDOW_S, BATCH_MAX, MIN_ROUNDS, MAX_ROUNDS, WARMUP, BUDGET_S = 0.03, 50, 3, 30, 2, 20.0
-BATCH = 1  # the fewest steps a batch has
+# Rounds of the step timing (issue 23): each round runs BATCH back-to-back steps on each worker (the same number on
+# each side: a program's step cost changes with its frame, pbf2d's neighbour lists grow as the dam breaks, so both
+# simulations stay at the same frame); at least MIN_ROUNDS rounds, then more until MAX_ROUNDS or BUDGET_S seconds.
+# Before session 10: 7 rounds and the ratio of the two sides' pooled medians, which a load that moved 2-6x between
+# rounds tilted either way.
+BATCH, MIN_ROUNDS, MAX_ROUNDS, WARMUP, BUDGET_S = 3, 3, 21, 2, 20.0
 START_TIMEOUT_S, STEP_TIMEOUT_S = 600.0, 300.0
 
 
@@ -169,13 +170,6 @@ def upstream_available(python: str, arch: str) -> bool:
     return done.returncode == 0
 
 
-def batch_size(step_s: float) -> int:
-    """Steps per batch for a program whose step takes ``step_s`` seconds: about :data:`WINDOW_S` seconds of them."""
-    if not step_s > 0:
-        return BATCH
-    return max(BATCH, min(BATCH_MAX, round(WINDOW_S / step_s)))
-
-
 def round_order(labels: list[str], round_index: int) -> list[str]:
     """The order the workers run in round ``round_index``: reversed every other round, so neither always goes
     first (the first batch of a round follows the other worker's, the last one precedes it)."""
@@ -194,26 +188,23 @@ def time_program(
     """
     workers = {label: Worker(python) for label, python in pythons.items()}
     results: dict[str, dict[str, Any]] = {label: {"times": [], "rounds": [], "sched": {}} for label in workers}
-    batches: dict[str, int] = {}
     try:
         for label, worker in workers.items():
             start = {"cmd": "start", "src": str(SRC), "arch": arch, "program": program, "size": size}
             if threads:
                 start["threads"] = threads
             results[label]["first_call"] = worker.ask(start, START_TIMEOUT_S)["first_call"]
-            warm = worker.ask({"cmd": "steps", "n": WARMUP}, STEP_TIMEOUT_S)["times"]
-            batches[label] = batch_size(min(warm))
+            worker.ask({"cmd": "steps", "n": WARMUP}, STEP_TIMEOUT_S)
         started = time.perf_counter()
         for round_index in range(MAX_ROUNDS):
             for label in round_order(list(workers), round_index):
-                answer = workers[label].ask({"cmd": "steps", "n": batches[label]}, STEP_TIMEOUT_S)
+                answer = workers[label].ask({"cmd": "steps", "n": BATCH}, STEP_TIMEOUT_S)
                 times = answer["times"]
                 results[label]["times"] += times
                 totals = results[label]["sched"]
                 for key, value in answer.get("sched", {}).items():
                     totals[key] = totals.get(key, 0) + value
                 results[label]["rounds"].append(statistics.median(times))
-                batches[label] = batch_size(statistics.median(results[label]["times"]))  # the load moves step times
             if round_index + 1 >= MIN_ROUNDS and time.perf_counter() - started > BUDGET_S:
                 break  # a slow backend (ref, a software GPU) stops early with at least MIN_ROUNDS rounds
     finally:
