@@ -24,7 +24,8 @@ the per-round ratios** (ours' median step in the round / upstream's in the same 
 load that moves between rounds does not tilt. A ``geomean`` row per backend summarises the ratios; a line on stderr
 per program gives the spread of the per-round ratios and both workers' scheduler counters per step (CPU time,
 run-queue wait, context switches). Run alone: ``python benchmarks/bench_programs.py [--against upstream] [--load]
-[--programs a,b] [--backends llvm-cpu] [--threads 1]`` (``--threads N`` pins both
+[--programs a,b] [--backends llvm-cpu] [--threads 1] [--repeats N]`` (``--repeats N``: every program timed N times
+with fresh workers, rounds pooled; 5 by default with ``--load``; ``--threads N`` pins both
 implementations to N CPUs with N threads: the generated code compared without the thread pool).
 """
 
@@ -65,6 +66,10 @@ UPSTREAM_ARCH = {"llvm-cpu": "cpu", "llvm-cuda": "cuda"}
 # rounds tilted either way.
 BATCH, MIN_ROUNDS, MAX_ROUNDS, WARMUP, BUDGET_S = 3, 3, 21, 2, 20.0
 START_TIMEOUT_S, STEP_TIMEOUT_S = 600.0, 300.0
+# --load: time each program this many times (fresh workers each, so the same frames): under a background load of 3x
+# the cores pbf2d's per-round ratios spread from 0.02 to 20 (quartiles 0.4 and 3.7), and the median of one run's 21
+# rounds landed anywhere between 0.8 and 4.1 in five runs of the same code
+LOAD_REPEATS = 5
 
 
 class WorkerError(RuntimeError):
@@ -213,6 +218,22 @@ def time_program(
     return results
 
 
+def merge_runs(runs: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """One result from several :func:`time_program` runs of the same program (``--repeats``): steps, rounds and
+    scheduler counters pooled, the first call of the first run. Each run starts fresh workers, so every run times
+    the same frames; more runs give more rounds of the same measurement."""
+    merged: dict[str, dict[str, Any]] = {}
+    for results in runs:
+        for label, result in results.items():
+            fresh = {"first_call": result["first_call"], "times": [], "rounds": [], "sched": {}}
+            into = merged.setdefault(label, fresh)
+            into["times"] += result["times"]
+            into["rounds"] += result["rounds"]
+            for key, value in result.get("sched", {}).items():
+                into["sched"][key] = into["sched"].get(key, 0) + value
+    return merged
+
+
 def round_ratios(ours: dict[str, Any], theirs: dict[str, Any]) -> list[float]:
     """Ours / theirs of each round (:func:`time_program`'s ``rounds``, paired by position)."""
     return [a / b for a, b in zip(ours.get("rounds", ()), theirs.get("rounds", ()), strict=False) if b > 0]
@@ -321,6 +342,11 @@ def upstream_python(options: dict[str, Any]) -> str | None:
     return python
 
 
+def repeats(options: dict[str, Any]) -> int:
+    """How many times each program is timed: ``repeats``, else :data:`LOAD_REPEATS` under ``load``, else 1."""
+    return max(1, int(options.get("repeats") or (LOAD_REPEATS if options.get("load") else 1)))
+
+
 def run(options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Every program on every selected backend (see the module docstring); ``options`` come from ``run.py``."""
     from quadrants_conformance.programs import NAMES
@@ -343,7 +369,9 @@ def run(options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
             print(f"bench_programs: {program} on {backend_id} ({', '.join(pythons)})", file=sys.stderr, flush=True)
             try:
                 threads = options.get("threads")
-                results = time_program(program, arch, size, pythons, threads)
+                results = merge_runs(
+                    [time_program(program, arch, size, pythons, threads) for _ in range(repeats(options))]
+                )
                 warm = None if options.get("no_warm") else warm_first_calls(program, arch, size, pythons, threads)
             except WorkerError as exc:
                 print(f"bench_programs: {program} on {backend_id} failed: {exc}", file=sys.stderr, flush=True)
@@ -366,9 +394,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load", action="store_true", help="run under a background load of 3x the core count")
     parser.add_argument("--threads", type=int, default=None, help="pin both implementations to N CPUs and threads")
     parser.add_argument("--no-warm", action="store_true", help="skip the warm-cache first calls (two processes each)")
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="time each program N times, fresh workers (default 1; 5 with --load)"
+    )
     args = parser.parse_args(argv)
     options = {
         "no_warm": args.no_warm,
+        "repeats": args.repeats,
+        "load": args.load,
         "threads": args.threads,
         "against": args.against,
         "upstream_python": args.upstream_python,

@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="bench_programs: pin to N CPUs and N threads")
     args = parser.parse_args(argv)
     options = {"against": args.against, "upstream_python": args.upstream_python, "threads": args.threads}
+    options["load"] = args.load  # bench_programs times each program several times under load
 
     paths = discover(HERE, args.pattern)
     rows: list[dict[str, Any]] = []

@@ -43,6 +43,16 @@ def test_step_ratio_is_the_median_of_the_per_round_ratios(bench):
     assert "3 rounds" in bench.spread(results) and "median 0.500" in bench.spread(results)
 
 
+def test_repeats_pool_rounds_and_load_repeats_by_default(bench):
+    one = {"ours": {"first_call": 1.0, "times": [1, 2, 3], "rounds": [2], "sched": {"run_ns": 5}}}
+    two = {"ours": {"first_call": 9.0, "times": [4, 5, 6], "rounds": [5], "sched": {"run_ns": 7}}}
+    merged = bench.merge_runs([one, two])["ours"]
+    assert merged["times"] == [1, 2, 3, 4, 5, 6] and merged["rounds"] == [2, 5]
+    assert merged["first_call"] == 1.0 and merged["sched"] == {"run_ns": 12}
+    assert bench.repeats({}) == 1 and bench.repeats({"load": True}) == bench.LOAD_REPEATS > 1
+    assert bench.repeats({"load": True, "repeats": 2}) == 2
+
+
 def test_rounds_alternate_who_goes_first(bench):
     assert bench.round_order(["ours", "upstream"], 0) == ["ours", "upstream"]
     assert bench.round_order(["ours", "upstream"], 1) == ["upstream", "ours"]
