@@ -165,7 +165,6 @@ def fake_device(cu: FakeCu) -> driver.Device:
     dev.cu, dev.ctx, dev.cc, dev.sms, dev.name = cu, "ctx", (9, 0), 4, "fake"
     dev.stream = cu.CUstream(0)
     dev.streams = streams.StreamSet(cu, dev.stream)
-    dev.fast = None  # cuda.bindings' calls (the fake); FakeFast below stands for the ctypes ones
     return dev
 
 
@@ -436,60 +435,3 @@ def test_a_stream_launch_context_is_always_copied_and_does_not_disturb_the_defau
     assert len(cu.find(("args", slot))) == 2
     exe.launch([a])  # the default context still holds a's words
     assert _copies(cu, exe) == 1
-
-
-class FakeFast:
-    """cuda/fastcall.py's calls on the fake driver: plain int handles in, an int status out."""
-
-    def __init__(self, cu: FakeCu, fail: int = 0):
-        self.cu, self.fail, self.calls = cu, fail, []
-
-    def launch_kernel(self, fn, gx, gy, gz, bx, by, bz, shm, stream, params, extra):
-        assert type(fn) is int and type(stream) is int and extra is None
-        self.calls.append("launch")
-        return self.fail or self.cu.cuLaunchKernel(fn, gx, gy, gz, bx, by, bz, shm, stream, params, extra)[0]
-
-    def copy_in(self, dst, src, n, stream):
-        assert type(stream) is int
-        self.calls.append("copy")
-        return self.fail or self.cu.cuMemcpyHtoDAsync(dst, src, n, stream)[0]
-
-    def stream_query(self, stream):
-        self.calls.append("query")
-        return 0
-
-
-class _Function(str):
-    """A fake CUfunction with the driver handle ``int()`` gives for cuda.bindings objects."""
-
-    def __int__(self):
-        return 7000 + len(self)
-
-
-def test_the_ctypes_calls_carry_the_launch_when_they_load(fake, monkeypatch):
-    cu, dev = fake
-    monkeypatch.setattr(cu, "cuModuleGetFunction", lambda module, name: (0, _Function(name.decode())))
-    dev.fast = FakeFast(cu)
-    exe = _executable(dev, _one_loop())
-    a = _Array(dev)
-    exe.launch([a])
-    dev.drain()
-    assert dev.fast.calls == ["copy", "launch", "query"]
-    fn = exe.tasks[0][0]
-    assert exe._handles == [int(fn)] and cu.nodes[_kernels(cu)[0]]["what"] == ("kernel", int(fn), exe.ctx_ptr)
-    assert [n["what"][0] for n in cu.nodes[-2:]] == ["args", "kernel"]
-
-
-def test_a_failed_ctypes_call_raises_the_drivers_error_and_forgets_the_copy(fake, monkeypatch):
-    cu, dev = fake
-    monkeypatch.setattr(cu, "cuModuleGetFunction", lambda module, name: (0, _Function(name.decode())))
-    names = {700: (b"CUDA_ERROR_ILLEGAL_ADDRESS", b"an illegal memory access was encountered")}
-    monkeypatch.setattr(cu, "cuGetErrorName", lambda err: (0, names[int(err)][0]), raising=False)
-    monkeypatch.setattr(cu, "cuGetErrorString", lambda err: (0, names[int(err)][1]), raising=False)
-    monkeypatch.setattr(FakeCu, "CUresult", enum.IntEnum("CUresult", {"CUDA_SUCCESS": 0, "ILLEGAL": 700}))
-    monkeypatch.setattr(driver, "_driver", lambda: cu)
-    dev.fast = FakeFast(cu, fail=700)
-    exe = _executable(dev, _one_loop())
-    with pytest.raises(RuntimeError, match="cuMemcpyHtoDAsync failed: CUDA_ERROR_ILLEGAL_ADDRESS"):
-        exe.launch([_Array(dev)])
-    assert exe._last_words is None  # the next launch copies again

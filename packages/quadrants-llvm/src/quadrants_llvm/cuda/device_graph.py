@@ -21,7 +21,6 @@ import threading
 from quadrants.ir import nodes as N
 from quadrants_llvm.cuda import graph_plan, lane_grid
 from quadrants_llvm.cuda.driver import check
-from quadrants_llvm.cuda.fastcall import handle
 
 __all__ = ["DeviceGraph", "GraphUnavailable", "set_condition_functions"]
 
@@ -192,7 +191,6 @@ class DeviceGraph:
                 self._fused = condition_kernels(exe, items, frozenset(self._block_loops))
             self._add_items(self.graph, items)
             self.exec = check(cu.cuGraphInstantiate(self.graph, 0), "cuGraphInstantiate")
-            self._exec_handle = handle(self.exec)  # for cuda/fastcall.py's cuGraphLaunch
         except BaseException:
             cu.cuGraphDestroy(self.graph)
             self._free_abort()
@@ -288,12 +286,6 @@ class DeviceGraph:
         """Queue the whole graph on the executable's stream (the arguments were copied to the context before)."""
         if self._abort_host:
             ctypes.c_uint64.from_address(self._abort_host).value = 0
-        fast = self.exe._fast
-        if fast is not None:
-            err = fast.graph_launch(self._exec_handle, handle(self.exe._stream))
-            if err:
-                check((err,), "cuGraphLaunch")
-            return
         err = self.cu.cuGraphLaunch(self.exec, self.exe._stream)[0]
         if err != self.exe._ok:
             check((err,), "cuGraphLaunch")

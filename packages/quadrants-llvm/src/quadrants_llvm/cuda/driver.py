@@ -11,7 +11,6 @@ import functools
 import threading
 import time
 
-from quadrants_llvm.cuda import fastcall
 from quadrants_llvm.cuda.status import raise_for
 from quadrants_llvm.cuda.streams import StreamSet
 
@@ -79,7 +78,6 @@ class Device:
         name = check(cu.cuDeviceGetName(256, self.dev))
         self.name = name.split(b"\0", 1)[0].decode()
         self.stream = cu.CUstream(0)  # the legacy default stream: every launch and copy is ordered on it
-        self.fast = fastcall.load()  # ctypes calls for the per-launch hot path (cuda/fastcall.py), or None
         # qd.create_stream() streams and the barrier the default stream keeps with them (cuda/streams.py); every
         # default-stream operation below waits for their pending work first
         self.streams = StreamSet(cu, self.stream)
@@ -157,19 +155,14 @@ class Device:
         device cannot abandon it, and later work queues behind it). The default stream first joins every stream with
         pending work (cuda/streams.py), so this also waits for their launches."""
         self.streams.on_default()
-        if self.fast is not None:
-            query, stream, not_ready = self.fast.stream_query, fastcall.handle(self.stream), fastcall.NOT_READY
-            status = lambda: query(stream)  # noqa: E731
-        else:
-            query, not_ready = self.cu.cuStreamQuery, self.cu.CUresult.CUDA_ERROR_NOT_READY
-            status = lambda: query(self.stream)[0]  # noqa: E731
-        err = status()
+        query, not_ready = self.cu.cuStreamQuery, self.cu.CUresult.CUDA_ERROR_NOT_READY
+        err = query(self.stream)[0]
         polls = 0
         while err == not_ready:
             polls += 1
             if polls > 100:
                 time.sleep(1e-4)
-            err = status()
+            err = query(self.stream)[0]
         check((err,), "cuStreamQuery")
 
     def to_host(self, dst_addr: int, src: int, nbytes: int) -> None:

@@ -4,8 +4,7 @@ Every task is a kernel ``qd_task_k(ctx)`` whose only parameter is the device add
 layout of :mod:`quadrants_llvm.builder.layout`, in device memory). A launch packs the argument words on the host with
 one ``struct.pack_into`` (which also zeroes the status and return slots), copies them to the context with
 ``cuMemcpyHtoDAsync`` (skipped when the words are those of the previous launch and nothing on the device changes
-them) and queues one ``cuLaunchKernel`` per task on the default stream (these calls go through
-:mod:`~quadrants_llvm.cuda.fastcall`'s ``ctypes`` path where it loads): serial blocks on one thread,
+them) and queues one ``cuLaunchKernel`` per task on the default stream: serial blocks on one thread,
 parallel loops on a grid of 256-thread blocks sized by the lane count where the host can compute it
 (:mod:`~quadrants_llvm.cuda.lane_grid`), at most the occupancy-sized grid (the kernels walk their lanes with
 grid-stride loops). Nothing waits for the device unless the program returns values (the return slots are copied
@@ -33,7 +32,6 @@ from quadrants_llvm.cpu import host
 from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
 from quadrants_llvm.cuda import graph_plan, lane_grid
 from quadrants_llvm.cuda.driver import check
-from quadrants_llvm.cuda.fastcall import handle
 from quadrants_llvm.cuda.stream_launch import launch as launch_on_streams, plan as stream_plan, task_streams
 from quadrants_llvm.cuda.streams import current as current_stream
 
@@ -88,7 +86,6 @@ class CudaExecutable:
         self.ret_buf = (ctypes.c_int64 * max(1, len(self.program.returns) + 1))()
         self._launch_kernel = cu.cuLaunchKernel
         self._copy_in = cu.cuMemcpyHtoDAsync
-        self._fast = dev.fast  # cuda/fastcall.py: ctypes calls for the hot path, or None
         self._stream = dev.stream
         self._ok = cu.CUresult.CUDA_SUCCESS
         # One launch at a time: the argument buffer at ctx_ptr, the host staging buffer and the print/return
@@ -109,8 +106,6 @@ class CudaExecutable:
             self._heavy.append(not serial and lane_grid.heavy(item))
             split = None if serial else lane_split.plan(item, fast_math)
             self._per_lane.append(1 if split is None else split.most)
-        # the driver's CUfunction of each task, for the ctypes calls
-        self._handles = None if self._fast is None else [handle(fn) for fn, _, _ in self.tasks]
         # The argument copy is skipped when the packed words equal the previous copy's into the executable's own
         # context and the device never writes that part: no return slots, no print cursor, no status read (a
         # status is only written by a failing check, and only checks whose status is read are compiled in).
@@ -170,12 +165,6 @@ class CudaExecutable:
             if words == self._last_words:
                 return  # the context holds these words already (copies and launches are ordered on the stream)
             self._last_words = words
-        if self._fast is not None:
-            err = self._fast.copy_in(self.ctx_ptr, self.host_addr, self.packed_bytes, handle(self._stream))
-            if err:
-                self._last_words = None
-                check((err,), "cuMemcpyHtoDAsync")
-            return
         err = self._copy_in(self.ctx_ptr, self.host_addr, self.packed_bytes, self._stream)[0]
         if err != self._ok:
             self._last_words = None
@@ -201,15 +190,9 @@ class CudaExecutable:
 
     def _run(self, k: int, args) -> None:
         grid, block = self.grids(args)[k]
-        if self._fast is not None:
-            stream = handle(self._stream)
-            err = self._fast.launch_kernel(self._handles[k], grid, 1, 1, block, 1, 1, 0, stream, self.params, None)
-            if err:
-                check((err,), f"cuLaunchKernel(task {k})")
-        else:
-            err = self._launch_kernel(self.tasks[k][0], grid, 1, 1, block, 1, 1, 0, self._stream, self.params, 0)[0]
-            if err != self._ok:
-                check((err,), f"cuLaunchKernel(task {k})")
+        err = self._launch_kernel(self.tasks[k][0], grid, 1, 1, block, 1, 1, 0, self._stream, self.params, 0)[0]
+        if err != self._ok:
+            check((err,), f"cuLaunchKernel(task {k})")
         if self.read_status:
             self._check_status(args)
 

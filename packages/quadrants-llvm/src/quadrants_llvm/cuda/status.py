@@ -8,7 +8,7 @@ __all__ = ["raise_for"]
 
 def raise_for(cu, err, call: str) -> None:
     """Raise ``RuntimeError`` naming ``call`` and the driver's name and text for status ``err`` (non-zero; a
-    ``CUresult`` or, from the ``ctypes`` calls of cuda/fastcall.py, a plain ``int``)."""
+    ``CUresult`` or a plain ``int``)."""
     if type(err) is int:
         try:
             err = cu.CUresult(err)
