@@ -1,9 +1,10 @@
 """A/B of GPU row-blocked lanes on Jacobi (issue 18; docs/backends/gpu.md#row-blocked-lanes), in one process.
 
-Times ``kernels.jacobi`` at 16384² (f32) against ``cuMemcpyDtoD`` twice: with the row-blocked lanes (the default) and
-with them turned off (``row_blocks.plan`` patched to ``None``, a fresh kernel so it compiles again), after checking
-both against NumPy on grids whose interior row count is not a multiple of 4. Run on a CUDA machine:
-``python3 benchmarks/jacobi_rows_ab.py``; prints one line per variant and a JSON line.
+Times ``kernels.jacobi``'s loop at 16384² (f32) against ``cuMemcpyDtoD``: with the row-blocked lanes (the default, 4
+rows per lane), with them turned off (``row_blocks.plan`` patched to ``None``; a fresh kernel, so it compiles again),
+with 8 and with 2 rows per lane, and with 4 again; each variant is first checked against NumPy on grids whose
+interior row count is not a multiple of 4. Run on a CUDA machine: ``python3 benchmarks/jacobi_rows_ab.py``; prints
+one line per variant and a JSON line.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ def main() -> None:
     copy = _copy_gbs(JACOBI_N * JACOBI_N * 4)
     out = {"copy_gbs": copy}
     original = row_blocks.plan
-    for name, plan in [("rows", original), ("plain", lambda item: None), ("rows_again", original)]:
+    variants = [("rows4", original), ("plain", lambda item: None), ("rows8", lambda item: original(item) and 8)]
+    variants += [("rows2", lambda item: original(item) and 2), ("rows4_again", original)]
+    for name, plan in variants:
         row_blocks.plan = plan
         kernel = _make()
         _check(kernel)

@@ -213,3 +213,18 @@ def test_continue_skips_one_row_of_a_block_only():
     want[1:-1] = a[:-2] + a[2:]
     want[[r for r in range(14) if r % 3 == 1]] = 0
     np.testing.assert_array_equal(b, want)
+
+
+@pytest.mark.parametrize("rows", [2, 8])
+def test_other_row_counts_per_lane_are_exact_and_share_their_loads(rows, monkeypatch):
+    """``emit`` takes any power of two (the A/B probe ``benchmarks/jacobi_rows_ab.py`` tries 2 and 8 on a GPU)."""
+    monkeypatch.setattr(row_blocks, "plan", lambda item: rows)
+    for shape in [(13, 5), (2 + 2 * rows, 6)]:
+        a = np.random.default_rng(rows).random(shape, dtype=np.float32)
+        b = np.zeros(shape, np.float32)
+        emulate(program(F32_2, [_jacobi()]), [a, b], 2, 3)
+        np.testing.assert_array_equal(b[1:-1, 1:-1], _expected(a))
+    ptx = compile_ptx(program(F32_2, [_jacobi()]), CompileOptions()).ptx
+    stores = [m.start() for m in re.finditer(r"st\.global\.b32", ptx)]
+    block = ptx[ptx.rindex("$L__BB", 0, stores[0]) : stores[rows - 1]]
+    assert len(re.findall(r"ld\.global\.nc\.b32", block)) == (rows + 2) + 2 * rows

@@ -32,8 +32,6 @@ from quadrants_llvm.builder.types import I64
 __all__ = ["plan", "emit", "ROWS"]
 
 ROWS = 4  # rows per lane (a CUDA C Jacobi with 4 rows a thread reached 0.89 of the copy bandwidth on an H100)
-_LOG_ROWS = ROWS.bit_length() - 1
-assert 1 << _LOG_ROWS == ROWS  # a power of two: the row of a block is a shift of its digit
 
 
 def plan(item: N.ParallelFor) -> int | None:
@@ -89,17 +87,20 @@ def _mentions(e, var: int) -> bool:
 
 
 def emit(em, item: N.ParallelFor, rows: int, begins, extents, first, stride, done, read_only_path: bool):
-    """Emit the row-blocked loop of ``item`` where the run-time test passes (it ends at ``done``); returns the block,
-    left as the builder's position, where the plain grid-stride loop must run instead (arrays that overlap)."""
+    """Emit the row-blocked loop of ``item`` (``rows`` a power of two) where the run-time test passes (it ends at
+    ``done``); returns the block, left as the builder's position, where the plain grid-stride loop must run instead
+    (arrays that overlap)."""
     from quadrants_llvm.builder.grid import _Digits  # grid.py imports this module
 
     b = em.b
+    shift = rows.bit_length() - 1
+    assert rows > 1 and 1 << shift == rows  # a power of two: a block's first row is a shift of its digit
     used, written = disjoint.task_arrays(item)
     setup, plain = em.new_block("rows.setup"), em.new_block("rows.plain")
     b.cbranch(disjoint.no_overlap(em, used, written), setup, plain)
     b.position_at_end(setup)
     height = extents[-2]
-    blocks = b.lshr(b.add(height, ll.Constant(I64, rows - 1)), ll.Constant(I64, _LOG_ROWS))
+    blocks = b.lshr(b.add(height, ll.Constant(I64, rows - 1)), ll.Constant(I64, shift))
     lane_extents = [*extents[:-2], blocks, extents[-1]]
     total = ll.Constant(I64, 1)
     for ext in lane_extents:
@@ -113,7 +114,7 @@ def emit(em, item: N.ParallelFor, rows: int, begins, extents, first, stride, don
     b.cbranch(b.icmp_signed("<", b.load(pos, typ=I64), total), body, done)
     b.position_at_end(body)
     digits = walk.values()
-    r0 = b.shl(digits[-2], ll.Constant(I64, _LOG_ROWS))
+    r0 = b.shl(digits[-2], ll.Constant(I64, shift))
     # the copies index the row as (begin + r0) + q: constant steps, so neighbouring copies' addresses coincide
     row_begins = [*begins[:-2], b.add(begins[-2], r0), begins[-1]]
     left = b.sub(height, r0)  # rows of this block inside the extent (more than zero: the block's digit < blocks)
