@@ -14,7 +14,8 @@ that ``ptxas`` may issue them ahead of the stores. A written array that every ac
 variables (``y[i] = a * x[i] + y[i]``) gets one scope per copy, since distinct lanes touch distinct elements, and its
 loads take the read-only path too when they all come before its first write in the body. The read-only path only
 where the kernel is the task alone: a one-block ``do_while`` kernel (``block_loops.py``) runs several
-tasks between barriers, and another of them may write the array.
+tasks between barriers, and another of them may write the array. Row-blocked lanes (``row_blocks.py``: the copies
+are rows of one column, not lanes a stride apart) take the same test and the same tags.
 """
 
 from __future__ import annotations
