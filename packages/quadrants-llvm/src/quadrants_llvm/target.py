@@ -36,6 +36,8 @@ class TargetInfo:
     * ``alloca_address_space``: where ``alloca`` lives (5 = private on AMDGPU); results are cast to generic.
     * ``print_buffer``: ``print`` appends records to a buffer in the launch context that the host formats after the
       launch (GPUs: the code cannot call back into the host); otherwise it calls the host's ``qd_print``.
+    * ``block_barrier``: a barrier over the threads of a block (``void (i32 barrier id)``), for SIMT slot loops run on
+      hardware thread blocks (:mod:`quadrants_llvm.builder.simt_blocks`); empty: a slot runs on one thread.
     * ``interrupts``: loops poll the host's interrupt counter ``qd_interrupts`` so that Ctrl-C stops a long launch
       (CPU only: a GPU cannot read host memory that changes during a launch); see ``cpu/interrupt.py``.
     """
@@ -58,6 +60,7 @@ class TargetInfo:
     alloca_address_space: int = 0
     print_buffer: bool = False
     interrupts: bool = False
+    block_barrier: str = ""
 
     def intrinsic(self, name: str) -> str:
         """The base name of intrinsic ``name`` (``"sin"`` → ``"llvm.sin"`` unless overridden)."""
@@ -107,6 +110,7 @@ NVPTX = TargetInfo(
     private_arrays=False,
     address_space=1,
     print_buffer=True,
+    block_barrier="llvm.nvvm.barrier.cta.sync.all",  # barrier.sync 0 (not .aligned: the code around it may be copied)
 )
 AMDGPU = TargetInfo(
     name="llvm-amdgpu",

@@ -287,7 +287,7 @@ class _Emitter:
             *self._save(unit, lane),
         ]
         loc = unit.stmts[0].loc if unit.stmts and hasattr(unit.stmts[0], "loc") else None
-        return ir.RangeFor(t, ir.Const(0, _I32), ir.Const(self.block_dim, _I32), tuple(body), loc)
+        return ir.RangeFor(t, ir.Const(0, _I32), ir.Const(self.block_dim, _I32), tuple(body), loc, simt_phase=True)
 
     def evaluate(self, unit: _Eval) -> list:
         zero = ir.Const(0, _I32)
@@ -377,5 +377,6 @@ def lower_simt_task(ctx, task: SimtTask, items: list) -> list:
         "iterations; pad the range or set qd.loop_config(block_dim=...) to a divisor of it",
         task.loc,
     )
-    lowered = ir.ParallelFor((task.slot,), (zero,), (ir.OpExpr(Op.MIN, (n_blocks, slots), _I32),), tuple(body), pf.loc)
+    slots_used = ir.OpExpr(Op.MIN, (n_blocks, slots), _I32)
+    lowered = ir.ParallelFor((task.slot,), (zero,), (slots_used,), tuple(body), pf.loc, simt_block=task.block_dim)
     return [*items[:-1], ir.SerialBlock((check,), task.loc), lowered]

@@ -245,13 +245,20 @@ class If:
 
 @dataclass(frozen=True)
 class RangeFor:
-    """Serial ``for var in range(begin, end)``; bounds evaluated once; ``var`` is declared by the loop."""
+    """Serial ``for var in range(begin, end)``; bounds evaluated once; ``var`` is declared by the loop.
+
+    ``simt_phase``: the loop is a *phase* of a lowered SIMT block (frontend/simt_lowering.py: ``for t in range(B)``
+    over the block's lanes, between two barriers). Its iterations are independent, so a backend that runs a block on
+    hardware threads may spread them over the threads and put a barrier after the loop; every other backend runs it
+    as the serial loop it is.
+    """
 
     var: Var
     begin: Expr
     end: Expr
     body: tuple[Stmt, ...]
     loc: SrcLoc | None = _LOC
+    simt_phase: bool = False
 
 
 @dataclass(frozen=True)
@@ -380,7 +387,10 @@ class ParallelFor:
     ``vars[k]`` is declared by the task and holds the index of axis ``k``. The bounds are evaluated once per launch
     before any lane runs; they may use arguments and kernel vars only. ``stream`` is the ``qd.stream_parallel()``
     block the task belongs to (1, 2, … in source order; 0 outside any): a backend with streams may run the tasks of
-    different blocks concurrently (docs/streams.md), every other backend ignores it.
+    different blocks concurrently (docs/streams.md), every other backend ignores it. ``simt_block`` is ``B`` (> 0)
+    for the slot loop of a lowered SIMT task (frontend/simt_lowering.py): each lane is a block *slot* whose body runs
+    block-level code and ``simt_phase`` loops over its ``B`` lanes; a GPU backend may run a slot on a hardware thread
+    block (docs/simt.md), every other backend runs it as the plain loop it is.
     """
 
     vars: tuple[Var, ...]
@@ -389,6 +399,7 @@ class ParallelFor:
     body: tuple[Stmt, ...]
     loc: SrcLoc | None = _LOC
     stream: int = 0
+    simt_block: int = 0
 
 
 @dataclass(frozen=True)

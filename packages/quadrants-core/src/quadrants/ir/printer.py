@@ -229,7 +229,8 @@ def _st_if(s: If, ctx: _Ctx, depth: int) -> None:
 
 
 def _st_range_for(s: RangeFor, ctx: _Ctx, depth: int) -> None:
-    ctx.emit(depth, f"for ({format_var(s.var)}) in [{_expr(s.begin, ctx)}, {_expr(s.end, ctx)}):", s.loc)
+    phase = " simt_phase" if s.simt_phase else ""
+    ctx.emit(depth, f"for ({format_var(s.var)}) in [{_expr(s.begin, ctx)}, {_expr(s.end, ctx)}){phase}:", s.loc)
     _block(s.body, ctx, depth + 1)
 
 
@@ -321,7 +322,8 @@ def _it_parallel_for(it: ParallelFor, ctx: _Ctx, depth: int) -> None:
     ranges = " x ".join(f"[{_expr(b, ctx)}, {_expr(e, ctx)})" for b, e in zip(it.begins, it.ends, strict=False))
     if len(it.begins) != len(it.ends):  # invalid IR: show what is there rather than hide the mismatch
         ranges += f" (begins: {len(it.begins)}, ends: {len(it.ends)})"
-    ctx.emit(depth, f"parallel_for ({names}) in {ranges}{_stream(it)}:", it.loc)
+    simt = f" simt_block {it.simt_block}" if it.simt_block else ""
+    ctx.emit(depth, f"parallel_for ({names}) in {ranges}{_stream(it)}{simt}:", it.loc)
     _block(it.body, ctx, depth + 1)
 
 

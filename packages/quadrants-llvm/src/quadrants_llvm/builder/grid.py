@@ -27,7 +27,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
 from quadrants.ir.reductions import written_kernel_vars
 from quadrants.ir.walk import iter_stmts
-from quadrants_llvm.builder import disjoint, lane_split, numerics as nm, ordered_sums, row_blocks
+from quadrants_llvm.builder import disjoint, lane_split, numerics as nm, ordered_sums, row_blocks, simt_blocks
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.stmts import emit_block
 from quadrants_llvm.builder.types import I8, I16, I32, I64, PTR, VOID, reg_type
@@ -98,6 +98,8 @@ def _parallel(bld, k: int, item: N.ParallelFor, alone: bool = True) -> ll.Functi
     bdim = _read_index(em, 2)
     first = b.add(b.mul(block, bdim), tid)
     stride = b.mul(bdim, _read_index(em, 3))
+    if simt_blocks.plan(bld, item):  # a SIMT slot per thread block, its phases over the threads (simt_blocks.py)
+        return _simt_slots(bld, em, item, fn, reductions, begins, total, tid, block, bdim)
     split = splits(bld, item)
     if split is not None:
         # S threads per lane (lane_split.py): lanes and their stride are counted in groups of S threads
@@ -127,6 +129,31 @@ def _parallel(bld, k: int, item: N.ParallelFor, alone: bool = True) -> ll.Functi
     b.store(b.add(b.load(pos, typ=I64), stride), pos)
     if walk is not None:
         walk.advance()
+    b.branch(head)
+    b.position_at_end(done)
+    _flush(em, reductions, tid)
+    b.ret_void()
+    em.finish()
+    return fn
+
+
+def _simt_slots(bld, em, item, fn, reductions, begins, total, tid, block, bdim) -> ll.Function:
+    """The slot loop of a SIMT task: slot = block id, stride = grid size; phase loops go to the block's threads."""
+    b = em.b
+    leading = simt_blocks.leading_barriers(item.body)
+    em.simt_phase = lambda em_, s: simt_blocks.emit_phase(em_, s, tid, bdim, leading)
+    pos = em.alloca(I64, name="slot")
+    b.store(block, pos)
+    stride = _read_index(em, 3)
+    head, body, latch, done = (em.new_block(n) for n in ("slots.head", "slots.body", "slots.latch", "slots.end"))
+    b.branch(head)
+    b.position_at_end(head)
+    slot = b.load(pos, typ=I64)
+    b.cbranch(b.icmp_signed("<", slot, total), body, done)
+    b.position_at_end(body)
+    _lane_body(em, item, begins, [slot], latch, done)
+    b.position_at_end(latch)
+    b.store(b.add(b.load(pos, typ=I64), stride), pos)
     b.branch(head)
     b.position_at_end(done)
     _flush(em, reductions, tid)

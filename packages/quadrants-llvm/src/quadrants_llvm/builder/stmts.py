@@ -216,6 +216,8 @@ def _blocked_loop(em, var: N.Var, begin, end, body: Callable[[], None], hints: t
 
 
 def _range_for(em, s: N.RangeFor) -> None:
+    if s.simt_phase and em.__dict__.get("simt_phase"):  # a SIMT phase on a thread block (builder/simt_blocks.py)
+        return em.simt_phase(em, s)
     t = s.var.dtype
     begin = nm.convert(em, s.begin.dtype, t, emit_expr(em, s.begin))
     end = nm.convert(em, s.end.dtype, t, emit_expr(em, s.end))

@@ -26,7 +26,7 @@ import threading
 import numpy as np
 
 from quadrants.ir import nodes as N
-from quadrants_llvm.builder import lane_split
+from quadrants_llvm.builder import lane_split, simt_blocks
 from quadrants_llvm.builder.layout import MAX_ERR_INDICES
 from quadrants_llvm.cpu import host
 from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
@@ -100,12 +100,16 @@ class CudaExecutable:
         fast_math = bool(artifact.options.fast_math or artifact.program.fast_math)
         for item, name, serial in zip(artifact.task_items, artifact.kernels, artifact.serial, strict=True):
             fn = dev.function(self.module, name)
-            grid, block = (1, 1) if serial else (dev.grid_size(fn, BLOCK), BLOCK)
+            # a SIMT slot loop runs a slot per block of threads_for(B) threads (builder/simt_blocks.py): its lanes
+            # are slots, each using the whole block, so the grid counts slots
+            simt = 0 if serial else simt_blocks.slot_block(item)
+            threads = simt_blocks.threads_for(simt) if simt else BLOCK
+            grid, block = (1, 1) if serial else (dev.grid_size(fn, threads), threads)
             self.tasks.append((fn, grid, block))
             self._counters.append(None if serial else lane_grid.lane_counter(item))
-            self._heavy.append(not serial and lane_grid.heavy(item))
-            split = None if serial else lane_split.plan(item, fast_math)
-            self._per_lane.append(1 if split is None else split.most)
+            self._heavy.append(not serial and not simt and lane_grid.heavy(item))
+            split = None if serial or simt else lane_split.plan(item, fast_math)
+            self._per_lane.append(threads if simt else 1 if split is None else split.most)
         # The argument copy is skipped when the packed words equal the previous copy's into the executable's own
         # context and the device never writes that part: no return slots, no print cursor, no status read (a
         # status is only written by a failing check, and only checks whose status is read are compiled in).
