@@ -13,6 +13,8 @@ A task's plan is made on a bind group cache miss, from the sizes of the launch's
 
 The plan (offsets included) keys the task's shader variants, so a launch with the same sizes reuses the variant
 without emitting again. Only tasks over a limit pay: the normal path is the bind group cache lookup it always was.
+The plan also names the arguments that share one buffer with a written one (:mod:`quadrants_wgpu.wgsl.aliases`):
+such a launch gets a variant that binds the buffer once, keyed and cached the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import math
 
 from quadrants.errors import QuadrantsRuntimeError
 from quadrants_wgpu.runtime.memory import create_buffer
+from quadrants_wgpu.wgsl.aliases import find_aliases
 from quadrants_wgpu.wgsl.placement import BindingPlan
 
 __all__ = ["FIXED_BINDINGS", "plan", "ensure_arena", "copy_in", "copy_out", "window"]
@@ -31,16 +34,21 @@ _ARENA_MIN = 1 << 16  # the first arena of a slot set (grown by doubling, up to 
 
 def plan(name: str, shader, buffers: dict, limits: tuple[int, int]) -> BindingPlan:
     """The placements of ``shader``'s arrays (its default bindings ``(arg, read-only)`` and their storage element
-    types) for the launch's ``buffers`` (by argument) under ``limits`` = ``(max binding bytes, max buffers)``."""
+    types) for the launch's ``buffers`` (by argument) under ``limits`` = ``(max binding bytes, max buffers)``.
+
+    A buffer passed as several arguments, one written, is first made one binding (:func:`find_aliases`); the limits
+    then count and place its owner only (an alias sits where its owner does, in the arena too)."""
     max_binding, max_buffers = limits[0] & ~15, limits[1]  # & ~15: the arena is a whole number of 16-byte blocks
     log2 = max_binding.bit_length() - 1  # windows of a power of two bytes: the dispatcher shifts and masks
-    sizes = {arg: buffers[arg].size for arg, _ in shader.bindings}
+    aliases = find_aliases(shader.bindings, buffers)
+    ro, elems, members = _owners(shader, aliases)
+    sizes = {arg: buffers[arg].size for arg in ro}
     chunks = {a: math.ceil(n / (1 << log2)) for a, n in sizes.items() if n > max_binding}
+    windows = tuple((a, n, log2) for a, n in sorted(chunks.items()))
     count = FIXED_BINDINGS + sum(chunks.get(a, 1) for a in sizes)
     if count <= max_buffers:
-        return BindingPlan(chunks=tuple((a, n, log2) for a, n in sorted(chunks.items())))
-    elems = dict(zip((arg for arg, _ in shader.bindings), shader.elems, strict=True))
-    cost = {arg: sizes[arg] * (1 if ro else 2) for arg, ro in shader.bindings}
+        return BindingPlan(chunks=windows, aliases=aliases)
+    cost = {arg: sizes[arg] * (1 if ro[arg] else 2) for arg in sizes}
     candidates = iter(sorted((a for a in sizes if a not in chunks), key=lambda a: (cost[a], a)))
     arena: list[tuple[int, int]] = []
     views: set[str] = set()
@@ -59,7 +67,7 @@ def plan(name: str, shader, buffers: dict, limits: tuple[int, int]) -> BindingPl
         if key not in placed:
             placed[key] = end
             end += sizes[arg]  # a multiple of 16 (runtime/memory.py)
-        arena.append((arg, placed[key]))
+        arena += [(m, placed[key]) for m in members[arg]]  # the aliases too: copied back when they are written
         views.add(elems[arg])
         count -= 1
     if end > max_binding:
@@ -68,7 +76,28 @@ def plan(name: str, shader, buffers: dict, limits: tuple[int, int]) -> BindingPl
             f"({max_buffers}) allows, so {len(arena)} of them share one buffer, but together they take {end} bytes, "
             f"more than max-storage-buffer-binding-size ({max_binding}); pass fewer or smaller arrays to one kernel"
         )
-    return BindingPlan(tuple(sorted(arena)), tuple((a, n, log2) for a, n in sorted(chunks.items())))
+    return BindingPlan(tuple(sorted(arena)), windows, aliases)
+
+
+def _owners(shader, aliases) -> tuple[dict, dict, dict]:
+    """Per argument with a binding of its own (an owner or an unaliased one): read-only?, its storage element type
+    and its group (itself first, then its aliases). A group is read-only only when every member is, and its element
+    type is that of an atomic member, else of a written one (what :func:`share_bindings` will declare)."""
+    owner = dict(aliases)
+    ro: dict[int, bool] = {}
+    elems: dict[int, str] = {}
+    rank: dict[int, tuple] = {}
+    members: dict[int, list[int]] = {}
+    for (arg, arg_ro), elem in zip(shader.bindings, shader.elems, strict=True):
+        head = owner.get(arg, arg)
+        ro[head] = ro.get(head, True) and arg_ro
+        members.setdefault(head, [head])
+        if arg != head:
+            members[head].append(arg)
+        r = ("atomic" in elem, not arg_ro)
+        if head not in rank or r > rank[head]:
+            rank[head], elems[head] = r, elem
+    return ro, elems, members
 
 
 def arena_bytes(plan_: BindingPlan, buffers: dict) -> int:

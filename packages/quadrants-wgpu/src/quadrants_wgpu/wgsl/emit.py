@@ -9,6 +9,8 @@ Bindings of every shader (group 0):
 | 2 | ``qd_status`` | first failed check (debug / ``Check``), print cursor and print records |
 | 3… | ``qd_a<k>`` | the ndarray arguments the task uses, in argument order |
 
+A buffer that a launch passes as several arguments, one of them written, is bound once (:mod:`.aliases`).
+
 A ``ParallelFor`` becomes a 1-D dispatch whose invocations walk the flattened iteration space in a grid-stride loop
 (so any size fits under the dispatch limit) and decompose the linear id into per-axis indices, last axis fastest.
 A kernel var or an ndarray element that the task reduces into (``s += a[i]``, ``t[()] += a[i]``,
@@ -30,6 +32,7 @@ from quadrants.ir.ops import Op
 from quadrants.ir.reductions import find_reductions, find_var_reductions, identity
 from quadrants.ir.walk import contains, iter_stmts, iter_tasks
 from quadrants_wgpu.wgsl import library
+from quadrants_wgpu.wgsl.aliases import share_bindings
 from quadrants_wgpu.wgsl.atomics import (
     atomic_function,
     atomic_function_name,
@@ -265,10 +268,13 @@ def _parallel_main(cx: TaskCtx, item: N.ParallelFor, program: N.Program, wg: int
 
 def _declare_arrays(cx: TaskCtx) -> tuple[list[str], list[tuple], list[str]]:
     """Declarations, binding sources and storage element types of the task's ndarrays (from binding 3): its own
-    binding, one per window of a chunked array, then one per arena view (:mod:`.placement`)."""
+    binding, one per window of a chunked array, then one per arena view (:mod:`.placement`). An alias has none: it
+    is reached through its owner's (:mod:`.aliases`)."""
     decls, bindings, elems, views = [], [], [], set()
     for arg in sorted(cx.uses):
         use = cx.uses[arg]
+        if use.owner is not None:
+            continue
         where, elem, ro = use.placement, storage_element(use), not (use.stores or use.atomics)
         if where is not None and where.in_arena:
             views.add(elem)
@@ -303,6 +309,7 @@ def _per_window(use: ArgUse, generate) -> list[str]:
 
 
 def _assemble(cx: TaskCtx, main_lines: list[str], entry: str) -> tuple[str, tuple, tuple]:
+    share_bindings(cx.uses)  # before anything is declared: aliases take their group's storage type
     decls, bindings, elems = _declare_arrays(cx)
     fns = []
     for arg in sorted(cx.uses):

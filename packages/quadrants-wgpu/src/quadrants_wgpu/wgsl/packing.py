@@ -59,10 +59,16 @@ class ArgUse:
     atomic_ops: set = field(default_factory=set)  # the atomic Ops the task applies to it
     placement: Placement | None = None  # None: its own binding (:mod:`.placement`)
     chunk: int = 0  # the window the functions being generated address (a chunked placement only)
+    owner: int | None = None  # the argument whose binding holds this one's storage (an alias, .aliases)
 
     @property
     def atomics(self) -> bool:
         return bool(self.atomic_ops)
+
+    @property
+    def buffer(self) -> str:
+        """The WGSL name of the binding that holds the argument's storage (its owner's, for an alias)."""
+        return arg_buffer(self.index if self.owner is None else self.owner)
 
     @property
     def atomic_words(self) -> bool:
@@ -111,7 +117,7 @@ def storage_element(use: ArgUse) -> str:
 def declaration(use: ArgUse, binding: int, name: str | None = None) -> str:
     """The WGSL ``var<storage>`` line of ``use``'s argument (``name``: of one window of a chunked array)."""
     access = "read_write" if (use.stores or use.atomics) else "read"
-    name = name or arg_buffer(use.index)
+    name = name or use.buffer
     return f"@group(0) @binding({binding}) var<storage, {access}> {name}: array<{storage_element(use)}>;"
 
 
@@ -120,9 +126,9 @@ def cell(use: ArgUse, index: str) -> str:
     one window of it (chunked), or its place in an arena view (:mod:`.placement`)."""
     where = use.placement
     if where is None:
-        return f"{arg_buffer(use.index)}[{index}]"
+        return f"{use.buffer}[{index}]"
     if where.chunks > 1:
-        return f"{arg_buffer(use.index)}_c{use.chunk}[{index}]"
+        return f"{use.buffer}_c{use.chunk}[{index}]"
     elem = storage_element(use)
     base = where.arena_offset // view_bytes(elem)  # 16-byte aligned: exact in any view
     return f"{view_name(elem)}[{base}u + ({index})]"

@@ -14,6 +14,12 @@ to do instead, per argument:
   as ``chunks`` consecutive windows of ``2^chunk_log2`` bytes (``qd_a3_c0``, ``qd_a3_c1``, ...). Its accessor and
   atomic functions are emitted once per window, and a dispatcher of the usual name picks the window from the
   element index (a shift and a mask: windows are a power of two bytes).
+* **shared** (aliases): one buffer that reaches a task through several arguments, at least one of them written
+  (``step(x, x)``, views of one ndarray), is bound once, under its first argument's binding; the others
+  read and write that same WGSL variable, declared for all of them (``read_write``, atomic words when any of them
+  needs them; :func:`~quadrants_wgpu.wgsl.aliases.share_bindings`). WebGPU refuses one buffer bound read-only and
+  writable in one dispatch, and two bindings of one buffer would be distinct variables that the shader compiler
+  may assume do not overlap (a lane's store through one would not be seen by its load through the other).
 
 Everything else about the array (element types, packing, atomics on words, the f64/i64 emulations) is unchanged:
 the emitters only ask :func:`~quadrants_wgpu.wgsl.packing.cell` for the WGSL reference of a storage word.
@@ -46,6 +52,14 @@ class BindingPlan:
 
     arena: tuple[tuple[int, int], ...] = ()  # (arg, byte offset in the arena), in argument order
     chunks: tuple[tuple[int, int, int], ...] = ()  # (arg, windows, log2 of window bytes), in argument order
+    aliases: tuple[tuple[int, int], ...] = ()  # (arg, owner): arg's buffer is owner's, bound once under owner
+
+    def owner(self, arg: int) -> int:
+        """The argument whose binding holds ``arg``'s storage (``arg`` itself unless it is an alias)."""
+        for a, owner in self.aliases:
+            if a == arg:
+                return owner
+        return arg
 
     def placement(self, arg: int) -> Placement | None:
         for a, offset in self.arena:
@@ -57,7 +71,7 @@ class BindingPlan:
         return None
 
     def __bool__(self) -> bool:
-        return bool(self.arena or self.chunks)
+        return bool(self.arena or self.chunks or self.aliases)
 
 
 def view_name(elem: str) -> str:

@@ -112,7 +112,10 @@ class TaskCtx(ExprCtx):
         use = self.uses.get(arg)
         if use is None:
             dtype = self.arg_specs[arg].dtype
-            use = self.uses[arg] = ArgUse(arg, dtype, self.target, placement=self.plan.placement(arg))
+            owner = self.plan.owner(arg)  # an alias is placed where its owner is
+            use = self.uses[arg] = ArgUse(
+                arg, dtype, self.target, placement=self.plan.placement(owner), owner=None if owner == arg else owner
+            )
         return use
 
     def temp(self, stem: str) -> str:
