@@ -20,12 +20,13 @@ import llvmlite.binding as llvm
 import numpy as np
 
 from quadrants.ir import nodes as N
+from quadrants.ir.dtypes import from_numpy_dtype
 from quadrants.ir.walk import iter_tasks
 from quadrants_llvm.builder import simt_blocks
 from quadrants_llvm.builder.tasks import build_module
 from quadrants_llvm.target import NVPTX
 
-__all__ = ["Deadlock", "emulate_blocks", "launch_dims"]
+__all__ = ["Deadlock", "emulate_blocks", "launch_dims", "numpy_dtype"]
 
 _NAMES = ("qd_bemu_tid", "qd_bemu_ctaid", "qd_bemu_ntid", "qd_bemu_nctaid")
 _BARRIER_NAME = "qd_bemu_barrier"
@@ -90,6 +91,15 @@ def launch_dims(task, blocks: int, threads: int) -> tuple[int, int]:
     return (blocks, simt_blocks.threads_for(simt)) if simt else (blocks, threads)
 
 
+_NUMPY = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32")
+_NUMPY += ("float64",)
+
+
+def numpy_dtype(dtype) -> np.dtype:
+    """The NumPy dtype that stores the language's ``dtype``."""
+    return next(np.dtype(n) for n in _NUMPY if from_numpy_dtype(n) == dtype)
+
+
 def _pack(ctx: np.ndarray, info, program: N.Program, values: list) -> None:
     for k, (spec, value) in enumerate(zip(program.args, values, strict=True)):
         slot = info.layout.args[k]
@@ -98,7 +108,7 @@ def _pack(ctx: np.ndarray, info, program: N.Program, values: list) -> None:
             ctx[slot] = value.ctypes.data
             ctx[slot + 1 : slot + 1 + value.ndim] = value.shape
         else:  # a scalar: its value in the slot's low bytes
-            raw = np.array([value], dtype=spec.dtype.name if spec.dtype.name != "u1" else "bool")
+            raw = np.array([value], dtype=numpy_dtype(spec.dtype))
             ctx.view(np.uint8)[slot * 8 : slot * 8 + raw.nbytes] = raw.view(np.uint8)
 
 

@@ -7,7 +7,7 @@ program with a SIMT slot loop is replayed on copies of its arguments taken befor
 :mod:`block_emulator` (the GPU lowering on the host, the threads of a block running concurrently and meeting at the
 barriers), and every ndarray argument it leaves must equal, bit for bit, what the ``llvm-cpu`` launch left (the
 block scratch arrays excepted: they are the lowering's own). A mismatch or a barrier some thread misses fails the case.
-The number of replayed launches is appended to ``$QD_BLOCK_EMU_LOG``.
+Each replayed launch appends a line to ``$QD_BLOCK_EMU_LOG`` (its SIMT tasks: ``B`` and whether they ran on blocks).
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class BlockEmulatedBackend(CompileOnlyBackend):
 def _replayed(launch, program: N.Program):
     from block_emulator import emulate_blocks
 
+    tasks = list(iter_tasks(program.items))
+
     def run(args):
         before = [a.array.copy() if hasattr(a, "array") else a for a in args]
         result = launch(args)
@@ -56,7 +58,8 @@ def _replayed(launch, program: N.Program):
         log = os.environ.get("QD_BLOCK_EMU_LOG")
         if log:
             with open(log, "a", encoding="utf-8") as f:
-                f.write(f"{program.name}\n")
+                slots = [(t.simt_block, simt_blocks.slot_block(t)) for t in tasks if isinstance(t, N.ParallelFor)]
+                f.write(f"{program.name} (simt_block, on thread blocks) per task {slots}\n")
         return result
 
     return run

@@ -10,7 +10,7 @@ On a grid target with a block barrier, :func:`plan` accepts such a loop and the 
 * walks the slots with ``slot = block id`` and ``slot += grid size`` (no lane split, unrolled copies, row blocks or
   multi-axis digits: one axis, heavy bodies), so all the threads of a hardware block are on one slot;
 * runs block-level code on every thread: it only assigns thread-private locals from pure expressions and loads
-  (:func:`_block_level`), so every thread computes the same values and takes the same branches, and every thread
+  (:func:`why_one_thread`), so every thread computes the same values and takes the same branches, and every thread
   reaches every barrier;
 * runs a phase loop as ``t = thread id; t < B; t += block size`` followed by ``barrier.sync 0`` (:func:`emit_phase`),
   so lane ``t`` is always run by the same thread: a lane's per-lane scratch entries are only ever touched by it, and
@@ -33,7 +33,7 @@ from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.stmts import emit_block
 from quadrants_llvm.builder.types import I32, VOID, reg_type
 
-__all__ = ["plan", "slot_block", "emit_phase", "leading_barriers", "threads_for", "MAX_THREADS"]
+__all__ = ["plan", "slot_block", "why_one_thread", "emit_phase", "leading_barriers", "threads_for", "MAX_THREADS"]
 
 MAX_THREADS = 1024  # threads per block of a CUDA launch
 _WARP = 32
@@ -48,9 +48,15 @@ def plan(bld, item: N.ParallelFor) -> int:
 def slot_block(item: N.ParallelFor) -> int:
     """``B`` when ``item`` is a SIMT slot loop whose block-level code allows a slot per thread block, else 0 (the
     host's launch test on a target with a block barrier)."""
-    if not item.simt_block or len(item.vars) != 1:
-        return 0
-    return item.simt_block if _block_level(item.body) else 0
+    return item.simt_block if item.simt_block and not why_one_thread(item) else 0
+
+
+def why_one_thread(item: N.ParallelFor) -> str:
+    """Why SIMT slot loop ``item`` keeps one thread per slot ("" when it can run on thread blocks)."""
+    if len(item.vars) != 1:
+        return f"{len(item.vars)} slot axes"
+    found = _not_block_level(item.body)
+    return f"a {type(found).__name__} statement outside its phase loops" if found is not None else ""
 
 
 def threads_for(block_dim: int) -> int:
@@ -59,21 +65,20 @@ def threads_for(block_dim: int) -> int:
     return min(MAX_THREADS, -(-block_dim // _WARP) * _WARP)
 
 
-def _block_level(stmts) -> bool:
-    """Whether ``stmts`` (block-level code) only sets locals, branches and loops around phase loops."""
+def _not_block_level(stmts):
+    """The first statement of block-level ``stmts`` that does more than set locals, branch and loop around phase
+    loops (``None``: there is none)."""
     for s in stmts:
-        if isinstance(s, N.RangeFor):
-            if not s.simt_phase and not _block_level(s.body):
-                return False
-        elif isinstance(s, N.If):
-            if not (_block_level(s.then) and _block_level(s.orelse)):
-                return False
-        elif isinstance(s, N.Loop):
-            if not _block_level(s.body):
-                return False
+        if isinstance(s, N.RangeFor) and s.simt_phase:
+            continue
+        if isinstance(s, (N.RangeFor, N.If, N.Loop)):
+            for attr in ("then", "orelse", "body"):
+                found = _not_block_level(getattr(s, attr, ()))
+                if found is not None:
+                    return found
         elif not isinstance(s, _PLAIN):
-            return False
-    return True
+            return s
+    return None
 
 
 def _loads(stmts) -> bool:

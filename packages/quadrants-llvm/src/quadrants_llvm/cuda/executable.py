@@ -40,12 +40,18 @@ __all__ = ["CudaExecutable", "BLOCK"]
 BLOCK = lane_grid.BLOCK  # threads per block of a parallel task
 GRAPHS_PER_PROGRAM = 8  # instantiated graphs kept per item tree (one per set of grid sizes); beyond: full grids
 _LOG = logging.getLogger("quadrants_llvm.cuda")
-_LOGGED: set[str] = set()
+_LOGGED: set = set()
 
 
 def _device_graphs_enabled() -> bool:
     """``QD_CUDA_GRAPHS=0`` keeps every program on per-task launches (the host runner for ``do_while``)."""
     return os.environ.get("QD_CUDA_GRAPHS", "1") != "0"
+
+
+def _log_simt_once(reason: str) -> None:
+    if ("simt", reason) not in _LOGGED:
+        _LOGGED.add(("simt", reason))
+        _LOG.warning("llvm-cuda: a qd.simt task runs each block on one thread (builder/simt_blocks.py): %s", reason)
 
 
 def _log_once(reason: str) -> None:
@@ -103,6 +109,8 @@ class CudaExecutable:
             # a SIMT slot loop runs a slot per block of threads_for(B) threads (builder/simt_blocks.py): its lanes
             # are slots, each using the whole block, so the grid counts slots
             simt = 0 if serial else simt_blocks.slot_block(item)
+            if not serial and item.simt_block and not simt:
+                _log_simt_once(simt_blocks.why_one_thread(item))
             threads = simt_blocks.threads_for(simt) if simt else BLOCK
             grid, block = (1, 1) if serial else (dev.grid_size(fn, threads), threads)
             self.tasks.append((fn, grid, block))

@@ -1,0 +1,264 @@
+"""qd.simt slot loops on GPU thread blocks (``quadrants_llvm.builder.simt_blocks``, issue 24): the IR marks, which
+loops qualify, the barriers in the PTX, the launch shape, and runs of the lowering on the host with the threads of a
+block running concurrently (``block_emulator``), compared bit for bit with llvm-cpu."""
+
+from __future__ import annotations
+
+import ctypes
+import shutil
+import subprocess
+from dataclasses import replace
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import quadrants as qd
+from quadrants.ir import dtypes as T, nodes as N
+from quadrants.ir.printer import format_program
+from quadrants.ir.walk import iter_stmts, iter_tasks
+from quadrants_llvm.builder import simt_blocks
+from quadrants_llvm.cuda import lane_grid
+from quadrants_llvm.target import AMDGPU, NVPTX
+
+from . import block_emulator
+from .block_emulator import Deadlock, emulate_blocks
+
+I32_1 = qd.types.NDArray[qd.i32, 1]
+F32_1 = qd.types.NDArray[qd.f32, 1]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cpu():
+    qd.init(arch="llvm-cpu")
+
+
+def _both(kernel, *inputs, **emu):
+    """Run ``kernel`` on llvm-cpu and on the block emulator from the same inputs; return both results per input."""
+    cpu = [x.copy() if isinstance(x, np.ndarray) else x for x in inputs]
+    kernel(*cpu)
+    compiled = kernel._last
+    values = []
+    for spec, source in zip(compiled.program.args, compiled.arg_sources, strict=True):
+        if source[0] == "simt_scratch":
+            values.append(np.zeros(source[1], block_emulator.numpy_dtype(spec.dtype)))
+        else:
+            assert source[0] == "param", source
+            x = inputs[source[1]]
+            values.append(x.copy() if isinstance(x, np.ndarray) else x)
+    result = emulate_blocks(compiled.program, values, **emu)
+    emulated = [values[k] for k, s in enumerate(compiled.arg_sources) if s[0] == "param"]
+    return cpu, emulated, result
+
+
+def _assert_same(cpu, emulated):
+    for a, b in zip(cpu, emulated, strict=True):
+        if isinstance(a, np.ndarray):
+            assert a.tobytes() == b.tobytes(), (a, b)
+
+
+# ------------------------------------------------------------------------------------------------------ kernels
+N_SHIFT = 96
+
+
+@qd.kernel
+def shift(x: I32_1):
+    qd.loop_config(block_dim=32)
+    for i in range(N_SHIFT):
+        sh = qd.simt.block.SharedArray((32,), qd.i32)
+        tid = qd.simt.block.thread_idx()
+        sh[tid] = i * 10
+        qd.simt.block.sync()
+        x[i] = sh[(tid + 1) % 32]
+
+
+@qd.kernel
+def staged(x: I32_1, rounds: qd.i32):
+    """A block-uniform loop around barriers (block-level loads of lane 0's loop state) and a running local."""
+    qd.loop_config(block_dim=64)
+    for i in range(256):
+        sh = qd.simt.block.SharedArray((64,), qd.i32)
+        tid = qd.simt.block.thread_idx()
+        acc = x[i]
+        r = 0
+        while r < rounds:
+            sh[tid] = acc
+            qd.simt.block.sync()
+            acc = acc + sh[(tid + 1) % 64] + r
+            qd.simt.block.sync()
+            r += 1
+        x[i] = acc
+
+
+@qd.kernel
+def block_sums(v: F32_1, out: F32_1, total: F32_1):
+    """A block reduction through a shared array, a subgroup reduction and an atomic into one element."""
+    qd.loop_config(block_dim=48)
+    for i in range(240):
+        sh = qd.simt.block.SharedArray((48,), qd.f32)
+        tid = qd.simt.block.thread_idx()
+        sh[tid] = v[i]
+        qd.simt.block.sync()
+        if tid == 0:
+            s = 0.0
+            for j in range(48):
+                s += sh[j]
+            out[i // 48] = s
+        qd.atomic_add(total[0], 1.0)
+
+
+@qd.kernel
+def subgroup_sums(v: I32_1, out: I32_1):
+    qd.loop_config(block_dim=64)
+    for i in range(128):
+        out[i] = qd.simt.subgroup.reduce_add(v[i])
+
+
+def _values(n, dtype=np.int32):
+    return ((np.arange(n) * 37 + 11) % 23 - 7).astype(dtype)
+
+
+# ---------------------------------------------------------------------------------------------------- IR and plan
+def _lowered(kernel, *args):
+    kernel(*args)
+    return [t for t in iter_tasks(kernel._last.program.items) if isinstance(t, N.ParallelFor)][-1]
+
+
+def test_the_lowering_marks_the_slot_loop_and_its_phases():
+    task = _lowered(shift, np.zeros(N_SHIFT, np.int32))
+    assert task.simt_block == 32
+    phases = [s for s in iter_stmts(task.body) if isinstance(s, N.RangeFor) and s.simt_phase]
+    assert len(phases) == 2
+    text = format_program(shift._last.program)
+    assert "simt_block 32" in text and text.count("simt_phase") == 2
+
+
+def test_plain_parallel_loops_carry_no_marks():
+    @qd.kernel
+    def plain(x: I32_1):
+        for i in range(8):
+            for j in range(3):
+                x[i] += j
+
+    task = _lowered(plain, np.zeros(8, np.int32))
+    assert task.simt_block == 0
+    assert not any(isinstance(s, N.RangeFor) and s.simt_phase for s in iter_stmts(task.body))
+
+
+def test_only_targets_with_a_block_barrier_run_slots_on_blocks():
+    task = _lowered(shift, np.zeros(N_SHIFT, np.int32))
+    assert simt_blocks.plan(SimpleNamespace(target=NVPTX), task) == 32
+    assert simt_blocks.plan(SimpleNamespace(target=AMDGPU), task) == 0  # AMDGPU keeps one thread per slot
+
+
+def test_block_level_side_effects_keep_one_thread_per_slot():
+    task = _lowered(shift, np.zeros(N_SHIFT, np.int32))
+    store = N.Store(0, (N.Const(0, T.i32),), N.Const(1, T.i32))
+    loop = next(s for s in task.body if isinstance(s, N.Loop))
+    changed = replace(task, body=tuple(replace(loop, body=(*loop.body, store)) if s is loop else s for s in task.body))
+    assert simt_blocks.slot_block(changed) == 0
+    assert "Store" in simt_blocks.why_one_thread(changed)
+    # a rewrite that dropped the phase marks leaves per-lane code outside any phase: the same
+    unmarked = replace(task, body=tuple(_unmark(s) for s in task.body))
+    assert simt_blocks.slot_block(unmarked) == 0
+
+
+def _unmark(s):
+    if isinstance(s, N.RangeFor):
+        return replace(s, simt_phase=False, body=tuple(_unmark(x) for x in s.body))
+    if isinstance(s, N.Loop):
+        return replace(s, body=tuple(_unmark(x) for x in s.body))
+    return s
+
+
+def test_leading_barriers_only_where_block_level_loads_ran():
+    assert simt_blocks.leading_barriers(_lowered(shift, np.zeros(N_SHIFT, np.int32)).body) == frozenset()
+    task = _lowered(staged, np.zeros(256, np.int32), 3)
+    phases = [s for s in iter_stmts(task.body) if isinstance(s, N.RangeFor) and s.simt_phase]
+    leading = simt_blocks.leading_barriers(task.body)
+    assert leading and leading < {id(p) for p in phases}
+
+
+def test_threads_and_grid_of_a_slot_loop():
+    assert [simt_blocks.threads_for(b) for b in (1, 32, 48, 128, 1000, 4096)] == [32, 32, 64, 128, 1024, 1024]
+    task = _lowered(staged, np.zeros(256, np.int32), 3)  # 4 blocks of 64 lanes: 4 slots
+    counter = lane_grid.lane_counter(task)
+    # the executable's launch: a slot per block of threads_for(B) threads, the grid counts slots
+    assert lane_grid.launch_dims(counter, [None, 3], 64, 500, 132, False, per_lane=64) == (4, 64)
+    assert lane_grid.launch_dims(counter, [None, 3], 64, 3, 132, False, per_lane=64) == (3, 64)  # full grid: 3
+
+
+# ------------------------------------------------------------------------------------------------------------ PTX
+def test_ptx_has_a_barrier_per_phase_and_walks_slots_by_block():
+    from quadrants_llvm.cuda import compile_ptx
+
+    shift(np.zeros(N_SHIFT, np.int32))
+    ptx = compile_ptx(shift._last.program).ptx
+    assert ptx.count("barrier.sync") == 2  # one after each of the two phases, none before (no block-level loads)
+    assert "%nctaid.x" in ptx and "%ntid.x" in ptx
+    staged(np.zeros(256, np.int32), 3)
+    ptx = compile_ptx(staged._last.program).ptx
+    assert ptx.count("barrier.sync") >= 3  # two phases in the loop, one after, leading barriers after lane-0 loads
+    if shutil.which("ptxas"):
+        _ptxas(ptx)
+
+
+def test_amdgpu_code_has_no_block_barrier():
+    from quadrants_llvm.amdgpu import compile_code_object
+
+    shift(np.zeros(N_SHIFT, np.int32))
+    art = compile_code_object(shift._last.program)
+    assert "s.barrier" not in art.ir_text and "barrier.cta" not in art.ir_text
+
+
+def _ptxas(ptx: str, tmp="/tmp") -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=tmp) as d:
+        with open(f"{d}/k.ptx", "w", encoding="utf-8") as f:
+            f.write(ptx)
+        r = subprocess.run(["ptxas", "-arch=sm_90", f"{d}/k.ptx", "-o", f"{d}/k.cubin"], capture_output=True)
+        assert r.returncode == 0, r.stderr.decode()
+
+
+# ----------------------------------------------------------------------------------------------- host execution
+def test_shared_array_exchange_matches_llvm_cpu():
+    cpu, emulated, result = _both(shift, np.zeros(N_SHIFT, np.int32), blocks=2)
+    _assert_same(cpu, emulated)
+    assert emulated[0][:3].tolist() == [10, 20, 30] and emulated[0][31] == 0  # x[i] = 10 * (i + 1) in the block
+    assert result["barriers"] == [0, 3 * 32 * 2]  # 3 slots (blocks of 2 walk them), 32 threads, 2 barriers each
+
+
+@pytest.mark.parametrize("dims", [None, (3, 32), (1, 128)])
+def test_block_uniform_loop_matches_llvm_cpu(dims):
+    """``None``: 2 blocks of 64 threads; ``(3, 32)``: fewer threads than lanes (two lanes per thread per phase) and
+    a grid that is not a divisor of the slots; ``(1, 128)``: idle threads at every barrier."""
+    over = (lambda task: dims if isinstance(task, N.ParallelFor) else (1, 1)) if dims else None
+    cpu, emulated, _ = _both(staged, _values(256), 4, blocks=2, dims=over)
+    _assert_same(cpu, emulated)
+
+
+def test_reductions_atomics_and_a_block_size_off_the_warp_match_llvm_cpu():
+    inputs = (_values(240, np.float32), np.zeros(5, np.float32), np.zeros(1, np.float32))
+    cpu, emulated, result = _both(block_sums, *inputs, blocks=2)
+    _assert_same(cpu, emulated)
+    assert emulated[2][0] == 240.0 and emulated[1][0] == np.float32(_values(48).sum())
+    assert max(result["barriers"]) % 64 == 0  # 48 lanes on 64 threads: every thread reaches every barrier
+
+
+def test_subgroup_reduction_matches_llvm_cpu():
+    cpu, emulated, _ = _both(subgroup_sums, _values(128), np.zeros(128, np.int32), blocks=2)
+    _assert_same(cpu, emulated)
+    assert emulated[1][0] == _values(128)[:32].sum()
+
+
+def test_a_barrier_some_thread_misses_is_reported():
+    """The emulator's own check: a kernel in which only thread 0 waits breaks the barrier and raises."""
+
+    @ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+    def kernel(_ctx):
+        if block_emulator._tls.index[0] == 0:
+            block_emulator._wait(0)
+
+    with pytest.raises(Deadlock):
+        block_emulator._run_block(kernel, np.zeros(4, np.int64), 0, (1, 2), 0.5, [0])
