@@ -15,6 +15,10 @@ sit in ``if`` statements and loops whose conditions are the same for every lane 
 Each phase recomputes the original loop variables from ``blk * B + t``; a local declared in one phase and used in
 another (or at block level) lives in a per-lane scratch array between phases. A runtime check rejects an iteration
 count that is not a multiple of ``B`` before the task runs.
+
+The slot loop carries ``ParallelFor.simt_block = B`` and each phase loop ``RangeFor.simt_phase``: a GPU backend may run
+a slot on a thread block and a phase's lanes on its threads (quadrants_llvm/builder/simt_blocks.py); the others run
+the loops as they are.
 """
 
 from __future__ import annotations
