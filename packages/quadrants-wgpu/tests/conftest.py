@@ -1,7 +1,8 @@
 """Shared fixtures: IR builders, a ``device`` fixture that skips (with the reason) when no wgpu adapter exists, and
 ``vulkan_modes``, which runs a test twice: with the device's optional shader features (``native``) and with none of
 them (``emulated``: i64 as pairs of u32, compare-exchange float atomics, no f64), as ``QD_WGPU_DISABLE_FEATURES=all``
-does for a whole process."""
+does for a whole process; ``limits`` patches the binding limits the runtime plans with (and lists the executables
+made afterwards)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,25 @@ def vulkan_modes(request, device, monkeypatch):
     qd.init(arch=qd.vulkan)
     yield request.param
     qd.reset()
+
+
+@pytest.fixture
+def limits(monkeypatch):
+    """``limits(max_binding_bytes, max_buffers)`` patches the device limits the executable plans with; returns the
+    list of executables created afterwards."""
+    from quadrants_wgpu.runtime import executable
+
+    made = []
+    original = executable.WgpuExecutable.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(executable.WgpuExecutable, "__init__", init)
+
+    def set_limits(max_binding: int, max_buffers: int):
+        monkeypatch.setattr(executable, "_limits", lambda dev: (max_binding, max_buffers))
+        return made
+
+    return set_limits

@@ -22,28 +22,6 @@ I64 = qd.types.NDArray[qd.i64, 1]
 ANY = qd.types.ndarray()  # any element type: the kernel specializes per dtype
 
 
-@pytest.fixture
-def limits(monkeypatch):
-    """``limits(max_binding_bytes, max_buffers)`` patches the device limits the executable plans with; returns the
-    list of executables created afterwards."""
-    from quadrants_wgpu.runtime import executable
-
-    made = []
-    original = executable.WgpuExecutable.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        made.append(self)
-
-    monkeypatch.setattr(executable.WgpuExecutable, "__init__", init)
-
-    def set_limits(max_binding: int, max_buffers: int):
-        monkeypatch.setattr(executable, "_limits", lambda dev: (max_binding, max_buffers))
-        return made
-
-    return set_limits
-
-
 def _plans(executables):
     return [plan for exe in executables for task in exe._tasks for plan in task.variants if plan]
 
