@@ -262,3 +262,12 @@ def test_a_barrier_some_thread_misses_is_reported():
 
     with pytest.raises(Deadlock):
         block_emulator._run_block(kernel, np.zeros(4, np.int64), 0, (1, 2), 0.5, [0])
+
+
+def test_the_switch_keeps_blocks_on_one_thread(monkeypatch):
+    task = _lowered(shift, np.zeros(N_SHIFT, np.int32))
+    monkeypatch.setenv("QD_CUDA_SIMT_BLOCKS", "0")
+    assert simt_blocks.plan(SimpleNamespace(target=NVPTX), task) == 0
+    cpu, emulated, result = _both(shift, np.zeros(N_SHIFT, np.int32), blocks=2)
+    _assert_same(cpu, emulated)
+    assert result["barriers"] == [0, 0]  # the old lowering: a block's lanes one after another on one thread

@@ -25,6 +25,8 @@ all the phases a thread runs and combine at the end of the kernel (``grid._flush
 
 from __future__ import annotations
 
+import os
+
 import llvmlite.ir as ll
 
 from quadrants.ir import nodes as N
@@ -33,16 +35,31 @@ from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.stmts import emit_block
 from quadrants_llvm.builder.types import I32, VOID, reg_type
 
-__all__ = ["plan", "slot_block", "why_one_thread", "emit_phase", "leading_barriers", "threads_for", "MAX_THREADS"]
+__all__ = [
+    "enabled",
+    "plan",
+    "slot_block",
+    "why_one_thread",
+    "emit_phase",
+    "leading_barriers",
+    "threads_for",
+    "MAX_THREADS",
+]
 
 MAX_THREADS = 1024  # threads per block of a CUDA launch
 _WARP = 32
 _PLAIN = (N.Decl, N.Assign, N.Load, N.Break, N.Continue)  # block-level statements that only set thread-private locals
 
 
+def enabled() -> bool:
+    """``QD_CUDA_SIMT_BLOCKS=0`` keeps every SIMT block on one thread (A/B runs; read when a kernel is compiled and
+    loaded, so compare with fresh caches)."""
+    return os.environ.get("QD_CUDA_SIMT_BLOCKS", "1") != "0"
+
+
 def plan(bld, item: N.ParallelFor) -> int:
     """``B`` when ``item`` is a SIMT slot loop this target runs on thread blocks, else 0 (one thread per slot)."""
-    return slot_block(item) if bld.target.block_barrier else 0
+    return slot_block(item) if bld.target.block_barrier and enabled() else 0
 
 
 def slot_block(item: N.ParallelFor) -> int:

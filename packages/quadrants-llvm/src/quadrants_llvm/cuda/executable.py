@@ -108,8 +108,8 @@ class CudaExecutable:
             fn = dev.function(self.module, name)
             # a SIMT slot loop runs a slot per block of threads_for(B) threads (builder/simt_blocks.py): its lanes
             # are slots, each using the whole block, so the grid counts slots
-            simt = 0 if serial else simt_blocks.slot_block(item)
-            if not serial and item.simt_block and not simt:
+            simt = 0 if serial or not simt_blocks.enabled() else simt_blocks.slot_block(item)
+            if not serial and item.simt_block and not simt and simt_blocks.enabled():
                 _log_simt_once(simt_blocks.why_one_thread(item))
             threads = simt_blocks.threads_for(simt) if simt else BLOCK
             grid, block = (1, 1) if serial else (dev.grid_size(fn, threads), threads)
