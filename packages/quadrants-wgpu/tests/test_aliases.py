@@ -17,6 +17,7 @@ from quadrants_wgpu.wgsl.placement import BindingPlan, Placement
 I32 = qd.types.NDArray[qd.i32, 1]
 F32 = qd.types.NDArray[qd.f32, 1]
 U8 = qd.types.NDArray[qd.u8, 1]
+ANY = qd.types.ndarray()  # any element type: the kernel specializes per dtype
 
 X, Y = object(), object()  # two buffers
 
@@ -184,3 +185,21 @@ def test_packed_and_atomic_groups_run(vulkan_modes):
     gather(f, f)
     # max and add on one f32 binding: atomic words for every member of the group (no native f32 atomic_max)
     np.testing.assert_array_equal(f.to_numpy(), [7, 28, 2, 3, 4, 5, 6, 7])
+
+
+@pytest.mark.filterwarnings("ignore:Assign may lose precision")  # i16 <- i32: the product is stored narrowed
+@pytest.mark.parametrize("name", ["i64", "u64", "i16"])
+def test_wide_and_narrow_groups_run(vulkan_modes, name):
+    """i64/u64 (native, or u32 word pairs when emulated) and i16 (packed) elements: a read, a store and an atomic
+    through three arguments of one buffer."""
+
+    @qd.kernel
+    def mix(a: ANY, b: ANY, c: ANY):
+        for i in range(4):
+            b[i + 4] = a[i] * 3
+            qd.atomic_add(c[8], a[i])
+
+    x = qd.ndarray(getattr(qd, name), 9)
+    x.from_numpy(np.array([1, 2, 3, 4, 0, 0, 0, 0, 5], dtype=name.replace("i", "int").replace("u", "uint")))
+    mix(x, x, x)
+    np.testing.assert_array_equal(x.to_numpy(), [1, 2, 3, 4, 3, 6, 9, 12, 15])
