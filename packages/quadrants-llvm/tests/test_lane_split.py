@@ -106,6 +106,22 @@ def test_pre_statements_must_be_pure_and_short_constant_loops_stay():
     assert lane_split.plan(long, fast_math=True) is not None
 
 
+def test_a_short_loop_bounded_by_a_constant_local_stays_with_its_lane():
+    """``qd.grouped(qd.ndrange(...))`` loops run to a ``trip_count`` local declared with a constant (Genesis's SPH
+    visits 27 neighbour cells so): short is short through the local too, unless the local is assigned again."""
+    trips = var("trip_count")
+
+    def body(n, reassign=False):
+        pre = [N.Decl(ACC, const(0.0, T.f32)), N.Decl(trips, const(n))]
+        if reassign:
+            pre.append(N.Assign(trips, op(Op.ADD, ref(trips), N.Shape(0, 0, T.i32))))
+        return _body([_add(ACC, ref(X))], pre=pre, end=ref(trips))
+
+    assert lane_split.plan(body(27), fast_math=True) is None
+    assert lane_split.plan(body(lane_split.MIN_TRIPS), fast_math=True) is not None
+    assert lane_split.plan(body(27, reassign=True), fast_math=True) is not None  # not a constant any more
+
+
 def test_the_strided_loop_takes_every_sth_iteration_from_the_sub_lane():
     """The IR share of sub-lane ``sub`` of ``S``: evaluated by hand over all (sub, S) for odd, empty, negative and
     offset ranges, the shares partition the original iterations."""
