@@ -1,8 +1,9 @@
 """A/B of GPU row-blocked lanes on Jacobi (issue 18; docs/backends/gpu.md#row-blocked-lanes), in one process.
 
-Times ``kernels.jacobi``'s loop at 16384² (f32) against ``cuMemcpyDtoD``: with the row-blocked lanes (the default, 4
-rows per lane), with them turned off (``row_blocks.plan`` patched to ``None``; a fresh kernel, so it compiles again),
-with 8 and with 2 rows per lane, and with 4 again; each variant is first checked against NumPy on grids whose
+Times ``kernels.jacobi``'s loop at 16384² (f32) against ``cuMemcpyDtoD``: with row-blocked lanes of 4 rows (they
+are off by default, ``row_blocks.ENABLED``: the row variants patch ``row_blocks.plan`` to ``row_blocks.applies``), with
+them off (the plain unrolled loop; a fresh kernel each time, so it compiles again), with 8 and with 2 rows per
+lane, and with 4 again; each variant is first checked against NumPy on grids whose
 interior row count is not a multiple of 4. Run on a CUDA machine: ``python3 benchmarks/jacobi_rows_ab.py``; prints
 one line per variant and a JSON line.
 """
@@ -49,7 +50,7 @@ def main() -> None:
     qd.init(arch=qd.cuda, offline_cache=False)
     copy = _copy_gbs(JACOBI_N * JACOBI_N * 4)
     out = {"copy_gbs": copy}
-    original = row_blocks.plan
+    original, default = row_blocks.applies, row_blocks.plan
     variants = [("rows4", original), ("plain", lambda item: None), ("rows8", lambda item: original(item) and 8)]
     variants += [("rows2", lambda item: original(item) and 2), ("rows4_again", original)]
     for name, plan in variants:
@@ -63,7 +64,7 @@ def main() -> None:
         out[name] = {"ms": t * 1e3, "gbs": gbs, "of_copy": gbs / copy}
         print(f"{name:10s} {t * 1e3:8.3f} ms  {gbs:7.1f} GB/s  {gbs / copy:.3f} of copy ({copy:.0f} GB/s)", flush=True)
         a = b = None
-    row_blocks.plan = original
+    row_blocks.plan = default
     print(json.dumps(out))
 
 

@@ -18,6 +18,12 @@ from quadrants_llvm.cuda import compile_ptx
 from .conftest import const, op, pfor, program, ref, var
 from .grid_emulator import emulate
 
+
+@pytest.fixture(autouse=True)
+def _row_blocks_on(monkeypatch):
+    """Row blocks are off by default (row_blocks.ENABLED: slower on an H100); these tests exercise them."""
+    monkeypatch.setattr(row_blocks, "ENABLED", True)
+
 F32_2 = [N.NdarrayArg("a", T.f32, 2), N.NdarrayArg("b", T.f32, 2)]
 
 
@@ -46,15 +52,15 @@ def _expected(a: np.ndarray, horizontal: bool = True) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------------------------- the plan
 def test_a_two_axis_stencil_with_vertical_neighbours_gets_row_blocks():
-    assert row_blocks.plan(_jacobi()) == row_blocks.ROWS == 4
-    assert row_blocks.plan(_jacobi(horizontal=False)) == 4
+    assert row_blocks.applies(_jacobi()) == row_blocks.ROWS == 4
+    assert row_blocks.applies(_jacobi(horizontal=False)) == 4
 
 
 def test_loops_without_shared_rows_keep_the_plain_lanes():
     i, j, x, y = var("i"), var("j"), var("x", T.f32), var("y", T.f32)
     ends = [const(8), const(8)]
     pointwise = pfor([i, j], [0, 0], ends, [N.Load(x, 0, (ref(i), ref(j))), N.Store(1, (ref(i), ref(j)), ref(x))])
-    assert row_blocks.plan(pointwise) is None  # one row per load: nothing to share
+    assert row_blocks.applies(pointwise) is None  # one row per load: nothing to share
     # two rows but of different columns (a[i, j] and a[i + 1, 0]): not the same column of the block
     skew = pfor(
         [i, j],
@@ -66,12 +72,12 @@ def test_loops_without_shared_rows_keep_the_plain_lanes():
             N.Store(1, (ref(i), ref(j)), op(Op.ADD, ref(x), ref(y))),
         ],
     )
-    assert row_blocks.plan(skew) is None
+    assert row_blocks.applies(skew) is None
     # a one-axis loop: there is no second-to-last axis
     k = var("k")
     one = pfor([k], [1], [const(8)], [N.Load(x, 0, (op(Op.SUB, ref(k), const(1)), ref(k)))])
     one = pfor([k], [1], [const(8)], [*one.body, N.Load(y, 0, (ref(k), ref(k))), N.Store(1, (ref(k), ref(k)), ref(x))])
-    assert row_blocks.plan(one) is None
+    assert row_blocks.applies(one) is None
 
 
 def test_an_array_read_and_written_at_other_lanes_elements_keeps_the_plain_lanes():
@@ -82,7 +88,7 @@ def test_an_array_read_and_written_at_other_lanes_elements_keeps_the_plain_lanes
         N.Store(0, (ref(i), ref(j)), op(Op.ADD, ref(x), ref(y))),
         N.Load(y, 1, (ref(i), ref(j))),
     ]
-    assert row_blocks.plan(pfor([i, j], [1, 1], [const(7), const(7)], body)) is None
+    assert row_blocks.applies(pfor([i, j], [1, 1], [const(7), const(7)], body)) is None
 
 
 def test_a_written_array_read_at_the_lanes_own_elements_is_allowed():
@@ -93,7 +99,7 @@ def test_a_written_array_read_at_the_lanes_own_elements_is_allowed():
         N.Load(z, 1, (ref(i), ref(j))),
         N.Store(1, (ref(i), ref(j)), op(Op.ADD, ref(z), op(Op.ADD, ref(x), ref(y)))),
     ]
-    assert row_blocks.plan(pfor([i, j], [1, 1], [const(7), const(7)], body)) == 4
+    assert row_blocks.applies(pfor([i, j], [1, 1], [const(7), const(7)], body)) == 4
 
 
 def test_heavy_bodies_and_reductions_are_left_to_the_caller_and_never_reach_emit():
@@ -156,7 +162,7 @@ def test_three_axes_block_the_second_to_last():
     ]
     ends = [N.Shape(0, 0, T.i32), op(Op.SUB, N.Shape(0, 1, T.i32), const(1)), N.Shape(0, 2, T.i32)]
     item = pfor([k, i, j], [0, 1, 0], ends, body)
-    assert row_blocks.plan(item) == 4
+    assert row_blocks.applies(item) == 4
     args = [N.NdarrayArg("a", T.f32, 3), N.NdarrayArg("b", T.f32, 3)]
     a = np.random.default_rng(3).random((3, 8, 5), dtype=np.float32)
     b = np.zeros_like(a)

@@ -29,12 +29,24 @@ from quadrants.ir.walk import EXPR_TUPLE_FIELDS, iter_stmts
 from quadrants_llvm.builder import disjoint
 from quadrants_llvm.builder.types import I64
 
-__all__ = ["plan", "emit", "ROWS"]
+__all__ = ["plan", "applies", "emit", "ROWS", "ENABLED"]
 
 ROWS = 4  # rows per lane (a CUDA C Jacobi with 4 rows a thread reached 0.89 of the copy bandwidth on an H100)
 
 
+# Off: measured on an H100 (tenth session, benchmarks/jacobi_rows_ab.py, Jacobi 16384^2) the row-blocked kernel ran
+# at 0.47 of the copy bandwidth (2, 4 and 8 rows alike) against 0.69 for the plain unrolled loop, although it issues
+# fewer loads and instructions per point. Kept, tested and documented for the experiments that follow
+# (docs/backends/gpu.md#row-blocked-lanes); `ENABLED = True` turns it on.
+ENABLED = False
+
+
 def plan(item: N.ParallelFor) -> int | None:
+    """:func:`applies` where row blocks are :data:`ENABLED`, else ``None`` (the grid lowering's question)."""
+    return applies(item) if ENABLED else None
+
+
+def applies(item: N.ParallelFor) -> int | None:
     """The rows per lane of ``item`` (:data:`ROWS`), or ``None`` where row blocks do not apply or gain nothing.
 
     The caller checks the rest (a light body, no reductions, no lane split); here: at least two axes, loop variables
