@@ -271,3 +271,69 @@ def test_the_switch_keeps_blocks_on_one_thread(monkeypatch):
     cpu, emulated, result = _both(shift, np.zeros(N_SHIFT, np.int32), blocks=2)
     _assert_same(cpu, emulated)
     assert result["barriers"] == [0, 0]  # the old lowering: a block's lanes one after another on one thread
+
+
+@qd.func
+def _block_sum(value):
+    """As Genesis's ``qd_block_sum``: a tiled subgroup sum, then every lane takes its tile's first lane's bits."""
+    total = qd.simt.subgroup.reduce_all_add_tiled(value, 5)
+    return qd.simt.subgroup.shuffle(total, qd.u32(qd.simt.subgroup.invocation_id() >> 5 << 5))
+
+
+@qd.kernel
+def islands(counts: I32_1, improved: I32_1, v: F32_1, out: F32_1, iters: I32_1):
+    """The shape of Genesis's line search: per block, a block-level loop over a loaded count, a condition read from an
+    array around block sums, a lane-0 publish, then a convergence loop whose exit is read from a shared array."""
+    qd.loop_config(block_dim=32)
+    for i in range(128):
+        tid = qd.simt.block.thread_idx()
+        b = i // 32
+        sh = qd.simt.block.SharedArray((32,), qd.f32)
+        done = qd.simt.block.SharedArray((1,), qd.i32)
+        sh[tid] = 0.0
+        if tid == 0:
+            done[0] = 0
+        n_group = counts[b]
+        qd.simt.block.sync()
+        for g in range(n_group):
+            if improved[b * 4 + g] != 0:
+                acc = 0.0
+                k = tid
+                while k < 40:
+                    acc += v[(b * 40 + k) % 160] * (g + 1)
+                    k += 32
+                total = _block_sum(acc)
+                if tid == g:
+                    sh[tid] = total
+        qd.simt.block.sync()
+        it = 0
+        while it < 8:
+            x = sh[tid] * 0.5 + sh[(tid + 1) % 32] * 0.25
+            qd.simt.block.sync()
+            sh[tid] = x
+            if tid == 0 and sh[0] < 0.01:
+                done[0] = 1
+            qd.simt.block.sync()
+            it += 1
+            if done[0] != 0:
+                break
+        out[i] = sh[tid]
+        if tid == 0:
+            iters[b] = it
+
+
+def test_a_genesis_shaped_solver_block_matches_llvm_cpu():
+    inputs = (
+        np.array([3, 0, 4, 2], np.int32),
+        np.array([1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 1, 1, 1], np.int32),
+        (_values(160, np.float32) * np.float32(0.01)),
+        np.zeros(128, np.float32),
+        np.zeros(4, np.int32),
+    )
+    task = _lowered(islands, *[x.copy() for x in inputs])
+    assert simt_blocks.slot_block(task) == 32, simt_blocks.why_one_thread(task)
+    assert simt_blocks.leading_barriers(task.body)  # lane-0 loads of the loop state before later phases
+    for over in (None, lambda t: (3, 64) if isinstance(t, N.ParallelFor) else (1, 1)):
+        cpu, emulated, _ = _both(islands, *inputs, blocks=2, dims=over)
+        _assert_same(cpu, emulated)
+    assert emulated[4].tolist() != [8, 8, 8, 8] and emulated[3].any()  # some block left its loop early
