@@ -337,3 +337,16 @@ def test_a_genesis_shaped_solver_block_matches_llvm_cpu():
         cpu, emulated, _ = _both(islands, *inputs, blocks=2, dims=over)
         _assert_same(cpu, emulated)
     assert emulated[4].tolist() != [8, 8, 8, 8] and emulated[3].any()  # some block left its loop early
+
+
+def test_a_kernel_whose_registers_allow_fewer_threads_gets_fewer():
+    from quadrants_llvm.cuda.executable import _fit_threads
+
+    def dev(most):
+        attrs = SimpleNamespace(CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK=8)
+        cu = SimpleNamespace(CUfunction_attribute=attrs, cuFuncGetAttribute=lambda a, fn: (0, most))
+        return SimpleNamespace(cu=cu)
+
+    assert _fit_threads(dev(1024), None, 512) == 512
+    assert _fit_threads(dev(400), None, 512) == 384  # whole warps: the per-warp reduction combine needs them
+    assert _fit_threads(SimpleNamespace(cu=SimpleNamespace()), None, 256) == 256  # no query: unchanged

@@ -48,6 +48,17 @@ def _device_graphs_enabled() -> bool:
     return os.environ.get("QD_CUDA_GRAPHS", "1") != "0"
 
 
+def _fit_threads(dev, fn, threads: int) -> int:
+    """``threads`` or, when the kernel's registers allow fewer per block, the most it allows in whole warps (a SIMT
+    block of up to 1024 lanes is correct on any block size: its threads take several lanes each)."""
+    try:
+        attribute = dev.cu.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK
+        most = int(check(dev.cu.cuFuncGetAttribute(attribute, fn), "cuFuncGetAttribute"))
+    except Exception:  # a driver binding without the query: the launch reports a block that does not fit
+        return threads
+    return max(32, min(threads, most // 32 * 32))
+
+
 def _log_simt_once(reason: str) -> None:
     if ("simt", reason) not in _LOGGED:
         _LOGGED.add(("simt", reason))
@@ -111,7 +122,7 @@ class CudaExecutable:
             simt = 0 if serial or not simt_blocks.enabled() else simt_blocks.slot_block(item)
             if not serial and item.simt_block and not simt and simt_blocks.enabled():
                 _log_simt_once(simt_blocks.why_one_thread(item))
-            threads = simt_blocks.threads_for(simt) if simt else BLOCK
+            threads = _fit_threads(dev, fn, simt_blocks.threads_for(simt)) if simt else BLOCK
             grid, block = (1, 1) if serial else (dev.grid_size(fn, threads), threads)
             self.tasks.append((fn, grid, block))
             self._counters.append(None if serial else lane_grid.lane_counter(item))
