@@ -6,8 +6,9 @@ per implementation: this project's interpreter and, with ``--against upstream`` 
 upstream's. Both workers are started and warmed once; then, for each condition (``quiet``: the machine as it is;
 ``load 3x``: a background load of 3x the core count, ``load.py``), every round times every shape once on each
 worker in turn (ours, upstream, ours, ...), so machine noise hits both alike. A row is the median time of one launch
-(a sample is ``REPS`` launches then ``qd.sync()``): ``value`` ours, ``baseline`` upstream, ``ratio`` ours / upstream
-(below 1 is faster), plus a geometric-mean row per condition. Without an upstream interpreter the rows carry no
+(a sample is ``REPS`` launches then ``qd.sync()``): ``value`` ours, ``baseline`` upstream, ``ratio`` the median of
+the per-round ratios ours / upstream (below 1 is faster; not exactly ``value / baseline``), plus a geometric-mean
+row per condition. Without an upstream interpreter the rows carry no
 baseline. Run alone: ``python benchmarks/bench_loops.py [--against upstream --upstream-python PATH] [--rounds 9]
 [--shapes small] [--threads N] [--conditions quiet,load]``.
 """
@@ -75,7 +76,10 @@ def rows_of(results) -> list[dict[str, Any]]:
         for shape, samples in shapes.items():
             ours = statistics.median(samples["ours"]) * 1e6
             theirs = statistics.median(samples["upstream"]) * 1e6 if samples.get("upstream") else None
-            ratio = ours / theirs if theirs else None
+            # the median of the per-round ratios (a round times the shape once on each worker, one right after the
+            # other), as bench_programs.py: a load that drifts between rounds does not tilt it (session 10)
+            paired = [a / b for a, b in zip(samples["ours"], samples.get("upstream") or (), strict=False) if b > 0]
+            ratio = statistics.median(paired) if theirs and paired else None
             if ratio:
                 ratios.append(ratio)
             rows.append(
