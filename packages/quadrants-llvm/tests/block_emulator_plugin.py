@@ -7,6 +7,7 @@ program with a SIMT slot loop is replayed on copies of its arguments taken befor
 :mod:`block_emulator` (the GPU lowering on the host, the threads of a block running concurrently and meeting at the
 barriers), and every ndarray argument it leaves must equal, bit for bit, what the ``llvm-cpu`` launch left (the
 block scratch arrays excepted: they are the lowering's own). A mismatch or a barrier some thread misses fails the case.
+``$QD_BLOCK_EMU_THREADS=n`` replays SIMT slot loops on 3 blocks of ``n`` threads instead of the launch's own shape.
 Each replayed launch appends a line to ``$QD_BLOCK_EMU_LOG`` (its SIMT tasks: ``B`` and whether they ran on blocks).
 """
 
@@ -44,7 +45,7 @@ def _replayed(launch, program: N.Program):
     def run(args):
         before = [a.array.copy() if hasattr(a, "array") else a for a in args]
         result = launch(args)
-        emulate_blocks(program, before, blocks=2, threads=32)
+        emulate_blocks(program, before, blocks=2, threads=32, dims=_dims())
         for spec, after, emulated in zip(program.args, args, before, strict=True):
             if not isinstance(spec, N.NdarrayArg) or spec.name.startswith(_SCRATCH_PREFIX):
                 continue
@@ -63,6 +64,17 @@ def _replayed(launch, program: N.Program):
         return result
 
     return run
+
+
+def _dims():
+    """``$QD_BLOCK_EMU_THREADS=n``: SIMT slot loops on 3 blocks of ``n`` threads (fewer threads than lanes, a grid
+    that divides no slot count) instead of the executable's shape."""
+    from block_emulator import launch_dims
+
+    n = int(os.environ.get("QD_BLOCK_EMU_THREADS", "0"))
+    if not n:
+        return None
+    return lambda t: (3, n) if isinstance(t, N.ParallelFor) and simt_blocks.slot_block(t) else launch_dims(t, 2, 32)
 
 
 def _backends():
