@@ -31,6 +31,7 @@ def _scale(factor: int) -> N.Program:
 
 @pytest.fixture
 def cache_dir(tmp_path):
+    get_jit().forget()  # what this process compiled before comes from memory, not from the files under test
     before = object_cache.directory()
     object_cache.configure(tmp_path, True)
     yield tmp_path / "llvm_cpu_objects"
@@ -49,6 +50,7 @@ def test_second_compile_of_the_same_ir_loads_the_object_and_runs(cache_dir, monk
         raise AssertionError("the optimiser ran on a cached IR")
 
     monkeypatch.setattr(get_jit(), "_optimized", no_optimiser)
+    get_jit().forget()  # as in a new process: from the file
     again = BACKEND.compile(_scale(7), CompileOptions())
     assert "object_cache" in again.timings and again.timings["optimize"] == 0.0
     assert (again.object_code, again.prefix, again.ir_text) == (first.object_code, first.prefix, first.ir_text)
@@ -64,9 +66,11 @@ def test_damaged_or_foreign_files_are_misses_and_get_rewritten(cache_dir):
     (path,) = _files(cache_dir)
     data = path.read_bytes()
     path.write_bytes(data[:-10])  # truncated
+    get_jit().forget()
     assert BACKEND.compile(_scale(5), CompileOptions()).timings["optimize"] > 0
     assert path.read_bytes() == data  # the good object replaced the damaged one
     path.write_bytes(b"something else entirely")
+    get_jit().forget()
     again = BACKEND.compile(_scale(5), CompileOptions())
     assert again.timings["optimize"] > 0 and again.object_code == first.object_code
 
@@ -151,3 +155,45 @@ def test_llvm_cuda_keeps_its_ptx_beside_the_objects(cache_dir, monkeypatch):
     (stored,) = _files(gpu_dir)
     stored.write_bytes(stored.read_bytes()[:-7])  # truncated: a miss, compiled and written again
     assert compile_ptx(_scale(5)).code == first.code
+
+
+def test_the_same_ir_is_optimised_once_per_process_without_the_offline_cache(tmp_path, monkeypatch):
+    """With the disk cache off, a second program with the same IR reuses the first one's object code from memory
+    (mgpcg's ``dot`` on two pairs of vectors of one type was optimised and code-generated twice)."""
+    before = object_cache.directory()
+    object_cache.configure(tmp_path, False)
+    try:
+        get_jit().forget()
+        first = BACKEND.compile(_scale(11), CompileOptions())
+        assert first.timings["optimize"] > 0 and "memo" not in first.timings
+
+        def no_optimiser(*args, **kwargs):
+            raise AssertionError("the optimiser ran on IR compiled before")
+
+        monkeypatch.setattr(get_jit(), "_optimized", no_optimiser)
+        again = BACKEND.compile(_scale(11), CompileOptions())
+        assert again.timings["optimize"] == 0.0 and "memo" in again.timings
+        assert (again.object_code, again.prefix, again.ir_text) == (first.object_code, first.prefix, first.ir_text)
+        x = np.arange(4, dtype=np.int32)
+        BACKEND.load(again).launch([BACKEND.wrap_numpy(x)])
+        assert x.tolist() == [0, 11, 22, 33]
+        with pytest.raises(AssertionError, match="optimiser ran"):
+            BACKEND.compile(_scale(12), CompileOptions())  # other IR: compiled (here: refused)
+        get_jit().forget()
+        with pytest.raises(AssertionError, match="optimiser ran"):
+            BACKEND.compile(_scale(11), CompileOptions())  # forgotten: compiled again
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        object_cache.configure(before.parent if before else None, before is not None)
+
+
+def test_the_memory_keeps_the_most_recent_entries(monkeypatch):
+    from quadrants_llvm.cpu import jit as jit_module
+
+    monkeypatch.setattr(jit_module, "MEMO_ENTRIES", 2)
+    jit = get_jit()
+    jit.forget()
+    for k in range(3):
+        jit._remember(f"k{k}", ("t", "p", b"o"))
+    assert list(jit._compiled) == ["k1", "k2"]
+    jit.forget()

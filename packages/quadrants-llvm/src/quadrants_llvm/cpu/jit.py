@@ -18,6 +18,7 @@ import itertools
 import re
 import threading
 import time
+from collections import OrderedDict
 
 import llvmlite.binding as llvm
 
@@ -50,6 +51,8 @@ LLVM_OPTIONS = (
     "-combiner-tokenfactor-inline-limit=64",
 )
 _OPTIONS_SET = [False]
+# compile_object results kept in memory (a few KB to a few hundred KB each: optimised text and object code)
+MEMO_ENTRIES = 512
 
 
 def _set_llvm_options() -> None:
@@ -82,6 +85,10 @@ class Jit:
             llvm.load_library_permanently(libm)
         self._lock = threading.Lock()
         self._linked: set[str] = set()  # symbol prefixes whose object code is in the engine
+        # what compile_object returned for each key in this process (most recent last): a program whose IR equals
+        # an earlier one's (``dot`` on two pairs of ndarrays of one type, a kernel instance per field of one shape)
+        # is optimised and code-generated once, with or without the offline cache
+        self._compiled: OrderedDict[str, tuple[str, str, bytes]] = OrderedDict()
         seed = llvm.parse_assembly(f'target triple = "{info.triple}"\n')
         self.engine = llvm.create_mcjit_compiler(seed, target.create_target_machine(**self._tm_args))
         # what besides the IR decides the object code (offline cache key)
@@ -95,15 +102,24 @@ class Jit:
         object code uses ``qd<content hash>`` so two different programs never define the same symbol.
         """
         t0 = time.perf_counter()
-        key = object_cache.key_of(ir_text, placeholder, self._identity) if object_cache.directory() else None
-        cached = object_cache.load(key) if key else None  # the offline cache: optimised by an earlier process
+        key = object_cache.key_of(ir_text, placeholder, self._identity)
+        with self._lock:
+            done = self._compiled.get(key)
+            if done is not None:
+                self._compiled.move_to_end(key)
+        if done is not None:
+            timings.update(parse=0.0, optimize=0.0, codegen=0.0, memo=time.perf_counter() - t0)
+            return done
+        cached = object_cache.load(key)  # the offline cache: optimised by an earlier process (None when off)
         if cached is not None:
             timings.update(parse=0.0, optimize=0.0, codegen=0.0, object_cache=time.perf_counter() - t0)
+            self._remember(key, cached)
             return cached
-        llvm.parse_assembly(ir_text).verify()
+        mod = llvm.parse_assembly(ir_text)
+        mod.verify()
         t1 = time.perf_counter()
         with self._lock:  # the pass builder and the target machine are shared: one user at a time
-            mod, text = self._optimized(ir_text)
+            mod, text = self._optimized(ir_text, mod)
             prefix = "qd" + hashlib.sha256(text.encode()).hexdigest()[:24]
             for value in itertools.chain(mod.functions, mod.global_variables):
                 if value.name.startswith(placeholder + "_"):
@@ -111,9 +127,20 @@ class Jit:
             t2 = time.perf_counter()
             obj = self.tm.emit_object(mod)
         timings.update(parse=t1 - t0, optimize=t2 - t1, codegen=time.perf_counter() - t2)
-        if key:
-            object_cache.store(key, (text, prefix, obj))
+        object_cache.store(key, (text, prefix, obj))  # no-op when the offline cache is off
+        self._remember(key, (text, prefix, obj))
         return text, prefix, obj
+
+    def _remember(self, key: str, value: tuple[str, str, bytes]) -> None:
+        with self._lock:
+            self._compiled[key] = value
+            while len(self._compiled) > MEMO_ENTRIES:
+                self._compiled.popitem(last=False)
+
+    def forget(self) -> None:
+        """Drop the in-process results of ``compile_object`` (tests of the offline cache and of the optimiser)."""
+        with self._lock:
+            self._compiled.clear()
 
     def add_module(self, module) -> None:
         """Compile a parsed module straight into the engine (host glue such as the SIGINT handler)."""
@@ -137,8 +164,9 @@ class Jit:
         pb = llvm.create_pass_builder(self.tm, pto)
         pb.getModulePassManager().run(mod, pb)
 
-    def _optimized(self, ir_text: str):
-        """``(module, text)`` of ``ir_text`` after O3; without SLP vectorisation when it made an unsafe shift.
+    def _optimized(self, ir_text: str, mod=None):
+        """``(module, text)`` of ``ir_text`` (``mod``: already parsed from it) after O3; without SLP vectorisation
+        when it made an unsafe shift.
 
         LLVM 22's SLP vectoriser packs different ops of neighbouring statements into one vector op plus a blend
         (``ashr`` for a sign extension next to ``and`` for a zero extension, as in ``o[i, 0] = i8(x)``,
@@ -149,7 +177,7 @@ class Jit:
         shifts by a constant >= the width), so such a shift can only come from that packing: the module is then
         optimised again without SLP (loop vectorisation stays).
         """
-        mod = llvm.parse_assembly(ir_text)
+        mod = llvm.parse_assembly(ir_text) if mod is None else mod
         self._optimize(mod)
         text = str(mod)
         if has_out_of_range_vector_shift(text):
