@@ -24,6 +24,7 @@ def _row_blocks_on(monkeypatch):
     """Row blocks are off by default (row_blocks.ENABLED: slower on an H100); these tests exercise them."""
     monkeypatch.setattr(row_blocks, "ENABLED", True)
 
+
 F32_2 = [N.NdarrayArg("a", T.f32, 2), N.NdarrayArg("b", T.f32, 2)]
 
 
