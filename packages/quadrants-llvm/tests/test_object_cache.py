@@ -196,4 +196,10 @@ def test_the_memory_keeps_the_most_recent_entries(monkeypatch):
     for k in range(3):
         jit._remember(f"k{k}", ("t", "p", b"o"))
     assert list(jit._compiled) == ["k1", "k2"]
+    monkeypatch.setattr(jit_module, "MEMO_BYTES", 25)  # 10 bytes an entry: two fit
+    jit._remember("k3", ("t" * 8, "p", b"o"))
+    assert list(jit._compiled) == ["k2", "k3"] and jit._compiled_bytes == 13
+    jit._remember("k4", ("t" * 30, "p", b"o"))  # larger than the budget alone: kept, the others go
+    assert list(jit._compiled) == ["k4"] and jit._compiled_bytes == 32
     jit.forget()
+    assert jit._compiled_bytes == 0

@@ -51,8 +51,10 @@ LLVM_OPTIONS = (
     "-combiner-tokenfactor-inline-limit=64",
 )
 _OPTIONS_SET = [False]
-# compile_object results kept in memory (a few KB to a few hundred KB each: optimised text and object code)
+# compile_object results kept in memory, the most recently used ones (a few KB to a few hundred KB each: optimised
+# text and object code); repeats come close together (one kernel on two sets of arguments of one type)
 MEMO_ENTRIES = 512
+MEMO_BYTES = 32 << 20
 
 
 def _set_llvm_options() -> None:
@@ -89,6 +91,7 @@ class Jit:
         # an earlier one's (``dot`` on two pairs of ndarrays of one type, a kernel instance per field of one shape)
         # is optimised and code-generated once, with or without the offline cache
         self._compiled: OrderedDict[str, tuple[str, str, bytes]] = OrderedDict()
+        self._compiled_bytes = 0
         seed = llvm.parse_assembly(f'target triple = "{info.triple}"\n')
         self.engine = llvm.create_mcjit_compiler(seed, target.create_target_machine(**self._tm_args))
         # what besides the IR decides the object code (offline cache key)
@@ -133,14 +136,18 @@ class Jit:
 
     def _remember(self, key: str, value: tuple[str, str, bytes]) -> None:
         with self._lock:
+            if key in self._compiled:
+                return
             self._compiled[key] = value
-            while len(self._compiled) > MEMO_ENTRIES:
-                self._compiled.popitem(last=False)
+            self._compiled_bytes += _size(value)
+            while len(self._compiled) > MEMO_ENTRIES or (self._compiled_bytes > MEMO_BYTES and len(self._compiled) > 1):
+                self._compiled_bytes -= _size(self._compiled.popitem(last=False)[1])
 
     def forget(self) -> None:
         """Drop the in-process results of ``compile_object`` (tests of the offline cache and of the optimiser)."""
         with self._lock:
             self._compiled.clear()
+            self._compiled_bytes = 0
 
     def add_module(self, module) -> None:
         """Compile a parsed module straight into the engine (host glue such as the SIGINT handler)."""
@@ -195,6 +202,11 @@ class Jit:
         """Host assembly of the O3-optimised ``ir_text`` (to check vectorisation in tests)."""
         mod = llvm.parse_assembly(self.optimized_ir(ir_text))
         return self.tm.emit_assembly(mod)
+
+
+def _size(value: tuple[str, str, bytes]) -> int:
+    text, prefix, obj = value
+    return len(text) + len(prefix) + len(obj)
 
 
 _VECTOR_SHIFT = re.compile(r"= (?:ashr|lshr|shl)(?: exact| nuw| nsw)* <\d+ x i(\d+)> [^,]+, <([^>]*)>")
