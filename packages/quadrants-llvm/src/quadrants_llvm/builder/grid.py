@@ -29,6 +29,7 @@ from quadrants.ir.reductions import written_kernel_vars
 from quadrants.ir.walk import iter_stmts
 from quadrants_llvm.builder import disjoint, lane_split, numerics as nm, ordered_sums, row_blocks, simt_blocks
 from quadrants_llvm.builder.exprs import emit_expr
+from quadrants_llvm.builder.lane_walk import Digits, indices, lane_body, set_lane_vars
 from quadrants_llvm.builder.stmts import emit_block
 from quadrants_llvm.builder.types import I8, I16, I32, I64, PTR, VOID, reg_type
 
@@ -111,7 +112,7 @@ def _parallel(bld, k: int, item: N.ParallelFor, alone: bool = True) -> ll.Functi
         row_blocks.emit(em, item, rows, begins, extents, first, stride, done, alone)
     pos = em.alloca(I64, name="lane")
     b.store(first, pos)
-    walk = _Digits(em, extents, first, stride) if len(extents) > 1 else None
+    walk = Digits(em, extents, first, stride) if len(extents) > 1 else None
     if split is None and rows is None and (reductions or _light(item)):
         _unrolled_lanes(em, item, begins, walk, total, stride, pos, done, alone)
     head, body, latch = (em.new_block(n) for n in ("grid.head", "grid.body", "grid.latch"))
@@ -121,10 +122,10 @@ def _parallel(bld, k: int, item: N.ParallelFor, alone: bool = True) -> ll.Functi
     b.cbranch(b.icmp_signed("<", lane, total), body, done)
     b.position_at_end(body)
     if split is None:
-        _lane_body(em, item, begins, _indices(lane, walk), latch, done)
+        lane_body(em, item, begins, indices(lane, walk), latch, done)
     else:
         sub_lanes.current = lane
-        _split_lane_body(em, item, split, sub_lanes, begins, _indices(lane, walk), latch, done)
+        _split_lane_body(em, item, split, sub_lanes, begins, indices(lane, walk), latch, done)
     b.position_at_end(latch)
     b.store(b.add(b.load(pos, typ=I64), stride), pos)
     if walk is not None:
@@ -151,7 +152,7 @@ def _simt_slots(bld, em, item, fn, reductions, begins, total, tid, block, bdim) 
     slot = b.load(pos, typ=I64)
     b.cbranch(b.icmp_signed("<", slot, total), body, done)
     b.position_at_end(body)
-    _lane_body(em, item, begins, [slot], latch, done)
+    lane_body(em, item, begins, [slot], latch, done)
     b.position_at_end(latch)
     b.store(b.add(b.load(pos, typ=I64), stride), pos)
     b.branch(head)
@@ -162,67 +163,9 @@ def _simt_slots(bld, em, item, fn, reductions, begins, total, tid, block, bdim) 
     return fn
 
 
-class _Digits:
-    """A thread's multi-axis index, kept in step with its grid-stride lane without a division per lane.
-
-    The first lane and the stride are decoded once per thread (mixed radix, the extents as digits); each step adds
-    the stride's digits with a carry, one compare and select per axis. A 2-d stencil thus spends its integer work on
-    addresses, not on a 64-bit division per element (Jacobi on an H100 was bound by that work, not by memory).
-    """
-
-    def __init__(self, em, extents, first, stride):
-        b = self.b = em.b
-        one, zero = ll.Constant(I64, 1), ll.Constant(I64, 0)
-        # an empty axis means no lane runs; a divisor of one keeps the decode defined before the loop finds that out
-        self.extents = [b.select(b.icmp_unsigned("==", e, zero), one, e) for e in extents]
-        self.slots = [em.alloca(I64, name=f"axis{k}") for k in range(len(extents))]
-        for slot, digit in zip(self.slots, self._decode(first), strict=True):
-            b.store(digit, slot)
-        self.step = self._decode(stride)
-
-    def _decode(self, value) -> list:
-        b, digits, rest = self.b, [], value
-        for ext in reversed(self.extents[1:]):
-            digits.append(b.urem(rest, ext))
-            rest = b.udiv(rest, ext)
-        return [rest, *reversed(digits)]  # the outermost digit is unbounded: the lane < total test ends the loop
-
-    def values(self) -> list:
-        return [self.b.load(slot, typ=I64) for slot in self.slots]
-
-    def advance(self) -> None:
-        """Move to the lane one stride further (each digit stays below its extent; a carry moves outwards)."""
-        b = self.b
-        carry = ll.Constant(I64, 0)
-        for axis in range(len(self.slots) - 1, -1, -1):
-            digit = b.add(b.add(b.load(self.slots[axis], typ=I64), self.step[axis]), carry)
-            if axis:
-                ext = self.extents[axis]
-                wrap = b.icmp_unsigned(">=", digit, ext)
-                digit = b.select(wrap, b.sub(digit, ext), digit)
-                carry = b.zext(wrap, I64)
-            b.store(digit, self.slots[axis])
-
-
-def _indices(lane, walk: _Digits | None) -> list:
-    """The per-axis offsets of ``lane``: the lane itself on one axis, the tracked digits on several."""
-    return [lane] if walk is None else walk.values()
-
-
-def _lane_body(em, item: N.ParallelFor, begins, indices, latch, done) -> None:
-    """Set the loop variables from the per-axis ``indices``, emit the body (``continue`` goes to ``latch``), branch
-    to ``latch``."""
-    _set_lane_vars(em, item, begins, indices)
-    em.loops.append((latch, done))
-    emit_block(em, item.body)
-    em.loops.pop()
-    em.wide_lanes.clear()  # the values belong to this lane's blocks
-    em.branch_if_open(latch)
-
-
 def _split_lane_body(em, item, split, sub_lanes, begins, indices, latch, done) -> None:
-    """:func:`_lane_body` for a lane shared by ``sub_lanes`` threads (:mod:`quadrants_llvm.builder.lane_split`)."""
-    _set_lane_vars(em, item, begins, indices)
+    """``lane_walk.lane_body`` for a lane shared by ``sub_lanes`` threads (:mod:`quadrants_llvm.builder.lane_split`)."""
+    set_lane_vars(em, item, begins, indices)
     em.loops.append((latch, done))
     shuffle = lambda em_, value, offset, mask: _shuffle(em_, em_.target.warp_shuffle, value, offset, mask)  # noqa: E731
     if split.ordered:
@@ -233,18 +176,6 @@ def _split_lane_body(em, item, split, sub_lanes, begins, indices, latch, done) -
     em.loops.pop()
     em.wide_lanes.clear()
     em.branch_if_open(latch)
-
-
-def _set_lane_vars(em, item: N.ParallelFor, begins, indices) -> None:
-    b = em.b
-    assigned = {s.var.id for s in iter_stmts(item.body) if isinstance(s, N.Assign)}
-    for axis, idx in enumerate(indices):
-        v = item.vars[axis]
-        value = b.add(begins[axis], idx)
-        t = reg_type(v.dtype)
-        em.write_var(v, b.trunc(value, t) if t.width < 64 else value)
-        if v.id not in assigned and v.dtype.kind == "int":
-            em.wide_lanes[v.id] = value  # the lane's index as i64 (its bounds are i32: the same value)
 
 
 def splits(bld, item: N.ParallelFor):
@@ -280,7 +211,7 @@ def _unrolled_lanes(em, item, begins, walk, total, stride, pos, done, read_only_
     for copy in range(UNROLL):
         after = em.new_block(f"grid4.copy{copy + 1}") if copy < UNROLL - 1 else step
         start, opened = b.block, len(em.fn.blocks)
-        _lane_body(em, item, begins, _indices(b.add(lane, b.mul(stride, ll.Constant(I64, copy))), walk), after, done)
+        lane_body(em, item, begins, indices(b.add(lane, b.mul(stride, ll.Constant(I64, copy))), walk), after, done)
         copies.append([start, *em.fn.blocks[opened:]])
         b.position_at_end(after)
         if walk is not None:

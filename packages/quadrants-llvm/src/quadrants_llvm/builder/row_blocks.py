@@ -27,6 +27,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.ops import Op
 from quadrants.ir.walk import EXPR_TUPLE_FIELDS, iter_stmts
 from quadrants_llvm.builder import disjoint
+from quadrants_llvm.builder.lane_walk import Digits, lane_body
 from quadrants_llvm.builder.types import I64
 
 __all__ = ["plan", "applies", "emit", "ROWS", "ENABLED"]
@@ -102,7 +103,6 @@ def emit(em, item: N.ParallelFor, rows: int, begins, extents, first, stride, don
     """Emit the row-blocked loop of ``item`` (``rows`` a power of two) where the run-time test passes (it ends at
     ``done``); returns the block, left as the builder's position, where the plain grid-stride loop must run instead
     (arrays that overlap)."""
-    from quadrants_llvm.builder.grid import _Digits  # grid.py imports this module
 
     b = em.b
     shift = rows.bit_length() - 1
@@ -119,7 +119,7 @@ def emit(em, item: N.ParallelFor, rows: int, begins, extents, first, stride, don
         total = b.mul(total, ext)
     pos = em.alloca(I64, name="row_lane")
     b.store(first, pos)
-    walk = _Digits(em, lane_extents, first, stride)
+    walk = Digits(em, lane_extents, first, stride)
     head, body, full, tail, latch = (em.new_block(f"rows.{n}") for n in ("head", "body", "full", "tail", "latch"))
     b.branch(head)
     b.position_at_end(head)
@@ -146,7 +146,6 @@ def emit(em, item: N.ParallelFor, rows: int, begins, extents, first, stride, don
 def _block_copies(em, item, rows: int, row_begins, digits, latch, done) -> list:
     """The body for rows ``q = 0 .. rows - 1`` of the block, one after the other (``continue`` goes to the next
     row); returns each copy's blocks (its first block, then those its statements opened)."""
-    from quadrants_llvm.builder.grid import _lane_body
 
     b = em.b
     copies = []
@@ -154,7 +153,7 @@ def _block_copies(em, item, rows: int, row_begins, digits, latch, done) -> list:
         after = em.new_block(f"rows.copy{q + 1}") if q < rows - 1 else latch
         start, opened = b.block, len(em.fn.blocks)
         indices = [*digits[:-2], ll.Constant(I64, q), digits[-1]]
-        _lane_body(em, item, row_begins, indices, after, done)
+        lane_body(em, item, row_begins, indices, after, done)
         copies.append([start, *em.fn.blocks[opened:]])
         if q < rows - 1:
             b.position_at_end(after)
@@ -164,7 +163,6 @@ def _block_copies(em, item, rows: int, row_begins, digits, latch, done) -> list:
 def _tail_rows(em, item, row_begins, digits, left, tail, latch, done) -> None:
     """At ``tail``: the body for the block's rows ``q`` while ``q < left`` (fewer than a block's worth), then
     ``latch``."""
-    from quadrants_llvm.builder.grid import _lane_body
 
     b = em.b
     b.position_at_end(tail)
@@ -176,7 +174,7 @@ def _tail_rows(em, item, row_begins, digits, left, tail, latch, done) -> None:
     q = b.load(q_slot, typ=I64)
     b.cbranch(b.icmp_signed("<", q, left), body, latch)
     b.position_at_end(body)
-    _lane_body(em, item, row_begins, [*digits[:-2], q, digits[-1]], step, done)
+    lane_body(em, item, row_begins, [*digits[:-2], q, digits[-1]], step, done)
     b.position_at_end(step)
     b.store(b.add(b.load(q_slot, typ=I64), ll.Constant(I64, 1)), q_slot)
     b.branch(head)
