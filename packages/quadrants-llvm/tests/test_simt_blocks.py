@@ -33,6 +33,12 @@ def _cpu():
     qd.init(arch="llvm-cpu")
 
 
+@pytest.fixture(autouse=True)
+def _slots_on_blocks(monkeypatch):
+    """Slots on thread blocks are opt-in (``QD_CUDA_SIMT_BLOCKS=1``, not yet run on a GPU); these tests use them."""
+    monkeypatch.setenv("QD_CUDA_SIMT_BLOCKS", "1")
+
+
 def _both(kernel, *inputs, **emu):
     """Run ``kernel`` on llvm-cpu and on the block emulator from the same inputs; return both results per input."""
     cpu = [x.copy() if isinstance(x, np.ndarray) else x for x in inputs]
@@ -363,6 +369,7 @@ def test_simt_conformance_cases_replay_on_the_block_emulator(tmp_path):
     log = tmp_path / "replayed.txt"
     env = {
         **os.environ,
+        "QD_CUDA_SIMT_BLOCKS": "1",
         "PYTHONPATH": os.pathsep.join([str(here), os.environ.get("PYTHONPATH", "")]),
         "QD_BLOCK_EMU_LOG": str(log),
     }

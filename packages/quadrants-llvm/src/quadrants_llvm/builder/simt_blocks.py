@@ -52,9 +52,10 @@ _PLAIN = (N.Decl, N.Assign, N.Load, N.Break, N.Continue)  # block-level statemen
 
 
 def enabled() -> bool:
-    """``QD_CUDA_SIMT_BLOCKS=0`` keeps every SIMT block on one thread (A/B runs; read when a kernel is compiled and
-    loaded, so compare with fresh caches)."""
-    return os.environ.get("QD_CUDA_SIMT_BLOCKS", "1") != "0"
+    """``QD_CUDA_SIMT_BLOCKS=1`` runs SIMT slots on thread blocks; off by default until a GPU run has checked it (it
+    was written and tested on a host emulator of concurrent threads and barriers, with no GPU at hand). Read when a
+    kernel is compiled and loaded, so compare with fresh caches."""
+    return os.environ.get("QD_CUDA_SIMT_BLOCKS", "0") == "1"
 
 
 def plan(bld, item: N.ParallelFor) -> int:
