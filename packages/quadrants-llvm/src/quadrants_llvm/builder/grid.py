@@ -10,8 +10,8 @@ For task ``k`` the module defines the kernel ``P_task_k(ctx)``:
   divisions into 32-bit ones at run time when the values fit).
 
 Reduction tasks and light bodies first run an unrolled loop of ``UNROLL`` lanes per iteration (several loads in flight
-per thread), then the plain loop finishes the rest; light stencils over several axes take row-blocked lanes instead
-(:mod:`quadrants_llvm.builder.row_blocks`: four rows of one column per lane, sharing the rows' loads). Reductions
+per thread), then the plain loop finishes the rest; where :mod:`quadrants_llvm.builder.row_blocks` is enabled (off by
+default: slower on an H100), light stencils over several axes take row-blocked lanes instead. Reductions
 (:mod:`quadrants.ir.reductions`: ndarray elements and kernel vars) accumulate per thread across the grid-stride loop;
 at the end each warp combines its 32 accumulators with butterfly shuffles (``target.warp_shuffle``) and one lane
 applies the atomic, so an ``n``-lane sum costs one atomic per warp instead of one per lane. Targets without a shuffle

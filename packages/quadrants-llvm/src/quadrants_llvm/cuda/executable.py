@@ -115,12 +115,13 @@ class CudaExecutable:
         self._heavy = []
         self._per_lane = []  # threads per lane (builder/lane_split.py's sub-lane split: the build's own test)
         fast_math = bool(artifact.options.fast_math or artifact.program.fast_math)
+        simt_on = simt_blocks.enabled()
         for item, name, serial in zip(artifact.task_items, artifact.kernels, artifact.serial, strict=True):
             fn = dev.function(self.module, name)
             # a SIMT slot loop runs a slot per block of threads_for(B) threads (builder/simt_blocks.py): its lanes
             # are slots, each using the whole block, so the grid counts slots
-            simt = 0 if serial or not simt_blocks.enabled() else simt_blocks.slot_block(item)
-            if not serial and item.simt_block and not simt and simt_blocks.enabled():
+            simt = simt_blocks.slot_block(item) if simt_on and not serial else 0
+            if simt_on and not serial and item.simt_block and not simt:
                 _log_simt_once(simt_blocks.why_one_thread(item))
             threads = _fit_threads(dev, fn, simt_blocks.threads_for(simt)) if simt else BLOCK
             grid, block = (1, 1) if serial else (dev.grid_size(fn, threads), threads)
@@ -181,10 +182,11 @@ class CudaExecutable:
             self._pack(self.host, 0, *values)
         except (OverflowError, struct.error):
             slow_pack(self.host, self.layout, self.program, args)
-        words = ctypes.string_at(self.host_addr, self.packed_bytes)
+        skip = self._skip_same and self.ctx_ptr == self._home_ctx
+        words = ctypes.string_at(self.host_addr, self.packed_bytes) if skip or self._sized else None
         if words != self._grid_words:  # lane counts come from scalar arguments and shapes: all in these words
             self._grid_words, self._grid_memo = words, None
-        if self._skip_same and self.ctx_ptr == self._home_ctx:
+        if skip:
             if words == self._last_words:
                 return  # the context holds these words already (copies and launches are ordered on the stream)
             self._last_words = words

@@ -7,13 +7,7 @@ __all__ = ["raise_for"]
 
 
 def raise_for(cu, err, call: str) -> None:
-    """Raise ``RuntimeError`` naming ``call`` and the driver's name and text for status ``err`` (non-zero; a
-    ``CUresult`` or a plain ``int``)."""
-    if type(err) is int:
-        try:
-            err = cu.CUresult(err)
-        except ValueError:  # a code these bindings do not know: the number is the name
-            raise RuntimeError(f"{call} failed: CUDA error {err}") from None
+    """Raise ``RuntimeError`` naming ``call`` and the driver's name and text for status ``err`` (non-zero)."""
     _, name = cu.cuGetErrorName(err)
     _, text = cu.cuGetErrorString(err)
     raise RuntimeError(f"{call} failed: {name.decode() if name else err}: {text.decode() if text else ''}")
