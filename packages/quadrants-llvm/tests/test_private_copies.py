@@ -15,19 +15,22 @@ from quadrants.backend import CompileOptions
 from quadrants.ir import dtypes as T, nodes as N
 from quadrants.ir.ops import Op
 from quadrants_llvm.builder.reductions import LARGE_PRIVATE_LIMIT, PRIVATE_LIMIT
+from quadrants_llvm.builder.tasks import build_module
 from quadrants_llvm.cpu import BACKEND
+from quadrants_llvm.cpu.jit import get_jit
 
 from .conftest import const, op, pfor, program, ref, run, var
 
 
-def _scatter(n: int, m: int, dtype, spread: int) -> N.Program:
-    """``out[(idx[i] + k) % m] += val[i]`` for ``k < spread``: each lane updates ``spread`` elements of ``out``."""
+def _scatter(n: int, m: int, dtype, spread: int, field: bool = False) -> N.Program:
+    """``out[(idx[i] + k) % m] += val[i]`` for ``k < spread``: each lane updates ``spread`` elements of ``out`` (a
+    field's shape, known when the kernel is built, with ``field``)."""
     i, j, v = var("i"), var("j"), var("v", dtype)
     body: list = [N.Load(j, 0, (ref(i),)), N.Load(v, 1, (ref(i),))]
     for k in range(spread):
         at = op(Op.MOD, op(Op.ADD, ref(j), const(k)), const(m))
         body.append(N.AtomicRMW(None, Op.ATOMIC_ADD, 2, (at,), (ref(v),)))
-    args = [N.NdarrayArg("idx", T.i32, 1), N.NdarrayArg("val", dtype, 1), N.NdarrayArg("out", dtype, 1)]
+    args = [N.NdarrayArg("idx", T.i32, 1), N.NdarrayArg("val", dtype, 1), N.NdarrayArg("out", dtype, 1, (m,) if field else None)]
     return program(args, [pfor([i], [0], [n], body)])
 
 
@@ -78,3 +81,22 @@ def test_large_private_copy_and_its_run_time_test_are_generated():
     assert "_priv" in text
     assert f"[{LARGE_PRIVATE_LIMIT} x float]" in text
     assert PRIVATE_LIMIT < LARGE_PRIVATE_LIMIT
+
+
+@pytest.mark.parametrize(
+    "m, plain, private",
+    [(1000, False, True), (12288, True, True), (LARGE_PRIVATE_LIMIT + 5, True, False)],
+)
+def test_a_fields_size_decides_at_build_time_which_variants_exist(m, plain, private):
+    """A field's size gives the run-time test one answer: the variant it never calls is not built (issue 23: first
+    calls), and the results are the same."""
+    info = build_module(_scatter(4000, m, T.i32, 4, field=True), get_jit().target, "p", debug=False, fast_math=False)
+    built = {fn.name for fn in info.module.functions}
+    assert ("p_range_0" in built) is plain
+    assert ("p_range_0_priv" in built) is private
+    rng = np.random.default_rng(m)
+    idx = rng.integers(0, m, 4000).astype(np.int32)
+    val = rng.integers(-9, 9, 4000).astype(np.int32)
+    out = np.zeros(m, np.int32)
+    run(_scatter(4000, m, T.i32, 4, field=True), idx, val, out)
+    np.testing.assert_array_equal(out, _expected(idx, val, m, 4, T.i32))

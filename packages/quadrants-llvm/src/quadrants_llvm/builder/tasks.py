@@ -15,6 +15,8 @@ For task ``k`` of a program the module defines (``P`` is a per-module name prefi
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import llvmlite.ir as ll
@@ -266,8 +268,8 @@ class _Builder:
         elements (reductions.LARGE_PRIVATE_LIMIT); else the plain one."""
         plain, priv, private, updates = fns
         b = em.b
-        if priv is None:
-            b.call(plain, args)
+        if priv is None or plain is None:  # one variant only (_static_variants)
+            b.call(plain or priv, args)
             return
         capacity = private_capacity(self.program, private)
         small = fits = None
@@ -287,6 +289,24 @@ class _Builder:
                 b.call(priv, args)
             with otherwise:
                 b.call(plain, args)
+
+    def _static_variants(self, private: tuple) -> tuple[bool, bool]:
+        """Which range functions a task needs, ``(plain, private copy)``, decided at build time where the privatised
+        arrays' sizes are (fields): :meth:`_call_range`'s test then has one answer, and building, optimising and
+        generating code for the variant it never calls is a first call's time spent for nothing (issue 23: mgpcg's
+        ``restrict`` into its small coarse levels)."""
+        if not private:
+            return True, False
+        shapes = [self.program.args[a].shape for a in private]
+        if any(shape is None for shape in shapes):
+            return True, True
+        sizes = [math.prod(shape) for shape in shapes]
+        capacity = private_capacity(self.program, private)
+        if all(size <= PRIVATE_LIMIT for size in sizes):
+            return False, True
+        if capacity <= PRIVATE_LIMIT or any(size > capacity for size in sizes):
+            return True, False
+        return True, True
 
     def worker_fn(self, k: int, range_fn, arrays: list[int]) -> ll.Function:
         fn = self.function(f"worker_{k}", VOID, [PTR])
@@ -326,10 +346,10 @@ class _Builder:
         # atomics at each lane's own elements are plain updates (only where arguments never overlap: noalias)
         owned = find_lane_owned(item) if self.noalias and not self.debug and not calls else frozenset()
         private = tuple(a for a in private if a not in owned)
-        plain = self.range_fn(k, item, arrays, owned=owned)
+        need_plain, need_priv = self._static_variants(private)
         range_fn = (
-            plain,
-            self.range_fn(k, item, arrays, private, owned) if private else None,
+            self.range_fn(k, item, arrays, owned=owned) if need_plain else None,
+            self.range_fn(k, item, arrays, private, owned) if need_priv else None,
             private,
             update_count(item, private),
         )

@@ -44,11 +44,18 @@ __all__ = ["Jit", "get_jit", "has_out_of_range_vector_shift"]
 #   one basic block in time quadratic in their number, so a kernel with a 1024-component vector parameter (one load
 #   and one store per component in one block) spent 136 s in instruction selection; with the limit, 5 s. Only
 #   blocks with more than 64 independent memory operations see it; the generated code computes the same values.
+# * no non-trivial loop unswitching (O3's, not O2's; a threshold of 0 trips an assertion in LLVM): a stencil's
+#   boundary tests on the outer index (``if i > 0``) are invariant in the inner loop, so unswitching made one copy
+#   of the inner loop per combination of them, each vectorised and runtime-unrolled. It was a fifth of mgpcg's first
+#   call (14 412 optimised lines -> 11 187; first call 1.31 -> 1.13 s, stable_fluid 0.527 -> 0.490 s) for no step
+#   time: per-kernel best launch times over 8 programs 0.91-1.07, sums neutral (issue 23; docs/backends/llvm-cpu.md).
+#   Trivial unswitching (a branch that leaves the loop, no copy) stays.
 LLVM_OPTIONS = (
     "-force-ordered-reductions=true",
     "-enable-masked-interleaved-mem-accesses=true",
     "-max-interleave-group-factor=16",
     "-combiner-tokenfactor-inline-limit=64",
+    "-unswitch-threshold=1",
 )
 _OPTIONS_SET = [False]
 # compile_object results kept in memory, the most recently used ones (a few KB to a few hundred KB each: optimised
