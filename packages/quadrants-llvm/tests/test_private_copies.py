@@ -30,7 +30,11 @@ def _scatter(n: int, m: int, dtype, spread: int, field: bool = False) -> N.Progr
     for k in range(spread):
         at = op(Op.MOD, op(Op.ADD, ref(j), const(k)), const(m))
         body.append(N.AtomicRMW(None, Op.ATOMIC_ADD, 2, (at,), (ref(v),)))
-    args = [N.NdarrayArg("idx", T.i32, 1), N.NdarrayArg("val", dtype, 1), N.NdarrayArg("out", dtype, 1, (m,) if field else None)]
+    args = [
+        N.NdarrayArg("idx", T.i32, 1),
+        N.NdarrayArg("val", dtype, 1),
+        N.NdarrayArg("out", dtype, 1, (m,) if field else None),
+    ]
     return program(args, [pfor([i], [0], [n], body)])
 
 

@@ -16,7 +16,6 @@ For task ``k`` of a program the module defines (``P`` is a per-module name prefi
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 
 import llvmlite.ir as ll
