@@ -377,7 +377,12 @@ def run(options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
                 print(f"bench_programs: {program} on {backend_id} failed: {exc}", file=sys.stderr, flush=True)
                 backend_rows.append(_row(f"{program} step [{backend_id}] FAILED", float("nan"), "ms", None))
                 continue
-            backend_rows += rows_for(program, backend_id, results, warm)
+            program_rows = rows_for(program, backend_id, results, warm)
+            backend_rows += program_rows
+            # each program's rows as they come: a run cut short (a GPU machine's time limit) still tells them
+            for row in program_rows:
+                ratio = f", ratio {row['ratio']:.3f}" if row.get("ratio") is not None else ""
+                print(f"bench_programs: {row['name']} {row['value']:.4g} {row['unit']}{ratio}", file=sys.stderr, flush=True)
             if "upstream" in results:
                 print(f"bench_programs: {program}: {spread(results)}", file=sys.stderr, flush=True)
         rows += backend_rows + geomean_rows(backend_rows, backend_id)
