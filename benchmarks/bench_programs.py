@@ -382,7 +382,8 @@ def run(options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
             # each program's rows as they come: a run cut short (a GPU machine's time limit) still tells them
             for row in program_rows:
                 ratio = f", ratio {row['ratio']:.3f}" if row.get("ratio") is not None else ""
-                print(f"bench_programs: {row['name']} {row['value']:.4g} {row['unit']}{ratio}", file=sys.stderr, flush=True)
+                line = f"bench_programs: {row['name']} {row['value']:.4g} {row['unit']}{ratio}"
+                print(line, file=sys.stderr, flush=True)
             if "upstream" in results:
                 print(f"bench_programs: {program}: {spread(results)}", file=sys.stderr, flush=True)
         rows += backend_rows + geomean_rows(backend_rows, backend_id)
