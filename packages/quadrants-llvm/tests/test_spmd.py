@@ -10,6 +10,7 @@ import pytest
 
 import quadrants as qd
 from quadrants_llvm.builder import spmd, tasks
+from quadrants_llvm.builder.reductions import LARGE_PRIVATE_LIMIT
 
 WIDTH = spmd.width  # the real rule (the fixture below replaces it)
 N_I, N_J = 37, 11  # 407 lanes: whole groups of 8 or 16 and a remainder
@@ -172,7 +173,8 @@ def test_bodies_outside_the_whitelist_keep_the_scalar_code():
     tasks.spmd.supports = supports
     try:
         out = qd.field(qd.i32, shape=64)
-        hist = qd.field(qd.i32, shape=8)
+        # larger than any private copy: the plain range function (where the SPMD choice is made) is the one built
+        hist = qd.field(qd.i32, shape=LARGE_PRIVATE_LIMIT + 8)
 
         @qd.kernel
         def scatter_counts():
