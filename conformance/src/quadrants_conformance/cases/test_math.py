@@ -313,6 +313,43 @@ def qd_pow_matches_operator():
     return {"x": x.to_numpy(), "f": f.to_numpy()}
 
 
+@case(
+    section="6",
+    requires=("f64",),
+    golden={
+        "f": [10.889999389648438, 50.40999984741211, 108.15998840332031, INF, 0.0, INF, NAN, 118.59208679199219,
+              10.889999389648438, 10.889999389648438],
+        "d": [10.889999999999999, 11.560000010132788],
+        "x": [605032704, -2147479015, 49],
+    },
+)  # fmt: skip
+def squares_are_correctly_rounded():
+    # x ** 2 is the correctly rounded square (x * x) for every x and exponent spelling, not an approximate pow
+    @qd.kernel
+    def k(f: F32_1, d: F64_1, x: I32_1, a: qd.f32, m: qd.f32, big: qd.f32, z: qd.f32, wd: qd.f64, n: qd.i32):
+        f[0] = a**2  # 3.3
+        f[1] = m**2.0  # -7.1
+        f[2] = (a - m) ** 2
+        f[3] = big**2  # 1e20: overflows to inf
+        f[4] = (-z) ** 2  # -0.0 squared is +0.0
+        f[5] = (m / z) ** 2  # -inf
+        f[6] = (z / z) ** 2  # NaN
+        f[7] = (a**2) ** 2
+        f[8] = qd.pow(a, 2)
+        f[9] = a ** (n - 69998)  # the exponent 2 known only at run time: the same value
+        d[0] = wd**2
+        d[1] = (wd + 0.1) ** 2  # 0.1 is an f32 literal (default_fp)
+        x[0] = n**2  # 70000: wraps
+        x[1] = (n - 116341) ** 2  # -46341
+        x[2] = (n - 69993) ** 2
+
+    f = qd.ndarray(qd.f32, shape=(10,))
+    d = qd.ndarray(qd.f64, shape=(2,))
+    x = qd.ndarray(qd.i32, shape=(3,))
+    k(f, d, x, 3.3, -7.1, 1e20, 0.0, 3.3, 70000)
+    return {"f": f.to_numpy(), "d": d.to_numpy(), "x": x.to_numpy()}
+
+
 @case(section="6", golden={"x": [0, 32, 3, 2, 1, 32, 1]})
 def popcnt_values_and_type():
     @qd.kernel

@@ -17,6 +17,7 @@ from quadrants.passes import (
     remove_unused_values,
     run_pipeline,
     split_deep_exprs,
+    square_powers,
 )
 
 IV = Var(0, "i", i32)
@@ -41,11 +42,12 @@ def test_passes_run_in_order():
     assert out.name == "kern_r_r"
 
 
-def test_default_pipeline_is_fold_then_dce_then_the_depth_bound():
-    names = ["fold_constants", "remove_dead_code", "remove_unused_values", "split_deep_exprs"]
+def test_default_pipeline_is_fold_then_squares_then_dce_then_the_depth_bound():
+    names = ["fold_constants", "square_powers", "remove_dead_code", "remove_unused_values", "split_deep_exprs"]
     assert [name for name, _ in DEFAULT_PASSES] == names
     assert dict(DEFAULT_PASSES) == {
         "fold_constants": fold_constants,
+        "square_powers": square_powers,
         "remove_dead_code": remove_dead_code,
         "remove_unused_values": remove_unused_values,
         "split_deep_exprs": split_deep_exprs,

@@ -8,6 +8,7 @@ from quadrants.passes.pipeline import Pass, PassFn, run_pipeline
 from quadrants.passes.remove_dead_code import remove_dead_code
 from quadrants.passes.remove_unused_values import remove_unused_values
 from quadrants.passes.split_deep_exprs import split_deep_exprs
+from quadrants.passes.square_powers import square_powers
 
 __all__ = [
     "DEFAULT_PASSES",
@@ -18,13 +19,16 @@ __all__ = [
     "remove_unused_values",
     "run_pipeline",
     "split_deep_exprs",
+    "square_powers",
 ]
 
 #: The optimization pipeline, in order. Folding first exposes constant ``If`` conditions to dead-code removal, which
-#: can leave locals unread (removed next, with the ndarray reads that fed only them); the depth bound comes last, so
-#: that backends never walk an expression deeper than ``split_deep_exprs.MAX_DEPTH``.
+#: can leave locals unread (removed next, with the ndarray reads that fed only them); squares become products once
+#: their exponents are folded constants; the depth bound comes last, so that backends never walk an expression deeper
+#: than ``split_deep_exprs.MAX_DEPTH``.
 DEFAULT_PASSES: tuple[Pass, ...] = (
     ("fold_constants", fold_constants),
+    ("square_powers", square_powers),
     ("remove_dead_code", remove_dead_code),
     ("remove_unused_values", remove_unused_values),
     ("split_deep_exprs", split_deep_exprs),
