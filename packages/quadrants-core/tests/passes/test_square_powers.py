@@ -84,7 +84,8 @@ def test_a_cast_base_of_another_type_is_left_alone():
 
 
 def test_serial_blocks_are_rewritten_too():
-    program = Program("k", (), (), (), (SerialBlock((Store(0, (Const(0, i32),), pow_(LocalRef(X), Const(2.0, f32))),)),))
+    store = Store(0, (Const(0, i32),), pow_(LocalRef(X), Const(2.0, f32)))
+    program = Program("k", (), (), (), (SerialBlock((store,)),))
     assert square_powers(program).items[0].body[0].value.op is Op.MUL
 
 
