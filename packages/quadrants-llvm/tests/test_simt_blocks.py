@@ -35,8 +35,21 @@ def _cpu():
 
 @pytest.fixture(autouse=True)
 def _slots_on_blocks(monkeypatch):
-    """Slots on thread blocks are opt-in (``QD_CUDA_SIMT_BLOCKS=1``, not yet run on a GPU); these tests use them."""
+    """Slots on thread blocks are the default; the variable is set in case the environment running the tests says 0."""
     monkeypatch.setenv("QD_CUDA_SIMT_BLOCKS", "1")
+
+
+def test_slots_run_on_blocks_by_default_and_the_artifact_says_how_it_was_compiled(monkeypatch):
+    from quadrants.backend import CompileOptions
+    from quadrants_llvm.cuda.backend import compile_ptx
+
+    task = _lowered(shift, np.zeros(N_SHIFT, np.int32))
+    program = shift._last.program
+    monkeypatch.delenv("QD_CUDA_SIMT_BLOCKS")
+    assert simt_blocks.enabled() and simt_blocks.plan(SimpleNamespace(target=NVPTX), task) > 0
+    assert compile_ptx(program, CompileOptions()).simt_blocks
+    monkeypatch.setenv("QD_CUDA_SIMT_BLOCKS", "0")
+    assert not compile_ptx(program, CompileOptions()).simt_blocks  # the executable launches what was compiled
 
 
 def _both(kernel, *inputs, **emu):

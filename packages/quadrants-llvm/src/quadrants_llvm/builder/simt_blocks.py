@@ -52,10 +52,11 @@ _PLAIN = (N.Decl, N.Assign, N.Load, N.Break, N.Continue)  # block-level statemen
 
 
 def enabled() -> bool:
-    """``QD_CUDA_SIMT_BLOCKS=1`` runs SIMT slots on thread blocks; off by default until a GPU run has checked it (it
-    was written and tested on a host emulator of concurrent threads and barriers, with no GPU at hand). Read when a
-    kernel is compiled and loaded, so compare with fresh caches."""
-    return os.environ.get("QD_CUDA_SIMT_BLOCKS", "0") == "1"
+    """SIMT slots run on thread blocks unless ``QD_CUDA_SIMT_BLOCKS=0`` (a block then runs on one thread, as on the
+    other backends). Read when a kernel is compiled; the artifact records the answer
+    (``GpuArtifact.simt_blocks``), so a cached kernel launches the way it was compiled whatever the variable says
+    now."""
+    return os.environ.get("QD_CUDA_SIMT_BLOCKS", "1") != "0"
 
 
 def plan(bld, item: N.ParallelFor) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from quadrants.backend import CompileOptions
 from quadrants.ir import nodes as N
 from quadrants.ir.walk import iter_tasks
+from quadrants_llvm.builder import simt_blocks
 from quadrants_llvm.builder.layout import Layout
 from quadrants_llvm.builder.stmts import distinct_loop_ids
 from quadrants_llvm.target import TargetInfo
@@ -45,6 +46,7 @@ class GpuArtifact:
     serial: tuple[bool, ...]  # True for a serial block (launched with one thread)
     debug: bool
     timings: dict
+    simt_blocks: bool = False  # SIMT slots compiled to run on thread blocks (builder/simt_blocks.py)
 
     @property
     def task_items(self) -> list:
@@ -173,4 +175,5 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
         serial=tuple(isinstance(t, N.SerialBlock) for t in tasks),
         debug=debug,
         timings={"build": t1 - t0, "optimize": t2 - t1, "codegen": t3 - t2},
+        simt_blocks=bool(target.block_barrier) and simt_blocks.enabled(),
     )

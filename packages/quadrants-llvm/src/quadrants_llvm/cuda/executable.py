@@ -115,7 +115,7 @@ class CudaExecutable:
         self._heavy = []
         self._per_lane = []  # threads per lane (builder/lane_split.py's sub-lane split: the build's own test)
         fast_math = bool(artifact.options.fast_math or artifact.program.fast_math)
-        simt_on = simt_blocks.enabled()
+        simt_on = getattr(artifact, "simt_blocks", False)  # as compiled (artifacts cached before the field: False)
         for item, name, serial in zip(artifact.task_items, artifact.kernels, artifact.serial, strict=True):
             fn = dev.function(self.module, name)
             # a SIMT slot loop runs a slot per block of threads_for(B) threads (builder/simt_blocks.py): its lanes
