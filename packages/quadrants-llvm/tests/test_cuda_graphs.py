@@ -154,3 +154,24 @@ def test_small_bodies_run_as_one_block_and_large_ones_as_while_nodes_with_equal_
         hx += np.arange(n) % 3
         hs += int((hx % 7).sum())
     assert x.to_numpy().tolist() == hx.tolist() and s[()] == hs and c[()] == 0
+
+
+def test_the_kernel_profiler_times_each_task_with_its_launch_dimensions(capsys):
+    qd.reset()
+    qd.init(arch=qd.cuda, kernel_profiler=True)
+
+    @qd.kernel
+    def two(x: I1):
+        for i in range(x.shape[0]):
+            x[i] += 1
+        for i in range(x.shape[0]):
+            x[i] *= 3
+
+    x = qd.ndarray(qd.i32, (1000,))
+    two(x)
+    two(x)
+    assert (x.to_numpy() == 12).all()  # the profiled path (task by task, no graph) computes the same
+    assert qd.profiler.query_kernel_profiler_info("two.task_1_range_for").counter == 2
+    qd.profiler.print_kernel_profiler_info()
+    out = capsys.readouterr().out
+    assert "two.task_0_range_for" in out and " threads)" in out

@@ -41,6 +41,38 @@ def test_kernel_profiler_counts_launches(ref, capsys):
         qd.profiler.print_kernel_profiler_info("both")
 
 
+@pytest.mark.parametrize("arch", ["ref", "llvm-cpu"])
+def test_kernel_profiler_times_each_task_and_keeps_results(arch, capsys):
+    qd.init(arch=arch, kernel_profiler=True)
+    try:
+
+        @qd.kernel
+        def steps(a: F1, s: qd.types.NDArray[qd.f32, 0]) -> qd.f32:
+            for i in a:
+                a[i] = a[i] * 2.0
+            total = 0.0
+            for i in range(a.shape[0]):  # a second task (serial: a sum into an outer local)
+                total += a[i]
+            s[()] = total
+            return total
+
+        a = qd.ndarray(qd.f32, (8,))
+        a.fill(1.0)
+        s = qd.ndarray(qd.f32, ())
+        assert [steps(a, s) for _ in range(2)] == [16.0, 32.0]
+        records = qd.profiler.query_kernel_profiler_info("steps")
+        assert records.counter == 2
+        first = qd.profiler.query_kernel_profiler_info("steps.task_0_range_for")
+        assert first.counter == 2 and 0 <= first.min <= first.max <= records.max
+        qd.profiler.print_kernel_profiler_info()
+        out = capsys.readouterr().out
+        assert "Tasks (" in out and "steps.task_0_range_for  (" in out and "test_namespace_extras.py:" in out
+        qd.profiler.clear_kernel_profiler_info()
+        assert qd.profiler.query_kernel_profiler_info("steps.task_0_range_for").counter == 0
+    finally:
+        qd.reset()
+
+
 def test_profiler_off_records_nothing(ref):
     ref()
 

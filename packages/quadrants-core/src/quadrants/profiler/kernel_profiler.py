@@ -1,7 +1,7 @@
 """``qd.profiler`` kernel timings: ``print_kernel_profiler_info``, ``query_kernel_profiler_info``, … (docs/profiler.md).
 
-Enable with ``qd.init(kernel_profiler=True)``. One record per kernel launch (upstream records one per offloaded task;
-here the unit is the kernel), host-timed around the launch and a sync.
+Enable with ``qd.init(kernel_profiler=True)``. One record per kernel launch and one per task of it (a parallel loop or
+serial block: upstream's offloaded task), each host-timed to the end of a sync.
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ def _records():
 
 
 def query_kernel_profiler_info(name: str) -> KernelProfilerQueryResult:
-    """The statistics of kernel ``name`` (zeros when it never ran)."""
-    times = _records().times.get(name, [])
+    """The statistics of kernel ``name``, or of task ``name`` (``<kernel>.task_<k>_<kind>``; zeros when it never
+    ran)."""
+    records = _records()
+    times = records.times.get(name) or records.tasks.get(name, [])
     if not times:
         return KernelProfilerQueryResult(0, 0.0, 0.0, 0.0)
     ms = [t * 1000.0 for t in times]
@@ -59,6 +61,17 @@ def set_kernel_profiler_toolkit(toolkit_name: str = "default") -> bool:
     return toolkit_name == "default"
 
 
+def _count_rows(times: dict, total: float, details: dict | None = None) -> None:
+    for name, ts in sorted(times.items(), key=lambda kv: -sum(kv[1])):
+        share = 100.0 * sum(ts) / total if total else 0.0
+        ms = [t * 1000.0 for t in ts]
+        detail = f"  ({details[name]})" if details and details.get(name) else ""
+        print(
+            f"[{share:6.2f}% {sum(ts):7.3f} s {len(ts):6d}x |{min(ms):9.3f} {sum(ms) / len(ms):9.3f} "
+            f"{max(ms):9.3f} ms] {name}{detail}"
+        )
+
+
 def print_kernel_profiler_info(mode: str = "count") -> None:
     """Print per-kernel statistics (``mode="count"``) or every launch (``mode="trace"``)."""
     if mode not in ("count", "trace"):
@@ -73,13 +86,12 @@ def print_kernel_profiler_info(mode: str = "count") -> None:
     if mode == "count":
         print("[      %     total   count |      min       avg       max   ] Kernel name")
         print("-" * 73)
-        for name, ts in sorted(times.items(), key=lambda kv: -sum(kv[1])):
-            share = 100.0 * sum(ts) / total if total else 0.0
-            ms = [t * 1000.0 for t in ts]
-            print(
-                f"[{share:6.2f}% {sum(ts):7.3f} s {len(ts):6d}x |{min(ms):9.3f} {sum(ms) / len(ms):9.3f} "
-                f"{max(ms):9.3f} ms] {name}"
-            )
+        _count_rows(times, total)
+        tasks = records_of(session).tasks
+        if tasks:
+            print("-" * 73)
+            print("Tasks (each timed to the end of a sync; where it comes from, how it was launched)")
+            _count_rows(tasks, sum(sum(t) for t in tasks.values()), records_of(session).details)
     else:
         print("[ # ] time (ms)   Kernel name")
         print("-" * 73)

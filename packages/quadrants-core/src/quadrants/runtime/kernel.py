@@ -49,8 +49,8 @@ from quadrants.runtime.graph import RunState, run_program
 from quadrants.runtime.graph_status import GraphStatus
 from quadrants.runtime.member_memo import MemberMemo
 from quadrants.runtime.members import member_key, source_value
-from quadrants.runtime.profiler import timed
-from quadrants.runtime.state import Session, current_session, materialize
+from quadrants.runtime.profiler import TaskTimer, records_of, task_names, timed
+from quadrants.runtime.state import Session, current_session, materialize, sync
 from quadrants.runtime.streams import AUTODIFF_STREAM_ERROR, launch_scope
 
 __all__ = ["Kernel", "Func", "kernel", "func", "Compiled", "assemble_compiled"]
@@ -301,24 +301,27 @@ class Kernel(SourceBacked):
     def _run(self, session: Session, compiled: Compiled, runtime_values: list, bound, syncs, resume_label):
         """Launch a compiled specialization (timed under ``qd.init(kernel_profiler=True)``)."""
         if session.extra.get("kernel_profiler"):
-            run = self._run_launch
-            return timed(
-                session, self.fn.__name__, lambda: run(session, compiled, runtime_values, bound, syncs, resume_label)
-            )
+            run, name = self._run_launch, self.fn.__name__
+            timer = TaskTimer(compiled.exe, task_names(name, compiled.program), records_of(session), sync)
+            args = (session, compiled, runtime_values, bound, syncs, resume_label, timer)
+            return timed(session, name, lambda: run(*args))
         return self._run_launch(session, compiled, runtime_values, bound, syncs, resume_label)
 
-    def _run_launch(self, session: Session, compiled: Compiled, runtime_values: list, bound, syncs, resume_label):
-        """Launch a compiled specialization and shape its result."""
+    def _run_launch(
+        self, session: Session, compiled: Compiled, runtime_values: list, bound, syncs, resume_label, timer=None
+    ):
+        """Launch a compiled specialization and shape its result (``timer``: the profiler's per-task view of the
+        executable, which walks the tasks one by one)."""
         exe = compiled.exe
         self._last = compiled
         state = None
         if resume_label is not None:
             state = RunState(resume_point=compiled.graph.resume_point(resume_label, self.fn.__name__))
-        if compiled.flat and state is None:
+        if compiled.flat and state is None and timer is None:
             results = exe.launch(runtime_values)  # the backend runs the whole task list itself
         else:
             state = state or RunState()
-            results = run_program(exe, runtime_values, compiled.program.items, state)
+            results = run_program(timer or exe, runtime_values, compiled.program.items, state)
         session.last_launch = (compiled, state)  # introspection of "the last call" (qd.lang.impl's program handle)
         if self._may_sync:
             for i in self._sync_positions:

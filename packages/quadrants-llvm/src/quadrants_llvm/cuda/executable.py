@@ -356,6 +356,11 @@ class CudaExecutable:
     def run_task(self, ctx, item) -> None:
         self._run(self._task(item), ctx)
 
+    def describe_task(self, ctx, item) -> str:
+        """How task ``item`` launches for the arguments of the launch ``ctx`` (``qd.profiler``'s task detail)."""
+        grid, block = self.grids(ctx)[self._task(item)]
+        return f"{grid} x {block} threads"
+
     def read_i32(self, ctx, arg: int) -> int:
         out = np.zeros(1, dtype=np.int32)
         self.dev.to_host(out.ctypes.data, ctx[arg].ptr, 4)
