@@ -186,3 +186,43 @@ def test_innermost_runtime_loops_are_unrolled_and_grids_use_global_memory():
     assert len([line for line in ptx.splitlines() if "div.u" in line]) <= 4
     assert "ld.global.b32" in ptx and "st.global.b32" in ptx
     assert not [line for line in ptx.splitlines() if line.strip().startswith(("ld.b32", "st.b32"))]
+
+
+def test_squares_are_products_on_the_gpu_not_a_software_pow():
+    """``x ** 2`` is a multiplication in the PTX for small operands (passes/square_powers.py) and for operands too large
+    to write twice (builder/exprs.py), and the kernel gives the products; ``x ** 2.5`` still needs the software pow."""
+    import numpy as np
+
+    from quadrants_llvm.builder.tasks import build_module
+    from quadrants_llvm.cuda import compile_ptx
+    from quadrants_llvm.cuda.compiler import gpu_target
+    from quadrants_llvm.target import NVPTX
+
+    qd.init(arch="llvm-cpu")
+
+    @qd.kernel
+    def squares(x: qd.types.NDArray[qd.f32, 1], y: qd.types.NDArray[qd.f32, 1]):
+        for i in range(x.shape[0]):
+            big = qd.max(x[i] * 0.5 + 1.0, x[i] - 2.0, qd.abs(x[i]) * 3.0 - 1.0)  # a tree of more than 8 nodes
+            y[i] = x[i] ** 2 + (x[i] + big * 2.0 - qd.sqrt(qd.abs(big) + 1.0)) ** 2
+
+    @qd.kernel
+    def other(x: qd.types.NDArray[qd.f32, 1]):
+        for i in range(x.shape[0]):
+            x[i] = x[i] ** 2.5
+
+    x = np.array([1.5, -3.25, 7.0], np.float32)
+    y = np.zeros(3, np.float32)
+    squares(x, y)
+    big = np.maximum(np.maximum(x * np.float32(0.5) + 1, x - 2), np.abs(x) * 3 - 1)
+    inner = x + big * np.float32(2.0) - np.sqrt(np.abs(big) + 1)
+    assert np.array_equal(y, x * x + inner * inner)
+    other(x)
+
+    def module_text(program):  # before O3, which inlines (and so hides) the software pow
+        target = gpu_target(NVPTX, "sm_90")
+        return str(build_module(program, target, "qd", debug=False, fast_math=False).module)
+
+    assert "qd_math_pow" not in module_text(squares._last.program)
+    assert "qd_math_pow" in module_text(other._last.program)
+    assert "fma.rn" not in compile_ptx(squares._last.program).ptx  # strict IEEE: products and sums stay apart

@@ -68,6 +68,9 @@ def _truediv(em, args, dts, dtype):
 
 def _pow(em, args, dts, dtype):
     if dtype.is_float:
+        if isinstance(args[1], ll.Constant) and args[1].constant == 2.0:
+            # the correctly rounded square (passes/square_powers.py), here for operands too large to write twice
+            return nm.float_binop(em, dtype, "fmul", args[0], args[0])
         return nm.call_math(em, "pow", dtype, *args)
     return nm.int_pow(em, dtype, *args)
 
