@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from quadrants.passes.fold_constants import fold_constants
+from quadrants.passes.merge_serial_blocks import merge_serial_blocks
 from quadrants.passes.pipeline import Pass, PassFn, run_pipeline
 from quadrants.passes.remove_dead_code import remove_dead_code
 from quadrants.passes.remove_unused_values import remove_unused_values
@@ -15,6 +16,7 @@ __all__ = [
     "Pass",
     "PassFn",
     "fold_constants",
+    "merge_serial_blocks",
     "remove_dead_code",
     "remove_unused_values",
     "run_pipeline",
@@ -24,12 +26,13 @@ __all__ = [
 
 #: The optimization pipeline, in order. Folding first exposes constant ``If`` conditions to dead-code removal, which
 #: can leave locals unread (removed next, with the ndarray reads that fed only them); squares become products once
-#: their exponents are folded constants; the depth bound comes last, so that backends never walk an expression deeper
-#: than ``split_deep_exprs.MAX_DEPTH``.
+#: their exponents are folded constants; serial blocks left next to each other once empty tasks are gone become one;
+#: the depth bound comes last, so that backends never walk an expression deeper than ``split_deep_exprs.MAX_DEPTH``.
 DEFAULT_PASSES: tuple[Pass, ...] = (
     ("fold_constants", fold_constants),
     ("square_powers", square_powers),
     ("remove_dead_code", remove_dead_code),
+    ("merge_serial_blocks", merge_serial_blocks),
     ("remove_unused_values", remove_unused_values),
     ("split_deep_exprs", split_deep_exprs),
 )
