@@ -160,10 +160,10 @@ class LlvmCpuBackend:
         return exe
 
     def allocate(self, dtype: DataType, shape: tuple[int, ...]):
-        """A zero-initialised array."""
-        from quadrants_llvm.cpu.memory import LlvmArray
+        """A zero-initialised array (with unused slack after its end: ``cpu/memory.py``)."""
+        from quadrants_llvm.cpu.memory import LlvmArray, zeroed
 
-        return LlvmArray(np.zeros(tuple(shape), dtype=dtype.np), dtype)
+        return LlvmArray(zeroed(dtype, tuple(shape)), dtype)
 
     def wrap_numpy(self, array: np.ndarray):
         """Use ``array``'s own buffer when C-contiguous, aligned, writeable and native; otherwise a copy."""

@@ -11,7 +11,21 @@ import numpy as np
 from quadrants.ir.dtypes import DataType, from_numpy_dtype
 from quadrants.ir.numerics import convert
 
-__all__ = ["LlvmArray", "usable_directly"]
+__all__ = ["LlvmArray", "TAIL_SLACK", "usable_directly", "zeroed"]
+
+#: Bytes allocated past the end of every array the backend makes. Kernels do not check indices unless
+#: ``debug=True`` (docs/semantics.md), so a program that writes a little past the end of a field (upstream's own tests
+#: do: ``a[60]`` of a 55-element field) writes into this slack rather than into the bookkeeping of the C allocator
+#: around a small array, which aborted the process later, in unrelated code. Upstream keeps fields in one large pool,
+#: where such a write lands in other data; reading it back from Python is an ``IndexError`` here either way.
+TAIL_SLACK = 256
+
+
+def zeroed(dtype: DataType, shape: tuple[int, ...]) -> np.ndarray:
+    """Zero-initialised C-contiguous storage of ``shape`` followed by at least :data:`TAIL_SLACK` unused bytes."""
+    count = int(np.prod(shape, dtype=np.int64))
+    extra = -(-TAIL_SLACK // np.dtype(dtype.np).itemsize)
+    return np.zeros(count + extra, dtype=dtype.np)[:count].reshape(shape)
 
 
 def usable_directly(array: np.ndarray, dtype: DataType | None) -> bool:
