@@ -39,3 +39,21 @@ def test_overlap_is_tested_again_when_the_ranges_change():
     assert calls == [1, 1, 1]
     exe.launch(wrapped)
     assert calls == [1, 1, 1]
+
+
+def test_the_task_by_task_path_runs_the_alias_safe_variant_where_arguments_overlap():
+    """begin/run_task/end (graph programs, profiled launches) makes the same choice as the fast path."""
+    exe = load(_shift_program())
+    item = exe.program.items[0]
+    src, dst = np.arange(4, dtype=np.int32), np.zeros(4, np.int32)
+    ctx = exe.begin([BACKEND.wrap_numpy(src), BACKEND.wrap_numpy(dst)])
+    assert ctx.tasks is exe._tasks and exe._aliased is None
+    exe.run_task(ctx, item)
+    exe.end(ctx)
+    assert dst.tolist() == [0, 0, 1, 2]
+    x = np.arange(5, dtype=np.int32)
+    ctx = exe.begin([BACKEND.wrap_numpy(x), BACKEND.wrap_numpy(x[1:])])
+    assert exe._aliased is not None and ctx.tasks is exe._aliased._tasks
+    exe.run_task(ctx, item)
+    exe.end(ctx)
+    assert x.tolist() == [0, 1, 0, 1, 0]  # x[i + 2] = x[i] in lane order: x[4] takes the x[2] that lane 0 wrote

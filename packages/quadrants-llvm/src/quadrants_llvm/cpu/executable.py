@@ -27,12 +27,13 @@ _TASK = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 
 
 class LaunchContext:
-    """State of one launch on the begin/run_task/end path: its own context buffer and arguments."""
+    """State of one launch on the begin/run_task/end path: its own context buffer, its arguments and the task
+    functions it calls (``tasks``: the alias-safe variant's where written ndarray arguments overlap)."""
 
-    __slots__ = ("addr", "args", "buf")
+    __slots__ = ("addr", "args", "buf", "tasks")
 
-    def __init__(self, buf, addr: int, args: list):
-        self.buf, self.addr, self.args = buf, addr, args
+    def __init__(self, buf, addr: int, args: list, tasks: list):
+        self.buf, self.addr, self.args, self.tasks = buf, addr, args, tasks
 
 
 class CpuExecutable:
@@ -94,9 +95,23 @@ class CpuExecutable:
 
     def launch_aliased(self, args) -> tuple:
         """Run with the variant compiled without ``noalias`` (two overlapping ndarray arguments, one written)."""
+        return self._alias_safe().launch(args)
+
+    def _alias_safe(self) -> CpuExecutable:
         if self._aliased is None:
             self._aliased = self._reload()
-        return self._aliased.launch(args)
+        return self._aliased
+
+    def _overlap(self, args) -> bool:
+        """True when two ndarray arguments overlap and one of them is written (the fast path's test, for
+        :meth:`begin`: graph programs and profiled launches)."""
+        arrays = [(k, a) for k, (spec, a) in enumerate(zip(self.program.args, args)) if isinstance(spec, N.NdarrayArg)]
+        written = self.written_args
+        for i, (k, a) in enumerate(arrays):
+            for m, b in arrays[i + 1 :]:
+                if (k in written or m in written) and a.ptr < b.end and b.ptr < a.end:
+                    return True
+        return False
 
     def _pack_into(self, buf, args) -> None:
         values = []
@@ -136,7 +151,8 @@ class CpuExecutable:
         self._pack_into(buf, args)
         if self.has_prints:
             host.register_sink(addr, self.prints, self.lines)
-        return LaunchContext(buf, addr, list(args))
+        tasks = self._alias_safe()._tasks if self.noalias and self._overlap(args) else self._tasks
+        return LaunchContext(buf, addr, list(args), tasks)
 
     def _task(self, item) -> int:
         hit = self._task_by_id.get(id(item))
@@ -146,7 +162,7 @@ class CpuExecutable:
 
     def run_task(self, ctx: LaunchContext, item) -> None:
         """Run one ParallelFor/SerialBlock; a failed run-time check raises here."""
-        self._tasks[self._task(item)](ctx.addr)
+        ctx.tasks[self._task(item)](ctx.addr)
         if self.has_prints and self.lines:
             self.flush_prints()
         status = ctx.buf[0]
