@@ -226,3 +226,45 @@ def test_squares_are_products_on_the_gpu_not_a_software_pow():
     assert "qd_math_pow" not in module_text(squares._last.program)
     assert "qd_math_pow" in module_text(other._last.program)
     assert "fma.rn" not in compile_ptx(squares._last.program).ptx  # strict IEEE: products and sums stay apart
+
+
+def test_f32_cubes_and_fourth_powers_are_f64_products_equal_to_the_rounded_f64_power():
+    """``x ** 3`` and ``x ** 4`` of an f32 need no software pow (builder/exprs.py): products in f64, rounded once,
+    bit for bit the f64 power rounded to f32; an f64 base keeps the pow (its square is not exact in f64)."""
+    import numpy as np
+
+    from quadrants_llvm.builder.tasks import build_module
+    from quadrants_llvm.cuda.compiler import gpu_target
+    from quadrants_llvm.target import NVPTX
+
+    qd.init(arch="llvm-cpu")
+
+    @qd.kernel
+    def powers(x: qd.types.NDArray[qd.f32, 1], y: qd.types.NDArray[qd.f32, 1], z: qd.types.NDArray[qd.f32, 1]):
+        for i in range(x.shape[0]):
+            y[i] = x[i] ** 3
+            z[i] = (1.0 - x[i]) ** 4
+
+    @qd.kernel
+    def wide(x: qd.types.NDArray[qd.f64, 1]):
+        for i in range(x.shape[0]):
+            x[i] = x[i] ** 3
+
+    rng = np.random.default_rng(5)
+    specials = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 3e38, 1e-30, -2.5], np.float32)
+    x = np.concatenate([specials, (rng.standard_normal(4000) * 10.0 ** rng.integers(-12, 12, 4000)).astype(np.float32)])
+    y, z = np.zeros_like(x), np.zeros_like(x)
+    powers(x, y, z)
+    with np.errstate(all="ignore"):
+        assert np.array_equal(y, np.power(x.astype(np.float64), 3.0).astype(np.float32), equal_nan=True)
+        fourth = np.power((np.float32(1) - x).astype(np.float64), 4.0).astype(np.float32)
+        assert np.array_equal(z, fourth, equal_nan=True)
+    assert np.signbit(y[1])  # (-0.0) ** 3 is -0.0
+    wide(np.ones(2))
+
+    def module_text(program):
+        target = gpu_target(NVPTX, "sm_90")
+        return str(build_module(program, target, "qd", debug=False, fast_math=False).module)
+
+    assert "qd_math_pow" not in module_text(powers._last.program)
+    assert "qd_math_pow" in module_text(wide._last.program)

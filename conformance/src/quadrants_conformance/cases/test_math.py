@@ -350,6 +350,24 @@ def squares_are_correctly_rounded():
     return {"f": f.to_numpy(), "d": d.to_numpy(), "x": x.to_numpy()}
 
 
+@case(
+    section="6", tol="pow", golden={"f": [35.9370002746582, -357.9109802246094, 27.984098434448242, INF, 2541.16796875]}
+)
+def cubes_and_fourth_powers():
+    # f32 x ** 3 and x ** 4: the f64 power rounded once (llvm backends compute them as f64 products, no pow)
+    @qd.kernel
+    def k(f: F32_1, a: qd.f32, m: qd.f32, big: qd.f32):
+        f[0] = a**3  # 3.3
+        f[1] = m**3  # -7.1
+        f[2] = (1.0 - a) ** 4
+        f[3] = big**3  # 1e20: overflows to inf
+        f[4] = m**4.0
+
+    f = qd.ndarray(qd.f32, shape=(5,))
+    k(f, 3.3, -7.1, 1e20)
+    return {"f": f.to_numpy()}
+
+
 @case(section="6", golden={"x": [0, 32, 3, 2, 1, 32, 1]})
 def popcnt_values_and_type():
     @qd.kernel

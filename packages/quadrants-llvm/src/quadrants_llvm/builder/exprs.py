@@ -68,11 +68,26 @@ def _truediv(em, args, dts, dtype):
 
 def _pow(em, args, dts, dtype):
     if dtype.is_float:
-        if isinstance(args[1], ll.Constant) and args[1].constant == 2.0:
+        exponent = args[1].constant if isinstance(args[1], ll.Constant) else None
+        if exponent == 2.0:
             # the correctly rounded square (passes/square_powers.py), here for operands too large to write twice
             return nm.float_binop(em, dtype, "fmul", args[0], args[0])
+        if exponent in (3.0, 4.0) and dtype.bits == 32:
+            return _f32_cube_or_fourth(em, args[0], int(exponent))
         return nm.call_math(em, "pow", dtype, *args)
     return nm.int_pow(em, dtype, *args)
+
+
+def _f32_cube_or_fourth(em, x, n: int):
+    """``x ** 3`` / ``x ** 4`` of an f32 as products in f64, rounded once to f32: the square of an f32 is exact in f64,
+    so ``x² · x`` and ``x² · x²`` are each one f64 rounding of the exact power, the value of the f64 ``pow`` the
+    reference rounds (docs/semantics/numbers.md), for ±0, ±∞, NaN and overflow too. A GPU has no ``pow`` instruction:
+    its software ``pow`` per call was most of an SPH neighbour loop (Genesis's ``(1.0 - q) ** 3``)."""
+    b = em.b
+    wide = b.fpext(x, ll.DoubleType())
+    square = b.fmul(wide, wide, flags=em.fm)
+    power = b.fmul(square, wide if n == 3 else square, flags=em.fm)
+    return b.fptrunc(power, x.type)
 
 
 def _neg(em, args, dts, dtype):
