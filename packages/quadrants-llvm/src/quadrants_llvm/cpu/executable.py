@@ -18,7 +18,7 @@ import numpy as np
 from quadrants.ir import nodes as N
 from quadrants_llvm.builder.layout import INTERRUPTED, MAX_ERR_INDICES
 from quadrants_llvm.cpu import host, interrupt
-from quadrants_llvm.cpu.launcher import arg_format, make_launch, return_format, slow_pack
+from quadrants_llvm.cpu.launcher import arg_format, make_launch, return_format, slow_pack, written_pairs
 
 __all__ = ["CpuExecutable", "LaunchContext"]
 
@@ -64,6 +64,7 @@ class CpuExecutable:
         self.buf_lock = threading.Lock()  # who may use ``buf`` (the fast launch path); see launcher.make_launch
         self._pack = struct.Struct(arg_format(self.program)).pack_into
         self._unpack = struct.Struct(return_format(self.program)).unpack_from
+        self._pairs = written_pairs(self.program, self.written_args) if self.noalias else ()
         self.launch = make_launch(self)
 
     def _new_buffer(self):
@@ -105,13 +106,7 @@ class CpuExecutable:
     def _overlap(self, args) -> bool:
         """True when two ndarray arguments overlap and one of them is written (the fast path's test, for
         :meth:`begin`: graph programs and profiled launches)."""
-        arrays = [(k, a) for k, (spec, a) in enumerate(zip(self.program.args, args)) if isinstance(spec, N.NdarrayArg)]
-        written = self.written_args
-        for i, (k, a) in enumerate(arrays):
-            for m, b in arrays[i + 1 :]:
-                if (k in written or m in written) and a.ptr < b.end and b.ptr < a.end:
-                    return True
-        return False
+        return any(args[a].ptr < args[b].end and args[b].ptr < args[a].end for a, b in self._pairs)
 
     def _pack_into(self, buf, args) -> None:
         values = []
@@ -151,7 +146,7 @@ class CpuExecutable:
         self._pack_into(buf, args)
         if self.has_prints:
             host.register_sink(addr, self.prints, self.lines)
-        tasks = self._alias_safe()._tasks if self.noalias and self._overlap(args) else self._tasks
+        tasks = self._alias_safe()._tasks if self._overlap(args) else self._tasks
         return LaunchContext(buf, addr, list(args), tasks)
 
     def _task(self, item) -> int:

@@ -18,7 +18,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.numerics import convert_scalar
 
-__all__ = ["arg_format", "return_format", "make_launch", "slow_pack"]
+__all__ = ["arg_format", "return_format", "make_launch", "slow_pack", "written_pairs"]
 
 _SCALAR = {
     "i8": "b7x",
@@ -78,7 +78,7 @@ def make_launch(exe) -> object:
     lines = ["def launch(args):"]
     if names:
         lines.append(f"    {', '.join(names)}{',' if len(names) == 1 else ''} = args")
-    overlap = _overlap_test(arrays, exe.written_args, program) if exe.noalias else ""
+    overlap = _overlap_test(exe.written_args, program) if exe.noalias else ""
     if overlap:
         # The pairwise test is quadratic in the arrays (190 pairs for 20 written arrays); its answer depends only on
         # their address ranges, so a launch with the ranges of the latest launch that passed it skips it.
@@ -126,12 +126,14 @@ def make_launch(exe) -> object:
     return env["launch"]
 
 
-def _overlap_test(arrays, written, program) -> str:
+def written_pairs(program: N.Program, written) -> tuple[tuple[int, int], ...]:
+    """The pairs of ndarray arguments (by position) that must not overlap for the ``noalias`` variant: one of the
+    two is written."""
+    arrays = [k for k, spec in enumerate(program.args) if isinstance(spec, N.NdarrayArg)]
+    return tuple((a, b) for i, a in enumerate(arrays) for b in arrays[i + 1 :] if a in written or b in written)
+
+
+def _overlap_test(written, program) -> str:
     """A Python expression that is true when two ndarray arguments overlap and one of them is written."""
-    index = {name: k for k, name in enumerate(f"a{i}" for i in range(len(program.args)))}
-    tests = []
-    for i, (a, _) in enumerate(arrays):
-        for b, _ in arrays[i + 1 :]:
-            if index[a] in written or index[b] in written:
-                tests.append(f"({a}.ptr < {b}.end and {b}.ptr < {a}.end)")
-    return " or ".join(tests)
+    pairs = written_pairs(program, written)
+    return " or ".join(f"(a{a}.ptr < a{b}.end and a{b}.ptr < a{a}.end)" for a, b in pairs)
