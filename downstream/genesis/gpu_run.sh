@@ -5,7 +5,8 @@
 # and `.whl-up` (upstream's quadrants-1.3.3 wheel, pydantic and the rest of its requirements).
 #
 # Usage: downstream/genesis/gpu_run.sh [scene ...]   (default: sph_liquid mjcf_robot rigid_primitives)
-# Environment: QD_GS_KERNEL_TIMES=1 (then per-kernel step times, kernel_times.py), QD_GS_BACKEND=gpu|cpu (gpu), QD_GS_PYTHON (python3), QD_GS_WHEELS (.whl-gs), QD_GS_UP_WHEELS (.whl-up;
+# Environment: QD_GS_KERNEL_TIMES=1 (then per-kernel step times, kernel_times.py), QD_GS_TASK_PROFILE=1 (then
+# each scene under the kernel profiler, task_profile.py, into $OUT/profile-SCENE-SIDE.txt), QD_GS_BACKEND=gpu|cpu (gpu), QD_GS_PYTHON (python3), QD_GS_WHEELS (.whl-gs), QD_GS_UP_WHEELS (.whl-up;
 # a folder without a quadrants wheel runs this project alone), QD_GS_STEPS (each scene's own), QD_GS_BUDGET_S (540:
 # no run starts after that many seconds, and a run is cut there), QD_GS_PARALLEL_COLD (1: the two cold runs of a
 # scene go side by side; the warm runs, which give the step times, never do), QD_GS_WORK (/tmp/qd-gs), OUT ($WORK/out).
@@ -132,6 +133,19 @@ if [ "${QD_GS_KERNEL_TIMES:-0}" = 1 ]; then
       [ $left -le 20 ] && break
       on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/kernel_times.py "$scene" --backend "$BACKEND" \
         --stand-ins 2>>"$LOG" | tail -1 | tee -a "$OUT/genesis-kernel-times.jsonl"
+    done
+  done
+fi
+# QD_GS_TASK_PROFILE=1: each scene's step under the kernel profiler on both sides (task_profile.py): per kernel and,
+# on this project, per task with its launch dimensions; on upstream, its offloaded tasks
+if [ "${QD_GS_TASK_PROFILE:-0}" = 1 ]; then
+  for scene in $SCENES; do
+    for side in $sides; do
+      left=$((BUDGET + 120 - (SECONDS - START)))
+      [ $left -le 20 ] && break
+      on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/task_profile.py "$scene" --backend "$BACKEND" \
+        --stand-ins > "$OUT/profile-$scene-$side.txt" 2>>"$LOG"
+      head -3 "$OUT/profile-$scene-$side.txt"
     done
   done
 fi

@@ -40,7 +40,8 @@ class CompileOnlyBackend:
         art = self.emit(program, options)
         assert art.code, "empty GPU code"
         if _PTXAS and self.id == "llvm-cuda-compile":
-            _assemble(art.ptx)
+            for ptx in art.ptx_modules:  # one module, or one per task (cuda/split_compile.py)
+                _assemble(ptx)
         log = os.environ.get("QD_GPU_COMPILE_LOG")
         if log:
             with open(log, "a", encoding="utf-8") as f:

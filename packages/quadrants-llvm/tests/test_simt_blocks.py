@@ -216,10 +216,11 @@ def test_ptx_has_a_barrier_per_phase_and_walks_slots_by_block():
     assert ptx.count("barrier.sync") == 2  # one after each of the two phases, none before (no block-level loads)
     assert "%nctaid.x" in ptx and "%ntid.x" in ptx
     staged(np.zeros(256, np.int32), 3)
-    ptx = compile_ptx(staged._last.program).ptx
-    assert ptx.count("barrier.sync") >= 3  # two phases in the loop, one after, leading barriers after lane-0 loads
+    art = compile_ptx(staged._last.program)
+    assert art.ptx.count("barrier.sync") >= 3  # two phases in the loop, one after, leading barriers after lane-0 loads
     if shutil.which("ptxas"):
-        _ptxas(ptx)
+        for ptx in art.ptx_modules:
+            _ptxas(ptx)
 
 
 def test_amdgpu_code_has_no_block_barrier():

@@ -21,6 +21,7 @@ from quadrants.ir.walk import iter_tasks
 from quadrants_llvm.builder import simt_blocks
 from quadrants_llvm.builder.layout import Layout
 from quadrants_llvm.builder.stmts import distinct_loop_ids
+from quadrants_llvm.cuda import split_compile
 from quadrants_llvm.target import TargetInfo
 
 __all__ = ["GpuArtifact", "compile_gpu", "target_machine", "gpu_target"]
@@ -53,8 +54,15 @@ class GpuArtifact:
         return list(iter_tasks(self.program.items))
 
     @property
+    def ptx_modules(self) -> list[str]:
+        """The PTX text of each module: one, or one per task where the tasks were compiled apart
+        (cuda/split_compile.py)."""
+        return [part.rstrip(b"\0").decode() for part in split_compile.parts(self.code)]
+
+    @property
     def ptx(self) -> str:
-        return self.code.rstrip(b"\0").decode()
+        """Every module's PTX text, in task order (to read; assemble :attr:`ptx_modules` one by one)."""
+        return "\n".join(self.ptx_modules)
 
 
 @functools.cache
@@ -97,24 +105,37 @@ def _optimize_and_emit(text: str, target: TargetInfo, emit: str) -> tuple[bytes,
         return code, str(mod), optimized_at
 
 
-def _cached_optimize_and_emit(text: str, target: TargetInfo, emit: str) -> tuple[bytes, str, float]:
-    """:func:`_optimize_and_emit` through the offline cache (``cpu/object_cache.py``, kind ``GPU``): the same IR text
-    for the same target, LLVM and code kind gives the stored code; a miss compiles and stores it."""
+def _splits(text: str, target: TargetInfo, emit: str, tasks: int) -> bool:
+    """Whether a module is compiled one task per thread (cuda/split_compile.py): NVPTX, several tasks, a large text."""
+    return emit == "asm" and target.kernel_annotation and tasks > 1 and len(text) >= split_compile.min_chars()
+
+
+def _cached_optimize_and_emit(text: str, target: TargetInfo, emit: str, tasks: int = 1) -> tuple[bytes, str, float]:
+    """O3 and emission of a module, whole or one task per thread (:func:`_splits`), through the offline cache
+    (``cpu/object_cache.py``, kind ``GPU``): the same IR text for the same target, LLVM, code kind and split gives the
+    stored code; a miss compiles and stores it."""
     import llvmlite
     import llvmlite.binding as llvm
 
     from quadrants_llvm.cpu import object_cache
 
+    split = _splits(text, target, emit, tasks)
     key = None
     if object_cache.directory(object_cache.GPU) is not None:
         identity = (
             f"{target.triple}|{target.cpu}|{target.features}|LLVM {llvm.llvm_version_info}|{llvmlite.__version__}"
+            f"|{'split' if split else 'whole'}"
         )
         key = object_cache.key_of(text, emit, identity)
         hit = object_cache.load(key, object_cache.GPU)
         if hit is not None:
             return hit[2], hit[0], time.perf_counter()
-    code, optimized, optimized_at = _optimize_and_emit(text, target, emit)
+    parts = split_compile.task_texts(text, _PREFIX, tasks) if split else None
+    if parts is None:
+        code, optimized, optimized_at = _optimize_and_emit(text, target, emit)
+    else:
+        code, optimized = split_compile.compile_parts(parts, target, emit)
+        optimized_at = time.perf_counter()
     if key is not None:
         object_cache.store(key, (optimized, "", code), object_cache.GPU)
     return code, optimized, optimized_at
@@ -158,9 +179,9 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
     )
     text = distinct_loop_ids(str(info.module))
     t1 = time.perf_counter()
-    code, optimized, t2 = _cached_optimize_and_emit(text, target, emit)
-    t3 = time.perf_counter()
     tasks = list(iter_tasks(program.items))
+    code, optimized, t2 = _cached_optimize_and_emit(text, target, emit, len(tasks))
+    t3 = time.perf_counter()
     return GpuArtifact(
         program=program,
         options=options,

@@ -30,7 +30,7 @@ from quadrants_llvm.builder import lane_split, simt_blocks
 from quadrants_llvm.builder.layout import MAX_ERR_INDICES
 from quadrants_llvm.cpu import host
 from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
-from quadrants_llvm.cuda import graph_plan, lane_grid
+from quadrants_llvm.cuda import graph_plan, lane_grid, split_compile
 from quadrants_llvm.cuda.driver import check
 from quadrants_llvm.cuda.stream_launch import launch as launch_on_streams, plan as stream_plan, task_streams
 from quadrants_llvm.cuda.streams import current as current_stream
@@ -89,7 +89,8 @@ class CudaExecutable:
         # whose range is not a multiple of block_dim).
         self.read_status = artifact.debug or any(c["kind"] == "runtime" for c in self.checks)
         self.timings = timings
-        self.module = dev.load_module(artifact.code)
+        # one module, or one per task where the tasks were compiled apart (cuda/split_compile.py)
+        self.modules = split_compile.load_parts(dev, artifact.code)
         self.ctx_ptr = dev.alloc(self.layout.size * 8)
         self.host = (ctypes.c_int64 * max(1, self.layout.packed_end))()
         self.host_addr = ctypes.addressof(self.host)
@@ -116,8 +117,10 @@ class CudaExecutable:
         self._per_lane = []  # threads per lane (builder/lane_split.py's sub-lane split: the build's own test)
         fast_math = bool(artifact.options.fast_math or artifact.program.fast_math)
         simt_on = getattr(artifact, "simt_blocks", False)  # as compiled (artifacts cached before the field: False)
-        for item, name, serial in zip(artifact.task_items, artifact.kernels, artifact.serial, strict=True):
-            fn = dev.function(self.module, name)
+        per_task = len(self.modules) == len(artifact.kernels)
+        rows = zip(artifact.task_items, artifact.kernels, artifact.serial, strict=True)
+        for k, (item, name, serial) in enumerate(rows):
+            fn = dev.function(self.modules[k if per_task else 0], name)
             # a SIMT slot loop runs a slot per block of threads_for(B) threads (builder/simt_blocks.py): its lanes
             # are slots, each using the whole block, so the grid counts slots
             simt = simt_blocks.slot_block(item) if simt_on and not serial else 0
@@ -166,7 +169,8 @@ class CudaExecutable:
                 if not isinstance(graph, str):
                     graph.close()
             self.dev.free(self.ctx_ptr)
-            self.dev.cu.cuModuleUnload(self.module)
+            for module in self.modules:
+                self.dev.cu.cuModuleUnload(module)
         except Exception:  # interpreter shutdown: the driver may be gone already
             pass
 
