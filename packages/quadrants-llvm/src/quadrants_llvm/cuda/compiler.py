@@ -22,6 +22,7 @@ from quadrants_llvm.builder import simt_blocks
 from quadrants_llvm.builder.layout import Layout
 from quadrants_llvm.builder.stmts import distinct_loop_ids
 from quadrants_llvm.cuda import split_compile
+from quadrants_llvm.cuda.split_compile import init_targets
 from quadrants_llvm.target import TargetInfo
 
 __all__ = ["GpuArtifact", "compile_gpu", "target_machine", "gpu_target"]
@@ -66,19 +67,11 @@ class GpuArtifact:
 
 
 @functools.cache
-def _init_targets() -> None:
-    import llvmlite.binding as llvm
-
-    llvm.initialize_all_targets()
-    llvm.initialize_all_asmprinters()
-
-
-@functools.cache
 def target_machine(triple: str, cpu: str, features: str = ""):
     """The (cached) llvmlite target machine for ``triple``/``cpu`` at O3."""
     import llvmlite.binding as llvm
 
-    _init_targets()
+    init_targets()
     target = llvm.Target.from_triple(triple)
     return target.create_target_machine(cpu=cpu, features=features, opt=3, reloc="pic", codemodel="default")
 

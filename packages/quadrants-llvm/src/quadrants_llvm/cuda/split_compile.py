@@ -16,12 +16,13 @@ one ``bytes`` field (:func:`parts`).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["MIN_CHARS", "task_texts", "compile_parts", "parts", "load_parts", "min_chars", "workers"]
+__all__ = ["MIN_CHARS", "init_targets", "task_texts", "compile_parts", "parts", "load_parts", "min_chars", "workers"]
 
 _LOCAL = threading.local()  # one target machine per thread and target: LLVM's are not meant to be shared at once
 _ANNOTATIONS = "!nvvm.annotations = "
@@ -128,17 +129,24 @@ def task_texts(text: str, prefix: str, n: int) -> list[str] | None:
     return texts
 
 
-def _machine(triple: str, cpu: str, features: str):
+@functools.cache
+def init_targets() -> None:
+    """Register LLVM's targets and assembly printers (once per process, before any thread looks a target up)."""
     import llvmlite.binding as llvm
 
-    from quadrants_llvm.cuda.compiler import _init_targets
+    llvm.initialize_all_targets()
+    llvm.initialize_all_asmprinters()
+
+
+def _machine(triple: str, cpu: str, features: str):
+    import llvmlite.binding as llvm
 
     machines = getattr(_LOCAL, "machines", None)
     if machines is None:
         machines = _LOCAL.machines = {}
     key = (triple, cpu, features)
     if key not in machines:
-        _init_targets()
+        init_targets()
         target = llvm.Target.from_triple(triple)
         machines[key] = target.create_target_machine(
             cpu=cpu, features=features, opt=3, reloc="pic", codemodel="default"
@@ -171,9 +179,7 @@ def _compile_one(text: str, target, emit: str) -> tuple[bytes, str]:
 def compile_parts(texts: list[str], target, emit: str = "asm") -> tuple[bytes, str]:
     """Optimise and emit each part on a thread of its own: the NUL-terminated codes joined in part order, and the
     optimised texts joined."""
-    from quadrants_llvm.cuda.compiler import _init_targets
-
-    _init_targets()  # the target registry is filled once, before any thread reads it
+    init_targets()  # the target registry is filled once, before any thread reads it
     parallel = _private_calls()
 
     def one(text: str) -> tuple[bytes, str]:
