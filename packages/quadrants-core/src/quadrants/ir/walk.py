@@ -61,12 +61,30 @@ def iter_tasks(items) -> Iterator[N.ParallelFor | N.SerialBlock]:
             yield from iter_tasks(item.body)
 
 
+_NESTED_OF: dict[type, tuple[str, ...]] = {}  # node type -> those of _NESTED it has (learnt from its first instance)
+
+
 def iter_stmts(stmts: Iterable) -> Iterator:
-    """Every statement of ``stmts``, each followed by the statements nested in it (pre-order)."""
-    for s in stmts:
-        yield s
-        for attr in _NESTED:
-            yield from iter_stmts(getattr(s, attr, ()))
+    """Every statement of ``stmts``, each followed by the statements nested in it (pre-order).
+
+    An explicit stack of iterators, not nested generators: the passes walk programs of 10^5 statements many times
+    over, and a recursive ``yield from`` resumes every enclosing generator for each statement it passes up."""
+    stack = [iter(stmts)]
+    push, pop = stack.append, stack.pop
+    nested_of = _NESTED_OF
+    while stack:
+        for s in stack[-1]:
+            yield s
+            kind = type(s)
+            attrs = nested_of.get(kind)
+            if attrs is None:
+                attrs = nested_of[kind] = tuple(a for a in _NESTED if hasattr(s, a))
+            if attrs:
+                for attr in reversed(attrs):  # pushed last comes out first: then, orelse, body in that order
+                    push(iter(getattr(s, attr)))
+                break  # descend; this level's iterator stays below and resumes after the nested ones
+        else:
+            pop()
 
 
 def reached_functions(stmts: Iterable, program: N.Program) -> list[N.Function]:
