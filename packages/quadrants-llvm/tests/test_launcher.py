@@ -57,3 +57,28 @@ def test_the_task_by_task_path_runs_the_alias_safe_variant_where_arguments_overl
     exe.run_task(ctx, item)
     exe.end(ctx)
     assert x.tolist() == [0, 1, 0, 1, 0]  # x[i + 2] = x[i] in lane order: x[4] takes the x[2] that lane 0 wrote
+
+
+def test_the_sorted_sweep_agrees_with_the_pairwise_overlap_test():
+    """launcher.overlap_test against ``a.ptr < b.end and b.ptr < a.end`` for every pair with a written member, on
+    random ranges with many ties and empty ranges."""
+    from types import SimpleNamespace
+
+    from quadrants_llvm.cpu.launcher import overlap_test
+
+    rng = np.random.default_rng(7)
+    for trial in range(3000):
+        n = int(rng.integers(1, 7))
+        written = {k for k in range(n) if rng.random() < 0.4}
+        program = SimpleNamespace(args=tuple(N.NdarrayArg(f"a{k}", T.f32, 1) for k in range(n)))
+        test = overlap_test(program, written)
+        starts = rng.integers(0, 8, n)
+        args = [SimpleNamespace(ptr=int(s), end=int(s + rng.integers(0, 4))) for s in starts]
+        brute = any(
+            args[a].ptr < args[b].end and args[b].ptr < args[a].end
+            for a in range(n)
+            for b in range(a + 1, n)
+            if a in written or b in written
+        )
+        assert (test is not None and test(args)) == brute, (trial, written, [(a.ptr, a.end) for a in args])
+        assert (test is None) == (not written)

@@ -55,19 +55,35 @@ def canonical_arg_order(ctx, bound: list) -> dict[int, int] | None:
     return mapping
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # node type -> its field names (None: not walked)
+
+
+def _fields_of(kind: type) -> tuple[str, ...] | None:
+    names = _FIELDS.get(kind, ())
+    if names == ():
+        walked = dataclasses.is_dataclass(kind) and not issubclass(kind, (ir.Var, ir.SrcLoc))
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) if walked else None
+    return names
+
+
 def remap(node, mapping: dict[int, int]):
-    """Rebuild an IR tree with argument indices renumbered."""
+    """Rebuild an IR tree with argument indices renumbered (subtrees without an index that moves are kept as they
+    are, not copied: Genesis's kernels are trees of 10^5 nodes)."""
     if isinstance(node, tuple):
-        return tuple(remap(n, mapping) for n in node)
-    if not dataclasses.is_dataclass(node) or isinstance(node, (ir.Var, ir.SrcLoc)):
+        new = tuple(remap(n, mapping) for n in node)
+        return node if all(a is b for a, b in zip(new, node, strict=True)) and type(node) is tuple else new
+    names = _fields_of(type(node))
+    if names is None:
         return node
+    arg_field = _ARG_FIELDS.get(type(node))
     changes = {}
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
-        if f.name == _ARG_FIELDS.get(type(node)) and isinstance(value, int) and value >= 0:
-            changes[f.name] = mapping[value]
-        elif isinstance(value, tuple) or dataclasses.is_dataclass(value):
+    for name in names:
+        value = getattr(node, name)
+        if name == arg_field and isinstance(value, int) and value >= 0:
+            if mapping[value] != value:
+                changes[name] = mapping[value]
+        elif isinstance(value, tuple) or _fields_of(type(value)) is not None:
             new = remap(value, mapping)
             if new is not value:
-                changes[f.name] = new
+                changes[name] = new
     return dataclasses.replace(node, **changes) if changes else node

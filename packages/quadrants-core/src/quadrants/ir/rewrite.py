@@ -67,10 +67,10 @@ class _Mapper:
         self.expr_fn, self.block_fn, self.items_fn = expr_fn, block_fn, items_fn
 
     def expr(self, e):
-        if isinstance(e, str):  # a literal part of a Print
+        if type(e) is str:  # a literal part of a Print
             return e
         e = self.node(e)
-        return self.expr_fn(e) if self.expr_fn is not None else e
+        return self.expr_fn(e)  # only walked when there is an expression callback
 
     def block(self, stmts: tuple[Stmt, ...]) -> tuple[Stmt, ...]:
         new = tuple(self.node(s) for s in stmts)
@@ -87,14 +87,25 @@ class _Mapper:
         changes = {}
         if self.expr_fn is not None:
             for f in _EXPR_FIELDS.get(t, ()):
-                changes[f] = self.expr(getattr(n, f))
+                old = getattr(n, f)
+                new = self.expr(old)
+                if new is not old:
+                    changes[f] = new
             for f in _EXPR_TUPLE_FIELDS.get(t, ()):
-                changes[f] = tuple(self.expr(e) for e in getattr(n, f))
+                old = getattr(n, f)
+                new = tuple(self.expr(e) for e in old)
+                if not _same(new, old):
+                    changes[f] = new
         for f in _STMT_BLOCK_FIELDS.get(t, ()):
-            changes[f] = self.block(getattr(n, f))
+            old = getattr(n, f)
+            new = self.block(old)
+            if new is not old:  # block() returns the very tuple when nothing in it changed
+                changes[f] = new
         for f in _ITEM_BLOCK_FIELDS.get(t, ()):
-            changes[f] = self.items(getattr(n, f))
-        changes = {f: v for f, v in changes.items() if not _same(v, getattr(n, f))}
+            old = getattr(n, f)
+            new = self.items(old)
+            if new is not old:
+                changes[f] = new
         return replace(n, **changes) if changes else n
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from quadrants.ir import nodes as N
 from quadrants_llvm.builder.layout import INTERRUPTED, MAX_ERR_INDICES
 from quadrants_llvm.cpu import host, interrupt
-from quadrants_llvm.cpu.launcher import arg_format, make_launch, return_format, slow_pack, written_pairs
+from quadrants_llvm.cpu.launcher import arg_format, make_launch, overlap_test, return_format, slow_pack
 
 __all__ = ["CpuExecutable", "LaunchContext"]
 
@@ -64,7 +64,7 @@ class CpuExecutable:
         self.buf_lock = threading.Lock()  # who may use ``buf`` (the fast launch path); see launcher.make_launch
         self._pack = struct.Struct(arg_format(self.program)).pack_into
         self._unpack = struct.Struct(return_format(self.program)).unpack_from
-        self._pairs = written_pairs(self.program, self.written_args) if self.noalias else ()
+        self.overlaps = overlap_test(self.program, self.written_args) if self.noalias else None
         self.launch = make_launch(self)
 
     def _new_buffer(self):
@@ -106,7 +106,7 @@ class CpuExecutable:
     def _overlap(self, args) -> bool:
         """True when two ndarray arguments overlap and one of them is written (the fast path's test, for
         :meth:`begin`: graph programs and profiled launches)."""
-        return any(args[a].ptr < args[b].end and args[b].ptr < args[a].end for a, b in self._pairs)
+        return self.overlaps is not None and self.overlaps(args)
 
     def _pack_into(self, buf, args) -> None:
         values = []
