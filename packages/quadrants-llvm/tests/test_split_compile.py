@@ -48,10 +48,12 @@ def test_every_part_holds_its_own_kernel_and_the_shared_helpers(monkeypatch):
     assert _entries(art.ptx) == list(art.kernels)
 
 
-def test_small_modules_and_single_tasks_stay_whole(monkeypatch):
+def test_modules_stay_whole_by_default_and_below_the_size(monkeypatch):
     monkeypatch.delenv("QD_CUDA_SPLIT_MIN_CHARS", raising=False)
-    art = compile_ptx(_program())  # far below MIN_CHARS of IR
+    art = compile_ptx(_program())  # off unless asked for
     assert len(art.ptx_modules) == 1 and _entries(art.ptx) == list(art.kernels)
+    monkeypatch.setenv("QD_CUDA_SPLIT_MIN_CHARS", str(split_compile.MIN_CHARS))
+    assert len(compile_ptx(_program()).ptx_modules) == 1  # far below MIN_CHARS of IR
 
 
 def test_split_and_whole_code_agree_per_kernel(monkeypatch):

@@ -99,8 +99,10 @@ def _optimize_and_emit(text: str, target: TargetInfo, emit: str) -> tuple[bytes,
 
 
 def _splits(text: str, target: TargetInfo, emit: str, tasks: int) -> bool:
-    """Whether a module is compiled one task per thread (cuda/split_compile.py): NVPTX, several tasks, a large text."""
-    return emit == "asm" and target.kernel_annotation and tasks > 1 and len(text) >= split_compile.min_chars()
+    """Whether a module is compiled one task per thread (cuda/split_compile.py, opt-in): NVPTX, several tasks, a text
+    of at least ``QD_CUDA_SPLIT_MIN_CHARS``."""
+    limit = split_compile.min_chars()
+    return limit is not None and emit == "asm" and target.kernel_annotation and tasks > 1 and len(text) >= limit
 
 
 def _cached_optimize_and_emit(text: str, target: TargetInfo, emit: str, tasks: int = 1) -> tuple[bytes, str, float]:

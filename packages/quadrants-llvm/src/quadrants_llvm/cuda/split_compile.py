@@ -61,19 +61,21 @@ def _private_calls() -> bool:
     return True
 
 
-MIN_CHARS = 200_000  # smaller modules compile in milliseconds whole: threads and extra modules would cost more
+MIN_CHARS = 200_000  # the size to try it from: smaller modules compile in milliseconds whole
 
 
-def min_chars() -> int:
-    """The IR text size from which a module of several tasks is compiled apart (``QD_CUDA_SPLIT_MIN_CHARS``
-    overrides :data:`MIN_CHARS`; 0 splits every module of several tasks, as the conformance check of this path does)."""
-    value = os.environ.get("QD_CUDA_SPLIT_MIN_CHARS", "")
-    return int(value) if value.strip().isdigit() else MIN_CHARS
+def min_chars() -> int | None:
+    """The IR text size from which a module of several tasks is compiled apart: ``QD_CUDA_SPLIT_MIN_CHARS`` (0 splits
+    every module of several tasks, as the conformance check of this path does), or ``None`` (never) when it is unset.
+    Off by default: the one GPU measurement so far (docs/backends/gpu.md#compile-time) did not show a faster build."""
+    value = os.environ.get("QD_CUDA_SPLIT_MIN_CHARS", "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def workers(n: int) -> int:
-    """Threads for ``n`` parts: one per part, at most one per core (``QD_COMPILE_THREADS`` overrides the cores)."""
-    cores = int(os.environ.get("QD_COMPILE_THREADS", "0") or 0) or os.cpu_count() or 1
+    """Threads for ``n`` parts: one per part, at most one per core this process may run on (``QD_COMPILE_THREADS``
+    overrides the cores)."""
+    cores = int(os.environ.get("QD_COMPILE_THREADS", "0") or 0) or len(os.sched_getaffinity(0)) or 1
     return max(1, min(n, cores))
 
 
