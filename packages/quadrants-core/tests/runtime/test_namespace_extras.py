@@ -161,3 +161,33 @@ def test_pyfunc_runs_in_python_and_frexp_on_host(ref):
 
 def test_interop_has_no_mps_queue():
     assert qd.interop.get_mps_command_queue() == 0
+
+
+def test_a_backends_device_time_is_what_a_task_records():
+    """An executable with ``time_task`` (llvm-cuda: CUDA events around the task) gives the task's seconds; the host
+    sync is then not called. Without it, or when it answers None, the task is timed to the end of a host sync."""
+    from types import SimpleNamespace
+
+    from quadrants.runtime.profiler import KernelRecords, TaskTimer
+
+    item = SimpleNamespace()
+    ran, syncs = [], []
+
+    class Exe:
+        def run_task(self, ctx, task):
+            ran.append(task)
+
+        def time_task(self, ctx, task):
+            self.run_task(ctx, task)
+            return self.answer
+
+    exe = Exe()
+    records = KernelRecords()
+    names = {id(item): ("k.task_0_serial", "here.py:1")}
+    exe.answer = 0.125
+    TaskTimer(exe, names, records, lambda: syncs.append(1)).run_task(None, item)
+    assert records.tasks["k.task_0_serial"] == [0.125] and ran == [item] and not syncs
+    exe.answer = None  # the driver refused the events: host time, with a sync
+    TaskTimer(exe, names, records, lambda: syncs.append(1)).run_task(None, item)
+    assert len(records.tasks["k.task_0_serial"]) == 2 and records.tasks["k.task_0_serial"][1] != 0.125
+    assert ran == [item, item] and syncs == [1]

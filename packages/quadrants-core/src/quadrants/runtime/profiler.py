@@ -75,7 +75,8 @@ def task_names(kernel: str, program: N.Program) -> dict[int, tuple[str, str]]:
 
 
 class TaskTimer:
-    """An executable seen through the profiler: ``run_task`` is timed (with a sync after it) and recorded per task;
+    """An executable seen through the profiler: ``run_task`` is timed (with a sync after it, or on the device by the
+    backend's ``time_task(ctx, item)`` where it has one) and recorded per task;
     every other attribute is the executable's own. ``run_items_on_device`` is hidden, so that the host runner walks
     the tasks one by one. A backend that offers ``describe_task(ctx, item)`` (launch dimensions, say) adds it to the
     task's detail."""
@@ -85,15 +86,21 @@ class TaskTimer:
     def __init__(self, exe, names: dict[int, tuple[str, str]], records: KernelRecords, sync):
         self._exe, self._names, self._records, self._sync = exe, names, records, sync
         self._describe = getattr(exe, "describe_task", None)
+        self._device_time = getattr(exe, "time_task", None)  # runs the task, returns its device seconds or None
 
     def __getattr__(self, name: str):
         return getattr(self._exe, name)
 
     def run_task(self, ctx, item) -> None:
         start = time.perf_counter()
-        self._exe.run_task(ctx, item)
-        self._sync()
-        seconds = time.perf_counter() - start
+        seconds = None
+        if self._device_time is not None:
+            seconds = self._device_time(ctx, item)  # device time between events around the task (llvm-cuda)
+        else:
+            self._exe.run_task(ctx, item)
+        if seconds is None:
+            self._sync()
+            seconds = time.perf_counter() - start
         name, source = self._names.get(id(item), (f"task_{id(item)}", ""))
         how = self._describe(ctx, item) if self._describe is not None else ""
         self._records.add_task(name, seconds, ", ".join(part for part in (source, how) if part))

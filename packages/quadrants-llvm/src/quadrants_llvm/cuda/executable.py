@@ -32,6 +32,7 @@ from quadrants_llvm.cpu import host
 from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
 from quadrants_llvm.cuda import graph_plan, lane_grid, split_compile
 from quadrants_llvm.cuda.driver import check
+from quadrants_llvm.cuda.profile_events import device_events
 from quadrants_llvm.cuda.stream_launch import launch as launch_on_streams, plan as stream_plan, task_streams
 from quadrants_llvm.cuda.streams import current as current_stream
 
@@ -151,6 +152,7 @@ class CudaExecutable:
         self._graphs: dict = {}
         self._ptx_version = graph_plan.ptx_version(artifact.code[:4096].decode("ascii", "replace"))
         self.last_runner = "tasks"
+        self._events = None  # qd.profiler's task timer (time_task), made on first use
         # a flat program of several tasks launches as one graph, unless the status is read after every task
         self._flat_graph = len(self.tasks) > 1 and not self.read_status
         for k, item in enumerate(artifact.task_items):
@@ -359,6 +361,19 @@ class CudaExecutable:
 
     def run_task(self, ctx, item) -> None:
         self._run(self._task(item), ctx)
+
+    def time_task(self, ctx, item) -> float | None:
+        """Run task ``item`` between two CUDA events and return the device time between them in seconds
+        (``qd.profiler``'s task rows, as upstream times its offloaded tasks); ``None`` once the driver refused the
+        events (the task still ran; the profiler then times it on the host)."""
+        if self._events is None:
+            self._events = device_events(self.dev.cu)
+        if not self._events:
+            self.run_task(ctx, item)
+            return None
+        self._events.begin(self._stream)
+        self.run_task(ctx, item)
+        return self._events(self._stream)
 
     def describe_task(self, ctx, item) -> str:
         """How task ``item`` launches for the arguments of the launch ``ctx`` (``qd.profiler``'s task detail)."""
