@@ -5,8 +5,9 @@ they call are ``internal`` copies. So the module's IR text can be cut into one m
 task's kernel, the declarations, globals and helper functions, and no other kernel. Each part then goes through O3
 and PTX emission on a thread of its own, in an LLVM context and target machine of its own (llvmlite's calls release
 the GIL, so the parts really run at once), and the driver's JIT gets one small PTX module per task, loaded side by
-side too (:func:`load_parts`). On a kernel of fifteen tasks, such as Genesis's collision kernel, optimisation,
-emission and the driver's compile then take about as long as the largest task, not as long as all of them.
+side too (:func:`load_parts`). On a kernel of fifteen tasks, such as Genesis's collision kernel, optimisation and
+emission then take about as long as the largest task, not as long as all of them (4.4 -> 2.9 s on 2 cores). Opt-in
+(``QD_CUDA_SPLIT_MIN_CHARS``, :func:`min_chars`): the one GPU measurement so far did not show a faster whole build.
 
 The cut is made on the text llvmlite's IR builder prints, after :func:`~quadrants_llvm.builder.stmts.distinct_loop_ids`:
 a function is the lines from ``define ...`` to the closing ``}``; a kernel is marked by a ``!nvvm.annotations`` node
