@@ -133,3 +133,16 @@ def test_targets_without_annotations_are_never_split(monkeypatch):
 
     assert compile_code_object(_program(), arch="gfx90a").code[:4] == b"\x7fELF"
     assert gpu_target(NVPTX, "sm_90").kernel_annotation
+
+
+def test_a_split_compile_leaves_the_process_locale_alone(monkeypatch):
+    """libllvmlite switches to the C locale around a parse and back; two parses side by side used to leave the whole
+    process in the C locale (a later subprocess with text=True then failed to decode UTF-8)."""
+    import locale
+
+    monkeypatch.setenv("QD_CUDA_SPLIT_MIN_CHARS", "0")
+    monkeypatch.setenv("QD_COMPILE_THREADS", "3")
+    before = locale.setlocale(locale.LC_CTYPE)
+    for _ in range(5):
+        compile_ptx(_program())
+        assert locale.setlocale(locale.LC_CTYPE) == before

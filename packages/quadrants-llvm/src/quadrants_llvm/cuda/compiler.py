@@ -22,7 +22,7 @@ from quadrants_llvm.builder import simt_blocks
 from quadrants_llvm.builder.layout import Layout
 from quadrants_llvm.builder.stmts import distinct_loop_ids
 from quadrants_llvm.cuda import split_compile
-from quadrants_llvm.cuda.split_compile import init_targets
+from quadrants_llvm.cuda.split_compile import new_target_machine
 from quadrants_llvm.target import TargetInfo
 
 __all__ = ["GpuArtifact", "compile_gpu", "target_machine", "gpu_target"]
@@ -69,11 +69,7 @@ class GpuArtifact:
 @functools.cache
 def target_machine(triple: str, cpu: str, features: str = ""):
     """The (cached) llvmlite target machine for ``triple``/``cpu`` at O3."""
-    import llvmlite.binding as llvm
-
-    init_targets()
-    target = llvm.Target.from_triple(triple)
-    return target.create_target_machine(cpu=cpu, features=features, opt=3, reloc="pic", codemodel="default")
+    return new_target_machine(triple, cpu, features)
 
 
 def gpu_target(base: TargetInfo, cpu: str) -> TargetInfo:

@@ -23,7 +23,17 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["MIN_CHARS", "init_targets", "task_texts", "compile_parts", "parts", "load_parts", "min_chars", "workers"]
+__all__ = [
+    "MIN_CHARS",
+    "compile_parts",
+    "init_targets",
+    "load_parts",
+    "min_chars",
+    "new_target_machine",
+    "parts",
+    "task_texts",
+    "workers",
+]
 
 _LOCAL = threading.local()  # one target machine per thread and target: LLVM's are not meant to be shared at once
 _ANNOTATIONS = "!nvvm.annotations = "
@@ -141,42 +151,50 @@ def init_targets() -> None:
     llvm.initialize_all_asmprinters()
 
 
-def _machine(triple: str, cpu: str, features: str):
+def new_target_machine(triple: str, cpu: str, features: str = ""):
+    """A new llvmlite target machine for ``triple``/``cpu`` at O3 (``compiler.target_machine`` caches one per process,
+    :func:`_machine` one per compile thread)."""
     import llvmlite.binding as llvm
 
+    init_targets()
+    target = llvm.Target.from_triple(triple)
+    return target.create_target_machine(cpu=cpu, features=features, opt=3, reloc="pic", codemodel="default")
+
+
+def _machine(triple: str, cpu: str, features: str):
     machines = getattr(_LOCAL, "machines", None)
     if machines is None:
         machines = _LOCAL.machines = {}
     key = (triple, cpu, features)
     if key not in machines:
-        init_targets()
-        target = llvm.Target.from_triple(triple)
-        machines[key] = target.create_target_machine(
-            cpu=cpu, features=features, opt=3, reloc="pic", codemodel="default"
-        )
+        machines[key] = new_target_machine(triple, cpu, features)
     return machines[key]
 
 
 def _compile_one(text: str, target, emit: str) -> tuple[bytes, str]:
-    """O3 and emission of one part, in an LLVM context of this call's own."""
+    """O3 and emission of one part, in an LLVM context of this call's own. Only those two run outside llvmlite's lock:
+    its parse and print switch the whole process to the C locale and back, which side by side (here, or beside any
+    other thread's llvmlite call) can leave the process in the C locale."""
     import llvmlite.binding as llvm
 
-    _LOCAL.private = _LOCAL.parallel
     tm = _machine(target.triple, target.cpu, target.features)
     context = llvm.create_context()
     mod = None
     try:
         mod = llvm.parse_assembly(text, context=context)
         mod.verify()
-        pb = llvm.create_pass_builder(tm, llvm.create_pipeline_tuning_options(speed_level=3))
-        pb.getModulePassManager().run(mod, pb)
-        code = tm.emit_assembly(mod).encode() + b"\0" if emit == "asm" else tm.emit_object(mod)
+        _LOCAL.private = _LOCAL.parallel
+        try:
+            pb = llvm.create_pass_builder(tm, llvm.create_pipeline_tuning_options(speed_level=3))
+            pb.getModulePassManager().run(mod, pb)
+            code = tm.emit_assembly(mod).encode() + b"\0" if emit == "asm" else tm.emit_object(mod)
+        finally:
+            _LOCAL.private = False
         return code, str(mod)
     finally:
         if mod is not None:
             mod.close()  # before its context: a module outliving its context crashes when it is freed
         context.close()
-        _LOCAL.private = False
 
 
 def compile_parts(texts: list[str], target, emit: str = "asm") -> tuple[bytes, str]:
