@@ -59,7 +59,11 @@ def _replayed(launch, program: N.Program):
         log = os.environ.get("QD_BLOCK_EMU_LOG")
         if log:
             with open(log, "a", encoding="utf-8") as f:
-                slots = [(t.simt_block, simt_blocks.slot_block(t)) for t in tasks if isinstance(t, N.ParallelFor)]
+                slots = [
+                    (t.simt_block, simt_blocks.slot_block(t))
+                    for t in tasks
+                    if isinstance(t, N.ParallelFor) and t.simt_block
+                ]
                 f.write(f"{program.name} (simt_block, on thread blocks) per task {slots}\n")
         return result
 

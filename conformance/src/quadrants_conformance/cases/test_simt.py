@@ -516,6 +516,42 @@ def iteration_count_must_be_a_multiple_of_block_dim():
     k(_i32(40))
 
 
+def _sized_by_a_shape(x_size):
+    """A SIMT loop over ``3 * x.shape[0]`` lanes (blocks of 32) between two plain loops over ``y``: the range is a
+    kernel variable set from a shape (a GPU backend may decide the block_dim check before the launch)."""
+
+    @qd.kernel
+    def k(x: I32_1, y: I32_1):
+        n = x.shape[0]
+        for i in range(y.shape[0]):
+            y[i] = 1
+        qd.loop_config(block_dim=32)
+        for i in range(n * 3):
+            qd.simt.block.sync()
+            qd.atomic_add(x[i % n], 1)
+        for i in range(y.shape[0]):
+            y[i] = y[i] + 2
+
+    x, y = _i32(x_size), _i32(4)
+    try:
+        k(x, y)
+        raised = 0
+    except qd.QuadrantsRuntimeError as error:
+        raised = int("multiple of block_dim=32" in str(error))
+    return {"x": x.to_numpy(), "y": y.to_numpy(), "raised": np.array([raised], np.int32)}
+
+
+@case(section="simt", golden={"x": [3] * 32, "y": [3] * 4, "raised": [0]})
+def a_block_dim_check_on_a_range_set_from_a_shape_passes():
+    return _sized_by_a_shape(32)
+
+
+@case(section="simt", golden={"raised": [1]})
+def a_block_dim_check_on_a_range_set_from_a_shape_fails():
+    # 60 lanes; the launch's other effects are unspecified once a check fails (docs/semantics/memory.md)
+    return {"raised": _sized_by_a_shape(20)["raised"]}
+
+
 @case(section="simt", raises=(TypeError, "expected i32 for argument #1, but got u1"))
 def subgroup_ballot_of_a_comparison_error():
     @qd.kernel

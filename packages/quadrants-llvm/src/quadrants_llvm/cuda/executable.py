@@ -30,7 +30,7 @@ from quadrants_llvm.builder import lane_split, simt_blocks
 from quadrants_llvm.builder.layout import MAX_ERR_INDICES
 from quadrants_llvm.cpu import host
 from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
-from quadrants_llvm.cuda import graph_plan, lane_grid, split_compile
+from quadrants_llvm.cuda import graph_plan, host_values, lane_grid, split_compile
 from quadrants_llvm.cuda.driver import check
 from quadrants_llvm.cuda.profile_events import device_events
 from quadrants_llvm.cuda.stream_launch import launch as launch_on_streams, plan as stream_plan, task_streams
@@ -87,8 +87,16 @@ class CudaExecutable:
         self.prints = artifact.prints
         # The status word is read back (a device sync) after each task only where a check can fail: every check under
         # debug=True, else only the checks the language always makes (kind "runtime", e.g. a qd.simt block loop
-        # whose range is not a multiple of block_dim).
-        self.read_status = artifact.debug or any(c["kind"] == "runtime" for c in self.checks)
+        # whose range is not a multiple of block_dim) that the host cannot decide before the launch. Those it can
+        # (cuda/host_values.py) are evaluated per distinct argument words: a launch reads the status after each task
+        # (``_checking``) only when one of them fails, so that the error and what ran before it are the device's.
+        facts = host_values.scan(self.program)
+        runtime = [c for c in self.checks if c["kind"] == "runtime"]
+        known = all(facts.decided(host_values.check_key(c["message"], c["loc"])) for c in runtime)
+        self.read_status = artifact.debug or not known
+        self._host_checks = () if self.read_status else tuple(host_values.evaluator(c) for c in facts.conditions())
+        self._checking = self.read_status
+        self._check_memo = None
         self.timings = timings
         # one module, or one per task where the tasks were compiled apart (cuda/split_compile.py)
         self.modules = split_compile.load_parts(dev, artifact.code)
@@ -130,7 +138,7 @@ class CudaExecutable:
             threads = _fit_threads(dev, fn, simt_blocks.threads_for(simt)) if simt else BLOCK
             grid, block = (1, 1) if serial else (dev.grid_size(fn, threads), threads)
             self.tasks.append((fn, grid, block))
-            self._counters.append(None if serial else lane_grid.lane_counter(item))
+            self._counters.append(None if serial else lane_grid.lane_counter(facts.bounds.get(id(item), item)))
             self._heavy.append(not serial and not simt and lane_grid.heavy(item))
             split = None if serial or simt else lane_split.plan(item, fast_math)
             self._per_lane.append(threads if simt else 1 if split is None else split.most)
@@ -144,7 +152,10 @@ class CudaExecutable:
         self._array_args = tuple(isinstance(spec, N.NdarrayArg) for spec in self.program.args)
         self._sms = dev.sms
         self.full_grids = tuple((grid, block) for _, grid, block in self.tasks)
-        self._sized = any(c is not None for c in self._counters)  # any grid that depends on the arguments
+        self._sized = any(c is not None for c in self._counters) or bool(self._host_checks)  # depend on the words
+        # tasks that only run checks the host has passed: nothing to launch while they pass
+        only = facts.check_only if self._host_checks else ()
+        self.check_only = frozenset(k for k, item in enumerate(artifact.task_items) if id(item) in only)
         self._task_index: dict = {}
         self._task_by_id: dict = {}
         # Device graphs (docs/backends/gpu.md#cuda-graphs), built on first use: the whole flat task list, and per
@@ -191,7 +202,8 @@ class CudaExecutable:
         skip = self._skip_same and self.ctx_ptr == self._home_ctx
         words = ctypes.string_at(self.host_addr, self.packed_bytes) if skip or self._sized else None
         if words != self._grid_words:  # lane counts come from scalar arguments and shapes: all in these words
-            self._grid_words, self._grid_memo = words, None
+            self._grid_words, self._grid_memo, self._check_memo = words, None, None
+        self._checking = self.read_status or not self._checks_pass(args)
         if skip:
             if words == self._last_words:
                 return  # the context holds these words already (copies and launches are ordered on the stream)
@@ -200,6 +212,17 @@ class CudaExecutable:
         if err != self._ok:
             self._last_words = None
             check((err,), "cuMemcpyHtoDAsync")
+
+    def _checks_pass(self, args) -> bool:
+        """Whether every run-time check the host decides passes for ``args`` (once per distinct argument words)."""
+        if not self._host_checks:
+            return True
+        if self._check_memo is None:
+            try:
+                self._check_memo = all(bool(passes(args)) for passes in self._host_checks)
+            except (TypeError, ValueError, AttributeError, IndexError, OverflowError):
+                self._check_memo = False  # an argument the host cannot read: the device checks, task by task
+        return self._check_memo
 
     def grid(self, k: int, args) -> tuple[int, int]:
         """``(blocks, threads per block)`` task ``k`` launches with for ``args``."""
@@ -220,11 +243,13 @@ class CudaExecutable:
         return memo
 
     def _run(self, k: int, args) -> None:
+        if k in self.check_only and not self._checking:
+            return  # its checks passed on the host
         grid, block = self.grids(args)[k]
         err = self._launch_kernel(self.tasks[k][0], grid, 1, 1, block, 1, 1, 0, self._stream, self.params, 0)[0]
         if err != self._ok:
             check((err,), f"cuLaunchKernel(task {k})")
-        if self.read_status:
+        if self._checking:
             self._check_status(args)
 
     def _check_status(self, args) -> None:
@@ -232,6 +257,7 @@ class CudaExecutable:
         self.dev.to_host(words.ctypes.data, self.ctx_ptr, 8)
         status = int(words[0])
         if status:
+            self._last_words = None  # the device wrote the status: the next launch copies its words again
             self.dev.to_host(words[1:].ctypes.data, self.ctx_ptr + self.layout.errors * 8, MAX_ERR_INDICES * 8)
             shapes = {k: getattr(a, "shape", ()) for k, a in enumerate(args)}
             raise host.runtime_error(self.checks[status - 1], words[1:].tolist(), shapes)
@@ -269,7 +295,7 @@ class CudaExecutable:
                 self._streams.on_default()
                 self._streams.default_work()
             self._pack_args(args)
-            graph = self._device_graph(self.program.items, args) if self._flat_graph else None
+            graph = self._device_graph(self.program.items, args) if self._flat_graph and not self._checking else None
             if graph is not None:
                 graph.launch()  # one cuGraphLaunch instead of one cuLaunchKernel per task
                 self.last_runner = "cuda-graph"
@@ -319,7 +345,7 @@ class CudaExecutable:
     def run_items_on_device(self, ctx, items: tuple, state) -> bool:
         """Run a graph program's whole item tree as one CUDA graph (``do_while`` loops as conditional WHILE nodes,
         no host round trip per iteration); ``False`` when it must stay on the host runner (the reason is logged)."""
-        reason = graph_plan.device_graph_obstacle(items, state.resume_point, self.read_status)
+        reason = graph_plan.device_graph_obstacle(items, state.resume_point, self._checking)
         graph = None
         if reason is None:
             graph = self._device_graph(items, ctx)
