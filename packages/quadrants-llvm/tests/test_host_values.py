@@ -4,19 +4,26 @@ recorded, nothing runs)."""
 
 from __future__ import annotations
 
-import numpy as np
-
-import quadrants as qd
 import dataclasses
 
+import numpy as np
+import pytest
+
+import quadrants as qd
 from quadrants.ir import dtypes as T, nodes as N
 from quadrants.ir.ops import Op
 from quadrants.ir.walk import iter_tasks
 from quadrants_llvm.cuda import host_values, lane_grid
 
-from .test_cuda_streams import _Array, _executable, _kernels, _program, fake  # noqa: F401  (fake: a fixture)
+from .test_cuda_streams import FakeCu, _Array, _executable, _kernels, _program, fake_device
 
 I32_1 = qd.types.NDArray[qd.i32, 1]
+
+
+@pytest.fixture
+def stand_in():
+    cu = FakeCu()
+    return cu, fake_device(cu)
 
 
 def _simt_after_a_shape(extra: int = 0, n: int = 32):
@@ -119,8 +126,8 @@ def _status_reads(cu, exe) -> int:
     return len(cu.find(("dtoh", exe.ctx_ptr)))
 
 
-def test_passing_host_checks_launch_without_status_reads_or_the_check_task(fake):
-    cu, dev = fake
+def test_passing_host_checks_launch_without_status_reads_or_the_check_task(stand_in):
+    cu, dev = stand_in
     exe = _executable(dev, _simt_after_a_shape())
     assert not exe.read_status and len(exe.check_only) == 1
     x, y = _Array(dev, 32), _Array(dev, 4)
@@ -131,8 +138,8 @@ def test_passing_host_checks_launch_without_status_reads_or_the_check_task(fake)
     assert all(cu.nodes[n]["what"][1] != exe.tasks[k][0] for n in _kernels(cu))
 
 
-def test_a_failing_host_check_launches_task_by_task_with_status_reads(fake):
-    cu, dev = fake
+def test_a_failing_host_check_launches_task_by_task_with_status_reads(stand_in):
+    cu, dev = stand_in
     exe = _executable(dev, _simt_after_a_shape(extra=1, n=21))  # 3n + 1 lanes: 64 for n = 21, 97 for n = 32
     x, y = _Array(dev, 32), _Array(dev, 4)
     x.shape, y.shape = (32,), (4,)
