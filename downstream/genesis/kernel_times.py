@@ -1,13 +1,13 @@
 """Per-kernel times of one scene's step (issue 24): where a step's time goes, for this project and for upstream alike.
 
 ``python kernel_times.py SCENE [--backend cpu|gpu] [--steps N] [--stand-ins]`` builds ``SCENE`` of ``scenes.py``,
-runs ``N`` steps, then replaces every ``_kernel*`` method of every active solver (the SPH solver's kernels are such
-methods; the rigid solver's are module functions and stay untimed) with a timer and runs ``N``
-more steps. Each timed launch is preceded by ``qd.sync()``; the timer notes when the call returns (the host's launch
-cost: argument handling, the launch itself) and when a ``qd.sync()`` after it returns (the launch plus the device's
-work). Prints one JSON line: per kernel, its launches per step and the medians of both times in microseconds, and
-the median step time with and without the timers. Nothing here depends on which Quadrants is installed: run it with
-each venv's python (``gpu_run.sh`` does, with ``QD_GS_KERNEL_TIMES=1``).
+runs ``N`` steps, then puts a timer around every kernel call (the call method of the installed Quadrants' kernel
+class: this project's ``Kernel._call``, upstream's ``Kernel.__call__``) and runs ``N`` more steps. Each timed launch
+is preceded by ``qd.sync()``; the timer notes when the call returns (the host's launch cost: argument handling, the
+launch itself) and when a ``qd.sync()`` after it returns (the launch plus the device's work). Prints one JSON line:
+per kernel, its launches per step and the medians of both times in microseconds; the median step time with and
+without the timers; and the median time until ``scene.step()`` returns, before the step's sync (the host's share of
+an untimed step). Run it with each venv's python (``gpu_run.sh`` does, with ``QD_GS_KERNEL_TIMES=1``).
 """
 
 from __future__ import annotations
@@ -24,28 +24,51 @@ sys.path.insert(0, str(Path(__file__).parent))
 from scenes import SCENES
 
 
-def _timed(fn, name: str, sync, log: dict):
-    def call(*args, **kwargs):
-        sync()
-        t0 = time.perf_counter()
-        out = fn(*args, **kwargs)
-        t1 = time.perf_counter()
-        sync()
-        t2 = time.perf_counter()
-        log[name].append((t1 - t0, t2 - t0))
+def _kernel_class():
+    """``(class, call method name, name of a kernel)`` of the installed Quadrants: this project's or upstream's."""
+    try:
+        from quadrants.runtime.kernel import Kernel  # this project
+
+        return Kernel, "_call", lambda k: k.fn.__name__
+    except ImportError:
+        from quadrants.lang.kernel import Kernel  # upstream 1.3.3
+
+        return Kernel, "__call__", lambda k: k.func.__name__
+
+
+def _time_every_kernel(sync, log: dict) -> None:
+    cls, method, name_of = _kernel_class()
+    plain = getattr(cls, method)
+    depth = [0]
+
+    def call(self, *args, **kwargs):
+        if depth[0]:  # a kernel launched from inside another's call: part of that one
+            return plain(self, *args, **kwargs)
+        depth[0] += 1
+        try:
+            sync()
+            t0 = time.perf_counter()
+            out = plain(self, *args, **kwargs)
+            t1 = time.perf_counter()
+            sync()
+            log[name_of(self)].append((t1 - t0, time.perf_counter() - t0))
+        finally:
+            depth[0] -= 1
         return out
 
-    return call
+    setattr(cls, method, call)
 
 
-def _step_ms(scene, sync, steps: int) -> float:
-    times = []
+def _step_ms(scene, sync, steps: int) -> tuple[float, float]:
+    """Median step time and median time until ``scene.step()`` returns (before its sync), in milliseconds."""
+    times, host = [], []
     for _ in range(steps):
         t0 = time.perf_counter()
         scene.step()
+        host.append(time.perf_counter() - t0)
         sync()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3
+    return statistics.median(times) * 1e3, statistics.median(host) * 1e3
 
 
 def main() -> None:
@@ -66,14 +89,11 @@ def main() -> None:
     gs.init(backend=getattr(gs, args.backend), precision="32", seed=0, logging_level="warning")
     scene, _ = SCENES[args.scene](gs)
     scene.build()
-    plain = _step_ms(scene, qd.sync, args.steps)
+    _step_ms(scene, qd.sync, 10)  # warm-up
+    plain, host = _step_ms(scene, qd.sync, args.steps)
     log: dict[str, list] = defaultdict(list)
-    for solver in scene.sim._active_solvers:  # private, but the one list of the solvers a step runs
-        for name in dir(type(solver)):
-            if name.startswith("_kernel"):
-                label = f"{type(solver).__name__}.{name}"
-                setattr(solver, name, _timed(getattr(solver, name), label, qd.sync, log))
-    timed = _step_ms(scene, qd.sync, args.steps)
+    _time_every_kernel(qd.sync, log)
+    timed, _ = _step_ms(scene, qd.sync, args.steps)
     kernels = {
         name: {
             "per_step": round(len(rows) / args.steps, 2),
@@ -87,8 +107,9 @@ def main() -> None:
             {
                 "scene": args.scene,
                 "quadrants": qd.__file__,
-                "step_ms": plain,
-                "timed_step_ms": timed,
+                "step_ms": round(plain, 4),
+                "step_host_ms": round(host, 4),
+                "timed_step_ms": round(timed, 4),
                 "kernels": kernels,
             }
         )

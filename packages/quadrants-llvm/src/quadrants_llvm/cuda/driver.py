@@ -16,6 +16,8 @@ from quadrants_llvm.cuda.streams import StreamSet
 
 __all__ = ["probe", "device", "Device", "check", "pointer_device"]
 
+SPIN_S = 0.005  # Device.drain busy-polls this long before it polls with sleeps
+
 _LOCK = threading.Lock()
 _DEVICE = None
 _THREAD = threading.local()  # .ctx: the context made current on this thread (the driver keeps one per thread)
@@ -157,11 +159,14 @@ class Device:
         self.streams.on_default()
         query, not_ready = self.cu.cuStreamQuery, self.cu.CUresult.CUDA_ERROR_NOT_READY
         err = query(self.stream)[0]
-        polls = 0
+        if err == not_ready:
+            # spin for the first milliseconds: a sleep lasts 60-150 µs on Linux, as long as a short wait itself (a
+            # Genesis step waits twice, for about 0.3 ms each); longer waits poll every 0.1 ms
+            spin_until = time.perf_counter() + SPIN_S
+            while err == not_ready and time.perf_counter() < spin_until:
+                err = query(self.stream)[0]
         while err == not_ready:
-            polls += 1
-            if polls > 100:
-                time.sleep(1e-4)
+            time.sleep(1e-4)
             err = query(self.stream)[0]
         check((err,), "cuStreamQuery")
 
