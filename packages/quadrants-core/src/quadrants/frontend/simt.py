@@ -34,12 +34,14 @@ __all__ = [
     "SUBGROUP_SIZE",
     "DEFAULT_BLOCK_DIM",
     "SCRATCH_SOURCE",
+    "SCRATCH_PREFIX",
 ]
 
 SLOTS = 256  # blocks in flight: rows of every scratch array
 SUBGROUP_SIZE = 32
 DEFAULT_BLOCK_DIM = 128
 SCRATCH_SOURCE = "simt_scratch"  # CompileCtx.arg_sources kind of the hidden scratch arrays
+SCRATCH_PREFIX = "qd_simt_"  # the names of the hidden scratch arrays' arguments (NdarrayArg.name)
 _I32 = dtypes.i32
 
 
@@ -69,7 +71,8 @@ def scratch_array(ctx, task: SimtTask, dtype: DataType, shape: tuple[int, ...], 
     from quadrants.frontend.values import NdarrayValue
 
     full = (SLOTS, *shape, *element_shape)
-    spec = ir.NdarrayArg(f"qd_simt_{name}{len(ctx.args)}", dtype, len(full))
+    # the static shape tells a GPU backend the size of one slot's row (llvm-cuda keeps it in block shared memory)
+    spec = ir.NdarrayArg(f"{SCRATCH_PREFIX}{name}{len(ctx.args)}", dtype, len(full), full)
     index = ctx.add_arg(spec, (SCRATCH_SOURCE, full, uuid.uuid4().hex))
     return NdarrayValue(
         index,

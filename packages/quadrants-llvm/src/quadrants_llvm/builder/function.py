@@ -72,6 +72,7 @@ class FunctionEmitter:
         self.locals: dict[int, ll.Value] = {}
         self.loops: list[tuple[ll.Block, ll.Block | None]] = []  # (continue target, break target)
         self.array_params = array_params or {}
+        self.block_arrays: dict[int, ll.Value] = {}  # scratch rows in block shared memory (builder/block_shared.py)
         # None: a serial function (kernel vars are plain slot accesses); else the kernel vars the parallel task writes
         self.written_kvars = written_kvars
         self.private: frozenset[int] = frozenset()  # ndarrays privatised per chunk (plain adds, no atomics)
@@ -254,10 +255,15 @@ class FunctionEmitter:
 
     def element_ptr(self, arg: int, idx64: list):
         spec = self.program.args[arg]
+        row = self.block_arrays.get(arg)  # a slot's scratch row in block shared memory: without the slot index
+        first = 0 if row is None else 1
         lin = None
-        for axis, i in enumerate(idx64):
+        for axis, i in enumerate(idx64[first:], first):
             term = i if axis == spec.ndim - 1 else self.b.mul(i, self.stride(arg, axis), flags=["nsw"])
             lin = term if lin is None else self.b.add(lin, term, flags=["nsw"])
+        if row is not None:
+            zero = ll.Constant(I64, 0)
+            return self.b.gep(row, [zero, zero if lin is None else lin], inbounds=True, source_etype=row.value_type)
         if lin is None:
             return self.base(arg)
         return self.b.gep(self.base(arg), [lin], inbounds=True, source_etype=mem_type(spec.dtype))

@@ -27,7 +27,15 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import i64 as _I64
 from quadrants.ir.reductions import written_kernel_vars
 from quadrants.ir.walk import iter_stmts
-from quadrants_llvm.builder import disjoint, lane_split, numerics as nm, ordered_sums, row_blocks, simt_blocks
+from quadrants_llvm.builder import (
+    block_shared,
+    disjoint,
+    lane_split,
+    numerics as nm,
+    ordered_sums,
+    row_blocks,
+    simt_blocks,
+)
 from quadrants_llvm.builder.exprs import emit_expr
 from quadrants_llvm.builder.lane_walk import Digits, indices, lane_body, set_lane_vars
 from quadrants_llvm.builder.stmts import emit_block
@@ -143,6 +151,8 @@ def _simt_slots(bld, em, item, fn, reductions, begins, total, tid, block, bdim) 
     b = em.b
     leading = simt_blocks.leading_barriers(item.body)
     em.simt_phase = lambda em_, s: simt_blocks.emit_phase(em_, s, tid, bdim, leading)
+    if block_shared.enabled():
+        em.block_arrays = block_shared.place(em, item, fn.name)
     pos = em.alloca(I64, name="slot")
     b.store(block, pos)
     stride = _read_index(em, 3)
