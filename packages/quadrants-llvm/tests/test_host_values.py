@@ -5,6 +5,9 @@ recorded, nothing runs)."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -145,3 +148,46 @@ def test_a_failing_host_check_launches_task_by_task_with_status_reads(stand_in):
     x.shape, y.shape = (32,), (4,)
     exe.launch([x, y])  # the stand-in device never writes the status: every task runs, each followed by a read
     assert len(_kernels(cu)) == len(exe.tasks) and _status_reads(cu, exe) == len(exe.tasks)
+
+
+def test_a_do_while_with_a_host_checked_simt_task_fuses_into_one_block_with_shared_rows():
+    """Genesis's solver loop in small: the SIMT task's block_dim check is decided on the host, so the loop may run as
+    one block (builder/block_loops.py) and its shared array lives in block shared memory (builder/block_shared.py)."""
+    import shutil
+    import subprocess
+
+    from quadrants.backend import CompileOptions
+    from quadrants_llvm.builder.block_loops import fusable
+    from quadrants_llvm.cuda.compiler import compile_block_loops, gpu_target
+    from quadrants_llvm.target import NVPTX
+
+    @qd.kernel(graph=True)
+    def k(c: qd.types.NDArray[qd.i32, 0], x: I32_1):
+        while qd.graph.do_while(c):
+            n = x.shape[0]
+            qd.loop_config(block_dim=32)
+            for i in range(n):
+                sh = qd.simt.block.SharedArray((32,), qd.i32)
+                sh[i % 32] = x[i]
+                qd.simt.block.sync()
+                x[i] = sh[31 - i % 32]
+            for _ in range(1):
+                c[()] = c[()] - 1
+
+    counter = np.ones((), np.int32)
+    program = _program(k, counter, np.arange(64, dtype=np.int32))
+    (loop,) = program.items
+    facts = host_values.scan(program)
+    assert not fusable(loop)  # the check, unless the host decides it
+    assert fusable(loop, lambda key: facts.decided(key))
+    tasks = list(range(len(loop.body)))
+    ptx = (
+        compile_block_loops(program, CompileOptions(), gpu_target(NVPTX, "sm_90"), {0: (loop, tasks)})
+        .decode()
+        .rstrip("\0")
+    )
+    assert ".visible .entry qd_loop_0(" in ptx and ".shared .align 16 .b8" in ptx and "st.shared" in ptx
+    if shutil.which("ptxas"):
+        path = Path(tempfile.mkdtemp()) / "loop.ptx"
+        path.write_text(ptx)
+        subprocess.run(["ptxas", "-arch=sm_90", str(path), "-o", os.devnull], check=True)

@@ -20,8 +20,10 @@ branch and no thread's next-iteration store can race with another's read. The ab
 host memory: a read crosses the bus) is read by every thread once per ``ABORT_EVERY`` iterations and or-reduced by
 the barrier that follows, so the decision stays uniform.
 
-Only flat bodies qualify (:func:`fusable`): tasks, no nested loop, no print or check (their record tables are numbered
-per module).
+Only flat bodies qualify (:func:`fusable`): tasks, no nested loop, no print, and no check but those the host decides
+before the launch (cuda/host_values.py: the graph runs only when they pass, so they never record a failure, whose
+tables are numbered per module). The SIMT tasks of a loop share one kernel's 48 KiB of block shared memory
+(builder/block_shared.py).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ import llvmlite.ir as ll
 
 from quadrants.ir import nodes as N
 from quadrants.ir.walk import iter_stmts
+from quadrants_llvm.builder import block_shared
 from quadrants_llvm.builder.grid import _parallel, mark_kernel
+from quadrants_llvm.cuda.host_values import check_key
 from quadrants_llvm.builder.types import I1, I32, I64, PTR, VOID
 
 __all__ = ["ABORT_EVERY", "build_block_loops", "fusable"]
@@ -40,15 +44,17 @@ _SYNC = "llvm.nvvm.barrier.cta.sync.all"  # barrier.sync 0 (not .aligned: correc
 _RED_OR = "llvm.nvvm.barrier.cta.red.or.all"  # barrier.red.or.pred: a barrier that or-reduces one predicate
 
 
-def fusable(loop: N.DoWhile) -> bool:
-    """Whether ``loop``'s body is flat tasks without prints or checks (the grid sizes are the caller's test)."""
+def fusable(loop: N.DoWhile, decided=lambda key: False) -> bool:
+    """Whether ``loop``'s body is flat tasks without prints or checks but those ``decided(check_key)`` says the host
+    has passed (the grid sizes are the caller's test)."""
     if not loop.body:
         return False
     for item in loop.body:
         if not isinstance(item, (N.ParallelFor, N.SerialBlock)):
             return False
-        if any(isinstance(s, (N.Print, N.Check)) for s in iter_stmts(item.body)):
-            return False
+        for s in iter_stmts(item.body):
+            if isinstance(s, N.Print) or (isinstance(s, N.Check) and not decided(check_key(s.message, s.loc))):
+                return False
     return True
 
 
@@ -62,6 +68,7 @@ def build_block_loops(bld, loops: dict[int, tuple[N.DoWhile, list[int]]]) -> lis
     tid_fn = _declare(module, bld.target.grid_index[0], I32, [])
     built: dict[int, ll.Function] = {}
     names = []
+    bld.shared_pool = [block_shared.MAX_BYTES]  # every task of this module may end up in one kernel
     for index, (loop, task_ids) in sorted(loops.items()):
         calls = []
         for k, item in zip(task_ids, loop.body, strict=True):

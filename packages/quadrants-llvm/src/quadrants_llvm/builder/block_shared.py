@@ -54,16 +54,18 @@ def _row(spec: N.NdarrayArg) -> tuple[ll.Type, int]:
     return mem_type(spec.dtype), count
 
 
-def place(em, item: N.ParallelFor, prefix: str) -> dict[int, ll.GlobalVariable]:
-    """One shared array per scratch row of ``item`` that fits in :data:`MAX_BYTES` (smallest first): argument index ->
-    the ``addrspace(3)`` global the row lives in."""
+def place(em, item: N.ParallelFor, prefix: str, pool: list[int] | None = None) -> dict[int, ll.GlobalVariable]:
+    """One shared array per scratch row of ``item`` that fits (smallest first): argument index -> the ``addrspace(3)``
+    global the row lives in. ``pool``: ``[bytes left]`` shared by the tasks of one kernel (a one-block ``do_while``
+    kernel runs several, builder/block_loops.py), decremented here; ``None``: the task is its own kernel."""
     rows = []
     for arg in scratch_args(em.program, item):
         etype, count = _row(em.program.args[arg])
         rows.append((max(8, em.program.args[arg].dtype.bits) // 8 * count, arg, etype, count))
-    out, used = {}, 0
+    pool = [MAX_BYTES] if pool is None else pool
+    out = {}
     for nbytes, arg, etype, count in sorted(rows, key=lambda r: (r[0], r[1])):
-        if used + nbytes > MAX_BYTES:
+        if nbytes > pool[0]:
             break
         typ = ll.ArrayType(etype, count)
         shared = ll.GlobalVariable(em.module, typ, name=f"{prefix}.shared.{arg}", addrspace=SHARED_SPACE)
@@ -72,5 +74,5 @@ def place(em, item: N.ParallelFor, prefix: str) -> dict[int, ll.GlobalVariable]:
         shared.align = 16
         shared.type = ll.PointerType(addrspace=SHARED_SPACE)  # opaque, as every other pointer of the module
         out[arg] = shared
-        used += nbytes
+        pool[0] -= nbytes
     return out

@@ -152,7 +152,7 @@ def _simt_slots(bld, em, item, fn, reductions, begins, total, tid, block, bdim) 
     leading = simt_blocks.leading_barriers(item.body)
     em.simt_phase = lambda em_, s: simt_blocks.emit_phase(em_, s, tid, bdim, leading)
     if block_shared.enabled():
-        em.block_arrays = block_shared.place(em, item, fn.name)
+        em.block_arrays = block_shared.place(em, item, fn.name, getattr(bld, "shared_pool", None))
     pos = em.alloca(I64, name="slot")
     b.store(block, pos)
     stride = _read_index(em, 3)

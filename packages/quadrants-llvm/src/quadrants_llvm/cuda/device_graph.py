@@ -32,6 +32,9 @@ class GraphUnavailable(RuntimeError):
 _LOG = logging.getLogger("quadrants_llvm.cuda")
 _MODULES: dict = {}  # id(device) -> (module, function): the set-condition kernel, linked once per device
 _MODULES_LOCK = threading.Lock()
+# a loop runs as one block when each parallel task needs at most this many blocks (a block walks the lanes of the
+# others: a second block of lanes costs less than the kernel node it saves, a couple of microseconds an iteration)
+FUSED_BLOCKS = 2
 
 
 def _devrt_library() -> str:
@@ -115,10 +118,11 @@ def block_loop_kernels(exe, items: tuple, grids: tuple) -> dict[int, object]:
     loops = [item for item in _walk(items) if isinstance(item, N.DoWhile)]
     wanted = {}
     for index, loop in enumerate(loops):
-        if not fusable(loop):
+        if not fusable(loop, exe.check_decided):
             continue
         tasks = [exe._task(item) for item in loop.body]
-        if all(isinstance(item, N.SerialBlock) or grids[k][0] == 1 for k, item in zip(tasks, loop.body, strict=True)):
+        small = (isinstance(item, N.SerialBlock) or grids[k][0] <= FUSED_BLOCKS for k, item in zip(tasks, loop.body))
+        if all(small):
             wanted[index] = (loop, tasks)
     if not wanted or isinstance(exe.block_loops, str):
         return {}
@@ -253,7 +257,13 @@ class DeviceGraph:
     def _add_block_loop(self, graph, loop: N.DoWhile, deps: list):
         self.loops += 1
         params = self._words([self.exe.ctx_ptr, self._cond_slot(loop), self._abort_dev])
-        node = self._kernel_params(self._block_loops[id(loop)], 1, lane_grid.BLOCK, params)
+        fn = self._block_loops[id(loop)]
+        # a loop of large tasks may use so many registers that a block of BLOCK threads does not fit: fewer threads
+        # walk the same lanes (every task of the kernel walks its lanes with the block's own size)
+        from quadrants_llvm.cuda.executable import _fit_threads
+
+        threads = _fit_threads(self.dev, fn, lane_grid.BLOCK)
+        node = self._kernel_params(fn, 1, threads, params)
         return _add_node(self.cu, graph, deps, node)
 
     def _add_loop(self, graph, loop: N.DoWhile, deps: list):

@@ -95,6 +95,8 @@ class CudaExecutable:
         known = all(facts.decided(host_values.check_key(c["message"], c["loc"])) for c in runtime)
         self.read_status = artifact.debug or not known
         self._host_checks = () if self.read_status else tuple(host_values.evaluator(c) for c in facts.conditions())
+        decided = frozenset() if self.read_status else frozenset(k for k in facts.checks if facts.decided(k))
+        self.check_decided = decided.__contains__  # graphs run only when these pass (cuda/device_graph.py)
         self._checking = self.read_status
         self._check_memo = None
         self.timings = timings
