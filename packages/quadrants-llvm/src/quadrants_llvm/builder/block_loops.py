@@ -34,8 +34,8 @@ from quadrants.ir import nodes as N
 from quadrants.ir.walk import iter_stmts
 from quadrants_llvm.builder import block_shared
 from quadrants_llvm.builder.grid import _parallel, mark_kernel
-from quadrants_llvm.cuda.host_values import check_key
 from quadrants_llvm.builder.types import I1, I32, I64, PTR, VOID
+from quadrants_llvm.cuda.host_values import check_key
 
 __all__ = ["ABORT_EVERY", "build_block_loops", "fusable"]
 
