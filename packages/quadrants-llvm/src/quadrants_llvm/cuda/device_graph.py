@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import threading
 
 from quadrants.ir import nodes as N
@@ -32,9 +33,17 @@ class GraphUnavailable(RuntimeError):
 _LOG = logging.getLogger("quadrants_llvm.cuda")
 _MODULES: dict = {}  # id(device) -> (module, function): the set-condition kernel, linked once per device
 _MODULES_LOCK = threading.Lock()
-# a loop runs as one block when each parallel task needs at most this many blocks (a block walks the lanes of the
-# others: a second block of lanes costs less than the kernel node it saves, a couple of microseconds an iteration)
+# with QD_CUDA_WIDE_BLOCK_LOOPS=1 a loop runs as one block when each parallel task needs at most this many blocks (a
+# block walks the lanes of the others: a second block of lanes costs less than the kernel node it saves, a couple of
+# microseconds an iteration)
 FUSED_BLOCKS = 2
+
+
+def wide_block_loops() -> bool:
+    """``QD_CUDA_WIDE_BLOCK_LOOPS=1``: also fuse loops with host-decided checks (cuda/host_values.py) and tasks of up
+    to :data:`FUSED_BLOCKS` blocks, SIMT tasks included, into one-block kernels. Opt-in: assembled by ``ptxas`` and
+    tested on the host, not yet run on a GPU (docs/backends/gpu.md)."""
+    return os.environ.get("QD_CUDA_WIDE_BLOCK_LOOPS", "0") == "1"
 
 
 def _devrt_library() -> str:
@@ -116,12 +125,14 @@ def block_loop_kernels(exe, items: tuple, grids: tuple) -> dict[int, object]:
     from quadrants_llvm.builder.block_loops import fusable
 
     loops = [item for item in _walk(items) if isinstance(item, N.DoWhile)]
+    wide = wide_block_loops()
+    most = FUSED_BLOCKS if wide else 1
     wanted = {}
     for index, loop in enumerate(loops):
-        if not fusable(loop, exe.check_decided):
+        if not fusable(loop, exe.check_decided if wide else lambda key: False):
             continue
         tasks = [exe._task(item) for item in loop.body]
-        small = (isinstance(item, N.SerialBlock) or grids[k][0] <= FUSED_BLOCKS for k, item in zip(tasks, loop.body))
+        small = (isinstance(item, N.SerialBlock) or grids[k][0] <= most for k, item in zip(tasks, loop.body))
         if all(small):
             wanted[index] = (loop, tasks)
     if not wanted or isinstance(exe.block_loops, str):
