@@ -360,7 +360,7 @@ def test_a_genesis_shaped_solver_block_matches_llvm_cpu():
 
 
 def test_a_kernel_whose_registers_allow_fewer_threads_gets_fewer():
-    from quadrants_llvm.cuda.executable import _fit_threads
+    from quadrants_llvm.cuda.driver import fit_threads as _fit_threads
 
     def dev(most):
         attrs = SimpleNamespace(CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK=8)

@@ -41,7 +41,7 @@ SLOTS = 256  # blocks in flight: rows of every scratch array
 SUBGROUP_SIZE = 32
 DEFAULT_BLOCK_DIM = 128
 SCRATCH_SOURCE = "simt_scratch"  # CompileCtx.arg_sources kind of the hidden scratch arrays
-SCRATCH_PREFIX = "qd_simt_"  # the names of the hidden scratch arrays' arguments (NdarrayArg.name)
+SCRATCH_PREFIX = ir.SIMT_SCRATCH_PREFIX  # the names of the hidden scratch arrays' arguments (NdarrayArg.name)
 _I32 = dtypes.i32
 
 

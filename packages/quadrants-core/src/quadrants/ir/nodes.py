@@ -29,6 +29,7 @@ from quadrants.ir.dtypes import DataType
 from quadrants.ir.ops import Op
 
 __all__ = [
+    "SIMT_SCRATCH_PREFIX",
     "SrcLoc",
     "Var",
     "Const",
@@ -434,6 +435,11 @@ class Checkpoint:
 Item = ParallelFor | SerialBlock | DoWhile | Checkpoint
 
 # ------------------------------------------------------------------------------------------------------- arguments
+
+
+# The name prefix of the hidden per-slot scratch arrays of a lowered SIMT task (frontend/simt.py): a GPU backend that
+# runs a slot on a thread block may keep their rows in block shared memory (quadrants_llvm/builder/block_shared.py).
+SIMT_SCRATCH_PREFIX = "qd_simt_"
 
 
 @dataclass(frozen=True)

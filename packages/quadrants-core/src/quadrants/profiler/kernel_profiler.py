@@ -1,7 +1,8 @@
 """``qd.profiler`` kernel timings: ``print_kernel_profiler_info``, ``query_kernel_profiler_info``, … (docs/profiler.md).
 
 Enable with ``qd.init(kernel_profiler=True)``. One record per kernel launch and one per task of it (a parallel loop or
-serial block: upstream's offloaded task), each host-timed to the end of a sync.
+serial block: upstream's offloaded task). A kernel is timed on the host to the end of a sync; a task on the device where
+the backend can (CUDA events on llvm-cuda), else on the host too.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def print_kernel_profiler_info(mode: str = "count") -> None:
         tasks = records_of(session).tasks
         if tasks:
             print("-" * 73)
-            print("Tasks (each timed to the end of a sync; where it comes from, how it was launched)")
+            print("Tasks (device time where the backend measures it, else to the end of a sync; source, launch)")
             _count_rows(tasks, sum(sum(t) for t in tasks.values()), records_of(session).details)
     else:
         print("[ # ] time (ms)   Kernel name")

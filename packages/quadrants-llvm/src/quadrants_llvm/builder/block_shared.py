@@ -1,12 +1,13 @@
 """Block shared memory for the scratch arrays of a SIMT slot loop that runs on thread blocks (NVPTX; docs/simt.md).
 
 The frontend gives every ``qd.simt.block.SharedArray``, every group exchange and every lane local saved across a
-barrier a hidden scratch ndarray with one row per block slot (frontend/simt.py: ``SCRATCH_PREFIX`` names, first
-index the slot). Where a slot runs on a hardware block (builder/simt_blocks.py), only that block's threads ever touch
-the slot's row, and a block works on one slot at a time; so the row can live in the block's shared memory instead of
-device memory: one ``addrspace(3)`` array per scratch argument, indexed without the slot (``FunctionEmitter``'s
-``block_arrays``). Shared memory is on-chip: a barrier-separated exchange through it costs tens of cycles, through
-device memory hundreds (Genesis's cooperative line search and tiled Cholesky factor live on such exchanges).
+barrier a hidden scratch ndarray with one row per block slot (frontend/simt.py; the arguments are named with
+``ir.nodes.SIMT_SCRATCH_PREFIX``, their first index is the slot). Where a slot runs on a hardware block
+(builder/simt_blocks.py), only that block's threads ever touch the slot's row, and a block works on one slot at a
+time; so the row can live in the block's shared memory instead of device memory: one ``addrspace(3)`` array per
+scratch argument, indexed without the slot (``FunctionEmitter``'s ``block_arrays``). Shared memory is on-chip: a
+barrier-separated exchange through it costs tens of cycles, through device memory hundreds (Genesis's cooperative
+line search and tiled Cholesky factor live on such exchanges).
 
 A kernel's static shared memory is at most 48 KiB, so the rows go in smallest first (exchanges and saved lanes
 before large tiles) while they fit; the others stay in device memory, which is always correct. Like device memory,
@@ -19,7 +20,6 @@ import os
 
 import llvmlite.ir as ll
 
-from quadrants.frontend.simt import SCRATCH_PREFIX
 from quadrants.ir import nodes as N
 from quadrants.ir.walk import iter_stmts
 from quadrants_llvm.builder.types import mem_type
@@ -42,7 +42,7 @@ def scratch_args(program: N.Program, item: N.ParallelFor) -> list[int]:
     for s in iter_stmts(item.body):
         if isinstance(s, _ACCESSES):
             spec = program.args[s.arg]
-            if spec.name.startswith(SCRATCH_PREFIX) and spec.shape is not None:
+            if spec.name.startswith(N.SIMT_SCRATCH_PREFIX) and spec.shape is not None:
                 found.add(s.arg)
     return sorted(found)
 

@@ -21,7 +21,7 @@ import threading
 
 from quadrants.ir import nodes as N
 from quadrants_llvm.cuda import graph_plan, lane_grid
-from quadrants_llvm.cuda.driver import check
+from quadrants_llvm.cuda.driver import check, fit_threads
 
 __all__ = ["DeviceGraph", "GraphUnavailable", "set_condition_functions"]
 
@@ -271,9 +271,7 @@ class DeviceGraph:
         fn = self._block_loops[id(loop)]
         # a loop of large tasks may use so many registers that a block of BLOCK threads does not fit: fewer threads
         # walk the same lanes (every task of the kernel walks its lanes with the block's own size)
-        from quadrants_llvm.cuda.executable import _fit_threads
-
-        threads = _fit_threads(self.dev, fn, lane_grid.BLOCK)
+        threads = fit_threads(self.dev, fn, lane_grid.BLOCK)
         node = self._kernel_params(fn, 1, threads, params)
         return _add_node(self.cu, graph, deps, node)
 

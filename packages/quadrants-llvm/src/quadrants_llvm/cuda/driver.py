@@ -14,7 +14,7 @@ import time
 from quadrants_llvm.cuda.status import raise_for
 from quadrants_llvm.cuda.streams import StreamSet
 
-__all__ = ["probe", "device", "Device", "check", "pointer_device"]
+__all__ = ["probe", "device", "Device", "check", "pointer_device", "fit_threads"]
 
 SPIN_S = 0.005  # Device.drain busy-polls this long before it polls with sleeps
 
@@ -214,3 +214,14 @@ def device() -> Device:
         if _DEVICE is None:
             _DEVICE = Device()
         return _DEVICE
+
+
+def fit_threads(dev, fn, threads: int) -> int:
+    """``threads`` or, when the kernel's registers allow fewer per block, the most it allows in whole warps (a SIMT
+    block of up to 1024 lanes is correct on any block size: its threads take several lanes each)."""
+    try:
+        attribute = dev.cu.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK
+        most = int(check(dev.cu.cuFuncGetAttribute(attribute, fn), "cuFuncGetAttribute"))
+    except Exception:  # a driver binding without the query: the launch reports a block that does not fit
+        return threads
+    return max(32, min(threads, most // 32 * 32))

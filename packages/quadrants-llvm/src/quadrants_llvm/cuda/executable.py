@@ -31,7 +31,7 @@ from quadrants_llvm.builder.layout import MAX_ERR_INDICES
 from quadrants_llvm.cpu import host
 from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
 from quadrants_llvm.cuda import graph_plan, host_values, lane_grid, split_compile
-from quadrants_llvm.cuda.driver import check
+from quadrants_llvm.cuda.driver import check, fit_threads
 from quadrants_llvm.cuda.profile_events import device_events
 from quadrants_llvm.cuda.stream_launch import launch as launch_on_streams, plan as stream_plan, task_streams
 from quadrants_llvm.cuda.streams import current as current_stream
@@ -47,17 +47,6 @@ _LOGGED: set = set()
 def _device_graphs_enabled() -> bool:
     """``QD_CUDA_GRAPHS=0`` keeps every program on per-task launches (the host runner for ``do_while``)."""
     return os.environ.get("QD_CUDA_GRAPHS", "1") != "0"
-
-
-def _fit_threads(dev, fn, threads: int) -> int:
-    """``threads`` or, when the kernel's registers allow fewer per block, the most it allows in whole warps (a SIMT
-    block of up to 1024 lanes is correct on any block size: its threads take several lanes each)."""
-    try:
-        attribute = dev.cu.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK
-        most = int(check(dev.cu.cuFuncGetAttribute(attribute, fn), "cuFuncGetAttribute"))
-    except Exception:  # a driver binding without the query: the launch reports a block that does not fit
-        return threads
-    return max(32, min(threads, most // 32 * 32))
 
 
 def _log_simt_once(reason: str) -> None:
@@ -137,7 +126,7 @@ class CudaExecutable:
             simt = simt_blocks.slot_block(item) if simt_on and not serial else 0
             if simt_on and not serial and item.simt_block and not simt:
                 _log_simt_once(simt_blocks.why_one_thread(item))
-            threads = _fit_threads(dev, fn, simt_blocks.threads_for(simt)) if simt else BLOCK
+            threads = fit_threads(dev, fn, simt_blocks.threads_for(simt)) if simt else BLOCK
             grid, block = (1, 1) if serial else (dev.grid_size(fn, threads), threads)
             self.tasks.append((fn, grid, block))
             self._counters.append(None if serial else lane_grid.lane_counter(facts.bounds.get(id(item), item)))
