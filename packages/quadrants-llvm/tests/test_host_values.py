@@ -191,3 +191,35 @@ def test_a_do_while_with_a_host_checked_simt_task_fuses_into_one_block_with_shar
         path = Path(tempfile.mkdtemp()) / "loop.ptx"
         path.write_text(ptx)
         subprocess.run(["ptxas", "-arch=sm_90", str(path), "-o", os.devnull], check=True)
+
+
+# ------------------------------------------------------------------------------- kernel variables from the host
+def test_a_serial_task_that_only_declares_known_variables_is_host_only():
+    program = _simt_after_a_shape()
+    facts = host_values.scan(program)
+    (n,) = [v for v in facts.kernel_var_values if v.name == "n"]
+    assert len(facts.host_only) == 2  # `n = x.shape[0]` and the block_dim check
+    words = host_values.KernelVarWords(facts.kernel_var_values, {n.id: 9})
+    assert (words.first, words.count) == (9, 1)
+    assert words.pack([_Shaped(40), _Shaped(4)]) == (40).to_bytes(4, "little") + bytes(4)
+
+
+def test_host_written_kernel_variables_replace_their_tasks_when_opted_in(stand_in, monkeypatch):
+    monkeypatch.setenv("QD_CUDA_HOST_KVARS", "1")
+    cu, dev = stand_in
+    program = _simt_after_a_shape()
+    exe = _executable(dev, program)
+    facts = host_values.scan(program)
+    assert len(exe.check_only) == len(facts.host_only) == 2
+    x, y = _Array(dev, 32), _Array(dev, 4)
+    x.shape, y.shape = (32,), (4,)
+    exe.launch([x, y])
+    kvars = exe.ctx_ptr + 8 * exe._kvar_words.first
+    assert len(cu.find(("args", kvars))) == 1 and len(_kernels(cu)) == len(exe.tasks) - 2
+    assert cu.before(cu.find(("args", kvars))[0], _kernels(cu)[0])  # written before the first task runs
+    exe.launch([x, y])  # the same words: not copied again
+    assert len(cu.find(("args", kvars))) == 1
+    x.shape = (20,)  # 60 lanes: the check fails, every task runs (and writes n itself)
+    x.packed = (x.ptr, 20)
+    exe.launch([x, y])
+    assert _status_reads(cu, exe) == len(exe.tasks) and exe._kvar_last is None

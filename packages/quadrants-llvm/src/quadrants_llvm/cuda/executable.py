@@ -88,6 +88,12 @@ class CudaExecutable:
         self.check_decided = decided.__contains__  # graphs run only when these pass (cuda/device_graph.py)
         self._checking = self.read_status
         self._check_memo = None
+        # QD_CUDA_HOST_KVARS=1: the host also writes the kernel variables it knows and skips the serial tasks that
+        # only declare them (and check); opt-in until it has run on a GPU (docs/backends/gpu.md)
+        host_kvars = not self.read_status and os.environ.get("QD_CUDA_HOST_KVARS", "0") == "1"
+        values = facts.kernel_var_values if host_kvars else {}
+        self._kvar_words = host_values.KernelVarWords(values, self.layout.kernel_vars) if values else None
+        self._kvar_bytes = self._kvar_last = self._kvar_buffer = None
         self.timings = timings
         # one module, or one per task where the tasks were compiled apart (cuda/split_compile.py)
         self.modules = split_compile.load_parts(dev, artifact.code)
@@ -143,9 +149,11 @@ class CudaExecutable:
         self._array_args = tuple(isinstance(spec, N.NdarrayArg) for spec in self.program.args)
         self._sms = dev.sms
         self.full_grids = tuple((grid, block) for _, grid, block in self.tasks)
-        self._sized = any(c is not None for c in self._counters) or bool(self._host_checks)  # depend on the words
-        # tasks that only run checks the host has passed: nothing to launch while they pass
-        only = facts.check_only if self._host_checks else ()
+        host_side = bool(self._host_checks) or self._kvar_words is not None
+        self._sized = any(c is not None for c in self._counters) or host_side  # what depends on the words
+        # tasks that only run checks the host has passed (and, with the kernel variables, only declare those): nothing
+        # to launch while the checks pass
+        only = (facts.host_only if self._kvar_words is not None else facts.check_only) if host_side else ()
         self.check_only = frozenset(k for k, item in enumerate(artifact.task_items) if id(item) in only)
         self._task_index: dict = {}
         self._task_by_id: dict = {}
@@ -195,6 +203,11 @@ class CudaExecutable:
         if words != self._grid_words:  # lane counts come from scalar arguments and shapes: all in these words
             self._grid_words, self._grid_memo, self._check_memo = words, None, None
         self._checking = self.read_status or not self._checks_pass(args)
+        if self._kvar_words is not None:
+            if self._checking:
+                self._kvar_last = None  # every task runs: the device writes the variables itself
+            else:
+                self._write_kernel_vars()
         if skip:
             if words == self._last_words:
                 return  # the context holds these words already (copies and launches are ordered on the stream)
@@ -206,14 +219,31 @@ class CudaExecutable:
 
     def _checks_pass(self, args) -> bool:
         """Whether every run-time check the host decides passes for ``args`` (once per distinct argument words)."""
-        if not self._host_checks:
+        if not self._host_checks and self._kvar_words is None:
             return True
         if self._check_memo is None:
             try:
                 self._check_memo = all(bool(passes(args)) for passes in self._host_checks)
+                if self._kvar_words is not None:
+                    self._kvar_bytes = self._kvar_words.pack(args)
             except (TypeError, ValueError, AttributeError, IndexError, OverflowError):
                 self._check_memo = False  # an argument the host cannot read: the device checks, task by task
         return self._check_memo
+
+    def _write_kernel_vars(self) -> None:
+        """Copy the kernel variables the host computed into the launch context (on the launch's stream, before its
+        tasks), unless that context holds these very words already (the device never writes them: the tasks that
+        would are skipped, or write the same values)."""
+        words = self._kvar_words
+        if self._kvar_last == (self.ctx_ptr, self._kvar_bytes):
+            return
+        self._kvar_buffer = ctypes.create_string_buffer(self._kvar_bytes, len(self._kvar_bytes))
+        dst = self.ctx_ptr + 8 * words.first
+        err = self._copy_in(dst, ctypes.addressof(self._kvar_buffer), len(self._kvar_bytes), self._stream)[0]
+        if err != self._ok:
+            self._kvar_last = None
+            check((err,), "cuMemcpyHtoDAsync")
+        self._kvar_last = (self.ctx_ptr, self._kvar_bytes)
 
     def grid(self, k: int, args) -> tuple[int, int]:
         """``(blocks, threads per block)`` task ``k`` launches with for ``args``."""

@@ -27,12 +27,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from quadrants.ir import nodes as N
 from quadrants.ir.conversions import convert_scalar
 from quadrants.ir.numerics import fold
 from quadrants.ir.walk import iter_stmts, iter_tasks
 
-__all__ = ["HostFacts", "scan", "evaluator", "check_key"]
+__all__ = ["HostFacts", "KernelVarWords", "scan", "evaluator", "check_key"]
 
 MAX_NODES = 256  # an expanded expression larger than this stays on the device (chains of variables could blow up)
 _NESTED = ("then", "orelse", "body")
@@ -51,13 +53,18 @@ class HostFacts:
     ``checks``: key -> the conditions of the run-time checks with that key, in terms of the arguments (a key whose
     checks are not all known is in ``device_checks`` instead); ``bounds``: ``id(ParallelFor)`` -> the loop with its
     bounds written in terms of the arguments where possible; ``check_only``: ``id(SerialBlock)`` of the tasks whose
-    body is only known run-time checks (nothing to run once the host has passed them).
+    body is only known run-time checks (nothing to run once the host has passed them); ``host_only``: those whose body
+    is only such checks and declarations of variables written nowhere else, with values the host knows (nothing to
+    run once the host has passed the checks and written the variables: ``kernel_var_values``, variable -> value in
+    terms of the arguments).
     """
 
     checks: dict[tuple, list] = field(default_factory=dict)
     device_checks: set = field(default_factory=set)
     bounds: dict[int, N.ParallelFor] = field(default_factory=dict)
     check_only: set = field(default_factory=set)
+    host_only: set = field(default_factory=set)
+    kernel_var_values: dict = field(default_factory=dict)
 
     def decided(self, key: tuple) -> bool:
         """Whether every check with ``key`` can be evaluated on the host."""
@@ -123,6 +130,8 @@ class _Scan:
         self.facts = HostFacts()
         self.seen_bounds: set = set()
         self.check_only: list[N.SerialBlock] = []
+        self.host_only: list[N.SerialBlock] = []
+        self.writes = _write_counts(program.items)
 
     def items(self, items) -> None:
         for item in items:
@@ -174,6 +183,15 @@ class _Scan:
     def maybe_check_only(self, item: N.SerialBlock) -> None:
         if item.body and all(isinstance(s, N.Check) and s.kind == "runtime" for s in item.body):
             self.check_only.append(item)
+        if item.body and all(self.host_statement(s) for s in item.body):
+            self.host_only.append(item)
+
+    def host_statement(self, s) -> bool:
+        """A run-time check, or the one write of a variable whose value the host knows (``env``, after the walk over
+        the task's statements)."""
+        if isinstance(s, N.Check):
+            return s.kind == "runtime"
+        return isinstance(s, N.Decl) and self.writes[s.var] == 1 and s.var in self.env
 
 
 def scan(program: N.Program) -> HostFacts:
@@ -187,10 +205,15 @@ def scan(program: N.Program) -> HostFacts:
             if isinstance(s, N.Check) and s.kind == "runtime":
                 walk.facts.device_checks.add(check_key(s.message, s.loc))
     facts = walk.facts
+
     # a check-only task is skipped only when each of its checks is decided on the host
-    facts.check_only = {
-        id(item) for item in walk.check_only if all(facts.decided(check_key(s.message, s.loc)) for s in item.body)
-    }
+    def passed(item) -> bool:
+        return all(facts.decided(check_key(s.message, s.loc)) for s in item.body if isinstance(s, N.Check))
+
+    facts.check_only = {id(item) for item in walk.check_only if passed(item)}
+    host_only = [item for item in walk.host_only if passed(item)]
+    facts.host_only = {id(item) for item in host_only}
+    facts.kernel_var_values = {s.var: walk.env[s.var] for item in host_only for s in item.body if isinstance(s, N.Decl)}
     return facts
 
 
@@ -216,3 +239,25 @@ def evaluator(expr) -> Callable[[Sequence], object]:
     parts = [evaluator(a) for a in expr.args]
     op, dtypes, result = expr.op, [a.dtype for a in expr.args], expr.dtype
     return lambda args: fold(op, [p(args) for p in parts], dtypes, result)
+
+
+class KernelVarWords:
+    """The launch-context words of the kernel variables the host writes before a launch whose tasks that declare them
+    it skips (``HostFacts.kernel_var_values``; ``slots``: ``Layout.kernel_vars``): one contiguous run of slots,
+    ``count`` words from slot ``first``, each variable in its storage type at the start of its word (``u1`` a byte)."""
+
+    def __init__(self, values: dict, slots: dict[int, int]):
+        self.rows = [(slots[v.id], evaluator(expr), v.dtype) for v, expr in values.items() if v.id in slots]
+        found = [slot for slot, _, _ in self.rows]
+        self.first = min(found, default=0)
+        self.count = max(found, default=-1) - self.first + 1
+
+    def pack(self, args: Sequence) -> bytes:
+        """The words for ``args`` (the slots of other variables in the run are zero: the launch writes those before it
+        reads them)."""
+        words = bytearray(8 * self.count)
+        for slot, value, dtype in self.rows:
+            raw = np.asarray(value(args), dtype=np.uint8 if dtype.is_bool else dtype.np).tobytes()
+            at = 8 * (slot - self.first)
+            words[at : at + len(raw)] = raw
+        return bytes(words)
