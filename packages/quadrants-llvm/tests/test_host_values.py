@@ -132,12 +132,12 @@ def _status_reads(cu, exe) -> int:
 def test_passing_host_checks_launch_without_status_reads_or_the_check_task(stand_in):
     cu, dev = stand_in
     exe = _executable(dev, _simt_after_a_shape())
-    assert not exe.read_status and len(exe.check_only) == 1
+    assert not exe.read_status and len(exe.skippable) == 1
     x, y = _Array(dev, 32), _Array(dev, 4)
     x.shape, y.shape = (32,), (4,)
     exe.launch([x, y])
     assert len(_kernels(cu)) == len(exe.tasks) - 1 and _status_reads(cu, exe) == 0
-    (k,) = exe.check_only
+    (k,) = exe.skippable
     assert all(cu.nodes[n]["what"][1] != exe.tasks[k][0] for n in _kernels(cu))
 
 
@@ -210,7 +210,7 @@ def test_host_written_kernel_variables_replace_their_tasks_when_opted_in(stand_i
     program = _simt_after_a_shape()
     exe = _executable(dev, program)
     facts = host_values.scan(program)
-    assert len(exe.check_only) == len(facts.host_only) == 2
+    assert len(exe.skippable) == len(facts.host_only) == 2
     x, y = _Array(dev, 32), _Array(dev, 4)
     x.shape, y.shape = (32,), (4,)
     exe.launch([x, y])

@@ -246,7 +246,7 @@ class DeviceGraph:
                 node = self._add_loop(graph, item, deps)
             else:
                 k = self.exe._task(item)
-                if k in self.exe.check_only:  # only checks, passed on the host (graphs run only when they pass)
+                if k in self.exe.skippable:  # nothing to do once the host passed its checks (graphs run only then)
                     continue
                 grid, block = self.grids[k]
                 params = self._kernel_params(self.exe.tasks[k][0], grid, block, self.exe.params)

@@ -154,7 +154,7 @@ class CudaExecutable:
         # tasks that only run checks the host has passed (and, with the kernel variables, only declare those): nothing
         # to launch while the checks pass
         only = (facts.host_only if self._kvar_words is not None else facts.check_only) if host_side else ()
-        self.check_only = frozenset(k for k, item in enumerate(artifact.task_items) if id(item) in only)
+        self.skippable = frozenset(k for k, item in enumerate(artifact.task_items) if id(item) in only)
         self._task_index: dict = {}
         self._task_by_id: dict = {}
         # Device graphs (docs/backends/gpu.md#cuda-graphs), built on first use: the whole flat task list, and per
@@ -264,8 +264,8 @@ class CudaExecutable:
         return memo
 
     def _run(self, k: int, args) -> None:
-        if k in self.check_only and not self._checking:
-            return  # its checks passed on the host
+        if k in self.skippable and not self._checking:
+            return  # its checks passed on the host (and its variables are written: _write_kernel_vars)
         grid, block = self.grids(args)[k]
         err = self._launch_kernel(self.tasks[k][0], grid, 1, 1, block, 1, 1, 0, self._stream, self.params, 0)[0]
         if err != self._ok:
