@@ -203,3 +203,28 @@ def test_the_memory_keeps_the_most_recent_entries(monkeypatch):
     assert list(jit._compiled) == ["k4"] and jit._compiled_bytes == 32
     jit.forget()
     assert jit._compiled_bytes == 0
+
+
+def test_llvm_cuda_side_modules_come_from_the_cache_too(cache_dir, monkeypatch):
+    """The one-block ``do_while`` kernels (and the fused condition kernels) are built when a process first launches a
+    graph: a second build of the same module loads the stored PTX without the optimiser."""
+    from quadrants_llvm.cuda import compiler
+    from quadrants_llvm.cuda.compiler import compile_block_loops, gpu_target
+    from quadrants_llvm.target import NVPTX
+
+    i, c = var("i"), var("c")
+    body = (pfor([i], [0], [N.Shape(1, 0, T.i32)], [N.Store(1, (ref(i),), ref(i))]),)
+    countdown = N.SerialBlock(
+        (N.Load(c, 0, ()), N.Store(0, (), N.OpExpr(Op.SUB, (ref(c), N.Const(1, T.i32)), T.i32))),
+    )
+    loop = N.DoWhile(level=0, cond_arg=0, body=(*body, countdown))
+    prog = program([N.NdarrayArg("c", T.i32, 0), N.NdarrayArg("x", T.i32, 1)], [loop], name="countdown")
+    target = gpu_target(NVPTX, "sm_90")
+    first = compile_block_loops(prog, CompileOptions(), target, {0: (loop, [0, 1])})
+    assert len(_files(cache_dir.parent / object_cache.GPU)) == 1
+
+    def no_optimiser(*args, **kwargs):
+        raise AssertionError("the optimiser ran on a cached IR")
+
+    monkeypatch.setattr(compiler, "_optimize_and_emit", no_optimiser)
+    assert compile_block_loops(prog, CompileOptions(), target, {0: (loop, [0, 1])}) == first

@@ -134,13 +134,15 @@ def _cached_optimize_and_emit(text: str, target: TargetInfo, emit: str, tasks: i
 
 def _side_module(program: N.Program, options: CompileOptions, target: TargetInfo, build) -> bytes:
     """PTX of a module of extra kernels of ``program`` that ``build(builder)`` adds to an empty module (same
-    launch-context layout as the main module, so the kernels share its launch context)."""
+    launch-context layout as the main module, so the kernels share its launch context). Through the offline cache like
+    the main module: these modules are built when a process first launches a graph (a warm start pays only the IR
+    builder, not LLVM's O3 and emission, which take seconds for a one-block loop of Genesis's solver)."""
     from quadrants_llvm.builder.tasks import _Builder
 
     fast_math = bool(options.fast_math or program.fast_math)
     bld = _Builder(program, target, _PREFIX, bool(options.debug or program.debug), fast_math, False)
     build(bld)
-    return _optimize_and_emit(distinct_loop_ids(str(bld.module)), target, "asm")[0]
+    return _cached_optimize_and_emit(distinct_loop_ids(str(bld.module)), target, "asm")[0]
 
 
 def compile_condition_kernels(program: N.Program, options: CompileOptions, target: TargetInfo, tasks: dict) -> bytes:
