@@ -228,3 +228,50 @@ def test_llvm_cuda_side_modules_come_from_the_cache_too(cache_dir, monkeypatch):
 
     monkeypatch.setattr(compiler, "_optimize_and_emit", no_optimiser)
     assert compile_block_loops(prog, CompileOptions(), target, {0: (loop, [0, 1])}) == first
+
+
+def test_a_module_linked_with_the_device_runtime_is_linked_once(cache_dir, tmp_path, monkeypatch):
+    """The set-condition and fused condition modules are PTX linked with ``libcudadevrt.a`` by the driver: the linked
+    image is kept in the cache, so a warm start loads it without linking (a stand-in driver counts the links)."""
+    import ctypes
+    from types import SimpleNamespace
+
+    from quadrants_llvm.cuda import device_graph
+
+    library = tmp_path / "libcudadevrt.a"
+    library.write_bytes(b"archive")
+    monkeypatch.setenv("QD_CUDADEVRT", str(library))
+    image = ctypes.create_string_buffer(b"CUBIN-IMAGE", 11)
+
+    class Linker:
+        CUjitInputType = SimpleNamespace(CU_JIT_INPUT_PTX=1, CU_JIT_INPUT_LIBRARY=4)
+        links = 0
+
+        def cuLinkCreate(self, n, options, values):
+            self.links += 1
+            return 0, "state"
+
+        def cuLinkAddData(self, *args):
+            return (0,)
+
+        def cuLinkAddFile(self, *args):
+            return (0,)
+
+        def cuLinkComplete(self, state):
+            return 0, ctypes.addressof(image), 11
+
+        def cuLinkDestroy(self, state):
+            return (0,)
+
+        def cuDriverGetVersion(self):
+            return 0, 12040
+
+    loaded = []
+    dev = SimpleNamespace(cu=Linker(), sm="sm_90", current=lambda: None, load_module=lambda b: loaded.append(b) or b)
+    ptx = b".version 8.0\n.target sm_90\n\0"
+    assert device_graph._link_with_devrt(dev, ptx, b"x") == b"CUBIN-IMAGE"
+    assert device_graph._link_with_devrt(dev, ptx, b"x") == b"CUBIN-IMAGE"
+    assert dev.cu.links == 1 and loaded == [b"CUBIN-IMAGE"] * 2
+    library.write_bytes(b"another archive")  # a new library: linked again
+    device_graph._link_with_devrt(dev, ptx, b"x")
+    assert dev.cu.links == 2
