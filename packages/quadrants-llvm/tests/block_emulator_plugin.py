@@ -22,8 +22,6 @@ from quadrants.ir import nodes as N
 from quadrants.ir.walk import iter_tasks
 from quadrants_llvm.builder import simt_blocks
 
-_SCRATCH_PREFIX = "qd_simt_"  # frontend/simt.py names its hidden block arrays so
-
 
 class BlockEmulatedBackend(CompileOnlyBackend):
     """``llvm-cuda-compile`` plus a replay of SIMT launches on the block emulator."""
@@ -47,7 +45,7 @@ def _replayed(launch, program: N.Program):
         result = launch(args)
         emulate_blocks(program, before, blocks=2, threads=32, dims=_dims())
         for spec, after, emulated in zip(program.args, args, before, strict=True):
-            if not isinstance(spec, N.NdarrayArg) or spec.name.startswith(_SCRATCH_PREFIX):
+            if not isinstance(spec, N.NdarrayArg) or spec.name.startswith(N.SIMT_SCRATCH_PREFIX):
                 continue
             cpu = after.array
             if cpu.tobytes() != emulated.tobytes():

@@ -179,7 +179,7 @@ def test_a_do_while_with_a_host_checked_simt_task_fuses_into_one_block_with_shar
     (loop,) = program.items
     facts = host_values.scan(program)
     assert not fusable(loop)  # the check, unless the host decides it
-    assert fusable(loop, lambda key: facts.decided(key))
+    assert fusable(loop, lambda check: facts.decided(host_values.check_key(check.message, check.loc)))
     tasks = list(range(len(loop.body)))
     ptx = (
         compile_block_loops(program, CompileOptions(), gpu_target(NVPTX, "sm_90"), {0: (loop, tasks)})

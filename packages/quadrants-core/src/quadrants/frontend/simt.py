@@ -34,14 +34,12 @@ __all__ = [
     "SUBGROUP_SIZE",
     "DEFAULT_BLOCK_DIM",
     "SCRATCH_SOURCE",
-    "SCRATCH_PREFIX",
 ]
 
 SLOTS = 256  # blocks in flight: rows of every scratch array
 SUBGROUP_SIZE = 32
 DEFAULT_BLOCK_DIM = 128
 SCRATCH_SOURCE = "simt_scratch"  # CompileCtx.arg_sources kind of the hidden scratch arrays
-SCRATCH_PREFIX = ir.SIMT_SCRATCH_PREFIX  # the names of the hidden scratch arrays' arguments (NdarrayArg.name)
 _I32 = dtypes.i32
 
 
@@ -72,7 +70,7 @@ def scratch_array(ctx, task: SimtTask, dtype: DataType, shape: tuple[int, ...], 
 
     full = (SLOTS, *shape, *element_shape)
     # the static shape tells a GPU backend the size of one slot's row (llvm-cuda keeps it in block shared memory)
-    spec = ir.NdarrayArg(f"{SCRATCH_PREFIX}{name}{len(ctx.args)}", dtype, len(full), full)
+    spec = ir.NdarrayArg(f"{ir.SIMT_SCRATCH_PREFIX}{name}{len(ctx.args)}", dtype, len(full), full)
     index = ctx.add_arg(spec, (SCRATCH_SOURCE, full, uuid.uuid4().hex))
     return NdarrayValue(
         index,

@@ -119,7 +119,7 @@ def _serial_array(ctx, dtype, shape, element):
     from quadrants.frontend.values import NdarrayValue
 
     full = (1, *shape, *element)
-    spec = ir.NdarrayArg(f"qd_simt_serial{len(ctx.args)}", dtype, len(full))
+    spec = ir.NdarrayArg(f"{ir.SIMT_SCRATCH_PREFIX}serial{len(ctx.args)}", dtype, len(full))
     index = ctx.add_arg(spec, (simt.SCRATCH_SOURCE, full, uuid.uuid4().hex))
     value = NdarrayValue(index, dtype, len(shape), spec.name, element, shape)
     return dataclasses.replace(value, index_prefix=(_c(0),))

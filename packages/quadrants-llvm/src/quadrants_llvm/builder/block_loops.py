@@ -35,7 +35,6 @@ from quadrants.ir.walk import iter_stmts
 from quadrants_llvm.builder import block_shared
 from quadrants_llvm.builder.grid import _parallel, mark_kernel
 from quadrants_llvm.builder.types import I1, I32, I64, PTR, VOID
-from quadrants_llvm.cuda.host_values import check_key
 
 __all__ = ["ABORT_EVERY", "build_block_loops", "fusable"]
 
@@ -44,16 +43,16 @@ _SYNC = "llvm.nvvm.barrier.cta.sync.all"  # barrier.sync 0 (not .aligned: correc
 _RED_OR = "llvm.nvvm.barrier.cta.red.or.all"  # barrier.red.or.pred: a barrier that or-reduces one predicate
 
 
-def fusable(loop: N.DoWhile, decided=lambda key: False) -> bool:
-    """Whether ``loop``'s body is flat tasks without prints or checks but those ``decided(check_key)`` says the host
-    has passed (the grid sizes are the caller's test)."""
+def fusable(loop: N.DoWhile, passed=lambda check: False) -> bool:
+    """Whether ``loop``'s body is flat tasks without prints or checks but those ``passed(check)`` says the host has
+    passed (the grid sizes are the caller's test)."""
     if not loop.body:
         return False
     for item in loop.body:
         if not isinstance(item, (N.ParallelFor, N.SerialBlock)):
             return False
         for s in iter_stmts(item.body):
-            if isinstance(s, N.Print) or (isinstance(s, N.Check) and not decided(check_key(s.message, s.loc))):
+            if isinstance(s, N.Print) or (isinstance(s, N.Check) and not passed(s)):
                 return False
     return True
 

@@ -156,7 +156,7 @@ def block_loop_kernels(exe, items: tuple, grids: tuple) -> dict[int, object]:
     most = FUSED_BLOCKS if wide else 1
     wanted = {}
     for index, loop in enumerate(loops):
-        if not fusable(loop, exe.check_decided if wide else lambda key: False):
+        if not fusable(loop, exe.check_passed if wide else lambda check: False):
             continue
         tasks = [exe._task(item) for item in loop.body]
         small = (isinstance(item, N.SerialBlock) or grids[k][0] <= most for k, item in zip(tasks, loop.body))

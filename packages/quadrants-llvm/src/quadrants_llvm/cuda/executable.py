@@ -85,7 +85,8 @@ class CudaExecutable:
         self.read_status = artifact.debug or not known
         self._host_checks = () if self.read_status else tuple(host_values.evaluator(c) for c in facts.conditions())
         decided = frozenset() if self.read_status else frozenset(k for k in facts.checks if facts.decided(k))
-        self.check_decided = decided.__contains__  # graphs run only when these pass (cuda/device_graph.py)
+        # whether a Check statement is one of those (graphs run only when they pass: cuda/device_graph.py)
+        self.check_passed = lambda s: host_values.check_key(s.message, s.loc) in decided
         self._checking = self.read_status
         self._check_memo = None
         # QD_CUDA_HOST_KVARS=1: the host also writes the kernel variables it knows and skips the serial tasks that

@@ -109,7 +109,7 @@ def _write_counts(items) -> Counter:
     return counts
 
 
-def _straight_vars(items) -> set:
+def _straight_vars(items, everywhere: Counter) -> set:
     """The integer variables written only by ``Decl``/``Assign`` statements at the top level of serial tasks (not in a
     branch or loop, nor in a parallel task): their value at a point of the program is that of the last such write
     before it in program order (within a ``do_while`` body, of this iteration)."""
@@ -117,7 +117,6 @@ def _straight_vars(items) -> set:
     for task in iter_tasks(items):
         if isinstance(task, N.SerialBlock):
             top.update(s.var for s in task.body if isinstance(s, (N.Decl, N.Assign)))
-    everywhere = _write_counts(items)
     return {v for v, n in top.items() if everywhere[v] == n and not v.dtype.is_float}
 
 
@@ -125,13 +124,13 @@ class _Scan:
     """One walk over the items in program order; ``env`` holds the known value of each straight variable there."""
 
     def __init__(self, program: N.Program):
-        self.straight = _straight_vars(program.items)
+        self.writes = _write_counts(program.items)
+        self.straight = _straight_vars(program.items, self.writes)
         self.env: dict = {}
         self.facts = HostFacts()
         self.seen_bounds: set = set()
         self.check_only: list[N.SerialBlock] = []
         self.host_only: list[N.SerialBlock] = []
-        self.writes = _write_counts(program.items)
 
     def items(self, items) -> None:
         for item in items:
