@@ -31,7 +31,7 @@ PHASES = [
     ("quadrants_llvm.cuda.compiler", "_cached_optimize_and_emit", "llvm O3 + PTX (through the offline cache)"),
     ("quadrants_llvm.cuda.compiler", "_optimize_and_emit", "llvm O3 + PTX (compiled)"),
     ("quadrants_llvm.cuda.split_compile", "load_parts", "module load (driver JIT)"),
-    ("quadrants_llvm.cuda.device_graph", "_link", "device-runtime link"),
+    ("quadrants_llvm.cuda.cubin_cache", "link", "driver link (PTX to cubin)"),
     ("quadrants_llvm.cuda.device_graph.DeviceGraph", "__init__", "cuda graph build"),
     ("quadrants_llvm.cuda.executable.CudaExecutable", "__init__", "cuda executable"),
     ("quadrants_llvm.cpu.jit.Jit", "compile_object", "llvm O3 + object code (cpu, through the caches)"),

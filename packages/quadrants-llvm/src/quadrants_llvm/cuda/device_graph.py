@@ -20,8 +20,7 @@ import os
 import threading
 
 from quadrants.ir import nodes as N
-from quadrants_llvm.cpu import object_cache
-from quadrants_llvm.cuda import graph_plan, lane_grid
+from quadrants_llvm.cuda import cubin_cache, graph_plan, lane_grid
 from quadrants_llvm.cuda.driver import check, fit_threads
 
 __all__ = ["DeviceGraph", "GraphUnavailable", "set_condition_functions"]
@@ -57,46 +56,9 @@ def _devrt_library() -> str:
 
 
 def _link_with_devrt(dev, ptx: bytes, name: bytes):
-    """Load ``ptx`` (NUL-terminated) linked with ``libcudadevrt.a``: the module. The linked image goes through the
-    offline cache (kind ``GPU``), keyed by the PTX, the library file and the device and driver: a warm start loads it
-    instead of compiling the PTX and linking the library again."""
-    library = _devrt_library()
-    key = _link_key(dev, ptx, library)
-    hit = object_cache.load(key, object_cache.GPU) if key is not None else None
-    if hit is not None:
-        return dev.load_module(hit[2])
-    image = _link(dev, ptx, name, library)
-    if key is not None:
-        object_cache.store(key, ("", "", image), object_cache.GPU)
-    return dev.load_module(image)
-
-
-def _link_key(dev, ptx: bytes, library: str) -> str | None:
-    """The cache key of ``ptx`` linked with ``library`` on ``dev`` (``None``: the cache is off)."""
-    if object_cache.directory(object_cache.GPU) is None:
-        return None
-    try:
-        stat = os.stat(library)
-        driver = check(dev.cu.cuDriverGetVersion())
-    except Exception:  # no file information or driver version: link every time
-        return None
-    identity = f"devrt {library} {stat.st_size} {stat.st_mtime_ns}|{dev.sm}|driver {driver}"
-    return object_cache.key_of(ptx.decode("latin-1"), "cuLink", identity)
-
-
-def _link(dev, ptx: bytes, name: bytes, library: str) -> bytes:
-    """The cubin of ``ptx`` linked with ``library`` by the driver."""
-    cu = dev.cu
-    dev.current()
-    state = check(cu.cuLinkCreate(0, [], []), "cuLinkCreate")
-    try:
-        jit = cu.CUjitInputType
-        check(cu.cuLinkAddData(state, jit.CU_JIT_INPUT_PTX, ptx, len(ptx), name, 0, [], []), "PTX")
-        check(cu.cuLinkAddFile(state, jit.CU_JIT_INPUT_LIBRARY, library.encode(), 0, [], []), f"link {library}")
-        cubin, size = check(cu.cuLinkComplete(state), "cuLinkComplete")
-        return ctypes.string_at(int(cubin), int(size))
-    finally:
-        cu.cuLinkDestroy(state)
+    """Load ``ptx`` (NUL-terminated) linked with ``libcudadevrt.a``: the module. The linked cubin goes through the
+    offline cache (:mod:`quadrants_llvm.cuda.cubin_cache`): a warm start loads it instead of linking again."""
+    return cubin_cache.load(dev, ptx, name, (_devrt_library(),))
 
 
 def _link_set_condition(dev, version: str):
@@ -172,7 +134,7 @@ def block_loop_kernels(exe, items: tuple, grids: tuple) -> dict[int, object]:
 
             every = {**{i: (loops[i], [exe._task(it) for it in loops[i].body]) for i in have}, **wanted}
             ptx = compile_block_loops(exe.program, exe.options, gpu_target(NVPTX, exe.dev.sm), every)
-            module = exe.dev.load_module(ptx)
+            module = cubin_cache.load(exe.dev, ptx.encode() if isinstance(ptx, str) else ptx)
             have = exe.block_loops = {i: exe.dev.function(module, f"qd_loop_{i}") for i in every}
         except Exception as exc:  # the WHILE node is always available: keep it, say why once
             exe.block_loops = f"running a do_while loop as one block failed: {type(exc).__name__}: {exc}"

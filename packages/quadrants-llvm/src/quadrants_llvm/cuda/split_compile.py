@@ -23,6 +23,8 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from quadrants_llvm.cuda import cubin_cache
+
 __all__ = [
     "MIN_CHARS",
     "compile_parts",
@@ -221,10 +223,10 @@ def load_parts(dev, code: bytes) -> list:
     """Load every module of ``code`` on ``dev``; several are handed to the driver's JIT side by side."""
     images = parts(code)
     if len(images) <= 1:
-        return [dev.load_module(code)]
+        return [cubin_cache.load(dev, code)]
 
     def load(image: bytes):
-        return dev.load_module(image)  # binds the device's context on this thread first
+        return cubin_cache.load(dev, image)  # binds the device's context on this thread first
 
     with ThreadPoolExecutor(workers(len(images)), thread_name_prefix="qd-load") as pool:
         return list(pool.map(load, images))
