@@ -24,7 +24,10 @@ I32_1 = qd.types.NDArray[qd.i32, 1]
 
 
 @pytest.fixture
-def stand_in():
+def stand_in(monkeypatch):
+    # the counts below are those of the default launch path: QD_CUDA_HOST_KVARS=1 skips the serial tasks the host
+    # computes too (tested on its own below)
+    monkeypatch.delenv("QD_CUDA_HOST_KVARS", raising=False)
     cu = FakeCu()
     return cu, fake_device(cu)
 
