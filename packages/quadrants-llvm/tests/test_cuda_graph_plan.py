@@ -144,9 +144,3 @@ def test_flat_loop_bodies_compile_to_one_block_loop_kernels():
     assert ptx.count("barrier.sync") == 2  # one barrier after each task
     assert "barrier.red.or.pred" in ptx  # the uniform exit decision
     assert "cudaGraphSetConditional" not in ptx  # no device runtime: the loop is the kernel's own
-
-
-def test_only_a_tree_with_a_loop_is_waited_for():
-    tasks = (N.SerialBlock(body=()), N.SerialBlock(body=()))
-    assert not graph_plan.must_wait(tasks)  # queued like a plain launch; qd.sync() or a read-back waits
-    assert graph_plan.must_wait((*tasks, _loop([_loop(level=1)])))  # an unbounded loop stays interruptible

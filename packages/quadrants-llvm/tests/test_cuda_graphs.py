@@ -175,3 +175,59 @@ def test_the_kernel_profiler_times_each_task_with_its_launch_dimensions(capsys):
     qd.profiler.print_kernel_profiler_info()
     out = capsys.readouterr().out
     assert "two.task_0_range_for" in out and " threads)" in out
+
+
+def test_a_launch_with_loops_returns_at_once_and_ctrl_c_ends_an_endless_one(tmp_path):
+    """A graph with a ``do_while`` is queued like any launch (the host does not wait for it); Ctrl-C during the wait
+    that follows (``qd.sync()``) raises ``KeyboardInterrupt`` within a second, ends the loop on the device, and the
+    next launch works. In a fresh interpreter, whose SIGINT handling is Python's default."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "program.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import os, signal, threading, time
+            import quadrants as qd
+            qd.init(arch=qd.cuda)
+            I1, I0 = qd.types.ndarray(qd.i32, ndim=1), qd.types.ndarray(qd.i32, ndim=0)
+
+            @qd.kernel(graph=True)
+            def loop(c: I0, x: I1):
+                while qd.graph.do_while(c):
+                    for i in range(x.shape[0]):
+                        x[i] += 1
+
+            c, x = qd.ndarray(qd.i32, ()), qd.ndarray(qd.i32, (1 << 16,))
+            c[()] = 1
+            t0 = time.perf_counter()
+            loop(c, x)  # never ends on the device
+            assert time.perf_counter() - t0 < 0.5, "the launch waited for its loop"
+            threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+            t0 = time.perf_counter()
+            try:
+                qd.sync()
+            except KeyboardInterrupt:
+                assert time.perf_counter() - t0 - 0.3 < 1.0
+            else:
+                raise AssertionError("qd.sync() returned from an endless loop")
+            @qd.kernel(graph=True)
+            def count(c: I0, x: I1):
+                while qd.graph.do_while(c):
+                    for i in range(x.shape[0]):
+                        x[i] += 1
+                    for _ in range(1):
+                        c[()] = c[()] - 1
+
+            c[()] = 3
+            y = qd.ndarray(qd.i32, (8,))
+            count(c, y)  # the next launch works
+            assert (y.to_numpy() == 3).all() and c[()] == 0
+            print("ok")
+            """
+        )
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stdout + proc.stderr

@@ -165,6 +165,7 @@ def fake_device(cu: FakeCu) -> driver.Device:
     dev.cu, dev.ctx, dev.cc, dev.sms, dev.name = cu, "ctx", (9, 0), 4, "fake"
     dev.stream = cu.CUstream(0)
     dev.streams = streams.StreamSet(cu, dev.stream)
+    dev.loop_aborts = set()
     return dev
 
 
@@ -435,3 +436,27 @@ def test_a_stream_launch_context_is_always_copied_and_does_not_disturb_the_defau
     assert len(cu.find(("args", slot))) == 2
     exe.launch([a])  # the default context still holds a's words
     assert _copies(cu, exe) == 1
+
+
+def test_ctrl_c_during_a_wait_ends_the_queued_loops(fake):
+    """A graph with ``do_while`` loops is queued, not waited for: Ctrl-C during a later wait (``Device.drain``) sets
+    the abort word of every loop still queued and waits for the device before ``KeyboardInterrupt`` propagates."""
+    import ctypes
+
+    cu, dev = fake
+    word = ctypes.c_uint64(0)
+    dev.loop_aborts.add(ctypes.addressof(word))
+    dev.drain()  # finished: nothing is left to abort
+    assert not dev.loop_aborts and word.value == 0
+
+    dev.loop_aborts.add(ctypes.addressof(word))
+    syncs = sum(n["what"] == "ctx-sync" for n in cu.nodes)
+
+    def interrupted(h):
+        raise KeyboardInterrupt
+
+    cu.cuStreamQuery = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        dev.drain()
+    assert word.value == 1 and not dev.loop_aborts
+    assert sum(n["what"] == "ctx-sync" for n in cu.nodes) == syncs + 1  # waited for the loops to end

@@ -296,22 +296,14 @@ class DeviceGraph:
         """Queue the whole graph on the executable's stream (the arguments were copied to the context before)."""
         if self._abort_host:
             ctypes.c_uint64.from_address(self._abort_host).value = 0
+            self.dev.loop_aborts.add(self._abort_host)  # Ctrl-C during a later wait ends the loops (Device.drain)
         err = self.cu.cuGraphLaunch(self.exec, self.exe._stream)[0]
         if err != self.exe._ok:
             check((err,), "cuGraphLaunch")
 
-    def wait(self) -> None:
-        """Wait for the launch (polling, :meth:`Device.drain`, so that Ctrl-C reaches Python); on Ctrl-C every loop is
-        told to end before the interrupt propagates."""
-        try:
-            self.dev.drain()
-        except KeyboardInterrupt:
-            if self._abort_host:
-                ctypes.c_uint64.from_address(self._abort_host).value = 1
-            self.dev.synchronize()
-            raise
-
     def close(self) -> None:
+        if self._abort_host in self.dev.loop_aborts:
+            self.dev.synchronize()  # the queued launch still reads the abort word: free it after
         try:
             self.cu.cuGraphExecDestroy(self.exec)
             self.cu.cuGraphDestroy(self.graph)

@@ -7,6 +7,7 @@ is imported only after :func:`probe` found the bindings and a device.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import threading
 import time
@@ -83,6 +84,9 @@ class Device:
         # qd.create_stream() streams and the barrier the default stream keeps with them (cuda/streams.py); every
         # default-stream operation below waits for their pending work first
         self.streams = StreamSet(cu, self.stream)
+        # host addresses of the abort words of queued graphs with do_while loops (cuda/device_graph.py): such a
+        # launch returns at once like any other, so Ctrl-C during a later wait must end its loops (see drain)
+        self.loop_aborts: set[int] = set()
 
     @property
     def sm(self) -> str:
@@ -154,8 +158,18 @@ class Device:
     def drain(self) -> None:
         """Wait for the work queued on the stream by polling ``cuStreamQuery``, not inside a blocking driver call, so
         that Ctrl-C during a long kernel raises ``KeyboardInterrupt`` at once (the kernel itself runs to its end: a
-        device cannot abandon it, and later work queues behind it). The default stream first joins every stream with
-        pending work (cuda/streams.py), so this also waits for their launches."""
+        device cannot abandon it, and later work queues behind it; a ``do_while`` loop of a queued graph is told to
+        end, :meth:`abort_loops`). The default stream first joins every stream with pending work (cuda/streams.py), so
+        this also waits for their launches."""
+        queued = set(self.loop_aborts)
+        try:
+            self._poll()
+        except KeyboardInterrupt:
+            self.abort_loops()
+            raise
+        self.loop_aborts -= queued  # finished: nothing left to abort
+
+    def _poll(self) -> None:
         self.streams.on_default()
         query, not_ready = self.cu.cuStreamQuery, self.cu.CUresult.CUDA_ERROR_NOT_READY
         err = query(self.stream)[0]
@@ -169,6 +183,14 @@ class Device:
             time.sleep(1e-4)
             err = query(self.stream)[0]
         check((err,), "cuStreamQuery")
+
+    def abort_loops(self) -> None:
+        """Tell every queued graph loop to end at its next condition (its host-mapped abort word) and wait for the
+        device: after Ctrl-C, so that an endless ``do_while`` does not keep the device busy forever."""
+        for word in self.loop_aborts:
+            ctypes.c_uint64.from_address(word).value = 1
+        self.loop_aborts.clear()
+        self.cu.cuCtxSynchronize()
 
     def to_host(self, dst_addr: int, src: int, nbytes: int) -> None:
         """Copy to host memory; waits (interruptibly, :meth:`drain`) for the work queued before it."""

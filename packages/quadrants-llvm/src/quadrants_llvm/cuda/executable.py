@@ -375,9 +375,7 @@ class CudaExecutable:
         if graph is None:
             self.last_runner = f"host: {reason}"
             return False
-        graph.launch()
-        if graph_plan.must_wait(items):
-            graph.wait()
+        graph.launch()  # queued and not waited for, loops included: a later wait turns Ctrl-C into their abort
         self.last_runner = "cuda-graph"
         return True
 

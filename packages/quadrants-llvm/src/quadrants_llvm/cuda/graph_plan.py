@@ -4,8 +4,6 @@ Pure functions only, so the decisions are unit-tested on machines without a GPU:
 
 * :func:`device_graph_obstacle` says why a program's item tree must stay on the host graph runner (checkpoints and
   resume points need the host to gate items; debug status reads need a sync after every task), or ``None``;
-* :func:`must_wait` says whether the host waits for the graph's launch before the call returns (only a ``do_while``
-  needs it: an unbounded loop must stay interruptible with Ctrl-C; a tree of tasks is queued like any launch);
 * :func:`find_cudadevrt` locates ``libcudadevrt.a``, the device runtime library that holds
   ``cudaGraphSetConditional`` (the call a kernel makes to continue or end a conditional WHILE node);
 * :func:`set_condition_ptx` writes the one hand-written kernel of the scheme: it reads a ``do_while`` condition
@@ -25,7 +23,6 @@ from quadrants.ir import nodes as N
 __all__ = [
     "CONDITIONAL_DRIVER",
     "device_graph_obstacle",
-    "must_wait",
     "find_cudadevrt",
     "ptx_version",
     "set_condition_ptx",
@@ -60,17 +57,6 @@ def device_graph_obstacle(items: tuple, resume_point: int, reads_status: bool) -
     if _has_checkpoint(items):
         return "checkpoints are gated by the host"
     return None
-
-
-def must_wait(items: tuple) -> bool:
-    """Whether a device graph of ``items`` (already free of checkpoints, :func:`device_graph_obstacle`) is waited for.
-
-    A ``do_while`` may loop for as long as its condition says, so the host polls until it ends and turns Ctrl-C into
-    an abort of every loop (``DeviceGraph.wait``). A tree of tasks alone is finite: it is queued and the call returns,
-    as a plain launch does; a later copy to the host or ``qd.sync()`` waits for it (return values are read back by the
-    launch's end, which waits too).
-    """
-    return any(isinstance(item, N.DoWhile) for item in items)
 
 
 def _candidates() -> list[str]:
