@@ -61,7 +61,7 @@ def device(driver: Driver, refuse: bytes | None = None):
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
-    monkeypatch.delenv("QD_CUDA_CUBIN_CACHE", raising=False)
+    monkeypatch.setenv("QD_CUDA_CUBIN_CACHE", "1")
     before = object_cache.directory()
     object_cache.configure(tmp_path, True)
     yield tmp_path / object_cache.GPU
@@ -111,11 +111,11 @@ def test_a_failed_link_loads_the_ptx_as_it_is(cache):
     assert not cache.exists() or not any(cache.iterdir())  # nothing kept
 
 
-def test_switched_off_or_without_a_cache_the_ptx_is_loaded(cache, monkeypatch):
-    monkeypatch.setenv("QD_CUDA_CUBIN_CACHE", "0")
+def test_by_default_or_without_a_cache_the_ptx_is_loaded(cache, monkeypatch):
+    monkeypatch.delenv("QD_CUDA_CUBIN_CACHE")
     dev = device(Driver())
     assert cubin_cache.load(dev, PTX) == PTX and dev.cu.links == 0
-    monkeypatch.delenv("QD_CUDA_CUBIN_CACHE")
+    monkeypatch.setenv("QD_CUDA_CUBIN_CACHE", "1")
     object_cache.configure(None, False)
     assert cubin_cache.load(dev, PTX) == PTX and dev.cu.links == 0
 

@@ -6,7 +6,13 @@ every process, unless the driver's own JIT cache (``~/.nv/ComputeCache``, 256 Mi
 program of the user) happens to hold it. Here the driver assembles the PTX through ``cuLinkCreate`` /
 ``cuLinkComplete``, which hands back the cubin, and the cubin is kept in the offline cache, keyed by the PTX, the
 libraries linked in, the device's compute capability and the driver version. A later process loads the cubin: no
-assembler at all. ``QD_CUDA_CUBIN_CACHE=0`` turns it off (the PTX is then loaded as it is).
+assembler at all.
+
+Modules that need a library (``libcudadevrt.a`` for the graph side modules) always take this path. For the others it
+is **opt-in**, ``QD_CUDA_CUBIN_CACHE=1``: PTX handed to the linker is assembled as relocatable code, which may run
+slower than the whole-program code ``cuModuleLoadData`` makes (the first GPU run with it on by default measured
+every Genesis kernel slower, and the driver's JIT cache already served the warm builds), so plain modules are loaded
+as PTX unless it is asked for.
 
 Anything the cache cannot do (no cache directory, a driver that refuses to link, a cubin that no longer loads)
 falls back to the plain path: a corrupt or stale file costs an assembly, never a wrong module.
@@ -28,8 +34,8 @@ _VERSION = "cubin-1"  # bump when what is linked for the same inputs changes (op
 
 
 def enabled() -> bool:
-    """``QD_CUDA_CUBIN_CACHE`` is not ``0`` and the offline cache is on."""
-    return os.environ.get("QD_CUDA_CUBIN_CACHE", "1") != "0" and object_cache.directory(object_cache.GPU) is not None
+    """``QD_CUDA_CUBIN_CACHE=1`` and the offline cache is on: plain modules are kept as cubins too."""
+    return os.environ.get("QD_CUDA_CUBIN_CACHE", "0") == "1" and object_cache.directory(object_cache.GPU) is not None
 
 
 def image_key(ptx: bytes, sm: int, driver: int, libraries: tuple[tuple[str, int, int], ...] = ()) -> str:
