@@ -460,3 +460,22 @@ def test_ctrl_c_during_a_wait_ends_the_queued_loops(fake):
         dev.drain()
     assert word.value == 1 and not dev.loop_aborts
     assert sum(n["what"] == "ctx-sync" for n in cu.nodes) == syncs + 1  # waited for the loops to end
+
+
+@pytest.mark.parametrize(
+    "stream, live, wait",
+    [
+        (None, False, "none"),  # CUDA array interface v3: the producer says nothing needs waiting for
+        (None, True, "none"),
+        (0, False, "none"),  # torch's default stream = the legacy default stream launches queue on
+        (1, False, "none"),  # the interface's legacy default stream
+        (0, True, "context"),  # a launch may go to a qd stream the legacy stream does not order
+        (2, False, "context"),  # the per-thread default stream
+        (0x7F00DEAD, False, "stream"),  # another library's stream: that stream alone
+        (0x7F00DEAD, True, "stream"),
+        (-1, False, "context"),  # unknown (interface v2, no "stream" key)
+        ("odd", False, "context"),
+    ],
+)
+def test_what_a_launch_waits_for_before_reading_another_librarys_memory(stream, live, wait):
+    assert streams.producer_wait(stream, live) == wait

@@ -103,7 +103,8 @@ class DeviceArray(Protocol):
     copies): ``host_view() -> numpy.ndarray`` — the storage itself when it is host memory; ``device_buffer() ->
     (DLPack device type, device id, address)`` — device memory, after the work queued on it is finished. A backend
     whose kernels can use another library's device memory in place also offers ``wrap_device_buffer(device_type,
-    device_id, address, dtype, shape, owner) -> DeviceArray | None``.
+    device_id, address, dtype, shape, owner, stream=...) -> DeviceArray | None`` (``stream``: where the owner queued
+    its work, runtime/external.py's convention).
     """
 
     def to_numpy(self) -> Any: ...

@@ -312,3 +312,26 @@ def test_to_torch_copy_false_without_a_device_shares_cuda_storage_on_its_device(
     a._storage = FakeCudaStorage(a._storage)
     assert a.to_torch(copy=False) == ("shared", a)  # upstream: the data's own device when none is asked for
     assert a.to_torch(copy=None) == ("shared", a)
+
+
+def test_a_cuda_array_names_its_stream_to_the_backend():
+    """``__cuda_array_interface__`` version 3 names the producer's stream (``None``: nothing to wait for); without the
+    key the stream is unknown, and the backend waits for the whole device (runtime/external.py)."""
+    import types
+
+    from quadrants.runtime import external
+
+    seen = []
+
+    class Backend:
+        def wrap_device_buffer(self, device_type, device_id, address, dtype, shape, owner, stream):
+            seen.append(stream)
+            return types.SimpleNamespace(dtype=dtype, shape=shape)
+
+    class CudaArray:
+        def __init__(self, **extra):
+            self.__cuda_array_interface__ = {"shape": (4,), "typestr": "<f4", "data": (4096, False), **extra}
+
+    for array in (CudaArray(version=3, stream=None), CudaArray(version=3, stream=0x1234), CudaArray(version=2)):
+        external.external_array(array, Backend())
+    assert seen == [None, 0x1234, external.STREAM_UNKNOWN]

@@ -42,6 +42,9 @@ class ExternalArray:
     after: Callable[[], None] | None = None  # copies a host copy back into the object after the launch
 
 
+STREAM_UNKNOWN = -1  # the owner's stream is not known: wait for every stream of the device before a launch uses it
+
+
 def external_array(value, backend) -> ExternalArray | None:
     """The memory of an array object that is neither a ``qd.ndarray`` nor a NumPy array; ``None`` for non-arrays."""
     torch = sys.modules.get("torch")  # a torch tensor can only exist when torch was imported
@@ -73,7 +76,10 @@ def _torch_tensor(value, backend, torch) -> ExternalArray:
     if tensor.device.type == "cpu":
         return ExternalArray(host=tensor.numpy())
     if tensor.device.type == "cuda" and tensor.is_contiguous():
-        storage = _wrap_cuda(backend, tensor.data_ptr(), np_dtype, tuple(tensor.shape), tensor.device.index or 0, value)
+        stream = torch.cuda.current_stream(tensor.device).cuda_stream  # where torch queued its work on the tensor
+        storage = _wrap_cuda(
+            backend, tensor.data_ptr(), np_dtype, tuple(tensor.shape), tensor.device.index or 0, value, stream
+        )
         if storage is not None:
             return ExternalArray(storage=storage, dtype=storage.dtype)
     host = tensor.cpu().numpy()
@@ -93,7 +99,8 @@ def _cuda_interface(value, backend) -> ExternalArray:
         raise QuadrantsRuntimeTypeError(
             f"a non-contiguous {type(value).__name__} cannot be passed to a kernel: make it contiguous first"
         )
-    storage = _wrap_cuda(backend, int(iface["data"][0]), dtype, shape, None, value)
+    # version 3 of the interface names the producer's stream (None: nothing to wait for); without the key, unknown
+    storage = _wrap_cuda(backend, int(iface["data"][0]), dtype, shape, None, value, iface.get("stream", STREAM_UNKNOWN))
     if storage is None:
         raise QuadrantsRuntimeTypeError(
             f"a {type(value).__name__} in CUDA memory needs the llvm-cuda backend (qd.init(arch=qd.cuda)); "
@@ -110,13 +117,16 @@ def _c_strides(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...]:
     return tuple(reversed(strides))
 
 
-def _wrap_cuda(backend, address: int, np_dtype: np.dtype, shape, device_id, owner):
-    """Backend storage over CUDA memory, or ``None`` when the backend cannot address it (not llvm-cuda, other GPU)."""
+def _wrap_cuda(backend, address: int, np_dtype: np.dtype, shape, device_id, owner, stream=STREAM_UNKNOWN):
+    """Backend storage over CUDA memory, or ``None`` when the backend cannot address it (not llvm-cuda, other GPU).
+    ``stream`` is the stream the owner queued its work on (the CUDA array interface's convention: ``None`` nothing to
+    wait for, 1 the legacy default stream, 2 the per-thread default stream, else a handle; torch's default stream is
+    0), or :data:`STREAM_UNKNOWN`: the backend then waits for the whole device."""
     wrap = getattr(backend, "wrap_device_buffer", None)
     dtype = from_numpy_dtype(np_dtype)
     if wrap is None or dtype is None:
         return None
-    return wrap(dlpack.DEVICE_CUDA, device_id, address, dtype, shape, owner)
+    return wrap(dlpack.DEVICE_CUDA, device_id, address, dtype, shape, owner, stream=stream)
 
 
 def from_dlpack(obj) -> Ndarray:

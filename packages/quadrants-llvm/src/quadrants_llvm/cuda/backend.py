@@ -102,15 +102,18 @@ class LlvmCudaBackend:
         if array.flags.writeable:
             array[...] = wrapped.to_numpy()
 
-    def wrap_device_buffer(self, device_type: int, device_id, address: int, dtype: DataType, shape, owner):
+    def wrap_device_buffer(self, device_type: int, device_id, address: int, dtype: DataType, shape, owner, stream=-1):
         """Storage over CUDA memory another library owns (a torch tensor, a CuPy array), or ``None`` if unusable.
 
         Optional backend member used by core's interop (quadrants/runtime/external.py). The memory must be on the
         device this backend runs on (device 0); ``device_id=None`` (``__cuda_array_interface__`` gives no device)
-        asks the driver which device the pointer belongs to. The context is synchronised first, so work the owner
-        queued on any stream of it is finished before a launch reads the memory.
+        asks the driver which device the pointer belongs to. Work the owner queued on ``stream`` is finished, or
+        ordered, before a launch reads the memory (:func:`~quadrants_llvm.cuda.streams.producer_wait`): nothing to do
+        for the legacy default stream that launches queue on anyway, that stream alone for another, the whole
+        context when the stream is not known.
         """
         from quadrants_llvm.cuda.memory import DLPACK_CUDA, ExternalCudaArray
+        from quadrants_llvm.cuda.streams import producer_wait
 
         if device_type != DLPACK_CUDA:
             return None
@@ -120,7 +123,11 @@ class LlvmCudaBackend:
             device_id = driver.pointer_device(address)
         if device_id not in (None, 0):
             return None
-        dev.synchronize()
+        wait = producer_wait(stream, dev.streams.live)
+        if wait == "stream":
+            driver.check(dev.cu.cuStreamSynchronize(dev.cu.CUstream(stream)), "cuStreamSynchronize")
+        elif wait == "context":
+            dev.synchronize()
         return ExternalCudaArray(dev, dtype, tuple(shape), address, owner)
 
     def sync(self) -> None:

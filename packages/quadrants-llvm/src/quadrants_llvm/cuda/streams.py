@@ -28,7 +28,7 @@ import weakref
 
 from quadrants_llvm.cuda.status import raise_for
 
-__all__ = ["StreamSet", "CudaStream", "CudaEvent", "LaunchStream", "current", "poll"]
+__all__ = ["StreamSet", "CudaStream", "CudaEvent", "LaunchStream", "current", "poll", "producer_wait"]
 
 _LAUNCH = threading.local()  # .stream: the CudaStream launches of this thread go to (None: the default stream)
 _UIDS = itertools.count(1)
@@ -56,6 +56,27 @@ class LaunchStream:
 
     def __exit__(self, *exc):
         _LAUNCH.stream = self.saved
+
+
+# What another library's stream (the CUDA array interface's convention; torch's default stream is 0) means for a launch
+# on this backend's legacy default stream: that stream already runs after the work queued on itself and on every
+# blocking stream, and version 3 of the interface says None needs no wait at all.
+_LEGACY = {0, 1}
+_PER_THREAD = 2
+
+
+def producer_wait(stream, streams_live: bool) -> str:
+    """What to wait for before a launch reads memory another library wrote on ``stream`` (``-1``: unknown): ``"none"``
+    (ordered already), ``"stream"`` (synchronise that stream alone) or ``"context"`` (the whole device). Once a
+    ``qd.create_stream()`` stream exists a launch may run on it, which the legacy default stream does not order, so
+    the default stream's work is then waited for as well."""
+    if stream is None:
+        return "none"
+    if stream in _LEGACY:
+        return "context" if streams_live else "none"
+    if isinstance(stream, int) and stream > _PER_THREAD:
+        return "stream"
+    return "context"  # unknown, the per-thread default stream, or a value this does not understand
 
 
 def _check(cu, result, call: str):
