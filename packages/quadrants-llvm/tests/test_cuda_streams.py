@@ -479,3 +479,22 @@ def test_ctrl_c_during_a_wait_ends_the_queued_loops(fake):
 )
 def test_what_a_launch_waits_for_before_reading_another_librarys_memory(stream, live, wait):
     assert streams.producer_wait(stream, live) == wait
+
+
+def test_a_host_copy_behind_a_queued_loop_waits_where_ctrl_c_reaches(fake):
+    """``cuMemcpyHtoD`` would wait for a queued graph loop inside the driver: the copy drains first, so Ctrl-C ends
+    the loop there too."""
+    import ctypes
+
+    cu, dev = fake
+    word = ctypes.c_uint64(0)
+    dev.loop_aborts.add(ctypes.addressof(word))
+
+    def interrupted(h):
+        raise KeyboardInterrupt
+
+    cu.cuStreamQuery = interrupted
+    src = ctypes.c_int64(7)
+    with pytest.raises(KeyboardInterrupt):
+        dev.to_device(0x1000, ctypes.addressof(src), 8)
+    assert word.value == 1 and not dev.loop_aborts

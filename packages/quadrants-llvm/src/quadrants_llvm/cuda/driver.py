@@ -144,7 +144,9 @@ class Device:
     def free(self, ptr: int) -> None:
         self.current()
         if ptr:
-            if self.streams.pending:  # a launch on another stream may still use the memory
+            # a launch on another stream may still use the memory; a queued graph loop may run long (cuMemFree
+            # would wait for it inside the driver, where Ctrl-C cannot reach)
+            if self.streams.pending or self.loop_aborts:
                 self.drain()
             self.cu.cuMemFree(ptr)
 
@@ -152,6 +154,8 @@ class Device:
         self.current()
         if nbytes:
             self.streams.on_default()  # after the launches queued on other streams (they may read the old values)
+            if self.loop_aborts:  # the copy waits for a queued graph loop: wait here, where Ctrl-C can end it
+                self.drain()
             check(self.cu.cuMemcpyHtoD(dst, src_addr, nbytes), "cuMemcpyHtoD")
             self.streams.default_work()
 
