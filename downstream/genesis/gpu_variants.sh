@@ -6,8 +6,10 @@
 #
 # Usage: downstream/genesis/gpu_variants.sh [scene]   (default: mjcf_robot)
 # Environment: QD_GS_VARIANTS (';'-separated `name=VAR=value,VAR=value` items; default: the three opt-ins of the
-# fourteenth session), QD_GS_BACKEND (gpu), QD_GS_PYTHON (python3), QD_GS_WORK (/tmp/qd-gs), QD_GS_STEPS (100),
-# QD_GS_REPEAT (1), OUT ($QD_GS_WORK/out). Writes $OUT/genesis-variants.jsonl, one line per run with `variant`.
+# fourteenth session and the cubin cache), QD_GS_BACKEND (gpu), QD_GS_PYTHON (python3), QD_GS_WORK (/tmp/qd-gs), QD_GS_STEPS (100),
+# QD_GS_REPEAT (1), QD_GS_END_S (no run starts after that many seconds, and a run is cut there: the results so far
+# are kept; default none), QD_GS_PROFILE=1 (then also step_profile.py per run, into $OUT/profile-SIDE-VARIANT.txt),
+# OUT ($QD_GS_WORK/out). Writes $OUT/genesis-variants.jsonl, one line per run with `variant`.
 set -o pipefail
 cd "$(dirname "$0")/../.." || exit 1
 SCENE=${1:-mjcf_robot}
@@ -15,7 +17,7 @@ BACKEND=${QD_GS_BACKEND:-gpu}
 PY=${QD_GS_PYTHON:-python3}
 WORK=${QD_GS_WORK:-/tmp/qd-gs}
 OUT=${OUT:-$WORK/out}
-VARIANTS=${QD_GS_VARIANTS:-"base=;wide=QD_CUDA_WIDE_BLOCK_LOOPS=1;kvars=QD_CUDA_HOST_KVARS=1;both=QD_CUDA_WIDE_BLOCK_LOOPS=1,QD_CUDA_HOST_KVARS=1"}
+VARIANTS=${QD_GS_VARIANTS:-"base=;wide=QD_CUDA_WIDE_BLOCK_LOOPS=1;kvars=QD_CUDA_HOST_KVARS=1;both=QD_CUDA_WIDE_BLOCK_LOOPS=1,QD_CUDA_HOST_KVARS=1;cubin=QD_CUDA_CUBIN_CACHE=1"}
 mkdir -p "$OUT"
 for d in "$WORK/cache-$SCENE-ours" "$WORK/cache-$SCENE-upstream"; do
   [ -d "$d" ] || { echo "no $d: run downstream/genesis/gpu_run.sh $SCENE first"; exit 1; }
@@ -30,13 +32,27 @@ on_side() {  # side variant-settings command...: that side's Quadrants and cache
     XDG_CACHE_HOME=$cache/xdg NUMBA_CACHE_DIR=$cache/numba "$@"
 }
 
+START=$SECONDS
+left() {  # seconds a run may take: 300, less when QD_GS_END_S is near
+  local end=${QD_GS_END_S:-0}
+  [ "$end" -gt 0 ] || { echo 300; return; }
+  local rest=$((end - (SECONDS - START)))
+  [ $rest -lt 300 ] && echo $rest || echo 300
+}
+
 one() {  # side variant-name variant-settings: one warm run and one per-kernel timing, as JSON lines
   local tag="\"side\": \"$1\", \"variant\": \"$2\""
-  on_side "$1" "$3" timeout 300 "$PY" downstream/genesis/run_scene.py "$SCENE" "$WORK/variant-$1-$2.npz" \
+  [ "$(left)" -gt 20 ] || { echo "{$tag, \"skipped\": \"QD_GS_END_S\"}" | tee -a "$OUT/genesis-variants.jsonl"; return; }
+  on_side "$1" "$3" timeout "$(left)" "$PY" downstream/genesis/run_scene.py "$SCENE" "$WORK/variant-$1-$2.npz" \
     --backend "$BACKEND" --stand-ins ${QD_GS_STEPS:+--steps $QD_GS_STEPS} 2>/dev/null | tail -1 \
     | sed "s/^{/{$tag, \"run\": \"scene\", /" | tee -a "$OUT/genesis-variants.jsonl"
-  on_side "$1" "$3" timeout 300 "$PY" downstream/genesis/kernel_times.py "$SCENE" --backend "$BACKEND" --stand-ins \
+  [ "$(left)" -gt 20 ] || return
+  on_side "$1" "$3" timeout "$(left)" "$PY" downstream/genesis/kernel_times.py "$SCENE" --backend "$BACKEND" --stand-ins \
     2>/dev/null | tail -1 | sed "s/^{/{$tag, \"run\": \"kernels\", /" | tee -a "$OUT/genesis-variants.jsonl"
+  if [ "${QD_GS_PROFILE:-0}" = 1 ] && [ "$(left)" -gt 20 ]; then
+    on_side "$1" "$3" timeout "$(left)" "$PY" downstream/genesis/step_profile.py "$SCENE" --backend "$BACKEND" \
+      --stand-ins --top 45 2>/dev/null > "$OUT/profile-$1-$2.txt"
+  fi
 }
 
 IFS=';' read -ra items <<< "$VARIANTS"
