@@ -19,7 +19,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.dtypes import DataType
 from quadrants.ir.numerics import convert_scalar
 
-__all__ = ["arg_format", "return_format", "make_launch", "slow_pack", "overlap_test"]
+__all__ = ["arg_format", "return_format", "make_launch", "make_pack", "slow_pack", "overlap_test"]
 
 _SCALAR = {
     "i8": "b7x",
@@ -64,9 +64,9 @@ def slow_pack(buf, layout, program: N.Program, args) -> None:
             view[()] = convert_scalar(value, dtype)
 
 
-def make_launch(exe) -> object:
-    """Generate ``launch(args) -> tuple`` for ``exe`` (a :class:`~quadrants_llvm.cpu.executable.CpuExecutable`)."""
-    program = exe.program
+def _arg_words(program: N.Program) -> tuple[list[str], list[str], list[tuple[str, N.NdarrayArg]]]:
+    """The generated code's argument names, the expression of each argument's words (an ndarray's packed words
+    unpacked in the call) and the ndarray arguments."""
     names = [f"a{k}" for k in range(len(program.args))]
     values = []
     arrays = []
@@ -76,9 +76,29 @@ def make_launch(exe) -> object:
             arrays.append((name, spec))
         else:
             values.append(name)
-    lines = ["def launch(args):"]
-    if names:
-        lines.append(f"    {', '.join(names)}{',' if len(names) == 1 else ''} = args")
+    return names, values, arrays
+
+
+def _unpack_line(names: list[str]) -> list[str]:
+    return [f"    {', '.join(names)}{',' if len(names) == 1 else ''} = args"] if names else []
+
+
+def make_pack(program: N.Program, pack) -> Callable[[object, Sequence], None]:
+    """Generate ``pack_args(buf, args)``: one call of ``pack`` (``program``'s :func:`arg_format` ``pack_into``) with
+    every argument word, no Python loop over the arguments (Genesis's kernels take up to some 500 ndarrays). Raises
+    what ``pack`` raises (``OverflowError``, ``struct.error``) for the caller's slow path."""
+    names, values, _ = _arg_words(program)
+    lines = ["def pack_args(buf, args):", *_unpack_line(names), f"    pack(buf, 0{''.join(', ' + v for v in values)})"]
+    env = {"pack": pack}
+    exec(compile("\n".join(lines), f"<pack {program.name}>", "exec"), env)
+    return env["pack_args"]
+
+
+def make_launch(exe) -> object:
+    """Generate ``launch(args) -> tuple`` for ``exe`` (a :class:`~quadrants_llvm.cpu.executable.CpuExecutable`)."""
+    program = exe.program
+    names, values, arrays = _arg_words(program)
+    lines = ["def launch(args):", *_unpack_line(names)]
     if exe.overlaps is not None:
         # The overlap test sorts the arrays' ranges; its answer depends only on those ranges, so a launch with the
         # ranges of the latest launch that passed it skips it.

@@ -29,7 +29,7 @@ from quadrants.ir import nodes as N
 from quadrants_llvm.builder import lane_split, simt_blocks
 from quadrants_llvm.builder.layout import MAX_ERR_INDICES
 from quadrants_llvm.cpu import host
-from quadrants_llvm.cpu.launcher import arg_format, return_format, slow_pack
+from quadrants_llvm.cpu.launcher import arg_format, make_pack, return_format, slow_pack
 from quadrants_llvm.cuda import graph_plan, host_values, lane_grid, split_compile
 from quadrants_llvm.cuda.driver import check, fit_threads
 from quadrants_llvm.cuda.profile_events import device_events
@@ -105,7 +105,7 @@ class CudaExecutable:
         self._param = ctypes.c_uint64(self.ctx_ptr)
         self._params = (ctypes.c_void_p * 1)(ctypes.addressof(self._param))
         self.params = ctypes.addressof(self._params)
-        self._pack = struct.Struct(arg_format(self.program)).pack_into
+        self._pack_all = make_pack(self.program, struct.Struct(arg_format(self.program)).pack_into)
         self._unpack = struct.Struct(return_format(self.program)).unpack_from
         self.ret_bytes = len(self.program.returns) * 8
         self.ret_buf = (ctypes.c_int64 * max(1, len(self.program.returns) + 1))()
@@ -189,14 +189,10 @@ class CudaExecutable:
 
     # ----------------------------------------------------------------------------------------------------- helpers
     def _pack_args(self, args) -> None:
-        values = []
-        for is_array, value in zip(self._array_args, args, strict=True):
-            if is_array:
-                values.extend(value.packed)
-            else:
-                values.append(value)
+        if len(args) != len(self._array_args):
+            raise TypeError(f"{self.program.name} takes {len(self._array_args)} arguments, got {len(args)}")
         try:
-            self._pack(self.host, 0, *values)
+            self._pack_all(self.host, args)  # generated: one pack_into of every word (cpu/launcher.py)
         except (OverflowError, struct.error):
             slow_pack(self.host, self.layout, self.program, args)
         skip = self._skip_same and self.ctx_ptr == self._home_ctx
