@@ -14,6 +14,7 @@ from quadrants.passes import (
     DEFAULT_PASSES,
     fold_constants,
     merge_serial_blocks,
+    rematerialize_kernel_vars,
     remove_dead_code,
     remove_unused_values,
     run_pipeline,
@@ -44,12 +45,13 @@ def test_passes_run_in_order():
 
 
 def test_default_pipeline_is_fold_then_squares_then_dce_then_the_depth_bound():
-    names = ["fold_constants", "square_powers", "remove_dead_code", "merge_serial_blocks", "remove_unused_values"]
-    names.append("split_deep_exprs")
+    names = ["rematerialize_kernel_vars", "fold_constants", "square_powers", "remove_dead_code", "merge_serial_blocks"]
+    names += ["remove_unused_values", "split_deep_exprs"]
     assert [name for name, _ in DEFAULT_PASSES] == names
     assert dict(DEFAULT_PASSES) == {
         "fold_constants": fold_constants,
         "square_powers": square_powers,
+        "rematerialize_kernel_vars": rematerialize_kernel_vars,
         "remove_dead_code": remove_dead_code,
         "merge_serial_blocks": merge_serial_blocks,
         "remove_unused_values": remove_unused_values,

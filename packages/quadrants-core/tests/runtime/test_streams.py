@@ -73,7 +73,7 @@ def _two_block_kernel():
         with qd.stream_parallel():
             for i in range(a.shape[0]):
                 a[i] = i
-            n = 3
+            n = qd.i32(a[0]) + 3  # 3, read from memory: a kernel variable the passes keep (not an argument expression)
             for i in range(n):
                 a[i] += 1.0
         with qd.stream_parallel():

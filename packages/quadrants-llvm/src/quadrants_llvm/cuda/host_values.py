@@ -30,13 +30,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from quadrants.ir import nodes as N
+from quadrants.ir.arg_exprs import expand as _expand, write_counts as _write_counts
 from quadrants.ir.conversions import convert_scalar
 from quadrants.ir.numerics import fold
 from quadrants.ir.walk import iter_stmts, iter_tasks
 
 __all__ = ["HostFacts", "KernelVarWords", "scan", "evaluator", "check_key"]
 
-MAX_NODES = 256  # an expanded expression larger than this stays on the device (chains of variables could blow up)
 _NESTED = ("then", "orelse", "body")
 
 
@@ -73,40 +73,6 @@ class HostFacts:
     def conditions(self) -> list:
         """Every known check condition (each evaluates to a bool)."""
         return [c for key, conds in self.checks.items() if key not in self.device_checks for c in conds]
-
-
-def _size(expr) -> int:
-    return 1 + sum(_size(a) for a in expr.args) if isinstance(expr, N.OpExpr) else 1
-
-
-def _expand(expr, env: dict):
-    """``expr`` with known variables replaced by their definitions; ``None`` where a value is only known on the
-    device (other variables, floats)."""
-    if isinstance(expr, (N.Const, N.ArgRef, N.Shape)):
-        return None if expr.dtype.is_float else expr
-    if isinstance(expr, N.LocalRef):
-        return env.get(expr.var)
-    if isinstance(expr, N.OpExpr) and not expr.dtype.is_float:
-        args = tuple(_expand(a, env) for a in expr.args)
-        if any(a is None or a.dtype.is_float for a in args):
-            return None
-        out = N.OpExpr(expr.op, args, expr.dtype)
-        return out if _size(out) <= MAX_NODES else None
-    return None
-
-
-def _write_counts(items) -> Counter:
-    """How many statements write each variable (declarations, assignments, loads, loop indices, call results...)."""
-    counts: Counter = Counter()
-    for s in iter_stmts(items):
-        for name in ("var", "target"):
-            v = getattr(s, name, None)
-            if isinstance(v, N.Var):
-                counts[v] += 1
-        for v in getattr(s, "vars", None) or ():
-            if isinstance(v, N.Var):
-                counts[v] += 1
-    return counts
 
 
 def _straight_vars(items, everywhere: Counter) -> set:
