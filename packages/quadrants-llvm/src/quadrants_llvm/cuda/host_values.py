@@ -15,7 +15,10 @@ where it can. The executable then evaluates the checks on the host (exactly, thr
 as one CUDA graph, and skips the tasks that only check; when one fails it launches task by task with status reads,
 so the error and what ran before it are those of the device. The loop bounds size the grids (cuda/lane_grid.py).
 
-Integer and boolean values only: float arithmetic may be contracted or approximated on the device. A program with
+The pass ``rematerialize_kernel_vars`` (quadrants/passes) already recomputes, at their reads, the variables written
+once (or always with the same value) before any read, so what is left here is mostly variables written with several
+values in program order and programs compiled without that pass. Integer and boolean values only: float arithmetic
+may be contracted or approximated on the device. A program with
 checkpoints keeps everything on the device (a resume skips the tasks that would have declared the variables).
 Pure code, tested without a GPU.
 """
