@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from quadrants.ir import nodes as N
 
 __all__ = [
+    "iter_items",
     "iter_tasks",
     "iter_stmts",
     "iter_reached_stmts",
@@ -50,6 +51,14 @@ def own_exprs(s) -> tuple:
     for f in EXPR_TUPLE_FIELDS.get(type(s), ()):
         out.extend(e for e in getattr(s, f) if not isinstance(e, str))
     return tuple(out)
+
+
+def iter_items(items) -> Iterator:
+    """Every item of an item tree (graph nodes and the items in their bodies), in program order."""
+    for item in items:
+        yield item
+        if isinstance(item, (N.DoWhile, N.Checkpoint)):
+            yield from iter_items(item.body)
 
 
 def iter_tasks(items) -> Iterator[N.ParallelFor | N.SerialBlock]:

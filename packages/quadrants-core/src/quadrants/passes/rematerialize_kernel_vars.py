@@ -24,7 +24,7 @@ import dataclasses
 from quadrants.ir import nodes as N
 from quadrants.ir.arg_exprs import expand, write_counts
 from quadrants.ir.rewrite import map_blocks, map_exprs
-from quadrants.ir.walk import iter_stmts, own_exprs
+from quadrants.ir.walk import iter_items, iter_stmts, own_exprs
 
 __all__ = ["MAX_NODES", "rematerialize_kernel_vars"]
 
@@ -101,10 +101,8 @@ def _values(walk: _Walk, candidates: set) -> dict:
 
 def rematerialize_kernel_vars(program: N.Program) -> N.Program:
     """Return ``program`` with such kernel variables replaced by their expressions at every read."""
-    if not program.kernel_vars or any(
-        isinstance(it, N.Checkpoint) for it in _all_items(program.items)
-    ):  # a resume would skip the writes
-        return program
+    if not program.kernel_vars or any(isinstance(it, N.Checkpoint) for it in iter_items(program.items)):
+        return program  # a resume would skip the writes
     kernel_vars = frozenset(program.kernel_vars)
     walk = _Walk(kernel_vars)
     walk.items(program.items)
@@ -136,10 +134,3 @@ def rematerialize_kernel_vars(program: N.Program) -> N.Program:
 
     program = map_exprs(map_blocks(program, drop_writes), substitute)
     return dataclasses.replace(program, kernel_vars=tuple(v for v in program.kernel_vars if v not in values))
-
-
-def _all_items(items):
-    for item in items:
-        yield item
-        if isinstance(item, (N.DoWhile, N.Checkpoint)):
-            yield from _all_items(item.body)

@@ -51,15 +51,14 @@ def load(dev, ptx: bytes, name: bytes = b"qd", libraries: tuple[str, ...] = ()):
     from the cached cubin when there is one, else assembled by the driver and kept."""
     ptx = ptx if ptx.endswith(b"\0") else ptx + b"\0"
     key = _key(dev, ptx, libraries) if (libraries or enabled()) else None
-    if key is not None:
-        hit = object_cache.load(key, object_cache.GPU)
-        if hit is not None:
-            try:
-                return dev.load_module(hit[2])
-            except Exception as exc:  # a cubin this driver no longer takes: assemble again, overwrite it
-                _LOG.info("llvm-cuda: a cached cubin did not load (%s); assembling its PTX again", exc)
     if key is None and not libraries:
-        return dev.load_module(ptx)
+        return dev.load_module(ptx)  # nothing to keep and nothing to link: the driver loads the PTX itself
+    hit = object_cache.load(key, object_cache.GPU) if key is not None else None
+    if hit is not None:
+        try:
+            return dev.load_module(hit[2])
+        except Exception as exc:  # a cubin this driver no longer takes: assemble again, overwrite it
+            _LOG.info("llvm-cuda: a cached cubin did not load (%s); assembling its PTX again", exc)
     try:
         image = link(dev, ptx, name, libraries)
     except Exception:

@@ -19,6 +19,7 @@ import os
 import re
 
 from quadrants.ir import nodes as N
+from quadrants.ir.walk import iter_items
 
 __all__ = [
     "CONDITIONAL_DRIVER",
@@ -36,12 +37,7 @@ ARM_CONDITION = "qd_arm_condition"
 
 
 def _has_checkpoint(items) -> bool:
-    for item in items:
-        if isinstance(item, N.Checkpoint):
-            return True
-        if isinstance(item, N.DoWhile) and _has_checkpoint(item.body):
-            return True
-    return False
+    return any(isinstance(item, N.Checkpoint) for item in iter_items(items))
 
 
 def device_graph_obstacle(items: tuple, resume_point: int, reads_status: bool) -> str | None:

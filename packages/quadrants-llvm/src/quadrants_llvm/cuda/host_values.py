@@ -36,7 +36,7 @@ from quadrants.ir import nodes as N
 from quadrants.ir.arg_exprs import expand as _expand, write_counts as _write_counts
 from quadrants.ir.conversions import convert_scalar
 from quadrants.ir.numerics import fold
-from quadrants.ir.walk import iter_stmts, iter_tasks
+from quadrants.ir.walk import iter_items, iter_stmts, iter_tasks
 
 __all__ = ["HostFacts", "KernelVarWords", "scan", "evaluator", "check_key"]
 
@@ -164,7 +164,7 @@ class _Scan:
 
 def scan(program: N.Program) -> HostFacts:
     """The host's knowledge of ``program`` (:class:`HostFacts`); nothing known when it has checkpoints."""
-    if any(isinstance(item, N.Checkpoint) for item in _all_items(program.items)):
+    if any(isinstance(item, N.Checkpoint) for item in iter_items(program.items)):
         return HostFacts()
     walk = _Scan(program)
     walk.items(program.items)
@@ -183,13 +183,6 @@ def scan(program: N.Program) -> HostFacts:
     facts.host_only = {id(item) for item in host_only}
     facts.kernel_var_values = {s.var: walk.env[s.var] for item in host_only for s in item.body if isinstance(s, N.Decl)}
     return facts
-
-
-def _all_items(items):
-    for item in items:
-        yield item
-        if isinstance(item, (N.DoWhile, N.Checkpoint)):
-            yield from _all_items(item.body)
 
 
 def evaluator(expr) -> Callable[[Sequence], object]:
