@@ -85,7 +85,8 @@ def install_local(session: nox.Session, extras: dict[str, str] | None = None) ->
 @nox.session
 def tests(session: nox.Session) -> None:
     """Unit tests: every package (packages/*/tests), the conformance harness, the benchmark driver."""
-    install_local(session)
+    # with cuda-bindings (no GPU needed): llvm-cuda's host path runs on the null driver (tests/test_null_driver.py)
+    install_local(session, BACKEND_EXTRAS["llvm-cuda"])
     # No paths: pytest uses `testpaths` from pyproject.toml; posargs narrow it (`nox -s tests -- packages/x`).
     session.run("python", "-m", "pytest", "-n", "auto", *session.posargs, env={"QD_VERIFY_IR": "1"})
 

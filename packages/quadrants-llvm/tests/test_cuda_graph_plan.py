@@ -13,20 +13,26 @@ def _loop(body=(), level=0):
     return N.DoWhile(level=level, cond_arg=0, body=tuple(body))
 
 
+def _obstacle(items, resume_point=0, reads_status=False):
+    return graph_plan.device_graph_obstacle(resume_point, reads_status, graph_plan.has_checkpoint(items))
+
+
 def test_loops_without_checkpoints_may_run_on_the_device():
     items = (_loop([_loop(level=1)]), _loop())
-    assert graph_plan.device_graph_obstacle(items, resume_point=0, reads_status=False) is None
+    assert not graph_plan.has_checkpoint(items)
+    assert _obstacle(items) is None
 
 
 def test_checkpoints_anywhere_keep_the_host_runner():
     nested = (_loop([N.Checkpoint(id=0, yield_on_arg=-1, body=())]),)
-    reason = graph_plan.device_graph_obstacle(nested, resume_point=0, reads_status=False)
+    assert graph_plan.has_checkpoint(nested)
+    reason = _obstacle(nested)
     assert reason is not None and "checkpoint" in reason
 
 
 def test_a_resume_point_or_status_reads_keep_the_host_runner():
-    assert "resume" in graph_plan.device_graph_obstacle((_loop(),), resume_point=2, reads_status=False)
-    assert "status" in graph_plan.device_graph_obstacle((_loop(),), resume_point=0, reads_status=True)
+    assert "resume" in _obstacle((_loop(),), resume_point=2)
+    assert "status" in _obstacle((_loop(),), reads_status=True)
 
 
 def test_qd_cudadevrt_is_looked_at_first(tmp_path, monkeypatch):

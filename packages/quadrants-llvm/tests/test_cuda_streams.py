@@ -411,6 +411,24 @@ def test_a_launch_with_the_previous_launchs_words_skips_the_argument_copy(fake):
     assert _copies(cu, exe) == 3
 
 
+def test_the_very_objects_of_the_previous_launch_are_not_packed_again(fake):
+    cu, dev = fake
+    exe = _executable(dev, _one_loop())
+    a, b, packed = _Array(dev), _Array(dev), []
+    pack = exe._pack_all
+    exe._pack_all = lambda host, args: (packed.append(args[0]), pack(host, args))
+    exe.launch([a])
+    exe.launch([a])  # the same object: its words are the context's already
+    assert packed == [a] and _copies(cu, exe) == 1 and len(_kernels(cu)) == 2
+    exe.launch([b])
+    exe.launch([a])
+    assert packed == [a, b, a] and _copies(cu, exe) == 3
+    with streams.LaunchStream(dev.streams.create_stream()):
+        exe.launch([a])  # another launch context: packed for it
+    exe.launch([a])  # the host words changed hands in between: packed again, but not copied (the context holds them)
+    assert packed == [a, b, a, a, a] and _copies(cu, exe) == 3
+
+
 def test_the_argument_copy_is_kept_where_the_device_writes_the_packed_words(fake):
     cu, dev = fake
     exe = _executable(dev, _returning())  # return slots: every launch must start them at zero

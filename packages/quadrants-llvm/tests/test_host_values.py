@@ -235,7 +235,7 @@ def test_host_written_kernel_variables_replace_their_tasks_when_opted_in(stand_i
     assert cu.before(cu.find(("args", kvars))[0], _kernels(cu)[0])  # written before the first task runs
     exe.launch([x, y])  # the same words: not copied again
     assert len(cu.find(("args", kvars))) == 1
-    x.shape = (20,)  # 60 lanes: the check fails, every task runs (and writes n itself)
-    x.packed = (x.ptr, 20)
-    exe.launch([x, y])
+    short = _Array(dev, 20)  # 60 lanes: the check fails, every task runs (and writes n itself)
+    short.shape = (20,)
+    exe.launch([short, y])
     assert _status_reads(cu, exe) == len(exe.tasks) and exe._kvar_last is None

@@ -105,6 +105,10 @@ class DeviceArray(Protocol):
     whose kernels can use another library's device memory in place also offers ``wrap_device_buffer(device_type,
     device_id, address, dtype, shape, owner, stream=...) -> DeviceArray | None`` (``stream``: where the owner queued
     its work, runtime/external.py's convention).
+
+    Optional ``fill(value: numpy.generic)``: set every element to ``value`` (already of the array's dtype) without the
+    host copy ``from_numpy`` makes, and on a device without waiting for the work queued before it (Genesis fills a
+    loop counter in every step; a blocking copy there made the host wait for the step's earlier kernels).
     """
 
     def to_numpy(self) -> Any: ...

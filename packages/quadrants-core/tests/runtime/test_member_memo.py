@@ -331,3 +331,34 @@ def test_adjoint_launches_share_the_memo_and_see_rebound_members():
     d.x.from_numpy(np.array([1.0, 2.0, 3.0], np.float32))
     d.double(3.0)  # the forward launch after the derived ones reads the new member too
     assert d.y.to_numpy().tolist() == [3.0, 6.0, 9.0]
+
+
+@dataclasses.dataclass
+class Rows:
+    x: ND
+
+
+@qd.kernel
+def reverse_blocks(r: Rows):
+    qd.loop_config(block_dim=4)
+    for i in range(8):
+        sh = qd.simt.block.SharedArray((4,), qd.i32)
+        sh[qd.simt.block.thread_idx()] = i
+        qd.simt.block.sync()
+        r.x[i] += sh[3 - qd.simt.block.thread_idx()]
+
+
+def test_a_memo_hit_keeps_the_sessions_scratch_arrays_without_looking_them_up(monkeypatch):
+    from quadrants.runtime import members
+
+    r = Rows(_nd(*([0] * 8)))
+    reverse_blocks(r)
+    looked_up = []
+    scratch = members.scratch_storage
+    monkeypatch.setattr(members, "scratch_storage", lambda *a: looked_up.append(a) or scratch(*a))
+    reverse_blocks(r)  # a memo hit: the scratch array is the entry's, as a field's storage would be
+    assert looked_up == [] and len(_memo(reverse_blocks)) == 1
+    assert r.x.to_numpy().tolist() == [2 * (i // 4 * 4 + 3 - i % 4) for i in range(8)]
+    r.x = _nd(*([1] * 8))  # a rebound member: the full walk, which looks the scratch array up again
+    reverse_blocks(r)
+    assert len(looked_up) == 1 and r.x.to_numpy().tolist() == [1 + i // 4 * 4 + 3 - i % 4 for i in range(8)]

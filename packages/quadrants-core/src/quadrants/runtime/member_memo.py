@@ -23,10 +23,13 @@ argument objects dies, so a state object (and the arrays it alone holds) the pro
 some kernel launched with it.
 
 What the full walk would read afresh each time is read afresh here too: plain parameters, run-time scalar members
-(``template_primitives=False``: their value, not their identity, is the launch value), random state, SIMT scratch and
-gradient companions. Launches that copy NumPy members back are never memoised. A destroyed SNode tree releases the
-storage of its fields; :func:`storage_released` bumps a counter that retires every entry made before it. New member
-paths found by a compile, a new session and a reset of the kernel clear the memo (:meth:`MemberMemo.clear`).
+(``template_primitives=False``: their value, not their identity, is the launch value) and gradient companions. The
+random state and the SIMT scratch arrays are the session's for its whole life (allocated at first use, never
+replaced), so an entry keeps them like a field's storage: Genesis's GPU kernels take over a hundred scratch arrays
+each, and looking them up again was most of a launch's host time. Launches that copy NumPy members back are never
+memoised. A destroyed SNode tree releases the storage of its fields; :func:`storage_released` bumps a counter that
+retires every entry made before it. New member paths found by a compile, a new session and a reset of the kernel
+clear the memo (:meth:`MemberMemo.clear`).
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ _MAX_ENTRIES = 64  # argument-object combinations remembered per kernel (a full 
 _MAX_MISSES = 16  # identity misses of one combination after which it is no longer memoised (members that a
 # property recomputes at every access never match)
 _is = operator.is_
+# argument sources whose launch value is fixed for the session (the memo is cleared with a new session): a field's
+# storage, the random state, a SIMT scratch array (runtime/members.py)
+_SESSION_FIXED = frozenset({"field", "random_state", "simt_scratch"})
 
 
 def storage_released() -> None:
@@ -173,8 +179,8 @@ class MemberMemo:
             kind = src[0]
             if kind == "param":
                 params.append((k, src[1]))
-            elif kind == "field" or (kind == "member" and src[1] in frozen):
-                continue  # a field's storage, any member of a deeply frozen argument: kept in ``fixed``
+            elif kind in _SESSION_FIXED or (kind == "member" and src[1] in frozen):
+                continue  # fixed for the session, any member of a deeply frozen argument: kept in ``fixed``
             elif kind == "member" and isinstance(specs[k], ir.ScalarArg):
                 scalars.append((k, src[1], src[2], specs[k]))
             elif kind == "member" and (src[1], src[2]) in checked:

@@ -240,7 +240,12 @@ class Array(ArrayInterop, metaclass=ListedApi):
             filled = np.broadcast_to(numerics.convert(np.asarray(value), self._dtype), full)
             storage.from_numpy(np.ascontiguousarray(filled))
             return
-        storage.from_numpy(np.full(full, numerics.convert_scalar(value, self._dtype), dtype=self._dtype.np))
+        scalar = self._dtype.np.type(numerics.convert_scalar(value, self._dtype))
+        fill = getattr(storage, "fill", None)  # optional DeviceArray member (quadrants.backend): no host copy
+        if fill is not None:
+            fill(scalar)
+            return
+        storage.from_numpy(np.full(full, scalar, dtype=self._dtype.np))
 
     # ---------------------------------------------------------------------------------------------- element access
     def _index(self, key) -> tuple[int, ...]:

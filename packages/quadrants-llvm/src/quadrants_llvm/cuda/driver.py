@@ -159,6 +159,26 @@ class Device:
             check(self.cu.cuMemcpyHtoD(dst, src_addr, nbytes), "cuMemcpyHtoD")
             self.streams.default_work()
 
+    def fill(self, dst: int, bits: int, unit: int, nbytes: int) -> None:
+        """Repeat the ``unit``-byte pattern ``bits`` over ``nbytes`` at ``dst`` with memsets queued on the default
+        stream (``cuMemsetD8/D16/D32Async``; an 8-byte pattern as two 4-byte columns of ``cuMemsetD2D32Async``, or one
+        ``D32`` when its halves are equal): unlike a host copy, which first waits for the queued work, the host goes on
+        at once."""
+        self.current()
+        self.streams.on_default()  # after the launches queued on other streams (they may read the old values)
+        cu, stream, count = self.cu, self.stream, nbytes // unit
+        if unit == 8:
+            low, high = bits & 0xFFFFFFFF, bits >> 32
+            if low == high:
+                check(cu.cuMemsetD32Async(dst, low, 2 * count, stream), "cuMemsetD32Async")
+            else:
+                for offset, half in ((0, low), (4, high)):
+                    check(cu.cuMemsetD2D32Async(dst + offset, 8, half, 1, count, stream), "cuMemsetD2D32Async")
+        else:
+            memset = {1: cu.cuMemsetD8Async, 2: cu.cuMemsetD16Async, 4: cu.cuMemsetD32Async}[unit]
+            check(memset(dst, bits, count, stream), f"cuMemsetD{8 * unit}Async")
+        self.streams.default_work()
+
     def drain(self) -> None:
         """Wait for the work queued on the stream by polling ``cuStreamQuery``, not inside a blocking driver call, so
         that Ctrl-C during a long kernel raises ``KeyboardInterrupt`` at once (the kernel itself runs to its end: a

@@ -24,6 +24,7 @@ from quadrants.ir.walk import iter_items
 __all__ = [
     "CONDITIONAL_DRIVER",
     "device_graph_obstacle",
+    "has_checkpoint",
     "find_cudadevrt",
     "ptx_version",
     "set_condition_ptx",
@@ -36,12 +37,13 @@ SET_CONDITION = "qd_set_condition"
 ARM_CONDITION = "qd_arm_condition"
 
 
-def _has_checkpoint(items) -> bool:
+def has_checkpoint(items) -> bool:
+    """Whether the item tree ``items`` holds a ``qd.checkpoint`` (a walk of the tree: callers keep the answer)."""
     return any(isinstance(item, N.Checkpoint) for item in iter_items(items))
 
 
-def device_graph_obstacle(items: tuple, resume_point: int, reads_status: bool) -> str | None:
-    """Why ``items`` cannot run as one CUDA graph (``None``: they can).
+def device_graph_obstacle(resume_point: int, reads_status: bool, checkpointed: bool) -> str | None:
+    """Why an item tree cannot run as one CUDA graph (``None``: it can); ``checkpointed``: :func:`has_checkpoint`.
 
     Checkpoints decide on the host which items run (a resume point, the first yield); status reads after every task
     (debug mode, run-time checks) need a host sync per task, which a graph launch does not give.
@@ -50,7 +52,7 @@ def device_graph_obstacle(items: tuple, resume_point: int, reads_status: bool) -
         return "the program reads its status word after every task (debug mode or a run-time check)"
     if resume_point:
         return "a resume starts inside the program"
-    if _has_checkpoint(items):
+    if checkpointed:
         return "checkpoints are gated by the host"
     return None
 

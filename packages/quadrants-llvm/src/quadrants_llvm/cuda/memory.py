@@ -53,6 +53,11 @@ class CudaArray:
             data = np.ascontiguousarray(convert(src, self.dtype), dtype=self.dtype.np)
         self.dev.to_device(self.ptr, data.ctypes.data, self.nbytes)
 
+    def fill(self, value: np.generic) -> None:
+        """Every element set to ``value`` (of this dtype) by device memsets queued on the stream: no host wait."""
+        if self.nbytes:
+            self.dev.fill(self.ptr, int(np.asarray(value).view(f"u{self.itemsize}")), self.itemsize, self.nbytes)
+
     def device_buffer(self) -> tuple[int, int, int]:
         """``(kDLCUDA, 0, device pointer)`` once the queued launches are done (optional DeviceArray member).
 

@@ -1,0 +1,104 @@
+"""llvm-cuda's host path on the null driver (``quadrants_llvm.cuda.null_driver``): programs compile to PTX, load,
+build CUDA graphs (conditional WHILE nodes included) and launch, with the driver calls a real device would see, on a
+machine without a GPU. Needs ``cuda-bindings`` for the driver's types (``nox -s tests`` installs it)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+pytest.importorskip(
+    "cuda.bindings.driver", reason="the null driver uses cuda-bindings' types: pip install cuda-bindings"
+)
+
+import quadrants as qd
+from quadrants_llvm.cuda import null_driver
+
+I1 = qd.types.ndarray(qd.i32, ndim=1)
+I0 = qd.types.ndarray(qd.i32, ndim=0)
+
+
+@pytest.fixture
+def null():
+    qd.reset()
+    driver = null_driver.install()
+    qd.init(arch=qd.cuda)
+    yield driver
+    qd.reset()
+    null_driver.uninstall()
+
+
+def test_the_null_device_reports_an_h100_and_keeps_what_the_host_writes(null):
+    from quadrants_llvm.cuda import driver
+
+    assert driver.probe() == (True, "NVIDIA H100 (null driver) (sm_90, 132 SMs), CUDA driver 13.0")
+    x = qd.ndarray(qd.f32, (5,))
+    x.from_numpy(np.arange(5, dtype=np.float32))
+    assert x.to_numpy().tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert null.calls["cuMemcpyHtoD"] == 1 and null.calls["cuMemcpyDtoH"] == 1
+
+
+def test_a_do_while_program_builds_its_graph_once_and_launches_it_without_a_host_round_trip(null):
+    @qd.kernel(graph=True)
+    def k(x: I1, c: I0):
+        while qd.graph.do_while(c):
+            for i in range(x.shape[0]):
+                x[i] += 1
+            for _ in range(1):
+                c[()] = c[()] - 1
+
+    x, c = qd.ndarray(qd.i32, (64,)), qd.ndarray(qd.i32, ())
+    c[()] = 3
+    null.calls.clear()
+    for _ in range(3):
+        k(x, c)
+    assert k.launch_stats.runner == "cuda-graph"
+    assert null.calls.get("cuGraphInstantiate") == 1 and null.calls.get("cuGraphLaunch") == 3
+    assert "cuLaunchKernel" not in null.calls and "cuMemcpyDtoH" not in null.calls  # the loop stays on the device
+
+
+@dataclasses.dataclass
+class State:
+    a: I1
+    b: I1
+
+
+def test_repeated_launches_with_the_same_state_copy_their_arguments_once(null):
+    @qd.kernel
+    def k(s: State):
+        for i in range(s.a.shape[0]):
+            s.b[i] = s.a[i] + 1
+        for i in range(s.a.shape[0]):
+            s.a[i] = s.b[i] * 2
+
+    s = State(qd.ndarray(qd.i32, (8,)), qd.ndarray(qd.i32, (8,)))
+    null.calls.clear()
+    for _ in range(4):
+        k(s)
+    assert null.calls.get("cuMemcpyHtoDAsync") == 1 and null.calls.get("cuGraphLaunch") == 4
+    s.b = qd.ndarray(qd.i32, (8,))  # a rebound member: other words, copied again
+    k(s)
+    assert null.calls.get("cuMemcpyHtoDAsync") == 2
+
+
+@pytest.mark.parametrize(
+    ("dtype", "value"),
+    [
+        (qd.i8, -3),
+        (qd.u16, 65000),
+        (qd.f16, 1.5),
+        (qd.i32, -7),
+        (qd.f32, 0.25),
+        (qd.f64, -2.5),
+        (qd.i64, -1),
+        (qd.u64, 0),
+    ],
+)
+def test_fill_queues_memsets_instead_of_a_blocking_host_copy(null, dtype, value):
+    x = qd.ndarray(dtype, (5, 3))
+    null.calls.clear()
+    x.fill(value)
+    assert "cuMemcpyHtoD" not in null.calls and any(name.startswith("cuMemsetD") for name in null.calls)
+    assert (x.to_numpy() == np.full((5, 3), value, dtype=dtype.np)).all()
