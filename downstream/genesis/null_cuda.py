@@ -28,8 +28,6 @@ def _fake_gpu_device(gs) -> None:
 
 def main() -> None:
     import argparse
-    import cProfile
-    import pstats
     import statistics
     import sys
     import time
@@ -37,7 +35,7 @@ def main() -> None:
 
     sys.path.insert(0, str(Path(__file__).parent))
     from scenes import SCENES
-    from step_profile import _table
+    from step_profile import profile_steps
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scene", choices=sorted(SCENES))
@@ -68,17 +66,7 @@ def main() -> None:
     print(f"step (host only): median {statistics.median(times) * 1e3:.3f} ms over {args.steps}")
     print("driver calls a step: " + ", ".join(f"{k} {v / args.steps:g}" for k, v in sorted(null.calls.items())))
     if args.profile:
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(args.steps):
-            scene.step()
-            qd.sync()
-        profile.disable()
-        stats = pstats.Stats(profile)
-        print("## by own time")
-        print(_table(stats, 2, args.profile, args.steps))
-        print("## by time with callees")
-        print(_table(stats, 3, args.profile, args.steps))
+        print(profile_steps(scene, qd.sync, args.steps, args.profile))
 
 
 if __name__ == "__main__":

@@ -52,18 +52,21 @@ def main() -> None:
     for _ in range(10):
         scene.step()
     qd.sync()
+    print(f"# {args.scene} on gs.{args.backend}, {args.steps} steps, quadrants at {qd.__file__}")
+    print(profile_steps(scene, qd.sync, args.steps, args.top))
+
+
+def profile_steps(scene, sync, steps: int, top: int) -> str:
+    """``steps`` steps of ``scene`` (each followed by ``sync()``) under ``cProfile``: the ``top`` functions by own time
+    and by time with callees, per step."""
     profile = cProfile.Profile()
     profile.enable()
-    for _ in range(args.steps):
+    for _ in range(steps):
         scene.step()
-        qd.sync()
+        sync()
     profile.disable()
     stats = pstats.Stats(profile)
-    print(f"# {args.scene} on gs.{args.backend}, {args.steps} steps, quadrants at {qd.__file__}")
-    print("## by own time")
-    print(_table(stats, 2, args.top, args.steps))
-    print("## by time with callees")
-    print(_table(stats, 3, args.top, args.steps))
+    return f"## by own time\n{_table(stats, 2, top, steps)}\n## by time with callees\n{_table(stats, 3, top, steps)}"
 
 
 if __name__ == "__main__":
