@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
 import pytest
+
+from quadrants.fastcache.keys import SCHEMA_VERSION
 
 from .conftest import parse
 
@@ -75,7 +78,7 @@ def test_corrupt_truncated_and_garbage_files_are_misses(programs):
     l1_names = {e.name for e in entries}
     for e in (programs.cache / "python_side_cache").glob("*.cache.txt"):
         if '"kind": "l2"' in e.read_text():
-            e.write_text('{"schema": "qd-fastcache-3", "kind": "l2"}')
+            e.write_text(json.dumps({"schema": SCHEMA_VERSION, "kind": "l2"}))
     out = programs.run()
     assert out["flags"] == [T, F, F, T] and any("Failed to parse L2 cache entry" in w for w in out["warnings"])
     assert l1_names
@@ -113,7 +116,7 @@ def test_deleted_artifact_recompiles_with_a_warning(programs):
 def test_schema_version_change_never_reads_old_entries(programs, monkeypatch):
     programs.run(KERNEL)
     for e in (programs.cache / "python_side_cache").glob("*.cache.txt"):
-        e.write_text(e.read_text().replace('"qd-fastcache-3"', '"qd-fastcache-0"'))
+        e.write_text(e.read_text().replace(f'"{SCHEMA_VERSION}"', '"qd-fastcache-0"'))
     out = programs.run()
     assert out["flags"] == [T, F, F, T]
 

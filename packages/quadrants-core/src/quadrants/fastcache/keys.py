@@ -29,7 +29,7 @@ from quadrants.init_options import OPTIONS, UNKEYED
 __all__ = ["SCHEMA_VERSION", "digest", "backend_identity", "compile_config", "l1_key", "l2_key"]
 
 # Bump on any change of the entry/artifact format or of the key derivation: old entries are then never read.
-SCHEMA_VERSION = "qd-fastcache-3"
+SCHEMA_VERSION = "qd-fastcache-4"
 
 
 def digest(parts) -> str:

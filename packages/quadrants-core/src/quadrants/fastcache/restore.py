@@ -6,11 +6,16 @@ not code that runs or a loader that aborts the process): the program,
 the backend artifact (``backend.serialize(artifact) -> bytes`` when the backend offers it, else the object itself),
 the launcher tables (argument sources, return layout, member reads) and the printed IR.
 
-Two kinds of objects are pickled by reference instead of by value (``persistent_id``):
+Two kinds of objects are pickled by reference instead of by value (``reducer_override``, so that the pickle's memo
+stores each object once and later references cost one memo lookup at load, not a Python call):
 
 * :class:`~quadrants.ir.nodes.SrcLoc` — stored relative to the start of the function block that contains it and
-  rebased onto where that block is *now*, so a kernel moved down a file still reports the right line;
+  rebased onto where that block is *now*, so a kernel moved down a file still reports the right line (the unpickler
+  answers the reference to :func:`_located` with its own rebasing method);
 * :class:`~quadrants.ir.dtypes.DataType` — restored as the very ``qd.i32`` … objects of this process.
+
+A large Genesis kernel holds some 28,000 locations and 67,000 dtype references; as persistent ids (not memoised) each
+was a Python call at every load.
 
 Checkpoint labels never enter the pickle (a user's IntEnum may live in a ``<locals>`` scope): the L2 entry keeps
 them as ints plus ``module.Class.MEMBER`` names, and :func:`restore_label` brings the enum member back.
@@ -59,18 +64,28 @@ class _Pickler(pickle.Pickler):
             self._blocks.setdefault(b.path, []).append((b.first_line, b.n_lines, k))
         self._abspath: dict[str, str] = {}
 
-    def persistent_id(self, obj):
-        if type(obj) is SrcLoc:
+    def reducer_override(self, obj):
+        kind = type(obj)
+        if kind is DataType:
+            return _dtype, (obj.name,)
+        if kind is SrcLoc:
             path = self._abspath.get(obj.file)
             if path is None:
                 path = self._abspath[obj.file] = os.path.abspath(obj.file)
             for first, n, k in self._blocks.get(path, ()):
                 if first <= obj.line < first + n:
-                    return ("L", k, obj.line - first, obj.col, obj.end_col, obj.text, obj.func)
-            return None  # outside every recorded block: stored as it is
-        if type(obj) is DataType:
-            return ("D", obj.name)
-        return None
+                    return _located, (k, obj.line - first, obj.col, obj.end_col, obj.text, obj.func)
+        return NotImplemented  # anything else, and a location outside every recorded block, as it is
+
+
+def _dtype(name: str) -> DataType:
+    """The process's dtype object of that name (artifacts refer to dtypes by name)."""
+    return DTYPES_BY_NAME[name]
+
+
+def _located(*_args):
+    """What a pickled location refers to; only :class:`_Unpickler` can rebase one (it answers this name itself)."""
+    raise pickle.UnpicklingError("a fastcache location can only be restored by the artifact loader")
 
 
 class _Unpickler(pickle.Unpickler):
@@ -78,14 +93,14 @@ class _Unpickler(pickle.Unpickler):
         super().__init__(file)
         self._blocks = blocks
 
-    def persistent_load(self, pid):
-        if pid[0] == "L":
-            _, k, rel, col, end_col, text, *func = pid  # entries written before SrcLoc.func have no name
-            block = self._blocks[k]
-            return SrcLoc(block.path, block.first_line + rel, col, end_col, text, *func)
-        if pid[0] == "D":
-            return DTYPES_BY_NAME[pid[1]]
-        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+    def find_class(self, module, name):
+        if module == __name__ and name == "_located":
+            return self._relocate
+        return super().find_class(module, name)
+
+    def _relocate(self, k: int, rel: int, col: int, end_col: int, text: str, func: str) -> SrcLoc:
+        block = self._blocks[k]
+        return SrcLoc(block.path, block.first_line + rel, col, end_col, text, func)
 
 
 def pack(payload: Payload, blocks: list[SourceBlock]) -> bytes:
