@@ -42,6 +42,9 @@ class DataType:
     kind: str
     bits: int
 
+    def __hash__(self) -> int:  # the name alone (equal types have equal names): cheaper than the generated one
+        return hash(self.name)
+
     @property
     def is_float(self) -> bool:
         return self.kind == "float"

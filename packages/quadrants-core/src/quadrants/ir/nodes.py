@@ -116,6 +116,9 @@ class Var:
     name: str
     dtype: DataType
 
+    def __hash__(self) -> int:  # the id alone (equal variables have equal ids): passes key dicts by Var everywhere
+        return hash(self.id)
+
 
 # ---------------------------------------------------------------------------------------------------------- exprs
 
