@@ -24,7 +24,6 @@ them as ints plus ``module.Class.MEMBER`` names, and :func:`restore_label` bring
 from __future__ import annotations
 
 import enum
-import gc
 import hashlib
 import importlib
 import io
@@ -119,16 +118,7 @@ def unpack(data: bytes, blocks: dict[int, SourceBlock]) -> Payload:
     digest, body = data[len(_MAGIC) : len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
     if hashlib.sha256(body).digest() != digest:
         raise ValueError("artifact checksum mismatch (truncated or corrupted file)")
-    # Hundreds of thousands of IR objects come to life here, each a container the cyclic collector tracks: in a large
-    # process (Genesis with torch) its collections during the load cost several times the load itself, and no cycle
-    # can form in objects that are still being built
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        payload = _Unpickler(io.BytesIO(body), blocks).load()
-    finally:
-        if collecting:
-            gc.enable()
+    payload = _Unpickler(io.BytesIO(body), blocks).load()  # with the collector paused by the caller (runtime/kernel.py)
     if not isinstance(payload, Payload):
         raise ValueError("artifact does not hold a payload")
     return payload

@@ -403,8 +403,10 @@ class Kernel(SourceBacked):
     def _compile_or_load(self, session: Session, bound: list[Bound]) -> Compiled:
         """A new specialization: from fastcache when it applies and hits, else compiled (docs/semantics.md §18)."""
         from quadrants.fastcache.lookup import compile_or_load
+        from quadrants.runtime.collector import paused
 
-        return compile_or_load(self, session, bound)
+        with paused():  # a large kernel's IR objects would set off full collections of the whole heap
+            return compile_or_load(self, session, bound)
 
     @property
     def src_ll_cache_observations(self):
