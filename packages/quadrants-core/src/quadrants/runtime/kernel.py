@@ -29,6 +29,7 @@ from quadrants.frontend.funcdef import Func, SourceBacked
 from quadrants.frontend.param_kinds import check_parameter_kinds
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType
+from quadrants.runtime import collector
 from quadrants.runtime.arg_memo import ArgMemo
 from quadrants.runtime.args import (
     Bound,
@@ -403,9 +404,8 @@ class Kernel(SourceBacked):
     def _compile_or_load(self, session: Session, bound: list[Bound]) -> Compiled:
         """A new specialization: from fastcache when it applies and hits, else compiled (docs/semantics.md §18)."""
         from quadrants.fastcache.lookup import compile_or_load
-        from quadrants.runtime.collector import paused
 
-        with paused():  # a large kernel's IR objects would set off full collections of the whole heap
+        with collector.paused():  # a large kernel's IR objects would set off full collections of the whole heap
             return compile_or_load(self, session, bound)
 
     @property

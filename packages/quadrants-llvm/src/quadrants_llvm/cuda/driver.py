@@ -21,6 +21,7 @@ SPIN_S = 0.005  # Device.drain busy-polls this long before it polls with sleeps
 
 _LOCK = threading.Lock()
 _DEVICE = None
+_MEMSETS = {1: "cuMemsetD8Async", 2: "cuMemsetD16Async", 4: "cuMemsetD32Async"}  # Device.fill, by element size
 _THREAD = threading.local()  # .ctx: the context made current on this thread (the driver keeps one per thread)
 
 
@@ -175,8 +176,8 @@ class Device:
                 for offset, half in ((0, low), (4, high)):
                     check(cu.cuMemsetD2D32Async(dst + offset, 8, half, 1, count, stream), "cuMemsetD2D32Async")
         else:
-            memset = {1: cu.cuMemsetD8Async, 2: cu.cuMemsetD16Async, 4: cu.cuMemsetD32Async}[unit]
-            check(memset(dst, bits, count, stream), f"cuMemsetD{8 * unit}Async")
+            name = _MEMSETS[unit]
+            check(getattr(cu, name)(dst, bits, count, stream), name)
         self.streams.default_work()
 
     def drain(self) -> None:

@@ -202,12 +202,9 @@ class CudaExecutable:
         last, self._last_args = self._last_args, None
         if skip and last is not None and all(map(_is, args, last)):
             # the very objects of the previous launch (Genesis's memoized compound arguments): the same words, which
-            # the context holds already, and the same grids and check results; only the kernel variables the host
-            # writes are written again (a launch that checks on the device rewrites them)
+            # the context holds already, and the same grids and check results
             self._last_args = last
-            self._checking = self.read_status or not self._checks_pass(args)
-            if self._kvar_words is not None and not self._checking:
-                self._write_kernel_vars()
+            self._settle_checks(args)
             return
         try:
             self._pack_all(self.host, args)  # generated: one pack_into of every word (cpu/launcher.py)
@@ -216,12 +213,7 @@ class CudaExecutable:
         words = ctypes.string_at(self.host_addr, self.packed_bytes) if skip or self._sized else None
         if words != self._grid_words:  # lane counts come from scalar arguments and shapes: all in these words
             self._grid_words, self._grid_memo, self._check_memo = words, None, None
-        self._checking = self.read_status or not self._checks_pass(args)
-        if self._kvar_words is not None:
-            if self._checking:
-                self._kvar_last = None  # every task runs: the device writes the variables itself
-            else:
-                self._write_kernel_vars()
+        self._settle_checks(args)
         if skip:
             if words != self._last_words:
                 self._last_words = None
@@ -234,6 +226,16 @@ class CudaExecutable:
         err = self._copy_in(self.ctx_ptr, self.host_addr, self.packed_bytes, self._stream)[0]
         if err != self._ok:
             check((err,), "cuMemcpyHtoDAsync")
+
+    def _settle_checks(self, args) -> None:
+        """Whether this launch checks on the device (``_checking``); if not, the kernel variables the host knows are
+        written into the context (a launch that checks runs every task, which write them on the device)."""
+        self._checking = self.read_status or not self._checks_pass(args)
+        if self._kvar_words is not None:
+            if self._checking:
+                self._kvar_last = None  # every task runs: the device writes the variables itself
+            else:
+                self._write_kernel_vars()
 
     def _checks_pass(self, args) -> bool:
         """Whether every run-time check the host decides passes for ``args`` (once per distinct argument words)."""

@@ -45,8 +45,47 @@ DRIVER_VERSION = 13000
 TOTAL_MEMORY = 80 << 30
 
 
+# calls that only succeed (the ones counted cost time on a real device: launches, syncs, module loads)
+_SUCCEED = frozenset(
+    {"cuInit", "cuCtxSetCurrent", "cuCtxSetLimit", "cuModuleUnload", "cuLinkAddData", "cuLinkAddFile", "cuLinkDestroy"}
+    | {"cuGraphDestroy", "cuGraphExecDestroy", "cuStreamDestroy", "cuStreamWaitEvent", "cuEventDestroy"}
+    | {"cuEventRecord", "cuEventQuery", "cuEventSynchronize"}
+)
+_SUCCEED_COUNTED = frozenset(
+    {"cuCtxSynchronize", "cuLaunchKernel", "cuGraphLaunch", "cuStreamQuery", "cuStreamSynchronize"}
+)
+# calls that succeed with a new handle of the bindings' type: name -> (type name, counted)
+_HANDLES = {
+    "cuModuleLoadData": ("CUmodule", True),
+    "cuModuleGetFunction": ("CUfunction", False),
+    "cuLinkCreate": ("CUlinkState", False),
+    "cuGraphCreate": ("CUgraph", True),
+    "cuGraphInstantiate": ("CUgraphExec", True),
+    # a conditional node's body graph (``phGraph_out``) stays the null handle: nodes added to it go nowhere
+    "cuGraphAddNode": ("CUgraphNode", False),
+    "cuGraphAddNode_v2": ("CUgraphNode", False),
+    "cuGraphConditionalHandleCreate": ("CUgraphConditionalHandle", False),
+    "cuStreamCreate": ("CUstream", False),
+    "cuEventCreate": ("CUevent", False),
+}
+# calls that succeed with a fixed answer
+_ANSWERS = {
+    "cuDeviceGetCount": 1,
+    "cuDeviceGetName": b"NVIDIA H100 (null driver)\0",
+    "cuDeviceTotalMem": TOTAL_MEMORY,
+    "cuDriverGetVersion": DRIVER_VERSION,
+    "cuCtxGetLimit": 1024,
+    "cuPointerGetAttribute": 0,
+    "cuGetErrorString": b"null driver",
+    "cuGetErrorName": b"CUDA_ERROR_NULL_DRIVER",
+    "cuEventElapsedTime": 0.0,
+}
+_CUBIN = ctypes.create_string_buffer(b"\x7fELF null cubin")  # what every link completes with
+
+
 class NullDriver:
-    """``cuda.bindings.driver`` with functions that succeed and do nothing (see the module docstring)."""
+    """``cuda.bindings.driver`` with functions that succeed and do nothing (see the module docstring). The trivial
+    calls come from the tables above; a ``cu*`` function in none of them is missing (never the real driver's)."""
 
     def __init__(self, real):
         self._real = real
@@ -55,61 +94,43 @@ class NullDriver:
         self._blocks: dict[int, int] = {}  # address -> bytes, of the memory handed out
         self.calls = {}  # driver function name -> calls, for a report
 
-    def __getattr__(self, name):  # types, enums and constants: the real bindings'
-        return getattr(self._real, name)
+    def __getattr__(self, name):
+        if name in _SUCCEED or name in _SUCCEED_COUNTED:
+            counted, result = name in _SUCCEED_COUNTED, (self._ok,)
+        elif name in _HANDLES:
+            kind, counted = _HANDLES[name]
+            make = getattr(self._real, kind)
+            return lambda *_: (self._counted(name, counted), self._ok, make(next(self._ids)))[1:]
+        elif name in _ANSWERS:
+            counted, result = False, (self._ok, _ANSWERS[name])
+        elif name.startswith("cu"):
+            raise AttributeError(f"the null driver has no {name}")
+        else:
+            return getattr(self._real, name)  # types, enums and constants: the real bindings'
+        return lambda *_: (self._counted(name, counted), result)[1]
 
-    def _count(self, name: str) -> None:
-        self.calls[name] = self.calls.get(name, 0) + 1
-
-    def _new(self, kind):
-        return kind(next(self._ids))
+    def _counted(self, name: str, counted: bool = True) -> None:
+        if counted:
+            self.calls[name] = self.calls.get(name, 0) + 1
 
     # -------------------------------------------------------------------------------------------- device, context
-    def cuInit(self, flags):
-        return (self._ok,)
-
-    def cuDeviceGetCount(self):
-        return self._ok, 1
-
     def cuDeviceGet(self, ordinal):
         return self._ok, self._real.CUdevice(ordinal)
 
     def cuDevicePrimaryCtxRetain(self, dev):
         return self._ok, self._real.CUcontext(0x77)
 
-    def cuCtxSetCurrent(self, ctx):
-        return (self._ok,)
-
     def cuDeviceGetAttribute(self, attr, dev):
         return self._ok, ATTRIBUTES.get(attr.name, 1)
 
-    def cuDeviceGetName(self, size, dev):
-        return self._ok, b"NVIDIA H100 (null driver)\0"
+    def cuFuncGetAttribute(self, attr, fn):
+        return self._ok, 1024 if attr.name == "CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK" else 32
 
-    def cuDeviceTotalMem(self, dev):
-        return self._ok, TOTAL_MEMORY
+    def cuOccupancyMaxActiveBlocksPerMultiprocessor(self, fn, block, shared):
+        return self._ok, max(1, 2048 // max(1, int(block)))
 
-    def cuDriverGetVersion(self):
-        return self._ok, DRIVER_VERSION
-
-    def cuCtxSetLimit(self, limit, value):
-        return (self._ok,)
-
-    def cuCtxGetLimit(self, limit):
-        return self._ok, 1024
-
-    def cuCtxSynchronize(self):
-        self._count("cuCtxSynchronize")
-        return (self._ok,)
-
-    def cuPointerGetAttribute(self, attribute, address):
-        return self._ok, 0
-
-    def cuGetErrorString(self, err):
-        return self._ok, b"null driver"
-
-    def cuGetErrorName(self, err):
-        return self._ok, b"CUDA_ERROR_NULL_DRIVER"
+    def cuLinkComplete(self, state):
+        return self._ok, ctypes.addressof(_CUBIN), len(_CUBIN.raw)
 
     # ------------------------------------------------------------------------------------------------- memory
     def _alloc(self, nbytes: int) -> int:
@@ -118,11 +139,11 @@ class NullDriver:
         return ptr
 
     def cuMemAlloc(self, nbytes):
-        self._count("cuMemAlloc")
+        self._counted("cuMemAlloc")
         return self._ok, self._alloc(nbytes)
 
     def cuMemFree(self, ptr):
-        self._count("cuMemFree")
+        self._counted("cuMemFree")
         if self._blocks.pop(int(ptr), None) is not None:
             _libc.free(int(ptr))
         return (self._ok,)
@@ -141,7 +162,7 @@ class NullDriver:
         return (self._ok,)
 
     def _memset(self, name: str, dst, bits: int, unit: int, count: int, pitch: int = 0, rows: int = 1) -> tuple:
-        self._count(name)
+        self._counted(name)
         pattern = int(bits).to_bytes(unit, "little") * int(count)
         for row in range(rows):
             ctypes.memmove(int(dst) + row * pitch, pattern, len(pattern))
@@ -160,7 +181,7 @@ class NullDriver:
         return self._memset("cuMemsetD2D32Async", dst, bits, 4, width, pitch, height)
 
     def _copy(self, name, dst, src, nbytes):
-        self._count(name)
+        self._counted(name)
         ctypes.memmove(int(dst), int(src), int(nbytes))
         return (self._ok,)
 
@@ -175,105 +196,6 @@ class NullDriver:
 
     def cuMemcpyDtoD(self, dst, src, nbytes):
         return self._copy("cuMemcpyDtoD", dst, src, nbytes)
-
-    # ------------------------------------------------------------------------------------------ modules, links
-    def cuModuleLoadData(self, image):
-        self._count("cuModuleLoadData")
-        return self._ok, self._new(self._real.CUmodule)
-
-    def cuModuleUnload(self, module):
-        return (self._ok,)
-
-    def cuModuleGetFunction(self, module, name):
-        return self._ok, self._new(self._real.CUfunction)
-
-    def cuFuncGetAttribute(self, attr, fn):
-        return self._ok, 1024 if attr.name == "CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK" else 32
-
-    def cuOccupancyMaxActiveBlocksPerMultiprocessor(self, fn, block, shared):
-        return self._ok, max(1, 2048 // max(1, int(block)))
-
-    def cuLinkCreate(self, *args):
-        self._cubin = ctypes.create_string_buffer(b"\x7fELF null cubin")
-        return self._ok, self._new(self._real.CUlinkState)
-
-    def cuLinkAddData(self, *args):
-        return (self._ok,)
-
-    def cuLinkAddFile(self, *args):
-        return (self._ok,)
-
-    def cuLinkComplete(self, state):
-        return self._ok, ctypes.addressof(self._cubin), len(self._cubin.raw)
-
-    def cuLinkDestroy(self, state):
-        return (self._ok,)
-
-    # ---------------------------------------------------------------------------------------- launches, graphs
-    def cuLaunchKernel(self, *args):
-        self._count("cuLaunchKernel")
-        return (self._ok,)
-
-    def cuGraphCreate(self, flags):
-        self._count("cuGraphCreate")
-        return self._ok, self._new(self._real.CUgraph)
-
-    def cuGraphAddNode(self, graph, deps, *rest):
-        # a conditional node's body graph (``phGraph_out``) stays the null handle: nodes added to it go nowhere
-        return self._ok, self._new(self._real.CUgraphNode)
-
-    def cuGraphConditionalHandleCreate(self, graph, ctx, default, flags):
-        return self._ok, self._new(self._real.CUgraphConditionalHandle)
-
-    def cuGraphInstantiate(self, graph, flags):
-        self._count("cuGraphInstantiate")
-        return self._ok, self._new(self._real.CUgraphExec)
-
-    def cuGraphLaunch(self, graph_exec, stream):
-        self._count("cuGraphLaunch")
-        return (self._ok,)
-
-    def cuGraphDestroy(self, graph):
-        return (self._ok,)
-
-    def cuGraphExecDestroy(self, graph_exec):
-        return (self._ok,)
-
-    # ---------------------------------------------------------------------------------------- streams, events
-    def cuStreamCreate(self, flags):
-        return self._ok, self._new(self._real.CUstream)
-
-    def cuStreamDestroy(self, stream):
-        return (self._ok,)
-
-    def cuStreamQuery(self, stream):
-        self._count("cuStreamQuery")
-        return (self._ok,)
-
-    def cuStreamSynchronize(self, stream):
-        self._count("cuStreamSynchronize")
-        return (self._ok,)
-
-    def cuStreamWaitEvent(self, stream, event, flags):
-        return (self._ok,)
-
-    def cuEventCreate(self, flags):
-        return self._ok, self._new(self._real.CUevent)
-
-    def cuEventDestroy(self, event):
-        return (self._ok,)
-
-    def cuEventRecord(self, event, stream):
-        return (self._ok,)
-
-    def cuEventQuery(self, event):
-        return (self._ok,)
-
-    def cuEventSynchronize(self, event):
-        return (self._ok,)
-
-    def cuEventElapsedTime(self, start, end):
-        return self._ok, 0.0
 
 
 def install() -> NullDriver:
