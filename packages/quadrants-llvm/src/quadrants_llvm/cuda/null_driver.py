@@ -97,17 +97,20 @@ class NullDriver:
     def __getattr__(self, name):
         if name in _SUCCEED or name in _SUCCEED_COUNTED:
             counted, result = name in _SUCCEED_COUNTED, (self._ok,)
+            call = lambda *_: (self._counted(name, counted), result)[1]  # noqa: E731
         elif name in _HANDLES:
             kind, counted = _HANDLES[name]
             make = getattr(self._real, kind)
-            return lambda *_: (self._counted(name, counted), self._ok, make(next(self._ids)))[1:]
+            call = lambda *_: (self._counted(name, counted), self._ok, make(next(self._ids)))[1:]  # noqa: E731
         elif name in _ANSWERS:
-            counted, result = False, (self._ok, _ANSWERS[name])
+            result = (self._ok, _ANSWERS[name])
+            call = lambda *_: result  # noqa: E731
         elif name.startswith("cu"):
             raise AttributeError(f"the null driver has no {name}")
         else:
             return getattr(self._real, name)  # types, enums and constants: the real bindings'
-        return lambda *_: (self._counted(name, counted), result)[1]
+        setattr(self, name, call)  # made once: later lookups find it without this method
+        return call
 
     def _counted(self, name: str, counted: bool = True) -> None:
         if counted:
