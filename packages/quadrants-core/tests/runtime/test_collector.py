@@ -48,3 +48,41 @@ def test_a_kernel_compiles_with_the_collector_paused_and_launches_with_it_runnin
         assert seen == [False] and gc.isenabled() and x.tolist() == [0, 2, 4, 6]
     finally:
         qd.reset()
+
+
+def test_objects_made_in_the_pause_leave_it_in_the_oldest_generation():
+    gc.collect()
+    with paused():
+        made = [[i] for i in range(5000)]  # 5000 young containers: several young collections' worth
+    assert gc.get_count()[0] < 700  # none of them is waiting for a young collection
+    assert gc.get_freeze_count() == 0 and len(made) == 5000
+
+
+def test_a_callers_frozen_objects_stay_frozen():
+    gc.collect()
+    kept = [[i] for i in range(100)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused():
+            made = [[i] for i in range(1000)]
+        assert gc.get_freeze_count() == frozen  # the pause did not unfreeze them
+        assert len(kept) + len(made) == 1100
+    finally:
+        gc.unfreeze()
+
+
+def test_a_garbage_cycle_made_in_the_pause_is_still_collected():
+    import weakref
+
+    class Node:
+        pass
+
+    with paused():
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        gone = weakref.ref(a)
+        del a, b
+    assert gone() is not None  # the cycle outlived the pause: only the collector frees it
+    gc.collect()
+    assert gone() is None

@@ -19,6 +19,7 @@ from quadrants.ir import nodes as N
 from quadrants_llvm.builder.layout import INTERRUPTED, MAX_ERR_INDICES
 from quadrants_llvm.cpu import host, interrupt
 from quadrants_llvm.cpu.launcher import arg_format, make_launch, overlap_test, return_format, slow_pack
+from quadrants_llvm.task_index import TaskIndex
 
 __all__ = ["CpuExecutable", "LaunchContext"]
 
@@ -54,11 +55,7 @@ class CpuExecutable:
         prefix = artifact.prefix
         self.launch_c = _ENTRY(addresses[f"{prefix}_launch"])
         self._tasks = [_TASK(addresses[f"{prefix}_task_{k}"]) for k in range(len(artifact.task_items))]
-        self._task_index: dict = {}
-        self._task_by_id: dict = {}
-        for k, item in enumerate(artifact.task_items):
-            self._task_by_id[id(item)] = (item, k)
-            self._task_index.setdefault(item, k)
+        self._task = TaskIndex(artifact.task_items)  # the graph runner's item -> task number
         self.lines: list[str] = []
         self.buf, self.buf_addr = self._new_buffer()
         self.buf_lock = threading.Lock()  # who may use ``buf`` (the fast launch path); see launcher.make_launch
@@ -148,12 +145,6 @@ class CpuExecutable:
             host.register_sink(addr, self.prints, self.lines)
         tasks = self._alias_safe()._tasks if self._overlap(args) else self._tasks
         return LaunchContext(buf, addr, list(args), tasks)
-
-    def _task(self, item) -> int:
-        hit = self._task_by_id.get(id(item))
-        if hit is not None and hit[0] is item:
-            return hit[1]
-        return self._task_index[item]
 
     def run_task(self, ctx: LaunchContext, item) -> None:
         """Run one ParallelFor/SerialBlock; a failed run-time check raises here."""

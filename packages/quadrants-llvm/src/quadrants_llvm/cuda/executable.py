@@ -36,6 +36,7 @@ from quadrants_llvm.cuda.driver import check, fit_threads
 from quadrants_llvm.cuda.profile_events import device_events
 from quadrants_llvm.cuda.stream_launch import launch as launch_on_streams, plan as stream_plan, task_streams
 from quadrants_llvm.cuda.streams import current as current_stream
+from quadrants_llvm.task_index import TaskIndex
 
 _is = operator.is_
 
@@ -162,8 +163,6 @@ class CudaExecutable:
         # to launch while the checks pass
         only = (facts.host_only if self._kvar_words is not None else facts.check_only) if host_side else ()
         self.skippable = frozenset(k for k, item in enumerate(artifact.task_items) if id(item) in only)
-        self._task_index: dict = {}
-        self._task_by_id: dict = {}
         # Device graphs (docs/backends/gpu.md#cuda-graphs), built on first use: the whole flat task list, and per
         # item tree of a graph program; a string is the reason none could be built. ``last_runner`` says what ran.
         self._graphs: dict = {}
@@ -173,9 +172,7 @@ class CudaExecutable:
         self._events = None  # qd.profiler's task timer (time_task), made on first use
         # a flat program of several tasks launches as one graph, unless the status is read after every task
         self._flat_graph = len(self.tasks) > 1 and not self.read_status
-        for k, item in enumerate(artifact.task_items):
-            self._task_by_id[id(item)] = (item, k)
-            self._task_index.setdefault(item, k)
+        self._task = TaskIndex(artifact.task_items)  # the graph runner's item -> task number
         # streams (docs/streams.md): launches on a qd.create_stream() stream and programs with qd.stream_parallel()
         # blocks go through cuda/stream_launch.py; once any stream exists the default-stream path below joins them
         self._streams = dev.streams
@@ -420,12 +417,6 @@ class CudaExecutable:
     def abort(self, ctx) -> None:
         """A launch begun with :meth:`begin` failed: release the executable (core's graph runner calls this)."""
         self._lock.release()
-
-    def _task(self, item) -> int:
-        hit = self._task_by_id.get(id(item))
-        if hit is not None and hit[0] is item:
-            return hit[1]
-        return self._task_index[item]
 
     def run_task(self, ctx, item) -> None:
         self._run(self._task(item), ctx)
