@@ -1,19 +1,24 @@
 """Where a Genesis scene's build goes in this project (issue 24): time summed per compile and load phase.
 
-``python build_phases.py SCENE [--backend cpu|gpu] [--stand-ins]`` wraps the phases of this project's kernel
-pipeline (the frontend, the IR passes, the LLVM IR builder, LLVM's O3 and emission, loading a module on the device,
-which is the CUDA driver's JIT of the PTX, linking with the device runtime, building CUDA graphs, making the
-executables) with timers, builds ``SCENE`` of ``scenes.py`` and runs its first step (which compiles the kernels only
-a step reaches). Prints one JSON line: the build and first-step wall times and the seconds spent in each phase (the
-phases nest: making an executable includes loading its module). Run it twice with the same caches for a cold and a
-warm build; upstream's pipeline is C++, so for it only ``run_scene.py``'s totals exist.
+``python build_phases.py SCENE [--backend cpu|gpu] [--stand-ins] [--profile FILE]`` wraps the phases of this
+project's kernel pipeline (the frontend, the IR passes, the LLVM IR builder, LLVM's O3 and emission, loading a
+module on the device, which is the CUDA driver's JIT of the PTX, linking with the device runtime, building CUDA
+graphs, making the executables) with timers, builds ``SCENE`` of ``scenes.py`` and runs its first step (which
+compiles the kernels only a step reaches). Prints one JSON line: the build and first-step wall times and the seconds
+spent in each phase (the phases nest: making an executable includes loading its module). Run it twice with the same
+caches for a cold and a warm build; upstream's pipeline is C++, so for it only ``run_scene.py``'s totals exist.
+``--profile FILE`` also writes a cProfile of the build and first step (the costliest functions, by cumulative and by
+own time) to ``FILE``: for upstream too, whose Python side it shows.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import importlib
+import io
 import json
+import pstats
 import sys
 import time
 from collections import defaultdict
@@ -68,11 +73,21 @@ def _wrap(owner, name: str, phase: str, seconds: dict, calls: dict) -> bool:
     return True
 
 
+def _write_profile(profiler: cProfile.Profile, path: Path) -> None:
+    """The costliest functions of the profile, by cumulative and by own time, as text."""
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(70)
+    stats.sort_stats("tottime").print_stats(40)
+    path.write_text(out.getvalue())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("scene", choices=sorted(SCENES))
     parser.add_argument("--backend", default="cpu")
     parser.add_argument("--stand-ins", action="store_true")
+    parser.add_argument("--profile", metavar="FILE", help="also write a cProfile of the build and first step there")
     args = parser.parse_args()
     if args.stand_ins:
         import absent
@@ -87,6 +102,9 @@ def main() -> None:
 
     gs.init(backend=getattr(gs, args.backend), precision="32", seed=0, logging_level="warning")
     scene, _ = SCENES[args.scene](gs)
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler:
+        profiler.enable()
     started = time.perf_counter()
     scene.build()
     built = time.perf_counter()
@@ -94,6 +112,9 @@ def main() -> None:
     if args.backend != "cpu":
         qd.sync()
     stepped = time.perf_counter()
+    if profiler:
+        profiler.disable()
+        _write_profile(profiler, Path(args.profile))
     phases = {p: {"s": round(seconds[p], 3), "calls": calls[p]} for p in wrapped if calls[p]}
     print(
         json.dumps(

@@ -6,7 +6,10 @@
 #
 # Usage: downstream/genesis/gpu_run.sh [scene ...]   (default: sph_liquid mjcf_robot rigid_primitives)
 # Environment: QD_GS_KERNEL_TIMES=1 (then per-kernel step times, kernel_times.py), QD_GS_TASK_PROFILE=1 (then
-# each scene under the kernel profiler, task_profile.py, into $OUT/profile-SCENE-SIDE.txt), QD_GS_BACKEND=gpu|cpu (gpu), QD_GS_PYTHON (python3), QD_GS_WHEELS (.whl-gs), QD_GS_UP_WHEELS (.whl-up;
+# each scene under the kernel profiler, task_profile.py, into $OUT/profile-SCENE-SIDE.txt), QD_GS_BUILD_PROFILE=1
+# (then each scene's warm build under cProfile, build_phases.py, into $OUT/build-profile-SCENE-SIDE.txt),
+# QD_GS_WARM_RUNS (1: warm runs per side and scene, alternating sides; the later ones are phases warm2, warm3, ...),
+# QD_GS_BACKEND=gpu|cpu (gpu), QD_GS_PYTHON (python3), QD_GS_WHEELS (.whl-gs), QD_GS_UP_WHEELS (.whl-up;
 # a folder without a quadrants wheel runs this project alone), QD_GS_STEPS (each scene's own), QD_GS_BUDGET_S (540:
 # no run starts after that many seconds, and a run is cut there), QD_GS_PARALLEL_COLD (1: the two cold runs of a
 # scene go side by side; the warm runs, which give the step times, never do), QD_GS_WORK (/tmp/qd-gs), OUT ($WORK/out).
@@ -96,6 +99,9 @@ for scene in $SCENES; do
     for side in $sides; do run "$scene" "$side" cold; done
   fi
   for side in $sides; do run "$scene" "$side" warm; done
+  for k in $(seq 2 "${QD_GS_WARM_RUNS:-1}"); do
+    for side in $sides; do run "$scene" "$side" "warm$k"; done
+  done
 done
 
 # each side's state after its warm run (its cold one if the warm run did not finish) in one file, ours against
@@ -133,6 +139,18 @@ if [ "${QD_GS_KERNEL_TIMES:-0}" = 1 ]; then
       [ $left -le 20 ] && break
       on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/kernel_times.py "$scene" --backend "$BACKEND" \
         --stand-ins 2>>"$LOG" | tail -1 | tee -a "$OUT/genesis-kernel-times.jsonl"
+    done
+  done
+fi
+# QD_GS_BUILD_PROFILE=1: each scene's warm build on both sides under cProfile (build_phases.py --profile)
+if [ "${QD_GS_BUILD_PROFILE:-0}" = 1 ]; then
+  for scene in $SCENES; do
+    for side in $sides; do
+      left=$((BUDGET + 120 - (SECONDS - START)))
+      [ $left -le 20 ] && break
+      on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/build_phases.py "$scene" --backend "$BACKEND" \
+        --stand-ins --profile "$OUT/build-profile-$scene-$side.txt" 2>>"$LOG" | tail -1 \
+        | tee -a "$OUT/genesis-build-phases.jsonl" | cut -c1-400
     done
   done
 fi
