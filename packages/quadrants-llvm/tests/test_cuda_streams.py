@@ -166,6 +166,7 @@ def fake_device(cu: FakeCu) -> driver.Device:
     dev.stream = cu.CUstream(0)
     dev.streams = streams.StreamSet(cu, dev.stream)
     dev.loop_aborts = set()
+    dev.copy_args, dev.arg_ring = cu.cuMemcpyHtoDAsync, None
     return dev
 
 

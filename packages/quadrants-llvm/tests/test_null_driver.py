@@ -102,3 +102,43 @@ def test_fill_queues_memsets_instead_of_a_blocking_host_copy(null, dtype, value)
     x.fill(value)
     assert "cuMemcpyHtoD" not in null.calls and any(name.startswith("cuMemsetD") for name in null.calls)
     assert (x.to_numpy() == np.full((5, 3), value, dtype=dtype.np)).all()
+
+
+def test_pinned_argument_staging_copies_each_launchs_words_into_the_context(monkeypatch):
+    """QD_CUDA_PINNED_ARGS=1 (cuda/arg_ring.py): the words reach the launch context through the page-locked ring."""
+    import ctypes
+
+    from quadrants_llvm.cuda import driver
+
+    qd.reset()
+    monkeypatch.setenv("QD_CUDA_PINNED_ARGS", "1")
+    null = null_driver.install()
+    qd.init(arch=qd.cuda)
+    try:
+
+        @qd.kernel
+        def k(x: I1, n: qd.i32):
+            for i in range(x.shape[0]):
+                x[i] = n
+
+        x = qd.ndarray(qd.i32, (4,))
+        ring = driver.device().arg_ring
+        assert ring is not None and driver.device().copy_args == ring.copy
+        null.calls.clear()
+        for n in range(3000):
+            k(x, n)
+            exe = k._last.exe
+            slot = exe.layout.args[1]
+            assert ctypes.c_int64.from_address(exe.ctx_ptr + 8 * slot).value == n
+        assert null.calls["cuMemcpyHtoDAsync"] == 3000  # one staged copy a launch, no other copy
+        assert ring._part > 0  # the launches' words went past the first part of the ring
+    finally:
+        qd.reset()
+        null_driver.uninstall()
+
+
+def test_argument_copies_are_direct_by_default(null):
+    from quadrants_llvm.cuda import driver
+
+    dev = driver.device()
+    assert dev.arg_ring is None and dev.copy_args == dev.cu.cuMemcpyHtoDAsync

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import logging
+import os
 import threading
 import time
 
+from quadrants_llvm.cuda.arg_ring import ArgRing
 from quadrants_llvm.cuda.status import raise_for
 from quadrants_llvm.cuda.streams import StreamSet
 
@@ -19,6 +22,7 @@ __all__ = ["probe", "device", "Device", "check", "pointer_device", "fit_threads"
 
 SPIN_S = 0.005  # Device.drain busy-polls this long before it polls with sleeps
 
+_LOG = logging.getLogger("quadrants_llvm.cuda")
 _LOCK = threading.Lock()
 _DEVICE = None
 _MEMSETS = {1: "cuMemsetD8Async", 2: "cuMemsetD16Async", 4: "cuMemsetD32Async"}  # Device.fill, by element size
@@ -88,6 +92,16 @@ class Device:
         # host addresses of the abort words of queued graphs with do_while loops (cuda/device_graph.py): such a
         # launch returns at once like any other, so Ctrl-C during a later wait must end its loops (see drain)
         self.loop_aborts: set[int] = set()
+        # how executables copy their argument words in (cuMemcpyHtoDAsync's signature): directly, or staged through
+        # page-locked memory so that the copy never waits for the stream (QD_CUDA_PINNED_ARGS=1, cuda/arg_ring.py)
+        self.copy_args = cu.cuMemcpyHtoDAsync
+        self.arg_ring = None
+        if os.environ.get("QD_CUDA_PINNED_ARGS", "0") == "1":
+            try:
+                self.arg_ring = ArgRing(cu, self.stream)
+                self.copy_args = self.arg_ring.copy
+            except Exception as exc:  # no page-locked memory to be had: the direct copy is correct too
+                _LOG.warning("llvm-cuda: argument copies stay direct (no page-locked staging buffer): %s", exc)
 
     @property
     def sm(self) -> str:

@@ -114,7 +114,7 @@ class CudaExecutable:
         self.ret_bytes = len(self.program.returns) * 8
         self.ret_buf = (ctypes.c_int64 * max(1, len(self.program.returns) + 1))()
         self._launch_kernel = cu.cuLaunchKernel
-        self._copy_in = cu.cuMemcpyHtoDAsync
+        self._copy_in = dev.copy_args  # cuMemcpyHtoDAsync, or staged through page-locked memory (cuda/arg_ring.py)
         self._stream = dev.stream
         self._ok = cu.CUresult.CUDA_SUCCESS
         # One launch at a time: the argument buffer at ctx_ptr, the host staging buffer and the print/return

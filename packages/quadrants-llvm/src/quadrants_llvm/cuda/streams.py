@@ -28,7 +28,7 @@ import weakref
 
 from quadrants_llvm.cuda.status import raise_for
 
-__all__ = ["StreamSet", "CudaStream", "CudaEvent", "LaunchStream", "current", "poll", "producer_wait"]
+__all__ = ["StreamSet", "CudaStream", "CudaEvent", "LaunchStream", "current", "poll", "producer_wait", "checked"]
 
 _LAUNCH = threading.local()  # .stream: the CudaStream launches of this thread go to (None: the default stream)
 _UIDS = itertools.count(1)
@@ -79,7 +79,8 @@ def producer_wait(stream, streams_live: bool) -> str:
     return "context"  # unknown, the per-thread default stream, or a value this does not understand
 
 
-def _check(cu, result, call: str):
+def checked(cu, result, call: str):
+    """The handle of a driver result ``(err, handle)`` (``None`` for a bare ``(err,)``), or the driver error raised."""
     err = result[0] if isinstance(result, tuple) else result
     if int(err) != 0:
         raise_for(cu, err, call)
@@ -97,7 +98,7 @@ def poll(cu, query, handle, call: str) -> None:
         if polls > 100:
             time.sleep(1e-4)
         err = query(handle)[0]
-    _check(cu, (err,), call)
+    checked(cu, (err,), call)
 
 
 class CudaStream:
@@ -110,8 +111,8 @@ class CudaStream:
         self.owner = owner
         self.uid = next(_UIDS)
         self.owned = handle is None
-        self.handle = _check(cu, cu.cuStreamCreate(NON_BLOCKING), "cuStreamCreate") if self.owned else handle
-        self.marker = _check(cu, cu.cuEventCreate(DISABLE_TIMING), "cuEventCreate")
+        self.handle = checked(cu, cu.cuStreamCreate(NON_BLOCKING), "cuStreamCreate") if self.owned else handle
+        self.marker = checked(cu, cu.cuEventCreate(DISABLE_TIMING), "cuEventCreate")
         self.epoch = -1  # the default-stream epoch this stream last waited for
         self.groups: list[CudaStream] = []  # the streams qd.stream_parallel() blocks launched on it use
         self.slots = weakref.WeakKeyDictionary()
@@ -142,7 +143,7 @@ class CudaEvent:
 
     def __init__(self, owner: StreamSet):
         self.owner = owner
-        self.handle = _check(owner.cu, owner.cu.cuEventCreate(DISABLE_TIMING), "cuEventCreate")
+        self.handle = checked(owner.cu, owner.cu.cuEventCreate(DISABLE_TIMING), "cuEventCreate")
         self.destroyed = False
 
     def record(self, stream: CudaStream | None = None) -> None:
@@ -190,7 +191,7 @@ class StreamSet:
         """A new non-blocking stream, or (``handle``) a foreign one, e.g. ``torch.cuda.Stream().cuda_stream``."""
         with self._lock:
             if self._default_marker is None:
-                self._default_marker = _check(self.cu, self.cu.cuEventCreate(DISABLE_TIMING), "cuEventCreate")
+                self._default_marker = checked(self.cu, self.cu.cuEventCreate(DISABLE_TIMING), "cuEventCreate")
             stream = CudaStream(self, handle if handle is None else self.cu.CUstream(int(handle)))
             self.live = True
             return stream
@@ -215,8 +216,8 @@ class StreamSet:
         with self._lock:
             cu = self.cu
             for stream in self.pending.values():
-                _check(cu, cu.cuEventRecord(stream.marker, stream.handle), "cuEventRecord")
-                _check(cu, cu.cuStreamWaitEvent(self.default, stream.marker, 0), "cuStreamWaitEvent")
+                checked(cu, cu.cuEventRecord(stream.marker, stream.handle), "cuEventRecord")
+                checked(cu, cu.cuStreamWaitEvent(self.default, stream.marker, 0), "cuStreamWaitEvent")
             self.pending.clear()
 
     def default_work(self) -> None:
@@ -239,9 +240,9 @@ class StreamSet:
             return
         cu = self.cu
         if self._marked != self.epoch:
-            _check(cu, cu.cuEventRecord(self._default_marker, self.default), "cuEventRecord")
+            checked(cu, cu.cuEventRecord(self._default_marker, self.default), "cuEventRecord")
             self._marked = self.epoch
-        _check(cu, cu.cuStreamWaitEvent(stream.handle, self._default_marker, 0), "cuStreamWaitEvent")
+        checked(cu, cu.cuStreamWaitEvent(stream.handle, self._default_marker, 0), "cuStreamWaitEvent")
         stream.epoch = self.epoch
 
     def fork(self, parent: CudaStream | None, children: list[CudaStream]) -> None:
@@ -253,9 +254,9 @@ class StreamSet:
                 self._marked = -1  # re-recorded here: the next epoch wait records it again
             else:
                 marker, handle = parent.marker, parent.handle
-            _check(cu, cu.cuEventRecord(marker, handle), "cuEventRecord")
+            checked(cu, cu.cuEventRecord(marker, handle), "cuEventRecord")
             for child in children:
-                _check(cu, cu.cuStreamWaitEvent(child.handle, marker, 0), "cuStreamWaitEvent")
+                checked(cu, cu.cuStreamWaitEvent(child.handle, marker, 0), "cuStreamWaitEvent")
                 child.epoch = self.epoch if parent is None else parent.epoch
                 self.pending.pop(child.uid, None)
 
@@ -265,8 +266,8 @@ class StreamSet:
             cu = self.cu
             handle = self.default if parent is None else parent.handle
             for child in children:
-                _check(cu, cu.cuEventRecord(child.marker, child.handle), "cuEventRecord")
-                _check(cu, cu.cuStreamWaitEvent(handle, child.marker, 0), "cuStreamWaitEvent")
+                checked(cu, cu.cuEventRecord(child.marker, child.handle), "cuEventRecord")
+                checked(cu, cu.cuStreamWaitEvent(handle, child.marker, 0), "cuStreamWaitEvent")
 
     # ---------------------------------------------------------------------------------------------- events
     def record(self, event: CudaEvent, stream: CudaStream | None) -> None:
@@ -278,17 +279,17 @@ class StreamSet:
             else:
                 self.on_stream(stream)
                 handle = stream.handle
-            _check(self.cu, self.cu.cuEventRecord(event.handle, handle), "cuEventRecord")
+            checked(self.cu, self.cu.cuEventRecord(event.handle, handle), "cuEventRecord")
 
     def wait(self, event: CudaEvent, stream: CudaStream | None) -> None:
         with self._lock:
             if stream is None:
                 self.on_default()
-                _check(self.cu, self.cu.cuStreamWaitEvent(self.default, event.handle, 0), "cuStreamWaitEvent")
+                checked(self.cu, self.cu.cuStreamWaitEvent(self.default, event.handle, 0), "cuStreamWaitEvent")
                 self.default_work()
             else:
                 self.on_stream(stream)
-                _check(self.cu, self.cu.cuStreamWaitEvent(stream.handle, event.handle, 0), "cuStreamWaitEvent")
+                checked(self.cu, self.cu.cuStreamWaitEvent(stream.handle, event.handle, 0), "cuStreamWaitEvent")
 
     # ------------------------------------------------------------------------------------------- host waits
     def synchronize_stream(self, stream: CudaStream) -> None:
