@@ -151,6 +151,31 @@ def test_close_waits_for_the_copies_in_flight_and_frees_the_buffer():
     assert all(op[0] == "copy" for op in cu.queue)  # every event it recorded has run
 
 
+def test_an_interrupted_wait_leaves_the_ring_waiting_again_at_the_next_copy():
+    """Ctrl-C while the ring waits for a part: the next copy must not write into that part before it is free."""
+    cu = LazyDevice(step=1)  # a device that runs one queued operation each time it is asked
+    ring = ArgRing(cu, STREAM, size=1 << 12, parts=4)
+    payload = ctypes.create_string_buffer(b"x" * 1024, 1024)
+    for _ in range(5):  # one part each: parts 0-3, then part 0 again (its first copy has run by then)
+        ring.copy(0xD000, ctypes.addressof(payload), 1024, STREAM)
+    real_query, calls = cu.cuEventQuery, []
+
+    def interrupted_query(event):
+        calls.append(event)
+        if len(calls) == 1:  # before the device has run anything of part 1
+            raise KeyboardInterrupt
+        return real_query(event)
+
+    cu.cuEventQuery = interrupted_query
+    with pytest.raises(KeyboardInterrupt):
+        ring.copy(0xD000, ctypes.addressof(payload), 1024, STREAM)  # waits for part 1's copy: interrupted
+    cu.cuEventQuery = real_query
+    other = ctypes.create_string_buffer(b"y" * 1024, 1024)
+    ring.copy(0xD000, ctypes.addressof(other), 24, STREAM)
+    cu.finish()
+    assert cu.stale == []
+
+
 def test_a_ring_must_split_evenly():
     with pytest.raises(ValueError):
         ArgRing(LazyDevice(), STREAM, size=1000, parts=3)

@@ -70,12 +70,14 @@ class ArgRing:
         if event is None:
             event = self._events[left] = checked(cu, cu.cuEventCreate(DISABLE_TIMING), "cuEventCreate")
         checked(cu, cu.cuEventRecord(event, self.stream), "cuEventRecord")
-        self._part = (left + 1) % self.parts
-        pending = self._events[self._part]
+        entered = (left + 1) % self.parts
+        pending = self._events[entered]
         if pending is not None and cu.cuEventQuery(pending)[0] == cu.CUresult.CUDA_ERROR_NOT_READY:
             self.waits += 1
+            # Ctrl-C here leaves the ring as it was: the next copy records again and waits again
             poll(cu, cu.cuEventQuery, pending, "cuEventQuery")
-        return self._part * self.part_size
+        self._part = entered
+        return entered * self.part_size
 
     def close(self) -> None:
         """Wait for the copies in flight and release the buffer and events (the device is going away)."""
