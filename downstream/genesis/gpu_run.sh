@@ -131,40 +131,37 @@ for s, r in result.items():
 for k, arrays in cold_warm.items():
     print(f"{k} cold vs warm: largest difference {max(arrays.values(), default=0.0):.2g}")
 EOF
-# QD_GS_KERNEL_TIMES=1: each scene's step per kernel on both sides, with the warm caches (kernel_times.py)
-if [ "${QD_GS_KERNEL_TIMES:-0}" = 1 ]; then
+# the extra measurements below, each run per scene and side with the warm caches while the budget (plus two minutes
+# for them) lasts: the command given, with $scene, $side and $left (seconds) set
+per_scene_side() {
+  local scene side left
   for scene in $SCENES; do
     for side in $sides; do
       left=$((BUDGET + 120 - (SECONDS - START)))
-      [ $left -le 20 ] && break
-      on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/kernel_times.py "$scene" --backend "$BACKEND" \
-        --stand-ins 2>>"$LOG" | tail -1 | tee -a "$OUT/genesis-kernel-times.jsonl"
+      [ $left -le 20 ] && return
+      "$@"
     done
   done
-fi
+}
+# QD_GS_KERNEL_TIMES=1: each scene's step per kernel on both sides (kernel_times.py)
+kernel_times() {
+  on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/kernel_times.py "$scene" --backend "$BACKEND" \
+    --stand-ins 2>>"$LOG" | tail -1 | tee -a "$OUT/genesis-kernel-times.jsonl"
+}
 # QD_GS_BUILD_PROFILE=1: each scene's warm build on both sides under cProfile (build_phases.py --profile)
-if [ "${QD_GS_BUILD_PROFILE:-0}" = 1 ]; then
-  for scene in $SCENES; do
-    for side in $sides; do
-      left=$((BUDGET + 120 - (SECONDS - START)))
-      [ $left -le 20 ] && break
-      on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/build_phases.py "$scene" --backend "$BACKEND" \
-        --stand-ins --profile "$OUT/build-profile-$scene-$side.txt" 2>>"$LOG" | tail -1 \
-        | tee -a "$OUT/genesis-build-phases.jsonl" | cut -c1-400
-    done
-  done
-fi
+build_profile() {
+  on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/build_phases.py "$scene" --backend "$BACKEND" \
+    --stand-ins --profile "$OUT/build-profile-$scene-$side.txt" 2>>"$LOG" | tail -1 \
+    | tee -a "$OUT/genesis-build-phases.jsonl" | cut -c1-400
+}
 # QD_GS_TASK_PROFILE=1: each scene's step under the kernel profiler on both sides (task_profile.py): per kernel and,
 # on this project, per task with its launch dimensions; on upstream, its offloaded tasks
-if [ "${QD_GS_TASK_PROFILE:-0}" = 1 ]; then
-  for scene in $SCENES; do
-    for side in $sides; do
-      left=$((BUDGET + 120 - (SECONDS - START)))
-      [ $left -le 20 ] && break
-      on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/task_profile.py "$scene" --backend "$BACKEND" \
-        --stand-ins > "$OUT/profile-$scene-$side.txt" 2>>"$LOG"
-      head -3 "$OUT/profile-$scene-$side.txt"
-    done
-  done
-fi
+task_profile() {
+  on_side "$scene" "$side" timeout $left "$PY" downstream/genesis/task_profile.py "$scene" --backend "$BACKEND" \
+    --stand-ins > "$OUT/profile-$scene-$side.txt" 2>>"$LOG"
+  head -3 "$OUT/profile-$scene-$side.txt"
+}
+[ "${QD_GS_KERNEL_TIMES:-0}" = 1 ] && per_scene_side kernel_times
+[ "${QD_GS_BUILD_PROFILE:-0}" = 1 ] && per_scene_side build_profile
+[ "${QD_GS_TASK_PROFILE:-0}" = 1 ] && per_scene_side task_profile
 say "total: $((SECONDS - START)) s"
