@@ -19,7 +19,14 @@ import quadrants as qd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared kernels module beside this file
 import cuda_streams
-from cuda_worker import best as _best, best_batch as _batch, one_lane, per_call as _per_call, three_tasks
+from cuda_worker import (
+    best as _best,
+    best_batch as _batch,
+    chain_per_call,
+    one_lane,
+    per_call as _per_call,
+    three_tasks,
+)
 from kernels import empty, histogram, jacobi, nbody, saxpy, total
 
 SAXPY_N = 1 << 28
@@ -36,6 +43,7 @@ VERSUS_UPSTREAM = [
     ("nbody4096_s", "n-body N=4096 fast_math=False vs upstream", "ms", 1e3),
     ("nbody16384_s", "n-body N=16384 fast_math=False vs upstream", "ms", 1e3),
     ("one_lane_us", "1-lane launch vs upstream", "us", 1.0),
+    ("chain_us", "dependent 1-lane launches, new scalar each, vs upstream", "us", 1.0),
     ("three_tasks_us", "3-task graph=True call vs upstream", "us", 1.0),
     ("do_while_iter_us", "do_while per iteration vs upstream", "us", 1.0),
 ]
@@ -143,6 +151,9 @@ def _local_rows() -> list[dict]:
     rows.append(_row("empty kernel (no tasks), cached call", _per_call(empty) * 1e6, "us"))
     z = qd.ndarray(qd.i32, 1)
     rows.append(_row("1-lane kernel launch, cached call (async)", _per_call(lambda: one_lane(z)) * 1e6, "us"))
+    # each launch with a new scalar (its words copied in) after one that wrote what it reads: a copy that waited for
+    # the stream would show here (cuda/arg_ring.py, QD_CUDA_PINNED_ARGS=1)
+    rows.append(_row("dependent 1-lane launches, new scalar each (copy a launch)", chain_per_call() * 1e6, "us"))
     g1, g2 = qd.ndarray(qd.i32, 16), qd.ndarray(qd.i32, 16)
     rows.append(_row("3-task graph=True kernel, 16 elements", _per_call(lambda: three_tasks(g1, g2), 500) * 1e6, "us"))
     rows += cuda_streams.rows(_row)  # overlap on qd streams and qd.stream_parallel() blocks (issue 16)

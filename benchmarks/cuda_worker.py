@@ -36,6 +36,12 @@ def one_lane(x: I1):
         x[i] = 1
 
 
+@qd.kernel
+def chain_step(x: I1, k: qd.i32):
+    for i in range(1):
+        x[i] = x[i] + k
+
+
 @qd.kernel(graph=True)
 def three_tasks(x: I1, y: I1):
     for i in range(x.shape[0]):
@@ -93,9 +99,18 @@ def _nbody_rows(rng, out: dict) -> None:
         out[f"nbody{n}_s"] = best(lambda p=p: nbody(*p), repeat=3)
 
 
+def chain_per_call(calls: int = 2000) -> float:
+    """Seconds per launch of a chain of 1-lane launches, each reading what the previous one wrote and each with a new
+    scalar argument, so that every launch copies its argument words (the same arguments twice skip that copy)."""
+    x = qd.ndarray(qd.i32, 1)
+    scalars = iter(range(1 << 40))
+    return per_call(lambda: chain_step(x, next(scalars) & 0xFF), calls)
+
+
 def _launch_rows(out: dict) -> None:
     z = qd.ndarray(qd.i32, 1)
     out["one_lane_us"] = per_call(lambda: one_lane(z), 2000) * 1e6
+    out["chain_us"] = chain_per_call() * 1e6
     g1, g2 = qd.ndarray(qd.i32, 16), qd.ndarray(qd.i32, 16)
     out["three_tasks_us"] = per_call(lambda: three_tasks(g1, g2), 500) * 1e6
     out["do_while_iter_us"] = _do_while_per_iteration() * 1e6
