@@ -38,6 +38,9 @@ variable                      default                              meaning
                                                                    runs ``do_while`` on the host (no CUDA graphs)
 ``QD_CUDADEVRT``              (empty: searched)                    the path of ``libcudadevrt.a`` for llvm-cuda's
                                                                    ``do_while`` graphs (read by the llvm package)
+``QD_CUDA_PINNED_ARGS``       ``0``                                ``1``: llvm-cuda stages argument copies in
+                                                                   page-locked memory (opt-in until measured on a
+                                                                   GPU; read by the llvm package at device start)
 ============================  ===================================  ====================================================
 
 Besides these, every ``qd.init`` option can be given as ``QD_<OPTION>`` (``QD_DEBUG=1``, ``QD_OFFLINE_CACHE=0``,
@@ -78,6 +81,7 @@ VARIABLES: tuple[str, ...] = (
     "QD_WGPU_EXACT_DIV",  # the variables below are read by the backend packages; listed here for `doctor`
     "QD_CUDA_GRAPHS",
     "QD_CUDADEVRT",
+    "QD_CUDA_PINNED_ARGS",
 )
 LOG_CHANNELS: frozenset[str] = frozenset({"cache", "compile", "launch"})
 LANE_ORDERS: tuple[str, ...] = ("ascending", "reversed", "shuffled")
