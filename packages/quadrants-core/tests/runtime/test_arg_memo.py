@@ -63,6 +63,23 @@ def test_other_objects_are_converted_again():
     assert _memo(add).last[0][1] is b
 
 
+def test_a_launch_that_changes_one_argument_converts_only_that_one():
+    s, a, b = State(qd.ndarray(qd.i32, (2,))), qd.ndarray(qd.i32, (2,)), qd.ndarray(qd.i32, (2,))
+    a.fill(1)
+    b.fill(10)
+    add(s, a, 3, True)
+    first = _memo(add).last[2]
+    add(s, a, 4, True)  # only the scalar is another object
+    second = _memo(add).last[2]
+    assert [second[k] is first[k] for k in range(4)] == [True, True, False, True]
+    add(s, b, 4, True)  # another ndarray in the same position: converted, the rest reused
+    third = _memo(add).last[2]
+    assert [third[k] is second[k] for k in range(4)] == [True, False, True, True]
+    add(s, a, 2, False)  # another template value: another specialization, its conversion made anew
+    assert _memo(add).last[2][3] is not third[3]
+    assert s.x.to_numpy().tolist() == [47, 47]
+
+
 def test_a_rebound_member_of_the_same_dataclass_is_seen():
     s, a = State(qd.ndarray(qd.i32, (2,))), qd.ndarray(qd.i32, (2,))
     a.fill(1)

@@ -4,7 +4,9 @@ A simulation step launches the same kernels with the same argument objects over 
 per solver kernel: state dataclasses, static configs, flags). Converting an argument (checking it against its
 parameter, building its key component and launch value) is a function of the argument object alone for most
 parameter kinds, so a kernel keeps the converted arguments of its latest launch and reuses them when every argument
-is *the same object* (``is``) as then. That holds for:
+is *the same object* (``is``) as then, and a launch passing the same number of positional arguments reuses the
+conversion of each argument that is the same object as then (a loop launching ``step(state, t)`` with a new ``t``
+converts ``t`` alone). That holds for:
 
 * dataclass, data_oriented and template arguments (their key is the object's identity or its hashable value; the
   members they carry are checked by the member memo, runtime/member_memo.py, not here);
@@ -62,6 +64,15 @@ class ArgMemo:
         if not all(map(_is, objects, last[0])):
             return None
         return last[2], last[3]
+
+    def prior(self, count: int):
+        """``(argument objects, converted arguments)`` of the latest launch when it passed ``count`` arguments by
+        position alone, else None: a launch that changes some of them converts only those (the conversion of each
+        argument is a function of that argument's object alone, as above)."""
+        last = self.last
+        if last is None or last[1] or len(last[0]) != count:
+            return None
+        return last[0], last[2]
 
     def put(self, args: tuple, kwargs: dict, bound: list, extra=None) -> None:
         """Remember this launch's arguments when every one of them may be reused (else forget the last ones)."""
