@@ -192,12 +192,13 @@ class Kernel(SourceBacked):
         if last is not None:
             bound, memo_key = last
         else:
-            prior = None if kwargs or len(args) != len(params) else self._arg_memo.prior(len(args))
+            positional = not kwargs and len(args) == len(params)
+            prior = self._arg_memo.prior(len(args)) if positional else None
             if prior is not None:  # some arguments are the objects of the latest launch: their conversions hold
                 objects, done = prior
                 bound = [d if v is o else p.convert(v, session) for p, v, o, d in zip(params, args, objects, done)]
             else:
-                values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
+                values = args if positional else bind_arguments(params, args, kwargs)
                 bound = [p.convert(v, session) for p, v in zip(params, values)]
             memo_key = self._member_memo.entry_key(bound) if self._has_structs else None
             self._arg_memo.put(args, kwargs, bound, memo_key)
