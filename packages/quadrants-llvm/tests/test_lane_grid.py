@@ -81,3 +81,16 @@ def test_a_task_is_heavy_when_its_lanes_loop():
     inner = N.RangeFor(var=N.Var(1, "j", i32), begin=_const(0), end=_const(8), body=())
     assert lane_grid.heavy(_for([_const(0)], [_const(16)], body=(inner,)))
     assert not lane_grid.heavy(_for([_const(0)], [_const(16)]))
+
+
+def test_row_blocked_tasks_get_a_thread_per_row_block_past_the_occupancy_grid():
+    count = lane_grid.lane_counter(_for([_const(0), _const(0)], [N.ArgRef(0, i32), N.ArgRef(1, i32)]))
+    # 16384^2 points, 4 rows a thread: 2^26 threads in 2^18 blocks, not the 1056 blocks that fill an H100
+    assert lane_grid.launch_dims(count, [16384, 16384], 256, 1056, 132, False, rows=4) == (1 << 18, 256)
+    # a point count that is no multiple of the rows rounds up; without rows the grid stays capped
+    assert lane_grid.launch_dims(count, [9, 9], 256, 1056, 132, False, rows=4) == (1, 256)
+    assert lane_grid.launch_dims(count, [16384, 16384], 256, 1056, 132, False) == (1056, 256)
+    # an unknown lane count keeps the occupancy-sized grid (the grid-stride loop walks the row blocks)
+    assert lane_grid.launch_dims(None, [], 256, 1056, 132, False, rows=4) == (1056, 256)
+    huge = lane_grid.launch_dims(count, [1 << 40, 1 << 20], 256, 1056, 132, False, rows=4)
+    assert huge == (lane_grid.MAX_BLOCKS, 256)

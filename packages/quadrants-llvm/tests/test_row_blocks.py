@@ -21,7 +21,7 @@ from .grid_emulator import emulate
 
 @pytest.fixture(autouse=True)
 def _row_blocks_on(monkeypatch):
-    """Row blocks are off by default (row_blocks.ENABLED: slower on an H100); these tests exercise them."""
+    """These tests exercise row blocks whatever the default (row_blocks.ENABLED) is."""
     monkeypatch.setattr(row_blocks, "ENABLED", True)
 
 
@@ -235,3 +235,30 @@ def test_other_row_counts_per_lane_are_exact_and_share_their_loads(rows, monkeyp
     stores = [m.start() for m in re.finditer(r"st\.global\.b32", ptx)]
     block = ptx[ptx.rindex("$L__BB", 0, stores[0]) : stores[rows - 1]]
     assert len(re.findall(r"ld\.global\.nc\.b32", block)) == (rows + 2) + 2 * rows
+
+
+# ------------------------------------------------------------------------------------------------ the host's grid
+def test_the_artifact_names_its_row_blocked_tasks():
+    plain = pfor([var("i")], [0], [N.Shape(0, 0, T.i32)], [N.Store(1, (ref(var("i")),), const(0.0, T.f32))])
+    art = compile_ptx(program([N.NdarrayArg("a", T.f32, 1), N.NdarrayArg("b", T.f32, 1)], [plain]), CompileOptions())
+    assert art.rows_per_lane == (1,)
+    art = compile_ptx(program(F32_2, [_jacobi()]), CompileOptions())
+    assert art.rows_per_lane == (row_blocks.ROWS,)
+
+
+def test_the_host_launches_a_thread_per_row_block_past_the_occupancy_grid():
+    pytest.importorskip("cuda.bindings.driver", reason="the null driver uses cuda-bindings' types")
+    from types import SimpleNamespace
+
+    from quadrants_llvm.cuda import driver, null_driver
+    from quadrants_llvm.cuda.executable import CudaExecutable
+
+    null_driver.install()
+    try:
+        exe = CudaExecutable(compile_ptx(program(F32_2, [_jacobi()]), CompileOptions()), driver.device(), {})
+        big = SimpleNamespace(shape=(16384, 16384))
+        blocks, threads = exe.grid(0, [big, big])
+        assert threads == 256 and blocks == -(-(16382 * 16382) // row_blocks.ROWS // 256)
+        assert blocks > exe.full_grids[0][0]  # more than the occupancy-sized grid
+    finally:
+        null_driver.uninstall()

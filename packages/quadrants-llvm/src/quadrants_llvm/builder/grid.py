@@ -10,8 +10,9 @@ For task ``k`` the module defines the kernel ``P_task_k(ctx)``:
   divisions into 32-bit ones at run time when the values fit).
 
 Reduction tasks and light bodies first run an unrolled loop of ``UNROLL`` lanes per iteration (several loads in flight
-per thread), then the plain loop finishes the rest; where :mod:`quadrants_llvm.builder.row_blocks` is enabled (off by
-default: slower on an H100), light stencils over several axes take row-blocked lanes instead. Reductions
+per thread), then the plain loop finishes the rest; light stencils over several axes take the row-blocked lanes of
+:mod:`quadrants_llvm.builder.row_blocks` instead (recorded in ``rows_per_lane``: the host launches one thread per
+row block for them). Reductions
 (:mod:`quadrants.ir.reductions`: ndarray elements and kernel vars) accumulate per thread across the grid-stride loop;
 at the end each warp combines its 32 accumulators with butterfly shuffles (``target.warp_shuffle``) and one lane
 applies the atomic, so an ``n``-lane sum costs one atomic per warp instead of one per lane. Targets without a shuffle
@@ -116,6 +117,8 @@ def _parallel(bld, k: int, item: N.ParallelFor, alone: bool = True) -> ll.Functi
         first, stride = sub_lanes.lane(b, first), sub_lanes.lane(b, stride)
     done = em.new_block("grid.end")
     rows = row_blocks.plan(item) if split is None and not reductions and _light(item) else None
+    if rows is not None and alone:
+        bld.rows_per_lane[k] = rows  # the host sizes this task's grid by row blocks (cuda/lane_grid.py)
     if rows is not None:  # row-blocked lanes where the arrays are apart; the plain loop below where they overlap
         row_blocks.emit(em, item, rows, begins, extents, first, stride, done, alone)
     pos = em.alloca(I64, name="lane")

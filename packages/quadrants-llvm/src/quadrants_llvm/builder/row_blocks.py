@@ -35,11 +35,11 @@ __all__ = ["plan", "applies", "emit", "ROWS", "ENABLED"]
 ROWS = 4  # rows per lane (a CUDA C Jacobi with 4 rows a thread reached 0.89 of the copy bandwidth on an H100)
 
 
-# Off: measured on an H100 (tenth session, benchmarks/jacobi_rows_ab.py, Jacobi 16384^2) the row-blocked kernel ran
-# at 0.47 of the copy bandwidth (2, 4 and 8 rows alike) against 0.69 for the plain unrolled loop, although it issues
-# fewer loads and instructions per point. Kept, tested and documented for the experiments that follow
-# (docs/backends/gpu.md#row-blocked-lanes); `ENABLED = True` turns it on.
-ENABLED = False
+# On. A row-blocked task launches one thread per row block (the host does not cap its grid at the occupancy-sized one,
+# cuda/lane_grid.py): on an H100 (eighteenth session, Jacobi 16384^2) that ran at 0.89 of the copy bandwidth with 4
+# rows (8 rows 0.90) against 0.71 for the plain unrolled loop; walking the row blocks with a grid-stride loop over the
+# occupancy-sized grid, as the tenth session did, ran at 0.46 (docs/backends/gpu.md#row-blocked-lanes).
+ENABLED = True
 
 
 def plan(item: N.ParallelFor) -> int | None:

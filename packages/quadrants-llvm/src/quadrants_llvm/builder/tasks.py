@@ -16,7 +16,7 @@ For task ``k`` of a program the module defines (``P`` is a per-module name prefi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import llvmlite.ir as ll
 
@@ -61,6 +61,7 @@ class ModuleInfo:
     tables: Tables
     tasks: list
     written_args: frozenset[int]
+    rows_per_lane: dict[int, int] = field(default_factory=dict)  # task -> rows of a row-blocked lane (grid targets)
 
 
 class _Builder:
@@ -77,6 +78,7 @@ class _Builder:
         self.tables = Tables()
         self.kernel_var_ids = frozenset(v.id for v in program.kernel_vars)
         self.functions: list[ll.Function] = []  # the program's functions (builder/calls.py)
+        self.rows_per_lane: dict[int, int] = {}  # filled by builder/grid.py for its row-blocked tasks
 
     def emitter(self, fn, **kw) -> FunctionEmitter:
         em = FunctionEmitter(
@@ -420,7 +422,7 @@ class _Builder:
             for s in iter_reached_stmts(t.body, self.program)
             if isinstance(s, (N.Store, N.AtomicRMW))
         )
-        return ModuleInfo(self.module, self.prefix, self.layout, self.tables, self.tasks, written)
+        return ModuleInfo(self.module, self.prefix, self.layout, self.tables, self.tasks, written, self.rows_per_lane)
 
     def launch_fn(self, task_fns) -> None:
         fn = self.function("launch", I64, [PTR])

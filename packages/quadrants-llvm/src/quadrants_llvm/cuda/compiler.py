@@ -49,6 +49,7 @@ class GpuArtifact:
     debug: bool
     timings: dict
     simt_blocks: bool = False  # SIMT slots compiled to run on thread blocks (builder/simt_blocks.py)
+    rows_per_lane: tuple[int, ...] = ()  # per task: rows of a row-blocked lane, 1 otherwise (builder/row_blocks.py)
 
     @property
     def task_items(self) -> list:
@@ -190,4 +191,5 @@ def compile_gpu(program: N.Program, options: CompileOptions, target: TargetInfo,
         debug=debug,
         timings={"build": t1 - t0, "optimize": t2 - t1, "codegen": t3 - t2},
         simt_blocks=bool(target.block_barrier) and simt_blocks.enabled(),
+        rows_per_lane=tuple(info.rows_per_lane.get(k, 1) for k in range(len(tasks))),
     )

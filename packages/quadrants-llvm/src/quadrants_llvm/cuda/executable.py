@@ -129,6 +129,8 @@ class CudaExecutable:
         fast_math = bool(artifact.options.fast_math or artifact.program.fast_math)
         simt_on = getattr(artifact, "simt_blocks", False)  # as compiled (artifacts cached before the field: False)
         per_task = len(self.modules) == len(artifact.kernels)
+        # rows per thread of each row-blocked task (artifacts cached before the field: none)
+        self._rows = getattr(artifact, "rows_per_lane", ()) or (1,) * len(artifact.kernels)
         rows = zip(artifact.task_items, artifact.kernels, artifact.serial, strict=True)
         for k, (item, name, serial) in enumerate(rows):
             fn = dev.function(self.modules[k if per_task else 0], name)
@@ -268,7 +270,9 @@ class CudaExecutable:
         counter = self._counters[k]
         if counter is None:
             return full, block
-        return lane_grid.launch_dims(counter, args, block, full, self._sms, self._heavy[k], self._per_lane[k])
+        return lane_grid.launch_dims(
+            counter, args, block, full, self._sms, self._heavy[k], self._per_lane[k], self._rows[k]
+        )
 
     def grids(self, args) -> tuple[tuple[int, int], ...]:
         """The launch dimensions of every task for ``args``, the arguments packed last (the full grids, computed

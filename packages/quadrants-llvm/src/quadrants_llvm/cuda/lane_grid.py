@@ -26,11 +26,12 @@ from quadrants.ir import nodes as N
 from quadrants.ir.ops import Op
 from quadrants.ir.walk import iter_stmts
 
-__all__ = ["lane_counter", "blocks", "launch_dims", "heavy", "BLOCK", "MIN_BLOCK"]
+__all__ = ["lane_counter", "blocks", "launch_dims", "heavy", "BLOCK", "MIN_BLOCK", "MAX_BLOCKS"]
 
 Counter = Callable[[Sequence], int]
 BLOCK = 256  # threads per block of a parallel task
 MIN_BLOCK = 32  # one warp: the smallest block a task is launched with (reductions combine per warp)
+MAX_BLOCKS = (1 << 31) - 1  # the grid's x dimension
 
 
 def _floordiv(a: int, b: int) -> int:
@@ -121,16 +122,29 @@ def heavy(item: N.ParallelFor) -> bool:
 
 
 def launch_dims(
-    counter: Counter | None, args: Sequence, block: int, full: int, sms: int, spread: bool, per_lane: int = 1
+    counter: Counter | None,
+    args: Sequence,
+    block: int,
+    full: int,
+    sms: int,
+    spread: bool,
+    per_lane: int = 1,
+    rows: int = 1,
 ):
     """``(blocks, threads per block)`` for a task: :func:`blocks` of ``block`` threads, except that a ``spread`` (heavy)
     task whose lanes would fill fewer than ``sms`` blocks gets blocks of fewer threads (a power of two, at least
     :data:`MIN_BLOCK`), so that its blocks reach every SM. ``per_lane``: threads a lane can use (a task whose lanes
     share their sum loop out, ``builder/lane_split.py``, takes up to that many per lane and fewer when the grid is
-    full)."""
+    full). ``rows``: points per thread of a row-blocked task (``builder/row_blocks.py``), which gets one thread per
+    row block, up to :data:`MAX_BLOCKS` blocks rather than ``full``: walking the row blocks with a grid-stride loop
+    over the occupancy-sized grid ran Jacobi at half the speed on an H100 (docs/backends/gpu.md#row-blocked-lanes).
+    The count of row blocks is rounded from the point count; a grid a few blocks short is still correct (the
+    grid-stride loop takes the rest)."""
     lanes = _lanes(counter, args)
     if lanes is None:
         return full, block
+    if rows > 1:
+        lanes, full = -(-lanes // rows), MAX_BLOCKS
     lanes *= per_lane
     threads = block
     while spread and threads > MIN_BLOCK and -(-lanes // threads) < sms:
