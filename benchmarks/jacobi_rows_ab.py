@@ -2,9 +2,9 @@
 
 Times ``kernels.jacobi``'s loop at 16384² (f32) against ``cuMemcpyDtoD``: with row-blocked lanes of 4 rows (the
 default; each variant patches ``row_blocks.plan``), with them off (the plain unrolled loop; a fresh kernel each
-time, so it compiles again), with 8 and with 2 rows per lane, and with 4 again; each variant is first checked against NumPy on grids whose
-interior row count is not a multiple of 4. Run on a CUDA machine: ``python3 benchmarks/jacobi_rows_ab.py``; prints
-one line per variant and a JSON line.
+time, so it compiles again), with 8 and with 2 rows per lane, and with 4 again; each variant is first checked
+against NumPy on grids whose interior row count is not a multiple of 4. Run on a CUDA machine:
+``python3 benchmarks/jacobi_rows_ab.py``; prints one line per variant and a JSON line.
 """
 
 from __future__ import annotations
