@@ -142,3 +142,44 @@ def test_argument_copies_are_direct_by_default(null):
 
     dev = driver.device()
     assert dev.arg_ring is None and dev.copy_args == dev.cu.cuMemcpyHtoDAsync
+    assert dev.arg_writer is None  # QD_CUDA_ARG_WRITES is opt-in
+
+
+def test_changed_argument_words_are_written_by_the_stream(monkeypatch):
+    """QD_CUDA_ARG_WRITES=1 (cuda/arg_writes.py): a launch that changes one scalar has the stream write that word;
+    one that changes more words than MAX_WRITES copies them all; either way the context holds the new words."""
+    import ctypes
+
+    from quadrants_llvm.cuda import arg_writes, driver
+
+    qd.reset()
+    monkeypatch.setenv("QD_CUDA_ARG_WRITES", "1")
+    null = null_driver.install()
+    qd.init(arch=qd.cuda)
+    try:
+
+        @qd.kernel
+        def k(x: I1, n: qd.i32, m: qd.i32):
+            for i in range(x.shape[0]):
+                x[i] = n + m
+
+        x = qd.ndarray(qd.i32, (4,))
+        assert driver.device().arg_writer is not None
+        k(x, 0, 7)
+        null.calls.clear()
+        for n in range(1, 50):
+            k(x, n, 7)
+        exe = k._last.exe
+        assert null.calls.get("cuStreamWriteValue64") == 49 and "cuMemcpyHtoDAsync" not in null.calls
+        held = ctypes.string_at(exe.ctx_ptr, exe.packed_bytes)
+        assert held == ctypes.string_at(exe.host_addr, exe.packed_bytes)
+        assert ctypes.c_int64.from_address(exe.ctx_ptr + 8 * exe.layout.args[1]).value == 49
+        null.calls.clear()
+        y = qd.ndarray(qd.i32, (9,))  # a new array and new scalars: more words than MAX_WRITES apart
+        monkeypatch.setattr(arg_writes, "MAX_WRITES", 1)
+        k(y, 3, 4)
+        assert null.calls.get("cuMemcpyHtoDAsync") == 1 and "cuStreamWriteValue64" not in null.calls
+        assert ctypes.string_at(exe.ctx_ptr, exe.packed_bytes) == ctypes.string_at(exe.host_addr, exe.packed_bytes)
+    finally:
+        qd.reset()
+        null_driver.uninstall()

@@ -41,6 +41,9 @@ variable                      default                              meaning
 ``QD_CUDA_PINNED_ARGS``       ``0``                                ``1``: llvm-cuda stages argument copies in
                                                                    page-locked memory (opt-in until measured on a
                                                                    GPU; read by the llvm package at device start)
+``QD_CUDA_ARG_WRITES``        ``0``                                ``1``: llvm-cuda has the stream write a launch's
+                                                                   few changed argument words instead of copying
+                                                                   them (opt-in until measured; read at device start)
 ============================  ===================================  ====================================================
 
 Besides these, every ``qd.init`` option can be given as ``QD_<OPTION>`` (``QD_DEBUG=1``, ``QD_OFFLINE_CACHE=0``,
@@ -82,6 +85,7 @@ VARIABLES: tuple[str, ...] = (
     "QD_CUDA_GRAPHS",
     "QD_CUDADEVRT",
     "QD_CUDA_PINNED_ARGS",
+    "QD_CUDA_ARG_WRITES",
 )
 LOG_CHANNELS: frozenset[str] = frozenset({"cache", "compile", "launch"})
 LANE_ORDERS: tuple[str, ...] = ("ascending", "reversed", "shuffled")

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 
+from quadrants_llvm.cuda import arg_writes
 from quadrants_llvm.cuda.arg_ring import ArgRing
 from quadrants_llvm.cuda.status import raise_for
 from quadrants_llvm.cuda.streams import StreamSet
@@ -102,6 +103,10 @@ class Device:
                 self.copy_args = self.arg_ring.copy
             except Exception as exc:  # no page-locked memory to be had: the direct copy is correct too
                 _LOG.warning("llvm-cuda: argument copies stay direct (no page-locked staging buffer): %s", exc)
+        # changed argument words written by the stream instead of copied (QD_CUDA_ARG_WRITES=1, cuda/arg_writes.py)
+        self.arg_writer = None
+        if os.environ.get("QD_CUDA_ARG_WRITES", "0") == "1" and arg_writes.supported(cu, self.dev):
+            self.arg_writer = arg_writes.ArgWriter(cu)
 
     @property
     def sm(self) -> str:

@@ -115,6 +115,7 @@ class CudaExecutable:
         self.ret_buf = (ctypes.c_int64 * max(1, len(self.program.returns) + 1))()
         self._launch_kernel = cu.cuLaunchKernel
         self._copy_in = dev.copy_args  # cuMemcpyHtoDAsync, or staged through page-locked memory (cuda/arg_ring.py)
+        self._writer = getattr(dev, "arg_writer", None)  # changed words by stream writes (cuda/arg_writes.py)
         self._stream = dev.stream
         self._ok = cu.CUresult.CUDA_SUCCESS
         # One launch at a time: the argument buffer at ctx_ptr, the host staging buffer and the print/return
@@ -215,9 +216,11 @@ class CudaExecutable:
         self._settle_checks(args)
         if skip:
             if words != self._last_words:
-                self._last_words = None
-                err = self._copy_in(self.ctx_ptr, self.host_addr, self.packed_bytes, self._stream)[0]
-                check((err,), "cuMemcpyHtoDAsync")
+                held, self._last_words = self._last_words, None
+                writer = self._writer
+                if held is None or writer is None or not writer.update(self.ctx_ptr, held, words, self._stream):
+                    err = self._copy_in(self.ctx_ptr, self.host_addr, self.packed_bytes, self._stream)[0]
+                    check((err,), "cuMemcpyHtoDAsync")
                 self._last_words = words
             # else the context holds these words already (copies and launches are ordered on the stream)
             self._last_args = tuple(args)

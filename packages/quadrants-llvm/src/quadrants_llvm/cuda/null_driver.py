@@ -188,6 +188,11 @@ class NullDriver:
         ctypes.memmove(int(dst), int(src), int(nbytes))
         return (self._ok,)
 
+    def cuStreamWriteValue64(self, stream, addr, value, flags):
+        self._counted("cuStreamWriteValue64")
+        ctypes.c_uint64.from_address(int(addr)).value = int(value)
+        return (self._ok,)
+
     def cuMemcpyHtoD(self, dst, src, nbytes):
         return self._copy("cuMemcpyHtoD", dst, src, nbytes)
 
