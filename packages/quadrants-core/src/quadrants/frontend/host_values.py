@@ -8,6 +8,7 @@ likewise carry ``_is_quadrants_field``.
 from __future__ import annotations
 
 import enum
+import functools
 
 import numpy as np
 
@@ -54,6 +55,19 @@ def describe_array(value) -> tuple:
 def primitive_key(value):
     """Key of a baked primitive: type and value (enums by name and value)."""
     return template_key(value)
+
+
+@functools.cache
+def binds_by_identity(cls: type) -> bool:
+    """Whether :func:`template_key` keys every value of type ``cls`` by its identity and the struct test rejects it
+    (a field, a function, a plain object): not a primitive, enum, tuple, dtype, class, dataclass or data-oriented
+    object. A function of the type only, so the launch path asks once per type (runtime/args.py)."""
+    import dataclasses
+
+    keyed_by_value = (enum.Enum, bool, int, float, str, type(None), np.generic, tuple, DataType, type)
+    if issubclass(cls, keyed_by_value) or dataclasses.is_dataclass(cls):
+        return False
+    return not getattr(cls, "_qd_data_oriented", False)
 
 
 def template_key(value):

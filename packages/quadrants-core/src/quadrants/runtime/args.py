@@ -7,6 +7,7 @@ kernel and session and then only calls :meth:`convert` per argument.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 
 import numpy as np
@@ -15,7 +16,7 @@ from quadrants.errors import QuadrantsElementTypeError, QuadrantsRuntimeTypeErro
 from quadrants.frontend.annotations import NdarrayType, ScalarType, Template, TemplateType, parse_annotation
 from quadrants.frontend.buffer_views import BufferViewType
 from quadrants.frontend.compound_types import MatrixType
-from quadrants.frontend.host_values import is_user_dataclass, template_key
+from quadrants.frontend.host_values import binds_by_identity, is_user_dataclass, template_key
 from quadrants.frontend.struct_types import Struct, StructType, leaf_paths
 from quadrants.ir import nodes as ir
 from quadrants.ir.dtypes import DataType, from_numpy_dtype, to_dtype
@@ -244,6 +245,8 @@ class TemplateParam(Param):
         super().__init__(name)
 
     def convert(self, value, session) -> Bound:
+        if _plain_template(type(value)):  # a field or another plain object: what the tests below would give
+            return Bound(("t", ("id", id(value))), None, value)
         if isinstance(value, Ndarray) and not getattr(value, "_is_quadrants_field", False):
             raise QuadrantsRuntimeTypeError(
                 f"Argument {self.name}: Ndarray shouldn't be passed in via `qd.template()`, please annotate your "
@@ -277,6 +280,13 @@ class TensorParam(Param):
         if value is None or getattr(value, "_is_quadrants_field", False):
             return self._as_template.convert(value, session)
         return self._as_ndarray.convert(value, session)
+
+
+@functools.cache
+def _plain_template(cls: type) -> bool:
+    """A ``qd.template()`` value of type ``cls`` binds by identity with no other test (ndarrays, which the parameter
+    rejects unless they are fields, take the full path)."""
+    return not issubclass(cls, Ndarray) and binds_by_identity(cls)
 
 
 def _is_struct(value) -> bool:
