@@ -94,3 +94,9 @@ def test_row_blocked_tasks_get_a_thread_per_row_block_past_the_occupancy_grid():
     assert lane_grid.launch_dims(None, [], 256, 1056, 132, False, rows=4) == (1056, 256)
     huge = lane_grid.launch_dims(count, [1 << 40, 1 << 20], 256, 1056, 132, False, rows=4)
     assert huge == (lane_grid.MAX_BLOCKS, 256)
+
+
+def test_counters_of_constant_bounds_say_so():
+    assert lane_grid.lane_counter(_for([_const(0), _const(1)], [_const(16), _const(9)])).constant
+    assert not lane_grid.lane_counter(_for([_const(0)], [N.ArgRef(0, i32)])).constant
+    assert not lane_grid.lane_counter(_for([_const(0)], [N.Shape(0, 0, i32)])).constant

@@ -183,3 +183,30 @@ def test_changed_argument_words_are_written_by_the_stream(monkeypatch):
     finally:
         qd.reset()
         null_driver.uninstall()
+
+
+def test_grids_of_constant_bounds_are_sized_once(null, monkeypatch):
+    from quadrants_llvm.cuda import lane_grid
+
+    @qd.kernel
+    def fixed(x: I1, t: qd.i32):
+        for i in range(100):
+            x[i % 4] = t
+
+    @qd.kernel
+    def sized(x: I1, t: qd.i32):
+        for i in range(t):
+            x[i % 4] = t
+
+    x = qd.ndarray(qd.i32, (4,))
+    fixed(x, 0)
+    sized(x, 1)
+    calls = []
+    real = lane_grid.launch_dims
+    monkeypatch.setattr(lane_grid, "launch_dims", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for t in range(2, 12):
+        fixed(x, t)
+    assert calls == [] and fixed._last.exe.grids(()) == ((1, 256),)
+    for t in range(2, 12):
+        sized(x, t)
+    assert len(calls) == 10  # a bound read from the arguments: sized again for each new t

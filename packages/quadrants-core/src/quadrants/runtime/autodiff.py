@@ -177,14 +177,8 @@ def _forward_launch(k, session, args: tuple, kwargs: dict):
     adjoints of a trajectory with the same argument objects, and the full walk of their members (keys, launch values)
     cost more than the launch itself (diff_chain: 15 of 20 µs per adjoint launch on llvm-cpu)."""
     params = k._params if k._session_generation == session.generation else k._session_params(session)
-    last = k._arg_memo.get(args, kwargs)
+    bound, memo_key = k._convert_args(session, params, args, kwargs)
     values = args if not kwargs and len(args) == len(params) else bind_arguments(params, args, kwargs)
-    if last is not None:
-        bound, memo_key = last
-    else:
-        bound = [p.convert(v, session) for p, v in zip(params, values)]
-        memo_key = k._member_memo.entry_key(bound) if k._has_structs else None
-        k._arg_memo.put(args, kwargs, bound, memo_key)
     if k._has_structs:
         hit = k._member_memo.lookup(memo_key, bound, session)
         if hit is not None:

@@ -185,23 +185,29 @@ class Kernel(SourceBacked):
             self._session_generation = session.generation
         return self._params
 
+    def _convert_args(self, session: Session, params, args: tuple, kwargs: dict):
+        """``(bound, memo key)`` of a launch's arguments through the arg memo (runtime/arg_memo.py): the very objects
+        of the latest launch reuse all their conversions; positional arguments of which only some changed (a time
+        step's ``t``) convert those alone. Shared by the forward launch and the derived ones (runtime/autodiff.py)."""
+        last = self._arg_memo.get(args, kwargs)
+        if last is not None:
+            return last
+        positional = not kwargs and len(args) == len(params)
+        prior = self._arg_memo.prior(len(args)) if positional else None
+        if prior is not None:  # some arguments are the objects of the latest launch: their conversions hold
+            objects, done = prior
+            bound = [d if v is o else p.convert(v, session) for p, v, o, d in zip(params, args, objects, done)]
+        else:
+            values = args if positional else bind_arguments(params, args, kwargs)
+            bound = [p.convert(v, session) for p, v in zip(params, values)]
+        memo_key = self._member_memo.entry_key(bound) if self._has_structs else None
+        self._arg_memo.put(args, kwargs, bound, memo_key)
+        return bound, memo_key
+
     def _launch(self, session: Session, args: tuple, kwargs: dict, resume_label=None):
         # the per-call path: keep it short (docs/benchmarks.md); everything else is prepared per specialization
         params = self._params if self._session_generation == session.generation else self._session_params(session)
-        last = self._arg_memo.get(args, kwargs)  # the very objects of the latest launch (runtime/arg_memo.py)
-        if last is not None:
-            bound, memo_key = last
-        else:
-            positional = not kwargs and len(args) == len(params)
-            prior = self._arg_memo.prior(len(args)) if positional else None
-            if prior is not None:  # some arguments are the objects of the latest launch: their conversions hold
-                objects, done = prior
-                bound = [d if v is o else p.convert(v, session) for p, v, o, d in zip(params, args, objects, done)]
-            else:
-                values = args if positional else bind_arguments(params, args, kwargs)
-                bound = [p.convert(v, session) for p, v in zip(params, values)]
-            memo_key = self._member_memo.entry_key(bound) if self._has_structs else None
-            self._arg_memo.put(args, kwargs, bound, memo_key)
+        bound, memo_key = self._convert_args(session, params, args, kwargs)
         syncs: list = []
         if self._has_structs:
             # the same argument objects with the same read members: the latest full walk holds (runtime/member_memo.py)

@@ -161,7 +161,11 @@ class CudaExecutable:
         self._sms = dev.sms
         self.full_grids = tuple((grid, block) for _, grid, block in self.tasks)
         host_side = bool(self._host_checks) or self._kvar_words is not None
-        self._sized = any(c is not None for c in self._counters) or host_side  # what depends on the words
+        # grids that no argument changes (bounds of constants, or unknown: the full grid) are sized once; otherwise
+        # once per distinct packed words
+        fixed = not host_side and all(c is None or getattr(c, "constant", False) for c in self._counters)
+        self._fixed_grids = tuple(self.grid(k, ()) for k in range(len(self.tasks))) if fixed else None
+        self._sized = not fixed  # what depends on the words
         # tasks that only run checks the host has passed (and, with the kernel variables, only declare those): nothing
         # to launch while the checks pass
         only = (facts.host_only if self._kvar_words is not None else facts.check_only) if host_side else ()
@@ -278,10 +282,10 @@ class CudaExecutable:
         )
 
     def grids(self, args) -> tuple[tuple[int, int], ...]:
-        """The launch dimensions of every task for ``args``, the arguments packed last (the full grids, computed
-        once, where no lane count is known; else computed once per distinct packed words)."""
-        if not self._sized:
-            return self.full_grids
+        """The launch dimensions of every task for ``args``, the arguments packed last (computed once where no
+        argument changes them: lane counts of constant bounds or unknown; else once per distinct packed words)."""
+        if self._fixed_grids is not None:
+            return self._fixed_grids
         memo = self._grid_memo
         if memo is None:
             memo = self._grid_memo = tuple(self.grid(k, args) for k in range(len(self.tasks)))

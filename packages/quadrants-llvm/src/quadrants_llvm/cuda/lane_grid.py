@@ -82,7 +82,8 @@ def _compile(expr) -> Counter | None:
 
 
 def lane_counter(item: N.ParallelFor) -> Counter | None:
-    """The lane count of ``item`` as a function of the launch arguments (``None``: not computable on the host)."""
+    """The lane count of ``item`` as a function of the launch arguments (``None``: not computable on the host); its
+    ``constant`` attribute says whether the bounds are constants alone."""
     axes = []
     for begin, end in zip(item.begins, item.ends, strict=True):
         lo, hi = _compile(begin), _compile(end)
@@ -96,6 +97,8 @@ def lane_counter(item: N.ParallelFor) -> Counter | None:
             total *= max(0, hi(args) - lo(args))
         return total
 
+    # bounds of constants alone: the same count for every launch, so the host sizes the grid once (executable.py)
+    count.constant = all(isinstance(e, N.Const) for e in (*item.begins, *item.ends))
     return count
 
 
