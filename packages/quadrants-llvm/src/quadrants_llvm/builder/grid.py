@@ -116,9 +116,11 @@ def _parallel(bld, k: int, item: N.ParallelFor, alone: bool = True) -> ll.Functi
         sub_lanes = lane_split.SubLanes(b, total, stride, first, split.most)
         first, stride = sub_lanes.lane(b, first), sub_lanes.lane(b, stride)
     done = em.new_block("grid.end")
-    rows = row_blocks.plan(item) if split is None and not reductions and _light(item) else None
-    if rows is not None and alone:
-        bld.rows_per_lane[k] = rows  # the host sizes this task's grid by row blocks (cuda/lane_grid.py)
+    # row blocks only where the host sizes the grid by them (cuda/lane_grid.py), where they were measured to pay:
+    # not in a one-block do_while kernel, whose one block would walk them with the grid-stride loop
+    rows = row_blocks.plan(item) if alone and split is None and not reductions and _light(item) else None
+    if rows is not None:
+        bld.rows_per_lane[k] = rows
     if rows is not None:  # row-blocked lanes where the arrays are apart; the plain loop below where they overlap
         row_blocks.emit(em, item, rows, begins, extents, first, stride, done, alone)
     pos = em.alloca(I64, name="lane")
