@@ -104,16 +104,22 @@ def test_fill_queues_memsets_instead_of_a_blocking_host_copy(null, dtype, value)
     assert (x.to_numpy() == np.full((5, 3), value, dtype=dtype.np)).all()
 
 
+def _session_with(monkeypatch, variable: str):
+    """A session on a new null driver with ``variable`` set to 1 (read when the device starts); the caller resets."""
+    qd.reset()
+    monkeypatch.setenv(variable, "1")
+    null = null_driver.install()
+    qd.init(arch=qd.cuda)
+    return null
+
+
 def test_pinned_argument_staging_copies_each_launchs_words_into_the_context(monkeypatch):
     """QD_CUDA_PINNED_ARGS=1 (cuda/arg_ring.py): the words reach the launch context through the page-locked ring."""
     import ctypes
 
     from quadrants_llvm.cuda import driver
 
-    qd.reset()
-    monkeypatch.setenv("QD_CUDA_PINNED_ARGS", "1")
-    null = null_driver.install()
-    qd.init(arch=qd.cuda)
+    null = _session_with(monkeypatch, "QD_CUDA_PINNED_ARGS")
     try:
 
         @qd.kernel
@@ -152,10 +158,7 @@ def test_changed_argument_words_are_written_by_the_stream(monkeypatch):
 
     from quadrants_llvm.cuda import arg_writes, driver
 
-    qd.reset()
-    monkeypatch.setenv("QD_CUDA_ARG_WRITES", "1")
-    null = null_driver.install()
-    qd.init(arch=qd.cuda)
+    null = _session_with(monkeypatch, "QD_CUDA_ARG_WRITES")
     try:
 
         @qd.kernel
