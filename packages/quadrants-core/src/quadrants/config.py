@@ -39,8 +39,8 @@ variable                      default                              meaning
 ``QD_CUDADEVRT``              (empty: searched)                    the path of ``libcudadevrt.a`` for llvm-cuda's
                                                                    ``do_while`` graphs (read by the llvm package)
 ``QD_CUDA_PINNED_ARGS``       ``0``                                ``1``: llvm-cuda stages argument copies in
-                                                                   page-locked memory (opt-in until measured on a
-                                                                   GPU; read by the llvm package at device start)
+                                                                   page-locked memory (opt-in: it gained little on
+                                                                   an H100; read by the llvm package at device start)
 ``QD_CUDA_ARG_WRITES``        ``0``                                ``1``: llvm-cuda has the stream write a launch's
                                                                    few changed argument words instead of copying
                                                                    them (opt-in until measured; read at device start)

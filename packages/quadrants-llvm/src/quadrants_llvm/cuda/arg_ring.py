@@ -13,7 +13,8 @@ entering a part again waits for that event (by polling, so that Ctrl-C stays pro
 the host is a whole ring of copies ahead of the device. Only copies on the ring's own stream go through it (an event
 on one stream says nothing about another's copies), and only copies that fit a part; anything else is copied directly.
 
-Opt-in (``QD_CUDA_PINNED_ARGS=1``) until a GPU run has measured it: docs/backends/gpu.md, "Launch cost".
+Opt-in (``QD_CUDA_PINNED_ARGS=1``): measured on an H100 it gained little (a chain of dependent launches with a new
+scalar each, 24.3 -> 21.3 us a launch; docs/backends/gpu.md, "How it executes").
 """
 
 from __future__ import annotations

@@ -165,7 +165,6 @@ class CudaExecutable:
         # once per distinct packed words
         fixed = not host_side and all(c is None or getattr(c, "constant", False) for c in self._counters)
         self._fixed_grids = tuple(self.grid(k, ()) for k in range(len(self.tasks))) if fixed else None
-        self._sized = not fixed  # what depends on the words
         # tasks that only run checks the host has passed (and, with the kernel variables, only declare those): nothing
         # to launch while the checks pass
         only = (facts.host_only if self._kvar_words is not None else facts.check_only) if host_side else ()
@@ -214,7 +213,7 @@ class CudaExecutable:
             self._pack_all(self.host, args)  # generated: one pack_into of every word (cpu/launcher.py)
         except (OverflowError, struct.error):
             slow_pack(self.host, self.layout, self.program, args)
-        words = ctypes.string_at(self.host_addr, self.packed_bytes) if skip or self._sized else None
+        words = ctypes.string_at(self.host_addr, self.packed_bytes) if skip or self._fixed_grids is None else None
         if words != self._grid_words:  # lane counts come from scalar arguments and shapes: all in these words
             self._grid_words, self._grid_memo, self._check_memo = words, None, None
         self._settle_checks(args)
